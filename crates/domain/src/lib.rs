@@ -1,0 +1,28 @@
+//! The pure rules of the Yunnan CME credit system.
+//!
+//! Nothing here does I/O: no async, no database, no HTTP. Every other crate
+//! parses its input into these types and asks them for decisions.
+
+#[macro_use]
+mod macros;
+
+pub mod compliance;
+pub mod credit;
+pub mod credits;
+pub mod id_card;
+pub mod ids;
+pub mod org;
+pub mod person;
+pub mod review;
+pub mod standard;
+
+pub use credits::Credits;
+pub use id_card::IdCardNumber;
+
+/// A stored or received name that is not one of an enum's values.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {kind} value `{value}`")]
+pub struct UnknownValue {
+    pub kind: &'static str,
+    pub value: String,
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Browser tests against the real server.
+#   tests/e2e/run.sh path/to/cme
+# Needs frontend/dist (npm run build in frontend/) and /usr/bin/chromium.
+set -euo pipefail
+
+if [[ $# -ne 1 ]]; then
+  echo "usage: $0 CME_BINARY" >&2
+  exit 2
+fi
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+binary="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+
+[[ -x "$binary" ]] || { echo "e2e: $binary is not an executable" >&2; exit 2; }
+[[ -f "$repo/frontend/dist/index.html" ]] || {
+  echo "e2e: $repo/frontend/dist is missing; run 'npm run build' in frontend/" >&2
+  exit 2
+}
+[[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]] || {
+  echo "e2e: chromium not found (apt-get install chromium fonts-noto-cjk)" >&2
+  exit 2
+}
+
+cd "$here"
+if [[ ! -d node_modules/playwright-core ]]; then
+  npm ci --no-fund --no-audit
+fi
+
+work="$(mktemp -d -t cme-e2e-XXXXXX)"
+server_pid=""
+cleanup() {
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+base_url="http://127.0.0.1:$port"
+mkdir -p "$here/out"
+log="$here/out/server.log"
+
+echo "e2e: starting $binary serve on $base_url (log: $log)"
+DATABASE_URL="sqlite://$work/e2e.db?mode=rwc" \
+CME_BIND="127.0.0.1:$port" \
+CME_STATIC_DIR="$repo/frontend/dist" \
+  "$binary" serve >"$log" 2>&1 &
+server_pid=$!
+
+deadline=$((SECONDS + 60))
+until [[ "$(curl -s -o /dev/null -w '%{http_code}' "$base_url/api/v1/health" || true)" == "200" ]]; do
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    echo "e2e: server exited before becoming healthy; last log lines:" >&2
+    tail -n 40 "$log" >&2
+    exit 1
+  fi
+  if (( SECONDS >= deadline )); then
+    echo "e2e: server not healthy after 60s; last log lines:" >&2
+    tail -n 40 "$log" >&2
+    exit 1
+  fi
+  sleep 0.5
+done
+echo "e2e: server healthy"
+
+BASE_URL="$base_url" npm test
