@@ -1,1 +1,32 @@
+//! Schema migrations, one file per change, applied in name order.
+//!
+//! Every constraint and index is named (`pk_*`, `fk_*`, `uq_*`, `ck_*`,
+//! `ix_*`) so that the store can report a violation by name and the API can
+//! map it to a response in one place. The schema runs on SQLite and
+//! PostgreSQL: uuid keys, UTC timestamps, credits as integer tenths, enums as
+//! their snake_case names.
+
 pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_organisation;
+mod m20261123_000002_people;
+mod m20261123_000003_standards;
+mod m20261123_000004_credits;
+mod m20261123_000005_verifications;
+mod util;
+
+/// Applies the migrations in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_organisation::Migration),
+            Box::new(m20261123_000002_people::Migration),
+            Box::new(m20261123_000003_standards::Migration),
+            Box::new(m20261123_000004_credits::Migration),
+            Box::new(m20261123_000005_verifications::Migration),
+        ]
+    }
+}

@@ -1,1 +1,66 @@
-fn main() {}
+//! The `cme` binary: `serve`, `migrate`, `demo`, `generate`.
+
+mod config;
+mod demo;
+mod demo_data;
+mod generate;
+mod generate_data;
+mod serve;
+mod yunnan;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cme", version, about = "云南省继续医学教育学分管理系统")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run migrations, then serve the API and the SPA (config from the environment).
+    Serve,
+    /// Run the database migrations and exit.
+    Migrate,
+    /// Load the demo province (Yunnan's prefectures, real counties, ~300 people).
+    Demo {
+        /// Do nothing when the database already holds regions.
+        #[arg(long)]
+        if_empty: bool,
+    },
+    /// Generate a deterministic synthetic province at scale.
+    Generate {
+        /// How many people.
+        #[arg(long, default_value_t = 400_000)]
+        people: u32,
+        /// The seed: the same seed gives the same province.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+fn init_tracing(json: bool) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let config = config::Config::from_env();
+    init_tracing(config.log_json);
+    match cli.command {
+        Command::Serve => serve::serve(config).await,
+        Command::Migrate => serve::open(&config).await.map(|_| ()),
+        Command::Demo { if_empty } => demo::run(&config, if_empty).await,
+        Command::Generate { people, seed } => generate::run(&config, people, seed).await,
+    }
+}

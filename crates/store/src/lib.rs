@@ -1,1 +1,93 @@
-//! placeholder
+//! Persistence for the CME credit system: sea-orm entities, and repositories
+//! that map them to and from `cme_domain` types.
+//!
+//! Every repository function takes `&impl ConnectionTrait`, so it runs on a
+//! pool or inside a caller's transaction; the few that write several rows
+//! atomically also need `TransactionTrait` (a transaction nests as a savepoint).
+//!
+//! SQLite runs with one pooled connection (sea-orm's default, and the only
+//! safe one for writers): never await a second statement on the pool while
+//! holding a transaction of it.
+
+pub mod crypto;
+pub mod entity;
+mod error;
+pub mod repo;
+pub mod testing;
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait as _};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database};
+pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, TransactionTrait};
+
+pub use crypto::PiiCipher;
+pub use error::StoreError;
+
+/// Connects to `url` (`sqlite://path/to/file.db` or `postgres://…`).
+///
+/// For SQLite the file and its parent directory are created when missing,
+/// foreign keys are enforced and the journal is WAL.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options.sqlx_logging(false);
+    if let Some(path) = sqlite_path(url) {
+        if let Some(parent) = std::path::Path::new(path).parent()
+            && !parent.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                StoreError::Db(sea_orm::DbErr::Custom(format!("cannot create {}: {e}", parent.display())))
+            })?;
+        }
+        options.map_sqlx_sqlite_opts(|o| {
+            o.create_if_missing(true)
+                .foreign_keys(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+        });
+    }
+    Ok(Database::connect(options).await?)
+}
+
+/// The file of a SQLite URL; `None` for other databases and in-memory SQLite.
+fn sqlite_path(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && path != ":memory:").then_some(path)
+}
+
+/// Applies every pending migration (idempotent).
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), StoreError> {
+    Ok(Migrator::up(db, None).await?)
+}
+
+/// How many rows of `columns` bind parameters fit in one statement: under
+/// PostgreSQL's 65,535 and SQLite's 32,766 limits, with room to spare.
+pub(crate) fn batch_rows(backend: DbBackend, columns: usize) -> usize {
+    let limit = match backend {
+        DbBackend::Postgres => 60_000,
+        _ => 30_000,
+    };
+    (limit / columns.max(1)).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_paths() {
+        assert_eq!(sqlite_path("sqlite://data/cme.db?mode=rwc"), Some("data/cme.db"));
+        assert_eq!(sqlite_path("sqlite:///tmp/x.db"), Some("/tmp/x.db"));
+        assert_eq!(sqlite_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_path("postgres://u@h/db"), None);
+    }
+
+    #[test]
+    fn batches_stay_under_the_bind_limits() {
+        assert!(batch_rows(DbBackend::Postgres, 19) * 19 <= 65_535);
+        assert!(batch_rows(DbBackend::Sqlite, 14) * 14 <= 32_766);
+    }
+}

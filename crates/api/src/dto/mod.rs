@@ -1,0 +1,123 @@
+//! Wire types. Never an entity: requests and responses are their own types,
+//! converted to and from the domain.
+
+pub mod compliance;
+pub mod health;
+pub mod standard;
+
+/// Mirrors a domain enum as a wire enum with an OpenAPI schema and the same
+/// snake_case names, with conversions both ways.
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* $name:ident => $domain:path { $($variant:ident = $wire:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $( $variant ),+
+        }
+
+        impl $name {
+            /// The wire names, checked against the domain's in a test.
+            #[cfg(test)]
+            pub const WIRE: &'static [(&'static str, $name)] = &[$(($wire, $name::$variant)),+];
+        }
+
+        impl From<$name> for $domain {
+            fn from(v: $name) -> Self {
+                match v { $($name::$variant => <$domain>::$variant),+ }
+            }
+        }
+
+        impl From<$domain> for $name {
+            fn from(v: $domain) -> Self {
+                match v { $(<$domain>::$variant => $name::$variant),+ }
+            }
+        }
+    };
+}
+
+wire_enum!(
+    /// 单位级别: provincial 省级机构, prefecture 州市级, county 县级, township 乡镇/社区, village 乡村医生.
+    UnitLevel => cme_domain::org::UnitLevel {
+        Provincial = "provincial", Prefecture = "prefecture", County = "county", Township = "township", Village = "village",
+    }
+);
+wire_enum!(
+    /// 职称级别: senior 高级, intermediate 中级, junior 初级.
+    TitleLevel => cme_domain::person::TitleLevel { Senior = "senior", Intermediate = "intermediate", Junior = "junior" }
+);
+wire_enum!(
+    /// 专业类别: clinical 临床、检验、放射等类; nursing_public_health 护理、公卫类.
+    Discipline => cme_domain::person::Discipline { Clinical = "clinical", NursingPublicHealth = "nursing_public_health" }
+);
+wire_enum!(
+    /// project 项目学分 or self_managed 自管学分.
+    CreditKind => cme_domain::credit::CreditKind { Project = "project", SelfManaged = "self_managed" }
+);
+wire_enum!(
+    /// Source of a project credit: I类 national, provincial, distance_i; II类 prefecture, distance_ii.
+    CreditSource => cme_domain::credit::CreditSource {
+        National = "national", Provincial = "provincial", DistanceI = "distance_i", Prefecture = "prefecture", DistanceIi = "distance_ii",
+    }
+);
+wire_enum!(
+    /// A machine-readable reason for non-compliance.
+    ShortfallCode => cme_domain::compliance::ShortfallCode {
+        INational = "i_national", IProvincial = "i_provincial", INationalProvincial = "i_national_provincial",
+        ISubtotal = "i_subtotal", IiSubtotal = "ii_subtotal", SelfManaged = "self_managed", Total = "total",
+        MandatoryCourse = "mandatory_course",
+    }
+);
+wire_enum!(
+    /// Why (part of) a credit counts nowhere: over_cap 超出上限, not_valid 未生效.
+    NotCountedReason => cme_domain::compliance::NotCountedReason { OverCap = "over_cap", NotValid = "not_valid" }
+);
+
+/// A credit amount: a positive JSON number with at most one decimal (an
+/// answer's amounts may be 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(value_type = f64, example = 2.5)]
+#[serde(transparent)]
+pub struct Amount(pub cme_domain::Credits);
+
+impl<'de> serde::Deserialize<'de> for Amount {
+    /// Input amounts must be positive, with at most one decimal.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = <serde_json::Number as serde::Deserialize>::deserialize(d)?;
+        cme_domain::Credits::parse_positive(&n.to_string()).map(Amount).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The wire names are the domain's stored names.
+    #[test]
+    fn wire_names_match_the_domain() {
+        for (wire, v) in UnitLevel::WIRE {
+            assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
+            assert_eq!(cme_domain::org::UnitLevel::from(*v).as_str(), *wire);
+        }
+        for (wire, v) in CreditSource::WIRE {
+            assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
+            assert_eq!(cme_domain::credit::CreditSource::from(*v).as_str(), *wire);
+        }
+        for (wire, v) in ShortfallCode::WIRE {
+            assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
+            assert_eq!(cme_domain::compliance::ShortfallCode::from(*v).as_str(), *wire);
+        }
+        for (wire, v) in Discipline::WIRE {
+            assert_eq!(cme_domain::person::Discipline::from(*v).as_str(), *wire);
+        }
+        for (wire, v) in TitleLevel::WIRE {
+            assert_eq!(cme_domain::person::TitleLevel::from(*v).as_str(), *wire);
+        }
+        for (wire, v) in CreditKind::WIRE {
+            assert_eq!(cme_domain::credit::CreditKind::from(*v).as_str(), *wire);
+        }
+        for (wire, v) in NotCountedReason::WIRE {
+            assert_eq!(cme_domain::compliance::NotCountedReason::from(*v).as_str(), *wire);
+        }
+    }
+}

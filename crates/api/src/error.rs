@@ -1,0 +1,148 @@
+//! The one error type of the API, answered as RFC 9457 problem+json.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One failing input field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// The field's path in the request, e.g. `credits[1].amount`.
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI reference naming the problem type.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// A stable snake_case code for programs.
+    pub code: String,
+    /// The failing fields, for validation problems.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The body is not JSON of the expected shape (400).
+    #[error("malformed request: {detail}")]
+    Malformed { detail: String, errors: Vec<FieldError> },
+    /// Well-formed, but a value is not acceptable (422).
+    #[error("invalid request: {detail}")]
+    Invalid { detail: String, errors: Vec<FieldError> },
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("conflict: {detail}")]
+    Conflict { code: &'static str, detail: String },
+    #[error("the database is unavailable")]
+    Unavailable,
+    /// Anything unexpected; the cause is logged, never sent.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// A 422 naming one field.
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let error = FieldError { field: field.into(), message: message.into() };
+        ApiError::Invalid { detail: format!("{}: {}", error.field, error.message), errors: vec![error] }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            ApiError::Malformed { .. } => "malformed_request",
+            ApiError::Invalid { .. } => "validation_failed",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::Conflict { code, .. } => code,
+            ApiError::Unavailable => "service_unavailable",
+            ApiError::Internal(_) => "internal_error",
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            ApiError::Malformed { .. } => "请求格式错误",
+            ApiError::Invalid { .. } => "请求参数不合法",
+            ApiError::NotFound(_) => "未找到",
+            ApiError::Conflict { .. } => "冲突",
+            ApiError::Unavailable => "服务暂不可用",
+            ApiError::Internal(_) => "服务器内部错误",
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        let (detail, errors) = match self {
+            ApiError::Malformed { detail, errors } | ApiError::Invalid { detail, errors } => {
+                (detail.clone(), errors.clone())
+            }
+            ApiError::NotFound(what) => (what.clone(), Vec::new()),
+            ApiError::Conflict { detail, .. } => (detail.clone(), Vec::new()),
+            ApiError::Unavailable => ("数据库暂不可用，请稍后再试".to_owned(), Vec::new()),
+            ApiError::Internal(_) => ("请求未能完成，请稍后再试".to_owned(), Vec::new()),
+        };
+        Problem {
+            problem_type: format!("/problems/{}", self.code()),
+            title: self.title().to_owned(),
+            status: self.status_code().as_u16(),
+            detail,
+            code: self.code().to_owned(),
+            errors,
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::Malformed { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let ApiError::Internal(cause) = self {
+            // Logged once, here, at the boundary; the body says nothing internal.
+            tracing::error!(%cause, "request failed");
+        }
+        HttpResponse::build(self.status_code()).content_type("application/problem+json").json(self.problem())
+    }
+}
+
+impl From<cme_store::StoreError> for ApiError {
+    fn from(e: cme_store::StoreError) -> Self {
+        use cme_store::StoreError;
+        match e {
+            StoreError::NotFound => ApiError::NotFound("资源不存在".to_owned()),
+            StoreError::Conflict { constraint } => {
+                ApiError::Conflict { code: "conflict", detail: format!("与已有数据冲突 ({constraint})") }
+            }
+            StoreError::StaleVersion => ApiError::Conflict {
+                code: "stale_version",
+                detail: "数据已被他人修改，请刷新后重试".to_owned(),
+            },
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// Turns actix's own extractor failures (bad path or query) into problems.
+pub fn path_error(err: actix_web::error::PathError, _req: &actix_web::HttpRequest) -> actix_web::Error {
+    ApiError::Malformed { detail: err.to_string(), errors: Vec::new() }.into()
+}
+
+/// Same for query strings.
+pub fn query_error(err: actix_web::error::QueryPayloadError, _req: &actix_web::HttpRequest) -> actix_web::Error {
+    ApiError::Malformed { detail: err.to_string(), errors: Vec::new() }.into()
+}

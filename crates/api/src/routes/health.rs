@@ -1,0 +1,41 @@
+//! Liveness and the database's state.
+
+use std::time::Instant;
+
+use actix_web::{HttpResponse, get, web};
+use sea_orm::DbBackend;
+
+use crate::AppState;
+use crate::dto::health::{DatabaseHealth, Health};
+
+/// The service's health and its database's state.
+///
+/// 200 when the database answers, 503 (same body, `status: degraded`) when
+/// it does not, so a load balancer or compose health check can use it.
+#[utoipa::path(
+    tag = "health",
+    responses(
+        (status = 200, body = Health),
+        (status = 503, description = "The database does not answer", body = Health),
+    )
+)]
+#[get("/health")]
+pub async fn health(state: web::Data<AppState>) -> HttpResponse {
+    let started = Instant::now();
+    let reachable = state.db.ping().await.is_ok();
+    let backend = match state.db.get_database_backend() {
+        DbBackend::Postgres => "postgres",
+        DbBackend::Sqlite => "sqlite",
+        _ => "other",
+    };
+    let body = Health {
+        status: if reachable { "ok" } else { "degraded" }.to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        database: DatabaseHealth {
+            backend: backend.to_owned(),
+            reachable,
+            latency_ms: (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0,
+        },
+    };
+    if reachable { HttpResponse::Ok().json(body) } else { HttpResponse::ServiceUnavailable().json(body) }
+}

@@ -1,0 +1,41 @@
+//! Serving the built SPA, with `index.html` for client-side routes.
+
+use std::path::PathBuf;
+
+use actix_files::{Files, NamedFile};
+use actix_web::dev::{ServiceRequest, ServiceResponse, fn_service};
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use crate::error::ApiError;
+
+/// Unknown `/api/...` paths answer problem+json, never the SPA.
+pub async fn api_not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    Err(ApiError::NotFound(format!("没有这个接口: {}", req.path())))
+}
+
+const NOT_BUILT: &str = "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>云南省继续医学教育学分管理系统</title>\
+<p>前端尚未构建 (frontend/dist)。请运行 <code>make run</code>。API 文档: <a href=\"/api/docs/\">/api/docs/</a></p></html>";
+
+pub fn configure(static_dir: Option<PathBuf>) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |cfg| match static_dir {
+        Some(dir) => {
+            let index = dir.join("index.html");
+            cfg.service(Files::new("/", dir).index_file("index.html").prefer_utf8(true).default_handler(fn_service(
+                move |req: ServiceRequest| {
+                    let index = index.clone();
+                    async move {
+                        let (req, _) = req.into_parts();
+                        let file = NamedFile::open_async(&index).await?;
+                        let res = file.into_response(&req);
+                        Ok(ServiceResponse::new(req, res))
+                    }
+                },
+            )));
+        }
+        None => {
+            cfg.default_service(web::to(|| async {
+                HttpResponse::Ok().content_type("text/html; charset=utf-8").body(NOT_BUILT)
+            }));
+        }
+    }
+}

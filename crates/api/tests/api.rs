@@ -1,0 +1,61 @@
+//! Health, standards, the OpenAPI document, errors and the SPA, over real HTTP.
+
+mod common;
+
+use serde_json::Value;
+
+both_backends!(health_reports_the_database, |app| async move {
+    let res = app.get("/api/v1/health").await;
+    assert_eq!(res.status(), 200);
+    let v: Value = res.json().await.unwrap_or_default();
+    assert_eq!(v["status"], "ok");
+    assert_eq!(v["database"]["reachable"], true);
+    assert_eq!(v["database"]["backend"], app.backend);
+});
+
+both_backends!(standards_are_served_as_data, |app| async move {
+    let list: Value = app.get("/api/v1/standards").await.json().await.unwrap_or_default();
+    let years: Vec<i64> = list.as_array().into_iter().flatten().filter_map(|s| s["year"].as_i64()).collect();
+    assert_eq!(years.first(), Some(&2015));
+    assert!(years.contains(&2021) && years.len() >= 11, "{years:?}");
+    let with_course: Vec<i64> = list
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|s| !s["mandatory_course"].is_null())
+        .filter_map(|s| s["year"].as_i64())
+        .collect();
+    assert_eq!(with_course, vec![2017, 2021]);
+
+    let s: Value = app.get("/api/v1/standards/2017").await.json().await.unwrap_or_default();
+    assert_eq!(s["mandatory_course"]["name"], "人感染H7N9禽流感和艾滋病防治新进展");
+    assert_eq!(s["mandatory_course"]["deadline"], "2018-02-28");
+    assert_eq!(s["rows"].as_array().map(Vec::len), Some(22));
+
+    let res = app.get("/api/v1/standards/2014").await;
+    assert_eq!(res.status(), 404);
+    assert_eq!(res.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/problem+json"));
+    let res = app.get("/api/v1/standards/twenty").await;
+    assert_eq!(res.status(), 400);
+});
+
+both_backends!(unknown_api_paths_are_problems_and_the_docs_are_served, |app| async move {
+    let res = app.get("/api/v1/nothing-here").await;
+    assert_eq!(res.status(), 404);
+    let v: Value = res.json().await.unwrap_or_default();
+    assert_eq!(v["code"], "not_found");
+
+    let served: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap_or_default();
+    assert_eq!(served, serde_json::to_value(cme_api::openapi()).unwrap_or_default());
+    let docs = app.get("/api/docs/").await;
+    assert_eq!(docs.status(), 200);
+    assert!(docs.text().await.unwrap_or_default().contains("swagger"));
+});
+
+both_backends!(client_routes_fall_back_to_the_spa, |app| async move {
+    let res = app.get("/calculator").await;
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap_or_default().contains("<div id=\"root\">"));
+    let res = app.get("/").await;
+    assert_eq!(res.headers().get("x-content-type-options").and_then(|v| v.to_str().ok()), Some("nosniff"));
+});

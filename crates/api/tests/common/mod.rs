@@ -1,0 +1,166 @@
+//! Spawns the real app on port 0 with a fresh database: a new SQLite file,
+//! or a uniquely named PostgreSQL database when `TEST_DATABASE_URL` is set.
+#![allow(dead_code, reason = "each test binary uses a different part of the harness")]
+#![expect(clippy::expect_used, reason = "a harness that cannot start must stop the test")]
+
+use std::path::PathBuf;
+
+use sea_orm::{ConnectionTrait as _, Database, DatabaseConnection};
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A running app and what it needs to stay alive.
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub db: DatabaseConnection,
+    /// `sqlite` or `postgres`, as the health endpoint names it.
+    pub backend: &'static str,
+    _dir: TempDir,
+    pg: Option<(String, String)>,
+}
+
+/// A temporary directory removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Best effort: drop the test's PostgreSQL database.
+        if let Some((admin_url, name)) = self.pg.take() {
+            std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                if let Ok(rt) = rt {
+                    rt.block_on(async {
+                        if let Ok(admin) = Database::connect(&admin_url).await {
+                            let _ =
+                                admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                        }
+                    });
+                }
+            })
+            .join()
+            .ok();
+        }
+    }
+}
+
+/// `TEST_DATABASE_URL`, if the PostgreSQL suite should run.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())
+}
+
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let base = match base.rfind('/') {
+        Some(i) if i > base.find("://").map_or(0, |s| s + 2) => &base[..i],
+        _ => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+pub async fn spawn(backend: Backend) -> TestApp {
+    let dir = TempDir(std::env::temp_dir().join(format!("cme-test-{}", uuid::Uuid::new_v4().simple())));
+    std::fs::create_dir_all(&dir.0).expect("temp dir");
+    // A stand-in SPA, so the tests do not depend on the frontend build.
+    let spa = dir.0.join("dist");
+    std::fs::create_dir_all(&spa).expect("spa dir");
+    std::fs::write(spa.join("index.html"), "<!doctype html><div id=\"root\"></div>").expect("index.html");
+
+    let (url, pg) = match backend {
+        Backend::Sqlite => (format!("sqlite://{}?mode=rwc", dir.0.join("test.db").display()), None),
+        Backend::Postgres => {
+            let admin_url = postgres_url().expect("TEST_DATABASE_URL");
+            let name = format!("cme_test_{}", uuid::Uuid::new_v4().simple());
+            let admin = Database::connect(&admin_url)
+                .await
+                .unwrap_or_else(|e| panic!("TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
+            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+            let _ = admin.close().await;
+            (with_database(&admin_url, &name), Some((admin_url, name)))
+        }
+    };
+    let db = cme_store::connect(&url).await.expect("connect");
+    cme_store::migrate(&db).await.expect("migrate");
+    cme_store::repo::standard::seed_defaults(&db, 2026).await.expect("seed standards");
+
+    let app = cme_api::Application::build(
+        cme_api::Settings { bind: "127.0.0.1:0".to_owned(), static_dir: Some(spa) },
+        db.clone(),
+    )
+    .await
+    .expect("build app");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        base,
+        client: reqwest::Client::new(),
+        db,
+        backend: match backend {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        },
+        _dir: dir,
+        pg,
+    }
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.base)).send().await.expect("request")
+    }
+
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client.post(format!("{}{path}", self.base)).json(body).send().await.expect("request")
+    }
+
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: &str) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.base))
+            .header("content-type", content_type)
+            .body(body.to_owned())
+            .send()
+            .await
+            .expect("request")
+    }
+}
+
+/// Declares one test body run as two tests: on SQLite always, and on
+/// PostgreSQL when `TEST_DATABASE_URL` is set (skipped, and saying so, when not).
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident, |$app:ident| async move $body:block) => {
+        mod $name {
+            use super::*;
+
+            #[tokio::test]
+            async fn sqlite() {
+                let $app = common::spawn(common::Backend::Sqlite).await;
+                $body
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                if common::postgres_url().is_none() {
+                    eprintln!("skipped: TEST_DATABASE_URL is not set");
+                    return;
+                }
+                let $app = common::spawn(common::Backend::Postgres).await;
+                $body
+            }
+        }
+    };
+}

@@ -1,0 +1,121 @@
+//! Configuration: environment variables only (documented in the README).
+
+use std::path::PathBuf;
+
+/// Every environment variable the server reads. The compose file may name
+/// no other (a test checks it), and the README documents each.
+pub const ENV_KEYS: &[&str] =
+    &["DATABASE_URL", "CME_BIND", "CME_STATIC_DIR", "CME_DATA_KEY", "CME_DATA_KEY_FILE", "CME_LOG_FORMAT", "RUST_LOG"];
+
+/// The server's configuration.
+#[derive(Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub bind: String,
+    pub static_dir: PathBuf,
+    /// Base64 of the 32-byte key that encrypts personal data at rest.
+    pub data_key: Option<String>,
+    /// Where a development key is kept when `CME_DATA_KEY` is unset.
+    pub data_key_file: PathBuf,
+    pub log_json: bool,
+}
+
+impl std::fmt::Debug for Config {
+    /// The key never reaches a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("bind", &self.bind)
+            .field("static_dir", &self.static_dir)
+            .field("data_key", &self.data_key.as_ref().map(|_| "<set>"))
+            .field("data_key_file", &self.data_key_file)
+            .field("log_json", &self.log_json)
+            .finish()
+    }
+}
+
+fn var(key: &str) -> Option<String> {
+    debug_assert!(ENV_KEYS.contains(&key), "{key} must be listed in ENV_KEYS");
+    std::env::var(key).ok().filter(|v| !v.trim().is_empty())
+}
+
+impl Config {
+    pub fn from_env() -> Self {
+        Config {
+            database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/cme.db?mode=rwc".to_owned()),
+            bind: var("CME_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
+            static_dir: var("CME_STATIC_DIR").map_or_else(|| PathBuf::from("frontend/dist"), PathBuf::from),
+            data_key: var("CME_DATA_KEY"),
+            data_key_file: var("CME_DATA_KEY_FILE").map_or_else(|| PathBuf::from("data/cme.key"), PathBuf::from),
+            log_json: var("CME_LOG_FORMAT").is_some_and(|v| v.eq_ignore_ascii_case("json")),
+        }
+    }
+}
+
+/// Hides a password in a database URL.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(redact_url("postgres://cme:secret@db:5432/cme"), "postgres://cme:***@db:5432/cme");
+        assert_eq!(redact_url("sqlite://data/cme.db?mode=rwc"), "sqlite://data/cme.db?mode=rwc");
+        assert_eq!(redact_url("postgres://postgres@127.0.0.1/x"), "postgres://postgres@127.0.0.1/x");
+    }
+
+    /// The compose file configures the server only through keys it reads,
+    /// and the README documents every key.
+    #[test]
+    fn compose_and_readme_name_only_keys_the_server_reads() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let compose = std::fs::read_to_string(root.join("docker-compose.yml")).unwrap_or_default();
+        let keys = compose_server_env_keys(&compose);
+        assert!(keys.contains(&"DATABASE_URL".to_owned()), "the compose file must configure the server: {keys:?}");
+        for key in &keys {
+            assert!(ENV_KEYS.contains(&key.as_str()), "docker-compose.yml sets {key}, which the server never reads");
+        }
+        let readme = std::fs::read_to_string(root.join("README.md")).unwrap_or_default();
+        for key in ENV_KEYS {
+            assert!(readme.contains(&format!("`{key}`")), "README.md does not document {key}");
+        }
+    }
+
+    /// The keys under `environment:` of the `server` service (a map, as the
+    /// compose file writes it).
+    fn compose_server_env_keys(compose: &str) -> Vec<String> {
+        let mut keys = Vec::new();
+        let (mut in_server, mut in_env) = (false, false);
+        for line in compose.lines() {
+            let indent = line.len() - line.trim_start().len();
+            let trimmed = line.trim();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            if indent == 2 {
+                in_server = trimmed == "server:";
+                in_env = false;
+            } else if in_server && indent == 4 {
+                in_env = trimmed == "environment:";
+            } else if in_server && in_env && indent == 6 {
+                if let Some((key, _)) = trimmed.split_once(':') {
+                    keys.push(key.trim().to_owned());
+                }
+            }
+        }
+        keys
+    }
+}

@@ -1,0 +1,102 @@
+//! `cme generate`: a synthetic province at scale, with bulk inserts.
+
+use std::collections::HashSet;
+use std::time::Instant;
+
+use anyhow::Context as _;
+use cme_domain::ids::DepartmentId;
+use cme_store::repo::{credit, department, person, region, unit};
+use sea_orm::TransactionTrait as _;
+
+use crate::config::Config;
+use crate::generate_data;
+use crate::serve;
+
+/// People inserted per transaction.
+const CHUNK: usize = 5_000;
+
+pub async fn run(config: &Config, people: u32, seed: u64) -> anyhow::Result<()> {
+    let db = serve::open(config).await?;
+    let cipher = serve::cipher(config)?;
+    if !region::list(&db).await?.is_empty() {
+        anyhow::bail!("the database already holds regions: generate into an empty database");
+    }
+    let year = serve::current_year() - 1;
+    let standard = cme_store::repo::standard::get_published(&db, year)
+        .await?
+        .with_context(|| format!("no standard for {year}"))?;
+    let started = Instant::now();
+    let mut rng = generate_data::rng(seed);
+    let org = generate_data::organisation(&mut rng, people as usize);
+
+    let txn = db.begin().await?;
+    for r in &org.regions {
+        region::insert(&txn, r).await?;
+    }
+    unit::insert_many(&txn, &org.units).await?;
+    for d in &org.departments {
+        department::insert(&txn, d).await?;
+    }
+    txn.commit().await?;
+    println!(
+        "organisation: {} regions, {} units, {} departments in {:.1} s",
+        org.regions.len(),
+        org.units.len(),
+        org.departments.len(),
+        started.elapsed().as_secs_f64()
+    );
+
+    let mut seen = HashSet::with_capacity(people as usize);
+    let (mut batch_people, mut batch_credits) = (Vec::with_capacity(CHUNK), Vec::new());
+    let (mut total_people, mut total_credits) = (0usize, 0usize);
+    let mut d = 0;
+    for (u, count) in org.units.iter().zip(&org.headcount) {
+        let start = d;
+        while d < org.departments.len() && org.departments[d].unit_id == u.unit.id {
+            d += 1;
+        }
+        let departments: Vec<DepartmentId> = org.departments[start..d].iter().map(|x| x.id).collect();
+        for _ in 0..*count {
+            let (p, credits) = loop {
+                let (p, credits) = generate_data::person_with_credits(&mut rng, &u.unit, &departments, &standard);
+                // ID numbers are a natural key: draw again on the rare collision.
+                if seen.insert(p.id_number.as_str().to_owned()) {
+                    break (p, credits);
+                }
+            };
+            batch_people.push(p);
+            batch_credits.extend(credits.into_iter().map(credit::NewCredit::from));
+            if batch_people.len() >= CHUNK {
+                total_people += batch_people.len();
+                total_credits += batch_credits.len();
+                flush(&db, &cipher, &mut batch_people, &mut batch_credits).await?;
+                let secs = started.elapsed().as_secs_f64();
+                println!("{total_people} people, {total_credits} credits, {secs:.1} s");
+            }
+        }
+    }
+    total_people += batch_people.len();
+    total_credits += batch_credits.len();
+    flush(&db, &cipher, &mut batch_people, &mut batch_credits).await?;
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "generated {total_people} people and {total_credits} credits of {year} (seed {seed}) in {secs:.1} s ({:.0} credits/s)",
+        total_credits as f64 / secs
+    );
+    Ok(())
+}
+
+async fn flush(
+    db: &sea_orm::DatabaseConnection,
+    cipher: &cme_store::crypto::PiiCipher,
+    people: &mut Vec<cme_domain::person::Person>,
+    credits: &mut Vec<credit::NewCredit>,
+) -> anyhow::Result<()> {
+    let txn = db.begin().await?;
+    person::insert_many(&txn, cipher, people).await?;
+    credit::insert_many(&txn, credits).await?;
+    txn.commit().await?;
+    people.clear();
+    credits.clear();
+    Ok(())
+}

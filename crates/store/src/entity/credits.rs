@@ -1,0 +1,38 @@
+//! `credits`: credit records, amounts in integer tenths.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "credits")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub person_id: Uuid,
+    pub year: i32,
+    pub kind: String,
+    pub source: Option<String>,
+    /// `i` / `ii`, derived from the source.
+    pub class: Option<String>,
+    pub amount_tenths: i32,
+    pub entry_path: String,
+    pub state: String,
+    pub activity_name: String,
+    pub organiser: Option<String>,
+    pub earned_on: Option<Date>,
+    pub certificate_no: Option<String>,
+    pub activity_id: Option<Uuid>,
+    pub reverses_id: Option<Uuid>,
+    pub note: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub created_by: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::people::Entity", from = "Column::PersonId", to = "super::people::Column::Id")]
+    Person,
+    #[sea_orm(belongs_to = "Entity", from = "Column::ReversesId", to = "Column::Id")]
+    Reverses,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

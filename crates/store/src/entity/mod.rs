@@ -1,0 +1,16 @@
+//! sea-orm entities, one per table, mirroring `migrations/` column for column.
+//!
+//! Written to match what `sea-orm-cli generate entity` produces; repositories
+//! map them to and from domain types, and nothing else sees them.
+
+pub mod course_completions;
+pub mod credits;
+pub mod departments;
+pub mod people;
+pub mod person_status_changes;
+pub mod person_titles;
+pub mod regions;
+pub mod standards;
+pub mod units;
+pub mod verification_transitions;
+pub mod verifications;

@@ -1,0 +1,34 @@
+//! `verifications`: one per person and year, guarded by `row_version`.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "verifications")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub person_id: Uuid,
+    pub year: i32,
+    pub unit_id: Uuid,
+    pub unit_level: String,
+    pub medicine: String,
+    pub list_kind: String,
+    pub state: String,
+    pub step: Option<i16>,
+    pub special_reason: Option<String>,
+    #[sea_orm(unique)]
+    pub certificate_no: Option<String>,
+    pub row_version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::people::Entity", from = "Column::PersonId", to = "super::people::Column::Id")]
+    Person,
+    #[sea_orm(belongs_to = "super::units::Entity", from = "Column::UnitId", to = "super::units::Column::Id")]
+    Unit,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

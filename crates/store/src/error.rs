@@ -1,0 +1,138 @@
+//! The one error type of the store, shaped for the API to map.
+
+use cme_domain::review::TransitionError;
+use cme_domain::standard::StandardError;
+use sea_orm::sqlx::error::ErrorKind;
+use sea_orm::{DbErr, RuntimeErr};
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The row asked for does not exist.
+    #[error("not found")]
+    NotFound,
+    /// A named constraint refused the write: a unique key, a foreign key or a
+    /// check. `constraint` is the name given in `migrations/` (e.g.
+    /// `uq_people_id_number_hmac`) on both backends, except that SQLite does
+    /// not name a violated foreign key: there it is `foreign_key`.
+    #[error("constraint {constraint} violated")]
+    Conflict { constraint: String },
+    /// Someone else changed the row since it was read (optimistic lock lost).
+    #[error("the row was changed by someone else")]
+    StaleVersion,
+    /// The verification state machine refused the event.
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    /// The year has no published standard, or it has no row for the person.
+    #[error(transparent)]
+    Standard(#[from] StandardError),
+    /// A stored value does not parse into the domain (or does not decrypt).
+    #[error("corrupt stored data: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Db(DbErr),
+}
+
+impl StoreError {
+    pub(crate) fn corrupt(what: impl std::fmt::Display) -> Self {
+        StoreError::Corrupt(what.to_string())
+    }
+}
+
+impl From<DbErr> for StoreError {
+    fn from(err: DbErr) -> Self {
+        match &err {
+            DbErr::RecordNotFound(_) => return StoreError::NotFound,
+            DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+                if let sea_orm::sqlx::Error::Database(db) = &**e
+                    && let Some(constraint) = constraint_name(db.kind(), db.constraint(), db.message())
+                {
+                    return StoreError::Conflict { constraint };
+                }
+            }
+            _ => {}
+        }
+        StoreError::Db(err)
+    }
+}
+
+/// The migration's name of a violated constraint. PostgreSQL reports the name
+/// itself; SQLite reports `UNIQUE constraint failed: t.a, t.b`, which is
+/// looked up in [`SQLITE_UNIQUE`], and names check constraints in its message.
+fn constraint_name(kind: ErrorKind, reported: Option<&str>, message: &str) -> Option<String> {
+    let is_violation =
+        matches!(kind, ErrorKind::UniqueViolation | ErrorKind::ForeignKeyViolation | ErrorKind::CheckViolation);
+    if !is_violation {
+        return None;
+    }
+    if let Some(name) = reported {
+        return Some(name.to_owned());
+    }
+    let detail = message.split_once(':').map(|(_, d)| d.trim());
+    Some(match (kind, detail) {
+        (ErrorKind::UniqueViolation, Some(columns)) => sqlite_unique_name(columns),
+        (ErrorKind::CheckViolation, Some(name)) => name.to_owned(),
+        (ErrorKind::ForeignKeyViolation, _) => "foreign_key".to_owned(),
+        (_, _) => message.to_owned(),
+    })
+}
+
+/// SQLite's column lists of the unique constraints, and their names.
+const SQLITE_UNIQUE: &[(&str, &str)] = &[
+    ("people.id_number_hmac", "uq_people_id_number_hmac"),
+    ("regions.code", "uq_regions_code"),
+    ("units.code", "uq_units_code"),
+    ("departments.unit_id, departments.name", "uq_departments_unit_id_name"),
+    ("standards.year, standards.version", "uq_standards_year_version"),
+    ("course_completions.person_id, course_completions.year", "uq_course_completions_person_id_year"),
+    ("verifications.person_id, verifications.year", "uq_verifications_person_id_year"),
+    ("verifications.certificate_no", "uq_verifications_certificate_no"),
+    (
+        "verification_transitions.verification_id, verification_transitions.seq",
+        "uq_verification_transitions_verification_id_seq",
+    ),
+];
+
+fn sqlite_unique_name(columns: &str) -> String {
+    if let Some((_, name)) = SQLITE_UNIQUE.iter().find(|(cols, _)| *cols == columns) {
+        return (*name).to_owned();
+    }
+    // A primary key: `people.id` → `pk_people`.
+    match columns.split_once('.') {
+        Some((table, "id")) => format!("pk_{table}"),
+        _ => format!("unique({columns})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_messages_map_to_migration_names() {
+        let name = |kind, msg| constraint_name(kind, None, msg);
+        assert_eq!(
+            name(ErrorKind::UniqueViolation, "UNIQUE constraint failed: people.id_number_hmac").as_deref(),
+            Some("uq_people_id_number_hmac")
+        );
+        assert_eq!(
+            name(ErrorKind::UniqueViolation, "UNIQUE constraint failed: departments.unit_id, departments.name")
+                .as_deref(),
+            Some("uq_departments_unit_id_name")
+        );
+        assert_eq!(name(ErrorKind::UniqueViolation, "UNIQUE constraint failed: units.id").as_deref(), Some("pk_units"));
+        assert_eq!(
+            name(ErrorKind::CheckViolation, "CHECK constraint failed: ck_credits_amount_positive").as_deref(),
+            Some("ck_credits_amount_positive")
+        );
+        assert_eq!(
+            name(ErrorKind::ForeignKeyViolation, "FOREIGN KEY constraint failed").as_deref(),
+            Some("foreign_key")
+        );
+        assert_eq!(name(ErrorKind::Other, "disk I/O error"), None);
+        assert_eq!(
+            constraint_name(ErrorKind::UniqueViolation, Some("uq_units_code"), "duplicate key").as_deref(),
+            Some("uq_units_code")
+        );
+    }
+}

@@ -1,0 +1,143 @@
+//! Credit records (amounts in integer tenths).
+
+use cme_domain::Credits;
+use cme_domain::credit::{CreditCategory, CreditRecord, CreditState};
+use cme_domain::ids::{CreditId, PersonId};
+use sea_orm::prelude::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _, QueryOrder as _,
+};
+use uuid::Uuid;
+
+use super::parse;
+use crate::entity::credits;
+use crate::{StoreError, batch_rows};
+
+/// A credit record to insert, with what the domain record does not carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCredit {
+    pub record: CreditRecord,
+    /// The CME activity that issued an electronic credit.
+    pub activity_id: Option<Uuid>,
+    /// Who entered it (an account name), for the audit trail.
+    pub created_by: Option<String>,
+}
+
+impl From<CreditRecord> for NewCredit {
+    fn from(record: CreditRecord) -> Self {
+        NewCredit { record, activity_id: None, created_by: None }
+    }
+}
+
+const COLUMNS: usize = 19;
+
+fn active(c: &NewCredit) -> Result<credits::ActiveModel, StoreError> {
+    let r = &c.record;
+    let amount = i32::try_from(r.amount.tenths()).map_err(|_| StoreError::corrupt("credit amount out of range"))?;
+    Ok(credits::ActiveModel {
+        id: Set(r.id.0),
+        person_id: Set(r.person_id.0),
+        year: Set(r.year),
+        kind: Set(r.category.kind().as_str().to_owned()),
+        source: Set(r.category.source().map(|s| s.as_str().to_owned())),
+        class: Set(r.category.source().map(|s| s.class().as_str().to_owned())),
+        amount_tenths: Set(amount),
+        entry_path: Set(r.entry_path.as_str().to_owned()),
+        state: Set(r.state.as_str().to_owned()),
+        activity_name: Set(r.activity_name.clone()),
+        organiser: Set(r.organiser.clone()),
+        earned_on: Set(r.earned_on),
+        certificate_no: Set(r.certificate_no.clone()),
+        activity_id: Set(c.activity_id),
+        reverses_id: Set(r.reverses.map(|id| id.0)),
+        note: Set(r.note.clone()),
+        created_at: Set(r.created_at),
+        created_by: Set(c.created_by.clone()),
+    })
+}
+
+fn to_domain(m: credits::Model) -> Result<CreditRecord, StoreError> {
+    let kind = parse(&m.kind)?;
+    let source = m.source.as_deref().map(parse).transpose()?;
+    let category = CreditCategory::from_parts(kind, source)
+        .ok_or_else(|| StoreError::corrupt(format!("credit {} has kind {} and source {:?}", m.id, m.kind, m.source)))?;
+    let tenths = u32::try_from(m.amount_tenths)
+        .map_err(|_| StoreError::corrupt(format!("credit {} has amount {}", m.id, m.amount_tenths)))?;
+    Ok(CreditRecord {
+        id: CreditId(m.id),
+        person_id: PersonId(m.person_id),
+        year: m.year,
+        category,
+        amount: Credits::from_tenths(tenths),
+        entry_path: parse(&m.entry_path)?,
+        state: parse(&m.state)?,
+        activity_name: m.activity_name,
+        organiser: m.organiser,
+        earned_on: m.earned_on,
+        certificate_no: m.certificate_no,
+        reverses: m.reverses_id.map(CreditId),
+        note: m.note,
+        created_at: m.created_at,
+    })
+}
+
+/// Inserts one credit record.
+pub async fn insert(db: &impl ConnectionTrait, credit: &NewCredit) -> Result<(), StoreError> {
+    credits::Entity::insert(active(credit)?).exec_without_returning(db).await?;
+    Ok(())
+}
+
+/// Inserts many records in multi-row statements of a few thousand rows each
+/// (under PostgreSQL's 65,535 bind parameters). Not atomic as a whole.
+pub async fn insert_many(db: &impl ConnectionTrait, credits_: &[NewCredit]) -> Result<u64, StoreError> {
+    let mut inserted = 0;
+    for chunk in credits_.chunks(batch_rows(db.get_database_backend(), COLUMNS)) {
+        let rows = chunk.iter().map(active).collect::<Result<Vec<_>, _>>()?;
+        inserted += credits::Entity::insert_many(rows).exec_without_returning(db).await?;
+    }
+    Ok(inserted)
+}
+
+pub async fn get(db: &impl ConnectionTrait, id: CreditId) -> Result<CreditRecord, StoreError> {
+    credits::Entity::find_by_id(id.0).one(db).await?.ok_or(StoreError::NotFound).and_then(to_domain)
+}
+
+/// Every record of a person-year, in entry order (all states).
+pub async fn list_for_person_year(
+    db: &impl ConnectionTrait,
+    person: PersonId,
+    year: i32,
+) -> Result<Vec<CreditRecord>, StoreError> {
+    credits::Entity::find()
+        .filter(credits::Column::PersonId.eq(person.0))
+        .filter(credits::Column::Year.eq(year))
+        .order_by_asc(credits::Column::CreatedAt)
+        .order_by_asc(credits::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_domain)
+        .collect()
+}
+
+/// Moves a record from `from` to `to` (a unit approving or rejecting a
+/// department's entry, a reversal): `StaleVersion` if it is no longer in `from`.
+pub async fn set_state(
+    db: &impl ConnectionTrait,
+    id: CreditId,
+    from: CreditState,
+    to: CreditState,
+) -> Result<(), StoreError> {
+    let res = credits::Entity::update_many()
+        .col_expr(credits::Column::State, Expr::value(to.as_str()))
+        .filter(credits::Column::Id.eq(id.0))
+        .filter(credits::Column::State.eq(from.as_str()))
+        .exec(db)
+        .await?;
+    if res.rows_affected == 1 {
+        return Ok(());
+    }
+    // Tell a missing record from one that moved on.
+    get(db, id).await?;
+    Err(StoreError::StaleVersion)
+}

@@ -1,0 +1,290 @@
+//! Health workers, their titles and status history.
+//!
+//! The ID number is stored as AES-256-GCM ciphertext, an HMAC look-up index
+//! (unique: `uq_people_id_number_hmac`) and a masked display form; the
+//! plaintext never reaches the database.
+
+use std::collections::HashMap;
+
+use cme_domain::IdCardNumber;
+use cme_domain::ids::{DepartmentId, PersonId, UnitId};
+use cme_domain::person::{Person, PersonStatus, Title};
+use sea_orm::prelude::Expr;
+use sea_orm::sea_query::ExprTrait as _;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _, QueryOrder as _,
+    TransactionSession as _, TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::{now, parse};
+use crate::crypto::{Field, PiiCipher};
+use crate::entity::{people, person_status_changes, person_titles};
+use crate::{StoreError, batch_rows};
+
+/// One status change of a person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusChange {
+    pub from: Option<PersonStatus>,
+    pub to: PersonStatus,
+    pub reason: Option<String>,
+    pub changed_by: Option<String>,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+fn title_to_domain(m: &person_titles::Model) -> Result<Title, StoreError> {
+    Ok(Title { name: m.name.clone(), level: parse(&m.level)?, obtained_on: m.obtained_on })
+}
+
+fn title_active(person: PersonId, title: &Title) -> person_titles::ActiveModel {
+    person_titles::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        person_id: Set(person.0),
+        name: Set(title.name.clone()),
+        level: Set(title.level.as_str().to_owned()),
+        obtained_on: Set(title.obtained_on),
+        created_at: Set(now()),
+    }
+}
+
+fn person_active(cipher: &PiiCipher, p: &Person) -> Result<people::ActiveModel, StoreError> {
+    let at = now();
+    Ok(people::ActiveModel {
+        id: Set(p.id.0),
+        unit_id: Set(p.unit_id.0),
+        department_id: Set(p.department_id.map(|d| d.0)),
+        name: Set(p.name.clone()),
+        gender: Set(p.gender.as_str().to_owned()),
+        id_number_cipher: Set(cipher.encrypt(Field::IdNumber, p.id_number.as_str())?),
+        id_number_hmac: Set(cipher.index(p.id_number.as_str())),
+        id_number_masked: Set(p.id_number.masked()),
+        discipline: Set(p.discipline.as_str().to_owned()),
+        status: Set(p.status.as_str().to_owned()),
+        phone_cipher: Set(None),
+        row_version: Set(1),
+        created_at: Set(at),
+        updated_at: Set(at),
+    })
+}
+
+fn to_domain(cipher: &PiiCipher, m: people::Model, titles: &[person_titles::Model]) -> Result<Person, StoreError> {
+    let id_number = cipher.decrypt(Field::IdNumber, &m.id_number_cipher)?;
+    Ok(Person {
+        id: PersonId(m.id),
+        unit_id: UnitId(m.unit_id),
+        department_id: m.department_id.map(DepartmentId),
+        name: m.name,
+        gender: parse(&m.gender)?,
+        id_number: IdCardNumber::from_trusted(id_number),
+        discipline: parse(&m.discipline)?,
+        status: parse(&m.status)?,
+        titles: titles.iter().map(title_to_domain).collect::<Result<_, _>>()?,
+    })
+}
+
+/// Inserts a person with their titles, atomically. A second person with the
+/// same ID number is `Conflict { constraint: "uq_people_id_number_hmac" }`.
+pub async fn insert<C>(db: &C, cipher: &PiiCipher, person: &Person) -> Result<(), StoreError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let txn = db.begin().await?;
+    people::Entity::insert(person_active(cipher, person)?).exec_without_returning(&txn).await?;
+    if !person.titles.is_empty() {
+        person_titles::Entity::insert_many(person.titles.iter().map(|t| title_active(person.id, t)))
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Inserts many people (and their titles) in large multi-row statements, for
+/// bulk loads. Not atomic as a whole: wrap it in a transaction if it must be.
+pub async fn insert_many(db: &impl ConnectionTrait, cipher: &PiiCipher, people_: &[Person]) -> Result<u64, StoreError> {
+    let backend = db.get_database_backend();
+    let mut inserted = 0;
+    for chunk in people_.chunks(batch_rows(backend, 14)) {
+        let rows = chunk.iter().map(|p| person_active(cipher, p)).collect::<Result<Vec<_>, _>>()?;
+        inserted += people::Entity::insert_many(rows).exec_without_returning(db).await?;
+    }
+    let titles: Vec<person_titles::ActiveModel> =
+        people_.iter().flat_map(|p| p.titles.iter().map(|t| title_active(p.id, t))).collect();
+    let mut rest = titles.as_slice();
+    while !rest.is_empty() {
+        let (chunk, tail) = rest.split_at(rest.len().min(batch_rows(backend, 6)));
+        person_titles::Entity::insert_many(chunk.iter().cloned()).exec_without_returning(db).await?;
+        rest = tail;
+    }
+    Ok(inserted)
+}
+
+async fn titles_of(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<person_titles::Model>>, StoreError> {
+    let mut by_person: HashMap<Uuid, Vec<person_titles::Model>> = HashMap::new();
+    for chunk in ids.chunks(1_000) {
+        let rows = person_titles::Entity::find()
+            .filter(person_titles::Column::PersonId.is_in(chunk.iter().copied()))
+            .order_by_asc(person_titles::Column::ObtainedOn)
+            .all(db)
+            .await?;
+        for row in rows {
+            by_person.entry(row.person_id).or_default().push(row);
+        }
+    }
+    Ok(by_person)
+}
+
+async fn with_titles(
+    db: &impl ConnectionTrait,
+    cipher: &PiiCipher,
+    rows: Vec<people::Model>,
+) -> Result<Vec<Person>, StoreError> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let titles = titles_of(db, &ids).await?;
+    rows.into_iter().map(|m| to_domain(cipher, m.clone(), titles.get(&m.id).map_or(&[], Vec::as_slice))).collect()
+}
+
+/// A person with their titles and decrypted ID number.
+pub async fn get(db: &impl ConnectionTrait, cipher: &PiiCipher, id: PersonId) -> Result<Person, StoreError> {
+    let row = people::Entity::find_by_id(id.0).one(db).await?.ok_or(StoreError::NotFound)?;
+    with_titles(db, cipher, vec![row]).await?.pop().ok_or(StoreError::NotFound)
+}
+
+/// The person with this ID number, found through its HMAC index.
+pub async fn find_by_id_number(
+    db: &impl ConnectionTrait,
+    cipher: &PiiCipher,
+    id_number: &IdCardNumber,
+) -> Result<Option<Person>, StoreError> {
+    let row = people::Entity::find()
+        .filter(people::Column::IdNumberHmac.eq(cipher.index(id_number.as_str())))
+        .one(db)
+        .await?;
+    match row {
+        Some(row) => Ok(with_titles(db, cipher, vec![row]).await?.pop()),
+        None => Ok(None),
+    }
+}
+
+/// A unit's people, by name.
+pub async fn list_by_unit(
+    db: &impl ConnectionTrait,
+    cipher: &PiiCipher,
+    unit: UnitId,
+) -> Result<Vec<Person>, StoreError> {
+    let rows = people::Entity::find()
+        .filter(people::Column::UnitId.eq(unit.0))
+        .order_by_asc(people::Column::Name)
+        .order_by_asc(people::Column::Id)
+        .all(db)
+        .await?;
+    with_titles(db, cipher, rows).await
+}
+
+/// The titles of a person, oldest first (no decryption needed).
+pub async fn titles(db: &impl ConnectionTrait, person: PersonId) -> Result<Vec<Title>, StoreError> {
+    person_titles::Entity::find()
+        .filter(person_titles::Column::PersonId.eq(person.0))
+        .order_by_asc(person_titles::Column::ObtainedOn)
+        .all(db)
+        .await?
+        .iter()
+        .map(title_to_domain)
+        .collect()
+}
+
+/// The stored row version (for ETags): bumped by every change of the person.
+pub async fn row_version(db: &impl ConnectionTrait, person: PersonId) -> Result<i32, StoreError> {
+    people::Entity::find_by_id(person.0).one(db).await?.map(|m| m.row_version).ok_or(StoreError::NotFound)
+}
+
+async fn touch(db: &impl ConnectionTrait, person: PersonId) -> Result<(), StoreError> {
+    let res = people::Entity::update_many()
+        .col_expr(people::Column::RowVersion, Expr::col(people::Column::RowVersion).add(1))
+        .col_expr(people::Column::UpdatedAt, Expr::value(now()))
+        .filter(people::Column::Id.eq(person.0))
+        .exec(db)
+        .await?;
+    if res.rows_affected == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+}
+
+/// Records a newly obtained title.
+pub async fn add_title<C>(db: &C, person: PersonId, title: &Title) -> Result<(), StoreError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let txn = db.begin().await?;
+    touch(&txn, person).await?;
+    person_titles::Entity::insert(title_active(person, title)).exec_without_returning(&txn).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Changes a person's status and records the change; returns the previous
+/// status. Changing to the current status records nothing.
+pub async fn change_status<C>(
+    db: &C,
+    person: PersonId,
+    to: PersonStatus,
+    reason: Option<&str>,
+    changed_by: Option<&str>,
+) -> Result<PersonStatus, StoreError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let txn = db.begin().await?;
+    let row = people::Entity::find_by_id(person.0).one(&txn).await?.ok_or(StoreError::NotFound)?;
+    let from: PersonStatus = parse(&row.status)?;
+    if from == to {
+        return Ok(from);
+    }
+    let at = now();
+    let res = people::Entity::update_many()
+        .col_expr(people::Column::Status, Expr::value(to.as_str()))
+        .col_expr(people::Column::RowVersion, Expr::value(row.row_version + 1))
+        .col_expr(people::Column::UpdatedAt, Expr::value(at))
+        .filter(people::Column::Id.eq(person.0))
+        .filter(people::Column::RowVersion.eq(row.row_version))
+        .exec(&txn)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(StoreError::StaleVersion);
+    }
+    person_status_changes::Entity::insert(person_status_changes::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        person_id: Set(person.0),
+        from_status: Set(Some(from.as_str().to_owned())),
+        to_status: Set(to.as_str().to_owned()),
+        reason: Set(reason.map(str::to_owned)),
+        changed_by: Set(changed_by.map(str::to_owned)),
+        at: Set(at),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(from)
+}
+
+/// A person's status history, oldest first.
+pub async fn status_history(db: &impl ConnectionTrait, person: PersonId) -> Result<Vec<StatusChange>, StoreError> {
+    person_status_changes::Entity::find()
+        .filter(person_status_changes::Column::PersonId.eq(person.0))
+        .order_by_asc(person_status_changes::Column::At)
+        .order_by_asc(person_status_changes::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| {
+            Ok(StatusChange {
+                from: m.from_status.as_deref().map(parse).transpose()?,
+                to: parse(&m.to_status)?,
+                reason: m.reason,
+                changed_by: m.changed_by,
+                at: m.at,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,77 @@
+//! Credit standards, versioned by year; only published versions are used.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use cme_domain::standard::{Standard, default_standards};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _, QueryOrder as _,
+};
+use uuid::Uuid;
+
+use super::now;
+use crate::StoreError;
+use crate::entity::standards;
+
+const PUBLISHED: &str = "published";
+
+fn to_domain(m: standards::Model) -> Result<Standard, StoreError> {
+    let standard: Standard = serde_json::from_value(m.body)
+        .map_err(|e| StoreError::corrupt(format!("standard {} v{}: {e}", m.year, m.version)))?;
+    if standard.year != m.year || i64::from(standard.version) != i64::from(m.version) {
+        return Err(StoreError::corrupt(format!(
+            "standard row {} v{} holds {} v{}",
+            m.year, m.version, standard.year, standard.version
+        )));
+    }
+    Ok(standard)
+}
+
+/// Inserts the shipped standard (notice-2017 attachment 1) as published
+/// version 1 for every year from 2015 through `last_year` that has no
+/// standard yet. Idempotent; returns how many years it seeded.
+pub async fn seed_defaults(db: &impl ConnectionTrait, last_year: i32) -> Result<usize, StoreError> {
+    let have: BTreeSet<i32> = standards::Entity::find().all(db).await?.into_iter().map(|m| m.year).collect();
+    let at = now();
+    let mut rows = Vec::new();
+    for standard in default_standards(last_year).into_iter().filter(|s| !have.contains(&s.year)) {
+        rows.push(standards::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            year: Set(standard.year),
+            version: Set(i32::try_from(standard.version).map_err(StoreError::corrupt)?),
+            status: Set(PUBLISHED.to_owned()),
+            body: Set(serde_json::to_value(&standard).map_err(StoreError::corrupt)?),
+            created_at: Set(at),
+            published_at: Set(Some(at)),
+        });
+    }
+    let n = rows.len();
+    if n > 0 {
+        standards::Entity::insert_many(rows).exec_without_returning(db).await?;
+    }
+    Ok(n)
+}
+
+/// The latest published version of every year, by year.
+pub async fn list_published(db: &impl ConnectionTrait) -> Result<Vec<Standard>, StoreError> {
+    let rows = standards::Entity::find()
+        .filter(standards::Column::Status.eq(PUBLISHED))
+        .order_by_asc(standards::Column::Year)
+        .order_by_asc(standards::Column::Version)
+        .all(db)
+        .await?;
+    // Later versions overwrite earlier ones.
+    let latest: BTreeMap<i32, standards::Model> = rows.into_iter().map(|m| (m.year, m)).collect();
+    latest.into_values().map(to_domain).collect()
+}
+
+/// The latest published version of a year's standard.
+pub async fn get_published(db: &impl ConnectionTrait, year: i32) -> Result<Option<Standard>, StoreError> {
+    standards::Entity::find()
+        .filter(standards::Column::Year.eq(year))
+        .filter(standards::Column::Status.eq(PUBLISHED))
+        .order_by_desc(standards::Column::Version)
+        .one(db)
+        .await?
+        .map(to_domain)
+        .transpose()
+}
