@@ -46,10 +46,15 @@ mkdir -p "$here/out"
 log="$here/out/server.log"
 
 echo "e2e: starting $binary serve on $base_url (log: $log)"
-DATABASE_URL="sqlite://$work/e2e.db?mode=rwc" \
-CME_BIND="127.0.0.1:$port" \
-CME_STATIC_DIR="$repo/frontend/dist" \
-  "$binary" serve >"$log" 2>&1 &
+# From the temp dir, so that no relative default (data/, keys) lands in the repo.
+(
+  cd "$work"
+  exec env DATABASE_URL="sqlite://$work/e2e.db?mode=rwc" \
+    CME_BIND="127.0.0.1:$port" \
+    CME_STATIC_DIR="$repo/frontend/dist" \
+    CME_DATA_KEY_FILE="$work/cme.key" \
+    "$binary" serve
+) >"$log" 2>&1 &
 server_pid=$!
 
 deadline=$((SECONDS + 60))

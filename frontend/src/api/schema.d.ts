@@ -4,6 +4,29 @@
  */
 
 export interface paths {
+    "/api/v1/compliance/evaluate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Evaluate a profile and a list of credits against the standard of a year.
+         * @description The what-if calculator (学分达标计算器): public, stores nothing. The
+         *     answer says whether the person is compliant, every shortfall with the
+         *     amount missing, the standard row applied, the counted buckets, and where
+         *     each credit counted (or why it did not).
+         */
+        post: operations["evaluate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -11,6 +34,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * The service's health and its database's state.
+         * @description 200 when the database answers, 503 (same body, `status: degraded`) when
+         *     it does not, so a load balancer or compose health check can use it.
+         */
         get: operations["health"];
         put?: never;
         post?: never;
@@ -27,6 +55,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List the years that have a standard, with the version in force. */
         get: operations["list_standards"];
         put?: never;
         post?: never;
@@ -43,25 +72,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * The standard in force for a year: every row, its minimums and caps, and
+         *     the year's mandatory course.
+         */
         get: operations["get_standard"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/compliance/evaluate": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["evaluate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -72,121 +89,238 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        Health: {
-            status: string;
-        };
-        /** @enum {string} */
-        UnitLevel: "provincial" | "prefecture" | "county" | "township" | "village";
-        /** @enum {string} */
-        TitleLevel: "senior" | "intermediate" | "junior";
-        /** @enum {string} */
-        Discipline: "clinical" | "nursing_public_health";
-        /** @enum {string} */
-        CreditKind: "project" | "self_managed";
-        /** @enum {string} */
-        CreditSource: "national" | "provincial" | "distance_i" | "prefecture" | "distance_ii";
-        /** @enum {string} */
-        NotCountedReason: "over_cap" | "not_valid";
-        /** @enum {string} */
-        ShortfallCode: "i_national" | "i_provincial" | "i_national_provincial" | "i_subtotal" | "ii_subtotal" | "self_managed" | "total" | "mandatory_course";
-        MandatoryCourse: {
-            name: string;
-            /** Format: date */
-            deadline: string;
-        };
-        StandardSummary: {
-            year: number;
-            version: number;
-            mandatory_course?: null | components["schemas"]["MandatoryCourse"];
-        };
-        StandardDetail: {
-            year: number;
-            version: number;
-            mandatory_course?: null | components["schemas"]["MandatoryCourse"];
-            rows: components["schemas"]["AppliedStandard"][];
-        };
-        CreditInput: {
-            kind: components["schemas"]["CreditKind"];
-            source?: null | components["schemas"]["CreditSource"];
-            amount: number;
-        };
-        EvaluateRequest: {
-            /** Format: int32 */
-            year: number;
-            unit_level: components["schemas"]["UnitLevel"];
-            title_level?: null | components["schemas"]["TitleLevel"];
-            discipline: components["schemas"]["Discipline"];
-            mandatory_course_completed: boolean;
-            credits: components["schemas"]["CreditInput"][];
-        };
-        Requirement: {
-            total: number;
-            i_national_min?: number | null;
-            i_provincial_min?: number | null;
-            i_national_provincial_min?: number | null;
-            i_distance_cap?: number | null;
-            i_subtotal_min?: number | null;
-            ii_subtotal_min?: number | null;
-            ii_distance_cap?: number | null;
-            self_managed_min?: number | null;
-        };
-        AppliedStandard: {
-            year: number;
-            version: number;
-            unit_level: components["schemas"]["UnitLevel"];
-            title_level?: null | components["schemas"]["TitleLevel"];
-            discipline: components["schemas"]["Discipline"];
-            mandatory_course?: null | components["schemas"]["MandatoryCourse"];
-            requirement: components["schemas"]["Requirement"];
-        };
-        Shortfall: {
-            code: components["schemas"]["ShortfallCode"];
-            missing: number;
-            message: string;
-        };
-        Buckets: {
-            i_national: number;
-            i_provincial: number;
-            i_national_provincial: number;
-            i_distance: number;
-            i_subtotal: number;
-            i_surplus_to_ii: number;
-            ii_prefecture: number;
-            ii_distance: number;
-            ii_subtotal: number;
-            self_managed: number;
-            total: number;
-        };
-        Allocation: {
+        /** @description Where one input credit counted. */
+        AllocationDto: {
+            amount: components["schemas"]["Amount"];
+            counted_i: components["schemas"]["Amount"];
+            counted_ii: components["schemas"]["Amount"];
+            counted_self_managed: components["schemas"]["Amount"];
+            /** @description The credit's position in the request. */
             index: number;
             kind: components["schemas"]["CreditKind"];
-            source?: null | components["schemas"]["CreditSource"];
-            amount: number;
-            counted_i: number;
-            counted_ii: number;
-            counted_self_managed: number;
-            not_counted: number;
-            not_counted_reason?: null | components["schemas"]["NotCountedReason"];
+            not_counted: components["schemas"]["Amount"];
+            not_counted_reason?: components["schemas"]["NotCountedReason"] | null;
+            source?: components["schemas"]["CreditSource"] | null;
         };
+        /**
+         * Format: double
+         * @description A credit amount: a positive JSON number with at most one decimal (an
+         *     answer's amounts may be 0).
+         * @example 2.5
+         */
+        Amount: number;
+        /** @description The standard row that was applied. */
+        AppliedStandard: {
+            discipline: components["schemas"]["Discipline"];
+            mandatory_course?: components["schemas"]["MandatoryCourse"] | null;
+            requirement: components["schemas"]["RequirementDto"];
+            title_level?: components["schemas"]["TitleLevel"] | null;
+            unit_level: components["schemas"]["UnitLevel"];
+            /** Format: int32 */
+            version: number;
+            /** Format: int32 */
+            year: number;
+        };
+        /** @description The counted amount of every bucket. */
+        BucketsDto: {
+            /** @description Distance I类 that counts, after its cap. */
+            i_distance: components["schemas"]["Amount"];
+            i_national: components["schemas"]["Amount"];
+            i_national_provincial: components["schemas"]["Amount"];
+            i_provincial: components["schemas"]["Amount"];
+            /** @description All counted I类. */
+            i_subtotal: components["schemas"]["Amount"];
+            /** @description I类 beyond the I subtotal's minimum, counted toward II类. */
+            i_surplus_to_ii: components["schemas"]["Amount"];
+            /** @description Distance II类 that counts, after its cap. */
+            ii_distance: components["schemas"]["Amount"];
+            ii_prefecture: components["schemas"]["Amount"];
+            /** @description II类 plus the I surplus. */
+            ii_subtotal: components["schemas"]["Amount"];
+            self_managed: components["schemas"]["Amount"];
+            /** @description Everything that counts, each credit once. */
+            total: components["schemas"]["Amount"];
+        };
+        /** @description One credit of the calculator's input. */
+        CreditIn: {
+            amount: components["schemas"]["Amount"];
+            kind: components["schemas"]["CreditKind"];
+            source?: components["schemas"]["CreditSource"] | null;
+        };
+        /**
+         * @description project 项目学分 or self_managed 自管学分.
+         * @enum {string}
+         */
+        CreditKind: "project" | "self_managed";
+        /**
+         * @description Source of a project credit: I类 national, provincial, distance_i; II类 prefecture, distance_ii.
+         * @enum {string}
+         */
+        CreditSource: "national" | "provincial" | "distance_i" | "prefecture" | "distance_ii";
+        DatabaseHealth: {
+            /** @description `sqlite` or `postgres`. */
+            backend: string;
+            /**
+             * Format: double
+             * @description Round trip of a ping, in milliseconds.
+             */
+            latency_ms: number;
+            reachable: boolean;
+        };
+        /**
+         * @description 专业类别: clinical 临床、检验、放射等类; nursing_public_health 护理、公卫类.
+         * @enum {string}
+         */
+        Discipline: "clinical" | "nursing_public_health";
+        /**
+         * @description A profile and a list of credits to evaluate.
+         * @example {
+         *       "credits": [
+         *         {
+         *           "amount": 5,
+         *           "kind": "project",
+         *           "source": "national"
+         *         },
+         *         {
+         *           "amount": 2.5,
+         *           "kind": "self_managed"
+         *         }
+         *       ],
+         *       "discipline": "clinical",
+         *       "mandatory_course_completed": true,
+         *       "title_level": "senior",
+         *       "unit_level": "county",
+         *       "year": 2021
+         *     }
+         */
+        EvaluateRequest: {
+            credits: components["schemas"]["CreditIn"][];
+            discipline: components["schemas"]["Discipline"];
+            /**
+             * @description Whether the year's mandatory all-staff course is completed; ignored in
+             *     years that name none.
+             */
+            mandatory_course_completed?: boolean;
+            title_level?: components["schemas"]["TitleLevel"] | null;
+            unit_level: components["schemas"]["UnitLevel"];
+            /**
+             * Format: int32
+             * @description The credit year (2015 onwards).
+             */
+            year: number;
+        };
+        /** @description The verdict, with everything that explains it. */
         EvaluateResponse: {
+            allocation: components["schemas"]["AllocationDto"][];
+            buckets: components["schemas"]["BucketsDto"];
             compliant: boolean;
-            shortfalls: components["schemas"]["Shortfall"][];
+            /** @description Every unmet requirement (不达标原因); empty when compliant. */
+            shortfalls: components["schemas"]["ShortfallDto"][];
             standard: components["schemas"]["AppliedStandard"];
-            buckets: components["schemas"]["Buckets"];
-            allocation: components["schemas"]["Allocation"][];
         };
+        /** @description One failing input field. */
         FieldError: {
+            /** @description The field's path in the request, e.g. `credits[1].amount`. */
             field: string;
+            /** @description What is wrong with it. */
             message: string;
         };
-        Problem: {
-            type: string;
-            title: string;
-            status: number;
-            detail?: string | null;
-            code: string;
-            errors?: components["schemas"]["FieldError"][];
+        /** @description The state of the service and its database. */
+        Health: {
+            database: components["schemas"]["DatabaseHealth"];
+            /** @description `ok`, or `degraded` when the database does not answer. */
+            status: string;
+            version: string;
         };
+        /** @description A year's mandatory all-staff course (公需科目). */
+        MandatoryCourse: {
+            /**
+             * Format: date
+             * @description The last day it may be completed.
+             */
+            deadline: string;
+            name: string;
+        };
+        /**
+         * @description Why (part of) a credit counts nowhere: over_cap 超出上限, not_valid 未生效.
+         * @enum {string}
+         */
+        NotCountedReason: "over_cap" | "not_valid";
+        /** @description An RFC 9457 problem document. */
+        Problem: {
+            /** @description A stable snake_case code for programs. */
+            code: string;
+            detail: string;
+            /** @description The failing fields, for validation problems. */
+            errors?: components["schemas"]["FieldError"][];
+            /** Format: int32 */
+            status: number;
+            title: string;
+            /** @description A URI reference naming the problem type. */
+            type: string;
+        };
+        /**
+         * @description What one row demands; `null` means no constraint. Values are minimums
+         *     except the two caps.
+         */
+        RequirementDto: {
+            i_distance_cap?: components["schemas"]["Amount"] | null;
+            i_national_min?: components["schemas"]["Amount"] | null;
+            i_national_provincial_min?: components["schemas"]["Amount"] | null;
+            i_provincial_min?: components["schemas"]["Amount"] | null;
+            i_subtotal_min?: components["schemas"]["Amount"] | null;
+            ii_distance_cap?: components["schemas"]["Amount"] | null;
+            ii_subtotal_min?: components["schemas"]["Amount"] | null;
+            self_managed_min?: components["schemas"]["Amount"] | null;
+            total: components["schemas"]["Amount"];
+        };
+        /**
+         * @description A machine-readable reason for non-compliance.
+         * @enum {string}
+         */
+        ShortfallCode: "i_national" | "i_provincial" | "i_national_provincial" | "i_subtotal" | "ii_subtotal" | "self_managed" | "total" | "mandatory_course";
+        /** @description One unmet requirement. */
+        ShortfallDto: {
+            code: components["schemas"]["ShortfallCode"];
+            /** @description The reason in Chinese, e.g. "II类学分差 2.5 分". */
+            message: string;
+            /** @description Credits missing (0 for the mandatory course). */
+            missing: components["schemas"]["Amount"];
+        };
+        /** @description A year's standard in force. */
+        StandardDto: {
+            mandatory_course?: components["schemas"]["MandatoryCourse"] | null;
+            rows: components["schemas"]["StandardRowDto"][];
+            /** Format: int32 */
+            version: number;
+            /** Format: int32 */
+            year: number;
+        };
+        /** @description One row of the standard. */
+        StandardRowDto: {
+            discipline: components["schemas"]["Discipline"];
+            requirement: components["schemas"]["RequirementDto"];
+            title_level?: components["schemas"]["TitleLevel"] | null;
+            unit_level: components["schemas"]["UnitLevel"];
+        };
+        /** @description A year's standard, without its rows. */
+        StandardSummary: {
+            mandatory_course?: components["schemas"]["MandatoryCourse"] | null;
+            /** Format: int32 */
+            version: number;
+            /** Format: int32 */
+            year: number;
+        };
+        /**
+         * @description 职称级别: senior 高级, intermediate 中级, junior 初级.
+         * @enum {string}
+         */
+        TitleLevel: "senior" | "intermediate" | "junior";
+        /**
+         * @description 单位级别: provincial 省级机构, prefecture 州市级, county 县级, township 乡镇/社区, village 乡村医生.
+         * @enum {string}
+         */
+        UnitLevel: "provincial" | "prefecture" | "county" | "township" | "village";
     };
     responses: never;
     parameters: never;
@@ -196,6 +330,48 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    evaluate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvaluateRequest"];
+            };
+        };
+        responses: {
+            /** @description The verdict */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluateResponse"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field is invalid; `errors` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     health: {
         parameters: {
             query?: never;
@@ -205,8 +381,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description ok */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description The database does not answer */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -225,7 +409,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description ok */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -241,65 +424,23 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The credit year, e.g. 2021 */
                 year: number;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description ok */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StandardDetail"];
+                    "application/json": components["schemas"]["StandardDto"];
                 };
             };
-            /** @description nf */
+            /** @description No standard for that year */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    evaluate: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["EvaluateRequest"];
-            };
-        };
-        responses: {
-            /** @description ok */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["EvaluateResponse"];
-                };
-            };
-            /** @description no standard */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description invalid */
-            422: {
                 headers: {
                     [name: string]: unknown;
                 };
