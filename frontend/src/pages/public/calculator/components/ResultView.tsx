@@ -111,7 +111,8 @@ export function ResultView({ result }: { result: EvaluateResponse }) {
             ...REQUIREMENT_LABELS.map(([key, label]) => ({
               key,
               label,
-              children: formatCredits(requirement[key], "不要求"),
+              // A missing cap means no limit; a missing minimum, no requirement.
+              children: formatCredits(requirement[key], key.endsWith("_cap") ? "不限" : "不要求"),
             })),
             {
               key: "mandatory_course",
