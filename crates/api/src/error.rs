@@ -40,6 +40,9 @@ pub enum ApiError {
     Invalid { detail: String, errors: Vec<FieldError> },
     #[error("not found: {0}")]
     NotFound(String),
+    /// The role may not take this action (403).
+    #[error("forbidden: {0}")]
+    Forbidden(String),
     #[error("conflict: {detail}")]
     Conflict { code: &'static str, detail: String },
     #[error("the database is unavailable")]
@@ -61,6 +64,7 @@ impl ApiError {
             ApiError::Malformed { .. } => "malformed_request",
             ApiError::Invalid { .. } => "validation_failed",
             ApiError::NotFound(_) => "not_found",
+            ApiError::Forbidden(_) => "forbidden",
             ApiError::Conflict { code, .. } => code,
             ApiError::Unavailable => "service_unavailable",
             ApiError::Internal(_) => "internal_error",
@@ -72,6 +76,7 @@ impl ApiError {
             ApiError::Malformed { .. } => "请求格式错误",
             ApiError::Invalid { .. } => "请求参数不合法",
             ApiError::NotFound(_) => "未找到",
+            ApiError::Forbidden(_) => "无权操作",
             ApiError::Conflict { .. } => "冲突",
             ApiError::Unavailable => "服务暂不可用",
             ApiError::Internal(_) => "服务器内部错误",
@@ -83,7 +88,7 @@ impl ApiError {
             ApiError::Malformed { detail, errors } | ApiError::Invalid { detail, errors } => {
                 (detail.clone(), errors.clone())
             }
-            ApiError::NotFound(what) => (what.clone(), Vec::new()),
+            ApiError::NotFound(what) | ApiError::Forbidden(what) => (what.clone(), Vec::new()),
             ApiError::Conflict { detail, .. } => (detail.clone(), Vec::new()),
             ApiError::Unavailable => ("数据库暂不可用，请稍后再试".to_owned(), Vec::new()),
             ApiError::Internal(_) => ("请求未能完成，请稍后再试".to_owned(), Vec::new()),
@@ -105,6 +110,7 @@ impl ResponseError for ApiError {
             ApiError::Malformed { .. } => StatusCode::BAD_REQUEST,
             ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -122,6 +128,8 @@ impl ResponseError for ApiError {
 
 impl From<cme_store::StoreError> for ApiError {
     fn from(e: cme_store::StoreError) -> Self {
+        use cme_domain::review::TransitionError;
+        use cme_domain::standard::StandardError;
         use cme_store::StoreError;
         match e {
             StoreError::NotFound => ApiError::NotFound("资源不存在".to_owned()),
@@ -131,6 +139,17 @@ impl From<cme_store::StoreError> for ApiError {
             StoreError::StaleVersion => ApiError::Conflict {
                 code: "stale_version",
                 detail: "数据已被他人修改，请刷新后重试".to_owned(),
+            },
+            StoreError::Transition(e) => match e {
+                TransitionError::Forbidden { .. } => ApiError::Forbidden(e.to_string()),
+                TransitionError::InvalidState { .. } => {
+                    ApiError::Conflict { code: "invalid_state", detail: e.to_string() }
+                }
+                TransitionError::ReasonRequired(_) => ApiError::field("reason", "须填写原因"),
+            },
+            StoreError::Standard(e) => match e {
+                StandardError::TitleRequired(_) => ApiError::field("title_level", "该单位级别须填写职称级别"),
+                other => ApiError::field("year", other.to_string()),
             },
             other => ApiError::Internal(other.to_string()),
         }

@@ -25,7 +25,7 @@ fn person_year(seed: u32) -> Vec<CreditInput> {
             CreditInput {
                 category: cats[(x % 6) as usize],
                 amount: Credits::from_tenths(5 + x % 20),
-                valid: x % 17 != 0,
+                valid: !x.is_multiple_of(17),
             }
         })
         .collect()

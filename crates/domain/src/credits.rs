@@ -91,7 +91,7 @@ impl Credits {
 
     /// The amount as a JSON number: an integer when whole, else one decimal.
     pub fn to_json(self) -> serde_json::Value {
-        if self.0 % 10 == 0 {
+        if self.0.is_multiple_of(10) {
             serde_json::Value::from(self.0 / 10)
         } else {
             serde_json::Value::from(f64::from(self.0) / 10.0)
@@ -101,7 +101,11 @@ impl Credits {
 
 impl fmt::Display for Credits {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0 % 10 == 0 { write!(f, "{}", self.0 / 10) } else { write!(f, "{}.{}", self.0 / 10, self.0 % 10) }
+        if self.0.is_multiple_of(10) {
+            write!(f, "{}", self.0 / 10)
+        } else {
+            write!(f, "{}.{}", self.0 / 10, self.0 % 10)
+        }
     }
 }
 

@@ -110,10 +110,12 @@ mod tests {
                 in_env = false;
             } else if in_server && indent == 4 {
                 in_env = trimmed == "environment:";
-            } else if in_server && in_env && indent == 6 {
-                if let Some((key, _)) = trimmed.split_once(':') {
-                    keys.push(key.trim().to_owned());
-                }
+            } else if in_server
+                && in_env
+                && indent == 6
+                && let Some((key, _)) = trimmed.split_once(':')
+            {
+                keys.push(key.trim().to_owned());
             }
         }
         keys

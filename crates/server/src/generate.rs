@@ -92,10 +92,13 @@ async fn flush(
     people: &mut Vec<cme_domain::person::Person>,
     credits: &mut Vec<credit::NewCredit>,
 ) -> anyhow::Result<()> {
+    // People in one transaction; their credits then by COPY on PostgreSQL
+    // (multi-row INSERTs elsewhere), which cannot share it. A failed run
+    // leaves a partial province: generate into a fresh database again.
     let txn = db.begin().await?;
     person::insert_many(&txn, cipher, people).await?;
-    credit::insert_many(&txn, credits).await?;
     txn.commit().await?;
+    credit::copy_in(db, credits).await?;
     people.clear();
     credits.clear();
     Ok(())

@@ -7,7 +7,9 @@
 
 use std::path::PathBuf;
 
-use sea_orm::{ConnectionTrait as _, DatabaseConnection};
+use std::time::Duration;
+
+use sea_orm::{ConnectOptions, ConnectionTrait as _, Database, DatabaseConnection};
 use uuid::Uuid;
 
 use crate::{StoreError, connect, migrate};
@@ -82,7 +84,10 @@ pub async fn fresh_sqlite() -> Result<(DatabaseConnection, Guard), StoreError> {
 /// Fails if the server cannot be reached.
 pub async fn fresh_postgres(admin_url: &str) -> Result<(DatabaseConnection, Guard), StoreError> {
     let name = format!("cme_test_{}", Uuid::new_v4().simple());
-    let admin = connect(admin_url).await?;
+    // Fail fast when the server is unreachable, rather than after the pool's 30 s.
+    let mut options = ConnectOptions::new(admin_url.to_owned());
+    options.sqlx_logging(false).connect_timeout(Duration::from_secs(5)).acquire_timeout(Duration::from_secs(5));
+    let admin = Database::connect(options).await?;
     admin.execute_unprepared(&format!(r#"CREATE DATABASE "{name}""#)).await?;
     admin.close().await?;
     let guard = Guard { cleanup: Cleanup::PostgresDatabase { admin_url: admin_url.to_owned(), name: name.clone() } };
@@ -113,7 +118,7 @@ pub fn with_database(url: &str, name: &str) -> String {
 /// set and the server is unreachable. The calling crate needs `tokio` (with
 /// `macros` and `rt-multi-thread`) among its dev-dependencies.
 ///
-/// ```ignore
+/// ```text
 /// cme_store::both_backends!(regions_round_trip, |db| async move {
 ///     cme_store::repo::region::list(&db).await.unwrap();
 /// });

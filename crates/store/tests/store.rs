@@ -287,6 +287,36 @@ both_backends!(credits_load_in_bulk, |db| async move {
     assert_eq!(total, Credits::from_tenths(expected));
 });
 
+both_backends!(credits_copy_in_with_awkward_text, |db| async move {
+    let t = tree(&db).await;
+    let u = unit_in(&db, &t.county, UnitLevel::County, "U5301020001").await;
+    let p = new_person(u.id, 1, vec![]);
+    person::insert(&db, &cipher(), &p).await.unwrap();
+    let mut many: Vec<credit::NewCredit> = Vec::new();
+    for i in 0..25_000u32 {
+        let mut r = record(p.id, 2019, CreditCategory::Project(CreditSource::DistanceIi), 1 + i % 30);
+        r.created_at = Utc::now(); // nanoseconds: stored to the microsecond
+        r.note = (i % 2 == 0).then(|| format!("第{i}条, \"引号\"\n换行,\\N"));
+        r.organiser = (i % 3 == 0).then(String::new);
+        many.push(credit::NewCredit {
+            record: r,
+            activity_id: Some(uuid::Uuid::now_v7()),
+            created_by: Some("gen".into()),
+        });
+    }
+    assert_eq!(credit::copy_in(&db, &many).await.unwrap(), 25_000);
+    let back = credit::list_for_person_year(&db, p.id, 2019).await.unwrap();
+    assert_eq!(back.len(), 25_000);
+    for i in [0usize, 1, 3, 24_999] {
+        let want = &many[i].record;
+        let got = back.iter().find(|c| c.id == want.id).unwrap();
+        assert_eq!(got.note, want.note);
+        assert_eq!(got.organiser, want.organiser);
+        assert_eq!(got.amount, want.amount);
+        assert_eq!(got.created_at, chrono::SubsecRound::trunc_subsecs(want.created_at, 6));
+    }
+});
+
 // ---------------------------------------------------------------- standards and evaluation
 
 both_backends!(standards_seed_once, |db| async move {

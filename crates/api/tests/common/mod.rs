@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use sea_orm::{ConnectionTrait as _, Database, DatabaseConnection};
+use sea_orm::DatabaseConnection;
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,8 +21,8 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     /// `sqlite` or `postgres`, as the health endpoint names it.
     pub backend: &'static str,
-    _dir: TempDir,
-    pg: Option<(String, String)>,
+    _spa: TempDir,
+    _db_guard: cme_store::testing::Guard,
 }
 
 /// A temporary directory removed on drop.
@@ -34,71 +34,30 @@ impl Drop for TempDir {
     }
 }
 
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        // Best effort: drop the test's PostgreSQL database.
-        if let Some((admin_url, name)) = self.pg.take() {
-            std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
-                if let Ok(rt) = rt {
-                    rt.block_on(async {
-                        if let Ok(admin) = Database::connect(&admin_url).await {
-                            let _ =
-                                admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
-                        }
-                    });
-                }
-            })
-            .join()
-            .ok();
-        }
-    }
-}
-
 /// `TEST_DATABASE_URL`, if the PostgreSQL suite should run.
 pub fn postgres_url() -> Option<String> {
-    std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())
-}
-
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
-    let base = match base.rfind('/') {
-        Some(i) if i > base.find("://").map_or(0, |s| s + 2) => &base[..i],
-        _ => base,
-    };
-    match query {
-        Some(q) => format!("{base}/{name}?{q}"),
-        None => format!("{base}/{name}"),
-    }
+    cme_store::testing::postgres_admin_url()
 }
 
 pub async fn spawn(backend: Backend) -> TestApp {
-    let dir = TempDir(std::env::temp_dir().join(format!("cme-test-{}", uuid::Uuid::new_v4().simple())));
-    std::fs::create_dir_all(&dir.0).expect("temp dir");
     // A stand-in SPA, so the tests do not depend on the frontend build.
-    let spa = dir.0.join("dist");
-    std::fs::create_dir_all(&spa).expect("spa dir");
-    std::fs::write(spa.join("index.html"), "<!doctype html><div id=\"root\"></div>").expect("index.html");
+    let spa = TempDir(std::env::temp_dir().join(format!("cme-spa-{}", uuid::Uuid::new_v4().simple())));
+    std::fs::create_dir_all(&spa.0).expect("spa dir");
+    std::fs::write(spa.0.join("index.html"), "<!doctype html><div id=\"root\"></div>").expect("index.html");
 
-    let (url, pg) = match backend {
-        Backend::Sqlite => (format!("sqlite://{}?mode=rwc", dir.0.join("test.db").display()), None),
+    let (db, guard) = match backend {
+        Backend::Sqlite => cme_store::testing::fresh_sqlite().await.expect("fresh SQLite database"),
         Backend::Postgres => {
-            let admin_url = postgres_url().expect("TEST_DATABASE_URL");
-            let name = format!("cme_test_{}", uuid::Uuid::new_v4().simple());
-            let admin = Database::connect(&admin_url)
+            let url = postgres_url().expect("TEST_DATABASE_URL");
+            cme_store::testing::fresh_postgres(&url)
                 .await
-                .unwrap_or_else(|e| panic!("TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
-            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
-            let _ = admin.close().await;
-            (with_database(&admin_url, &name), Some((admin_url, name)))
+                .unwrap_or_else(|e| panic!("TEST_DATABASE_URL is set but PostgreSQL is unusable: {e}"))
         }
     };
-    let db = cme_store::connect(&url).await.expect("connect");
-    cme_store::migrate(&db).await.expect("migrate");
     cme_store::repo::standard::seed_defaults(&db, 2026).await.expect("seed standards");
 
     let app = cme_api::Application::build(
-        cme_api::Settings { bind: "127.0.0.1:0".to_owned(), static_dir: Some(spa) },
+        cme_api::Settings { bind: "127.0.0.1:0".to_owned(), static_dir: Some(spa.0.clone()) },
         db.clone(),
     )
     .await
@@ -113,8 +72,8 @@ pub async fn spawn(backend: Backend) -> TestApp {
             Backend::Sqlite => "sqlite",
             Backend::Postgres => "postgres",
         },
-        _dir: dir,
-        pg,
+        _spa: spa,
+        _db_guard: guard,
     }
 }
 

@@ -1,11 +1,17 @@
 //! Credit records (amounts in integer tenths).
 
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use chrono::SubsecRound as _;
+
 use cme_domain::Credits;
 use cme_domain::credit::{CreditCategory, CreditRecord, CreditState};
 use cme_domain::ids::{CreditId, PersonId};
 use sea_orm::prelude::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _, QueryOrder as _,
+    ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait as _,
+    QueryFilter as _, QueryOrder as _, RuntimeErr,
 };
 use uuid::Uuid;
 
@@ -51,7 +57,7 @@ fn active(c: &NewCredit) -> Result<credits::ActiveModel, StoreError> {
         activity_id: Set(c.activity_id),
         reverses_id: Set(r.reverses.map(|id| id.0)),
         note: Set(r.note.clone()),
-        created_at: Set(r.created_at),
+        created_at: Set(r.created_at.trunc_subsecs(6)),
         created_by: Set(c.created_by.clone()),
     })
 }
@@ -96,6 +102,88 @@ pub async fn insert_many(db: &impl ConnectionTrait, credits_: &[NewCredit]) -> R
         inserted += credits::Entity::insert_many(rows).exec_without_returning(db).await?;
     }
     Ok(inserted)
+}
+
+/// Loads many records as fast as the backend allows: one `COPY … FROM STDIN`
+/// on PostgreSQL (atomic as a whole, several times faster than multi-row
+/// `INSERT`s), [`insert_many`] elsewhere. Runs on the pool, outside any
+/// transaction.
+pub async fn copy_in(db: &DatabaseConnection, credits_: &[NewCredit]) -> Result<u64, StoreError> {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return insert_many(db, credits_).await;
+    }
+    let sqlx_err = |e: sea_orm::sqlx::Error| StoreError::from(DbErr::Exec(RuntimeErr::SqlxError(Arc::new(e))));
+    let mut conn = db.get_postgres_connection_pool().acquire().await.map_err(sqlx_err)?;
+    let mut copy = conn
+        .copy_in_raw(
+            "COPY credits (id, person_id, year, kind, source, class, amount_tenths, entry_path, state, \
+             activity_name, organiser, earned_on, certificate_no, activity_id, reverses_id, note, created_at, \
+             created_by) FROM STDIN (FORMAT csv)",
+        )
+        .await
+        .map_err(sqlx_err)?;
+    let mut buf = String::with_capacity(1 << 20);
+    for chunk in credits_.chunks(10_000) {
+        buf.clear();
+        for c in chunk {
+            csv_row(&mut buf, c)?;
+        }
+        if let Err(e) = copy.send(buf.as_bytes()).await {
+            let _ = copy.abort("send failed").await;
+            return Err(sqlx_err(e));
+        }
+    }
+    copy.finish().await.map_err(sqlx_err)
+}
+
+/// One CSV line of `COPY credits`: text quoted, NULL as an empty unquoted field.
+fn csv_row(out: &mut String, c: &NewCredit) -> Result<(), StoreError> {
+    fn text(out: &mut String, s: Option<&str>) {
+        if let Some(s) = s {
+            out.push('"');
+            for ch in s.chars() {
+                if ch == '"' {
+                    out.push('"');
+                }
+                out.push(ch);
+            }
+            out.push('"');
+        }
+        out.push(',');
+    }
+    let r = &c.record;
+    let fail = |_| StoreError::corrupt("formatting a COPY row failed");
+    write!(out, "{},{},{},", r.id, r.person_id, r.year).map_err(fail)?;
+    text(out, Some(r.category.kind().as_str()));
+    text(out, r.category.source().map(|s| s.as_str()));
+    text(out, r.category.source().map(|s| s.class().as_str()));
+    write!(out, "{},", r.amount.tenths()).map_err(fail)?;
+    text(out, Some(r.entry_path.as_str()));
+    text(out, Some(r.state.as_str()));
+    text(out, Some(&r.activity_name));
+    text(out, r.organiser.as_deref());
+    if let Some(d) = r.earned_on {
+        write!(out, "{d}").map_err(fail)?;
+    }
+    out.push(',');
+    text(out, r.certificate_no.as_deref());
+    if let Some(a) = c.activity_id {
+        write!(out, "{a}").map_err(fail)?;
+    }
+    out.push(',');
+    if let Some(id) = r.reverses {
+        write!(out, "{id}").map_err(fail)?;
+    }
+    out.push(',');
+    text(out, r.note.as_deref());
+    write!(out, "{},", r.created_at.trunc_subsecs(6).to_rfc3339()).map_err(fail)?;
+    // The last field: no separator after it.
+    if let Some(by) = &c.created_by {
+        text(out, Some(by));
+        out.pop();
+    }
+    out.push('\n');
+    Ok(())
 }
 
 pub async fn get(db: &impl ConnectionTrait, id: CreditId) -> Result<CreditRecord, StoreError> {
