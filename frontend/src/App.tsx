@@ -4,6 +4,13 @@ import zhCN from "antd/locale/zh_CN";
 import type { ReactNode } from "react";
 import { ApiProblem } from "./api/client";
 
+// Every query and mutation goes through unwrap(), which throws nothing but ApiProblem.
+declare module "@tanstack/react-query" {
+  interface Register {
+    defaultError: ApiProblem;
+  }
+}
+
 export function createQueryClient(): QueryClient {
   return new QueryClient({
     defaultOptions: {

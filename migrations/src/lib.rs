@@ -13,6 +13,7 @@ mod m20261123_000002_people;
 mod m20261123_000003_standards;
 mod m20261123_000004_credits;
 mod m20261123_000005_verifications;
+mod m20261123_000006_accounts;
 mod util;
 
 /// Applies the migrations in order.
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_standards::Migration),
             Box::new(m20261123_000004_credits::Migration),
             Box::new(m20261123_000005_verifications::Migration),
+            Box::new(m20261123_000006_accounts::Migration),
         ]
     }
 }

@@ -83,3 +83,13 @@ pub fn index(name: &'static str, table: &'static str, columns: &[&'static str]) 
     }
     index
 }
+
+/// A non-null boolean column.
+pub fn boolean(name: &'static str) -> ColumnDef {
+    ColumnDef::new(name).boolean().not_null().take()
+}
+
+/// A non-null 64-bit integer column.
+pub fn big_int(name: &'static str) -> ColumnDef {
+    ColumnDef::new(name).big_integer().not_null().take()
+}

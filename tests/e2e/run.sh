@@ -45,16 +45,30 @@ base_url="http://127.0.0.1:$port"
 mkdir -p "$here/out"
 log="$here/out/server.log"
 
-echo "e2e: starting $binary serve on $base_url (log: $log)"
+# One environment for `demo` and `serve`. CME_TEST_CAPTCHA=1 makes the captcha
+# endpoint also return its answer, for the trainee sign-in test; production
+# builds refuse to start with it.
+server_env=(
+  DATABASE_URL="sqlite://$work/e2e.db?mode=rwc"
+  CME_BIND="127.0.0.1:$port"
+  CME_STATIC_DIR="$repo/frontend/dist"
+  CME_DATA_KEY_FILE="$work/cme.key"
+  CME_TEST_CAPTCHA=1
+)
+
+echo "e2e: loading demo data (log: $log)"
 # From the temp dir, so that no relative default (data/, keys) lands in the repo.
+if ! (cd "$work" && env "${server_env[@]}" "$binary" demo) >"$log" 2>&1; then
+  echo "e2e: '$binary demo' failed; last log lines:" >&2
+  tail -n 40 "$log" >&2
+  exit 1
+fi
+
+echo "e2e: starting $binary serve on $base_url (log: $log)"
 (
   cd "$work"
-  exec env DATABASE_URL="sqlite://$work/e2e.db?mode=rwc" \
-    CME_BIND="127.0.0.1:$port" \
-    CME_STATIC_DIR="$repo/frontend/dist" \
-    CME_DATA_KEY_FILE="$work/cme.key" \
-    "$binary" serve
-) >"$log" 2>&1 &
+  exec env "${server_env[@]}" "$binary" serve
+) >>"$log" 2>&1 &
 server_pid=$!
 
 deadline=$((SECONDS + 60))

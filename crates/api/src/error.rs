@@ -40,6 +40,25 @@ pub enum ApiError {
     Invalid { detail: String, errors: Vec<FieldError> },
     #[error("not found: {0}")]
     NotFound(String),
+    /// A wrong, used or expired captcha (422, field `captcha_answer`).
+    #[error("captcha invalid")]
+    CaptchaInvalid,
+    /// No valid credentials (401).
+    #[error("unauthorized")]
+    Unauthorized,
+    /// Wrong username or password; the same answer for unknown users (401).
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("invalid refresh token")]
+    InvalidRefreshToken,
+    #[error("account disabled")]
+    AccountDisabled,
+    /// The account must change its password before anything else (403).
+    #[error("password change required")]
+    PasswordChangeRequired,
+    /// Too many attempts; retry after the given seconds (429).
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
     /// The role may not take this action (403).
     #[error("forbidden: {0}")]
     Forbidden(String),
@@ -64,6 +83,13 @@ impl ApiError {
             ApiError::Malformed { .. } => "malformed_request",
             ApiError::Invalid { .. } => "validation_failed",
             ApiError::NotFound(_) => "not_found",
+            ApiError::Unauthorized => "unauthorized",
+            ApiError::CaptchaInvalid => "captcha_invalid",
+            ApiError::InvalidCredentials => "invalid_credentials",
+            ApiError::InvalidRefreshToken => "invalid_refresh_token",
+            ApiError::AccountDisabled => "account_disabled",
+            ApiError::PasswordChangeRequired => "password_change_required",
+            ApiError::TooManyRequests { .. } => "too_many_attempts",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::Conflict { code, .. } => code,
             ApiError::Unavailable => "service_unavailable",
@@ -76,6 +102,13 @@ impl ApiError {
             ApiError::Malformed { .. } => "请求格式错误",
             ApiError::Invalid { .. } => "请求参数不合法",
             ApiError::NotFound(_) => "未找到",
+            ApiError::Unauthorized => "未登录或登录已失效",
+            ApiError::CaptchaInvalid => "验证码错误或已过期",
+            ApiError::InvalidCredentials => "账号或密码错误",
+            ApiError::InvalidRefreshToken => "登录已失效，请重新登录",
+            ApiError::AccountDisabled => "账号已停用",
+            ApiError::PasswordChangeRequired => "请先修改密码",
+            ApiError::TooManyRequests { .. } => "尝试次数过多",
             ApiError::Forbidden(_) => "无权操作",
             ApiError::Conflict { .. } => "冲突",
             ApiError::Unavailable => "服务暂不可用",
@@ -89,6 +122,16 @@ impl ApiError {
                 (detail.clone(), errors.clone())
             }
             ApiError::NotFound(what) | ApiError::Forbidden(what) => (what.clone(), Vec::new()),
+            ApiError::CaptchaInvalid => (
+                self.title().to_owned(),
+                vec![FieldError { field: "captcha_answer".to_owned(), message: self.title().to_owned() }],
+            ),
+            ApiError::TooManyRequests { retry_after_secs } => (format!("请 {retry_after_secs} 秒后再试"), Vec::new()),
+            ApiError::Unauthorized
+            | ApiError::InvalidCredentials
+            | ApiError::InvalidRefreshToken
+            | ApiError::AccountDisabled
+            | ApiError::PasswordChangeRequired => (self.title().to_owned(), Vec::new()),
             ApiError::Conflict { detail, .. } => (detail.clone(), Vec::new()),
             ApiError::Unavailable => ("数据库暂不可用，请稍后再试".to_owned(), Vec::new()),
             ApiError::Internal(_) => ("请求未能完成，请稍后再试".to_owned(), Vec::new()),
@@ -108,8 +151,13 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::Malformed { .. } => StatusCode::BAD_REQUEST,
-            ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Invalid { .. } | ApiError::CaptchaInvalid => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Unauthorized | ApiError::InvalidCredentials | ApiError::InvalidRefreshToken => {
+                StatusCode::UNAUTHORIZED
+            }
+            ApiError::AccountDisabled | ApiError::PasswordChangeRequired => StatusCode::FORBIDDEN,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -122,7 +170,18 @@ impl ResponseError for ApiError {
             // Logged once, here, at the boundary; the body says nothing internal.
             tracing::error!(%cause, "request failed");
         }
-        HttpResponse::build(self.status_code()).content_type("application/problem+json").json(self.problem())
+        let mut res = HttpResponse::build(self.status_code());
+        res.content_type("application/problem+json");
+        match self {
+            ApiError::TooManyRequests { retry_after_secs } => {
+                res.insert_header(("Retry-After", retry_after_secs.to_string()));
+            }
+            ApiError::Unauthorized | ApiError::InvalidRefreshToken => {
+                res.insert_header(("WWW-Authenticate", "Bearer"));
+            }
+            _ => {}
+        }
+        res.json(self.problem())
     }
 }
 
@@ -140,6 +199,8 @@ impl From<cme_store::StoreError> for ApiError {
                 code: "stale_version",
                 detail: "数据已被他人修改，请刷新后重试".to_owned(),
             },
+            StoreError::ScopeMismatch { .. } => ApiError::field("organisation_id", "所属机构与角色不符"),
+            StoreError::TokenInvalid | StoreError::TokenReplayed => ApiError::InvalidRefreshToken,
             StoreError::Transition(e) => match e {
                 TransitionError::Forbidden { .. } => ApiError::Forbidden(e.to_string()),
                 TransitionError::InvalidState { .. } => {

@@ -3,6 +3,7 @@
 //! [`Application::build`] builds the one app that `cme serve` runs and every
 //! test drives over real HTTP.
 
+pub mod auth;
 pub mod dto;
 pub mod error;
 pub mod extract;
@@ -16,6 +17,7 @@ use std::path::PathBuf;
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, DefaultHeaders};
 use actix_web::{App, HttpResponse, HttpServer, web};
+use cme_store::PiiCipher;
 use sea_orm::DatabaseConnection;
 use utoipa_actix_web::AppExt as _;
 use utoipa_swagger_ui::SwaggerUi;
@@ -23,6 +25,17 @@ use utoipa_swagger_ui::SwaggerUi;
 /// Shared state of every handler.
 pub struct AppState {
     pub db: DatabaseConnection,
+    /// Encrypts and indexes personal data.
+    pub pii: PiiCipher,
+    pub auth: AuthState,
+}
+
+/// Token keys and sign-in switches.
+pub struct AuthState {
+    pub keys: auth::tokens::TokenKeys,
+    /// Answer captchas in the response (browser tests only; refused in production).
+    pub test_captcha: bool,
+    pub client_limiter: auth::limiter::ClientLimiter,
 }
 
 /// What the HTTP layer needs to know.
@@ -32,6 +45,14 @@ pub struct Settings {
     pub bind: String,
     /// The built SPA (`frontend/dist`), served at `/` when present.
     pub static_dir: Option<PathBuf>,
+    pub pii: PiiCipher,
+    /// At least 32 bytes: signs access tokens.
+    pub jwt_secret: Vec<u8>,
+    pub test_captcha: bool,
+    /// Origins allowed to call the API from a browser (CORS); empty: same origin only.
+    pub cors_origins: Vec<String>,
+    /// Requests an API client may make per minute.
+    pub client_requests_per_minute: u32,
 }
 
 /// A bound, not yet running, server.
@@ -57,6 +78,30 @@ where
             .service(routes::compliance::evaluate)
             .service(routes::standards::list_standards)
             .service(routes::standards::get_standard)
+            .service(routes::auth::login)
+            .service(routes::auth::refresh_tokens)
+            .service(routes::auth::logout)
+            .service(routes::auth::logout_all)
+            .service(routes::auth::change_password)
+            .service(routes::auth::new_captcha)
+            .service(routes::auth::trainee_login)
+            .service(routes::auth::client_token)
+            .service(routes::accounts::me)
+            .service(routes::accounts::list_accounts)
+            .service(routes::accounts::create_account)
+            .service(routes::accounts::update_account)
+            .service(routes::accounts::reset_password)
+            .service(routes::accounts::list_api_clients)
+            .service(routes::accounts::create_api_client)
+            .service(routes::accounts::revoke_api_client)
+            .service(routes::accounts::list_audit)
+            .service(routes::org::list_regions)
+            .service(routes::org::list_units)
+            .service(routes::org::get_unit)
+            .service(routes::org::list_departments)
+            .service(routes::org::list_people)
+            .service(routes::org::get_person)
+            .service(routes::org::reveal_id_number)
             // Not an operation of its own document.
             .route("/openapi.json", web::get().to(openapi_json))
             .default_service(web::to(spa::api_not_found)),
@@ -74,12 +119,43 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc
 }
 
+/// The SPA loads only its own scripts and styles (antd injects inline
+/// styles, hence 'unsafe-inline' for styles only); captchas are data: images;
+/// the docs viewer is same-origin. No framing.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/// CORS from the allow-list only; with none, browsers keep to the same origin.
+fn cors(origins: &[String]) -> actix_cors::Cors {
+    let mut c = actix_cors::Cors::default()
+        .allowed_methods(["GET", "POST", "PATCH", "PUT", "DELETE"])
+        .allowed_headers(["authorization", "content-type", "if-match", "idempotency-key"])
+        .expose_headers(["etag", "retry-after", "location"])
+        .max_age(600);
+    for o in origins {
+        c = c.allowed_origin(o);
+    }
+    c
+}
+
 impl Application {
     /// Binds the listener and builds the app.
     pub async fn build(settings: Settings, db: DatabaseConnection) -> std::io::Result<Self> {
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
-        let state = web::Data::new(AppState { db });
+        let state = web::Data::new(AppState {
+            db,
+            pii: settings.pii,
+            auth: AuthState {
+                keys: auth::tokens::TokenKeys::new(&settings.jwt_secret),
+                test_captcha: settings.test_captcha,
+                client_limiter: auth::limiter::ClientLimiter::new(
+                    settings.client_requests_per_minute,
+                    std::time::Duration::from_secs(60),
+                ),
+            },
+        });
+        let cors_origins = settings.cors_origins;
         let doc = web::Data::new(openapi());
         let static_dir = settings.static_dir.filter(|d| d.join("index.html").is_file());
         if static_dir.is_none() {
@@ -98,11 +174,13 @@ impl Application {
             .split_for_parts();
             app.wrap(tracing_actix_web::TracingLogger::default())
                 .wrap(Compress::default())
+                .wrap(cors(&cors_origins))
                 .wrap(
                     DefaultHeaders::new()
                         .add(("X-Content-Type-Options", "nosniff"))
                         .add(("Referrer-Policy", "no-referrer"))
-                        .add(("X-Frame-Options", "DENY")),
+                        .add(("X-Frame-Options", "DENY"))
+                        .add(("Content-Security-Policy", CSP)),
                 )
                 .service(web::redirect("/api/docs", "/api/docs/"))
                 .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/v1/openapi.json", api_doc))

@@ -17,10 +17,52 @@ naming each field.",
         (name = "health", description = "Service health"),
         (name = "compliance", description = "Compliance evaluation (达标判定)"),
         (name = "standards", description = "The credit standard (学分验证标准)"),
+        (name = "auth", description = "Sign-in, tokens, the trainee centre, outside systems"),
+        (name = "accounts", description = "Accounts of the tier below"),
+        (name = "api-clients", description = "Outside systems' credentials"),
+        (name = "org", description = "Regions, units, departments and people, scoped to the caller"),
+        (name = "audit", description = "The append-only audit log"),
     ),
-    components(schemas(crate::error::Problem, crate::error::FieldError))
+    components(schemas(crate::error::Problem, crate::error::FieldError)),
+    modifiers(&SecuritySchemes)
 )]
 struct ApiDoc;
+
+/// `bearer`: a person's access token from `/auth/login` or the trainee
+/// centre. `client`: an outside system's token from `/auth/token` (OAuth 2.0
+/// client credentials).
+struct SecuritySchemes;
+
+impl utoipa::Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme,
+        };
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "A person's access token (15 minutes) from /api/v1/auth/login or /api/v1/auth/trainee/login.",
+                    ))
+                    .build(),
+            ),
+        );
+        let scopes = Scopes::from_iter(
+            cme_domain::auth::Operation::ALL.iter().map(|op| (op.as_str().to_owned(), op.label().to_owned())),
+        );
+        components.add_security_scheme(
+            "client",
+            SecurityScheme::OAuth2(OAuth2::with_description(
+                [Flow::ClientCredentials(ClientCredentials::new("/api/v1/auth/token", scopes))],
+                "Outside systems (a hospital's HR system, a phone app's back end): client id and secret for a 15-minute token, scoped to the owner organisation and the granted operations.",
+            )),
+        );
+    }
+}
 
 /// The document before routes are added.
 pub fn base() -> utoipa::openapi::OpenApi {

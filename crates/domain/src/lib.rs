@@ -6,6 +6,7 @@
 #[macro_use]
 mod macros;
 
+pub mod auth;
 pub mod compliance;
 pub mod credit;
 pub mod credits;

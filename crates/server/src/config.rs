@@ -4,8 +4,18 @@ use std::path::PathBuf;
 
 /// Every environment variable the server reads. The compose file may name
 /// no other (a test checks it), and the README documents each.
-pub const ENV_KEYS: &[&str] =
-    &["DATABASE_URL", "CME_BIND", "CME_STATIC_DIR", "CME_DATA_KEY", "CME_DATA_KEY_FILE", "CME_LOG_FORMAT", "RUST_LOG"];
+pub const ENV_KEYS: &[&str] = &[
+    "DATABASE_URL",
+    "CME_BIND",
+    "CME_STATIC_DIR",
+    "CME_DATA_KEY",
+    "CME_DATA_KEY_FILE",
+    "CME_ENV",
+    "CME_CORS_ORIGINS",
+    "CME_TEST_CAPTCHA",
+    "CME_LOG_FORMAT",
+    "RUST_LOG",
+];
 
 /// The server's configuration.
 #[derive(Clone)]
@@ -18,6 +28,12 @@ pub struct Config {
     /// Where a development key is kept when `CME_DATA_KEY` is unset.
     pub data_key_file: PathBuf,
     pub log_json: bool,
+    /// `CME_ENV=production`: refuse demo passwords, a missing key and test switches.
+    pub production: bool,
+    /// Browser origins allowed to call the API (comma-separated).
+    pub cors_origins: Vec<String>,
+    /// Browser tests read captchas from the API (never in production).
+    pub test_captcha: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -30,6 +46,9 @@ impl std::fmt::Debug for Config {
             .field("data_key", &self.data_key.as_ref().map(|_| "<set>"))
             .field("data_key_file", &self.data_key_file)
             .field("log_json", &self.log_json)
+            .field("production", &self.production)
+            .field("cors_origins", &self.cors_origins)
+            .field("test_captcha", &self.test_captcha)
             .finish()
     }
 }
@@ -48,6 +67,11 @@ impl Config {
             data_key: var("CME_DATA_KEY"),
             data_key_file: var("CME_DATA_KEY_FILE").map_or_else(|| PathBuf::from("data/cme.key"), PathBuf::from),
             log_json: var("CME_LOG_FORMAT").is_some_and(|v| v.eq_ignore_ascii_case("json")),
+            production: var("CME_ENV").is_some_and(|v| v.eq_ignore_ascii_case("production")),
+            cors_origins: var("CME_CORS_ORIGINS")
+                .map(|v| v.split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect())
+                .unwrap_or_default(),
+            test_captcha: var("CME_TEST_CAPTCHA").is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("true")),
         }
     }
 }

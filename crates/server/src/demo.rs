@@ -3,13 +3,71 @@
 use std::time::Instant;
 
 use anyhow::Context as _;
+use cme_domain::auth::{Role, Scope};
 use cme_store::crypto::PiiCipher;
-use cme_store::repo::{course, credit, department, person, region, unit};
+use cme_store::repo::{account, course, credit, department, person, region, unit};
 use sea_orm::{ConnectionTrait, TransactionTrait as _};
 
 use crate::config::Config;
 use crate::demo_data::{self, Province};
 use crate::serve;
+
+/// The demo accounts: (username, role, display name, organisation). All sign
+/// in with [`cme_api::auth::DEMO_PASSWORD`], which production refuses.
+pub const DEMO_ACCOUNTS: &[(&str, Role, &str, DemoOrg)] = &[
+    ("admin", Role::SystemAdmin, "系统管理员", DemoOrg::Province),
+    ("kjc", Role::ProvinceWestern, "省卫生健康委科教处", DemoOrg::Province),
+    ("zyc", Role::ProvinceTcm, "省卫生健康委中医处", DemoOrg::Province),
+    ("km", Role::PrefectureOffice, "昆明市继教委办公室", DemoOrg::Region("530100")),
+    ("dl", Role::PrefectureOffice, "大理州继教委办公室", DemoOrg::Region("532900")),
+    ("yiliang", Role::CountyOffice, "宜良县继教委办公室", DemoOrg::Region("530125")),
+    ("xuanwei", Role::CountyOffice, "宣威市继教委办公室", DemoOrg::Region("530381")),
+    ("ylyy", Role::Unit, "宜良县第一人民医院科教科", DemoOrg::Unit("宜良县第一人民医院")),
+    ("ylyy-nk", Role::Department, "宜良县第一人民医院内科", DemoOrg::Department("宜良县第一人民医院", "内科")),
+];
+
+/// Where a demo account belongs, by code or name.
+pub enum DemoOrg {
+    Province,
+    Region(&'static str),
+    Unit(&'static str),
+    Department(&'static str, &'static str),
+}
+
+/// Creates the demo accounts (without a forced password change).
+async fn load_accounts(db: &impl ConnectionTrait, p: &Province) -> anyhow::Result<()> {
+    let hash = cme_api::auth::password::hash(cme_api::auth::DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
+    for (username, role, display_name, org) in DEMO_ACCOUNTS {
+        let unit_named = |name: &str| p.units.iter().find(|u| u.unit.name == name).map(|u| u.unit.id);
+        let scope = match org {
+            DemoOrg::Province => Scope::Province,
+            DemoOrg::Region(code) => {
+                Scope::Region(p.regions.iter().find(|r| r.code == *code).map(|r| r.id).context("demo region")?)
+            }
+            DemoOrg::Unit(name) => Scope::Unit(unit_named(name).context("demo unit")?),
+            DemoOrg::Department(unit, dep) => {
+                let unit = unit_named(unit).context("demo unit")?;
+                let d =
+                    p.departments.iter().find(|d| d.unit_id == unit && d.name == *dep).context("demo department")?;
+                Scope::Department(unit, d.id)
+            }
+        };
+        account::insert(
+            db,
+            &account::NewAccount {
+                username: (*username).to_owned(),
+                role: *role,
+                scope,
+                display_name: (*display_name).to_owned(),
+                password_hash: Some(hash.clone()),
+                must_change_password: false,
+                created_by: None,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
 
 pub async fn run(config: &Config, if_empty: bool) -> anyhow::Result<()> {
     let db = serve::open(config).await?;
@@ -60,5 +118,6 @@ pub async fn load(db: &impl ConnectionTrait, cipher: &PiiCipher, p: &Province) -
     for c in &p.completions {
         course::record_completion(db, c.person_id, c.year, c.completed_on, "demo").await?;
     }
+    load_accounts(db, p).await?;
     Ok(())
 }

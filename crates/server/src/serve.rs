@@ -22,23 +22,69 @@ pub async fn open(config: &Config) -> anyhow::Result<DatabaseConnection> {
     Ok(db)
 }
 
-/// The key that encrypts ID numbers: `CME_DATA_KEY`, or for development a
-/// key kept in `CME_DATA_KEY_FILE` (created on first use).
-pub fn cipher(config: &Config) -> anyhow::Result<PiiCipher> {
+/// The master key (base64): `CME_DATA_KEY`, or for development a key kept
+/// in `CME_DATA_KEY_FILE` (created on first use; refused in production).
+fn master_key(config: &Config) -> anyhow::Result<String> {
     if let Some(key) = &config.data_key {
-        return PiiCipher::from_base64(key).context("CME_DATA_KEY must be the base64 of 32 bytes");
+        return Ok(key.clone());
+    }
+    if config.production {
+        anyhow::bail!("CME_ENV=production needs CME_DATA_KEY (the base64 of 32 random bytes)");
     }
     let path = &config.data_key_file;
     if let Ok(text) = std::fs::read_to_string(path) {
-        return PiiCipher::from_base64(text.trim()).with_context(|| format!("{} holds no valid key", path.display()));
+        return Ok(text.trim().to_owned());
     }
     tracing::warn!(path = %path.display(), "CME_DATA_KEY is unset: creating a development key file; set CME_DATA_KEY in production");
-    let (cipher, encoded) = PiiCipher::generate();
+    let (_, encoded) = PiiCipher::generate();
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
     write_private(path, &encoded)?;
-    Ok(cipher)
+    Ok(encoded)
+}
+
+/// The key that encrypts ID numbers.
+pub fn cipher(config: &Config) -> anyhow::Result<PiiCipher> {
+    PiiCipher::from_base64(&master_key(config)?).context("the data key must be the base64 of 32 bytes")
+}
+
+/// The access-token signing secret, derived from the master key under its
+/// own label, so it never equals the encryption or index keys.
+pub fn jwt_secret(config: &Config) -> anyhow::Result<Vec<u8>> {
+    use base64::Engine as _;
+    use hmac::Mac as _;
+    let master = base64::engine::general_purpose::STANDARD.decode(master_key(config)?)?;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&master)?;
+    mac.update(b"cme/jwt/v1");
+    Ok(mac.finalize().into_bytes().to_vec())
+}
+
+/// Production refuses test switches and any demo account still holding the
+/// demo password.
+async fn check_production(config: &Config, db: &DatabaseConnection) -> anyhow::Result<()> {
+    if !config.production {
+        return Ok(());
+    }
+    if config.test_captcha {
+        anyhow::bail!("CME_TEST_CAPTCHA is a test switch and is refused with CME_ENV=production");
+    }
+    for username in crate::demo::DEMO_ACCOUNTS.iter().map(|a| a.0) {
+        if let Some((_, Some(hash))) = cme_store::repo::account::find_by_username(db, username).await? {
+            let hash = hash.clone();
+            let demo = tokio::task::spawn_blocking(move || {
+                use argon2::PasswordVerifier as _;
+                argon2::password_hash::PasswordHash::new(&hash).is_ok_and(|h| {
+                    argon2::Argon2::default().verify_password(cme_api::auth::DEMO_PASSWORD.as_bytes(), &h).is_ok()
+                })
+            })
+            .await?;
+            if demo {
+                anyhow::bail!("account `{username}` still has the demo password: refused with CME_ENV=production");
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(unix)]
@@ -57,8 +103,17 @@ fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     tracing::info!(?config, "starting");
     let db = open(&config).await?;
+    check_production(&config, &db).await?;
     let app = cme_api::Application::build(
-        cme_api::Settings { bind: config.bind.clone(), static_dir: Some(config.static_dir.clone()) },
+        cme_api::Settings {
+            bind: config.bind.clone(),
+            static_dir: Some(config.static_dir.clone()),
+            pii: cipher(&config)?,
+            jwt_secret: jwt_secret(&config)?,
+            test_captcha: config.test_captcha,
+            cors_origins: config.cors_origins.clone(),
+            client_requests_per_minute: 600,
+        },
         db,
     )
     .await

@@ -1,5 +1,6 @@
 //! The one error type of the store, shaped for the API to map.
 
+use cme_domain::auth::{Role, Scope};
 use cme_domain::review::TransitionError;
 use cme_domain::standard::StandardError;
 use sea_orm::sqlx::error::ErrorKind;
@@ -20,6 +21,18 @@ pub enum StoreError {
     /// Someone else changed the row since it was read (optimistic lock lost).
     #[error("the row was changed by someone else")]
     StaleVersion,
+    /// An account or API client cannot be bound to this organisation: the
+    /// kind does not fit the role (`domain::auth::scope_fits`), or the
+    /// department or person does not belong to the unit named with it.
+    #[error("a {role} cannot be bound to {scope:?}")]
+    ScopeMismatch { role: Role, scope: Scope },
+    /// A refresh token is unknown, expired or revoked.
+    #[error("the refresh token is not valid")]
+    TokenInvalid,
+    /// A refresh token was presented a second time: its whole family has
+    /// been revoked (and that revocation is committed).
+    #[error("the refresh token was already used; its sessions are revoked")]
+    TokenReplayed,
     /// The verification state machine refused the event.
     #[error(transparent)]
     Transition(#[from] TransitionError),
@@ -87,6 +100,12 @@ const SQLITE_UNIQUE: &[(&str, &str)] = &[
     ("course_completions.person_id, course_completions.year", "uq_course_completions_person_id_year"),
     ("verifications.person_id, verifications.year", "uq_verifications_person_id_year"),
     ("verifications.certificate_no", "uq_verifications_certificate_no"),
+    ("accounts.username", "uq_accounts_username"),
+    ("accounts.person_id", "uq_accounts_person"),
+    ("refresh_tokens.token_hash", "uq_refresh_tokens_hash"),
+    ("api_clients.client_id", "uq_api_clients_client_id"),
+    ("audit_log.id", "uq_audit_log_id"),
+    ("audit_log.seq", "pk_audit_log"),
     (
         "verification_transitions.verification_id, verification_transitions.seq",
         "uq_verification_transitions_verification_id_seq",
@@ -121,6 +140,14 @@ mod tests {
             Some("uq_departments_unit_id_name")
         );
         assert_eq!(name(ErrorKind::UniqueViolation, "UNIQUE constraint failed: units.id").as_deref(), Some("pk_units"));
+        assert_eq!(
+            name(ErrorKind::UniqueViolation, "UNIQUE constraint failed: accounts.username").as_deref(),
+            Some("uq_accounts_username")
+        );
+        assert_eq!(
+            name(ErrorKind::UniqueViolation, "UNIQUE constraint failed: audit_log.id").as_deref(),
+            Some("uq_audit_log_id")
+        );
         assert_eq!(
             name(ErrorKind::CheckViolation, "CHECK constraint failed: ck_credits_amount_positive").as_deref(),
             Some("ck_credits_amount_positive")

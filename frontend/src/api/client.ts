@@ -1,49 +1,30 @@
-import createClient, { type Middleware } from "openapi-fetch";
-import type { paths } from "./schema";
+import createClient from "openapi-fetch";
+import { createAuthMiddleware } from "../auth/middleware";
+import { authSession, type AuthSession } from "../auth/session";
+import type { ApiPaths } from "./paths";
 import { ApiProblem, networkProblem, toApiProblem } from "./problem";
 
 export { ApiProblem, fieldPath, toApiProblem } from "./problem";
 export type { FieldError } from "./problem";
 export type { paths, components } from "./schema";
-
-const TOKEN_KEY = "cme.access_token";
-
-/** The bearer token of the signed-in user, if any (no login pages yet). */
-export function getAccessToken(): string | null {
-  try {
-    return window.sessionStorage.getItem(TOKEN_KEY);
-  } catch {
-    return null;
-  }
-}
-
-export function setAccessToken(token: string | null): void {
-  if (token === null) window.sessionStorage.removeItem(TOKEN_KEY);
-  else window.sessionStorage.setItem(TOKEN_KEY, token);
-}
-
-const authMiddleware: Middleware = {
-  onRequest({ request }) {
-    const token = getAccessToken();
-    if (token) request.headers.set("Authorization", `Bearer ${token}`);
-    return request;
-  },
-};
+export type { ApiPaths } from "./paths";
 
 export interface ClientOptions {
   baseUrl?: string;
   fetch?: typeof globalThis.fetch;
+  /** Whose tokens to send and refresh; the app's one session by default. */
+  session?: AuthSession;
 }
 
 /** The raw typed client; prefer `unwrap(api.GET(...))`. */
 export function createApiClient(options: ClientOptions = {}) {
-  const client = createClient<paths>({
+  const client = createClient<ApiPaths>({
     // Absolute, because Request() outside a browser (tests) rejects relative URLs.
     baseUrl: options.baseUrl ?? globalThis.location?.origin ?? "",
     // Resolve the global lazily so tests can stub it after import.
     fetch: options.fetch ?? ((input: Request) => globalThis.fetch(input)),
   });
-  client.use(authMiddleware);
+  client.use(createAuthMiddleware(options.session ?? authSession));
   return client;
 }
 

@@ -16,6 +16,8 @@ export class ApiProblem extends Error {
   readonly detail: string | null;
   readonly code: string;
   readonly errors: FieldError[];
+  /** Seconds to wait before trying again (the Retry-After header of a 429 or 503). */
+  readonly retryAfter: number | null;
 
   constructor(init: {
     type?: string;
@@ -24,6 +26,7 @@ export class ApiProblem extends Error {
     detail?: string | null;
     code: string;
     errors?: FieldError[];
+    retryAfter?: number | null;
   }) {
     super(init.detail ? `${init.title}: ${init.detail}` : init.title);
     this.name = "ApiProblem";
@@ -33,6 +36,7 @@ export class ApiProblem extends Error {
     this.detail = init.detail ?? null;
     this.code = init.code;
     this.errors = init.errors ?? [];
+    this.retryAfter = init.retryAfter ?? null;
   }
 }
 
@@ -58,8 +62,13 @@ function parseFieldErrors(value: unknown): FieldError[] {
  * Turns an error body (already parsed by openapi-fetch, or raw text) and its
  * response into an ApiProblem. Tolerates bodies that are not problem+json.
  */
-export function toApiProblem(body: unknown, response: Pick<Response, "status" | "statusText">): ApiProblem {
+export function toApiProblem(
+  body: unknown,
+  response: Pick<Response, "status" | "statusText"> & { headers?: Pick<Headers, "get"> },
+): ApiProblem {
   const status = response.status;
+  const retryAfterHeader = response.headers?.get("Retry-After");
+  const retryAfter = retryAfterHeader && /^\d+$/.test(retryAfterHeader.trim()) ? Number(retryAfterHeader) : null;
   if (isRecord(body)) {
     return new ApiProblem({
       type: asString(body.type),
@@ -68,6 +77,7 @@ export function toApiProblem(body: unknown, response: Pick<Response, "status" | 
       detail: asString(body.detail) ?? null,
       code: asString(body.code) ?? `http_${status}`,
       errors: parseFieldErrors(body.errors),
+      retryAfter,
     });
   }
   return new ApiProblem({
@@ -75,6 +85,7 @@ export function toApiProblem(body: unknown, response: Pick<Response, "status" | 
     status,
     detail: typeof body === "string" && body.length > 0 && body.length < 500 ? body : null,
     code: `http_${status}`,
+    retryAfter,
   });
 }
 

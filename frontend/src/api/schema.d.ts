@@ -4,6 +4,278 @@
  */
 
 export interface paths {
+    "/api/v1/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Accounts the caller manages (the tier below, inside its jurisdiction). */
+        get: operations["list_accounts"];
+        put?: never;
+        /**
+         * Create an account of the tier below, with a one-time password it must
+         *     change at its first sign-in.
+         */
+        post: operations["create_account"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename, disable or re-enable an account of the tier below. Disabling
+         *     ends all its sessions at once.
+         */
+        patch: operations["update_account"];
+        trace?: never;
+    };
+    "/api/v1/accounts/{id}/reset-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reset an account's password to a one-time one; its sessions end. */
+        post: operations["reset_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The API clients of the caller's organisation. */
+        get: operations["list_api_clients"];
+        put?: never;
+        /**
+         * Create an API client for an outside system of the caller's organisation,
+         *     scoped to its jurisdiction and the granted operations. The secret is
+         *     shown once.
+         */
+        post: operations["create_api_client"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-clients/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API client: its tokens stop working at once. */
+        delete: operations["revoke_api_client"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit log of the caller's jurisdiction, newest first. */
+        get: operations["list_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/captcha": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A new image captcha for the trainee centre (single use, 5 minutes). */
+        get: operations["new_captcha"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with a username and password.
+         * @description Answers the same 401 for an unknown user and a wrong password, in the
+         *     same time. After 100 failures in an hour an account is refused with 429
+         *     and `Retry-After`; so is an address after 1,000.
+         */
+        post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out: revokes the refresh token's family. Always 204. */
+        post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out everywhere: revokes every refresh token of the caller's account. */
+        post: operations["logout_all"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change (or, on a first sign-in, set) the caller's password. Every other
+         *     session of the account ends; the answer is a fresh pair for this one.
+         */
+        post: operations["change_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange a refresh token for a new pair. Each refresh token works once:
+         *     replaying a used one revokes its whole family (every session descended
+         *     from the same sign-in).
+         */
+        post: operations["refresh_tokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Outside systems: exchange a client id and secret for an access token
+         *     (OAuth 2.0 client credentials, RFC 6749 §4.4). The form is
+         *     `application/x-www-form-urlencoded`; the client authenticates with HTTP
+         *     Basic or with `client_id` and `client_secret` in the form. Errors follow
+         *     RFC 6749 §5.2 (`{"error", "error_description"}`), not problem+json.
+         */
+        post: operations["client_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/trainee/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Trainee-centre sign-in (学员中心): ID number, name and the captcha; then
+         *     the trainee's own password, which the first sign-in sets (the answer
+         *     then says `must_change_password`).
+         */
+        post: operations["trainee_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/compliance/evaluate": {
         parameters: {
             query?: never;
@@ -40,6 +312,97 @@ export interface paths {
          *     it does not, so a load balancer or compose health check can use it.
          */
         get: operations["health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in caller: account, role, organisation, and what it may do. */
+        get: operations["me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** People in the caller's jurisdiction, ID numbers masked, by keyset pages. */
+        get: operations["list_people"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One person with the title history, if in the caller's jurisdiction. */
+        get: operations["get_person"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{id}/reveal-id-number": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The full ID number of a person, for a stated reason; every reveal is in
+         *     the audit log.
+         */
+        post: operations["reveal_id_number"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Regions in the caller's jurisdiction (its own region, those below it,
+         *     and those above it for orientation).
+         */
+        get: operations["list_regions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -85,10 +448,82 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Units in the caller's jurisdiction, with filters, by keyset pages. */
+        get: operations["list_units"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One unit, if it is in the caller's jurisdiction (else 404). */
+        get: operations["get_unit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/{id}/departments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A unit's departments (those the caller may see). */
+        get: operations["list_departments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AccountDto: {
+            /** Format: date-time */
+            created_at: string;
+            disabled: boolean;
+            display_name: string;
+            /** Format: uuid */
+            id: string;
+            must_change_password: boolean;
+            organisation: components["schemas"]["OrganisationRef"];
+            role: string;
+            username: string;
+        };
+        AccountPage: {
+            items: components["schemas"]["AccountDto"][];
+            next_cursor?: string | null;
+        };
+        AccountPatch: {
+            /** @description Disabling ends every session of the account at once. */
+            disabled?: boolean | null;
+            display_name?: string | null;
+        };
         /** @description Where one input credit counted. */
         AllocationDto: {
             amount: components["schemas"]["Amount"];
@@ -109,6 +544,17 @@ export interface components {
          * @example 2.5
          */
         Amount: number;
+        ApiClientDto: {
+            client_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            revoked: boolean;
+            /** @description The granted operations. */
+            scopes: string[];
+        };
         /** @description The standard row that was applied. */
         AppliedStandard: {
             discipline: components["schemas"]["Discipline"];
@@ -120,6 +566,23 @@ export interface components {
             version: number;
             /** Format: int32 */
             year: number;
+        };
+        AuditEntryDto: {
+            action: string;
+            actor_name: string;
+            actor_role?: string | null;
+            /** Format: date-time */
+            at: string;
+            detail: unknown;
+            ip?: string | null;
+            /** Format: int64 */
+            seq: number;
+            target_id?: string | null;
+            target_type?: string | null;
+        };
+        AuditPage: {
+            items: components["schemas"]["AuditEntryDto"][];
+            next_cursor?: string | null;
         };
         /** @description The counted amount of every bucket. */
         BucketsDto: {
@@ -140,6 +603,34 @@ export interface components {
             self_managed: components["schemas"]["Amount"];
             /** @description Everything that counts, each credit once. */
             total: components["schemas"]["Amount"];
+        };
+        /** @description An image captcha for the trainee centre. */
+        CaptchaDto: {
+            /** Format: uuid */
+            captcha_id: string;
+            /** Format: int64 */
+            expires_in: number;
+            /** @description A `data:` URL of the image. */
+            image: string;
+            /** @description Only when the server runs with `CME_TEST_CAPTCHA=1` (refused in production). */
+            test_answer?: string | null;
+        };
+        /** @description OAuth 2.0 client-credentials answer (RFC 6749 §4.4.3). */
+        ClientToken: {
+            access_token: string;
+            /** Format: int64 */
+            expires_in: number;
+            /** @description The granted operations, space-separated. */
+            scope: string;
+            token_type: string;
+        };
+        /** @description The form of a client-credentials token request (RFC 6749 §4.4.2). */
+        ClientTokenForm: {
+            /** @description Or in HTTP Basic authentication. */
+            client_id?: string | null;
+            client_secret?: string | null;
+            /** @description Must be `client_credentials`. */
+            grant_type: string;
         };
         /** @description One credit of the calculator's input. */
         CreditIn: {
@@ -166,6 +657,13 @@ export interface components {
              */
             latency_ms: number;
             reachable: boolean;
+        };
+        DepartmentDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: uuid */
+            unit_id: string;
         };
         /**
          * @description 专业类别: clinical 临床、检验、放射等类; nursing_public_health 护理、公卫类.
@@ -232,6 +730,11 @@ export interface components {
             status: string;
             version: string;
         };
+        /** @description Staff sign-in. */
+        LoginRequest: {
+            password: string;
+            username: string;
+        };
         /** @description A year's mandatory all-staff course (公需科目). */
         MandatoryCourse: {
             /**
@@ -241,11 +744,100 @@ export interface components {
             deadline: string;
             name: string;
         };
+        /** @description The signed-in caller. */
+        Me: {
+            display_name: string;
+            /** Format: uuid */
+            id: string;
+            /** @description The roles of the accounts this caller may create. */
+            manageable_roles: string[];
+            must_change_password: boolean;
+            organisation: components["schemas"]["OrganisationRef"];
+            /** @description The operations this caller may take (the policy table's row). */
+            permissions: string[];
+            role: string;
+            role_label: string;
+            username: string;
+        };
+        NewAccountRequest: {
+            display_name: string;
+            /**
+             * Format: uuid
+             * @description The region (prefecture or county office), unit, or department the
+             *     account belongs to; omitted for province offices.
+             */
+            organisation_id?: string | null;
+            /** @description A role the caller manages (see `/me`'s `manageable_roles`). */
+            role: string;
+            /** @description 3–32 letters, digits, `-`, `_` or `.`; case-insensitive. */
+            username: string;
+        };
+        /** @description A new account and its one-time password (shown once). */
+        NewAccountResponse: {
+            account: components["schemas"]["AccountDto"];
+            initial_password: string;
+        };
+        NewApiClientRequest: {
+            name: string;
+            /** @description Operations to grant, e.g. `read_hierarchy`. */
+            scopes: string[];
+        };
+        /** @description A new client; the secret is shown once and stored only hashed. */
+        NewApiClientResponse: {
+            client: components["schemas"]["ApiClientDto"];
+            client_secret: string;
+        };
         /**
          * @description Why (part of) a credit counts nowhere: over_cap 超出上限, not_valid 未生效.
          * @enum {string}
          */
         NotCountedReason: "over_cap" | "not_valid";
+        /** @description OAuth 2.0 error answer (RFC 6749 §5.2). */
+        OAuthError: {
+            error: string;
+            error_description: string;
+        };
+        /** @description The organisation an account belongs to. */
+        OrganisationRef: {
+            /** Format: uuid */
+            id?: string | null;
+            /** @description `province`, `region`, `unit`, `department` or `person`. */
+            kind: string;
+            name: string;
+        };
+        PasswordChange: {
+            /** @description Omit only when the account has no password yet (a trainee's first sign-in). */
+            current_password?: string | null;
+            new_password: string;
+        };
+        PasswordReset: {
+            /** @description A one-time password; the account must change it at its next sign-in. */
+            initial_password: string;
+        };
+        PersonDetail: components["schemas"]["PersonDto"] & {
+            /** @description Every title held, oldest first. */
+            titles: components["schemas"]["TitleDto"][];
+        };
+        /** @description A person as lists show him: the ID number masked. */
+        PersonDto: {
+            /** Format: uuid */
+            department_id?: string | null;
+            discipline: string;
+            gender: string;
+            /** Format: uuid */
+            id: string;
+            /** @description e.g. `5301**********123X`; the full number only through the audited reveal. */
+            id_number_masked: string;
+            name: string;
+            status: string;
+            title?: components["schemas"]["TitleDto"] | null;
+            /** Format: uuid */
+            unit_id: string;
+        };
+        PersonPage: {
+            items: components["schemas"]["PersonDto"][];
+            next_cursor?: string | null;
+        };
         /** @description An RFC 9457 problem document. */
         Problem: {
             /** @description A stable snake_case code for programs. */
@@ -258,6 +850,19 @@ export interface components {
             title: string;
             /** @description A URI reference naming the problem type. */
             type: string;
+        };
+        RefreshRequest: {
+            refresh_token: string;
+        };
+        RegionDto: {
+            code: string;
+            /** Format: uuid */
+            id: string;
+            /** @description province, prefecture or county. */
+            level: string;
+            name: string;
+            /** Format: uuid */
+            parent_id?: string | null;
         };
         /**
          * @description What one row demands; `null` means no constraint. Values are minimums
@@ -273,6 +878,13 @@ export interface components {
             ii_subtotal_min?: components["schemas"]["Amount"] | null;
             self_managed_min?: components["schemas"]["Amount"] | null;
             total: components["schemas"]["Amount"];
+        };
+        RevealRequest: {
+            /** @description Why the full number is needed (kept in the audit log). */
+            reason: string;
+        };
+        RevealedIdNumber: {
+            id_number: string;
         };
         /**
          * @description A machine-readable reason for non-compliance.
@@ -311,16 +923,65 @@ export interface components {
             /** Format: int32 */
             year: number;
         };
+        TitleDto: {
+            /** @description senior, intermediate or junior. */
+            level: string;
+            name: string;
+            /** Format: date */
+            obtained_on: string;
+        };
         /**
          * @description 职称级别: senior 高级, intermediate 中级, junior 初级.
          * @enum {string}
          */
         TitleLevel: "senior" | "intermediate" | "junior";
+        /** @description An access token and its refresh token (names fixed for outside clients). */
+        TokenPair: {
+            /** @description A JWT for `Authorization: Bearer`, valid `expires_in` seconds. */
+            access_token: string;
+            /** Format: int64 */
+            expires_in: number;
+            /** @description The account must set a new password before anything else. */
+            must_change_password: boolean;
+            /** @description Opaque; exchange it at `/auth/refresh` for a new pair. Single use. */
+            refresh_token: string;
+            /** @description Always `Bearer`. */
+            token_type: string;
+        };
+        /**
+         * @description Trainee-centre sign-in (学员中心): ID number, name, captcha, and the
+         *     trainee's own password once set.
+         */
+        TraineeLogin: {
+            captcha_answer: string;
+            /** Format: uuid */
+            captcha_id: string;
+            id_number: string;
+            name: string;
+            password?: string | null;
+        };
+        UnitDto: {
+            code: string;
+            /** Format: uuid */
+            id: string;
+            /** @description provincial, prefecture, county, township or village. */
+            level: string;
+            /** @description western or tcm. */
+            medicine: string;
+            name: string;
+            /** Format: uuid */
+            region_id: string;
+        };
         /**
          * @description 单位级别: provincial 省级机构, prefecture 州市级, county 县级, township 乡镇/社区, village 乡村医生.
          * @enum {string}
          */
         UnitLevel: "provincial" | "prefecture" | "county" | "township" | "village";
+        UnitPage: {
+            items: components["schemas"]["UnitDto"][];
+            /** @description Pass as `after` for the next page; `null` on the last. */
+            next_cursor?: string | null;
+        };
     };
     responses: never;
     parameters: never;
@@ -330,6 +991,537 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_accounts: {
+        parameters: {
+            query?: {
+                after?: string | null;
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountPage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_account: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewAccountRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewAccountResponse"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_account: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountPatch"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reset_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordReset"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_api_clients: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiClientDto"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_api_client: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewApiClientRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewApiClientResponse"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revoke_api_client: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_audit: {
+        parameters: {
+            query?: {
+                after?: string | null;
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    new_captcha: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaptchaDto"];
+                };
+            };
+        };
+    };
+    login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            /** @description Wrong username or password */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Account disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failures; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    logout_all: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    change_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            /** @description Wrong current password or a weak new one; `errors` names the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    refresh_tokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            /** @description Unknown, expired, revoked or replayed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    client_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["ClientTokenForm"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientToken"];
+                };
+            };
+            /** @description unsupported_grant_type or invalid_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description invalid_client */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+        };
+    };
+    trainee_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TraineeLogin"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            /** @description No such normal worker, or a wrong password */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong or expired captcha (`captcha_answer`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     evaluate: {
         parameters: {
             query?: never;
@@ -400,6 +1592,194 @@ export interface operations {
             };
         };
     };
+    me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_people: {
+        parameters: {
+            query?: {
+                unit_id?: string | null;
+                department_id?: string | null;
+                status?: string | null;
+                discipline?: string | null;
+                /** @description A part of the person's name. */
+                name?: string | null;
+                after?: string | null;
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonPage"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_person: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reveal_id_number: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevealRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevealedIdNumber"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_regions: {
+        parameters: {
+            query?: {
+                parent_id?: string | null;
+                /** @description province, prefecture or county. */
+                level?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegionDto"][];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_standards: {
         parameters: {
             query?: never;
@@ -440,6 +1820,117 @@ export interface operations {
                 };
             };
             /** @description No standard for that year */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_units: {
+        parameters: {
+            query?: {
+                region_id?: string | null;
+                level?: string | null;
+                medicine?: string | null;
+                /** @description A part of the unit's name. */
+                name?: string | null;
+                /** @description The `next_cursor` of the previous page. */
+                after?: string | null;
+                /** @description 1–200, default 50. */
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitPage"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_unit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_departments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DepartmentDto"][];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -1,5 +1,6 @@
 // Wire types, named after the operations that use them. Derived from `paths`
 // rather than from component names so they survive schema renames.
+import type { ApiPaths } from "./paths";
 import type { paths } from "./schema";
 
 type JsonBody<T> = T extends { content: { "application/json": infer B } } ? B : never;
@@ -23,3 +24,45 @@ export type Allocation = EvaluateResponse["allocation"][number];
 export type NotCountedReason = NonNullable<Allocation["not_counted_reason"]>;
 
 export type StandardSummary = JsonBody<paths["/api/v1/standards"]["get"]["responses"][200]>[number];
+
+// ---- accounts, roles, hierarchy, audit (issue 3) ----------------------------
+type Ok<T> = T extends { responses: { 200: infer R } } ? JsonBody<R> : never;
+type Created<T> = T extends { responses: { 201: infer R } } ? JsonBody<R> : never;
+type Body<T> = T extends { requestBody?: infer B } ? JsonBody<NonNullable<B>> : never;
+type Items<T> = T extends { items: (infer I)[] } ? I : never;
+
+export type TokenPair = Ok<ApiPaths["/api/v1/auth/login"]["post"]>;
+export type LoginRequest = Body<ApiPaths["/api/v1/auth/login"]["post"]>;
+export type TraineeLoginRequest = Body<ApiPaths["/api/v1/auth/trainee/login"]["post"]>;
+export type ChangePasswordRequest = Body<ApiPaths["/api/v1/auth/password"]["post"]>;
+export type Captcha = Ok<ApiPaths["/api/v1/auth/captcha"]["get"]>;
+
+export type Me = Ok<ApiPaths["/api/v1/me"]["get"]>;
+export type Role = Me["role"];
+export type Operation = Me["permissions"][number];
+export type Organisation = Me["organisation"];
+
+export type Region = Ok<ApiPaths["/api/v1/regions"]["get"]>[number];
+export type RegionLevel = Region["level"];
+export type UnitsPage = Ok<ApiPaths["/api/v1/units"]["get"]>;
+export type Unit = Items<UnitsPage>;
+export type Medicine = Unit["medicine"];
+export type Department = Ok<ApiPaths["/api/v1/units/{id}/departments"]["get"]>[number];
+export type PeoplePage = Ok<ApiPaths["/api/v1/people"]["get"]>;
+export type PersonSummary = Items<PeoplePage>;
+export type PersonDetail = Ok<ApiPaths["/api/v1/people/{id}"]["get"]>;
+export type PersonStatus = PersonSummary["status"];
+export type Gender = PersonSummary["gender"];
+export type PersonTitle = NonNullable<PersonSummary["title"]>;
+
+export type AccountsPage = Ok<ApiPaths["/api/v1/accounts"]["get"]>;
+export type Account = Items<AccountsPage>;
+export type CreateAccountRequest = Body<ApiPaths["/api/v1/accounts"]["post"]>;
+export type CreatedAccount = Created<ApiPaths["/api/v1/accounts"]["post"]>;
+
+export type ApiClientInfo = Ok<ApiPaths["/api/v1/api-clients"]["get"]>[number];
+export type CreateApiClientRequest = Body<ApiPaths["/api/v1/api-clients"]["post"]>;
+export type CreatedApiClient = Created<ApiPaths["/api/v1/api-clients"]["post"]>;
+
+export type AuditPage = Ok<ApiPaths["/api/v1/audit"]["get"]>;
+export type AuditEntry = Items<AuditPage>;

@@ -8,6 +8,7 @@ import type {
   TitleLevel,
   UnitLevel,
 } from "../api/types";
+import type { Gender, Medicine, Operation, PersonStatus, RegionLevel, Role } from "../api/types";
 
 export const UNIT_LEVEL_LABELS: Record<UnitLevel, string> = {
   provincial: "省级机构",
@@ -51,4 +52,55 @@ export const TITLE_INDEPENDENT_UNIT_LEVELS: readonly UnitLevel[] = ["township", 
 
 export function options<K extends string>(labels: Record<K, string>): { value: K; label: string }[] {
   return (Object.keys(labels) as K[]).map((value) => ({ value, label: labels[value] }));
+}
+
+// ---- accounts, hierarchy (issue 3) ------------------------------------------
+
+export const ROLE_LABELS: Record<Role, string> = {
+  system_admin: "系统管理员",
+  province_western: "省继教委办公室(科教处)",
+  province_tcm: "省继教委办公室(中医处)",
+  prefecture_office: "州市继教委办公室",
+  county_office: "县市区继教委办公室",
+  unit: "单位",
+  department: "科室",
+  trainee: "学员",
+  api_client: "外部系统",
+};
+
+export const OPERATION_LABELS: Record<Operation, string> = {
+  read_hierarchy: "查看机构人员",
+  reveal_id_number: "查看完整身份证号",
+  manage_accounts: "管理下级账号",
+  manage_api_clients: "管理接口客户端",
+  read_audit: "查看审计日志",
+  read_self: "查看本人信息",
+};
+
+export const REGION_LEVEL_LABELS: Record<RegionLevel, string> = {
+  province: "省",
+  prefecture: "州市",
+  county: "县市区",
+};
+
+export const MEDICINE_LABELS: Record<Medicine, string> = {
+  western: "西医",
+  tcm: "中医",
+};
+
+export const PERSON_STATUS_LABELS: Record<PersonStatus, string> = {
+  normal: "正常",
+  exempt: "不计达标",
+  cancelled: "注销",
+};
+
+export const GENDER_LABELS: Record<Gender, string> = {
+  male: "男",
+  female: "女",
+};
+
+/** A label for a value the type may not know yet (a new enum value on the wire). */
+export function labelOf<K extends string>(labels: Record<K, string>, value: string | null | undefined, empty = "—"): string {
+  if (value === null || value === undefined || value === "") return empty;
+  return (labels as Record<string, string>)[value] ?? value;
 }

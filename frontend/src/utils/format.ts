@@ -5,3 +5,24 @@ export function formatCredits(value: number | string | null | undefined, empty =
   if (!Number.isFinite(n)) return String(value);
   return Number.isInteger(n) ? String(n) : n.toFixed(1).replace(/0$/, "");
 }
+
+const SHANGHAI = new Intl.DateTimeFormat("zh-CN", {
+  timeZone: "Asia/Shanghai",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hour12: false,
+});
+
+/** A UTC instant from the wire, shown in Beijing time: `2026-03-01 08:30:00`. */
+export function formatDateTime(value: string | null | undefined, empty = "—"): string {
+  if (!value) return empty;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  const parts = Object.fromEntries(SHANGHAI.formatToParts(date).map((p) => [p.type, p.value]));
+  const hour = parts.hour === "24" ? "00" : parts.hour;
+  return `${parts.year}-${parts.month}-${parts.day} ${hour}:${parts.minute}:${parts.second}`;
+}

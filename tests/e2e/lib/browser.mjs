@@ -40,6 +40,14 @@ export async function openBrowser() {
   page.on("pageerror", (err) => console.error(`[pageerror] ${err.message}`));
   return {
     page,
+    context,
+    /** A new tab: its own sessionStorage, so its own signed-in session. */
+    async newPage() {
+      const tab = await context.newPage();
+      tab.setDefaultTimeout(15_000);
+      tab.on("pageerror", (err) => console.error(`[pageerror] ${err.message}`));
+      return tab;
+    },
     async close() {
       await context.close().catch(() => {});
       rmSync(userDataDir, { recursive: true, force: true });

@@ -1,8 +1,11 @@
 //! Wire types. Never an entity: requests and responses are their own types,
 //! converted to and from the domain.
 
+pub mod accounts;
+pub mod auth;
 pub mod compliance;
 pub mod health;
+pub mod org;
 pub mod standard;
 
 /// Mirrors a domain enum as a wire enum with an OpenAPI schema and the same

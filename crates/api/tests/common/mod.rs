@@ -3,6 +3,8 @@
 #![allow(dead_code, reason = "each test binary uses a different part of the harness")]
 #![expect(clippy::expect_used, reason = "a harness that cannot start must stop the test")]
 
+pub mod fixture;
+
 use std::path::PathBuf;
 
 use sea_orm::DatabaseConnection;
@@ -19,6 +21,8 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
+    /// The app's key for personal data (fixtures insert people with it).
+    pub pii: cme_store::PiiCipher,
     /// `sqlite` or `postgres`, as the health endpoint names it.
     pub backend: &'static str,
     _spa: TempDir,
@@ -56,8 +60,17 @@ pub async fn spawn(backend: Backend) -> TestApp {
     };
     cme_store::repo::standard::seed_defaults(&db, 2026).await.expect("seed standards");
 
+    let pii = cme_store::PiiCipher::generate().0;
     let app = cme_api::Application::build(
-        cme_api::Settings { bind: "127.0.0.1:0".to_owned(), static_dir: Some(spa.0.clone()) },
+        cme_api::Settings {
+            bind: "127.0.0.1:0".to_owned(),
+            static_dir: Some(spa.0.clone()),
+            pii: pii.clone(),
+            jwt_secret: vec![9u8; 32],
+            test_captcha: true,
+            cors_origins: vec!["https://hr.example.org".to_owned()],
+            client_requests_per_minute: 600,
+        },
         db.clone(),
     )
     .await
@@ -68,6 +81,7 @@ pub async fn spawn(backend: Backend) -> TestApp {
         base,
         client: reqwest::Client::new(),
         db,
+        pii,
         backend: match backend {
             Backend::Sqlite => "sqlite",
             Backend::Postgres => "postgres",
@@ -84,6 +98,43 @@ impl TestApp {
 
     pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
         self.client.post(format!("{}{path}", self.base)).json(body).send().await.expect("request")
+    }
+
+    /// GET with a bearer token.
+    pub async fn get_as(&self, path: &str, token: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.base)).bearer_auth(token).send().await.expect("request")
+    }
+
+    /// Any method with a bearer token and an optional JSON body.
+    pub async fn call_as(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&serde_json::Value>,
+    ) -> reqwest::Response {
+        let mut r = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            r = r.json(b);
+        }
+        r.send().await.expect("request")
+    }
+
+    /// Signs in and returns the token pair's JSON.
+    pub async fn login(&self, username: &str, password: &str) -> serde_json::Value {
+        let res = self
+            .post_json("/api/v1/auth/login", &serde_json::json!({"username": username, "password": password}))
+            .await;
+        assert_eq!(res.status(), 200, "login {username}");
+        res.json().await.expect("token pair")
+    }
+
+    /// Signs in and returns the access token.
+    pub async fn token(&self, username: &str, password: &str) -> String {
+        self.login(username, password).await["access_token"].as_str().unwrap_or_default().to_owned()
     }
 
     pub async fn post_raw(&self, path: &str, content_type: &str, body: &str) -> reqwest::Response {

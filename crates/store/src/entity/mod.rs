@@ -3,12 +3,18 @@
 //! Written to match what `sea-orm-cli generate entity` produces; repositories
 //! map them to and from domain types, and nothing else sees them.
 
+pub mod accounts;
+pub mod api_clients;
+pub mod audit_log;
+pub mod captchas;
 pub mod course_completions;
 pub mod credits;
 pub mod departments;
+pub mod login_failures;
 pub mod people;
 pub mod person_status_changes;
 pub mod person_titles;
+pub mod refresh_tokens;
 pub mod regions;
 pub mod standards;
 pub mod units;

@@ -7,17 +7,18 @@
 use std::collections::HashMap;
 
 use cme_domain::IdCardNumber;
+use cme_domain::auth::Scope;
 use cme_domain::ids::{DepartmentId, PersonId, UnitId};
-use cme_domain::person::{Person, PersonStatus, Title};
+use cme_domain::person::{Discipline, Person, PersonStatus, Title};
 use sea_orm::prelude::Expr;
 use sea_orm::sea_query::ExprTrait as _;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _, QueryOrder as _,
-    TransactionSession as _, TransactionTrait,
+    QuerySelect as _, TransactionSession as _, TransactionTrait,
 };
 use uuid::Uuid;
 
-use super::{now, parse};
+use super::{Page, contains_pattern, now, page_limit, paginate, parse, scope};
 use crate::crypto::{Field, PiiCipher};
 use crate::entity::{people, person_status_changes, person_titles};
 use crate::{StoreError, batch_rows};
@@ -287,4 +288,64 @@ pub async fn status_history(db: &impl ConnectionTrait, person: PersonId) -> Resu
             })
         })
         .collect()
+}
+
+/// Filters of a people list; all optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonFilter {
+    pub unit_id: Option<UnitId>,
+    pub department_id: Option<DepartmentId>,
+    pub status: Option<PersonStatus>,
+    pub discipline: Option<Discipline>,
+    /// A part of the name.
+    pub name_contains: Option<String>,
+}
+
+/// The people visible in `scope` (see `scope::people`) that pass `filter`,
+/// with their titles, by id, one page after the cursor `after`; at most
+/// [`MAX_PAGE`](super::MAX_PAGE) per page.
+pub async fn list_scoped(
+    db: &impl ConnectionTrait,
+    cipher: &PiiCipher,
+    scope: &Scope,
+    filter: &PersonFilter,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Page<Person>, StoreError> {
+    let limit = page_limit(limit);
+    let mut query = people::Entity::find().filter(scope::people(scope));
+    if let Some(unit) = filter.unit_id {
+        query = query.filter(people::Column::UnitId.eq(unit.0));
+    }
+    if let Some(department) = filter.department_id {
+        query = query.filter(people::Column::DepartmentId.eq(department.0));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(people::Column::Status.eq(status.as_str()));
+    }
+    if let Some(discipline) = filter.discipline {
+        query = query.filter(people::Column::Discipline.eq(discipline.as_str()));
+    }
+    if let Some(name) = filter.name_contains.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        query = query.filter(people::Column::Name.like(contains_pattern(name)));
+    }
+    if let Some(after) = after {
+        query = query.filter(people::Column::Id.gt(after));
+    }
+    let rows = query.order_by_asc(people::Column::Id).limit(limit + 1).all(db).await?;
+    let (rows, next) = paginate(rows, limit, |m| m.id);
+    Ok(Page { items: with_titles(db, cipher, rows).await?, next })
+}
+
+/// A person visible in `scope`, with titles; `NotFound` for anyone else, as
+/// for a person who does not exist.
+pub async fn get_scoped(
+    db: &impl ConnectionTrait,
+    cipher: &PiiCipher,
+    scope: &Scope,
+    id: PersonId,
+) -> Result<Person, StoreError> {
+    let row =
+        people::Entity::find_by_id(id.0).filter(scope::people(scope)).one(db).await?.ok_or(StoreError::NotFound)?;
+    with_titles(db, cipher, vec![row]).await?.pop().ok_or(StoreError::NotFound)
 }

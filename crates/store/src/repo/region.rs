@@ -1,12 +1,13 @@
 //! Regions: the province → prefecture → county tree.
 
+use cme_domain::auth::Scope;
 use cme_domain::ids::RegionId;
-use cme_domain::org::Region;
+use cme_domain::org::{Region, RegionLevel};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _, QueryOrder as _,
 };
 
-use super::{now, parse};
+use super::{now, parse, scope};
 use crate::StoreError;
 use crate::entity::regions;
 
@@ -59,4 +60,33 @@ pub async fn children(db: &impl ConnectionTrait, id: RegionId) -> Result<Vec<Reg
 /// The whole tree (about 150 rows), by code.
 pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Region>, StoreError> {
     regions::Entity::find().order_by_asc(regions::Column::Code).all(db).await?.into_iter().map(to_domain).collect()
+}
+
+/// The regions visible in `scope` (see `scope::regions`), optionally only
+/// the children of `parent` and only of one level, by code. The tree is
+/// small (about 150 rows), so this is not paginated.
+pub async fn list_scoped(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    parent: Option<RegionId>,
+    level: Option<RegionLevel>,
+) -> Result<Vec<Region>, StoreError> {
+    let mut query = regions::Entity::find().filter(scope::regions(scope));
+    if let Some(parent) = parent {
+        query = query.filter(regions::Column::ParentId.eq(parent.0));
+    }
+    if let Some(level) = level {
+        query = query.filter(regions::Column::Level.eq(level.as_str()));
+    }
+    query.order_by_asc(regions::Column::Code).all(db).await?.into_iter().map(to_domain).collect()
+}
+
+/// A region visible in `scope`; `NotFound` for any other.
+pub async fn get_scoped(db: &impl ConnectionTrait, scope: &Scope, id: RegionId) -> Result<Region, StoreError> {
+    regions::Entity::find_by_id(id.0)
+        .filter(scope::regions(scope))
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)
+        .and_then(to_domain)
 }

@@ -1,12 +1,15 @@
 //! Units (institutions).
 
+use cme_domain::auth::Scope;
 use cme_domain::ids::{RegionId, UnitId};
-use cme_domain::org::Unit;
+use cme_domain::org::{Medicine, Unit, UnitLevel};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _, QueryOrder as _,
+    QuerySelect as _,
 };
+use uuid::Uuid;
 
-use super::{now, parse};
+use super::{Page, contains_pattern, now, page_limit, paginate, parse, scope};
 use crate::StoreError;
 use crate::entity::units;
 
@@ -80,4 +83,58 @@ pub async fn list_by_region(db: &impl ConnectionTrait, region: RegionId) -> Resu
         .into_iter()
         .map(to_domain)
         .collect()
+}
+
+/// Filters of a unit list; all optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UnitFilter {
+    /// Units administered by this region or any region below it.
+    pub region_id: Option<RegionId>,
+    pub level: Option<UnitLevel>,
+    pub medicine: Option<Medicine>,
+    /// A part of the name.
+    pub name_contains: Option<String>,
+}
+
+/// The units visible in `scope` (see `scope::units`) that pass `filter`, by
+/// id, one page after the cursor `after`; at most
+/// [`MAX_PAGE`](super::MAX_PAGE) per page.
+pub async fn list_scoped(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    filter: &UnitFilter,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Page<UnitRecord>, StoreError> {
+    let limit = page_limit(limit);
+    let mut query = units::Entity::find().filter(scope::units(scope));
+    if let Some(region) = filter.region_id {
+        query = query.filter(units::Column::RegionId.in_subquery(scope::region_and_below(region)));
+    }
+    if let Some(level) = filter.level {
+        query = query.filter(units::Column::Level.eq(level.as_str()));
+    }
+    if let Some(medicine) = filter.medicine {
+        query = query.filter(units::Column::Medicine.eq(medicine.as_str()));
+    }
+    if let Some(name) = filter.name_contains.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        query = query.filter(units::Column::Name.like(contains_pattern(name)));
+    }
+    if let Some(after) = after {
+        query = query.filter(units::Column::Id.gt(after));
+    }
+    let rows = query.order_by_asc(units::Column::Id).limit(limit + 1).all(db).await?;
+    let (rows, next) = paginate(rows, limit, |m| m.id);
+    Ok(Page { items: rows.into_iter().map(to_domain).collect::<Result<_, _>>()?, next })
+}
+
+/// A unit visible in `scope`; `NotFound` for any other, as for a unit that
+/// does not exist.
+pub async fn get_scoped(db: &impl ConnectionTrait, scope: &Scope, id: UnitId) -> Result<UnitRecord, StoreError> {
+    units::Entity::find_by_id(id.0)
+        .filter(scope::units(scope))
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)
+        .and_then(to_domain)
 }

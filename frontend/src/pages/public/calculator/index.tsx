@@ -4,7 +4,7 @@ import type { FormInstance } from "antd";
 import { ApiProblem, api, fieldPath, unwrap } from "../../../api/client";
 import type { EvaluateRequest, EvaluateResponse } from "../../../api/types";
 import { CalculatorForm } from "./components/CalculatorForm";
-import { ProblemAlert } from "./components/ProblemAlert";
+import { ProblemAlert } from "../../../components/ProblemAlert";
 import { ResultView } from "./components/ResultView";
 import { toEvaluateRequest, type CalculatorFormValues } from "./mapping";
 

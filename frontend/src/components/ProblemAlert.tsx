@@ -1,5 +1,5 @@
 import { Alert } from "antd";
-import type { ApiProblem } from "../../../../api/client";
+import type { ApiProblem } from "../api/client";
 
 /** Shows an API problem, listing the failing fields of a validation error. */
 export function ProblemAlert({ problem }: { problem: ApiProblem }) {

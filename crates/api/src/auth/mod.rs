@@ -1,0 +1,119 @@
+//! Identity and access: who the caller is ([`Caller`]), and the one guard
+//! that decides what it may do ([`Caller::require`]). Reads are scoped by the
+//! caller's [`Scope`](cme_domain::auth::Scope) in the store.
+
+pub mod captcha;
+pub mod limiter;
+pub mod password;
+pub mod tokens;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use cme_domain::auth::{Actor, Operation};
+
+use crate::AppState;
+use crate::error::ApiError;
+use tokens::{AUD_ACCESS, AUD_CLIENT};
+
+/// The password of every demo account (`cme demo`); production refuses it.
+pub const DEMO_PASSWORD: &str = "Demo@2026";
+
+/// The authenticated caller of a request, whose account is in good standing
+/// and needs no forced password change.
+#[derive(Debug, Clone)]
+pub struct Caller(pub Actor);
+
+/// Like [`Caller`], but also admits an account that must change its password
+/// first (for `/me`, the password change itself and sign-out).
+#[derive(Debug, Clone)]
+pub struct PendingCaller {
+    pub actor: Actor,
+    pub must_change_password: bool,
+}
+
+impl Caller {
+    /// The one guard: 403 unless the policy table allows the operation.
+    pub fn require(&self, op: Operation) -> Result<&Actor, ApiError> {
+        if self.0.may(op) {
+            Ok(&self.0)
+        } else {
+            Err(ApiError::Forbidden(format!("{}无权{}", self.0.role.label(), op.label())))
+        }
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(actix_web::http::header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
+}
+
+/// Resolves the bearer token to an actor: the account or API client must
+/// still exist and be enabled, and a token older than the account's last
+/// password change is dead.
+async fn authenticate(req: HttpRequest) -> Result<PendingCaller, ApiError> {
+    let state = req.app_data::<web::Data<AppState>>().ok_or(ApiError::Internal("no state".into()))?.clone();
+    let token = bearer(&req).ok_or(ApiError::Unauthorized)?;
+    let claims = state.auth.keys.verify(&token, &[AUD_ACCESS, AUD_CLIENT])?;
+    if claims.aud == AUD_CLIENT {
+        let client =
+            cme_store::repo::api_client::get(&state.db, claims.sub).await.map_err(|_| ApiError::Unauthorized)?;
+        if client.revoked {
+            return Err(ApiError::Unauthorized);
+        }
+        state.auth.client_limiter.check(client.id)?;
+        return Ok(PendingCaller { actor: client.actor(), must_change_password: false });
+    }
+    let account = cme_store::repo::account::get(&state.db, claims.sub).await.map_err(|_| ApiError::Unauthorized)?;
+    if account.disabled {
+        return Err(ApiError::Unauthorized);
+    }
+    if account.password_changed_at.is_some_and(|at| at.timestamp() > claims.iat) {
+        return Err(ApiError::Unauthorized);
+    }
+    // Signed out (or every session ended): the token dies with its session.
+    let Some(sid) = claims.sid else { return Err(ApiError::Unauthorized) };
+    if !cme_store::repo::refresh::family_active(&state.db, sid).await.map_err(|_| ApiError::Unauthorized)? {
+        return Err(ApiError::Unauthorized);
+    }
+    Ok(PendingCaller { actor: account.actor(), must_change_password: must_change_password(&account) })
+}
+
+impl FromRequest for PendingCaller {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { Ok(authenticate(req).await?) })
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let pending = authenticate(req).await?;
+            if pending.must_change_password {
+                return Err(ApiError::PasswordChangeRequired.into());
+            }
+            Ok(Caller(pending.actor))
+        })
+    }
+}
+
+/// Whether an account must (re)set its password before anything else: after
+/// a reset, and for a trainee who has never set one.
+pub fn must_change_password(account: &cme_store::repo::account::Account) -> bool {
+    account.must_change_password || !account.has_password
+}
+
+/// The caller's address, for limits and the audit log.
+pub fn client_ip(req: &HttpRequest) -> String {
+    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".to_owned())
+}

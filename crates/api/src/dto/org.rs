@@ -1,0 +1,125 @@
+//! The hierarchy: regions, units, departments, people (ID numbers masked).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RegionDto {
+    pub id: Uuid,
+    pub parent_id: Option<Uuid>,
+    /// province, prefecture or county.
+    pub level: String,
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UnitDto {
+    pub id: Uuid,
+    pub region_id: Uuid,
+    pub code: String,
+    pub name: String,
+    /// provincial, prefecture, county, township or village.
+    pub level: String,
+    /// western or tcm.
+    pub medicine: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UnitPage {
+    pub items: Vec<UnitDto>,
+    /// Pass as `after` for the next page; `null` on the last.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DepartmentDto {
+    pub id: Uuid,
+    pub unit_id: Uuid,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TitleDto {
+    pub name: String,
+    /// senior, intermediate or junior.
+    pub level: String,
+    pub obtained_on: NaiveDate,
+}
+
+/// A person as lists show him: the ID number masked.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PersonDto {
+    pub id: Uuid,
+    pub unit_id: Uuid,
+    pub department_id: Option<Uuid>,
+    pub name: String,
+    pub gender: String,
+    /// e.g. `5301**********123X`; the full number only through the audited reveal.
+    pub id_number_masked: String,
+    pub discipline: String,
+    pub status: String,
+    /// The title held today.
+    pub title: Option<TitleDto>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PersonDetail {
+    #[serde(flatten)]
+    pub person: PersonDto,
+    /// Every title held, oldest first.
+    pub titles: Vec<TitleDto>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PersonPage {
+    pub items: Vec<PersonDto>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+pub struct RevealRequest {
+    /// Why the full number is needed (kept in the audit log).
+    #[validate(length(min = 2, max = 200, message = "请说明查看原因"))]
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RevealedIdNumber {
+    pub id_number: String,
+}
+
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+pub struct RegionQuery {
+    pub parent_id: Option<Uuid>,
+    /// province, prefecture or county.
+    pub level: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+pub struct UnitQuery {
+    pub region_id: Option<Uuid>,
+    pub level: Option<String>,
+    pub medicine: Option<String>,
+    /// A part of the unit's name.
+    pub name: Option<String>,
+    /// The `next_cursor` of the previous page.
+    pub after: Option<String>,
+    /// 1–200, default 50.
+    pub limit: Option<u64>,
+}
+
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+pub struct PersonQuery {
+    pub unit_id: Option<Uuid>,
+    pub department_id: Option<Uuid>,
+    pub status: Option<String>,
+    pub discipline: Option<String>,
+    /// A part of the person's name.
+    pub name: Option<String>,
+    pub after: Option<String>,
+    pub limit: Option<u64>,
+}

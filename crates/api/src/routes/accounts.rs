@@ -1,0 +1,402 @@
+//! The caller (`/me`), accounts of the tier below, API clients, and the
+//! audit log.
+
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use cme_domain::auth::{Actor, Operation, Role, Scope, allows, manages};
+use cme_domain::ids::{DepartmentId, UnitId};
+use cme_store::repo::{account, api_client, audit, department, person, region, unit};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::auth::{Caller, PendingCaller, client_ip, password};
+use crate::dto::accounts::{
+    AccountDto, AccountPage, AccountPatch, ApiClientDto, AuditEntryDto, AuditPage, NewAccountRequest,
+    NewAccountResponse, NewApiClientRequest, NewApiClientResponse, PageQuery, PasswordReset,
+};
+use crate::dto::auth::{Me, OrganisationRef};
+use crate::error::{ApiError, Problem};
+use crate::extract::ValidJson;
+
+/// The name of the organisation a scope stands for.
+async fn organisation(state: &AppState, scope: &Scope) -> Result<OrganisationRef, ApiError> {
+    Ok(match scope {
+        Scope::Province => OrganisationRef { kind: "province".into(), id: None, name: "云南省".into() },
+        Scope::Region(r) => {
+            let region = region::get(&state.db, *r).await?;
+            OrganisationRef { kind: "region".into(), id: Some(r.0), name: region.name }
+        }
+        Scope::Unit(u) => {
+            let unit = unit::get(&state.db, *u).await?;
+            OrganisationRef { kind: "unit".into(), id: Some(u.0), name: unit.unit.name }
+        }
+        Scope::Department(u, d) => {
+            let unit = unit::get(&state.db, *u).await?;
+            let dep = department::get(&state.db, *d).await?;
+            OrganisationRef {
+                kind: "department".into(),
+                id: Some(d.0),
+                name: format!("{} {}", unit.unit.name, dep.name),
+            }
+        }
+        Scope::Person(_, p) => {
+            let person = person::get(&state.db, &state.pii, *p).await?;
+            OrganisationRef { kind: "person".into(), id: Some(p.0), name: person.name }
+        }
+    })
+}
+
+/// An audit entry about an account change, placed where the account lives.
+fn audit_entry(
+    actor: &Actor,
+    ip: &str,
+    action: &str,
+    target: &account::Account,
+    detail: serde_json::Value,
+) -> audit::AuditEntry {
+    let (region, unit) = match target.scope {
+        Scope::Province => (None, None),
+        Scope::Region(r) => (Some(r), None),
+        Scope::Unit(u) | Scope::Department(u, _) | Scope::Person(u, _) => (None, Some(u)),
+    };
+    audit::AuditEntry::by(actor, action).ip(Some(ip)).target("account", target.id).place(region, unit).detail(detail)
+}
+
+/// The signed-in caller: account, role, organisation, and what it may do.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = []), ("client" = [])),
+    responses((status = 200, body = Me), (status = 401, body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/me")]
+pub async fn me(state: web::Data<AppState>, caller: PendingCaller) -> Result<web::Json<Me>, ApiError> {
+    let actor = &caller.actor;
+    let display_name = if actor.role == Role::ApiClient {
+        actor.name.clone()
+    } else {
+        account::get(&state.db, actor.id).await?.display_name
+    };
+    Ok(web::Json(Me {
+        id: actor.id,
+        username: actor.name.clone(),
+        display_name,
+        role: actor.role.as_str().to_owned(),
+        role_label: actor.role.label().to_owned(),
+        organisation: organisation(&state, &actor.scope).await?,
+        must_change_password: caller.must_change_password,
+        permissions: Operation::ALL.iter().filter(|op| actor.may(**op)).map(|op| op.as_str().to_owned()).collect(),
+        manageable_roles: Role::ALL
+            .iter()
+            .filter(|r| actor.may(Operation::ManageAccounts) && manages(actor.role, **r))
+            .map(|r| r.as_str().to_owned())
+            .collect(),
+    }))
+}
+
+async fn account_dto(state: &AppState, a: &account::Account) -> Result<AccountDto, ApiError> {
+    Ok(AccountDto {
+        id: a.id,
+        username: a.username.clone(),
+        display_name: a.display_name.clone(),
+        role: a.role.as_str().to_owned(),
+        organisation: organisation(state, &a.scope).await?,
+        disabled: a.disabled,
+        must_change_password: a.must_change_password,
+        created_at: a.created_at,
+    })
+}
+
+/// Accounts the caller manages (the tier below, inside its jurisdiction).
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(PageQuery),
+    responses((status = 200, body = AccountPage), (status = 403, body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/accounts")]
+pub async fn list_accounts(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<AccountPage>, ApiError> {
+    let actor = caller.require(Operation::ManageAccounts)?;
+    let after =
+        query.after.as_deref().map(Uuid::parse_str).transpose().map_err(|_| ApiError::field("after", "无效的游标"))?;
+    let limit = query.limit.unwrap_or(50).clamp(1, 200);
+    let page = account::list_managed_by(&state.db, actor, after, limit).await?;
+    let mut items = Vec::with_capacity(page.items.len());
+    for a in &page.items {
+        items.push(account_dto(&state, a).await?);
+    }
+    Ok(web::Json(AccountPage { items, next_cursor: page.next.map(|id| id.to_string()) }))
+}
+
+/// Resolves the organisation of a new account to a scope the caller may
+/// hand out: it must lie inside the caller's jurisdiction (else 404).
+async fn scope_for(state: &AppState, actor: &Actor, role: Role, organisation: Option<Uuid>) -> Result<Scope, ApiError> {
+    let need = || ApiError::field("organisation_id", "请选择所属机构");
+    let scope = match role {
+        Role::SystemAdmin | Role::ProvinceWestern | Role::ProvinceTcm => Scope::Province,
+        Role::PrefectureOffice | Role::CountyOffice => {
+            let region = region::list_scoped(&state.db, &actor.scope, None, None)
+                .await?
+                .into_iter()
+                .find(|r| Some(r.id.0) == organisation)
+                .ok_or_else(need)?;
+            let want = if role == Role::PrefectureOffice {
+                cme_domain::org::RegionLevel::Prefecture
+            } else {
+                cme_domain::org::RegionLevel::County
+            };
+            if region.level != want {
+                return Err(ApiError::field("organisation_id", "机构级别与角色不符"));
+            }
+            Scope::Region(region.id)
+        }
+        Role::Unit => Scope::Unit(
+            unit::get_scoped(&state.db, &actor.scope, UnitId(organisation.ok_or_else(need)?)).await?.unit.id,
+        ),
+        Role::Department => {
+            let d = department::get(&state.db, DepartmentId(organisation.ok_or_else(need)?)).await?;
+            unit::get_scoped(&state.db, &actor.scope, d.unit_id).await?;
+            Scope::Department(d.unit_id, d.id)
+        }
+        Role::Trainee | Role::ApiClient => return Err(ApiError::field("role", "不能创建该角色的账号")),
+    };
+    // A region office may only be created for a region strictly inside the caller's.
+    if let (Scope::Region(own), Scope::Region(new)) = (actor.scope, scope)
+        && own == new
+    {
+        return Err(ApiError::field("organisation_id", "只能为下级机构创建账号"));
+    }
+    Ok(scope)
+}
+
+/// Create an account of the tier below, with a one-time password it must
+/// change at its first sign-in.
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    request_body = NewAccountRequest,
+    responses((status = 201, body = NewAccountResponse), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/accounts")]
+pub async fn create_account(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    body: ValidJson<NewAccountRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.require(Operation::ManageAccounts)?;
+    let body = body.0;
+    let role: Role = body.role.parse().map_err(|_| ApiError::field("role", "未知的角色"))?;
+    if !manages(actor.role, role) {
+        return Err(ApiError::Forbidden(format!("{}不能创建{}账号", actor.role.label(), role.label())));
+    }
+    let username = body.username.trim().to_lowercase();
+    if !username.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
+        return Err(ApiError::field("username", "用户名只能包含字母、数字、- _ ."));
+    }
+    let scope = scope_for(&state, actor, role, body.organisation_id).await?;
+    let initial = password::generate_initial();
+    let hash = password::hash_blocking(initial.clone()).await?;
+    let new = account::NewAccount {
+        username,
+        role,
+        scope,
+        display_name: body.display_name.trim().to_owned(),
+        password_hash: Some(hash),
+        must_change_password: true,
+        created_by: Some(actor.id),
+    };
+    let created = account::insert(&state.db, &new).await.map_err(|e| match e {
+        cme_store::StoreError::Conflict { constraint } if constraint == "uq_accounts_username" => {
+            ApiError::Conflict { code: "username_taken", detail: "用户名已被使用".to_owned() }
+        }
+        other => other.into(),
+    })?;
+    let ip = client_ip(&req);
+    audit::append(&state.db, &audit_entry(actor, &ip, "account.create", &created, json!({"role": role.as_str()})))
+        .await?;
+    Ok(HttpResponse::Created()
+        .json(NewAccountResponse { account: account_dto(&state, &created).await?, initial_password: initial }))
+}
+
+/// An account the caller manages, or 404.
+async fn managed(state: &AppState, actor: &Actor, id: Uuid) -> Result<account::Account, ApiError> {
+    Ok(account::get_managed(&state.db, actor, id).await?)
+}
+
+/// Rename, disable or re-enable an account of the tier below. Disabling
+/// ends all its sessions at once.
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    request_body = AccountPatch,
+    responses((status = 200, body = AccountDto), (status = 404, body = Problem, content_type = "application/problem+json"))
+)]
+#[patch("/accounts/{id}")]
+pub async fn update_account(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: ValidJson<AccountPatch>,
+) -> Result<web::Json<AccountDto>, ApiError> {
+    let actor = caller.require(Operation::ManageAccounts)?;
+    let a = managed(&state, actor, id.into_inner()).await?;
+    let body = body.0;
+    let ip = client_ip(&req);
+    if let Some(name) = body.display_name.as_deref() {
+        account::set_display_name(&state.db, a.id, name.trim()).await?;
+        audit::append(&state.db, &audit_entry(actor, &ip, "account.rename", &a, json!({"display_name": name}))).await?;
+    }
+    if let Some(disabled) = body.disabled {
+        account::set_disabled(&state.db, a.id, disabled).await?;
+        let action = if disabled { "account.disable" } else { "account.enable" };
+        audit::append(&state.db, &audit_entry(actor, &ip, action, &a, json!({}))).await?;
+    }
+    let a = account::get(&state.db, a.id).await?;
+    Ok(web::Json(account_dto(&state, &a).await?))
+}
+
+/// Reset an account's password to a one-time one; its sessions end.
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = PasswordReset), (status = 404, body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/accounts/{id}/reset-password")]
+pub async fn reset_password(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<PasswordReset>, ApiError> {
+    let actor = caller.require(Operation::ManageAccounts)?;
+    let a = managed(&state, actor, id.into_inner()).await?;
+    let initial = password::generate_initial();
+    let hash = password::hash_blocking(initial.clone()).await?;
+    account::set_password(&state.db, a.id, &hash, true).await?;
+    audit::append(&state.db, &audit_entry(actor, &client_ip(&req), "account.password.reset", &a, json!({}))).await?;
+    Ok(web::Json(PasswordReset { initial_password: initial }))
+}
+
+fn client_dto(c: &api_client::ApiClient) -> ApiClientDto {
+    ApiClientDto {
+        id: c.id,
+        client_id: c.client_id.clone(),
+        name: c.name.clone(),
+        scopes: c.scopes.iter().map(|s| s.as_str().to_owned()).collect(),
+        created_at: c.created_at,
+        revoked: c.revoked,
+    }
+}
+
+/// The API clients of the caller's organisation.
+#[utoipa::path(tag = "api-clients", security(("bearer" = [])), responses((status = 200, body = Vec<ApiClientDto>), (status = 403, body = Problem, content_type = "application/problem+json")))]
+#[get("/api-clients")]
+pub async fn list_api_clients(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<web::Json<Vec<ApiClientDto>>, ApiError> {
+    let actor = caller.require(Operation::ManageApiClients)?;
+    let clients = api_client::list(&state.db, &actor.scope).await?;
+    Ok(web::Json(clients.iter().map(client_dto).collect()))
+}
+
+/// Create an API client for an outside system of the caller's organisation,
+/// scoped to its jurisdiction and the granted operations. The secret is
+/// shown once.
+#[utoipa::path(
+    tag = "api-clients",
+    security(("bearer" = [])),
+    request_body = NewApiClientRequest,
+    responses((status = 201, body = NewApiClientResponse), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/api-clients")]
+pub async fn create_api_client(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    body: ValidJson<NewApiClientRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.require(Operation::ManageApiClients)?;
+    let body = body.0;
+    let mut scopes = Vec::new();
+    for (i, s) in body.scopes.iter().enumerate() {
+        let op: Operation = s.parse().map_err(|_| ApiError::field(format!("scopes[{i}]"), "未知的操作"))?;
+        // A client gets no more than its organisation's accounts may do.
+        if !allows(Role::ApiClient, op)
+            || !actor.may(op)
+            || matches!(op, Operation::ManageAccounts | Operation::ManageApiClients)
+        {
+            return Err(ApiError::field(format!("scopes[{i}]"), "不能授予该操作"));
+        }
+        scopes.push(op);
+    }
+    let (_, secret, client) =
+        api_client::create(&state.db, body.name.trim(), actor.scope, scopes, Some(actor.id)).await?;
+    let e = audit::AuditEntry::by(actor, "api_client.create")
+        .ip(Some(&client_ip(&req)))
+        .target("api_client", client.id)
+        .detail(json!({"scopes": body.scopes}));
+    audit::append(&state.db, &e).await?;
+    Ok(HttpResponse::Created().json(NewApiClientResponse { client: client_dto(&client), client_secret: secret }))
+}
+
+/// Revoke an API client: its tokens stop working at once.
+#[utoipa::path(tag = "api-clients", security(("bearer" = [])), params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[delete("/api-clients/{id}")]
+pub async fn revoke_api_client(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.require(Operation::ManageApiClients)?;
+    let id = id.into_inner();
+    api_client::revoke(&state.db, &actor.scope, id).await?;
+    let e = audit::AuditEntry::by(actor, "api_client.revoke").ip(Some(&client_ip(&req))).target("api_client", id);
+    audit::append(&state.db, &e).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The audit log of the caller's jurisdiction, newest first.
+#[utoipa::path(tag = "audit", security(("bearer" = [])), params(PageQuery), responses((status = 200, body = AuditPage), (status = 403, body = Problem, content_type = "application/problem+json")))]
+#[get("/audit")]
+pub async fn list_audit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<AuditPage>, ApiError> {
+    let actor = caller.require(Operation::ReadAudit)?;
+    let after = query
+        .after
+        .as_deref()
+        .map(str::parse::<i64>)
+        .transpose()
+        .map_err(|_| ApiError::field("after", "无效的游标"))?;
+    let limit = query.limit.unwrap_or(50).clamp(1, 200);
+    let page = audit::list(&state.db, &actor.scope, after, limit).await?;
+    Ok(web::Json(AuditPage {
+        next_cursor: page.next.map(|seq| seq.to_string()),
+        items: page
+            .items
+            .into_iter()
+            .map(|r| AuditEntryDto {
+                seq: r.seq,
+                at: r.at,
+                actor_name: r.actor_name,
+                actor_role: r.actor_role.map(|role| role.as_str().to_owned()),
+                ip: r.ip,
+                action: r.action,
+                target_type: r.target_type,
+                target_id: r.target_id,
+                detail: r.detail,
+            })
+            .collect(),
+    }))
+}

@@ -1,0 +1,248 @@
+//! Reading the hierarchy, scoped to the caller: regions, units,
+//! departments, people. Outside the caller's jurisdiction is 404.
+
+use actix_web::{HttpRequest, get, post, web};
+use chrono::{Duration, Utc};
+use cme_domain::auth::Operation;
+use cme_domain::ids::{PersonId, RegionId, UnitId};
+use cme_domain::org::{Medicine, Region, RegionLevel, UnitLevel};
+use cme_domain::person::{Discipline, Person, PersonStatus, Title, title_on};
+use cme_store::repo::{audit, department, person, region, unit};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::auth::{Caller, client_ip};
+use crate::dto::org::{
+    DepartmentDto, PersonDetail, PersonDto, PersonPage, PersonQuery, RegionDto, RegionQuery, RevealRequest,
+    RevealedIdNumber, TitleDto, UnitDto, UnitPage, UnitQuery,
+};
+use crate::error::{ApiError, Problem};
+use crate::extract::ValidJson;
+
+/// Parses an optional enum filter, naming the field when it is unknown.
+fn filter<T: std::str::FromStr>(field: &str, value: Option<&str>) -> Result<Option<T>, ApiError> {
+    value
+        .filter(|v| !v.is_empty())
+        .map(|v| v.parse::<T>().map_err(|_| ApiError::field(field, format!("未知的取值: {v}"))))
+        .transpose()
+}
+
+/// The keyset cursor (the last id of the previous page) and the page size.
+fn page(after: Option<&str>, limit: Option<u64>) -> Result<(Option<Uuid>, u64), ApiError> {
+    let after = after
+        .filter(|a| !a.is_empty())
+        .map(|a| Uuid::parse_str(a).map_err(|_| ApiError::field("after", "无效的游标")))
+        .transpose()?;
+    let limit = limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::field("limit", "每页 1–200 条"));
+    }
+    Ok((after, limit))
+}
+
+fn region_dto(r: Region) -> RegionDto {
+    RegionDto {
+        id: r.id.0,
+        parent_id: r.parent_id.map(|p| p.0),
+        level: r.level.as_str().to_owned(),
+        code: r.code,
+        name: r.name,
+    }
+}
+
+fn unit_dto(u: unit::UnitRecord) -> UnitDto {
+    UnitDto {
+        id: u.unit.id.0,
+        region_id: u.unit.region_id.0,
+        code: u.code,
+        name: u.unit.name,
+        level: u.unit.level.as_str().to_owned(),
+        medicine: u.unit.medicine.as_str().to_owned(),
+    }
+}
+
+fn title_dto(t: &Title) -> TitleDto {
+    TitleDto { name: t.name.clone(), level: t.level.as_str().to_owned(), obtained_on: t.obtained_on }
+}
+
+fn person_dto(p: &Person) -> PersonDto {
+    let today = (Utc::now() + Duration::hours(8)).date_naive();
+    PersonDto {
+        id: p.id.0,
+        unit_id: p.unit_id.0,
+        department_id: p.department_id.map(|d| d.0),
+        name: p.name.clone(),
+        gender: p.gender.as_str().to_owned(),
+        id_number_masked: p.id_number.masked(),
+        discipline: p.discipline.as_str().to_owned(),
+        status: p.status.as_str().to_owned(),
+        title: title_on(&p.titles, today).map(title_dto),
+    }
+}
+
+/// Regions in the caller's jurisdiction (its own region, those below it,
+/// and those above it for orientation).
+#[utoipa::path(
+    tag = "org",
+    security(("bearer" = []), ("client" = [])),
+    params(RegionQuery),
+    responses((status = 200, body = Vec<RegionDto>), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/regions")]
+pub async fn list_regions(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<RegionQuery>,
+) -> Result<web::Json<Vec<RegionDto>>, ApiError> {
+    let actor = caller.require(Operation::ReadHierarchy)?;
+    let level = filter::<RegionLevel>("level", query.level.as_deref())?;
+    let regions = region::list_scoped(&state.db, &actor.scope, query.parent_id.map(RegionId), level).await?;
+    Ok(web::Json(regions.into_iter().map(region_dto).collect()))
+}
+
+/// Units in the caller's jurisdiction, with filters, by keyset pages.
+#[utoipa::path(
+    tag = "org",
+    security(("bearer" = []), ("client" = [])),
+    params(UnitQuery),
+    responses((status = 200, body = UnitPage), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/units")]
+pub async fn list_units(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<UnitQuery>,
+) -> Result<web::Json<UnitPage>, ApiError> {
+    let actor = caller.require(Operation::ReadHierarchy)?;
+    let (after, limit) = page(query.after.as_deref(), query.limit)?;
+    let filters = unit::UnitFilter {
+        region_id: query.region_id.map(RegionId),
+        level: filter::<UnitLevel>("level", query.level.as_deref())?,
+        medicine: filter::<Medicine>("medicine", query.medicine.as_deref())?,
+        name_contains: query.name.clone().filter(|n| !n.trim().is_empty()),
+    };
+    let page = unit::list_scoped(&state.db, &actor.scope, &filters, after, limit).await?;
+    Ok(web::Json(UnitPage {
+        next_cursor: page.next.map(|id| id.to_string()),
+        items: page.items.into_iter().map(unit_dto).collect(),
+    }))
+}
+
+/// One unit, if it is in the caller's jurisdiction (else 404).
+#[utoipa::path(
+    tag = "org",
+    security(("bearer" = []), ("client" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = UnitDto), (status = 404, body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/units/{id}")]
+pub async fn get_unit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<UnitDto>, ApiError> {
+    let actor = caller.require(Operation::ReadHierarchy)?;
+    let u = unit::get_scoped(&state.db, &actor.scope, UnitId(id.into_inner())).await?;
+    Ok(web::Json(unit_dto(u)))
+}
+
+/// A unit's departments (those the caller may see).
+#[utoipa::path(
+    tag = "org",
+    security(("bearer" = []), ("client" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<DepartmentDto>), (status = 404, body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/units/{id}/departments")]
+pub async fn list_departments(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<Vec<DepartmentDto>>, ApiError> {
+    let actor = caller.require(Operation::ReadHierarchy)?;
+    let unit_id = UnitId(id.into_inner());
+    unit::get_scoped(&state.db, &actor.scope, unit_id).await?;
+    let departments = department::list_scoped(&state.db, &actor.scope, unit_id).await?;
+    Ok(web::Json(
+        departments.into_iter().map(|d| DepartmentDto { id: d.id.0, unit_id: d.unit_id.0, name: d.name }).collect(),
+    ))
+}
+
+/// People in the caller's jurisdiction, ID numbers masked, by keyset pages.
+#[utoipa::path(
+    tag = "org",
+    security(("bearer" = []), ("client" = [])),
+    params(PersonQuery),
+    responses((status = 200, body = PersonPage), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/people")]
+pub async fn list_people(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<PersonQuery>,
+) -> Result<web::Json<PersonPage>, ApiError> {
+    let actor = caller.require(Operation::ReadHierarchy)?;
+    let (after, limit) = page(query.after.as_deref(), query.limit)?;
+    let filters = person::PersonFilter {
+        unit_id: query.unit_id.map(UnitId),
+        department_id: query.department_id.map(cme_domain::ids::DepartmentId),
+        status: filter::<PersonStatus>("status", query.status.as_deref())?,
+        discipline: filter::<Discipline>("discipline", query.discipline.as_deref())?,
+        name_contains: query.name.clone().filter(|n| !n.trim().is_empty()),
+    };
+    let page = person::list_scoped(&state.db, &state.pii, &actor.scope, &filters, after, limit).await?;
+    Ok(web::Json(PersonPage {
+        next_cursor: page.next.map(|id| id.to_string()),
+        items: page.items.iter().map(person_dto).collect(),
+    }))
+}
+
+/// One person with the title history, if in the caller's jurisdiction.
+#[utoipa::path(
+    tag = "org",
+    security(("bearer" = []), ("client" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = PersonDetail), (status = 404, body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/people/{id}")]
+pub async fn get_person(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<PersonDetail>, ApiError> {
+    let actor = caller.require(Operation::ReadHierarchy)?;
+    let p = person::get_scoped(&state.db, &state.pii, &actor.scope, PersonId(id.into_inner())).await?;
+    let mut titles: Vec<&Title> = p.titles.iter().collect();
+    titles.sort_by_key(|t| t.obtained_on);
+    Ok(web::Json(PersonDetail { person: person_dto(&p), titles: titles.into_iter().map(title_dto).collect() }))
+}
+
+/// The full ID number of a person, for a stated reason; every reveal is in
+/// the audit log.
+#[utoipa::path(
+    tag = "org",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    request_body = RevealRequest,
+    responses((status = 200, body = RevealedIdNumber), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/people/{id}/reveal-id-number")]
+pub async fn reveal_id_number(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: ValidJson<RevealRequest>,
+) -> Result<web::Json<RevealedIdNumber>, ApiError> {
+    let actor = caller.require(Operation::RevealIdNumber)?;
+    let p = person::get_scoped(&state.db, &state.pii, &actor.scope, PersonId(id.into_inner())).await?;
+    let ip = client_ip(&req);
+    let e = audit::AuditEntry::by(actor, "person.id_number.reveal")
+        .ip(Some(&ip))
+        .target("person", p.id.0)
+        .place(None, Some(p.unit_id))
+        .detail(json!({"reason": body.0.reason}));
+    audit::append(&state.db, &e).await?;
+    Ok(web::Json(RevealedIdNumber { id_number: p.id_number.as_str().to_owned() }))
+}

@@ -1,0 +1,307 @@
+//! The authorization matrix: every operation of the route table × every
+//! role × own and foreign jurisdiction → the expected status, from the one
+//! table below. An operation missing from the table fails the test, and a
+//! denied write leaves the database unchanged.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::TestApp;
+use common::fixture::{self, Fixture, PASSWORD};
+use reqwest::Method;
+use sea_orm::{ConnectionTrait as _, Statement};
+use serde_json::{Value, json};
+
+/// Callers, in the order of every row's expectations.
+const WHO: [&str; 10] = ["anon", "admin", "kjc", "zyc", "pref-a", "county-a", "unit-a", "dept-a", "trainee", "client"];
+
+/// What a row's path parameter points at.
+#[derive(Clone, Copy)]
+enum Target {
+    None,
+    Unit,
+    Person,
+    /// An account the unit manages (a department's).
+    Account,
+    /// An API client owned by the unit (made fresh for each call).
+    Client,
+}
+
+struct Row {
+    method: &'static str,
+    path: &'static str,
+    target: Target,
+    /// Expected status per caller, on side A's resource (or with no target).
+    own: [u16; 10],
+    /// On side B's resource; `None` when the path has no target.
+    foreign: Option<[u16; 10]>,
+    /// Whether it writes (denied writes must change nothing).
+    write: bool,
+}
+
+/// Operations anyone may call without a token (their own tests cover them).
+const PUBLIC: &[(&str, &str)] = &[
+    ("GET", "/api/v1/health"),
+    ("POST", "/api/v1/compliance/evaluate"),
+    ("GET", "/api/v1/standards"),
+    ("GET", "/api/v1/standards/{year}"),
+    ("POST", "/api/v1/auth/login"),
+    ("POST", "/api/v1/auth/refresh"),
+    ("POST", "/api/v1/auth/logout"),
+    ("GET", "/api/v1/auth/captcha"),
+    ("POST", "/api/v1/auth/trainee/login"),
+    ("POST", "/api/v1/auth/token"),
+];
+
+//                         anon admin kjc  zyc  pref county unit dept trainee client
+const READ: [u16; 10] = [401, 200, 200, 200, 200, 200, 200, 200, 403, 200];
+const READ_FOREIGN: [u16; 10] = [401, 200, 200, 200, 404, 404, 404, 404, 403, 404];
+
+fn table() -> Vec<Row> {
+    let row = |method, path, target, own, foreign, write| Row { method, path, target, own, foreign, write };
+    vec![
+        row("GET", "/api/v1/me", Target::None, [401, 200, 200, 200, 200, 200, 200, 200, 200, 200], None, false),
+        row(
+            "POST",
+            "/api/v1/auth/logout-all",
+            Target::None,
+            [401, 204, 204, 204, 204, 204, 204, 204, 204, 403],
+            None,
+            true,
+        ),
+        row(
+            "POST",
+            "/api/v1/auth/password",
+            Target::None,
+            [401, 422, 422, 422, 422, 422, 422, 422, 422, 403],
+            None,
+            true,
+        ),
+        row("GET", "/api/v1/regions", Target::None, READ, None, false),
+        row("GET", "/api/v1/units", Target::None, READ, None, false),
+        row("GET", "/api/v1/units/{id}", Target::Unit, READ, Some(READ_FOREIGN), false),
+        row("GET", "/api/v1/units/{id}/departments", Target::Unit, READ, Some(READ_FOREIGN), false),
+        row("GET", "/api/v1/people", Target::None, READ, None, false),
+        row("GET", "/api/v1/people/{id}", Target::Person, READ, Some(READ_FOREIGN), false),
+        row(
+            "POST",
+            "/api/v1/people/{id}/reveal-id-number",
+            Target::Person,
+            [401, 200, 200, 200, 200, 200, 200, 403, 403, 403],
+            Some([401, 200, 200, 200, 404, 404, 404, 403, 403, 403]),
+            false,
+        ),
+        row("GET", "/api/v1/accounts", Target::None, [401, 200, 200, 200, 200, 200, 200, 403, 403, 403], None, false),
+        // Creating a department's account: only the unit (and the administrator).
+        row("POST", "/api/v1/accounts", Target::None, [401, 201, 403, 403, 403, 403, 201, 403, 403, 403], None, true),
+        row(
+            "PATCH",
+            "/api/v1/accounts/{id}",
+            Target::Account,
+            [401, 200, 404, 404, 404, 404, 200, 403, 403, 403],
+            Some([401, 200, 404, 404, 404, 404, 404, 403, 403, 403]),
+            true,
+        ),
+        row(
+            "POST",
+            "/api/v1/accounts/{id}/reset-password",
+            Target::Account,
+            [401, 200, 404, 404, 404, 404, 200, 403, 403, 403],
+            Some([401, 200, 404, 404, 404, 404, 404, 403, 403, 403]),
+            true,
+        ),
+        row(
+            "GET",
+            "/api/v1/api-clients",
+            Target::None,
+            [401, 200, 200, 200, 200, 200, 200, 403, 403, 403],
+            None,
+            false,
+        ),
+        row(
+            "POST",
+            "/api/v1/api-clients",
+            Target::None,
+            [401, 201, 201, 201, 201, 201, 201, 403, 403, 403],
+            None,
+            true,
+        ),
+        row(
+            "DELETE",
+            "/api/v1/api-clients/{id}",
+            Target::Client,
+            [401, 204, 204, 204, 204, 204, 204, 403, 403, 403],
+            Some([401, 204, 204, 204, 404, 404, 404, 403, 403, 403]),
+            true,
+        ),
+        row("GET", "/api/v1/audit", Target::None, [401, 200, 200, 200, 200, 200, 403, 403, 403, 403], None, false),
+    ]
+}
+
+/// The state a denied write must not touch.
+async fn fingerprint(app: &TestApp) -> String {
+    let b = app.db.get_database_backend();
+    let mut out = String::new();
+    for sql in [
+        "SELECT CAST(id AS TEXT) || ':' || display_name || ':' || COALESCE(CAST(disabled_at AS TEXT), '-') || ':' \
+         || CAST(row_version AS TEXT) || ':' || COALESCE(password_hash, '-') AS v FROM accounts ORDER BY id",
+        "SELECT CAST(id AS TEXT) || ':' || COALESCE(CAST(revoked_at AS TEXT), '-') AS v FROM api_clients ORDER BY id",
+    ] {
+        for row in app.db.query_all_raw(Statement::from_string(b, sql)).await.unwrap_or_default() {
+            out.push_str(&row.try_get::<String>("", "v").unwrap_or_default());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+async fn trainee_token(app: &TestApp, f: &Fixture) -> String {
+    let c: Value = app.get("/api/v1/auth/captcha").await.json().await.unwrap_or_default();
+    let body = json!({"id_number": f.a.id_number, "name": f.a.person_name, "captcha_id": c["captcha_id"],
+                      "captcha_answer": c["test_answer"], "password": "trainee-pass-1"});
+    let pair: Value = app.post_json("/api/v1/auth/trainee/login", &body).await.json().await.unwrap_or_default();
+    let token = pair["access_token"].as_str().unwrap_or_default().to_owned();
+    if pair["must_change_password"] == true {
+        let res = app
+            .call_as(
+                Method::POST,
+                "/api/v1/auth/password",
+                Some(&token),
+                Some(&json!({"new_password": "trainee-pass-1"})),
+            )
+            .await;
+        let pair: Value = res.json().await.unwrap_or_default();
+        return pair["access_token"].as_str().unwrap_or_default().to_owned();
+    }
+    token
+}
+
+async fn client_token(app: &TestApp) -> String {
+    let unit = app.token("unit-a", PASSWORD).await;
+    let body = json!({"name": "HR", "scopes": ["read_hierarchy"]});
+    let created: Value = app
+        .call_as(Method::POST, "/api/v1/api-clients", Some(&unit), Some(&body))
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    let res = app
+        .client
+        .post(format!("{}/api/v1/auth/token", app.base))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", created["client"]["client_id"].as_str().unwrap_or_default()),
+            ("client_secret", created["client_secret"].as_str().unwrap_or_default()),
+        ])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let t: Value = res.json().await.unwrap_or_default();
+    t["access_token"].as_str().unwrap_or_default().to_owned()
+}
+
+/// A token for a caller (fresh, since some operations end sessions).
+async fn token_for(app: &TestApp, f: &Fixture, who: &str) -> Option<String> {
+    match who {
+        "anon" => None,
+        "trainee" => Some(trainee_token(app, f).await),
+        "client" => Some(client_token(app).await),
+        name => Some(app.token(name, PASSWORD).await),
+    }
+}
+
+/// The id a row's path points at, on side A (own) or B (foreign).
+async fn target_id(app: &TestApp, f: &Fixture, target: Target, own: bool) -> String {
+    let side = if own { &f.a } else { &f.b };
+    match target {
+        Target::None => String::new(),
+        Target::Unit => side.unit.0.to_string(),
+        Target::Person => side.person.0.to_string(),
+        Target::Account => {
+            let name = if own { "dept-a-target" } else { "dept-b" };
+            cme_store::repo::account::find_by_username(&app.db, name)
+                .await
+                .ok()
+                .flatten()
+                .map(|(a, _)| a.id.to_string())
+                .unwrap_or_default()
+        }
+        Target::Client => {
+            let scope = cme_domain::auth::Scope::Unit(side.unit);
+            let ops = vec![cme_domain::auth::Operation::ReadHierarchy];
+            let (_, _, c) = cme_store::repo::api_client::create(&app.db, "fresh", scope, ops, None)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            c.id.to_string()
+        }
+    }
+}
+
+fn body_for(row: &Row, f: &Fixture, n: usize) -> Option<Value> {
+    match (row.method, row.path) {
+        ("POST", "/api/v1/people/{id}/reveal-id-number") => Some(json!({"reason": "核对材料"})),
+        ("POST", "/api/v1/accounts") => Some(json!({"username": format!("new-dept-{n}"), "display_name": "新科室",
+                                                   "role": "department", "organisation_id": f.a.department.0})),
+        ("PATCH", _) => Some(json!({"display_name": format!("改名{n}")})),
+        ("POST", "/api/v1/auth/password") => {
+            Some(json!({"current_password": "wrong-current-1", "new_password": "another-pass-1"}))
+        }
+        ("POST", "/api/v1/api-clients") => Some(json!({"name": format!("client-{n}"), "scopes": ["read_hierarchy"]})),
+        _ => None,
+    }
+}
+
+both_backends!(every_operation_every_role_own_and_foreign, |app| async move {
+    let f = fixture::load(&app).await;
+    fixture::add_target_accounts(&app, &f).await;
+    let rows = table();
+
+    // Every operation of the route table is in the table (or public).
+    let doc = serde_json::to_value(cme_api::openapi()).unwrap_or_default();
+    let mut missing = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        for method in item.as_object().into_iter().flatten().map(|(m, _)| m.to_uppercase()) {
+            let listed = rows.iter().any(|r| r.method == method && r.path == path)
+                || PUBLIC.iter().any(|(m, p)| *m == method && p == path);
+            if !listed {
+                missing.insert(format!("{method} {path}"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "operations without a row in the authorization table: {missing:?}");
+
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for row in &rows {
+        let sides: Vec<(bool, [u16; 10])> =
+            std::iter::once((true, row.own)).chain(row.foreign.map(|f| (false, f))).collect();
+        for (own, expected) in sides {
+            for (i, who) in WHO.iter().enumerate() {
+                n += 1;
+                let token = token_for(&app, &f, who).await;
+                let id = target_id(&app, &f, row.target, own).await;
+                let path = row.path.replace("{id}", &id);
+                let before = if row.write { Some(fingerprint(&app).await) } else { None };
+                let method = Method::from_bytes(row.method.as_bytes()).unwrap_or(Method::GET);
+                let res = app.call_as(method, &path, token.as_deref(), body_for(row, &f, n).as_ref()).await;
+                let got = res.status().as_u16();
+                if got != expected[i] {
+                    let side = if own { "own" } else { "foreign" };
+                    failures.push(format!(
+                        "{} {} as {who} ({side}): got {got}, want {}",
+                        row.method, row.path, expected[i]
+                    ));
+                }
+                if let Some(before) = before
+                    && got >= 400
+                    && fingerprint(&app).await != before
+                {
+                    failures
+                        .push(format!("{} {} as {who}: denied ({got}) but the database changed", row.method, row.path));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {n} checks failed:\n{}", failures.len(), failures.join("\n"));
+});

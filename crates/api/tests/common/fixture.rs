@@ -1,0 +1,165 @@
+//! A small province for authorization tests: two prefectures, a county in
+//! each, a county hospital in each county (one department, one person), and
+//! an account of every tier bound to the "own" side (A). Side B is foreign.
+
+use chrono::NaiveDate;
+use cme_domain::IdCardNumber;
+use cme_domain::auth::{Role, Scope};
+use cme_domain::id_card::check_character;
+use cme_domain::ids::{DepartmentId, PersonId, RegionId, UnitId};
+use cme_domain::org::{Department, Medicine, Region, RegionLevel, Unit, UnitLevel};
+use cme_domain::person::{Discipline, Gender, Person, PersonStatus, Title, TitleLevel};
+use cme_store::repo::{account, department, person, region, unit};
+
+use super::TestApp;
+
+/// The demo password of every fixture account.
+pub const PASSWORD: &str = "Fixture-pass-2026";
+
+/// One side of the fixture (A is the accounts' own, B is foreign).
+pub struct Side {
+    pub prefecture: RegionId,
+    pub county: RegionId,
+    pub unit: UnitId,
+    pub department: DepartmentId,
+    pub person: PersonId,
+    pub person_name: String,
+    pub id_number: String,
+}
+
+pub struct Fixture {
+    pub a: Side,
+    pub b: Side,
+}
+
+fn id_number(county: &str, seq: u32) -> String {
+    let first = format!("{county}19850612{seq:03}");
+    format!("{first}{}", check_character(&first).unwrap_or('0'))
+}
+
+async fn side(app: &TestApp, province: RegionId, pref_code: &str, county_code: &str, tag: &str) -> Side {
+    let db = &app.db;
+    let prefecture = Region {
+        id: RegionId::new(),
+        parent_id: Some(province),
+        level: RegionLevel::Prefecture,
+        code: pref_code.to_owned(),
+        name: format!("{tag}州"),
+    };
+    region::insert(db, &prefecture).await.unwrap_or_else(|e| panic!("{e}"));
+    let county = Region {
+        id: RegionId::new(),
+        parent_id: Some(prefecture.id),
+        level: RegionLevel::County,
+        code: county_code.to_owned(),
+        name: format!("{tag}县"),
+    };
+    region::insert(db, &county).await.unwrap_or_else(|e| panic!("{e}"));
+    let u = Unit {
+        id: UnitId::new(),
+        region_id: county.id,
+        name: format!("{tag}县人民医院"),
+        level: UnitLevel::County,
+        medicine: Medicine::Western,
+    };
+    unit::insert(db, &u, &format!("U{county_code}")).await.unwrap_or_else(|e| panic!("{e}"));
+    let d = Department { id: DepartmentId::new(), unit_id: u.id, name: "内科".to_owned() };
+    department::insert(db, &d).await.unwrap_or_else(|e| panic!("{e}"));
+    let id_number = id_number(county_code, 11);
+    let p = Person {
+        id: PersonId::new(),
+        unit_id: u.id,
+        department_id: Some(d.id),
+        name: format!("{tag}医生"),
+        gender: Gender::Male,
+        id_number: IdCardNumber::from_trusted(id_number.clone()),
+        discipline: Discipline::Clinical,
+        status: PersonStatus::Normal,
+        titles: vec![Title {
+            name: "主治医师".to_owned(),
+            level: TitleLevel::Intermediate,
+            obtained_on: NaiveDate::from_ymd_opt(2015, 9, 1).unwrap_or_default(),
+        }],
+    };
+    person::insert(db, &app.pii, &p).await.unwrap_or_else(|e| panic!("{e}"));
+    Side {
+        prefecture: prefecture.id,
+        county: county.id,
+        unit: u.id,
+        department: d.id,
+        person: p.id,
+        person_name: p.name,
+        id_number,
+    }
+}
+
+/// The accounts: (username, role) bound to side A (province roles to the province).
+pub const ACCOUNTS: &[(&str, Role)] = &[
+    ("admin", Role::SystemAdmin),
+    ("kjc", Role::ProvinceWestern),
+    ("zyc", Role::ProvinceTcm),
+    ("pref-a", Role::PrefectureOffice),
+    ("county-a", Role::CountyOffice),
+    ("unit-a", Role::Unit),
+    ("dept-a", Role::Department),
+];
+
+pub async fn load(app: &TestApp) -> Fixture {
+    let province = Region {
+        id: RegionId::new(),
+        parent_id: None,
+        level: RegionLevel::Province,
+        code: "530000".to_owned(),
+        name: "云南省".to_owned(),
+    };
+    region::insert(&app.db, &province).await.unwrap_or_else(|e| panic!("{e}"));
+    let a = side(app, province.id, "530100", "530125", "甲").await;
+    let b = side(app, province.id, "530300", "530381", "乙").await;
+    let hash = cme_api::auth::password::hash(PASSWORD).unwrap_or_else(|e| panic!("{e}"));
+    for (username, role) in ACCOUNTS {
+        let scope = match role {
+            Role::PrefectureOffice => Scope::Region(a.prefecture),
+            Role::CountyOffice => Scope::Region(a.county),
+            Role::Unit => Scope::Unit(a.unit),
+            Role::Department => Scope::Department(a.unit, a.department),
+            _ => Scope::Province,
+        };
+        account::insert(
+            &app.db,
+            &account::NewAccount {
+                username: (*username).to_owned(),
+                role: *role,
+                scope,
+                display_name: (*username).to_owned(),
+                password_hash: Some(hash.clone()),
+                must_change_password: false,
+                created_by: None,
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+    Fixture { a, b }
+}
+
+/// Department accounts to act on: `dept-a-target` (side A) and `dept-b`
+/// (side B, foreign to every account above).
+pub async fn add_target_accounts(app: &TestApp, f: &Fixture) {
+    let hash = cme_api::auth::password::hash(PASSWORD).unwrap_or_else(|e| panic!("{e}"));
+    for (username, side) in [("dept-a-target", &f.a), ("dept-b", &f.b)] {
+        account::insert(
+            &app.db,
+            &account::NewAccount {
+                username: username.to_owned(),
+                role: Role::Department,
+                scope: Scope::Department(side.unit, side.department),
+                display_name: username.to_owned(),
+                password_hash: Some(hash.clone()),
+                must_change_password: false,
+                created_by: None,
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+}

@@ -1,0 +1,185 @@
+//! Who may do what, where: roles, jurisdictions and the one policy table.
+//!
+//! Every account is bound to an organisation, which is its jurisdiction
+//! (辖区). The API resolves a request to an [`Actor`]; every read is scoped
+//! by the actor's [`Scope`] in the store, and every action is allowed or not
+//! by [`allows`]. Nothing else decides.
+
+use uuid::Uuid;
+
+use crate::ids::{DepartmentId, PersonId, RegionId, UnitId};
+use crate::review::Tier;
+
+string_enum! {
+    /// The role of an account (or of an outside system's client).
+    pub enum Role {
+        SystemAdmin => ("system_admin", "系统管理员"),
+        ProvinceWestern => ("province_western", "省继教委办公室(科教处)"),
+        ProvinceTcm => ("province_tcm", "省继教委办公室(中医处)"),
+        PrefectureOffice => ("prefecture_office", "州市继教委办公室"),
+        CountyOffice => ("county_office", "县市区继教委办公室"),
+        Unit => ("unit", "单位"),
+        Department => ("department", "科室"),
+        Trainee => ("trainee", "学员"),
+        /// An outside system (a hospital's HR system, a phone app's back end).
+        ApiClient => ("api_client", "外部系统"),
+    }
+}
+
+/// The organisation an account is bound to: what it may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// The whole province (province offices, the system administrator).
+    Province,
+    /// A prefecture or county office: its region and everything below.
+    Region(RegionId),
+    /// A unit's CME office: its own staff.
+    Unit(UnitId),
+    /// A department: its own staff.
+    Department(UnitId, DepartmentId),
+    /// A trainee: himself.
+    Person(UnitId, PersonId),
+}
+
+string_enum! {
+    /// Every action the policy table rules on.
+    pub enum Operation {
+        /// Read regions, units, departments and people (masked) in scope.
+        ReadHierarchy => ("read_hierarchy", "查看机构人员"),
+        /// See a full ID number (audited).
+        RevealIdNumber => ("reveal_id_number", "查看完整身份证号"),
+        /// Create, edit, disable and reset accounts of the tier below.
+        ManageAccounts => ("manage_accounts", "管理下级账号"),
+        /// Create and revoke API clients of one's own organisation.
+        ManageApiClients => ("manage_api_clients", "管理接口客户端"),
+        /// Read the audit log of one's jurisdiction.
+        ReadAudit => ("read_audit", "查看审计日志"),
+        /// Read one's own account and compliance.
+        ReadSelf => ("read_self", "查看本人信息"),
+    }
+}
+
+/// The policy table: which role may take which operation. One place, read by
+/// the API's guard and by the authorization matrix test.
+pub fn allows(role: Role, op: Operation) -> bool {
+    use Operation::*;
+    use Role::*;
+    match op {
+        ReadSelf => true,
+        ReadHierarchy => !matches!(role, Trainee),
+        RevealIdNumber => {
+            matches!(role, SystemAdmin | ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice | Unit)
+        }
+        ManageAccounts => {
+            matches!(role, SystemAdmin | ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice | Unit)
+        }
+        ManageApiClients => {
+            matches!(role, SystemAdmin | ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice | Unit)
+        }
+        ReadAudit => matches!(role, SystemAdmin | ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice),
+    }
+}
+
+/// Which roles an account of `manager` may create and manage (the tier
+/// directly below; the system administrator manages the province offices
+/// and may act for any tier).
+pub fn manages(manager: Role, target: Role) -> bool {
+    use Role::*;
+    match manager {
+        SystemAdmin => !matches!(target, Trainee | ApiClient),
+        ProvinceWestern | ProvinceTcm => matches!(target, PrefectureOffice | Unit),
+        PrefectureOffice => matches!(target, CountyOffice | Unit),
+        CountyOffice => matches!(target, Unit),
+        Unit => matches!(target, Department),
+        Department | Trainee | ApiClient => false,
+    }
+}
+
+/// The review tier a role acts as in the verification workflow.
+pub fn review_tier(role: Role) -> Option<Tier> {
+    Some(match role {
+        Role::ProvinceWestern => Tier::ProvinceWestern,
+        Role::ProvinceTcm => Tier::ProvinceTcm,
+        Role::PrefectureOffice => Tier::PrefectureOffice,
+        Role::CountyOffice => Tier::CountyOffice,
+        Role::Unit => Tier::Unit,
+        Role::Department => Tier::Department,
+        Role::Trainee => Tier::Trainee,
+        Role::SystemAdmin | Role::ApiClient => return None,
+    })
+}
+
+/// The scope kind a role's account must be bound to.
+pub fn scope_fits(role: Role, scope: &Scope) -> bool {
+    use Role::*;
+    matches!(
+        (role, scope),
+        (SystemAdmin | ProvinceWestern | ProvinceTcm, Scope::Province)
+            | (PrefectureOffice | CountyOffice, Scope::Region(_))
+            | (Unit, Scope::Unit(_))
+            | (Department, Scope::Department(..))
+            | (Trainee, Scope::Person(..))
+            | (ApiClient, Scope::Province | Scope::Region(_) | Scope::Unit(_))
+    )
+}
+
+/// The authenticated caller of a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// The account's (or API client's) id.
+    pub id: Uuid,
+    /// The username or client id, for the audit log.
+    pub name: String,
+    pub role: Role,
+    pub scope: Scope,
+    /// For API clients: the operations granted (a subset of what the role
+    /// allows). `None` for people, who get everything their role allows.
+    pub granted: Option<Vec<Operation>>,
+}
+
+impl Actor {
+    /// Whether the actor may take `op` at all (its role and, for clients, its grant).
+    pub fn may(&self, op: Operation) -> bool {
+        allows(self.role, op) && self.granted.as_ref().is_none_or(|g| g.contains(&op))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_tier_manages_only_the_tier_below() {
+        assert!(manages(Role::ProvinceWestern, Role::PrefectureOffice));
+        assert!(manages(Role::PrefectureOffice, Role::CountyOffice));
+        assert!(manages(Role::CountyOffice, Role::Unit));
+        assert!(manages(Role::Unit, Role::Department));
+        assert!(!manages(Role::CountyOffice, Role::PrefectureOffice));
+        assert!(!manages(Role::Unit, Role::Unit));
+        assert!(!manages(Role::Department, Role::Department));
+        for &r in Role::ALL {
+            assert!(!manages(r, Role::Trainee), "trainees sign in as themselves; nobody creates them");
+        }
+    }
+
+    #[test]
+    fn clients_get_no_more_than_their_grant() {
+        let client = Actor {
+            id: Uuid::nil(),
+            name: "his".into(),
+            role: Role::ApiClient,
+            scope: Scope::Unit(UnitId(Uuid::nil())),
+            granted: Some(vec![Operation::ReadHierarchy]),
+        };
+        assert!(client.may(Operation::ReadHierarchy));
+        assert!(!client.may(Operation::RevealIdNumber));
+        assert!(!client.may(Operation::ManageAccounts));
+    }
+
+    #[test]
+    fn trainees_read_only_themselves() {
+        assert!(allows(Role::Trainee, Operation::ReadSelf));
+        assert!(!allows(Role::Trainee, Operation::ReadHierarchy));
+        assert!(!allows(Role::Department, Operation::RevealIdNumber));
+    }
+}

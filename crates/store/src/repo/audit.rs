@@ -1,0 +1,319 @@
+//! The audit log: append-only and hash-chained.
+//!
+//! Each entry gets the next `seq` (1, 2, 3 …, assigned here under a lock, so
+//! the chain has no gaps) and `hash = SHA-256(prev_hash ‖ canonical entry)`,
+//! where `prev_hash` is the previous entry's hash (32 zero bytes for the
+//! first). Changing, inserting or deleting a row in the middle breaks the
+//! chain from that row on, which [`verify_chain`] reports. (Cutting rows off
+//! the end leaves a shorter valid chain: compare the head with a copy kept
+//! elsewhere to detect that.) The application never updates or deletes a
+//! row of this table.
+//!
+//! `detail` is JSON; never put a plaintext ID number or a secret in it.
+
+use chrono::{DateTime, Utc};
+use cme_domain::auth::{Actor, Role, Scope};
+use cme_domain::ids::{RegionId, UnitId};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DbBackend, EntityTrait as _, QueryFilter as _,
+    QueryOrder as _, QuerySelect as _, Statement, TransactionSession as _, TransactionTrait,
+};
+use sha2::{Digest as _, Sha256};
+use uuid::Uuid;
+
+use super::{Page, now, page_limit, paginate, parse, scope};
+use crate::StoreError;
+use crate::entity::audit_log;
+
+/// The `prev_hash` of the first entry.
+const GENESIS: [u8; 32] = [0; 32];
+
+/// The PostgreSQL advisory lock that serialises appends (any constant; this
+/// one spells "audit").
+const APPEND_LOCK: i64 = 0x61_75_64_69_74;
+
+/// What happened, to append.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AuditEntry {
+    pub actor_id: Option<Uuid>,
+    /// The username or client id; for an anonymous event, what was claimed
+    /// (e.g. the username of a failed sign-in) or `anonymous`.
+    pub actor_name: String,
+    pub actor_role: Option<Role>,
+    pub ip: Option<String>,
+    /// Dotted, e.g. `auth.login.success`, `auth.login.failure`, `account.create`.
+    pub action: String,
+    pub target_type: Option<String>,
+    pub target_id: Option<String>,
+    /// Where it happened, for reading by jurisdiction.
+    pub region_id: Option<RegionId>,
+    pub unit_id: Option<UnitId>,
+    /// The change, as JSON (`{}` when there is nothing to add).
+    pub detail: serde_json::Value,
+}
+
+impl AuditEntry {
+    /// An anonymous event (before anyone is known).
+    pub fn new(action: impl Into<String>) -> Self {
+        AuditEntry {
+            actor_name: "anonymous".to_owned(),
+            action: action.into(),
+            detail: serde_json::Value::Object(serde_json::Map::new()),
+            ..AuditEntry::default()
+        }
+    }
+
+    /// An event by `actor`, placed in the actor's organisation.
+    pub fn by(actor: &Actor, action: impl Into<String>) -> Self {
+        let (region_id, unit_id) = match actor.scope {
+            Scope::Province => (None, None),
+            Scope::Region(r) => (Some(r), None),
+            Scope::Unit(u) | Scope::Department(u, _) | Scope::Person(u, _) => (None, Some(u)),
+        };
+        AuditEntry {
+            actor_id: Some(actor.id),
+            actor_name: actor.name.clone(),
+            actor_role: Some(actor.role),
+            region_id,
+            unit_id,
+            ..AuditEntry::new(action)
+        }
+    }
+
+    /// The client's address.
+    pub fn ip(mut self, ip: Option<&str>) -> Self {
+        self.ip = ip.map(str::to_owned);
+        self
+    }
+
+    /// What was acted on.
+    pub fn target(mut self, kind: &str, id: impl ToString) -> Self {
+        self.target_type = Some(kind.to_owned());
+        self.target_id = Some(id.to_string());
+        self
+    }
+
+    /// Where it happened (replacing the actor's organisation), e.g. the unit
+    /// of the account that was changed.
+    pub fn place(mut self, region_id: Option<RegionId>, unit_id: Option<UnitId>) -> Self {
+        self.region_id = region_id;
+        self.unit_id = unit_id;
+        self
+    }
+
+    /// The change.
+    pub fn detail(mut self, detail: serde_json::Value) -> Self {
+        self.detail = detail;
+        self
+    }
+}
+
+/// A stored entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditRecord {
+    pub seq: i64,
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<Uuid>,
+    pub actor_name: String,
+    pub actor_role: Option<Role>,
+    pub ip: Option<String>,
+    pub action: String,
+    pub target_type: Option<String>,
+    pub target_id: Option<String>,
+    pub region_id: Option<RegionId>,
+    pub unit_id: Option<UnitId>,
+    pub detail: serde_json::Value,
+}
+
+fn to_domain(m: audit_log::Model) -> Result<AuditRecord, StoreError> {
+    Ok(AuditRecord {
+        seq: m.seq,
+        id: m.id,
+        at: m.at,
+        actor_id: m.actor_id,
+        actor_name: m.actor_name,
+        actor_role: m.actor_role.as_deref().map(parse).transpose()?,
+        ip: m.ip,
+        action: m.action,
+        target_type: m.target_type,
+        target_id: m.target_id,
+        region_id: m.region_id.map(RegionId),
+        unit_id: m.unit_id.map(UnitId),
+        detail: serde_json::from_str(&m.detail).map_err(StoreError::corrupt)?,
+    })
+}
+
+/// The canonical bytes of a row's content, chained onto `prev_hash`: every
+/// column but the hashes, each length-prefixed (and tagged when nullable), so
+/// no two different rows encode alike.
+fn chain_hash(prev_hash: &[u8], m: &audit_log::Model) -> Vec<u8> {
+    fn field(h: &mut Sha256, bytes: &[u8]) {
+        h.update((bytes.len() as u64).to_be_bytes());
+        h.update(bytes);
+    }
+    fn optional(h: &mut Sha256, bytes: Option<&[u8]>) {
+        match bytes {
+            None => h.update([0u8]),
+            Some(b) => {
+                h.update([1u8]);
+                field(h, b);
+            }
+        }
+    }
+    let mut h = Sha256::new();
+    field(&mut h, prev_hash);
+    h.update(m.seq.to_be_bytes());
+    field(&mut h, m.id.as_bytes());
+    field(&mut h, m.at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string().as_bytes());
+    optional(&mut h, m.actor_id.as_ref().map(|u| u.as_bytes().as_slice()));
+    field(&mut h, m.actor_name.as_bytes());
+    optional(&mut h, m.actor_role.as_deref().map(str::as_bytes));
+    optional(&mut h, m.ip.as_deref().map(str::as_bytes));
+    field(&mut h, m.action.as_bytes());
+    optional(&mut h, m.target_type.as_deref().map(str::as_bytes));
+    optional(&mut h, m.target_id.as_deref().map(str::as_bytes));
+    optional(&mut h, m.region_id.as_ref().map(|u| u.as_bytes().as_slice()));
+    optional(&mut h, m.unit_id.as_ref().map(|u| u.as_bytes().as_slice()));
+    field(&mut h, m.detail.as_bytes());
+    h.finalize().to_vec()
+}
+
+async fn append_once<C>(db: &C, entry: &AuditEntry) -> Result<i64, StoreError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let txn = db.begin().await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        // Held to the end of the (outermost) transaction. SQLite needs no
+        // lock: it has one writer at a time.
+        txn.query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            format!("SELECT pg_advisory_xact_lock({APPEND_LOCK})"),
+        ))
+        .await?;
+    }
+    let last = audit_log::Entity::find().order_by_desc(audit_log::Column::Seq).one(&txn).await?;
+    let (seq, prev_hash) = match last {
+        Some(last) => (last.seq + 1, last.hash),
+        None => (1, GENESIS.to_vec()),
+    };
+    let mut row = audit_log::Model {
+        seq,
+        id: Uuid::now_v7(),
+        at: now(),
+        actor_id: entry.actor_id,
+        actor_name: entry.actor_name.clone(),
+        actor_role: entry.actor_role.map(|r| r.as_str().to_owned()),
+        ip: entry.ip.clone(),
+        action: entry.action.clone(),
+        target_type: entry.target_type.clone(),
+        target_id: entry.target_id.clone(),
+        region_id: entry.region_id.map(|r| r.0),
+        unit_id: entry.unit_id.map(|u| u.0),
+        detail: serde_json::to_string(&entry.detail).map_err(StoreError::corrupt)?,
+        prev_hash,
+        hash: Vec::new(),
+    };
+    row.hash = chain_hash(&row.prev_hash, &row);
+    audit_log::Entity::insert(audit_log::ActiveModel {
+        seq: Set(row.seq),
+        id: Set(row.id),
+        at: Set(row.at),
+        actor_id: Set(row.actor_id),
+        actor_name: Set(row.actor_name),
+        actor_role: Set(row.actor_role),
+        ip: Set(row.ip),
+        action: Set(row.action),
+        target_type: Set(row.target_type),
+        target_id: Set(row.target_id),
+        region_id: Set(row.region_id),
+        unit_id: Set(row.unit_id),
+        detail: Set(row.detail),
+        prev_hash: Set(row.prev_hash),
+        hash: Set(row.hash),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(seq)
+}
+
+/// Appends an entry at the end of the chain; returns its `seq`. Appends are
+/// serialised (an advisory lock on PostgreSQL), so concurrent appends keep
+/// `seq` gap-free and the chain valid. Inside a caller's transaction the
+/// entry commits or rolls back with it.
+pub async fn append<C>(db: &C, entry: &AuditEntry) -> Result<i64, StoreError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    // Belt and braces for a SQLite pool of several connections, where two
+    // appends may read the same tail: the loser retries on the primary key.
+    let mut attempts = 0;
+    loop {
+        match append_once(db, entry).await {
+            Err(StoreError::Conflict { constraint }) if constraint == "pk_audit_log" && attempts < 5 => attempts += 1,
+            other => return other,
+        }
+    }
+}
+
+/// The outcome of [`verify_chain`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChainCheck {
+    /// Every entry links to the one before and hashes to its stored hash.
+    Intact { entries: i64 },
+    /// The first entry that is missing, altered or mislinked.
+    Broken { seq: i64 },
+}
+
+/// Walks the whole chain from `seq` 1, recomputing every hash.
+pub async fn verify_chain(db: &impl ConnectionTrait) -> Result<ChainCheck, StoreError> {
+    const BATCH: u64 = 1_000;
+    let mut expected_seq = 1;
+    let mut prev_hash = GENESIS.to_vec();
+    loop {
+        let rows = audit_log::Entity::find()
+            .filter(audit_log::Column::Seq.gte(expected_seq))
+            .order_by_asc(audit_log::Column::Seq)
+            .limit(BATCH)
+            .all(db)
+            .await?;
+        let done = (rows.len() as u64) < BATCH;
+        for row in rows {
+            if row.seq != expected_seq || row.prev_hash != prev_hash || chain_hash(&prev_hash, &row) != row.hash {
+                return Ok(ChainCheck::Broken { seq: expected_seq });
+            }
+            prev_hash = row.hash;
+            expected_seq += 1;
+        }
+        if done {
+            return Ok(ChainCheck::Intact { entries: expected_seq - 1 });
+        }
+    }
+}
+
+/// The entries that happened inside `scope` (see `scope::audit`), newest
+/// first, before the cursor `after_seq`; at most
+/// [`MAX_PAGE`](super::MAX_PAGE) per page.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    after_seq: Option<i64>,
+    limit: u64,
+) -> Result<Page<AuditRecord, i64>, StoreError> {
+    let limit = page_limit(limit);
+    let mut query = audit_log::Entity::find().filter(scope::audit(scope));
+    if let Some(after) = after_seq {
+        query = query.filter(audit_log::Column::Seq.lt(after));
+    }
+    let rows = query.order_by_desc(audit_log::Column::Seq).limit(limit + 1).all(db).await?;
+    let (rows, next) = paginate(rows, limit, |m| m.seq);
+    Ok(Page { items: rows.into_iter().map(to_domain).collect::<Result<_, _>>()?, next })
+}
+
+/// The last entry's `seq` and hash (the head of the chain), to keep a copy
+/// elsewhere; `None` when the log is empty.
+pub async fn head(db: &impl ConnectionTrait) -> Result<Option<(i64, Vec<u8>)>, StoreError> {
+    Ok(audit_log::Entity::find().order_by_desc(audit_log::Column::Seq).one(db).await?.map(|m| (m.seq, m.hash)))
+}

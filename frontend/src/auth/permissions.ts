@@ -1,0 +1,41 @@
+import type { Me, Operation } from "../api/types";
+
+/** A page of the main menu and the operation it needs (null: everyone, signed in or not). */
+export interface NavItem {
+  path: string;
+  label: string;
+  permission: Operation | null;
+}
+
+/** The main menu, in order. A role sees the items its permissions allow. */
+export const NAV_ITEMS: readonly NavItem[] = [
+  { path: "/calculator", label: "学分达标计算器", permission: null },
+  { path: "/org", label: "机构人员", permission: "read_hierarchy" },
+  { path: "/accounts", label: "账号管理", permission: "manage_accounts" },
+  { path: "/api-clients", label: "接口客户端", permission: "manage_api_clients" },
+  { path: "/audit", label: "审计日志", permission: "read_audit" },
+  { path: "/me", label: "我的信息", permission: "read_self" },
+];
+
+export function can(me: Me | null | undefined, operation: Operation): boolean {
+  return me?.permissions.includes(operation) ?? false;
+}
+
+export function navFor(me: Me | null | undefined): NavItem[] {
+  return NAV_ITEMS.filter((item) => item.permission === null || can(me, item.permission));
+}
+
+/** Where a user lands after signing in: trainees on 我的信息, staff on their first workspace. */
+export function homeFor(me: Me | null | undefined): string {
+  if (!me) return "/calculator";
+  if (me.role === "trainee") return can(me, "read_self") ? "/me" : "/calculator";
+  const first = navFor(me).find((item) => item.permission !== null && item.permission !== "read_self");
+  return first?.path ?? (can(me, "read_self") ? "/me" : "/calculator");
+}
+
+/** The sign-in page for a kind of user. */
+export function loginPathFor(role: string | null | undefined): string {
+  return role === "trainee" ? "/trainee/login" : "/login";
+}
+
+export const PASSWORD_PATH = "/account/password";

@@ -1,0 +1,26 @@
+import { Button } from "antd";
+
+/** The "加载更多" button under a keyset-paginated table. */
+export function LoadMore({
+  hasMore,
+  loading,
+  onLoad,
+  count,
+}: {
+  hasMore: boolean;
+  loading: boolean;
+  onLoad: () => void;
+  count: number;
+}) {
+  return (
+    <div style={{ textAlign: "center", marginTop: 16 }} data-testid="load-more-bar">
+      {hasMore ? (
+        <Button onClick={onLoad} loading={loading} data-testid="load-more">
+          加载更多
+        </Button>
+      ) : (
+        <span style={{ color: "rgba(0,0,0,0.45)" }}>{count > 0 ? `已显示全部 ${count} 条` : ""}</span>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,188 @@
+// Accounts, roles and jurisdiction through the SPA, against `cme serve` with
+// `cme demo`'s data (run.sh) and CME_TEST_CAPTCHA=1.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { join } from "node:path";
+import { api, apiToken, menuLabels, signIn, userMenu } from "../lib/auth.mjs";
+import { BASE_URL, OUT_DIR, openBrowser } from "../lib/browser.mjs";
+
+let browser;
+before(async () => {
+  browser = await openBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const OFFICE = ["学分达标计算器", "机构人员", "账号管理", "接口客户端", "审计日志", "我的信息", "API 文档"];
+const UNIT = ["学分达标计算器", "机构人员", "账号管理", "接口客户端", "我的信息", "API 文档"];
+const DEPARTMENT = ["学分达标计算器", "机构人员", "我的信息", "API 文档"];
+
+/** Every demo account, the menu it must see, its role label and (part of) its organisation's name. */
+const DEMO_ACCOUNTS = [
+  { username: "admin", menu: OFFICE, role: "系统管理员" },
+  { username: "kjc", menu: OFFICE, role: "省继教委办公室(科教处)" },
+  { username: "zyc", menu: OFFICE, role: "省继教委办公室(中医处)" },
+  { username: "km", menu: OFFICE, role: "州市继教委办公室", organisation: "昆明" },
+  { username: "dl", menu: OFFICE, role: "州市继教委办公室", organisation: "大理" },
+  { username: "yiliang", menu: OFFICE, role: "县市区继教委办公室", organisation: "宜良" },
+  { username: "xuanwei", menu: OFFICE, role: "县市区继教委办公室", organisation: "宣威" },
+  { username: "ylyy", menu: UNIT, role: "单位", organisation: "宜良县第一人民医院" },
+  { username: "ylyy-nk", menu: DEPARTMENT, role: "科室", organisation: "内科" },
+];
+
+describe("each demo account sees exactly its own menu", () => {
+  for (const account of DEMO_ACCOUNTS) {
+    test(account.username, async () => {
+      const page = await browser.newPage();
+      try {
+        await signIn(page, account.username);
+        assert.deepEqual(await menuLabels(page), account.menu);
+        assert.equal((await page.getByTestId("header-role").innerText()).trim(), account.role);
+        if (account.organisation) {
+          assert.match(await page.getByTestId("header-organisation").innerText(), new RegExp(account.organisation));
+        }
+        // No forced password change for demo accounts: the user lands on a workspace.
+        assert.notEqual(new URL(page.url()).pathname, "/account/password");
+      } finally {
+        await page.close();
+      }
+    });
+  }
+});
+
+test("signed out, the menu is the calculator alone and protected pages ask to sign in", async () => {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${BASE_URL}/calculator`);
+    assert.deepEqual(await menuLabels(page), ["学分达标计算器", "API 文档"]);
+    await page.goto(`${BASE_URL}/accounts`);
+    await page.waitForURL(/\/login$/);
+  } finally {
+    await page.close();
+  }
+});
+
+test("a county office cannot open a unit of another county by its URL", async () => {
+  const kjc = await apiToken("kjc");
+  const find = async (name) => {
+    const { status, json, text } = await api.get(`/api/v1/units?name=${encodeURIComponent(name)}`, kjc);
+    assert.equal(status, 200, text);
+    const unit = json.items.find((u) => u.name === name);
+    assert.ok(unit, `${name} not in ${text}`);
+    return unit;
+  };
+  const foreign = await find("宣威市人民医院");
+  const own = await find("宜良县第一人民医院");
+
+  // The API hides it: 404, not 403.
+  const yiliang = await apiToken("yiliang");
+  assert.equal((await api.get(`/api/v1/units/${foreign.id}`, yiliang)).status, 404);
+
+  const page = await browser.newPage();
+  try {
+    await signIn(page, "yiliang");
+    await page.goto(`${BASE_URL}/org/units/${foreign.id}`);
+    await page.getByTestId("not-found-or-forbidden").waitFor();
+    assert.match(await page.getByTestId("not-found-or-forbidden").innerText(), /无权访问或不存在/);
+    assert.equal(await page.getByText("宣威市人民医院").count(), 0);
+    await page.screenshot({ path: join(OUT_DIR, "auth-foreign-unit.png"), fullPage: true });
+
+    // Its own county's unit opens, with masked ID numbers.
+    await page.goto(`${BASE_URL}/org/units/${own.id}`);
+    await page.getByTestId("unit-detail").getByText("宜良县第一人民医院").first().waitFor();
+    await page.getByTestId("people-table").locator("tbody tr.ant-table-row").first().waitFor();
+    const firstId = await page.getByTestId("people-table").locator("tbody tr.ant-table-row").first().innerText();
+    assert.match(firstId, /\*{4,}/, "ID numbers are masked in the list");
+  } finally {
+    await page.close();
+  }
+});
+
+test("signing out ends the session", async () => {
+  const page = await browser.newPage();
+  try {
+    await signIn(page, "km");
+    await userMenu(page, "退出登录");
+    await page.waitForURL(/\/login$/);
+    await page.goto(`${BASE_URL}/org`);
+    await page.waitForURL(/\/login$/);
+  } finally {
+    await page.close();
+  }
+});
+
+test("a trainee signs in through the captcha, sets a password, and lands on 我的信息", async () => {
+  // Find a trainee: a normal person of 宜良县第一人民医院, his full ID number revealed by the unit.
+  const ylyy = await apiToken("ylyy");
+  const me = await api.get("/api/v1/me", ylyy);
+  assert.equal(me.status, 200, me.text);
+  const people = await api.get(`/api/v1/people?unit_id=${me.json.organisation.id}&status=normal&limit=20`, ylyy);
+  assert.equal(people.status, 200, people.text);
+  const person = people.json.items[0];
+  assert.ok(person, `no normal person in ${people.text}`);
+  const revealed = await api.post(`/api/v1/people/${person.id}/reveal-id-number`, { reason: "端到端测试" }, ylyy);
+  assert.equal(revealed.status, 200, revealed.text);
+  const idNumber = revealed.json.id_number;
+  assert.match(idNumber, /^\d{17}[\dX]$/);
+
+  const page = await browser.newPage();
+  // The SPA may fetch more than one captcha (refresh, expiry); the last one counts.
+  let captcha = null;
+  let captchas = 0;
+  page.on("response", async (response) => {
+    if (response.url().endsWith("/api/v1/auth/captcha") && response.ok()) {
+      captcha = await response.json().catch(() => captcha);
+      captchas++;
+    }
+  });
+  let used = 0;
+  const fillCaptcha = async () => {
+    await page.getByTestId("captcha-image").waitFor();
+    const deadline = Date.now() + 10_000;
+    while (captchas <= used && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    used = captchas;
+    assert.ok(captcha?.test_answer, "the captcha carries test_answer under CME_TEST_CAPTCHA=1");
+    await page.locator("#trainee_login_captcha_answer").fill(captcha.test_answer);
+  };
+  const newPassword = "Trainee2026pass";
+  try {
+    await page.goto(`${BASE_URL}/trainee/login`);
+    await page.locator("#trainee_login_id_number").fill(idNumber);
+    await page.locator("#trainee_login_name").fill(person.name);
+    await fillCaptcha();
+    // First sign-in: no password yet.
+    await page.getByTestId("login-submit").click();
+    await page.waitForURL(/\/account\/password$/);
+    await page.getByTestId("password-forced").waitFor();
+    assert.equal(await page.locator("#password_current_password").count(), 0, "no current password on the first sign-in");
+
+    // Every other page waits for the password.
+    await page.goto(`${BASE_URL}/me`);
+    await page.waitForURL(/\/account\/password$/);
+    // After a reload the session resumes from the refresh token, still forced.
+    await page.reload();
+    await page.waitForURL(/\/account\/password$/);
+    await page.getByTestId("password-forced").waitFor();
+    await page.locator("#password_new_password").fill(newPassword);
+    await page.locator("#password_confirm").fill(newPassword);
+    await page.getByTestId("password-submit").click();
+    await page.waitForURL(/\/me$/);
+    await page.getByTestId("me-page").waitFor();
+    assert.match(await page.getByTestId("me-page").innerText(), new RegExp(person.name));
+    assert.deepEqual(await menuLabels(page), ["学分达标计算器", "我的信息", "API 文档"]);
+    await page.screenshot({ path: join(OUT_DIR, "auth-trainee-me.png"), fullPage: true });
+
+    // Signing out returns to the trainee sign-in; the new password works.
+    await userMenu(page, "退出登录");
+    await page.waitForURL(/\/trainee\/login$/);
+    await page.locator("#trainee_login_id_number").fill(idNumber);
+    await page.locator("#trainee_login_name").fill(person.name);
+    await page.locator("#trainee_login_password").fill(newPassword);
+    await fillCaptcha();
+    await page.getByTestId("login-submit").click();
+    await page.waitForURL(/\/me$/);
+  } finally {
+    await page.close();
+  }
+});
