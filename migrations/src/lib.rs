@@ -14,6 +14,7 @@ mod m20261123_000003_standards;
 mod m20261123_000004_credits;
 mod m20261123_000005_verifications;
 mod m20261123_000006_accounts;
+mod m20261123_000007_people_keyset;
 mod util;
 
 /// Applies the migrations in order.
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_credits::Migration),
             Box::new(m20261123_000005_verifications::Migration),
             Box::new(m20261123_000006_accounts::Migration),
+            Box::new(m20261123_000007_people_keyset::Migration),
         ]
     }
 }

@@ -37,6 +37,7 @@ pub async fn run(config: &Config, people: u32, seed: u64) -> anyhow::Result<()> 
     for d in &org.departments {
         department::insert(&txn, d).await?;
     }
+    bench_accounts(&txn, &org).await?;
     txn.commit().await?;
     println!(
         "organisation: {} regions, {} units, {} departments in {:.1} s",
@@ -83,6 +84,36 @@ pub async fn run(config: &Config, people: u32, seed: u64) -> anyhow::Result<()> 
         "generated {total_people} people and {total_credits} credits of {year} (seed {seed}) in {secs:.1} s ({:.0} credits/s)",
         total_credits as f64 / secs
     );
+    Ok(())
+}
+
+/// Accounts to measure with (demo password; `CME_ENV=production` refuses
+/// them): `admin`, `bench-county` (the first county office) and `bench-unit`
+/// (the first county-level unit).
+async fn bench_accounts(db: &impl sea_orm::ConnectionTrait, org: &generate_data::Organisation) -> anyhow::Result<()> {
+    use cme_domain::auth::{Role, Scope};
+    use cme_domain::org::UnitLevel;
+    let hash = cme_api::auth::password::hash(cme_api::auth::DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let unit = org.units.iter().find(|u| u.unit.level == UnitLevel::County).context("a county-level unit")?;
+    for (username, role, scope) in [
+        ("admin", Role::SystemAdmin, Scope::Province),
+        ("bench-county", Role::CountyOffice, Scope::Region(unit.unit.region_id)),
+        ("bench-unit", Role::Unit, Scope::Unit(unit.unit.id)),
+    ] {
+        cme_store::repo::account::insert(
+            db,
+            &cme_store::repo::account::NewAccount {
+                username: username.to_owned(),
+                role,
+                scope,
+                display_name: username.to_owned(),
+                password_hash: Some(hash.clone()),
+                must_change_password: false,
+                created_by: None,
+            },
+        )
+        .await?;
+    }
     Ok(())
 }
 
