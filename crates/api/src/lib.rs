@@ -96,6 +96,8 @@ where
             .service(routes::accounts::revoke_api_client)
             .service(routes::accounts::list_audit)
             .service(routes::org::list_regions)
+            .service(routes::org::get_region)
+            .service(routes::org::get_department)
             .service(routes::org::list_units)
             .service(routes::org::get_unit)
             .service(routes::org::list_departments)

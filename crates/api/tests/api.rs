@@ -59,3 +59,28 @@ both_backends!(client_routes_fall_back_to_the_spa, |app| async move {
     let res = app.get("/").await;
     assert_eq!(res.headers().get("x-content-type-options").and_then(|v| v.to_str().ok()), Some("nosniff"));
 });
+
+both_backends!(cors_comes_from_the_allow_list_and_pages_carry_a_csp, |app| async move {
+    let preflight = |origin: &'static str| {
+        app.client
+            .request(reqwest::Method::OPTIONS, format!("{}/api/v1/me", app.base))
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "GET")
+            .header("Access-Control-Request-Headers", "authorization")
+            .send()
+    };
+    let ok = preflight("https://hr.example.org").await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        ok.headers().get("access-control-allow-origin").and_then(|v| v.to_str().ok()),
+        Some("https://hr.example.org")
+    );
+    let evil = preflight("https://evil.example").await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(evil.headers().get("access-control-allow-origin").is_none());
+    let page = app.get("/calculator").await;
+    let csp = page.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"), "{csp}");
+    // Bodies over 1 MiB are refused before they are parsed.
+    let big = format!("{{\"username\": \"{}\", \"password\": \"x\"}}", "a".repeat(2 << 20));
+    let res = app.post_raw("/api/v1/auth/login", "application/json", &big).await;
+    assert_eq!(res.status(), 400);
+});

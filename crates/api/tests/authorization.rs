@@ -22,6 +22,9 @@ enum Target {
     None,
     Unit,
     Person,
+    /// Side A's county, side B's county.
+    Region,
+    Department,
     /// An account the unit manages (a department's).
     Account,
     /// An API client owned by the unit (made fresh for each call).
@@ -79,6 +82,8 @@ fn table() -> Vec<Row> {
             true,
         ),
         row("GET", "/api/v1/regions", Target::None, READ, None, false),
+        row("GET", "/api/v1/regions/{id}", Target::Region, READ, Some(READ_FOREIGN), false),
+        row("GET", "/api/v1/departments/{id}", Target::Department, READ, Some(READ_FOREIGN), false),
         row("GET", "/api/v1/units", Target::None, READ, None, false),
         row("GET", "/api/v1/units/{id}", Target::Unit, READ, Some(READ_FOREIGN), false),
         row("GET", "/api/v1/units/{id}/departments", Target::Unit, READ, Some(READ_FOREIGN), false),
@@ -218,6 +223,8 @@ async fn target_id(app: &TestApp, f: &Fixture, target: Target, own: bool) -> Str
         Target::None => String::new(),
         Target::Unit => side.unit.0.to_string(),
         Target::Person => side.person.0.to_string(),
+        Target::Region => side.county.0.to_string(),
+        Target::Department => side.department.0.to_string(),
         Target::Account => {
             let name = if own { "dept-a-target" } else { "dept-b" };
             cme_store::repo::account::find_by_username(&app.db, name)

@@ -102,14 +102,17 @@ fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
 
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     tracing::info!(?config, "starting");
+    // Keys first: production refuses to start without one.
+    let pii = cipher(&config)?;
+    let jwt_secret = jwt_secret(&config)?;
     let db = open(&config).await?;
     check_production(&config, &db).await?;
     let app = cme_api::Application::build(
         cme_api::Settings {
             bind: config.bind.clone(),
             static_dir: Some(config.static_dir.clone()),
-            pii: cipher(&config)?,
-            jwt_secret: jwt_secret(&config)?,
+            pii,
+            jwt_secret,
             test_captcha: config.test_captcha,
             cors_origins: config.cors_origins.clone(),
             client_requests_per_minute: 600,

@@ -79,5 +79,32 @@ async fn demo_then_serve_then_sigterm() {
         let s: String = w.iter().collect();
         s.starts_with("53") && s.chars().take(17).all(|c| c.is_ascii_digit())
     }));
+
+    // Production mode refuses a missing key, and then the demo password.
+    let prod = Command::new(bin)
+        .arg("serve")
+        .envs(env)
+        .env("CME_ENV", "production")
+        .current_dir(&dir)
+        .output()
+        .expect("serve");
+    assert!(!prod.status.success());
+    assert!(String::from_utf8_lossy(&prod.stderr).contains("CME_DATA_KEY"));
+    let key = std::fs::read_to_string(dir.join("cme.key")).expect("dev key");
+    let prod = Command::new(bin)
+        .arg("serve")
+        .envs(env)
+        .env("CME_ENV", "production")
+        .env("CME_DATA_KEY", key.trim())
+        .env("CME_BIND", format!("127.0.0.1:{}", free_port()))
+        .current_dir(&dir)
+        .output()
+        .expect("serve");
+    assert!(!prod.status.success());
+    assert!(
+        String::from_utf8_lossy(&prod.stderr).contains("demo password"),
+        "{}",
+        String::from_utf8_lossy(&prod.stderr)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

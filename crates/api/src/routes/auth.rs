@@ -178,6 +178,7 @@ pub async fn refresh_tokens(
         return Err(ApiError::InvalidRefreshToken);
     }
     let (access_token, expires_in) = state.auth.keys.issue(acct.id, AUD_ACCESS, Some(family))?;
+    audit::append(&state.db, &entry(Some(&acct), &acct.username, &ip, "auth.refresh")).await?;
     Ok(web::Json(TokenPair {
         access_token,
         refresh_token,
@@ -190,8 +191,16 @@ pub async fn refresh_tokens(
 /// Sign out: revokes the refresh token's family. Always 204.
 #[utoipa::path(tag = "auth", request_body = RefreshRequest, responses((status = 204)))]
 #[post("/auth/logout")]
-pub async fn logout(state: web::Data<AppState>, body: ValidJson<RefreshRequest>) -> Result<HttpResponse, ApiError> {
-    refresh::revoke_family(&state.db, &body.0.refresh_token).await?;
+pub async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: ValidJson<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    if let Some(account_id) = refresh::revoke_family(&state.db, &body.0.refresh_token).await?
+        && let Ok(acct) = account::get(&state.db, account_id).await
+    {
+        audit::append(&state.db, &entry(Some(&acct), &acct.username, &client_ip(&req), "auth.logout")).await?;
+    }
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -387,6 +396,8 @@ pub async fn client_token(
         return Ok(oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "客户端凭据无效或已吊销"));
     };
     let (access_token, expires_in) = state.auth.keys.issue(client.id, AUD_CLIENT, None)?;
+    let e = audit::AuditEntry::by(&client.actor(), "auth.client_token").ip(Some(&client_ip(&req)));
+    audit::append(&state.db, &e).await?;
     let scope = client.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ");
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(ClientToken {
         access_token,

@@ -101,6 +101,23 @@ pub async fn list_regions(
     Ok(web::Json(regions.into_iter().map(region_dto).collect()))
 }
 
+/// One region, if the caller may see it (else 404).
+#[utoipa::path(
+    tag = "org",
+    security(("bearer" = []), ("client" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = RegionDto), (status = 404, body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/regions/{id}")]
+pub async fn get_region(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<RegionDto>, ApiError> {
+    let actor = caller.require(Operation::ReadHierarchy)?;
+    Ok(web::Json(region_dto(region::get_scoped(&state.db, &actor.scope, RegionId(id.into_inner())).await?)))
+}
+
 /// Units in the caller's jurisdiction, with filters, by keyset pages.
 #[utoipa::path(
     tag = "org",
@@ -167,6 +184,24 @@ pub async fn list_departments(
     Ok(web::Json(
         departments.into_iter().map(|d| DepartmentDto { id: d.id.0, unit_id: d.unit_id.0, name: d.name }).collect(),
     ))
+}
+
+/// One department, if the caller may see it (else 404).
+#[utoipa::path(
+    tag = "org",
+    security(("bearer" = []), ("client" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = DepartmentDto), (status = 404, body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/departments/{id}")]
+pub async fn get_department(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<DepartmentDto>, ApiError> {
+    let actor = caller.require(Operation::ReadHierarchy)?;
+    let d = department::get_scoped(&state.db, &actor.scope, cme_domain::ids::DepartmentId(id.into_inner())).await?;
+    Ok(web::Json(DepartmentDto { id: d.id.0, unit_id: d.unit_id.0, name: d.name }))
 }
 
 /// People in the caller's jurisdiction, ID numbers masked, by keyset pages.
