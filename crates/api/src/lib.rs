@@ -36,6 +36,10 @@ pub struct AuthState {
     /// Answer captchas in the response (browser tests only; refused in production).
     pub test_captcha: bool,
     pub client_limiter: auth::limiter::ClientLimiter,
+    /// Sessions looked up in the last seconds.
+    pub sessions: auth::cache::SessionCache,
+    /// Organisation names.
+    pub names: auth::cache::NameCache,
 }
 
 /// What the HTTP layer needs to know.
@@ -155,6 +159,8 @@ impl Application {
                     settings.client_requests_per_minute,
                     std::time::Duration::from_secs(60),
                 ),
+                sessions: auth::cache::SessionCache::default(),
+                names: auth::cache::NameCache::default(),
             },
         });
         let cors_origins = settings.cors_origins;

@@ -79,6 +79,11 @@ pub async fn run(config: &Config, people: u32, seed: u64) -> anyhow::Result<()> 
     total_people += batch_people.len();
     total_credits += batch_credits.len();
     flush(&db, &cipher, &mut batch_people, &mut batch_credits).await?;
+    // Fresh statistics, as autovacuum would gather later: plans need them.
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        use sea_orm::ConnectionTrait as _;
+        db.execute_unprepared("ANALYZE").await?;
+    }
     let secs = started.elapsed().as_secs_f64();
     println!(
         "generated {total_people} people and {total_credits} credits of {year} (seed {seed}) in {secs:.1} s ({:.0} credits/s)",

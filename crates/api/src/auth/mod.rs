@@ -2,6 +2,7 @@
 //! that decides what it may do ([`Caller::require`]). Reads are scoped by the
 //! caller's [`Scope`](cme_domain::auth::Scope) in the store.
 
+pub mod cache;
 pub mod captcha;
 pub mod limiter;
 pub mod password;
@@ -31,6 +32,8 @@ pub struct Caller(pub Actor);
 pub struct PendingCaller {
     pub actor: Actor,
     pub must_change_password: bool,
+    /// The caller's account (none for an API client).
+    pub account: Option<cme_store::repo::account::Account>,
 }
 
 impl Caller {
@@ -64,21 +67,35 @@ async fn authenticate(req: HttpRequest) -> Result<PendingCaller, ApiError> {
             return Err(ApiError::Unauthorized);
         }
         state.auth.client_limiter.check(client.id)?;
-        return Ok(PendingCaller { actor: client.actor(), must_change_password: false });
+        return Ok(PendingCaller { actor: client.actor(), must_change_password: false, account: None });
     }
-    let account = cme_store::repo::account::get(&state.db, claims.sub).await.map_err(|_| ApiError::Unauthorized)?;
+    // Signed out (or every session ended): the token dies with its session.
+    let Some(sid) = claims.sid else { return Err(ApiError::Unauthorized) };
+    let account = match state.auth.sessions.get(claims.sub, sid) {
+        Some(account) => account,
+        None => {
+            let account =
+                cme_store::repo::account::get(&state.db, claims.sub).await.map_err(|_| ApiError::Unauthorized)?;
+            let active =
+                cme_store::repo::refresh::family_active(&state.db, sid).await.map_err(|_| ApiError::Unauthorized)?;
+            if !active {
+                return Err(ApiError::Unauthorized);
+            }
+            state.auth.sessions.put(account.clone(), sid);
+            account
+        }
+    };
     if account.disabled {
         return Err(ApiError::Unauthorized);
     }
     if account.password_changed_at.is_some_and(|at| at.timestamp() > claims.iat) {
         return Err(ApiError::Unauthorized);
     }
-    // Signed out (or every session ended): the token dies with its session.
-    let Some(sid) = claims.sid else { return Err(ApiError::Unauthorized) };
-    if !cme_store::repo::refresh::family_active(&state.db, sid).await.map_err(|_| ApiError::Unauthorized)? {
-        return Err(ApiError::Unauthorized);
-    }
-    Ok(PendingCaller { actor: account.actor(), must_change_password: must_change_password(&account) })
+    Ok(PendingCaller {
+        actor: account.actor(),
+        must_change_password: must_change_password(&account),
+        account: Some(account),
+    })
 }
 
 impl FromRequest for PendingCaller {

@@ -18,8 +18,28 @@ use crate::dto::auth::{Me, OrganisationRef};
 use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
 
-/// The name of the organisation a scope stands for.
+/// The name of the organisation a scope stands for (cached a minute).
 async fn organisation(state: &AppState, scope: &Scope) -> Result<OrganisationRef, ApiError> {
+    let (kind, id) = match scope {
+        Scope::Province => ("province", None),
+        Scope::Region(r) => ("region", Some(r.0)),
+        Scope::Unit(u) => ("unit", Some(u.0)),
+        Scope::Department(_, d) => ("department", Some(d.0)),
+        Scope::Person(_, p) => ("person", Some(p.0)),
+    };
+    if let Some(id) = id
+        && let Some(name) = state.auth.names.get(id)
+    {
+        return Ok(OrganisationRef { kind: kind.to_owned(), id: Some(id), name });
+    }
+    let org = load_organisation(state, scope).await?;
+    if let Some(id) = org.id {
+        state.auth.names.put(id, org.name.clone());
+    }
+    Ok(org)
+}
+
+async fn load_organisation(state: &AppState, scope: &Scope) -> Result<OrganisationRef, ApiError> {
     Ok(match scope {
         Scope::Province => OrganisationRef { kind: "province".into(), id: None, name: "云南省".into() },
         Scope::Region(r) => {
@@ -71,11 +91,7 @@ fn audit_entry(
 #[get("/me")]
 pub async fn me(state: web::Data<AppState>, caller: PendingCaller) -> Result<web::Json<Me>, ApiError> {
     let actor = &caller.actor;
-    let display_name = if actor.role == Role::ApiClient {
-        actor.name.clone()
-    } else {
-        account::get(&state.db, actor.id).await?.display_name
-    };
+    let display_name = caller.account.as_ref().map_or_else(|| actor.name.clone(), |a| a.display_name.clone());
     Ok(web::Json(Me {
         id: actor.id,
         username: actor.name.clone(),
@@ -254,6 +270,7 @@ pub async fn update_account(
     }
     if let Some(disabled) = body.disabled {
         account::set_disabled(&state.db, a.id, disabled).await?;
+        state.auth.sessions.evict(a.id);
         let action = if disabled { "account.disable" } else { "account.enable" };
         audit::append(&state.db, &audit_entry(actor, &ip, action, &a, json!({}))).await?;
     }
@@ -280,6 +297,7 @@ pub async fn reset_password(
     let initial = password::generate_initial();
     let hash = password::hash_blocking(initial.clone()).await?;
     account::set_password(&state.db, a.id, &hash, true).await?;
+    state.auth.sessions.evict(a.id);
     audit::append(&state.db, &audit_entry(actor, &client_ip(&req), "account.password.reset", &a, json!({}))).await?;
     Ok(web::Json(PasswordReset { initial_password: initial }))
 }

@@ -159,10 +159,13 @@ pub async fn refresh_tokens(
     let (account_id, refresh_token, family) = match rotated {
         Ok((account_id, token, record)) => (account_id, token, record.family_id),
         Err(cme_store::StoreError::TokenReplayed) => {
-            // The whole family is revoked already; say who it happened to.
-            let owner = refresh::peek(&state.db, &token).await?;
-            let acct = match owner {
-                Some(r) => account::get(&state.db, r.account_id).await.ok(),
+            // The store revoked the family already; this (idempotent) call
+            // names the account, whose cached sessions end here too.
+            let acct = match refresh::revoke_family(&state.db, &token).await? {
+                Some(account_id) => {
+                    state.auth.sessions.evict(account_id);
+                    account::get(&state.db, account_id).await.ok()
+                }
                 None => None,
             };
             let name = acct.as_ref().map_or("?", |a| a.username.as_str()).to_owned();
@@ -175,6 +178,7 @@ pub async fn refresh_tokens(
     let acct = account::get(&state.db, account_id).await?;
     if acct.disabled {
         refresh::revoke_all(&state.db, acct.id).await?;
+        state.auth.sessions.evict(acct.id);
         return Err(ApiError::InvalidRefreshToken);
     }
     let (access_token, expires_in) = state.auth.keys.issue(acct.id, AUD_ACCESS, Some(family))?;
@@ -199,6 +203,7 @@ pub async fn logout(
     if let Some(account_id) = refresh::revoke_family(&state.db, &body.0.refresh_token).await?
         && let Ok(acct) = account::get(&state.db, account_id).await
     {
+        state.auth.sessions.evict(account_id);
         audit::append(&state.db, &entry(Some(&acct), &acct.username, &client_ip(&req), "auth.logout")).await?;
     }
     Ok(HttpResponse::NoContent().finish())
@@ -215,6 +220,7 @@ pub async fn logout_all(
     forbid_clients(&caller)?;
     let acct = account::get(&state.db, caller.actor.id).await?;
     refresh::revoke_all(&state.db, acct.id).await?;
+    state.auth.sessions.evict(acct.id);
     audit::append(&state.db, &entry(Some(&acct), &acct.username, &client_ip(&req), "auth.logout_all")).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -250,6 +256,7 @@ pub async fn change_password(
     password::check_strength(&body.new_password)?;
     let new_hash = password::hash_blocking(body.new_password).await?;
     account::set_password(&state.db, acct.id, &new_hash, false).await?;
+    state.auth.sessions.evict(acct.id);
     audit::append(&state.db, &entry(Some(&acct), &acct.username, &client_ip(&req), "account.password.change")).await?;
     let acct = account::get(&state.db, acct.id).await?;
     Ok(web::Json(issue_pair(&state, &acct, &req).await?))
