@@ -337,6 +337,106 @@ pub async fn list_scoped(
     Ok(Page { items: with_titles(db, cipher, rows).await?, next })
 }
 
+/// A person as a list shows him: no ciphertext is read or decrypted (the
+/// masked number is stored), and only the titles, not the status history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonSummary {
+    pub id: PersonId,
+    pub unit_id: UnitId,
+    pub department_id: Option<DepartmentId>,
+    pub name: String,
+    pub gender: cme_domain::person::Gender,
+    pub id_number_masked: String,
+    pub discipline: Discipline,
+    pub status: PersonStatus,
+    pub titles: Vec<Title>,
+}
+
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct SummaryRow {
+    id: Uuid,
+    unit_id: Uuid,
+    department_id: Option<Uuid>,
+    name: String,
+    gender: String,
+    id_number_masked: String,
+    discipline: String,
+    status: String,
+}
+
+/// People visible in `scope` as list rows, with the same filters and keyset
+/// pages as [`list_scoped`], reading only the columns a list shows.
+pub async fn list_summaries(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    filter: &PersonFilter,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Page<PersonSummary>, StoreError> {
+    let limit = page_limit(limit);
+    let mut query = people::Entity::find().filter(scope::people_resolved(db, scope).await?);
+    if let Some(unit) = filter.unit_id {
+        query = query.filter(people::Column::UnitId.eq(unit.0));
+    }
+    if let Some(department) = filter.department_id {
+        query = query.filter(people::Column::DepartmentId.eq(department.0));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(people::Column::Status.eq(status.as_str()));
+    }
+    if let Some(discipline) = filter.discipline {
+        query = query.filter(people::Column::Discipline.eq(discipline.as_str()));
+    }
+    if let Some(name) = filter.name_contains.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        query = query.filter(people::Column::Name.like(contains_pattern(name)));
+    }
+    if let Some(after) = after {
+        query = query.filter(people::Column::Id.gt(after));
+    }
+    let rows = query
+        .select_only()
+        .columns([
+            people::Column::Id,
+            people::Column::UnitId,
+            people::Column::DepartmentId,
+            people::Column::Name,
+            people::Column::Gender,
+            people::Column::IdNumberMasked,
+            people::Column::Discipline,
+            people::Column::Status,
+        ])
+        .order_by_asc(people::Column::Id)
+        .limit(limit + 1)
+        .into_model::<SummaryRow>()
+        .all(db)
+        .await?;
+    let (rows, next) = paginate(rows, limit, |m| m.id);
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let titles = titles_of(db, &ids).await?;
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            Ok(PersonSummary {
+                id: PersonId(r.id),
+                unit_id: UnitId(r.unit_id),
+                department_id: r.department_id.map(DepartmentId),
+                name: r.name,
+                gender: parse(&r.gender)?,
+                id_number_masked: r.id_number_masked,
+                discipline: parse(&r.discipline)?,
+                status: parse(&r.status)?,
+                titles: titles
+                    .get(&r.id)
+                    .map_or(&[][..], Vec::as_slice)
+                    .iter()
+                    .map(title_to_domain)
+                    .collect::<Result<_, _>>()?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(Page { items, next })
+}
+
 /// A person visible in `scope`, with titles; `NotFound` for anyone else, as
 /// for a person who does not exist.
 pub async fn get_scoped(

@@ -145,6 +145,26 @@ pub fn people(scope: &Scope) -> Condition {
     }
 }
 
+/// [`people`], with a region's units resolved to a list first: the planner
+/// then reads each unit's people off `(unit_id, id)` instead of walking the
+/// whole table in id order and testing every row against the region tree.
+pub async fn people_resolved(db: &impl ConnectionTrait, scope: &Scope) -> Result<Condition, StoreError> {
+    use sea_orm::QuerySelect as _;
+    match *scope {
+        Scope::Region(r) => {
+            let units: Vec<uuid::Uuid> = units::Entity::find()
+                .select_only()
+                .column(units::Column::Id)
+                .filter(Expr::col(units::Column::RegionId).in_subquery(region_and_below(r)))
+                .into_tuple()
+                .all(db)
+                .await?;
+            Ok(Condition::all().add(people::Column::UnitId.is_in(units)))
+        }
+        _ => Ok(people(scope)),
+    }
+}
+
 /// Accounts whose organisation lies inside a scope (the scope's own account
 /// included): for an office, accounts bound to its region or below, or to a
 /// unit there; for a unit, accounts bound to it (its departments' and its
