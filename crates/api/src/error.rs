@@ -217,6 +217,13 @@ impl From<cme_store::StoreError> for ApiError {
     }
 }
 
+impl From<sea_orm::DbErr> for ApiError {
+    /// Transaction plumbing (begin, commit) goes through the store's mapping.
+    fn from(e: sea_orm::DbErr) -> Self {
+        cme_store::StoreError::from(e).into()
+    }
+}
+
 /// Turns actix's own extractor failures (bad path or query) into problems.
 pub fn path_error(err: actix_web::error::PathError, _req: &actix_web::HttpRequest) -> actix_web::Error {
     ApiError::Malformed { detail: err.to_string(), errors: Vec::new() }.into()

@@ -68,7 +68,7 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             None if path == "." => "body".to_owned(),
             None => path,
         };
-        let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+        let message = redact_value(message.split(" at line ").next().unwrap_or(&message));
         let error = FieldError { field, message };
         let detail = format!("{}: {}", error.field, error.message);
         if inner.is_syntax() || inner.is_eof() {
@@ -77,6 +77,21 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             ApiError::Invalid { detail, errors: vec![error] }
         }
     })
+}
+
+/// Serde quotes the rejected value ("invalid type: integer `5301…`"); the
+/// value may be personal data, and error texts reach logs, so keep only what
+/// was expected.
+fn redact_value(message: &str) -> String {
+    for kind in ["invalid type", "invalid value", "invalid length", "unknown variant"] {
+        if message.starts_with(kind) {
+            return match message.split_once(", expected ") {
+                Some((_, expected)) => format!("{kind}, expected {expected}"),
+                None => kind.to_owned(),
+            };
+        }
+    }
+    message.to_owned()
 }
 
 /// Flattens validator's nested errors into `a.b[2].c` paths.

@@ -26,6 +26,10 @@ both_backends!(unknown_user_and_wrong_password_look_the_same, |app| async move {
     fixture::load(&app).await;
     let wrong = app.post_json("/api/v1/auth/login", &json!({"username": "unit-a", "password": "nope-nope-1"})).await;
     let unknown = app.post_json("/api/v1/auth/login", &json!({"username": "nobody", "password": "nope-nope-1"})).await;
+    // Both failures are counted against the name tried.
+    let since = chrono::Utc::now() - chrono::Duration::minutes(5);
+    let counted = cme_store::repo::login_failure::count_since(&app.db, "account:unit-a", since).await.unwrap_or(0);
+    assert_eq!(counted, 1);
     assert_eq!(wrong.status(), 401);
     assert_eq!(unknown.status(), 401);
     let (w, u): (Value, Value) = (wrong.json().await.unwrap_or_default(), unknown.json().await.unwrap_or_default());
@@ -212,6 +216,11 @@ both_backends!(outside_systems_use_client_credentials_in_their_scope, |app| asyn
         people["items"].as_array().into_iter().flatten().filter_map(|p| p["name"].as_str()).collect();
     assert_eq!(names, vec![f.a.person_name.as_str()]);
     assert_eq!(app.get_as(&format!("/api/v1/units/{}", f.b.unit.0), &access).await.status(), 404);
+    // A client gets no account management and nothing unknown.
+    for scopes in [json!(["manage_accounts"]), json!(["fly"])] {
+        let body = json!({"name": "x", "scopes": scopes});
+        assert_eq!(app.call_as(Method::POST, "/api/v1/api-clients", Some(&unit), Some(&body)).await.status(), 422);
+    }
     // Not granted: 403.
     let reveal = app
         .call_as(
@@ -285,9 +294,12 @@ both_backends!(the_audit_log_is_scoped_and_chained, |app| async move {
         all["items"].as_array().into_iter().flatten().filter_map(|e| e["action"].as_str()).collect();
     assert!(actions.contains(&"auth.login.success") && actions.contains(&"person.id_number.reveal"), "{actions:?}");
     let mine: Value = app.get_as("/api/v1/audit", &county).await.json().await.unwrap_or_default();
-    for e in mine["items"].as_array().into_iter().flatten() {
+    let mine: Vec<&Value> = mine["items"].as_array().into_iter().flatten().collect();
+    assert!(mine.iter().any(|e| e["action"] == "person.id_number.reveal"), "the county sees its unit's reveal");
+    for e in &mine {
         assert_ne!(e["actor_name"], "kjc", "a county office must not see the province's sign-ins");
     }
     assert_eq!(app.get_as("/api/v1/audit", &unit).await.status(), 403);
-    cme_store::repo::audit::verify_chain(&app.db).await.unwrap_or_else(|e| panic!("broken chain: {e:?}"));
+    let check = cme_store::repo::audit::verify_chain(&app.db).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(check, cme_store::repo::audit::ChainCheck::Intact { .. }), "broken chain: {check:?}");
 });

@@ -41,6 +41,21 @@ struct Row {
     foreign: Option<[u16; 10]>,
     /// Whether it writes (denied writes must change nothing).
     write: bool,
+    /// The request body.
+    body: Body,
+}
+
+#[derive(Clone, Copy)]
+enum Body {
+    None,
+    Reveal,
+    /// A department account on side A's department.
+    NewDepartmentAccount,
+    /// A unit account on the own (A) or foreign (B) unit: jurisdiction decides.
+    NewUnitAccount,
+    Rename,
+    WrongPassword,
+    NewClient,
 }
 
 /// Operations anyone may call without a token (their own tests cover them).
@@ -62,7 +77,17 @@ const READ: [u16; 10] = [401, 200, 200, 200, 200, 200, 200, 200, 403, 200];
 const READ_FOREIGN: [u16; 10] = [401, 200, 200, 200, 404, 404, 404, 404, 403, 404];
 
 fn table() -> Vec<Row> {
-    let row = |method, path, target, own, foreign, write| Row { method, path, target, own, foreign, write };
+    let row = |method, path, target, own, foreign, write| {
+        let body = match (method, path) {
+            ("POST", "/api/v1/people/{id}/reveal-id-number") => Body::Reveal,
+            ("POST", "/api/v1/accounts") => Body::NewDepartmentAccount,
+            ("PATCH", _) => Body::Rename,
+            ("POST", "/api/v1/auth/password") => Body::WrongPassword,
+            ("POST", "/api/v1/api-clients") => Body::NewClient,
+            _ => Body::None,
+        };
+        Row { method, path, target, own, foreign, write, body }
+    };
     vec![
         row("GET", "/api/v1/me", Target::None, [401, 200, 200, 200, 200, 200, 200, 200, 200, 200], None, false),
         row(
@@ -100,6 +125,18 @@ fn table() -> Vec<Row> {
         row("GET", "/api/v1/accounts", Target::None, [401, 200, 200, 200, 200, 200, 200, 403, 403, 403], None, false),
         // Creating a department's account: only the unit (and the administrator).
         row("POST", "/api/v1/accounts", Target::None, [401, 201, 403, 403, 403, 403, 201, 403, 403, 403], None, true),
+        // Creating a unit's account: the offices above it, inside their jurisdiction.
+        Row {
+            body: Body::NewUnitAccount,
+            ..row(
+                "POST",
+                "/api/v1/accounts",
+                Target::None,
+                [401, 201, 201, 201, 201, 201, 403, 403, 403, 403],
+                Some([401, 201, 201, 201, 404, 404, 403, 403, 403, 403]),
+                true,
+            )
+        },
         row(
             "PATCH",
             "/api/v1/accounts/{id}",
@@ -149,8 +186,10 @@ async fn fingerprint(app: &TestApp) -> String {
     let b = app.db.get_database_backend();
     let mut out = String::new();
     for sql in [
-        "SELECT CAST(id AS TEXT) || ':' || display_name || ':' || COALESCE(CAST(disabled_at AS TEXT), '-') || ':' \
+        "SELECT CAST(id AS TEXT) || ':' || username || ':' || role || ':' || display_name || ':' \
+         || COALESCE(CAST(disabled_at AS TEXT), '-') || ':' || CAST(must_change_password AS TEXT) || ':' \
          || CAST(row_version AS TEXT) || ':' || COALESCE(password_hash, '-') AS v FROM accounts ORDER BY id",
+        "SELECT CAST(count(*) AS TEXT) AS v FROM refresh_tokens WHERE revoked_at IS NULL",
         "SELECT CAST(id AS TEXT) || ':' || COALESCE(CAST(revoked_at AS TEXT), '-') AS v FROM api_clients ORDER BY id",
     ] {
         for row in app.db.query_all_raw(Statement::from_string(b, sql)).await.unwrap_or_default() {
@@ -245,17 +284,18 @@ async fn target_id(app: &TestApp, f: &Fixture, target: Target, own: bool) -> Str
     }
 }
 
-fn body_for(row: &Row, f: &Fixture, n: usize) -> Option<Value> {
-    match (row.method, row.path) {
-        ("POST", "/api/v1/people/{id}/reveal-id-number") => Some(json!({"reason": "核对材料"})),
-        ("POST", "/api/v1/accounts") => Some(json!({"username": format!("new-dept-{n}"), "display_name": "新科室",
-                                                   "role": "department", "organisation_id": f.a.department.0})),
-        ("PATCH", _) => Some(json!({"display_name": format!("改名{n}")})),
-        ("POST", "/api/v1/auth/password") => {
-            Some(json!({"current_password": "wrong-current-1", "new_password": "another-pass-1"}))
-        }
-        ("POST", "/api/v1/api-clients") => Some(json!({"name": format!("client-{n}"), "scopes": ["read_hierarchy"]})),
-        _ => None,
+fn body_for(body: Body, f: &Fixture, own: bool, n: usize) -> Option<Value> {
+    let side = if own { &f.a } else { &f.b };
+    match body {
+        Body::None => None,
+        Body::Reveal => Some(json!({"reason": "核对材料"})),
+        Body::NewDepartmentAccount => Some(json!({"username": format!("new-dept-{n}"), "display_name": "新科室",
+                                                  "role": "department", "organisation_id": f.a.department.0})),
+        Body::NewUnitAccount => Some(json!({"username": format!("new-unit-{n}"), "display_name": "新单位账号",
+                                            "role": "unit", "organisation_id": side.unit.0})),
+        Body::Rename => Some(json!({"display_name": format!("改名{n}")})),
+        Body::WrongPassword => Some(json!({"current_password": "wrong-current-1", "new_password": "another-pass-1"})),
+        Body::NewClient => Some(json!({"name": format!("client-{n}"), "scopes": ["read_hierarchy"]})),
     }
 }
 
@@ -291,7 +331,7 @@ both_backends!(every_operation_every_role_own_and_foreign, |app| async move {
                 let path = row.path.replace("{id}", &id);
                 let before = if row.write { Some(fingerprint(&app).await) } else { None };
                 let method = Method::from_bytes(row.method.as_bytes()).unwrap_or(Method::GET);
-                let res = app.call_as(method, &path, token.as_deref(), body_for(row, &f, n).as_ref()).await;
+                let res = app.call_as(method, &path, token.as_deref(), body_for(row.body, &f, own, n).as_ref()).await;
                 let got = res.status().as_u16();
                 if got != expected[i] {
                     let side = if own { "own" } else { "foreign" };

@@ -86,11 +86,13 @@ pub fn allows(role: Role, op: Operation) -> bool {
 pub fn manages(manager: Role, target: Role) -> bool {
     use Role::*;
     match manager {
-        SystemAdmin => !matches!(target, Trainee | ApiClient),
+        SystemAdmin => !matches!(target, ApiClient),
         ProvinceWestern | ProvinceTcm => matches!(target, PrefectureOffice | Unit),
         PrefectureOffice => matches!(target, CountyOffice | Unit),
         CountyOffice => matches!(target, Unit),
-        Unit => matches!(target, Department),
+        // A unit disables and resets its workers' trainee-centre accounts
+        // (it never creates them: a worker's first sign-in does).
+        Unit => matches!(target, Department | Trainee),
         Department | Trainee | ApiClient => false,
     }
 }
@@ -157,9 +159,8 @@ mod tests {
         assert!(!manages(Role::CountyOffice, Role::PrefectureOffice));
         assert!(!manages(Role::Unit, Role::Unit));
         assert!(!manages(Role::Department, Role::Department));
-        for &r in Role::ALL {
-            assert!(!manages(r, Role::Trainee), "trainees sign in as themselves; nobody creates them");
-        }
+        assert!(manages(Role::Unit, Role::Trainee), "a unit can disable or reset a worker's account");
+        assert!(!manages(Role::CountyOffice, Role::Trainee));
     }
 
     #[test]

@@ -100,6 +100,26 @@ fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     std::fs::write(path, text)
 }
 
+/// Hourly: forget expired captchas, old sign-in failures and refresh tokens
+/// that expired a day ago (none of them can matter any more).
+async fn housekeeping(db: DatabaseConnection) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        let now = chrono::Utc::now();
+        let results = [
+            cme_store::repo::captcha::prune(&db, now).await,
+            cme_store::repo::login_failure::prune(&db).await,
+            cme_store::repo::refresh::prune_expired(&db, now - chrono::Duration::days(1)).await,
+        ];
+        for r in results {
+            if let Err(e) = r {
+                tracing::warn!(error = %e, "housekeeping failed");
+            }
+        }
+    }
+}
+
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     tracing::info!(?config, "starting");
     // Keys first: production refuses to start without one.
@@ -107,6 +127,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let jwt_secret = jwt_secret(&config)?;
     let db = open(&config).await?;
     check_production(&config, &db).await?;
+    let db_for_housekeeping = db.clone();
     let app = cme_api::Application::build(
         cme_api::Settings {
             bind: config.bind.clone(),
@@ -121,6 +142,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     )
     .await
     .with_context(|| format!("cannot listen on {}", config.bind))?;
+    tokio::spawn(housekeeping(db_for_housekeeping));
     tracing::info!(port = app.port(), "listening on http://{}", config.bind);
     app.run_until_stopped().await?;
     tracing::info!("stopped");

@@ -378,7 +378,7 @@ both_backends!(offices_list_only_the_accounts_they_manage, |db| async move {
     let unit_p = ins("unit-p", Role::Unit, Scope::Unit(w.p.id)).await;
     let dept = ins("dept", Role::Department, Scope::Department(w.a.id, w.d1.id)).await;
     let western = ins("western", Role::ProvinceWestern, Scope::Province).await;
-    account::create_trainee_account(&db, &w.staff_a[0]).await.unwrap();
+    let trainee = account::create_trainee_account(&db, &w.staff_a[0]).await.unwrap();
 
     let listed = |actor: Actor| {
         let db = db.clone();
@@ -391,7 +391,8 @@ both_backends!(offices_list_only_the_accounts_they_manage, |db| async move {
     assert_eq!(listed(county.actor()).await, set(&["unit-a"]));
     assert_eq!(listed(county2.actor()).await, set(&["unit-b"]));
     assert_eq!(listed(pref.actor()).await, set(&["county", "county2", "unit-a", "unit-b", "unit-p"]));
-    assert_eq!(listed(unit_a.actor()).await, set(&["dept"]));
+    // A unit manages its departments and its workers' trainee accounts.
+    assert_eq!(listed(unit_a.actor()).await, set(&["dept", trainee.username.as_str()]));
     assert!(listed(dept.actor()).await.is_empty());
     assert_eq!(listed(western.actor()).await, set(&["pref", "unit-a", "unit-b", "unit-p"]));
 

@@ -43,13 +43,21 @@ fn verify(password: &str, stored: Option<&str>) -> bool {
     a.verify_password(password.as_bytes(), &parsed).is_ok() && real
 }
 
+/// At most this many argon2 computations at once (each holds 19 MiB): a
+/// flood of sign-ins queues here instead of exhausting memory.
+static PERMITS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()).max(2))
+});
+
 /// Hashes on the blocking pool.
 pub async fn hash_blocking(password: String) -> Result<String, ApiError> {
+    let _permit = PERMITS.acquire().await.map_err(|e| ApiError::Internal(e.to_string()))?;
     actix_web::web::block(move || hash(&password)).await.map_err(|e| ApiError::Internal(e.to_string()))?
 }
 
 /// Verifies on the blocking pool.
 pub async fn verify_blocking(password: String, stored: Option<String>) -> bool {
+    let Ok(_permit) = PERMITS.acquire().await else { return false };
     actix_web::web::block(move || verify(&password, stored.as_deref())).await.unwrap_or(false)
 }
 

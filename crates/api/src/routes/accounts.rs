@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use cme_domain::auth::{Actor, Operation, Role, Scope, allows, manages};
 use cme_domain::ids::{DepartmentId, UnitId};
 use cme_store::repo::{account, api_client, audit, department, person, region, unit};
+use sea_orm::TransactionTrait as _;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -103,7 +104,8 @@ pub async fn me(state: web::Data<AppState>, caller: PendingCaller) -> Result<web
         permissions: Operation::ALL.iter().filter(|op| actor.may(**op)).map(|op| op.as_str().to_owned()).collect(),
         manageable_roles: Role::ALL
             .iter()
-            .filter(|r| actor.may(Operation::ManageAccounts) && manages(actor.role, **r))
+            // Trainee accounts are managed but never created: a first sign-in makes them.
+            .filter(|r| actor.may(Operation::ManageAccounts) && manages(actor.role, **r) && **r != Role::Trainee)
             .map(|r| r.as_str().to_owned())
             .collect(),
     }))
@@ -213,6 +215,9 @@ pub async fn create_account(
     if !username.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
         return Err(ApiError::field("username", "用户名只能包含字母、数字、- _ ."));
     }
+    if username.starts_with("trainee-") {
+        return Err(ApiError::field("username", "trainee- 开头的用户名保留给学员"));
+    }
     let scope = scope_for(&state, actor, role, body.organisation_id).await?;
     let initial = password::generate_initial();
     let hash = password::hash_blocking(initial.clone()).await?;
@@ -225,15 +230,16 @@ pub async fn create_account(
         must_change_password: true,
         created_by: Some(actor.id),
     };
-    let created = account::insert(&state.db, &new).await.map_err(|e| match e {
+    let txn = state.db.begin().await?;
+    let created = account::insert(&txn, &new).await.map_err(|e| match e {
         cme_store::StoreError::Conflict { constraint } if constraint == "uq_accounts_username" => {
             ApiError::Conflict { code: "username_taken", detail: "用户名已被使用".to_owned() }
         }
         other => other.into(),
     })?;
     let ip = client_ip(&req);
-    audit::append(&state.db, &audit_entry(actor, &ip, "account.create", &created, json!({"role": role.as_str()})))
-        .await?;
+    audit::append(&txn, &audit_entry(actor, &ip, "account.create", &created, json!({"role": role.as_str()}))).await?;
+    txn.commit().await?;
     Ok(HttpResponse::Created()
         .json(NewAccountResponse { account: account_dto(&state, &created).await?, initial_password: initial }))
 }
@@ -264,16 +270,18 @@ pub async fn update_account(
     let a = managed(&state, actor, id.into_inner()).await?;
     let body = body.0;
     let ip = client_ip(&req);
+    let txn = state.db.begin().await?;
     if let Some(name) = body.display_name.as_deref() {
-        account::set_display_name(&state.db, a.id, name.trim()).await?;
-        audit::append(&state.db, &audit_entry(actor, &ip, "account.rename", &a, json!({"display_name": name}))).await?;
+        account::set_display_name(&txn, a.id, name.trim()).await?;
+        audit::append(&txn, &audit_entry(actor, &ip, "account.rename", &a, json!({"display_name": name}))).await?;
     }
     if let Some(disabled) = body.disabled {
-        account::set_disabled(&state.db, a.id, disabled).await?;
-        state.auth.sessions.evict(a.id);
+        account::set_disabled(&txn, a.id, disabled).await?;
         let action = if disabled { "account.disable" } else { "account.enable" };
-        audit::append(&state.db, &audit_entry(actor, &ip, action, &a, json!({}))).await?;
+        audit::append(&txn, &audit_entry(actor, &ip, action, &a, json!({}))).await?;
     }
+    txn.commit().await?;
+    state.auth.sessions.evict(a.id);
     let a = account::get(&state.db, a.id).await?;
     Ok(web::Json(account_dto(&state, &a).await?))
 }
@@ -296,9 +304,11 @@ pub async fn reset_password(
     let a = managed(&state, actor, id.into_inner()).await?;
     let initial = password::generate_initial();
     let hash = password::hash_blocking(initial.clone()).await?;
-    account::set_password(&state.db, a.id, &hash, true).await?;
+    let txn = state.db.begin().await?;
+    account::set_password(&txn, a.id, &hash, true).await?;
+    audit::append(&txn, &audit_entry(actor, &client_ip(&req), "account.password.reset", &a, json!({}))).await?;
+    txn.commit().await?;
     state.auth.sessions.evict(a.id);
-    audit::append(&state.db, &audit_entry(actor, &client_ip(&req), "account.password.reset", &a, json!({}))).await?;
     Ok(web::Json(PasswordReset { initial_password: initial }))
 }
 
@@ -355,13 +365,14 @@ pub async fn create_api_client(
         }
         scopes.push(op);
     }
-    let (_, secret, client) =
-        api_client::create(&state.db, body.name.trim(), actor.scope, scopes, Some(actor.id)).await?;
+    let txn = state.db.begin().await?;
+    let (_, secret, client) = api_client::create(&txn, body.name.trim(), actor.scope, scopes, Some(actor.id)).await?;
     let e = audit::AuditEntry::by(actor, "api_client.create")
         .ip(Some(&client_ip(&req)))
         .target("api_client", client.id)
         .detail(json!({"scopes": body.scopes}));
-    audit::append(&state.db, &e).await?;
+    audit::append(&txn, &e).await?;
+    txn.commit().await?;
     Ok(HttpResponse::Created().json(NewApiClientResponse { client: client_dto(&client), client_secret: secret }))
 }
 
@@ -376,9 +387,11 @@ pub async fn revoke_api_client(
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.require(Operation::ManageApiClients)?;
     let id = id.into_inner();
-    api_client::revoke(&state.db, &actor.scope, id).await?;
+    let txn = state.db.begin().await?;
+    api_client::revoke(&txn, &actor.scope, id).await?;
     let e = audit::AuditEntry::by(actor, "api_client.revoke").ip(Some(&client_ip(&req))).target("api_client", id);
-    audit::append(&state.db, &e).await?;
+    audit::append(&txn, &e).await?;
+    txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

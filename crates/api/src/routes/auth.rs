@@ -6,6 +6,7 @@ use chrono::{Duration, Utc};
 use cme_domain::IdCardNumber;
 use cme_domain::auth::Role;
 use cme_store::repo::{account, audit, captcha, login_failure, refresh};
+use sea_orm::TransactionTrait as _;
 use serde_json::json;
 
 use crate::AppState;
@@ -176,7 +177,14 @@ pub async fn refresh_tokens(
         Err(e) => return Err(e.into()),
     };
     let acct = account::get(&state.db, account_id).await?;
-    if acct.disabled {
+    // A trainee's session lasts only while he is a normal worker.
+    let left = match acct.scope {
+        cme_domain::auth::Scope::Person(_, p) if acct.role == Role::Trainee => {
+            !cme_store::repo::person::get(&state.db, &state.pii, p).await?.is_evaluated()
+        }
+        _ => false,
+    };
+    if acct.disabled || left {
         refresh::revoke_all(&state.db, acct.id).await?;
         state.auth.sessions.evict(acct.id);
         return Err(ApiError::InvalidRefreshToken);
@@ -255,9 +263,11 @@ pub async fn change_password(
     }
     password::check_strength(&body.new_password)?;
     let new_hash = password::hash_blocking(body.new_password).await?;
-    account::set_password(&state.db, acct.id, &new_hash, false).await?;
+    let txn = state.db.begin().await?;
+    account::set_password(&txn, acct.id, &new_hash, false).await?;
+    audit::append(&txn, &entry(Some(&acct), &acct.username, &client_ip(&req), "account.password.change")).await?;
+    txn.commit().await?;
     state.auth.sessions.evict(acct.id);
-    audit::append(&state.db, &entry(Some(&acct), &acct.username, &client_ip(&req), "account.password.change")).await?;
     let acct = account::get(&state.db, acct.id).await?;
     Ok(web::Json(issue_pair(&state, &acct, &req).await?))
 }
@@ -311,17 +321,15 @@ pub async fn trainee_login(
     };
     let person = person.filter(|p| p.name == body.name.trim() && p.is_evaluated());
     let Some(person) = person else {
+        // The same work as a wrong password, so a miss takes as long.
+        let _ = password::verify_blocking(body.password.clone().unwrap_or_default(), None).await;
         record_failure(&state, &ip_key).await?;
+        audit::append(&state.db, &entry(None, "trainee", &ip, "auth.trainee_login.failure")).await?;
         return Err(ApiError::InvalidCredentials);
     };
-    let acct = match account::find_for_person(&state.db, person.id).await? {
-        Some(found) => found,
-        None => {
-            let a = account::create_trainee_account(&state.db, &person).await?;
-            (a, None)
-        }
-    };
-    let (acct, hash) = acct;
+    // Idempotent; it also moves the account along when the worker changed unit.
+    account::create_trainee_account(&state.db, &person).await?;
+    let (acct, hash) = account::find_for_person(&state.db, person.id).await?.ok_or(ApiError::InvalidCredentials)?;
     let keys = [(format!("account:{}", acct.username), ACCOUNT_FAILURES_PER_HOUR), ip_key[0].clone()];
     check_limits(&state, &keys).await?;
     if hash.is_some() {

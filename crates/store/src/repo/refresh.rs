@@ -114,9 +114,16 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     let txn = db.begin().await?;
-    let Some(row) =
+    let Some(found) =
         refresh_tokens::Entity::find().filter(refresh_tokens::Column::TokenHash.eq(digest(token))).one(&txn).await?
     else {
+        return Err(StoreError::TokenInvalid);
+    };
+    // Serialise with sign-outs and password changes of the account: once we
+    // hold its lock, a revocation either committed before (and the re-read
+    // below sees it) or waits for us (and then sees the token we issue).
+    lock_account(&txn, found.account_id).await?;
+    let Some(row) = refresh_tokens::Entity::find_by_id(found.id).one(&txn).await? else {
         return Err(StoreError::TokenInvalid);
     };
     let at = now();
@@ -157,30 +164,60 @@ pub async fn peek(db: &impl ConnectionTrait, token: &str) -> Result<Option<Refre
     Ok(row.filter(|r| r.used_at.is_none() && r.revoked_at.is_none() && r.expires_at > now()).map(|r| record(&r)))
 }
 
+/// Takes the account's row lock for the rest of the transaction
+/// (PostgreSQL; SQLite transactions are serial already), so rotations and
+/// revocations of one account never interleave.
+pub(crate) async fn lock_account(txn: &impl ConnectionTrait, account_id: Uuid) -> Result<(), StoreError> {
+    use sea_orm::{DbBackend, Statement};
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT id FROM accounts WHERE id = $1 FOR UPDATE",
+            [account_id.into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
 /// Signs out one session: revokes the family of `token`. Returns the
 /// account it belonged to, or `None` for an unknown token.
-pub async fn revoke_family(db: &impl ConnectionTrait, token: &str) -> Result<Option<Uuid>, StoreError> {
+pub async fn revoke_family<C>(db: &C, token: &str) -> Result<Option<Uuid>, StoreError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let txn = db.begin().await?;
     let row =
-        refresh_tokens::Entity::find().filter(refresh_tokens::Column::TokenHash.eq(digest(token))).one(db).await?;
-    match row {
+        refresh_tokens::Entity::find().filter(refresh_tokens::Column::TokenHash.eq(digest(token))).one(&txn).await?;
+    let account = match row {
         Some(row) => {
-            revoke_family_id(db, row.family_id).await?;
-            Ok(Some(row.account_id))
+            lock_account(&txn, row.account_id).await?;
+            revoke_family_id(&txn, row.family_id).await?;
+            Some(row.account_id)
         }
-        None => Ok(None),
-    }
+        None => None,
+    };
+    txn.commit().await?;
+    Ok(account)
 }
 
 /// Signs out everywhere: revokes every live token of the account; returns
-/// how many.
-pub async fn revoke_all(db: &impl ConnectionTrait, account_id: Uuid) -> Result<u64, StoreError> {
-    Ok(refresh_tokens::Entity::update_many()
+/// how many. Holds the account's lock, so no rotation slips a new token past.
+pub async fn revoke_all<C>(db: &C, account_id: Uuid) -> Result<u64, StoreError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let txn = db.begin().await?;
+    lock_account(&txn, account_id).await?;
+    let n = refresh_tokens::Entity::update_many()
         .col_expr(refresh_tokens::Column::RevokedAt, Expr::value(now()))
         .filter(refresh_tokens::Column::AccountId.eq(account_id))
         .filter(refresh_tokens::Column::RevokedAt.is_null())
-        .exec(db)
+        .exec(&txn)
         .await?
-        .rows_affected)
+        .rows_affected;
+    txn.commit().await?;
+    Ok(n)
 }
 
 /// Deletes tokens that expired before `before` (housekeeping; they can no
