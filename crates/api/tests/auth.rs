@@ -215,6 +215,8 @@ both_backends!(outside_systems_use_client_credentials_in_their_scope, |app| asyn
     let names: Vec<&str> =
         people["items"].as_array().into_iter().flatten().filter_map(|p| p["name"].as_str()).collect();
     assert_eq!(names, vec![f.a.person_name.as_str()]);
+    assert_eq!(people["items"][0]["title"]["name"], "主治医师", "the title held today comes with the row");
+    assert_eq!(people["items"][0]["title"]["obtained_on"], "2015-09-01");
     assert_eq!(app.get_as(&format!("/api/v1/units/{}", f.b.unit.0), &access).await.status(), 404);
     // A client gets no account management and nothing unknown.
     for scopes in [json!(["manage_accounts"]), json!(["fly"])] {

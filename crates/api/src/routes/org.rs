@@ -226,8 +226,8 @@ pub async fn list_people(
         discipline: filter::<Discipline>("discipline", query.discipline.as_deref())?,
         name_contains: query.name.clone().filter(|n| !n.trim().is_empty()),
     };
-    let page = person::list_summaries(&state.db, &actor.scope, &filters, after, limit).await?;
     let today = (Utc::now() + Duration::hours(8)).date_naive();
+    let page = person::list_summaries(&state.db, &actor.scope, &filters, after, limit, today).await?;
     Ok(web::Json(PersonPage {
         next_cursor: page.next.map(|id| id.to_string()),
         items: page
@@ -237,7 +237,7 @@ pub async fn list_people(
                 id: p.id.0,
                 unit_id: p.unit_id.0,
                 department_id: p.department_id.map(|d| d.0),
-                title: title_on(&p.titles, today).map(title_dto),
+                title: p.title.as_ref().map(title_dto),
                 name: p.name,
                 gender: p.gender.as_str().to_owned(),
                 id_number_masked: p.id_number_masked,

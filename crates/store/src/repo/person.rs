@@ -349,7 +349,8 @@ pub struct PersonSummary {
     pub id_number_masked: String,
     pub discipline: Discipline,
     pub status: PersonStatus,
-    pub titles: Vec<Title>,
+    /// The title held on the day asked for.
+    pub title: Option<Title>,
 }
 
 #[derive(Debug, sea_orm::FromQueryResult)]
@@ -362,16 +363,43 @@ struct SummaryRow {
     id_number_masked: String,
     discipline: String,
     status: String,
+    /// `level|obtained_on|name` of the title held on the day asked for.
+    current_title: Option<String>,
+}
+
+/// The title held on `day`, in the same statement as the person (one round
+/// trip a page): `level|YYYY-MM-DD|name`, parsed by [`parse_current_title`].
+fn current_title_expr(day: chrono::NaiveDate) -> sea_orm::sea_query::SimpleExpr {
+    // The day is a server-side date rendered as YYYY-MM-DD (digits and
+    // dashes only), so inlining it is safe; placeholders in custom SQL differ
+    // between the backends.
+    Expr::cust(format!(
+        "(SELECT t.level || '|' || CAST(t.obtained_on AS TEXT) || '|' || t.name FROM person_titles t \
+         WHERE t.person_id = people.id AND t.obtained_on <= '{}' ORDER BY t.obtained_on DESC LIMIT 1)",
+        day.format("%Y-%m-%d")
+    ))
+}
+
+fn parse_current_title(text: &str) -> Result<Title, StoreError> {
+    let mut parts = text.splitn(3, '|');
+    let (Some(level), Some(date), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(StoreError::corrupt("malformed current title"));
+    };
+    let obtained_on = chrono::NaiveDate::parse_from_str(date.get(..10).unwrap_or(date), "%Y-%m-%d")
+        .map_err(|_| StoreError::corrupt("malformed title date"))?;
+    Ok(Title { name: name.to_owned(), level: parse(level)?, obtained_on })
 }
 
 /// People visible in `scope` as list rows, with the same filters and keyset
-/// pages as [`list_scoped`], reading only the columns a list shows.
+/// pages as [`list_scoped`], reading only the columns a list shows and the
+/// title held on `day`.
 pub async fn list_summaries(
     db: &impl ConnectionTrait,
     scope: &Scope,
     filter: &PersonFilter,
     after: Option<Uuid>,
     limit: u64,
+    day: chrono::NaiveDate,
 ) -> Result<Page<PersonSummary>, StoreError> {
     let limit = page_limit(limit);
     let mut query = people::Entity::find().filter(scope::people_resolved(db, scope).await?);
@@ -405,14 +433,13 @@ pub async fn list_summaries(
             people::Column::Discipline,
             people::Column::Status,
         ])
+        .expr_as(current_title_expr(day), "current_title")
         .order_by_asc(people::Column::Id)
         .limit(limit + 1)
         .into_model::<SummaryRow>()
         .all(db)
         .await?;
     let (rows, next) = paginate(rows, limit, |m| m.id);
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let titles = titles_of(db, &ids).await?;
     let items = rows
         .into_iter()
         .map(|r| {
@@ -425,12 +452,7 @@ pub async fn list_summaries(
                 id_number_masked: r.id_number_masked,
                 discipline: parse(&r.discipline)?,
                 status: parse(&r.status)?,
-                titles: titles
-                    .get(&r.id)
-                    .map_or(&[][..], Vec::as_slice)
-                    .iter()
-                    .map(title_to_domain)
-                    .collect::<Result<_, _>>()?,
+                title: r.current_title.as_deref().map(parse_current_title).transpose()?,
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
