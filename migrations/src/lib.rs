@@ -15,6 +15,7 @@ mod m20261123_000004_credits;
 mod m20261123_000005_verifications;
 mod m20261123_000006_accounts;
 mod m20261123_000007_people_keyset;
+pub mod m20261123_000008_people_jurisdiction;
 mod util;
 
 /// Applies the migrations in order.
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_verifications::Migration),
             Box::new(m20261123_000006_accounts::Migration),
             Box::new(m20261123_000007_people_keyset::Migration),
+            Box::new(m20261123_000008_people_jurisdiction::Migration),
         ]
     }
 }

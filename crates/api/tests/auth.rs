@@ -305,3 +305,22 @@ both_backends!(the_audit_log_is_scoped_and_chained, |app| async move {
     let check = cme_store::repo::audit::verify_chain(&app.db).await.unwrap_or_else(|e| panic!("{e}"));
     assert!(matches!(check, cme_store::repo::audit::ChainCheck::Intact { .. }), "broken chain: {check:?}");
 });
+
+both_backends!(offices_page_exactly_their_own_people, |app| async move {
+    let f = fixture::load(&app).await;
+    for office in ["county-a", "pref-a", "kjc"] {
+        let token = app.token(office, PASSWORD).await;
+        let people: Value = app.get_as("/api/v1/people?limit=50", &token).await.json().await.unwrap_or_default();
+        let mut names: Vec<&str> =
+            people["items"].as_array().into_iter().flatten().filter_map(|p| p["name"].as_str()).collect();
+        names.sort_unstable();
+        let want: Vec<&str> = if office == "kjc" {
+            let mut all = vec![f.a.person_name.as_str(), f.b.person_name.as_str()];
+            all.sort_unstable();
+            all
+        } else {
+            vec![f.a.person_name.as_str()]
+        };
+        assert_eq!(names, want, "{office}");
+    }
+});

@@ -23,6 +23,9 @@ pub struct Model {
     pub status: String,
     #[sea_orm(column_type = "Blob", nullable)]
     pub phone_cipher: Option<Vec<u8>>,
+    /// Copied from the unit's region by the store (for an office's pages).
+    pub county_id: Option<Uuid>,
+    pub prefecture_id: Option<Uuid>,
     pub row_version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

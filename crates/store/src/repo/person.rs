@@ -62,6 +62,9 @@ fn person_active(cipher: &PiiCipher, p: &Person) -> Result<people::ActiveModel, 
         discipline: Set(p.discipline.as_str().to_owned()),
         status: Set(p.status.as_str().to_owned()),
         phone_cipher: Set(None),
+        // Filled from the unit's region by `sync_jurisdiction`.
+        county_id: sea_orm::ActiveValue::NotSet,
+        prefecture_id: sea_orm::ActiveValue::NotSet,
         row_version: Set(1),
         created_at: Set(at),
         updated_at: Set(at),
@@ -91,6 +94,7 @@ where
 {
     let txn = db.begin().await?;
     people::Entity::insert(person_active(cipher, person)?).exec_without_returning(&txn).await?;
+    sync_jurisdiction(&txn, &[person.id.0]).await?;
     if !person.titles.is_empty() {
         person_titles::Entity::insert_many(person.titles.iter().map(|t| title_active(person.id, t)))
             .exec_without_returning(&txn)
@@ -108,6 +112,7 @@ pub async fn insert_many(db: &impl ConnectionTrait, cipher: &PiiCipher, people_:
     for chunk in people_.chunks(batch_rows(backend, 14)) {
         let rows = chunk.iter().map(|p| person_active(cipher, p)).collect::<Result<Vec<_>, _>>()?;
         inserted += people::Entity::insert_many(rows).exec_without_returning(db).await?;
+        sync_jurisdiction(db, &chunk.iter().map(|p| p.id.0).collect::<Vec<_>>()).await?;
     }
     let titles: Vec<person_titles::ActiveModel> =
         people_.iter().flat_map(|p| p.titles.iter().map(|t| title_active(p.id, t))).collect();
@@ -118,6 +123,23 @@ pub async fn insert_many(db: &impl ConnectionTrait, cipher: &PiiCipher, people_:
         rest = tail;
     }
     Ok(inserted)
+}
+
+/// Copies each person's county and prefecture from his unit's region; call
+/// after every write of `people.unit_id`.
+pub(crate) async fn sync_jurisdiction(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<(), StoreError> {
+    use migration::m20261123_000008_people_jurisdiction::{COUNTY_OF_UNIT, PREFECTURE_OF_UNIT};
+    use sea_orm::sea_query::Query;
+    for chunk in ids.chunks(5_000) {
+        let stmt = Query::update()
+            .table(people::Entity)
+            .value(people::Column::CountyId, Expr::cust(COUNTY_OF_UNIT))
+            .value(people::Column::PrefectureId, Expr::cust(PREFECTURE_OF_UNIT))
+            .and_where(Expr::col(people::Column::Id).is_in(chunk.iter().copied()))
+            .to_owned();
+        db.execute(&stmt).await?;
+    }
+    Ok(())
 }
 
 async fn titles_of(

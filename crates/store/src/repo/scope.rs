@@ -145,21 +145,24 @@ pub fn people(scope: &Scope) -> Condition {
     }
 }
 
-/// [`people`], with a region's units resolved to a list first: the planner
-/// then reads each unit's people off `(unit_id, id)` instead of walking the
-/// whole table in id order and testing every row against the region tree.
+/// [`people`], with a county or prefecture matched on the person's copied
+/// `county_id` / `prefecture_id`: a page then comes off `(county_id, id)` or
+/// `(prefecture_id, id)` instead of every person of hundreds of units.
 pub async fn people_resolved(db: &impl ConnectionTrait, scope: &Scope) -> Result<Condition, StoreError> {
     use sea_orm::QuerySelect as _;
     match *scope {
         Scope::Region(r) => {
-            let units: Vec<uuid::Uuid> = units::Entity::find()
+            let level: Option<String> = regions::Entity::find_by_id(r.0)
                 .select_only()
-                .column(units::Column::Id)
-                .filter(Expr::col(units::Column::RegionId).in_subquery(region_and_below(r)))
+                .column(regions::Column::Level)
                 .into_tuple()
-                .all(db)
+                .one(db)
                 .await?;
-            Ok(Condition::all().add(people::Column::UnitId.is_in(units)))
+            Ok(match level.as_deref() {
+                Some("county") => Condition::all().add(people::Column::CountyId.eq(r.0)),
+                Some("prefecture") => Condition::all().add(people::Column::PrefectureId.eq(r.0)),
+                _ => people(scope),
+            })
         }
         _ => Ok(people(scope)),
     }
