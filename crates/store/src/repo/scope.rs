@@ -145,19 +145,30 @@ pub fn people(scope: &Scope) -> Condition {
     }
 }
 
+/// A region's level never changes, so it is read once per process.
+static REGION_LEVELS: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<RegionId, String>>> =
+    std::sync::LazyLock::new(Default::default);
+
+async fn region_level(db: &impl ConnectionTrait, region: RegionId) -> Result<Option<String>, StoreError> {
+    use sea_orm::QuerySelect as _;
+    if let Some(level) = REGION_LEVELS.lock().ok().and_then(|m| m.get(&region).cloned()) {
+        return Ok(Some(level));
+    }
+    let level: Option<String> =
+        regions::Entity::find_by_id(region.0).select_only().column(regions::Column::Level).into_tuple().one(db).await?;
+    if let (Some(l), Ok(mut m)) = (&level, REGION_LEVELS.lock()) {
+        m.insert(region, l.clone());
+    }
+    Ok(level)
+}
+
 /// [`people`], with a county or prefecture matched on the person's copied
 /// `county_id` / `prefecture_id`: a page then comes off `(county_id, id)` or
 /// `(prefecture_id, id)` instead of every person of hundreds of units.
 pub async fn people_resolved(db: &impl ConnectionTrait, scope: &Scope) -> Result<Condition, StoreError> {
-    use sea_orm::QuerySelect as _;
     match *scope {
         Scope::Region(r) => {
-            let level: Option<String> = regions::Entity::find_by_id(r.0)
-                .select_only()
-                .column(regions::Column::Level)
-                .into_tuple()
-                .one(db)
-                .await?;
+            let level = region_level(db, r).await?;
             Ok(match level.as_deref() {
                 Some("county") => Condition::all().add(people::Column::CountyId.eq(r.0)),
                 Some("prefecture") => Condition::all().add(people::Column::PrefectureId.eq(r.0)),
