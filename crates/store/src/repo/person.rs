@@ -335,7 +335,18 @@ pub async fn list_scoped(
     limit: u64,
 ) -> Result<Page<Person>, StoreError> {
     let limit = page_limit(limit);
-    let mut query = people::Entity::find().filter(scope::people(scope));
+    let query = filtered(people::Entity::find().filter(scope::people(scope)), filter, after);
+    let rows = query.order_by_asc(people::Column::Id).limit(limit + 1).all(db).await?;
+    let (rows, next) = paginate(rows, limit, |m| m.id);
+    Ok(Page { items: with_titles(db, cipher, rows).await?, next })
+}
+
+/// The filters and the keyset cursor of a people list.
+fn filtered(
+    mut query: sea_orm::Select<people::Entity>,
+    filter: &PersonFilter,
+    after: Option<Uuid>,
+) -> sea_orm::Select<people::Entity> {
     if let Some(unit) = filter.unit_id {
         query = query.filter(people::Column::UnitId.eq(unit.0));
     }
@@ -354,9 +365,7 @@ pub async fn list_scoped(
     if let Some(after) = after {
         query = query.filter(people::Column::Id.gt(after));
     }
-    let rows = query.order_by_asc(people::Column::Id).limit(limit + 1).all(db).await?;
-    let (rows, next) = paginate(rows, limit, |m| m.id);
-    Ok(Page { items: with_titles(db, cipher, rows).await?, next })
+    query
 }
 
 /// A person as a list shows him: no ciphertext is read or decrypted (the
@@ -424,25 +433,7 @@ pub async fn list_summaries(
     day: chrono::NaiveDate,
 ) -> Result<Page<PersonSummary>, StoreError> {
     let limit = page_limit(limit);
-    let mut query = people::Entity::find().filter(scope::people_resolved(db, scope).await?);
-    if let Some(unit) = filter.unit_id {
-        query = query.filter(people::Column::UnitId.eq(unit.0));
-    }
-    if let Some(department) = filter.department_id {
-        query = query.filter(people::Column::DepartmentId.eq(department.0));
-    }
-    if let Some(status) = filter.status {
-        query = query.filter(people::Column::Status.eq(status.as_str()));
-    }
-    if let Some(discipline) = filter.discipline {
-        query = query.filter(people::Column::Discipline.eq(discipline.as_str()));
-    }
-    if let Some(name) = filter.name_contains.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-        query = query.filter(people::Column::Name.like(contains_pattern(name)));
-    }
-    if let Some(after) = after {
-        query = query.filter(people::Column::Id.gt(after));
-    }
+    let query = filtered(people::Entity::find().filter(scope::people_resolved(db, scope).await?), filter, after);
     let rows = query
         .select_only()
         .columns([
