@@ -71,12 +71,8 @@ async fn check_production(config: &Config, db: &DatabaseConnection) -> anyhow::R
     }
     for username in crate::demo::DEMO_ACCOUNTS.iter().map(|a| a.0) {
         if let Some((_, Some(hash))) = cme_store::repo::account::find_by_username(db, username).await? {
-            let hash = hash.clone();
             let demo = tokio::task::spawn_blocking(move || {
-                use argon2::PasswordVerifier as _;
-                argon2::password_hash::PasswordHash::new(&hash).is_ok_and(|h| {
-                    argon2::Argon2::default().verify_password(cme_api::auth::DEMO_PASSWORD.as_bytes(), &h).is_ok()
-                })
+                cme_api::auth::password::verify(cme_api::auth::DEMO_PASSWORD, Some(&hash))
             })
             .await?;
             if demo {

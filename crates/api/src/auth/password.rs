@@ -32,8 +32,9 @@ static DUMMY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 });
 
 /// Whether `password` matches `stored` (a PHC string); with no stored hash,
-/// verifies against a dummy and answers false.
-fn verify(password: &str, stored: Option<&str>) -> bool {
+/// verifies against a dummy and answers false. Blocking: on a server, call
+/// [`verify_blocking`].
+pub fn verify(password: &str, stored: Option<&str>) -> bool {
     let (target, real) = match stored {
         Some(s) => (s, true),
         None => (DUMMY.as_str(), false),

@@ -156,11 +156,11 @@ async fn scope_for(state: &AppState, actor: &Actor, role: Role, organisation: Op
     let scope = match role {
         Role::SystemAdmin | Role::ProvinceWestern | Role::ProvinceTcm => Scope::Province,
         Role::PrefectureOffice | Role::CountyOffice => {
-            let region = region::list_scoped(&state.db, &actor.scope, None, None)
-                .await?
-                .into_iter()
-                .find(|r| Some(r.id.0) == organisation)
-                .ok_or_else(need)?;
+            let id = organisation.ok_or_else(need)?;
+            let region = match region::get_scoped(&state.db, &actor.scope, cme_domain::ids::RegionId(id)).await {
+                Err(cme_store::StoreError::NotFound) => return Err(need()),
+                other => other?,
+            };
             let want = if role == Role::PrefectureOffice {
                 cme_domain::org::RegionLevel::Prefecture
             } else {

@@ -226,7 +226,7 @@ pub async fn logout_all(
     caller: PendingCaller,
 ) -> Result<HttpResponse, ApiError> {
     forbid_clients(&caller)?;
-    let acct = account::get(&state.db, caller.actor.id).await?;
+    let acct = caller.account.ok_or(ApiError::Unauthorized)?;
     refresh::revoke_all(&state.db, acct.id).await?;
     state.auth.sessions.evict(acct.id);
     audit::append(&state.db, &entry(Some(&acct), &acct.username, &client_ip(&req), "auth.logout_all")).await?;
@@ -253,7 +253,7 @@ pub async fn change_password(
 ) -> Result<web::Json<TokenPair>, ApiError> {
     forbid_clients(&caller)?;
     let body = body.0;
-    let acct = account::get(&state.db, caller.actor.id).await?;
+    let acct = caller.account.ok_or(ApiError::Unauthorized)?;
     let (_, hash) = account::find_by_username(&state.db, &acct.username).await?.ok_or(ApiError::Unauthorized)?;
     if hash.is_some() {
         let current = body.current_password.clone().unwrap_or_default();
