@@ -199,6 +199,10 @@ impl From<cme_store::StoreError> for ApiError {
                 code: "stale_version",
                 detail: "数据已被他人修改，请刷新后重试".to_owned(),
             },
+            StoreError::Locked { year } => ApiError::Conflict {
+                code: "person_year_locked",
+                detail: format!("{year} 年度的学分验证已上报，学分已锁定；退回单位后方可修改"),
+            },
             StoreError::ScopeMismatch { .. } => ApiError::field("organisation_id", "所属机构与角色不符"),
             StoreError::TokenInvalid | StoreError::TokenReplayed => ApiError::InvalidRefreshToken,
             StoreError::Transition(e) => match e {

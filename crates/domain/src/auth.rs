@@ -56,6 +56,20 @@ string_enum! {
         ReadAudit => ("read_audit", "查看审计日志"),
         /// Read one's own account and compliance.
         ReadSelf => ("read_self", "查看本人信息"),
+        /// Create, edit, transfer and import health workers; keep their
+        /// status and title (状态/职称维护).
+        ManagePeople => ("manage_people", "人员维护"),
+        /// Type in paper credits (a unit's are valid at once, a department's
+        /// wait for its report and the unit's decision).
+        EnterCredits => ("enter_credits", "录入学分"),
+        /// Approve or reject a department's reported credits; reverse a credit.
+        ReviewCredits => ("review_credits", "审核学分"),
+        /// Create CME activities, show their sign-in code, upload rosters.
+        ManageActivities => ("manage_activities", "管理继教活动"),
+        /// Claim an activity's credit by scanning its code (trainees).
+        ClaimActivity => ("claim_activity", "扫码签到"),
+        /// Record completions of the year's mandatory course (公需科目).
+        RecordCourse => ("record_course", "登记公需科目"),
     }
 }
 
@@ -77,6 +91,17 @@ pub fn allows(role: Role, op: Operation) -> bool {
             matches!(role, SystemAdmin | ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice | Unit)
         }
         ReadAudit => matches!(role, SystemAdmin | ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice),
+        ManagePeople => matches!(role, SystemAdmin | Unit | Department | ApiClient),
+        EnterCredits => matches!(role, SystemAdmin | Unit | Department),
+        ReviewCredits => matches!(role, SystemAdmin | Unit),
+        ManageActivities => {
+            matches!(role, SystemAdmin | ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice | Unit)
+        }
+        ClaimActivity => matches!(role, Trainee),
+        RecordCourse => matches!(
+            role,
+            SystemAdmin | ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice | Unit | ApiClient
+        ),
     }
 }
 

@@ -49,6 +49,8 @@ string_enum! {
 string_enum! {
     /// Whether a record counts.
     pub enum CreditState {
+        /// Typed in by a department and not yet reported to the unit.
+        Draft => ("draft", "科室草稿"),
         /// Counts.
         Valid => ("valid", "有效"),
         /// Entered by a department, awaiting the unit's decision.
@@ -57,6 +59,9 @@ string_enum! {
         Rejected => ("rejected", "审核不通过"),
         /// Cancelled by a later reversing entry; kept for the history.
         Reversed => ("reversed", "已冲销"),
+        /// The reversing entry itself (it names the record it cancels and
+        /// carries the reason); it never counts.
+        Reversal => ("reversal", "冲销记录"),
     }
 }
 

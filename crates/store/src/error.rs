@@ -33,6 +33,10 @@ pub enum StoreError {
     /// been revoked (and that revocation is committed).
     #[error("the refresh token was already used; its sessions are revoked")]
     TokenReplayed,
+    /// The person-year's verification has been submitted: its credits can no
+    /// longer change (until the record is returned to the unit).
+    #[error("the credits of {year} are locked by a submitted verification")]
+    Locked { year: i32 },
     /// The verification state machine refused the event.
     #[error(transparent)]
     Transition(#[from] TransitionError),

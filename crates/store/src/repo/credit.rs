@@ -87,7 +87,34 @@ fn to_domain(m: credits::Model) -> Result<CreditRecord, StoreError> {
     })
 }
 
-/// Inserts one credit record.
+/// Verification states in which a person-year's credits are locked: from
+/// submission on, until an office returns the record to the unit.
+const LOCKING_STATES: [&str; 3] = ["in_review", "approved", "certified"];
+
+/// `StoreError::Locked` when the person-year's verification has been
+/// submitted (the next issue's review chain relies on it).
+pub async fn ensure_open(db: &impl ConnectionTrait, person: PersonId, year: i32) -> Result<(), StoreError> {
+    use crate::entity::verifications;
+    use sea_orm::PaginatorTrait as _;
+    let locked = verifications::Entity::find()
+        .filter(verifications::Column::PersonId.eq(person.0))
+        .filter(verifications::Column::Year.eq(year))
+        .filter(verifications::Column::State.is_in(LOCKING_STATES))
+        .count(db)
+        .await?;
+    if locked > 0 { Err(StoreError::Locked { year }) } else { Ok(()) }
+}
+
+/// Records one credit through an entry path (paper entry, a department's
+/// draft, an activity's sign-in, a reversal): refuses a locked person-year,
+/// inserts, and keeps the stored compliance of that person-year current.
+/// Call it inside the request's transaction.
+pub async fn record(db: &impl ConnectionTrait, credit: &NewCredit) -> Result<(), StoreError> {
+    ensure_open(db, credit.record.person_id, credit.record.year).await?;
+    insert(db, credit).await
+}
+
+/// Inserts one credit record (no lock check: loaders and tests).
 pub async fn insert(db: &impl ConnectionTrait, credit: &NewCredit) -> Result<(), StoreError> {
     credits::Entity::insert(active(credit)?).exec_without_returning(db).await?;
     Ok(())
