@@ -38,12 +38,14 @@ e2e-deps:
 	@if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then \
 		cd tests/e2e && npm ci --no-audit --no-fund; fi
 
-## Debian's chromium (Playwright drives it; nothing downloads a browser) and
-## the CJK fonts it renders Chinese with.
+## Debian's chromium (Playwright drives it; nothing downloads a browser), the
+## CJK fonts it and the PDFs render Chinese with, and poppler/zbar that the
+## documents tests inspect PDFs with.
 browser:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ] || \
+		[ ! -x /usr/bin/pdftoppm ] || [ ! -x /usr/bin/zbarimg ]; then \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk poppler-utils zbar-tools >/dev/null; fi
 
 ## Regenerate openapi/openapi.json and the SPA's typed client after an API change.
 openapi:

@@ -108,6 +108,18 @@ where
             .service(routes::org::list_people)
             .service(routes::org::get_person)
             .service(routes::org::reveal_id_number)
+            .service(routes::compliance::list_compliance)
+            .service(routes::compliance::recompute)
+            .service(routes::credits::enter_credit)
+            .service(routes::credits::reverse_credit)
+            .service(routes::credits::list_drafts)
+            .service(routes::credits::submit_report)
+            .service(routes::credits::list_reports)
+            .service(routes::credits::get_report)
+            .service(routes::credits::decide_report)
+            .service(routes::credits::person_compliance)
+            .service(routes::credits::my_compliance)
+            .service(routes::credits::my_years)
             // Not an operation of its own document.
             .route("/openapi.json", web::get().to(openapi_json))
             .default_service(web::to(spa::api_not_found)),

@@ -29,6 +29,10 @@ enum Target {
     Account,
     /// An API client owned by the unit (made fresh for each call).
     Client,
+    /// A valid credit of the side's person (made fresh for each call).
+    Credit,
+    /// A department report of the side (made fresh for each call).
+    Report,
 }
 
 struct Row {
@@ -56,6 +60,14 @@ enum Body {
     Rename,
     WrongPassword,
     NewClient,
+    /// A paper certificate (a fresh number each call).
+    PaperCredit,
+    Reason,
+    /// Drafts that do not exist: only the role check is exercised.
+    UnknownDrafts,
+    /// A decision on a record that is not in the report.
+    UnknownDecision,
+    Year,
 }
 
 /// Operations anyone may call without a token (their own tests cover them).
@@ -84,6 +96,11 @@ fn table() -> Vec<Row> {
             ("PATCH", _) => Body::Rename,
             ("POST", "/api/v1/auth/password") => Body::WrongPassword,
             ("POST", "/api/v1/api-clients") => Body::NewClient,
+            ("POST", "/api/v1/people/{id}/credits") => Body::PaperCredit,
+            ("POST", "/api/v1/credits/{id}/reverse") => Body::Reason,
+            ("POST", "/api/v1/credit-reports") => Body::UnknownDrafts,
+            ("POST", "/api/v1/credit-reports/{id}/decisions") => Body::UnknownDecision,
+            ("POST", "/api/v1/compliance/recompute") => Body::Year,
             _ => Body::None,
         };
         Row { method, path, target, own, foreign, write, body }
@@ -178,6 +195,76 @@ fn table() -> Vec<Row> {
             true,
         ),
         row("GET", "/api/v1/audit", Target::None, [401, 200, 200, 200, 200, 200, 403, 403, 403, 403], None, false),
+        row("GET", "/api/v1/compliance", Target::None, READ, None, false),
+        row(
+            "POST",
+            "/api/v1/compliance/recompute",
+            Target::None,
+            [401, 200, 200, 200, 403, 403, 403, 403, 403, 403],
+            None,
+            true,
+        ),
+        row("GET", "/api/v1/people/{id}/compliance/{year}", Target::Person, READ, Some(READ_FOREIGN), false),
+        row(
+            "GET",
+            "/api/v1/me/compliance",
+            Target::None,
+            [401, 403, 403, 403, 403, 403, 403, 403, 200, 403],
+            None,
+            false,
+        ),
+        row(
+            "GET",
+            "/api/v1/me/compliance/{year}",
+            Target::None,
+            [401, 403, 403, 403, 403, 403, 403, 403, 200, 403],
+            None,
+            false,
+        ),
+        // Paper entry: the unit (valid at once) and its departments (drafts).
+        row(
+            "POST",
+            "/api/v1/people/{id}/credits",
+            Target::Person,
+            [401, 201, 403, 403, 403, 403, 201, 201, 403, 403],
+            Some([401, 201, 403, 403, 403, 403, 404, 404, 403, 403]),
+            true,
+        ),
+        row(
+            "POST",
+            "/api/v1/credits/{id}/reverse",
+            Target::Credit,
+            [401, 200, 403, 403, 403, 403, 200, 403, 403, 403],
+            Some([401, 200, 403, 403, 403, 403, 404, 403, 403, 403]),
+            true,
+        ),
+        row(
+            "GET",
+            "/api/v1/credit-drafts",
+            Target::None,
+            [401, 200, 403, 403, 403, 403, 200, 200, 403, 403],
+            None,
+            false,
+        ),
+        // Only a department reports; unknown drafts are named (422).
+        row(
+            "POST",
+            "/api/v1/credit-reports",
+            Target::None,
+            [401, 403, 403, 403, 403, 403, 403, 422, 403, 403],
+            None,
+            true,
+        ),
+        row("GET", "/api/v1/credit-reports", Target::None, READ, None, false),
+        row("GET", "/api/v1/credit-reports/{id}", Target::Report, READ, Some(READ_FOREIGN), false),
+        row(
+            "POST",
+            "/api/v1/credit-reports/{id}/decisions",
+            Target::Report,
+            [401, 422, 403, 403, 403, 403, 422, 403, 403, 403],
+            Some([401, 422, 403, 403, 403, 403, 404, 403, 403, 403]),
+            true,
+        ),
     ]
 }
 
@@ -255,6 +342,15 @@ async fn token_for(app: &TestApp, f: &Fixture, who: &str) -> Option<String> {
     }
 }
 
+/// The query string a row's request needs (its required parameters).
+fn query_for(path: &str, f: &Fixture) -> String {
+    match path {
+        "/api/v1/compliance" => "?year=2021".to_owned(),
+        "/api/v1/credit-drafts" => format!("?department_id={}", f.a.department.0),
+        _ => String::new(),
+    }
+}
+
 /// The id a row's path points at, on side A (own) or B (foreign).
 async fn target_id(app: &TestApp, f: &Fixture, target: Target, own: bool) -> String {
     let side = if own { &f.a } else { &f.b };
@@ -281,7 +377,56 @@ async fn target_id(app: &TestApp, f: &Fixture, target: Target, own: bool) -> Str
                 .unwrap_or_else(|e| panic!("{e}"));
             c.id.to_string()
         }
+        Target::Credit => fresh_credit(app, side.person, None).await.to_string(),
+        Target::Report => {
+            let draft = fresh_credit(app, side.person, Some(side.department)).await;
+            let report = cme_store::repo::credit_report::submit(
+                &app.db,
+                side.unit,
+                side.department,
+                &[cme_domain::ids::CreditId(draft)],
+                None,
+                "fixture",
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+            report.id.to_string()
+        }
     }
+}
+
+/// A paper credit of 2021 for the person: valid, or a department's draft.
+async fn fresh_credit(
+    app: &TestApp,
+    person: cme_domain::ids::PersonId,
+    department: Option<cme_domain::ids::DepartmentId>,
+) -> uuid::Uuid {
+    use cme_domain::credit::{CreditCategory, CreditRecord, CreditSource, CreditState, EntryPath};
+    let id = uuid::Uuid::now_v7();
+    let record = CreditRecord {
+        id: cme_domain::ids::CreditId(id),
+        person_id: person,
+        year: 2021,
+        category: CreditCategory::Project(CreditSource::Provincial),
+        amount: cme_domain::Credits::whole(1),
+        entry_path: if department.is_some() { EntryPath::PaperDepartment } else { EntryPath::PaperUnit },
+        state: if department.is_some() { CreditState::Draft } else { CreditState::Valid },
+        activity_name: "培训".to_owned(),
+        organiser: None,
+        earned_on: chrono::NaiveDate::from_ymd_opt(2021, 3, 1),
+        certificate_no: Some(format!("F-{id}")),
+        reverses: None,
+        note: None,
+        created_at: chrono::Utc::now(),
+    };
+    let new = cme_store::repo::credit::NewCredit {
+        record,
+        activity_id: None,
+        created_by: Some("fixture".to_owned()),
+        department_id: department,
+    };
+    cme_store::repo::credit::record(&app.db, &new).await.unwrap_or_else(|e| panic!("{e}"));
+    id
 }
 
 fn body_for(body: Body, f: &Fixture, own: bool, n: usize) -> Option<Value> {
@@ -296,6 +441,13 @@ fn body_for(body: Body, f: &Fixture, own: bool, n: usize) -> Option<Value> {
         Body::Rename => Some(json!({"display_name": format!("改名{n}")})),
         Body::WrongPassword => Some(json!({"current_password": "wrong-current-1", "new_password": "another-pass-1"})),
         Body::NewClient => Some(json!({"name": format!("client-{n}"), "scopes": ["read_hierarchy"]})),
+        Body::PaperCredit => Some(json!({"year": 2021, "kind": "project", "source": "national", "amount": 1,
+                                         "activity_name": "培训", "earned_on": "2021-04-01",
+                                         "certificate_no": format!("M-{n}")})),
+        Body::Reason => Some(json!({"reason": "录入错误"})),
+        Body::UnknownDrafts => Some(json!({"credit_ids": [uuid::Uuid::now_v7()]})),
+        Body::UnknownDecision => Some(json!({"decisions": [{"credit_id": uuid::Uuid::now_v7(), "approve": true}]})),
+        Body::Year => Some(json!({"year": 2021})),
     }
 }
 
@@ -328,7 +480,8 @@ both_backends!(every_operation_every_role_own_and_foreign, |app| async move {
                 n += 1;
                 let token = token_for(&app, &f, who).await;
                 let id = target_id(&app, &f, row.target, own).await;
-                let path = row.path.replace("{id}", &id);
+                let mut path = row.path.replace("{id}", &id).replace("{year}", "2021");
+                path.push_str(&query_for(row.path, &f));
                 let before = if row.write { Some(fingerprint(&app).await) } else { None };
                 let method = Method::from_bytes(row.method.as_bytes()).unwrap_or(Method::GET);
                 let res = app.call_as(method, &path, token.as_deref(), body_for(row.body, &f, own, n).as_ref()).await;

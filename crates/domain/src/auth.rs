@@ -70,6 +70,8 @@ string_enum! {
         ClaimActivity => ("claim_activity", "扫码签到"),
         /// Record completions of the year's mandatory course (公需科目).
         RecordCourse => ("record_course", "登记公需科目"),
+        /// Recompute the stored compliance of a whole year (after a standard changes).
+        RecomputeCompliance => ("recompute_compliance", "重算达标情况"),
     }
 }
 
@@ -98,6 +100,7 @@ pub fn allows(role: Role, op: Operation) -> bool {
             matches!(role, SystemAdmin | ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice | Unit)
         }
         ClaimActivity => matches!(role, Trainee),
+        RecomputeCompliance => matches!(role, SystemAdmin | ProvinceWestern | ProvinceTcm),
         RecordCourse => matches!(
             role,
             SystemAdmin | ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice | Unit | ApiClient

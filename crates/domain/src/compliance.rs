@@ -124,6 +124,40 @@ pub struct Allocation {
     pub not_counted_reason: Option<NotCountedReason>,
 }
 
+string_enum! {
+    /// The stored verdict of a person-year, as the compliance queries show it.
+    pub enum Outcome {
+        Compliant => ("compliant", "达标"),
+        NonCompliant => ("non_compliant", "不达标"),
+        /// Exempt or cancelled people are kept but not counted (SPEC §4).
+        NotCounted => ("not_counted", "不计达标"),
+        /// No standard row applies (e.g. a county-level worker without a title).
+        Undetermined => ("undetermined", "无法判定"),
+    }
+}
+
+/// The inputs of [`evaluate`] built from per-source sums of valid credits
+/// (the verdict depends on the sums only; the order of records matters only
+/// to [`allocate`]). Used by the set-based recomputation of a whole year.
+pub fn inputs_from_sums(
+    national: Credits,
+    provincial: Credits,
+    distance_i: Credits,
+    prefecture: Credits,
+    distance_ii: Credits,
+    self_managed: Credits,
+) -> [CreditInput; 6] {
+    let input = |category, amount| CreditInput { category, amount, valid: true };
+    [
+        input(CreditCategory::Project(CreditSource::National), national),
+        input(CreditCategory::Project(CreditSource::Provincial), provincial),
+        input(CreditCategory::Project(CreditSource::DistanceI), distance_i),
+        input(CreditCategory::Project(CreditSource::Prefecture), prefecture),
+        input(CreditCategory::Project(CreditSource::DistanceIi), distance_ii),
+        input(CreditCategory::SelfManaged, self_managed),
+    ]
+}
+
 /// Raw sums of valid credits by source.
 #[derive(Debug, Clone, Copy, Default)]
 struct Sums {

@@ -4,6 +4,8 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use cme_domain::auth::{Role, Scope};
+use cme_domain::credit::CreditState;
+use cme_domain::ids::{CreditId, DepartmentId, PersonId, UnitId};
 use cme_store::crypto::PiiCipher;
 use cme_store::repo::{account, course, credit, department, person, region, unit};
 use sea_orm::{ConnectionTrait, TransactionTrait as _};
@@ -92,6 +94,9 @@ pub async fn run(config: &Config, if_empty: bool) -> anyhow::Result<()> {
     let txn = db.begin().await?;
     load(&txn, &cipher, &province).await?;
     txn.commit().await?;
+    for year in 2019..=2021 {
+        cme_store::repo::compliance::recompute_year(&db, year).await?;
+    }
     tracing::info!(
         regions = province.regions.len(),
         units = province.units.len(),
@@ -113,8 +118,44 @@ pub async fn load(db: &impl ConnectionTrait, cipher: &PiiCipher, p: &Province) -
         department::insert(db, d).await?;
     }
     person::insert_many(db, cipher, &p.people).await?;
-    let credits: Vec<credit::NewCredit> = p.credits.iter().cloned().map(Into::into).collect();
+    // Credits awaiting the unit's decision went up in a department report:
+    // they are loaded as the department's drafts and reported, per department.
+    let homes: std::collections::HashMap<PersonId, (UnitId, Option<DepartmentId>)> =
+        p.people.iter().map(|x| (x.id, (x.unit_id, x.department_id))).collect();
+    let mut reports: std::collections::BTreeMap<(uuid::Uuid, uuid::Uuid), Vec<CreditId>> = Default::default();
+    let credits: Vec<credit::NewCredit> = p
+        .credits
+        .iter()
+        .cloned()
+        .map(|mut c| {
+            let home = homes.get(&c.person_id).copied();
+            match home {
+                Some((unit, Some(department))) if c.state == CreditState::Pending => {
+                    c.state = CreditState::Draft;
+                    reports.entry((unit.0, department.0)).or_default().push(c.id);
+                    credit::NewCredit {
+                        record: c,
+                        activity_id: None,
+                        created_by: Some("demo".to_owned()),
+                        department_id: Some(department),
+                    }
+                }
+                _ => c.into(),
+            }
+        })
+        .collect();
     credit::insert_many(db, &credits).await?;
+    for ((unit, department), ids) in reports {
+        cme_store::repo::credit_report::submit(
+            db,
+            UnitId(unit),
+            DepartmentId(department),
+            &ids,
+            Some("演示数据：待单位审核的科室上报"),
+            "demo",
+        )
+        .await?;
+    }
     for c in &p.completions {
         course::record_completion(db, c.person_id, c.year, c.completed_on, "demo").await?;
     }

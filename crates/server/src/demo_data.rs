@@ -220,7 +220,8 @@ pub fn records(
 ) -> Vec<CreditRecord> {
     inputs
         .iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(i, c)| {
             let (entry_path, state) = if !c.valid {
                 (EntryPath::PaperDepartment, CreditState::Pending)
             } else {
@@ -245,7 +246,8 @@ pub fn records(
                 organiser: None,
                 earned_on,
                 certificate_no: (entry_path != EntryPath::Electronic)
-                    .then(|| format!("{year}-{:06}", rng.gen_range(0..1_000_000))),
+                    // Distinct within the person-year, as paper certificates are.
+                    .then(|| format!("{year}-{:04}{:02}", rng.gen_range(0..10_000), i % 100)),
                 reverses: None,
                 note: None,
                 created_at,

@@ -85,6 +85,19 @@ pub async fn run(config: &Config, people: u32, seed: u64) -> anyhow::Result<()> 
         db.execute_unprepared("ANALYZE").await?;
     }
     let secs = started.elapsed().as_secs_f64();
+    let recompute = Instant::now();
+    let stats = cme_store::repo::compliance::recompute_year(&db, year).await?;
+    println!(
+        "compliance of {year}: {} people, {} compliant, {} not, in {:.1} s",
+        stats.people,
+        stats.compliant,
+        stats.non_compliant,
+        recompute.elapsed().as_secs_f64()
+    );
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        use sea_orm::ConnectionTrait as _;
+        db.execute_unprepared("ANALYZE compliance").await?;
+    }
     println!(
         "generated {total_people} people and {total_credits} credits of {year} (seed {seed}) in {secs:.1} s ({:.0} credits/s)",
         total_credits as f64 / secs
@@ -93,15 +106,22 @@ pub async fn run(config: &Config, people: u32, seed: u64) -> anyhow::Result<()> 
 }
 
 /// Accounts to measure with (demo password; `CME_ENV=production` refuses
-/// them): `admin`, `bench-county` (the first county office) and `bench-unit`
-/// (the first county-level unit).
+/// them): `admin`, `bench-prefecture` and `bench-county` (the offices above
+/// the first county-level unit) and `bench-unit` (that unit).
 async fn bench_accounts(db: &impl sea_orm::ConnectionTrait, org: &generate_data::Organisation) -> anyhow::Result<()> {
     use cme_domain::auth::{Role, Scope};
     use cme_domain::org::UnitLevel;
     let hash = cme_api::auth::password::hash(cme_api::auth::DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
     let unit = org.units.iter().find(|u| u.unit.level == UnitLevel::County).context("a county-level unit")?;
+    let prefecture = org
+        .regions
+        .iter()
+        .find(|r| r.id == unit.unit.region_id)
+        .and_then(|county| county.parent_id)
+        .context("the county's prefecture")?;
     for (username, role, scope) in [
         ("admin", Role::SystemAdmin, Scope::Province),
+        ("bench-prefecture", Role::PrefectureOffice, Scope::Region(prefecture)),
         ("bench-county", Role::CountyOffice, Scope::Region(unit.unit.region_id)),
         ("bench-unit", Role::Unit, Scope::Unit(unit.unit.id)),
     ] {

@@ -195,8 +195,9 @@ both_backends!(people_load_in_bulk, |db| async move {
 // ---------------------------------------------------------------- credits
 
 fn record(person: PersonId, year: i32, category: CreditCategory, tenths: u32) -> CreditRecord {
+    let id = CreditId::new();
     CreditRecord {
-        id: CreditId::new(),
+        id,
         person_id: person,
         year,
         category,
@@ -206,7 +207,8 @@ fn record(person: PersonId, year: i32, category: CreditCategory, tenths: u32) ->
         activity_name: "心血管疾病诊疗新进展".into(),
         organiser: Some("云南省第一人民医院".into()),
         earned_on: Some(date(year, 5, 20)),
-        certificate_no: Some("2021-0001".into()),
+        // A paper certificate is entered once: each record has its own number.
+        certificate_no: Some(format!("2021-{}", id.0.simple())),
         reverses: None,
         note: None,
         created_at: cme_store_now(),
@@ -302,6 +304,7 @@ both_backends!(credits_copy_in_with_awkward_text, |db| async move {
             record: r,
             activity_id: Some(uuid::Uuid::now_v7()),
             created_by: Some("gen".into()),
+            department_id: None,
         });
     }
     assert_eq!(credit::copy_in(&db, &many).await.unwrap(), 25_000);
@@ -373,7 +376,11 @@ both_backends!(evaluation_uses_the_title_held_on_31_december, |db| async move {
         &db,
         &credits_
             .iter()
-            .map(|c| CreditRecord { id: CreditId::new(), year: 2020, ..c.clone() }.into())
+            .map(|c| {
+                let id = CreditId::new();
+                CreditRecord { id, year: 2020, certificate_no: Some(format!("2020-{}", id.0.simple())), ..c.clone() }
+                    .into()
+            })
             .collect::<Vec<_>>(),
     )
     .await

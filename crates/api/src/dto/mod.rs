@@ -76,6 +76,8 @@ wire_enum!(
     NotCountedReason => cme_domain::compliance::NotCountedReason { OverCap = "over_cap", NotValid = "not_valid" }
 );
 
+pub mod credits;
+
 /// A credit amount: a positive JSON number with at most one decimal (an
 /// answer's amounts may be 0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]

@@ -1,14 +1,26 @@
-//! The what-if calculator.
+//! The what-if calculator, and the compliance queries (人员达标情况查询)
+//! over the stored verdicts.
 
-use actix_web::{post, web};
+use actix_web::{get, post, web};
 use cme_domain::compliance::{self, CourseStatus, CreditInput};
 use cme_domain::standard::{Profile, StandardError};
 
+use cme_domain::auth::Operation;
+use cme_domain::compliance::Outcome;
+use cme_domain::ids::{DepartmentId, RegionId, UnitId};
+use cme_domain::person::Discipline;
+use cme_store::repo::compliance::{self as stored, ComplianceFilter, ComplianceRow};
+
 use crate::AppState;
+use crate::auth::Caller;
 use crate::dto::Amount;
 use crate::dto::compliance::{AllocationDto, AppliedStandard, EvaluateRequest, EvaluateResponse, ShortfallDto};
+use crate::dto::credits::{
+    CompliancePage, ComplianceQuery, ComplianceRowDto, OutcomeCounts, RecomputeRequest, RecomputeResult,
+};
 use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
+use crate::routes::org::{filter, page};
 
 /// Evaluate a profile and a list of credits against the standard of a year.
 ///
@@ -87,5 +99,139 @@ pub async fn evaluate(
                 not_counted_reason: a.not_counted_reason.map(Into::into),
             })
             .collect(),
+    }))
+}
+
+fn row_dto(r: ComplianceRow, course: Option<&str>) -> ComplianceRowDto {
+    ComplianceRowDto {
+        person_id: r.person_id.0,
+        name: r.name,
+        id_number_masked: r.id_number_masked,
+        unit_id: r.unit_id.0,
+        unit_name: r.unit_name,
+        department_id: r.department_id.map(|d| d.0),
+        department_name: r.department_name,
+        discipline: r.discipline.into(),
+        status: r.status.as_str().to_owned(),
+        title_name: r.title.as_ref().map(|t| t.name.clone()),
+        title_level: r.title.as_ref().map(|t| t.level.into()),
+        outcome: r.outcome.into(),
+        counted_i: Amount(r.counted_i),
+        counted_ii: Amount(r.counted_ii),
+        self_managed: Amount(r.self_managed),
+        total: Amount(r.total),
+        shortfalls: r
+            .shortfalls
+            .iter()
+            .map(|s| ShortfallDto { code: s.code.into(), missing: Amount(s.missing), message: s.message(course) })
+            .collect(),
+        note: r.note,
+    }
+}
+
+/// The filters of a compliance query, each named when it is wrong.
+pub(crate) fn compliance_filter(q: &ComplianceQuery) -> Result<ComplianceFilter, ApiError> {
+    if !(2015..=2100).contains(&q.year) {
+        return Err(ApiError::field("year", "年度须在 2015 年及以后"));
+    }
+    Ok(ComplianceFilter {
+        year: q.year,
+        discipline: filter::<Discipline>("discipline", q.discipline.as_deref())?,
+        unit_id: q.unit_id.map(UnitId),
+        department_id: q.department_id.map(DepartmentId),
+        region_id: q.region_id.map(RegionId),
+        outcome: filter::<Outcome>("outcome", q.outcome.as_deref())?,
+        name_contains: q.name.clone().filter(|n| !n.trim().is_empty()),
+    })
+}
+
+fn outcome_counts(counts: &std::collections::HashMap<Outcome, u64>) -> OutcomeCounts {
+    let n = |o| counts.get(&o).copied().unwrap_or(0);
+    OutcomeCounts {
+        compliant: n(Outcome::Compliant),
+        non_compliant: n(Outcome::NonCompliant),
+        not_counted: n(Outcome::NotCounted),
+        undetermined: n(Outcome::Undetermined),
+    }
+}
+
+/// People's compliance for a year in the caller's jurisdiction (人员达标情况查询).
+///
+/// Filter by discipline, unit, department, region (county or prefecture),
+/// outcome and name; keyset pages of 50 by default. Each row carries the
+/// counted credits and every shortfall (不达标原因). The first page also
+/// counts the query's people by outcome.
+#[utoipa::path(
+    tag = "compliance",
+    security(("bearer" = []), ("client" = [])),
+    params(ComplianceQuery),
+    responses(
+        (status = 200, body = CompliancePage),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/compliance")]
+pub async fn list_compliance(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<ComplianceQuery>,
+) -> Result<web::Json<CompliancePage>, ApiError> {
+    let actor = caller.require(Operation::ReadHierarchy)?;
+    let f = compliance_filter(&query)?;
+    let (after, limit) = page(query.after.as_deref(), query.limit)?;
+    let page = stored::list(&state.db, &actor.scope, &f, after, limit).await?;
+    let counts = match after {
+        None => Some(outcome_counts(&stored::counts(&state.db, &actor.scope, &f).await?)),
+        Some(_) => None,
+    };
+    let course = cme_store::repo::standard::get_published(&state.db, f.year).await?.and_then(|s| s.mandatory_course);
+    let course = course.as_ref().map(|c| c.name.as_str());
+    Ok(web::Json(CompliancePage {
+        next_cursor: page.next.map(|id| id.to_string()),
+        items: page.items.into_iter().map(|r| row_dto(r, course)).collect(),
+        counts,
+    }))
+}
+
+/// Recompute the stored compliance of every person for a year, set-wise
+/// (after a standard is edited); province offices and the administrator.
+#[utoipa::path(
+    tag = "compliance",
+    security(("bearer" = [])),
+    request_body = RecomputeRequest,
+    responses(
+        (status = 200, body = RecomputeResult),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/compliance/recompute")]
+pub async fn recompute(
+    state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
+    caller: Caller,
+    body: ValidJson<RecomputeRequest>,
+) -> Result<web::Json<RecomputeResult>, ApiError> {
+    let actor = caller.require(Operation::RecomputeCompliance)?;
+    let started = std::time::Instant::now();
+    let stats = stored::recompute_year(&state.db, body.0.year).await?;
+    let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let e = cme_store::repo::audit::AuditEntry::by(actor, "compliance.recompute")
+        .ip(Some(&crate::auth::client_ip(&req)))
+        .detail(serde_json::json!({"year": body.0.year, "people": stats.people, "millis": millis}));
+    cme_store::repo::audit::append(&state.db, &e).await?;
+    let n = |x: usize| u64::try_from(x).unwrap_or(u64::MAX);
+    Ok(web::Json(RecomputeResult {
+        year: body.0.year,
+        people: n(stats.people),
+        counts: OutcomeCounts {
+            compliant: n(stats.compliant),
+            non_compliant: n(stats.non_compliant),
+            not_counted: n(stats.not_counted),
+            undetermined: n(stats.undetermined),
+        },
+        millis,
     }))
 }

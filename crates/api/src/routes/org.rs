@@ -21,7 +21,7 @@ use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
 
 /// Parses an optional enum filter, naming the field when it is unknown.
-fn filter<T: std::str::FromStr>(field: &str, value: Option<&str>) -> Result<Option<T>, ApiError> {
+pub(crate) fn filter<T: std::str::FromStr>(field: &str, value: Option<&str>) -> Result<Option<T>, ApiError> {
     value
         .filter(|v| !v.is_empty())
         .map(|v| v.parse::<T>().map_err(|_| ApiError::field(field, format!("未知的取值: {v}"))))
@@ -29,7 +29,7 @@ fn filter<T: std::str::FromStr>(field: &str, value: Option<&str>) -> Result<Opti
 }
 
 /// The keyset cursor (the last id of the previous page) and the page size.
-fn page(after: Option<&str>, limit: Option<u64>) -> Result<(Option<Uuid>, u64), ApiError> {
+pub(crate) fn page(after: Option<&str>, limit: Option<u64>) -> Result<(Option<Uuid>, u64), ApiError> {
     let after = after
         .filter(|a| !a.is_empty())
         .map(|a| Uuid::parse_str(a).map_err(|_| ApiError::field("after", "无效的游标")))
@@ -66,7 +66,7 @@ fn title_dto(t: &Title) -> TitleDto {
     TitleDto { name: t.name.clone(), level: t.level.as_str().to_owned(), obtained_on: t.obtained_on }
 }
 
-fn person_dto(p: &Person) -> PersonDto {
+pub(crate) fn person_dto(p: &Person) -> PersonDto {
     let today = (Utc::now() + Duration::hours(8)).date_naive();
     PersonDto {
         id: p.id.0,

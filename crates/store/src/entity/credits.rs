@@ -25,6 +25,14 @@ pub struct Model {
     pub note: Option<String>,
     pub created_at: DateTimeUtc,
     pub created_by: Option<String>,
+    /// The department that typed in a paper certificate.
+    pub department_id: Option<Uuid>,
+    /// The department report (科室学分上报) that carried it to the unit.
+    pub report_id: Option<Uuid>,
+    /// The unit's decision on a reported record: who, when, why.
+    pub decided_by: Option<String>,
+    pub decision_reason: Option<String>,
+    pub decided_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

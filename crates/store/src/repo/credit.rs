@@ -6,12 +6,12 @@ use std::sync::Arc;
 use chrono::SubsecRound as _;
 
 use cme_domain::Credits;
-use cme_domain::credit::{CreditCategory, CreditRecord, CreditState};
-use cme_domain::ids::{CreditId, PersonId};
+use cme_domain::credit::{CreditCategory, CreditRecord, CreditState, EntryPath};
+use cme_domain::ids::{CreditId, DepartmentId, PersonId};
 use sea_orm::prelude::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait as _,
-    QueryFilter as _, QueryOrder as _, RuntimeErr,
+    QueryFilter as _, QueryOrder as _, QuerySelect as _, RuntimeErr,
 };
 use uuid::Uuid;
 
@@ -27,15 +27,17 @@ pub struct NewCredit {
     pub activity_id: Option<Uuid>,
     /// Who entered it (an account name), for the audit trail.
     pub created_by: Option<String>,
+    /// The department that typed in a paper certificate.
+    pub department_id: Option<DepartmentId>,
 }
 
 impl From<CreditRecord> for NewCredit {
     fn from(record: CreditRecord) -> Self {
-        NewCredit { record, activity_id: None, created_by: None }
+        NewCredit { record, activity_id: None, created_by: None, department_id: None }
     }
 }
 
-const COLUMNS: usize = 19;
+const COLUMNS: usize = 23;
 
 fn active(c: &NewCredit) -> Result<credits::ActiveModel, StoreError> {
     let r = &c.record;
@@ -59,6 +61,11 @@ fn active(c: &NewCredit) -> Result<credits::ActiveModel, StoreError> {
         note: Set(r.note.clone()),
         created_at: Set(r.created_at.trunc_subsecs(6)),
         created_by: Set(c.created_by.clone()),
+        department_id: Set(c.department_id.map(|d| d.0)),
+        report_id: Set(None),
+        decided_by: Set(None),
+        decision_reason: Set(None),
+        decided_at: Set(None),
     })
 }
 
@@ -111,7 +118,8 @@ pub async fn ensure_open(db: &impl ConnectionTrait, person: PersonId, year: i32)
 /// Call it inside the request's transaction.
 pub async fn record(db: &impl ConnectionTrait, credit: &NewCredit) -> Result<(), StoreError> {
     ensure_open(db, credit.record.person_id, credit.record.year).await?;
-    insert(db, credit).await
+    insert(db, credit).await?;
+    super::compliance::refresh(db, credit.record.person_id, credit.record.year).await
 }
 
 /// Inserts one credit record (no lock check: loaders and tests).
@@ -255,4 +263,152 @@ pub async fn set_state(
     // Tell a missing record from one that moved on.
     get(db, id).await?;
     Err(StoreError::StaleVersion)
+}
+
+/// A record with what the entry and review pages show beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreditEntry {
+    pub record: CreditRecord,
+    pub created_by: Option<String>,
+    pub department_id: Option<DepartmentId>,
+    pub report_id: Option<Uuid>,
+    pub decided_by: Option<String>,
+    pub decision_reason: Option<String>,
+    pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+fn to_entry(m: credits::Model) -> Result<CreditEntry, StoreError> {
+    let created_by = m.created_by.clone();
+    let department_id = m.department_id.map(DepartmentId);
+    let report_id = m.report_id;
+    let decided_by = m.decided_by.clone();
+    let decision_reason = m.decision_reason.clone();
+    let decided_at = m.decided_at;
+    Ok(CreditEntry {
+        record: to_domain(m)?,
+        created_by,
+        department_id,
+        report_id,
+        decided_by,
+        decision_reason,
+        decided_at,
+    })
+}
+
+/// One record with its entry details.
+pub async fn get_entry(db: &impl ConnectionTrait, id: CreditId) -> Result<CreditEntry, StoreError> {
+    credits::Entity::find_by_id(id.0).one(db).await?.ok_or(StoreError::NotFound).and_then(to_entry)
+}
+
+/// Every record of a person-year with its entry details, in entry order.
+pub async fn entries_for_person_year(
+    db: &impl ConnectionTrait,
+    person: PersonId,
+    year: i32,
+) -> Result<Vec<CreditEntry>, StoreError> {
+    credits::Entity::find()
+        .filter(credits::Column::PersonId.eq(person.0))
+        .filter(credits::Column::Year.eq(year))
+        .order_by_asc(credits::Column::CreatedAt)
+        .order_by_asc(credits::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_entry)
+        .collect()
+}
+
+/// A department's drafts (typed in, not yet reported), oldest first.
+pub async fn drafts_of_department(
+    db: &impl ConnectionTrait,
+    department: DepartmentId,
+) -> Result<Vec<CreditEntry>, StoreError> {
+    credits::Entity::find()
+        .filter(credits::Column::DepartmentId.eq(department.0))
+        .filter(credits::Column::State.eq(CreditState::Draft.as_str()))
+        .order_by_asc(credits::Column::CreatedAt)
+        .order_by_asc(credits::Column::Id)
+        .limit(2_000)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_entry)
+        .collect()
+}
+
+/// The records a report carried, in entry order.
+pub async fn entries_of_report(db: &impl ConnectionTrait, report: Uuid) -> Result<Vec<CreditEntry>, StoreError> {
+    credits::Entity::find()
+        .filter(credits::Column::ReportId.eq(report))
+        .order_by_asc(credits::Column::CreatedAt)
+        .order_by_asc(credits::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_entry)
+        .collect()
+}
+
+/// A live paper entry of the same certificate for the person (draft,
+/// pending or valid), if any: the same paper certificate entered twice.
+pub async fn find_live_certificate(
+    db: &impl ConnectionTrait,
+    person: PersonId,
+    certificate_no: &str,
+) -> Result<Option<CreditRecord>, StoreError> {
+    credits::Entity::find()
+        .filter(credits::Column::PersonId.eq(person.0))
+        .filter(credits::Column::CertificateNo.eq(certificate_no))
+        .filter(credits::Column::EntryPath.is_in([EntryPath::PaperUnit.as_str(), EntryPath::PaperDepartment.as_str()]))
+        .filter(credits::Column::State.is_in([
+            CreditState::Draft.as_str(),
+            CreditState::Pending.as_str(),
+            CreditState::Valid.as_str(),
+        ]))
+        .one(db)
+        .await?
+        .map(to_domain)
+        .transpose()
+}
+
+/// Reverses a record (冲销): the original moves to `reversed` and a new
+/// `reversal` entry names it and carries the reason; both stay in the
+/// history. Only a valid or draft record can be reversed, in an open
+/// person-year. Returns the reversal entry.
+pub async fn reverse(
+    db: &impl ConnectionTrait,
+    id: CreditId,
+    reason: &str,
+    by: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<CreditRecord, StoreError> {
+    let original = get(db, id).await?;
+    ensure_open(db, original.person_id, original.year).await?;
+    if !matches!(original.state, CreditState::Valid | CreditState::Draft) {
+        return Err(StoreError::StaleVersion);
+    }
+    set_state(db, id, original.state, CreditState::Reversed).await?;
+    let reversal = CreditRecord {
+        id: CreditId(Uuid::now_v7()),
+        state: CreditState::Reversal,
+        reverses: Some(original.id),
+        note: Some(reason.to_owned()),
+        created_at: at,
+        // A reversal is not a certificate: the original's number is freed
+        // for a corrected entry.
+        certificate_no: None,
+        ..original.clone()
+    };
+    insert(
+        db,
+        &NewCredit {
+            record: reversal.clone(),
+            activity_id: None,
+            created_by: Some(by.to_owned()),
+            department_id: None,
+        },
+    )
+    .await?;
+    super::compliance::refresh(db, original.person_id, original.year).await?;
+    Ok(reversal)
 }

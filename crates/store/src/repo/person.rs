@@ -400,7 +400,7 @@ struct SummaryRow {
 
 /// The title held on `day`, in the same statement as the person (one round
 /// trip a page): `level|YYYY-MM-DD|name`, parsed by [`parse_current_title`].
-fn current_title_expr(day: chrono::NaiveDate) -> sea_orm::sea_query::SimpleExpr {
+pub(crate) fn current_title_expr(day: chrono::NaiveDate) -> sea_orm::sea_query::SimpleExpr {
     // The day is a server-side date rendered as YYYY-MM-DD (digits and
     // dashes only), so inlining it is safe; placeholders in custom SQL differ
     // between the backends.
@@ -411,7 +411,7 @@ fn current_title_expr(day: chrono::NaiveDate) -> sea_orm::sea_query::SimpleExpr 
     ))
 }
 
-fn parse_current_title(text: &str) -> Result<Title, StoreError> {
+pub(crate) fn parse_current_title(text: &str) -> Result<Title, StoreError> {
     let mut parts = text.splitn(3, '|');
     let (Some(level), Some(date), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(StoreError::corrupt("malformed current title"));

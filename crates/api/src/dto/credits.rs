@@ -1,0 +1,310 @@
+//! Credit entry, department reports, reversals and the compliance queries.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+use super::compliance::{AppliedStandard, BucketsDto, ShortfallDto};
+use super::org::PersonDto;
+use super::{Amount, CreditKind, CreditSource, Discipline, NotCountedReason, TitleLevel};
+
+wire_enum!(
+    /// How a record entered: electronic 电子学分, paper_unit 单位录入, paper_department 科室录入, paper_verification 纸质验证.
+    EntryPath => cme_domain::credit::EntryPath {
+        Electronic = "electronic", PaperUnit = "paper_unit", PaperDepartment = "paper_department",
+        PaperVerification = "paper_verification",
+    }
+);
+wire_enum!(
+    /// draft 科室草稿, pending 待审核, valid 有效, rejected 审核不通过, reversed 已冲销, reversal 冲销记录.
+    CreditState => cme_domain::credit::CreditState {
+        Draft = "draft", Pending = "pending", Valid = "valid", Rejected = "rejected", Reversed = "reversed",
+        Reversal = "reversal",
+    }
+);
+wire_enum!(
+    /// compliant 达标, non_compliant 不达标, not_counted 不计达标 (exempt/cancelled), undetermined 无法判定.
+    Outcome => cme_domain::compliance::Outcome {
+        Compliant = "compliant", NonCompliant = "non_compliant", NotCounted = "not_counted", Undetermined = "undetermined",
+    }
+);
+
+/// A paper certificate typed in (向导录入): by the unit's CME office it is
+/// valid at once; by a department it is a draft until reported and approved.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"year": 2021, "kind": "project", "source": "provincial", "amount": 2.5,
+    "activity_name": "基层医疗机构合理用药培训班", "organiser": "云南省卫生健康委", "earned_on": "2021-05-12",
+    "certificate_no": "YN2021-000123"}))]
+pub struct CreditEntryRequest {
+    #[validate(range(min = 2015, max = 2100, message = "年度须在 2015 年及以后"))]
+    pub year: i32,
+    pub kind: CreditKind,
+    /// Required for project credits (its class follows from it); absent for self-managed ones.
+    #[serde(default)]
+    pub source: Option<CreditSource>,
+    pub amount: Amount,
+    #[validate(length(min = 1, max = 200, message = "请填写项目/活动名称（200 字以内）"))]
+    pub activity_name: String,
+    #[validate(length(max = 200, message = "主办单位 200 字以内"))]
+    #[serde(default)]
+    pub organiser: Option<String>,
+    /// The date on the certificate; it must fall in `year` and not in the future.
+    pub earned_on: NaiveDate,
+    /// The paper certificate's number: the same certificate cannot be entered twice.
+    #[validate(length(min = 1, max = 64, message = "请填写证书编号（64 字以内）"))]
+    pub certificate_no: String,
+    #[validate(length(max = 500, message = "备注 500 字以内"))]
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A stored credit record.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CreditDto {
+    pub id: Uuid,
+    pub person_id: Uuid,
+    pub year: i32,
+    pub kind: CreditKind,
+    pub source: Option<CreditSource>,
+    /// `i` or `ii` for project credits.
+    pub class: Option<String>,
+    pub amount: Amount,
+    pub entry_path: EntryPath,
+    pub state: CreditState,
+    pub activity_name: String,
+    pub organiser: Option<String>,
+    pub earned_on: Option<NaiveDate>,
+    pub certificate_no: Option<String>,
+    /// For a reversal entry: the record it cancels.
+    pub reverses_id: Option<Uuid>,
+    /// A reversal's reason, or the entry's note.
+    pub note: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub created_by: Option<String>,
+    pub department_id: Option<Uuid>,
+    pub report_id: Option<Uuid>,
+    /// The unit's decision on a reported record.
+    pub decided_by: Option<String>,
+    pub decision_reason: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+/// A record with where it counted for the person-year (I类 / II类 / 自管),
+/// or why it did not.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CreditLine {
+    #[serde(flatten)]
+    pub credit: CreditDto,
+    pub counted_i: Amount,
+    pub counted_ii: Amount,
+    pub counted_self_managed: Amount,
+    pub not_counted: Amount,
+    pub not_counted_reason: Option<NotCountedReason>,
+}
+
+/// The year's mandatory course and whether the person completed it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CourseDto {
+    pub name: String,
+    pub deadline: NaiveDate,
+    pub completed: bool,
+}
+
+/// A person's year: the verdict, every shortfall, the standard applied and
+/// every record with where it counted (人员达标详情 / the trainee's own page).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PersonYearDto {
+    pub person: PersonDto,
+    pub year: i32,
+    pub outcome: Outcome,
+    /// Why no verdict could be reached (e.g. no title on 31 December).
+    pub undetermined_reason: Option<String>,
+    /// `null` when undetermined.
+    pub standard: Option<AppliedStandard>,
+    pub buckets: Option<BucketsDto>,
+    /// What is still missing (不达标原因).
+    pub shortfalls: Vec<ShortfallDto>,
+    pub course: Option<CourseDto>,
+    /// Whether the year's verification has been submitted (credits locked).
+    pub locked: bool,
+    pub credits: Vec<CreditLine>,
+}
+
+/// A year in the trainee's overview.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct YearSummary {
+    pub year: i32,
+    pub outcome: Outcome,
+    pub total: Amount,
+    pub shortfalls: Vec<ShortfallDto>,
+}
+
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReverseRequest {
+    /// Why the record is wrong (kept with the reversal entry and in the audit log).
+    #[validate(length(min = 2, max = 500, message = "请填写冲销原因"))]
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewReportRequest {
+    /// The department's drafts to report, 1–500.
+    #[validate(length(min = 1, max = 500, message = "每次上报 1–500 条"))]
+    pub credit_ids: Vec<Uuid>,
+    #[validate(length(max = 500, message = "备注 500 字以内"))]
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A department's report (科室学分上报).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReportDto {
+    pub id: Uuid,
+    pub unit_id: Uuid,
+    pub department_id: Uuid,
+    pub department_name: String,
+    pub credit_count: u32,
+    /// Records still waiting for the unit's decision.
+    pub pending: u32,
+    pub note: Option<String>,
+    pub submitted_by: String,
+    pub submitted_at: DateTime<Utc>,
+    /// Set once every record is decided.
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReportPage {
+    pub items: Vec<ReportDto>,
+    pub next_cursor: Option<String>,
+}
+
+/// A record with the person it belongs to, for queues and draft lists.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CreditItem {
+    #[serde(flatten)]
+    pub credit: CreditDto,
+    pub person_name: String,
+    pub id_number_masked: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReportDetail {
+    pub report: ReportDto,
+    pub items: Vec<CreditItem>,
+}
+
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+pub struct ReportQuery {
+    /// `open` (records to decide) or `closed`; both when absent.
+    pub state: Option<String>,
+    pub after: Option<String>,
+    pub limit: Option<u64>,
+}
+
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+pub struct DraftQuery {
+    /// Required for a unit's CME office; a department sees its own.
+    pub department_id: Option<Uuid>,
+}
+
+/// The unit's decision on one reported record.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionIn {
+    pub credit_id: Uuid,
+    /// `true` 审核通过, `false` 审核不通过 (a reason is then required).
+    pub approve: bool,
+    #[validate(length(max = 500, message = "原因 500 字以内"))]
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionsRequest {
+    #[validate(length(min = 1, max = 500, message = "每次 1–500 条"), nested)]
+    pub decisions: Vec<DecisionIn>,
+}
+
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+pub struct ComplianceQuery {
+    pub year: i32,
+    /// clinical or nursing_public_health.
+    pub discipline: Option<String>,
+    pub unit_id: Option<Uuid>,
+    pub department_id: Option<Uuid>,
+    /// A county or prefecture.
+    pub region_id: Option<Uuid>,
+    /// compliant, non_compliant, not_counted or undetermined.
+    pub outcome: Option<String>,
+    /// A part of the name.
+    pub name: Option<String>,
+    pub after: Option<String>,
+    /// 1–200, default 50.
+    pub limit: Option<u64>,
+}
+
+/// A person's verdict in a compliance list.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ComplianceRowDto {
+    pub person_id: Uuid,
+    pub name: String,
+    pub id_number_masked: String,
+    pub unit_id: Uuid,
+    pub unit_name: String,
+    pub department_id: Option<Uuid>,
+    pub department_name: Option<String>,
+    pub discipline: Discipline,
+    pub status: String,
+    /// The title held on 31 December of the year.
+    pub title_name: Option<String>,
+    pub title_level: Option<TitleLevel>,
+    pub outcome: Outcome,
+    /// Counted I类 (after caps).
+    pub counted_i: Amount,
+    /// Counted II类, the I surplus included.
+    pub counted_ii: Amount,
+    pub self_managed: Amount,
+    pub total: Amount,
+    pub shortfalls: Vec<ShortfallDto>,
+    /// Why the verdict is undetermined.
+    pub note: Option<String>,
+}
+
+/// How many people of the query fall under each outcome.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct OutcomeCounts {
+    pub compliant: u64,
+    pub non_compliant: u64,
+    pub not_counted: u64,
+    pub undetermined: u64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CompliancePage {
+    pub items: Vec<ComplianceRowDto>,
+    pub next_cursor: Option<String>,
+    /// On the first page only (without `after`).
+    pub counts: Option<OutcomeCounts>,
+}
+
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecomputeRequest {
+    #[validate(range(min = 2015, max = 2100, message = "年度须在 2015 年及以后"))]
+    pub year: i32,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RecomputeResult {
+    pub year: i32,
+    pub people: u64,
+    pub counts: OutcomeCounts,
+    pub millis: u64,
+}

@@ -1,0 +1,638 @@
+//! Paper-credit entry (向导录入), department reports (科室学分上报) and the
+//! unit's decisions, reversals (冲销), and a person-year's credit detail.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::{Datelike as _, Duration, NaiveDate, Utc};
+use cme_domain::auth::{Actor, Operation, Scope};
+use cme_domain::compliance::{CourseStatus, Outcome};
+use cme_domain::credit::{CreditCategory, CreditRecord, CreditState, EntryPath};
+use cme_domain::ids::{CreditId, DepartmentId, PersonId};
+use cme_store::StoreError;
+use cme_store::repo::credit::{CreditEntry, NewCredit};
+use cme_store::repo::{audit, compliance as stored, credit, credit_report, evaluation, person, standard};
+use sea_orm::TransactionTrait as _;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::auth::{Caller, client_ip};
+use crate::dto::Amount;
+use crate::dto::compliance::{AppliedStandard, ShortfallDto};
+use crate::dto::credits::{
+    CourseDto, CreditDto, CreditEntryRequest, CreditItem, CreditLine, DecisionsRequest, DraftQuery, NewReportRequest,
+    PersonYearDto, ReportDetail, ReportDto, ReportPage, ReportQuery, ReverseRequest, YearSummary,
+};
+use crate::error::{ApiError, Problem};
+use crate::extract::ValidJson;
+use crate::routes::org::person_dto;
+
+/// Today in Asia/Shanghai, the calendar of the people who use the system.
+pub(crate) fn today() -> NaiveDate {
+    (Utc::now() + Duration::hours(8)).date_naive()
+}
+
+pub(crate) fn credit_dto(e: &CreditEntry) -> CreditDto {
+    let r = &e.record;
+    CreditDto {
+        id: r.id.0,
+        person_id: r.person_id.0,
+        year: r.year,
+        kind: r.category.kind().into(),
+        source: r.category.source().map(Into::into),
+        class: r.category.source().map(|s| s.class().as_str().to_owned()),
+        amount: Amount(r.amount),
+        entry_path: r.entry_path.into(),
+        state: r.state.into(),
+        activity_name: r.activity_name.clone(),
+        organiser: r.organiser.clone(),
+        earned_on: r.earned_on,
+        certificate_no: r.certificate_no.clone(),
+        reverses_id: r.reverses.map(|c| c.0),
+        note: r.note.clone(),
+        created_at: r.created_at,
+        created_by: e.created_by.clone(),
+        department_id: e.department_id.map(|d| d.0),
+        report_id: e.report_id,
+        decided_by: e.decided_by.clone(),
+        decision_reason: e.decision_reason.clone(),
+        decided_at: e.decided_at,
+    }
+}
+
+fn report_dto(r: credit_report::Report) -> ReportDto {
+    ReportDto {
+        id: r.id,
+        unit_id: r.unit_id.0,
+        department_id: r.department_id.0,
+        department_name: r.department_name,
+        credit_count: r.credit_count,
+        pending: r.pending,
+        note: r.note,
+        submitted_by: r.submitted_by,
+        submitted_at: r.submitted_at,
+        closed_at: r.closed_at,
+    }
+}
+
+fn shortfall_dtos(shortfalls: &[cme_domain::compliance::Shortfall], course: Option<&str>) -> Vec<ShortfallDto> {
+    shortfalls
+        .iter()
+        .map(|s| ShortfallDto { code: s.code.into(), missing: Amount(s.missing), message: s.message(course) })
+        .collect()
+}
+
+/// Enter a paper certificate for a person (向导录入).
+///
+/// By the unit's CME office the record is valid at once; by a department it
+/// is a draft (科室草稿) until the department reports it and the unit approves
+/// it. The certificate's number is kept: the same certificate cannot be
+/// entered twice for the person while an earlier entry of it is live
+/// (409 `duplicate_certificate`). A submitted person-year is locked (409
+/// `person_year_locked`).
+#[utoipa::path(
+    tag = "credits",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    request_body = CreditEntryRequest,
+    responses(
+        (status = 201, body = CreditDto),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/people/{id}/credits")]
+pub async fn enter_credit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: ValidJson<CreditEntryRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.require(Operation::EnterCredits)?;
+    let body = body.0;
+    let category = CreditCategory::from_parts(body.kind.into(), body.source.map(Into::into)).ok_or_else(|| {
+        ApiError::field(
+            "source",
+            if body.source.is_none() {
+                "项目学分须选择来源级别"
+            } else {
+                "自管学分不能选择来源级别"
+            },
+        )
+    })?;
+    if body.earned_on.year() != body.year {
+        return Err(ApiError::field("earned_on", format!("日期须在 {} 年内", body.year)));
+    }
+    if body.earned_on > today() {
+        return Err(ApiError::field("earned_on", "日期不能晚于今天"));
+    }
+    let certificate_no = body.certificate_no.trim().to_owned();
+    if certificate_no.is_empty() {
+        return Err(ApiError::field("certificate_no", "请填写证书编号"));
+    }
+    let txn = state.db.begin().await?;
+    let p = person::get_scoped(&txn, &state.pii, &actor.scope, PersonId(id.into_inner())).await?;
+    let (entry_path, credit_state, department_id) = match actor.scope {
+        Scope::Department(_, d) => (EntryPath::PaperDepartment, CreditState::Draft, Some(d)),
+        _ => (EntryPath::PaperUnit, CreditState::Valid, None),
+    };
+    if let Some(existing) = credit::find_live_certificate(&txn, p.id, &certificate_no).await? {
+        return Err(ApiError::Conflict {
+            code: "duplicate_certificate",
+            detail: format!(
+                "证书编号 {certificate_no} 已录入（{}，{}，{}），同一纸质证书不能重复录入",
+                existing.activity_name,
+                existing.amount,
+                existing.state.label()
+            ),
+        });
+    }
+    let record = CreditRecord {
+        id: CreditId(Uuid::now_v7()),
+        person_id: p.id,
+        year: body.year,
+        category,
+        amount: body.amount.0,
+        entry_path,
+        state: credit_state,
+        activity_name: body.activity_name.trim().to_owned(),
+        organiser: body.organiser.map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()),
+        earned_on: Some(body.earned_on),
+        certificate_no: Some(certificate_no),
+        reverses: None,
+        note: body.note.filter(|n| !n.trim().is_empty()),
+        created_at: Utc::now(),
+    };
+    let new =
+        NewCredit { record: record.clone(), activity_id: None, created_by: Some(actor.name.clone()), department_id };
+    credit::record(&txn, &new).await.map_err(|e| match e {
+        StoreError::Conflict { constraint } if constraint == "uq_credits_person_id_certificate_no" => {
+            ApiError::Conflict {
+                code: "duplicate_certificate", detail: "同一纸质证书不能重复录入".to_owned()
+            }
+        }
+        other => other.into(),
+    })?;
+    let e = audit::AuditEntry::by(actor, "credit.enter")
+        .ip(Some(&client_ip(&req)))
+        .target("credit", record.id.0)
+        .place(None, Some(p.unit_id))
+        .detail(json!({
+            "person_id": p.id.0, "year": record.year, "amount": record.amount.to_string(),
+            "category": record.category.source().map_or("self_managed", |s| s.as_str()),
+            "state": record.state.as_str(), "certificate_no": record.certificate_no,
+        }));
+    audit::append(&txn, &e).await?;
+    let entry = credit::get_entry(&txn, record.id).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Created().json(credit_dto(&entry)))
+}
+
+/// Reverse a wrong record (冲销): the record is kept as `reversed`, and a
+/// new `reversal` entry names it and carries the reason; both show in the
+/// history and neither counts. A corrected record is then entered anew.
+#[utoipa::path(
+    tag = "credits",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    request_body = ReverseRequest,
+    responses(
+        (status = 200, description = "The reversal entry", body = CreditDto),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/credits/{id}/reverse")]
+pub async fn reverse_credit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: ValidJson<ReverseRequest>,
+) -> Result<web::Json<CreditDto>, ApiError> {
+    let actor = caller.require(Operation::ReviewCredits)?;
+    let txn = state.db.begin().await?;
+    let original = credit::get(&txn, CreditId(id.into_inner())).await?;
+    // Outside the jurisdiction the record does not exist.
+    let p = person::get_scoped(&txn, &state.pii, &actor.scope, original.person_id).await?;
+    if !matches!(original.state, CreditState::Valid | CreditState::Draft) {
+        return Err(ApiError::Conflict {
+            code: "invalid_state",
+            detail: format!("状态为“{}”的记录不能冲销", original.state.label()),
+        });
+    }
+    let reversal = credit::reverse(&txn, original.id, body.0.reason.trim(), &actor.name, Utc::now()).await?;
+    let e = audit::AuditEntry::by(actor, "credit.reverse")
+        .ip(Some(&client_ip(&req)))
+        .target("credit", original.id.0)
+        .place(None, Some(p.unit_id))
+        .detail(
+            json!({"reversal_id": reversal.id.0, "reason": body.0.reason, "person_id": p.id.0, "year": original.year}),
+        );
+    audit::append(&txn, &e).await?;
+    let entry = credit::get_entry(&txn, reversal.id).await?;
+    txn.commit().await?;
+    Ok(web::Json(credit_dto(&entry)))
+}
+
+/// The department whose drafts or reports a caller works on.
+fn department_of(actor: &Actor, asked: Option<Uuid>) -> Result<DepartmentId, ApiError> {
+    match (actor.scope, asked) {
+        (Scope::Department(_, d), None) => Ok(d),
+        (Scope::Department(_, d), Some(a)) if a == d.0 => Ok(d),
+        (Scope::Department(..), Some(_)) => Err(ApiError::NotFound("科室不存在".to_owned())),
+        (_, Some(a)) => Ok(DepartmentId(a)),
+        (_, None) => Err(ApiError::field("department_id", "请选择科室")),
+    }
+}
+
+async fn items(state: &AppState, entries: Vec<CreditEntry>) -> Result<Vec<CreditItem>, ApiError> {
+    let mut out = Vec::with_capacity(entries.len());
+    let mut names: std::collections::HashMap<PersonId, (String, String)> = std::collections::HashMap::new();
+    for e in entries {
+        let pid = e.record.person_id;
+        let (person_name, id_number_masked) = match names.get(&pid) {
+            Some(known) => known.clone(),
+            None => {
+                let p = person::get(&state.db, &state.pii, pid).await?;
+                let known = (p.name.clone(), p.id_number.masked());
+                names.insert(pid, known.clone());
+                known
+            }
+        };
+        out.push(CreditItem { credit: credit_dto(&e), person_name, id_number_masked });
+    }
+    Ok(out)
+}
+
+/// A department's drafts: typed-in paper credits not yet reported.
+#[utoipa::path(
+    tag = "credits",
+    security(("bearer" = [])),
+    params(DraftQuery),
+    responses(
+        (status = 200, body = Vec<CreditItem>),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/credit-drafts")]
+pub async fn list_drafts(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<DraftQuery>,
+) -> Result<web::Json<Vec<CreditItem>>, ApiError> {
+    let actor = caller.require(Operation::EnterCredits)?;
+    let department = department_of(actor, query.department_id)?;
+    cme_store::repo::department::get_scoped(&state.db, &actor.scope, department).await?;
+    let drafts = credit::drafts_of_department(&state.db, department).await?;
+    Ok(web::Json(items(&state, drafts).await?))
+}
+
+/// Report a batch of the department's drafts to the unit (科室学分上报).
+///
+/// Every record named must be a draft of the caller's department in an
+/// open person-year, or nothing is reported.
+#[utoipa::path(
+    tag = "credits",
+    security(("bearer" = [])),
+    request_body = NewReportRequest,
+    responses(
+        (status = 201, body = ReportDto),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/credit-reports")]
+pub async fn submit_report(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    body: ValidJson<NewReportRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.require(Operation::EnterCredits)?;
+    let Scope::Department(unit, department) = actor.scope else {
+        return Err(ApiError::Forbidden("只有科室可以上报学分".to_owned()));
+    };
+    let mut ids: Vec<CreditId> = body.0.credit_ids.iter().copied().map(CreditId).collect();
+    ids.sort_by_key(|c| c.0);
+    if ids.windows(2).any(|w| w[0] == w[1]) {
+        return Err(ApiError::field("credit_ids", "有重复的记录"));
+    }
+    let txn = state.db.begin().await?;
+    for (i, id) in body.0.credit_ids.iter().enumerate() {
+        let entry = credit::get_entry(&txn, CreditId(*id))
+            .await
+            .map_err(|_| ApiError::field(format!("credit_ids[{i}]"), "记录不存在"))?;
+        if entry.department_id != Some(department) || entry.record.state != CreditState::Draft {
+            return Err(ApiError::field(format!("credit_ids[{i}]"), "只能上报本科室的草稿记录"));
+        }
+    }
+    let report = credit_report::submit(
+        &txn,
+        unit,
+        department,
+        &ids,
+        body.0.note.as_deref().filter(|n| !n.is_empty()),
+        &actor.name,
+    )
+    .await?;
+    let e = audit::AuditEntry::by(actor, "credit_report.submit")
+        .ip(Some(&client_ip(&req)))
+        .target("credit_report", report.id)
+        .detail(json!({"credits": body.0.credit_ids.len()}));
+    audit::append(&txn, &e).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Created().json(report_dto(report)))
+}
+
+/// Department reports in the caller's jurisdiction, newest first: the
+/// unit's approval queue (`state=open`), a department's own reports.
+#[utoipa::path(
+    tag = "credits",
+    security(("bearer" = [])),
+    params(ReportQuery),
+    responses(
+        (status = 200, body = ReportPage),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/credit-reports")]
+pub async fn list_reports(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<ReportQuery>,
+) -> Result<web::Json<ReportPage>, ApiError> {
+    let actor = caller.require(Operation::ReadHierarchy)?;
+    let open = match query.state.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some("open") => Some(true),
+        Some("closed") => Some(false),
+        Some(other) => return Err(ApiError::field("state", format!("未知的取值: {other}"))),
+    };
+    let (after, limit) = crate::routes::org::page(query.after.as_deref(), query.limit)?;
+    let page = credit_report::list(&state.db, &actor.scope, open, after, limit).await?;
+    Ok(web::Json(ReportPage {
+        next_cursor: page.next.map(|id| id.to_string()),
+        items: page.items.into_iter().map(report_dto).collect(),
+    }))
+}
+
+/// One report with its records and each person (ID masked).
+#[utoipa::path(
+    tag = "credits",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = ReportDetail), (status = 404, body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/credit-reports/{id}")]
+pub async fn get_report(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<ReportDetail>, ApiError> {
+    let actor = caller.require(Operation::ReadHierarchy)?;
+    let report = credit_report::get_scoped(&state.db, &actor.scope, id.into_inner()).await?;
+    let entries = credit::entries_of_report(&state.db, report.id).await?;
+    Ok(web::Json(ReportDetail { report: report_dto(report), items: items(&state, entries).await? }))
+}
+
+/// The unit approves or rejects reported records (审核通过/不通过), one or
+/// many at a time; a rejection needs a reason. Only approved records count.
+/// All decisions of a request apply together or not at all.
+#[utoipa::path(
+    tag = "credits",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    request_body = DecisionsRequest,
+    responses(
+        (status = 200, body = ReportDetail),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/credit-reports/{id}/decisions")]
+pub async fn decide_report(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: ValidJson<DecisionsRequest>,
+) -> Result<web::Json<ReportDetail>, ApiError> {
+    let actor = caller.require(Operation::ReviewCredits)?;
+    let mut decisions = Vec::with_capacity(body.0.decisions.len());
+    for (i, d) in body.0.decisions.iter().enumerate() {
+        let reason = d.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
+        if !d.approve && reason.is_none() {
+            return Err(ApiError::field(format!("decisions[{i}].reason"), "审核不通过须填写原因"));
+        }
+        decisions.push(credit_report::Decision { credit_id: CreditId(d.credit_id), approve: d.approve, reason });
+    }
+    let txn = state.db.begin().await?;
+    let report = credit_report::get_scoped(&txn, &actor.scope, id.into_inner()).await?;
+    for (i, d) in decisions.iter().enumerate() {
+        let entry = credit::get_entry(&txn, d.credit_id)
+            .await
+            .map_err(|_| ApiError::field(format!("decisions[{i}].credit_id"), "记录不存在"))?;
+        if entry.report_id != Some(report.id) {
+            return Err(ApiError::field(format!("decisions[{i}].credit_id"), "该记录不属于此次上报"));
+        }
+        if entry.record.state != CreditState::Pending {
+            return Err(ApiError::Conflict {
+                code: "already_decided",
+                detail: format!("记录“{}”已审核（{}）", entry.record.activity_name, entry.record.state.label()),
+            });
+        }
+    }
+    credit_report::decide(&txn, report.id, &decisions, &actor.name).await?;
+    let approved = decisions.iter().filter(|d| d.approve).count();
+    let e = audit::AuditEntry::by(actor, "credit_report.decide")
+        .ip(Some(&client_ip(&req)))
+        .target("credit_report", report.id)
+        .place(None, Some(report.unit_id))
+        .detail(json!({
+            "approved": approved,
+            "rejected": decisions.len() - approved,
+            "decisions": decisions.iter().map(|d| json!({"credit_id": d.credit_id.0, "approve": d.approve, "reason": d.reason})).collect::<Vec<_>>(),
+        }));
+    audit::append(&txn, &e).await?;
+    let report = credit_report::get_scoped(&txn, &actor.scope, report.id).await?;
+    txn.commit().await?;
+    let entries = credit::entries_of_report(&state.db, report.id).await?;
+    Ok(web::Json(ReportDetail { report: report_dto(report), items: items(&state, entries).await? }))
+}
+
+/// The whole person-year: verdict, shortfalls, standard, course and every
+/// record with where it counted.
+pub(crate) async fn person_year(
+    state: &AppState,
+    scope: &Scope,
+    id: PersonId,
+    year: i32,
+) -> Result<PersonYearDto, ApiError> {
+    if !(2015..=2100).contains(&year) {
+        return Err(ApiError::field("year", "年度须在 2015 年及以后"));
+    }
+    let p = person::get_scoped(&state.db, &state.pii, scope, id).await?;
+    let entries = credit::entries_for_person_year(&state.db, id, year).await?;
+    let locked = matches!(credit::ensure_open(&state.db, id, year).await, Err(StoreError::Locked { .. }));
+    let person = person_dto(&p);
+    match evaluation::evaluate_person_year(&state.db, id, year).await {
+        Ok(e) => {
+            let course_name = e.mandatory_course.as_ref().map(|c| c.name.clone());
+            let outcome = match (p.is_evaluated(), e.evaluation.compliant) {
+                (false, _) => Outcome::NotCounted,
+                (true, true) => Outcome::Compliant,
+                (true, false) => Outcome::NonCompliant,
+            };
+            let credits = entries
+                .iter()
+                .zip(e.allocation.iter())
+                .map(|(entry, a)| CreditLine {
+                    credit: credit_dto(entry),
+                    counted_i: Amount(a.counted_i),
+                    counted_ii: Amount(a.counted_ii),
+                    counted_self_managed: Amount(a.counted_self_managed),
+                    not_counted: Amount(a.not_counted),
+                    not_counted_reason: a.not_counted_reason.map(Into::into),
+                })
+                .collect();
+            Ok(PersonYearDto {
+                person,
+                year,
+                outcome: outcome.into(),
+                undetermined_reason: None,
+                standard: Some(AppliedStandard {
+                    year,
+                    version: e.standard_version,
+                    unit_level: e.row.unit_level.into(),
+                    title_level: e.row.title_level.map(Into::into),
+                    discipline: e.row.discipline.into(),
+                    mandatory_course: e.mandatory_course.as_ref().map(Into::into),
+                    requirement: (&e.row.requirement).into(),
+                }),
+                buckets: Some(e.evaluation.buckets.into()),
+                shortfalls: shortfall_dtos(&e.evaluation.shortfalls, course_name.as_deref()),
+                course: e.mandatory_course.as_ref().map(|c| CourseDto {
+                    name: c.name.clone(),
+                    deadline: c.deadline,
+                    completed: e.course == CourseStatus::Completed,
+                }),
+                locked,
+                credits,
+            })
+        }
+        Err(StoreError::Standard(why)) => Ok(PersonYearDto {
+            person,
+            year,
+            outcome: if p.is_evaluated() { Outcome::Undetermined } else { Outcome::NotCounted }.into(),
+            undetermined_reason: Some(why.to_string()),
+            standard: None,
+            buckets: None,
+            shortfalls: Vec::new(),
+            course: None,
+            locked,
+            credits: entries
+                .iter()
+                .map(|entry| CreditLine {
+                    credit: credit_dto(entry),
+                    counted_i: Amount(cme_domain::Credits::ZERO),
+                    counted_ii: Amount(cme_domain::Credits::ZERO),
+                    counted_self_managed: Amount(cme_domain::Credits::ZERO),
+                    not_counted: Amount(entry.record.amount),
+                    not_counted_reason: None,
+                })
+                .collect(),
+        }),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A person's year in the caller's jurisdiction (人员达标详情): the
+/// verdict, what is missing, and every record with where it counted.
+#[utoipa::path(
+    tag = "compliance",
+    security(("bearer" = []), ("client" = [])),
+    params(("id" = Uuid, Path), ("year" = i32, Path)),
+    responses(
+        (status = 200, body = PersonYearDto),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/people/{id}/compliance/{year}")]
+pub async fn person_compliance(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, i32)>,
+) -> Result<web::Json<PersonYearDto>, ApiError> {
+    let actor = caller.require(Operation::ReadHierarchy)?;
+    let (id, year) = path.into_inner();
+    Ok(web::Json(person_year(&state, &actor.scope, PersonId(id), year).await?))
+}
+
+/// The trainee's own year: his verdict, what he still needs, and every
+/// record with where it counted.
+#[utoipa::path(
+    tag = "compliance",
+    security(("bearer" = [])),
+    params(("year" = i32, Path)),
+    responses(
+        (status = 200, body = PersonYearDto),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me/compliance/{year}")]
+pub async fn my_compliance(
+    state: web::Data<AppState>,
+    caller: Caller,
+    year: web::Path<i32>,
+) -> Result<web::Json<PersonYearDto>, ApiError> {
+    let actor = caller.require(Operation::ReadSelf)?;
+    let Scope::Person(_, person) = actor.scope else {
+        return Err(ApiError::Forbidden("仅学员本人可查看".to_owned()));
+    };
+    Ok(web::Json(person_year(&state, &actor.scope, person, year.into_inner()).await?))
+}
+
+/// The trainee's years at a glance, newest first: the verdict and what is
+/// missing in each year he has a record for (and the current year).
+#[utoipa::path(
+    tag = "compliance",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Vec<YearSummary>),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me/compliance")]
+pub async fn my_years(state: web::Data<AppState>, caller: Caller) -> Result<web::Json<Vec<YearSummary>>, ApiError> {
+    let actor = caller.require(Operation::ReadSelf)?;
+    let Scope::Person(_, person) = actor.scope else {
+        return Err(ApiError::Forbidden("仅学员本人可查看".to_owned()));
+    };
+    let mut years = stored::years_of(&state.db, person).await?;
+    let current = today().year();
+    if !years.iter().any(|v| v.year == current) {
+        stored::refresh(&state.db, person, current).await?;
+        years = stored::years_of(&state.db, person).await?;
+    }
+    let mut out = Vec::with_capacity(years.len());
+    for v in years.into_iter().rev() {
+        let course = standard::get_published(&state.db, v.year).await?.and_then(|s| s.mandatory_course);
+        out.push(YearSummary {
+            year: v.year,
+            outcome: v.outcome.into(),
+            total: Amount(v.total),
+            shortfalls: shortfall_dtos(&v.shortfalls, course.as_ref().map(|c| c.name.as_str())),
+        });
+    }
+    Ok(web::Json(out))
+}

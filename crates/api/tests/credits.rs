@@ -1,0 +1,308 @@
+//! Credit entry paths over HTTP: the unit's paper entry, the department's
+//! drafts → report → the unit's decisions, reversals, the person-year lock,
+//! and the compliance queries over the stored verdicts.
+#![expect(clippy::unwrap_used, reason = "tests")]
+
+mod common;
+
+use common::TestApp;
+use common::fixture::{self, Fixture, PASSWORD};
+use reqwest::Method;
+use sea_orm::{ConnectionTrait as _, Statement};
+use serde_json::{Value, json};
+
+fn paper(cert: &str, amount: f64) -> Value {
+    json!({"year": 2021, "kind": "project", "source": "provincial", "amount": amount,
+           "activity_name": "县级医院临床路径管理培训班", "organiser": "云南省卫生健康委",
+           "earned_on": "2021-05-12", "certificate_no": cert})
+}
+
+async fn detail(app: &TestApp, token: &str, f: &Fixture) -> Value {
+    let res = app.get_as(&format!("/api/v1/people/{}/compliance/2021", f.a.person.0), token).await;
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+async fn listed_total(app: &TestApp, token: &str) -> Value {
+    let res = app.get_as("/api/v1/compliance?year=2021", token).await;
+    assert_eq!(res.status(), 200);
+    let page: Value = res.json().await.unwrap();
+    page["items"][0]["total"].clone()
+}
+
+both_backends!(a_unit_enters_a_paper_certificate_once, |app| async move {
+    let f = fixture::load(&app).await;
+    let unit = app.token("unit-a", PASSWORD).await;
+    let path = format!("/api/v1/people/{}/credits", f.a.person.0);
+
+    let res = app.call_as(Method::POST, &path, Some(&unit), Some(&paper("YN2021-0001", 2.5))).await;
+    assert_eq!(res.status(), 201);
+    let c: Value = res.json().await.unwrap();
+    assert_eq!(c["state"], "valid");
+    assert_eq!(c["entry_path"], "paper_unit");
+    assert_eq!(c["class"], "i");
+    assert_eq!(c["amount"], 2.5);
+
+    // It counts at once, in the detail and in the stored list.
+    let d = detail(&app, &unit, &f).await;
+    assert_eq!(d["buckets"]["i_provincial"], 2.5);
+    assert_eq!(d["credits"][0]["counted_i"], 2.5);
+    assert_eq!(d["outcome"], "non_compliant");
+    assert!(d["shortfalls"].as_array().unwrap().iter().any(|s| s["code"] == "total"));
+    assert_eq!(listed_total(&app, &unit).await, 2.5);
+
+    // The same paper certificate again: refused, naming what is there.
+    let res = app.call_as(Method::POST, &path, Some(&unit), Some(&paper("YN2021-0001", 1.0))).await;
+    assert_eq!(res.status(), 409);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["code"], "duplicate_certificate");
+
+    // Bad input names the field and stores nothing.
+    let mut bad = paper("YN2021-0002", 1.0);
+    bad["earned_on"] = json!("2020-12-31");
+    let res = app.call_as(Method::POST, &path, Some(&unit), Some(&bad)).await;
+    assert_eq!(res.status(), 422);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["errors"][0]["field"], "earned_on");
+    let mut bad = paper("YN2021-0002", 1.0);
+    bad["source"] = Value::Null;
+    let res = app.call_as(Method::POST, &path, Some(&unit), Some(&bad)).await;
+    assert_eq!(res.status(), 422);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["errors"][0]["field"], "source");
+    let mut bad = paper("YN2021-0002", 1.0);
+    bad["amount"] = json!(1.25);
+    let res = app.call_as(Method::POST, &path, Some(&unit), Some(&bad)).await;
+    assert_eq!(res.status(), 422);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["errors"][0]["field"], "amount");
+    assert_eq!(detail(&app, &unit, &f).await["credits"].as_array().unwrap().len(), 1);
+
+    // Another unit's person does not exist for this unit.
+    let foreign = format!("/api/v1/people/{}/credits", f.b.person.0);
+    let res = app.call_as(Method::POST, &foreign, Some(&unit), Some(&paper("YN2021-0003", 1.0))).await;
+    assert_eq!(res.status(), 404);
+});
+
+both_backends!(a_department_reports_and_the_unit_decides, |app| async move {
+    let f = fixture::load(&app).await;
+    let unit = app.token("unit-a", PASSWORD).await;
+    let dept = app.token("dept-a", PASSWORD).await;
+    let path = format!("/api/v1/people/{}/credits", f.a.person.0);
+
+    let mut ids = Vec::new();
+    for (cert, amount) in [("K-1", 3.0), ("K-2", 2.0)] {
+        let res = app.call_as(Method::POST, &path, Some(&dept), Some(&paper(cert, amount))).await;
+        assert_eq!(res.status(), 201);
+        let c: Value = res.json().await.unwrap();
+        assert_eq!(c["state"], "draft");
+        assert_eq!(c["entry_path"], "paper_department");
+        ids.push(c["id"].as_str().unwrap().to_owned());
+    }
+    // Drafts do not count.
+    assert_eq!(listed_total(&app, &unit).await, 0);
+    let drafts: Value = app.get_as("/api/v1/credit-drafts", &dept).await.json().await.unwrap();
+    assert_eq!(drafts.as_array().unwrap().len(), 2);
+    assert_eq!(drafts[0]["person_name"], f.a.person_name);
+
+    // Only a department reports.
+    let body = json!({"credit_ids": ids, "note": "五月份"});
+    assert_eq!(app.call_as(Method::POST, "/api/v1/credit-reports", Some(&unit), Some(&body)).await.status(), 403);
+    let res = app.call_as(Method::POST, "/api/v1/credit-reports", Some(&dept), Some(&body)).await;
+    assert_eq!(res.status(), 201);
+    let report: Value = res.json().await.unwrap();
+    assert_eq!(report["credit_count"], 2);
+    assert_eq!(report["pending"], 2);
+    let rid = report["id"].as_str().unwrap().to_owned();
+    // Reporting the same drafts twice: they are no longer drafts.
+    let res = app.call_as(Method::POST, "/api/v1/credit-reports", Some(&dept), Some(&body)).await;
+    assert_eq!(res.status(), 422);
+
+    // The unit's queue holds it; the department cannot decide.
+    let queue: Value = app.get_as("/api/v1/credit-reports?state=open", &unit).await.json().await.unwrap();
+    assert_eq!(queue["items"][0]["id"], rid.as_str());
+    let decide = format!("/api/v1/credit-reports/{rid}/decisions");
+    let approve_first = json!({"decisions": [{"credit_id": ids[0], "approve": true}]});
+    assert_eq!(app.call_as(Method::POST, &decide, Some(&dept), Some(&approve_first)).await.status(), 403);
+
+    // A rejection needs a reason; a batch with one bad decision changes nothing.
+    let batch = json!({"decisions": [{"credit_id": ids[0], "approve": true}, {"credit_id": ids[1], "approve": false}]});
+    let res = app.call_as(Method::POST, &decide, Some(&unit), Some(&batch)).await;
+    assert_eq!(res.status(), 422);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["errors"][0]["field"], "decisions[1].reason");
+    assert_eq!(listed_total(&app, &unit).await, 0);
+
+    let batch = json!({"decisions": [{"credit_id": ids[0], "approve": true},
+                                     {"credit_id": ids[1], "approve": false, "reason": "证书无主办单位盖章"}]});
+    let res = app.call_as(Method::POST, &decide, Some(&unit), Some(&batch)).await;
+    assert_eq!(res.status(), 200);
+    let done: Value = res.json().await.unwrap();
+    assert_eq!(done["report"]["pending"], 0);
+    assert!(done["report"]["closed_at"].is_string());
+    let states: Vec<&str> = done["items"].as_array().unwrap().iter().map(|i| i["state"].as_str().unwrap()).collect();
+    assert_eq!(states, ["valid", "rejected"]);
+    assert_eq!(done["items"][1]["decision_reason"], "证书无主办单位盖章");
+
+    // Only the approved record counts; deciding again is a conflict.
+    assert_eq!(listed_total(&app, &unit).await, 3.0);
+    let res = app.call_as(Method::POST, &decide, Some(&unit), Some(&approve_first)).await;
+    assert_eq!(res.status(), 409);
+    let queue: Value = app.get_as("/api/v1/credit-reports?state=open", &unit).await.json().await.unwrap();
+    assert!(queue["items"].as_array().unwrap().is_empty());
+    // The rejected certificate may be entered again, corrected.
+    let res = app.call_as(Method::POST, &path, Some(&dept), Some(&paper("K-2", 2.0))).await;
+    assert_eq!(res.status(), 201);
+});
+
+both_backends!(a_reversal_keeps_both_records_and_a_submitted_year_is_locked, |app| async move {
+    let f = fixture::load(&app).await;
+    let unit = app.token("unit-a", PASSWORD).await;
+    let path = format!("/api/v1/people/{}/credits", f.a.person.0);
+    let res = app.call_as(Method::POST, &path, Some(&unit), Some(&paper("R-1", 4.0))).await;
+    let c: Value = res.json().await.unwrap();
+    let id = c["id"].as_str().unwrap().to_owned();
+    assert_eq!(listed_total(&app, &unit).await, 4.0);
+
+    let reverse = format!("/api/v1/credits/{id}/reverse");
+    let res = app.call_as(Method::POST, &reverse, Some(&unit), Some(&json!({"reason": ""}))).await;
+    assert_eq!(res.status(), 422);
+    let dept = app.token("dept-a", PASSWORD).await;
+    let reason = json!({"reason": "学分数录入错误，应为 2 分"});
+    assert_eq!(app.call_as(Method::POST, &reverse, Some(&dept), Some(&reason)).await.status(), 403);
+    let res = app.call_as(Method::POST, &reverse, Some(&unit), Some(&reason)).await;
+    assert_eq!(res.status(), 200);
+    let reversal: Value = res.json().await.unwrap();
+    assert_eq!(reversal["state"], "reversal");
+    assert_eq!(reversal["reverses_id"], id.as_str());
+    assert_eq!(reversal["note"], "学分数录入错误，应为 2 分");
+
+    let d = detail(&app, &unit, &f).await;
+    let states: Vec<&str> = d["credits"].as_array().unwrap().iter().map(|c| c["state"].as_str().unwrap()).collect();
+    assert_eq!(states, ["reversed", "reversal"]);
+    assert_eq!(listed_total(&app, &unit).await, 0);
+    assert_eq!(app.call_as(Method::POST, &reverse, Some(&unit), Some(&reason)).await.status(), 409);
+    // The corrected certificate goes in again under the same number.
+    assert_eq!(app.call_as(Method::POST, &path, Some(&unit), Some(&paper("R-1", 2.0))).await.status(), 201);
+
+    // Once the person-year is submitted, its credits are locked.
+    let vid = uuid::Uuid::now_v7();
+    let backend = app.db.get_database_backend();
+    let now = chrono::Utc::now();
+    app.db
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            match backend {
+                sea_orm::DbBackend::Postgres => {
+                    "INSERT INTO verifications (id, person_id, year, unit_id, unit_level, medicine, list_kind, state, \
+                     step, row_version, created_at, updated_at) VALUES ($1, $2, 2021, $3, 'county', 'western', \
+                     'normal', 'in_review', 2, 1, $4, $4)"
+                }
+                _ => {
+                    "INSERT INTO verifications (id, person_id, year, unit_id, unit_level, medicine, list_kind, state, \
+                     step, row_version, created_at, updated_at) VALUES (?, ?, 2021, ?, 'county', 'western', \
+                     'normal', 'in_review', 2, 1, ?, ?)"
+                }
+            },
+            match backend {
+                sea_orm::DbBackend::Postgres => {
+                    vec![vid.into(), f.a.person.0.into(), f.a.unit.0.into(), now.into()]
+                }
+                _ => vec![vid.into(), f.a.person.0.into(), f.a.unit.0.into(), now.into(), now.into()],
+            },
+        ))
+        .await
+        .unwrap();
+    let res = app.call_as(Method::POST, &path, Some(&unit), Some(&paper("R-9", 1.0))).await;
+    assert_eq!(res.status(), 409);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["code"], "person_year_locked");
+    assert_eq!(detail(&app, &unit, &f).await["locked"], true);
+    // Another year stays open.
+    let mut other = paper("R-10", 1.0);
+    other["year"] = json!(2020);
+    other["earned_on"] = json!("2020-03-01");
+    assert_eq!(app.call_as(Method::POST, &path, Some(&unit), Some(&other)).await.status(), 201);
+});
+
+both_backends!(compliance_queries_are_scoped_filtered_and_paged, |app| async move {
+    let f = fixture::load(&app).await;
+    let kjc = app.token("kjc", PASSWORD).await;
+    let unit = app.token("unit-a", PASSWORD).await;
+    let county = app.token("county-a", PASSWORD).await;
+
+    // Nothing is stored until computed; the province recomputes the year.
+    let res =
+        app.call_as(Method::POST, "/api/v1/compliance/recompute", Some(&unit), Some(&json!({"year": 2021}))).await;
+    assert_eq!(res.status(), 403);
+    let res = app.call_as(Method::POST, "/api/v1/compliance/recompute", Some(&kjc), Some(&json!({"year": 2021}))).await;
+    assert_eq!(res.status(), 200);
+    let r: Value = res.json().await.unwrap();
+    assert_eq!(r["people"], 2);
+    assert_eq!(r["counts"]["non_compliant"], 2);
+
+    let page: Value = app.get_as("/api/v1/compliance?year=2021", &kjc).await.json().await.unwrap();
+    assert_eq!(page["items"].as_array().unwrap().len(), 2);
+    assert_eq!(page["counts"]["non_compliant"], 2);
+    let row = &page["items"][0];
+    assert!(row["shortfalls"].as_array().unwrap().iter().any(|s| s["code"] == "total"));
+    assert!(row["shortfalls"][0]["message"].as_str().unwrap().contains('分'));
+    assert_eq!(row["title_level"], "intermediate");
+    assert!(row["unit_name"].as_str().unwrap().ends_with("县人民医院"));
+
+    // Jurisdiction: a unit and a county see their own side only.
+    for token in [&unit, &county] {
+        let page: Value = app.get_as("/api/v1/compliance?year=2021", token).await.json().await.unwrap();
+        assert_eq!(page["items"].as_array().unwrap().len(), 1);
+        assert_eq!(page["items"][0]["person_id"], f.a.person.0.to_string());
+    }
+    // Keyset pages.
+    let first: Value = app.get_as("/api/v1/compliance?year=2021&limit=1", &kjc).await.json().await.unwrap();
+    let cursor = first["next_cursor"].as_str().unwrap().to_owned();
+    let second: Value =
+        app.get_as(&format!("/api/v1/compliance?year=2021&limit=1&after={cursor}"), &kjc).await.json().await.unwrap();
+    assert_eq!(second["items"].as_array().unwrap().len(), 1);
+    assert_ne!(second["items"][0]["person_id"], first["items"][0]["person_id"]);
+    assert!(second["next_cursor"].is_null());
+    assert!(second["counts"].is_null());
+
+    // Filters.
+    let page: Value = app
+        .get_as(&format!("/api/v1/compliance?year=2021&region_id={}", f.b.prefecture.0), &kjc)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["items"][0]["person_id"], f.b.person.0.to_string());
+    let page: Value = app.get_as("/api/v1/compliance?year=2021&outcome=compliant", &kjc).await.json().await.unwrap();
+    assert!(page["items"].as_array().unwrap().is_empty());
+    let res = app.get_as("/api/v1/compliance?year=2021&outcome=great", &kjc).await;
+    assert_eq!(res.status(), 422);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["errors"][0]["field"], "outcome");
+    let res = app.get_as("/api/v1/compliance?year=1999", &kjc).await;
+    assert_eq!(res.status(), 422);
+
+    // Enough credits (and 2021's mandatory course) make side A compliant,
+    // in the stored list at once.
+    let done = chrono::NaiveDate::from_ymd_opt(2021, 10, 1).unwrap();
+    cme_store::repo::course::record_completion(&app.db, f.a.person, 2021, done, "test").await.unwrap();
+    let path = format!("/api/v1/people/{}/credits", f.a.person.0);
+    let d = detail(&app, &unit, &f).await;
+    let required = d["standard"]["requirement"].clone();
+    let total = required["total"].as_f64().unwrap();
+    for (i, source) in ["national", "provincial", "prefecture"].iter().enumerate() {
+        let mut c = paper(&format!("C-{i}"), total);
+        c["source"] = json!(source);
+        assert_eq!(app.call_as(Method::POST, &path, Some(&unit), Some(&c)).await.status(), 201);
+    }
+    let mut own = paper("C-self", total);
+    own["kind"] = json!("self_managed");
+    own["source"] = Value::Null;
+    assert_eq!(app.call_as(Method::POST, &path, Some(&unit), Some(&own)).await.status(), 201);
+    let page: Value = app.get_as("/api/v1/compliance?year=2021&outcome=compliant", &kjc).await.json().await.unwrap();
+    let compliant = page["items"].as_array().unwrap();
+    assert_eq!(compliant.len(), 1, "{page}");
+    assert_eq!(compliant[0]["person_id"], f.a.person.0.to_string());
+    assert!(compliant[0]["shortfalls"].as_array().unwrap().is_empty());
+});

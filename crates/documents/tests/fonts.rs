@@ -1,0 +1,54 @@
+//! Loading the fonts and checking glyph coverage.
+#![expect(clippy::unwrap_used, reason = "tests")]
+
+mod common;
+
+use cme_documents::{DocumentError, Fonts, SYSTEM_BOLD, SYSTEM_REGULAR};
+use common::fonts;
+
+#[test]
+fn rare_name_characters_are_covered() {
+    for text in ["䶮", "𫖯", "王䶮", "李𫖯", "喆", "堃", "赟", "昇", "2021年度", "I类 2.0", "（盖章）"]
+    {
+        fonts().check_text("person.name", text).unwrap();
+    }
+}
+
+#[test]
+fn characters_the_font_lacks_are_named() {
+    for (text, missing) in [("张\u{E000}", '\u{E000}'), ("\u{0378}", '\u{0378}'), ("a\u{10FFFD}b", '\u{10FFFD}')] {
+        match fonts().check_text("person.name", text) {
+            Err(DocumentError::MissingGlyph { field, character }) => {
+                assert_eq!(field, "person.name");
+                assert_eq!(character, missing);
+            }
+            other => panic!("{text:?}: expected MissingGlyph, got {other:?}"),
+        }
+    }
+    // Line breaks and tabs are layout, not glyphs.
+    fonts().check_text("standard", "第一行\n第二行\t完").unwrap();
+}
+
+#[test]
+fn a_missing_file_is_a_clear_error() {
+    let err = Fonts::load("/nonexistent/NotoSerifCJK-Regular.ttc", SYSTEM_BOLD).unwrap_err();
+    assert!(matches!(err, DocumentError::FontFile { .. }), "{err:?}");
+    assert!(err.to_string().contains("/nonexistent/NotoSerifCJK-Regular.ttc"), "{err}");
+}
+
+#[test]
+fn the_wrong_family_is_refused() {
+    // The sans collection's face 2 is "Noto Sans CJK SC".
+    let err = Fonts::load("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", SYSTEM_BOLD).unwrap_err();
+    assert!(matches!(err, DocumentError::FontInvalid { .. }), "{err:?}");
+    assert!(err.to_string().contains("Noto Sans CJK SC"), "{err}");
+    // Not a font at all.
+    let err = Fonts::load(SYSTEM_REGULAR, "/etc/hostname").unwrap_err();
+    assert!(matches!(err, DocumentError::FontInvalid { .. }), "{err:?}");
+}
+
+#[test]
+fn fonts_are_shared_across_threads() {
+    let f = fonts().clone();
+    std::thread::spawn(move || f.check_text("x", "测试").unwrap()).join().unwrap();
+}

@@ -1,0 +1,32 @@
+//! `compliance`: the stored verdict of every person-year, kept current by
+//! the store on every change and recomputed set-wise for a whole year.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "compliance")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub person_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub year: i32,
+    /// `compliant`, `non_compliant`, `not_counted` or `undetermined`.
+    pub outcome: String,
+    pub i_tenths: i32,
+    pub ii_tenths: i32,
+    pub self_tenths: i32,
+    pub total_tenths: i32,
+    /// JSON array of `{"code", "missing_tenths"}`.
+    pub shortfalls: String,
+    pub note: Option<String>,
+    pub standard_version: Option<i32>,
+    pub computed_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::people::Entity", from = "Column::PersonId", to = "super::people::Column::Id")]
+    Person,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

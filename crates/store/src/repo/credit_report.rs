@@ -1,0 +1,229 @@
+//! A department's report of typed-in paper credits to its unit
+//! (科室学分上报), and the unit's decision on each record
+//! (审核通过/不通过). Only approved records count.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, SubsecRound as _, Utc};
+use cme_domain::auth::Scope;
+use cme_domain::credit::CreditState;
+use cme_domain::ids::{CreditId, DepartmentId, PersonId, UnitId};
+use sea_orm::prelude::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, EntityTrait as _, QueryFilter as _,
+    QueryOrder as _, QuerySelect as _,
+};
+use uuid::Uuid;
+
+use super::{Page, credit, page_limit, paginate, scope};
+use crate::StoreError;
+use crate::entity::{credit_reports, credits, departments};
+
+/// A report as the queues list it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub id: Uuid,
+    pub unit_id: UnitId,
+    pub department_id: DepartmentId,
+    pub department_name: String,
+    pub credit_count: u32,
+    /// Records still waiting for the unit's decision.
+    pub pending: u32,
+    pub note: Option<String>,
+    pub submitted_by: String,
+    pub submitted_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// Which reports a scope sees: a unit its own, a department its own, an
+/// office those of units in its region, the province all.
+fn visible(scope: &Scope) -> Condition {
+    match *scope {
+        Scope::Province => Condition::all(),
+        Scope::Region(r) => Condition::all().add(credit_reports::Column::UnitId.in_subquery(scope::units_in_region(r))),
+        Scope::Unit(u) => Condition::all().add(credit_reports::Column::UnitId.eq(u.0)),
+        Scope::Department(_, d) => Condition::all().add(credit_reports::Column::DepartmentId.eq(d.0)),
+        Scope::Person(..) => Condition::all().add(Expr::cust("1 = 0")),
+    }
+}
+
+async fn with_details(db: &impl ConnectionTrait, rows: Vec<credit_reports::Model>) -> Result<Vec<Report>, StoreError> {
+    let mut out = Vec::with_capacity(rows.len());
+    for m in rows {
+        let department_name: Option<String> = departments::Entity::find_by_id(m.department_id)
+            .select_only()
+            .column(departments::Column::Name)
+            .into_tuple()
+            .one(db)
+            .await?;
+        let pending = credits::Entity::find()
+            .filter(credits::Column::ReportId.eq(m.id))
+            .filter(credits::Column::State.eq(CreditState::Pending.as_str()))
+            .count_rows(db)
+            .await?;
+        out.push(Report {
+            id: m.id,
+            unit_id: UnitId(m.unit_id),
+            department_id: DepartmentId(m.department_id),
+            department_name: department_name.unwrap_or_default(),
+            credit_count: u32::try_from(m.credit_count).unwrap_or(0),
+            pending,
+            note: m.note,
+            submitted_by: m.submitted_by,
+            submitted_at: m.submitted_at,
+            closed_at: m.closed_at,
+        });
+    }
+    Ok(out)
+}
+
+trait CountRows {
+    async fn count_rows(self, db: &impl ConnectionTrait) -> Result<u32, StoreError>;
+}
+
+impl CountRows for sea_orm::Select<credits::Entity> {
+    async fn count_rows(self, db: &impl ConnectionTrait) -> Result<u32, StoreError> {
+        use sea_orm::PaginatorTrait as _;
+        Ok(u32::try_from(self.count(db).await?).unwrap_or(u32::MAX))
+    }
+}
+
+/// Reports visible in `scope`, newest first (`open`: only those with
+/// records still to decide; `Some(false)`: only closed ones).
+pub async fn list(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    open: Option<bool>,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Page<Report>, StoreError> {
+    let limit = page_limit(limit);
+    let mut q = credit_reports::Entity::find().filter(visible(scope));
+    match open {
+        Some(true) => q = q.filter(credit_reports::Column::ClosedAt.is_null()),
+        Some(false) => q = q.filter(credit_reports::Column::ClosedAt.is_not_null()),
+        None => {}
+    }
+    if let Some(after) = after {
+        // Ids are UUIDv7: newest first is id descending.
+        q = q.filter(credit_reports::Column::Id.lt(after));
+    }
+    let rows = q.order_by_desc(credit_reports::Column::Id).limit(limit + 1).all(db).await?;
+    let (rows, next) = paginate(rows, limit, |m| m.id);
+    Ok(Page { items: with_details(db, rows).await?, next })
+}
+
+/// One report visible in `scope` (else `NotFound`).
+pub async fn get_scoped(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Result<Report, StoreError> {
+    let m = credit_reports::Entity::find_by_id(id).filter(visible(scope)).one(db).await?.ok_or(StoreError::NotFound)?;
+    with_details(db, vec![m]).await?.pop().ok_or(StoreError::NotFound)
+}
+
+/// Reports a department's drafts to its unit: every named record must be a
+/// draft of that department in an open person-year, or nothing changes
+/// (`StaleVersion`). Run it in a transaction.
+pub async fn submit(
+    db: &impl ConnectionTrait,
+    unit: UnitId,
+    department: DepartmentId,
+    ids: &[CreditId],
+    note: Option<&str>,
+    by: &str,
+) -> Result<Report, StoreError> {
+    let id = Uuid::now_v7();
+    let now = Utc::now().trunc_subsecs(6);
+    let count = i32::try_from(ids.len()).map_err(|_| StoreError::corrupt("too many records"))?;
+    credit_reports::Entity::insert(credit_reports::ActiveModel {
+        id: Set(id),
+        unit_id: Set(unit.0),
+        department_id: Set(department.0),
+        credit_count: Set(count),
+        note: Set(note.map(str::to_owned)),
+        submitted_by: Set(by.to_owned()),
+        submitted_at: Set(now),
+        closed_at: Set(None),
+    })
+    .exec_without_returning(db)
+    .await?;
+    let mut person_years = BTreeSet::new();
+    for chunk in ids.chunks(500) {
+        let rows = credits::Entity::find().filter(credits::Column::Id.is_in(chunk.iter().map(|c| c.0))).all(db).await?;
+        for r in &rows {
+            person_years.insert((r.person_id, r.year));
+        }
+        let res = credits::Entity::update_many()
+            .col_expr(credits::Column::State, Expr::value(CreditState::Pending.as_str()))
+            .col_expr(credits::Column::ReportId, Expr::value(id))
+            .filter(credits::Column::Id.is_in(chunk.iter().map(|c| c.0)))
+            .filter(credits::Column::State.eq(CreditState::Draft.as_str()))
+            .filter(credits::Column::DepartmentId.eq(department.0))
+            .exec(db)
+            .await?;
+        if res.rows_affected != chunk.len() as u64 {
+            return Err(StoreError::StaleVersion);
+        }
+    }
+    for (person, year) in person_years {
+        credit::ensure_open(db, PersonId(person), year).await?;
+    }
+    let scope = Scope::Department(unit, department);
+    get_scoped(db, &scope, id).await
+}
+
+/// The unit's decision on one reported record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub credit_id: CreditId,
+    pub approve: bool,
+    /// Required when rejecting (the API checks it).
+    pub reason: Option<String>,
+}
+
+/// Applies the unit's decisions on records of one report: each must still
+/// be pending in that report and its person-year open, or nothing changes.
+/// Refreshes the verdicts of the person-years touched and closes the report
+/// once nothing in it is pending. Run it in a transaction.
+pub async fn decide(
+    db: &impl ConnectionTrait,
+    report: Uuid,
+    decisions: &[Decision],
+    by: &str,
+) -> Result<(), StoreError> {
+    let now = Utc::now().trunc_subsecs(6);
+    let mut person_years = BTreeSet::new();
+    for d in decisions {
+        let r = credit::get(db, d.credit_id).await?;
+        credit::ensure_open(db, r.person_id, r.year).await?;
+        person_years.insert((r.person_id.0, r.year));
+        let to = if d.approve { CreditState::Valid } else { CreditState::Rejected };
+        let res = credits::Entity::update_many()
+            .col_expr(credits::Column::State, Expr::value(to.as_str()))
+            .col_expr(credits::Column::DecidedBy, Expr::value(by))
+            .col_expr(credits::Column::DecisionReason, Expr::value(d.reason.clone()))
+            .col_expr(credits::Column::DecidedAt, Expr::value(now))
+            .filter(credits::Column::Id.eq(d.credit_id.0))
+            .filter(credits::Column::ReportId.eq(report))
+            .filter(credits::Column::State.eq(CreditState::Pending.as_str()))
+            .exec(db)
+            .await?;
+        if res.rows_affected != 1 {
+            return Err(StoreError::StaleVersion);
+        }
+    }
+    for (person, year) in person_years {
+        super::compliance::refresh(db, PersonId(person), year).await?;
+    }
+    let pending = credits::Entity::find()
+        .filter(credits::Column::ReportId.eq(report))
+        .filter(credits::Column::State.eq(CreditState::Pending.as_str()))
+        .count_rows(db)
+        .await?;
+    if pending == 0 {
+        credit_reports::Entity::update_many()
+            .col_expr(credit_reports::Column::ClosedAt, Expr::value(now))
+            .filter(credit_reports::Column::Id.eq(report))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
