@@ -4,7 +4,9 @@ use chrono::NaiveDate;
 use cme_domain::credit::CourseCompletion;
 use cme_domain::ids::PersonId;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _, QueryOrder as _,
+};
 use uuid::Uuid;
 
 use super::now;
@@ -54,4 +56,33 @@ pub async fn get(
 
 pub async fn is_completed(db: &impl ConnectionTrait, person: PersonId, year: i32) -> Result<bool, StoreError> {
     Ok(get(db, person, year).await?.is_some())
+}
+
+/// A stored completion with where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompletionRecord {
+    pub completion: CourseCompletion,
+    /// `manual`, `import`, `demo` …
+    pub source: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Every completion of a person, newest year first.
+pub async fn list_for_person(db: &impl ConnectionTrait, person: PersonId) -> Result<Vec<CompletionRecord>, StoreError> {
+    Ok(course_completions::Entity::find()
+        .filter(course_completions::Column::PersonId.eq(person.0))
+        .order_by_desc(course_completions::Column::Year)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| CompletionRecord {
+            completion: CourseCompletion {
+                person_id: PersonId(m.person_id),
+                year: m.year,
+                completed_on: m.completed_on,
+            },
+            source: m.source,
+            created_at: m.created_at,
+        })
+        .collect())
 }
