@@ -62,6 +62,154 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Activities of the caller's organisation and of those below it, newest
+         *     first, by keyset pages; filters by credit year and part of the name.
+         */
+        get: operations["list_activities"];
+        put?: never;
+        /**
+         * Create a CME activity owned by the caller's organisation.
+         * @description Province offices and the administrator own theirs through the
+         *     province's root region, prefecture and county offices through their
+         *     region, a unit itself. A project activity names its source (which gives
+         *     its class); a self-managed one has none and only a unit creates it. The
+         *     answer carries the activity's serial code (`HD<year>-<n>`), which every
+         *     credit it issues keeps as its certificate number.
+         */
+        post: operations["create_activity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in to an activity with its code (trainees, on their phone): the
+         *     credit lands at once, valid, in the activity's year.
+         * @description A code is good in its minute and the next one. 422 naming `code`: 签到码
+         *     已过期 (an older code), 签到码无效 (altered or not a code), or the
+         *     activity is cancelled or not running today. A unit's own activity takes
+         *     only its staff (403). Once per person and activity: a second sign-in is
+         *     409 `already_signed_in`; a person-year whose verification was submitted
+         *     is 409 `person_year_locked`.
+         */
+        post: operations["sign_in"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One activity with the number of people credited, if it is the caller's
+         *     or below it (else 404).
+         */
+        get: operations["get_activity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel an activity (it is kept, never deleted). It takes no more
+         *     sign-ins or rosters; credits it already issued stay (reverse them one by
+         *     one if they must go). A second cancellation is 409 `already_cancelled`.
+         */
+        post: operations["cancel_activity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/{id}/roster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload the attendance roster of an activity that has begun (during or
+         *     after the event): JSON `{"id_numbers": [...]}` or `text/csv` with one ID
+         *     number a line (optional header `身份证号`).
+         * @description Each line is reported (row, masked ID number, outcome, reason):
+         *     `credited`, `invalid_id_number`, `unknown_person`, `out_of_jurisdiction`
+         *     (a unit's activity credits only its staff, an office's only people of
+         *     its region, the province's anyone), `duplicate_row`, `already_signed_in`
+         *     or `locked`. All credits of one upload are written in one transaction.
+         *     A cancelled activity is 409 `activity_cancelled`; one that has not begun
+         *     is 409 `activity_not_started`.
+         */
+        post: operations["upload_roster"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/{id}/sign-in-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The activity's current sign-in code, for the QR code on the event's
+         *     screen. The code changes every minute (fetch again at
+         *     `window_started_at` + 60 s) and is accepted until `expires_at` (the end
+         *     of the next minute). Only while the activity runs: not cancelled, today
+         *     (Asia/Shanghai) between its first and last day; otherwise 409
+         *     `activity_not_running`.
+         */
+        get: operations["get_sign_in_code"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/api-clients": {
         parameters: {
             query?: never;
@@ -299,6 +447,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/course-completions/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import mandatory-course completions: JSON `{"rows": [{id_number, year,
+         *     completed_on}]}` or `text/csv` with the header `身份证号,年度,完成日期`.
+         * @description Every row is checked (ID number and check digit, the person in the
+         *     caller's jurisdiction, a year whose standard names a course, the date
+         *     not after its deadline, duplicates in the file, already recorded, a
+         *     locked person-year) and every problem reported as (row, column,
+         *     reason). `mode=check` (default) writes nothing; `mode=all` writes only
+         *     when every row is valid; `mode=valid_only` writes the valid rows. Writes
+         *     are one transaction. The answer is 200 with the report in every mode:
+         *     `written` says what was recorded.
+         */
+        post: operations["import_completions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/departments/{id}": {
         parameters: {
             query?: never;
@@ -382,6 +558,36 @@ export interface paths {
         get: operations["get_person"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{id}/course-completions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A person's recorded completions, newest year first, with the course each
+         *     year names. Readers of the hierarchy see the people of their
+         *     jurisdiction; a trainee sees his own.
+         */
+        get: operations["list_completions"];
+        put?: never;
+        /**
+         * Record that a person completed the year's mandatory course.
+         * @description The year's published standard must name a course, and the date must be
+         *     on or before its deadline (the message names the deadline), not in the
+         *     future and not before the year. The person must be in the caller's
+         *     jurisdiction (else 404). A second record of the same person-year is 409
+         *     `already_recorded`; a person-year whose verification was submitted is
+         *     409 `person_year_locked`.
+         */
+        post: operations["record_completion"];
         delete?: never;
         options?: never;
         head?: never;
@@ -558,6 +764,58 @@ export interface components {
             disabled?: boolean | null;
             display_name?: string | null;
         };
+        /** @description A CME activity. */
+        ActivityDto: {
+            amount: components["schemas"]["Amount"];
+            cancel_reason?: string | null;
+            /** Format: date-time */
+            cancelled_at?: string | null;
+            /** @description `i` or `ii` (derived from the source); `null` for self-managed. */
+            class?: string | null;
+            /** @description The serial, e.g. `HD2026-000123`; it is the credits' certificate number. */
+            code: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by?: string | null;
+            /** Format: date */
+            ends_on: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["CreditKind"];
+            name: string;
+            organiser: string;
+            owner: components["schemas"]["ActivityOwnerDto"];
+            /** @description Whether it takes sign-ins today (not cancelled, today within its dates). */
+            running: boolean;
+            /**
+             * Format: int64
+             * @description People credited so far (sign-ins and roster).
+             */
+            sign_in_count: number;
+            source?: components["schemas"]["CreditSource"] | null;
+            /** Format: date */
+            starts_on: string;
+            /**
+             * Format: int32
+             * @description The credit year (the year of `starts_on`).
+             */
+            year: number;
+        };
+        /** @description Who owns an activity: an office's region or a unit. */
+        ActivityOwnerDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description `region` (an office; the province's root region for the province
+             *     offices) or `unit`.
+             */
+            kind: string;
+        };
+        ActivityPage: {
+            items: components["schemas"]["ActivityDto"][];
+            /** @description Pass as `after` for the next page; `null` on the last. */
+            next_cursor?: string | null;
+        };
         /** @description Where one input credit counted. */
         AllocationDto: {
             amount: components["schemas"]["Amount"];
@@ -578,6 +836,12 @@ export interface components {
          * @example 2.5
          */
         Amount: number;
+        /**
+         * @description Credits: a number or a decimal string, > 0, at most one decimal
+         * @example 2.5
+         * @example 2.5
+         */
+        AmountIn: number | string;
         ApiClientDto: {
             client_id: string;
             /** Format: date-time */
@@ -638,6 +902,10 @@ export interface components {
             /** @description Everything that counts, each credit once. */
             total: components["schemas"]["Amount"];
         };
+        CancelActivityRequest: {
+            /** @description Why (kept with the activity and in the audit log). */
+            reason: string;
+        };
         /** @description An image captcha for the trainee centre. */
         CaptchaDto: {
             /** Format: uuid */
@@ -665,6 +933,38 @@ export interface components {
             client_secret?: string | null;
             /** @description Must be `client_credentials`. */
             grant_type: string;
+        };
+        /** @description A recorded completion. */
+        CompletionDto: {
+            /** Format: date */
+            completed_on: string;
+            /**
+             * @description The course the year's standard names (`null` if the standard no
+             *     longer names one).
+             */
+            course_name?: string | null;
+            /** Format: date */
+            deadline?: string | null;
+            /** Format: uuid */
+            person_id: string;
+            /** Format: date-time */
+            recorded_at: string;
+            /** @description `manual` (recorded singly), `import`, `demo` … */
+            source: string;
+            /** Format: int32 */
+            year: number;
+        };
+        /** @description A JSON import (the CSV form has the header `身份证号,年度,完成日期`). */
+        CompletionImportRequest: {
+            rows: components["schemas"]["CompletionRowIn"][];
+        };
+        /** @description One row of a JSON import. */
+        CompletionRowIn: {
+            /** @description `YYYY-MM-DD` (also `YYYY/M/D`); checked per row. */
+            completed_on: string;
+            id_number: string;
+            /** Format: int32 */
+            year: number;
         };
         /** @description One credit of the calculator's input. */
         CreditIn: {
@@ -764,6 +1064,36 @@ export interface components {
             status: string;
             version: string;
         };
+        /** @description One problem of one row. */
+        ImportErrorDto: {
+            /** @description `id_number`, `year` or `completed_on`. */
+            column: string;
+            /** @description The column's header in the file: 身份证号, 年度 or 完成日期. */
+            column_label: string;
+            reason: string;
+            /**
+             * @description The line of a CSV file (the header is line 1); the 1-based position
+             *     in `rows` for JSON.
+             */
+            row: number;
+        };
+        /**
+         * @description `check` only reports; `all` writes only when every row is valid;
+         *     `valid_only` writes the valid rows and reports the rest.
+         * @enum {string}
+         */
+        ImportMode: "check" | "all" | "valid_only";
+        /** @description The outcome of an import. */
+        ImportReport: {
+            errors: components["schemas"]["ImportErrorDto"][];
+            mode: components["schemas"]["ImportMode"];
+            /** @description Data rows read. */
+            rows: number;
+            /** @description Rows without any error. */
+            valid_rows: number;
+            /** @description Completions recorded (0 for `check`, and for `all` when any row is bad). */
+            written: number;
+        };
         /** @description Staff sign-in. */
         LoginRequest: {
             password: string;
@@ -811,6 +1141,38 @@ export interface components {
             account: components["schemas"]["AccountDto"];
             initial_password: string;
         };
+        /**
+         * @description A new activity. Its owner is the caller's organisation.
+         * @example {
+         *       "amount": "2.5",
+         *       "ends_on": "2026-05-10",
+         *       "kind": "project",
+         *       "name": "急危重症救治新进展学习班",
+         *       "organiser": "云南省第一人民医院",
+         *       "source": "provincial",
+         *       "starts_on": "2026-05-08"
+         *     }
+         */
+        NewActivityRequest: {
+            /** @description Credits each attendee gets. */
+            amount: components["schemas"]["AmountIn"];
+            /**
+             * Format: date
+             * @description Last day, inclusive.
+             */
+            ends_on: string;
+            /** @description `project` (项目学分) or `self_managed` (自管学分, units only). */
+            kind: components["schemas"]["CreditKind"];
+            name: string;
+            /** @description The organiser as printed on the credit (主办单位). */
+            organiser: string;
+            source?: components["schemas"]["CreditSource"] | null;
+            /**
+             * Format: date
+             * @description First day (Asia/Shanghai); its year is the credit year.
+             */
+            starts_on: string;
+        };
         NewApiClientRequest: {
             name: string;
             /** @description Operations to grant, e.g. `read_hierarchy`. */
@@ -820,6 +1182,24 @@ export interface components {
         NewApiClientResponse: {
             client: components["schemas"]["ApiClientDto"];
             client_secret: string;
+        };
+        /**
+         * @example {
+         *       "completed_on": "2021-11-20",
+         *       "year": 2021
+         *     }
+         */
+        NewCompletionRequest: {
+            /**
+             * Format: date
+             * @description On or before the course's deadline, not in the future.
+             */
+            completed_on: string;
+            /**
+             * Format: int32
+             * @description A year whose published standard names a mandatory course.
+             */
+            year: number;
         };
         /**
          * @description Why (part of) a credit counts nowhere: over_cap 超出上限, not_valid 未生效.
@@ -921,6 +1301,38 @@ export interface components {
             id_number: string;
         };
         /**
+         * @description What happened to one roster row.
+         * @enum {string}
+         */
+        RosterOutcome: "credited" | "invalid_id_number" | "unknown_person" | "out_of_jurisdiction" | "already_signed_in" | "duplicate_row" | "locked";
+        RosterReport: {
+            /** Format: uuid */
+            activity_id: string;
+            /** @description Rows that got the credit (all in one transaction). */
+            credited: number;
+            results: components["schemas"]["RosterRowReport"][];
+            rows: number;
+        };
+        /**
+         * @description An attendance roster as JSON (the CSV form is one ID number a line,
+         *     optionally under a header `身份证号`).
+         */
+        RosterRequest: {
+            id_numbers: string[];
+        };
+        RosterRowReport: {
+            /** @description The ID number, masked. */
+            id_number_masked: string;
+            outcome: components["schemas"]["RosterOutcome"];
+            /** @description The outcome in Chinese. */
+            reason: string;
+            /**
+             * @description The row: the line of a CSV file (the header is line 1), the 1-based
+             *     position in `id_numbers` for JSON.
+             */
+            row: number;
+        };
+        /**
          * @description A machine-readable reason for non-compliance.
          * @enum {string}
          */
@@ -932,6 +1344,55 @@ export interface components {
             message: string;
             /** @description Credits missing (0 for the mandatory course). */
             missing: components["schemas"]["Amount"];
+        };
+        /** @description The sign-in code to show as a QR code on the event's screen. */
+        SignInCodeDto: {
+            /** @description The signed code (48 characters, base64url). */
+            code: string;
+            /**
+             * Format: date-time
+             * @description When this code stops being accepted (the end of the next minute).
+             */
+            expires_at: string;
+            /**
+             * Format: int64
+             * @description Fetch a new code this often (60).
+             */
+            rotates_every_seconds: number;
+            /**
+             * @description The SPA route a phone opens: `/m/sign-in?code=…` (put the site's
+             *     origin in front for the QR code).
+             */
+            url: string;
+            /**
+             * Format: date-time
+             * @description When this code's minute began.
+             */
+            window_started_at: string;
+        };
+        SignInRequest: {
+            /** @description The code read from the QR code (or typed in). */
+            code: string;
+        };
+        /** @description The credit a sign-in issued. */
+        SignInResult: {
+            activity_code: string;
+            /** Format: uuid */
+            activity_id: string;
+            activity_name: string;
+            amount: components["schemas"]["Amount"];
+            /** Format: uuid */
+            credit_id: string;
+            /** Format: date */
+            earned_on: string;
+            kind: components["schemas"]["CreditKind"];
+            organiser: string;
+            source?: components["schemas"]["CreditSource"] | null;
+            /**
+             * Format: int32
+             * @description The credit year.
+             */
+            year: number;
         };
         /** @description A year's standard in force. */
         StandardDto: {
@@ -1155,6 +1616,339 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_activities: {
+        parameters: {
+            query?: {
+                /** @description The credit year. */
+                year?: number | null;
+                /** @description A part of the activity's name. */
+                name?: string | null;
+                /** @description The `next_cursor` of the previous page (pages run newest first). */
+                after?: string | null;
+                /** @description 1–200, default 50. */
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityPage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_activity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewActivityRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field is invalid; `errors` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sign_in: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInResult"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_activity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancel_activity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelActivityRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload_roster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON, or CSV with one ID number a line */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RosterRequest"];
+                /**
+                 * @example 身份证号
+                 *     11010519491231002X
+                 */
+                "text/csv": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RosterReport"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_sign_in_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInCodeDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1598,6 +2392,62 @@ export interface operations {
             };
         };
     };
+    import_completions: {
+        parameters: {
+            query?: {
+                /** @description Default `check`. */
+                mode?: components["schemas"]["ImportMode"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON, or CSV with the header 身份证号,年度,完成日期 */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompletionImportRequest"];
+                /**
+                 * @example 身份证号,年度,完成日期
+                 *     11010519491231002X,2021,2021-11-20
+                 */
+                "text/csv": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_department: {
         parameters: {
             query?: never;
@@ -1754,6 +2604,100 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_completions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompletionDto"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_completion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCompletionRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompletionDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
