@@ -61,7 +61,8 @@ fn malformed(detail: &str) -> ApiError {
     ApiError::Malformed { detail: detail.to_owned(), errors: Vec::new() }
 }
 
-/// One CSV record: the line it starts on (1-based) and its fields, trimmed.
+/// One record of a table: the line (or spreadsheet row) it starts on,
+/// 1-based, and its fields, trimmed. A spreadsheet reader yields these too.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record {
     pub line: usize,

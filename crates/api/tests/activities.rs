@@ -208,6 +208,20 @@ both_backends!(a_trainee_signs_in_once_with_the_current_code, |app| async move {
     assert_eq!(list["items"].as_array().map(Vec::len), Some(1));
     assert_eq!(get(&app, &unit, &format!("/api/v1/activities/{}", p["id"].as_str().unwrap_or_default())).await.0, 404);
 
+    // Serials stay unique when creations race.
+    let racing = (0..4).map(|i| {
+        let (app, unit) = (&app, &unit);
+        async move { create(app, unit, project(&format!("并发{i}"), "national", json!(1), today(), today())).await }
+    });
+    let mut codes: Vec<String> = futures_util::future::join_all(racing)
+        .await
+        .iter()
+        .map(|a| a["code"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    codes.sort();
+    codes.dedup();
+    assert_eq!(codes.len(), 4, "{codes:?}");
+
     // The screen's code.
     let (status, code) = get(&app, &unit, &format!("/api/v1/activities/{id}/sign-in-code")).await;
     assert_eq!(status, 200, "{code}");

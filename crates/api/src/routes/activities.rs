@@ -30,7 +30,7 @@ use crate::dto::activities::{
 };
 use crate::error::{ApiError, Problem};
 use crate::extract::{ValidJson, parse, validation_problem};
-use crate::upload::{Upload, csv_records};
+use crate::upload::{Record, Upload, csv_records};
 
 /// The most rows one roster may have.
 const MAX_ROSTER: usize = 10_000;
@@ -390,15 +390,7 @@ pub fn roster_lines(upload: Upload) -> Result<Vec<RosterLine>, ApiError> {
             body.validate().map_err(|e| validation_problem(&e))?;
             body.id_numbers.into_iter().enumerate().map(|(i, id_number)| RosterLine { row: i + 1, id_number }).collect()
         }
-        Upload::Csv(text) => {
-            let mut records = csv_records(&text).into_iter().peekable();
-            if records.peek().is_some_and(|r| r.fields.first().is_some_and(|f| f.contains("身份证"))) {
-                records.next();
-            }
-            records
-                .map(|r| RosterLine { row: r.line, id_number: r.fields.into_iter().next().unwrap_or_default() })
-                .collect()
-        }
+        Upload::Csv(text) => roster_from_records(csv_records(&text)),
     };
     if lines.is_empty() {
         return Err(ApiError::field("id_numbers", "名单中没有身份证号"));
@@ -407,6 +399,16 @@ pub fn roster_lines(upload: Upload) -> Result<Vec<RosterLine>, ApiError> {
         return Err(ApiError::field("id_numbers", format!("名单最多 {MAX_ROSTER} 行")));
     }
     Ok(lines)
+}
+
+/// The lines of a roster read as a table (CSV, or a spreadsheet's rows): the
+/// ID number in the first column, a first row naming 身份证号 skipped.
+pub fn roster_from_records(records: Vec<Record>) -> Vec<RosterLine> {
+    let mut records = records.into_iter().peekable();
+    if records.peek().is_some_and(|r| r.fields.first().is_some_and(|f| f.contains("身份证"))) {
+        records.next();
+    }
+    records.map(|r| RosterLine { row: r.line, id_number: r.fields.into_iter().next().unwrap_or_default() }).collect()
 }
 
 /// Why an ID number is not valid, in Chinese.

@@ -26,7 +26,7 @@ use crate::dto::courses::{
 use crate::error::{ApiError, Problem};
 use crate::extract::{ValidJson, parse, validation_problem};
 use crate::routes::activities::id_error_reason;
-use crate::upload::{Upload, csv_records};
+use crate::upload::{Record, Upload, csv_records};
 
 /// The most rows one import may have.
 const MAX_ROWS: usize = 10_000;
@@ -196,18 +196,7 @@ pub fn completion_lines(upload: Upload) -> Result<Vec<CompletionLine>, ApiError>
                 })
                 .collect()
         }
-        Upload::Csv(text) => {
-            let mut records = csv_records(&text).into_iter().peekable();
-            if records.peek().is_some_and(|r| r.fields.first().is_some_and(|f| f.contains("身份证"))) {
-                records.next();
-            }
-            records
-                .map(|r| {
-                    let field = |i: usize| r.fields.get(i).cloned().unwrap_or_default();
-                    CompletionLine { row: r.line, id_number: field(0), year: field(1), completed_on: field(2) }
-                })
-                .collect()
-        }
+        Upload::Csv(text) => completions_from_records(csv_records(&text)),
     };
     if lines.is_empty() {
         return Err(ApiError::field("rows", "文件中没有数据行"));
@@ -216,6 +205,21 @@ pub fn completion_lines(upload: Upload) -> Result<Vec<CompletionLine>, ApiError>
         return Err(ApiError::field("rows", format!("最多 {MAX_ROWS} 行")));
     }
     Ok(lines)
+}
+
+/// The rows of an import read as a table (CSV, or a spreadsheet's rows):
+/// columns 身份证号, 年度, 完成日期; a first row naming 身份证号 skipped.
+pub fn completions_from_records(records: Vec<Record>) -> Vec<CompletionLine> {
+    let mut records = records.into_iter().peekable();
+    if records.peek().is_some_and(|r| r.fields.first().is_some_and(|f| f.contains("身份证"))) {
+        records.next();
+    }
+    records
+        .map(|r| {
+            let field = |i: usize| r.fields.get(i).cloned().unwrap_or_default();
+            CompletionLine { row: r.line, id_number: field(0), year: field(1), completed_on: field(2) }
+        })
+        .collect()
 }
 
 /// `2021-11-20`, `2021/11/20`, `2021.11.20` (month and day may drop the 0).

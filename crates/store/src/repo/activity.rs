@@ -165,7 +165,7 @@ where
                 txn.commit().await?;
                 return Ok(created);
             }
-            Err(StoreError::Conflict { constraint }) if constraint == "uq_activities_code" && attempts < 5 => {
+            Err(StoreError::Conflict { constraint }) if constraint == "uq_activities_code" && attempts < 20 => {
                 txn.rollback().await?;
                 attempts += 1;
             }
