@@ -10,6 +10,7 @@ pub mod extract;
 pub mod openapi;
 pub mod routes;
 mod spa;
+pub mod upload;
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -28,6 +29,8 @@ pub struct AppState {
     /// Encrypts and indexes personal data.
     pub pii: PiiCipher,
     pub auth: AuthState,
+    /// Signs the rotating sign-in codes of CME activities.
+    pub sign_in_key: cme_domain::sign_in_code::SignInKey,
 }
 
 /// Token keys and sign-in switches.
@@ -120,6 +123,17 @@ where
             .service(routes::credits::person_compliance)
             .service(routes::credits::my_compliance)
             .service(routes::credits::my_years)
+            // Before `/activities/{id}`, which would otherwise claim the path.
+            .service(routes::activities::sign_in)
+            .service(routes::activities::create_activity)
+            .service(routes::activities::list_activities)
+            .service(routes::activities::get_activity)
+            .service(routes::activities::cancel_activity)
+            .service(routes::activities::get_sign_in_code)
+            .service(routes::activities::upload_roster)
+            .service(routes::courses::record_completion)
+            .service(routes::courses::list_completions)
+            .service(routes::courses::import_completions)
             // Not an operation of its own document.
             .route("/openapi.json", web::get().to(openapi_json))
             .default_service(web::to(spa::api_not_found)),
@@ -164,6 +178,7 @@ impl Application {
         let state = web::Data::new(AppState {
             db,
             pii: settings.pii,
+            sign_in_key: cme_domain::sign_in_code::SignInKey::derive(&settings.jwt_secret),
             auth: AuthState {
                 keys: auth::tokens::TokenKeys::new(&settings.jwt_secret),
                 test_captcha: settings.test_captcha,

@@ -23,6 +23,8 @@ naming each field.",
         (name = "api-clients", description = "Outside systems' credentials"),
         (name = "org", description = "Regions, units, departments and people, scoped to the caller"),
         (name = "audit", description = "The append-only audit log"),
+        (name = "activities", description = "CME activities: rotating sign-in codes, sign-ins, attendance rosters (继教活动)"),
+        (name = "courses", description = "Completions of the year's mandatory course (公需科目)"),
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&SecuritySchemes)

@@ -33,6 +33,10 @@ enum Target {
     Credit,
     /// A department report of the side (made fresh for each call).
     Report,
+    /// A running CME activity of the side's unit (made fresh for each call).
+    Activity,
+    /// A person of the side's unit (made fresh for each call).
+    NewPerson,
 }
 
 struct Row {
@@ -68,6 +72,13 @@ enum Body {
     /// A decision on a record that is not in the report.
     UnknownDecision,
     Year,
+    NewActivity,
+    CancelActivity,
+    Roster,
+    /// The current sign-in code of the row's target activity.
+    SignIn,
+    Completion,
+    CompletionImport,
 }
 
 /// Operations anyone may call without a token (their own tests cover them).
@@ -87,6 +98,9 @@ const PUBLIC: &[(&str, &str)] = &[
 //                         anon admin kjc  zyc  pref county unit dept trainee client
 const READ: [u16; 10] = [401, 200, 200, 200, 200, 200, 200, 200, 403, 200];
 const READ_FOREIGN: [u16; 10] = [401, 200, 200, 200, 404, 404, 404, 404, 403, 404];
+const MANAGE: [u16; 10] = [401, 200, 200, 200, 200, 200, 200, 403, 403, 403];
+const MANAGE_CREATE: [u16; 10] = [401, 201, 201, 201, 201, 201, 201, 403, 403, 403];
+const MANAGE_FOREIGN: [u16; 10] = [401, 200, 200, 200, 404, 404, 404, 403, 403, 403];
 
 fn table() -> Vec<Row> {
     let row = |method, path, target, own, foreign, write| {
@@ -101,6 +115,12 @@ fn table() -> Vec<Row> {
             ("POST", "/api/v1/credit-reports") => Body::UnknownDrafts,
             ("POST", "/api/v1/credit-reports/{id}/decisions") => Body::UnknownDecision,
             ("POST", "/api/v1/compliance/recompute") => Body::Year,
+            ("POST", "/api/v1/activities") => Body::NewActivity,
+            ("POST", "/api/v1/activities/{id}/cancel") => Body::CancelActivity,
+            ("POST", "/api/v1/activities/{id}/roster") => Body::Roster,
+            ("POST", "/api/v1/activities/sign-in") => Body::SignIn,
+            ("POST", "/api/v1/people/{id}/course-completions") => Body::Completion,
+            ("POST", "/api/v1/course-completions/import") => Body::CompletionImport,
             _ => Body::None,
         };
         Row { method, path, target, own, foreign, write, body }
@@ -265,6 +285,40 @@ fn table() -> Vec<Row> {
             Some([401, 422, 403, 403, 403, 403, 404, 403, 403, 403]),
             true,
         ),
+        // CME activities: offices and units, for their own and what lies below.
+        row("GET", "/api/v1/activities", Target::None, MANAGE, None, false),
+        row("POST", "/api/v1/activities", Target::None, MANAGE_CREATE, None, true),
+        row("GET", "/api/v1/activities/{id}", Target::Activity, MANAGE, Some(MANAGE_FOREIGN), false),
+        row("POST", "/api/v1/activities/{id}/cancel", Target::Activity, MANAGE, Some(MANAGE_FOREIGN), true),
+        row("GET", "/api/v1/activities/{id}/sign-in-code", Target::Activity, MANAGE, Some(MANAGE_FOREIGN), false),
+        row("POST", "/api/v1/activities/{id}/roster", Target::Activity, MANAGE, Some(MANAGE_FOREIGN), true),
+        // Trainees only; a unit's own activity takes only its staff.
+        row(
+            "POST",
+            "/api/v1/activities/sign-in",
+            Target::Activity,
+            [401, 403, 403, 403, 403, 403, 403, 403, 201, 403],
+            Some([401, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
+            true,
+        ),
+        // The client's grant is read_hierarchy only.
+        row(
+            "POST",
+            "/api/v1/people/{id}/course-completions",
+            Target::NewPerson,
+            MANAGE_CREATE,
+            Some([401, 201, 201, 201, 404, 404, 404, 403, 403, 403]),
+            true,
+        ),
+        row(
+            "GET",
+            "/api/v1/people/{id}/course-completions",
+            Target::Person,
+            [401, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+            Some([401, 200, 200, 200, 404, 404, 404, 404, 404, 404]),
+            false,
+        ),
+        row("POST", "/api/v1/course-completions/import", Target::None, MANAGE, None, true),
     ]
 }
 
@@ -278,6 +332,9 @@ async fn fingerprint(app: &TestApp) -> String {
          || CAST(row_version AS TEXT) || ':' || COALESCE(password_hash, '-') AS v FROM accounts ORDER BY id",
         "SELECT CAST(count(*) AS TEXT) AS v FROM refresh_tokens WHERE revoked_at IS NULL",
         "SELECT CAST(id AS TEXT) || ':' || COALESCE(CAST(revoked_at AS TEXT), '-') AS v FROM api_clients ORDER BY id",
+        "SELECT CAST(id AS TEXT) || ':' || COALESCE(CAST(cancelled_at AS TEXT), '-') AS v FROM activities ORDER BY id",
+        "SELECT CAST(count(*) AS TEXT) AS v FROM credits",
+        "SELECT CAST(count(*) AS TEXT) AS v FROM course_completions",
     ] {
         for row in app.db.query_all_raw(Statement::from_string(b, sql)).await.unwrap_or_default() {
             out.push_str(&row.try_get::<String>("", "v").unwrap_or_default());
@@ -392,6 +449,38 @@ async fn target_id(app: &TestApp, f: &Fixture, target: Target, own: bool) -> Str
             .unwrap_or_else(|e| panic!("{e}"));
             report.id.to_string()
         }
+        Target::Activity => {
+            let today = cme_domain::activity::shanghai_today(chrono::Utc::now());
+            let new = cme_store::repo::activity::NewActivity {
+                name: "矩阵活动".to_owned(),
+                organiser: "主办".to_owned(),
+                category: cme_domain::credit::CreditCategory::Project(cme_domain::credit::CreditSource::National),
+                amount: cme_domain::Credits::whole(1),
+                starts_on: today,
+                ends_on: today,
+                owner: cme_domain::activity::ActivityOwner::Unit(side.unit),
+                created_by: None,
+            };
+            cme_store::repo::activity::insert(&app.db, &new).await.unwrap_or_else(|e| panic!("{e}")).id.to_string()
+        }
+        Target::NewPerson => {
+            let seq = PEOPLE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let first = format!("53012519900101{seq:03}");
+            let number = format!("{first}{}", cme_domain::id_card::check_character(&first).unwrap_or('0'));
+            let p = cme_domain::person::Person {
+                id: cme_domain::ids::PersonId::new(),
+                unit_id: side.unit,
+                department_id: Some(side.department),
+                name: "新人".to_owned(),
+                gender: cme_domain::person::Gender::Female,
+                id_number: cme_domain::IdCardNumber::from_trusted(number),
+                discipline: cme_domain::person::Discipline::Clinical,
+                status: cme_domain::person::PersonStatus::Normal,
+                titles: Vec::new(),
+            };
+            cme_store::repo::person::insert(&app.db, &app.pii, &p).await.unwrap_or_else(|e| panic!("{e}"));
+            p.id.0.to_string()
+        }
     }
 }
 
@@ -429,7 +518,10 @@ async fn fresh_credit(
     id
 }
 
-fn body_for(body: Body, f: &Fixture, own: bool, n: usize) -> Option<Value> {
+/// Serials of the people made for `Target::NewPerson` (unique per process).
+static PEOPLE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(100);
+
+fn body_for(body: Body, f: &Fixture, own: bool, n: usize, target: &str) -> Option<Value> {
     let side = if own { &f.a } else { &f.b };
     match body {
         Body::None => None,
@@ -448,6 +540,21 @@ fn body_for(body: Body, f: &Fixture, own: bool, n: usize) -> Option<Value> {
         Body::UnknownDrafts => Some(json!({"credit_ids": [uuid::Uuid::now_v7()]})),
         Body::UnknownDecision => Some(json!({"decisions": [{"credit_id": uuid::Uuid::now_v7(), "approve": true}]})),
         Body::Year => Some(json!({"year": 2021})),
+        Body::NewActivity => Some(json!({"name": format!("活动{n}"), "organiser": "主办", "kind": "project",
+                                         "source": "national", "amount": 1, "starts_on": "2026-05-01",
+                                         "ends_on": "2026-05-01"})),
+        Body::CancelActivity => Some(json!({"reason": "改期举行"})),
+        Body::Roster => Some(json!({"id_numbers": [f.a.id_number]})),
+        Body::SignIn => {
+            // The test app's secret is [9; 32] (common::spawn).
+            let key = cme_domain::sign_in_code::SignInKey::derive(&[9u8; 32]);
+            let id = cme_domain::ids::ActivityId(uuid::Uuid::parse_str(target).unwrap_or_default());
+            Some(json!({"code": cme_domain::sign_in_code::issue(&key, id, chrono::Utc::now()).code}))
+        }
+        Body::Completion => Some(json!({"year": 2021, "completed_on": "2021-11-20"})),
+        Body::CompletionImport => {
+            Some(json!({"rows": [{"id_number": f.a.id_number, "year": 2021, "completed_on": "2021-11-20"}]}))
+        }
     }
 }
 
@@ -484,7 +591,8 @@ both_backends!(every_operation_every_role_own_and_foreign, |app| async move {
                 path.push_str(&query_for(row.path, &f));
                 let before = if row.write { Some(fingerprint(&app).await) } else { None };
                 let method = Method::from_bytes(row.method.as_bytes()).unwrap_or(Method::GET);
-                let res = app.call_as(method, &path, token.as_deref(), body_for(row.body, &f, own, n).as_ref()).await;
+                let res =
+                    app.call_as(method, &path, token.as_deref(), body_for(row.body, &f, own, n, &id).as_ref()).await;
                 let got = res.status().as_u16();
                 if got != expected[i] {
                     let side = if own { "own" } else { "foreign" };

@@ -24,3 +24,7 @@ typed_id!(
     /// One person-year verification record.
     VerificationId
 );
+typed_id!(
+    /// A CME activity (继教活动).
+    ActivityId
+);

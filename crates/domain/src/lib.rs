@@ -6,6 +6,7 @@
 #[macro_use]
 mod macros;
 
+pub mod activity;
 pub mod auth;
 pub mod compliance;
 pub mod credit;
@@ -15,6 +16,7 @@ pub mod ids;
 pub mod org;
 pub mod person;
 pub mod review;
+pub mod sign_in_code;
 pub mod standard;
 
 pub use credits::Credits;

@@ -109,6 +109,8 @@ const SQLITE_UNIQUE: &[(&str, &str)] = &[
     ("refresh_tokens.token_hash", "uq_refresh_tokens_hash"),
     ("api_clients.client_id", "uq_api_clients_client_id"),
     ("audit_log.id", "uq_audit_log_id"),
+    ("activities.code", "uq_activities_code"),
+    ("credits.activity_id, credits.person_id", "uq_credits_activity_id_person_id"),
     ("audit_log.seq", "pk_audit_log"),
     (
         "verification_transitions.verification_id, verification_transitions.seq",

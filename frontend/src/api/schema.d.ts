@@ -62,6 +62,154 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Activities of the caller's organisation and of those below it, newest
+         *     first, by keyset pages; filters by credit year and part of the name.
+         */
+        get: operations["list_activities"];
+        put?: never;
+        /**
+         * Create a CME activity owned by the caller's organisation.
+         * @description Province offices and the administrator own theirs through the
+         *     province's root region, prefecture and county offices through their
+         *     region, a unit itself. A project activity names its source (which gives
+         *     its class); a self-managed one has none and only a unit creates it. The
+         *     answer carries the activity's serial code (`HD<year>-<n>`), which every
+         *     credit it issues keeps as its certificate number.
+         */
+        post: operations["create_activity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in to an activity with its code (trainees, on their phone): the
+         *     credit lands at once, valid, in the activity's year.
+         * @description A code is good in its minute and the next one. 422 naming `code`: 签到码
+         *     已过期 (an older code), 签到码无效 (altered or not a code), or the
+         *     activity is cancelled or not running today. A unit's own activity takes
+         *     only its staff (403). Once per person and activity: a second sign-in is
+         *     409 `already_signed_in`; a person-year whose verification was submitted
+         *     is 409 `person_year_locked`.
+         */
+        post: operations["sign_in"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One activity with the number of people credited, if it is the caller's
+         *     or below it (else 404).
+         */
+        get: operations["get_activity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel an activity (it is kept, never deleted). It takes no more
+         *     sign-ins or rosters; credits it already issued stay (reverse them one by
+         *     one if they must go). A second cancellation is 409 `already_cancelled`.
+         */
+        post: operations["cancel_activity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/{id}/roster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload the attendance roster of an activity that has begun (during or
+         *     after the event): JSON `{"id_numbers": [...]}` or `text/csv` with one ID
+         *     number a line (optional header `身份证号`).
+         * @description Each line is reported (row, masked ID number, outcome, reason):
+         *     `credited`, `invalid_id_number`, `unknown_person`, `out_of_jurisdiction`
+         *     (a unit's activity credits only its staff, an office's only people of
+         *     its region, the province's anyone), `duplicate_row`, `already_signed_in`
+         *     or `locked`. All credits of one upload are written in one transaction.
+         *     A cancelled activity is 409 `activity_cancelled`; one that has not begun
+         *     is 409 `activity_not_started`.
+         */
+        post: operations["upload_roster"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/{id}/sign-in-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The activity's current sign-in code, for the QR code on the event's
+         *     screen. The code changes every minute (fetch again at
+         *     `window_started_at` + 60 s) and is accepted until `expires_at` (the end
+         *     of the next minute). Only while the activity runs: not cancelled, today
+         *     (Asia/Shanghai) between its first and last day; otherwise 409
+         *     `activity_not_running`.
+         */
+        get: operations["get_sign_in_code"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/api-clients": {
         parameters: {
             query?: never;
@@ -276,6 +424,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * People's compliance for a year in the caller's jurisdiction (人员达标情况查询).
+         * @description Filter by discipline, unit, department, region (county or prefecture),
+         *     outcome and name; keyset pages of 50 by default. Each row carries the
+         *     counted credits and every shortfall (不达标原因). The first page also
+         *     counts the query's people by outcome.
+         */
+        get: operations["list_compliance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/compliance/evaluate": {
         parameters: {
             query?: never;
@@ -293,6 +464,155 @@ export interface paths {
          *     each credit counted (or why it did not).
          */
         post: operations["evaluate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/recompute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Recompute the stored compliance of every person for a year, set-wise
+         *     (after a standard is edited); province offices and the administrator.
+         */
+        post: operations["recompute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/course-completions/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import mandatory-course completions: JSON `{"rows": [{id_number, year,
+         *     completed_on}]}` or `text/csv` with the header `身份证号,年度,完成日期`.
+         * @description Every row is checked (ID number and check digit, the person in the
+         *     caller's jurisdiction, a year whose standard names a course, the date
+         *     not after its deadline, duplicates in the file, already recorded, a
+         *     locked person-year) and every problem reported as (row, column,
+         *     reason). `mode=check` (default) writes nothing; `mode=all` writes only
+         *     when every row is valid; `mode=valid_only` writes the valid rows. Writes
+         *     are one transaction. The answer is 200 with the report in every mode:
+         *     `written` says what was recorded.
+         */
+        post: operations["import_completions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-drafts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A department's drafts: typed-in paper credits not yet reported. */
+        get: operations["list_drafts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Department reports in the caller's jurisdiction, newest first: the
+         *     unit's approval queue (`state=open`), a department's own reports.
+         */
+        get: operations["list_reports"];
+        put?: never;
+        /**
+         * Report a batch of the department's drafts to the unit (科室学分上报).
+         * @description Every record named must be a draft of the caller's department in an
+         *     open person-year, or nothing is reported.
+         */
+        post: operations["submit_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One report with its records and each person (ID masked). */
+        get: operations["get_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-reports/{id}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The unit approves or rejects reported records (审核通过/不通过), one or
+         *     many at a time; a rejection needs a reason. Only approved records count.
+         *     All decisions of a request apply together or not at all.
+         */
+        post: operations["decide_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credits/{id}/reverse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reverse a wrong record (冲销): the record is kept as `reversed`, and a
+         *     new `reversal` entry names it and carries the reason; both show in the
+         *     history and neither counts. A corrected record is then entered anew.
+         */
+        post: operations["reverse_credit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -354,6 +674,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The trainee's years at a glance, newest first: the verdict and what is
+         *     missing in each year he has a record for (and the current year).
+         */
+        get: operations["my_years"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/compliance/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The trainee's own year: his verdict, what he still needs, and every
+         *     record with where it counted.
+         */
+        get: operations["my_compliance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/people": {
         parameters: {
             query?: never;
@@ -382,6 +742,81 @@ export interface paths {
         get: operations["get_person"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{id}/compliance/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A person's year in the caller's jurisdiction (人员达标详情): the
+         *     verdict, what is missing, and every record with where it counted.
+         */
+        get: operations["person_compliance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{id}/course-completions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A person's recorded completions, newest year first, with the course each
+         *     year names. Readers of the hierarchy see the people of their
+         *     jurisdiction; a trainee sees his own.
+         */
+        get: operations["list_completions"];
+        put?: never;
+        /**
+         * Record that a person completed the year's mandatory course.
+         * @description The year's published standard must name a course, and the date must be
+         *     on or before its deadline (the message names the deadline), not in the
+         *     future and not before the year. The person must be in the caller's
+         *     jurisdiction (else 404). A second record of the same person-year is 409
+         *     `already_recorded`; a person-year whose verification was submitted is
+         *     409 `person_year_locked`.
+         */
+        post: operations["record_completion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{id}/credits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enter a paper certificate for a person (向导录入).
+         * @description By the unit's CME office the record is valid at once; by a department it
+         *     is a draft (科室草稿) until the department reports it and the unit approves
+         *     it. The certificate's number is kept: the same certificate cannot be
+         *     entered twice for the person while an earlier entry of it is live
+         *     (409 `duplicate_certificate`). A submitted person-year is locked (409
+         *     `person_year_locked`).
+         */
+        post: operations["enter_credit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -558,6 +993,58 @@ export interface components {
             disabled?: boolean | null;
             display_name?: string | null;
         };
+        /** @description A CME activity. */
+        ActivityDto: {
+            amount: components["schemas"]["Amount"];
+            cancel_reason?: string | null;
+            /** Format: date-time */
+            cancelled_at?: string | null;
+            /** @description `i` or `ii` (derived from the source); `null` for self-managed. */
+            class?: string | null;
+            /** @description The serial, e.g. `HD2026-000123`; it is the credits' certificate number. */
+            code: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by?: string | null;
+            /** Format: date */
+            ends_on: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["CreditKind"];
+            name: string;
+            organiser: string;
+            owner: components["schemas"]["ActivityOwnerDto"];
+            /** @description Whether it takes sign-ins today (not cancelled, today within its dates). */
+            running: boolean;
+            /**
+             * Format: int64
+             * @description People credited so far (sign-ins and roster).
+             */
+            sign_in_count: number;
+            source?: components["schemas"]["CreditSource"] | null;
+            /** Format: date */
+            starts_on: string;
+            /**
+             * Format: int32
+             * @description The credit year (the year of `starts_on`).
+             */
+            year: number;
+        };
+        /** @description Who owns an activity: an office's region or a unit. */
+        ActivityOwnerDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description `region` (an office; the province's root region for the province
+             *     offices) or `unit`.
+             */
+            kind: string;
+        };
+        ActivityPage: {
+            items: components["schemas"]["ActivityDto"][];
+            /** @description Pass as `after` for the next page; `null` on the last. */
+            next_cursor?: string | null;
+        };
         /** @description Where one input credit counted. */
         AllocationDto: {
             amount: components["schemas"]["Amount"];
@@ -578,6 +1065,12 @@ export interface components {
          * @example 2.5
          */
         Amount: number;
+        /**
+         * @description Credits: a number or a decimal string, > 0, at most one decimal
+         * @example 2.5
+         * @example 2.5
+         */
+        AmountIn: number | string;
         ApiClientDto: {
             client_id: string;
             /** Format: date-time */
@@ -638,6 +1131,10 @@ export interface components {
             /** @description Everything that counts, each credit once. */
             total: components["schemas"]["Amount"];
         };
+        CancelActivityRequest: {
+            /** @description Why (kept with the activity and in the audit log). */
+            reason: string;
+        };
         /** @description An image captcha for the trainee centre. */
         CaptchaDto: {
             /** Format: uuid */
@@ -666,11 +1163,159 @@ export interface components {
             /** @description Must be `client_credentials`. */
             grant_type: string;
         };
+        /** @description A recorded completion. */
+        CompletionDto: {
+            /** Format: date */
+            completed_on: string;
+            /**
+             * @description The course the year's standard names (`null` if the standard no
+             *     longer names one).
+             */
+            course_name?: string | null;
+            /** Format: date */
+            deadline?: string | null;
+            /** Format: uuid */
+            person_id: string;
+            /** Format: date-time */
+            recorded_at: string;
+            /** @description `manual` (recorded singly), `import`, `demo` … */
+            source: string;
+            /** Format: int32 */
+            year: number;
+        };
+        /** @description A JSON import (the CSV form has the header `身份证号,年度,完成日期`). */
+        CompletionImportRequest: {
+            rows: components["schemas"]["CompletionRowIn"][];
+        };
+        /** @description One row of a JSON import. */
+        CompletionRowIn: {
+            /** @description `YYYY-MM-DD` (also `YYYY/M/D`); checked per row. */
+            completed_on: string;
+            id_number: string;
+            /** Format: int32 */
+            year: number;
+        };
+        CompliancePage: {
+            counts?: components["schemas"]["OutcomeCounts"] | null;
+            items: components["schemas"]["ComplianceRowDto"][];
+            next_cursor?: string | null;
+        };
+        /** @description A person's verdict in a compliance list. */
+        ComplianceRowDto: {
+            /** @description Counted I类 (after caps). */
+            counted_i: components["schemas"]["Amount"];
+            /** @description Counted II类, the I surplus included. */
+            counted_ii: components["schemas"]["Amount"];
+            /** Format: uuid */
+            department_id?: string | null;
+            department_name?: string | null;
+            discipline: components["schemas"]["Discipline"];
+            id_number_masked: string;
+            name: string;
+            /** @description Why the verdict is undetermined. */
+            note?: string | null;
+            outcome: components["schemas"]["Outcome"];
+            /** Format: uuid */
+            person_id: string;
+            self_managed: components["schemas"]["Amount"];
+            shortfalls: components["schemas"]["ShortfallDto"][];
+            status: string;
+            title_level?: components["schemas"]["TitleLevel"] | null;
+            /** @description The title held on 31 December of the year. */
+            title_name?: string | null;
+            total: components["schemas"]["Amount"];
+            /** Format: uuid */
+            unit_id: string;
+            unit_name: string;
+        };
+        /** @description The year's mandatory course and whether the person completed it. */
+        CourseDto: {
+            completed: boolean;
+            /** Format: date */
+            deadline: string;
+            name: string;
+        };
+        /** @description A stored credit record. */
+        CreditDto: {
+            activity_name: string;
+            amount: components["schemas"]["Amount"];
+            certificate_no?: string | null;
+            /** @description `i` or `ii` for project credits. */
+            class?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            created_by?: string | null;
+            /** Format: date-time */
+            decided_at?: string | null;
+            /** @description The unit's decision on a reported record. */
+            decided_by?: string | null;
+            decision_reason?: string | null;
+            /** Format: uuid */
+            department_id?: string | null;
+            /** Format: date */
+            earned_on?: string | null;
+            entry_path: components["schemas"]["EntryPath"];
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["CreditKind"];
+            /** @description A reversal's reason, or the entry's note. */
+            note?: string | null;
+            organiser?: string | null;
+            /** Format: uuid */
+            person_id: string;
+            /** Format: uuid */
+            report_id?: string | null;
+            /**
+             * Format: uuid
+             * @description For a reversal entry: the record it cancels.
+             */
+            reverses_id?: string | null;
+            source?: components["schemas"]["CreditSource"] | null;
+            state: components["schemas"]["CreditState"];
+            /** Format: int32 */
+            year: number;
+        };
+        /**
+         * @description A paper certificate typed in (向导录入): by the unit's CME office it is
+         *     valid at once; by a department it is a draft until reported and approved.
+         * @example {
+         *       "activity_name": "基层医疗机构合理用药培训班",
+         *       "amount": 2.5,
+         *       "certificate_no": "YN2021-000123",
+         *       "earned_on": "2021-05-12",
+         *       "kind": "project",
+         *       "organiser": "云南省卫生健康委",
+         *       "source": "provincial",
+         *       "year": 2021
+         *     }
+         */
+        CreditEntryRequest: {
+            activity_name: string;
+            amount: components["schemas"]["Amount"];
+            /** @description The paper certificate's number: the same certificate cannot be entered twice. */
+            certificate_no: string;
+            /**
+             * Format: date
+             * @description The date on the certificate; it must fall in `year` and not in the future.
+             */
+            earned_on: string;
+            kind: components["schemas"]["CreditKind"];
+            note?: string | null;
+            organiser?: string | null;
+            source?: components["schemas"]["CreditSource"] | null;
+            /** Format: int32 */
+            year: number;
+        };
         /** @description One credit of the calculator's input. */
         CreditIn: {
             amount: components["schemas"]["Amount"];
             kind: components["schemas"]["CreditKind"];
             source?: components["schemas"]["CreditSource"] | null;
+        };
+        /** @description A record with the person it belongs to, for queues and draft lists. */
+        CreditItem: components["schemas"]["CreditDto"] & {
+            id_number_masked: string;
+            person_name: string;
         };
         /**
          * @description project 项目学分 or self_managed 自管学分.
@@ -678,10 +1323,26 @@ export interface components {
          */
         CreditKind: "project" | "self_managed";
         /**
+         * @description A record with where it counted for the person-year (I类 / II类 / 自管),
+         *     or why it did not.
+         */
+        CreditLine: components["schemas"]["CreditDto"] & {
+            counted_i: components["schemas"]["Amount"];
+            counted_ii: components["schemas"]["Amount"];
+            counted_self_managed: components["schemas"]["Amount"];
+            not_counted: components["schemas"]["Amount"];
+            not_counted_reason?: components["schemas"]["NotCountedReason"] | null;
+        };
+        /**
          * @description Source of a project credit: I类 national, provincial, distance_i; II类 prefecture, distance_ii.
          * @enum {string}
          */
         CreditSource: "national" | "provincial" | "distance_i" | "prefecture" | "distance_ii";
+        /**
+         * @description draft 科室草稿, pending 待审核, valid 有效, rejected 审核不通过, reversed 已冲销, reversal 冲销记录.
+         * @enum {string}
+         */
+        CreditState: "draft" | "pending" | "valid" | "rejected" | "reversed" | "reversal";
         DatabaseHealth: {
             /** @description `sqlite` or `postgres`. */
             backend: string;
@@ -691,6 +1352,17 @@ export interface components {
              */
             latency_ms: number;
             reachable: boolean;
+        };
+        /** @description The unit's decision on one reported record. */
+        DecisionIn: {
+            /** @description `true` 审核通过, `false` 审核不通过 (a reason is then required). */
+            approve: boolean;
+            /** Format: uuid */
+            credit_id: string;
+            reason?: string | null;
+        };
+        DecisionsRequest: {
+            decisions: components["schemas"]["DecisionIn"][];
         };
         DepartmentDto: {
             /** Format: uuid */
@@ -704,6 +1376,11 @@ export interface components {
          * @enum {string}
          */
         Discipline: "clinical" | "nursing_public_health";
+        /**
+         * @description How a record entered: electronic 电子学分, paper_unit 单位录入, paper_department 科室录入, paper_verification 纸质验证.
+         * @enum {string}
+         */
+        EntryPath: "electronic" | "paper_unit" | "paper_department" | "paper_verification";
         /**
          * @description A profile and a list of credits to evaluate.
          * @example {
@@ -764,6 +1441,36 @@ export interface components {
             status: string;
             version: string;
         };
+        /** @description One problem of one row. */
+        ImportErrorDto: {
+            /** @description `id_number`, `year` or `completed_on`. */
+            column: string;
+            /** @description The column's header in the file: 身份证号, 年度 or 完成日期. */
+            column_label: string;
+            reason: string;
+            /**
+             * @description The line of a CSV file (the header is line 1); the 1-based position
+             *     in `rows` for JSON.
+             */
+            row: number;
+        };
+        /**
+         * @description `check` only reports; `all` writes only when every row is valid;
+         *     `valid_only` writes the valid rows and reports the rest.
+         * @enum {string}
+         */
+        ImportMode: "check" | "all" | "valid_only";
+        /** @description The outcome of an import. */
+        ImportReport: {
+            errors: components["schemas"]["ImportErrorDto"][];
+            mode: components["schemas"]["ImportMode"];
+            /** @description Data rows read. */
+            rows: number;
+            /** @description Rows without any error. */
+            valid_rows: number;
+            /** @description Completions recorded (0 for `check`, and for `all` when any row is bad). */
+            written: number;
+        };
         /** @description Staff sign-in. */
         LoginRequest: {
             password: string;
@@ -811,6 +1518,38 @@ export interface components {
             account: components["schemas"]["AccountDto"];
             initial_password: string;
         };
+        /**
+         * @description A new activity. Its owner is the caller's organisation.
+         * @example {
+         *       "amount": "2.5",
+         *       "ends_on": "2026-05-10",
+         *       "kind": "project",
+         *       "name": "急危重症救治新进展学习班",
+         *       "organiser": "云南省第一人民医院",
+         *       "source": "provincial",
+         *       "starts_on": "2026-05-08"
+         *     }
+         */
+        NewActivityRequest: {
+            /** @description Credits each attendee gets. */
+            amount: components["schemas"]["AmountIn"];
+            /**
+             * Format: date
+             * @description Last day, inclusive.
+             */
+            ends_on: string;
+            /** @description `project` (项目学分) or `self_managed` (自管学分, units only). */
+            kind: components["schemas"]["CreditKind"];
+            name: string;
+            /** @description The organiser as printed on the credit (主办单位). */
+            organiser: string;
+            source?: components["schemas"]["CreditSource"] | null;
+            /**
+             * Format: date
+             * @description First day (Asia/Shanghai); its year is the credit year.
+             */
+            starts_on: string;
+        };
         NewApiClientRequest: {
             name: string;
             /** @description Operations to grant, e.g. `read_hierarchy`. */
@@ -820,6 +1559,29 @@ export interface components {
         NewApiClientResponse: {
             client: components["schemas"]["ApiClientDto"];
             client_secret: string;
+        };
+        /**
+         * @example {
+         *       "completed_on": "2021-11-20",
+         *       "year": 2021
+         *     }
+         */
+        NewCompletionRequest: {
+            /**
+             * Format: date
+             * @description On or before the course's deadline, not in the future.
+             */
+            completed_on: string;
+            /**
+             * Format: int32
+             * @description A year whose published standard names a mandatory course.
+             */
+            year: number;
+        };
+        NewReportRequest: {
+            /** @description The department's drafts to report, 1–500. */
+            credit_ids: string[];
+            note?: string | null;
         };
         /**
          * @description Why (part of) a credit counts nowhere: over_cap 超出上限, not_valid 未生效.
@@ -838,6 +1600,22 @@ export interface components {
             /** @description `province`, `region`, `unit`, `department` or `person`. */
             kind: string;
             name: string;
+        };
+        /**
+         * @description compliant 达标, non_compliant 不达标, not_counted 不计达标 (exempt/cancelled), undetermined 无法判定.
+         * @enum {string}
+         */
+        Outcome: "compliant" | "non_compliant" | "not_counted" | "undetermined";
+        /** @description How many people of the query fall under each outcome. */
+        OutcomeCounts: {
+            /** Format: int64 */
+            compliant: number;
+            /** Format: int64 */
+            non_compliant: number;
+            /** Format: int64 */
+            not_counted: number;
+            /** Format: int64 */
+            undetermined: number;
         };
         PasswordChange: {
             /** @description Omit only when the account has no password yet (a trainee's first sign-in). */
@@ -872,6 +1650,26 @@ export interface components {
             items: components["schemas"]["PersonDto"][];
             next_cursor?: string | null;
         };
+        /**
+         * @description A person's year: the verdict, every shortfall, the standard applied and
+         *     every record with where it counted (人员达标详情 / the trainee's own page).
+         */
+        PersonYearDto: {
+            buckets?: components["schemas"]["BucketsDto"] | null;
+            course?: components["schemas"]["CourseDto"] | null;
+            credits: components["schemas"]["CreditLine"][];
+            /** @description Whether the year's verification has been submitted (credits locked). */
+            locked: boolean;
+            outcome: components["schemas"]["Outcome"];
+            person: components["schemas"]["PersonDto"];
+            /** @description What is still missing (不达标原因). */
+            shortfalls: components["schemas"]["ShortfallDto"][];
+            standard?: components["schemas"]["AppliedStandard"] | null;
+            /** @description Why no verdict could be reached (e.g. no title on 31 December). */
+            undetermined_reason?: string | null;
+            /** Format: int32 */
+            year: number;
+        };
         /** @description An RFC 9457 problem document. */
         Problem: {
             /** @description A stable snake_case code for programs. */
@@ -885,6 +1683,19 @@ export interface components {
             /** @description A URI reference naming the problem type. */
             type: string;
         };
+        RecomputeRequest: {
+            /** Format: int32 */
+            year: number;
+        };
+        RecomputeResult: {
+            counts: components["schemas"]["OutcomeCounts"];
+            /** Format: int64 */
+            millis: number;
+            /** Format: int64 */
+            people: number;
+            /** Format: int32 */
+            year: number;
+        };
         RefreshRequest: {
             refresh_token: string;
         };
@@ -897,6 +1708,40 @@ export interface components {
             name: string;
             /** Format: uuid */
             parent_id?: string | null;
+        };
+        ReportDetail: {
+            items: components["schemas"]["CreditItem"][];
+            report: components["schemas"]["ReportDto"];
+        };
+        /** @description A department's report (科室学分上报). */
+        ReportDto: {
+            /**
+             * Format: date-time
+             * @description Set once every record is decided.
+             */
+            closed_at?: string | null;
+            /** Format: int32 */
+            credit_count: number;
+            /** Format: uuid */
+            department_id: string;
+            department_name: string;
+            /** Format: uuid */
+            id: string;
+            note?: string | null;
+            /**
+             * Format: int32
+             * @description Records still waiting for the unit's decision.
+             */
+            pending: number;
+            /** Format: date-time */
+            submitted_at: string;
+            submitted_by: string;
+            /** Format: uuid */
+            unit_id: string;
+        };
+        ReportPage: {
+            items: components["schemas"]["ReportDto"][];
+            next_cursor?: string | null;
         };
         /**
          * @description What one row demands; `null` means no constraint. Values are minimums
@@ -920,6 +1765,42 @@ export interface components {
         RevealedIdNumber: {
             id_number: string;
         };
+        ReverseRequest: {
+            /** @description Why the record is wrong (kept with the reversal entry and in the audit log). */
+            reason: string;
+        };
+        /**
+         * @description What happened to one roster row.
+         * @enum {string}
+         */
+        RosterOutcome: "credited" | "invalid_id_number" | "unknown_person" | "out_of_jurisdiction" | "already_signed_in" | "duplicate_row" | "locked";
+        RosterReport: {
+            /** Format: uuid */
+            activity_id: string;
+            /** @description Rows that got the credit (all in one transaction). */
+            credited: number;
+            results: components["schemas"]["RosterRowReport"][];
+            rows: number;
+        };
+        /**
+         * @description An attendance roster as JSON (the CSV form is one ID number a line,
+         *     optionally under a header `身份证号`).
+         */
+        RosterRequest: {
+            id_numbers: string[];
+        };
+        RosterRowReport: {
+            /** @description The ID number, masked. */
+            id_number_masked: string;
+            outcome: components["schemas"]["RosterOutcome"];
+            /** @description The outcome in Chinese. */
+            reason: string;
+            /**
+             * @description The row: the line of a CSV file (the header is line 1), the 1-based
+             *     position in `id_numbers` for JSON.
+             */
+            row: number;
+        };
         /**
          * @description A machine-readable reason for non-compliance.
          * @enum {string}
@@ -932,6 +1813,55 @@ export interface components {
             message: string;
             /** @description Credits missing (0 for the mandatory course). */
             missing: components["schemas"]["Amount"];
+        };
+        /** @description The sign-in code to show as a QR code on the event's screen. */
+        SignInCodeDto: {
+            /** @description The signed code (48 characters, base64url). */
+            code: string;
+            /**
+             * Format: date-time
+             * @description When this code stops being accepted (the end of the next minute).
+             */
+            expires_at: string;
+            /**
+             * Format: int64
+             * @description Fetch a new code this often (60).
+             */
+            rotates_every_seconds: number;
+            /**
+             * @description The SPA route a phone opens: `/m/sign-in?code=…` (put the site's
+             *     origin in front for the QR code).
+             */
+            url: string;
+            /**
+             * Format: date-time
+             * @description When this code's minute began.
+             */
+            window_started_at: string;
+        };
+        SignInRequest: {
+            /** @description The code read from the QR code (or typed in). */
+            code: string;
+        };
+        /** @description The credit a sign-in issued. */
+        SignInResult: {
+            activity_code: string;
+            /** Format: uuid */
+            activity_id: string;
+            activity_name: string;
+            amount: components["schemas"]["Amount"];
+            /** Format: uuid */
+            credit_id: string;
+            /** Format: date */
+            earned_on: string;
+            kind: components["schemas"]["CreditKind"];
+            organiser: string;
+            source?: components["schemas"]["CreditSource"] | null;
+            /**
+             * Format: int32
+             * @description The credit year.
+             */
+            year: number;
         };
         /** @description A year's standard in force. */
         StandardDto: {
@@ -1015,6 +1945,14 @@ export interface components {
             items: components["schemas"]["UnitDto"][];
             /** @description Pass as `after` for the next page; `null` on the last. */
             next_cursor?: string | null;
+        };
+        /** @description A year in the trainee's overview. */
+        YearSummary: {
+            outcome: components["schemas"]["Outcome"];
+            shortfalls: components["schemas"]["ShortfallDto"][];
+            total: components["schemas"]["Amount"];
+            /** Format: int32 */
+            year: number;
         };
     };
     responses: never;
@@ -1155,6 +2093,339 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_activities: {
+        parameters: {
+            query?: {
+                /** @description The credit year. */
+                year?: number | null;
+                /** @description A part of the activity's name. */
+                name?: string | null;
+                /** @description The `next_cursor` of the previous page (pages run newest first). */
+                after?: string | null;
+                /** @description 1–200, default 50. */
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityPage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_activity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewActivityRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field is invalid; `errors` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sign_in: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInResult"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_activity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancel_activity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelActivityRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload_roster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON, or CSV with one ID number a line */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RosterRequest"];
+                /**
+                 * @example 身份证号
+                 *     11010519491231002X
+                 */
+                "text/csv": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RosterReport"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_sign_in_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInCodeDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1556,6 +2827,64 @@ export interface operations {
             };
         };
     };
+    list_compliance: {
+        parameters: {
+            query: {
+                year: number;
+                /** @description clinical or nursing_public_health. */
+                discipline?: string | null;
+                unit_id?: string | null;
+                department_id?: string | null;
+                /** @description A county or prefecture. */
+                region_id?: string | null;
+                /** @description compliant, non_compliant, not_counted or undetermined. */
+                outcome?: string | null;
+                /** @description A part of the name. */
+                name?: string | null;
+                after?: string | null;
+                /** @description 1–200, default 50. */
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompliancePage"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     evaluate: {
         parameters: {
             query?: never;
@@ -1589,6 +2918,362 @@ export interface operations {
             };
             /** @description A field is invalid; `errors` names it */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recompute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecomputeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecomputeResult"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_completions: {
+        parameters: {
+            query?: {
+                /** @description Default `check`. */
+                mode?: components["schemas"]["ImportMode"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON, or CSV with the header 身份证号,年度,完成日期 */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompletionImportRequest"];
+                /**
+                 * @example 身份证号,年度,完成日期
+                 *     11010519491231002X,2021,2021-11-20
+                 */
+                "text/csv": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_drafts: {
+        parameters: {
+            query?: {
+                /** @description Required for a unit's CME office; a department sees its own. */
+                department_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditItem"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_reports: {
+        parameters: {
+            query?: {
+                /** @description `open` (records to decide) or `closed`; both when absent. */
+                state?: string | null;
+                after?: string | null;
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportPage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submit_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewReportRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decide_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reverse_credit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReverseRequest"];
+            };
+        };
+        responses: {
+            /** @description The reversal entry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1682,6 +3367,62 @@ export interface operations {
             };
         };
     };
+    my_years: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearSummary"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_compliance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonYearDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_people: {
         parameters: {
             query?: {
@@ -1754,6 +3495,195 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    person_compliance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonYearDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_completions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompletionDto"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_completion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCompletionRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompletionDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    enter_credit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreditEntryRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

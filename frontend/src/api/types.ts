@@ -66,3 +66,44 @@ export type CreatedApiClient = Created<ApiPaths["/api/v1/api-clients"]["post"]>;
 
 export type AuditPage = Ok<ApiPaths["/api/v1/audit"]["get"]>;
 export type AuditEntry = Items<AuditPage>;
+
+// ---- credits, compliance, activities, courses (issue 4) ---------------------
+type Query<T> = T extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
+
+export type CompliancePage = Ok<ApiPaths["/api/v1/compliance"]["get"]>;
+export type ComplianceQuery = Query<ApiPaths["/api/v1/compliance"]["get"]>;
+export type ComplianceRow = Items<CompliancePage>;
+export type OutcomeCounts = NonNullable<CompliancePage["counts"]>;
+export type Outcome = ComplianceRow["outcome"];
+export type ShortfallItem = ComplianceRow["shortfalls"][number];
+export type ShortfallCode = ShortfallItem["code"];
+
+export type PersonYear = Ok<ApiPaths["/api/v1/people/{id}/compliance/{year}"]["get"]>;
+export type CreditLine = PersonYear["credits"][number];
+export type YearSummary = Ok<ApiPaths["/api/v1/me/compliance"]["get"]>[number];
+
+export type CreditEntryRequest = Body<ApiPaths["/api/v1/people/{id}/credits"]["post"]>;
+export type Credit = Created<ApiPaths["/api/v1/people/{id}/credits"]["post"]>;
+export type CreditState = Credit["state"];
+export type EntryPath = Credit["entry_path"];
+export type CreditItem = Ok<ApiPaths["/api/v1/credit-drafts"]["get"]>[number];
+
+export type ReportPage = Ok<ApiPaths["/api/v1/credit-reports"]["get"]>;
+export type CreditReport = Items<ReportPage>;
+export type ReportDetail = Ok<ApiPaths["/api/v1/credit-reports/{id}"]["get"]>;
+export type Decision = Body<ApiPaths["/api/v1/credit-reports/{id}/decisions"]["post"]>["decisions"][number];
+
+export type ActivityPage = Ok<ApiPaths["/api/v1/activities"]["get"]>;
+export type Activity = Items<ActivityPage>;
+export type NewActivityRequest = Body<ApiPaths["/api/v1/activities"]["post"]>;
+export type SignInCode = Ok<ApiPaths["/api/v1/activities/{id}/sign-in-code"]["get"]>;
+export type SignInResult = Created<ApiPaths["/api/v1/activities/sign-in"]["post"]>;
+export type RosterReport = Ok<ApiPaths["/api/v1/activities/{id}/roster"]["post"]>;
+export type RosterRow = RosterReport["results"][number];
+export type RosterOutcome = RosterRow["outcome"];
+
+export type Completion = Created<ApiPaths["/api/v1/people/{id}/course-completions"]["post"]>;
+export type ImportMode = NonNullable<Query<ApiPaths["/api/v1/course-completions/import"]["post"]>["mode"]>;
+export type CompletionImportReport = Ok<ApiPaths["/api/v1/course-completions/import"]["post"]>;
+export type ImportError = CompletionImportReport["errors"][number];
+export type StandardsList = Ok<ApiPaths["/api/v1/standards"]["get"]>;

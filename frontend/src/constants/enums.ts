@@ -9,6 +9,7 @@ import type {
   UnitLevel,
 } from "../api/types";
 import type { Gender, Medicine, Operation, PersonStatus, RegionLevel, Role } from "../api/types";
+import type { CreditState, EntryPath, ImportMode, Outcome, RosterOutcome, ShortfallCode } from "../api/types";
 
 export const UNIT_LEVEL_LABELS: Record<UnitLevel, string> = {
   provincial: "省级机构",
@@ -75,6 +76,13 @@ export const OPERATION_LABELS: Record<Operation, string> = {
   manage_api_clients: "管理接口客户端",
   read_audit: "查看审计日志",
   read_self: "查看本人信息",
+  manage_people: "人员维护",
+  enter_credits: "录入学分",
+  review_credits: "审核学分",
+  manage_activities: "管理继教活动",
+  claim_activity: "活动签到",
+  record_course: "登记公需科目",
+  recompute_compliance: "重算达标情况",
 };
 
 export const REGION_LEVEL_LABELS: Record<RegionLevel, string> = {
@@ -104,3 +112,71 @@ export function labelOf<K extends string>(labels: Record<K, string>, value: stri
   if (value === null || value === undefined || value === "") return empty;
   return (labels as Record<string, string>)[value] ?? value;
 }
+
+// ---- credits, compliance, activities (issue 4) ------------------------------
+
+export const OUTCOME_LABELS: Record<Outcome, string> = {
+  compliant: "达标",
+  non_compliant: "不达标",
+  not_counted: "不计达标",
+  undetermined: "无法判定",
+};
+
+export const OUTCOME_COLORS: Record<Outcome, string> = {
+  compliant: "success",
+  non_compliant: "error",
+  not_counted: "default",
+  undetermined: "warning",
+};
+
+export const CREDIT_STATE_LABELS: Record<CreditState, string> = {
+  draft: "科室草稿",
+  pending: "待审核",
+  valid: "有效",
+  rejected: "审核不通过",
+  reversed: "已冲销",
+  reversal: "冲销记录",
+};
+
+export const CREDIT_STATE_COLORS: Record<CreditState, string> = {
+  draft: "default",
+  pending: "processing",
+  valid: "success",
+  rejected: "error",
+  reversed: "warning",
+  reversal: "purple",
+};
+
+export const ENTRY_PATH_LABELS: Record<EntryPath, string> = {
+  electronic: "电子学分",
+  paper_unit: "单位录入",
+  paper_department: "科室录入",
+  paper_verification: "纸质验证",
+};
+
+export const SHORTFALL_CODE_LABELS: Record<ShortfallCode, string> = {
+  i_national: "I类国家级",
+  i_provincial: "I类省级",
+  i_national_provincial: "I类国家级+省级",
+  i_subtotal: "I类小计",
+  ii_subtotal: "II类小计",
+  self_managed: "自管学分",
+  total: "总学分",
+  mandatory_course: "全员培训（公需科目）",
+};
+
+export const ROSTER_OUTCOME_LABELS: Record<RosterOutcome, string> = {
+  credited: "已记入",
+  invalid_id_number: "身份证号无效",
+  unknown_person: "查无此人",
+  out_of_jurisdiction: "不在管辖范围",
+  already_signed_in: "已签到",
+  duplicate_row: "重复行",
+  locked: "年度已锁定",
+};
+
+export const IMPORT_MODE_LABELS: Record<ImportMode, string> = {
+  check: "仅校验，不写入",
+  all: "全部导入（有错误则不写入）",
+  valid_only: "仅导入正确的行",
+};

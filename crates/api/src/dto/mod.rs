@@ -2,8 +2,10 @@
 //! converted to and from the domain.
 
 pub mod accounts;
+pub mod activities;
 pub mod auth;
 pub mod compliance;
+pub mod courses;
 pub mod health;
 pub mod org;
 pub mod standard;

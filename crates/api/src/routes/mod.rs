@@ -1,8 +1,10 @@
 //! Route handlers, one module per resource.
 
 pub mod accounts;
+pub mod activities;
 pub mod auth;
 pub mod compliance;
+pub mod courses;
 pub mod credits;
 pub mod health;
 pub mod org;

@@ -4,6 +4,7 @@
 //! map them to and from domain types, and nothing else sees them.
 
 pub mod accounts;
+pub mod activities;
 pub mod api_clients;
 pub mod audit_log;
 pub mod captchas;

@@ -4,15 +4,18 @@ use chrono::NaiveDate;
 use cme_domain::credit::CourseCompletion;
 use cme_domain::ids::PersonId;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _, QueryOrder as _,
+};
 use uuid::Uuid;
 
 use super::now;
 use crate::StoreError;
 use crate::entity::course_completions;
 
-/// Records that a person completed the year's course. Idempotent: returns
-/// `false` (and keeps the first record) when it was already recorded.
+/// Records that a person completed the year's course and refreshes that
+/// person-year's stored compliance. Idempotent: returns `false` (and keeps
+/// the first record) when it was already recorded.
 pub async fn record_completion(
     db: &impl ConnectionTrait,
     person: PersonId,
@@ -35,6 +38,9 @@ pub async fn record_completion(
     )
     .exec_without_returning(db)
     .await?;
+    if n > 0 {
+        super::compliance::refresh(db, person, year).await?;
+    }
     Ok(n > 0)
 }
 
@@ -54,4 +60,33 @@ pub async fn get(
 
 pub async fn is_completed(db: &impl ConnectionTrait, person: PersonId, year: i32) -> Result<bool, StoreError> {
     Ok(get(db, person, year).await?.is_some())
+}
+
+/// A stored completion with where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompletionRecord {
+    pub completion: CourseCompletion,
+    /// `manual`, `import`, `demo` …
+    pub source: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Every completion of a person, newest year first.
+pub async fn list_for_person(db: &impl ConnectionTrait, person: PersonId) -> Result<Vec<CompletionRecord>, StoreError> {
+    Ok(course_completions::Entity::find()
+        .filter(course_completions::Column::PersonId.eq(person.0))
+        .order_by_desc(course_completions::Column::Year)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| CompletionRecord {
+            completion: CourseCompletion {
+                person_id: PersonId(m.person_id),
+                year: m.year,
+                completed_on: m.completed_on,
+            },
+            source: m.source,
+            created_at: m.created_at,
+        })
+        .collect())
 }

@@ -1,6 +1,7 @@
 //! Repositories: entity rows in, domain types out.
 
 pub mod account;
+pub mod activity;
 pub mod api_client;
 pub mod audit;
 pub mod captcha;
@@ -10,6 +11,7 @@ pub mod credit;
 pub mod credit_report;
 pub mod department;
 pub mod evaluation;
+pub mod id_lookup;
 pub mod login_failure;
 pub mod person;
 pub mod refresh;

@@ -1,0 +1,244 @@
+//! CME activities, their sign-in code, sign-ins and attendance rosters.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, Type};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+use super::{Amount, CreditKind, CreditSource};
+
+/// A credit amount in a request: a JSON number (`2.5`) or a decimal string
+/// (`"2.5"`), greater than 0, with at most one decimal. Held exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AmountIn(pub cme_domain::Credits);
+
+impl<'de> Deserialize<'de> for AmountIn {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = String;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a number or a decimal string")
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<String, E> {
+                // serde_json's own shortest form: 2.5 → "2.5", 2.55 → "2.55".
+                serde_json::Number::from_f64(v).map(|n| n.to_string()).ok_or_else(|| E::custom("须为数字"))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<String, E> {
+                Ok(v.to_owned())
+            }
+        }
+        let text = d.deserialize_any(V)?;
+        cme_domain::Credits::parse_positive(&text).map(AmountIn).map_err(|e| {
+            use cme_domain::credits::CreditsError;
+            serde::de::Error::custom(match e {
+                CreditsError::NotANumber => "须为数字，如 2 或 2.5",
+                CreditsError::TooPrecise => "最多一位小数",
+                CreditsError::NotPositive => "须大于 0",
+                CreditsError::TooLarge => "不能超过 1000 分",
+            })
+        })
+    }
+}
+
+impl utoipa::PartialSchema for AmountIn {
+    fn schema() -> RefOr<Schema> {
+        OneOfBuilder::new()
+            .item(ObjectBuilder::new().schema_type(Type::Number).exclusive_minimum(Some(0)).maximum(Some(1000)))
+            .item(ObjectBuilder::new().schema_type(Type::String).pattern(Some(r"^[0-9]+(\.[0-9])?$")))
+            .description(Some("Credits: a number or a decimal string, > 0, at most one decimal"))
+            .examples([serde_json::json!(2.5), serde_json::json!("2.5")])
+            .into()
+    }
+}
+
+impl ToSchema for AmountIn {}
+
+/// A new activity. Its owner is the caller's organisation.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "急危重症救治新进展学习班", "organiser": "云南省第一人民医院",
+    "kind": "project", "source": "provincial", "amount": "2.5",
+    "starts_on": "2026-05-08", "ends_on": "2026-05-10"}))]
+pub struct NewActivityRequest {
+    #[validate(length(min = 1, max = 200, message = "活动名称须为 1–200 个字符"))]
+    pub name: String,
+    /// The organiser as printed on the credit (主办单位).
+    #[validate(length(min = 1, max = 200, message = "主办单位须为 1–200 个字符"))]
+    pub organiser: String,
+    /// `project` (项目学分) or `self_managed` (自管学分, units only).
+    pub kind: CreditKind,
+    /// Required for project activities; must be absent for self-managed ones.
+    #[serde(default)]
+    pub source: Option<CreditSource>,
+    /// Credits each attendee gets.
+    pub amount: AmountIn,
+    /// First day (Asia/Shanghai); its year is the credit year.
+    pub starts_on: NaiveDate,
+    /// Last day, inclusive.
+    pub ends_on: NaiveDate,
+}
+
+/// Who owns an activity: an office's region or a unit.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ActivityOwnerDto {
+    /// `region` (an office; the province's root region for the province
+    /// offices) or `unit`.
+    pub kind: String,
+    pub id: Uuid,
+}
+
+/// A CME activity.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ActivityDto {
+    pub id: Uuid,
+    /// The serial, e.g. `HD2026-000123`; it is the credits' certificate number.
+    pub code: String,
+    pub name: String,
+    pub organiser: String,
+    pub kind: CreditKind,
+    /// `null` for self-managed activities.
+    pub source: Option<CreditSource>,
+    /// `i` or `ii` (derived from the source); `null` for self-managed.
+    pub class: Option<String>,
+    pub amount: Amount,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    /// The credit year (the year of `starts_on`).
+    pub year: i32,
+    pub owner: ActivityOwnerDto,
+    pub created_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub cancel_reason: Option<String>,
+    /// Whether it takes sign-ins today (not cancelled, today within its dates).
+    pub running: bool,
+    /// People credited so far (sign-ins and roster).
+    pub sign_in_count: u64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ActivityPage {
+    pub items: Vec<ActivityDto>,
+    /// Pass as `after` for the next page; `null` on the last.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+pub struct ActivityQuery {
+    /// The credit year.
+    pub year: Option<i32>,
+    /// A part of the activity's name.
+    pub name: Option<String>,
+    /// The `next_cursor` of the previous page (pages run newest first).
+    pub after: Option<String>,
+    /// 1–200, default 50.
+    pub limit: Option<u64>,
+}
+
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CancelActivityRequest {
+    /// Why (kept with the activity and in the audit log).
+    #[validate(length(min = 2, max = 200, message = "请填写取消原因（2–200 个字符）"))]
+    pub reason: String,
+}
+
+/// The sign-in code to show as a QR code on the event's screen.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SignInCodeDto {
+    /// The signed code (48 characters, base64url).
+    pub code: String,
+    /// The SPA route a phone opens: `/m/sign-in?code=…` (put the site's
+    /// origin in front for the QR code).
+    pub url: String,
+    /// When this code's minute began.
+    pub window_started_at: DateTime<Utc>,
+    /// When this code stops being accepted (the end of the next minute).
+    pub expires_at: DateTime<Utc>,
+    /// Fetch a new code this often (60).
+    pub rotates_every_seconds: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignInRequest {
+    /// The code read from the QR code (or typed in).
+    #[validate(length(min = 1, max = 200, message = "请填写签到码"))]
+    pub code: String,
+}
+
+/// The credit a sign-in issued.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SignInResult {
+    pub credit_id: Uuid,
+    pub activity_id: Uuid,
+    pub activity_code: String,
+    pub activity_name: String,
+    pub organiser: String,
+    pub kind: CreditKind,
+    pub source: Option<CreditSource>,
+    pub amount: Amount,
+    /// The credit year.
+    pub year: i32,
+    pub earned_on: NaiveDate,
+}
+
+/// An attendance roster as JSON (the CSV form is one ID number a line,
+/// optionally under a header `身份证号`).
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RosterRequest {
+    #[validate(length(min = 1, max = 10000, message = "名单须有 1–10000 个身份证号"))]
+    pub id_numbers: Vec<String>,
+}
+
+/// What happened to one roster row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RosterOutcome {
+    /// The credit was recorded.
+    Credited,
+    /// Not a valid ID number (length, characters, date or check digit).
+    InvalidIdNumber,
+    /// Nobody has this ID number.
+    UnknownPerson,
+    /// The person is outside the organiser's jurisdiction.
+    OutOfJurisdiction,
+    /// The person already holds this activity's credit.
+    AlreadySignedIn,
+    /// The same person appears on an earlier row.
+    DuplicateRow,
+    /// The person's credits of the year are locked by a submitted verification.
+    Locked,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RosterRowReport {
+    /// The row: the line of a CSV file (the header is line 1), the 1-based
+    /// position in `id_numbers` for JSON.
+    pub row: usize,
+    /// The ID number, masked.
+    pub id_number_masked: String,
+    pub outcome: RosterOutcome,
+    /// The outcome in Chinese.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RosterReport {
+    pub activity_id: Uuid,
+    pub rows: usize,
+    /// Rows that got the credit (all in one transaction).
+    pub credited: usize,
+    pub results: Vec<RosterRowReport>,
+}

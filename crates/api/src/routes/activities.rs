@@ -1,0 +1,558 @@
+//! CME activities (SPEC §9): offices and units create them and show their
+//! rotating sign-in code; trainees sign in with it and get the credit at
+//! once; organisers upload an attendance roster after the event.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use cme_domain::IdCardNumber;
+use cme_domain::activity::{self as domain, Activity, ActivityError, ActivityOwner, NotRunning, shanghai_today};
+use cme_domain::auth::{Actor, Operation, Scope};
+use cme_domain::credit::CreditCategory;
+use cme_domain::id_card::{IdCardError, mask_id_number};
+use cme_domain::ids::{ActivityId, PersonId};
+use cme_domain::sign_in_code::{CodeError, WINDOW_SECS, issue, verify};
+use cme_store::StoreError;
+use cme_store::repo::credit::NewCredit;
+use cme_store::repo::{activity, audit, credit, id_lookup};
+use sea_orm::TransactionTrait as _;
+use serde_json::json;
+use uuid::Uuid;
+use validator::Validate as _;
+
+use crate::AppState;
+use crate::auth::{Caller, client_ip};
+use crate::dto::Amount;
+use crate::dto::activities::{
+    ActivityDto, ActivityOwnerDto, ActivityPage, ActivityQuery, CancelActivityRequest, NewActivityRequest,
+    RosterOutcome, RosterReport, RosterRequest, RosterRowReport, SignInCodeDto, SignInRequest, SignInResult,
+};
+use crate::error::{ApiError, Problem};
+use crate::extract::{ValidJson, parse, validation_problem};
+use crate::upload::{Record, Upload, csv_records};
+
+/// The most rows one roster may have.
+const MAX_ROSTER: usize = 10_000;
+
+fn dto(a: &Activity, sign_in_count: u64, now: DateTime<Utc>) -> ActivityDto {
+    let (kind, id) = match a.owner {
+        ActivityOwner::Region(r) => ("region", r.0),
+        ActivityOwner::Unit(u) => ("unit", u.0),
+    };
+    ActivityDto {
+        id: a.id.0,
+        code: a.code.clone(),
+        name: a.name.clone(),
+        organiser: a.organiser.clone(),
+        kind: a.category.kind().into(),
+        source: a.category.source().map(Into::into),
+        class: a.category.source().map(|s| s.class().as_str().to_owned()),
+        amount: Amount(a.amount),
+        starts_on: a.starts_on,
+        ends_on: a.ends_on,
+        year: a.year(),
+        owner: ActivityOwnerDto { kind: kind.to_owned(), id },
+        created_by: a.created_by.clone(),
+        created_at: a.created_at,
+        cancelled_at: a.cancelled.as_ref().map(|c| c.at),
+        cancel_reason: a.cancelled.as_ref().map(|c| c.reason.clone()),
+        running: a.running_on(shanghai_today(now)).is_ok(),
+        sign_in_count,
+    }
+}
+
+/// An audit entry about an activity, placed with its owner.
+fn audit_entry(actor: &Actor, ip: &str, action: &str, a: &Activity) -> audit::AuditEntry {
+    let (region, unit) = match a.owner {
+        ActivityOwner::Region(r) => (Some(r), None),
+        ActivityOwner::Unit(u) => (None, Some(u)),
+    };
+    audit::AuditEntry::by(actor, action).ip(Some(ip)).target("activity", a.id).place(region, unit)
+}
+
+fn not_running_message(a: &Activity, why: NotRunning) -> String {
+    match why {
+        NotRunning::Cancelled => "活动已取消".to_owned(),
+        NotRunning::NotStarted => format!("活动尚未开始（{} 至 {}）", a.starts_on, a.ends_on),
+        NotRunning::Ended => format!("活动已结束（{} 至 {}）", a.starts_on, a.ends_on),
+    }
+}
+
+/// Create a CME activity owned by the caller's organisation.
+///
+/// Province offices and the administrator own theirs through the
+/// province's root region, prefecture and county offices through their
+/// region, a unit itself. A project activity names its source (which gives
+/// its class); a self-managed one has none and only a unit creates it. The
+/// answer carries the activity's serial code (`HD<year>-<n>`), which every
+/// credit it issues keeps as its certificate number.
+#[utoipa::path(
+    tag = "activities",
+    security(("bearer" = [])),
+    request_body = NewActivityRequest,
+    responses(
+        (status = 201, body = ActivityDto),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid; `errors` names it", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/activities")]
+pub async fn create_activity(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    body: ValidJson<NewActivityRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.require(Operation::ManageActivities)?;
+    let body = body.0;
+    let category = CreditCategory::from_parts(body.kind.into(), body.source.map(Into::into)).ok_or_else(|| {
+        ApiError::field(
+            "source",
+            match body.kind {
+                crate::dto::CreditKind::Project => "项目活动须填写学分来源 (source)",
+                crate::dto::CreditKind::SelfManaged => "自管学分活动不能填写学分来源 (source)",
+            },
+        )
+    })?;
+    let owner = activity::owner_for(&state.db, &actor.scope)
+        .await?
+        .ok_or_else(|| ApiError::Forbidden("只有继教委办公室和单位可以创建活动".to_owned()))?;
+    domain::check_new(category, owner, body.starts_on, body.ends_on).map_err(|e| match e {
+        ActivityError::EndsBeforeStart => ApiError::field("ends_on", "结束日期不能早于开始日期"),
+        ActivityError::TooLong => ApiError::field("ends_on", format!("活动最长 {} 天", domain::MAX_DAYS)),
+        ActivityError::TooEarly => ApiError::field("starts_on", "不能登记 2015 年以前的活动"),
+        ActivityError::SelfManagedNeedsUnit => ApiError::field("kind", "自管学分活动只能由单位创建"),
+    })?;
+    let new = activity::NewActivity {
+        name: body.name.trim().to_owned(),
+        organiser: body.organiser.trim().to_owned(),
+        category,
+        amount: body.amount.0,
+        starts_on: body.starts_on,
+        ends_on: body.ends_on,
+        owner,
+        created_by: Some(actor.name.clone()),
+    };
+    if new.name.is_empty() {
+        return Err(ApiError::field("name", "请填写活动名称"));
+    }
+    if new.organiser.is_empty() {
+        return Err(ApiError::field("organiser", "请填写主办单位"));
+    }
+    let ip = client_ip(&req);
+    let txn = state.db.begin().await?;
+    let created = activity::insert(&txn, &new).await?;
+    let detail = json!({"code": created.code, "name": created.name, "kind": category.kind().as_str(),
+        "source": category.source().map(|s| s.as_str()), "amount": created.amount.to_json(),
+        "starts_on": created.starts_on, "ends_on": created.ends_on});
+    audit::append(&txn, &audit_entry(actor, &ip, "activity.create", &created).detail(detail)).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Created().json(dto(&created, 0, Utc::now())))
+}
+
+/// Activities of the caller's organisation and of those below it, newest
+/// first, by keyset pages; filters by credit year and part of the name.
+#[utoipa::path(
+    tag = "activities",
+    security(("bearer" = [])),
+    params(ActivityQuery),
+    responses(
+        (status = 200, body = ActivityPage),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/activities")]
+pub async fn list_activities(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<ActivityQuery>,
+) -> Result<web::Json<ActivityPage>, ApiError> {
+    let actor = caller.require(Operation::ManageActivities)?;
+    let after = query
+        .after
+        .as_deref()
+        .filter(|a| !a.is_empty())
+        .map(|a| Uuid::parse_str(a).map_err(|_| ApiError::field("after", "无效的游标")))
+        .transpose()?;
+    let limit = query.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::field("limit", "每页 1–200 条"));
+    }
+    let filter = activity::ActivityFilter { year: query.year, name_contains: query.name.clone() };
+    let page = activity::list_scoped(&state.db, &actor.scope, &filter, after, limit).await?;
+    let ids: Vec<ActivityId> = page.items.iter().map(|a| a.id).collect();
+    let counts = activity::sign_in_counts(&state.db, &ids).await?;
+    let now = Utc::now();
+    Ok(web::Json(ActivityPage {
+        items: page.items.iter().map(|a| dto(a, counts.get(&a.id).copied().unwrap_or(0), now)).collect(),
+        next_cursor: page.next.map(|id| id.to_string()),
+    }))
+}
+
+/// One activity with the number of people credited, if it is the caller's
+/// or below it (else 404).
+#[utoipa::path(
+    tag = "activities",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = ActivityDto),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/activities/{id}")]
+pub async fn get_activity(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<ActivityDto>, ApiError> {
+    let actor = caller.require(Operation::ManageActivities)?;
+    let a = activity::get_scoped(&state.db, &actor.scope, ActivityId(id.into_inner())).await?;
+    let count = activity::sign_in_counts(&state.db, &[a.id]).await?.get(&a.id).copied().unwrap_or(0);
+    Ok(web::Json(dto(&a, count, Utc::now())))
+}
+
+/// Cancel an activity (it is kept, never deleted). It takes no more
+/// sign-ins or rosters; credits it already issued stay (reverse them one by
+/// one if they must go). A second cancellation is 409 `already_cancelled`.
+#[utoipa::path(
+    tag = "activities",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    request_body = CancelActivityRequest,
+    responses(
+        (status = 200, body = ActivityDto),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/activities/{id}/cancel")]
+pub async fn cancel_activity(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: ValidJson<CancelActivityRequest>,
+) -> Result<web::Json<ActivityDto>, ApiError> {
+    let actor = caller.require(Operation::ManageActivities)?;
+    let reason = body.0.reason.trim().to_owned();
+    let ip = client_ip(&req);
+    let txn = state.db.begin().await?;
+    let a = activity::get_scoped(&txn, &actor.scope, ActivityId(id.into_inner())).await?;
+    if !activity::cancel(&txn, a.id, &reason, Utc::now()).await? {
+        return Err(ApiError::Conflict { code: "already_cancelled", detail: "活动已取消".to_owned() });
+    }
+    audit::append(&txn, &audit_entry(actor, &ip, "activity.cancel", &a).detail(json!({"reason": reason}))).await?;
+    let a = activity::get(&txn, a.id).await?;
+    let count = activity::sign_in_counts(&txn, &[a.id]).await?.get(&a.id).copied().unwrap_or(0);
+    txn.commit().await?;
+    Ok(web::Json(dto(&a, count, Utc::now())))
+}
+
+/// The activity's current sign-in code, for the QR code on the event's
+/// screen. The code changes every minute (fetch again at
+/// `window_started_at` + 60 s) and is accepted until `expires_at` (the end
+/// of the next minute). Only while the activity runs: not cancelled, today
+/// (Asia/Shanghai) between its first and last day; otherwise 409
+/// `activity_not_running`.
+#[utoipa::path(
+    tag = "activities",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = SignInCodeDto),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/activities/{id}/sign-in-code")]
+pub async fn get_sign_in_code(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<SignInCodeDto>, ApiError> {
+    let actor = caller.require(Operation::ManageActivities)?;
+    let a = activity::get_scoped(&state.db, &actor.scope, ActivityId(id.into_inner())).await?;
+    let now = Utc::now();
+    a.running_on(shanghai_today(now))
+        .map_err(|why| ApiError::Conflict { code: "activity_not_running", detail: not_running_message(&a, why) })?;
+    let issued = issue(&state.sign_in_key, a.id, now);
+    Ok(web::Json(SignInCodeDto {
+        url: format!("/m/sign-in?code={}", issued.code),
+        code: issued.code,
+        window_started_at: issued.window_started_at,
+        expires_at: issued.expires_at,
+        rotates_every_seconds: WINDOW_SECS,
+    }))
+}
+
+/// Sign in to an activity with its code (trainees, on their phone): the
+/// credit lands at once, valid, in the activity's year.
+///
+/// A code is good in its minute and the next one. 422 naming `code`: 签到码
+/// 已过期 (an older code), 签到码无效 (altered or not a code), or the
+/// activity is cancelled or not running today. A unit's own activity takes
+/// only its staff (403). Once per person and activity: a second sign-in is
+/// 409 `already_signed_in`; a person-year whose verification was submitted
+/// is 409 `person_year_locked`.
+#[utoipa::path(
+    tag = "activities",
+    security(("bearer" = [])),
+    request_body = SignInRequest,
+    responses(
+        (status = 201, body = SignInResult),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/activities/sign-in")]
+pub async fn sign_in(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    body: ValidJson<SignInRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.require(Operation::ClaimActivity)?;
+    let Scope::Person(unit, person) = actor.scope else {
+        return Err(ApiError::Forbidden("只有学员本人可以签到".to_owned()));
+    };
+    let now = Utc::now();
+    let id = verify(&state.sign_in_key, &body.0.code, now).map_err(|e| match e {
+        CodeError::Expired => ApiError::field("code", "签到码已过期"),
+        CodeError::Invalid => ApiError::field("code", "签到码无效"),
+    })?;
+    let a = match activity::get(&state.db, id).await {
+        // A genuine code of an activity that is gone cannot happen; say invalid.
+        Err(StoreError::NotFound) => return Err(ApiError::field("code", "签到码无效")),
+        other => other?,
+    };
+    let today = shanghai_today(now);
+    a.running_on(today).map_err(|why| ApiError::field("code", not_running_message(&a, why)))?;
+    if let ActivityOwner::Unit(owner) = a.owner
+        && owner != unit
+    {
+        return Err(ApiError::Forbidden("本活动为单位内部活动，仅限本单位人员签到".to_owned()));
+    }
+    let record = a.credit_for(person, today, now, None);
+    let credit_id = record.id;
+    let ip = client_ip(&req);
+    let txn = state.db.begin().await?;
+    credit::record(
+        &txn,
+        &NewCredit { record, activity_id: Some(a.id.0), created_by: Some(actor.name.clone()), department_id: None },
+    )
+    .await
+    .map_err(|e| match e {
+        StoreError::Conflict { constraint } if constraint == "uq_credits_activity_id_person_id" => ApiError::Conflict {
+            code: "already_signed_in",
+            detail: "已签到，本活动的学分已记入".to_owned(),
+        },
+        other => other.into(),
+    })?;
+    let e = audit::AuditEntry::by(actor, "activity.sign_in")
+        .ip(Some(&ip))
+        .target("activity", a.id)
+        .detail(json!({"code": a.code, "credit_id": credit_id, "person_id": person}));
+    audit::append(&txn, &e).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Created().json(SignInResult {
+        credit_id: credit_id.0,
+        activity_id: a.id.0,
+        activity_code: a.code.clone(),
+        activity_name: a.name.clone(),
+        organiser: a.organiser.clone(),
+        kind: a.category.kind().into(),
+        source: a.category.source().map(Into::into),
+        amount: Amount(a.amount),
+        year: a.year(),
+        earned_on: today,
+    }))
+}
+
+/// One roster line: where it came from and the ID number as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterLine {
+    pub row: usize,
+    pub id_number: String,
+}
+
+/// The lines of a roster upload: JSON `{id_numbers}` (rows numbered from 1)
+/// or CSV with the ID number in the first column, optionally under a header
+/// `身份证号` (rows are file lines).
+pub fn roster_lines(upload: Upload) -> Result<Vec<RosterLine>, ApiError> {
+    let lines: Vec<RosterLine> = match upload {
+        Upload::Json(bytes) => {
+            let body: RosterRequest = parse(&bytes)?;
+            body.validate().map_err(|e| validation_problem(&e))?;
+            body.id_numbers.into_iter().enumerate().map(|(i, id_number)| RosterLine { row: i + 1, id_number }).collect()
+        }
+        Upload::Csv(text) => roster_from_records(csv_records(&text)),
+    };
+    if lines.is_empty() {
+        return Err(ApiError::field("id_numbers", "名单中没有身份证号"));
+    }
+    if lines.len() > MAX_ROSTER {
+        return Err(ApiError::field("id_numbers", format!("名单最多 {MAX_ROSTER} 行")));
+    }
+    Ok(lines)
+}
+
+/// The lines of a roster read as a table (CSV, or a spreadsheet's rows): the
+/// ID number in the first column, a first row naming 身份证号 skipped.
+pub fn roster_from_records(records: Vec<Record>) -> Vec<RosterLine> {
+    let mut records = records.into_iter().peekable();
+    if records.peek().is_some_and(|r| r.fields.first().is_some_and(|f| f.contains("身份证"))) {
+        records.next();
+    }
+    records.map(|r| RosterLine { row: r.line, id_number: r.fields.into_iter().next().unwrap_or_default() }).collect()
+}
+
+/// Why an ID number is not valid, in Chinese.
+pub(crate) fn id_error_reason(e: &IdCardError) -> &'static str {
+    match e {
+        IdCardError::Length => "身份证号须为 18 位",
+        IdCardError::Characters => "身份证号须为 17 位数字加 1 位数字或 X",
+        IdCardError::Province => "身份证号的省份代码不存在",
+        IdCardError::BirthDate => "身份证号中的出生日期不存在",
+        IdCardError::CheckDigit => "身份证号校验位错误",
+    }
+}
+
+/// Credits everyone on the roster who may have the credit, in one
+/// transaction, and reports every line.
+async fn process_roster(
+    state: &AppState,
+    actor: &Actor,
+    ip: &str,
+    a: &Activity,
+    lines: Vec<RosterLine>,
+    now: DateTime<Utc>,
+) -> Result<RosterReport, ApiError> {
+    let today = shanghai_today(now);
+    // The credit was earned at the event; a roster typed in later keeps its day.
+    let earned_on = today.min(a.ends_on);
+    let parsed: Vec<Result<IdCardNumber, IdCardError>> =
+        lines.iter().map(|l| IdCardNumber::parse(&l.id_number, today)).collect();
+    let numbers: Vec<IdCardNumber> = parsed.iter().filter_map(|p| p.as_ref().ok().cloned()).collect();
+
+    let txn = state.db.begin().await?;
+    let found = id_lookup::find_many(&txn, &state.pii, &numbers, &activity::owner_scope(a.owner)).await?;
+    let people: Vec<PersonId> = found.values().map(|f| f.id).collect();
+    let already = activity::signed_in(&txn, a.id, &people).await?;
+    let mut first_row: HashMap<PersonId, usize> = HashMap::new();
+    let mut results = Vec::with_capacity(lines.len());
+    let mut credited = Vec::new();
+    for (line, parsed) in lines.iter().zip(parsed) {
+        let (masked, outcome, reason) = match parsed {
+            Err(e) => {
+                (mask_id_number(line.id_number.trim()), RosterOutcome::InvalidIdNumber, id_error_reason(&e).into())
+            }
+            Ok(number) => {
+                let masked = number.masked();
+                match found.get(number.as_str()) {
+                    None => (masked, RosterOutcome::UnknownPerson, "查无此人".to_owned()),
+                    Some(f) if !f.in_scope => {
+                        (masked, RosterOutcome::OutOfJurisdiction, "不在主办机构的辖区内".to_owned())
+                    }
+                    Some(f) => {
+                        if let Some(row) = first_row.get(&f.id) {
+                            (masked, RosterOutcome::DuplicateRow, format!("与第 {row} 行为同一人"))
+                        } else {
+                            first_row.insert(f.id, line.row);
+                            if already.contains(&f.id) {
+                                (masked, RosterOutcome::AlreadySignedIn, "已签到，本活动的学分已记入".to_owned())
+                            } else {
+                                let record = a.credit_for(f.id, earned_on, now, Some("签到名单导入".into()));
+                                let new = NewCredit {
+                                    record,
+                                    activity_id: Some(a.id.0),
+                                    created_by: Some(actor.name.clone()),
+                                    department_id: None,
+                                };
+                                // The lock is checked before the insert, so a locked
+                                // person-year leaves the transaction usable.
+                                match credit::record(&txn, &new).await {
+                                    Err(StoreError::Locked { year }) => {
+                                        (masked, RosterOutcome::Locked, format!("{year} 年度的学分已锁定"))
+                                    }
+                                    Err(e) => return Err(e.into()),
+                                    Ok(()) => {
+                                        credited.push(f.id);
+                                        (masked, RosterOutcome::Credited, "已记入学分".to_owned())
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        };
+        results.push(RosterRowReport { row: line.row, id_number_masked: masked, outcome, reason });
+    }
+    let detail = json!({"code": a.code, "rows": lines.len(), "credited": credited.len(), "people": credited});
+    audit::append(&txn, &audit_entry(actor, ip, "activity.roster", a).detail(detail)).await?;
+    txn.commit().await?;
+    Ok(RosterReport { activity_id: a.id.0, rows: lines.len(), credited: credited.len(), results })
+}
+
+/// Upload the attendance roster of an activity that has begun (during or
+/// after the event): JSON `{"id_numbers": [...]}` or `text/csv` with one ID
+/// number a line (optional header `身份证号`).
+///
+/// Each line is reported (row, masked ID number, outcome, reason):
+/// `credited`, `invalid_id_number`, `unknown_person`, `out_of_jurisdiction`
+/// (a unit's activity credits only its staff, an office's only people of
+/// its region, the province's anyone), `duplicate_row`, `already_signed_in`
+/// or `locked`. All credits of one upload are written in one transaction.
+/// A cancelled activity is 409 `activity_cancelled`; one that has not begun
+/// is 409 `activity_not_started`.
+#[utoipa::path(
+    tag = "activities",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    request_body(
+        description = "JSON, or CSV with one ID number a line",
+        content((RosterRequest = "application/json"), (String = "text/csv", example = "身份证号\n11010519491231002X\n"))
+    ),
+    responses(
+        (status = 200, body = RosterReport),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/activities/{id}/roster")]
+pub async fn upload_roster(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    upload: Upload,
+) -> Result<web::Json<RosterReport>, ApiError> {
+    let actor = caller.require(Operation::ManageActivities)?;
+    let a = activity::get_scoped(&state.db, &actor.scope, ActivityId(id.into_inner())).await?;
+    let now = Utc::now();
+    match a.running_on(shanghai_today(now)) {
+        Err(NotRunning::Cancelled) => {
+            return Err(ApiError::Conflict { code: "activity_cancelled", detail: "活动已取消".to_owned() });
+        }
+        Err(NotRunning::NotStarted) => {
+            return Err(ApiError::Conflict {
+                code: "activity_not_started",
+                detail: format!("活动尚未开始（{} 开始），不能导入签到名单", a.starts_on),
+            });
+        }
+        Ok(()) | Err(NotRunning::Ended) => {}
+    }
+    let lines = roster_lines(upload)?;
+    let ip = client_ip(&req);
+    Ok(web::Json(process_roster(&state, actor, &ip, &a, lines, now).await?))
+}
