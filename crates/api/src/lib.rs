@@ -31,6 +31,9 @@ pub struct AppState {
     pub auth: AuthState,
     /// Signs the rotating sign-in codes of CME activities.
     pub sign_in_key: cme_domain::sign_in_code::SignInKey,
+    /// The document fonts, loaded once; `None` when they are not installed
+    /// (PDFs then answer 500 and the cause is logged at start-up).
+    pub fonts: Option<cme_documents::Fonts>,
 }
 
 /// Token keys and sign-in switches.
@@ -123,6 +126,9 @@ where
             .service(routes::credits::person_compliance)
             .service(routes::credits::my_compliance)
             .service(routes::credits::my_years)
+            .service(routes::documents::registration_form)
+            .service(routes::documents::my_registration_form)
+            .service(routes::documents::export_compliance)
             // Before `/activities/{id}`, which would otherwise claim the path.
             .service(routes::activities::sign_in)
             .service(routes::activities::create_activity)
@@ -175,7 +181,15 @@ impl Application {
     pub async fn build(settings: Settings, db: DatabaseConnection) -> std::io::Result<Self> {
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
+        let fonts = match cme_documents::Fonts::system() {
+            Ok(f) => Some(f),
+            Err(e) => {
+                tracing::warn!(error = %e, "document fonts unavailable: PDFs cannot be rendered (install fonts-noto-cjk)");
+                None
+            }
+        };
         let state = web::Data::new(AppState {
+            fonts,
             db,
             pii: settings.pii,
             sign_in_key: cme_domain::sign_in_code::SignInKey::derive(&settings.jwt_secret),

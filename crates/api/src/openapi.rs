@@ -16,6 +16,7 @@ naming each field.",
     tags(
         (name = "health", description = "Service health"),
         (name = "compliance", description = "Compliance evaluation (达标判定) and queries (人员达标情况查询)"),
+        (name = "documents", description = "Registration forms (学分登记表) and exports"),
         (name = "credits", description = "Credit entry, department reports and the unit's review, reversals"),
         (name = "standards", description = "The credit standard (学分验证标准)"),
         (name = "auth", description = "Sign-in, tokens, the trainee centre, outside systems"),

@@ -225,6 +225,16 @@ fn table() -> Vec<Row> {
             true,
         ),
         row("GET", "/api/v1/people/{id}/compliance/{year}", Target::Person, READ, Some(READ_FOREIGN), false),
+        row("GET", "/api/v1/people/{id}/registration-form/{year}", Target::Person, READ, Some(READ_FOREIGN), false),
+        row("GET", "/api/v1/compliance/export", Target::None, READ, None, false),
+        row(
+            "GET",
+            "/api/v1/me/registration-form/{year}",
+            Target::None,
+            [401, 403, 403, 403, 403, 403, 403, 403, 200, 403],
+            None,
+            false,
+        ),
         row(
             "GET",
             "/api/v1/me/compliance",
@@ -402,7 +412,7 @@ async fn token_for(app: &TestApp, f: &Fixture, who: &str) -> Option<String> {
 /// The query string a row's request needs (its required parameters).
 fn query_for(path: &str, f: &Fixture) -> String {
     match path {
-        "/api/v1/compliance" => "?year=2021".to_owned(),
+        "/api/v1/compliance" | "/api/v1/compliance/export" => "?year=2021".to_owned(),
         "/api/v1/credit-drafts" => format!("?department_id={}", f.a.department.0),
         _ => String::new(),
     }

@@ -306,3 +306,60 @@ both_backends!(compliance_queries_are_scoped_filtered_and_paged, |app| async mov
     assert_eq!(compliant[0]["person_id"], f.a.person.0.to_string());
     assert!(compliant[0]["shortfalls"].as_array().unwrap().is_empty());
 });
+
+both_backends!(documents_render_the_registration_form_and_the_list, |app| async move {
+    let f = fixture::load(&app).await;
+    let unit = app.token("unit-a", PASSWORD).await;
+    let path = format!("/api/v1/people/{}/credits", f.a.person.0);
+    assert_eq!(app.call_as(Method::POST, &path, Some(&unit), Some(&paper("D-1", 2.5))).await.status(), 201);
+
+    // The PDF: Chinese text that pdftotext reads back, well under 300 KB.
+    let res = app.get_as(&format!("/api/v1/people/{}/registration-form/2021?format=pdf", f.a.person.0), &unit).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let disposition = res.headers()["content-disposition"].to_str().unwrap().to_owned();
+    assert!(disposition.starts_with("attachment"), "{disposition}");
+    assert!(disposition.contains("filename*=UTF-8''"), "{disposition}");
+    let pdf = res.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    assert!(pdf.len() < 300 * 1024, "{} bytes", pdf.len());
+    let file = std::env::temp_dir().join(format!("cme-form-{}.pdf", uuid::Uuid::now_v7()));
+    std::fs::write(&file, &pdf).unwrap();
+    let text = std::process::Command::new("pdftotext")
+        .arg(&file)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| panic!("pdftotext (install poppler-utils): {e}"));
+    let _ = std::fs::remove_file(&file);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains(&f.a.person_name), "{text}");
+    assert!(text.contains("2021年度继续医学教育学分登记表"), "{text}");
+    assert!(text.contains("D-1"), "{text}");
+    assert!(text.contains("不达标"), "{text}");
+
+    // The XLSX form and the compliance list.
+    let res = app.get_as(&format!("/api/v1/people/{}/registration-form/2021?format=xlsx", f.a.person.0), &unit).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.bytes().await.unwrap().starts_with(b"PK"));
+    let res = app.get_as("/api/v1/compliance/export?year=2021", &unit).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"].to_str().unwrap().contains("spreadsheetml"));
+    assert!(res.bytes().await.unwrap().starts_with(b"PK"));
+    let res = app.get_as(&format!("/api/v1/people/{}/registration-form/2021?format=doc", f.a.person.0), &unit).await;
+    assert_eq!(res.status(), 422);
+
+    // A name the font cannot print is refused, naming the field.
+    let backend = app.db.get_database_backend();
+    let sql = match backend {
+        sea_orm::DbBackend::Postgres => "UPDATE people SET name = $1 WHERE id = $2",
+        _ => "UPDATE people SET name = ? WHERE id = ?",
+    };
+    app.db
+        .execute_raw(Statement::from_sql_and_values(backend, sql, vec!["张\u{E000}".into(), f.a.person.0.into()]))
+        .await
+        .unwrap();
+    let res = app.get_as(&format!("/api/v1/people/{}/registration-form/2021", f.a.person.0), &unit).await;
+    assert_eq!(res.status(), 422);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["errors"][0]["field"], "person.name");
+});

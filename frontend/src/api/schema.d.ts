@@ -470,6 +470,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/compliance/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The compliance list of a query as XLSX (人员达标情况), with the same
+         *     filters as `GET /compliance`, up to 100,000 rows.
+         */
+        get: operations["export_compliance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/compliance/recompute": {
         parameters: {
             query?: never;
@@ -714,6 +734,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/registration-form/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The trainee's own registration form for a year (PDF or XLSX). */
+        get: operations["my_registration_form"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/people": {
         parameters: {
             query?: never;
@@ -817,6 +854,28 @@ export interface paths {
          *     `person_year_locked`).
          */
         post: operations["enter_credit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{id}/registration-form/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A person's registration form (学分登记表) for a year: every credit with
+         *     where it counted, the totals and the verdict; A4 PDF in Chinese, or XLSX.
+         *     A name with a character the document font lacks is refused (422) rather
+         *     than printed as an empty box.
+         */
+        get: operations["registration_form"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2927,6 +2986,57 @@ export interface operations {
             };
         };
     };
+    export_compliance: {
+        parameters: {
+            query: {
+                year: number;
+                /** @description clinical or nursing_public_health. */
+                discipline?: string | null;
+                unit_id?: string | null;
+                department_id?: string | null;
+                /** @description A county or prefecture. */
+                region_id?: string | null;
+                /** @description compliant, non_compliant, not_counted or undetermined. */
+                outcome?: string | null;
+                /** @description A part of the name. */
+                name?: string | null;
+                after?: string | null;
+                /** @description 1–200, default 50. */
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     recompute: {
         parameters: {
             query?: never;
@@ -3423,6 +3533,39 @@ export interface operations {
             };
         };
     };
+    my_registration_form: {
+        parameters: {
+            query?: {
+                /** @description `pdf` (default) or `xlsx`. */
+                format?: string | null;
+            };
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The form: application/pdf, or XLSX with `format=xlsx` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_people: {
         parameters: {
             query?: {
@@ -3676,6 +3819,48 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    registration_form: {
+        parameters: {
+            query?: {
+                /** @description `pdf` (default) or `xlsx`. */
+                format?: string | null;
+            };
+            header?: never;
+            path: {
+                id: string;
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The form: application/pdf, or XLSX with `format=xlsx` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

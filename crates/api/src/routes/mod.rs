@@ -6,6 +6,7 @@ pub mod auth;
 pub mod compliance;
 pub mod courses;
 pub mod credits;
+pub mod documents;
 pub mod health;
 pub mod org;
 pub mod standards;

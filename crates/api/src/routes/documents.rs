@@ -1,0 +1,331 @@
+//! Documents: a person-year's registration form (学分登记表) as PDF or XLSX,
+//! and the compliance list as XLSX. Rendering runs off the actix workers.
+
+use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType, ExtendedValue};
+use actix_web::{HttpResponse, get, web};
+use chrono::{Duration, Utc};
+use cme_documents::{ComplianceListXlsx, CreditLine, DocumentError, PersonInfo, RegistrationForm, Total};
+use cme_domain::auth::{Operation, Scope};
+use cme_domain::compliance::{NotCountedReason, Outcome};
+use cme_domain::credit::CreditSource;
+use cme_domain::ids::{DepartmentId, PersonId, UnitId};
+use cme_domain::org::UnitLevel;
+use cme_domain::person::{Discipline, Gender, TitleLevel};
+use cme_store::repo::compliance as stored;
+use cme_store::repo::{department, unit};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::dto::credits::{ComplianceQuery, PersonYearDto};
+use crate::error::{ApiError, Problem};
+use crate::routes::compliance::compliance_filter;
+use crate::routes::credits::person_year;
+
+/// The most rows one export writes.
+const EXPORT_CAP: u64 = 100_000;
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+pub struct FormatQuery {
+    /// `pdf` (default) or `xlsx`.
+    pub format: Option<String>,
+}
+
+fn document_error(e: DocumentError) -> ApiError {
+    match e {
+        DocumentError::MissingGlyph { ref field, .. } => ApiError::field(field.clone(), e.to_string()),
+        other => ApiError::Internal(other.to_string()),
+    }
+}
+
+/// A file answer with its name in RFC 6266/5987 form (Chinese names survive).
+fn attachment(bytes: Vec<u8>, content_type: &str, filename: &str, ascii_fallback: &str) -> HttpResponse {
+    let disposition = ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: vec![
+            DispositionParam::Filename(ascii_fallback.to_owned()),
+            DispositionParam::FilenameExt(ExtendedValue {
+                charset: header::Charset::Ext("UTF-8".to_owned()),
+                language_tag: None,
+                value: filename.as_bytes().to_vec(),
+            }),
+        ],
+    };
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(disposition)
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(bytes)
+}
+
+fn label<T: Into<D> + Copy, D: LabelOf>(v: T) -> &'static str {
+    v.into().label_of()
+}
+
+/// The Chinese label of a domain enum.
+trait LabelOf {
+    fn label_of(self) -> &'static str;
+}
+
+macro_rules! label_of {
+    ($($t:ty),*) => {$(impl LabelOf for $t { fn label_of(self) -> &'static str { self.label() } })*};
+}
+label_of!(Discipline, TitleLevel, UnitLevel, CreditSource, Gender, Outcome, NotCountedReason);
+label_of!(cme_domain::credit::EntryPath, cme_domain::credit::CreditState);
+
+/// The form's content from the person-year the compliance page shows.
+async fn form_of(state: &AppState, y: &PersonYearDto) -> Result<RegistrationForm, ApiError> {
+    let p = &y.person;
+    let unit = unit::get(&state.db, UnitId(p.unit_id)).await?;
+    let department = match p.department_id {
+        Some(d) => department::get(&state.db, DepartmentId(d)).await?.name,
+        None => String::new(),
+    };
+    let discipline: Discipline = p.discipline.parse().map_err(|_| ApiError::Internal("discipline".to_owned()))?;
+    let gender: Gender = p.gender.parse().map_err(|_| ApiError::Internal("gender".to_owned()))?;
+    let standard = match &y.standard {
+        Some(s) => {
+            let r = &s.requirement;
+            let mut parts = vec![format!("年度总学分不少于 {} 分", r.total.0)];
+            if let Some(i) = r.i_subtotal_min {
+                parts.push(format!("I类不少于 {} 分", i.0));
+            }
+            if let Some(ii) = r.ii_subtotal_min {
+                parts.push(format!("II类不少于 {} 分", ii.0));
+            }
+            if let Some(own) = r.self_managed_min {
+                parts.push(format!("自管学分不少于 {} 分", own.0));
+            }
+            let title = s.title_level.map_or("不限职称", |t| label::<_, TitleLevel>(t));
+            format!(
+                "{}（{}，{}）：{}",
+                label::<_, UnitLevel>(s.unit_level),
+                title,
+                label::<_, Discipline>(s.discipline),
+                parts.join("，")
+            )
+        }
+        None => y.undetermined_reason.clone().unwrap_or_else(|| "无适用标准".to_owned()),
+    };
+    let credits = y
+        .credits
+        .iter()
+        .map(|c| {
+            let d = &c.credit;
+            let category = match d.class.as_deref() {
+                Some("i") => "I类",
+                Some("ii") => "II类",
+                _ => "自管",
+            };
+            let mut counted = Vec::new();
+            for (name, amount) in [("I类", c.counted_i.0), ("II类", c.counted_ii.0), ("自管", c.counted_self_managed.0)]
+            {
+                if !amount.is_zero() {
+                    counted.push(format!("{name} {amount}"));
+                }
+            }
+            if !c.not_counted.0.is_zero() {
+                let why = c.not_counted_reason.map_or("未计入", |r| label::<_, NotCountedReason>(r));
+                counted.push(format!("未计入 {}：{why}", c.not_counted.0));
+            }
+            CreditLine {
+                date: d.earned_on.map(|x| x.to_string()).unwrap_or_default(),
+                activity: d.activity_name.clone(),
+                organiser: d.organiser.clone().unwrap_or_default(),
+                category: category.to_owned(),
+                source_level: d.source.map_or("—", |s| label::<_, CreditSource>(s)).to_owned(),
+                tenths: i64::from(d.amount.0.tenths()),
+                certificate_no: d.certificate_no.clone().unwrap_or_default(),
+                entry_method: label::<_, cme_domain::credit::EntryPath>(d.entry_path).to_owned(),
+                status: label::<_, cme_domain::credit::CreditState>(d.state).to_owned(),
+                counted: counted.join("；"),
+            }
+        })
+        .collect();
+    let totals = match &y.buckets {
+        Some(b) => vec![
+            Total {
+                label: "I类（国家级+省级）".to_owned(), tenths: i64::from(b.i_national_provincial.0.tenths())
+            },
+            Total { label: "I类（远程，计入部分）".to_owned(), tenths: i64::from(b.i_distance.0.tenths()) },
+            Total { label: "I类合计".to_owned(), tenths: i64::from(b.i_subtotal.0.tenths()) },
+            Total {
+                label: "II类合计（含I类超出部分）".to_owned(), tenths: i64::from(b.ii_subtotal.0.tenths())
+            },
+            Total { label: "自管学分".to_owned(), tenths: i64::from(b.self_managed.0.tenths()) },
+            Total { label: "总学分".to_owned(), tenths: i64::from(b.total.0.tenths()) },
+        ],
+        None => Vec::new(),
+    };
+    let mut shortfalls: Vec<String> = y.shortfalls.iter().map(|s| s.message.clone()).collect();
+    if let Some(why) = &y.undetermined_reason {
+        shortfalls.push(format!("无法判定：{why}"));
+    }
+    let now = Utc::now() + Duration::hours(8);
+    Ok(RegistrationForm {
+        title: format!("{}年度继续医学教育学分登记表", y.year),
+        person: PersonInfo {
+            name: p.name.clone(),
+            gender: gender.label().to_owned(),
+            id_number: p.id_number_masked.clone(),
+            unit: unit.unit.name,
+            department,
+            discipline: discipline.label().to_owned(),
+            title: p.title.as_ref().map(|t| t.name.clone()).unwrap_or_default(),
+            title_level: p
+                .title
+                .as_ref()
+                .and_then(|t| t.level.parse::<TitleLevel>().ok())
+                .map(|l| l.label().to_owned())
+                .unwrap_or_default(),
+            unit_level: unit.unit.level.label().to_owned(),
+        },
+        standard,
+        credits,
+        totals,
+        compliant: y.outcome == crate::dto::credits::Outcome::Compliant,
+        shortfalls,
+        generated_at: now.format("%Y-%m-%d %H:%M").to_string(),
+    })
+}
+
+async fn render_form(state: &AppState, y: PersonYearDto, format: Option<&str>) -> Result<HttpResponse, ApiError> {
+    let form = form_of(state, &y).await?;
+    let base = format!("{}-{}年度学分登记表", y.person.name, y.year);
+    let ascii = format!("registration-form-{}.", y.year);
+    match format.unwrap_or("pdf") {
+        "pdf" => {
+            let fonts = state
+                .fonts
+                .clone()
+                .ok_or_else(|| ApiError::Internal("the document fonts are not installed".to_owned()))?;
+            let bytes = web::block(move || cme_documents::registration_form_pdf(&fonts, &form))
+                .await
+                .map_err(|e| ApiError::Internal(e.to_string()))?
+                .map_err(document_error)?;
+            Ok(attachment(bytes, "application/pdf", &format!("{base}.pdf"), &format!("{ascii}pdf")))
+        }
+        "xlsx" => {
+            let bytes = web::block(move || cme_documents::registration_form_xlsx(&form))
+                .await
+                .map_err(|e| ApiError::Internal(e.to_string()))?
+                .map_err(document_error)?;
+            Ok(attachment(bytes, XLSX, &format!("{base}.xlsx"), &format!("{ascii}xlsx")))
+        }
+        other => Err(ApiError::field("format", format!("未知的格式: {other}（pdf 或 xlsx）"))),
+    }
+}
+
+/// A person's registration form (学分登记表) for a year: every credit with
+/// where it counted, the totals and the verdict; A4 PDF in Chinese, or XLSX.
+/// A name with a character the document font lacks is refused (422) rather
+/// than printed as an empty box.
+#[utoipa::path(
+    tag = "documents",
+    security(("bearer" = []), ("client" = [])),
+    params(("id" = Uuid, Path), ("year" = i32, Path), FormatQuery),
+    responses(
+        (status = 200, description = "The form: application/pdf, or XLSX with `format=xlsx`", content_type = "application/pdf"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/people/{id}/registration-form/{year}")]
+pub async fn registration_form(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, i32)>,
+    query: web::Query<FormatQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.require(Operation::ReadHierarchy)?;
+    let (id, year) = path.into_inner();
+    let y = person_year(&state, &actor.scope, PersonId(id), year).await?;
+    render_form(&state, y, query.format.as_deref()).await
+}
+
+/// The trainee's own registration form for a year (PDF or XLSX).
+#[utoipa::path(
+    tag = "documents",
+    security(("bearer" = [])),
+    params(("year" = i32, Path), FormatQuery),
+    responses(
+        (status = 200, description = "The form: application/pdf, or XLSX with `format=xlsx`", content_type = "application/pdf"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me/registration-form/{year}")]
+pub async fn my_registration_form(
+    state: web::Data<AppState>,
+    caller: Caller,
+    year: web::Path<i32>,
+    query: web::Query<FormatQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.require(Operation::ReadSelf)?;
+    let Scope::Person(_, person) = actor.scope else {
+        return Err(ApiError::Forbidden("仅学员本人可下载".to_owned()));
+    };
+    let y = person_year(&state, &actor.scope, person, year.into_inner()).await?;
+    render_form(&state, y, query.format.as_deref()).await
+}
+
+/// The compliance list of a query as XLSX (人员达标情况), with the same
+/// filters as `GET /compliance`, up to 100,000 rows.
+#[utoipa::path(
+    tag = "documents",
+    security(("bearer" = []), ("client" = [])),
+    params(ComplianceQuery),
+    responses(
+        (status = 200, description = "The list", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/compliance/export")]
+pub async fn export_compliance(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<ComplianceQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.require(Operation::ReadHierarchy)?;
+    let f = compliance_filter(&query)?;
+    let rows = stored::list_all(&state.db, &actor.scope, &f, EXPORT_CAP).await?;
+    let course = cme_store::repo::standard::get_published(&state.db, f.year).await?.and_then(|s| s.mandatory_course);
+    let title = format!("{}年度人员达标情况", f.year);
+    let sheet_title = title.clone();
+    let bytes = web::block(move || {
+        let mut list = ComplianceListXlsx::new(&sheet_title)?;
+        for r in rows {
+            let mut shortfalls: Vec<String> =
+                r.shortfalls.iter().map(|s| s.message(course.as_ref().map(|c| c.name.as_str()))).collect();
+            if let Some(note) = &r.note {
+                shortfalls.push(note.clone());
+            }
+            if r.outcome == Outcome::NotCounted {
+                shortfalls.insert(0, format!("{}（{}）", Outcome::NotCounted.label(), r.status.label()));
+            }
+            list.push_row(&cme_documents::ComplianceRow {
+                name: r.name,
+                id_number: r.id_number_masked,
+                unit: r.unit_name,
+                department: r.department_name.unwrap_or_default(),
+                discipline: r.discipline.label().to_owned(),
+                title_level: r.title.map(|t| t.level.label().to_owned()).unwrap_or_default(),
+                class1_tenths: i64::from(r.counted_i.tenths()),
+                class2_tenths: i64::from(r.counted_ii.tenths()),
+                self_managed_tenths: i64::from(r.self_managed.tenths()),
+                total_tenths: i64::from(r.total.tenths()),
+                compliant: r.outcome == Outcome::Compliant,
+                shortfalls,
+            })?;
+        }
+        list.finish()
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?
+    .map_err(document_error)?;
+    Ok(attachment(bytes, XLSX, &format!("{title}.xlsx"), &format!("compliance-{}.xlsx", f.year)))
+}
