@@ -15,7 +15,10 @@ pub mod ids;
 pub mod org;
 pub mod person;
 pub mod review;
+pub mod roster;
 pub mod standard;
+pub mod titles;
+pub mod transfer;
 
 pub use credits::Credits;
 pub use id_card::IdCardNumber;

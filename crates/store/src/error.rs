@@ -110,6 +110,8 @@ const SQLITE_UNIQUE: &[(&str, &str)] = &[
     ("api_clients.client_id", "uq_api_clients_client_id"),
     ("audit_log.id", "uq_audit_log_id"),
     ("audit_log.seq", "pk_audit_log"),
+    ("person_transfers.person_id", "uq_person_transfers_open"),
+    ("idempotency_keys.caller, idempotency_keys.key", "uq_idempotency_keys_caller_key"),
     (
         "verification_transitions.verification_id, verification_transitions.seq",
         "uq_verification_transitions_verification_id_seq",

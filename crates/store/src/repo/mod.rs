@@ -8,12 +8,14 @@ pub mod course;
 pub mod credit;
 pub mod department;
 pub mod evaluation;
+pub mod idempotency;
 pub mod login_failure;
 pub mod person;
 pub mod refresh;
 pub mod region;
 pub mod scope;
 pub mod standard;
+pub mod transfer;
 pub mod unit;
 pub mod verification;
 
