@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod dto;
 pub mod error;
+pub mod etag;
 pub mod extract;
 pub mod openapi;
 pub mod routes;
@@ -106,7 +107,19 @@ where
             .service(routes::org::get_unit)
             .service(routes::org::list_departments)
             .service(routes::org::list_people)
+            // Fixed paths under /people before /people/{id}.
+            .service(routes::people::create_person)
+            .service(routes::people::title_catalogue)
             .service(routes::org::get_person)
+            .service(routes::people::update_person)
+            .service(routes::people::add_title)
+            .service(routes::people::change_status)
+            .service(routes::people::request_transfer)
+            .service(routes::people::person_transfers)
+            .service(routes::transfers::list_transfers)
+            .service(routes::transfers::accept_transfer)
+            .service(routes::transfers::reject_transfer)
+            .service(routes::transfers::cancel_transfer)
             .service(routes::org::reveal_id_number)
             // Not an operation of its own document.
             .route("/openapi.json", web::get().to(openapi_json))

@@ -184,6 +184,17 @@ pub fn parse_phone(text: &str) -> Result<String, String> {
     }
 }
 
+/// A phone number with its middle hidden: `138****0000` (the first three
+/// and last four characters kept; shorter numbers show only the last two).
+pub fn mask_phone(phone: &str) -> String {
+    let chars: Vec<char> = phone.chars().collect();
+    let (head, tail) = if chars.len() >= 11 { (3, 4) } else { (0, 2.min(chars.len())) };
+    let mut out: String = chars[..head].iter().collect();
+    out.push_str(&"*".repeat(chars.len() - head - tail));
+    out.extend(&chars[chars.len() - tail..]);
+    out
+}
+
 /// The Chinese reason for a bad ID number.
 pub fn id_number_reason(e: &IdCardError) -> &'static str {
     match e {
@@ -398,6 +409,8 @@ mod tests {
         assert_eq!(parse_title_level("副高"), Some(TitleLevel::Senior));
         assert_eq!(parse_status("不计达标"), Some(PersonStatus::Exempt));
         assert_eq!(parse_phone("138-0000 0000"), Ok("13800000000".to_owned()));
+        assert_eq!(mask_phone("13812345678"), "138****5678");
+        assert_eq!(mask_phone("8765432"), "*****32");
     }
 
     #[test]

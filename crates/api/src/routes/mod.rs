@@ -5,4 +5,6 @@ pub mod auth;
 pub mod compliance;
 pub mod health;
 pub mod org;
+pub mod people;
 pub mod standards;
+pub mod transfers;
