@@ -8,6 +8,7 @@ pub mod dto;
 pub mod error;
 pub mod etag;
 pub mod extract;
+pub mod idempotency;
 pub mod openapi;
 pub mod routes;
 mod spa;
@@ -110,6 +111,11 @@ where
             // Fixed paths under /people before /people/{id}.
             .service(routes::people::create_person)
             .service(routes::people::title_catalogue)
+            .service(routes::people_import::import_template)
+            .service(routes::people_import::import_people)
+            .service(routes::people_import::import_errors)
+            .service(routes::people_sync::upsert_person)
+            .service(routes::people_sync::batch_people)
             .service(routes::org::get_person)
             .service(routes::people::update_person)
             .service(routes::people::add_title)
@@ -149,7 +155,7 @@ fn cors(origins: &[String]) -> actix_cors::Cors {
     let mut c = actix_cors::Cors::default()
         .allowed_methods(["GET", "POST", "PATCH", "PUT", "DELETE"])
         .allowed_headers(["authorization", "content-type", "if-match", "idempotency-key"])
-        .expose_headers(["etag", "retry-after", "location"])
+        .expose_headers(["etag", "retry-after", "location", "idempotency-replayed", "content-disposition"])
         .max_age(600);
     for o in origins {
         c = c.allowed_origin(o);
@@ -193,7 +199,9 @@ impl Application {
                     .app_data(web::QueryConfig::default().error_handler(error::query_error)),
             )
             .split_for_parts();
-            app.wrap(tracing_actix_web::TracingLogger::default())
+            // Innermost: keyed POSTs see and keep the uncompressed answer.
+            app.wrap(actix_web::middleware::from_fn(idempotency::middleware))
+                .wrap(tracing_actix_web::TracingLogger::default())
                 .wrap(Compress::default())
                 .wrap(cors(&cors_origins))
                 .wrap(

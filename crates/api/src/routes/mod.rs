@@ -6,5 +6,7 @@ pub mod compliance;
 pub mod health;
 pub mod org;
 pub mod people;
+pub mod people_import;
+pub mod people_sync;
 pub mod standards;
 pub mod transfers;
