@@ -172,8 +172,8 @@ pub struct TransferPage {
 
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 pub struct TransferQuery {
-    /// `incoming` (into the caller's units, 调入) or `outgoing` (调出).
-    pub direction: String,
+    /// `incoming` (into the caller's units, 调入; the default) or `outgoing` (调出).
+    pub direction: Option<String>,
     /// pending, accepted, rejected or cancelled.
     pub state: Option<String>,
     pub after: Option<String>,

@@ -42,7 +42,7 @@ pub async fn list_transfers(
 ) -> Result<web::Json<TransferPage>, ApiError> {
     let actor = caller.require(Operation::ManagePeople)?;
     no_department(actor)?;
-    let direction = match query.direction.as_str() {
+    let direction = match query.direction.as_deref().unwrap_or("incoming") {
         "incoming" => transfer::Direction::Incoming,
         "outgoing" => transfer::Direction::Outgoing,
         _ => return Err(ApiError::field("direction", "须为 incoming 或 outgoing")),
