@@ -269,7 +269,7 @@ async fn check(state: &AppState, actor: &Actor, unit: UnitId, bytes: &[u8]) -> R
 
 /// The unit of an import: the one named, or the caller's own.
 async fn import_unit(state: &AppState, actor: &Actor, query: &ImportQuery) -> Result<UnitId, ApiError> {
-    Ok(target_unit(state, actor, query.unit_id.map(|u| u)).await?.unit.id)
+    Ok(target_unit(state, actor, query.unit_id).await?.unit.id)
 }
 
 /// Import staff from an XLSX or CSV file (first sheet; header row first) into
