@@ -254,6 +254,7 @@ where
     let txn = db.begin().await?;
     touch(&txn, person).await?;
     person_titles::Entity::insert(title_active(person, title)).exec_without_returning(&txn).await?;
+    after_change(&txn, person).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -300,6 +301,7 @@ where
     })
     .exec_without_returning(&txn)
     .await?;
+    after_change(&txn, person).await?;
     txn.commit().await?;
     Ok(from)
 }
