@@ -412,18 +412,20 @@ both_backends!(imports_report_bad_rows_and_write_only_when_asked, |app| async mo
     assert_eq!(list["items"][0]["title"]["level"], "intermediate");
 
     // Duplicates inside the file (both rows named) and against the database;
-    // an unknown department and title; an XLSX file this time.
+    // an unknown department and title; an XLSX file this time, with a title
+    // row above the header (it is skipped).
+    let headers = ["姓名", "性别", "身份证号", "科室", "专业类别", "职称", "职称级别", "取得职称日期", "手机号"];
     let rows = vec![
+        headers.iter().map(|h| (*h).to_owned()).collect(),
         row("丁", &id_number(200), "", ""),
         row("戊", &id_number(200), "", ""),
         row("己", &f.b.id_number, "", ""),
         row("庚", &id_number(201), "牙科", "主治大夫"),
         row("辛", &id_number(202), "", ""),
     ];
-    let headers = ["姓名", "性别", "身份证号", "科室", "专业类别", "职称", "职称级别", "取得职称日期", "手机号"];
     let xlsx = cme_documents::table::write_xlsx(&[cme_documents::table::Sheet {
         name: "名册",
-        headers: &headers,
+        headers: &["2026年人员名册"],
         rows: &rows,
     }])
     .unwrap_or_default();
@@ -441,10 +443,10 @@ both_backends!(imports_report_bad_rows_and_write_only_when_asked, |app| async mo
             )
         })
         .collect();
-    assert!(errors.contains(&(2, "身份证号".into(), "与第 3 行的身份证号重复".into())), "{errors:?}");
-    assert!(errors.contains(&(3, "身份证号".into(), "与第 2 行的身份证号重复".into())), "{errors:?}");
-    assert!(errors.contains(&(4, "身份证号".into(), "该身份证号已登记".into())), "{errors:?}");
-    assert!(errors.iter().any(|e| e.0 == 5 && e.1 == "职称"), "{errors:?}");
+    assert!(errors.contains(&(3, "身份证号".into(), "与第 4 行的身份证号重复".into())), "{errors:?}");
+    assert!(errors.contains(&(4, "身份证号".into(), "与第 3 行的身份证号重复".into())), "{errors:?}");
+    assert!(errors.contains(&(5, "身份证号".into(), "该身份证号已登记".into())), "{errors:?}");
+    assert!(errors.iter().any(|e| e.0 == 6 && e.1 == "职称"), "{errors:?}");
     assert_eq!(report["created"], 1, "only 辛 is valid");
     assert!(!report.to_string().contains(&f.b.id_number));
 });

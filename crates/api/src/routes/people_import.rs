@@ -157,7 +157,16 @@ async fn check(state: &AppState, actor: &Actor, unit: UnitId, bytes: &[u8]) -> R
     let rows =
         table::read(bytes).map_err(|e| ApiError::field("file", format!("无法读取文件（须为 XLSX 或 CSV）：{e}")))?;
     // Rows whose first cell starts with `#` are notes.
-    let mut rows = rows.into_iter().filter(|r| !r.cells.first().is_some_and(|c| c.starts_with('#')));
+    let rows: Vec<table::Row> =
+        rows.into_iter().filter(|r| !r.cells.first().is_some_and(|c| c.starts_with('#'))).collect();
+    // The header is the first row naming the ID column (a title row above
+    // it, as spreadsheets often have, is skipped); else the first row.
+    let at = rows
+        .iter()
+        .take(10)
+        .position(|r| r.cells.iter().any(|c| Column::from_header(c) == Some(Column::IdNumber)))
+        .unwrap_or(0);
+    let mut rows = rows.into_iter().skip(at);
     let header = rows.next().ok_or_else(|| ApiError::field("file", "文件是空的"))?;
     let mut columns: HashMap<usize, Column> = HashMap::new();
     for (i, h) in header.cells.iter().enumerate() {
