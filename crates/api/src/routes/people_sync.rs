@@ -514,7 +514,16 @@ pub async fn batch_people(
         });
     }
     let to_write: Vec<&Plan> = planned.iter().filter_map(|p| p.as_ref().ok()).collect();
-    execute(&state, &req, actor, &to_write).await?;
+    match execute(&state, &req, actor, &to_write).await {
+        // A batch names no version: someone changed one of its people meanwhile.
+        Err(ApiError::PreconditionFailed) => {
+            return Err(ApiError::Conflict {
+                code: "concurrent_change",
+                detail: "其间有人修改了其中的人员，请重试".to_owned(),
+            });
+        }
+        other => other?,
+    }
     let mut response =
         BatchResponse { rows: planned.len(), created: 0, updated: 0, unchanged: 0, failed: 0, results: Vec::new() };
     for (index, p) in planned.into_iter().enumerate() {
