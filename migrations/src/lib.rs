@@ -16,6 +16,7 @@ mod m20261123_000005_verifications;
 mod m20261123_000006_accounts;
 mod m20261123_000007_people_keyset;
 pub mod m20261123_000008_people_jurisdiction;
+mod m20261123_000009_people_upkeep;
 mod m20261123_000010_activities;
 mod m20261123_000011_credit_entry;
 mod util;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_accounts::Migration),
             Box::new(m20261123_000007_people_keyset::Migration),
             Box::new(m20261123_000008_people_jurisdiction::Migration),
+            Box::new(m20261123_000009_people_upkeep::Migration),
             Box::new(m20261123_000010_activities::Migration),
             Box::new(m20261123_000011_credit_entry::Migration),
         ]

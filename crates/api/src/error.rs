@@ -64,6 +64,21 @@ pub enum ApiError {
     Forbidden(String),
     #[error("conflict: {detail}")]
     Conflict { code: &'static str, detail: String },
+    /// The value of `field` is taken already (409, code `already_exists`).
+    #[error("already exists: {field}")]
+    Duplicate { field: String, detail: String },
+    /// A change that must be conditional came without `If-Match` (428).
+    #[error("precondition required")]
+    PreconditionRequired,
+    /// `If-Match` names a version that is no longer current (412).
+    #[error("precondition failed")]
+    PreconditionFailed,
+    /// An `Idempotency-Key` was used before with another request (422).
+    #[error("idempotency key reused")]
+    IdempotencyKeyReused,
+    /// The body is larger than the endpoint takes (413).
+    #[error("payload too large: {0}")]
+    PayloadTooLarge(String),
     #[error("the database is unavailable")]
     Unavailable,
     /// Anything unexpected; the cause is logged, never sent.
@@ -92,6 +107,11 @@ impl ApiError {
             ApiError::TooManyRequests { .. } => "too_many_attempts",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::Conflict { code, .. } => code,
+            ApiError::Duplicate { .. } => "already_exists",
+            ApiError::PreconditionRequired => "precondition_required",
+            ApiError::PreconditionFailed => "precondition_failed",
+            ApiError::IdempotencyKeyReused => "idempotency_key_reused",
+            ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::Unavailable => "service_unavailable",
             ApiError::Internal(_) => "internal_error",
         }
@@ -111,6 +131,11 @@ impl ApiError {
             ApiError::TooManyRequests { .. } => "尝试次数过多",
             ApiError::Forbidden(_) => "无权操作",
             ApiError::Conflict { .. } => "冲突",
+            ApiError::Duplicate { .. } => "数据已存在",
+            ApiError::PreconditionRequired => "缺少 If-Match 前置条件",
+            ApiError::PreconditionFailed => "数据已被他人修改",
+            ApiError::IdempotencyKeyReused => "幂等键已用于另一请求",
+            ApiError::PayloadTooLarge(_) => "请求内容过大",
             ApiError::Unavailable => "服务暂不可用",
             ApiError::Internal(_) => "服务器内部错误",
         }
@@ -133,6 +158,18 @@ impl ApiError {
             | ApiError::AccountDisabled
             | ApiError::PasswordChangeRequired => (self.title().to_owned(), Vec::new()),
             ApiError::Conflict { detail, .. } => (detail.clone(), Vec::new()),
+            ApiError::Duplicate { field, detail } => {
+                (detail.clone(), vec![FieldError { field: field.clone(), message: detail.clone() }])
+            }
+            ApiError::PreconditionRequired => {
+                ("修改须带 If-Match 请求头，其值取自读取该人员时返回的 ETag".to_owned(), Vec::new())
+            }
+            ApiError::PreconditionFailed => ("该人员已被他人修改，请重新读取后再提交".to_owned(), Vec::new()),
+            ApiError::IdempotencyKeyReused => (
+                "同一 Idempotency-Key 已用于内容不同的请求；新请求请使用新的键".to_owned(),
+                vec![FieldError { field: "Idempotency-Key".to_owned(), message: "已用于另一请求".to_owned() }],
+            ),
+            ApiError::PayloadTooLarge(what) => (what.clone(), Vec::new()),
             ApiError::Unavailable => ("数据库暂不可用，请稍后再试".to_owned(), Vec::new()),
             ApiError::Internal(_) => ("请求未能完成，请稍后再试".to_owned(), Vec::new()),
         };
@@ -159,7 +196,11 @@ impl ResponseError for ApiError {
             ApiError::AccountDisabled | ApiError::PasswordChangeRequired => StatusCode::FORBIDDEN,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
-            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Conflict { .. } | ApiError::Duplicate { .. } => StatusCode::CONFLICT,
+            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -79,6 +79,30 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     })
 }
 
+/// Deserialises one element of a larger request (a batch row) with the
+/// path of the failing field under `prefix`, e.g. `rows[3].gender`.
+pub fn parse_value<T: DeserializeOwned>(value: serde_json::Value, prefix: &str) -> Result<T, Vec<FieldError>> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let message = e.into_inner().to_string();
+        let field = match message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
+            Some(missing) if path == "." => format!("{prefix}.{missing}"),
+            Some(missing) => format!("{prefix}.{path}.{missing}"),
+            None if path == "." => prefix.to_owned(),
+            None => format!("{prefix}.{path}"),
+        };
+        vec![FieldError { field, message: redact_value(&message) }]
+    })
+}
+
+/// Validator's errors as fields under `prefix` (empty for none).
+pub fn field_errors(errors: &ValidationErrors, prefix: &str) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    flatten(errors, prefix, &mut out);
+    out.sort_by(|a, b| a.field.cmp(&b.field));
+    out
+}
+
 /// Serde quotes the rejected value ("invalid type: integer `5301…`"); the
 /// value may be personal data, and error texts reach logs, so keep only what
 /// was expected.

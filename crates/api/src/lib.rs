@@ -6,7 +6,9 @@
 pub mod auth;
 pub mod dto;
 pub mod error;
+pub mod etag;
 pub mod extract;
+pub mod idempotency;
 pub mod openapi;
 pub mod routes;
 mod spa;
@@ -112,7 +114,24 @@ where
             .service(routes::org::get_unit)
             .service(routes::org::list_departments)
             .service(routes::org::list_people)
+            // Fixed paths under /people before /people/{id}.
+            .service(routes::people::create_person)
+            .service(routes::people::title_catalogue)
+            .service(routes::people_import::import_template)
+            .service(routes::people_import::import_people)
+            .service(routes::people_import::import_errors)
+            .service(routes::people_sync::upsert_person)
+            .service(routes::people_sync::batch_people)
             .service(routes::org::get_person)
+            .service(routes::people::update_person)
+            .service(routes::people::add_title)
+            .service(routes::people::change_status)
+            .service(routes::people::request_transfer)
+            .service(routes::people::person_transfers)
+            .service(routes::transfers::list_transfers)
+            .service(routes::transfers::accept_transfer)
+            .service(routes::transfers::reject_transfer)
+            .service(routes::transfers::cancel_transfer)
             .service(routes::org::reveal_id_number)
             .service(routes::compliance::list_compliance)
             .service(routes::compliance::recompute)
@@ -154,7 +173,7 @@ async fn openapi_json(doc: web::Data<utoipa::openapi::OpenApi>) -> HttpResponse 
 /// The OpenAPI document, built from the route table.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let (_, doc) = api_routes(App::new().into_utoipa_app().openapi(openapi::base())).split_for_parts();
-    doc
+    openapi::with_idempotency_key(doc)
 }
 
 /// The SPA loads only its own scripts and styles (antd injects inline
@@ -168,7 +187,7 @@ fn cors(origins: &[String]) -> actix_cors::Cors {
     let mut c = actix_cors::Cors::default()
         .allowed_methods(["GET", "POST", "PATCH", "PUT", "DELETE"])
         .allowed_headers(["authorization", "content-type", "if-match", "idempotency-key"])
-        .expose_headers(["etag", "retry-after", "location"])
+        .expose_headers(["etag", "retry-after", "location", "idempotency-replayed", "content-disposition"])
         .max_age(600);
     for o in origins {
         c = c.allowed_origin(o);
@@ -221,7 +240,9 @@ impl Application {
                     .app_data(web::QueryConfig::default().error_handler(error::query_error)),
             )
             .split_for_parts();
-            app.wrap(tracing_actix_web::TracingLogger::default())
+            // Innermost: keyed POSTs see and keep the uncompressed answer.
+            app.wrap(actix_web::middleware::from_fn(idempotency::middleware))
+                .wrap(tracing_actix_web::TracingLogger::default())
                 .wrap(Compress::default())
                 .wrap(cors(&cors_origins))
                 .wrap(
@@ -232,7 +253,10 @@ impl Application {
                         .add(("Content-Security-Policy", CSP)),
                 )
                 .service(web::redirect("/api/docs", "/api/docs/"))
-                .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/v1/openapi.json", api_doc))
+                .service(
+                    SwaggerUi::new("/api/docs/{_:.*}")
+                        .url("/api/v1/openapi.json", openapi::with_idempotency_key(api_doc)),
+                )
                 .service(web::scope("/api").default_service(web::to(spa::api_not_found)))
                 .configure(spa::configure(static_dir.clone()))
         })

@@ -23,6 +23,8 @@ naming each field.",
         (name = "accounts", description = "Accounts of the tier below"),
         (name = "api-clients", description = "Outside systems' credentials"),
         (name = "org", description = "Regions, units, departments and people, scoped to the caller"),
+        (name = "people", description = "Personnel upkeep (人员维护): create, edit (ETag/If-Match), titles, status, imports, HR upserts. Every POST honours `Idempotency-Key`"),
+        (name = "transfers", description = "Transfers between units (人员调动): asked by the sending unit, decided by the receiving one"),
         (name = "audit", description = "The append-only audit log"),
         (name = "activities", description = "CME activities: rotating sign-in codes, sign-ins, attendance rosters (继教活动)"),
         (name = "courses", description = "Completions of the year's mandatory course (公需科目)"),
@@ -77,4 +79,32 @@ pub fn base() -> utoipa::openapi::OpenApi {
 /// trailing newline.
 pub fn to_pretty_json(doc: &utoipa::openapi::OpenApi) -> Result<String, serde_json::Error> {
     doc.to_pretty_json().map(|s| s + "\n")
+}
+
+/// Documents the `Idempotency-Key` header on every POST that honours it
+/// (see `crate::idempotency`): all under `/api/v1` but sign-in and tokens.
+pub fn with_idempotency_key(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::{ObjectBuilder, Required, Type};
+    for (path, item) in doc.paths.paths.iter_mut() {
+        if path.starts_with("/api/v1/auth/") {
+            continue;
+        }
+        let Some(op) = item.post.as_mut() else { continue };
+        let header = ParameterBuilder::new()
+            .name("Idempotency-Key")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(
+                "Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same \
+key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another \
+request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx \
+answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 \
+`idempotency_replay_withheld`.",
+            ))
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String).max_length(Some(255))))
+            .build();
+        op.parameters.get_or_insert_with(Vec::new).push(header.into());
+    }
+    doc
 }

@@ -37,6 +37,12 @@ enum Target {
     Activity,
     /// A person of the side's unit (made fresh for each call).
     NewPerson,
+    /// A pending transfer of a fresh person into the own unit (from B);
+    /// foreign: out of the own unit (into B).
+    IncomingTransfer,
+    /// A pending transfer of a fresh person out of the own unit (into B);
+    /// foreign: into the own unit (from B).
+    OutgoingTransfer,
 }
 
 struct Row {
@@ -79,6 +85,18 @@ enum Body {
     SignIn,
     Completion,
     CompletionImport,
+    /// A new person in the own (A) or foreign (B) unit and department.
+    NewPerson,
+    NewTitle,
+    StatusChange,
+    /// A transfer to the other side's unit (by code).
+    Transfer,
+    Empty,
+    /// An HR upsert into the own (A) or foreign (B) unit.
+    Upsert,
+    Batch,
+    /// A CSV file of one valid row (multipart).
+    ImportFile,
 }
 
 /// Operations anyone may call without a token (their own tests cover them).
@@ -101,6 +119,14 @@ const READ_FOREIGN: [u16; 10] = [401, 200, 200, 200, 404, 404, 404, 404, 403, 40
 const MANAGE: [u16; 10] = [401, 200, 200, 200, 200, 200, 200, 403, 403, 403];
 const MANAGE_CREATE: [u16; 10] = [401, 201, 201, 201, 201, 201, 201, 403, 403, 403];
 const MANAGE_FOREIGN: [u16; 10] = [401, 200, 200, 200, 404, 404, 404, 403, 403, 403];
+/// Personnel upkeep: the administrator, units and departments (the test's
+/// client is granted `read_hierarchy` only). `If-Match` is missing: 428.
+const UPKEEP: [u16; 10] = [401, 428, 403, 403, 403, 403, 428, 428, 403, 403];
+const UPKEEP_FOREIGN: [u16; 10] = [401, 428, 403, 403, 403, 403, 404, 404, 403, 403];
+/// Transfers: units and the administrator, never a department.
+const TRANSFER_DECISION: [u16; 10] = [401, 200, 403, 403, 403, 403, 200, 403, 403, 403];
+/// The other side of a transfer (it sees it, and may not decide it).
+const TRANSFER_WRONG_SIDE: [u16; 10] = [401, 200, 403, 403, 403, 403, 403, 403, 403, 403];
 
 fn table() -> Vec<Row> {
     let row = |method, path, target, own, foreign, write| {
@@ -121,6 +147,15 @@ fn table() -> Vec<Row> {
             ("POST", "/api/v1/activities/sign-in") => Body::SignIn,
             ("POST", "/api/v1/people/{id}/course-completions") => Body::Completion,
             ("POST", "/api/v1/course-completions/import") => Body::CompletionImport,
+            ("POST", "/api/v1/people") => Body::NewPerson,
+            ("POST", "/api/v1/people/{id}/titles") => Body::NewTitle,
+            ("POST", "/api/v1/people/{id}/status") => Body::StatusChange,
+            ("POST", "/api/v1/people/{id}/transfers") => Body::Transfer,
+            ("POST", "/api/v1/transfers/{id}/accept") => Body::Empty,
+            ("POST", "/api/v1/transfers/{id}/reject" | "/api/v1/transfers/{id}/cancel") => Body::Reason,
+            ("POST", "/api/v1/people/upsert") => Body::Upsert,
+            ("POST", "/api/v1/people/batch") => Body::Batch,
+            ("POST", "/api/v1/people/import" | "/api/v1/people/import/errors") => Body::ImportFile,
             _ => Body::None,
         };
         Row { method, path, target, own, foreign, write, body }
@@ -329,6 +364,96 @@ fn table() -> Vec<Row> {
             false,
         ),
         row("POST", "/api/v1/course-completions/import", Target::None, MANAGE, None, true),
+        // Personnel upkeep.
+        row(
+            "POST",
+            "/api/v1/people",
+            Target::None,
+            [401, 201, 403, 403, 403, 403, 201, 201, 403, 403],
+            Some([401, 201, 403, 403, 403, 403, 404, 404, 403, 403]),
+            true,
+        ),
+        row("PATCH", "/api/v1/people/{id}", Target::Person, UPKEEP, Some(UPKEEP_FOREIGN), true),
+        row("POST", "/api/v1/people/{id}/titles", Target::Person, UPKEEP, Some(UPKEEP_FOREIGN), true),
+        row("POST", "/api/v1/people/{id}/status", Target::Person, UPKEEP, Some(UPKEEP_FOREIGN), true),
+        row("GET", "/api/v1/title-catalogue", Target::None, READ, None, false),
+        row(
+            "GET",
+            "/api/v1/people/import-template",
+            Target::None,
+            [401, 200, 403, 403, 403, 403, 200, 200, 403, 403],
+            None,
+            false,
+        ),
+        // The administrator must name the unit (422); `check` writes nothing.
+        row(
+            "POST",
+            "/api/v1/people/import",
+            Target::None,
+            [401, 422, 403, 403, 403, 403, 200, 200, 403, 403],
+            None,
+            true,
+        ),
+        row(
+            "POST",
+            "/api/v1/people/import/errors",
+            Target::None,
+            [401, 422, 403, 403, 403, 403, 200, 200, 403, 403],
+            None,
+            true,
+        ),
+        // Into a unit outside the caller's jurisdiction: the row's unit is invalid (422).
+        row(
+            "POST",
+            "/api/v1/people/upsert",
+            Target::None,
+            [401, 201, 403, 403, 403, 403, 201, 201, 403, 403],
+            Some([401, 201, 403, 403, 403, 403, 422, 422, 403, 403]),
+            true,
+        ),
+        row(
+            "POST",
+            "/api/v1/people/batch",
+            Target::None,
+            [401, 200, 403, 403, 403, 403, 200, 200, 403, 403],
+            None,
+            true,
+        ),
+        // The administrator asks first; the unit then finds the transfer open (409).
+        row(
+            "POST",
+            "/api/v1/people/{id}/transfers",
+            Target::Person,
+            [401, 201, 403, 403, 403, 403, 409, 403, 403, 403],
+            Some([401, 201, 403, 403, 403, 403, 404, 403, 403, 403]),
+            true,
+        ),
+        row("GET", "/api/v1/people/{id}/transfers", Target::Person, READ, Some(READ_FOREIGN), false),
+        row("GET", "/api/v1/transfers", Target::None, [401, 200, 403, 403, 403, 403, 200, 403, 403, 403], None, false),
+        row(
+            "POST",
+            "/api/v1/transfers/{id}/accept",
+            Target::IncomingTransfer,
+            TRANSFER_DECISION,
+            Some(TRANSFER_WRONG_SIDE),
+            true,
+        ),
+        row(
+            "POST",
+            "/api/v1/transfers/{id}/reject",
+            Target::IncomingTransfer,
+            TRANSFER_DECISION,
+            Some(TRANSFER_WRONG_SIDE),
+            true,
+        ),
+        row(
+            "POST",
+            "/api/v1/transfers/{id}/cancel",
+            Target::OutgoingTransfer,
+            TRANSFER_DECISION,
+            Some(TRANSFER_WRONG_SIDE),
+            true,
+        ),
     ]
 }
 
@@ -345,6 +470,11 @@ async fn fingerprint(app: &TestApp) -> String {
         "SELECT CAST(id AS TEXT) || ':' || COALESCE(CAST(cancelled_at AS TEXT), '-') AS v FROM activities ORDER BY id",
         "SELECT CAST(count(*) AS TEXT) AS v FROM credits",
         "SELECT CAST(count(*) AS TEXT) AS v FROM course_completions",
+        "SELECT CAST(id AS TEXT) || ':' || name || ':' || CAST(unit_id AS TEXT) || ':' || status || ':' \
+         || CAST(row_version AS TEXT) AS v FROM people ORDER BY id",
+        "SELECT CAST(count(*) AS TEXT) AS v FROM person_titles",
+        "SELECT CAST(count(*) AS TEXT) AS v FROM person_status_changes",
+        "SELECT CAST(id AS TEXT) || ':' || state AS v FROM person_transfers ORDER BY id",
     ] {
         for row in app.db.query_all_raw(Statement::from_string(b, sql)).await.unwrap_or_default() {
             out.push_str(&row.try_get::<String>("", "v").unwrap_or_default());
@@ -491,6 +621,28 @@ async fn target_id(app: &TestApp, f: &Fixture, target: Target, own: bool) -> Str
             cme_store::repo::person::insert(&app.db, &app.pii, &p).await.unwrap_or_else(|e| panic!("{e}"));
             p.id.0.to_string()
         }
+        Target::IncomingTransfer | Target::OutgoingTransfer => {
+            // A fresh person, so that he has no open transfer yet.
+            let into_own = matches!(target, Target::IncomingTransfer) == own;
+            let (from, to) = if into_own { (&f.b, &f.a) } else { (&f.a, &f.b) };
+            let n = FRESH.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let p = cme_domain::person::Person {
+                id: cme_domain::ids::PersonId::new(),
+                unit_id: from.unit,
+                department_id: Some(from.department),
+                name: format!("调动{n}"),
+                gender: cme_domain::person::Gender::Female,
+                id_number: cme_domain::IdCardNumber::from_trusted(id_number(20_000 + n)),
+                discipline: cme_domain::person::Discipline::Clinical,
+                status: cme_domain::person::PersonStatus::Normal,
+                titles: Vec::new(),
+            };
+            cme_store::repo::person::insert(&app.db, &app.pii, &p).await.unwrap_or_else(|e| panic!("{e}"));
+            let t = cme_store::repo::transfer::request(&app.db, p.id, to.unit, "矩阵", "fixture")
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            t.id.0.to_string()
+        }
     }
 }
 
@@ -531,6 +683,21 @@ async fn fresh_credit(
 /// Serials of the people made for `Target::NewPerson` (unique per process).
 static PEOPLE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(100);
 
+/// Fresh people for transfer targets.
+static FRESH: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// A valid ID number for the `n`th new person.
+fn id_number(n: u32) -> String {
+    let first = format!("5301021970{:02}{:02}{:03}", 1 + (n / 28_000) % 12, 1 + (n / 1000) % 28, n % 1000);
+    format!("{first}{}", cme_domain::id_card::check_character(&first).unwrap_or('0'))
+}
+
+/// The CSV of one valid new person (the import's `check` mode writes nothing).
+fn import_file(n: usize) -> Vec<u8> {
+    let id = id_number(10_000 + n as u32);
+    format!("姓名,性别,身份证号,专业类别\n导入{n},男,{id},临床\n").into_bytes()
+}
+
 fn body_for(body: Body, f: &Fixture, own: bool, n: usize, target: &str) -> Option<Value> {
     let side = if own { &f.a } else { &f.b };
     match body {
@@ -565,6 +732,21 @@ fn body_for(body: Body, f: &Fixture, own: bool, n: usize, target: &str) -> Optio
         Body::CompletionImport => {
             Some(json!({"rows": [{"id_number": f.a.id_number, "year": 2021, "completed_on": "2021-11-20"}]}))
         }
+        Body::NewPerson => {
+            Some(json!({"name": format!("新人{n}"), "gender": "female", "id_number": id_number(n as u32),
+                                       "unit_id": side.unit.0, "department_id": side.department.0,
+                                       "discipline": "clinical"}))
+        }
+        Body::NewTitle => Some(json!({"name": "副主任医师", "obtained_on": "2024-01-01"})),
+        Body::StatusChange => Some(json!({"status": "exempt", "reason": "长期病假"})),
+        Body::Transfer => Some(json!({"to_unit_code": if own { "U530381" } else { "U530125" }, "reason": "工作调动"})),
+        Body::Empty => Some(json!({})),
+        Body::Upsert => Some(json!({"id_number": id_number(n as u32), "name": format!("同步{n}"), "gender": "male",
+                                     "unit_id": side.unit.0, "discipline": "clinical"})),
+        Body::Batch => Some(json!({"rows": [{"id_number": id_number(n as u32), "name": format!("批量{n}"),
+                                              "gender": "male", "unit_id": side.unit.0, "discipline": "clinical"}]})),
+        // Sent as multipart by the loop.
+        Body::ImportFile => None,
     }
 }
 
@@ -601,8 +783,19 @@ both_backends!(every_operation_every_role_own_and_foreign, |app| async move {
                 path.push_str(&query_for(row.path, &f));
                 let before = if row.write { Some(fingerprint(&app).await) } else { None };
                 let method = Method::from_bytes(row.method.as_bytes()).unwrap_or(Method::GET);
-                let res =
-                    app.call_as(method, &path, token.as_deref(), body_for(row.body, &f, own, n, &id).as_ref()).await;
+                let res = if matches!(row.body, Body::ImportFile) {
+                    let part = reqwest::multipart::Part::bytes(import_file(n)).file_name("staff.csv");
+                    let mut r = app
+                        .client
+                        .post(format!("{}{path}", app.base))
+                        .multipart(reqwest::multipart::Form::new().part("file", part));
+                    if let Some(t) = token.as_deref() {
+                        r = r.bearer_auth(t);
+                    }
+                    r.send().await.unwrap_or_else(|e| panic!("{e}"))
+                } else {
+                    app.call_as(method, &path, token.as_deref(), body_for(row.body, &f, own, n, &id).as_ref()).await
+                };
                 let got = res.status().as_u16();
                 if got != expected[i] {
                     let side = if own { "own" } else { "foreign" };

@@ -8,6 +8,8 @@
 //! - [`Fonts`]: Noto Serif CJK SC, loaded once at start-up ([`Fonts::system`]) and shared.
 //! - [`registration_form_pdf`] / [`registration_form_xlsx`]: the 学分登记表 of one person and year.
 //! - [`ComplianceListXlsx`] (streaming) / [`compliance_list_xlsx`]: the 人员达标情况 list.
+//! - [`table`]: reads uploaded staff/roster tables (XLSX, CSV in UTF-8 or GBK) and writes
+//!   simple text-typed tables (templates, error reports).
 //! - [`layout`]: the small page-layout toolkit the PDFs are drawn with (fixed positions, a CJK
 //!   line wrapper, tables that flow over pages, page numbers, vector QR codes, PNG images), to
 //!   be reused for certificates.
@@ -20,6 +22,7 @@ mod error;
 mod fonts;
 pub mod layout;
 mod registration;
+pub mod table;
 mod xlsx;
 
 pub use error::DocumentError;

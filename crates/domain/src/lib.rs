@@ -16,8 +16,11 @@ pub mod ids;
 pub mod org;
 pub mod person;
 pub mod review;
+pub mod roster;
 pub mod sign_in_code;
 pub mod standard;
+pub mod titles;
+pub mod transfer;
 
 pub use credits::Credits;
 pub use id_card::IdCardNumber;

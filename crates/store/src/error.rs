@@ -112,6 +112,8 @@ const SQLITE_UNIQUE: &[(&str, &str)] = &[
     ("activities.code", "uq_activities_code"),
     ("credits.activity_id, credits.person_id", "uq_credits_activity_id_person_id"),
     ("audit_log.seq", "pk_audit_log"),
+    ("person_transfers.person_id", "uq_person_transfers_open"),
+    ("idempotency_keys.caller, idempotency_keys.key", "uq_idempotency_keys_caller_key"),
     (
         "verification_transitions.verification_id, verification_transitions.seq",
         "uq_verification_transitions_verification_id_seq",

@@ -761,7 +761,122 @@ export interface paths {
         /** People in the caller's jurisdiction, ID numbers masked, by keyset pages. */
         get: operations["list_people"];
         put?: never;
+        /**
+         * Create a person (人员新增) in the caller's unit, or in a unit of the
+         *     caller's jurisdiction named by `unit_id`. An ID number stored already
+         *     (in any unit) is 409 naming `id_number`; the answer never says where.
+         */
+        post: operations["create_person"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create or update up to 1,000 people keyed by ID number (批量同步).
+         *     Every row's outcome is reported (`created`, `updated`, `unchanged` or
+         *     `failed` with its fields named `rows[i].field`); the valid rows are
+         *     written in one transaction. More than 1,000 rows is 422 naming `rows`.
+         */
+        post: operations["batch_people"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import staff from an XLSX or CSV file (first sheet; header row first) into
+         *     a unit. Answers the report of every bad cell (row as the sheet numbers
+         *     it, column, reason). `mode=check` (default) writes nothing; `all`
+         *     writes only if every row is valid; `valid_only` writes the valid rows.
+         *     The file is at most 5 MiB and 10,000 rows.
+         */
+        post: operations["import_people"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/import-template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The import template (人员导入模板) with Chinese headers, one example row
+         *     and notes: XLSX (default; the notes and the title catalogue on a second
+         *     sheet, every column text) or CSV (UTF-8 with BOM; notes as `#` lines,
+         *     which the import skips).
+         */
+        get: operations["import_template"];
+        put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/import/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The error report of a file as XLSX (行号, 列, 原因), for "下载错误报告":
+         *     the same checks as `/people/import?mode=check`; nothing is written.
+         */
+        post: operations["import_errors"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/upsert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create or update one person keyed by ID number (人事系统同步). A person
+         *     of another unit is 409 (moving is a transfer); for an existing person an
+         *     optional `If-Match` is honoured (412 when stale; any `If-Match` for a
+         *     person that does not exist yet is 412 too). 201 when created, 200 when
+         *     updated or unchanged, with the person's `ETag`.
+         */
+        post: operations["upsert_person"];
         delete?: never;
         options?: never;
         head?: never;
@@ -775,14 +890,23 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One person with the title history, if in the caller's jurisdiction. */
+        /**
+         * One person with the title and status histories, if in the caller's
+         *     jurisdiction. The `ETag` header is the person's version: send it back as
+         *     `If-Match` with a change.
+         */
         get: operations["get_person"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Edit a person's name, gender, department, discipline or phone (人员修改).
+         *     Requires `If-Match` with the `ETag` of the last read: 428 without it,
+         *     412 when someone changed the person since. Answers the new `ETag`.
+         */
+        patch: operations["update_person"];
         trace?: never;
     };
     "/api/v1/people/{id}/compliance/{year}": {
@@ -902,6 +1026,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/people/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a person's status (状态维护: 正常, 不计达标, 注销) with a reason
+         *     and the day it takes effect; the change is kept in the history.
+         *     Requires `If-Match`.
+         */
+        post: operations["change_status"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{id}/titles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a newly obtained title (职称维护). The history is kept; the
+         *     standard follows by itself (the title held on 31 December of a year
+         *     chooses that year's row). Requires `If-Match`.
+         */
+        post: operations["add_title"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{id}/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A person's transfers, oldest first (调动记录), if he is in the caller's
+         *     jurisdiction.
+         */
+        get: operations["person_transfers"];
+        put?: never;
+        /**
+         * Ask to transfer a person to another unit (调出申请). The receiving unit
+         *     (by id or registration code) sees the request among its incoming
+         *     transfers and accepts or rejects it; a person has at most one open
+         *     transfer (409 `transfer_open`).
+         */
+        post: operations["request_transfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regions": {
         parameters: {
             query?: never;
@@ -976,6 +1168,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/title-catalogue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The known titles and their levels (职称目录), for pickers and imports. */
+        get: operations["title_catalogue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Incoming (调入) or outgoing (调出) transfers of the caller's units, by
+         *     keyset pages, optionally in one state. A department's account has none.
+         */
+        get: operations["list_transfers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transfers/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The receiving unit takes the person in (接收), optionally into one of its
+         *     departments: his unit and department change in the same transaction;
+         *     the transfer stays as history.
+         */
+        post: operations["accept_transfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transfers/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The sending unit withdraws its request (撤回) while it is pending. */
+        post: operations["cancel_transfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transfers/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The receiving unit refuses (拒收), with a reason. */
+        post: operations["reject_transfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/units": {
         parameters: {
             query?: never;
@@ -1031,6 +1315,14 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description The receiving unit takes the person in. */
+        AcceptTransfer: {
+            /**
+             * Format: uuid
+             * @description A department of the receiving unit (optional).
+             */
+            department_id?: string | null;
+        };
         AccountDto: {
             /** Format: date-time */
             created_at: string;
@@ -1170,6 +1462,33 @@ export interface components {
             items: components["schemas"]["AuditEntryDto"][];
             next_cursor?: string | null;
         };
+        /** @description Up to 1,000 people in one request. */
+        BatchRequest: {
+            /**
+             * @description Each row as for `/people/upsert`; a row that does not parse fails
+             *     alone, named `rows[i].field`.
+             */
+            rows: components["schemas"]["PersonUpsert"][];
+        };
+        /** @description Every row's outcome; the valid rows were written in one transaction. */
+        BatchResponse: {
+            created: number;
+            failed: number;
+            results: components["schemas"]["BatchRowResult"][];
+            rows: number;
+            unchanged: number;
+            updated: number;
+        };
+        /** @description One row's outcome. */
+        BatchRowResult: {
+            /** @description Why a row failed, by field (`rows[3].id_number`). */
+            errors: components["schemas"]["FieldError"][];
+            /** @description The row's index in `rows` (from 0). */
+            index: number;
+            outcome: components["schemas"]["Outcome"];
+            /** Format: uuid */
+            person_id?: string | null;
+        };
         /** @description The counted amount of every bucket. */
         BucketsDto: {
             /** @description Distance I类 that counts, after its cap. */
@@ -1204,6 +1523,14 @@ export interface components {
             image: string;
             /** @description Only when the server runs with `CME_TEST_CAPTCHA=1` (refused in production). */
             test_answer?: string | null;
+        };
+        /** @description A known title of the catalogue. */
+        CatalogueTitle: {
+            level: components["schemas"]["TitleLevel"];
+            name: string;
+            /** @description medicine, tcm, nursing, pharmacy, tcm_pharmacy, technician, public_health or village. */
+            series: string;
+            series_label: string;
         };
         /** @description OAuth 2.0 client-credentials answer (RFC 6749 §4.4.3). */
         ClientToken: {
@@ -1493,12 +1820,27 @@ export interface components {
             /** @description What is wrong with it. */
             message: string;
         };
+        /**
+         * @description 性别: male 男, female 女.
+         * @enum {string}
+         */
+        Gender: "male" | "female";
         /** @description The state of the service and its database. */
         Health: {
             database: components["schemas"]["DatabaseHealth"];
             /** @description `ok`, or `degraded` when the database does not answer. */
             status: string;
             version: string;
+        };
+        /** @description One bad cell of an import. */
+        ImportError: {
+            /** @description The column's header, e.g. 身份证号 (empty for the row as a whole). */
+            column: string;
+            /** @description The column's wire name, e.g. `id_number`. */
+            field: string;
+            reason: string;
+            /** @description The row number as the spreadsheet shows it (the header is row 1). */
+            row: number;
         };
         /** @description One problem of one row. */
         ImportErrorDto: {
@@ -1529,6 +1871,14 @@ export interface components {
             valid_rows: number;
             /** @description Completions recorded (0 for `check`, and for `all` when any row is bad). */
             written: number;
+        };
+        /** @description A file upload (`multipart/form-data`, field `file`). */
+        ImportUpload: {
+            /**
+             * Format: binary
+             * @description The XLSX or CSV file (UTF-8 or GBK), at most 5 MiB.
+             */
+            file: string;
         };
         /** @description Staff sign-in. */
         LoginRequest: {
@@ -1637,10 +1987,46 @@ export interface components {
              */
             year: number;
         };
+        /** @description A new person (人员新增). */
+        NewPersonRequest: {
+            /**
+             * Format: uuid
+             * @description A department of the unit; a department's account may only use its own
+             *     (and it is the default for it).
+             */
+            department_id?: string | null;
+            discipline: components["schemas"]["Discipline"];
+            gender: components["schemas"]["Gender"];
+            /** @description The 18-character resident ID number (GB 11643). */
+            id_number: string;
+            name: string;
+            /** @description Stored encrypted, shown masked. */
+            phone?: string | null;
+            status?: components["schemas"]["PersonStatus"] | null;
+            title?: components["schemas"]["NewTitle"] | null;
+            /**
+             * Format: uuid
+             * @description Default: the caller's unit (required for office-wide callers).
+             */
+            unit_id?: string | null;
+        };
         NewReportRequest: {
             /** @description The department's drafts to report, 1–500. */
             credit_ids: string[];
             note?: string | null;
+        };
+        /**
+         * @description A title obtained (职称): the level follows from the name for a title of
+         *     the catalogue (`GET /title-catalogue`); a name the catalogue lacks needs
+         *     its level.
+         */
+        NewTitle: {
+            level?: components["schemas"]["TitleLevel"] | null;
+            name: string;
+            /** Format: date */
+            obtained_on: string;
+            /** @description Why (kept in the audit log), e.g. 晋升. */
+            reason?: string | null;
         };
         /**
          * @description Why (part of) a credit counts nowhere: over_cap 超出上限, not_valid 未生效.
@@ -1685,8 +2071,16 @@ export interface components {
             /** @description A one-time password; the account must change it at its next sign-in. */
             initial_password: string;
         };
+        /**
+         * @description A person with his histories. The response carries the person's `ETag`,
+         *     to send back as `If-Match` with a change.
+         */
         PersonDetail: components["schemas"]["PersonDto"] & {
-            /** @description Every title held, oldest first. */
+            /** @description The phone number with its middle hidden, e.g. `138****0000`. */
+            phone_masked?: string | null;
+            /** @description Every status change, oldest first (状态变更历史). */
+            status_changes: components["schemas"]["StatusChangeDto"][];
+            /** @description Every title held, oldest first (职称历史). */
             titles: components["schemas"]["TitleDto"][];
         };
         /** @description A person as lists show him: the ID number masked. */
@@ -1708,6 +2102,53 @@ export interface components {
         PersonPage: {
             items: components["schemas"]["PersonDto"][];
             next_cursor?: string | null;
+        };
+        /**
+         * @description An edit of a person (人员修改); absent fields stay as they are. Needs
+         *     `If-Match`.
+         */
+        PersonPatch: {
+            /**
+             * Format: uuid
+             * @description `null` takes the person out of any department.
+             */
+            department_id?: string | null;
+            discipline?: components["schemas"]["Discipline"] | null;
+            gender?: components["schemas"]["Gender"] | null;
+            name?: string | null;
+            /** @description `null` removes the phone number. */
+            phone?: string | null;
+            /** @description Why (kept in the audit log). */
+            reason?: string | null;
+        };
+        /**
+         * @description 人员状态: normal 正常, exempt 不计达标, cancelled 注销.
+         * @enum {string}
+         */
+        PersonStatus: "normal" | "exempt" | "cancelled";
+        /** @description One person from an HR system, keyed by ID number (upsert). */
+        PersonUpsert: {
+            /**
+             * Format: uuid
+             * @description The department, by id …
+             */
+            department_id?: string | null;
+            /** @description … or by its name in the unit. */
+            department_name?: string | null;
+            discipline: components["schemas"]["Discipline"];
+            gender: components["schemas"]["Gender"];
+            /** @description The natural key: the 18-character resident ID number. */
+            id_number: string;
+            name: string;
+            phone?: string | null;
+            status?: components["schemas"]["PersonStatus"] | null;
+            title?: components["schemas"]["NewTitle"] | null;
+            /**
+             * Format: uuid
+             * @description Default: the caller's unit. An existing person must already be in
+             *     it: moving between units is a transfer.
+             */
+            unit_id?: string | null;
         };
         /**
          * @description A person's year: the verdict, every shortfall, the standard applied and
@@ -1946,6 +2387,32 @@ export interface components {
             /** Format: int32 */
             year: number;
         };
+        /** @description One status change of a person. */
+        StatusChangeDto: {
+            /** Format: date-time */
+            at: string;
+            /** @description The account or client that changed it. */
+            changed_by?: string | null;
+            /**
+             * Format: date
+             * @description The day it takes effect, as the unit said.
+             */
+            effective_on?: string | null;
+            /** @description normal, exempt or cancelled; null for the first record. */
+            from?: string | null;
+            reason?: string | null;
+            to: string;
+        };
+        /** @description A status change (状态维护). Needs `If-Match`. */
+        StatusChangeRequest: {
+            /**
+             * Format: date
+             * @description The day it takes effect (default: today).
+             */
+            effective_on?: string | null;
+            reason: string;
+            status: components["schemas"]["PersonStatus"];
+        };
         TitleDto: {
             /** @description senior, intermediate or junior. */
             level: string;
@@ -1983,6 +2450,70 @@ export interface components {
             name: string;
             password?: string | null;
         };
+        /** @description A transfer (人员调动) and its state. */
+        TransferDto: {
+            /** Format: date-time */
+            decided_at?: string | null;
+            decided_by?: string | null;
+            /** @description The refusal's or withdrawal's reason. */
+            decision_reason?: string | null;
+            /** Format: uuid */
+            from_department_id?: string | null;
+            from_unit: components["schemas"]["UnitRef"];
+            /** Format: uuid */
+            id: string;
+            person: components["schemas"]["TransferPerson"];
+            reason: string;
+            /** Format: date-time */
+            requested_at: string;
+            requested_by: string;
+            state: components["schemas"]["TransferState"];
+            /**
+             * Format: uuid
+             * @description Chosen by the receiving unit when it accepts.
+             */
+            to_department_id?: string | null;
+            to_unit: components["schemas"]["UnitRef"];
+        };
+        TransferPage: {
+            items: components["schemas"]["TransferDto"][];
+            /** @description Pass as `after` for the next page; `null` on the last. */
+            next_cursor?: string | null;
+        };
+        /** @description The transferred person as both units may see him: masked. */
+        TransferPerson: {
+            discipline: components["schemas"]["Discipline"];
+            gender: components["schemas"]["Gender"];
+            /** Format: uuid */
+            id: string;
+            id_number_masked: string;
+            name: string;
+            status: components["schemas"]["PersonStatus"];
+            title?: components["schemas"]["TitleDto"] | null;
+        };
+        /** @description A refusal (by the receiving unit) or a withdrawal (by the sender). */
+        TransferReason: {
+            reason: string;
+        };
+        /** @description A transfer request (调出申请) by the person's current unit. */
+        TransferRequest: {
+            reason: string;
+            /**
+             * @description … or by its registration code (a unit cannot list units outside its
+             *     jurisdiction, but knows the receiving unit's code from the paperwork).
+             */
+            to_unit_code?: string | null;
+            /**
+             * Format: uuid
+             * @description The receiving unit, by id …
+             */
+            to_unit_id?: string | null;
+        };
+        /**
+         * @description 调动状态: pending 待接收, accepted 已接收, rejected 已拒收, cancelled 已撤回.
+         * @enum {string}
+         */
+        TransferState: "pending" | "accepted" | "rejected" | "cancelled";
         UnitDto: {
             code: string;
             /** Format: uuid */
@@ -2004,6 +2535,17 @@ export interface components {
             items: components["schemas"]["UnitDto"][];
             /** @description Pass as `after` for the next page; `null` on the last. */
             next_cursor?: string | null;
+        };
+        /** @description A unit named in a transfer. */
+        UnitRef: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        /** @description The answer to one upsert. The response carries the person's `ETag`. */
+        UpsertResponse: {
+            outcome: components["schemas"]["Outcome"];
+            person: components["schemas"]["PersonDetail"];
         };
         /** @description A year in the trainee's overview. */
         YearSummary: {
@@ -2055,7 +2597,10 @@ export interface operations {
     create_account: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2135,7 +2680,10 @@ export interface operations {
     reset_password: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2208,7 +2756,10 @@ export interface operations {
     create_activity: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2248,7 +2799,10 @@ export interface operations {
     sign_in: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2332,7 +2886,10 @@ export interface operations {
     cancel_activity: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2381,7 +2938,10 @@ export interface operations {
     upload_roster: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2524,7 +3084,10 @@ export interface operations {
     create_api_client: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2947,7 +3510,10 @@ export interface operations {
     evaluate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3040,7 +3606,10 @@ export interface operations {
     recompute: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3082,7 +3651,10 @@ export interface operations {
                 /** @description Default `check`. */
                 mode?: components["schemas"]["ImportMode"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3213,7 +3785,10 @@ export interface operations {
     submit_report: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3289,7 +3864,10 @@ export interface operations {
     decide_report: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3346,7 +3924,10 @@ export interface operations {
     reverse_credit: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3618,6 +4199,354 @@ export interface operations {
             };
         };
     };
+    create_person: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewPersonRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description The person's version, for If-Match */
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    batch_people: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchResponse"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_people: {
+        parameters: {
+            query?: {
+                /** @description The unit to import into (default: the caller's unit). */
+                unit_id?: string | null;
+                /** @description check (default), all or valid_only. */
+                mode?: components["schemas"]["ImportMode"] | null;
+            };
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImportUpload"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_template: {
+        parameters: {
+            query?: {
+                /** @description xlsx (default) or csv. */
+                format?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                    "text/csv": string;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_errors: {
+        parameters: {
+            query?: {
+                /** @description The unit to import into (default: the caller's unit). */
+                unit_id?: string | null;
+                /** @description check (default), all or valid_only. */
+                mode?: components["schemas"]["ImportMode"] | null;
+            };
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImportUpload"];
+            };
+        };
+        responses: {
+            /** @description The error report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upsert_person: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional: the person's ETag */
+                "If-Match"?: string | null;
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonUpsert"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpsertResponse"];
+                };
+            };
+            201: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpsertResponse"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_person: {
         parameters: {
             query?: never;
@@ -3631,6 +4560,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The person's version, for If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3638,6 +4569,75 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_person: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The person's ETag */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonPatch"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3725,7 +4725,10 @@ export interface operations {
     record_completion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3782,7 +4785,10 @@ export interface operations {
     enter_credit: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3881,7 +4887,10 @@ export interface operations {
     reveal_id_number: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3910,6 +4919,229 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    change_status: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The person's ETag */
+                "If-Match": string;
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatusChangeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_title: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The person's ETag */
+                "If-Match": string;
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewTitle"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    person_transfers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferDto"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    request_transfer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4028,6 +5260,248 @@ export interface operations {
             };
             /** @description No standard for that year */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    title_catalogue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueTitle"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_transfers: {
+        parameters: {
+            query?: {
+                /** @description `incoming` (into the caller's units, 调入; the default) or `outgoing` (调出). */
+                direction?: string | null;
+                /** @description pending, accepted, rejected or cancelled. */
+                state?: string | null;
+                after?: string | null;
+                /** @description 1–200, default 50. */
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferPage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    accept_transfer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptTransfer"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancel_transfer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferReason"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reject_transfer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferReason"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

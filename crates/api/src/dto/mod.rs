@@ -8,6 +8,7 @@ pub mod compliance;
 pub mod courses;
 pub mod health;
 pub mod org;
+pub mod people;
 pub mod standard;
 
 /// Mirrors a domain enum as a wire enum with an OpenAPI schema and the same
@@ -79,6 +80,20 @@ wire_enum!(
 );
 
 pub mod credits;
+wire_enum!(
+    /// 性别: male 男, female 女.
+    Gender => cme_domain::person::Gender { Male = "male", Female = "female" }
+);
+wire_enum!(
+    /// 人员状态: normal 正常, exempt 不计达标, cancelled 注销.
+    PersonStatus => cme_domain::person::PersonStatus { Normal = "normal", Exempt = "exempt", Cancelled = "cancelled" }
+);
+wire_enum!(
+    /// 调动状态: pending 待接收, accepted 已接收, rejected 已拒收, cancelled 已撤回.
+    TransferState => cme_domain::transfer::TransferState {
+        Pending = "pending", Accepted = "accepted", Rejected = "rejected", Cancelled = "cancelled",
+    }
+);
 
 /// A credit amount: a positive JSON number with at most one decimal (an
 /// answer's amounts may be 0).
@@ -122,6 +137,15 @@ mod tests {
         }
         for (wire, v) in CreditKind::WIRE {
             assert_eq!(cme_domain::credit::CreditKind::from(*v).as_str(), *wire);
+        }
+        for (wire, v) in Gender::WIRE {
+            assert_eq!(cme_domain::person::Gender::from(*v).as_str(), *wire);
+        }
+        for (wire, v) in PersonStatus::WIRE {
+            assert_eq!(cme_domain::person::PersonStatus::from(*v).as_str(), *wire);
+        }
+        for (wire, v) in TransferState::WIRE {
+            assert_eq!(cme_domain::transfer::TransferState::from(*v).as_str(), *wire);
         }
         for (wire, v) in NotCountedReason::WIRE {
             assert_eq!(cme_domain::compliance::NotCountedReason::from(*v).as_str(), *wire);

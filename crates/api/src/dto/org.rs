@@ -66,12 +66,32 @@ pub struct PersonDto {
     pub title: Option<TitleDto>,
 }
 
+/// A person with his histories. The response carries the person's `ETag`,
+/// to send back as `If-Match` with a change.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PersonDetail {
     #[serde(flatten)]
     pub person: PersonDto,
-    /// Every title held, oldest first.
+    /// Every title held, oldest first (职称历史).
     pub titles: Vec<TitleDto>,
+    /// The phone number with its middle hidden, e.g. `138****0000`.
+    pub phone_masked: Option<String>,
+    /// Every status change, oldest first (状态变更历史).
+    pub status_changes: Vec<StatusChangeDto>,
+}
+
+/// One status change of a person.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StatusChangeDto {
+    /// normal, exempt or cancelled; null for the first record.
+    pub from: Option<String>,
+    pub to: String,
+    pub reason: Option<String>,
+    /// The account or client that changed it.
+    pub changed_by: Option<String>,
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// The day it takes effect, as the unit said.
+    pub effective_on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -9,4 +9,8 @@ pub mod credits;
 pub mod documents;
 pub mod health;
 pub mod org;
+pub mod people;
+pub mod people_import;
+pub mod people_sync;
 pub mod standards;
+pub mod transfers;

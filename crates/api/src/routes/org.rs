@@ -1,7 +1,7 @@
 //! Reading the hierarchy, scoped to the caller: regions, units,
 //! departments, people. Outside the caller's jurisdiction is 404.
 
-use actix_web::{HttpRequest, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{Duration, Utc};
 use cme_domain::auth::Operation;
 use cme_domain::ids::{PersonId, RegionId, UnitId};
@@ -62,7 +62,7 @@ fn unit_dto(u: unit::UnitRecord) -> UnitDto {
     }
 }
 
-fn title_dto(t: &Title) -> TitleDto {
+pub(crate) fn title_dto(t: &Title) -> TitleDto {
     TitleDto { name: t.name.clone(), level: t.level.as_str().to_owned(), obtained_on: t.obtained_on }
 }
 
@@ -248,24 +248,25 @@ pub async fn list_people(
     }))
 }
 
-/// One person with the title history, if in the caller's jurisdiction.
+/// One person with the title and status histories, if in the caller's
+/// jurisdiction. The `ETag` header is the person's version: send it back as
+/// `If-Match` with a change.
 #[utoipa::path(
     tag = "org",
     security(("bearer" = []), ("client" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = PersonDetail), (status = 404, body = Problem, content_type = "application/problem+json"))
+    responses((status = 200, body = PersonDetail, headers(("ETag" = String, description = "The person's version, for If-Match"))), (status = 404, body = Problem, content_type = "application/problem+json"))
 )]
 #[get("/people/{id}")]
 pub async fn get_person(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<Uuid>,
-) -> Result<web::Json<PersonDetail>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let actor = caller.require(Operation::ReadHierarchy)?;
-    let p = person::get_scoped(&state.db, &state.pii, &actor.scope, PersonId(id.into_inner())).await?;
-    let mut titles: Vec<&Title> = p.titles.iter().collect();
-    titles.sort_by_key(|t| t.obtained_on);
-    Ok(web::Json(PersonDetail { person: person_dto(&p), titles: titles.into_iter().map(title_dto).collect() }))
+    let pid = PersonId(id.into_inner());
+    let (body, version) = crate::routes::people::load_detail(&state, &actor.scope, pid).await?;
+    Ok(crate::routes::people::with_etag(HttpResponse::Ok(), pid, version, &body))
 }
 
 /// The full ID number of a person, for a stated reason; every reveal is in

@@ -13,6 +13,8 @@ pub struct Model {
     pub reason: Option<String>,
     pub changed_by: Option<String>,
     pub at: DateTimeUtc,
+    /// The day the new status takes effect, as the unit says.
+    pub effective_on: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

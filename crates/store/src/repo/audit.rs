@@ -317,3 +317,77 @@ pub async fn list(
 pub async fn head(db: &impl ConnectionTrait) -> Result<Option<(i64, Vec<u8>)>, StoreError> {
     Ok(audit_log::Entity::find().order_by_desc(audit_log::Column::Seq).one(db).await?.map(|m| (m.seq, m.hash)))
 }
+
+/// Appends several entries at the end of the chain in one go (one lock, one
+/// read of the tail, multi-row inserts): for bulk changes such as an import,
+/// where each person changed still gets an entry of his own. Call inside the
+/// caller's transaction. Returns the `seq` of the last entry, if any.
+pub async fn append_many<C>(db: &C, entries: &[AuditEntry]) -> Result<Option<i64>, StoreError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    if entries.is_empty() {
+        return Ok(None);
+    }
+    let txn = db.begin().await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            format!("SELECT pg_advisory_xact_lock({APPEND_LOCK})"),
+        ))
+        .await?;
+    }
+    let last = audit_log::Entity::find().order_by_desc(audit_log::Column::Seq).one(&txn).await?;
+    let (mut seq, mut prev_hash) = match last {
+        Some(last) => (last.seq, last.hash),
+        None => (0, GENESIS.to_vec()),
+    };
+    let at = now();
+    let mut rows = Vec::with_capacity(entries.len());
+    for entry in entries {
+        seq += 1;
+        let mut row = audit_log::Model {
+            seq,
+            id: Uuid::now_v7(),
+            at,
+            actor_id: entry.actor_id,
+            actor_name: entry.actor_name.clone(),
+            actor_role: entry.actor_role.map(|r| r.as_str().to_owned()),
+            ip: entry.ip.clone(),
+            action: entry.action.clone(),
+            target_type: entry.target_type.clone(),
+            target_id: entry.target_id.clone(),
+            region_id: entry.region_id.map(|r| r.0),
+            unit_id: entry.unit_id.map(|u| u.0),
+            detail: serde_json::to_string(&entry.detail).map_err(StoreError::corrupt)?,
+            prev_hash: prev_hash.clone(),
+            hash: Vec::new(),
+        };
+        row.hash = chain_hash(&row.prev_hash, &row);
+        prev_hash = row.hash.clone();
+        rows.push(row);
+    }
+    for chunk in rows.chunks(crate::batch_rows(txn.get_database_backend(), 15)) {
+        audit_log::Entity::insert_many(chunk.iter().map(|row| audit_log::ActiveModel {
+            seq: Set(row.seq),
+            id: Set(row.id),
+            at: Set(row.at),
+            actor_id: Set(row.actor_id),
+            actor_name: Set(row.actor_name.clone()),
+            actor_role: Set(row.actor_role.clone()),
+            ip: Set(row.ip.clone()),
+            action: Set(row.action.clone()),
+            target_type: Set(row.target_type.clone()),
+            target_id: Set(row.target_id.clone()),
+            region_id: Set(row.region_id),
+            unit_id: Set(row.unit_id),
+            detail: Set(row.detail.clone()),
+            prev_hash: Set(row.prev_hash.clone()),
+            hash: Set(row.hash.clone()),
+        }))
+        .exec_without_returning(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(Some(seq))
+}

@@ -12,12 +12,14 @@ pub mod credit_report;
 pub mod department;
 pub mod evaluation;
 pub mod id_lookup;
+pub mod idempotency;
 pub mod login_failure;
 pub mod person;
 pub mod refresh;
 pub mod region;
 pub mod scope;
 pub mod standard;
+pub mod transfer;
 pub mod unit;
 pub mod verification;
 

@@ -31,6 +31,8 @@ pub struct StatusChange {
     pub reason: Option<String>,
     pub changed_by: Option<String>,
     pub at: chrono::DateTime<chrono::Utc>,
+    /// The day the change takes effect, when the unit gave one.
+    pub effective_on: Option<chrono::NaiveDate>,
 }
 
 fn title_to_domain(m: &person_titles::Model) -> Result<Title, StoreError> {
@@ -48,7 +50,7 @@ fn title_active(person: PersonId, title: &Title) -> person_titles::ActiveModel {
     }
 }
 
-fn person_active(cipher: &PiiCipher, p: &Person) -> Result<people::ActiveModel, StoreError> {
+fn person_active(cipher: &PiiCipher, p: &Person, phone: Option<&str>) -> Result<people::ActiveModel, StoreError> {
     let at = now();
     Ok(people::ActiveModel {
         id: Set(p.id.0),
@@ -61,7 +63,7 @@ fn person_active(cipher: &PiiCipher, p: &Person) -> Result<people::ActiveModel, 
         id_number_masked: Set(p.id_number.masked()),
         discipline: Set(p.discipline.as_str().to_owned()),
         status: Set(p.status.as_str().to_owned()),
-        phone_cipher: Set(None),
+        phone_cipher: Set(phone.map(|ph| cipher.encrypt(Field::Phone, ph)).transpose()?),
         // Filled from the unit's region by `sync_jurisdiction`.
         county_id: sea_orm::ActiveValue::NotSet,
         prefecture_id: sea_orm::ActiveValue::NotSet,
@@ -93,7 +95,7 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     let txn = db.begin().await?;
-    people::Entity::insert(person_active(cipher, person)?).exec_without_returning(&txn).await?;
+    people::Entity::insert(person_active(cipher, person, None)?).exec_without_returning(&txn).await?;
     sync_jurisdiction(&txn, &[person.id.0]).await?;
     if !person.titles.is_empty() {
         person_titles::Entity::insert_many(person.titles.iter().map(|t| title_active(person.id, t)))
@@ -107,15 +109,25 @@ where
 /// Inserts many people (and their titles) in large multi-row statements, for
 /// bulk loads. Not atomic as a whole: wrap it in a transaction if it must be.
 pub async fn insert_many(db: &impl ConnectionTrait, cipher: &PiiCipher, people_: &[Person]) -> Result<u64, StoreError> {
+    let rows: Vec<(&Person, Option<&str>)> = people_.iter().map(|p| (p, None)).collect();
+    insert_rows(db, cipher, &rows).await
+}
+
+/// [`insert_many`] with each person's phone number (encrypted).
+async fn insert_rows(
+    db: &impl ConnectionTrait,
+    cipher: &PiiCipher,
+    people_: &[(&Person, Option<&str>)],
+) -> Result<u64, StoreError> {
     let backend = db.get_database_backend();
     let mut inserted = 0;
     for chunk in people_.chunks(batch_rows(backend, 14)) {
-        let rows = chunk.iter().map(|p| person_active(cipher, p)).collect::<Result<Vec<_>, _>>()?;
+        let rows = chunk.iter().map(|(p, phone)| person_active(cipher, p, *phone)).collect::<Result<Vec<_>, _>>()?;
         inserted += people::Entity::insert_many(rows).exec_without_returning(db).await?;
-        sync_jurisdiction(db, &chunk.iter().map(|p| p.id.0).collect::<Vec<_>>()).await?;
+        sync_jurisdiction(db, &chunk.iter().map(|(p, _)| p.id.0).collect::<Vec<_>>()).await?;
     }
     let titles: Vec<person_titles::ActiveModel> =
-        people_.iter().flat_map(|p| p.titles.iter().map(|t| title_active(p.id, t))).collect();
+        people_.iter().flat_map(|(p, _)| p.titles.iter().map(|t| title_active(p.id, t))).collect();
     let mut rest = titles.as_slice();
     while !rest.is_empty() {
         let (chunk, tail) = rest.split_at(rest.len().min(batch_rows(backend, 6)));
@@ -242,6 +254,7 @@ where
     let txn = db.begin().await?;
     touch(&txn, person).await?;
     person_titles::Entity::insert(title_active(person, title)).exec_without_returning(&txn).await?;
+    after_change(&txn, person).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -284,9 +297,11 @@ where
         reason: Set(reason.map(str::to_owned)),
         changed_by: Set(changed_by.map(str::to_owned)),
         at: Set(at),
+        effective_on: Set(None),
     })
     .exec_without_returning(&txn)
     .await?;
+    after_change(&txn, person).await?;
     txn.commit().await?;
     Ok(from)
 }
@@ -307,6 +322,7 @@ pub async fn status_history(db: &impl ConnectionTrait, person: PersonId) -> Resu
                 reason: m.reason,
                 changed_by: m.changed_by,
                 at: m.at,
+                effective_on: m.effective_on,
             })
         })
         .collect()
@@ -483,4 +499,277 @@ pub async fn get_scoped(
     let row =
         people::Entity::find_by_id(id.0).filter(scope::people(scope)).one(db).await?.ok_or(StoreError::NotFound)?;
     with_titles(db, cipher, vec![row]).await?.pop().ok_or(StoreError::NotFound)
+}
+
+// ---------------------------------------------------------------------------
+// Upkeep (状态/职称维护, edits, transfers): every path that changes a
+// person's unit, title or status calls [`after_change`] in its transaction.
+
+/// Called by every upkeep path (create, import, upsert, title and status
+/// changes, an accepted transfer) after it changed a person's unit, title or
+/// status, inside the same transaction.
+///
+/// It re-evaluates the stored compliance of every year the person has a
+/// verdict or a credit for: a new title moves the standard, a status change
+/// moves the person in or out of the count, a transfer moves him to another
+/// unit's level.
+pub async fn after_change(db: &impl ConnectionTrait, person: PersonId) -> Result<(), StoreError> {
+    super::compliance::refresh_person(db, person).await
+}
+
+/// A new person with what the domain type does not carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPerson {
+    pub person: Person,
+    /// Stored encrypted.
+    pub phone: Option<String>,
+}
+
+/// Inserts one person with his titles and phone, atomically (a savepoint
+/// inside a caller's transaction). A second person with the same ID number
+/// is `Conflict { constraint: "uq_people_id_number_hmac" }`.
+pub async fn create<C>(db: &C, cipher: &PiiCipher, new: &NewPerson) -> Result<(), StoreError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let txn = db.begin().await?;
+    insert_rows(&txn, cipher, &[(&new.person, new.phone.as_deref())]).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Inserts many new people (titles and phones too) in multi-row statements;
+/// call inside the caller's transaction, so that all or none are written.
+pub async fn create_many(db: &impl ConnectionTrait, cipher: &PiiCipher, new: &[NewPerson]) -> Result<u64, StoreError> {
+    let rows: Vec<(&Person, Option<&str>)> = new.iter().map(|n| (&n.person, n.phone.as_deref())).collect();
+    // New people have no credits and no stored verdicts yet: nothing to
+    // refresh (a year's recomputation or their first credit adds them).
+    insert_rows(db, cipher, &rows).await
+}
+
+/// A person as the upkeep pages show him: with his row version (the ETag),
+/// his phone (decrypted) and his status history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonRecord {
+    pub person: Person,
+    pub row_version: i32,
+    pub phone: Option<String>,
+}
+
+/// A person visible in `scope`, with row version and phone; `NotFound` for
+/// anyone else.
+pub async fn get_record_scoped(
+    db: &impl ConnectionTrait,
+    cipher: &PiiCipher,
+    scope: &Scope,
+    id: PersonId,
+) -> Result<PersonRecord, StoreError> {
+    let row =
+        people::Entity::find_by_id(id.0).filter(scope::people(scope)).one(db).await?.ok_or(StoreError::NotFound)?;
+    record(db, cipher, row).await
+}
+
+async fn record(db: &impl ConnectionTrait, cipher: &PiiCipher, row: people::Model) -> Result<PersonRecord, StoreError> {
+    let row_version = row.row_version;
+    let phone = row.phone_cipher.as_deref().map(|c| cipher.decrypt(Field::Phone, c)).transpose()?;
+    let person = with_titles(db, cipher, vec![row]).await?.pop().ok_or(StoreError::NotFound)?;
+    Ok(PersonRecord { person, row_version, phone })
+}
+
+/// The people with these ID numbers, by ID number (through the HMAC index,
+/// in chunks): for duplicate checks of imports and batches.
+pub async fn find_many_by_id_number(
+    db: &impl ConnectionTrait,
+    cipher: &PiiCipher,
+    ids: &[&IdCardNumber],
+) -> Result<HashMap<String, PersonRecord>, StoreError> {
+    let mut by_hmac: HashMap<Vec<u8>, String> = HashMap::new();
+    for id in ids {
+        by_hmac.insert(cipher.index(id.as_str()), id.as_str().to_owned());
+    }
+    let hmacs: Vec<Vec<u8>> = by_hmac.keys().cloned().collect();
+    let mut rows = Vec::new();
+    for chunk in hmacs.chunks(1_000) {
+        rows.extend(
+            people::Entity::find().filter(people::Column::IdNumberHmac.is_in(chunk.iter().cloned())).all(db).await?,
+        );
+    }
+    let titles = titles_of(db, &rows.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
+    let mut out = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let Some(id_text) = by_hmac.get(&row.id_number_hmac).cloned() else { continue };
+        let row_version = row.row_version;
+        let phone = row.phone_cipher.as_deref().map(|c| cipher.decrypt(Field::Phone, c)).transpose()?;
+        let own_titles = titles.get(&row.id).map_or(&[][..], Vec::as_slice);
+        let person = to_domain(cipher, row.clone(), own_titles)?;
+        out.insert(id_text, PersonRecord { person, row_version, phone });
+    }
+    Ok(out)
+}
+
+/// The changes of an edit; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonEdit {
+    pub name: Option<String>,
+    pub gender: Option<cme_domain::person::Gender>,
+    /// `Some(None)` takes the person out of any department.
+    pub department_id: Option<Option<DepartmentId>>,
+    pub discipline: Option<Discipline>,
+    /// `Some(None)` removes the phone number.
+    pub phone: Option<Option<String>>,
+}
+
+impl PersonEdit {
+    pub fn is_empty(&self) -> bool {
+        *self == PersonEdit::default()
+    }
+}
+
+/// Bumps the row version when it is still `expected` (any version for
+/// `None`) and applies `changes`; returns the new version. `StaleVersion`
+/// when someone changed the person since, `NotFound` when he does not exist.
+async fn bump(
+    db: &impl ConnectionTrait,
+    person: PersonId,
+    expected: Option<i32>,
+    changes: Vec<(people::Column, sea_orm::sea_query::SimpleExpr)>,
+) -> Result<i32, StoreError> {
+    let mut update = people::Entity::update_many()
+        .col_expr(people::Column::RowVersion, Expr::col(people::Column::RowVersion).add(1))
+        .col_expr(people::Column::UpdatedAt, Expr::value(now()))
+        .filter(people::Column::Id.eq(person.0));
+    for (column, value) in changes {
+        update = update.col_expr(column, value);
+    }
+    if let Some(v) = expected {
+        update = update.filter(people::Column::RowVersion.eq(v));
+    }
+    if update.exec(db).await?.rows_affected == 1 {
+        return row_version(db, person).await;
+    }
+    // Tell a lost race from a missing person.
+    row_version(db, person).await?;
+    Err(StoreError::StaleVersion)
+}
+
+/// Applies an edit if the person is still at `expected` (`None`: whatever
+/// his version); returns the new row version.
+pub async fn edit(
+    db: &impl ConnectionTrait,
+    cipher: &PiiCipher,
+    person: PersonId,
+    expected: Option<i32>,
+    edit: &PersonEdit,
+) -> Result<i32, StoreError> {
+    let mut changes = Vec::new();
+    if let Some(name) = &edit.name {
+        changes.push((people::Column::Name, Expr::value(name.clone())));
+    }
+    if let Some(gender) = edit.gender {
+        changes.push((people::Column::Gender, Expr::value(gender.as_str())));
+    }
+    if let Some(department) = edit.department_id {
+        changes.push((people::Column::DepartmentId, Expr::value(department.map(|d| d.0))));
+    }
+    if let Some(discipline) = edit.discipline {
+        changes.push((people::Column::Discipline, Expr::value(discipline.as_str())));
+    }
+    if let Some(phone) = &edit.phone {
+        let blob = phone.as_deref().map(|p| cipher.encrypt(Field::Phone, p)).transpose()?;
+        changes.push((people::Column::PhoneCipher, Expr::value(blob)));
+    }
+    bump(db, person, expected, changes).await
+}
+
+/// Records a newly obtained title if the person is still at `expected`;
+/// returns the new row version. The standard follows by itself: it is
+/// chosen by the title held on 31 December (`person::title_for_year`).
+pub async fn add_title_versioned(
+    db: &impl ConnectionTrait,
+    person: PersonId,
+    expected: Option<i32>,
+    title: &Title,
+) -> Result<i32, StoreError> {
+    let version = bump(db, person, expected, Vec::new()).await?;
+    person_titles::Entity::insert(title_active(person, title)).exec_without_returning(db).await?;
+    after_change(db, person).await?;
+    Ok(version)
+}
+
+/// A status change to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusChangeRequest {
+    pub to: PersonStatus,
+    pub reason: Option<String>,
+    pub effective_on: Option<chrono::NaiveDate>,
+    /// Who changed it (an account or client name).
+    pub changed_by: String,
+}
+
+/// Changes the status if the person is still at `expected` and records the
+/// change; returns the previous status and the new row version.
+pub async fn change_status_versioned(
+    db: &impl ConnectionTrait,
+    person: PersonId,
+    expected: Option<i32>,
+    change: &StatusChangeRequest,
+) -> Result<(PersonStatus, i32), StoreError> {
+    let row = people::Entity::find_by_id(person.0).one(db).await?.ok_or(StoreError::NotFound)?;
+    let from: PersonStatus = parse(&row.status)?;
+    // Guard on the version read, so the recorded `from` is the one replaced.
+    let guard = expected.unwrap_or(row.row_version);
+    if guard != row.row_version {
+        return Err(StoreError::StaleVersion);
+    }
+    let version =
+        bump(db, person, Some(guard), vec![(people::Column::Status, Expr::value(change.to.as_str()))]).await?;
+    person_status_changes::Entity::insert(person_status_changes::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        person_id: Set(person.0),
+        from_status: Set(Some(from.as_str().to_owned())),
+        to_status: Set(change.to.as_str().to_owned()),
+        reason: Set(change.reason.clone()),
+        changed_by: Set(Some(change.changed_by.clone())),
+        at: Set(now()),
+        effective_on: Set(change.effective_on),
+    })
+    .exec_without_returning(db)
+    .await?;
+    after_change(db, person).await?;
+    Ok((from, version))
+}
+
+/// Moves a person to another unit (and department) and bumps his row
+/// version; his county and prefecture follow, and so does his trainee
+/// account. Used by an accepted transfer, in its transaction.
+pub(crate) async fn move_to_unit(
+    db: &impl ConnectionTrait,
+    person: PersonId,
+    from: UnitId,
+    to: UnitId,
+    department: Option<DepartmentId>,
+) -> Result<i32, StoreError> {
+    use crate::entity::accounts;
+    let res = people::Entity::update_many()
+        .col_expr(people::Column::UnitId, Expr::value(to.0))
+        .col_expr(people::Column::DepartmentId, Expr::value(department.map(|d| d.0)))
+        .col_expr(people::Column::RowVersion, Expr::col(people::Column::RowVersion).add(1))
+        .col_expr(people::Column::UpdatedAt, Expr::value(now()))
+        .filter(people::Column::Id.eq(person.0))
+        .filter(people::Column::UnitId.eq(from.0))
+        .exec(db)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(StoreError::StaleVersion);
+    }
+    sync_jurisdiction(db, &[person.0]).await?;
+    accounts::Entity::update_many()
+        .col_expr(accounts::Column::UnitId, Expr::value(to.0))
+        .col_expr(accounts::Column::RowVersion, Expr::col(accounts::Column::RowVersion).add(1))
+        .col_expr(accounts::Column::UpdatedAt, Expr::value(now()))
+        .filter(accounts::Column::PersonId.eq(person.0))
+        .exec(db)
+        .await?;
+    after_change(db, person).await?;
+    row_version(db, person).await
 }

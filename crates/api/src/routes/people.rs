@@ -1,0 +1,561 @@
+//! Personnel upkeep (人员维护): create and edit people, keep their titles
+//! and status (状态/职称维护), and ask for a transfer to another unit.
+//!
+//! Who: a unit's CME office for its staff, a department for its own staff,
+//! the system administrator anywhere, and outside systems granted
+//! `manage_people` inside their organisation. Changes to an existing person
+//! need `If-Match` with the person's `ETag` (428 without, 412 when stale);
+//! each change and its audit entry commit together.
+
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use chrono::{Duration, NaiveDate, Utc};
+use cme_domain::IdCardNumber;
+use cme_domain::auth::{Actor, Operation, Scope};
+use cme_domain::ids::{DepartmentId, PersonId, UnitId};
+use cme_domain::person::{Person, PersonStatus, Title, title_for_year};
+use cme_domain::roster::{id_number_reason, mask_phone, parse_name, parse_phone, title_reason};
+use cme_domain::titles::{CATALOGUE, level_of};
+use cme_store::StoreError;
+use cme_store::repo::{audit, department, person, transfer, unit};
+use sea_orm::TransactionTrait as _;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::auth::{Caller, client_ip};
+use crate::dto::org::{PersonDetail, StatusChangeDto};
+use crate::dto::people::{
+    CatalogueTitle, NewPersonRequest, NewTitle, PersonPatch, StatusChangeRequest, TransferDto, TransferPerson,
+    TransferRequest, UnitRef,
+};
+use crate::error::{ApiError, Problem};
+use crate::etag;
+use crate::extract::ValidJson;
+use crate::routes::org::{person_dto, title_dto};
+
+/// Today in China.
+pub(crate) fn today() -> NaiveDate {
+    (Utc::now() + Duration::hours(8)).date_naive()
+}
+
+/// A lost optimistic lock is 412 on these routes (the caller sent If-Match).
+pub(crate) fn stale_is_412(e: StoreError) -> ApiError {
+    match e {
+        StoreError::StaleVersion => ApiError::PreconditionFailed,
+        other => other.into(),
+    }
+}
+
+/// The same ID number is stored already: say so, not where.
+pub(crate) fn id_taken(field: &str) -> ApiError {
+    ApiError::Duplicate { field: field.to_owned(), detail: "该身份证号已登记".to_owned() }
+}
+
+pub(crate) fn parse_id_number(text: &str, field: &str) -> Result<IdCardNumber, ApiError> {
+    IdCardNumber::parse(text, today()).map_err(|e| ApiError::field(field, id_number_reason(&e)))
+}
+
+/// A title from the wire: the level from the catalogue (or as given for a
+/// name the catalogue lacks), obtained no later than today.
+pub(crate) fn new_title(t: &NewTitle, prefix: &str) -> Result<Title, ApiError> {
+    let name = t.name.trim();
+    let level = level_of(name, t.level.map(Into::into), false).map_err(|e| {
+        let field = if t.level.is_some() && cme_domain::titles::lookup(name).is_some() { "level" } else { "name" };
+        ApiError::field(format!("{prefix}{field}"), title_reason(&e))
+    })?;
+    if t.obtained_on > today() {
+        return Err(ApiError::field(format!("{prefix}obtained_on"), "取得职称日期不能晚于今天"));
+    }
+    Ok(Title { name: name.to_owned(), level, obtained_on: t.obtained_on })
+}
+
+/// An optional phone number from the wire (empty = none).
+pub(crate) fn optional_phone(text: Option<&str>, field: &str) -> Result<Option<String>, ApiError> {
+    text.map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| parse_phone(p).map_err(|m| ApiError::field(field, m)))
+        .transpose()
+}
+
+/// The unit a new person goes to: the one named (inside the caller's
+/// jurisdiction, else 404), or the caller's own.
+pub(crate) async fn target_unit(
+    state: &AppState,
+    actor: &Actor,
+    unit_id: Option<Uuid>,
+) -> Result<unit::UnitRecord, ApiError> {
+    let id = match (unit_id, actor.scope) {
+        (Some(id), _) => UnitId(id),
+        (None, Scope::Unit(u) | Scope::Department(u, _)) => u,
+        (None, _) => return Err(ApiError::field("unit_id", "请选择单位")),
+    };
+    Ok(unit::get_scoped(&state.db, &actor.scope, id).await?)
+}
+
+/// A department account keeps to its own department.
+pub(crate) fn own_department_only() -> ApiError {
+    ApiError::Forbidden("科室账号只能维护本科室人员".to_owned())
+}
+
+/// The department a person is put in: one of `unit`'s; a department's
+/// account may use only its own (its default).
+pub(crate) async fn resolve_department(
+    state: &AppState,
+    actor: &Actor,
+    unit: UnitId,
+    department_id: Option<Uuid>,
+    field: &str,
+) -> Result<Option<DepartmentId>, ApiError> {
+    if let Scope::Department(_, own) = actor.scope {
+        return match department_id {
+            None => Ok(Some(own)),
+            Some(d) if d == own.0 => Ok(Some(own)),
+            Some(_) => Err(own_department_only()),
+        };
+    }
+    let Some(id) = department_id else { return Ok(None) };
+    match department::get(&state.db, DepartmentId(id)).await {
+        Ok(d) if d.unit_id == unit => Ok(Some(d.id)),
+        Ok(_) | Err(StoreError::NotFound) => Err(ApiError::field(field, "科室不属于该单位")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A person's detail as the upkeep pages show it, with his row version.
+pub(crate) async fn load_detail(
+    state: &AppState,
+    scope: &Scope,
+    id: PersonId,
+) -> Result<(PersonDetail, i32), ApiError> {
+    let rec = person::get_record_scoped(&state.db, &state.pii, scope, id).await?;
+    let history = person::status_history(&state.db, id).await?;
+    Ok((detail(&rec, history), rec.row_version))
+}
+
+pub(crate) fn detail(rec: &person::PersonRecord, history: Vec<person::StatusChange>) -> PersonDetail {
+    let mut titles: Vec<&Title> = rec.person.titles.iter().collect();
+    titles.sort_by_key(|t| t.obtained_on);
+    PersonDetail {
+        person: person_dto(&rec.person),
+        titles: titles.into_iter().map(title_dto).collect(),
+        phone_masked: rec.phone.as_deref().map(mask_phone),
+        status_changes: history
+            .into_iter()
+            .map(|c| StatusChangeDto {
+                from: c.from.map(|s| s.as_str().to_owned()),
+                to: c.to.as_str().to_owned(),
+                reason: c.reason,
+                changed_by: c.changed_by,
+                at: c.at,
+                effective_on: c.effective_on,
+            })
+            .collect(),
+    }
+}
+
+/// 200/201 with the person's detail and `ETag`.
+pub(crate) fn with_etag(
+    mut res: actix_web::HttpResponseBuilder,
+    id: PersonId,
+    version: i32,
+    body: &PersonDetail,
+) -> HttpResponse {
+    res.insert_header(etag::header(id, version)).json(body)
+}
+
+fn audit_entry(actor: &Actor, req: &HttpRequest, action: &str, p: PersonId, unit: UnitId) -> audit::AuditEntry {
+    audit::AuditEntry::by(actor, action).ip(Some(&client_ip(req))).target("person", p.0).place(None, Some(unit))
+}
+
+/// The title a person's standard of this year is chosen by (for the audit).
+fn standard_title(titles: &[Title]) -> serde_json::Value {
+    use chrono::Datelike as _;
+    let year = today().year();
+    title_for_year(titles, year)
+        .map_or(serde_json::Value::Null, |t| json!({"year": year, "name": t.name, "level": t.level}))
+}
+
+/// Create a person (人员新增) in the caller's unit, or in a unit of the
+/// caller's jurisdiction named by `unit_id`. An ID number stored already
+/// (in any unit) is 409 naming `id_number`; the answer never says where.
+#[utoipa::path(
+    tag = "people",
+    security(("bearer" = []), ("client" = [])),
+    request_body = NewPersonRequest,
+    responses(
+        (status = 201, body = PersonDetail, headers(("ETag" = String, description = "The person's version, for If-Match"), ("Location" = String))),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/people")]
+pub async fn create_person(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    body: ValidJson<NewPersonRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.require(Operation::ManagePeople)?;
+    let b = body.0;
+    let unit = target_unit(&state, actor, b.unit_id).await?;
+    let department = resolve_department(&state, actor, unit.unit.id, b.department_id, "department_id").await?;
+    let name = parse_name(&b.name).map_err(|m| ApiError::field("name", m))?;
+    let id_number = parse_id_number(&b.id_number, "id_number")?;
+    let phone = optional_phone(b.phone.as_deref(), "phone")?;
+    let title = b.title.as_ref().map(|t| new_title(t, "title.")).transpose()?;
+    if person::find_by_id_number(&state.db, &state.pii, &id_number).await?.is_some() {
+        return Err(id_taken("id_number"));
+    }
+    let p = Person {
+        id: PersonId::new(),
+        unit_id: unit.unit.id,
+        department_id: department,
+        name,
+        gender: b.gender.into(),
+        id_number,
+        discipline: b.discipline.into(),
+        status: b.status.map_or(PersonStatus::Normal, Into::into),
+        titles: title.into_iter().collect(),
+    };
+    let entry = audit_entry(actor, &req, "person.create", p.id, p.unit_id).detail(json!({
+        "name": p.name, "unit_id": p.unit_id, "department_id": p.department_id, "discipline": p.discipline,
+        "status": p.status, "phone": phone.is_some(), "standard_title": standard_title(&p.titles),
+    }));
+    let txn = state.db.begin().await?;
+    match person::create(&txn, &state.pii, &person::NewPerson { person: p.clone(), phone }).await {
+        Err(StoreError::Conflict { constraint }) if constraint == "uq_people_id_number_hmac" => {
+            return Err(id_taken("id_number"));
+        }
+        other => other?,
+    }
+    audit::append(&txn, &entry).await?;
+    txn.commit().await?;
+    let (body, version) = load_detail(&state, &actor.scope, p.id).await?;
+    let mut res = HttpResponse::Created();
+    res.insert_header((LOCATION, format!("/api/v1/people/{}", p.id)));
+    Ok(with_etag(res, p.id, version, &body))
+}
+
+/// Edit a person's name, gender, department, discipline or phone (人员修改).
+/// Requires `If-Match` with the `ETag` of the last read: 428 without it,
+/// 412 when someone changed the person since. Answers the new `ETag`.
+#[utoipa::path(
+    tag = "people",
+    security(("bearer" = []), ("client" = [])),
+    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The person's ETag")),
+    request_body = PersonPatch,
+    responses(
+        (status = 200, body = PersonDetail, headers(("ETag" = String))),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 412, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 428, body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[patch("/people/{id}")]
+pub async fn update_person(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: ValidJson<PersonPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.require(Operation::ManagePeople)?;
+    let pid = PersonId(id.into_inner());
+    let rec = person::get_record_scoped(&state.db, &state.pii, &actor.scope, pid).await?;
+    let guard = etag::check_if_match(&req, pid, rec.row_version, true)?;
+    let b = body.0;
+    let current = &rec.person;
+    let mut edit = person::PersonEdit::default();
+    let mut changes = serde_json::Map::new();
+    if let Some(name) = &b.name {
+        let name = parse_name(name).map_err(|m| ApiError::field("name", m))?;
+        if name != current.name {
+            changes.insert("name".into(), json!({"from": current.name, "to": name}));
+            edit.name = Some(name);
+        }
+    }
+    if let Some(gender) = b.gender.map(cme_domain::person::Gender::from).filter(|g| *g != current.gender) {
+        changes.insert("gender".into(), json!({"from": current.gender, "to": gender}));
+        edit.gender = Some(gender);
+    }
+    if let Some(discipline) =
+        b.discipline.map(cme_domain::person::Discipline::from).filter(|d| *d != current.discipline)
+    {
+        changes.insert("discipline".into(), json!({"from": current.discipline, "to": discipline}));
+        edit.discipline = Some(discipline);
+    }
+    if let Some(department) = b.department_id {
+        let department = match department {
+            Some(d) => resolve_department(&state, actor, current.unit_id, Some(d), "department_id").await?,
+            None if matches!(actor.scope, Scope::Department(..)) => return Err(own_department_only()),
+            None => None,
+        };
+        if department != current.department_id {
+            changes.insert("department_id".into(), json!({"from": current.department_id, "to": department}));
+            edit.department_id = Some(department);
+        }
+    }
+    if let Some(phone) = &b.phone {
+        let phone = optional_phone(phone.as_deref(), "phone")?;
+        if phone != rec.phone {
+            // Never the number itself in the log.
+            changes.insert("phone".into(), json!(if phone.is_some() { "changed" } else { "removed" }));
+            edit.phone = Some(phone);
+        }
+    }
+    if edit.is_empty() {
+        let (body, version) = load_detail(&state, &actor.scope, pid).await?;
+        return Ok(with_etag(HttpResponse::Ok(), pid, version, &body));
+    }
+    let entry = audit_entry(actor, &req, "person.update", pid, current.unit_id)
+        .detail(json!({"changes": changes, "reason": b.reason}));
+    let txn = state.db.begin().await?;
+    person::edit(&txn, &state.pii, pid, Some(guard), &edit).await.map_err(stale_is_412)?;
+    audit::append(&txn, &entry).await?;
+    txn.commit().await?;
+    let (body, version) = load_detail(&state, &actor.scope, pid).await?;
+    Ok(with_etag(HttpResponse::Ok(), pid, version, &body))
+}
+
+/// Record a newly obtained title (职称维护). The history is kept; the
+/// standard follows by itself (the title held on 31 December of a year
+/// chooses that year's row). Requires `If-Match`.
+#[utoipa::path(
+    tag = "people",
+    security(("bearer" = []), ("client" = [])),
+    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The person's ETag")),
+    request_body = NewTitle,
+    responses(
+        (status = 201, body = PersonDetail, headers(("ETag" = String))),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 412, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 428, body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/people/{id}/titles")]
+pub async fn add_title(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: ValidJson<NewTitle>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.require(Operation::ManagePeople)?;
+    let pid = PersonId(id.into_inner());
+    let rec = person::get_record_scoped(&state.db, &state.pii, &actor.scope, pid).await?;
+    let guard = etag::check_if_match(&req, pid, rec.row_version, true)?;
+    let title = new_title(&body.0, "")?;
+    if rec.person.titles.iter().any(|t| t.obtained_on == title.obtained_on) {
+        return Err(ApiError::Conflict {
+            code: "title_exists", detail: "该人员在这一天已有职称记录".to_owned()
+        });
+    }
+    let mut titles = rec.person.titles.clone();
+    titles.push(title.clone());
+    let entry = audit_entry(actor, &req, "person.title.add", pid, rec.person.unit_id).detail(json!({
+        "name": title.name, "level": title.level, "obtained_on": title.obtained_on, "reason": body.0.reason,
+        "standard_title": standard_title(&titles),
+    }));
+    let txn = state.db.begin().await?;
+    person::add_title_versioned(&txn, pid, Some(guard), &title).await.map_err(stale_is_412)?;
+    audit::append(&txn, &entry).await?;
+    txn.commit().await?;
+    let (body, version) = load_detail(&state, &actor.scope, pid).await?;
+    Ok(with_etag(HttpResponse::Created(), pid, version, &body))
+}
+
+/// Change a person's status (状态维护: 正常, 不计达标, 注销) with a reason
+/// and the day it takes effect; the change is kept in the history.
+/// Requires `If-Match`.
+#[utoipa::path(
+    tag = "people",
+    security(("bearer" = []), ("client" = [])),
+    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The person's ETag")),
+    request_body = StatusChangeRequest,
+    responses(
+        (status = 200, body = PersonDetail, headers(("ETag" = String))),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 412, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 428, body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/people/{id}/status")]
+pub async fn change_status(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: ValidJson<StatusChangeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.require(Operation::ManagePeople)?;
+    let pid = PersonId(id.into_inner());
+    let rec = person::get_record_scoped(&state.db, &state.pii, &actor.scope, pid).await?;
+    let guard = etag::check_if_match(&req, pid, rec.row_version, true)?;
+    let b = body.0;
+    let to: PersonStatus = b.status.into();
+    if to == rec.person.status {
+        return Err(ApiError::field("status", "人员当前已是该状态"));
+    }
+    let change = person::StatusChangeRequest {
+        to,
+        reason: Some(b.reason.trim().to_owned()),
+        effective_on: Some(b.effective_on.unwrap_or_else(today)),
+        changed_by: actor.name.clone(),
+    };
+    let entry = audit_entry(actor, &req, "person.status.change", pid, rec.person.unit_id).detail(json!({
+        "from": rec.person.status, "to": to, "reason": change.reason, "effective_on": change.effective_on,
+    }));
+    let txn = state.db.begin().await?;
+    person::change_status_versioned(&txn, pid, Some(guard), &change).await.map_err(stale_is_412)?;
+    audit::append(&txn, &entry).await?;
+    txn.commit().await?;
+    let (body, version) = load_detail(&state, &actor.scope, pid).await?;
+    Ok(with_etag(HttpResponse::Ok(), pid, version, &body))
+}
+
+/// The known titles and their levels (职称目录), for pickers and imports.
+#[utoipa::path(
+    tag = "people",
+    security(("bearer" = []), ("client" = [])),
+    responses((status = 200, body = Vec<CatalogueTitle>), (status = 403, body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/title-catalogue")]
+pub async fn title_catalogue(caller: Caller) -> Result<web::Json<Vec<CatalogueTitle>>, ApiError> {
+    caller.require(Operation::ReadHierarchy)?;
+    Ok(web::Json(
+        CATALOGUE
+            .iter()
+            .map(|t| CatalogueTitle {
+                name: t.name.to_owned(),
+                level: t.level.into(),
+                series: t.series.as_str().to_owned(),
+                series_label: t.series.label().to_owned(),
+            })
+            .collect(),
+    ))
+}
+
+pub(crate) fn transfer_dto(v: transfer::TransferView) -> TransferDto {
+    let t = v.transfer;
+    TransferDto {
+        id: t.id.0,
+        state: t.state.into(),
+        person: TransferPerson {
+            id: t.person_id.0,
+            name: v.person_name,
+            gender: v.gender.into(),
+            id_number_masked: v.id_number_masked,
+            discipline: v.discipline.into(),
+            status: v.status.into(),
+            title: v.title.as_ref().map(title_dto),
+        },
+        from_unit: UnitRef { id: t.from_unit_id.0, name: v.from_unit_name },
+        from_department_id: t.from_department_id.map(|d| d.0),
+        to_unit: UnitRef { id: t.to_unit_id.0, name: v.to_unit_name },
+        to_department_id: t.to_department_id.map(|d| d.0),
+        reason: t.reason,
+        requested_by: t.requested_by,
+        requested_at: t.requested_at,
+        decided_by: t.decided_by,
+        decided_at: t.decided_at,
+        decision_reason: t.decision_reason,
+    }
+}
+
+/// Transfers are a unit's business, not a department's.
+pub(crate) fn no_department(actor: &Actor) -> Result<(), ApiError> {
+    if matches!(actor.scope, Scope::Department(..)) {
+        return Err(ApiError::Forbidden("人员调动须由单位办理".to_owned()));
+    }
+    Ok(())
+}
+
+/// Ask to transfer a person to another unit (调出申请). The receiving unit
+/// (by id or registration code) sees the request among its incoming
+/// transfers and accepts or rejects it; a person has at most one open
+/// transfer (409 `transfer_open`).
+#[utoipa::path(
+    tag = "transfers",
+    security(("bearer" = []), ("client" = [])),
+    params(("id" = Uuid, Path)),
+    request_body = TransferRequest,
+    responses(
+        (status = 201, body = TransferDto),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/people/{id}/transfers")]
+pub async fn request_transfer(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: ValidJson<TransferRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.require(Operation::ManagePeople)?;
+    no_department(actor)?;
+    let pid = PersonId(id.into_inner());
+    let p = person::get_scoped(&state.db, &state.pii, &actor.scope, pid).await?;
+    let b = body.0;
+    let to = match (b.to_unit_id, b.to_unit_code.as_deref().map(str::trim).filter(|c| !c.is_empty())) {
+        (Some(id), _) => match unit::get(&state.db, UnitId(id)).await {
+            Err(StoreError::NotFound) => return Err(ApiError::field("to_unit_id", "调入单位不存在")),
+            other => other?,
+        },
+        (None, Some(code)) => unit::find_by_code(&state.db, code)
+            .await?
+            .ok_or_else(|| ApiError::field("to_unit_code", "没有该编码的单位"))?,
+        (None, None) => return Err(ApiError::field("to_unit_id", "请指定调入单位")),
+    };
+    if to.unit.id == p.unit_id {
+        return Err(ApiError::field("to_unit_id", "调入单位不能是当前单位"));
+    }
+    let txn = state.db.begin().await?;
+    let t = match transfer::request(&txn, pid, to.unit.id, b.reason.trim(), &actor.name).await {
+        Err(StoreError::Conflict { constraint }) if constraint == "uq_person_transfers_open" => {
+            return Err(ApiError::Conflict {
+                code: "transfer_open", detail: "该人员已有待处理的调动申请".to_owned()
+            });
+        }
+        other => other?,
+    };
+    let entry = audit_entry(actor, &req, "person.transfer.request", pid, p.unit_id).detail(json!({
+        "transfer_id": t.id, "from_unit_id": t.from_unit_id, "to_unit_id": t.to_unit_id, "reason": t.reason,
+    }));
+    audit::append(&txn, &entry).await?;
+    let view = transfer::view(&txn, t.id).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Created().json(transfer_dto(view)))
+}
+
+/// A person's transfers, oldest first (调动记录), if he is in the caller's
+/// jurisdiction.
+#[utoipa::path(
+    tag = "transfers",
+    security(("bearer" = []), ("client" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<TransferDto>), (status = 404, body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/people/{id}/transfers")]
+pub async fn person_transfers(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<Vec<TransferDto>>, ApiError> {
+    let actor = caller.require(Operation::ReadHierarchy)?;
+    let pid = PersonId(id.into_inner());
+    person::get_scoped(&state.db, &state.pii, &actor.scope, pid).await?;
+    let history = transfer::history(&state.db, pid).await?;
+    Ok(web::Json(history.into_iter().map(transfer_dto).collect()))
+}

@@ -1,0 +1,397 @@
+//! Bulk import of staff from XLSX or CSV (人员批量导入), with its template
+//! and its error report.
+//!
+//! Every row is checked (ID check digit, duplicates inside the file and
+//! against the database, required cells, known titles, the unit's
+//! departments by name) and every bad cell reported by row and column.
+//! `check` writes nothing; `all` writes only a file without errors;
+//! `valid_only` writes the good rows. A write is one transaction, people in
+//! multi-row statements.
+
+use std::collections::HashMap;
+
+use actix_multipart::Multipart;
+use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use cme_documents::table;
+use cme_domain::IdCardNumber;
+use cme_domain::auth::{Actor, Operation, Scope};
+use cme_domain::ids::{PersonId, UnitId};
+use cme_domain::person::{Person, PersonStatus};
+use cme_domain::roster::{self, Column, TEMPLATE_EXAMPLE, TEMPLATE_NOTES};
+use cme_domain::titles::CATALOGUE;
+use cme_store::StoreError;
+use cme_store::repo::{audit, department, person};
+use futures_util::StreamExt as _;
+use sea_orm::TransactionTrait as _;
+use serde_json::json;
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::auth::{Caller, client_ip};
+use crate::dto::people::{ImportError, ImportMode, ImportQuery, ImportReport, TemplateQuery};
+use crate::error::{ApiError, Problem};
+use crate::routes::people::{target_unit, today};
+
+/// The largest file accepted.
+pub const MAX_FILE_BYTES: usize = 5 << 20;
+/// The most data rows one file may hold.
+pub const MAX_ROWS: usize = 10_000;
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A file upload (`multipart/form-data`, field `file`).
+#[derive(ToSchema)]
+#[allow(dead_code, reason = "documents the multipart body for OpenAPI only")]
+pub struct ImportUpload {
+    /// The XLSX or CSV file (UTF-8 or GBK), at most 5 MiB.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// The headers as the template writes them: required columns starred.
+fn template_headers() -> Vec<String> {
+    Column::ALL.iter().map(|c| if c.required() { format!("*{}", c.label()) } else { c.label().to_owned() }).collect()
+}
+
+fn attachment(name: &str, ascii: &str) -> (actix_web::http::header::HeaderName, String) {
+    // RFC 6266: an ASCII fallback and the UTF-8 name.
+    let encoded: String = name.bytes().map(|b| format!("%{b:02X}")).collect();
+    (CONTENT_DISPOSITION, format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"))
+}
+
+/// The import template (人员导入模板) with Chinese headers, one example row
+/// and notes: XLSX (default; the notes and the title catalogue on a second
+/// sheet, every column text) or CSV (UTF-8 with BOM; notes as `#` lines,
+/// which the import skips).
+#[utoipa::path(
+    tag = "people",
+    security(("bearer" = []), ("client" = [])),
+    params(TemplateQuery),
+    responses(
+        (status = 200, description = "The template file", content(
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (String = "text/csv"))),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/people/import-template")]
+pub async fn import_template(caller: Caller, query: web::Query<TemplateQuery>) -> Result<HttpResponse, ApiError> {
+    caller.require(Operation::ManagePeople)?;
+    let headers = template_headers();
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let example = vec![TEMPLATE_EXAMPLE.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>()];
+    match query.format.as_deref().unwrap_or("xlsx") {
+        "xlsx" => {
+            let mut notes: Vec<Vec<String>> = TEMPLATE_NOTES.iter().map(|n| vec![(*n).to_owned()]).collect();
+            notes.push(Vec::new());
+            notes.push(vec!["职称目录（职称 → 级别）".to_owned()]);
+            notes.extend(CATALOGUE.iter().map(|t| vec![t.name.to_owned(), t.level.label().to_owned()]));
+            let bytes = table::write_xlsx(&[
+                table::Sheet { name: "人员名册", headers: &headers, rows: &example },
+                table::Sheet { name: "填写说明", headers: &["填写说明"], rows: &notes },
+            ])
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+            Ok(HttpResponse::Ok()
+                .content_type(XLSX)
+                .insert_header(attachment("人员导入模板.xlsx", "people-template.xlsx"))
+                .body(bytes))
+        }
+        "csv" => {
+            let mut rows = example;
+            rows.extend(TEMPLATE_NOTES.iter().map(|n| vec![format!("# {n}")]));
+            let bytes = table::write_csv(&headers, &rows).map_err(|e| ApiError::Internal(e.to_string()))?;
+            Ok(HttpResponse::Ok()
+                .content_type("text/csv; charset=utf-8")
+                .insert_header(attachment("人员导入模板.csv", "people-template.csv"))
+                .body(bytes))
+        }
+        _ => Err(ApiError::field("format", "须为 xlsx 或 csv")),
+    }
+}
+
+/// The `file` part of a multipart upload, at most [`MAX_FILE_BYTES`].
+async fn upload(mut multipart: Multipart) -> Result<Vec<u8>, ApiError> {
+    while let Some(field) = multipart.next().await {
+        let mut field = field.map_err(|e| ApiError::Malformed { detail: e.to_string(), errors: Vec::new() })?;
+        if field.name() != Some("file") {
+            // Drain other parts.
+            while let Some(chunk) = field.next().await {
+                chunk.map_err(|e| ApiError::Malformed { detail: e.to_string(), errors: Vec::new() })?;
+            }
+            continue;
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|e| ApiError::Malformed { detail: e.to_string(), errors: Vec::new() })?;
+            if bytes.len() + chunk.len() > MAX_FILE_BYTES {
+                return Err(ApiError::PayloadTooLarge(format!("文件不能超过 {} MB", MAX_FILE_BYTES >> 20)));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        return Ok(bytes);
+    }
+    Err(ApiError::field("file", "请选择要导入的文件"))
+}
+
+/// A checked file: the rows read, the new people of its valid rows, and the
+/// bad cells.
+struct Checked {
+    rows: usize,
+    valid: Vec<person::NewPerson>,
+    errors: Vec<ImportError>,
+}
+
+fn error(row: usize, column: Option<Column>, reason: impl Into<String>) -> ImportError {
+    ImportError {
+        row,
+        column: column.map_or_else(String::new, |c| c.label().to_owned()),
+        field: column.map_or_else(String::new, |c| c.as_str().to_owned()),
+        reason: reason.into(),
+    }
+}
+
+/// Reads and checks a file for `unit`.
+async fn check(state: &AppState, actor: &Actor, unit: UnitId, bytes: &[u8]) -> Result<Checked, ApiError> {
+    let rows =
+        table::read(bytes).map_err(|e| ApiError::field("file", format!("无法读取文件（须为 XLSX 或 CSV）：{e}")))?;
+    // Rows whose first cell starts with `#` are notes.
+    let rows: Vec<table::Row> =
+        rows.into_iter().filter(|r| !r.cells.first().is_some_and(|c| c.starts_with('#'))).collect();
+    // The header is the first row naming the ID column (a title row above
+    // it, as spreadsheets often have, is skipped); else the first row.
+    let at = rows
+        .iter()
+        .take(10)
+        .position(|r| r.cells.iter().any(|c| Column::from_header(c) == Some(Column::IdNumber)))
+        .unwrap_or(0);
+    let mut rows = rows.into_iter().skip(at);
+    let header = rows.next().ok_or_else(|| ApiError::field("file", "文件是空的"))?;
+    let mut columns: HashMap<usize, Column> = HashMap::new();
+    for (i, h) in header.cells.iter().enumerate() {
+        if let Some(c) = Column::from_header(h)
+            && !columns.values().any(|known| *known == c)
+        {
+            columns.insert(i, c);
+        }
+    }
+    let mut errors = Vec::new();
+    for c in Column::ALL.iter().copied().filter(|c| c.required()) {
+        if !columns.values().any(|known| *known == c) {
+            errors.push(error(header.number, Some(c), format!("缺少必填列「{}」", c.label())));
+        }
+    }
+    let data: Vec<table::Row> = rows.collect();
+    if data.len() > MAX_ROWS {
+        return Err(ApiError::field("file", format!("一次最多导入 {MAX_ROWS} 行")));
+    }
+    if !errors.is_empty() {
+        return Ok(Checked { rows: data.len(), valid: Vec::new(), errors });
+    }
+    let departments = department::list_by_unit(&state.db, unit).await?;
+    let own_department = match actor.scope {
+        Scope::Department(_, d) => departments.iter().find(|x| x.id == d),
+        _ => None,
+    };
+    let today = today();
+    let example: Vec<&str> = TEMPLATE_EXAMPLE.to_vec();
+    let mut parsed: Vec<(usize, Option<Person>, Option<String>)> = Vec::with_capacity(data.len());
+    let mut ids: Vec<(usize, IdCardNumber)> = Vec::new();
+    for (i, row) in data.iter().enumerate() {
+        let cells: HashMap<Column, String> =
+            columns.iter().map(|(idx, c)| (*c, row.cells.get(*idx).cloned().unwrap_or_default())).collect();
+        // The number alone, to find duplicates among rows with other errors too.
+        if let Some(Ok(id)) = cells.get(&Column::IdNumber).map(|t| IdCardNumber::parse(t, today)) {
+            ids.push((i, id));
+        }
+        let as_template: Vec<&str> = Column::ALL.iter().map(|c| cells.get(c).map_or("", String::as_str)).collect();
+        if as_template == example {
+            errors.push(error(row.number, None, "这是模板的示例行，请删除后再导入"));
+            parsed.push((i, None, None));
+            continue;
+        }
+        match roster::parse_row(&cells, today) {
+            Err(cell_errors) => {
+                errors.extend(cell_errors.into_iter().map(|e| error(row.number, Some(e.column), e.reason)));
+                parsed.push((i, None, None));
+            }
+            Ok(entry) => {
+                let department = match (&entry.department, own_department) {
+                    (None, own) => Ok(own.map(|d| d.id)),
+                    (Some(name), Some(own)) if *name == own.name => Ok(Some(own.id)),
+                    (Some(_), Some(_)) => Err("科室账号只能导入本科室人员"),
+                    (Some(name), None) => {
+                        departments.iter().find(|d| d.name == *name).map(|d| Some(d.id)).ok_or("本单位没有该科室")
+                    }
+                };
+                match department {
+                    Err(reason) => {
+                        errors.push(error(row.number, Some(Column::Department), reason));
+                        parsed.push((i, None, None));
+                    }
+                    Ok(department_id) => parsed.push((
+                        i,
+                        Some(Person {
+                            id: PersonId::new(),
+                            unit_id: unit,
+                            department_id,
+                            name: entry.name,
+                            gender: entry.gender,
+                            id_number: entry.id_number,
+                            discipline: entry.discipline,
+                            status: PersonStatus::Normal,
+                            titles: entry.title.into_iter().collect(),
+                        }),
+                        entry.phone,
+                    )),
+                }
+            }
+        }
+    }
+    // Duplicates inside the file: both rows are named.
+    let mut bad: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    for (first, later) in roster::duplicates(ids.iter().map(|(i, id)| (*i, id))) {
+        let (a, b) = (data[first].number, data[later].number);
+        errors.push(error(a, Some(Column::IdNumber), format!("与第 {b} 行的身份证号重复")));
+        errors.push(error(b, Some(Column::IdNumber), format!("与第 {a} 行的身份证号重复")));
+        bad.extend([first, later]);
+    }
+    // Against the database: it exists, not where.
+    let all_ids: Vec<&IdCardNumber> = ids.iter().map(|(_, id)| id).collect();
+    let stored = person::find_many_by_id_number(&state.db, &state.pii, &all_ids).await?;
+    for (i, id) in &ids {
+        if stored.contains_key(id.as_str()) {
+            errors.push(error(data[*i].number, Some(Column::IdNumber), "该身份证号已登记"));
+            bad.insert(*i);
+        }
+    }
+    errors.sort_by_key(|e| (e.row, Column::ALL.iter().position(|c| c.label() == e.column)));
+    errors.dedup_by(|a, b| a.row == b.row && a.column == b.column && a.reason == b.reason);
+    let valid = parsed
+        .into_iter()
+        .filter(|(i, _, _)| !bad.contains(i))
+        .filter_map(|(_, p, phone)| p.map(|person| person::NewPerson { person, phone }))
+        .collect();
+    Ok(Checked { rows: data.len(), valid, errors })
+}
+
+/// The unit of an import: the one named, or the caller's own.
+async fn import_unit(state: &AppState, actor: &Actor, query: &ImportQuery) -> Result<UnitId, ApiError> {
+    Ok(target_unit(state, actor, query.unit_id).await?.unit.id)
+}
+
+/// Import staff from an XLSX or CSV file (first sheet; header row first) into
+/// a unit. Answers the report of every bad cell (row as the sheet numbers
+/// it, column, reason). `mode=check` (default) writes nothing; `all`
+/// writes only if every row is valid; `valid_only` writes the valid rows.
+/// The file is at most 5 MiB and 10,000 rows.
+#[utoipa::path(
+    tag = "people",
+    security(("bearer" = []), ("client" = [])),
+    params(ImportQuery),
+    request_body(content = ImportUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, body = ImportReport),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/people/import")]
+pub async fn import_people(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    query: web::Query<ImportQuery>,
+    multipart: Multipart,
+) -> Result<web::Json<ImportReport>, ApiError> {
+    let actor = caller.require(Operation::ManagePeople)?;
+    let unit = import_unit(&state, actor, &query).await?;
+    let mode = query.mode.unwrap_or(ImportMode::Check);
+    let bytes = upload(multipart).await?;
+    let checked = check(&state, actor, unit, &bytes).await?;
+    let write = match mode {
+        ImportMode::Check => false,
+        ImportMode::All => checked.errors.is_empty() && !checked.valid.is_empty(),
+        ImportMode::ValidOnly => !checked.valid.is_empty(),
+    };
+    let mut created = 0;
+    if write {
+        let ip = client_ip(&req);
+        let mut entries: Vec<audit::AuditEntry> = checked
+            .valid
+            .iter()
+            .map(|n| {
+                audit::AuditEntry::by(actor, "person.import")
+                    .ip(Some(&ip))
+                    .target("person", n.person.id.0)
+                    .place(None, Some(unit))
+                    .detail(json!({"name": n.person.name, "department_id": n.person.department_id,
+                                   "titles": n.person.titles.len(), "source": "file"}))
+            })
+            .collect();
+        entries.push(audit::AuditEntry::by(actor, "person.import.file").ip(Some(&ip)).place(None, Some(unit)).detail(
+            json!({"mode": mode, "rows": checked.rows, "created": checked.valid.len(), "bad_cells": checked.errors.len()}),
+        ));
+        let txn = state.db.begin().await?;
+        match person::create_many(&txn, &state.pii, &checked.valid).await {
+            Err(StoreError::Conflict { constraint }) if constraint == "uq_people_id_number_hmac" => {
+                return Err(ApiError::Conflict {
+                    code: "concurrent_change",
+                    detail: "其间有人登记了文件中的身份证号，请重新导入".to_owned(),
+                });
+            }
+            other => other?,
+        };
+        audit::append_many(&txn, &entries).await?;
+        txn.commit().await?;
+        created = checked.valid.len();
+    }
+    Ok(web::Json(ImportReport {
+        mode,
+        rows: checked.rows,
+        valid_rows: checked.valid.len(),
+        errors: checked.errors,
+        created,
+        written: write,
+    }))
+}
+
+/// The error report of a file as XLSX (行号, 列, 原因), for "下载错误报告":
+/// the same checks as `/people/import?mode=check`; nothing is written.
+#[utoipa::path(
+    tag = "people",
+    security(("bearer" = []), ("client" = [])),
+    params(ImportQuery),
+    request_body(content = ImportUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "The error report", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/people/import/errors")]
+pub async fn import_errors(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<ImportQuery>,
+    multipart: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.require(Operation::ManagePeople)?;
+    let unit = import_unit(&state, actor, &query).await?;
+    let bytes = upload(multipart).await?;
+    let checked = check(&state, actor, unit, &bytes).await?;
+    let rows: Vec<Vec<String>> =
+        checked.errors.into_iter().map(|e| vec![e.row.to_string(), e.column, e.reason]).collect();
+    let bytes =
+        table::write_xlsx(&[table::Sheet { name: "错误报告", headers: &["行号", "列", "原因"], rows: &rows }])
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, XLSX))
+        .insert_header(attachment("导入错误报告.xlsx", "import-errors.xlsx"))
+        .body(bytes))
+}
