@@ -26,7 +26,7 @@ export CME_DATA_KEY_FILE="$work/cme.key" DATABASE_URL="$db" RUST_LOG=warn
 command -v python3 >/dev/null || { echo "bench: needs python3" >&2; exit 2; }
 [[ -x "$bin" ]] || (cd "$repo" && cargo build --release -p cme-server)
 
-psql "$admin_url" -qc "drop database if exists $name with (force)"
+PGOPTIONS="-c client_min_messages=warning" psql "$admin_url" -qc "drop database if exists $name with (force)"
 psql "$admin_url" -qc "create database $name"
 "$bin" migrate
 # The demo province: its unit account `ylyy` (宜良县第一人民医院, department 内科).
