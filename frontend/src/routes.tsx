@@ -14,6 +14,21 @@ import ApiClientsPage from "./pages/staff/api-clients";
 import AuditPage from "./pages/staff/audit";
 import OrgPage from "./pages/staff/org";
 import UnitPage from "./pages/staff/org/UnitPage";
+import MobileSignInPage from "./pages/mobile/sign-in";
+import ActivitiesPage from "./pages/staff/activities";
+import ActivityPage from "./pages/staff/activities/ActivityPage";
+import SignInScreen from "./pages/staff/activities/SignInScreen";
+import CompliancePage from "./pages/staff/compliance";
+import PersonYearPage from "./pages/staff/compliance/PersonYearPage";
+import CoursesPage from "./pages/staff/courses";
+import CreditDraftsPage from "./pages/staff/credit-drafts";
+import CreditEntryPage from "./pages/staff/credit-entry";
+import CreditReportsPage from "./pages/staff/credit-reports";
+import ReportPage from "./pages/staff/credit-reports/ReportPage";
+import MyCreditsPage from "./pages/trainee/credits";
+import MyYearPage from "./pages/trainee/credits/YearPage";
+import StaffPage from "./pages/staff/people";
+import StaffImportPage from "./pages/staff/people/ImportPage";
 
 function NotFound() {
   return (
@@ -49,6 +64,12 @@ export function buildRoutes(): RouteObject[] {
       children: [
         { path: "/login", element: <StaffLoginPage /> },
         { path: "/trainee/login", element: <TraineeLoginPage /> },
+        // Full-screen and phone pages, without the menu.
+        { path: "/m/sign-in", element: <MobileSignInPage /> },
+        {
+          path: "/activities/:activityId/screen",
+          element: <RequireAuth permission="manage_activities"><SignInScreen /></RequireAuth>,
+        },
         {
           path: "/",
           element: <BasicLayout />,
@@ -59,6 +80,25 @@ export function buildRoutes(): RouteObject[] {
             { path: "me", element: <RequireAuth permission="read_self"><MePage /></RequireAuth> },
             { path: "org", element: <RequireAuth permission="read_hierarchy"><OrgPage /></RequireAuth> },
             { path: "org/units/:unitId", element: <RequireAuth permission="read_hierarchy"><UnitPage /></RequireAuth> },
+            { path: "staff", element: <RequireAuth permission="manage_people"><StaffPage /></RequireAuth> },
+            { path: "staff/import", element: <RequireAuth permission="manage_people"><StaffImportPage /></RequireAuth> },
+            { path: "compliance", element: <RequireAuth permission="read_hierarchy"><CompliancePage /></RequireAuth> },
+            {
+              path: "compliance/people/:personId/:year",
+              element: <RequireAuth permission="read_hierarchy"><PersonYearPage /></RequireAuth>,
+            },
+            { path: "credit-entry", element: <RequireAuth permission="enter_credits"><CreditEntryPage /></RequireAuth> },
+            { path: "credit-drafts", element: <RequireAuth permission="enter_credits"><CreditDraftsPage /></RequireAuth> },
+            { path: "credit-reports", element: <RequireAuth permission="review_credits"><CreditReportsPage /></RequireAuth> },
+            { path: "credit-reports/:reportId", element: <RequireAuth permission="read_hierarchy"><ReportPage /></RequireAuth> },
+            { path: "activities", element: <RequireAuth permission="manage_activities"><ActivitiesPage /></RequireAuth> },
+            {
+              path: "activities/:activityId",
+              element: <RequireAuth permission="manage_activities"><ActivityPage /></RequireAuth>,
+            },
+            { path: "courses", element: <RequireAuth permission="record_course"><CoursesPage /></RequireAuth> },
+            { path: "my-credits", element: <RequireAuth permission="claim_activity"><MyCreditsPage /></RequireAuth> },
+            { path: "my-credits/:year", element: <RequireAuth permission="claim_activity"><MyYearPage /></RequireAuth> },
             { path: "accounts", element: <RequireAuth permission="manage_accounts"><AccountsPage /></RequireAuth> },
             { path: "api-clients", element: <RequireAuth permission="manage_api_clients"><ApiClientsPage /></RequireAuth> },
             { path: "audit", element: <RequireAuth permission="read_audit"><AuditPage /></RequireAuth> },

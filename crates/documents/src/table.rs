@@ -113,7 +113,9 @@ fn float_text(f: f64) -> String {
 
 /// A CSV file: UTF-8 (a BOM is dropped) or, failing that, GBK (GB 18030).
 pub fn read_csv(bytes: &[u8]) -> Result<Vec<Row>, TableError> {
-    let text = decode(bytes)?;
+    // The csv reader counts CRLF line ends (Excel on Windows) one line short:
+    // normalise them, so a reported row number is the row the user sees.
+    let text = decode(bytes)?.replace("\r\n", "\n");
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut out = Vec::new();
     for record in reader.records() {

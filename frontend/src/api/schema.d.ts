@@ -1621,6 +1621,17 @@ export interface components {
             deadline: string;
             name: string;
         };
+        /** @description The outcome of an import. */
+        CourseImportReport: {
+            errors: components["schemas"]["ImportErrorDto"][];
+            mode: components["schemas"]["ImportMode"];
+            /** @description Data rows read. */
+            rows: number;
+            /** @description Rows without any error. */
+            valid_rows: number;
+            /** @description Completions recorded (0 for `check`, and for `all` when any row is bad). */
+            written: number;
+        };
         /** @description A stored credit record. */
         CreditDto: {
             activity_name: string;
@@ -1861,16 +1872,17 @@ export interface components {
          * @enum {string}
          */
         ImportMode: "check" | "all" | "valid_only";
-        /** @description The outcome of an import. */
+        /** @description What an import found and did. */
         ImportReport: {
-            errors: components["schemas"]["ImportErrorDto"][];
+            /** @description People created. */
+            created: number;
+            errors: components["schemas"]["ImportError"][];
             mode: components["schemas"]["ImportMode"];
-            /** @description Data rows read. */
+            /** @description Data rows read (blank rows skipped). */
             rows: number;
-            /** @description Rows without any error. */
             valid_rows: number;
-            /** @description Completions recorded (0 for `check`, and for `all` when any row is bad). */
-            written: number;
+            /** @description Whether anything was written. */
+            written: boolean;
         };
         /** @description A file upload (`multipart/form-data`, field `file`). */
         ImportUpload: {
@@ -3675,7 +3687,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportReport"];
+                    "application/json": components["schemas"]["CourseImportReport"];
                 };
             };
             400: {

@@ -9,15 +9,46 @@ import { NAV_ITEMS, homeFor, navFor } from "./permissions";
 import { authSession } from "./session";
 
 /** The backend's policy table (crates/domain/src/auth.rs `allows`), per role. */
+const OFFICE_BASE: Operation[] = ["read_hierarchy", "reveal_id_number", "manage_accounts", "manage_api_clients", "read_audit", "read_self"];
 const PERMISSIONS: Record<Exclude<Role, "api_client">, Operation[]> = {
-  system_admin: ["read_hierarchy", "reveal_id_number", "manage_accounts", "manage_api_clients", "read_audit", "read_self"],
-  province_western: ["read_hierarchy", "reveal_id_number", "manage_accounts", "manage_api_clients", "read_audit", "read_self"],
-  province_tcm: ["read_hierarchy", "reveal_id_number", "manage_accounts", "manage_api_clients", "read_audit", "read_self"],
-  prefecture_office: ["read_hierarchy", "reveal_id_number", "manage_accounts", "manage_api_clients", "read_audit", "read_self"],
-  county_office: ["read_hierarchy", "reveal_id_number", "manage_accounts", "manage_api_clients", "read_audit", "read_self"],
-  unit: ["read_hierarchy", "reveal_id_number", "manage_accounts", "manage_api_clients", "read_self"],
-  department: ["read_hierarchy", "read_self"],
-  trainee: ["read_self"],
+  system_admin: [
+    ...OFFICE_BASE,
+    "manage_people",
+    "enter_credits",
+    "review_credits",
+    "manage_activities",
+    "recompute_compliance",
+    "record_course",
+  ],
+  province_western: [...OFFICE_BASE, "manage_activities", "recompute_compliance", "record_course"],
+  province_tcm: [...OFFICE_BASE, "manage_activities", "recompute_compliance", "record_course"],
+  prefecture_office: [...OFFICE_BASE, "manage_activities", "record_course"],
+  county_office: [...OFFICE_BASE, "manage_activities", "record_course"],
+  unit: [
+    "read_hierarchy",
+    "reveal_id_number",
+    "manage_accounts",
+    "manage_api_clients",
+    "read_self",
+    "manage_people",
+    "enter_credits",
+    "review_credits",
+    "manage_activities",
+    "record_course",
+  ],
+  department: ["read_hierarchy", "read_self", "manage_people", "enter_credits"],
+  trainee: ["read_self", "claim_activity"],
+};
+
+const ORGANISATION_KINDS: Record<keyof typeof PERMISSIONS, string> = {
+  system_admin: "province",
+  province_western: "province",
+  province_tcm: "province",
+  prefecture_office: "region",
+  county_office: "region",
+  unit: "unit",
+  department: "department",
+  trainee: "person",
 };
 
 function meFor(role: keyof typeof PERMISSIONS, overrides: Partial<Me> = {}): Me {
@@ -27,7 +58,7 @@ function meFor(role: keyof typeof PERMISSIONS, overrides: Partial<Me> = {}): Me 
     display_name: `${role} 用户`,
     role,
     role_label: role,
-    organisation: { kind: role === "trainee" ? "person" : role === "unit" ? "unit" : "province", id: "org-1", name: "测试机构" },
+    organisation: { kind: ORGANISATION_KINDS[role] ?? "province", id: "org-1", name: "测试机构" },
     must_change_password: false,
     permissions: PERMISSIONS[role] ?? [],
     manageable_roles: [],
@@ -88,15 +119,29 @@ afterEach(() => {
 });
 
 describe("menu by permissions", () => {
+  const office = ["学分达标计算器", "机构人员", "达标情况查询", "继教活动", "公需科目", "账号管理", "接口客户端", "审计日志", "我的信息"];
   const expected: Record<keyof typeof PERMISSIONS, string[]> = {
-    system_admin: ["学分达标计算器", "机构人员", "账号管理", "接口客户端", "审计日志", "我的信息"],
-    province_western: ["学分达标计算器", "机构人员", "账号管理", "接口客户端", "审计日志", "我的信息"],
-    province_tcm: ["学分达标计算器", "机构人员", "账号管理", "接口客户端", "审计日志", "我的信息"],
-    prefecture_office: ["学分达标计算器", "机构人员", "账号管理", "接口客户端", "审计日志", "我的信息"],
-    county_office: ["学分达标计算器", "机构人员", "账号管理", "接口客户端", "审计日志", "我的信息"],
-    unit: ["学分达标计算器", "机构人员", "账号管理", "接口客户端", "我的信息"],
-    department: ["学分达标计算器", "机构人员", "我的信息"],
-    trainee: ["学分达标计算器", "我的信息"],
+    system_admin: [
+      "学分达标计算器",
+      "机构人员",
+      "人员维护",
+      "达标情况查询",
+      "学分录入",
+      "学分审核",
+      "继教活动",
+      "公需科目",
+      "账号管理",
+      "接口客户端",
+      "审计日志",
+      "我的信息",
+    ],
+    province_western: office,
+    province_tcm: office,
+    prefecture_office: office,
+    county_office: office,
+    unit: ["学分达标计算器", "机构人员", "人员维护", "达标情况查询", "学分录入", "学分审核", "继教活动", "公需科目", "账号管理", "接口客户端", "我的信息"],
+    department: ["学分达标计算器", "机构人员", "人员维护", "达标情况查询", "学分录入", "科室学分上报", "我的信息"],
+    trainee: ["学分达标计算器", "我的学分", "活动签到", "我的信息"],
   };
 
   it.each(Object.keys(expected) as (keyof typeof PERMISSIONS)[])("%s sees only what it may do", (role) => {
@@ -121,7 +166,20 @@ describe("menu by permissions", () => {
     renderApp("/calculator", meFor("unit", { role_label: "单位", organisation: { kind: "unit", id: "u1", name: "宜良县第一人民医院" } }));
     await waitFor(() => expect(screen.getByTestId("header-organisation")).toHaveTextContent("宜良县第一人民医院"));
     expect(screen.getByTestId("header-role")).toHaveTextContent("单位");
-    expect(menuLabels()).toEqual(["学分达标计算器", "机构人员", "账号管理", "接口客户端", "我的信息", "API 文档"]);
+    expect(menuLabels()).toEqual([
+      "学分达标计算器",
+      "机构人员",
+      "人员维护",
+      "达标情况查询",
+      "学分录入",
+      "学分审核",
+      "继教活动",
+      "公需科目",
+      "账号管理",
+      "接口客户端",
+      "我的信息",
+      "API 文档",
+    ]);
   });
 
   it("renders the calculator alone for a visitor and sends protected pages to sign-in", async () => {

@@ -5,15 +5,26 @@ export interface NavItem {
   path: string;
   label: string;
   permission: Operation | null;
+  /** Only for accounts of these organisation kinds (e.g. a department's own report page). */
+  kinds?: readonly string[];
 }
 
 /** The main menu, in order. A role sees the items its permissions allow. */
 export const NAV_ITEMS: readonly NavItem[] = [
   { path: "/calculator", label: "学分达标计算器", permission: null },
   { path: "/org", label: "机构人员", permission: "read_hierarchy" },
+  { path: "/staff", label: "人员维护", permission: "manage_people" },
+  { path: "/compliance", label: "达标情况查询", permission: "read_hierarchy" },
+  { path: "/credit-entry", label: "学分录入", permission: "enter_credits" },
+  { path: "/credit-drafts", label: "科室学分上报", permission: "enter_credits", kinds: ["department"] },
+  { path: "/credit-reports", label: "学分审核", permission: "review_credits" },
+  { path: "/activities", label: "继教活动", permission: "manage_activities" },
+  { path: "/courses", label: "公需科目", permission: "record_course" },
   { path: "/accounts", label: "账号管理", permission: "manage_accounts" },
   { path: "/api-clients", label: "接口客户端", permission: "manage_api_clients" },
   { path: "/audit", label: "审计日志", permission: "read_audit" },
+  { path: "/my-credits", label: "我的学分", permission: "claim_activity" },
+  { path: "/m/sign-in", label: "活动签到", permission: "claim_activity" },
   { path: "/me", label: "我的信息", permission: "read_self" },
 ];
 
@@ -22,7 +33,11 @@ export function can(me: Me | null | undefined, operation: Operation): boolean {
 }
 
 export function navFor(me: Me | null | undefined): NavItem[] {
-  return NAV_ITEMS.filter((item) => item.permission === null || can(me, item.permission));
+  return NAV_ITEMS.filter(
+    (item) =>
+      (item.permission === null || can(me, item.permission)) &&
+      (!item.kinds || (me !== null && me !== undefined && item.kinds.includes(me.organisation.kind))),
+  );
 }
 
 /** Where a user lands after signing in: trainees on 我的信息, staff on their first workspace. */

@@ -1,7 +1,7 @@
 import { useInfiniteQuery, type QueryKey } from "@tanstack/react-query";
 import type { ApiProblem } from "../api/client";
 
-interface CursorPage<T> {
+export interface CursorPage<T> {
   items: T[];
   next_cursor?: string | null;
 }
@@ -10,12 +10,12 @@ interface CursorPage<T> {
  * A keyset-paginated list: the first page, then one more page per "加载更多"
  * click, following the server's `next_cursor`.
  */
-export function useCursorList<T>(
+export function useCursorList<T, P extends CursorPage<T> = CursorPage<T>>(
   queryKey: QueryKey,
-  fetchPage: (after: string | undefined) => Promise<CursorPage<T>>,
+  fetchPage: (after: string | undefined) => Promise<P>,
   options: { enabled?: boolean } = {},
 ) {
-  const query = useInfiniteQuery<CursorPage<T>, ApiProblem, { pages: CursorPage<T>[] }, QueryKey, string | undefined>({
+  const query = useInfiniteQuery<P, ApiProblem, { pages: P[] }, QueryKey, string | undefined>({
     queryKey,
     queryFn: ({ pageParam }) => fetchPage(pageParam),
     initialPageParam: undefined,

@@ -1,17 +1,28 @@
 import {
   ApiOutlined,
   AuditOutlined,
+  BookOutlined,
   CalculatorOutlined,
+  CheckSquareOutlined,
   ClusterOutlined,
   DownOutlined,
+  EditOutlined,
+  FileSearchOutlined,
   IdcardOutlined,
   KeyOutlined,
   LoginOutlined,
   LogoutOutlined,
+  MenuOutlined,
+  NotificationOutlined,
+  QrcodeOutlined,
+  ReadOutlined,
+  SendOutlined,
+  SolutionOutlined,
   TeamOutlined,
+  TrophyOutlined,
   UserOutlined,
 } from "@ant-design/icons";
-import { Button, Dropdown, Layout, Menu, Space, Tag, Typography } from "antd";
+import { Button, Dropdown, Grid, Layout, Menu, Space, Tag, Typography } from "antd";
 import type { MenuProps } from "antd";
 import type { ReactNode } from "react";
 import { Link, Navigate, Outlet, useLocation, useNavigate } from "react-router";
@@ -21,19 +32,30 @@ import { PASSWORD_PATH, navFor } from "../auth/permissions";
 const ICONS: Record<string, ReactNode> = {
   "/calculator": <CalculatorOutlined />,
   "/org": <ClusterOutlined />,
+  "/staff": <SolutionOutlined />,
+  "/compliance": <FileSearchOutlined />,
+  "/credit-entry": <EditOutlined />,
+  "/credit-drafts": <SendOutlined />,
+  "/credit-reports": <CheckSquareOutlined />,
+  "/activities": <NotificationOutlined />,
+  "/courses": <ReadOutlined />,
+  "/my-credits": <TrophyOutlined />,
+  "/m/sign-in": <QrcodeOutlined />,
+  "/people-import": <BookOutlined />,
   "/accounts": <TeamOutlined />,
   "/api-clients": <KeyOutlined />,
   "/audit": <AuditOutlined />,
   "/me": <IdcardOutlined />,
 };
 
-/** The menu key of a location: its first path segment (`/org/units/1` → `/org`). */
+/** The menu key of a location: its first path segment (`/org/units/1` → `/org`; `/m/sign-in` whole). */
 function selectedKey(pathname: string): string {
-  const first = pathname.split("/").filter(Boolean)[0];
-  return first ? `/${first}` : "/";
+  const parts = pathname.split("/").filter(Boolean);
+  if (parts[0] === "m" && parts[1]) return `/m/${parts[1]}`;
+  return parts[0] ? `/${parts[0]}` : "/";
 }
 
-function UserMenu() {
+function UserMenu({ compact }: { compact: boolean }) {
   const { me, signOut } = useAuth();
   const navigate = useNavigate();
   if (!me) {
@@ -64,10 +86,10 @@ function UserMenu() {
   return (
     <Space size="middle" style={{ color: "#fff", whiteSpace: "nowrap" }}>
       <span data-testid="header-organisation">
-        <Tag color="blue" data-testid="header-role" style={{ marginInlineEnd: 8 }}>
+        <Tag color="blue" data-testid="header-role" style={{ marginInlineEnd: compact ? 0 : 8 }}>
           {me.role_label}
         </Tag>
-        {me.organisation.name}
+        {!compact && me.organisation.name}
       </span>
       <Dropdown menu={{ items, onClick }} trigger={["click"]}>
         <Button type="text" style={{ color: "#fff" }} data-testid="user-menu">
@@ -82,6 +104,9 @@ function UserMenu() {
 export default function BasicLayout() {
   const { pathname } = useLocation();
   const { me } = useAuth();
+  // Phones (trainees checking their credits) get a short title and no organisation name.
+  const screens = Grid.useBreakpoint();
+  const compact = screens.xs === true;
 
   // A password that must be changed comes before everything else.
   if (me?.must_change_password && pathname !== PASSWORD_PATH) {
@@ -108,24 +133,36 @@ export default function BasicLayout() {
 
   return (
     <Layout style={{ minHeight: "100vh" }}>
-      <Layout.Header style={{ display: "flex", alignItems: "center", justifyContent: "space-between", gap: 24 }}>
-        <Typography.Title level={4} style={{ color: "#fff", margin: 0, whiteSpace: "nowrap" }}>
-          云南省继续医学教育学分管理系统
-        </Typography.Title>
-        <UserMenu />
+      <Layout.Header
+        style={{ display: "flex", alignItems: "center", justifyContent: "space-between", gap: compact ? 8 : 24, paddingInline: compact ? 12 : undefined }}
+      >
+        <Space size={4}>
+          {compact && (
+            // On a phone the menu folds into the header instead of a side bar.
+            <Dropdown menu={{ items, selectedKeys: [selectedKey(pathname)] }} trigger={["click"]}>
+              <Button type="text" icon={<MenuOutlined />} style={{ color: "#fff" }} aria-label="菜单" data-testid="compact-menu" />
+            </Dropdown>
+          )}
+          <Typography.Title level={compact ? 5 : 4} style={{ color: "#fff", margin: 0, whiteSpace: "nowrap" }}>
+            {compact ? "云南继教学分" : "云南省继续医学教育学分管理系统"}
+          </Typography.Title>
+        </Space>
+        <UserMenu compact={compact} />
       </Layout.Header>
       <Layout>
-        <Layout.Sider width={200} theme="light" breakpoint="lg" collapsedWidth={0}>
-          <Menu
-            mode="inline"
-            selectedKeys={[selectedKey(pathname)]}
-            items={items}
-            style={{ height: "100%", borderInlineEnd: 0 }}
-            data-testid="main-menu"
-          />
-        </Layout.Sider>
+        {!compact && (
+          <Layout.Sider width={200} theme="light" breakpoint="lg" collapsedWidth={0}>
+            <Menu
+              mode="inline"
+              selectedKeys={[selectedKey(pathname)]}
+              items={items}
+              style={{ height: "100%", borderInlineEnd: 0 }}
+              data-testid="main-menu"
+            />
+          </Layout.Sider>
+        )}
         <Layout>
-          <Layout.Content style={{ padding: 24 }}>
+          <Layout.Content style={{ padding: compact ? 8 : 24 }}>
             <Outlet />
           </Layout.Content>
           <Layout.Footer style={{ textAlign: "center" }}>云南省继续医学教育学分管理系统</Layout.Footer>

@@ -26,3 +26,10 @@ export function formatDateTime(value: string | null | undefined, empty = "—"):
   const hour = parts.hour === "24" ? "00" : parts.hour;
   return `${parts.year}-${parts.month}-${parts.day} ${hour}:${parts.minute}:${parts.second}`;
 }
+
+const SHANGHAI_DATE = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" });
+
+/** Today in Beijing time as `YYYY-MM-DD` (the server's calendar for dates). */
+export function todayInShanghai(now: Date = new Date()): string {
+  return SHANGHAI_DATE.format(now);
+}

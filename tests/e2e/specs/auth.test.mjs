@@ -14,13 +14,28 @@ after(async () => {
   await browser?.close();
 });
 
-const OFFICE = ["学分达标计算器", "机构人员", "账号管理", "接口客户端", "审计日志", "我的信息", "API 文档"];
-const UNIT = ["学分达标计算器", "机构人员", "账号管理", "接口客户端", "我的信息", "API 文档"];
-const DEPARTMENT = ["学分达标计算器", "机构人员", "我的信息", "API 文档"];
+const OFFICE = ["学分达标计算器", "机构人员", "达标情况查询", "继教活动", "公需科目", "账号管理", "接口客户端", "审计日志", "我的信息", "API 文档"];
+const ADMIN = [
+  "学分达标计算器",
+  "机构人员",
+  "人员维护",
+  "达标情况查询",
+  "学分录入",
+  "学分审核",
+  "继教活动",
+  "公需科目",
+  "账号管理",
+  "接口客户端",
+  "审计日志",
+  "我的信息",
+  "API 文档",
+];
+const UNIT = ["学分达标计算器", "机构人员", "人员维护", "达标情况查询", "学分录入", "学分审核", "继教活动", "公需科目", "账号管理", "接口客户端", "我的信息", "API 文档"];
+const DEPARTMENT = ["学分达标计算器", "机构人员", "人员维护", "达标情况查询", "学分录入", "科室学分上报", "我的信息", "API 文档"];
 
 /** Every demo account, the menu it must see, its role label and (part of) its organisation's name. */
 const DEMO_ACCOUNTS = [
-  { username: "admin", menu: OFFICE, role: "系统管理员" },
+  { username: "admin", menu: ADMIN, role: "系统管理员" },
   { username: "kjc", menu: OFFICE, role: "省继教委办公室(科教处)" },
   { username: "zyc", menu: OFFICE, role: "省继教委办公室(中医处)" },
   { username: "km", menu: OFFICE, role: "州市继教委办公室", organisation: "昆明" },
@@ -170,7 +185,7 @@ test("a trainee signs in through the captcha, sets a password, and lands on 我�
     await page.waitForURL(/\/me$/);
     await page.getByTestId("me-page").waitFor();
     assert.match(await page.getByTestId("me-page").innerText(), new RegExp(person.name));
-    assert.deepEqual(await menuLabels(page), ["学分达标计算器", "我的信息", "API 文档"]);
+    assert.deepEqual(await menuLabels(page), ["学分达标计算器", "我的学分", "活动签到", "我的信息", "API 文档"]);
     await page.screenshot({ path: join(OUT_DIR, "auth-trainee-me.png"), fullPage: true });
 
     // Signing out returns to the trainee sign-in; the new password works.

@@ -81,6 +81,7 @@ pub struct ImportErrorDto {
 
 /// The outcome of an import.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = CourseImportReport)]
 pub struct ImportReport {
     pub mode: ImportMode,
     /// Data rows read.

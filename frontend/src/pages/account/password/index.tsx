@@ -1,6 +1,6 @@
 import { useMutation } from "@tanstack/react-query";
 import { Alert, App, Button, Card, Form, Input } from "antd";
-import { useNavigate } from "react-router";
+import { useLocation, useNavigate } from "react-router";
 import { ApiProblem, api, fieldPath, unwrap } from "../../../api/client";
 import { useAuth } from "../../../auth/AuthProvider";
 import { homeFor } from "../../../auth/permissions";
@@ -23,6 +23,9 @@ export function passwordProblem(value: string): string | null {
 export default function PasswordPage() {
   const { me, passwordless, replaceTokens, signOut } = useAuth();
   const navigate = useNavigate();
+  const location = useLocation();
+  // The page a sign-in was headed for before the forced change (e.g. a sign-in QR code's link).
+  const from = (location.state as { from?: { pathname?: string; search?: string } } | null)?.from;
   const { message } = App.useApp();
   const [form] = Form.useForm<PasswordValues>();
   const forced = me?.must_change_password ?? false;
@@ -42,7 +45,8 @@ export default function PasswordPage() {
     },
     onSuccess(updated) {
       message.success("密码已修改，其他设备上的登录已退出");
-      navigate(homeFor(updated), { replace: true });
+      const back = from?.pathname && !from.pathname.endsWith("/login") ? `${from.pathname}${from.search ?? ""}` : null;
+      navigate(back ?? homeFor(updated), { replace: true });
     },
     onError(problem) {
       if (problem instanceof ApiProblem && problem.errors.length > 0) {

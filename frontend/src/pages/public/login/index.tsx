@@ -16,7 +16,8 @@ export function useAfterSignIn() {
   const location = useLocation();
   const from = (location.state as { from?: { pathname?: string; search?: string } } | null)?.from;
   return (me: Me) => {
-    if (me.must_change_password) navigate(PASSWORD_PATH, { replace: true });
+    // A forced password change first; the page asked for comes after it.
+    if (me.must_change_password) navigate(PASSWORD_PATH, { replace: true, state: from ? { from } : undefined });
     else if (from?.pathname && !from.pathname.endsWith("/login")) navigate(`${from.pathname}${from.search ?? ""}`, { replace: true });
     else navigate(homeFor(me), { replace: true });
   };
