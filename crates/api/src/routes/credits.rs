@@ -250,22 +250,14 @@ fn department_of(actor: &Actor, asked: Option<Uuid>) -> Result<DepartmentId, Api
 }
 
 async fn items(state: &AppState, entries: Vec<CreditEntry>) -> Result<Vec<CreditItem>, ApiError> {
-    let mut out = Vec::with_capacity(entries.len());
-    let mut names: std::collections::HashMap<PersonId, (String, String)> = std::collections::HashMap::new();
-    for e in entries {
-        let pid = e.record.person_id;
-        let (person_name, id_number_masked) = match names.get(&pid) {
-            Some(known) => known.clone(),
-            None => {
-                let p = person::get(&state.db, &state.pii, pid).await?;
-                let known = (p.name.clone(), p.id_number.masked());
-                names.insert(pid, known.clone());
-                known
-            }
-        };
-        out.push(CreditItem { credit: credit_dto(&e), person_name, id_number_masked });
-    }
-    Ok(out)
+    let names = person::names(&state.db, entries.iter().map(|e| e.record.person_id)).await?;
+    Ok(entries
+        .into_iter()
+        .map(|e| {
+            let (person_name, id_number_masked) = names.get(&e.record.person_id).cloned().unwrap_or_default();
+            CreditItem { credit: credit_dto(&e), person_name, id_number_masked }
+        })
+        .collect())
 }
 
 /// A department's drafts: typed-in paper credits not yet reported.

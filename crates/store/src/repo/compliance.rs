@@ -193,7 +193,7 @@ pub async fn years_of(db: &impl ConnectionTrait, person_id: PersonId) -> Result<
         .await?
         .into_iter()
         .map(|m| {
-            let credits = |t: i32| Credits::from_tenths(u32::try_from(t).unwrap_or(0));
+            let credits = |t: i32| credits_of(i64::from(t));
             Ok(Verdict {
                 person_id,
                 year: m.year,
@@ -589,7 +589,7 @@ async fn with_names(db: &impl ConnectionTrait, rows: Vec<ListRow>) -> Result<Vec
     };
     rows.into_iter()
         .map(|r| {
-            let credits = |t: i32| Credits::from_tenths(u32::try_from(t).unwrap_or(0));
+            let credits = |t: i32| credits_of(i64::from(t));
             Ok(ComplianceRow {
                 person_id: PersonId(r.id),
                 unit_name: unit_names.get(&r.unit_id).cloned().unwrap_or_default(),

@@ -231,16 +231,7 @@ pub async fn list_for_person_year(
     person: PersonId,
     year: i32,
 ) -> Result<Vec<CreditRecord>, StoreError> {
-    credits::Entity::find()
-        .filter(credits::Column::PersonId.eq(person.0))
-        .filter(credits::Column::Year.eq(year))
-        .order_by_asc(credits::Column::CreatedAt)
-        .order_by_asc(credits::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(to_domain)
-        .collect()
+    Ok(entries_for_person_year(db, person, year).await?.into_iter().map(|e| e.record).collect())
 }
 
 /// Moves a record from `from` to `to` (a unit approving or rejecting a
@@ -277,21 +268,15 @@ pub struct CreditEntry {
     pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-fn to_entry(m: credits::Model) -> Result<CreditEntry, StoreError> {
-    let created_by = m.created_by.clone();
-    let department_id = m.department_id.map(DepartmentId);
-    let report_id = m.report_id;
-    let decided_by = m.decided_by.clone();
-    let decision_reason = m.decision_reason.clone();
-    let decided_at = m.decided_at;
+fn to_entry(mut m: credits::Model) -> Result<CreditEntry, StoreError> {
     Ok(CreditEntry {
+        created_by: m.created_by.take(),
+        department_id: m.department_id.map(DepartmentId),
+        report_id: m.report_id,
+        decided_by: m.decided_by.take(),
+        decision_reason: m.decision_reason.take(),
+        decided_at: m.decided_at,
         record: to_domain(m)?,
-        created_by,
-        department_id,
-        report_id,
-        decided_by,
-        decision_reason,
-        decided_at,
     })
 }
 

@@ -2,16 +2,17 @@
 //! (科室学分上报), and the unit's decision on each record
 //! (审核通过/不通过). Only approved records count.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, SubsecRound as _, Utc};
 use cme_domain::auth::Scope;
 use cme_domain::credit::CreditState;
 use cme_domain::ids::{CreditId, DepartmentId, PersonId, UnitId};
 use sea_orm::prelude::Expr;
+use sea_orm::sea_query::Func;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, EntityTrait as _, QueryFilter as _,
-    QueryOrder as _, QuerySelect as _,
+    ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, EntityTrait as _, PaginatorTrait as _,
+    QueryFilter as _, QueryOrder as _, QuerySelect as _,
 };
 use uuid::Uuid;
 
@@ -47,45 +48,49 @@ fn visible(scope: &Scope) -> Condition {
     }
 }
 
+/// Adds each report's department name and the number of records still
+/// pending: two look-ups for the whole page.
 async fn with_details(db: &impl ConnectionTrait, rows: Vec<credit_reports::Model>) -> Result<Vec<Report>, StoreError> {
-    let mut out = Vec::with_capacity(rows.len());
-    for m in rows {
-        let department_name: Option<String> = departments::Entity::find_by_id(m.department_id)
-            .select_only()
-            .column(departments::Column::Name)
-            .into_tuple()
-            .one(db)
-            .await?;
-        let pending = credits::Entity::find()
-            .filter(credits::Column::ReportId.eq(m.id))
-            .filter(credits::Column::State.eq(CreditState::Pending.as_str()))
-            .count_rows(db)
-            .await?;
-        out.push(Report {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let department_ids: BTreeSet<Uuid> = rows.iter().map(|m| m.department_id).collect();
+    let names: HashMap<Uuid, String> = departments::Entity::find()
+        .select_only()
+        .columns([departments::Column::Id, departments::Column::Name])
+        .filter(departments::Column::Id.is_in(department_ids))
+        .into_tuple::<(Uuid, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let pending: HashMap<Uuid, i64> = credits::Entity::find()
+        .select_only()
+        .column(credits::Column::ReportId)
+        .column_as(Expr::from(Func::count(Expr::col((credits::Entity, credits::Column::Id)))), "n")
+        .filter(credits::Column::ReportId.is_in(rows.iter().map(|m| m.id)))
+        .filter(credits::Column::State.eq(CreditState::Pending.as_str()))
+        .group_by(credits::Column::ReportId)
+        .into_tuple::<(Uuid, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|m| Report {
             id: m.id,
             unit_id: UnitId(m.unit_id),
             department_id: DepartmentId(m.department_id),
-            department_name: department_name.unwrap_or_default(),
+            department_name: names.get(&m.department_id).cloned().unwrap_or_default(),
             credit_count: u32::try_from(m.credit_count).unwrap_or(0),
-            pending,
+            pending: pending.get(&m.id).map_or(0, |n| u32::try_from(*n).unwrap_or(u32::MAX)),
             note: m.note,
             submitted_by: m.submitted_by,
             submitted_at: m.submitted_at,
             closed_at: m.closed_at,
-        });
-    }
-    Ok(out)
-}
-
-trait CountRows {
-    async fn count_rows(self, db: &impl ConnectionTrait) -> Result<u32, StoreError>;
-}
-
-impl CountRows for sea_orm::Select<credits::Entity> {
-    async fn count_rows(self, db: &impl ConnectionTrait) -> Result<u32, StoreError> {
-        use sea_orm::PaginatorTrait as _;
-        Ok(u32::try_from(self.count(db).await?).unwrap_or(u32::MAX))
-    }
+        })
+        .collect())
 }
 
 /// Reports visible in `scope`, newest first (`open`: only those with
@@ -216,7 +221,7 @@ pub async fn decide(
     let pending = credits::Entity::find()
         .filter(credits::Column::ReportId.eq(report))
         .filter(credits::Column::State.eq(CreditState::Pending.as_str()))
-        .count_rows(db)
+        .count(db)
         .await?;
     if pending == 0 {
         credit_reports::Entity::update_many()

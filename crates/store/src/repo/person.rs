@@ -488,6 +488,26 @@ pub async fn list_summaries(
     Ok(Page { items, next })
 }
 
+/// Names and masked ID numbers of people, by id (for queues and lists of
+/// records: no ciphertext is read). Unknown ids are left out.
+pub async fn names(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = PersonId>,
+) -> Result<std::collections::HashMap<PersonId, (String, String)>, StoreError> {
+    let ids: std::collections::BTreeSet<Uuid> = ids.into_iter().map(|p| p.0).collect();
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let rows: Vec<(Uuid, String, String)> = people::Entity::find()
+        .select_only()
+        .columns([people::Column::Id, people::Column::Name, people::Column::IdNumberMasked])
+        .filter(people::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|(id, name, masked)| (PersonId(id), (name, masked))).collect())
+}
+
 /// A person visible in `scope`, with titles; `NotFound` for anyone else, as
 /// for a person who does not exist.
 pub async fn get_scoped(
