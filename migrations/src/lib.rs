@@ -19,6 +19,7 @@ pub mod m20261123_000008_people_jurisdiction;
 mod m20261123_000009_people_upkeep;
 mod m20261123_000010_activities;
 mod m20261123_000011_credit_entry;
+mod m20261124_000012_compliance_inputs;
 mod util;
 
 /// Applies the migrations in order.
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000009_people_upkeep::Migration),
             Box::new(m20261123_000010_activities::Migration),
             Box::new(m20261123_000011_credit_entry::Migration),
+            Box::new(m20261124_000012_compliance_inputs::Migration),
         ]
     }
 }

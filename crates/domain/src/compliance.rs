@@ -158,19 +158,36 @@ pub fn inputs_from_sums(
     ]
 }
 
-/// Raw sums of valid credits by source.
-#[derive(Debug, Clone, Copy, Default)]
-struct Sums {
-    national: Credits,
-    provincial: Credits,
-    distance_i: Credits,
-    prefecture: Credits,
-    distance_ii: Credits,
-    self_managed: Credits,
+/// Raw sums of valid credits by source: all the verdict depends on besides
+/// the requirement and the course (stored with each verdict so that a
+/// year's recomputation reapplies the standard without the credit rows).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SourceSums {
+    pub national: Credits,
+    pub provincial: Credits,
+    pub distance_i: Credits,
+    pub prefecture: Credits,
+    pub distance_ii: Credits,
+    pub self_managed: Credits,
 }
 
-fn sums(credits: &[CreditInput]) -> Sums {
-    let mut s = Sums::default();
+impl SourceSums {
+    /// The inputs of [`evaluate`] these sums stand for.
+    pub fn inputs(&self) -> [CreditInput; 6] {
+        inputs_from_sums(
+            self.national,
+            self.provincial,
+            self.distance_i,
+            self.prefecture,
+            self.distance_ii,
+            self.self_managed,
+        )
+    }
+}
+
+/// The valid credits of `credits` summed by source.
+pub fn source_sums(credits: &[CreditInput]) -> SourceSums {
+    let mut s = SourceSums::default();
     for c in credits.iter().filter(|c| c.valid) {
         let slot = match c.category {
             CreditCategory::Project(CreditSource::National) => &mut s.national,
@@ -194,7 +211,7 @@ fn capped(amount: Credits, cap: Option<Credits>) -> Credits {
 /// This is the hot path (400,000 people a year): it allocates only when
 /// there are shortfalls to report.
 pub fn evaluate(req: &Requirement, course: CourseStatus, credits: &[CreditInput]) -> Evaluation {
-    let s = sums(credits);
+    let s = source_sums(credits);
     let i_distance = capped(s.distance_i, req.i_distance_cap);
     let ii_distance = capped(s.distance_ii, req.ii_distance_cap);
     let i_national_provincial = s.national + s.provincial;

@@ -95,7 +95,8 @@ pub async fn run(config: &Config, if_empty: bool) -> anyhow::Result<()> {
     load(&txn, &cipher, &province).await?;
     txn.commit().await?;
     for year in 2019..=2021 {
-        cme_store::repo::compliance::recompute_year(&db, year).await?;
+        cme_store::repo::compliance::recompute_year(&db, year, cme_store::repo::compliance::RecomputeFrom::Credits)
+            .await?;
     }
     tracing::info!(
         regions = province.regions.len(),

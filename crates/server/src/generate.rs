@@ -86,7 +86,10 @@ pub async fn run(config: &Config, people: u32, seed: u64) -> anyhow::Result<()> 
     }
     let secs = started.elapsed().as_secs_f64();
     let recompute = Instant::now();
-    let stats = cme_store::repo::compliance::recompute_year(&db, year).await?;
+    // The credits were copied in around the write paths: read them again.
+    let stats =
+        cme_store::repo::compliance::recompute_year(&db, year, cme_store::repo::compliance::RecomputeFrom::Credits)
+            .await?;
     println!(
         "compliance of {year}: {} people, {} compliant, {} not, in {:.1} s",
         stats.people,

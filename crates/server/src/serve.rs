@@ -19,6 +19,13 @@ pub async fn open(config: &Config) -> anyhow::Result<DatabaseConnection> {
         .with_context(|| format!("cannot open the database at {}", redact_url(&config.database_url)))?;
     cme_store::migrate(&db).await.context("migrations failed")?;
     cme_store::repo::standard::seed_defaults(&db, current_year()).await.context("seeding the standards failed")?;
+    // The stored verdicts are derived data: a migration may have recreated
+    // them empty.
+    let rebuilt =
+        cme_store::repo::compliance::rebuild_missing_years(&db).await.context("rebuilding compliance failed")?;
+    if !rebuilt.is_empty() {
+        tracing::info!(years = ?rebuilt, "rebuilt the stored compliance from the credits");
+    }
     Ok(db)
 }
 

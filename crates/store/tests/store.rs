@@ -514,3 +514,98 @@ both_backends!(concurrent_applies_on_one_version_let_exactly_one_win, |db| async
     let late = verification::apply_to(&db, &v, Event::Approve, Tier::CountyOffice, None, "丙", None).await;
     assert!(matches!(late, Err(StoreError::StaleVersion)), "{late:?}");
 });
+
+// ---------------------------------------------------------------- stored compliance
+
+both_backends!(stored_verdicts_agree_with_a_recomputation_from_the_credits, |db| async move {
+    use cme_domain::auth::Scope;
+    use cme_domain::compliance::Outcome;
+    use cme_store::repo::compliance::{self as stored, ComplianceFilter, RecomputeFrom};
+    standard::seed_defaults(&db, 2022).await.unwrap();
+    let t = tree(&db).await;
+    let u = unit_in(&db, &t.county, UnitLevel::County, "U5301020001").await;
+    let cipher = cipher();
+    let titled = |seq| new_person(u.id, seq, vec![title(TitleLevel::Junior, date(2012, 7, 1))]);
+    let (a, b, c) = (titled(1), titled(2), titled(3));
+    for p in [&a, &b, &c] {
+        person::insert(&db, &cipher, p).await.unwrap();
+    }
+    // Loaded around the write paths: nothing stored yet.
+    let a_credits = [
+        record(a.id, 2020, CreditCategory::Project(CreditSource::Prefecture), 150),
+        record(a.id, 2020, CreditCategory::SelfManaged, 50),
+    ];
+    credit::insert_many(&db, &a_credits.iter().cloned().map(Into::into).collect::<Vec<_>>()).await.unwrap();
+    credit::insert(&db, &record(b.id, 2020, CreditCategory::SelfManaged, 50).into()).await.unwrap();
+
+    let s = stored::recompute_year(&db, 2020, RecomputeFrom::Credits).await.unwrap();
+    assert_eq!((s.people, s.written, s.compliant, s.non_compliant), (3, 3, 1, 2));
+    // Nothing changed: a second pass, from either source, writes nothing.
+    for from in [RecomputeFrom::Stored, RecomputeFrom::Credits] {
+        let again = stored::recompute_year(&db, 2020, from).await.unwrap();
+        assert_eq!((again.people, again.written, again.compliant), (3, 0, 1), "{from:?}");
+    }
+    // One person's refresh stores exactly what the set-wise pass stored.
+    stored::refresh(&db, a.id, 2020).await.unwrap();
+    stored::refresh(&db, b.id, 2020).await.unwrap();
+    assert_eq!(stored::recompute_year(&db, 2020, RecomputeFrom::Credits).await.unwrap().written, 0);
+
+    // A credit loaded around the write paths: the stored sums do not see
+    // it, a pass from the credits does.
+    credit::insert(&db, &record(b.id, 2020, CreditCategory::Project(CreditSource::Prefecture), 150).into())
+        .await
+        .unwrap();
+    assert_eq!(stored::recompute_year(&db, 2020, RecomputeFrom::Stored).await.unwrap().written, 0);
+    let s = stored::recompute_year(&db, 2020, RecomputeFrom::Credits).await.unwrap();
+    assert_eq!((s.written, s.compliant), (1, 2));
+
+    // (2020 asks for no mandatory course.) A new title moves the standard (intermediate needs 25 with 10 I类):
+    // the person's refresh stores the title with the verdict, and a pass
+    // from the stored inputs agrees.
+    person::add_title(&db, a.id, &title(TitleLevel::Intermediate, date(2020, 3, 1))).await.unwrap();
+    assert_eq!(stored::recompute_year(&db, 2020, RecomputeFrom::Stored).await.unwrap().written, 0);
+    let verdicts = stored::years_of(&db, a.id).await.unwrap();
+    assert_eq!(verdicts.iter().map(|v| (v.year, v.outcome)).collect::<Vec<_>>(), vec![(2020, Outcome::NonCompliant)]);
+
+    // The list and its counts come off the copied place, in every scope.
+    let filter = ComplianceFilter {
+        year: 2020,
+        discipline: None,
+        unit_id: None,
+        department_id: None,
+        region_id: None,
+        outcome: None,
+        name_contains: None,
+    };
+    for scope in [Scope::Province, Scope::Region(t.prefecture.id), Scope::Region(t.county.id), Scope::Unit(u.id)] {
+        let page = stored::list(&db, &scope, &filter, None, 50).await.unwrap();
+        assert_eq!(page.items.len(), 3, "{scope:?}");
+        let counts = stored::counts(&db, &scope, &filter).await.unwrap();
+        assert_eq!(counts.get(&Outcome::Compliant), Some(&1), "{scope:?}");
+        assert_eq!(counts.get(&Outcome::NonCompliant), Some(&2), "{scope:?}");
+    }
+    let other = cme_domain::auth::Scope::Region(t.province.id);
+    assert_eq!(stored::list(&db, &other, &filter, None, 50).await.unwrap().items.len(), 3);
+    let named = ComplianceFilter { name_contains: Some("张2".into()), ..filter.clone() };
+    let counts = stored::counts(&db, &Scope::Unit(u.id), &named).await.unwrap();
+    assert_eq!(counts.values().sum::<u64>(), 1);
+    let page = stored::list(&db, &Scope::Unit(u.id), &named, None, 50).await.unwrap();
+    assert_eq!(page.items.iter().map(|r| r.person_id).collect::<Vec<_>>(), vec![b.id]);
+    let elsewhere = unit_in(&db, &t.county, UnitLevel::County, "U5301020002").await;
+    assert!(stored::list(&db, &Scope::Unit(elsewhere.id), &filter, None, 50).await.unwrap().items.is_empty());
+    drop(c);
+});
+
+both_backends!(an_emptied_compliance_table_is_rebuilt_from_the_credits, |db| async move {
+    use cme_store::repo::compliance as stored;
+    standard::seed_defaults(&db, 2022).await.unwrap();
+    let t = tree(&db).await;
+    let u = unit_in(&db, &t.county, UnitLevel::County, "U5301020001").await;
+    let p = new_person(u.id, 1, vec![title(TitleLevel::Junior, date(2012, 7, 1))]);
+    person::insert(&db, &cipher(), &p).await.unwrap();
+    credit::insert(&db, &record(p.id, 2020, CreditCategory::SelfManaged, 30).into()).await.unwrap();
+    credit::insert(&db, &record(p.id, 2021, CreditCategory::SelfManaged, 30).into()).await.unwrap();
+    assert_eq!(stored::rebuild_missing_years(&db).await.unwrap(), vec![2020, 2021]);
+    assert_eq!(stored::years_of(&db, p.id).await.unwrap().len(), 2);
+    assert!(stored::rebuild_missing_years(&db).await.unwrap().is_empty());
+});

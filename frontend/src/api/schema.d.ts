@@ -2196,6 +2196,12 @@ export interface components {
             type: string;
         };
         RecomputeRequest: {
+            /**
+             * @description Read every input again from the credits, titles and course
+             *     completions instead of the sums kept with each verdict (slower; to
+             *     check the stored sums, or after a bulk load).
+             */
+            from_credits?: boolean;
             /** Format: int32 */
             year: number;
         };
@@ -2205,6 +2211,11 @@ export interface components {
             millis: number;
             /** Format: int64 */
             people: number;
+            /**
+             * Format: int64
+             * @description Stored rows that changed and were written.
+             */
+            written: number;
             /** Format: int32 */
             year: number;
         };

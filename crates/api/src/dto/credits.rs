@@ -299,12 +299,19 @@ pub struct CompliancePage {
 pub struct RecomputeRequest {
     #[validate(range(min = 2015, max = 2100, message = "年度须在 2015 年及以后"))]
     pub year: i32,
+    /// Read every input again from the credits, titles and course
+    /// completions instead of the sums kept with each verdict (slower; to
+    /// check the stored sums, or after a bulk load).
+    #[serde(default)]
+    pub from_credits: bool,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RecomputeResult {
     pub year: i32,
     pub people: u64,
+    /// Stored rows that changed and were written.
+    pub written: u64,
     pub counts: OutcomeCounts,
     pub millis: u64,
 }

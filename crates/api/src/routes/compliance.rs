@@ -216,16 +216,19 @@ pub async fn recompute(
 ) -> Result<web::Json<RecomputeResult>, ApiError> {
     let actor = caller.require(Operation::RecomputeCompliance)?;
     let started = std::time::Instant::now();
-    let stats = stored::recompute_year(&state.db, body.0.year).await?;
+    let from = if body.0.from_credits { stored::RecomputeFrom::Credits } else { stored::RecomputeFrom::Stored };
+    let stats = stored::recompute_year(&state.db, body.0.year, from).await?;
     let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let e = cme_store::repo::audit::AuditEntry::by(actor, "compliance.recompute")
         .ip(Some(&crate::auth::client_ip(&req)))
-        .detail(serde_json::json!({"year": body.0.year, "people": stats.people, "millis": millis}));
+        .detail(serde_json::json!({"year": body.0.year, "from_credits": body.0.from_credits, "people": stats.people,
+            "written": stats.written, "millis": millis}));
     cme_store::repo::audit::append(&state.db, &e).await?;
     let n = |x: usize| u64::try_from(x).unwrap_or(u64::MAX);
     Ok(web::Json(RecomputeResult {
         year: body.0.year,
         people: n(stats.people),
+        written: n(stats.written),
         counts: OutcomeCounts {
             compliant: n(stats.compliant),
             non_compliant: n(stats.non_compliant),

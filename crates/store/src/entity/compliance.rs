@@ -1,5 +1,7 @@
-//! `compliance`: the stored verdict of every person-year, kept current by
-//! the store on every change and recomputed set-wise for a whole year.
+//! `compliance`: the stored verdict of every person-year with its inputs
+//! (title, course, valid credits summed by source) and the person's place
+//! (unit, department, county, prefecture, discipline), kept current by the
+//! store on every change and recomputed set-wise for a whole year.
 
 use sea_orm::entity::prelude::*;
 
@@ -10,6 +12,19 @@ pub struct Model {
     pub person_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub year: i32,
+    pub unit_id: Uuid,
+    pub department_id: Option<Uuid>,
+    pub county_id: Option<Uuid>,
+    pub prefecture_id: Option<Uuid>,
+    pub discipline: String,
+    pub title_level: Option<String>,
+    pub course_done: bool,
+    pub sum_national: i32,
+    pub sum_provincial: i32,
+    pub sum_distance_i: i32,
+    pub sum_prefecture: i32,
+    pub sum_distance_ii: i32,
+    pub sum_self_managed: i32,
     /// `compliant`, `non_compliant`, `not_counted` or `undetermined`.
     pub outcome: String,
     pub i_tenths: i32,

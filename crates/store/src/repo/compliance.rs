@@ -14,10 +14,14 @@ use std::sync::Arc;
 use chrono::{NaiveDate, SubsecRound as _, Utc};
 use cme_domain::Credits;
 use cme_domain::auth::Scope;
-use cme_domain::compliance::{CourseStatus, Evaluation, Outcome, Shortfall, ShortfallCode, evaluate, inputs_from_sums};
+use cme_domain::compliance::{
+    CourseStatus, CreditInput, Evaluation, Outcome, Shortfall, ShortfallCode, SourceSums, evaluate, source_sums,
+};
+use cme_domain::credit::CreditRecord;
 use cme_domain::ids::{DepartmentId, PersonId, RegionId, UnitId};
-use cme_domain::person::{Discipline, PersonStatus, Title};
-use cme_domain::standard::Profile;
+use cme_domain::org::UnitLevel;
+use cme_domain::person::{Discipline, PersonStatus, Title, TitleLevel, title_for_year};
+use cme_domain::standard::{Profile, Standard};
 use sea_orm::sea_query::{Expr, Func, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait as _,
@@ -27,7 +31,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Page, contains_pattern, evaluation, page_limit, paginate, parse, person, scope, standard};
+use super::{Page, contains_pattern, course, credit, page_limit, paginate, parse, person, scope, standard};
 use crate::entity::{compliance, credits, departments, people, units};
 use crate::{StoreError, batch_rows};
 
@@ -104,56 +108,225 @@ fn tenths(c: Credits) -> i32 {
     i32::try_from(c.tenths()).unwrap_or(i32::MAX)
 }
 
-fn active(v: &Verdict, now: chrono::DateTime<Utc>) -> compliance::ActiveModel {
-    compliance::ActiveModel {
-        person_id: Set(v.person_id.0),
-        year: Set(v.year),
-        outcome: Set(v.outcome.as_str().to_owned()),
-        i_tenths: Set(tenths(v.counted_i)),
-        ii_tenths: Set(tenths(v.counted_ii)),
-        self_tenths: Set(tenths(v.self_managed)),
-        total_tenths: Set(tenths(v.total)),
-        shortfalls: Set(v.shortfalls_json()),
-        note: Set(v.note.clone()),
-        standard_version: Set(v.standard_version.and_then(|x| i32::try_from(x).ok())),
-        computed_at: Set(now),
+fn credits_of(tenths: i64) -> Credits {
+    Credits::from_tenths(u32::try_from(tenths.max(0)).unwrap_or(u32::MAX))
+}
+
+/// What a person-year's verdict is computed from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Inputs {
+    person_id: PersonId,
+    year: i32,
+    status: PersonStatus,
+    unit_level: UnitLevel,
+    discipline: Discipline,
+    title_level: Option<TitleLevel>,
+    course_done: bool,
+    sums: SourceSums,
+    unit_id: Uuid,
+    department_id: Option<Uuid>,
+    county_id: Option<Uuid>,
+    prefecture_id: Option<Uuid>,
+}
+
+/// The verdict of `inputs` under the year's published standard (the one
+/// evaluation of both [`refresh`] and [`recompute_year`]).
+fn verdict_of(standard: Option<&Standard>, i: &Inputs) -> Verdict {
+    let Some(standard) = standard else {
+        return Verdict::undetermined(i.person_id, i.year, i.status, format!("{} 年度没有已发布的验证标准", i.year));
+    };
+    let profile = Profile { unit_level: i.unit_level, title_level: i.title_level, discipline: i.discipline };
+    match standard.requirement(profile) {
+        Err(why) => Verdict::undetermined(i.person_id, i.year, i.status, why.to_string()),
+        Ok(row) => {
+            let course = CourseStatus::new(standard.mandatory_course.is_some(), i.course_done);
+            let e = evaluate(&row.requirement, course, &i.sums.inputs());
+            Verdict::from_evaluation(i.person_id, i.year, i.status, &e, standard.version)
+        }
     }
 }
 
-/// Re-evaluates one person-year and stores its verdict (insert or replace).
-pub async fn refresh(db: &impl ConnectionTrait, person_id: PersonId, year: i32) -> Result<(), StoreError> {
-    let verdict = match evaluation::evaluate_person_year(db, person_id, year).await {
-        Ok(e) => Verdict::from_evaluation(person_id, year, e.status, &e.evaluation, e.standard_version),
-        Err(StoreError::Standard(why)) => {
-            let status = people::Entity::find_by_id(person_id.0)
-                .select_only()
-                .column(people::Column::Status)
-                .into_tuple::<String>()
-                .one(db)
-                .await?
-                .ok_or(StoreError::NotFound)?;
-            Verdict::undetermined(person_id, year, parse(&status)?, why.to_string())
+/// One stored row (all but `computed_at`), as written and as read back: a
+/// recomputation writes only the rows whose value changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct StoredRow {
+    person_id: Uuid,
+    year: i32,
+    unit_id: Uuid,
+    department_id: Option<Uuid>,
+    county_id: Option<Uuid>,
+    prefecture_id: Option<Uuid>,
+    discipline: String,
+    title_level: Option<String>,
+    course_done: bool,
+    sums: [i32; 6],
+    outcome: String,
+    i_tenths: i32,
+    ii_tenths: i32,
+    self_tenths: i32,
+    total_tenths: i32,
+    shortfalls: String,
+    note: Option<String>,
+    standard_version: Option<i32>,
+}
+
+impl StoredRow {
+    fn new(i: &Inputs, v: &Verdict) -> StoredRow {
+        let s = &i.sums;
+        StoredRow {
+            person_id: i.person_id.0,
+            year: i.year,
+            unit_id: i.unit_id,
+            department_id: i.department_id,
+            county_id: i.county_id,
+            prefecture_id: i.prefecture_id,
+            discipline: i.discipline.as_str().to_owned(),
+            title_level: i.title_level.map(|t| t.as_str().to_owned()),
+            course_done: i.course_done,
+            sums: [
+                tenths(s.national),
+                tenths(s.provincial),
+                tenths(s.distance_i),
+                tenths(s.prefecture),
+                tenths(s.distance_ii),
+                tenths(s.self_managed),
+            ],
+            outcome: v.outcome.as_str().to_owned(),
+            i_tenths: tenths(v.counted_i),
+            ii_tenths: tenths(v.counted_ii),
+            self_tenths: tenths(v.self_managed),
+            total_tenths: tenths(v.total),
+            shortfalls: v.shortfalls_json(),
+            note: v.note.clone(),
+            standard_version: v.standard_version.and_then(|x| i32::try_from(x).ok()),
         }
-        Err(e) => return Err(e),
+    }
+
+    fn active(&self, now: chrono::DateTime<Utc>) -> compliance::ActiveModel {
+        compliance::ActiveModel {
+            person_id: Set(self.person_id),
+            year: Set(self.year),
+            unit_id: Set(self.unit_id),
+            department_id: Set(self.department_id),
+            county_id: Set(self.county_id),
+            prefecture_id: Set(self.prefecture_id),
+            discipline: Set(self.discipline.clone()),
+            title_level: Set(self.title_level.clone()),
+            course_done: Set(self.course_done),
+            sum_national: Set(self.sums[0]),
+            sum_provincial: Set(self.sums[1]),
+            sum_distance_i: Set(self.sums[2]),
+            sum_prefecture: Set(self.sums[3]),
+            sum_distance_ii: Set(self.sums[4]),
+            sum_self_managed: Set(self.sums[5]),
+            outcome: Set(self.outcome.clone()),
+            i_tenths: Set(self.i_tenths),
+            ii_tenths: Set(self.ii_tenths),
+            self_tenths: Set(self.self_tenths),
+            total_tenths: Set(self.total_tenths),
+            shortfalls: Set(self.shortfalls.clone()),
+            note: Set(self.note.clone()),
+            standard_version: Set(self.standard_version),
+            computed_at: Set(now),
+        }
+    }
+}
+
+/// Every column but the key, replaced on conflict.
+const UPDATED: [compliance::Column; 22] = [
+    compliance::Column::UnitId,
+    compliance::Column::DepartmentId,
+    compliance::Column::CountyId,
+    compliance::Column::PrefectureId,
+    compliance::Column::Discipline,
+    compliance::Column::TitleLevel,
+    compliance::Column::CourseDone,
+    compliance::Column::SumNational,
+    compliance::Column::SumProvincial,
+    compliance::Column::SumDistanceI,
+    compliance::Column::SumPrefecture,
+    compliance::Column::SumDistanceIi,
+    compliance::Column::SumSelfManaged,
+    compliance::Column::Outcome,
+    compliance::Column::ITenths,
+    compliance::Column::IiTenths,
+    compliance::Column::SelfTenths,
+    compliance::Column::TotalTenths,
+    compliance::Column::Shortfalls,
+    compliance::Column::Note,
+    compliance::Column::StandardVersion,
+    compliance::Column::ComputedAt,
+];
+
+fn upsert() -> OnConflict {
+    OnConflict::columns([compliance::Column::PersonId, compliance::Column::Year]).update_columns(UPDATED).to_owned()
+}
+
+/// Re-evaluates one person-year from its credits and stores the verdict
+/// with its inputs (insert or replace).
+pub async fn refresh(db: &impl ConnectionTrait, person_id: PersonId, year: i32) -> Result<(), StoreError> {
+    let p = people::Entity::find_by_id(person_id.0).one(db).await?.ok_or(StoreError::NotFound)?;
+    let unit_level: String = units::Entity::find_by_id(p.unit_id)
+        .select_only()
+        .column(units::Column::Level)
+        .into_tuple()
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let titles = person::titles(db, person_id).await?;
+    let credits = credit::list_for_person_year(db, person_id, year).await?;
+    let inputs: Vec<CreditInput> = credits.iter().map(CreditRecord::as_input).collect();
+    let inputs = Inputs {
+        person_id,
+        year,
+        status: parse(&p.status)?,
+        unit_level: parse(&unit_level)?,
+        discipline: parse(&p.discipline)?,
+        title_level: title_for_year(&titles, year).map(|t| t.level),
+        course_done: course::is_completed(db, person_id, year).await?,
+        sums: source_sums(&inputs),
+        unit_id: p.unit_id,
+        department_id: p.department_id,
+        county_id: p.county_id,
+        prefecture_id: p.prefecture_id,
     };
-    compliance::Entity::insert(active(&verdict, Utc::now().trunc_subsecs(6)))
-        .on_conflict(
-            OnConflict::columns([compliance::Column::PersonId, compliance::Column::Year])
-                .update_columns([
-                    compliance::Column::Outcome,
-                    compliance::Column::ITenths,
-                    compliance::Column::IiTenths,
-                    compliance::Column::SelfTenths,
-                    compliance::Column::TotalTenths,
-                    compliance::Column::Shortfalls,
-                    compliance::Column::Note,
-                    compliance::Column::StandardVersion,
-                    compliance::Column::ComputedAt,
-                ])
-                .to_owned(),
-        )
+    let standard = standard::get_published(db, year).await?;
+    let row = StoredRow::new(&inputs, &verdict_of(standard.as_ref(), &inputs));
+    compliance::Entity::insert(row.active(Utc::now().trunc_subsecs(6)))
+        .on_conflict(upsert())
         .exec_without_returning(db)
         .await?;
+    Ok(())
+}
+
+/// Stores the verdict of many new people for one year, set-wise: the read
+/// of a year's recomputation restricted to them (their inputs read by key,
+/// as nothing is stored for them yet), and one upsert per chunk, in the
+/// caller's transaction. New staff thus show in the unit's compliance list
+/// before their first credit.
+pub async fn refresh_new(db: &impl ConnectionTrait, people_: &[PersonId], year: i32) -> Result<(), StoreError> {
+    if people_.is_empty() {
+        return Ok(());
+    }
+    let backend = db.get_database_backend();
+    let standard = standard::get_published(db, year).await?;
+    let now = Utc::now().trunc_subsecs(6);
+    for chunk in people_.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len())
+            .map(|i| if backend == DbBackend::Postgres { format!("${i}") } else { "?".to_owned() })
+            .collect();
+        let sql = format!("{} WHERE p.id IN ({})", inputs_sql(year, RecomputeFrom::Stored), marks.join(", "));
+        let values: Vec<sea_orm::Value> = chunk.iter().map(|p| p.0.into()).collect();
+        let rows = InputRow::find_by_statement(Statement::from_sql_and_values(backend, sql, values)).all(db).await?;
+        let mut written = Vec::with_capacity(rows.len());
+        for r in rows {
+            let inputs = r.inputs(year)?;
+            written.push(StoredRow::new(&inputs, &verdict_of(standard.as_ref(), &inputs)).active(now));
+        }
+        for part in written.chunks(batch_rows(backend, 24)) {
+            compliance::Entity::insert_many(part.to_vec()).on_conflict(upsert()).exec_without_returning(db).await?;
+        }
+    }
     Ok(())
 }
 
@@ -210,49 +383,208 @@ pub async fn years_of(db: &impl ConnectionTrait, person_id: PersonId) -> Result<
         .collect()
 }
 
+/// Where a recomputation takes the inputs from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecomputeFrom {
+    /// The title, course and credit sums stored with each verdict (kept
+    /// current by every write in its transaction): the standard is applied
+    /// again to one narrow row per person. People without a stored row
+    /// have theirs read from the credits.
+    Stored,
+    /// Everything read again from people, titles, course completions and
+    /// an aggregate of the year's credits (after a bulk load that bypassed
+    /// the write paths, or to check the stored sums).
+    Credits,
+}
+
+/// One person of a recomputation: his inputs and his stored row, if any.
 #[derive(Debug, FromQueryResult)]
-struct SumsRow {
+struct InputRow {
     person_id: Uuid,
     status: String,
     discipline: String,
     unit_level: String,
+    unit_id: Uuid,
+    department_id: Option<Uuid>,
+    county_id: Option<Uuid>,
+    prefecture_id: Option<Uuid>,
     title_level: Option<String>,
-    course: i64,
-    national: i64,
-    provincial: i64,
-    distance_i: i64,
-    prefecture: i64,
-    distance_ii: i64,
-    self_managed: i64,
+    course_done: bool,
+    sum_national: i64,
+    sum_provincial: i64,
+    sum_distance_i: i64,
+    sum_prefecture: i64,
+    sum_distance_ii: i64,
+    sum_self_managed: i64,
+    o_unit_id: Option<Uuid>,
+    o_department_id: Option<Uuid>,
+    o_county_id: Option<Uuid>,
+    o_prefecture_id: Option<Uuid>,
+    o_discipline: Option<String>,
+    o_title_level: Option<String>,
+    o_course_done: Option<bool>,
+    o_sum_national: Option<i32>,
+    o_sum_provincial: Option<i32>,
+    o_sum_distance_i: Option<i32>,
+    o_sum_prefecture: Option<i32>,
+    o_sum_distance_ii: Option<i32>,
+    o_sum_self_managed: Option<i32>,
+    o_outcome: Option<String>,
+    o_i_tenths: Option<i32>,
+    o_ii_tenths: Option<i32>,
+    o_self_tenths: Option<i32>,
+    o_total_tenths: Option<i32>,
+    o_shortfalls: Option<String>,
+    o_note: Option<String>,
+    o_standard_version: Option<i32>,
 }
 
-fn credits_of(tenths: i64) -> Credits {
-    Credits::from_tenths(u32::try_from(tenths.max(0)).unwrap_or(u32::MAX))
+impl InputRow {
+    fn inputs(&self, year: i32) -> Result<Inputs, StoreError> {
+        Ok(Inputs {
+            person_id: PersonId(self.person_id),
+            year,
+            status: parse(&self.status)?,
+            unit_level: parse(&self.unit_level)?,
+            discipline: parse(&self.discipline)?,
+            title_level: self.title_level.as_deref().map(parse).transpose()?,
+            course_done: self.course_done,
+            sums: SourceSums {
+                national: credits_of(self.sum_national),
+                provincial: credits_of(self.sum_provincial),
+                distance_i: credits_of(self.sum_distance_i),
+                prefecture: credits_of(self.sum_prefecture),
+                distance_ii: credits_of(self.sum_distance_ii),
+                self_managed: credits_of(self.sum_self_managed),
+            },
+            unit_id: self.unit_id,
+            department_id: self.department_id,
+            county_id: self.county_id,
+            prefecture_id: self.prefecture_id,
+        })
+    }
+
+    /// The row as stored, if there is one.
+    fn stored(&self, year: i32) -> Option<StoredRow> {
+        Some(StoredRow {
+            person_id: self.person_id,
+            year,
+            unit_id: self.o_unit_id?,
+            department_id: self.o_department_id,
+            county_id: self.o_county_id,
+            prefecture_id: self.o_prefecture_id,
+            discipline: self.o_discipline.clone()?,
+            title_level: self.o_title_level.clone(),
+            course_done: self.o_course_done?,
+            sums: [
+                self.o_sum_national?,
+                self.o_sum_provincial?,
+                self.o_sum_distance_i?,
+                self.o_sum_prefecture?,
+                self.o_sum_distance_ii?,
+                self.o_sum_self_managed?,
+            ],
+            outcome: self.o_outcome.clone()?,
+            i_tenths: self.o_i_tenths?,
+            ii_tenths: self.o_ii_tenths?,
+            self_tenths: self.o_self_tenths?,
+            total_tenths: self.o_total_tenths?,
+            shortfalls: self.o_shortfalls.clone()?,
+            note: self.o_note.clone(),
+            standard_version: self.o_standard_version,
+        })
+    }
 }
 
-/// The set-based aggregate behind [`recompute_year`]: every person with his
-/// unit's level, the title held on 31 December, the course completion and
-/// the year's valid credits summed by source, in one statement. The year is
-/// an integer, inlined (custom SQL placeholders differ between backends).
-fn sums_sql(year: i32) -> String {
-    let sum = |cond: &str, name: &str| format!("SUM(CASE WHEN {cond} THEN amount_tenths ELSE 0 END) AS {name}");
-    format!(
-        "SELECT p.id AS person_id, p.status, p.discipline, u.level AS unit_level, \
-         (SELECT t.level FROM person_titles t WHERE t.person_id = p.id AND t.obtained_on <= '{year:04}-12-31' \
-          ORDER BY t.obtained_on DESC LIMIT 1) AS title_level, \
-         (SELECT COUNT(*) FROM course_completions cc WHERE cc.person_id = p.id AND cc.year = {year}) AS course, \
-         COALESCE(a.national, 0) AS national, COALESCE(a.provincial, 0) AS provincial, \
-         COALESCE(a.distance_i, 0) AS distance_i, COALESCE(a.prefecture, 0) AS prefecture, \
-         COALESCE(a.distance_ii, 0) AS distance_ii, COALESCE(a.self_managed, 0) AS self_managed \
-         FROM people p JOIN units u ON u.id = p.unit_id LEFT JOIN (SELECT person_id, {}, {}, {}, {}, {}, {} \
-         FROM credits WHERE year = {year} AND state = 'valid' GROUP BY person_id) a ON a.person_id = p.id",
-        sum("source = 'national'", "national"),
-        sum("source = 'provincial'", "provincial"),
-        sum("source = 'distance_i'", "distance_i"),
-        sum("source = 'prefecture'", "prefecture"),
-        sum("source = 'distance_ii'", "distance_ii"),
-        sum("kind = 'self_managed'", "self_managed"),
-    )
+const SOURCES: [(&str, &str); 6] = [
+    ("sum_national", "source = 'national'"),
+    ("sum_provincial", "source = 'provincial'"),
+    ("sum_distance_i", "source = 'distance_i'"),
+    ("sum_prefecture", "source = 'prefecture'"),
+    ("sum_distance_ii", "source = 'distance_ii'"),
+    ("sum_self_managed", "kind = 'self_managed'"),
+];
+
+/// The read of [`recompute_year`]: every person with his place, his unit's
+/// level, his inputs (from `from`) and his stored row. The year is an
+/// integer, inlined (custom SQL placeholders differ between backends).
+fn inputs_sql(year: i32, from: RecomputeFrom) -> String {
+    let title = format!(
+        "(SELECT t.level FROM person_titles t WHERE t.person_id = p.id AND t.obtained_on <= '{year:04}-12-31' \
+         ORDER BY t.obtained_on DESC LIMIT 1)"
+    );
+    let course =
+        format!("(SELECT COUNT(*) FROM course_completions cc WHERE cc.person_id = p.id AND cc.year = {year}) > 0");
+    let old: String = [
+        "unit_id",
+        "department_id",
+        "county_id",
+        "prefecture_id",
+        "discipline",
+        "title_level",
+        "course_done",
+        "sum_national",
+        "sum_provincial",
+        "sum_distance_i",
+        "sum_prefecture",
+        "sum_distance_ii",
+        "sum_self_managed",
+        "outcome",
+        "i_tenths",
+        "ii_tenths",
+        "self_tenths",
+        "total_tenths",
+        "shortfalls",
+        "note",
+        "standard_version",
+    ]
+    .iter()
+    .map(|c| format!(", c.{c} AS o_{c}"))
+    .collect();
+    let head = "SELECT p.id AS person_id, p.status, p.discipline, u.level AS unit_level, p.unit_id, p.department_id, \
+                p.county_id, p.prefecture_id";
+    match from {
+        RecomputeFrom::Stored => {
+            // A stored row's inputs, else (never verdicted) read them.
+            let or_read = |stored: &str, read: &str, name: &str| {
+                format!(", CASE WHEN c.person_id IS NULL THEN {read} ELSE c.{stored} END AS {name}")
+            };
+            let mut sql = format!(
+                "{head}{}{}",
+                or_read("title_level", &title, "title_level"),
+                or_read("course_done", &course, "course_done")
+            );
+            for (name, cond) in SOURCES {
+                let read = format!(
+                    "(SELECT COALESCE(SUM(amount_tenths), 0) FROM credits k WHERE k.person_id = p.id \
+                     AND k.year = {year} AND k.state = 'valid' AND k.{cond})"
+                );
+                sql.push_str(&or_read(name, &read, name));
+            }
+            let _ = write!(
+                sql,
+                "{old} FROM people p JOIN units u ON u.id = p.unit_id \
+                 LEFT JOIN compliance c ON c.person_id = p.id AND c.year = {year}"
+            );
+            sql
+        }
+        RecomputeFrom::Credits => {
+            let sums: Vec<String> = SOURCES
+                .iter()
+                .map(|(name, cond)| format!("SUM(CASE WHEN {cond} THEN amount_tenths ELSE 0 END) AS {name}"))
+                .collect();
+            let coalesced: String =
+                SOURCES.iter().map(|(name, _)| format!(", COALESCE(a.{name}, 0) AS {name}")).collect();
+            format!(
+                "{head}, {title} AS title_level, {course} AS course_done{coalesced}{old} \
+                 FROM people p JOIN units u ON u.id = p.unit_id \
+                 LEFT JOIN compliance c ON c.person_id = p.id AND c.year = {year} \
+                 LEFT JOIN (SELECT person_id, {} FROM credits WHERE year = {year} AND state = 'valid' \
+                 GROUP BY person_id) a ON a.person_id = p.id",
+                sums.join(", ")
+            )
+        }
+    }
 }
 
 /// The plain aggregate the recomputation is measured against: the year's
@@ -278,112 +610,134 @@ pub struct RecomputeStats {
     pub non_compliant: usize,
     pub not_counted: usize,
     pub undetermined: usize,
+    /// Rows written: those whose verdict, inputs or place changed.
+    pub written: usize,
 }
 
-/// Recomputes the stored compliance of every person for `year` in one
-/// transaction: the year's old verdicts are replaced as a whole.
-pub async fn recompute_year(db: &DatabaseConnection, year: i32) -> Result<RecomputeStats, StoreError> {
+/// Recomputes the stored compliance of every person for `year`, set-wise:
+/// one read of every person's inputs, the pure evaluation in memory, and
+/// one bulk upsert of the rows that changed (COPY into a staging table on
+/// PostgreSQL). Writers of the table wait while it runs (PostgreSQL: an
+/// EXCLUSIVE table lock, readers go on), so no concurrent refresh is lost.
+pub async fn recompute_year(
+    db: &DatabaseConnection,
+    year: i32,
+    from: RecomputeFrom,
+) -> Result<RecomputeStats, StoreError> {
+    let backend = db.get_database_backend();
+    if backend == DbBackend::Postgres {
+        use sea_orm::sqlx::Connection as _;
+        let mut conn = db.get_postgres_connection_pool().acquire().await.map_err(sqlx_err)?;
+        let mut tx = conn.begin().await.map_err(sqlx_err)?;
+        sea_orm::sqlx::query("LOCK TABLE compliance IN EXCLUSIVE MODE").execute(&mut *tx).await.map_err(sqlx_err)?;
+        // Read on another pooled connection: with the writers held off by
+        // the lock, it sees every committed change.
+        let (stats, changed) = evaluate_year(db, year, from).await?;
+        copy_changed(&mut tx, &changed).await?;
+        tx.commit().await.map_err(sqlx_err)?;
+        Ok(stats)
+    } else {
+        let txn = db.begin().await?;
+        let (stats, changed) = evaluate_year(&txn, year, from).await?;
+        let now = Utc::now().trunc_subsecs(6);
+        for chunk in changed.chunks(batch_rows(backend, 24)) {
+            let rows: Vec<_> = chunk.iter().map(|r| r.active(now)).collect();
+            compliance::Entity::insert_many(rows).on_conflict(upsert()).exec_without_returning(&txn).await?;
+        }
+        txn.commit().await?;
+        Ok(stats)
+    }
+}
+
+/// Every person's new row for `year`, with the rows that differ from what is stored.
+async fn evaluate_year(
+    db: &impl ConnectionTrait,
+    year: i32,
+    from: RecomputeFrom,
+) -> Result<(RecomputeStats, Vec<StoredRow>), StoreError> {
     let backend = db.get_database_backend();
     let standard = standard::get_published(db, year).await?;
-    let rows = SumsRow::find_by_statement(Statement::from_string(backend, sums_sql(year))).all(db).await?;
-    let mut stats = RecomputeStats::default();
-    let mut verdicts = Vec::with_capacity(rows.len());
+    let rows = InputRow::find_by_statement(Statement::from_string(backend, inputs_sql(year, from))).all(db).await?;
+    let mut stats = RecomputeStats { people: rows.len(), ..RecomputeStats::default() };
+    let mut changed = Vec::new();
     for r in rows {
-        let person_id = PersonId(r.person_id);
-        let status: PersonStatus = parse(&r.status)?;
-        let verdict = match &standard {
-            None => Verdict::undetermined(person_id, year, status, format!("{year} 年度没有已发布的验证标准")),
-            Some(standard) => {
-                let profile = Profile {
-                    unit_level: parse(&r.unit_level)?,
-                    title_level: r.title_level.as_deref().map(parse).transpose()?,
-                    discipline: parse::<Discipline>(&r.discipline)?,
-                };
-                match standard.requirement(profile) {
-                    Err(why) => Verdict::undetermined(person_id, year, status, why.to_string()),
-                    Ok(row) => {
-                        let course = CourseStatus::new(standard.mandatory_course.is_some(), r.course > 0);
-                        let inputs = inputs_from_sums(
-                            credits_of(r.national),
-                            credits_of(r.provincial),
-                            credits_of(r.distance_i),
-                            credits_of(r.prefecture),
-                            credits_of(r.distance_ii),
-                            credits_of(r.self_managed),
-                        );
-                        let e = evaluate(&row.requirement, course, &inputs);
-                        Verdict::from_evaluation(person_id, year, status, &e, standard.version)
-                    }
-                }
-            }
-        };
+        let inputs = r.inputs(year)?;
+        let verdict = verdict_of(standard.as_ref(), &inputs);
         match verdict.outcome {
             Outcome::Compliant => stats.compliant += 1,
             Outcome::NonCompliant => stats.non_compliant += 1,
             Outcome::NotCounted => stats.not_counted += 1,
             Outcome::Undetermined => stats.undetermined += 1,
         }
-        verdicts.push(verdict);
-    }
-    stats.people = verdicts.len();
-    let now = Utc::now().trunc_subsecs(6);
-    if backend == DbBackend::Postgres {
-        copy_year(db, year, &verdicts, now).await?;
-    } else {
-        let txn = db.begin().await?;
-        compliance::Entity::delete_many().filter(compliance::Column::Year.eq(year)).exec(&txn).await?;
-        for chunk in verdicts.chunks(batch_rows(backend, 11)) {
-            let rows: Vec<_> = chunk.iter().map(|v| active(v, now)).collect();
-            compliance::Entity::insert_many(rows).exec_without_returning(&txn).await?;
+        let row = StoredRow::new(&inputs, &verdict);
+        if r.stored(year).as_ref() != Some(&row) {
+            changed.push(row);
         }
-        txn.commit().await?;
     }
-    Ok(stats)
+    stats.written = changed.len();
+    Ok((stats, changed))
 }
 
-/// Replaces a year's verdicts on PostgreSQL: DELETE and COPY in one
-/// transaction on one pooled connection.
-async fn copy_year(
-    db: &DatabaseConnection,
-    year: i32,
-    verdicts: &[Verdict],
-    now: chrono::DateTime<Utc>,
+fn sqlx_err(e: sea_orm::sqlx::Error) -> StoreError {
+    StoreError::from(DbErr::Exec(RuntimeErr::SqlxError(Arc::new(e))))
+}
+
+const COLUMNS: &str = "person_id, year, unit_id, department_id, county_id, prefecture_id, discipline, title_level, \
+                       course_done, sum_national, sum_provincial, sum_distance_i, sum_prefecture, sum_distance_ii, \
+                       sum_self_managed, outcome, i_tenths, ii_tenths, self_tenths, total_tenths, shortfalls, note, \
+                       standard_version, computed_at";
+
+/// Upserts `rows` on PostgreSQL: COPY into a staging table, then one
+/// `INSERT … SELECT … ON CONFLICT DO UPDATE`, inside the caller's transaction.
+async fn copy_changed(
+    tx: &mut sea_orm::sqlx::Transaction<'_, sea_orm::sqlx::Postgres>,
+    rows: &[StoredRow],
 ) -> Result<(), StoreError> {
-    use sea_orm::sqlx::Connection as _;
-    let sqlx_err = |e: sea_orm::sqlx::Error| StoreError::from(DbErr::Exec(RuntimeErr::SqlxError(Arc::new(e))));
-    let mut conn = db.get_postgres_connection_pool().acquire().await.map_err(sqlx_err)?;
-    let mut tx = conn.begin().await.map_err(sqlx_err)?;
-    sea_orm::sqlx::query("DELETE FROM compliance WHERE year = $1")
-        .bind(year)
-        .execute(&mut *tx)
+    if rows.is_empty() {
+        return Ok(());
+    }
+    sea_orm::sqlx::query("CREATE TEMP TABLE compliance_stage (LIKE compliance INCLUDING DEFAULTS) ON COMMIT DROP")
+        .execute(&mut **tx)
         .await
         .map_err(sqlx_err)?;
     let mut copy = tx
-        .copy_in_raw(
-            "COPY compliance (person_id, year, outcome, i_tenths, ii_tenths, self_tenths, total_tenths, shortfalls, \
-             note, standard_version, computed_at) FROM STDIN (FORMAT csv)",
-        )
+        .copy_in_raw(&format!("COPY compliance_stage ({COLUMNS}) FROM STDIN (FORMAT csv)"))
         .await
         .map_err(sqlx_err)?;
-    let at = now.to_rfc3339();
+    let at = Utc::now().trunc_subsecs(6).to_rfc3339();
+    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let opt = |u: Option<Uuid>| u.map(|u| u.to_string()).unwrap_or_default();
     let mut buf = String::with_capacity(1 << 20);
-    for chunk in verdicts.chunks(20_000) {
+    for chunk in rows.chunks(10_000) {
         buf.clear();
-        for v in chunk {
-            let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+        for r in chunk {
+            let s = r.sums;
             let _ = writeln!(
                 buf,
-                "{},{},{},{},{},{},{},{},{},{},{}",
-                v.person_id,
-                v.year,
-                v.outcome.as_str(),
-                tenths(v.counted_i),
-                tenths(v.counted_ii),
-                tenths(v.self_managed),
-                tenths(v.total),
-                quote(&v.shortfalls_json()),
-                v.note.as_deref().map(quote).unwrap_or_default(),
-                v.standard_version.map(|x| x.to_string()).unwrap_or_default(),
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                r.person_id,
+                r.year,
+                r.unit_id,
+                opt(r.department_id),
+                opt(r.county_id),
+                opt(r.prefecture_id),
+                r.discipline,
+                r.title_level.as_deref().unwrap_or_default(),
+                r.course_done,
+                s[0],
+                s[1],
+                s[2],
+                s[3],
+                s[4],
+                s[5],
+                r.outcome,
+                r.i_tenths,
+                r.ii_tenths,
+                r.self_tenths,
+                r.total_tenths,
+                quote(&r.shortfalls),
+                r.note.as_deref().map(quote).unwrap_or_default(),
+                r.standard_version.map(|x| x.to_string()).unwrap_or_default(),
                 at,
             );
         }
@@ -393,8 +747,47 @@ async fn copy_year(
         }
     }
     copy.finish().await.map_err(sqlx_err)?;
-    tx.commit().await.map_err(sqlx_err)?;
+    let set: Vec<String> = COLUMNS
+        .split(',')
+        .map(str::trim)
+        .filter(|c| *c != "person_id" && *c != "year")
+        .map(|c| format!("{c} = EXCLUDED.{c}"))
+        .collect();
+    // Built from the constant column list only.
+    sea_orm::sqlx::query(sea_orm::sqlx::AssertSqlSafe(format!(
+        "INSERT INTO compliance ({COLUMNS}) SELECT {COLUMNS} FROM compliance_stage \
+         ON CONFLICT (person_id, year) DO UPDATE SET {}",
+        set.join(", ")
+    )))
+    .execute(&mut **tx)
+    .await
+    .map_err(sqlx_err)?;
     Ok(())
+}
+
+/// After a migration recreated the (derived) table, or on a database whose
+/// credits were loaded around the write paths: rebuilds from the credits
+/// every year that has credits but no stored verdict. Returns the years rebuilt.
+pub async fn rebuild_missing_years(db: &DatabaseConnection) -> Result<Vec<i32>, StoreError> {
+    let with_credits: Vec<i32> =
+        credits::Entity::find().select_only().column(credits::Column::Year).distinct().into_tuple().all(db).await?;
+    let stored: HashSet<i32> = compliance::Entity::find()
+        .select_only()
+        .column(compliance::Column::Year)
+        .distinct()
+        .into_tuple::<i32>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut missing: Vec<i32> = with_credits.into_iter().filter(|y| !stored.contains(y)).collect();
+    missing.sort_unstable();
+    let mut rebuilt = Vec::new();
+    for year in missing {
+        recompute_year(db, year, RecomputeFrom::Credits).await?;
+        rebuilt.push(year);
+    }
+    Ok(rebuilt)
 }
 
 /// Filters of a compliance query; the year is required.
@@ -489,33 +882,33 @@ pub async fn list_all(
     with_names(db, rows).await
 }
 
-/// People in `scope` joined with their verdict for the year, filtered by
-/// everything but the outcome.
+/// The year's stored verdicts in `scope`, filtered by everything but the
+/// outcome and the name, on the row's own copied place.
 async fn filtered(
     db: &impl ConnectionTrait,
     scope: &Scope,
     filter: &ComplianceFilter,
-) -> Result<sea_orm::Select<people::Entity>, StoreError> {
-    let mut q = people::Entity::find()
-        .join(JoinType::InnerJoin, compliance::Relation::Person.def().rev())
+) -> Result<sea_orm::Select<compliance::Entity>, StoreError> {
+    let mut q = compliance::Entity::find()
         .filter(compliance::Column::Year.eq(filter.year))
-        .filter(scope::people_resolved(db, scope).await?);
+        .filter(scope::compliance_resolved(db, scope).await?);
     if let Some(d) = filter.discipline {
-        q = q.filter(people::Column::Discipline.eq(d.as_str()));
+        q = q.filter(compliance::Column::Discipline.eq(d.as_str()));
     }
     if let Some(u) = filter.unit_id {
-        q = q.filter(people::Column::UnitId.eq(u.0));
+        q = q.filter(compliance::Column::UnitId.eq(u.0));
     }
     if let Some(d) = filter.department_id {
-        q = q.filter(people::Column::DepartmentId.eq(d.0));
+        q = q.filter(compliance::Column::DepartmentId.eq(d.0));
     }
     if let Some(r) = filter.region_id {
-        q = q.filter(scope::people_resolved(db, &Scope::Region(r)).await?);
-    }
-    if let Some(name) = filter.name_contains.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-        q = q.filter(people::Column::Name.like(contains_pattern(name)));
+        q = q.filter(scope::compliance_resolved(db, &Scope::Region(r)).await?);
     }
     Ok(q)
+}
+
+fn name_filter(filter: &ComplianceFilter) -> Option<sea_orm::sea_query::LikeExpr> {
+    filter.name_contains.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(contains_pattern)
 }
 
 async fn query(
@@ -525,12 +918,15 @@ async fn query(
     after: Option<Uuid>,
     limit: Option<u64>,
 ) -> Result<Vec<ListRow>, StoreError> {
-    let mut q = filtered(db, scope, filter).await?;
+    let mut q = filtered(db, scope, filter).await?.join(JoinType::InnerJoin, compliance::Relation::Person.def());
+    if let Some(pattern) = name_filter(filter) {
+        q = q.filter(people::Column::Name.like(pattern));
+    }
     if let Some(o) = filter.outcome {
         q = q.filter(compliance::Column::Outcome.eq(o.as_str()));
     }
     if let Some(after) = after {
-        q = q.filter(people::Column::Id.gt(after));
+        q = q.filter(compliance::Column::PersonId.gt(after));
     }
     let day = NaiveDate::from_ymd_opt(filter.year, 12, 31).ok_or_else(|| StoreError::corrupt("year out of range"))?;
     let mut q = q
@@ -554,7 +950,7 @@ async fn query(
             compliance::Column::Shortfalls,
             compliance::Column::Note,
         ])
-        .order_by_asc(people::Column::Id);
+        .order_by_asc(compliance::Column::PersonId);
     if let Some(limit) = limit {
         q = q.limit(limit);
     }
@@ -613,13 +1009,18 @@ async fn with_names(db: &impl ConnectionTrait, rows: Vec<ListRow>) -> Result<Vec
         .collect()
 }
 
-/// Counts by outcome of the rows a filter selects (the query page's summary).
+/// Counts by outcome of the rows a filter selects (the query page's
+/// summary): off the covering `(year, place, person_id)` index, the people
+/// table joined only for a name filter.
 pub async fn counts(
     db: &impl ConnectionTrait,
     scope: &Scope,
     filter: &ComplianceFilter,
 ) -> Result<HashMap<Outcome, u64>, StoreError> {
-    let q = filtered(db, scope, filter).await?;
+    let mut q = filtered(db, scope, filter).await?;
+    if let Some(pattern) = name_filter(filter) {
+        q = q.join(JoinType::InnerJoin, compliance::Relation::Person.def()).filter(people::Column::Name.like(pattern));
+    }
     let rows: Vec<(String, i64)> = q
         .select_only()
         .column(compliance::Column::Outcome)

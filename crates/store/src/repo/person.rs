@@ -554,17 +554,27 @@ where
 {
     let txn = db.begin().await?;
     insert_rows(&txn, cipher, &[(&new.person, new.phone.as_deref())]).await?;
+    super::compliance::refresh_new(&txn, &[new.person.id], current_year()).await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// The calendar year in Asia/Shanghai: the year new staff's credits count for.
+fn current_year() -> i32 {
+    use chrono::Datelike as _;
+    (chrono::Utc::now() + chrono::Duration::hours(8)).year()
 }
 
 /// Inserts many new people (titles and phones too) in multi-row statements;
 /// call inside the caller's transaction, so that all or none are written.
 pub async fn create_many(db: &impl ConnectionTrait, cipher: &PiiCipher, new: &[NewPerson]) -> Result<u64, StoreError> {
     let rows: Vec<(&Person, Option<&str>)> = new.iter().map(|n| (&n.person, n.phone.as_deref())).collect();
-    // New people have no credits and no stored verdicts yet: nothing to
-    // refresh (a year's recomputation or their first credit adds them).
-    insert_rows(db, cipher, &rows).await
+    let n = insert_rows(db, cipher, &rows).await?;
+    // New staff have no credits yet: their verdict for this year (missing
+    // everything) is stored at once, so the unit's compliance list shows them.
+    let ids: Vec<PersonId> = new.iter().map(|n| n.person.id).collect();
+    super::compliance::refresh_new(db, &ids, current_year()).await?;
+    Ok(n)
 }
 
 /// A person as the upkeep pages show him: with his row version (the ETag),

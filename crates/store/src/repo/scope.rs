@@ -179,6 +179,25 @@ pub async fn people_resolved(db: &impl ConnectionTrait, scope: &Scope) -> Result
     }
 }
 
+/// Stored verdicts (`compliance`) visible in a scope, matched on the place
+/// copied into each row: a page and its outcome counts then come off one
+/// index, `(year, unit|county|prefecture, person_id)`.
+pub async fn compliance_resolved(db: &impl ConnectionTrait, scope: &Scope) -> Result<Condition, StoreError> {
+    use crate::entity::compliance::Column as C;
+    Ok(match *scope {
+        Scope::Province => Condition::all(),
+        Scope::Region(r) => match region_level(db, r).await?.as_deref() {
+            Some("county") => Condition::all().add(C::CountyId.eq(r.0)),
+            Some("prefecture") => Condition::all().add(C::PrefectureId.eq(r.0)),
+            Some(_) => Condition::all(),
+            None => nothing(),
+        },
+        Scope::Unit(u) => Condition::all().add(C::UnitId.eq(u.0)),
+        Scope::Department(u, d) => Condition::all().add(C::UnitId.eq(u.0)).add(C::DepartmentId.eq(d.0)),
+        Scope::Person(u, p) => Condition::all().add(C::UnitId.eq(u.0)).add(C::PersonId.eq(p.0)),
+    })
+}
+
 /// Accounts whose organisation lies inside a scope (the scope's own account
 /// included): for an office, accounts bound to its region or below, or to a
 /// unit there; for a unit, accounts bound to it (its departments' and its
