@@ -11,6 +11,7 @@ pub mod auth;
 pub mod compliance;
 pub mod credit;
 pub mod credits;
+pub mod cycle;
 pub mod id_card;
 pub mod ids;
 pub mod org;
