@@ -12,7 +12,7 @@ mod m20261123_000001_organisation;
 mod m20261123_000002_people;
 mod m20261123_000003_standards;
 mod m20261123_000004_credits;
-mod m20261123_000005_verifications;
+pub(crate) mod m20261123_000005_verifications;
 mod m20261123_000006_accounts;
 mod m20261123_000007_people_keyset;
 pub mod m20261123_000008_people_jurisdiction;
@@ -20,6 +20,7 @@ mod m20261123_000009_people_upkeep;
 mod m20261123_000010_activities;
 mod m20261123_000011_credit_entry;
 mod m20261124_000012_compliance_inputs;
+mod m20261124_000013_verification_cycle;
 mod util;
 
 /// Applies the migrations in order.
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000010_activities::Migration),
             Box::new(m20261123_000011_credit_entry::Migration),
             Box::new(m20261124_000012_compliance_inputs::Migration),
+            Box::new(m20261124_000013_verification_cycle::Migration),
         ]
     }
 }

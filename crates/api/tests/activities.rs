@@ -380,15 +380,9 @@ both_backends!(a_roster_credits_who_may_have_the_credit, |app| async move {
     let second_id = add_person(&app, f.a.unit, f.a.department, &second, "甲二").await;
     let locked = id_number("530125", 23);
     let locked_id = add_person(&app, f.a.unit, f.a.department, &locked, "甲三").await;
-    let new = cme_store::repo::verification::NewVerification {
-        person_id: locked_id,
-        year,
-        list_kind: cme_domain::review::ListKind::Normal,
-        special_reason: None,
-    };
-    cme_store::repo::verification::create(&app.db, &new, cme_domain::review::Tier::Unit, None, "unit-a")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let new = cme_store::repo::verification::NewVerification::normal(locked_id, year);
+    let by = cme_store::repo::verification::Acting { tier: cme_domain::review::Tier::Unit, id: None, name: "unit-a" };
+    cme_store::repo::verification::create(&app.db, &new, &by).await.unwrap_or_else(|e| panic!("{e}"));
     submit(&app, locked_id, "in_review").await;
     let unknown = id_number("530125", 25);
     let bad_check = wrong_check_digit("530125", 27);
@@ -581,15 +575,9 @@ both_backends!(mandatory_course_completions_singly_and_by_import, |app| async mo
     assert_eq!(errors, vec![(2, "year".to_owned()), (3, "year".to_owned()), (3, "completed_on".to_owned())]);
 
     // A locked person-year takes no completion.
-    let new = cme_store::repo::verification::NewVerification {
-        person_id: second_id,
-        year: 2017,
-        list_kind: cme_domain::review::ListKind::Normal,
-        special_reason: None,
-    };
-    cme_store::repo::verification::create(&app.db, &new, cme_domain::review::Tier::Unit, None, "unit-a")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let new = cme_store::repo::verification::NewVerification::normal(second_id, 2017);
+    let by = cme_store::repo::verification::Acting { tier: cme_domain::review::Tier::Unit, id: None, name: "unit-a" };
+    cme_store::repo::verification::create(&app.db, &new, &by).await.unwrap_or_else(|e| panic!("{e}"));
     submit(&app, second_id, "approved").await;
     let second_path = format!("/api/v1/people/{}/course-completions", second_id.0);
     let (status, body) = post(&app, &unit, &second_path, &json!({"year": 2017, "completed_on": "2017-12-01"})).await;

@@ -194,13 +194,13 @@ both_backends!(a_reversal_keeps_both_records_and_a_submitted_year_is_locked, |ap
             backend,
             match backend {
                 sea_orm::DbBackend::Postgres => {
-                    "INSERT INTO verifications (id, person_id, year, unit_id, unit_level, medicine, list_kind, state, \
-                     step, row_version, created_at, updated_at) VALUES ($1, $2, 2021, $3, 'county', 'western', \
+                    "INSERT INTO verifications (id, person_id, year, cycle_year, unit_id, unit_level, medicine, list_kind, state, \
+                     step, row_version, created_at, updated_at) VALUES ($1, $2, 2021, 2021, $3, 'county', 'western', \
                      'normal', 'in_review', 2, 1, $4, $4)"
                 }
                 _ => {
-                    "INSERT INTO verifications (id, person_id, year, unit_id, unit_level, medicine, list_kind, state, \
-                     step, row_version, created_at, updated_at) VALUES (?, ?, 2021, ?, 'county', 'western', \
+                    "INSERT INTO verifications (id, person_id, year, cycle_year, unit_id, unit_level, medicine, list_kind, state, \
+                     step, row_version, created_at, updated_at) VALUES (?, ?, 2021, 2021, ?, 'county', 'western', \
                      'normal', 'in_review', 2, 1, ?, ?)"
                 }
             },

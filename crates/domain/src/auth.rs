@@ -72,6 +72,17 @@ string_enum! {
         RecordCourse => ("record_course", "登记公需科目"),
         /// Recompute the stored compliance of a whole year (after a standard changes).
         RecomputeCompliance => ("recompute_compliance", "重算达标情况"),
+        /// Open a year's verification and set its dates (the province).
+        ManageCycle => ("manage_cycle", "验证周期设置"),
+        /// Set the submission windows of the tiers below one's office (截止时间设置).
+        SetWindows => ("set_windows", "截止时间设置"),
+        /// Put people on the verification lists and submit them (验证信息上报);
+        /// a department prepares its staff's for the unit.
+        SubmitVerifications => ("submit_verifications", "验证信息上报"),
+        /// Approve or return the records waiting on one's office (审核).
+        ReviewVerifications => ("review_verifications", "验证审核"),
+        /// Generate certificate numbers as a chain's final office (生成证书编号).
+        IssueCertificateNumbers => ("issue_certificate_numbers", "生成证书编号"),
     }
 }
 
@@ -101,6 +112,12 @@ pub fn allows(role: Role, op: Operation) -> bool {
         }
         ClaimActivity => matches!(role, Trainee),
         RecomputeCompliance => matches!(role, SystemAdmin | ProvinceWestern | ProvinceTcm),
+        ManageCycle => matches!(role, SystemAdmin | ProvinceWestern | ProvinceTcm),
+        SetWindows => matches!(role, SystemAdmin | ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice),
+        SubmitVerifications => matches!(role, SystemAdmin | Unit | Department),
+        ReviewVerifications | IssueCertificateNumbers => {
+            matches!(role, ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice)
+        }
         RecordCourse => matches!(
             role,
             SystemAdmin | ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice | Unit | ApiClient

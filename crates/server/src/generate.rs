@@ -97,10 +97,7 @@ pub async fn run(config: &Config, people: u32, seed: u64) -> anyhow::Result<()> 
         stats.non_compliant,
         recompute.elapsed().as_secs_f64()
     );
-    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
-        use sea_orm::ConnectionTrait as _;
-        db.execute_unprepared("ANALYZE compliance").await?;
-    }
+    cme_store::repo::compliance::vacuum(&db).await?;
     println!(
         "generated {total_people} people and {total_credits} credits of {year} (seed {seed}) in {secs:.1} s ({:.0} credits/s)",
         total_credits as f64 / secs

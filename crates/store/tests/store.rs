@@ -11,7 +11,7 @@ use cme_domain::credit::{CreditCategory, CreditRecord, CreditSource, CreditState
 use cme_domain::ids::{CreditId, DepartmentId, PersonId};
 use cme_domain::org::{Department, UnitLevel};
 use cme_domain::person::{PersonStatus, TitleLevel};
-use cme_domain::review::{Event, ListKind, State, Tier, TransitionError};
+use cme_domain::review::{Event, State, Tier, TransitionError};
 use cme_domain::standard::StandardError;
 use cme_store::entity::{credits, people};
 use cme_store::repo::verification::{self, NewVerification};
@@ -420,6 +420,7 @@ both_backends!(evaluation_uses_the_title_held_on_31_december, |db| async move {
 
 struct Setup {
     county_code: String,
+    county: cme_domain::ids::RegionId,
     person: PersonId,
 }
 
@@ -428,34 +429,47 @@ async fn setup(db: &DatabaseConnection, level: UnitLevel) -> Setup {
     let u = unit_in(db, &t.county, level, "U5301020009").await;
     let p = new_person(u.id, 1, vec![]);
     person::insert(db, &cipher(), &p).await.unwrap();
-    Setup { county_code: t.county.code, person: p.id }
+    Setup { county_code: t.county.code, county: t.county.id, person: p.id }
 }
 
 fn new_verification(person: PersonId) -> NewVerification {
-    NewVerification { person_id: person, year: 2021, list_kind: ListKind::Normal, special_reason: None }
+    NewVerification::normal(person, 2021)
+}
+
+fn acting(tier: Tier, id: Option<uuid::Uuid>, name: &str) -> verification::Acting<'_> {
+    verification::Acting { tier, id, name }
 }
 
 both_backends!(a_village_record_walks_its_chain_to_a_certificate, |db| async move {
     let s = setup(&db, UnitLevel::Village).await;
-    let v = verification::create(&db, &new_verification(s.person), Tier::Unit, None, "卫生室").await.unwrap();
+    let v = verification::create(&db, &new_verification(s.person), &acting(Tier::Unit, None, "卫生室")).await.unwrap();
     assert_eq!((v.state, v.row_version, v.unit_level), (State::Prepared, 1, UnitLevel::Village));
+    assert_eq!(v.current_tier, Some(Tier::Unit));
     let county = Some(uuid::Uuid::now_v7());
     let steps = [
-        (Event::Submit, Tier::Unit, State::InReview { step: 1 }),
-        (Event::Return, Tier::CountyOffice, State::Returned),
-        (Event::Submit, Tier::Unit, State::InReview { step: 1 }),
-        (Event::Approve, Tier::CountyOffice, State::Approved),
-        (Event::IssueNumber, Tier::CountyOffice, State::Certified),
+        (Event::Submit, Tier::Unit, State::InReview { step: 1 }, Some(Tier::CountyOffice)),
+        (Event::Return, Tier::CountyOffice, State::Returned, Some(Tier::Unit)),
+        (Event::Submit, Tier::Unit, State::InReview { step: 1 }, Some(Tier::CountyOffice)),
+        (Event::Approve, Tier::CountyOffice, State::Approved, Some(Tier::CountyOffice)),
     ];
-    for (event, tier, want) in steps {
+    for (event, tier, want, next) in steps {
         let reason = (event == Event::Return).then_some("缺少II类学分证明");
-        let got = verification::apply(&db, v.id, event, tier, county, "五华区继教办", reason).await.unwrap();
-        assert_eq!(got.state, want, "{event}");
+        let got = verification::apply(&db, v.id, event, &acting(tier, county, "五华区继教办"), reason).await.unwrap();
+        assert_eq!((got.state, got.current_tier), (want, next), "{event}");
     }
+    // Numbers are issued by the final office only, through issue_numbers.
+    let by = acting(Tier::CountyOffice, county, "五华区继教办");
+    let r = verification::apply(&db, v.id, Event::IssueNumber, &by, None).await;
+    assert!(r.is_err(), "{r:?}");
+    let scope = verification::OfficeScope::County(s.county);
+    let stats =
+        verification::issue_numbers(&db, (s.county, &s.county_code), scope, None, None, &by, 1000).await.unwrap();
+    assert_eq!(stats.issued, 1);
     let done = verification::get(&db, v.id).await.unwrap();
-    assert_eq!(done.row_version, 6);
+    assert_eq!((done.state, done.current_tier, done.row_version), (State::Certified, None, 6));
     let number = done.certificate_no.clone().unwrap();
-    assert_eq!(number, format!("2021{}000001", s.county_code));
+    assert_eq!(number, format!("2021-{}-000001", s.county_code));
+    assert!(done.issued_at.is_some());
     assert_eq!(verification::find(&db, s.person, 2021).await.unwrap(), Some(done));
 
     let h = verification::history(&db, v.id).await.unwrap();
@@ -470,37 +484,35 @@ both_backends!(a_village_record_walks_its_chain_to_a_certificate, |db| async mov
     assert_eq!(h[4].actor_id, county);
 
     // One record per person-year.
-    let twice = verification::create(&db, &new_verification(s.person), Tier::Unit, None, "卫生室").await;
+    let twice = verification::create(&db, &new_verification(s.person), &acting(Tier::Unit, None, "卫生室")).await;
     assert_eq!(conflict_name(twice), "uq_verifications_person_id_year");
 });
 
 both_backends!(a_forbidden_actor_is_refused_and_nothing_is_written, |db| async move {
     let s = setup(&db, UnitLevel::County).await;
-    let v = verification::create(&db, &new_verification(s.person), Tier::Unit, None, "县医院").await.unwrap();
-    let v = verification::apply(&db, v.id, Event::Submit, Tier::Unit, None, "县医院", None).await.unwrap();
+    let v = verification::create(&db, &new_verification(s.person), &acting(Tier::Unit, None, "县医院")).await.unwrap();
+    let v = verification::apply(&db, v.id, Event::Submit, &acting(Tier::Unit, None, "县医院"), None).await.unwrap();
     // The province cannot act while the county office reviews.
-    let r = verification::apply(&db, v.id, Event::Approve, Tier::ProvinceWestern, None, "科教处", None).await;
+    let r = verification::apply(&db, v.id, Event::Approve, &acting(Tier::ProvinceWestern, None, "科教处"), None).await;
     assert!(matches!(r, Err(StoreError::Transition(TransitionError::Forbidden { .. }))), "{r:?}");
-    let r = verification::apply(&db, v.id, Event::Return, Tier::CountyOffice, None, "县继教办", None).await;
+    let r = verification::apply(&db, v.id, Event::Return, &acting(Tier::CountyOffice, None, "县继教办"), None).await;
     assert!(matches!(r, Err(StoreError::Transition(TransitionError::ReasonRequired(Event::Return)))), "{r:?}");
-    let r = verification::apply(&db, v.id, Event::IssueNumber, Tier::ProvinceWestern, None, "科教处", None).await;
-    assert!(matches!(r, Err(StoreError::Transition(TransitionError::InvalidState { .. }))), "{r:?}");
     assert_eq!(verification::get(&db, v.id).await.unwrap(), v);
     assert_eq!(verification::history(&db, v.id).await.unwrap().len(), 2);
 });
 
 both_backends!(concurrent_applies_on_one_version_let_exactly_one_win, |db| async move {
     let s = setup(&db, UnitLevel::Township).await;
-    let v = verification::create(&db, &new_verification(s.person), Tier::Unit, None, "卫生院").await.unwrap();
-    let v = verification::apply(&db, v.id, Event::Submit, Tier::Unit, None, "卫生院", None).await.unwrap();
+    let v = verification::create(&db, &new_verification(s.person), &acting(Tier::Unit, None, "卫生院")).await.unwrap();
+    let v = verification::apply(&db, v.id, Event::Submit, &acting(Tier::Unit, None, "卫生院"), None).await.unwrap();
     // Two county reviewers read the same version and both act.
     let (a, b) = (v.clone(), v.clone());
     let (db1, db2) = (db.clone(), db.clone());
     let approve = tokio::spawn(async move {
-        verification::apply_to(&db1, &a, Event::Approve, Tier::CountyOffice, None, "甲", None).await
+        verification::apply_to(&db1, &a, Event::Approve, &acting(Tier::CountyOffice, None, "甲"), None).await
     });
     let ret = tokio::spawn(async move {
-        verification::apply_to(&db2, &b, Event::Return, Tier::CountyOffice, None, "乙", Some("材料不全")).await
+        verification::apply_to(&db2, &b, Event::Return, &acting(Tier::CountyOffice, None, "乙"), Some("材料不全")).await
     });
     let results = [approve.await.unwrap(), ret.await.unwrap()];
     let wins = results.iter().filter(|r| r.is_ok()).count();
@@ -511,8 +523,66 @@ both_backends!(concurrent_applies_on_one_version_let_exactly_one_win, |db| async
     let h = verification::history(&db, v.id).await.unwrap();
     assert_eq!(h.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1, 2, 3]);
     // A stale copy stays stale.
-    let late = verification::apply_to(&db, &v, Event::Approve, Tier::CountyOffice, None, "丙", None).await;
+    let late = verification::apply_to(&db, &v, Event::Approve, &acting(Tier::CountyOffice, None, "丙"), None).await;
     assert!(matches!(late, Err(StoreError::StaleVersion)), "{late:?}");
+});
+
+both_backends!(batches_move_together_and_numbers_run_without_gaps, |db| async move {
+    let t = tree(&db).await;
+    let u = unit_in(&db, &t.county, UnitLevel::Village, "U5301020009").await;
+    let cipher = cipher();
+    let people_: Vec<_> = (1..=30).map(|i| new_person(u.id, i, vec![])).collect();
+    person::insert_many(&db, &cipher, &people_).await.unwrap();
+    let unit = acting(Tier::Unit, None, "卫生室");
+    let new: Vec<_> = people_.iter().map(|p| NewVerification::normal(p.id, 2021)).collect();
+    let txn = sea_orm::TransactionTrait::begin(&db).await.unwrap();
+    let ids = verification::prepare_many(&txn, &new, &unit).await.unwrap();
+    sea_orm::TransactionSession::commit(txn).await.unwrap();
+    let records = verification::get_many(&db, &ids).await.unwrap();
+    assert_eq!(records.len(), 30);
+    let txn = sea_orm::TransactionTrait::begin(&db).await.unwrap();
+    verification::apply_many(&txn, &records, Event::Submit, &unit, None).await.unwrap();
+    sea_orm::TransactionSession::commit(txn).await.unwrap();
+    // A batch with one stale record writes nothing.
+    let fresh = verification::get_many(&db, &ids).await.unwrap();
+    let mut mixed = fresh.clone();
+    mixed[29] = records[29].clone();
+    let county = acting(Tier::CountyOffice, None, "五华区继教办");
+    let txn = sea_orm::TransactionTrait::begin(&db).await.unwrap();
+    let r = verification::apply_many(&txn, &mixed, Event::Approve, &county, None).await;
+    assert!(matches!(r, Err(StoreError::Transition(_)) | Err(StoreError::StaleVersion)), "{r:?}");
+    drop(txn);
+    assert_eq!(
+        verification::get_many(&db, &ids).await.unwrap().iter().filter(|r| r.state == State::Approved).count(),
+        0
+    );
+    let txn = sea_orm::TransactionTrait::begin(&db).await.unwrap();
+    verification::apply_many(&txn, &fresh, Event::Approve, &county, None).await.unwrap();
+    sea_orm::TransactionSession::commit(txn).await.unwrap();
+    // Two issuers at once, in chunks of 7: every number once, 1..=30.
+    let scope = verification::OfficeScope::County(t.county.id);
+    let (db1, db2) = (db.clone(), db.clone());
+    let (c1, c2) = (t.county.clone(), t.county.clone());
+    let one = tokio::spawn(async move {
+        let by = acting(Tier::CountyOffice, None, "甲");
+        verification::issue_numbers(&db1, (c1.id, &c1.code), scope, None, None, &by, 7).await
+    });
+    let two = tokio::spawn(async move {
+        let by = acting(Tier::CountyOffice, None, "乙");
+        verification::issue_numbers(&db2, (c2.id, &c2.code), scope, None, None, &by, 7).await
+    });
+    let (a, b) = (one.await.unwrap(), two.await.unwrap());
+    let issued: usize = [&a, &b].iter().filter_map(|r| r.as_ref().ok()).map(|s| s.issued).sum();
+    // A loser of a race stops with StaleVersion: run again to finish.
+    let by = acting(Tier::CountyOffice, None, "丙");
+    let rest =
+        verification::issue_numbers(&db, (t.county.id, &t.county.code), scope, None, None, &by, 7).await.unwrap();
+    assert_eq!(issued + rest.issued, 30, "{a:?} {b:?}");
+    let mut numbers: Vec<String> =
+        verification::get_many(&db, &ids).await.unwrap().into_iter().map(|r| r.certificate_no.unwrap()).collect();
+    numbers.sort();
+    let want: Vec<String> = (1..=30).map(|i| format!("2021-{}-{i:06}", t.county.code)).collect();
+    assert_eq!(numbers, want);
 });
 
 // ---------------------------------------------------------------- stored compliance

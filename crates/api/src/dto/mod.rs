@@ -80,6 +80,7 @@ wire_enum!(
 );
 
 pub mod credits;
+pub mod verification;
 wire_enum!(
     /// 性别: male 男, female 女.
     Gender => cme_domain::person::Gender { Male = "male", Female = "female" }

@@ -218,6 +218,16 @@ pub async fn recompute(
     let started = std::time::Instant::now();
     let from = if body.0.from_credits { stored::RecomputeFrom::Credits } else { stored::RecomputeFrom::Stored };
     let stats = stored::recompute_year(&state.db, body.0.year, from).await?;
+    if stats.written > stats.people / 10 {
+        // Many rows rewritten: vacuum in the background so that the lists'
+        // counts stay index-only scans.
+        let db = state.db.clone();
+        actix_web::rt::spawn(async move {
+            if let Err(e) = stored::vacuum(&db).await {
+                tracing::warn!(error = %e, "vacuum after a recomputation failed");
+            }
+        });
+    }
     let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let e = cme_store::repo::audit::AuditEntry::by(actor, "compliance.recompute")
         .ip(Some(&crate::auth::client_ip(&req)))

@@ -616,66 +616,141 @@ pub struct RecomputeStats {
 
 /// Recomputes the stored compliance of every person for `year`, set-wise:
 /// one read of every person's inputs, the pure evaluation in memory, and
-/// one bulk upsert of the rows that changed (COPY into a staging table on
-/// PostgreSQL). Writers of the table wait while it runs (PostgreSQL: an
-/// EXCLUSIVE table lock, readers go on), so no concurrent refresh is lost.
+/// one bulk write of the rows that changed. Writers of the table wait while
+/// it runs (PostgreSQL: an EXCLUSIVE table lock, readers go on), so no
+/// concurrent refresh is lost.
+///
+/// On PostgreSQL the read streams on its own connection and each row is
+/// evaluated as it arrives; the changed rows are COPYed into a staging
+/// table and merged with one UPDATE (mostly HOT: the table keeps half of
+/// each page free) and one INSERT of the rows that were missing.
 pub async fn recompute_year(
     db: &DatabaseConnection,
     year: i32,
     from: RecomputeFrom,
 ) -> Result<RecomputeStats, StoreError> {
     let backend = db.get_database_backend();
+    let standard = standard::get_published(db, year).await?;
     if backend == DbBackend::Postgres {
+        use futures_util::TryStreamExt as _;
         use sea_orm::sqlx::Connection as _;
-        let mut conn = db.get_postgres_connection_pool().acquire().await.map_err(sqlx_err)?;
+        let pool = db.get_postgres_connection_pool();
+        let mut conn = pool.acquire().await.map_err(sqlx_err)?;
         let mut tx = conn.begin().await.map_err(sqlx_err)?;
         sea_orm::sqlx::query("LOCK TABLE compliance IN EXCLUSIVE MODE").execute(&mut *tx).await.map_err(sqlx_err)?;
         // Read on another pooled connection: with the writers held off by
         // the lock, it sees every committed change.
-        let (stats, changed) = evaluate_year(db, year, from).await?;
-        copy_changed(&mut tx, &changed).await?;
+        let mut tally = Tally::default();
+        {
+            let sql = sea_orm::sqlx::AssertSqlSafe(inputs_sql(year, from));
+            let mut rows = sea_orm::sqlx::query(sql).fetch(pool);
+            while let Some(row) = rows.try_next().await.map_err(sqlx_err)? {
+                tally.take(&InputRow::from_pg(&row)?, year, standard.as_ref())?;
+            }
+        }
+        merge_changed(&mut tx, &tally.changed).await?;
         tx.commit().await.map_err(sqlx_err)?;
-        Ok(stats)
+        Ok(tally.stats())
     } else {
         let txn = db.begin().await?;
-        let (stats, changed) = evaluate_year(&txn, year, from).await?;
+        let rows =
+            InputRow::find_by_statement(Statement::from_string(backend, inputs_sql(year, from))).all(&txn).await?;
+        let mut tally = Tally::default();
+        for r in &rows {
+            tally.take(r, year, standard.as_ref())?;
+        }
         let now = Utc::now().trunc_subsecs(6);
-        for chunk in changed.chunks(batch_rows(backend, 24)) {
+        for chunk in tally.changed.chunks(batch_rows(backend, 24)) {
             let rows: Vec<_> = chunk.iter().map(|r| r.active(now)).collect();
             compliance::Entity::insert_many(rows).on_conflict(upsert()).exec_without_returning(&txn).await?;
         }
         txn.commit().await?;
-        Ok(stats)
+        Ok(tally.stats())
     }
 }
 
-/// Every person's new row for `year`, with the rows that differ from what is stored.
-async fn evaluate_year(
-    db: &impl ConnectionTrait,
-    year: i32,
-    from: RecomputeFrom,
-) -> Result<(RecomputeStats, Vec<StoredRow>), StoreError> {
-    let backend = db.get_database_backend();
-    let standard = standard::get_published(db, year).await?;
-    let rows = InputRow::find_by_statement(Statement::from_string(backend, inputs_sql(year, from))).all(db).await?;
-    let mut stats = RecomputeStats { people: rows.len(), ..RecomputeStats::default() };
-    let mut changed = Vec::new();
-    for r in rows {
+/// The running result of a recomputation.
+#[derive(Default)]
+struct Tally {
+    stats: RecomputeStats,
+    changed: Vec<StoredRow>,
+}
+
+impl Tally {
+    fn take(&mut self, r: &InputRow, year: i32, standard: Option<&Standard>) -> Result<(), StoreError> {
         let inputs = r.inputs(year)?;
-        let verdict = verdict_of(standard.as_ref(), &inputs);
+        let verdict = verdict_of(standard, &inputs);
+        let s = &mut self.stats;
+        s.people += 1;
         match verdict.outcome {
-            Outcome::Compliant => stats.compliant += 1,
-            Outcome::NonCompliant => stats.non_compliant += 1,
-            Outcome::NotCounted => stats.not_counted += 1,
-            Outcome::Undetermined => stats.undetermined += 1,
+            Outcome::Compliant => s.compliant += 1,
+            Outcome::NonCompliant => s.non_compliant += 1,
+            Outcome::NotCounted => s.not_counted += 1,
+            Outcome::Undetermined => s.undetermined += 1,
         }
         let row = StoredRow::new(&inputs, &verdict);
         if r.stored(year).as_ref() != Some(&row) {
-            changed.push(row);
+            self.changed.push(row);
         }
+        Ok(())
     }
-    stats.written = changed.len();
-    Ok((stats, changed))
+
+    fn stats(&self) -> RecomputeStats {
+        RecomputeStats { written: self.changed.len(), ..self.stats }
+    }
+}
+
+impl InputRow {
+    /// Decodes a row of [`inputs_sql`] by position (PostgreSQL).
+    fn from_pg(row: &sea_orm::sqlx::postgres::PgRow) -> Result<InputRow, StoreError> {
+        use sea_orm::sqlx::Row as _;
+        let mut at = 0usize;
+        macro_rules! get {
+            () => {{
+                at += 1;
+                row.try_get(at - 1).map_err(sqlx_err)?
+            }};
+        }
+        Ok(InputRow {
+            person_id: get!(),
+            status: get!(),
+            discipline: get!(),
+            unit_level: get!(),
+            unit_id: get!(),
+            department_id: get!(),
+            county_id: get!(),
+            prefecture_id: get!(),
+            title_level: get!(),
+            course_done: get!(),
+            sum_national: get!(),
+            sum_provincial: get!(),
+            sum_distance_i: get!(),
+            sum_prefecture: get!(),
+            sum_distance_ii: get!(),
+            sum_self_managed: get!(),
+            o_unit_id: get!(),
+            o_department_id: get!(),
+            o_county_id: get!(),
+            o_prefecture_id: get!(),
+            o_discipline: get!(),
+            o_title_level: get!(),
+            o_course_done: get!(),
+            o_sum_national: get!(),
+            o_sum_provincial: get!(),
+            o_sum_distance_i: get!(),
+            o_sum_prefecture: get!(),
+            o_sum_distance_ii: get!(),
+            o_sum_self_managed: get!(),
+            o_outcome: get!(),
+            o_i_tenths: get!(),
+            o_ii_tenths: get!(),
+            o_self_tenths: get!(),
+            o_total_tenths: get!(),
+            o_shortfalls: get!(),
+            o_note: get!(),
+            o_standard_version: get!(),
+        })
+    }
 }
 
 fn sqlx_err(e: sea_orm::sqlx::Error) -> StoreError {
@@ -687,9 +762,10 @@ const COLUMNS: &str = "person_id, year, unit_id, department_id, county_id, prefe
                        sum_self_managed, outcome, i_tenths, ii_tenths, self_tenths, total_tenths, shortfalls, note, \
                        standard_version, computed_at";
 
-/// Upserts `rows` on PostgreSQL: COPY into a staging table, then one
-/// `INSERT … SELECT … ON CONFLICT DO UPDATE`, inside the caller's transaction.
-async fn copy_changed(
+/// Writes `rows` on PostgreSQL: COPY into a staging table, then one
+/// UPDATE of the rows that exist and one INSERT of the others, inside the
+/// caller's transaction (which holds the table lock).
+async fn merge_changed(
     tx: &mut sea_orm::sqlx::Transaction<'_, sea_orm::sqlx::Postgres>,
     rows: &[StoredRow],
 ) -> Result<(), StoreError> {
@@ -751,13 +827,19 @@ async fn copy_changed(
         .split(',')
         .map(str::trim)
         .filter(|c| *c != "person_id" && *c != "year")
-        .map(|c| format!("{c} = EXCLUDED.{c}"))
+        .map(|c| format!("{c} = s.{c}"))
         .collect();
     // Built from the constant column list only.
     sea_orm::sqlx::query(sea_orm::sqlx::AssertSqlSafe(format!(
-        "INSERT INTO compliance ({COLUMNS}) SELECT {COLUMNS} FROM compliance_stage \
-         ON CONFLICT (person_id, year) DO UPDATE SET {}",
+        "UPDATE compliance c SET {} FROM compliance_stage s WHERE c.person_id = s.person_id AND c.year = s.year",
         set.join(", ")
+    )))
+    .execute(&mut **tx)
+    .await
+    .map_err(sqlx_err)?;
+    sea_orm::sqlx::query(sea_orm::sqlx::AssertSqlSafe(format!(
+        "INSERT INTO compliance ({COLUMNS}) SELECT {COLUMNS} FROM compliance_stage s WHERE NOT EXISTS \
+         (SELECT 1 FROM compliance c WHERE c.person_id = s.person_id AND c.year = s.year)"
     )))
     .execute(&mut **tx)
     .await
@@ -1030,4 +1112,15 @@ pub async fn counts(
         .all(db)
         .await?;
     rows.into_iter().map(|(o, n)| Ok((parse(&o)?, u64::try_from(n).unwrap_or(0)))).collect()
+}
+
+/// After a recomputation rewrote many rows: VACUUM ANALYZE the table on
+/// PostgreSQL (outside any transaction), so its pages are all-visible again
+/// and the lists' counts stay index-only scans (autovacuum would get there
+/// later). A no-op on SQLite.
+pub async fn vacuum(db: &DatabaseConnection) -> Result<(), StoreError> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        db.execute_unprepared("VACUUM (ANALYZE) compliance").await?;
+    }
+    Ok(())
 }

@@ -9,6 +9,7 @@ pub mod compliance;
 pub mod course;
 pub mod credit;
 pub mod credit_report;
+pub mod cycle;
 pub mod department;
 pub mod evaluation;
 pub mod id_lookup;

@@ -1,0 +1,488 @@
+//! The annual verification cycle: the calendar, submission windows,
+//! submissions (normal, make-up, special), the review queues and decisions,
+//! certificate numbers, evidence and the cycle's statistics.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+use super::UnitLevel;
+use super::credits::Outcome;
+
+wire_enum!(
+    /// 名单: normal 正常验证, make_up 补验, special 特殊人员.
+    ListKind => cme_domain::review::ListKind { Normal = "normal", MakeUp = "make_up", Special = "special" }
+);
+wire_enum!(
+    /// 上报层级: county_and_above 县级以上, township 乡镇级, village 村级.
+    WindowTier => cme_domain::cycle::WindowTier {
+        CountyAndAbove = "county_and_above", Township = "township", Village = "village",
+    }
+);
+wire_enum!(
+    /// 特殊人员原因: further_study 进修, rural_service 下乡, residency 规培, front_line 援外或抗疫一线 (视为合格).
+    SpecialReason => cme_domain::cycle::SpecialReason {
+        FurtherStudy = "further_study", RuralService = "rural_service", Residency = "residency", FrontLine = "front_line",
+    }
+);
+wire_enum!(
+    /// Who acts: department 科室, unit 单位, county_office 县市区, prefecture_office 州市,
+    /// province_western 省科教处, province_tcm 省中医处.
+    Tier => cme_domain::review::Tier {
+        Department = "department", Unit = "unit", CountyOffice = "county_office", PrefectureOffice = "prefecture_office",
+        ProvinceWestern = "province_western", ProvinceTcm = "province_tcm", SystemAdmin = "system_admin",
+        Trainee = "trainee",
+    }
+);
+wire_enum!(
+    /// 中医/西医: western 西医, tcm 中医.
+    Medicine => cme_domain::org::Medicine { Western = "western", Tcm = "tcm" }
+);
+
+/// A verification's state: prepared 待上报, in_review 审核中, returned 已退回, approved 已通过, certified 已发证书编号.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VerificationState {
+    Prepared,
+    InReview,
+    Returned,
+    Approved,
+    Certified,
+}
+
+impl VerificationState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerificationState::Prepared => "prepared",
+            VerificationState::InReview => "in_review",
+            VerificationState::Returned => "returned",
+            VerificationState::Approved => "approved",
+            VerificationState::Certified => "certified",
+        }
+    }
+}
+
+impl From<cme_domain::review::State> for VerificationState {
+    fn from(s: cme_domain::review::State) -> Self {
+        use cme_domain::review::State;
+        match s {
+            State::Prepared => VerificationState::Prepared,
+            State::InReview { .. } => VerificationState::InReview,
+            State::Returned => VerificationState::Returned,
+            State::Approved => VerificationState::Approved,
+            State::Certified => VerificationState::Certified,
+        }
+    }
+}
+
+// ------------------------------------------------------------------ cycle
+
+/// A year's verification calendar. Dates are whole days in Asia/Shanghai (北京时间), inclusive.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CycleDto {
+    /// The year verified (验证年度).
+    pub year: i32,
+    pub opens_on: NaiveDate,
+    /// Units' data must reach the province by this day (数据上报截止).
+    pub data_due: NaiveDate,
+    pub inspection_from: NaiveDate,
+    pub inspection_to: NaiveDate,
+    pub questions_until: NaiveDate,
+    pub closes_on: NaiveDate,
+    /// Where the cycle stands today: not_open, submission, review, inspection, questions, winding_up, closed.
+    pub phase: String,
+    pub phase_label: String,
+    pub opened_by: String,
+    pub opened_at: DateTime<Utc>,
+    pub updated_by: String,
+    pub updated_at: DateTime<Utc>,
+    /// The ETag of the cycle: send it as If-Match to change the dates.
+    pub row_version: i32,
+}
+
+/// Open a year's verification, or change its dates (If-Match required once
+/// open). A date left out takes the default of SPEC §5 (open 1 Jan Y+1, data
+/// by 1 Mar, inspection 10 Apr – 10 May, questions until 20 Jun, closed 30 Jun).
+#[derive(Debug, Clone, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CycleRequest {
+    #[serde(default)]
+    pub opens_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub data_due: Option<NaiveDate>,
+    #[serde(default)]
+    pub inspection_from: Option<NaiveDate>,
+    #[serde(default)]
+    pub inspection_to: Option<NaiveDate>,
+    #[serde(default)]
+    pub questions_until: Option<NaiveDate>,
+    #[serde(default)]
+    pub closes_on: Option<NaiveDate>,
+}
+
+/// A submission window (stored in UTC; `label` shows it in 北京时间).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WindowDto {
+    pub tier: WindowTier,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// e.g. "乡镇级学分验证上报 2022-01-01 00:00 至 2022-02-15 23:59（北京时间）".
+    pub label: String,
+    /// Who set it (absent for the cycle's own default).
+    pub set_by: Option<String>,
+    pub set_at: Option<DateTime<Utc>>,
+}
+
+/// One tier's windows as an office sees them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TierWindows {
+    pub tier: WindowTier,
+    pub tier_label: String,
+    /// The window this office set, if it set one.
+    pub own: Option<WindowDto>,
+    /// The window in force above this office: `own` must lie inside it.
+    pub parent: WindowDto,
+    /// What the units below follow (own, else parent).
+    pub effective: WindowDto,
+}
+
+/// The windows of a cycle for the caller: an office's three tiers, or a
+/// unit's (or department's) own tier.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WindowsDto {
+    pub year: i32,
+    /// The office's region (absent for a unit).
+    pub region_id: Option<Uuid>,
+    pub region_name: Option<String>,
+    pub tiers: Vec<TierWindows>,
+    /// For a unit: the window its submissions must fall in, and whether it is open now.
+    pub unit_window: Option<WindowDto>,
+    pub open_now: Option<bool>,
+}
+
+/// Set the window of one tier of the units below the caller's office.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"starts_at": "2022-01-01T00:00:00+08:00", "ends_at": "2022-02-15T23:59:59+08:00"}))]
+pub struct WindowRequest {
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+}
+
+// ------------------------------------------------------------------ submissions
+
+/// Why a person is not eligible for the list chosen, if not.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CandidateDto {
+    pub person_id: Uuid,
+    pub name: String,
+    pub id_number_masked: String,
+    pub department_id: Option<Uuid>,
+    pub department_name: Option<String>,
+    /// The stored verdict of the year.
+    pub outcome: Outcome,
+    /// True when the person may go on the list now.
+    pub eligible: bool,
+    /// Why not, in Chinese (不达标原因, already submitted …).
+    pub reason: Option<String>,
+    /// The person-year's verification, if there is one.
+    pub verification_id: Option<Uuid>,
+    pub state: Option<VerificationState>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CandidatePage {
+    pub items: Vec<CandidateDto>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CandidateQuery {
+    /// The cycle (验证年度).
+    pub cycle_year: i32,
+    pub list: ListKind,
+    /// The year verified: the cycle's own for normal and special lists; Y−1 or Y−2 for make-up (default Y−1).
+    pub year: Option<i32>,
+    pub department_id: Option<Uuid>,
+    /// Only those who may go on the list.
+    pub eligible_only: Option<bool>,
+    pub after: Option<String>,
+    pub limit: Option<u64>,
+}
+
+/// A special-personnel claim (SPEC §6).
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SpecialDto {
+    pub reason: SpecialReason,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    /// Front-line workers are deemed compliant (视为合格).
+    #[serde(default)]
+    pub deemed_compliant: bool,
+}
+
+/// One person to put on a list.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmissionItem {
+    pub person_id: Uuid,
+    /// Required on the special list.
+    #[serde(default)]
+    pub special: Option<SpecialDto>,
+    /// Evidence files uploaded first (POST /evidence): required on the special list.
+    #[serde(default)]
+    pub evidence_ids: Vec<Uuid>,
+    #[validate(length(max = 500, message = "备注 500 字以内"))]
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// 验证信息上报: put people on a list of a cycle. A unit submits them at once
+/// (its first review, 初审); a department prepares them for its unit.
+/// All or nothing: a refused person names `people[i]`.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"cycle_year": 2021, "list": "normal", "people": [{"person_id": "0190f6c2-8c1e-7a51-9d43-2f6e1b0c9a11"}]}))]
+pub struct SubmissionRequest {
+    pub cycle_year: i32,
+    pub list: ListKind,
+    /// The year verified (default: the cycle's; make-up: Y−1 or Y−2).
+    #[serde(default)]
+    pub year: Option<i32>,
+    #[validate(length(min = 1, max = 5000, message = "每次上报 1 至 5000 人"), nested)]
+    pub people: Vec<SubmissionItem>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SubmissionResult {
+    /// Records put on the list (new, or revised after a return).
+    pub prepared: u64,
+    /// Records submitted to the first office (0 for a department).
+    pub submitted: u64,
+    pub ids: Vec<Uuid>,
+}
+
+/// Submit prepared or returned records (a department's, or after fixing a return).
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitIdsRequest {
+    #[validate(length(min = 1, max = 5000, message = "每次 1 至 5000 条"))]
+    pub ids: Vec<Uuid>,
+}
+
+// ------------------------------------------------------------------ records and reviews
+
+/// A verification record as lists and queues show it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VerificationDto {
+    pub id: Uuid,
+    pub person_id: Uuid,
+    pub person_name: String,
+    pub id_number_masked: String,
+    pub unit_id: Uuid,
+    pub unit_name: String,
+    pub unit_level: UnitLevel,
+    pub medicine: Medicine,
+    /// The year verified.
+    pub year: i32,
+    pub cycle_year: i32,
+    pub list: ListKind,
+    pub state: VerificationState,
+    /// The chain step awaited while in review (1 = the first office).
+    pub step: Option<u8>,
+    /// Who acts next: the reviewing office, the final office (numbers), or the unit.
+    pub waiting_on: Option<Tier>,
+    pub waiting_on_label: Option<String>,
+    pub special: Option<SpecialDto>,
+    pub note: Option<String>,
+    pub outcome_at_submit: Option<String>,
+    pub certificate_no: Option<String>,
+    pub issued_at: Option<DateTime<Utc>>,
+    /// Send it back with a decision: a record changed meanwhile is refused (409).
+    pub row_version: i32,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VerificationPage {
+    pub items: Vec<VerificationDto>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VerificationQuery {
+    pub cycle_year: i32,
+    /// prepared, in_review, returned, approved, certified.
+    pub state: Option<VerificationState>,
+    pub list: Option<ListKind>,
+    pub unit_id: Option<Uuid>,
+    /// The year verified (make-up lists hold earlier years).
+    pub year: Option<i32>,
+    pub after: Option<String>,
+    pub limit: Option<u64>,
+}
+
+/// One step of a record's chain, for its timeline.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ChainStepDto {
+    pub stage: String,
+    pub stage_label: String,
+    pub tier: Tier,
+    pub tier_label: String,
+}
+
+/// One transition of a record: who, when, from which state to which, why.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TimelineEntry {
+    pub seq: i32,
+    pub event: String,
+    pub event_label: String,
+    pub from: Option<VerificationState>,
+    pub from_step: Option<u8>,
+    pub to: VerificationState,
+    pub to_step: Option<u8>,
+    pub actor_tier: Tier,
+    pub actor_name: String,
+    pub reason: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EvidenceDto {
+    pub id: Uuid,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub uploaded_by: String,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VerificationDetail {
+    pub record: VerificationDto,
+    pub chain: Vec<ChainStepDto>,
+    pub timeline: Vec<TimelineEntry>,
+    pub evidence: Vec<EvidenceDto>,
+}
+
+/// approve 通过 (passes to the next office) or return 退回 (to the unit, with a reason).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Approve,
+    Return,
+}
+
+/// A record as the reviewer saw it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionItem {
+    pub id: Uuid,
+    pub row_version: i32,
+}
+
+/// Approve or return one record or a batch, all or nothing.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRequest {
+    pub decision: Decision,
+    /// Required to return.
+    #[validate(length(max = 500, message = "原因 500 字以内"))]
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[validate(length(min = 1, max = 5000, message = "每次 1 至 5000 条"))]
+    pub items: Vec<DecisionItem>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DecisionResult {
+    pub decided: u64,
+    pub decision: Decision,
+    pub millis: u64,
+}
+
+/// Per unit and list: what waits on the caller's office.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct QueueSummaryRow {
+    pub unit_id: Uuid,
+    pub unit_name: String,
+    pub list: ListKind,
+    /// Waiting for the office's review.
+    pub in_review: u64,
+    /// Approved and waiting for a certificate number from this office.
+    pub awaiting_number: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CycleYearQuery {
+    pub cycle_year: i32,
+}
+
+/// 生成证书编号: for the records chosen, or every approved record waiting on
+/// the caller's office (optionally of one year).
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NumbersRequest {
+    pub cycle_year: i32,
+    #[serde(default)]
+    pub year: Option<i32>,
+    #[validate(length(max = 20000, message = "每次最多 20000 条"))]
+    #[serde(default)]
+    pub ids: Option<Vec<Uuid>>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NumbersResult {
+    pub issued: u64,
+    /// Numbers are `{year}-{office region code}-{sequence:06}`, without gaps per office and year.
+    pub first: Option<String>,
+    pub last: Option<String>,
+    pub millis: u64,
+}
+
+// ------------------------------------------------------------------ statistics
+
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatsQuery {
+    pub cycle_year: i32,
+    /// unit (default), county or prefecture.
+    pub by: Option<String>,
+}
+
+/// The figures of one unit or region for a cycle.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StatsRow {
+    pub id: Uuid,
+    pub name: String,
+    /// People of the year to verify (normal status, with a stored verdict).
+    pub to_verify: u64,
+    pub compliant: u64,
+    /// On a list of this cycle and past the unit (in review, approved or certified).
+    pub submitted: u64,
+    pub returned: u64,
+    pub approved: u64,
+    pub certified: u64,
+    /// approved + certified over submitted + returned, in per mille (null when nothing was decided).
+    pub pass_rate_per_mille: Option<u32>,
+    pub pass_rate: Option<String>,
+    /// to_verify − submitted.
+    pub missing: u64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StatsDto {
+    pub cycle_year: i32,
+    pub by: String,
+    pub rows: Vec<StatsRow>,
+    pub total: StatsRow,
+    /// For a unit: the end of its submission window.
+    pub deadline: Option<DateTime<Utc>>,
+    pub deadline_label: Option<String>,
+}
