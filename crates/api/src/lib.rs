@@ -12,6 +12,7 @@ pub mod idempotency;
 pub mod openapi;
 pub mod routes;
 mod spa;
+pub mod storage;
 pub mod upload;
 
 use std::net::TcpListener;
@@ -36,6 +37,8 @@ pub struct AppState {
     /// The document fonts, loaded once; `None` when they are not installed
     /// (PDFs then answer 500 and the cause is logged at start-up).
     pub fonts: Option<cme_documents::Fonts>,
+    /// Uploaded files (evidence), behind the storage interface.
+    pub files: std::sync::Arc<dyn storage::BlobStore>,
 }
 
 /// Token keys and sign-in switches.
@@ -65,6 +68,8 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     /// Requests an API client may make per minute.
     pub client_requests_per_minute: u32,
+    /// Where uploaded files are kept.
+    pub files: std::sync::Arc<dyn storage::BlobStore>,
 }
 
 /// A bound, not yet running, server.
@@ -159,6 +164,23 @@ where
             .service(routes::courses::record_completion)
             .service(routes::courses::list_completions)
             .service(routes::courses::import_completions)
+            .service(routes::cycles::list_cycles)
+            .service(routes::cycles::get_cycle)
+            .service(routes::cycles::put_cycle)
+            .service(routes::cycles::get_windows)
+            .service(routes::cycles::put_window)
+            .service(routes::verifications::candidates)
+            .service(routes::verifications::submit_records)
+            .service(routes::verifications::submit)
+            .service(routes::verifications::list_verifications)
+            .service(routes::verifications::review_queue)
+            .service(routes::verifications::review_summary)
+            .service(routes::verifications::decide)
+            .service(routes::verifications::issue_numbers)
+            .service(routes::verifications::stats)
+            .service(routes::verifications::upload_evidence)
+            .service(routes::verifications::get_evidence)
+            .service(routes::verifications::get_verification)
             // Not an operation of its own document.
             .route("/openapi.json", web::get().to(openapi_json))
             .default_service(web::to(spa::api_not_found)),
@@ -209,6 +231,7 @@ impl Application {
         };
         let state = web::Data::new(AppState {
             fonts,
+            files: settings.files,
             db,
             pii: settings.pii,
             sign_in_key: cme_domain::sign_in_code::SignInKey::derive(&settings.jwt_secret),

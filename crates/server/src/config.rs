@@ -10,6 +10,7 @@ pub const ENV_KEYS: &[&str] = &[
     "CME_STATIC_DIR",
     "CME_DATA_KEY",
     "CME_DATA_KEY_FILE",
+    "CME_FILES_DIR",
     "CME_ENV",
     "CME_CORS_ORIGINS",
     "CME_TEST_CAPTCHA",
@@ -27,6 +28,8 @@ pub struct Config {
     pub data_key: Option<String>,
     /// Where a development key is kept when `CME_DATA_KEY` is unset.
     pub data_key_file: PathBuf,
+    /// Where uploaded files (evidence) are kept by the local-disk store.
+    pub files_dir: PathBuf,
     pub log_json: bool,
     /// `CME_ENV=production`: refuse demo passwords, a missing key and test switches.
     pub production: bool,
@@ -45,6 +48,7 @@ impl std::fmt::Debug for Config {
             .field("static_dir", &self.static_dir)
             .field("data_key", &self.data_key.as_ref().map(|_| "<set>"))
             .field("data_key_file", &self.data_key_file)
+            .field("files_dir", &self.files_dir)
             .field("log_json", &self.log_json)
             .field("production", &self.production)
             .field("cors_origins", &self.cors_origins)
@@ -66,6 +70,7 @@ impl Config {
             static_dir: var("CME_STATIC_DIR").map_or_else(|| PathBuf::from("frontend/dist"), PathBuf::from),
             data_key: var("CME_DATA_KEY"),
             data_key_file: var("CME_DATA_KEY_FILE").map_or_else(|| PathBuf::from("data/cme.key"), PathBuf::from),
+            files_dir: var("CME_FILES_DIR").map_or_else(|| PathBuf::from("data/files"), PathBuf::from),
             log_json: var("CME_LOG_FORMAT").is_some_and(|v| v.eq_ignore_ascii_case("json")),
             production: var("CME_ENV").is_some_and(|v| v.eq_ignore_ascii_case("production")),
             cors_origins: var("CME_CORS_ORIGINS")

@@ -424,6 +424,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/certificate-numbers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 生成证书编号: the final office of a chain numbers the approved records
+         *     waiting on it, those chosen or all (optionally of one year). Numbers are
+         *     `{year}-{office region code}-{sequence:06}`, unique, never reused and
+         *     without gaps per office and year; each chunk of 1,000 commits with its
+         *     counter, so an interrupted run loses nothing and running it again
+         *     finishes the rest.
+         */
+        post: operations["issue_numbers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/compliance": {
         parameters: {
             query?: never;
@@ -639,6 +663,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cycles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every opened verification cycle, latest first. */
+        get: operations["list_cycles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One year's verification calendar and where it stands today; the ETag is
+         *     the If-Match to change it.
+         */
+        get: operations["get_cycle"];
+        /**
+         * Open year Y's verification (验证周期设置), or change its dates: the
+         *     province offices. Dates left out take SPEC §5's defaults (all in Y+1:
+         *     open 1 Jan, data to the province by 1 Mar, on-site inspection 10 Apr –
+         *     10 May, questions until 20 Jun, closed 30 Jun). Changing an open cycle
+         *     needs `If-Match` with its ETag (428 without, 412 when stale).
+         */
+        put: operations["put_cycle"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{year}/windows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The submission windows of a cycle as the caller sees them: an office,
+         *     for each tier of units below it, the window it set, its parent's and the
+         *     one in force; a unit (or department), the window of its own submissions.
+         */
+        get: operations["get_windows"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{year}/windows/{tier}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 截止时间设置: an office sets the window of one tier of the units below it
+         *     (county_and_above 县级以上, township 乡镇级, village 村级). It must lie inside
+         *     the window in force above the office (the province's: inside the cycle).
+         */
+        put: operations["put_window"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/departments/{id}": {
         parameters: {
             query?: never;
@@ -648,6 +758,48 @@ export interface paths {
         };
         /** One department, if the caller may see it (else 404). */
         get: operations["get_department"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload an evidence file (a dispatch notice, a study certificate): the
+         *     body is the file, `Content-Type` application/pdf, image/png or
+         *     image/jpeg, at most 10 MiB; the bytes must be what the type says.
+         *     Returns its id, to name in a special-list submission.
+         */
+        post: operations["upload_evidence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evidence/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An evidence file's bytes: for its unit, and for the offices reviewing a
+         *     record it backs.
+         */
+        get: operations["get_evidence"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1131,6 +1283,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reviews/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve (通过: on to the next office, or approved at the final one) or
+         *     return (退回: back to the unit, with a reason) one record or a batch, as
+         *     the reviewer saw them (`row_version`). All or nothing: a record not
+         *     waiting on the caller's office, or changed meanwhile (another reviewer
+         *     acted first), refuses the whole batch with 409 and nothing changes.
+         */
+        post: operations["decide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An office's review queue (审核): the records of its region waiting on
+         *     its review (`state=in_review`, the default) or, as a chain's final
+         *     office, approved and waiting for a certificate number (`state=approved`);
+         *     by unit, list and year.
+         */
+        get: operations["review_queue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What waits on the caller's office, per unit and list: to review, and
+         *     (final office) to number.
+         */
+        get: operations["review_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/standards": {
         parameters: {
             query?: never;
@@ -1303,6 +1520,118 @@ export interface paths {
         };
         /** A unit's departments (those the caller may see). */
         get: operations["list_departments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/verification-stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The cycle's figures in the caller's jurisdiction, per unit (default),
+         *     county or prefecture: people to verify, compliant, submitted, returned,
+         *     approved, with a certificate number, the pass rate and what is still
+         *     missing; a unit sees its own with the end of its window.
+         */
+        get: operations["stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/verifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The verification records of a cycle in the caller's jurisdiction (a
+         *     unit's own, an office's region's), filtered, by keyset pages.
+         */
+        get: operations["list_verifications"];
+        put?: never;
+        /**
+         * 验证信息上报: a unit puts people on a list of a cycle and submits them at
+         *     once (its first review, 初审), inside its window; a department prepares
+         *     its staff's for the unit. Only compliant people go on the normal and
+         *     make-up lists (the refusal says why); make-up is for Y−1 and Y−2 only;
+         *     the special list needs a reason, a period of at least half a year (the
+         *     front line excepted) and evidence. A person returned earlier is revised
+         *     and resubmitted. All or nothing: a refusal names `people[i]`.
+         */
+        post: operations["submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/verifications/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The staff a unit (or department) may put on a list, with their verdict,
+         *     whether each may go on it now and, if not, why (不达标原因, already on a list …).
+         */
+        get: operations["candidates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/verifications/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A unit submits records that wait on it: prepared by a department, or
+         *     returned and since fixed. Inside its window; the normal and make-up
+         *     lists take compliant people only (checked again now). All or nothing.
+         */
+        post: operations["submit_records"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/verifications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A record with its chain, its timeline (every transition: who, when,
+         *     from which state to which, why) and its evidence.
+         */
+        get: operations["get_verification"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1513,6 +1842,32 @@ export interface components {
             /** @description Why (kept with the activity and in the audit log). */
             reason: string;
         };
+        /** @description Why a person is not eligible for the list chosen, if not. */
+        CandidateDto: {
+            /** Format: uuid */
+            department_id?: string | null;
+            department_name?: string | null;
+            /** @description True when the person may go on the list now. */
+            eligible: boolean;
+            id_number_masked: string;
+            name: string;
+            /** @description The stored verdict of the year. */
+            outcome: components["schemas"]["Outcome"];
+            /** Format: uuid */
+            person_id: string;
+            /** @description Why not, in Chinese (不达标原因, already submitted …). */
+            reason?: string | null;
+            state?: components["schemas"]["VerificationState"] | null;
+            /**
+             * Format: uuid
+             * @description The person-year's verification, if there is one.
+             */
+            verification_id?: string | null;
+        };
+        CandidatePage: {
+            items: components["schemas"]["CandidateDto"][];
+            next_cursor?: string | null;
+        };
         /** @description An image captcha for the trainee centre. */
         CaptchaDto: {
             /** Format: uuid */
@@ -1531,6 +1886,13 @@ export interface components {
             /** @description medicine, tcm, nursing, pharmacy, tcm_pharmacy, technician, public_health or village. */
             series: string;
             series_label: string;
+        };
+        /** @description One step of a record's chain, for its timeline. */
+        ChainStepDto: {
+            stage: string;
+            stage_label: string;
+            tier: components["schemas"]["Tier"];
+            tier_label: string;
         };
         /** @description OAuth 2.0 client-credentials answer (RFC 6749 §4.4.3). */
         ClientToken: {
@@ -1740,6 +2102,62 @@ export interface components {
          * @enum {string}
          */
         CreditState: "draft" | "pending" | "valid" | "rejected" | "reversed" | "reversal";
+        /** @description A year's verification calendar. Dates are whole days in Asia/Shanghai (北京时间), inclusive. */
+        CycleDto: {
+            /** Format: date */
+            closes_on: string;
+            /**
+             * Format: date
+             * @description Units' data must reach the province by this day (数据上报截止).
+             */
+            data_due: string;
+            /** Format: date */
+            inspection_from: string;
+            /** Format: date */
+            inspection_to: string;
+            /** Format: date-time */
+            opened_at: string;
+            opened_by: string;
+            /** Format: date */
+            opens_on: string;
+            /** @description Where the cycle stands today: not_open, submission, review, inspection, questions, winding_up, closed. */
+            phase: string;
+            phase_label: string;
+            /** Format: date */
+            questions_until: string;
+            /**
+             * Format: int32
+             * @description The ETag of the cycle: send it as If-Match to change the dates.
+             */
+            row_version: number;
+            /** Format: date-time */
+            updated_at: string;
+            updated_by: string;
+            /**
+             * Format: int32
+             * @description The year verified (验证年度).
+             */
+            year: number;
+        };
+        /**
+         * @description Open a year's verification, or change its dates (If-Match required once
+         *     open). A date left out takes the default of SPEC §5 (open 1 Jan Y+1, data
+         *     by 1 Mar, inspection 10 Apr – 10 May, questions until 20 Jun, closed 30 Jun).
+         */
+        CycleRequest: {
+            /** Format: date */
+            closes_on?: string | null;
+            /** Format: date */
+            data_due?: string | null;
+            /** Format: date */
+            inspection_from?: string | null;
+            /** Format: date */
+            inspection_to?: string | null;
+            /** Format: date */
+            opens_on?: string | null;
+            /** Format: date */
+            questions_until?: string | null;
+        };
         DatabaseHealth: {
             /** @description `sqlite` or `postgres`. */
             backend: string;
@@ -1750,6 +2168,11 @@ export interface components {
             latency_ms: number;
             reachable: boolean;
         };
+        /**
+         * @description approve 通过 (passes to the next office) or return 退回 (to the unit, with a reason).
+         * @enum {string}
+         */
+        Decision: "approve" | "return";
         /** @description The unit's decision on one reported record. */
         DecisionIn: {
             /** @description `true` 审核通过, `false` 审核不通过 (a reason is then required). */
@@ -1757,6 +2180,27 @@ export interface components {
             /** Format: uuid */
             credit_id: string;
             reason?: string | null;
+        };
+        /** @description A record as the reviewer saw it. */
+        DecisionItem: {
+            /** Format: uuid */
+            id: string;
+            /** Format: int32 */
+            row_version: number;
+        };
+        /** @description Approve or return one record or a batch, all or nothing. */
+        DecisionRequest: {
+            decision: components["schemas"]["Decision"];
+            items: components["schemas"]["DecisionItem"][];
+            /** @description Required to return. */
+            reason?: string | null;
+        };
+        DecisionResult: {
+            /** Format: int64 */
+            decided: number;
+            decision: components["schemas"]["Decision"];
+            /** Format: int64 */
+            millis: number;
         };
         DecisionsRequest: {
             decisions: components["schemas"]["DecisionIn"][];
@@ -1823,6 +2267,17 @@ export interface components {
             /** @description Every unmet requirement (不达标原因); empty when compliant. */
             shortfalls: components["schemas"]["ShortfallDto"][];
             standard: components["schemas"]["AppliedStandard"];
+        };
+        EvidenceDto: {
+            content_type: string;
+            file_name: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: int64 */
+            size_bytes: number;
+            /** Format: date-time */
+            uploaded_at: string;
+            uploaded_by: string;
         };
         /** @description One failing input field. */
         FieldError: {
@@ -1892,6 +2347,11 @@ export interface components {
              */
             file: string;
         };
+        /**
+         * @description 名单: normal 正常验证, make_up 补验, special 特殊人员.
+         * @enum {string}
+         */
+        ListKind: "normal" | "make_up" | "special";
         /** @description Staff sign-in. */
         LoginRequest: {
             password: string;
@@ -1921,6 +2381,11 @@ export interface components {
             role_label: string;
             username: string;
         };
+        /**
+         * @description 中医/西医: western 西医, tcm 中医.
+         * @enum {string}
+         */
+        Medicine: "western" | "tcm";
         NewAccountRequest: {
             display_name: string;
             /**
@@ -2045,6 +2510,26 @@ export interface components {
          * @enum {string}
          */
         NotCountedReason: "over_cap" | "not_valid";
+        /**
+         * @description 生成证书编号: for the records chosen, or every approved record waiting on
+         *     the caller's office (optionally of one year).
+         */
+        NumbersRequest: {
+            /** Format: int32 */
+            cycle_year: number;
+            ids?: string[] | null;
+            /** Format: int32 */
+            year?: number | null;
+        };
+        NumbersResult: {
+            /** @description Numbers are `{year}-{office region code}-{sequence:06}`, without gaps per office and year. */
+            first?: string | null;
+            /** Format: int64 */
+            issued: number;
+            last?: string | null;
+            /** Format: int64 */
+            millis: number;
+        };
         /** @description OAuth 2.0 error answer (RFC 6749 §5.2). */
         OAuthError: {
             error: string;
@@ -2194,6 +2679,23 @@ export interface components {
             title: string;
             /** @description A URI reference naming the problem type. */
             type: string;
+        };
+        /** @description Per unit and list: what waits on the caller's office. */
+        QueueSummaryRow: {
+            /**
+             * Format: int64
+             * @description Approved and waiting for a certificate number from this office.
+             */
+            awaiting_number: number;
+            /**
+             * Format: int64
+             * @description Waiting for the office's review.
+             */
+            in_review: number;
+            list: components["schemas"]["ListKind"];
+            /** Format: uuid */
+            unit_id: string;
+            unit_name: string;
         };
         RecomputeRequest: {
             /**
@@ -2386,6 +2888,21 @@ export interface components {
              */
             year: number;
         };
+        /** @description A special-personnel claim (SPEC §6). */
+        SpecialDto: {
+            /** @description Front-line workers are deemed compliant (视为合格). */
+            deemed_compliant?: boolean;
+            /** Format: date */
+            period_from: string;
+            /** Format: date */
+            period_to: string;
+            reason: components["schemas"]["SpecialReason"];
+        };
+        /**
+         * @description 特殊人员原因: further_study 进修, rural_service 下乡, residency 规培, front_line 援外或抗疫一线 (视为合格).
+         * @enum {string}
+         */
+        SpecialReason: "further_study" | "rural_service" | "residency" | "front_line";
         /** @description A year's standard in force. */
         StandardDto: {
             mandatory_course?: components["schemas"]["MandatoryCourse"] | null;
@@ -2409,6 +2926,54 @@ export interface components {
             version: number;
             /** Format: int32 */
             year: number;
+        };
+        StatsDto: {
+            by: string;
+            /** Format: int32 */
+            cycle_year: number;
+            /**
+             * Format: date-time
+             * @description For a unit: the end of its submission window.
+             */
+            deadline?: string | null;
+            deadline_label?: string | null;
+            rows: components["schemas"]["StatsRow"][];
+            total: components["schemas"]["StatsRow"];
+        };
+        /** @description The figures of one unit or region for a cycle. */
+        StatsRow: {
+            /** Format: int64 */
+            approved: number;
+            /** Format: int64 */
+            certified: number;
+            /** Format: int64 */
+            compliant: number;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int64
+             * @description to_verify − submitted.
+             */
+            missing: number;
+            name: string;
+            pass_rate?: string | null;
+            /**
+             * Format: int32
+             * @description approved + certified over submitted + returned, in per mille (null when nothing was decided).
+             */
+            pass_rate_per_mille?: number | null;
+            /** Format: int64 */
+            returned: number;
+            /**
+             * Format: int64
+             * @description On a list of this cycle and past the unit (in review, approved or certified).
+             */
+            submitted: number;
+            /**
+             * Format: int64
+             * @description People of the year to verify (normal status, with a stored verdict).
+             */
+            to_verify: number;
         };
         /** @description One status change of a person. */
         StatusChangeDto: {
@@ -2435,6 +3000,91 @@ export interface components {
             effective_on?: string | null;
             reason: string;
             status: components["schemas"]["PersonStatus"];
+        };
+        /** @description One person to put on a list. */
+        SubmissionItem: {
+            /** @description Evidence files uploaded first (POST /evidence): required on the special list. */
+            evidence_ids?: string[];
+            note?: string | null;
+            /** Format: uuid */
+            person_id: string;
+            special?: components["schemas"]["SpecialDto"] | null;
+        };
+        /**
+         * @description 验证信息上报: put people on a list of a cycle. A unit submits them at once
+         *     (its first review, 初审); a department prepares them for its unit.
+         *     All or nothing: a refused person names `people[i]`.
+         * @example {
+         *       "cycle_year": 2021,
+         *       "list": "normal",
+         *       "people": [
+         *         {
+         *           "person_id": "0190f6c2-8c1e-7a51-9d43-2f6e1b0c9a11"
+         *         }
+         *       ]
+         *     }
+         */
+        SubmissionRequest: {
+            /** Format: int32 */
+            cycle_year: number;
+            list: components["schemas"]["ListKind"];
+            people: components["schemas"]["SubmissionItem"][];
+            /**
+             * Format: int32
+             * @description The year verified (default: the cycle's; make-up: Y−1 or Y−2).
+             */
+            year?: number | null;
+        };
+        SubmissionResult: {
+            ids: string[];
+            /**
+             * Format: int64
+             * @description Records put on the list (new, or revised after a return).
+             */
+            prepared: number;
+            /**
+             * Format: int64
+             * @description Records submitted to the first office (0 for a department).
+             */
+            submitted: number;
+        };
+        /** @description Submit prepared or returned records (a department's, or after fixing a return). */
+        SubmitIdsRequest: {
+            ids: string[];
+        };
+        /**
+         * @description Who acts: department 科室, unit 单位, county_office 县市区, prefecture_office 州市,
+         *     province_western 省科教处, province_tcm 省中医处.
+         * @enum {string}
+         */
+        Tier: "department" | "unit" | "county_office" | "prefecture_office" | "province_western" | "province_tcm" | "system_admin" | "trainee";
+        /** @description One tier's windows as an office sees them. */
+        TierWindows: {
+            /** @description What the units below follow (own, else parent). */
+            effective: components["schemas"]["WindowDto"];
+            own?: components["schemas"]["WindowDto"] | null;
+            /** @description The window in force above this office: `own` must lie inside it. */
+            parent: components["schemas"]["WindowDto"];
+            tier: components["schemas"]["WindowTier"];
+            tier_label: string;
+        };
+        /** @description One transition of a record: who, when, from which state to which, why. */
+        TimelineEntry: {
+            actor_name: string;
+            actor_tier: components["schemas"]["Tier"];
+            /** Format: date-time */
+            at: string;
+            event: string;
+            event_label: string;
+            from?: components["schemas"]["VerificationState"] | null;
+            /** Format: int32 */
+            from_step?: number | null;
+            reason?: string | null;
+            /** Format: int32 */
+            seq: number;
+            to: components["schemas"]["VerificationState"];
+            /** Format: int32 */
+            to_step?: number | null;
         };
         TitleDto: {
             /** @description senior, intermediate or junior. */
@@ -2569,6 +3219,113 @@ export interface components {
         UpsertResponse: {
             outcome: components["schemas"]["Outcome"];
             person: components["schemas"]["PersonDetail"];
+        };
+        VerificationDetail: {
+            chain: components["schemas"]["ChainStepDto"][];
+            evidence: components["schemas"]["EvidenceDto"][];
+            record: components["schemas"]["VerificationDto"];
+            timeline: components["schemas"]["TimelineEntry"][];
+        };
+        /** @description A verification record as lists and queues show it. */
+        VerificationDto: {
+            certificate_no?: string | null;
+            /** Format: int32 */
+            cycle_year: number;
+            /** Format: uuid */
+            id: string;
+            id_number_masked: string;
+            /** Format: date-time */
+            issued_at?: string | null;
+            list: components["schemas"]["ListKind"];
+            medicine: components["schemas"]["Medicine"];
+            note?: string | null;
+            outcome_at_submit?: string | null;
+            /** Format: uuid */
+            person_id: string;
+            person_name: string;
+            /**
+             * Format: int32
+             * @description Send it back with a decision: a record changed meanwhile is refused (409).
+             */
+            row_version: number;
+            special?: components["schemas"]["SpecialDto"] | null;
+            state: components["schemas"]["VerificationState"];
+            /**
+             * Format: int32
+             * @description The chain step awaited while in review (1 = the first office).
+             */
+            step?: number | null;
+            /** Format: uuid */
+            unit_id: string;
+            unit_level: components["schemas"]["UnitLevel"];
+            unit_name: string;
+            /** Format: date-time */
+            updated_at: string;
+            waiting_on?: components["schemas"]["Tier"] | null;
+            waiting_on_label?: string | null;
+            /**
+             * Format: int32
+             * @description The year verified.
+             */
+            year: number;
+        };
+        VerificationPage: {
+            items: components["schemas"]["VerificationDto"][];
+            next_cursor?: string | null;
+        };
+        /**
+         * @description A verification's state: prepared 待上报, in_review 审核中, returned 已退回, approved 已通过, certified 已发证书编号.
+         * @enum {string}
+         */
+        VerificationState: "prepared" | "in_review" | "returned" | "approved" | "certified";
+        /** @description A submission window (stored in UTC; `label` shows it in 北京时间). */
+        WindowDto: {
+            /** Format: date-time */
+            ends_at: string;
+            /** @description e.g. "乡镇级学分验证上报 2022-01-01 00:00 至 2022-02-15 23:59（北京时间）". */
+            label: string;
+            /** Format: date-time */
+            set_at?: string | null;
+            /** @description Who set it (absent for the cycle's own default). */
+            set_by?: string | null;
+            /** Format: date-time */
+            starts_at: string;
+            tier: components["schemas"]["WindowTier"];
+        };
+        /**
+         * @description Set the window of one tier of the units below the caller's office.
+         * @example {
+         *       "ends_at": "2022-02-15T23:59:59+08:00",
+         *       "starts_at": "2022-01-01T00:00:00+08:00"
+         *     }
+         */
+        WindowRequest: {
+            /** Format: date-time */
+            ends_at: string;
+            /** Format: date-time */
+            starts_at: string;
+        };
+        /**
+         * @description 上报层级: county_and_above 县级以上, township 乡镇级, village 村级.
+         * @enum {string}
+         */
+        WindowTier: "county_and_above" | "township" | "village";
+        /**
+         * @description The windows of a cycle for the caller: an office's three tiers, or a
+         *     unit's (or department's) own tier.
+         */
+        WindowsDto: {
+            open_now?: boolean | null;
+            /**
+             * Format: uuid
+             * @description The office's region (absent for a unit).
+             */
+            region_id?: string | null;
+            region_name?: string | null;
+            tiers: components["schemas"]["TierWindows"][];
+            unit_window?: components["schemas"]["WindowDto"] | null;
+            /** Format: int32 */
+            year: number;
         };
         /** @description A year in the trainee's overview. */
         YearSummary: {
@@ -3472,6 +4229,48 @@ export interface operations {
             };
         };
     };
+    issue_numbers: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NumbersRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NumbersResult"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_compliance: {
         parameters: {
             query: {
@@ -3997,6 +4796,203 @@ export interface operations {
             };
         };
     };
+    list_cycles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CycleDto"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_cycle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The year verified */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CycleDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_cycle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The year verified */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CycleRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CycleDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_windows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The year verified */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WindowsDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_window: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The year verified */
+                year: number;
+                /** @description county_and_above, township or village */
+                tier: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WindowRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WindowsDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_department: {
         parameters: {
             query?: never;
@@ -4014,6 +5010,90 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DepartmentDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload_evidence: {
+        parameters: {
+            query: {
+                /** @description The original file name, shown to reviewers. */
+                file_name: string;
+            };
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/pdf": number[];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_evidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The evidence file */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
                 };
             };
             404: {
@@ -5242,6 +6322,130 @@ export interface operations {
             };
         };
     };
+    decide: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecisionResult"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    review_queue: {
+        parameters: {
+            query: {
+                cycle_year: number;
+                /** @description prepared, in_review, returned, approved, certified. */
+                state?: components["schemas"]["VerificationState"];
+                list?: components["schemas"]["ListKind"];
+                unit_id?: string;
+                /** @description The year verified (make-up lists hold earlier years). */
+                year?: number;
+                after?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerificationPage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    review_summary: {
+        parameters: {
+            query: {
+                cycle_year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueSummaryRow"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_standards: {
         parameters: {
             query?: never;
@@ -5633,6 +6837,290 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DepartmentDto"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stats: {
+        parameters: {
+            query: {
+                cycle_year: number;
+                /** @description unit (default), county or prefecture. */
+                by?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatsDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_verifications: {
+        parameters: {
+            query: {
+                cycle_year: number;
+                /** @description prepared, in_review, returned, approved, certified. */
+                state?: components["schemas"]["VerificationState"];
+                list?: components["schemas"]["ListKind"];
+                unit_id?: string;
+                /** @description The year verified (make-up lists hold earlier years). */
+                year?: number;
+                after?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerificationPage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmissionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmissionResult"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    candidates: {
+        parameters: {
+            query: {
+                /** @description The cycle (验证年度). */
+                cycle_year: number;
+                list: components["schemas"]["ListKind"];
+                /** @description The year verified: the cycle's own for normal and special lists; Y−1 or Y−2 for make-up (default Y−1). */
+                year?: number;
+                department_id?: string;
+                /** @description Only those who may go on the list. */
+                eligible_only?: boolean;
+                after?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CandidatePage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submit_records: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmitIdsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmissionResult"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_verification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The verification record */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerificationDetail"];
                 };
             };
             404: {

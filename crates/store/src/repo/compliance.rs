@@ -1124,3 +1124,64 @@ pub async fn vacuum(db: &DatabaseConnection) -> Result<(), StoreError> {
     }
     Ok(())
 }
+
+/// The stored verdicts of many people for one year, by person.
+pub async fn verdicts_of(
+    db: &impl ConnectionTrait,
+    people_: &[PersonId],
+    year: i32,
+) -> Result<HashMap<PersonId, (Outcome, Vec<Shortfall>)>, StoreError> {
+    let mut out = HashMap::with_capacity(people_.len());
+    for chunk in people_.chunks(1000) {
+        let rows: Vec<(Uuid, String, String)> = compliance::Entity::find()
+            .select_only()
+            .columns([compliance::Column::PersonId, compliance::Column::Outcome, compliance::Column::Shortfalls])
+            .filter(compliance::Column::Year.eq(year))
+            .filter(compliance::Column::PersonId.is_in(chunk.iter().map(|p| p.0)))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (id, outcome, shortfalls) in rows {
+            out.insert(PersonId(id), (parse(&outcome)?, parse_shortfalls(&shortfalls)?));
+        }
+    }
+    Ok(out)
+}
+
+/// Stored verdicts of a year in `scope`, counted by unit, county or
+/// prefecture and outcome (the cycle's "to verify").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutcomeTally {
+    pub key: Option<Uuid>,
+    pub outcome: Outcome,
+    pub count: u64,
+}
+
+pub async fn tally_by(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    year: i32,
+    group: super::verification::Grouping,
+) -> Result<Vec<OutcomeTally>, StoreError> {
+    use super::verification::Grouping;
+    let column = match group {
+        Grouping::Unit => compliance::Column::UnitId,
+        Grouping::County => compliance::Column::CountyId,
+        Grouping::Prefecture => compliance::Column::PrefectureId,
+    };
+    let rows: Vec<(Option<Uuid>, String, i64)> = compliance::Entity::find()
+        .select_only()
+        .column(column)
+        .column(compliance::Column::Outcome)
+        .column_as(Expr::from(Func::count(Expr::col((compliance::Entity, compliance::Column::PersonId)))), "n")
+        .filter(compliance::Column::Year.eq(year))
+        .filter(scope::compliance_resolved(db, scope).await?)
+        .group_by(column)
+        .group_by(compliance::Column::Outcome)
+        .into_tuple()
+        .all(db)
+        .await?;
+    rows.into_iter()
+        .map(|(key, o, n)| Ok(OutcomeTally { key, outcome: parse(&o)?, count: u64::try_from(n).unwrap_or(0) }))
+        .collect()
+}

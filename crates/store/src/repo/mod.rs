@@ -12,6 +12,7 @@ pub mod credit_report;
 pub mod cycle;
 pub mod department;
 pub mod evaluation;
+pub mod evidence;
 pub mod id_lookup;
 pub mod idempotency;
 pub mod login_failure;

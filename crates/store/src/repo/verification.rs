@@ -895,32 +895,50 @@ pub async fn queue(
     Ok(super::Page { items, next })
 }
 
-/// Counts of records in `scope` of a cycle by unit, list and state (the
-/// queue's summary and the cycle's statistics).
+/// How counts are grouped: by unit, by the unit's county or prefecture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grouping {
+    Unit,
+    County,
+    Prefecture,
+}
+
+/// Counts of records in `scope` of a cycle by group, list, state and the
+/// tier waited on (the queue's summary and the cycle's statistics).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnitCount {
-    pub unit_id: UnitId,
+pub struct GroupCount {
+    /// The unit, county or prefecture (None: a unit directly under a higher office).
+    pub key: Option<Uuid>,
     pub list_kind: ListKind,
     pub state: String,
     pub current_tier: Option<Tier>,
     pub count: u64,
 }
 
-pub async fn counts_by_unit(
+/// Group, list, state, tier, count.
+type CountRow = (Option<Uuid>, String, String, Option<String>, i64);
+
+pub async fn counts_by(
     db: &impl ConnectionTrait,
     scope: OfficeScope,
     cycle_year: i32,
-) -> Result<Vec<UnitCount>, StoreError> {
-    let rows: Vec<(Uuid, String, String, Option<String>, i64)> = verifications::Entity::find()
+    group: Grouping,
+) -> Result<Vec<GroupCount>, StoreError> {
+    let column = match group {
+        Grouping::Unit => verifications::Column::UnitId,
+        Grouping::County => verifications::Column::CountyId,
+        Grouping::Prefecture => verifications::Column::PrefectureId,
+    };
+    let rows: Vec<CountRow> = verifications::Entity::find()
         .select_only()
-        .column(verifications::Column::UnitId)
+        .column(column)
         .column(verifications::Column::ListKind)
         .column(verifications::Column::State)
         .column(verifications::Column::CurrentTier)
         .column_as(Expr::expr(Func::count(Expr::col(verifications::Column::Id))), "n")
         .filter(scope.condition())
         .filter(verifications::Column::CycleYear.eq(cycle_year))
-        .group_by(verifications::Column::UnitId)
+        .group_by(column)
         .group_by(verifications::Column::ListKind)
         .group_by(verifications::Column::State)
         .group_by(verifications::Column::CurrentTier)
@@ -928,9 +946,9 @@ pub async fn counts_by_unit(
         .all(db)
         .await?;
     rows.into_iter()
-        .map(|(u, l, s, t, n)| {
-            Ok(UnitCount {
-                unit_id: UnitId(u),
+        .map(|(key, l, s, t, n)| {
+            Ok(GroupCount {
+                key,
                 list_kind: parse(&l)?,
                 state: s,
                 current_tier: t.as_deref().map(parse).transpose()?,

@@ -1,0 +1,1100 @@
+//! The annual verification (SPEC §5, §6): a unit's submissions (验证信息上报)
+//! on the normal, make-up (补验) and special-personnel lists, evidence
+//! uploads, each office's review queue and decisions (one record or a
+//! batch, all or nothing), a record's timeline, certificate numbers
+//! (生成证书编号) and the cycle's statistics.
+
+use std::collections::{HashMap, HashSet};
+
+use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::Utc;
+use cme_domain::auth::{Actor, Operation, Scope, review_tier};
+use cme_domain::compliance::Outcome as DomainOutcome;
+use cme_domain::cycle::{self, SpecialClaim, check_list_year, check_normal_eligibility};
+use cme_domain::ids::{DepartmentId, PersonId, RegionId, UnitId, VerificationId};
+use cme_domain::org::RegionLevel;
+use cme_domain::review::{Event, ListKind as DomainList, State, Tier as DomainTier, may_prepare};
+use cme_store::StoreError;
+use cme_store::repo::compliance::{self as stored, ComplianceFilter};
+use cme_store::repo::verification::{
+    self as verifications, Acting, Grouping, NewVerification, OfficeScope, QueueFilter, QueueRow, Special,
+    VerificationRecord,
+};
+use cme_store::repo::{audit, cycle as cycles, evidence, region, unit};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QuerySelect as _, TransactionTrait as _};
+use serde_json::json;
+use sha2::Digest as _;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::auth::{Caller, client_ip};
+use crate::dto::verification::{
+    CandidateDto, CandidatePage, CandidateQuery, ChainStepDto, CycleYearQuery, Decision, DecisionRequest,
+    DecisionResult, EvidenceDto, ListKind, NumbersRequest, NumbersResult, QueueSummaryRow, SpecialDto, StatsDto,
+    StatsQuery, StatsRow, SubmissionRequest, SubmissionResult, SubmitIdsRequest, TimelineEntry, VerificationDetail,
+    VerificationDto, VerificationPage, VerificationQuery, VerificationState,
+};
+use crate::error::{ApiError, Problem};
+use crate::extract::ValidJson;
+use crate::routes::cycles::{office_region, opened};
+use crate::routes::org::page;
+
+/// The tier an account acts as.
+fn tier_of(actor: &Actor) -> Result<DomainTier, ApiError> {
+    review_tier(actor.role).ok_or_else(|| ApiError::Forbidden("该账号不参与学分验证".into()))
+}
+
+/// The records an actor sees: an office its region's, a unit its own, a
+/// department those it prepared.
+async fn office_scope(state: &AppState, actor: &Actor) -> Result<OfficeScope, ApiError> {
+    Ok(match actor.scope {
+        Scope::Province => OfficeScope::Province,
+        Scope::Region(r) => match region::get(&state.db, r).await?.level {
+            RegionLevel::Province => OfficeScope::Province,
+            RegionLevel::Prefecture => OfficeScope::Prefecture(r),
+            RegionLevel::County => OfficeScope::County(r),
+        },
+        Scope::Unit(u) => OfficeScope::Unit(u),
+        Scope::Department(u, d) => OfficeScope::Department(u, d),
+        Scope::Person(..) => return Err(ApiError::Forbidden("学员不能查看验证名单".into())),
+    })
+}
+
+fn in_scope(scope: OfficeScope, r: &VerificationRecord) -> bool {
+    match scope {
+        OfficeScope::Province => true,
+        OfficeScope::Prefecture(p) => r.prefecture_id == Some(p),
+        OfficeScope::County(c) => r.county_id == Some(c),
+        OfficeScope::Unit(u) => r.unit_id == u,
+        OfficeScope::Department(u, d) => r.unit_id == u && r.department_id == Some(d),
+    }
+}
+
+fn special_dto(s: &Special) -> SpecialDto {
+    SpecialDto {
+        reason: s.reason.into(),
+        period_from: s.period_from,
+        period_to: s.period_to,
+        deemed_compliant: s.deemed_compliant,
+    }
+}
+
+fn record_dto(row: &QueueRow) -> VerificationDto {
+    let r = &row.record;
+    VerificationDto {
+        id: r.id.0,
+        person_id: r.person_id.0,
+        person_name: row.person_name.clone(),
+        id_number_masked: row.id_number_masked.clone(),
+        unit_id: r.unit_id.0,
+        unit_name: row.unit_name.clone(),
+        unit_level: r.unit_level.into(),
+        medicine: r.medicine.into(),
+        year: r.year,
+        cycle_year: r.cycle_year,
+        list: r.list_kind.into(),
+        state: r.state.into(),
+        step: r.state.step(),
+        waiting_on: r.current_tier.map(Into::into),
+        waiting_on_label: r.current_tier.map(|t| t.label().to_owned()),
+        special: r.special.as_ref().map(special_dto),
+        note: r.note.clone(),
+        outcome_at_submit: r.outcome_at_submit.clone(),
+        certificate_no: r.certificate_no.clone(),
+        issued_at: r.issued_at,
+        row_version: r.row_version,
+        updated_at: r.updated_at,
+    }
+}
+
+/// The unit (and department) a submitter acts for.
+fn submitter(actor: &Actor) -> Result<(UnitId, Option<DepartmentId>), ApiError> {
+    match actor.scope {
+        Scope::Unit(u) => Ok((u, None)),
+        Scope::Department(u, d) => Ok((u, Some(d))),
+        _ => Err(ApiError::Forbidden("只有单位或科室可以上报验证信息".into())),
+    }
+}
+
+/// The cycle must be open (not before its opening day, not after closing),
+/// and, to submit, the unit's window open now.
+async fn check_open(state: &AppState, cycle_year: i32, unit_id: UnitId, submitting: bool) -> Result<(), ApiError> {
+    let c = opened(state, cycle_year).await?;
+    let today = cycle::local_date(Utc::now());
+    if today < c.calendar.opens_on() {
+        return Err(ApiError::Conflict {
+            code: "cycle_not_open",
+            detail: format!("{cycle_year} 年度学分验证自 {} 开始", c.calendar.opens_on()),
+        });
+    }
+    if c.calendar.is_closed(today) {
+        return Err(ApiError::Conflict {
+            code: "cycle_closed",
+            detail: format!("{cycle_year} 年度学分验证已于 {} 结束，不再受理", c.calendar.closes_on()),
+        });
+    }
+    if submitting {
+        let window = cycles::effective_for_unit(&state.db, &c.calendar, unit_id).await?;
+        window.check(Utc::now()).map_err(|e| ApiError::Conflict { code: "outside_window", detail: e.to_string() })?;
+    }
+    Ok(())
+}
+
+fn list_year(cycle_year: i32, list: DomainList, year: Option<i32>) -> Result<i32, ApiError> {
+    let year = year.unwrap_or(if list == DomainList::MakeUp { cycle_year - 1 } else { cycle_year });
+    check_list_year(cycle_year, list, year).map_err(|e| ApiError::field("year", e.to_string()))?;
+    Ok(year)
+}
+
+/// Why a person may not go on `list` with this verdict, if not.
+fn ineligible(
+    list: DomainList,
+    verdict: Option<&(DomainOutcome, Vec<cme_domain::compliance::Shortfall>)>,
+) -> Option<String> {
+    if list == DomainList::Special {
+        return None;
+    }
+    match verdict {
+        None => Some("该年度尚无达标判定".to_owned()),
+        Some((outcome, shortfalls)) => check_normal_eligibility(*outcome, shortfalls).err().map(|e| e.to_string()),
+    }
+}
+
+/// The staff a unit (or department) may put on a list, with their verdict,
+/// whether each may go on it now and, if not, why (不达标原因, already on a list …).
+#[utoipa::path(
+    tag = "verification",
+    security(("bearer" = [])),
+    params(CandidateQuery),
+    responses(
+        (status = 200, body = CandidatePage),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/verifications/candidates")]
+pub async fn candidates(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<CandidateQuery>,
+) -> Result<web::Json<CandidatePage>, ApiError> {
+    let actor = caller.require(Operation::SubmitVerifications)?;
+    submitter(actor)?;
+    opened(&state, query.cycle_year).await?;
+    let list: DomainList = query.list.into();
+    let year = list_year(query.cycle_year, list, query.year)?;
+    let (after, limit) = page(query.after.as_deref(), query.limit)?;
+    let filter = ComplianceFilter {
+        year,
+        discipline: None,
+        unit_id: None,
+        department_id: query.department_id.map(DepartmentId),
+        region_id: None,
+        outcome: None,
+        name_contains: None,
+    };
+    let rows = stored::list(&state.db, &actor.scope, &filter, after, limit).await?;
+    let ids: Vec<PersonId> = rows.items.iter().map(|r| r.person_id).collect();
+    let existing = verifications::find_many(&state.db, &ids, year).await?;
+    let mut items = Vec::with_capacity(rows.items.len());
+    for r in rows.items {
+        let record = existing.get(&r.person_id);
+        let verdict = (r.outcome, r.shortfalls.clone());
+        let reason = match record {
+            Some(v) if !matches!(v.state, State::Prepared | State::Returned) => {
+                Some(format!("{} 年度已上报（{}）", v.year, verification_state_label(v.state)))
+            }
+            _ => ineligible(list, Some(&verdict)),
+        };
+        if query.eligible_only == Some(true) && reason.is_some() {
+            continue;
+        }
+        items.push(CandidateDto {
+            person_id: r.person_id.0,
+            name: r.name,
+            id_number_masked: r.id_number_masked,
+            department_id: r.department_id.map(|d| d.0),
+            department_name: r.department_name,
+            outcome: r.outcome.into(),
+            eligible: reason.is_none(),
+            reason,
+            verification_id: record.map(|v| v.id.0),
+            state: record.map(|v| v.state.into()),
+        });
+    }
+    Ok(web::Json(CandidatePage { items, next_cursor: rows.next.map(|n| n.to_string()) }))
+}
+
+fn verification_state_label(s: State) -> &'static str {
+    match s {
+        State::Prepared => "待上报",
+        State::InReview { .. } => "审核中",
+        State::Returned => "已退回",
+        State::Approved => "已通过",
+        State::Certified => "已生成证书编号",
+    }
+}
+
+/// 验证信息上报: a unit puts people on a list of a cycle and submits them at
+/// once (its first review, 初审), inside its window; a department prepares
+/// its staff's for the unit. Only compliant people go on the normal and
+/// make-up lists (the refusal says why); make-up is for Y−1 and Y−2 only;
+/// the special list needs a reason, a period of at least half a year (the
+/// front line excepted) and evidence. A person returned earlier is revised
+/// and resubmitted. All or nothing: a refusal names `people[i]`.
+#[utoipa::path(
+    tag = "verification",
+    security(("bearer" = [])),
+    request_body = SubmissionRequest,
+    responses(
+        (status = 200, body = SubmissionResult),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/verifications")]
+pub async fn submit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    body: ValidJson<SubmissionRequest>,
+) -> Result<web::Json<SubmissionResult>, ApiError> {
+    let actor = caller.require(Operation::SubmitVerifications)?;
+    let tier = tier_of(actor)?;
+    if !may_prepare(tier) {
+        return Err(ApiError::Forbidden("只有单位或科室可以上报验证信息".into()));
+    }
+    let (unit_id, department_id) = submitter(actor)?;
+    let b = body.0;
+    let list: DomainList = b.list.into();
+    let year = list_year(b.cycle_year, list, b.year)?;
+    let submitting = department_id.is_none();
+    check_open(&state, b.cycle_year, unit_id, submitting).await?;
+
+    let ids: Vec<PersonId> = b.people.iter().map(|p| PersonId(p.person_id)).collect();
+    let mut seen = HashSet::new();
+    for (i, id) in ids.iter().enumerate() {
+        if !seen.insert(*id) {
+            return Err(ApiError::field(format!("people[{i}].person_id"), "同一人重复出现"));
+        }
+    }
+    // People in the submitter's jurisdiction.
+    let mut allowed: HashSet<Uuid> = HashSet::new();
+    for chunk in ids.chunks(1000) {
+        let found: Vec<Uuid> = cme_store::entity::people::Entity::find()
+            .select_only()
+            .column(cme_store::entity::people::Column::Id)
+            .filter(cme_store::repo::scope::people(&actor.scope))
+            .filter(cme_store::entity::people::Column::Id.is_in(chunk.iter().map(|p| p.0)))
+            .into_tuple()
+            .all(&state.db)
+            .await?;
+        allowed.extend(found);
+    }
+    let verdicts = stored::verdicts_of(&state.db, &ids, year).await?;
+    let existing = verifications::find_many(&state.db, &ids, year).await?;
+    let all_evidence: Vec<Uuid> = b.people.iter().flat_map(|p| p.evidence_ids.iter().copied()).collect();
+    let files: HashMap<Uuid, evidence::Evidence> =
+        evidence::get_many(&state.db, &all_evidence).await?.into_iter().map(|e| (e.id, e)).collect();
+
+    let mut fresh = Vec::new();
+    let mut revised = Vec::new();
+    for (i, p) in b.people.iter().enumerate() {
+        let id = PersonId(p.person_id);
+        if !allowed.contains(&id.0) {
+            return Err(ApiError::field(format!("people[{i}].person_id"), "人员不存在或不在本单位（科室）"));
+        }
+        if let Some(v) = existing.get(&id)
+            && !matches!(v.state, State::Prepared | State::Returned)
+        {
+            return Err(ApiError::Conflict {
+                code: "already_submitted",
+                detail: format!("people[{i}]：{} 年度已上报（{}）", v.year, verification_state_label(v.state)),
+            });
+        }
+        let verdict = verdicts.get(&id);
+        if let Some(why) = ineligible(list, verdict) {
+            return Err(ApiError::field(format!("people[{i}].person_id"), why));
+        }
+        let special = match (list, &p.special) {
+            (DomainList::Special, None) => {
+                return Err(ApiError::field(format!("people[{i}].special"), "特殊人员须填写原因和起止日期"));
+            }
+            (DomainList::Special, Some(s)) => {
+                let claim = SpecialClaim::parse(s.reason.into(), s.period_from, s.period_to, year)
+                    .map_err(|e| ApiError::field(format!("people[{i}].special"), e.to_string()))?;
+                if claim.reason().requires_evidence() && p.evidence_ids.is_empty() {
+                    return Err(ApiError::field(
+                        format!("people[{i}].evidence_ids"),
+                        format!("请上传证明材料（{}）", claim.reason().evidence_label()),
+                    ));
+                }
+                Some(Special::from(&claim))
+            }
+            (_, Some(_)) => {
+                return Err(ApiError::field(format!("people[{i}].special"), "只有特殊人员名单填写特殊原因"));
+            }
+            (_, None) => None,
+        };
+        for (j, e) in p.evidence_ids.iter().enumerate() {
+            match files.get(e) {
+                Some(f) if f.unit_id == unit_id => {}
+                _ => return Err(ApiError::field(format!("people[{i}].evidence_ids[{j}]"), "证明材料不存在")),
+            }
+        }
+        let new = NewVerification {
+            person_id: id,
+            year,
+            cycle_year: b.cycle_year,
+            list_kind: list,
+            special,
+            note: p.note.clone().filter(|n| !n.trim().is_empty()),
+            evidence: p.evidence_ids.clone(),
+            department_id,
+            outcome_at_submit: verdict.map(|(o, _)| o.as_str().to_owned()),
+        };
+        match existing.get(&id) {
+            Some(v) => revised.push((v.clone(), new)),
+            None => fresh.push(new),
+        }
+    }
+
+    let by = Acting { tier, id: Some(actor.id), name: &actor.name };
+    let txn = state.db.begin().await?;
+    let mut all_ids = verifications::prepare_many(&txn, &fresh, &by).await?;
+    for (record, new) in &revised {
+        verifications::revise(&txn, record, new).await?;
+        all_ids.push(record.id);
+    }
+    let mut submitted = 0;
+    if submitting {
+        let records = verifications::get_many(&txn, &all_ids).await?;
+        submitted = verifications::apply_many(&txn, &records, Event::Submit, &by, None).await?.count;
+    }
+    let e = audit::AuditEntry::by(actor, if submitting { "verification.submit" } else { "verification.prepare" })
+        .ip(Some(&client_ip(&req)))
+        .target("cycle", b.cycle_year)
+        .place(None, Some(unit_id))
+        .detail(json!({
+            "list": list.as_str(), "year": year, "people": ids.iter().map(|p| p.0).collect::<Vec<_>>(),
+            "revised": revised.len(),
+        }));
+    audit::append(&txn, &e).await?;
+    txn.commit().await?;
+    let n = |x: usize| u64::try_from(x).unwrap_or(u64::MAX);
+    Ok(web::Json(SubmissionResult {
+        prepared: n(all_ids.len()),
+        submitted: n(submitted),
+        ids: all_ids.iter().map(|v| v.0).collect(),
+    }))
+}
+
+/// A unit submits records that wait on it: prepared by a department, or
+/// returned and since fixed. Inside its window; the normal and make-up
+/// lists take compliant people only (checked again now). All or nothing.
+#[utoipa::path(
+    tag = "verification",
+    security(("bearer" = [])),
+    request_body = SubmitIdsRequest,
+    responses(
+        (status = 200, body = SubmissionResult),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/verifications/submit")]
+pub async fn submit_records(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    body: ValidJson<SubmitIdsRequest>,
+) -> Result<web::Json<SubmissionResult>, ApiError> {
+    let actor = caller.require(Operation::SubmitVerifications)?;
+    let (unit_id, department) = submitter(actor)?;
+    if department.is_some() {
+        return Err(ApiError::Forbidden("科室准备的名单由单位上报".into()));
+    }
+    let ids: Vec<VerificationId> = body.0.ids.iter().map(|i| VerificationId(*i)).collect();
+    let records = verifications::get_many(&state.db, &ids).await?;
+    let by_id: HashMap<Uuid, &VerificationRecord> = records.iter().map(|r| (r.id.0, r)).collect();
+    let mut cycle_years = HashSet::new();
+    for (i, id) in ids.iter().enumerate() {
+        let r = by_id
+            .get(&id.0)
+            .filter(|r| r.unit_id == unit_id)
+            .ok_or_else(|| ApiError::field(format!("ids[{i}]"), "记录不存在"))?;
+        if !matches!(r.state, State::Prepared | State::Returned) {
+            return Err(ApiError::Conflict {
+                code: "invalid_state",
+                detail: format!("ids[{i}]：记录{}，不能上报", verification_state_label(r.state)),
+            });
+        }
+        cycle_years.insert(r.cycle_year);
+    }
+    for y in &cycle_years {
+        check_open(&state, *y, unit_id, true).await?;
+    }
+    for (i, r) in records.iter().enumerate() {
+        let verdicts = stored::verdicts_of(&state.db, &[r.person_id], r.year).await?;
+        if let Some(why) = ineligible(r.list_kind, verdicts.get(&r.person_id)) {
+            return Err(ApiError::field(format!("ids[{i}]"), why));
+        }
+    }
+    let tier = tier_of(actor)?;
+    let by = Acting { tier, id: Some(actor.id), name: &actor.name };
+    let txn = state.db.begin().await?;
+    let submitted = verifications::apply_many(&txn, &records, Event::Submit, &by, None).await?.count;
+    let e = audit::AuditEntry::by(actor, "verification.submit")
+        .ip(Some(&client_ip(&req)))
+        .place(None, Some(unit_id))
+        .detail(json!({"ids": body.0.ids}));
+    audit::append(&txn, &e).await?;
+    txn.commit().await?;
+    let n = u64::try_from(submitted).unwrap_or(u64::MAX);
+    Ok(web::Json(SubmissionResult { prepared: 0, submitted: n, ids: body.0.ids.clone() }))
+}
+
+fn queue_filter(q: &VerificationQuery) -> QueueFilter {
+    QueueFilter {
+        cycle_year: q.cycle_year,
+        waiting_on: None,
+        state: q.state.map(|s| s.as_str().to_owned()),
+        list_kind: q.list.map(Into::into),
+        unit_id: q.unit_id.map(UnitId),
+        year: q.year,
+    }
+}
+
+/// The verification records of a cycle in the caller's jurisdiction (a
+/// unit's own, an office's region's), filtered, by keyset pages.
+#[utoipa::path(
+    tag = "verification",
+    security(("bearer" = [])),
+    params(VerificationQuery),
+    responses(
+        (status = 200, body = VerificationPage),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/verifications")]
+pub async fn list_verifications(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<VerificationQuery>,
+) -> Result<web::Json<VerificationPage>, ApiError> {
+    let actor = caller.require(Operation::ReadHierarchy)?;
+    let scope = office_scope(&state, actor).await?;
+    let (after, limit) = page(query.after.as_deref(), query.limit)?;
+    let p = verifications::queue(&state.db, scope, &queue_filter(&query), after, limit).await?;
+    Ok(web::Json(VerificationPage {
+        items: p.items.iter().map(record_dto).collect(),
+        next_cursor: p.next.map(|n| n.to_string()),
+    }))
+}
+
+/// An office's review queue (审核): the records of its region waiting on
+/// its review (`state=in_review`, the default) or, as a chain's final
+/// office, approved and waiting for a certificate number (`state=approved`);
+/// by unit, list and year.
+#[utoipa::path(
+    tag = "verification",
+    security(("bearer" = [])),
+    params(VerificationQuery),
+    responses(
+        (status = 200, body = VerificationPage),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/reviews/queue")]
+pub async fn review_queue(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<VerificationQuery>,
+) -> Result<web::Json<VerificationPage>, ApiError> {
+    let actor = caller.require(Operation::ReviewVerifications)?;
+    let tier = tier_of(actor)?;
+    let scope = office_scope(&state, actor).await?;
+    let (after, limit) = page(query.after.as_deref(), query.limit)?;
+    let mut filter = queue_filter(&query);
+    filter.waiting_on = Some(tier);
+    if filter.state.is_none() {
+        filter.state = Some(VerificationState::InReview.as_str().to_owned());
+    }
+    let p = verifications::queue(&state.db, scope, &filter, after, limit).await?;
+    Ok(web::Json(VerificationPage {
+        items: p.items.iter().map(record_dto).collect(),
+        next_cursor: p.next.map(|n| n.to_string()),
+    }))
+}
+
+/// What waits on the caller's office, per unit and list: to review, and
+/// (final office) to number.
+#[utoipa::path(
+    tag = "verification",
+    security(("bearer" = [])),
+    params(CycleYearQuery),
+    responses(
+        (status = 200, body = [QueueSummaryRow]),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/reviews/summary")]
+pub async fn review_summary(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<CycleYearQuery>,
+) -> Result<web::Json<Vec<QueueSummaryRow>>, ApiError> {
+    let actor = caller.require(Operation::ReviewVerifications)?;
+    let tier = tier_of(actor)?;
+    let scope = office_scope(&state, actor).await?;
+    let counts = verifications::counts_by(&state.db, scope, query.cycle_year, Grouping::Unit).await?;
+    let mut rows: HashMap<(Uuid, DomainList), (u64, u64)> = HashMap::new();
+    for c in counts.into_iter().filter(|c| c.current_tier == Some(tier)) {
+        let Some(unit_id) = c.key else { continue };
+        let e = rows.entry((unit_id, c.list_kind)).or_default();
+        match c.state.as_str() {
+            "in_review" => e.0 += c.count,
+            "approved" => e.1 += c.count,
+            _ => {}
+        }
+    }
+    let names = unit_names(&state, rows.keys().map(|(u, _)| *u).collect()).await?;
+    let mut out: Vec<QueueSummaryRow> = rows
+        .into_iter()
+        .map(|((unit_id, list), (in_review, awaiting_number))| QueueSummaryRow {
+            unit_id,
+            unit_name: names.get(&unit_id).cloned().unwrap_or_default(),
+            list: ListKind::from(list),
+            in_review,
+            awaiting_number,
+        })
+        .collect();
+    out.sort_by(|a, b| a.unit_name.cmp(&b.unit_name).then(a.unit_id.cmp(&b.unit_id)));
+    Ok(web::Json(out))
+}
+
+async fn unit_names(state: &AppState, ids: HashSet<Uuid>) -> Result<HashMap<Uuid, String>, ApiError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(cme_store::entity::units::Entity::find()
+        .select_only()
+        .columns([cme_store::entity::units::Column::Id, cme_store::entity::units::Column::Name])
+        .filter(cme_store::entity::units::Column::Id.is_in(ids))
+        .into_tuple::<(Uuid, String)>()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// Approve (通过: on to the next office, or approved at the final one) or
+/// return (退回: back to the unit, with a reason) one record or a batch, as
+/// the reviewer saw them (`row_version`). All or nothing: a record not
+/// waiting on the caller's office, or changed meanwhile (another reviewer
+/// acted first), refuses the whole batch with 409 and nothing changes.
+#[utoipa::path(
+    tag = "verification",
+    security(("bearer" = [])),
+    request_body = DecisionRequest,
+    responses(
+        (status = 200, body = DecisionResult),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/reviews/decisions")]
+pub async fn decide(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    body: ValidJson<DecisionRequest>,
+) -> Result<web::Json<DecisionResult>, ApiError> {
+    let started = std::time::Instant::now();
+    let actor = caller.require(Operation::ReviewVerifications)?;
+    let tier = tier_of(actor)?;
+    let scope = office_scope(&state, actor).await?;
+    let b = body.0;
+    let reason = b.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    let event = match b.decision {
+        Decision::Approve => Event::Approve,
+        Decision::Return => Event::Return,
+    };
+    if event == Event::Return && reason.is_none() {
+        return Err(ApiError::field("reason", "退回须填写原因"));
+    }
+    let ids: Vec<VerificationId> = b.items.iter().map(|i| VerificationId(i.id)).collect();
+    let found = verifications::get_many(&state.db, &ids).await?;
+    let by_id: HashMap<Uuid, VerificationRecord> = found.into_iter().map(|r| (r.id.0, r)).collect();
+    let mut records = Vec::with_capacity(b.items.len());
+    let mut seen = HashSet::new();
+    for (i, item) in b.items.iter().enumerate() {
+        if !seen.insert(item.id) {
+            return Err(ApiError::field(format!("items[{i}].id"), "同一记录重复出现"));
+        }
+        let r = by_id
+            .get(&item.id)
+            .filter(|r| in_scope(scope, r))
+            .ok_or_else(|| ApiError::field(format!("items[{i}].id"), "记录不存在"))?;
+        if r.row_version != item.row_version {
+            return Err(ApiError::Conflict {
+                code: "stale_version",
+                detail: format!(
+                    "items[{i}]：记录已被他人处理（现为{}），请刷新后重试",
+                    verification_state_label(r.state)
+                ),
+            });
+        }
+        if !matches!(r.state, State::InReview { .. }) || r.current_tier != Some(tier) {
+            return Err(ApiError::Conflict {
+                code: "not_waiting",
+                detail: format!("items[{i}]：记录{}，不在本级待审", verification_state_label(r.state)),
+            });
+        }
+        records.push(r.clone());
+    }
+    let by = Acting { tier, id: Some(actor.id), name: &actor.name };
+    let txn = state.db.begin().await?;
+    let applied = verifications::apply_many(&txn, &records, event, &by, reason).await.map_err(|e| match e {
+        StoreError::StaleVersion => ApiError::Conflict {
+            code: "stale_version",
+            detail: "记录已被他人处理，本批未作任何更改，请刷新后重试".to_owned(),
+        },
+        other => other.into(),
+    })?;
+    let e = audit::AuditEntry::by(
+        actor,
+        if event == Event::Approve { "verification.approve" } else { "verification.return" },
+    )
+    .ip(Some(&client_ip(&req)))
+    .detail(json!({"ids": b.items.iter().map(|i| i.id).collect::<Vec<_>>(), "reason": reason}));
+    audit::append(&txn, &e).await?;
+    txn.commit().await?;
+    Ok(web::Json(DecisionResult {
+        decided: u64::try_from(applied.count).unwrap_or(u64::MAX),
+        decision: b.decision,
+        millis: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    }))
+}
+
+/// A record with its chain, its timeline (every transition: who, when,
+/// from which state to which, why) and its evidence.
+#[utoipa::path(
+    tag = "verification",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The verification record")),
+    responses(
+        (status = 200, body = VerificationDetail),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/verifications/{id}")]
+pub async fn get_verification(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<VerificationDetail>, ApiError> {
+    let actor = caller.require(Operation::ReadHierarchy)?;
+    let scope = office_scope(&state, actor).await?;
+    let id = VerificationId(id.into_inner());
+    let record = verifications::get(&state.db, id).await?;
+    if !in_scope(scope, &record) {
+        return Err(ApiError::NotFound("记录不存在".into()));
+    }
+    let names = cme_store::repo::person::names(&state.db, [record.person_id]).await?;
+    let (person_name, id_number_masked) = names.get(&record.person_id).cloned().unwrap_or_default();
+    let unit_name = unit::get(&state.db, record.unit_id).await?.unit.name;
+    let chain = record
+        .chain()
+        .steps
+        .iter()
+        .map(|s| ChainStepDto {
+            stage: s.stage.as_str().to_owned(),
+            stage_label: s.stage.label().to_owned(),
+            tier: s.tier.into(),
+            tier_label: s.tier.label().to_owned(),
+        })
+        .collect();
+    let timeline = verifications::history(&state.db, id)
+        .await?
+        .into_iter()
+        .map(|t| TimelineEntry {
+            seq: t.seq,
+            event_label: event_label(&t.event),
+            event: t.event,
+            from: t.from.map(Into::into),
+            from_step: t.from.and_then(State::step),
+            to: t.to.into(),
+            to_step: t.to.step(),
+            actor_tier: t.actor_tier.into(),
+            actor_name: t.actor_name,
+            reason: t.reason,
+            at: t.at,
+        })
+        .collect();
+    let files = evidence::get_many(&state.db, &verifications::evidence_of(&state.db, id).await?).await?;
+    let row = QueueRow { record, person_name, id_number_masked, unit_name };
+    Ok(web::Json(VerificationDetail {
+        record: record_dto(&row),
+        chain,
+        timeline,
+        evidence: files.into_iter().map(evidence_dto).collect(),
+    }))
+}
+
+fn event_label(event: &str) -> String {
+    if event == verifications::PREPARE_EVENT {
+        return "列入名单".to_owned();
+    }
+    event.parse::<Event>().map_or_else(|_| event.to_owned(), |e| e.label().to_owned())
+}
+
+fn evidence_dto(e: evidence::Evidence) -> EvidenceDto {
+    EvidenceDto {
+        id: e.id,
+        file_name: e.file_name,
+        content_type: e.content_type,
+        size_bytes: e.size_bytes,
+        uploaded_by: e.uploaded_by,
+        uploaded_at: e.uploaded_at,
+    }
+}
+
+/// 生成证书编号: the final office of a chain numbers the approved records
+/// waiting on it, those chosen or all (optionally of one year). Numbers are
+/// `{year}-{office region code}-{sequence:06}`, unique, never reused and
+/// without gaps per office and year; each chunk of 1,000 commits with its
+/// counter, so an interrupted run loses nothing and running it again
+/// finishes the rest.
+#[utoipa::path(
+    tag = "verification",
+    security(("bearer" = [])),
+    request_body = NumbersRequest,
+    responses(
+        (status = 200, body = NumbersResult),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/certificate-numbers")]
+pub async fn issue_numbers(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    body: ValidJson<NumbersRequest>,
+) -> Result<web::Json<NumbersResult>, ApiError> {
+    let started = std::time::Instant::now();
+    let actor = caller.require(Operation::IssueCertificateNumbers)?;
+    let tier = tier_of(actor)?;
+    let scope = office_scope(&state, actor).await?;
+    let office = office_region(&state, actor)
+        .await?
+        .ok_or_else(|| ApiError::Forbidden("只有继教委办公室可以生成证书编号".into()))?;
+    let ids: Option<Vec<VerificationId>> = body.0.ids.as_ref().map(|v| v.iter().map(|i| VerificationId(*i)).collect());
+    let by = Acting { tier, id: Some(actor.id), name: &actor.name };
+    let issued = verifications::issue_numbers(
+        &state.db,
+        (RegionId(office.id.0), &office.code),
+        scope,
+        ids.as_deref(),
+        body.0.year,
+        &by,
+        1000,
+    )
+    .await
+    .map_err(|e| match e {
+        StoreError::StaleVersion => ApiError::Conflict {
+            code: "stale_version",
+            detail: "部分记录正被他人处理；已生成的编号有效，请再次生成以完成其余".to_owned(),
+        },
+        other => other.into(),
+    })?;
+    let e = audit::AuditEntry::by(actor, "verification.numbers")
+        .ip(Some(&client_ip(&req)))
+        .target("cycle", body.0.cycle_year)
+        .place(Some(office.id), None)
+        .detail(json!({"issued": issued.issued, "first": issued.first, "last": issued.last}));
+    audit::append(&state.db, &e).await?;
+    Ok(web::Json(NumbersResult {
+        issued: u64::try_from(issued.issued).unwrap_or(u64::MAX),
+        first: issued.first,
+        last: issued.last,
+        millis: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    }))
+}
+
+/// The cycle's figures in the caller's jurisdiction, per unit (default),
+/// county or prefecture: people to verify, compliant, submitted, returned,
+/// approved, with a certificate number, the pass rate and what is still
+/// missing; a unit sees its own with the end of its window.
+#[utoipa::path(
+    tag = "verification",
+    security(("bearer" = [])),
+    params(StatsQuery),
+    responses(
+        (status = 200, body = StatsDto),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/verification-stats")]
+pub async fn stats(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<StatsQuery>,
+) -> Result<web::Json<StatsDto>, ApiError> {
+    let actor = caller.require(Operation::ReadHierarchy)?;
+    let c = opened(&state, query.cycle_year).await?;
+    let scope = office_scope(&state, actor).await?;
+    let by = query.by.as_deref().unwrap_or("unit");
+    let group = match by {
+        "unit" => Grouping::Unit,
+        "county" => Grouping::County,
+        "prefecture" => Grouping::Prefecture,
+        _ => return Err(ApiError::field("by", "按 unit、county 或 prefecture 统计")),
+    };
+    let tallies = stored::tally_by(&state.db, &actor.scope, query.cycle_year, group).await?;
+    let counts = verifications::counts_by(&state.db, scope, query.cycle_year, group).await?;
+    let mut acc: HashMap<Option<Uuid>, (cycle::CycleCounts, u64)> = HashMap::new();
+    for t in tallies {
+        let e = acc.entry(t.key).or_default();
+        if t.outcome != DomainOutcome::NotCounted {
+            e.0.to_verify += u32::try_from(t.count).unwrap_or(u32::MAX);
+        }
+        if t.outcome == DomainOutcome::Compliant {
+            e.1 += t.count;
+        }
+    }
+    for c in counts {
+        let e = acc.entry(c.key).or_default();
+        let n = u32::try_from(c.count).unwrap_or(u32::MAX);
+        match c.state.as_str() {
+            "prepared" => {}
+            "returned" => {
+                e.0.submitted += n;
+                e.0.returned += n;
+            }
+            "approved" => {
+                e.0.submitted += n;
+                e.0.approved += n;
+            }
+            "certified" => {
+                e.0.submitted += n;
+                e.0.certified += n;
+            }
+            _ => e.0.submitted += n,
+        }
+    }
+    let keys: HashSet<Uuid> = acc.keys().flatten().copied().collect();
+    let names: HashMap<Uuid, String> = match group {
+        Grouping::Unit => unit_names(&state, keys).await?,
+        Grouping::County | Grouping::Prefecture => {
+            let mut m = HashMap::new();
+            for k in keys {
+                m.insert(k, region::get(&state.db, RegionId(k)).await?.name);
+            }
+            m
+        }
+    };
+    let row = |id: Uuid, name: String, (k, compliant): (cycle::CycleCounts, u64)| {
+        let rate = k.pass_rate();
+        StatsRow {
+            id,
+            name,
+            to_verify: u64::from(k.to_verify),
+            compliant,
+            submitted: u64::from(k.submitted),
+            returned: u64::from(k.returned),
+            approved: u64::from(k.passed()),
+            certified: u64::from(k.certified),
+            pass_rate_per_mille: rate.map(|r| r.per_mille()),
+            pass_rate: rate.map(|r| r.percent()),
+            missing: u64::from(k.missing_before_deadline()),
+        }
+    };
+    let mut total = (cycle::CycleCounts::default(), 0u64);
+    for (k, c) in acc.values() {
+        total.0.to_verify += k.to_verify;
+        total.0.submitted += k.submitted;
+        total.0.returned += k.returned;
+        total.0.approved += k.approved;
+        total.0.certified += k.certified;
+        total.1 += c;
+    }
+    let mut rows: Vec<StatsRow> = acc
+        .into_iter()
+        .map(|(key, v)| {
+            let name = key.and_then(|k| names.get(&k).cloned()).unwrap_or_else(|| "直属单位".to_owned());
+            row(key.unwrap_or_default(), name, v)
+        })
+        .collect();
+    rows.sort_by(|a, b| a.name.cmp(&b.name));
+    let deadline = match actor.scope {
+        Scope::Unit(u) | Scope::Department(u, _) => {
+            Some(cycles::effective_for_unit(&state.db, &c.calendar, u).await?.ends_at())
+        }
+        _ => None,
+    };
+    Ok(web::Json(StatsDto {
+        cycle_year: query.cycle_year,
+        by: by.to_owned(),
+        rows,
+        total: row(Uuid::nil(), "合计".to_owned(), total),
+        deadline,
+        deadline_label: deadline.map(cycle::fmt_local),
+    }))
+}
+
+/// The largest evidence file accepted.
+const MAX_EVIDENCE: usize = cycle::MAX_EVIDENCE_BYTES;
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EvidenceQuery {
+    /// The original file name, shown to reviewers.
+    pub file_name: String,
+}
+
+/// Upload an evidence file (a dispatch notice, a study certificate): the
+/// body is the file, `Content-Type` application/pdf, image/png or
+/// image/jpeg, at most 10 MiB; the bytes must be what the type says.
+/// Returns its id, to name in a special-list submission.
+#[utoipa::path(
+    tag = "verification",
+    security(("bearer" = [])),
+    params(EvidenceQuery),
+    request_body(content = Vec<u8>, content_type = "application/pdf"),
+    responses(
+        (status = 200, body = EvidenceDto),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/evidence")]
+pub async fn upload_evidence(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    query: web::Query<EvidenceQuery>,
+    mut payload: web::Payload,
+) -> Result<web::Json<EvidenceDto>, ApiError> {
+    use futures_util::StreamExt as _;
+    let actor = caller.require(Operation::SubmitVerifications)?;
+    let (unit_id, _) = submitter(actor)?;
+    let file_name = query.file_name.trim();
+    if file_name.is_empty() || file_name.chars().count() > 200 {
+        return Err(ApiError::field("file_name", "请提供文件名（200 字以内）"));
+    }
+    let mut bytes = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::Malformed { detail: e.to_string(), errors: Vec::new() })?;
+        if bytes.len() + chunk.len() > MAX_EVIDENCE {
+            return Err(ApiError::PayloadTooLarge("证明材料不能超过 10 MB".into()));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    let declared = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let kind = cycle::check_evidence(declared, &bytes).map_err(|e| ApiError::field("file", e.to_string()))?;
+    let sha = hex_digest(&bytes);
+    let files = state.files.clone();
+    let key = sha.clone();
+    let body = bytes.freeze();
+    web::block(move || files.put(&key, &body))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(|e| ApiError::Internal(format!("storing evidence: {e}")))?;
+    let size = i64::try_from(bytes_len(&sha, &state).await?).unwrap_or(i64::MAX);
+    let saved = evidence::insert(
+        &state.db,
+        &evidence::NewEvidence {
+            unit_id,
+            file_name,
+            content_type: kind.content_type(),
+            size_bytes: size,
+            sha256: &sha,
+            uploaded_by: &actor.name,
+        },
+    )
+    .await?;
+    let e = audit::AuditEntry::by(actor, "evidence.upload")
+        .ip(Some(&client_ip(&req)))
+        .target("evidence", saved.id)
+        .place(None, Some(unit_id))
+        .detail(json!({"file_name": file_name, "sha256": sha, "size": size}));
+    audit::append(&state.db, &e).await?;
+    Ok(web::Json(evidence_dto(saved)))
+}
+
+async fn bytes_len(key: &str, state: &AppState) -> Result<usize, ApiError> {
+    let files = state.files.clone();
+    let key = key.to_owned();
+    web::block(move || files.get(&key).map(|b| b.len()))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(|e| ApiError::Internal(format!("reading evidence: {e}")))
+}
+
+fn hex_digest(bytes: &[u8]) -> String {
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// An evidence file's bytes: for its unit, and for the offices reviewing a
+/// record it backs.
+#[utoipa::path(
+    tag = "verification",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The evidence file")),
+    responses(
+        (status = 200, description = "The file", content_type = "application/octet-stream"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/evidence/{id}")]
+pub async fn get_evidence(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.require(Operation::ReadHierarchy)?;
+    let scope = office_scope(&state, actor).await?;
+    let file = evidence::get(&state.db, id.into_inner()).await?;
+    let visible = match scope {
+        OfficeScope::Unit(u) | OfficeScope::Department(u, _) => file.unit_id == u,
+        _ => {
+            let linked = evidence::linked(&state.db, file.id).await?;
+            let ids: Vec<VerificationId> = linked.into_iter().map(VerificationId).collect();
+            verifications::get_many(&state.db, &ids).await?.iter().any(|r| in_scope(scope, r))
+        }
+    };
+    if !visible {
+        return Err(ApiError::NotFound("文件不存在".into()));
+    }
+    let files = state.files.clone();
+    let key = file.storage_key.clone();
+    let bytes = web::block(move || files.get(&key))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(|e| ApiError::Internal(format!("reading evidence: {e}")))?;
+    let ascii: String =
+        file.file_name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' }).collect();
+    let encoded: String = file
+        .file_name
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b == b'.' { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    Ok(HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, file.content_type.clone()))
+        .insert_header((CONTENT_DISPOSITION, format!("inline; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")))
+        .insert_header(("Cache-Control", "private, max-age=3600, immutable"))
+        .body(bytes))
+}
