@@ -26,6 +26,9 @@ pub const DEMO_ACCOUNTS: &[(&str, Role, &str, DemoOrg)] = &[
     ("xuanwei", Role::CountyOffice, "宣威市继教委办公室", DemoOrg::Region("530381")),
     ("ylyy", Role::Unit, "宜良县第一人民医院科教科", DemoOrg::Unit("宜良县第一人民医院")),
     ("ylyy-nk", Role::Department, "宜良县第一人民医院内科", DemoOrg::Department("宜良县第一人民医院", "内科")),
+    ("ylzyy", Role::Unit, "宜良县中医医院科教科", DemoOrg::Unit("宜良县中医医院")),
+    ("gjwsy", Role::Unit, "宜良县狗街镇卫生院", DemoOrg::Unit("宜良县狗街镇卫生院")),
+    ("xscws", Role::Unit, "宜良县狗街镇小哨村卫生室", DemoOrg::Unit("宜良县狗街镇小哨村卫生室")),
 ];
 
 /// Where a demo account belongs, by code or name.
@@ -98,6 +101,7 @@ pub async fn run(config: &Config, if_empty: bool) -> anyhow::Result<()> {
         cme_store::repo::compliance::recompute_year(&db, year, cme_store::repo::compliance::RecomputeFrom::Credits)
             .await?;
     }
+    open_demo_cycle(&db).await?;
     tracing::info!(
         regions = province.regions.len(),
         units = province.units.len(),
@@ -106,6 +110,26 @@ pub async fn run(config: &Config, if_empty: bool) -> anyhow::Result<()> {
         elapsed_ms = started.elapsed().as_millis() as u64,
         "demo province loaded"
     );
+    Ok(())
+}
+
+/// The demo's verification of 2021 is open whenever the demo is loaded:
+/// its dates run from 1 Jan 2022 to half a year after today (the notices'
+/// spacing kept), so units can submit and offices review at once.
+async fn open_demo_cycle(db: &impl ConnectionTrait) -> anyhow::Result<()> {
+    use chrono::Duration;
+    use cme_domain::cycle::{Calendar, CalendarDates, local_date};
+    let today = local_date(chrono::Utc::now());
+    let dates = CalendarDates {
+        opens_on: chrono::NaiveDate::from_ymd_opt(2022, 1, 1).context("date")?,
+        data_due: today + Duration::days(60),
+        inspection_from: today + Duration::days(100),
+        inspection_to: today + Duration::days(130),
+        questions_until: today + Duration::days(170),
+        closes_on: today + Duration::days(180),
+    };
+    let calendar = Calendar::parse(2021, dates).map_err(|e| anyhow::anyhow!("demo cycle: {e}"))?;
+    cme_store::repo::cycle::put(db, &calendar, "demo", None).await?;
     Ok(())
 }
 
