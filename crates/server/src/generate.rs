@@ -98,6 +98,8 @@ pub async fn run(config: &Config, people: u32, seed: u64) -> anyhow::Result<()> 
         recompute.elapsed().as_secs_f64()
     );
     cme_store::repo::compliance::vacuum(&db).await?;
+    let submitted = open_cycle_and_submit(&db, year).await?;
+    println!("verification of {year}: open, {submitted} compliant people submitted and waiting on an office");
     println!(
         "generated {total_people} people and {total_credits} credits of {year} (seed {seed}) in {secs:.1} s ({:.0} credits/s)",
         total_credits as f64 / secs
@@ -107,7 +109,8 @@ pub async fn run(config: &Config, people: u32, seed: u64) -> anyhow::Result<()> 
 
 /// Accounts to measure with (demo password; `CME_ENV=production` refuses
 /// them): `admin`, `bench-prefecture` and `bench-county` (the offices above
-/// the first county-level unit) and `bench-unit` (that unit).
+/// the first county-level unit), `bench-unit` (that unit) and
+/// `bench-province` (科教处).
 async fn bench_accounts(db: &impl sea_orm::ConnectionTrait, org: &generate_data::Organisation) -> anyhow::Result<()> {
     use cme_domain::auth::{Role, Scope};
     use cme_domain::org::UnitLevel;
@@ -124,6 +127,7 @@ async fn bench_accounts(db: &impl sea_orm::ConnectionTrait, org: &generate_data:
         ("bench-prefecture", Role::PrefectureOffice, Scope::Region(prefecture)),
         ("bench-county", Role::CountyOffice, Scope::Region(unit.unit.region_id)),
         ("bench-unit", Role::Unit, Scope::Unit(unit.unit.id)),
+        ("bench-province", Role::ProvinceWestern, Scope::Province),
     ] {
         cme_store::repo::account::insert(
             db,
@@ -140,6 +144,66 @@ async fn bench_accounts(db: &impl sea_orm::ConnectionTrait, org: &generate_data:
         .await?;
     }
     Ok(())
+}
+
+/// Opens the verification of `year` (dates covering today) and puts every
+/// compliant person's record in review, set-wise: at the office below the
+/// province that reviews last in his chain (a county office for village
+/// doctors, the prefecture office for township and county-level units, …),
+/// or the province for province-direct units. Each record gets its one
+/// transition row (seq 1 = row version 1), as if submitted and passed up.
+async fn open_cycle_and_submit(db: &sea_orm::DatabaseConnection, year: i32) -> anyhow::Result<u64> {
+    use chrono::Duration;
+    use cme_domain::cycle::{Calendar, CalendarDates, local_date};
+    use sea_orm::{ConnectionTrait as _, Statement};
+    let today = local_date(chrono::Utc::now());
+    let dates = CalendarDates {
+        opens_on: chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1).context("date")?,
+        data_due: today + Duration::days(60),
+        inspection_from: today + Duration::days(100),
+        inspection_to: today + Duration::days(130),
+        questions_until: today + Duration::days(170),
+        closes_on: today + Duration::days(180),
+    };
+    let calendar = Calendar::parse(year, dates).map_err(|e| anyhow::anyhow!("cycle: {e}"))?;
+    cme_store::repo::cycle::put(db, &calendar, "generate", None).await?;
+    let backend = db.get_database_backend();
+    let now = chrono::Utc::now();
+    let mark = |n: usize| if backend == sea_orm::DbBackend::Postgres { format!("${n}") } else { "?".to_owned() };
+    // The verification id is the person's: one year is generated.
+    let step = "CASE u.level WHEN 'county' THEN 2 WHEN 'township' THEN 2 ELSE 1 END";
+    let tier = "CASE u.level WHEN 'village' THEN 'county_office' WHEN 'provincial' THEN \
+                (CASE u.medicine WHEN 'tcm' THEN 'province_tcm' ELSE 'province_western' END) \
+                ELSE 'prefecture_office' END";
+    let insert = format!(
+        "INSERT INTO verifications (id, person_id, year, cycle_year, unit_id, unit_level, medicine, county_id, \
+         prefecture_id, department_id, list_kind, state, step, current_tier, deemed_compliant, outcome_at_submit, \
+         row_version, created_at, updated_at) \
+         SELECT c.person_id, c.person_id, {year}, {year}, c.unit_id, u.level, u.medicine, c.county_id, \
+         c.prefecture_id, c.department_id, 'normal', 'in_review', {step}, {tier}, {f}, 'compliant', 1, {t1}, {t2} \
+         FROM compliance c JOIN units u ON u.id = c.unit_id WHERE c.year = {year} AND c.outcome = 'compliant'",
+        f = if backend == sea_orm::DbBackend::Postgres { "false" } else { "0" },
+        t1 = mark(1),
+        t2 = mark(if backend == sea_orm::DbBackend::Postgres { 1 } else { 2 }),
+    );
+    let mut values = vec![sea_orm::Value::from(now)];
+    if backend != sea_orm::DbBackend::Postgres {
+        values.push(sea_orm::Value::from(now));
+    }
+    let inserted =
+        db.execute_raw(Statement::from_sql_and_values(backend, insert, values.clone())).await?.rows_affected();
+    let log = format!(
+        "INSERT INTO verification_transitions (id, verification_id, seq, event, from_state, from_step, to_state, \
+         to_step, actor_tier, actor_id, actor_name, reason, at) \
+         SELECT v.id, v.id, 1, 'submit', 'prepared', NULL, 'in_review', v.step, 'unit', NULL, 'generate', NULL, {} \
+         FROM verifications v WHERE v.year = {year}",
+        mark(1)
+    );
+    db.execute_raw(Statement::from_sql_and_values(backend, log, vec![sea_orm::Value::from(now)])).await?;
+    if backend == sea_orm::DbBackend::Postgres {
+        db.execute_unprepared("VACUUM (ANALYZE) verifications").await?;
+    }
+    Ok(inserted)
 }
 
 async fn flush(

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Benchmark (issue 5): the annual verification on PostgreSQL with the
+# generated 400,000-person province (whose compliant people `cme generate`
+# puts in review at their last office below the province). Not part of
+# `make test`.
+#
+#   tests/bench/verification.sh
+#
+# Prints: p99 of an office's review queue (50 a page, first page and a later
+# page) under 16 connections; the time of one office approving a batch of
+# 5,000 records (POST /reviews/decisions) and of generating 5,000
+# certificate numbers (POST /certificate-numbers), as the server reports
+# them and as the client waited.
+#
+# Env: see province.sh (BENCH_DATABASE_URL, CME_BIN, DURATION).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/province.sh"
+year="$(psql "$db" -Atqc "select max(cycle_year) from verifications")"
+serve_on 18091
+pref_token="$(token bench-prefecture)"
+pref="$(psql "$db" -Atqc "select region_id from accounts where username = 'bench-prefecture'")"
+
+run() { # label path token
+  local out rps p99 non2xx
+  out="$(wrk -t2 -c16 -d"$duration" --latency -H "Authorization: Bearer $3" "http://127.0.0.1:$port$2")"
+  rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
+  p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
+  non2xx="$(awk '/Non-2xx/ {print $5}' <<<"$out")"
+  printf '%-36s %10s req/s   p99 %8s   non-2xx %s\n' "$1" "$rps" "$p99" "${non2xx:-0}"
+}
+
+waiting="$(psql "$db" -Atqc "select count(*) from verifications where current_tier = 'prefecture_office' \
+  and prefecture_id = '$pref' and state = 'in_review'")"
+echo "bench: cycle $year; $waiting records wait on the prefecture office"
+echo "bench: wrk -t2 -c16 -d$duration, server and wrk on the same 2 cores"
+run queue-prefecture "/api/v1/reviews/queue?cycle_year=$year&limit=50" "$pref_token"
+cursor="$(curl -fs -H "Authorization: Bearer $pref_token" \
+  "http://127.0.0.1:$port/api/v1/reviews/queue?cycle_year=$year&limit=200" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["next_cursor"])')"
+run queue-prefecture-page2 "/api/v1/reviews/queue?cycle_year=$year&limit=50&after=$cursor" "$pref_token"
+run queue-summary "/api/v1/reviews/summary?cycle_year=$year" "$pref_token"
+
+# 5,000 township records: the prefecture is their final office, so the
+# approved ones then wait on it for numbers.
+psql "$db" -Atqc "select v.id, v.row_version from verifications v where v.current_tier = 'prefecture_office' \
+  and v.prefecture_id = '$pref' and v.state = 'in_review' and v.unit_level = 'township' order by v.id limit 5000" |
+  python3 -c '
+import json, sys
+items = [{"id": l.split("|")[0], "row_version": int(l.split("|")[1])} for l in sys.stdin.read().split()]
+json.dump({"decision": "approve", "items": items}, open("'"$work"'/batch.json", "w"))
+print(len(items), file=sys.stderr)' 2>"$work/batch.count"
+echo "bench: approving a batch of $(cat "$work/batch.count") records"
+start=$(date +%s%N)
+curl -fs -H "Authorization: Bearer $pref_token" -H 'content-type: application/json' \
+  --data-binary "@$work/batch.json" "http://127.0.0.1:$port/api/v1/reviews/decisions" >"$work/decided.json"
+end=$(date +%s%N)
+printf 'approve batch: %s records, server %s ms, client %d ms\n' \
+  "$(python3 -c 'import json; print(json.load(open("'"$work"'/decided.json"))["decided"])')" \
+  "$(python3 -c 'import json; print(json.load(open("'"$work"'/decided.json"))["millis"])')" \
+  $(((end - start) / 1000000))
+start=$(date +%s%N)
+curl -fs -H "Authorization: Bearer $pref_token" -H 'content-type: application/json' \
+  -d "{\"cycle_year\": $year}" "http://127.0.0.1:$port/api/v1/certificate-numbers" >"$work/numbers.json"
+end=$(date +%s%N)
+printf 'certificate numbers: %s issued (%s … %s), server %s ms, client %d ms\n' \
+  "$(python3 -c 'import json; print(json.load(open("'"$work"'/numbers.json"))["issued"])')" \
+  "$(python3 -c 'import json; print(json.load(open("'"$work"'/numbers.json"))["first"])')" \
+  "$(python3 -c 'import json; print(json.load(open("'"$work"'/numbers.json"))["last"])')" \
+  "$(python3 -c 'import json; print(json.load(open("'"$work"'/numbers.json"))["millis"])')" \
+  $(((end - start) / 1000000))
