@@ -29,6 +29,12 @@ import MyCreditsPage from "./pages/trainee/credits";
 import MyYearPage from "./pages/trainee/credits/YearPage";
 import StaffPage from "./pages/staff/people";
 import StaffImportPage from "./pages/staff/people/ImportPage";
+import CyclePage from "./pages/staff/verification/CyclePage";
+import NumbersPage from "./pages/staff/verification/NumbersPage";
+import ReviewPage from "./pages/staff/verification/ReviewPage";
+import StatsPage from "./pages/staff/verification/StatsPage";
+import SubmitPage from "./pages/staff/verification/SubmitPage";
+import WindowsPage from "./pages/staff/verification/WindowsPage";
 
 function NotFound() {
   return (
@@ -91,6 +97,12 @@ export function buildRoutes(): RouteObject[] {
             { path: "credit-drafts", element: <RequireAuth permission="enter_credits"><CreditDraftsPage /></RequireAuth> },
             { path: "credit-reports", element: <RequireAuth permission="review_credits"><CreditReportsPage /></RequireAuth> },
             { path: "credit-reports/:reportId", element: <RequireAuth permission="read_hierarchy"><ReportPage /></RequireAuth> },
+            { path: "verification-cycle", element: <RequireAuth permission="manage_cycle"><CyclePage /></RequireAuth> },
+            { path: "verification-windows", element: <RequireAuth permission="set_windows"><WindowsPage /></RequireAuth> },
+            { path: "verification-submit", element: <RequireAuth permission="submit_verifications"><SubmitPage /></RequireAuth> },
+            { path: "verification-review", element: <RequireAuth permission="review_verifications"><ReviewPage /></RequireAuth> },
+            { path: "certificate-numbers", element: <RequireAuth permission="issue_certificate_numbers"><NumbersPage /></RequireAuth> },
+            { path: "verification-stats", element: <RequireAuth permission="read_hierarchy"><StatsPage /></RequireAuth> },
             { path: "activities", element: <RequireAuth permission="manage_activities"><ActivitiesPage /></RequireAuth> },
             {
               path: "activities/:activityId",

@@ -107,3 +107,36 @@ export type ImportMode = NonNullable<Query<ApiPaths["/api/v1/course-completions/
 export type CompletionImportReport = Ok<ApiPaths["/api/v1/course-completions/import"]["post"]>;
 export type ImportError = CompletionImportReport["errors"][number];
 export type StandardsList = Ok<ApiPaths["/api/v1/standards"]["get"]>;
+
+// ---- the verification cycle (issue 6) ---------------------------------------
+export type Cycle = Ok<ApiPaths["/api/v1/cycles/{year}"]["get"]>;
+export type CycleRequest = Body<ApiPaths["/api/v1/cycles/{year}"]["put"]>;
+export type Windows = Ok<ApiPaths["/api/v1/cycles/{year}/windows"]["get"]>;
+export type TierWindows = Windows["tiers"][number];
+export type SubmissionWindow = TierWindows["effective"];
+export type WindowTier = SubmissionWindow["tier"];
+
+export type CandidatePage = Ok<ApiPaths["/api/v1/verifications/candidates"]["get"]>;
+export type Candidate = Items<CandidatePage>;
+export type ListKind = Query<ApiPaths["/api/v1/verifications/candidates"]["get"]>["list"];
+export type SubmissionRequest = Body<ApiPaths["/api/v1/verifications"]["post"]>;
+export type SubmissionItem = SubmissionRequest["people"][number];
+export type SpecialClaim = NonNullable<SubmissionItem["special"]>;
+export type SpecialReason = SpecialClaim["reason"];
+export type SubmissionResult = Ok<ApiPaths["/api/v1/verifications"]["post"]>;
+export type Evidence = Ok<ApiPaths["/api/v1/evidence"]["post"]>;
+
+export type VerificationPage = Ok<ApiPaths["/api/v1/verifications"]["get"]>;
+export type Verification = Items<VerificationPage>;
+export type VerificationState = Verification["state"];
+export type ReviewTier = NonNullable<Verification["waiting_on"]>;
+export type VerificationDetail = Ok<ApiPaths["/api/v1/verifications/{id}"]["get"]>;
+export type ChainStep = VerificationDetail["chain"][number];
+export type TimelineEntry = VerificationDetail["timeline"][number];
+export type DecisionRequest = Body<ApiPaths["/api/v1/reviews/decisions"]["post"]>;
+export type ReviewDecision = DecisionRequest["decision"];
+export type DecisionItem = DecisionRequest["items"][number];
+export type QueueSummaryRow = Ok<ApiPaths["/api/v1/reviews/summary"]["get"]>[number];
+export type NumbersResult = Ok<ApiPaths["/api/v1/certificate-numbers"]["post"]>;
+export type Stats = Ok<ApiPaths["/api/v1/verification-stats"]["get"]>;
+export type StatsRow = Stats["rows"][number];

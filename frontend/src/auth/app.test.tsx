@@ -10,6 +10,8 @@ import { authSession } from "./session";
 
 /** The backend's policy table (crates/domain/src/auth.rs `allows`), per role. */
 const OFFICE_BASE: Operation[] = ["read_hierarchy", "reveal_id_number", "manage_accounts", "manage_api_clients", "read_audit", "read_self"];
+const OFFICE_CYCLE: Operation[] = ["set_windows", "review_verifications", "issue_certificate_numbers"];
+const PROVINCE_CYCLE: Operation[] = ["manage_cycle", ...OFFICE_CYCLE];
 const PERMISSIONS: Record<Exclude<Role, "api_client">, Operation[]> = {
   system_admin: [
     ...OFFICE_BASE,
@@ -19,11 +21,14 @@ const PERMISSIONS: Record<Exclude<Role, "api_client">, Operation[]> = {
     "manage_activities",
     "recompute_compliance",
     "record_course",
+    "manage_cycle",
+    "set_windows",
+    "submit_verifications",
   ],
-  province_western: [...OFFICE_BASE, "manage_activities", "recompute_compliance", "record_course"],
-  province_tcm: [...OFFICE_BASE, "manage_activities", "recompute_compliance", "record_course"],
-  prefecture_office: [...OFFICE_BASE, "manage_activities", "record_course"],
-  county_office: [...OFFICE_BASE, "manage_activities", "record_course"],
+  province_western: [...OFFICE_BASE, "manage_activities", "recompute_compliance", "record_course", ...PROVINCE_CYCLE],
+  province_tcm: [...OFFICE_BASE, "manage_activities", "recompute_compliance", "record_course", ...PROVINCE_CYCLE],
+  prefecture_office: [...OFFICE_BASE, "manage_activities", "record_course", ...OFFICE_CYCLE],
+  county_office: [...OFFICE_BASE, "manage_activities", "record_course", ...OFFICE_CYCLE],
   unit: [
     "read_hierarchy",
     "reveal_id_number",
@@ -35,8 +40,9 @@ const PERMISSIONS: Record<Exclude<Role, "api_client">, Operation[]> = {
     "review_credits",
     "manage_activities",
     "record_course",
+    "submit_verifications",
   ],
-  department: ["read_hierarchy", "read_self", "manage_people", "enter_credits"],
+  department: ["read_hierarchy", "read_self", "manage_people", "enter_credits", "submit_verifications"],
   trainee: ["read_self", "claim_activity"],
 };
 
@@ -119,7 +125,8 @@ afterEach(() => {
 });
 
 describe("menu by permissions", () => {
-  const office = ["学分达标计算器", "机构人员", "达标情况查询", "继教活动", "公需科目", "账号管理", "接口客户端", "审计日志", "我的信息"];
+  const office = ["学分达标计算器", "机构人员", "达标情况查询", "截止时间设置", "验证审核", "生成证书编号", "验证统计", "继教活动", "公需科目", "账号管理", "接口客户端", "审计日志", "我的信息"];
+  const province = [...office.slice(0, 3), "验证周期设置", ...office.slice(3)];
   const expected: Record<keyof typeof PERMISSIONS, string[]> = {
     system_admin: [
       "学分达标计算器",
@@ -128,6 +135,10 @@ describe("menu by permissions", () => {
       "达标情况查询",
       "学分录入",
       "学分审核",
+      "验证周期设置",
+      "截止时间设置",
+      "验证信息上报",
+      "验证统计",
       "继教活动",
       "公需科目",
       "账号管理",
@@ -135,12 +146,26 @@ describe("menu by permissions", () => {
       "审计日志",
       "我的信息",
     ],
-    province_western: office,
-    province_tcm: office,
+    province_western: province,
+    province_tcm: province,
     prefecture_office: office,
     county_office: office,
-    unit: ["学分达标计算器", "机构人员", "人员维护", "达标情况查询", "学分录入", "学分审核", "继教活动", "公需科目", "账号管理", "接口客户端", "我的信息"],
-    department: ["学分达标计算器", "机构人员", "人员维护", "达标情况查询", "学分录入", "科室学分上报", "我的信息"],
+    unit: [
+      "学分达标计算器",
+      "机构人员",
+      "人员维护",
+      "达标情况查询",
+      "学分录入",
+      "学分审核",
+      "验证信息上报",
+      "验证统计",
+      "继教活动",
+      "公需科目",
+      "账号管理",
+      "接口客户端",
+      "我的信息",
+    ],
+    department: ["学分达标计算器", "机构人员", "人员维护", "达标情况查询", "学分录入", "科室学分上报", "验证信息上报", "我的信息"],
     trainee: ["学分达标计算器", "我的学分", "活动签到", "我的信息"],
   };
 
@@ -173,6 +198,8 @@ describe("menu by permissions", () => {
       "达标情况查询",
       "学分录入",
       "学分审核",
+      "验证信息上报",
+      "验证统计",
       "继教活动",
       "公需科目",
       "账号管理",

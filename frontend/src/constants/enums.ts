@@ -83,6 +83,11 @@ export const OPERATION_LABELS: Record<Operation, string> = {
   claim_activity: "活动签到",
   record_course: "登记公需科目",
   recompute_compliance: "重算达标情况",
+  manage_cycle: "验证周期设置",
+  set_windows: "截止时间设置",
+  submit_verifications: "验证信息上报",
+  review_verifications: "验证审核",
+  issue_certificate_numbers: "生成证书编号",
 };
 
 export const REGION_LEVEL_LABELS: Record<RegionLevel, string> = {
@@ -180,3 +185,4 @@ export const IMPORT_MODE_LABELS: Record<ImportMode, string> = {
   all: "全部导入（有错误则不写入）",
   valid_only: "仅导入正确的行",
 };
+

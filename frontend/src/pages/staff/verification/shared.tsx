@@ -1,0 +1,232 @@
+// Shared pieces of the verification pages: the cycle picker, record columns
+// and the record drawer (its chain as Steps, its timeline as a Timeline).
+import { useQuery } from "@tanstack/react-query";
+import { Alert, Descriptions, Drawer, Empty, Select, Space, Spin, Steps, Tag, Timeline, Typography } from "antd";
+import type { ColumnsType } from "antd/es/table";
+import { useSearchParams } from "react-router";
+import { api, unwrap } from "../../../api/client";
+import { downloadFile } from "../../../api/download";
+import type { Verification, VerificationDetail } from "../../../api/types";
+import { ProblemAlert } from "../../../components/ProblemAlert";
+import {
+  LIST_KIND_LABELS,
+  REVIEW_TIER_LABELS,
+  SPECIAL_REASON_LABELS,
+  VERIFICATION_STATE_COLORS,
+  VERIFICATION_STATE_LABELS,
+} from "../../../constants/verification";
+import { labelOf } from "../../../constants/enums";
+import { formatDateTime } from "../../../utils/format";
+import { formatSize } from "./logic";
+
+/** Every opened cycle, latest first. */
+export function useCycles() {
+  return useQuery({
+    queryKey: ["cycles"],
+    queryFn: () => unwrap(api.GET("/api/v1/cycles")),
+    staleTime: 60_000,
+  });
+}
+
+/** The cycle a page shows: `?cycle_year=` or the latest opened. */
+export function useCycleYear(): [number | undefined, (year: number) => void, ReturnType<typeof useCycles>] {
+  const cycles = useCycles();
+  const [search, setSearch] = useSearchParams();
+  const fromUrl = Number(search.get("cycle_year"));
+  const year = Number.isInteger(fromUrl) && fromUrl > 0 ? fromUrl : cycles.data?.[0]?.year;
+  const setYear = (y: number) => {
+    const next = new URLSearchParams(search);
+    next.set("cycle_year", String(y));
+    setSearch(next, { replace: true });
+  };
+  return [year, setYear, cycles];
+}
+
+/** 验证年度: an opened cycle. */
+export function CycleSelect({ value, onChange }: { value?: number; onChange: (year: number) => void }) {
+  const cycles = useCycles();
+  return (
+    <Select<number>
+      value={value}
+      onChange={onChange}
+      loading={cycles.isLoading}
+      placeholder="验证年度"
+      options={(cycles.data ?? []).map((c) => ({ value: c.year, label: `${c.year} 年度验证` }))}
+      style={{ width: 150 }}
+      data-testid="cycle-select"
+    />
+  );
+}
+
+/** Shown when no cycle is open yet. */
+export function NoCycle() {
+  return <Empty description="尚未开启任何年度的学分验证（由省继教委办公室在“验证周期设置”中开启）" data-testid="no-cycle" />;
+}
+
+export function StateTag({ state }: { state: Verification["state"] }) {
+  return (
+    <Tag color={VERIFICATION_STATE_COLORS[state] ?? "default"} data-testid="state-tag">
+      {labelOf(VERIFICATION_STATE_LABELS, state)}
+    </Tag>
+  );
+}
+
+/** Columns of a list of records (a unit's own, an office's queue). */
+export function verificationColumns({ showUnit, onOpen }: { showUnit: boolean; onOpen: (r: Verification) => void }): ColumnsType<Verification> {
+  const columns: ColumnsType<Verification> = [
+    {
+      title: "姓名",
+      dataIndex: "person_name",
+      width: 90,
+      render: (name: string, r) => (
+        <Typography.Link onClick={() => onOpen(r)} data-testid="record-open">
+          {name}
+        </Typography.Link>
+      ),
+    },
+    {
+      title: "身份证号",
+      dataIndex: "id_number_masked",
+      width: 180,
+      render: (v: string) => <span style={{ fontFamily: "monospace" }}>{v}</span>,
+    },
+  ];
+  if (showUnit) columns.push({ title: "单位", dataIndex: "unit_name", width: 200 });
+  columns.push(
+    { title: "名单", dataIndex: "list", width: 90, render: (l: Verification["list"]) => labelOf(LIST_KIND_LABELS, l) },
+    { title: "验证年度", dataIndex: "year", width: 80 },
+    { title: "状态", dataIndex: "state", width: 110, render: (s: Verification["state"]) => <StateTag state={s} /> },
+    { title: "当前环节", dataIndex: "waiting_on_label", width: 150, render: (v: string | null) => v ?? "—" },
+    {
+      title: "特殊情况",
+      dataIndex: "special",
+      width: 170,
+      render: (s: Verification["special"]) =>
+        s ? `${labelOf(SPECIAL_REASON_LABELS, s.reason)} ${s.period_from} 至 ${s.period_to}` : "—",
+    },
+    {
+      title: "证书编号",
+      dataIndex: "certificate_no",
+      width: 170,
+      render: (c: string | null) => (c ? <span data-testid="certificate-no">{c}</span> : "—"),
+    },
+    { title: "更新时间", dataIndex: "updated_at", width: 170, render: (t: string) => formatDateTime(t) },
+  );
+  return columns;
+}
+
+/** The current position of a record on its chain, for Steps (the final step once decided). */
+export function chainCurrent(detail: Pick<VerificationDetail, "record" | "chain">): { current: number; status: "wait" | "process" | "finish" | "error" } {
+  const { record, chain } = detail;
+  switch (record.state) {
+    case "prepared":
+      return { current: 0, status: "wait" };
+    case "returned":
+      return { current: 0, status: "error" };
+    case "in_review":
+      // step 1 is the first office after the unit's own 初审 (chain[0]).
+      return { current: Math.min(record.step ?? 1, chain.length - 1), status: "process" };
+    case "approved":
+    case "certified":
+      return { current: chain.length - 1, status: "finish" };
+    default:
+      return { current: 0, status: "wait" };
+  }
+}
+
+/** A record's detail: its data, its chain as Steps, its timeline, its evidence. */
+export function VerificationDrawer({ id, onClose }: { id: string | null; onClose: () => void }) {
+  const detail = useQuery({
+    queryKey: ["verification", id],
+    queryFn: () => unwrap(api.GET("/api/v1/verifications/{id}", { params: { path: { id: id! } } })),
+    enabled: id !== null,
+  });
+  const data = detail.data;
+  return (
+    <Drawer title="验证记录" open={id !== null} onClose={onClose} size="large" destroyOnHidden data-testid="record-drawer">
+      {detail.isLoading && <Spin />}
+      {detail.isError && <ProblemAlert problem={detail.error} />}
+      {data && (
+        <Space orientation="vertical" size="large" style={{ width: "100%" }}>
+          <Descriptions size="small" column={2} bordered>
+            <Descriptions.Item label="姓名">{data.record.person_name}</Descriptions.Item>
+            <Descriptions.Item label="身份证号">{data.record.id_number_masked}</Descriptions.Item>
+            <Descriptions.Item label="单位" span={2}>
+              {data.record.unit_name}
+            </Descriptions.Item>
+            <Descriptions.Item label="名单">{labelOf(LIST_KIND_LABELS, data.record.list)}</Descriptions.Item>
+            <Descriptions.Item label="验证年度">{data.record.year}</Descriptions.Item>
+            <Descriptions.Item label="状态">
+              <StateTag state={data.record.state} />
+            </Descriptions.Item>
+            <Descriptions.Item label="证书编号">{data.record.certificate_no ?? "—"}</Descriptions.Item>
+            {data.record.special && (
+              <Descriptions.Item label="特殊情况" span={2}>
+                {labelOf(SPECIAL_REASON_LABELS, data.record.special.reason)}，{data.record.special.period_from} 至{" "}
+                {data.record.special.period_to}
+                {data.record.special.deemed_compliant ? "（视为合格）" : ""}
+              </Descriptions.Item>
+            )}
+            {data.record.note && (
+              <Descriptions.Item label="备注" span={2}>
+                {data.record.note}
+              </Descriptions.Item>
+            )}
+          </Descriptions>
+          <div>
+            <Typography.Title level={5}>审核流程</Typography.Title>
+            <Steps
+              size="small"
+              {...chainCurrent(data)}
+              items={data.chain.map((s) => ({ title: s.stage_label, content: s.tier_label }))}
+              data-testid="record-chain"
+            />
+          </div>
+          <div>
+            <Typography.Title level={5}>处理记录</Typography.Title>
+            <Timeline
+              data-testid="record-timeline"
+              items={data.timeline.map((e) => ({
+                key: e.seq,
+                color: e.to === "returned" ? "red" : e.to === "approved" || e.to === "certified" ? "green" : "blue",
+                content: (
+                  <div data-testid="timeline-entry">
+                    <Typography.Text strong>{e.event_label}</Typography.Text>
+                    <span style={{ marginInlineStart: 8 }}>
+                      {e.actor_name}（{labelOf(REVIEW_TIER_LABELS, e.actor_tier)}）
+                    </span>
+                    <div style={{ color: "rgba(0,0,0,0.45)" }}>
+                      {formatDateTime(e.at)} · {e.from ? labelOf(VERIFICATION_STATE_LABELS, e.from) : "—"} →{" "}
+                      {labelOf(VERIFICATION_STATE_LABELS, e.to)}
+                    </div>
+                    {e.reason && <div data-testid="timeline-reason">原因：{e.reason}</div>}
+                  </div>
+                ),
+              }))}
+            />
+          </div>
+          {data.evidence.length > 0 && (
+            <div>
+              <Typography.Title level={5}>证明材料</Typography.Title>
+              {data.evidence.map((f) => (
+                <div key={f.id}>
+                  <Typography.Link
+                    onClick={() => void downloadFile(`/api/v1/evidence/${f.id}`, { fallbackName: f.file_name })}
+                  >
+                    {f.file_name}
+                  </Typography.Link>{" "}
+                  <Typography.Text type="secondary">
+                    {formatSize(f.size_bytes)} · {f.uploaded_by} {formatDateTime(f.uploaded_at)}
+                  </Typography.Text>
+                </div>
+              ))}
+            </div>
+          )}
+          {data.record.state === "returned" && (
+            <Alert type="warning" showIcon title="已退回单位：修改后可在“验证信息上报”中重新上报。" />
+          )}
+        </Space>
+      )}
+    </Drawer>
+  );
+}
