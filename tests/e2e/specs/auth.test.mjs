@@ -14,14 +14,14 @@ after(async () => {
   await browser?.close();
 });
 
-const OFFICE = ["学分达标计算器", "机构人员", "达标情况查询", "继教活动", "公需科目", "账号管理", "接口客户端", "审计日志", "我的信息", "API 文档"];
-const ADMIN = [
+const OFFICE = [
   "学分达标计算器",
   "机构人员",
-  "人员维护",
   "达标情况查询",
-  "学分录入",
-  "学分审核",
+  "截止时间设置",
+  "验证审核",
+  "生成证书编号",
+  "验证统计",
   "继教活动",
   "公需科目",
   "账号管理",
@@ -30,14 +30,49 @@ const ADMIN = [
   "我的信息",
   "API 文档",
 ];
-const UNIT = ["学分达标计算器", "机构人员", "人员维护", "达标情况查询", "学分录入", "学分审核", "继教活动", "公需科目", "账号管理", "接口客户端", "我的信息", "API 文档"];
-const DEPARTMENT = ["学分达标计算器", "机构人员", "人员维护", "达标情况查询", "学分录入", "科室学分上报", "我的信息", "API 文档"];
+const PROVINCE = [...OFFICE.slice(0, 3), "验证周期设置", ...OFFICE.slice(3)];
+const ADMIN = [
+  "学分达标计算器",
+  "机构人员",
+  "人员维护",
+  "达标情况查询",
+  "学分录入",
+  "学分审核",
+  "验证周期设置",
+  "截止时间设置",
+  "验证信息上报",
+  "验证统计",
+  "继教活动",
+  "公需科目",
+  "账号管理",
+  "接口客户端",
+  "审计日志",
+  "我的信息",
+  "API 文档",
+];
+const UNIT = [
+  "学分达标计算器",
+  "机构人员",
+  "人员维护",
+  "达标情况查询",
+  "学分录入",
+  "学分审核",
+  "验证信息上报",
+  "验证统计",
+  "继教活动",
+  "公需科目",
+  "账号管理",
+  "接口客户端",
+  "我的信息",
+  "API 文档",
+];
+const DEPARTMENT = ["学分达标计算器", "机构人员", "人员维护", "达标情况查询", "学分录入", "科室学分上报", "验证信息上报", "我的信息", "API 文档"];
 
 /** Every demo account, the menu it must see, its role label and (part of) its organisation's name. */
 const DEMO_ACCOUNTS = [
   { username: "admin", menu: ADMIN, role: "系统管理员" },
-  { username: "kjc", menu: OFFICE, role: "省继教委办公室(科教处)" },
-  { username: "zyc", menu: OFFICE, role: "省继教委办公室(中医处)" },
+  { username: "kjc", menu: PROVINCE, role: "省继教委办公室(科教处)" },
+  { username: "zyc", menu: PROVINCE, role: "省继教委办公室(中医处)" },
   { username: "km", menu: OFFICE, role: "州市继教委办公室", organisation: "昆明" },
   { username: "dl", menu: OFFICE, role: "州市继教委办公室", organisation: "大理" },
   { username: "yiliang", menu: OFFICE, role: "县市区继教委办公室", organisation: "宜良" },
