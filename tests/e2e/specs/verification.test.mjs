@@ -289,6 +289,36 @@ test("special personnel: a department prepares with evidence, the unit submits, 
   await county.close();
 });
 
+test("two reviewers at once: the second is told someone acted first and sees the queue as it is", async () => {
+  // Setup over the API: the township health centre submits one more person.
+  const unit = await apiToken("gjwsy");
+  const list = await api.get(`/api/v1/verifications/candidates?cycle_year=${CYCLE}&list=normal&eligible_only=true`, unit);
+  assert.equal(list.status, 200, list.text);
+  const candidate = list.json.items[0];
+  assert.ok(candidate, "gjwsy has no eligible person left");
+  const submitted = await api.post("/api/v1/verifications", { cycle_year: CYCLE, list: "normal", people: [{ person_id: candidate.person_id }] }, unit);
+  assert.equal(submitted.status, 200, submitted.text);
+  const person = { name: candidate.name, id: candidate.id_number_masked };
+
+  const first = await open("yiliang", "/verification-review");
+  const second = await open("yiliang", "/verification-review");
+  await rowOf(first, "review-queue", person).waitFor();
+  await rowOf(second, "review-queue", person).waitFor();
+
+  const approved = first.waitForResponse((r) => r.url().endsWith("/api/v1/reviews/decisions"));
+  await rowOf(first, "review-queue", person).getByTestId("approve-one").click();
+  assert.equal((await approved).status(), 200);
+
+  const conflict = second.waitForResponse((r) => r.url().endsWith("/api/v1/reviews/decisions"));
+  await rowOf(second, "review-queue", person).getByTestId("approve-one").click();
+  assert.equal((await conflict).status(), 409);
+  await second.getByText("记录已被他人处理或已变更").waitFor();
+  await rowOf(second, "review-queue", person).waitFor({ state: "detached" });
+  await second.screenshot({ path: join(OUT_DIR, "verification-conflict.png"), fullPage: true });
+  await first.close();
+  await second.close();
+});
+
 test("a submission outside its window is refused, naming the window", async () => {
   const yiliang = await apiToken("yiliang");
   const windows = await api.get(`/api/v1/cycles/${CYCLE}/windows`, yiliang);
