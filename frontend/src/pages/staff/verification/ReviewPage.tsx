@@ -7,6 +7,7 @@ import { ApiProblem, api, unwrap } from "../../../api/client";
 import type { DecisionItem, ListKind, ReviewDecision, Verification } from "../../../api/types";
 import { LoadMore } from "../../../components/LoadMore";
 import { ProblemAlert } from "../../../components/ProblemAlert";
+import { UnitSelect } from "../../../components/pickers/UnitSelect";
 import { options } from "../../../constants/enums";
 import { LIST_KIND_LABELS } from "../../../constants/verification";
 import { useCursorList } from "../../../hooks/useCursorList";
@@ -92,7 +93,6 @@ function Summary({
 export default function ReviewPage() {
   const [cycleYear, setCycleYear, cycles] = useCycleYear();
   const [filters, setFilters] = useState<Filters>({});
-  const [unitName, setUnitName] = useState<string>();
   const [selected, setSelected] = useState<string[]>([]);
   const [returning, setReturning] = useState<DecisionItem[] | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
@@ -165,10 +165,7 @@ export default function ReviewPage() {
       {!cycles.isLoading && cycleYear === undefined && <NoCycle />}
       {cycleYear !== undefined && (
         <>
-          <Summary cycleYear={cycleYear} active={filters.unit_id} onPick={(unit) => {
-              setUnitName(unit?.name);
-              setFilters({ ...filters, unit_id: unit?.id });
-            }} />
+          <Summary cycleYear={cycleYear} active={filters.unit_id} onPick={(unit) => setFilters({ ...filters, unit_id: unit?.id })} />
           <Space wrap style={{ marginBottom: 16 }}>
             <Select
               allowClear
@@ -188,11 +185,7 @@ export default function ReviewPage() {
               style={{ width: 120 }}
               data-testid="filter-year"
             />
-            {filters.unit_id && (
-              <Tag closable onClose={() => setFilters({ ...filters, unit_id: undefined })} data-testid="filter-unit">
-                单位：{unitName ?? "已选单位"}
-              </Tag>
-            )}
+            <UnitSelect value={filters.unit_id} onChange={(unit_id) => setFilters({ ...filters, unit_id })} />
             <Button
               type="primary"
               icon={<CheckOutlined />}

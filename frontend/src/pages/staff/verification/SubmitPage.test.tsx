@@ -91,7 +91,7 @@ function renderPage(onSubmit: (body: unknown) => Response) {
     return json({ title: "Not Found", status: 404, code: "not_found" }, 404);
   });
   vi.stubGlobal("fetch", fetch);
-  authSession.setTokens({ access_token: "a1", refresh_token: "r1", expires_in: 900, token_type: "Bearer", must_change_password: false });
+  authSession.setTokens({ access_token: "a1", refresh_token: "r1", expires_in: 900 });
   const router = createMemoryRouter(buildRoutes(), { initialEntries: ["/verification-submit"] });
   render(
     <AppProviders queryClient={createQueryClient()}>
