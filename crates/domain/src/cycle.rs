@@ -737,9 +737,9 @@ pub fn check_evidence(declared_content_type: &str, bytes: &[u8]) -> Result<Evide
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NotEligible {
     /// Not compliant; the reasons as the compliance query shows them.
-    #[error("不达标，不能列入正常验证名单{}", reasons(.shortfalls))]
+    #[error("不达标，不能列入验证名单（正常验证和补验只收达标人员）{}", reasons(.shortfalls))]
     NonCompliant { shortfalls: Vec<Shortfall> },
-    #[error("免验或已注销人员不计达标，不能列入正常验证名单")]
+    #[error("免验或已注销人员不计达标，不能列入验证名单")]
     NotCounted,
     #[error("无法判定是否达标（如缺少职称信息），请先补全人员信息")]
     Undetermined,
@@ -1459,10 +1459,10 @@ mod tests {
             (
                 Outcome::NonCompliant,
                 &shortfalls[..],
-                "不达标，不能列入正常验证名单：I类国家级和省级学分差 3 分；自管学分差 2.5 分；未完成全员培训",
+                "不达标，不能列入验证名单（正常验证和补验只收达标人员）：I类国家级和省级学分差 3 分；自管学分差 2.5 分；未完成全员培训",
             ),
-            (Outcome::NonCompliant, &[][..], "不达标，不能列入正常验证名单"),
-            (Outcome::NotCounted, &[][..], "免验或已注销人员不计达标，不能列入正常验证名单"),
+            (Outcome::NonCompliant, &[][..], "不达标，不能列入验证名单（正常验证和补验只收达标人员）"),
+            (Outcome::NotCounted, &[][..], "免验或已注销人员不计达标，不能列入验证名单"),
             (Outcome::Undetermined, &[][..], "无法判定是否达标（如缺少职称信息），请先补全人员信息"),
         ];
         for (outcome, shortfalls, want) in table {

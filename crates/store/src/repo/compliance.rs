@@ -829,17 +829,27 @@ async fn merge_changed(
         .filter(|c| *c != "person_id" && *c != "year")
         .map(|c| format!("{c} = s.{c}"))
         .collect();
+    // Statistics, so that the merge joins by hash rather than scanning the
+    // staging table once per row.
+    sea_orm::sqlx::query("ANALYZE compliance_stage").execute(&mut **tx).await.map_err(sqlx_err)?;
     // Built from the constant column list only.
-    sea_orm::sqlx::query(sea_orm::sqlx::AssertSqlSafe(format!(
+    let updated = sea_orm::sqlx::query(sea_orm::sqlx::AssertSqlSafe(format!(
         "UPDATE compliance c SET {} FROM compliance_stage s WHERE c.person_id = s.person_id AND c.year = s.year",
         set.join(", ")
     )))
     .execute(&mut **tx)
     .await
-    .map_err(sqlx_err)?;
+    .map_err(sqlx_err)?
+    .rows_affected();
+    if usize::try_from(updated).is_ok_and(|n| n == rows.len()) {
+        // Every changed row existed: nothing to insert.
+        return Ok(());
+    }
     sea_orm::sqlx::query(sea_orm::sqlx::AssertSqlSafe(format!(
-        "INSERT INTO compliance ({COLUMNS}) SELECT {COLUMNS} FROM compliance_stage s WHERE NOT EXISTS \
-         (SELECT 1 FROM compliance c WHERE c.person_id = s.person_id AND c.year = s.year)"
+        // The rows just updated conflict and are skipped; the others are
+        // new. (An anti-join here would scan the growing table per row.)
+        "INSERT INTO compliance ({COLUMNS}) SELECT {COLUMNS} FROM compliance_stage \
+         ON CONFLICT (person_id, year) DO NOTHING"
     )))
     .execute(&mut **tx)
     .await
