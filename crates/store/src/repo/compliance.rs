@@ -640,15 +640,54 @@ pub async fn recompute_year(
         sea_orm::sqlx::query("LOCK TABLE compliance IN EXCLUSIVE MODE").execute(&mut *tx).await.map_err(sqlx_err)?;
         // Read on another pooled connection: with the writers held off by
         // the lock, it sees every committed change.
+        sea_orm::sqlx::query(
+            "CREATE TEMP TABLE compliance_stage (LIKE compliance INCLUDING DEFAULTS) ON COMMIT DROP",
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(sqlx_err)?;
+        // The changed rows go into the staging table while the read still
+        // streams: COPY on the locked transaction's connection overlaps it.
         let mut tally = Tally::default();
         {
+            let mut copy = tx
+                .copy_in_raw(&format!("COPY compliance_stage ({COLUMNS}) FROM STDIN (FORMAT csv)"))
+                .await
+                .map_err(sqlx_err)?;
+            let at = Utc::now().trunc_subsecs(6).to_rfc3339();
+            let mut buf = String::with_capacity(1 << 20);
             let sql = sea_orm::sqlx::AssertSqlSafe(inputs_sql(year, from));
             let mut rows = sea_orm::sqlx::query(sql).fetch(pool);
-            while let Some(row) = rows.try_next().await.map_err(sqlx_err)? {
+            loop {
+                let row = match rows.try_next().await {
+                    Ok(Some(row)) => row,
+                    Ok(None) => break,
+                    Err(e) => {
+                        let _ = copy.abort("read failed").await;
+                        return Err(sqlx_err(e));
+                    }
+                };
                 tally.take(&InputRow::from_pg(&row)?, year, standard.as_ref())?;
+                if tally.pending.len() >= 5_000 {
+                    csv_rows(&mut buf, &tally.pending, &at);
+                    tally.pending.clear();
+                    if let Err(e) = copy.send(buf.as_bytes()).await {
+                        let _ = copy.abort("send failed").await;
+                        return Err(sqlx_err(e));
+                    }
+                }
             }
+            csv_rows(&mut buf, &tally.pending, &at);
+            tally.pending.clear();
+            if let Err(e) = copy.send(buf.as_bytes()).await {
+                let _ = copy.abort("send failed").await;
+                return Err(sqlx_err(e));
+            }
+            copy.finish().await.map_err(sqlx_err)?;
         }
-        merge_changed(&mut tx, &tally.changed).await?;
+        if tally.written > 0 {
+            merge_staged(&mut tx, tally.written).await?;
+        }
         tx.commit().await.map_err(sqlx_err)?;
         Ok(tally.stats())
     } else {
@@ -660,7 +699,7 @@ pub async fn recompute_year(
             tally.take(r, year, standard.as_ref())?;
         }
         let now = Utc::now().trunc_subsecs(6);
-        for chunk in tally.changed.chunks(batch_rows(backend, 24)) {
+        for chunk in tally.pending.chunks(batch_rows(backend, 24)) {
             let rows: Vec<_> = chunk.iter().map(|r| r.active(now)).collect();
             compliance::Entity::insert_many(rows).on_conflict(upsert()).exec_without_returning(&txn).await?;
         }
@@ -673,7 +712,9 @@ pub async fn recompute_year(
 #[derive(Default)]
 struct Tally {
     stats: RecomputeStats,
-    changed: Vec<StoredRow>,
+    /// Changed rows not yet written.
+    pending: Vec<StoredRow>,
+    written: usize,
 }
 
 impl Tally {
@@ -690,13 +731,14 @@ impl Tally {
         }
         let row = StoredRow::new(&inputs, &verdict);
         if r.stored(year).as_ref() != Some(&row) {
-            self.changed.push(row);
+            self.pending.push(row);
+            self.written += 1;
         }
         Ok(())
     }
 
     fn stats(&self) -> RecomputeStats {
-        RecomputeStats { written: self.changed.len(), ..self.stats }
+        RecomputeStats { written: self.written, ..self.stats }
     }
 }
 
@@ -762,67 +804,51 @@ const COLUMNS: &str = "person_id, year, unit_id, department_id, county_id, prefe
                        sum_self_managed, outcome, i_tenths, ii_tenths, self_tenths, total_tenths, shortfalls, note, \
                        standard_version, computed_at";
 
-/// Writes `rows` on PostgreSQL: COPY into a staging table, then one
-/// UPDATE of the rows that exist and one INSERT of the others, inside the
-/// caller's transaction (which holds the table lock).
-async fn merge_changed(
-    tx: &mut sea_orm::sqlx::Transaction<'_, sea_orm::sqlx::Postgres>,
-    rows: &[StoredRow],
-) -> Result<(), StoreError> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    sea_orm::sqlx::query("CREATE TEMP TABLE compliance_stage (LIKE compliance INCLUDING DEFAULTS) ON COMMIT DROP")
-        .execute(&mut **tx)
-        .await
-        .map_err(sqlx_err)?;
-    let mut copy = tx
-        .copy_in_raw(&format!("COPY compliance_stage ({COLUMNS}) FROM STDIN (FORMAT csv)"))
-        .await
-        .map_err(sqlx_err)?;
-    let at = Utc::now().trunc_subsecs(6).to_rfc3339();
+/// `rows` as CSV lines of [`COLUMNS`] into `buf` (cleared first).
+fn csv_rows(buf: &mut String, rows: &[StoredRow], at: &str) {
     let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
     let opt = |u: Option<Uuid>| u.map(|u| u.to_string()).unwrap_or_default();
-    let mut buf = String::with_capacity(1 << 20);
-    for chunk in rows.chunks(10_000) {
-        buf.clear();
-        for r in chunk {
-            let s = r.sums;
-            let _ = writeln!(
-                buf,
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-                r.person_id,
-                r.year,
-                r.unit_id,
-                opt(r.department_id),
-                opt(r.county_id),
-                opt(r.prefecture_id),
-                r.discipline,
-                r.title_level.as_deref().unwrap_or_default(),
-                r.course_done,
-                s[0],
-                s[1],
-                s[2],
-                s[3],
-                s[4],
-                s[5],
-                r.outcome,
-                r.i_tenths,
-                r.ii_tenths,
-                r.self_tenths,
-                r.total_tenths,
-                quote(&r.shortfalls),
-                r.note.as_deref().map(quote).unwrap_or_default(),
-                r.standard_version.map(|x| x.to_string()).unwrap_or_default(),
-                at,
-            );
-        }
-        if let Err(e) = copy.send(buf.as_bytes()).await {
-            let _ = copy.abort("send failed").await;
-            return Err(sqlx_err(e));
-        }
+    buf.clear();
+    for r in rows {
+        let s = r.sums;
+        let _ = writeln!(
+            buf,
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            r.person_id,
+            r.year,
+            r.unit_id,
+            opt(r.department_id),
+            opt(r.county_id),
+            opt(r.prefecture_id),
+            r.discipline,
+            r.title_level.as_deref().unwrap_or_default(),
+            r.course_done,
+            s[0],
+            s[1],
+            s[2],
+            s[3],
+            s[4],
+            s[5],
+            r.outcome,
+            r.i_tenths,
+            r.ii_tenths,
+            r.self_tenths,
+            r.total_tenths,
+            quote(&r.shortfalls),
+            r.note.as_deref().map(quote).unwrap_or_default(),
+            r.standard_version.map(|x| x.to_string()).unwrap_or_default(),
+            at,
+        );
     }
-    copy.finish().await.map_err(sqlx_err)?;
+}
+
+/// Merges the staging table's `staged` rows on PostgreSQL: one UPDATE of
+/// the rows that exist, then an INSERT of the others if any were missed,
+/// inside the caller's transaction (which holds the table lock).
+async fn merge_staged(
+    tx: &mut sea_orm::sqlx::Transaction<'_, sea_orm::sqlx::Postgres>,
+    staged: usize,
+) -> Result<(), StoreError> {
     let set: Vec<String> = COLUMNS
         .split(',')
         .map(str::trim)
@@ -841,7 +867,7 @@ async fn merge_changed(
     .await
     .map_err(sqlx_err)?
     .rows_affected();
-    if usize::try_from(updated).is_ok_and(|n| n == rows.len()) {
+    if usize::try_from(updated).is_ok_and(|n| n == staged) {
         // Every changed row existed: nothing to insert.
         return Ok(());
     }
