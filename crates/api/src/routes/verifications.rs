@@ -607,6 +607,7 @@ async fn unit_names(state: &AppState, ids: HashSet<Uuid>) -> Result<HashMap<Uuid
     responses(
         (status = 200, body = DecisionResult),
         (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     )
@@ -643,7 +644,7 @@ pub async fn decide(
         let r = by_id
             .get(&item.id)
             .filter(|r| in_scope(scope, r))
-            .ok_or_else(|| ApiError::field(format!("items[{i}].id"), "记录不存在"))?;
+            .ok_or_else(|| ApiError::NotFound(format!("items[{i}]：记录不存在或不在本辖区")))?;
         if r.row_version != item.row_version {
             return Err(ApiError::Conflict {
                 code: "stale_version",
