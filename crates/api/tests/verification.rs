@@ -825,3 +825,91 @@ both_backends!(statistics_per_unit_county_and_prefecture, |app| async move {
     let in_review: u64 = s.as_array().unwrap().iter().map(|r| r["in_review"].as_u64().unwrap()).sum();
     assert_eq!(in_review, 2, "{s}");
 });
+
+both_backends!(candidates_and_a_refused_submission_name_the_right_record, |app| async move {
+    let ctx = setup(&app).await;
+    let (u, d) = (ctx.f.a.unit, ctx.f.a.department);
+    let unit = app.token("unit-a", PASSWORD).await;
+    let dept = app.token("dept-a", PASSWORD).await;
+    let p1 = ctx.person(&app, u, d, &[Y]).await;
+    let p2 = ctx.person(&app, u, d, &[Y]).await;
+    let bad = ctx.person(&app, u, d, &[]).await;
+    let res = submit(&app, &dept, "normal", None, json!([{"person_id": p1.0}, {"person_id": p2.0}])).await;
+    assert_eq!(res.status(), 200);
+    let r = body(res).await;
+    let (r1, r2) = (r["ids"][0].as_str().unwrap().to_owned(), r["ids"][1].as_str().unwrap().to_owned());
+
+    // 人员达标情况: who may go on the list, and why not.
+    let page =
+        body(app.get_as(&format!("/api/v1/verifications/candidates?cycle_year={Y}&list=normal"), &unit).await).await;
+    let items = page["items"].as_array().unwrap();
+    let of = |p: PersonId| items.iter().find(|i| i["person_id"] == p.0.to_string()).unwrap().clone();
+    assert_eq!(of(p1)["eligible"], true);
+    assert_eq!(of(p1)["state"], "prepared");
+    assert_eq!(of(p1)["verification_id"], r1.as_str());
+    assert_eq!(of(bad)["eligible"], false);
+    assert!(of(bad)["reason"].as_str().unwrap().contains("不达标"), "{}", of(bad));
+    let page = body(
+        app.get_as(&format!("/api/v1/verifications/candidates?cycle_year={Y}&list=normal&eligible_only=true"), &unit)
+            .await,
+    )
+    .await;
+    assert!(page["items"].as_array().unwrap().iter().all(|i| i["eligible"] == true));
+    let res = app
+        .get_as(&format!("/api/v1/verifications/candidates?cycle_year={Y}&list=make_up&year={}", Y - 3), &unit)
+        .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(field(&body(res).await), "year");
+
+    // p2's credits are reversed before the unit submits: the refusal names
+    // p2's record wherever it stands in the request, and nothing moves.
+    let detail_path = format!("/api/v1/people/{}/compliance/{Y}", p2.0);
+    let credits = body(app.get_as(&detail_path, &unit).await).await["credits"].clone();
+    for c in credits.as_array().unwrap() {
+        let path = format!("/api/v1/credits/{}/reverse", c["id"].as_str().unwrap());
+        let res = app.call_as(Method::POST, &path, Some(&unit), Some(&json!({"reason": "证书作废"}))).await;
+        assert_eq!(res.status(), 200);
+    }
+    assert_eq!(body(app.get_as(&detail_path, &unit).await).await["outcome"], "non_compliant");
+    for (ids, named) in [(json!([r2, r1]), "ids[0]"), (json!([r1, r2]), "ids[1]")] {
+        let res =
+            app.call_as(Method::POST, "/api/v1/verifications/submit", Some(&unit), Some(&json!({"ids": ids}))).await;
+        assert_eq!(res.status(), 422);
+        let p = body(res).await;
+        assert_eq!(field(&p), named, "{p}");
+    }
+    assert_eq!(detail(&app, &unit, &r1).await["record"]["state"], "prepared");
+    let res = app.call_as(Method::POST, "/api/v1/verifications/submit", Some(&unit), Some(&json!({"ids": [r1]}))).await;
+    assert_eq!(res.status(), 200);
+});
+
+both_backends!(certificate_numbers_stay_within_their_cycle, |app| async move {
+    use cme_domain::review::{Event, Tier};
+    use cme_store::repo::verification::{self as verifications, Acting, NewVerification};
+    let ctx = setup(&app).await;
+    let village = app.token("unit-village", PASSWORD).await;
+    let county = app.token("county-a", PASSWORD).await;
+    // A village doctor approved in the 2024 cycle (recorded before it closed).
+    let old = ctx.person(&app, ctx.village, ctx.village_dept, &[Y - 1]).await;
+    let unit_by = Acting { tier: Tier::Unit, id: None, name: "unit-village" };
+    let county_by = Acting { tier: Tier::CountyOffice, id: None, name: "county-a" };
+    let r = verifications::create(&app.db, &NewVerification::normal(old, Y - 1), &unit_by).await.unwrap();
+    let r = verifications::apply_to(&app.db, &r, Event::Submit, &unit_by, None).await.unwrap();
+    let r = verifications::apply_to(&app.db, &r, Event::Approve, &county_by, None).await.unwrap();
+    assert_eq!(r.current_tier, Some(Tier::CountyOffice));
+    // And one in 2025's.
+    let p = ctx.person(&app, ctx.village, ctx.village_dept, &[Y]).await;
+    let id = submit_one(&app, &village, p).await;
+    approve(&app, &county, &id).await;
+
+    let n = numbers(&app, &county, None).await;
+    assert_eq!(n["issued"], 1, "{n}");
+    assert_eq!(n["first"], format!("{Y}-530125-000001"));
+    assert_eq!(verifications::get(&app.db, r.id).await.unwrap().certificate_no, None);
+    let res = app
+        .call_as(Method::POST, "/api/v1/certificate-numbers", Some(&county), Some(&json!({"cycle_year": Y - 1})))
+        .await;
+    let n = body(res).await;
+    assert_eq!(n["issued"], 1, "{n}");
+    assert_eq!(n["first"], format!("{}-530125-000001", Y - 1));
+});

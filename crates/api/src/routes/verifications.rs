@@ -439,7 +439,9 @@ pub async fn submit_records(
     for y in &cycle_years {
         check_open(&state, *y, unit_id, true).await?;
     }
-    for (i, r) in records.iter().enumerate() {
+    // In the order of the request, so that a refusal names the right `ids[i]`.
+    for (i, id) in ids.iter().enumerate() {
+        let Some(r) = by_id.get(&id.0) else { continue };
         let verdicts = stored::verdicts_of(&state.db, &[r.person_id], r.year).await?;
         if let Some(why) = ineligible(r.list_kind, verdicts.get(&r.person_id)) {
             return Err(ApiError::field(format!("ids[{i}]"), why));
@@ -806,6 +808,7 @@ pub async fn issue_numbers(
         (RegionId(office.id.0), &office.code),
         scope,
         ids.as_deref(),
+        Some(body.0.cycle_year),
         body.0.year,
         &by,
         1000,
