@@ -106,7 +106,7 @@ enum Body {
     Cycle,
     /// A township window inside every parent's.
     Window,
-    /// The own (A) or foreign (B) person on 2021's normal list (the cycle is closed).
+    /// The own (A) or foreign (B) person on 2021's normal list.
     Submission,
     /// Records that do not exist.
     UnknownRecords,
@@ -483,7 +483,7 @@ fn table() -> Vec<Row> {
             Some(TRANSFER_WRONG_SIDE),
             true,
         ),
-        // The verification cycle (2021's is open, and closed since 30 Jun 2022).
+        // The verification cycle (2021's is open).
         row("GET", "/api/v1/cycles", Target::None, READ, None, false),
         row("GET", "/api/v1/cycles/{year}", Target::None, READ, None, false),
         // The province changes the dates; without If-Match: 428.
@@ -505,12 +505,13 @@ fn table() -> Vec<Row> {
             None,
             false,
         ),
-        // Units and departments submit; 2021's cycle is closed (409).
+        // Units and departments submit: the unit's window is over (409); the
+        // department prepares, but the person has no verdict for 2021 (422).
         row(
             "POST",
             "/api/v1/verifications",
             Target::None,
-            [401, 403, 403, 403, 403, 403, 409, 409, 403, 403],
+            [401, 403, 403, 403, 403, 403, 409, 422, 403, 403],
             None,
             true,
         ),
@@ -916,7 +917,10 @@ both_backends!(every_operation_every_role_own_and_foreign, |app| async move {
     fixture::add_target_accounts(&app, &f).await;
     fixture::add_account(&app, "uploader-b", cme_domain::auth::Role::Unit, cme_domain::auth::Scope::Unit(f.b.unit))
         .await;
-    let calendar = cme_domain::cycle::Calendar::defaults(2021).unwrap_or_else(|e| panic!("{e}"));
+    // 2021's cycle, kept open (its default window, to 1 Mar 2022, is over).
+    let mut dates = cme_domain::cycle::Calendar::defaults(2021).unwrap_or_else(|e| panic!("{e}")).dates();
+    dates.closes_on = chrono::NaiveDate::from_ymd_opt(2099, 6, 30).unwrap_or_default();
+    let calendar = cme_domain::cycle::Calendar::parse(2021, dates).unwrap_or_else(|e| panic!("{e}"));
     cme_store::repo::cycle::put(&app.db, &calendar, "fixture", None).await.unwrap_or_else(|e| panic!("{e}"));
     let rows = table();
 

@@ -272,6 +272,19 @@ both_backends!(the_province_opens_a_cycle_and_changes_it_with_if_match, |app| as
     assert_eq!(res.status(), 409);
     let p = body(res).await;
     assert_eq!(p["code"], "cycle_closed", "{p}");
+    // Nor decisions: a record still in review when the cycle closed stays as it was.
+    {
+        use cme_domain::review::{Event, Tier};
+        use cme_store::repo::verification::{self as verifications, Acting, NewVerification};
+        let by = Acting { tier: Tier::Unit, id: None, name: "unit-a" };
+        let r = verifications::create(&app.db, &NewVerification::normal(f.a.person, 2024), &by).await.unwrap();
+        let r = verifications::apply_to(&app.db, &r, Event::Submit, &by, None).await.unwrap();
+        let items = json!([{"id": r.id.0, "row_version": r.row_version}]);
+        let res = decide(&app, &county, "approve", None, items).await;
+        assert_eq!(res.status(), 409);
+        assert_eq!(body(res).await["code"], "cycle_closed");
+        assert_eq!(verifications::get(&app.db, r.id).await.unwrap().row_version, r.row_version);
+    }
     // An unopened cycle is not found.
     let b = json!({"cycle_year": 2023, "list": "normal", "people": [{"person_id": f_unit_person}]});
     assert_eq!(app.call_as(Method::POST, "/api/v1/verifications", Some(&unit), Some(&b)).await.status(), 404);
@@ -912,4 +925,41 @@ both_backends!(certificate_numbers_stay_within_their_cycle, |app| async move {
     let n = body(res).await;
     assert_eq!(n["issued"], 1, "{n}");
     assert_eq!(n["first"], format!("{}-530125-000001", Y - 1));
+});
+
+both_backends!(a_returned_record_is_fixed_and_resubmitted_on_its_list, |app| async move {
+    let ctx = setup(&app).await;
+    let unit = app.token("unit-a", PASSWORD).await;
+    let county = app.token("county-a", PASSWORD).await;
+    let p = ctx.person(&app, ctx.f.a.unit, ctx.f.a.department, &[Y]).await;
+    let id = submit_one(&app, &unit, p).await;
+    let d = detail(&app, &county, &id).await;
+    let items = json!([{"id": id, "row_version": d["record"]["row_version"]}]);
+    assert_eq!(decide(&app, &county, "return", Some("漏登一项学分"), items).await.status(), 200);
+
+    // Returned: the unit may enter the missing credit again.
+    let credit = json!({"year": Y, "kind": "project", "source": "provincial", "amount": 1,
+                        "activity_name": "培训", "earned_on": format!("{Y}-05-12"), "certificate_no": "RET-1"});
+    let path = format!("/api/v1/people/{}/credits", p.0);
+    assert_eq!(app.call_as(Method::POST, &path, Some(&unit), Some(&credit)).await.status(), 201);
+    assert!(!queue_ids(&app, &county, None).await.contains(&id));
+
+    // Put on the list again: the same record, revised and submitted.
+    let res = submit(&app, &unit, "normal", None, json!([{"person_id": p.0, "note": "已补登"}])).await;
+    assert_eq!(res.status(), 200);
+    let r = body(res).await;
+    assert_eq!(r["ids"][0], id.as_str());
+    assert_eq!(r["submitted"], 1);
+    let d = detail(&app, &county, &id).await;
+    assert_eq!(d["record"]["state"], "in_review");
+    assert_eq!(d["record"]["note"], "已补登");
+    let seqs: Vec<i64> = d["timeline"].as_array().unwrap().iter().map(|t| t["seq"].as_i64().unwrap()).collect();
+    assert_eq!(seqs, [1, 2, 3, 4]);
+    assert_eq!(d["record"]["row_version"], 4);
+    assert!(queue_ids(&app, &county, None).await.contains(&id));
+    // Locked again.
+    let mut again = credit.clone();
+    again["certificate_no"] = json!("RET-2");
+    assert_eq!(app.call_as(Method::POST, &path, Some(&unit), Some(&again)).await.status(), 409);
+    approve(&app, &county, &id).await;
 });

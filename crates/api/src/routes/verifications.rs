@@ -664,6 +664,17 @@ pub async fn decide(
         }
         records.push(r.clone());
     }
+    // After a cycle closes nothing more is accepted, decisions included.
+    let today = cycle::local_date(Utc::now());
+    for y in records.iter().map(|r| r.cycle_year).collect::<std::collections::BTreeSet<_>>() {
+        let c = opened(&state, y).await?;
+        if c.calendar.is_closed(today) {
+            return Err(ApiError::Conflict {
+                code: "cycle_closed",
+                detail: format!("{y} 年度学分验证已于 {} 结束，不再受理", c.calendar.closes_on()),
+            });
+        }
+    }
     let by = Acting { tier, id: Some(actor.id), name: &actor.name };
     let txn = state.db.begin().await?;
     let applied = verifications::apply_many(&txn, &records, event, &by, reason).await.map_err(|e| match e {

@@ -360,7 +360,9 @@ where
 }
 
 /// Replaces what a unit may still change on a prepared or returned record
-/// (its list, special claim, note, evidence), bumping its version; the
+/// (its list, special claim, note, evidence), if its version is still the
+/// one read (`StaleVersion` otherwise). The version is left as it is: it
+/// counts transitions, and the submission that follows bumps it. The
 /// caller checks the state.
 pub async fn revise(
     db: &impl ConnectionTrait,
