@@ -262,6 +262,16 @@ both_backends!(the_province_opens_a_cycle_and_changes_it_with_if_match, |app| as
     assert_eq!(c["opened_by"], "zyc");
     // The old tag is stale now.
     assert_eq!(put(change, etag).await.status(), 412);
+    // Two changes from the same version at once: one wins, the other is stale.
+    let tag = app.get_as("/api/v1/cycles/2024", &kjc).await.headers()["etag"].to_str().unwrap().to_owned();
+    let (a, b) = tokio::join!(
+        put(json!({"data_due": "2025-03-10"}), tag.clone()),
+        put(json!({"data_due": "2025-03-20"}), tag.clone())
+    );
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 412]);
+    assert_eq!(body(app.get_as("/api/v1/cycles/2024", &kjc).await).await["row_version"], 3);
     let list = body(app.get_as("/api/v1/cycles", &county).await).await;
     assert_eq!(list[0]["year"], 2024);
 

@@ -145,7 +145,11 @@ pub async fn put_cycle(
             Some(c.row_version)
         }
     };
-    let saved = cycles::put(&txn, &calendar, &actor.name, expected).await?;
+    // A change that lost a race with another since the If-Match check is stale too.
+    let saved = cycles::put(&txn, &calendar, &actor.name, expected).await.map_err(|e| match e {
+        cme_store::StoreError::StaleVersion => ApiError::PreconditionFailed,
+        other => other.into(),
+    })?;
     let e = audit::AuditEntry::by(actor, if current.is_none() { "cycle.open" } else { "cycle.update" })
         .ip(Some(&client_ip(&req)))
         .target("cycle", year)
