@@ -973,3 +973,50 @@ both_backends!(a_returned_record_is_fixed_and_resubmitted_on_its_list, |app| asy
     assert_eq!(app.call_as(Method::POST, &path, Some(&unit), Some(&again)).await.status(), 409);
     approve(&app, &county, &id).await;
 });
+
+both_backends!(concurrent_submissions_and_numbering_stay_consistent, |app| async move {
+    let ctx = setup(&app).await;
+    let unit = app.token("unit-a", PASSWORD).await;
+    let county = app.token("county-a", PASSWORD).await;
+    let pref = app.token("pref-a", PASSWORD).await;
+    let kjc = app.token("kjc", PASSWORD).await;
+    // The same person submitted twice at once: one record.
+    let p = ctx.person(&app, ctx.f.a.unit, ctx.f.a.department, &[Y]).await;
+    let people = json!([{"person_id": p.0}]);
+    let (a, b) = tokio::join!(
+        submit(&app, &unit, "normal", None, people.clone()),
+        submit(&app, &unit, "normal", None, people.clone())
+    );
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409], "{} / {}", body(a).await, body(b).await);
+    let list = body(app.get_as(&format!("/api/v1/verifications?cycle_year={Y}"), &unit).await).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+
+    // Two number runs at once: every approved record numbered once, no gaps.
+    let mut ids = vec![list["items"][0]["id"].as_str().unwrap().to_owned()];
+    for _ in 0..3 {
+        let q = ctx.person(&app, ctx.f.a.unit, ctx.f.a.department, &[Y]).await;
+        ids.push(submit_one(&app, &unit, q).await);
+    }
+    for id in &ids {
+        approve(&app, &county, id).await;
+        approve(&app, &pref, id).await;
+        approve(&app, &kjc, id).await;
+    }
+    let run = || async {
+        app.call_as(Method::POST, "/api/v1/certificate-numbers", Some(&kjc), Some(&json!({"cycle_year": Y}))).await
+    };
+    let (a, b) = tokio::join!(run(), run());
+    for r in [&a, &b] {
+        assert!(r.status() == 200 || r.status() == 409, "{}", r.status());
+    }
+    // A run that lost the race leaves the rest to the next one.
+    numbers(&app, &kjc, None).await;
+    let mut all = Vec::new();
+    for id in &ids {
+        all.push(detail(&app, &unit, id).await["record"]["certificate_no"].as_str().unwrap().to_owned());
+    }
+    all.sort();
+    assert_eq!(all, (1..=4).map(|i| format!("{Y}-530000-{i:06}")).collect::<Vec<_>>());
+});
