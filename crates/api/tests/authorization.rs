@@ -43,6 +43,11 @@ enum Target {
     /// A pending transfer of a fresh person out of the own unit (into B);
     /// foreign: into the own unit (from B).
     OutgoingTransfer,
+    /// A verification of 2021 of a fresh person of the side's unit, prepared
+    /// by its department and submitted: waiting on the county office.
+    Verification,
+    /// An evidence file uploaded by the side's unit, backing a verification.
+    Evidence,
 }
 
 struct Row {
@@ -97,6 +102,19 @@ enum Body {
     Batch,
     /// A CSV file of one valid row (multipart).
     ImportFile,
+    /// The default calendar (If-Match missing).
+    Cycle,
+    /// A township window inside every parent's.
+    Window,
+    /// The own (A) or foreign (B) person on 2021's normal list.
+    Submission,
+    /// Records that do not exist.
+    UnknownRecords,
+    /// Approve the row's target verification as read (row version 2).
+    Decision,
+    Numbers,
+    /// A small PDF, sent raw.
+    EvidenceFile,
 }
 
 /// Operations anyone may call without a token (their own tests cover them).
@@ -127,6 +145,10 @@ const UPKEEP_FOREIGN: [u16; 10] = [401, 428, 403, 403, 403, 403, 404, 404, 403, 
 const TRANSFER_DECISION: [u16; 10] = [401, 200, 403, 403, 403, 403, 200, 403, 403, 403];
 /// The other side of a transfer (it sees it, and may not decide it).
 const TRANSFER_WRONG_SIDE: [u16; 10] = [401, 200, 403, 403, 403, 403, 403, 403, 403, 403];
+/// The province's offices (and the administrator) set the cycle's dates.
+const CYCLE: [u16; 10] = [401, 428, 428, 428, 403, 403, 403, 403, 403, 403];
+/// The reviewing offices only.
+const REVIEW: [u16; 10] = [401, 403, 200, 200, 200, 200, 403, 403, 403, 403];
 
 fn table() -> Vec<Row> {
     let row = |method, path, target, own, foreign, write| {
@@ -156,6 +178,13 @@ fn table() -> Vec<Row> {
             ("POST", "/api/v1/people/upsert") => Body::Upsert,
             ("POST", "/api/v1/people/batch") => Body::Batch,
             ("POST", "/api/v1/people/import" | "/api/v1/people/import/errors") => Body::ImportFile,
+            ("PUT", "/api/v1/cycles/{year}") => Body::Cycle,
+            ("PUT", "/api/v1/cycles/{year}/windows/{tier}") => Body::Window,
+            ("POST", "/api/v1/verifications") => Body::Submission,
+            ("POST", "/api/v1/verifications/submit") => Body::UnknownRecords,
+            ("POST", "/api/v1/reviews/decisions") => Body::Decision,
+            ("POST", "/api/v1/certificate-numbers") => Body::Numbers,
+            ("POST", "/api/v1/evidence") => Body::EvidenceFile,
             _ => Body::None,
         };
         Row { method, path, target, own, foreign, write, body }
@@ -454,6 +483,65 @@ fn table() -> Vec<Row> {
             Some(TRANSFER_WRONG_SIDE),
             true,
         ),
+        // The verification cycle (2021's is open).
+        row("GET", "/api/v1/cycles", Target::None, READ, None, false),
+        row("GET", "/api/v1/cycles/{year}", Target::None, READ, None, false),
+        // The province changes the dates; without If-Match: 428.
+        row("PUT", "/api/v1/cycles/{year}", Target::None, CYCLE, None, true),
+        row("GET", "/api/v1/cycles/{year}/windows", Target::None, READ, None, false),
+        row(
+            "PUT",
+            "/api/v1/cycles/{year}/windows/{tier}",
+            Target::None,
+            [401, 200, 200, 200, 200, 200, 403, 403, 403, 403],
+            None,
+            true,
+        ),
+        row(
+            "GET",
+            "/api/v1/verifications/candidates",
+            Target::None,
+            [401, 403, 403, 403, 403, 403, 200, 200, 403, 403],
+            None,
+            false,
+        ),
+        // Units and departments submit: the unit's window is over (409); the
+        // department prepares, but the person has no verdict for 2021 (422).
+        row(
+            "POST",
+            "/api/v1/verifications",
+            Target::None,
+            [401, 403, 403, 403, 403, 403, 409, 422, 403, 403],
+            None,
+            true,
+        ),
+        // Only the unit submits records; unknown ones are named (422).
+        row(
+            "POST",
+            "/api/v1/verifications/submit",
+            Target::None,
+            [401, 403, 403, 403, 403, 403, 422, 403, 403, 403],
+            None,
+            true,
+        ),
+        row("GET", "/api/v1/verifications", Target::None, READ, None, false),
+        row("GET", "/api/v1/verifications/{id}", Target::Verification, READ, Some(READ_FOREIGN), false),
+        row("GET", "/api/v1/reviews/queue", Target::None, REVIEW, None, false),
+        row("GET", "/api/v1/reviews/summary", Target::None, REVIEW, None, false),
+        // Only the county office awaited approves; the others above it are
+        // not awaited (409); outside its region the record is not found.
+        row(
+            "POST",
+            "/api/v1/reviews/decisions",
+            Target::Verification,
+            [401, 403, 409, 409, 409, 200, 403, 403, 403, 403],
+            Some([401, 403, 409, 409, 404, 404, 403, 403, 403, 403]),
+            true,
+        ),
+        row("POST", "/api/v1/certificate-numbers", Target::None, REVIEW, None, true),
+        row("GET", "/api/v1/verification-stats", Target::None, READ, None, false),
+        row("POST", "/api/v1/evidence", Target::None, [401, 403, 403, 403, 403, 403, 200, 200, 403, 403], None, true),
+        row("GET", "/api/v1/evidence/{id}", Target::Evidence, READ, Some(READ_FOREIGN), false),
     ]
 }
 
@@ -475,6 +563,16 @@ async fn fingerprint(app: &TestApp) -> String {
         "SELECT CAST(count(*) AS TEXT) AS v FROM person_titles",
         "SELECT CAST(count(*) AS TEXT) AS v FROM person_status_changes",
         "SELECT CAST(id AS TEXT) || ':' || state AS v FROM person_transfers ORDER BY id",
+        "SELECT CAST(year AS TEXT) || ':' || CAST(row_version AS TEXT) || ':' || CAST(data_due AS TEXT) AS v \
+         FROM cycles ORDER BY year",
+        "SELECT CAST(region_id AS TEXT) || ':' || tier || ':' || CAST(starts_at AS TEXT) || ':' \
+         || CAST(ends_at AS TEXT) AS v FROM submission_windows ORDER BY region_id, tier",
+        "SELECT CAST(id AS TEXT) || ':' || state || ':' || CAST(row_version AS TEXT) AS v \
+         FROM verifications ORDER BY id",
+        "SELECT CAST(count(*) AS TEXT) AS v FROM verification_transitions",
+        "SELECT CAST(count(*) AS TEXT) AS v FROM evidence_files",
+        "SELECT CAST(region_id AS TEXT) || ':' || CAST(year AS TEXT) || ':' || CAST(last_seq AS TEXT) AS v \
+         FROM certificate_counters ORDER BY region_id, year",
     ] {
         for row in app.db.query_all_raw(Statement::from_string(b, sql)).await.unwrap_or_default() {
             out.push_str(&row.try_get::<String>("", "v").unwrap_or_default());
@@ -544,6 +642,12 @@ fn query_for(path: &str, f: &Fixture) -> String {
     match path {
         "/api/v1/compliance" | "/api/v1/compliance/export" => "?year=2021".to_owned(),
         "/api/v1/credit-drafts" => format!("?department_id={}", f.a.department.0),
+        "/api/v1/verifications/candidates" => "?cycle_year=2021&list=normal".to_owned(),
+        "/api/v1/verifications"
+        | "/api/v1/reviews/queue"
+        | "/api/v1/reviews/summary"
+        | "/api/v1/verification-stats" => "?cycle_year=2021".to_owned(),
+        "/api/v1/evidence" => "?file_name=x.pdf".to_owned(),
         _ => String::new(),
     }
 }
@@ -643,7 +747,57 @@ async fn target_id(app: &TestApp, f: &Fixture, target: Target, own: bool) -> Str
                 .unwrap_or_else(|e| panic!("{e}"));
             t.id.0.to_string()
         }
+        Target::Verification => fresh_verification(app, side, Vec::new()).await.to_string(),
+        Target::Evidence => {
+            // Uploaded by the side's department or unit (accounts no row touches).
+            let uploader = if own { "dept-a" } else { "uploader-b" };
+            let token = app.token(uploader, PASSWORD).await;
+            let res = app
+                .client
+                .post(format!("{}/api/v1/evidence?file_name=notice.pdf", app.base))
+                .bearer_auth(token)
+                .header("content-type", "application/pdf")
+                .body(PDF.to_vec())
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let e: Value = res.json().await.unwrap_or_default();
+            let id = uuid::Uuid::parse_str(e["id"].as_str().unwrap_or_default()).unwrap_or_default();
+            fresh_verification(app, side, vec![id]).await;
+            id.to_string()
+        }
     }
+}
+
+/// A small PDF.
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n";
+
+/// A fresh person of the side with a 2021 verification prepared by the
+/// department and submitted by the unit (row version 2), backed by `evidence`.
+async fn fresh_verification(app: &TestApp, side: &fixture::Side, evidence: Vec<uuid::Uuid>) -> uuid::Uuid {
+    use cme_store::repo::verification::{self as verifications, Acting, NewVerification};
+    let n = FRESH.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let p = cme_domain::person::Person {
+        id: cme_domain::ids::PersonId::new(),
+        unit_id: side.unit,
+        department_id: Some(side.department),
+        name: format!("验证{n}"),
+        gender: cme_domain::person::Gender::Female,
+        id_number: cme_domain::IdCardNumber::from_trusted(id_number(20_000 + n)),
+        discipline: cme_domain::person::Discipline::Clinical,
+        status: cme_domain::person::PersonStatus::Normal,
+        titles: Vec::new(),
+    };
+    cme_store::repo::person::insert(&app.db, &app.pii, &p).await.unwrap_or_else(|e| panic!("{e}"));
+    let mut new = NewVerification::normal(p.id, 2021);
+    new.department_id = Some(side.department);
+    new.evidence = evidence;
+    let by = Acting { tier: cme_domain::review::Tier::Unit, id: None, name: "fixture" };
+    let r = verifications::create(&app.db, &new, &by).await.unwrap_or_else(|e| panic!("{e}"));
+    verifications::apply_to(&app.db, &r, cme_domain::review::Event::Submit, &by, None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    r.id.0
 }
 
 /// A paper credit of 2021 for the person: valid, or a department's draft.
@@ -745,14 +899,29 @@ fn body_for(body: Body, f: &Fixture, own: bool, n: usize, target: &str) -> Optio
                                      "unit_id": side.unit.0, "discipline": "clinical"})),
         Body::Batch => Some(json!({"rows": [{"id_number": id_number(n as u32), "name": format!("批量{n}"),
                                               "gender": "male", "unit_id": side.unit.0, "discipline": "clinical"}]})),
-        // Sent as multipart by the loop.
-        Body::ImportFile => None,
+        // Sent as multipart (or raw) by the loop.
+        Body::ImportFile | Body::EvidenceFile => None,
+        Body::Cycle => Some(json!({})),
+        Body::Window => Some(json!({"starts_at": "2022-01-10T00:00:00+08:00", "ends_at": "2022-02-10T23:59:59+08:00"})),
+        Body::Submission => {
+            Some(json!({"cycle_year": 2021, "list": "normal", "people": [{"person_id": side.person.0}]}))
+        }
+        Body::UnknownRecords => Some(json!({"ids": [uuid::Uuid::now_v7()]})),
+        Body::Decision => Some(json!({"decision": "approve", "items": [{"id": target, "row_version": 2}]})),
+        Body::Numbers => Some(json!({"cycle_year": 2021})),
     }
 }
 
 both_backends!(every_operation_every_role_own_and_foreign, |app| async move {
     let f = fixture::load(&app).await;
     fixture::add_target_accounts(&app, &f).await;
+    fixture::add_account(&app, "uploader-b", cme_domain::auth::Role::Unit, cme_domain::auth::Scope::Unit(f.b.unit))
+        .await;
+    // 2021's cycle, kept open (its default window, to 1 Mar 2022, is over).
+    let mut dates = cme_domain::cycle::Calendar::defaults(2021).unwrap_or_else(|e| panic!("{e}")).dates();
+    dates.closes_on = chrono::NaiveDate::from_ymd_opt(2099, 6, 30).unwrap_or_default();
+    let calendar = cme_domain::cycle::Calendar::parse(2021, dates).unwrap_or_else(|e| panic!("{e}"));
+    cme_store::repo::cycle::put(&app.db, &calendar, "fixture", None).await.unwrap_or_else(|e| panic!("{e}"));
     let rows = table();
 
     // Every operation of the route table is in the table (or public).
@@ -779,7 +948,7 @@ both_backends!(every_operation_every_role_own_and_foreign, |app| async move {
                 n += 1;
                 let token = token_for(&app, &f, who).await;
                 let id = target_id(&app, &f, row.target, own).await;
-                let mut path = row.path.replace("{id}", &id).replace("{year}", "2021");
+                let mut path = row.path.replace("{id}", &id).replace("{year}", "2021").replace("{tier}", "township");
                 path.push_str(&query_for(row.path, &f));
                 let before = if row.write { Some(fingerprint(&app).await) } else { None };
                 let method = Method::from_bytes(row.method.as_bytes()).unwrap_or(Method::GET);
@@ -789,6 +958,16 @@ both_backends!(every_operation_every_role_own_and_foreign, |app| async move {
                         .client
                         .post(format!("{}{path}", app.base))
                         .multipart(reqwest::multipart::Form::new().part("file", part));
+                    if let Some(t) = token.as_deref() {
+                        r = r.bearer_auth(t);
+                    }
+                    r.send().await.unwrap_or_else(|e| panic!("{e}"))
+                } else if matches!(row.body, Body::EvidenceFile) {
+                    let mut r = app
+                        .client
+                        .post(format!("{}{path}", app.base))
+                        .header("content-type", "application/pdf")
+                        .body(PDF.to_vec());
                     if let Some(t) = token.as_deref() {
                         r = r.bearer_auth(t);
                     }

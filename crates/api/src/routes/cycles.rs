@@ -126,6 +126,7 @@ pub async fn put_cycle(
     };
     let calendar = Calendar::parse(year, dates).map_err(|e| match &e {
         cycle::CalendarError::OutOfOrder { field, .. } => ApiError::field(field.as_str(), e.to_string()),
+        cycle::CalendarError::OpensDuringYear { .. } => ApiError::field("opens_on", e.to_string()),
         _ => ApiError::field("year", e.to_string()),
     })?;
     let txn = state.db.begin().await?;
@@ -144,7 +145,11 @@ pub async fn put_cycle(
             Some(c.row_version)
         }
     };
-    let saved = cycles::put(&txn, &calendar, &actor.name, expected).await?;
+    // A change that lost a race with another since the If-Match check is stale too.
+    let saved = cycles::put(&txn, &calendar, &actor.name, expected).await.map_err(|e| match e {
+        cme_store::StoreError::StaleVersion => ApiError::PreconditionFailed,
+        other => other.into(),
+    })?;
     let e = audit::AuditEntry::by(actor, if current.is_none() { "cycle.open" } else { "cycle.update" })
         .ip(Some(&client_ip(&req)))
         .target("cycle", year)

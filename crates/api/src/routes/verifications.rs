@@ -439,7 +439,9 @@ pub async fn submit_records(
     for y in &cycle_years {
         check_open(&state, *y, unit_id, true).await?;
     }
-    for (i, r) in records.iter().enumerate() {
+    // In the order of the request, so that a refusal names the right `ids[i]`.
+    for (i, id) in ids.iter().enumerate() {
+        let Some(r) = by_id.get(&id.0) else { continue };
         let verdicts = stored::verdicts_of(&state.db, &[r.person_id], r.year).await?;
         if let Some(why) = ineligible(r.list_kind, verdicts.get(&r.person_id)) {
             return Err(ApiError::field(format!("ids[{i}]"), why));
@@ -607,6 +609,7 @@ async fn unit_names(state: &AppState, ids: HashSet<Uuid>) -> Result<HashMap<Uuid
     responses(
         (status = 200, body = DecisionResult),
         (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     )
@@ -643,7 +646,7 @@ pub async fn decide(
         let r = by_id
             .get(&item.id)
             .filter(|r| in_scope(scope, r))
-            .ok_or_else(|| ApiError::field(format!("items[{i}].id"), "记录不存在"))?;
+            .ok_or_else(|| ApiError::NotFound(format!("items[{i}]：记录不存在或不在本辖区")))?;
         if r.row_version != item.row_version {
             return Err(ApiError::Conflict {
                 code: "stale_version",
@@ -660,6 +663,17 @@ pub async fn decide(
             });
         }
         records.push(r.clone());
+    }
+    // After a cycle closes nothing more is accepted, decisions included.
+    let today = cycle::local_date(Utc::now());
+    for y in records.iter().map(|r| r.cycle_year).collect::<std::collections::BTreeSet<_>>() {
+        let c = opened(&state, y).await?;
+        if c.calendar.is_closed(today) {
+            return Err(ApiError::Conflict {
+                code: "cycle_closed",
+                detail: format!("{y} 年度学分验证已于 {} 结束，不再受理", c.calendar.closes_on()),
+            });
+        }
     }
     let by = Acting { tier, id: Some(actor.id), name: &actor.name };
     let txn = state.db.begin().await?;
@@ -805,6 +819,7 @@ pub async fn issue_numbers(
         (RegionId(office.id.0), &office.code),
         scope,
         ids.as_deref(),
+        Some(body.0.cycle_year),
         body.0.year,
         &by,
         1000,

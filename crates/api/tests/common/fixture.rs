@@ -163,3 +163,111 @@ pub async fn add_target_accounts(app: &TestApp, f: &Fixture) {
         .unwrap_or_else(|e| panic!("{e}"));
     }
 }
+
+/// An account of `role` bound to `scope`, with the fixture password.
+pub async fn add_account(app: &TestApp, username: &str, role: Role, scope: Scope) {
+    let hash = cme_api::auth::password::hash(PASSWORD).unwrap_or_else(|e| panic!("{e}"));
+    account::insert(
+        &app.db,
+        &account::NewAccount {
+            username: username.to_owned(),
+            role,
+            scope,
+            display_name: username.to_owned(),
+            password_hash: Some(hash),
+            must_change_password: false,
+            created_by: None,
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// A unit of `level` and `medicine` in `region`, with one department (内科)
+/// and a unit account named `username`.
+pub async fn add_unit(
+    app: &TestApp,
+    region_id: RegionId,
+    name: &str,
+    level: UnitLevel,
+    medicine: Medicine,
+    code: &str,
+    username: &str,
+) -> (UnitId, DepartmentId) {
+    let u = Unit { id: UnitId::new(), region_id, name: name.to_owned(), level, medicine };
+    unit::insert(&app.db, &u, code).await.unwrap_or_else(|e| panic!("{e}"));
+    let d = Department { id: DepartmentId::new(), unit_id: u.id, name: "内科".to_owned() };
+    department::insert(&app.db, &d).await.unwrap_or_else(|e| panic!("{e}"));
+    add_account(app, username, Role::Unit, Scope::Unit(u.id)).await;
+    (u.id, d.id)
+}
+
+/// A person (an attending physician since 2015) in a unit's department;
+/// `seq` makes the ID number unique within the fixture.
+pub async fn add_person(app: &TestApp, unit_id: UnitId, department: DepartmentId, seq: u32, name: &str) -> PersonId {
+    let p = Person {
+        id: PersonId::new(),
+        unit_id,
+        department_id: Some(department),
+        name: name.to_owned(),
+        gender: Gender::Female,
+        id_number: IdCardNumber::from_trusted(id_number("530102", seq)),
+        discipline: Discipline::Clinical,
+        status: PersonStatus::Normal,
+        titles: vec![Title {
+            name: "主治医师".to_owned(),
+            level: TitleLevel::Intermediate,
+            obtained_on: NaiveDate::from_ymd_opt(2015, 9, 1).unwrap_or_default(),
+        }],
+    };
+    person::insert(&app.db, &app.pii, &p).await.unwrap_or_else(|e| panic!("{e}"));
+    p.id
+}
+
+/// Makes a person-year compliant: the year's course and, from every
+/// source, as many credits as any standard asks in total (30); stores the
+/// verdict.
+pub async fn make_compliant(app: &TestApp, person: PersonId, year: i32) {
+    use cme_domain::credit::{CreditCategory, CreditRecord, CreditSource, CreditState, EntryPath};
+    let done = NaiveDate::from_ymd_opt(year, 10, 1).unwrap_or_default();
+    cme_store::repo::course::record_completion(&app.db, person, year, done, "fixture")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let categories = [
+        CreditCategory::Project(CreditSource::National),
+        CreditCategory::Project(CreditSource::Provincial),
+        CreditCategory::Project(CreditSource::Prefecture),
+        CreditCategory::SelfManaged,
+    ];
+    for category in categories {
+        let id = uuid::Uuid::now_v7();
+        let record = CreditRecord {
+            id: cme_domain::ids::CreditId(id),
+            person_id: person,
+            year,
+            category,
+            amount: cme_domain::Credits::whole(30),
+            entry_path: EntryPath::PaperUnit,
+            state: CreditState::Valid,
+            activity_name: "培训".to_owned(),
+            organiser: None,
+            earned_on: NaiveDate::from_ymd_opt(year, 3, 1),
+            certificate_no: Some(format!("V-{id}")),
+            reverses: None,
+            note: None,
+            created_at: chrono::Utc::now(),
+        };
+        let new = cme_store::repo::credit::NewCredit {
+            record,
+            activity_id: None,
+            created_by: Some("fixture".to_owned()),
+            department_id: None,
+        };
+        cme_store::repo::credit::record(&app.db, &new).await.unwrap_or_else(|e| panic!("{e}"));
+    }
+}
+
+/// Stores the (non-compliant, without credits) verdict of a person-year.
+pub async fn store_verdict(app: &TestApp, person: PersonId, year: i32) {
+    cme_store::repo::compliance::refresh(&app.db, person, year).await.unwrap_or_else(|e| panic!("{e}"));
+}

@@ -360,7 +360,9 @@ where
 }
 
 /// Replaces what a unit may still change on a prepared or returned record
-/// (its list, special claim, note, evidence), bumping its version; the
+/// (its list, special claim, note, evidence), if its version is still the
+/// one read (`StaleVersion` otherwise). The version is left as it is: it
+/// counts transitions, and the submission that follows bumps it. The
 /// caller checks the state.
 pub async fn revise(
     db: &impl ConnectionTrait,
@@ -662,7 +664,8 @@ pub struct IssueStats {
 
 /// Issues certificate numbers (生成证书编号) to approved records waiting on
 /// `by.tier` inside the office's region (`region` with its code), for the
-/// records of `ids` or, with `None`, all of them; optionally only one year.
+/// records of `ids` or, with `None`, all of them; optionally only those of
+/// one cycle and of one year verified.
 ///
 /// Numbers are `{year}-{office code}-{seq:06}` with `seq` running from 1
 /// without gaps per office (region) and year: each chunk of up to `chunk`
@@ -670,11 +673,13 @@ pub struct IssueStats {
 /// records in one transaction, so a crash loses nothing but the chunk in
 /// flight (rolled back with its counter), and running again finishes the
 /// rest. The province's two offices share the province's sequence.
+#[expect(clippy::too_many_arguments, reason = "the office, its scope and the three filters of a run")]
 pub async fn issue_numbers<C>(
     db: &C,
     region: (RegionId, &str),
     office_scope: OfficeScope,
     ids: Option<&[VerificationId]>,
+    cycle_year: Option<i32>,
     year: Option<i32>,
     by: &Acting<'_>,
     chunk: u64,
@@ -690,6 +695,9 @@ where
             .filter(verifications::Column::State.eq(State::Approved.as_str()))
             .filter(verifications::Column::CurrentTier.eq(by.tier.as_str()))
             .filter(office_scope.condition());
+        if let Some(c) = cycle_year {
+            q = q.filter(verifications::Column::CycleYear.eq(c));
+        }
         if let Some(y) = year {
             q = q.filter(verifications::Column::Year.eq(y));
         }
