@@ -40,10 +40,10 @@ cursor="$(curl -fs -H "Authorization: Bearer $pref_token" \
 run queue-prefecture-page2 "/api/v1/reviews/queue?cycle_year=$year&limit=50&after=$cursor" "$pref_token"
 run queue-summary "/api/v1/reviews/summary?cycle_year=$year" "$pref_token"
 
-# 5,000 township records: the prefecture is their final office, so the
-# approved ones then wait on it for numbers.
+# 5,000 records, township ones first: the prefecture is their final office, so
+# those approved then wait on it for numbers (the others go on to the province).
 psql "$db" -Atqc "select v.id, v.row_version from verifications v where v.current_tier = 'prefecture_office' \
-  and v.prefecture_id = '$pref' and v.state = 'in_review' and v.unit_level = 'township' order by v.id limit 5000" |
+  and v.prefecture_id = '$pref' and v.state = 'in_review' order by (v.unit_level <> 'township'), v.id limit 5000" |
   python3 -c '
 import json, sys
 items = [{"id": l.split("|")[0], "row_version": int(l.split("|")[1])} for l in sys.stdin.read().split()]

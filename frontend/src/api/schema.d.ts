@@ -2942,9 +2942,15 @@ export interface components {
         };
         /** @description The figures of one unit or region for a cycle. */
         StatsRow: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Passed the final review (approved, with or without a certificate number yet).
+             */
             approved: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description With a certificate number (included in `approved`).
+             */
             certified: number;
             /** Format: int64 */
             compliant: number;
@@ -2959,14 +2965,17 @@ export interface components {
             pass_rate?: string | null;
             /**
              * Format: int32
-             * @description approved + certified over submitted + returned, in per mille (null when nothing was decided).
+             * @description approved over submitted, in per mille, rounded down (null when nothing was submitted).
              */
             pass_rate_per_mille?: number | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Returned to the unit and not yet resubmitted.
+             */
             returned: number;
             /**
              * Format: int64
-             * @description On a list of this cycle and past the unit (in review, approved or certified).
+             * @description Submitted at least once (in review, returned, approved or certified now).
              */
             submitted: number;
             /**

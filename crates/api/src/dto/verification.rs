@@ -464,12 +464,15 @@ pub struct StatsRow {
     /// People of the year to verify (normal status, with a stored verdict).
     pub to_verify: u64,
     pub compliant: u64,
-    /// On a list of this cycle and past the unit (in review, approved or certified).
+    /// Submitted at least once (in review, returned, approved or certified now).
     pub submitted: u64,
+    /// Returned to the unit and not yet resubmitted.
     pub returned: u64,
+    /// Passed the final review (approved, with or without a certificate number yet).
     pub approved: u64,
+    /// With a certificate number (included in `approved`).
     pub certified: u64,
-    /// approved + certified over submitted + returned, in per mille (null when nothing was decided).
+    /// approved over submitted, in per mille, rounded down (null when nothing was submitted).
     pub pass_rate_per_mille: Option<u32>,
     pub pass_rate: Option<String>,
     /// to_verify − submitted.

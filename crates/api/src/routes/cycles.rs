@@ -164,7 +164,7 @@ fn window_dto(w: &Window, set: Option<&cycles::WindowRecord>) -> WindowDto {
         tier: w.tier().into(),
         starts_at: w.starts_at(),
         ends_at: w.ends_at(),
-        label: w.to_string(),
+        label: format!("{w}（北京时间）"),
         set_by: set.map(|s| s.set_by.clone()),
         set_at: set.map(|s| s.set_at),
     }
@@ -211,7 +211,11 @@ async fn windows_view(state: &AppState, actor: &Actor, year: i32) -> Result<Wind
         for tier in [WindowTier::CountyAndAbove, WindowTier::Township, WindowTier::Village] {
             let (parent, parent_set) = parent_window(state, calendar, tier, &path).await?;
             let own = own_set.iter().find(|w| w.window.tier() == tier);
-            let effective = own.map_or(parent, |o| o.window);
+            // Below an office that set nothing, units follow what is in
+            // force above it; below the province, the cycle's own window
+            // (opening day to the data deadline), not the whole cycle.
+            let inherited = if path.len() <= 1 { Window::cycle_default(tier, calendar) } else { parent };
+            let effective = own.map_or(inherited, |o| o.window);
             tiers.push(TierWindows {
                 tier: tier.into(),
                 tier_label: tier.label().to_owned(),

@@ -640,12 +640,10 @@ pub async fn recompute_year(
         sea_orm::sqlx::query("LOCK TABLE compliance IN EXCLUSIVE MODE").execute(&mut *tx).await.map_err(sqlx_err)?;
         // Read on another pooled connection: with the writers held off by
         // the lock, it sees every committed change.
-        sea_orm::sqlx::query(
-            "CREATE TEMP TABLE compliance_stage (LIKE compliance INCLUDING DEFAULTS) ON COMMIT DROP",
-        )
-        .execute(&mut *tx)
-        .await
-        .map_err(sqlx_err)?;
+        sea_orm::sqlx::query("CREATE TEMP TABLE compliance_stage (LIKE compliance INCLUDING DEFAULTS) ON COMMIT DROP")
+            .execute(&mut *tx)
+            .await
+            .map_err(sqlx_err)?;
         // The changed rows go into the staging table while the read still
         // streams: COPY on the locked transaction's connection overlaps it.
         let mut tally = Tally::default();
