@@ -556,7 +556,8 @@ pub async fn review_summary(
     let actor = caller.require(Operation::ReviewVerifications)?;
     let tier = tier_of(actor)?;
     let scope = office_scope(&state, actor).await?;
-    let counts = verifications::counts_by(&state.db, scope, query.cycle_year, Grouping::Unit).await?;
+    // Only what waits on this office: one range of the queue index.
+    let counts = verifications::counts_by(&state.db, scope, query.cycle_year, Grouping::Unit, Some(tier)).await?;
     let mut rows: HashMap<(Uuid, DomainList), (u64, u64)> = HashMap::new();
     for c in counts.into_iter().filter(|c| c.current_tier == Some(tier)) {
         let Some(unit_id) = c.key else { continue };
@@ -878,7 +879,7 @@ pub async fn stats(
         _ => return Err(ApiError::field("by", "按 unit、county 或 prefecture 统计")),
     };
     let tallies = stored::tally_by(&state.db, &actor.scope, query.cycle_year, group).await?;
-    let counts = verifications::counts_by(&state.db, scope, query.cycle_year, group).await?;
+    let counts = verifications::counts_by(&state.db, scope, query.cycle_year, group, None).await?;
     let mut acc: HashMap<Option<Uuid>, (cycle::CycleCounts, u64)> = HashMap::new();
     for t in tallies {
         let e = acc.entry(t.key).or_default();

@@ -17,6 +17,7 @@ use cme_domain::cycle::{CertificateNumber, SpecialClaim, SpecialReason};
 use cme_domain::ids::{DepartmentId, PersonId, RegionId, UnitId, VerificationId};
 use cme_domain::org::{Medicine, UnitLevel};
 use cme_domain::review::{Event, ListKind, ReviewChain, State, Tier, Transition, review_chain, transition};
+use sea_orm::QueryTrait as _;
 use sea_orm::sea_query::{Expr, ExprTrait as _, Func};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DbBackend, EntityTrait as _, JoinType, QueryFilter as _,
@@ -931,6 +932,7 @@ pub async fn counts_by(
     scope: OfficeScope,
     cycle_year: i32,
     group: Grouping,
+    waiting_on: Option<Tier>,
 ) -> Result<Vec<GroupCount>, StoreError> {
     let column = match group {
         Grouping::Unit => verifications::Column::UnitId,
@@ -946,6 +948,7 @@ pub async fn counts_by(
         .column_as(Expr::expr(Func::count(Expr::col(verifications::Column::Id))), "n")
         .filter(scope.condition())
         .filter(verifications::Column::CycleYear.eq(cycle_year))
+        .apply_if(waiting_on, |q, t| sea_orm::QueryFilter::filter(q, verifications::Column::CurrentTier.eq(t.as_str())))
         .group_by(column)
         .group_by(verifications::Column::ListKind)
         .group_by(verifications::Column::State)
