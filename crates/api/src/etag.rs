@@ -25,13 +25,19 @@ pub fn header(person: PersonId, version: i32) -> (actix_web::http::header::Heade
 /// `required`, else the current version. `*` matches any current version.
 /// Weak tags never match (strong comparison).
 pub fn check_if_match(req: &HttpRequest, person: PersonId, current: i32, required: bool) -> Result<i32, ApiError> {
+    if_match(req, &person_etag(person, current), required).map(|()| current)
+}
+
+/// Checks `If-Match` against the current tag `want` of any resource: 428
+/// without the header when `required`, 412 when no listed tag (nor `*`)
+/// matches.
+pub fn if_match(req: &HttpRequest, want: &str, required: bool) -> Result<(), ApiError> {
     let values: Vec<&str> = req.headers().get_all(IF_MATCH).filter_map(|v| v.to_str().ok()).collect();
     if values.is_empty() {
-        return if required { Err(ApiError::PreconditionRequired) } else { Ok(current) };
+        return if required { Err(ApiError::PreconditionRequired) } else { Ok(()) };
     }
-    let want = person_etag(person, current);
     let matches = values.iter().flat_map(|v| v.split(',')).map(str::trim).any(|tag| tag == "*" || tag == want);
-    if matches { Ok(current) } else { Err(ApiError::PreconditionFailed) }
+    if matches { Ok(()) } else { Err(ApiError::PreconditionFailed) }
 }
 
 #[cfg(test)]

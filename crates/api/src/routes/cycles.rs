@@ -2,7 +2,7 @@
 //! sets its dates; each office sets the submission windows (截止时间设置) of
 //! the tiers of units below it, inside its own parent's window.
 
-use actix_web::http::header::{ETAG, IF_MATCH};
+use actix_web::http::header::ETAG;
 use actix_web::{HttpRequest, HttpResponse, get, put, web};
 use chrono::Utc;
 use cme_domain::auth::{Actor, Operation, Scope};
@@ -134,14 +134,7 @@ pub async fn put_cycle(
     let expected = match &current {
         None => None,
         Some(c) => {
-            let tags: Vec<&str> = req.headers().get_all(IF_MATCH).filter_map(|v| v.to_str().ok()).collect();
-            if tags.is_empty() {
-                return Err(ApiError::PreconditionRequired);
-            }
-            let want = cycle_etag(year, c.row_version);
-            if !tags.iter().flat_map(|v| v.split(',')).map(str::trim).any(|t| t == "*" || t == want) {
-                return Err(ApiError::PreconditionFailed);
-            }
+            crate::etag::if_match(&req, &cycle_etag(year, c.row_version), true)?;
             Some(c.row_version)
         }
     };

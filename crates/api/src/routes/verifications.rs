@@ -439,11 +439,21 @@ pub async fn submit_records(
     for y in &cycle_years {
         check_open(&state, *y, unit_id, true).await?;
     }
+    // The verdicts, one query per year verified (not one per record).
+    let mut by_year: HashMap<i32, Vec<PersonId>> = HashMap::new();
+    for r in &records {
+        by_year.entry(r.year).or_default().push(r.person_id);
+    }
+    let mut verdicts = HashMap::new();
+    for (year, people) in by_year {
+        for (person, v) in stored::verdicts_of(&state.db, &people, year).await? {
+            verdicts.insert((person, year), v);
+        }
+    }
     // In the order of the request, so that a refusal names the right `ids[i]`.
     for (i, id) in ids.iter().enumerate() {
         let Some(r) = by_id.get(&id.0) else { continue };
-        let verdicts = stored::verdicts_of(&state.db, &[r.person_id], r.year).await?;
-        if let Some(why) = ineligible(r.list_kind, verdicts.get(&r.person_id)) {
+        if let Some(why) = ineligible(r.list_kind, verdicts.get(&(r.person_id, r.year))) {
             return Err(ApiError::field(format!("ids[{i}]"), why));
         }
     }
@@ -913,13 +923,13 @@ pub async fn stats(
     let keys: HashSet<Uuid> = acc.keys().flatten().copied().collect();
     let names: HashMap<Uuid, String> = match group {
         Grouping::Unit => unit_names(&state, keys).await?,
-        Grouping::County | Grouping::Prefecture => {
-            let mut m = HashMap::new();
-            for k in keys {
-                m.insert(k, region::get(&state.db, RegionId(k)).await?.name);
-            }
-            m
-        }
+        // One read of the region tree (a few hundred rows), not one per key.
+        Grouping::County | Grouping::Prefecture => region::list(&state.db)
+            .await?
+            .into_iter()
+            .filter(|r| keys.contains(&r.id.0))
+            .map(|r| (r.id.0, r.name))
+            .collect(),
     };
     let row = |id: Uuid, name: String, (k, compliant): (cycle::CycleCounts, u64)| {
         let rate = k.pass_rate();
@@ -1025,11 +1035,12 @@ pub async fn upload_evidence(
     let files = state.files.clone();
     let key = sha.clone();
     let body = bytes.freeze();
+    let body_len = body.len();
     web::block(move || files.put(&key, &body))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?
         .map_err(|e| ApiError::Internal(format!("storing evidence: {e}")))?;
-    let size = i64::try_from(bytes_len(&sha, &state).await?).unwrap_or(i64::MAX);
+    let size = i64::try_from(body_len).unwrap_or(i64::MAX);
     let saved = evidence::insert(
         &state.db,
         &evidence::NewEvidence {
@@ -1049,15 +1060,6 @@ pub async fn upload_evidence(
         .detail(json!({"file_name": file_name, "sha256": sha, "size": size}));
     audit::append(&state.db, &e).await?;
     Ok(web::Json(evidence_dto(saved)))
-}
-
-async fn bytes_len(key: &str, state: &AppState) -> Result<usize, ApiError> {
-    let files = state.files.clone();
-    let key = key.to_owned();
-    web::block(move || files.get(&key).map(|b| b.len()))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?
-        .map_err(|e| ApiError::Internal(format!("reading evidence: {e}")))
 }
 
 fn hex_digest(bytes: &[u8]) -> String {
