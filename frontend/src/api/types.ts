@@ -140,3 +140,23 @@ export type QueueSummaryRow = Ok<ApiPaths["/api/v1/reviews/summary"]["get"]>[num
 export type NumbersResult = Ok<ApiPaths["/api/v1/certificate-numbers"]["post"]>;
 export type Stats = Ok<ApiPaths["/api/v1/verification-stats"]["get"]>;
 export type StatsRow = Stats["rows"][number];
+
+// ---- spot checks, reports, the standard editor (issue 8) ---------------------
+export type DrawRequest = Body<ApiPaths["/api/v1/spot-checks"]["post"]>;
+export type SpotCheck = Ok<ApiPaths["/api/v1/spot-checks/{id}"]["get"]>;
+export type SpotCheckKind = SpotCheck["kind"];
+export type CheckSummary = Ok<ApiPaths["/api/v1/spot-checks"]["get"]>[number];
+export type CheckUnit = SpotCheck["units"][number];
+export type CheckItem = SpotCheck["items"][number];
+export type ItemResult = CheckItem["result"];
+export type InstitutionOutcome = NonNullable<CheckUnit["outcome"]>;
+export type ResultsRequest = Body<ApiPaths["/api/v1/spot-checks/{id}/results"]["post"]>;
+export type ResultInput = ResultsRequest["results"][number];
+export type CloseResult = Ok<ApiPaths["/api/v1/spot-checks/{id}/close"]["post"]>;
+export type StatsQuery = Query<ApiPaths["/api/v1/verification-stats"]["get"]>;
+
+export type StandardDto = Ok<ApiPaths["/api/v1/standards/{year}"]["get"]>;
+export type DraftInput = Body<ApiPaths["/api/v1/standards/{year}/draft"]["put"]>;
+export type PreviewDto = Ok<ApiPaths["/api/v1/standards/{year}/draft/preview"]["post"]>;
+export type PreviewRow = PreviewDto["total"];
+export type PublishResult = Ok<ApiPaths["/api/v1/standards/{year}/draft/publish"]["post"]>;
