@@ -35,6 +35,17 @@ import ReviewPage from "./pages/staff/verification/ReviewPage";
 import StatsPage from "./pages/staff/verification/StatsPage";
 import SubmitPage from "./pages/staff/verification/SubmitPage";
 import WindowsPage from "./pages/staff/verification/WindowsPage";
+import CertificatePrintPage from "./pages/certificates/PrintPage";
+import SealPage from "./pages/certificates/SealPage";
+import PublicTokenPage from "./pages/public/verify/TokenPage";
+import PublicVerifyPage from "./pages/public/verify/VerifyPage";
+import MyCertificatesPage from "./pages/trainee/certificates";
+import CorrectionRequestPage from "./pages/title-corrections/RequestPage";
+import CorrectionReviewPage from "./pages/title-corrections/ReviewPage";
+import SpotChecksPage from "./pages/staff/spot-checks";
+import SpotCheckPage from "./pages/staff/spot-checks/CheckPage";
+import ReportsPage from "./pages/staff/reports";
+import StandardsPage from "./pages/staff/standards";
 
 function NotFound() {
   return (
@@ -61,6 +72,9 @@ function Home() {
 /** The route table (a function, so that each test gets a fresh one). */
 export function buildRoutes(): RouteObject[] {
   return [
+    // Public certificate verification (the QR code's link, and by number): no sign-in, no menu.
+    { path: "/v/:token", element: <PublicTokenPage /> },
+    { path: "/verify", element: <PublicVerifyPage /> },
     {
       element: (
         <AuthProvider>
@@ -103,6 +117,21 @@ export function buildRoutes(): RouteObject[] {
             { path: "verification-review", element: <RequireAuth permission="review_verifications"><ReviewPage /></RequireAuth> },
             { path: "certificate-numbers", element: <RequireAuth permission="issue_certificate_numbers"><NumbersPage /></RequireAuth> },
             { path: "verification-stats", element: <RequireAuth permission="read_hierarchy"><StatsPage /></RequireAuth> },
+            { path: "spot-checks", element: <RequireAuth permission="spot_check"><SpotChecksPage /></RequireAuth> },
+            { path: "spot-checks/:checkId", element: <RequireAuth permission="spot_check"><SpotCheckPage /></RequireAuth> },
+            { path: "reports", element: <RequireAuth permission="read_reports"><ReportsPage /></RequireAuth> },
+            { path: "standard-editor", element: <RequireAuth permission="edit_standards"><StandardsPage /></RequireAuth> },
+            { path: "seal", element: <RequireAuth permission="manage_seal"><SealPage /></RequireAuth> },
+            { path: "certificates", element: <RequireAuth permission="print_certificates"><CertificatePrintPage /></RequireAuth> },
+            { path: "my-certificates", element: <RequireAuth permission="claim_activity"><MyCertificatesPage /></RequireAuth> },
+            {
+              path: "title-corrections",
+              element: <RequireAuth permission="request_title_correction"><CorrectionRequestPage /></RequireAuth>,
+            },
+            {
+              path: "title-correction-review",
+              element: <RequireAuth permission="review_title_corrections"><CorrectionReviewPage /></RequireAuth>,
+            },
             { path: "activities", element: <RequireAuth permission="manage_activities"><ActivitiesPage /></RequireAuth> },
             {
               path: "activities/:activityId",
