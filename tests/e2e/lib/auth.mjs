@@ -27,6 +27,7 @@ async function request(method, path, { token, body } = {}) {
 export const api = {
   get: (path, token) => request("GET", path, { token }),
   post: (path, body, token) => request("POST", path, { token, body }),
+  put: (path, body, token) => request("PUT", path, { token, body }),
 };
 
 /** Signs a demo account in over the API and returns its access token. */
