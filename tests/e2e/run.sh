@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Browser tests against the real server.
-#   tests/e2e/run.sh path/to/cme
+#   tests/e2e/run.sh path/to/cme [specs/one.test.mjs ...]
+# (every spec by default; or only the specs named, relative to tests/e2e)
 # Needs frontend/dist (npm run build in frontend/) and /usr/bin/chromium.
 set -euo pipefail
 
-if [[ $# -ne 1 ]]; then
-  echo "usage: $0 CME_BINARY" >&2
+if [[ $# -lt 1 ]]; then
+  echo "usage: $0 CME_BINARY [SPEC...]" >&2
   exit 2
 fi
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 binary="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+shift
+specs=("$@")
 
 [[ -x "$binary" ]] || { echo "e2e: $binary is not an executable" >&2; exit 2; }
 [[ -f "$repo/frontend/dist/index.html" ]] || {
@@ -88,4 +91,8 @@ done
 echo "e2e: server healthy"
 
 # The master key lets the activity spec mint a sign-in code of any minute.
-BASE_URL="$base_url" E2E_DATA_KEY_FILE="$work/cme.key" npm test
+if [[ ${#specs[@]} -gt 0 ]]; then
+  BASE_URL="$base_url" E2E_DATA_KEY_FILE="$work/cme.key" node --test "${specs[@]}"
+else
+  BASE_URL="$base_url" E2E_DATA_KEY_FILE="$work/cme.key" npm test
+fi
