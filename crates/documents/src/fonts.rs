@@ -122,6 +122,11 @@ impl Face {
         Ok(Face { data, pdf, units_per_em, path: path.to_owned() })
     }
 
+    /// The bytes of the whole collection file (the face is [`FACE_INDEX`]).
+    pub(crate) fn data(&self) -> &[u8] {
+        &self.data
+    }
+
     /// A skrifa view of the face (cheap: parses the collection's table directory).
     pub(crate) fn font_ref(&self) -> Result<FontRef<'_>, DocumentError> {
         FontRef::from_index(&self.data, FACE_INDEX)

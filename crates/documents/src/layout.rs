@@ -122,6 +122,11 @@ impl ShapedLine {
     pub fn style(&self) -> TextStyle {
         self.style
     }
+
+    /// Each glyph of the line: its glyph id in the face and the text it stands for.
+    pub(crate) fn glyphs(&self) -> impl Iterator<Item = (u32, &str)> + '_ {
+        self.glyphs.iter().map(|g| (g.glyph_id.to_u32(), self.text.get(g.text_range.clone()).unwrap_or("")))
+    }
 }
 
 /// One character resolved to a glyph.

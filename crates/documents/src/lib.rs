@@ -7,6 +7,9 @@
 //!
 //! - [`Fonts`]: Noto Serif CJK SC, loaded once at start-up ([`Fonts::system`]) and shared.
 //! - [`registration_form_pdf`] / [`registration_form_xlsx`]: the 学分登记表 of one person and year.
+//! - [`certificate_pdf`] / [`CertificateBatch`] / [`multi_year_proof_pdf`]: the 学分验证合格证书,
+//!   one, many streamed into one PDF with flat memory, or several years for a promotion file;
+//!   [`Seal`] turns a scanned stamp into the transparent image printed over the issuer.
 //! - [`ComplianceListXlsx`] (streaming) / [`compliance_list_xlsx`]: the 人员达标情况 list.
 //! - [`table`]: reads uploaded staff/roster tables (XLSX, CSV in UTF-8 or GBK) and writes
 //!   simple text-typed tables (templates, error reports).
@@ -18,14 +21,22 @@
 //! the font lacks is refused with [`DocumentError::MissingGlyph`] instead of printing an
 //! empty box.
 
+mod certificate;
 mod error;
 mod fonts;
 pub mod layout;
+mod pdf;
 mod registration;
+mod seal;
 pub mod table;
 mod xlsx;
 
+pub use certificate::{
+    CERTIFICATE_TITLE, Certificate, CertificateBatch, PROOF_MAX_YEARS, ProofHolder, QR_AREA, QR_CAPTION, SEAL_AREA,
+    STAMP_REQUIRED, certificate_pdf, format_credit, multi_year_proof_pdf,
+};
 pub use error::DocumentError;
 pub use fonts::{FACE_INDEX, FAMILY, Fonts, SYSTEM_BOLD, SYSTEM_REGULAR, Weight};
 pub use registration::{CreditLine, PersonInfo, RegistrationForm, Total, format_tenths, registration_form_pdf};
+pub use seal::{SCAN_MAX_BYTES, SCAN_MAX_SIDE, SEAL_MAX_SIDE, Seal};
 pub use xlsx::{ComplianceList, ComplianceListXlsx, ComplianceRow, compliance_list_xlsx, registration_form_xlsx};

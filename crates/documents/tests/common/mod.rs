@@ -127,3 +127,35 @@ pub fn dark_share(png_path: &Path) -> (f64, u32, u32) {
         .count();
     (dark as f64 / total as f64, info.width, info.height)
 }
+
+/// The pixels of a PNG file as RGB triples, with its width and height.
+pub fn read_rgb(png_path: &Path) -> (Vec<[u8; 3]>, u32, u32) {
+    let file = std::fs::File::open(png_path).expect("open png");
+    let mut decoder = png::Decoder::new(std::io::BufReader::new(file));
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().expect("png header");
+    let mut buf = vec![0; reader.output_buffer_size().expect("png buffer size")];
+    let info = reader.next_frame(&mut buf).expect("png frame");
+    let channels = info.color_type.samples();
+    let pixels = buf[..info.buffer_size()]
+        .chunks(channels)
+        .map(|px| if channels >= 3 { [px[0], px[1], px[2]] } else { [px[0]; 3] })
+        .collect();
+    (pixels, info.width, info.height)
+}
+
+/// What `zbarimg` reads from a picture: one line per code found (`--raw`, no type prefix);
+/// none when it finds no code (its exit status 4).
+pub fn zbarimg(png_path: &Path) -> Vec<String> {
+    let output = Command::new("zbarimg")
+        .args(["--raw", "-q", png_path.to_str().expect("utf-8 path")])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run `zbarimg` ({e}): install zbar-tools (`make browser`)"));
+    match output.status.code() {
+        Some(0) => {}
+        Some(4) => return Vec::new(),
+        _ => panic!("`zbarimg {png_path:?}` failed: {}", String::from_utf8_lossy(&output.stderr)),
+    }
+    let out = String::from_utf8(output.stdout).expect("zbarimg output is UTF-8");
+    out.lines().map(str::to_owned).filter(|l| !l.is_empty()).collect()
+}

@@ -1,6 +1,8 @@
-//! Sample registration forms, shared by the tests and the bench.
+//! Sample registration forms and certificates, shared by the tests and the benches.
+#![allow(dead_code, reason = "each test file and bench uses a part")]
+#![expect(clippy::expect_used, reason = "sample data that cannot be made must stop the test")]
 
-use cme_documents::{CreditLine, PersonInfo, RegistrationForm, Total};
+use cme_documents::{Certificate, CreditLine, PersonInfo, RegistrationForm, Total};
 
 /// An activity name long enough to wrap over several lines of its cell.
 pub const LONG_ACTIVITY: &str = "云南省医学会第十二届全国基层医疗卫生机构慢性病综合防治能力提升培训班暨2021年度心脑血管疾病规范化诊疗新进展学术研讨会（第二期，线上线下同步）";
@@ -67,4 +69,68 @@ pub fn form(credits: usize) -> RegistrationForm {
         ],
         generated_at: "2022-01-05 10:30".to_owned(),
     }
+}
+
+/// The verification URL of sample certificate `i` (~60 characters, like the API's).
+pub fn verify_url(i: usize) -> String {
+    format!("http://127.0.0.1:8080/v/ABCDEFGHJKMNPQRSTVWX{:05}", i)
+}
+
+/// Sample certificate `i` (names and numbers differ by `i`).
+pub fn certificate(i: usize) -> Certificate {
+    let surnames = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"];
+    let given = ["䶮", "明", "丽华", "建国", "𫖯", "晓燕", "志强", "秀英"];
+    Certificate {
+        name: format!("{}{}", surnames[i % surnames.len()], given[i % given.len()]),
+        gender: if i % 2 == 0 { "男" } else { "女" }.to_owned(),
+        id_number: format!("530102********{:03}X", i % 1000),
+        unit: if i % 3 == 0 {
+            "昆明医科大学第一附属医院心血管内科".to_owned()
+        } else {
+            "昆明市第一人民医院".to_owned()
+        },
+        title: "主治医师".to_owned(),
+        year: 2021,
+        class1_tenths: 125,
+        class2_tenths: 250,
+        self_managed_tenths: 50,
+        total_tenths: 425,
+        verdict: if i % 5 == 4 { "视为合格" } else { "合格" }.to_owned(),
+        number: format!("2021-530000-{:06}", 123 + i),
+        check_code: format!("K7Q{:05}", 40_000 + i),
+        version: 1,
+        issuer: "云南省继续医学教育委员会".to_owned(),
+        issued_on: "2022年3月15日".to_owned(),
+        verify_url: verify_url(i),
+    }
+}
+
+/// A synthetic stamp: a red ring with a red star-like cross in the middle, on white paper,
+/// `side` pixels square, as an RGB PNG (no alpha: the white has to be removed).
+pub fn red_ring_png(side: u32) -> Vec<u8> {
+    let mut pixels = Vec::with_capacity((side * side * 3) as usize);
+    let c = side as f32 / 2.0;
+    let (outer, inner) = (side as f32 * 0.475, side as f32 * 0.375);
+    for y in 0..side {
+        for x in 0..side {
+            let (dx, dy) = (x as f32 + 0.5 - c, y as f32 + 0.5 - c);
+            let r = (dx * dx + dy * dy).sqrt();
+            let ring = r <= outer && r >= inner;
+            let cross = (dx.abs() < side as f32 * 0.03 || dy.abs() < side as f32 * 0.03) && r < side as f32 * 0.15;
+            if ring || cross {
+                pixels.extend_from_slice(&[205, 32, 40]);
+            } else {
+                pixels.extend_from_slice(&[252, 251, 249]);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, side, side);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().expect("png header");
+        writer.write_image_data(&pixels).expect("png data");
+    }
+    out
 }

@@ -1,0 +1,554 @@
+//! The CME certificate (继续医学教育学分验证合格证书): one A4 page per person and year, alone
+//! ([`certificate_pdf`]), in batches streamed to a writer ([`CertificateBatch`]), or as a
+//! multi-year proof for a promotion file ([`multi_year_proof_pdf`]).
+//!
+//! All three draw pages with the same code and write them with the streaming writer of
+//! [`crate::pdf`], so a certificate looks the same (byte for byte in its page) wherever it is
+//! printed, and the output is deterministic: the same input gives the same bytes.
+
+use std::io::Write;
+
+use crate::error::DocumentError;
+use crate::fonts::Fonts;
+use crate::layout::{A4_HEIGHT, A4_WIDTH, Align, Shaper, TextStyle, mm};
+use crate::pdf::{Colour, Op, PdfStream, circle_path, rect_path};
+use crate::seal::Seal;
+
+/// Everything printed on one certificate, prepared by the caller (ID number already masked,
+/// date formatted).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Certificate {
+    /// 姓名.
+    pub name: String,
+    /// 性别.
+    pub gender: String,
+    /// 身份证号, masked as it should print (e.g. "530102********123X").
+    pub id_number: String,
+    /// 工作单位.
+    pub unit: String,
+    /// 职称.
+    pub title: String,
+    /// The year the credits were earned.
+    pub year: i32,
+    /// I类学分 in tenths (125 = 12.5).
+    pub class1_tenths: i64,
+    /// II类学分 in tenths.
+    pub class2_tenths: i64,
+    /// 自管学分 in tenths.
+    pub self_managed_tenths: i64,
+    /// 合计 in tenths.
+    pub total_tenths: i64,
+    /// "合格" or "视为合格".
+    pub verdict: String,
+    /// Certificate number, e.g. "2021-530000-000123".
+    pub number: String,
+    /// The verification code printed for manual lookup (8 characters).
+    pub check_code: String,
+    /// 1 for the first issue; "（第N版）" is printed from 2 on.
+    pub version: u32,
+    /// The issuing committee, e.g. "云南省继续医学教育委员会".
+    pub issuer: String,
+    /// Issue date, formatted, e.g. "2022年3月15日".
+    pub issued_on: String,
+    /// What the QR code holds: the public verification page of this certificate.
+    pub verify_url: String,
+}
+
+/// Whose multi-year proof it is (the first page of [`multi_year_proof_pdf`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProofHolder {
+    /// 姓名.
+    pub name: String,
+    /// 性别.
+    pub gender: String,
+    /// 身份证号, masked.
+    pub id_number: String,
+    /// 工作单位.
+    pub unit: String,
+}
+
+/// The most years a multi-year proof holds.
+pub const PROOF_MAX_YEARS: usize = 5;
+
+/// The title printed on every certificate.
+pub const CERTIFICATE_TITLE: &str = "继续医学教育学分验证合格证书";
+
+/// What the seal area says on a certificate printed without an electronic seal.
+pub const STAMP_REQUIRED: &str = "须加盖印章";
+
+/// The caption under the QR code.
+pub const QR_CAPTION: &str = "扫码或访问公众验证页面核验";
+
+/// The seal area of a certificate page: centre x, centre y (points from the top-left corner)
+/// and diameter. A seal is drawn scaled into this square (keeping its proportions) over the
+/// issuer's name and the date; without a seal a dashed circle marks where to stamp.
+pub const SEAL_AREA: (f32, f32, f32) = (SEAL_CX, SEAL_CY, SEAL_D);
+
+/// The QR code's square: left, top, side (points from the top-left corner, quiet zone
+/// included).
+pub const QR_AREA: (f32, f32, f32) = (LEFT, QR_TOP, QR_SIDE);
+
+/// Formats tenths of a credit without a needless decimal: 125 → "12.5", 250 → "25".
+pub fn format_credit(tenths: i64) -> String {
+    let sign = if tenths < 0 { "-" } else { "" };
+    let abs = tenths.unsigned_abs();
+    if abs % 10 == 0 { format!("{sign}{}", abs / 10) } else { format!("{sign}{}.{}", abs / 10, abs % 10) }
+}
+
+// Page geometry, in points from the top-left corner.
+const LEFT: f32 = 85.039_37; // 30 mm
+const RIGHT: f32 = A4_WIDTH - LEFT;
+const CONTENT_WIDTH: f32 = RIGHT - LEFT;
+const QR_TOP: f32 = 615.118_1; // 217 mm
+const QR_SIDE: f32 = 85.039_37; // 30 mm
+const ISSUER_BASELINE: f32 = 666.141_7; // 235 mm
+const DATE_BASELINE: f32 = 691.653_5; // 244 mm
+const SEAL_CY: f32 = 637.795_3; // 225 mm
+const SEAL_D: f32 = 113.385_83; // 40 mm
+/// The seal's centre x: the middle of the widest issuer line we expect (12 characters of
+/// 14 pt, right-aligned at the right margin).
+const SEAL_CX: f32 = RIGHT - 6.0 * 14.0;
+/// The flowing part (particulars, credits, verdict, number) must end above this.
+const FLOW_LIMIT: f32 = 598.0;
+
+const TITLE: TextStyle = TextStyle::bold(26.0);
+const YEAR: TextStyle = TextStyle::regular(15.0);
+const LABEL: TextStyle = TextStyle::bold(13.0);
+const VALUE: TextStyle = TextStyle::regular(13.0);
+const CELL: TextStyle = TextStyle::regular(12.0);
+const VERDICT: TextStyle = TextStyle::bold(15.0);
+const ISSUER: TextStyle = TextStyle::regular(14.0);
+const DATE: TextStyle = TextStyle::regular(13.0);
+const CAPTION: TextStyle = TextStyle::regular(9.0);
+const PLACEHOLDER: TextStyle = TextStyle::regular(12.0);
+
+const FRAME: Colour = Colour::Rgb(0.55, 0.12, 0.10);
+const SHADE: Colour = Colour::Gray(0.91);
+const GREY: Colour = Colour::Gray(0.45);
+
+/// One page's drawing operations, with the shaper that resolves its text.
+struct Page<'s, 'f> {
+    shaper: &'s Shaper<'f>,
+    ops: Vec<Op>,
+}
+
+impl Page<'_, '_> {
+    /// One line of text aligned at `x`; returns its width.
+    fn text(
+        &mut self,
+        field: &str,
+        text: &str,
+        style: TextStyle,
+        x: f32,
+        baseline: f32,
+        align: Align,
+        colour: Colour,
+    ) -> Result<f32, DocumentError> {
+        let line = self.shaper.shape(field, text, style)?;
+        let width = line.width();
+        let x = match align {
+            Align::Left => x,
+            Align::Center => x - width / 2.0,
+            Align::Right => x - width,
+        };
+        self.ops.push(Op::Text { line, x, baseline, colour });
+        Ok(width)
+    }
+
+    /// `text` wrapped to `width` from `x`, first baseline at `baseline`, lines `step` apart;
+    /// returns the baseline of the last line.
+    #[expect(clippy::too_many_arguments, reason = "a drawing primitive")]
+    fn wrapped(
+        &mut self,
+        field: &str,
+        text: &str,
+        style: TextStyle,
+        x: f32,
+        baseline: f32,
+        width: f32,
+        step: f32,
+        align: Align,
+    ) -> Result<f32, DocumentError> {
+        let lines = self.shaper.wrap(field, text, style, width)?;
+        let mut y = baseline;
+        for (i, line) in lines.into_iter().enumerate() {
+            y = baseline + i as f32 * step;
+            let lx = match align {
+                Align::Left => x,
+                Align::Center => x + (width - line.width()) / 2.0,
+                Align::Right => x + width - line.width(),
+            };
+            self.ops.push(Op::Text { line, x: lx, baseline: y, colour: Colour::BLACK });
+        }
+        Ok(y)
+    }
+
+    fn stroke_rect(&mut self, x: f32, y: f32, w: f32, h: f32, width: f32, colour: Colour) {
+        self.ops.push(Op::Stroke { path: rect_path(x, y, w, h), width, colour, dash: None });
+    }
+
+    fn fill_rect(&mut self, x: f32, y: f32, w: f32, h: f32, colour: Colour) {
+        self.ops.push(Op::Rects { rects: vec![(x, y, w, h)], colour });
+    }
+
+    /// A QR code of `data` (level M) as vector rectangles with its 4-module quiet zone,
+    /// filling the square at (`x`, `y`) of side `side`.
+    fn qr(&mut self, field: &str, data: &str, x: f32, y: f32, side: f32) -> Result<(), DocumentError> {
+        let code = qrcode::QrCode::with_error_correction_level(data.as_bytes(), qrcode::EcLevel::M)
+            .map_err(|e| DocumentError::InvalidInput { field: field.to_owned(), reason: e.to_string() })?;
+        let n = code.width();
+        let colors = code.to_colors();
+        let module = side / (n as f32 + 8.0);
+        let mut rects = Vec::new();
+        for row in 0..n {
+            let mut col = 0;
+            while col < n {
+                if colors[row * n + col] == qrcode::Color::Dark {
+                    let start = col;
+                    while col < n && colors[row * n + col] == qrcode::Color::Dark {
+                        col += 1;
+                    }
+                    rects.push((
+                        x + (4.0 + start as f32) * module,
+                        y + (4.0 + row as f32) * module,
+                        (col - start) as f32 * module,
+                        module,
+                    ));
+                } else {
+                    col += 1;
+                }
+            }
+        }
+        self.ops.push(Op::Rects { rects, colour: Colour::BLACK });
+        Ok(())
+    }
+
+    /// A table of fixed column widths at (`x`, `top`): every cell wraps and is centred; the
+    /// first row is a shaded header in bold when `header`. Returns the bottom.
+    fn table(
+        &mut self,
+        field: &str,
+        x: f32,
+        top: f32,
+        widths: &[f32],
+        rows: &[Vec<String>],
+        style: TextStyle,
+        header: bool,
+    ) -> Result<f32, DocumentError> {
+        let pad = 4.0;
+        let mut y = top;
+        for (r, row) in rows.iter().enumerate() {
+            let is_header = header && r == 0;
+            let style = if is_header { TextStyle { weight: crate::Weight::Bold, ..style } } else { style };
+            let mut cells = Vec::with_capacity(row.len());
+            for (c, (text, w)) in row.iter().zip(widths).enumerate() {
+                cells.push(self.shaper.wrap(&format!("{field}[{r}][{c}]"), text, style, w - 2.0 * pad)?);
+            }
+            let lines = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
+            let height = lines as f32 * style.line_height() + 2.0 * pad + 2.0;
+            let mut cx = x;
+            for (cell, &w) in cells.into_iter().zip(widths) {
+                if is_header {
+                    self.fill_rect(cx, y, w, height, SHADE);
+                }
+                let offset = (height - cell.len() as f32 * style.line_height()) / 2.0;
+                for (k, line) in cell.into_iter().enumerate() {
+                    let baseline = y + offset + k as f32 * style.line_height() + style.baseline_offset();
+                    let lx = cx + (w - line.width()) / 2.0;
+                    self.ops.push(Op::Text { line, x: lx, baseline, colour: Colour::BLACK });
+                }
+                self.stroke_rect(cx, y, w, height, 0.7, Colour::BLACK);
+                cx += w;
+            }
+            y += height;
+        }
+        Ok(y)
+    }
+
+    /// The decorated double frame of the page.
+    fn frame(&mut self) {
+        let outer = mm(12.0);
+        let inner = mm(14.5);
+        self.stroke_rect(outer, outer, A4_WIDTH - 2.0 * outer, A4_HEIGHT - 2.0 * outer, 2.8, FRAME);
+        self.stroke_rect(inner, inner, A4_WIDTH - 2.0 * inner, A4_HEIGHT - 2.0 * inner, 0.8, FRAME);
+    }
+
+    /// A labelled particular ("姓　　名：王䶮") at `x`; the value wraps within `width`.
+    /// Returns the baseline of its last line.
+    fn particular(
+        &mut self,
+        field: &str,
+        label: &str,
+        value: &str,
+        x: f32,
+        baseline: f32,
+        width: f32,
+    ) -> Result<f32, DocumentError> {
+        let label_width = self.text("label", label, LABEL, x, baseline, Align::Left, Colour::BLACK)?;
+        self.wrapped(field, value, VALUE, x + label_width, baseline, width - label_width, mm(7.0), Align::Left)
+    }
+}
+
+/// Checks every printed string of `cert` against the font; `prefix` is put before field
+/// names (e.g. "years[2].").
+fn check_certificate(shaper: &Shaper<'_>, prefix: &str, cert: &Certificate) -> Result<(), DocumentError> {
+    for (field, text) in [
+        ("name", &cert.name),
+        ("gender", &cert.gender),
+        ("id_number", &cert.id_number),
+        ("unit", &cert.unit),
+        ("title", &cert.title),
+        ("verdict", &cert.verdict),
+        ("number", &cert.number),
+        ("check_code", &cert.check_code),
+        ("issuer", &cert.issuer),
+        ("issued_on", &cert.issued_on),
+    ] {
+        shaper.check(&format!("{prefix}{field}"), text)?;
+    }
+    Ok(())
+}
+
+/// Draws one certificate page.
+fn certificate_page(shaper: &Shaper<'_>, cert: &Certificate, seal: Option<&Seal>) -> Result<Vec<Op>, DocumentError> {
+    check_certificate(shaper, "", cert)?;
+    let mut page = Page { shaper, ops: Vec::with_capacity(64) };
+    page.frame();
+    let centre = A4_WIDTH / 2.0;
+    page.text("title", CERTIFICATE_TITLE, TITLE, centre, mm(48.0), Align::Center, Colour::BLACK)?;
+    page.text("year", &format!("（{}年度）", cert.year), YEAR, centre, mm(60.0), Align::Center, Colour::BLACK)?;
+
+    // Particulars.
+    let step = mm(11.0);
+    let mut y = mm(80.0);
+    page.particular("name", "姓　　名：", &cert.name, LEFT, y, mm(85.0))?;
+    page.particular("gender", "性　　别：", &cert.gender, LEFT + mm(95.0), y, CONTENT_WIDTH - mm(95.0))?;
+    y += step;
+    y = page.particular("id_number", "身份证号：", &cert.id_number, LEFT, y, CONTENT_WIDTH)? + step;
+    y = page.particular("unit", "工作单位：", &cert.unit, LEFT, y, CONTENT_WIDTH)? + step;
+    y = page.particular("title", "职　　称：", &cert.title, LEFT, y, CONTENT_WIDTH)? + step + mm(2.0);
+
+    let intro = format!("经审核，该同志{}年度继续医学教育学分情况如下：", cert.year);
+    y = page.wrapped("intro", &intro, VALUE, LEFT, y, CONTENT_WIDTH, mm(7.0), Align::Left)? + mm(5.0);
+
+    // Credits by class.
+    let rows = vec![
+        ["学分类别", "I类", "II类", "自管", "合计"].map(str::to_owned).to_vec(),
+        vec![
+            "学分".to_owned(),
+            format_credit(cert.class1_tenths),
+            format_credit(cert.class2_tenths),
+            format_credit(cert.self_managed_tenths),
+            format_credit(cert.total_tenths),
+        ],
+    ];
+    let widths = [CONTENT_WIDTH / 5.0; 5];
+    y = page.table("credits", LEFT, y, &widths, &rows, CELL, true)? + mm(11.0);
+
+    let w = page.text("label", "验证结论：", VERDICT, LEFT, y, Align::Left, Colour::BLACK)?;
+    page.text("verdict", &cert.verdict, VERDICT, LEFT + w, y, Align::Left, Colour::BLACK)?;
+    y += step;
+    let number =
+        if cert.version > 1 { format!("{}（第{}版）", cert.number, cert.version) } else { cert.number.clone() };
+    y = page.particular("number", "证书编号：", &number, LEFT, y, CONTENT_WIDTH)? + step;
+    y = page.particular("check_code", "验 证 码：", &cert.check_code, LEFT, y, CONTENT_WIDTH)?;
+    if y > FLOW_LIMIT {
+        return Err(DocumentError::InvalidInput {
+            field: "unit".to_owned(),
+            reason: "证书内容过长，一页放不下（请缩短单位名称等）".to_owned(),
+        });
+    }
+
+    // The QR code and its caption.
+    page.qr("verify_url", &cert.verify_url, LEFT, QR_TOP, QR_SIDE)?;
+    page.text("caption", QR_CAPTION, CAPTION, LEFT + mm(3.0), QR_TOP + QR_SIDE + mm(3.0), Align::Left, GREY)?;
+
+    // Issuer and date, right-aligned; then the seal over them, or the place to stamp.
+    page.text("issuer", &cert.issuer, ISSUER, RIGHT, ISSUER_BASELINE, Align::Right, Colour::BLACK)?;
+    page.text("issued_on", &cert.issued_on, DATE, RIGHT, DATE_BASELINE, Align::Right, Colour::BLACK)?;
+    match seal {
+        Some(seal) => {
+            let (w, h) = (seal.width() as f32, seal.height() as f32);
+            let scale = SEAL_D / w.max(h);
+            let (w, h) = (w * scale, h * scale);
+            page.ops.push(Op::Image { seal: seal.clone(), x: SEAL_CX - w / 2.0, y: SEAL_CY - h / 2.0, w, h });
+        }
+        None => {
+            page.ops.push(Op::Stroke {
+                path: circle_path(SEAL_CX, SEAL_CY, SEAL_D / 2.0),
+                width: 1.0,
+                colour: GREY,
+                dash: Some((4.0, 3.0)),
+            });
+            page.text("stamp", STAMP_REQUIRED, PLACEHOLDER, SEAL_CX, SEAL_CY + 4.0, Align::Center, GREY)?;
+        }
+    }
+    Ok(page.ops)
+}
+
+/// The first page of a multi-year proof: the holder and a table of the years.
+fn proof_summary_page(
+    shaper: &Shaper<'_>,
+    holder: &ProofHolder,
+    years: &[(Certificate, Option<&Seal>, String)],
+) -> Result<Vec<Op>, DocumentError> {
+    for (field, text) in [
+        ("holder.name", &holder.name),
+        ("holder.gender", &holder.gender),
+        ("holder.id_number", &holder.id_number),
+        ("holder.unit", &holder.unit),
+    ] {
+        shaper.check(field, text)?;
+    }
+    let mut page = Page { shaper, ops: Vec::with_capacity(128) };
+    page.frame();
+    let centre = A4_WIDTH / 2.0;
+    page.text("title", "继续医学教育学分验证证明", TITLE, centre, mm(48.0), Align::Center, Colour::BLACK)?;
+    let step = mm(11.0);
+    let mut y = mm(72.0);
+    page.particular("holder.name", "姓　　名：", &holder.name, LEFT, y, mm(85.0))?;
+    page.particular("holder.gender", "性　　别：", &holder.gender, LEFT + mm(95.0), y, CONTENT_WIDTH - mm(95.0))?;
+    y += step;
+    y = page.particular("holder.id_number", "身份证号：", &holder.id_number, LEFT, y, CONTENT_WIDTH)? + step;
+    y = page.particular("holder.unit", "工作单位：", &holder.unit, LEFT, y, CONTENT_WIDTH)? + step + mm(2.0);
+    let intro = format!(
+        "经核验，该同志以下{}个年度的继续医学教育学分验证情况如下，各年度证书附后（以证书编号和验证码在公众验证页面核验）：",
+        years.len()
+    );
+    y = page.wrapped("intro", &intro, VALUE, LEFT, y, CONTENT_WIDTH, mm(7.0), Align::Left)? + mm(5.0);
+
+    let mut rows =
+        vec![["年度", "证书编号", "I类", "II类", "自管", "合计", "结论", "状态"].map(str::to_owned).to_vec()];
+    for (cert, _, status) in years {
+        rows.push(vec![
+            cert.year.to_string(),
+            if cert.version > 1 { format!("{}（第{}版）", cert.number, cert.version) } else { cert.number.clone() },
+            format_credit(cert.class1_tenths),
+            format_credit(cert.class2_tenths),
+            format_credit(cert.self_managed_tenths),
+            format_credit(cert.total_tenths),
+            cert.verdict.clone(),
+            status.clone(),
+        ]);
+    }
+    // 425 points: year, number, four amounts, verdict, status.
+    let widths = [38.0, 123.0, 36.0, 36.0, 36.0, 36.0, 56.0, 64.0];
+    let scale = CONTENT_WIDTH / widths.iter().sum::<f32>();
+    let widths = widths.map(|w| w * scale);
+    page.table("years", LEFT, y, &widths, &rows, TextStyle::regular(10.5), true)?;
+    Ok(page.ops)
+}
+
+/// Many certificates in one PDF, written to the output page by page: memory does not grow
+/// with the number of pages (see [`crate::pdf`]). One page per certificate, drawn exactly as
+/// [`certificate_pdf`] draws it.
+pub struct CertificateBatch<W: Write> {
+    stream: PdfStream<W>,
+}
+
+impl<W: Write> CertificateBatch<W> {
+    /// Starts the PDF (its header is written to `out` at once).
+    ///
+    /// # Errors
+    /// [`DocumentError::Pdf`] if writing fails.
+    pub fn new(fonts: &Fonts, out: W) -> Result<Self, DocumentError> {
+        Ok(CertificateBatch { stream: PdfStream::new(fonts, out, A4_WIDTH, A4_HEIGHT, CERTIFICATE_TITLE)? })
+    }
+
+    /// Adds one certificate's page. A certificate that is refused adds nothing: the batch
+    /// stays usable.
+    ///
+    /// # Errors
+    /// [`DocumentError::MissingGlyph`] naming the field, [`DocumentError::InvalidInput`] for a
+    /// QR payload too long or a page that cannot hold the text, [`DocumentError::Pdf`] if
+    /// writing fails.
+    pub fn push(&mut self, cert: &Certificate, seal: Option<&Seal>) -> Result<(), DocumentError> {
+        let fonts = self.stream.fonts().clone();
+        let shaper = Shaper::new(&fonts)?;
+        let ops = certificate_page(&shaper, cert, seal)?;
+        self.stream.page(&ops)
+    }
+
+    /// Pages written so far.
+    pub fn pages(&self) -> usize {
+        self.stream.pages()
+    }
+
+    /// Writes the fonts (subsets of the glyphs used), the page tree and the cross-reference
+    /// table, and returns the output.
+    ///
+    /// # Errors
+    /// [`DocumentError::InvalidInput`] if no page was added, [`DocumentError::Pdf`] if
+    /// subsetting or writing fails.
+    pub fn finish(self) -> Result<W, DocumentError> {
+        self.stream.finish()
+    }
+}
+
+/// One certificate as a one-page A4 PDF.
+///
+/// # Errors
+/// As [`CertificateBatch::push`].
+pub fn certificate_pdf(fonts: &Fonts, cert: &Certificate, seal: Option<&Seal>) -> Result<Vec<u8>, DocumentError> {
+    let mut batch = CertificateBatch::new(fonts, Vec::with_capacity(96 * 1024))?;
+    batch.push(cert, seal)?;
+    batch.finish()
+}
+
+/// A multi-year proof for a promotion file: a first page with the holder and a table of the
+/// years (year, number, I类, II类, 自管, 合计, verdict, and the status text given by the
+/// caller, e.g. "有效"), then each year's certificate page, in the order given.
+///
+/// # Errors
+/// [`DocumentError::InvalidInput`] (field `years`) for no year or more than
+/// [`PROOF_MAX_YEARS`]; otherwise as [`CertificateBatch::push`], with fields named
+/// `years[i].…`.
+pub fn multi_year_proof_pdf(
+    fonts: &Fonts,
+    holder: &ProofHolder,
+    years: &[(Certificate, Option<&Seal>, String)],
+) -> Result<Vec<u8>, DocumentError> {
+    if years.is_empty() || years.len() > PROOF_MAX_YEARS {
+        return Err(DocumentError::InvalidInput {
+            field: "years".to_owned(),
+            reason: format!("学分证明须包含 1 至 {PROOF_MAX_YEARS} 个年度，收到 {} 个", years.len()),
+        });
+    }
+    let shaper = Shaper::new(fonts)?;
+    for (i, (cert, _, status)) in years.iter().enumerate() {
+        check_certificate(&shaper, &format!("years[{i}]."), cert)?;
+        shaper.check(&format!("years[{i}].status"), status)?;
+    }
+    let mut stream =
+        PdfStream::new(fonts, Vec::with_capacity(256 * 1024), A4_WIDTH, A4_HEIGHT, "继续医学教育学分验证证明")?;
+    stream.page(&proof_summary_page(&shaper, holder, years)?)?;
+    for (cert, seal, _) in years {
+        stream.page(&certificate_page(&shaper, cert, *seal)?)?;
+    }
+    stream.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credits_print_without_needless_decimals() {
+        assert_eq!(format_credit(125), "12.5");
+        assert_eq!(format_credit(250), "25");
+        assert_eq!(format_credit(0), "0");
+        assert_eq!(format_credit(5), "0.5");
+        assert_eq!(format_credit(-15), "-1.5");
+    }
+
+    #[test]
+    fn geometry_is_in_millimetres() {
+        assert!((LEFT - mm(30.0)).abs() < 0.01);
+        assert!((QR_TOP - mm(217.0)).abs() < 0.01);
+        assert!((QR_SIDE - mm(30.0)).abs() < 0.01);
+        assert!((ISSUER_BASELINE - mm(235.0)).abs() < 0.01);
+        assert!((DATE_BASELINE - mm(244.0)).abs() < 0.01);
+        assert!((SEAL_CY - mm(225.0)).abs() < 0.01);
+        assert!((SEAL_D - mm(40.0)).abs() < 0.01);
+    }
+}
