@@ -461,7 +461,7 @@ export default function CheckPage() {
         open={confirming}
         okText="确认结束"
         cancelText="取消"
-        okButtonProps={{ danger: true, "data-testid": "close-confirm" } as object}
+        okButtonProps={{ danger: true }}
         confirmLoading={close.isPending}
         onOk={() => close.mutate(check.row_version)}
         onCancel={() => setConfirming(false)}

@@ -1,6 +1,6 @@
 import { ExperimentOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, Button, Card, Col, Form, Input, InputNumber, Radio, Row, Segmented, Select, Space, Table, Typography } from "antd";
+import { Alert, Button, Card, Col, Form, Input, InputNumber, Radio, Row, Select, Space, Table, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useEffect, useMemo, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";

@@ -522,7 +522,7 @@ export default function StandardsPage() {
         open={confirmPublish}
         okText="确认发布"
         cancelText="取消"
-        okButtonProps={{ danger: true, "data-testid": "publish-confirm" } as object}
+        okButtonProps={{ danger: true }}
         confirmLoading={publish.isPending}
         onOk={() => publish.mutate()}
         onCancel={() => setConfirmPublish(false)}
