@@ -30,7 +30,15 @@ const OFFICE = [
   "我的信息",
   "API 文档",
 ];
-const PROVINCE = [...OFFICE.slice(0, 3), "验证周期设置", ...OFFICE.slice(3)];
+/** A menu with `items` inserted after `anchor`. */
+const after_ = (menu, anchor, items) => {
+  const i = menu.indexOf(anchor) + 1;
+  return [...menu.slice(0, i), ...items, ...menu.slice(i)];
+};
+// 抽验 (province and prefecture offices), 统计报表 (everyone but trainees), 学分标准维护 (the province).
+const PREFECTURE = after_(OFFICE, "验证统计", ["抽验", "统计报表"]);
+const COUNTY = after_(OFFICE, "验证统计", ["统计报表"]);
+const PROVINCE = after_([...OFFICE.slice(0, 3), "验证周期设置", ...OFFICE.slice(3)], "验证统计", ["抽验", "统计报表", "学分标准维护"]);
 const ADMIN = [
   "学分达标计算器",
   "机构人员",
@@ -42,6 +50,8 @@ const ADMIN = [
   "截止时间设置",
   "验证信息上报",
   "验证统计",
+  "统计报表",
+  "学分标准维护",
   "继教活动",
   "公需科目",
   "账号管理",
@@ -59,6 +69,7 @@ const UNIT = [
   "学分审核",
   "验证信息上报",
   "验证统计",
+  "统计报表",
   "继教活动",
   "公需科目",
   "账号管理",
@@ -66,17 +77,17 @@ const UNIT = [
   "我的信息",
   "API 文档",
 ];
-const DEPARTMENT = ["学分达标计算器", "机构人员", "人员维护", "达标情况查询", "学分录入", "科室学分上报", "验证信息上报", "我的信息", "API 文档"];
+const DEPARTMENT = ["学分达标计算器", "机构人员", "人员维护", "达标情况查询", "学分录入", "科室学分上报", "验证信息上报", "统计报表", "我的信息", "API 文档"];
 
 /** Every demo account, the menu it must see, its role label and (part of) its organisation's name. */
 const DEMO_ACCOUNTS = [
   { username: "admin", menu: ADMIN, role: "系统管理员" },
   { username: "kjc", menu: PROVINCE, role: "省继教委办公室(科教处)" },
   { username: "zyc", menu: PROVINCE, role: "省继教委办公室(中医处)" },
-  { username: "km", menu: OFFICE, role: "州市继教委办公室", organisation: "昆明" },
-  { username: "dl", menu: OFFICE, role: "州市继教委办公室", organisation: "大理" },
-  { username: "yiliang", menu: OFFICE, role: "县市区继教委办公室", organisation: "宜良" },
-  { username: "xuanwei", menu: OFFICE, role: "县市区继教委办公室", organisation: "宣威" },
+  { username: "km", menu: PREFECTURE, role: "州市继教委办公室", organisation: "昆明" },
+  { username: "dl", menu: PREFECTURE, role: "州市继教委办公室", organisation: "大理" },
+  { username: "yiliang", menu: COUNTY, role: "县市区继教委办公室", organisation: "宜良" },
+  { username: "xuanwei", menu: COUNTY, role: "县市区继教委办公室", organisation: "宣威" },
   { username: "ylyy", menu: UNIT, role: "单位", organisation: "宜良县第一人民医院" },
   { username: "ylyy-nk", menu: DEPARTMENT, role: "科室", organisation: "内科" },
 ];
