@@ -223,7 +223,7 @@ export default function StandardsPage() {
 
   const inForce = useQuery({
     queryKey: ["standard", shownYear],
-    queryFn: () => unwrap(api.GET("/api/v1/standards/{year}", { params: { path: { year: shownYear! } } })),
+    queryFn: () => orNull(unwrap(api.GET("/api/v1/standards/{year}", { params: { path: { year: shownYear! } } }))),
     enabled: shownYear !== undefined,
   });
   const draft = useQuery({
@@ -231,7 +231,18 @@ export default function StandardsPage() {
     queryFn: () => orNull(unwrap(api.GET("/api/v1/standards/{year}/draft", { params: { path: { year: shownYear! } } }))),
     enabled: shownYear !== undefined,
   });
-  const inForceState = useMemo(() => (inForce.data ? editorFromStandard(inForce.data) : null), [inForce.data]);
+  // A year without a standard yet starts from the latest year before it that has one.
+  const baseYear = inForce.data === null && shownYear !== undefined ? (years.data ?? []).find((y) => y < shownYear) ?? years.data?.[0] : undefined;
+  const base = useQuery({
+    queryKey: ["standard", baseYear],
+    queryFn: () => unwrap(api.GET("/api/v1/standards/{year}", { params: { path: { year: baseYear! } } })),
+    enabled: baseYear !== undefined,
+  });
+  const inForceState = useMemo(() => {
+    const source = inForce.data ?? base.data;
+    return source ? editorFromStandard(source) : null;
+  }, [inForce.data, base.data]);
+  const [otherYear, setOtherYear] = useState<number | null>(null);
 
   // A year's saved draft opens in the editor; without one the editor waits for 以现行标准开始.
   useEffect(() => {
@@ -351,17 +362,35 @@ export default function StandardsPage() {
     },
   ];
 
-  const loading = inForce.isLoading || draft.isLoading;
+  const loading = inForce.isLoading || draft.isLoading || base.isLoading;
   return (
     <Card
       title="学分标准维护"
-      extra={<YearSelect value={shownYear} onChange={chooseYear} />}
+      extra={
+        <Space wrap>
+          <YearSelect value={shownYear} onChange={chooseYear} />
+          <Space.Compact>
+            <InputNumber
+              min={2015}
+              max={2100}
+              value={otherYear}
+              onChange={(v) => setOtherYear(typeof v === "number" ? v : null)}
+              placeholder="其他年度"
+              style={{ width: 110 }}
+              data-testid="other-year"
+            />
+            <Button disabled={otherYear === null} onClick={() => otherYear !== null && chooseYear(otherYear)} data-testid="open-other-year">
+              打开
+            </Button>
+          </Space.Compact>
+        </Space>
+      }
       data-testid="standard-editor"
     >
       <Typography.Paragraph type="secondary">
         编辑所选年度学分验证标准的下一版本：每个专业类别、单位级别、职称级别须恰好有一行；留空表示不作要求（总学分必填）。保存后可预览达标人数的变化，发布后立即按新标准重算该年度的达标情况。
       </Typography.Paragraph>
-      {(inForce.isError || draft.isError) && <ProblemAlert problem={(inForce.error ?? draft.error)!} />}
+      {(inForce.isError || draft.isError || base.isError) && <ProblemAlert problem={(inForce.error ?? draft.error ?? base.error)!} />}
       {published && (
         <Alert
           type="success"
@@ -374,6 +403,15 @@ export default function StandardsPage() {
         />
       )}
       {loading && <Spin />}
+      {inForce.data === null && shownYear !== undefined && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 12 }}
+          data-testid="new-year"
+          title={`${shownYear} 年度尚无学分验证标准${base.data ? `：以 ${base.data.year} 年度标准为起点起草，发布后为第 1 版` : ""}`}
+        />
+      )}
       {inForce.data && (
         <Descriptions size="small" column={{ xs: 1, md: 3 }} style={{ marginBottom: 12 }} data-testid="standard-info">
           <Descriptions.Item label="现行标准">
@@ -396,7 +434,7 @@ export default function StandardsPage() {
             onClick={() => inForceState && edit(structuredClone(inForceState))}
             data-testid="start-draft"
           >
-            以现行标准开始草稿
+            {inForce.data ? "以现行标准开始草稿" : `以 ${base.data?.year ?? ""} 年度标准开始草稿`}
           </Button>
         </Empty>
       )}
@@ -478,7 +516,7 @@ export default function StandardsPage() {
             )}
             {inForceState && (
               <Button onClick={() => edit(structuredClone(inForceState))} data-testid="reset-to-in-force">
-                恢复为现行标准
+                {inForce.data ? "恢复为现行标准" : `恢复为 ${base.data?.year ?? ""} 年度标准`}
               </Button>
             )}
           </Space>
