@@ -166,7 +166,7 @@ describe("menu by permissions", () => {
       "我的信息",
     ],
     department: ["学分达标计算器", "机构人员", "人员维护", "达标情况查询", "学分录入", "科室学分上报", "验证信息上报", "我的信息"],
-    trainee: ["学分达标计算器", "我的学分", "活动签到", "我的信息"],
+    trainee: ["学分达标计算器", "我的学分", "我的证书", "活动签到", "我的信息"],
   };
 
   it.each(Object.keys(expected) as (keyof typeof PERMISSIONS)[])("%s sees only what it may do", (role) => {
