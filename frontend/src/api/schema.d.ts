@@ -448,6 +448,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The certificates (current versions) of a year in the caller's place:
+         *     a department its staff's, a unit its own (optionally one department),
+         *     an office its region's (optionally one unit); by name or ID number.
+         */
+        get: operations["list_certificates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates/print": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Prints a batch as one PDF, one page per certificate, streamed while it
+         *     is rendered (memory stays flat whatever the batch): a year, then a
+         *     department or chosen people (or the whole unit), or one person by name
+         *     or ID number. Only valid certificates print; at most 5,000 at once.
+         */
+        post: operations["print_certificates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One certificate version, for its person or the staff of its place. */
+        get: operations["get_certificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A certificate's PDF (A4, one page), for its person or the staff of its
+         *     place; phone apps fetch it here. Rendered from the stored snapshot, so
+         *     the same version always has the same bytes: `ETag` and `If-None-Match`
+         *     (304) work, and it may be cached privately. A trainee gets only his
+         *     current, valid certificates.
+         */
+        get: operations["certificate_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revokes a certificate version the caller's office issued, with a reason
+         *     (the public page then says 已撤销).
+         */
+        post: operations["revoke_certificate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/compliance": {
         parameters: {
             query?: never;
@@ -846,6 +949,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The trainee's own certificates, every version, newest first. */
+        get: operations["my_certificates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/certificates/proof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The trainee's multi-year proof (up to 5 years in one PDF) for a
+         *     promotion file: a summary page, then each year's certificate.
+         */
+        get: operations["my_proof"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/compliance": {
         parameters: {
             query?: never;
@@ -1061,6 +1201,40 @@ export interface paths {
         patch: operations["update_person"];
         trace?: never;
     };
+    "/api/v1/people/{id}/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A person's certificates, every version (staff of his place). */
+        get: operations["person_certificates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{id}/certificates/proof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A person's multi-year proof, for the staff of his place. */
+        get: operations["person_proof"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/people/{id}/compliance/{year}": {
         parameters: {
             query?: never;
@@ -1246,6 +1420,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Public verification by certificate number and the check code printed on
+         *     it (no sign-in). Rate-limited per client; every lookup is logged.
+         */
+        get: operations["public_by_number"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/certificates/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Public verification by the QR code's token (no sign-in): genuine or
+         *     not, the year, the masked name and ID number, the issuer and the status
+         *     (valid, superseded, revoked, held). Rate-limited per client; every
+         *     lookup is logged.
+         */
+        get: operations["public_by_token"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regions": {
         parameters: {
             query?: never;
@@ -1348,6 +1564,138 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/seals/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's office, the committee its certificates name and its seal
+         *     in use (none: its certificates print 须加盖印章).
+         */
+        get: operations["my_seal"];
+        /**
+         * Uploads the office's seal: a scan or photo of the stamp on blank paper
+         *     (PNG or JPEG, at most 10 MB, as the request body). The white background
+         *     is removed and the ink cropped; the processed image replaces the seal in
+         *     use for certificates issued from now on (those issued before keep
+         *     theirs).
+         */
+        put: operations["put_seal"];
+        post?: never;
+        /**
+         * Retires the office's seal: certificates issued from now on print with
+         *     the seal area marked 须加盖印章 until a new one is uploaded.
+         */
+        delete: operations["retire_seal"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/seals/{id}/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A seal's processed image (PNG, transparent background), for staff. */
+        get: operations["seal_image"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/spot-checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The checks the caller's office drew (the province sees every one). */
+        get: operations["list_checks"];
+        put?: never;
+        /**
+         * Draws a spot check (`sample`: the records finalised below the office
+         *     whose chain names it for spot checks, stratified by unit) or an on-site
+         *     inspection (`on_site`, the province: `institutions` drawn at random, or
+         *     one `unit_id` re-inspected, then a sample of each). The seed and the
+         *     sample are stored and shown; the same seed over the same records draws
+         *     the same sample.
+         */
+        post: operations["draw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/spot-checks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A check with its institutions, sample and results. */
+        get: operations["get_check"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/spot-checks/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Closes a check as seen (`row_version`): every sampled person must have a
+         *     result. Each institution's pass rate is computed; under 95% its year
+         *     goes back to the unit for re-verification and its certificates of the
+         *     year are held; at 95% or more an earlier hold is released.
+         */
+        post: operations["close_check"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/spot-checks/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Records results of sampled people (合格, or 不合格 with the reason), all
+         *     or nothing, while the check is open.
+         */
+        post: operations["record_results"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/standards": {
         parameters: {
             query?: never;
@@ -1385,6 +1733,73 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/standards/{year}/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The draft of a year's next standard (the province's editor); 404 when
+         *     none is being edited (start from the standard in force).
+         */
+        get: operations["get_draft"];
+        /**
+         * Saves the draft of a year's next standard. Every profile (discipline,
+         *     unit level, title level) must have exactly one row; the refusal names
+         *     the problem.
+         */
+        put: operations["put_draft"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/standards/{year}/draft/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * How many people would pass the draft, against the standard in force:
+         *     the people of the last closed verification year (or `on_year`), in
+         *     total, by prefecture and by title level. Nothing is stored.
+         */
+        post: operations["preview_draft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/standards/{year}/draft/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publishes the draft as the year's next version and recomputes the
+         *     year's compliance under it (one transaction for the publication; the
+         *     recomputation follows set-wise).
+         */
+        post: operations["publish_draft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/title-catalogue": {
         parameters: {
             query?: never;
@@ -1396,6 +1811,93 @@ export interface paths {
         get: operations["title_catalogue"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/title-corrections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Title corrections in the caller's place (a trainee his own); with
+         *     `waiting=true`, those waiting on the caller's tier.
+         */
+        get: operations["list_corrections"];
+        put?: never;
+        /**
+         * Files a title correction with its documents (uploaded with
+         *     `POST /evidence`). Refused when the year has no valid certificate, when
+         *     a request of the year is already open, and when the year would not
+         *     meet the new title's standard (the refusal says what is missing).
+         */
+        post: operations["request_correction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/title-corrections/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the engine says of the year under the new title, before anyone
+         *     applies or approves: the verdict, whether a correction is allowed and
+         *     what would be missing.
+         */
+        get: operations["preview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/title-corrections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One request with its chain, documents and log. */
+        get: operations["get_correction"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/title-corrections/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approves (passes upward; the province's approval decides) or rejects,
+         *     with a reason, the request waiting on the caller's tier, as seen
+         *     (`row_version`). The province's approval re-checks the standard, records
+         *     the title, recomputes the year and reissues the certificate with the
+         *     same number as a new version; the old one then reads as superseded.
+         */
+        post: operations["decide_correction"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1542,6 +2044,27 @@ export interface paths {
          *     missing; a unit sees its own with the end of its window.
          */
         get: operations["stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/verification-stats/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The report (SPEC §10) as XLSX: the same figures as
+         *     `/verification-stats`, one row per unit, county or prefecture, with the
+         *     compliance and pass rates and the total, numbers as numbers.
+         */
+        get: operations["export_stats"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1887,12 +2410,178 @@ export interface components {
             series: string;
             series_label: string;
         };
+        /** @description One version of a certificate (学分验证合格证书), as issued. */
+        CertificateDto: {
+            /** @description The short code printed for a lookup by number. */
+            check_code: string;
+            /**
+             * Format: int32
+             * @description Credits in tenths: class I, class II, self-managed, total.
+             */
+            class1_tenths: number;
+            /** Format: int32 */
+            class2_tenths: number;
+            gender: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Masked (e.g. `530102********123X`). */
+            id_number: string;
+            /** Format: date-time */
+            issued_at: string;
+            issued_by: string;
+            issued_by_office: components["schemas"]["Tier"];
+            issuer: string;
+            name: string;
+            /** @description e.g. `2021-530000-000123`; the same for every version. */
+            number: string;
+            /** Format: uuid */
+            person_id: string;
+            revoke_reason?: string | null;
+            /** Format: date-time */
+            revoked_at?: string | null;
+            revoked_by?: string | null;
+            /** Format: int32 */
+            row_version: number;
+            /** @description Printed with the office's seal (false: 须加盖印章). */
+            sealed: boolean;
+            /** Format: int32 */
+            self_managed_tenths: number;
+            status: components["schemas"]["CertificateStatus"];
+            status_label: string;
+            /** Format: date-time */
+            superseded_at?: string | null;
+            title: string;
+            /** Format: int32 */
+            total_tenths: number;
+            /** Format: uuid */
+            unit_id: string;
+            unit_name: string;
+            /** @description 合格 or 视为合格. */
+            verdict: string;
+            /** Format: uuid */
+            verification_id: string;
+            /** @description The public verification link its QR code carries. */
+            verify_url: string;
+            /**
+             * Format: int32
+             * @description 1 when first issued; a reissue (title correction) adds one.
+             */
+            version: number;
+            /** Format: int32 */
+            year: number;
+        };
+        /** @description A page of certificates. */
+        CertificatePage: {
+            items: components["schemas"]["CertificateDto"][];
+            next?: string | null;
+        };
+        /**
+         * @description 证书状态: valid 有效, superseded 已被更正后的新版本取代, revoked 已撤销, held 暂停使用（单位复验中）.
+         * @enum {string}
+         */
+        CertificateStatus: "valid" | "superseded" | "revoked" | "held";
         /** @description One step of a record's chain, for its timeline. */
         ChainStepDto: {
             stage: string;
             stage_label: string;
             tier: components["schemas"]["Tier"];
             tier_label: string;
+        };
+        /** @description A check with its institutions and sample. */
+        CheckDto: {
+            /**
+             * Format: int32
+             * @description Finalised records it was drawn from.
+             */
+            candidates: number;
+            closed: boolean;
+            /** Format: date-time */
+            closed_at?: string | null;
+            closed_by?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: int32 */
+            institutions?: number | null;
+            items: components["schemas"]["CheckItemDto"][];
+            kind: components["schemas"]["SpotCheckKind"];
+            note?: string | null;
+            office: components["schemas"]["Tier"];
+            /** Format: uuid */
+            only_unit_id?: string | null;
+            /** Format: int32 */
+            per_unit_min: number;
+            /** Format: int32 */
+            rate_permille: number;
+            /** Format: int32 */
+            row_version: number;
+            /**
+             * @description The seed: the same seed over the same records draws the same sample.
+             *     A string, as it may exceed what JavaScript numbers hold.
+             */
+            seed: string;
+            units: components["schemas"]["CheckUnitDto"][];
+            /** Format: int32 */
+            year: number;
+        };
+        /** @description One sampled person. */
+        CheckItemDto: {
+            /** Format: uuid */
+            id: string;
+            id_number: string;
+            name: string;
+            note?: string | null;
+            /** Format: uuid */
+            person_id: string;
+            /** Format: date-time */
+            recorded_at?: string | null;
+            recorded_by?: string | null;
+            result: components["schemas"]["ItemResult"];
+            /** Format: uuid */
+            unit_id: string;
+            /** Format: uuid */
+            verification_id: string;
+        };
+        /** @description A check's headline. */
+        CheckSummaryDto: {
+            /** Format: int32 */
+            candidates: number;
+            closed: boolean;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["SpotCheckKind"];
+            office: components["schemas"]["Tier"];
+            seed: string;
+            /** Format: int32 */
+            year: number;
+        };
+        /** @description One institution of a check. */
+        CheckUnitDto: {
+            /** Format: int32 */
+            failed?: number | null;
+            /**
+             * Format: int32
+             * @description Its finalised records (the stratum).
+             */
+            finalised: number;
+            outcome?: components["schemas"]["InstitutionOutcome"] | null;
+            /**
+             * Format: int32
+             * @description Per mille, once closed.
+             */
+            pass_permille?: number | null;
+            /** Format: int32 */
+            passed?: number | null;
+            /** Format: int32 */
+            sampled: number;
+            /** Format: uuid */
+            unit_id: string;
+            unit_name: string;
         };
         /** @description OAuth 2.0 client-credentials answer (RFC 6749 §4.4.3). */
         ClientToken: {
@@ -1910,6 +2599,19 @@ export interface components {
             client_secret?: string | null;
             /** @description Must be `client_credentials`. */
             grant_type: string;
+        };
+        /** @description Close a check as seen. */
+        CloseRequest: {
+            /** Format: int32 */
+            row_version: number;
+        };
+        /** @description What closing did. */
+        CloseResult: {
+            check: components["schemas"]["CheckDto"];
+            /** @description Institutions whose hold was released. */
+            released: string[];
+            /** @description Institutions sent back, with the records re-verified. */
+            sent_back: components["schemas"]["SentBackDto"][];
         };
         /** @description A recorded completion. */
         CompletionDto: {
@@ -1976,6 +2678,104 @@ export interface components {
             unit_id: string;
             unit_name: string;
         };
+        /** @description A decision on a correction. */
+        CorrectionDecision: {
+            /** @description `approve` or `reject`. */
+            decision: components["schemas"]["CorrectionEvent"];
+            reason?: string | null;
+            /** Format: int32 */
+            row_version: number;
+        };
+        /** @description A title correction with its chain and log. */
+        CorrectionDto: {
+            /** Format: uuid */
+            certificate_id?: string | null;
+            /** @description Who reviews, in order; the last (the province) decides. */
+            chain: components["schemas"]["Tier"][];
+            evidence_ids: string[];
+            /** Format: uuid */
+            id: string;
+            log: components["schemas"]["CorrectionLogDto"][];
+            /** Format: uuid */
+            new_certificate_id?: string | null;
+            new_level: components["schemas"]["TitleLevel"];
+            new_title: string;
+            /** Format: date */
+            obtained_on: string;
+            old_title: string;
+            /** @description The engine's verdict under the new title when requested. */
+            outcome_preview: components["schemas"]["Outcome"];
+            /** Format: uuid */
+            person_id: string;
+            person_name: string;
+            reason: string;
+            /** Format: date-time */
+            requested_at: string;
+            requested_by: string;
+            /** Format: int32 */
+            row_version: number;
+            state: components["schemas"]["CorrectionState"];
+            /** Format: uuid */
+            unit_id: string;
+            waiting_on?: components["schemas"]["Tier"] | null;
+            /** Format: int32 */
+            year: number;
+        };
+        /**
+         * @description 职称更正操作: request 提出申请, approve 审核通过, reject 驳回.
+         * @enum {string}
+         */
+        CorrectionEvent: "request" | "approve" | "reject";
+        /** @description One log line of a correction. */
+        CorrectionLogDto: {
+            actor_name: string;
+            actor_tier: components["schemas"]["Tier"];
+            /** Format: date-time */
+            at: string;
+            event: components["schemas"]["CorrectionEvent"];
+            from?: components["schemas"]["CorrectionState"] | null;
+            reason?: string | null;
+            /** Format: int32 */
+            seq: number;
+            to: components["schemas"]["CorrectionState"];
+        };
+        /** @description The engine's verdict under the new title. */
+        CorrectionPreviewDto: {
+            /** @description Whether a correction would be allowed. */
+            allowed: boolean;
+            new_level: components["schemas"]["TitleLevel"];
+            outcome: components["schemas"]["Outcome"];
+            /** @description What would be missing (不达标原因). */
+            shortfalls: string[];
+            /** Format: int32 */
+            year: number;
+        };
+        /** @description A title correction request. */
+        CorrectionRequest: {
+            /** @description Uploaded supporting documents (`POST /evidence`), at least one. */
+            evidence_ids: string[];
+            new_level?: components["schemas"]["TitleLevel"] | null;
+            /** @description The title actually held (e.g. 主治医师). */
+            new_title: string;
+            /**
+             * Format: date
+             * @description When it was obtained.
+             */
+            obtained_on: string;
+            /**
+             * Format: uuid
+             * @description The person (a unit applying for its staff; a trainee applies for himself).
+             */
+            person_id?: string | null;
+            reason: string;
+            /** Format: int32 */
+            year: number;
+        };
+        /**
+         * @description 职称更正状态: in_review 审核中, approved 已批准, rejected 已驳回.
+         * @enum {string}
+         */
+        CorrectionState: "in_review" | "approved" | "rejected";
         /** @description The year's mandatory course and whether the person completed it. */
         CourseDto: {
             completed: boolean;
@@ -2217,6 +3017,43 @@ export interface components {
          * @enum {string}
          */
         Discipline: "clinical" | "nursing_public_health";
+        /** @description A draft of a year's next standard: every profile must have exactly one row. */
+        DraftInput: {
+            mandatory_course?: components["schemas"]["MandatoryCourseInput"] | null;
+            rows: components["schemas"]["StandardRowInput"][];
+        };
+        /** @description Draw a spot check or an on-site inspection. */
+        DrawRequest: {
+            /**
+             * Format: int32
+             * @description On-site: institutions to draw (1–500).
+             */
+            institutions?: number | null;
+            kind: components["schemas"]["SpotCheckKind"];
+            note?: string | null;
+            /**
+             * Format: int32
+             * @description At least this many of each institution (0–1000).
+             */
+            per_unit_min?: number;
+            /**
+             * Format: int32
+             * @description Share of each institution's finalised records, per mille (1–1000).
+             */
+            rate_permille: number;
+            /**
+             * Format: int64
+             * @description A seed to reproduce a draw; a fresh random one when absent.
+             */
+            seed?: number | null;
+            /**
+             * Format: uuid
+             * @description On-site: re-inspect this institution instead of drawing.
+             */
+            unit_id?: string | null;
+            /** Format: int32 */
+            year: number;
+        };
         /**
          * @description How a record entered: electronic 电子学分, paper_unit 单位录入, paper_department 科室录入, paper_verification 纸质验证.
          * @enum {string}
@@ -2348,6 +3185,22 @@ export interface components {
             file: string;
         };
         /**
+         * @description 单位抽验结论: passed 通过, sent_back 合格率低于95%，退回单位重新验证.
+         * @enum {string}
+         */
+        InstitutionOutcome: "passed" | "sent_back";
+        /**
+         * @description 抽验结果: pending 待检查, pass 合格, fail 不合格.
+         * @enum {string}
+         */
+        ItemResult: "pending" | "pass" | "fail";
+        /**
+         * Format: double
+         * @description A limit of a draft row: a JSON number ≥ 0 with at most one decimal.
+         * @example 10
+         */
+        Limit: number;
+        /**
          * @description 名单: normal 正常验证, make_up 补验, special 特殊人员.
          * @enum {string}
          */
@@ -2363,6 +3216,12 @@ export interface components {
              * Format: date
              * @description The last day it may be completed.
              */
+            deadline: string;
+            name: string;
+        };
+        /** @description The draft's mandatory course. */
+        MandatoryCourseInput: {
+            /** Format: date */
             deadline: string;
             name: string;
         };
@@ -2535,6 +3394,18 @@ export interface components {
             error: string;
             error_description: string;
         };
+        /**
+         * @description The caller's office and its seal, if any: without one, its certificates
+         *     print with the seal area marked 须加盖印章.
+         */
+        OfficeSealDto: {
+            /** @description The committee its certificates name as issuer. */
+            issuer: string;
+            office: components["schemas"]["Tier"];
+            /** Format: uuid */
+            region_id: string;
+            seal?: components["schemas"]["SealDto"] | null;
+        };
         /** @description The organisation an account belongs to. */
         OrganisationRef: {
             /** Format: uuid */
@@ -2667,6 +3538,64 @@ export interface components {
             /** Format: int32 */
             year: number;
         };
+        /** @description How a draft would change who passes. */
+        PreviewDto: {
+            by_prefecture: components["schemas"]["PreviewRow"][];
+            by_title: components["schemas"]["PreviewRow"][];
+            /**
+             * Format: int32
+             * @description The year whose people were counted.
+             */
+            on_year: number;
+            total: components["schemas"]["PreviewRow"];
+            /**
+             * Format: int32
+             * @description The draft's year.
+             */
+            year: number;
+        };
+        /** @description One line of a preview. */
+        PreviewRow: {
+            /** Format: int64 */
+            compliant_draft: number;
+            /** Format: int64 */
+            compliant_now: number;
+            name: string;
+            /**
+             * Format: int64
+             * @description People counted for compliance.
+             */
+            people: number;
+            /**
+             * Format: uuid
+             * @description The prefecture (by_prefecture) or null.
+             */
+            prefecture_id?: string | null;
+            /** Format: int32 */
+            rate_draft_permille: number;
+            /**
+             * Format: int32
+             * @description Per mille, rounded down.
+             */
+            rate_now_permille: number;
+            title_level?: components["schemas"]["TitleLevel"] | null;
+        };
+        /**
+         * @description A batch to print as one PDF: a year, then a department or chosen people
+         *     (or everyone of the unit), or one person by name or ID number.
+         */
+        PrintRequest: {
+            /** Format: uuid */
+            department_id?: string | null;
+            id_number?: string | null;
+            name?: string | null;
+            /** @description Chosen people (at most 5,000). */
+            person_ids?: string[] | null;
+            /** Format: uuid */
+            unit_id?: string | null;
+            /** Format: int32 */
+            year: number;
+        };
         /** @description An RFC 9457 problem document. */
         Problem: {
             /** @description A stable snake_case code for programs. */
@@ -2679,6 +3608,52 @@ export interface components {
             title: string;
             /** @description A URI reference naming the problem type. */
             type: string;
+        };
+        /** @description What the public may know of a certificate. */
+        PublicCertificateDto: {
+            /**
+             * Format: int32
+             * @description Superseded: the version that replaced it.
+             */
+            current_version?: number | null;
+            /** @description Issued by this system (a forged number or code is 404). */
+            genuine: boolean;
+            /** @description Masked. */
+            id_number: string;
+            /** Format: date-time */
+            issued_at: string;
+            issuer: string;
+            /** @description Masked (张*明). */
+            name: string;
+            number: string;
+            revoke_reason?: string | null;
+            status: components["schemas"]["CertificateStatus"];
+            /** @description In Chinese, e.g. 有效. */
+            status_label: string;
+            title: string;
+            /** Format: int32 */
+            total_tenths: number;
+            unit_name: string;
+            verdict: string;
+            /** Format: int32 */
+            version: number;
+            /** Format: int32 */
+            year: number;
+        };
+        /** @description What publishing did. */
+        PublishResult: {
+            /** Format: int64 */
+            compliant: number;
+            /** Format: int64 */
+            millis: number;
+            /**
+             * Format: int64
+             * @description People of the year recomputed, compliant, verdicts rewritten.
+             */
+            people: number;
+            standard: components["schemas"]["StandardDto"];
+            /** Format: int64 */
+            written: number;
         };
         /** @description Per unit and list: what waits on the caller's office. */
         QueueSummaryRow: {
@@ -2783,6 +3758,30 @@ export interface components {
             self_managed_min?: components["schemas"]["Amount"] | null;
             total: components["schemas"]["Amount"];
         };
+        /** @description What one draft row demands; `null`: no constraint. */
+        RequirementInput: {
+            i_distance_cap?: components["schemas"]["Limit"] | null;
+            i_national_min?: components["schemas"]["Limit"] | null;
+            i_national_provincial_min?: components["schemas"]["Limit"] | null;
+            i_provincial_min?: components["schemas"]["Limit"] | null;
+            i_subtotal_min?: components["schemas"]["Limit"] | null;
+            ii_distance_cap?: components["schemas"]["Limit"] | null;
+            ii_subtotal_min?: components["schemas"]["Limit"] | null;
+            self_managed_min?: components["schemas"]["Limit"] | null;
+            total: components["schemas"]["Limit"];
+        };
+        /** @description One result. */
+        ResultInput: {
+            /** Format: uuid */
+            item_id: string;
+            /** @description Required for `fail`. */
+            note?: string | null;
+            result: components["schemas"]["ItemResult"];
+        };
+        /** @description Results to record, all or nothing. */
+        ResultsRequest: {
+            results: components["schemas"]["ResultInput"][];
+        };
         RevealRequest: {
             /** @description Why the full number is needed (kept in the audit log). */
             reason: string;
@@ -2793,6 +3792,15 @@ export interface components {
         ReverseRequest: {
             /** @description Why the record is wrong (kept with the reversal entry and in the audit log). */
             reason: string;
+        };
+        /** @description A revocation. */
+        RevokeRequest: {
+            reason: string;
+            /**
+             * Format: int32
+             * @description The version as seen (`row_version`).
+             */
+            row_version: number;
         };
         /**
          * @description What happened to one roster row.
@@ -2825,6 +3833,34 @@ export interface components {
              *     position in `id_numbers` for JSON.
              */
             row: number;
+        };
+        /** @description An office's seal (电子印章) in use. */
+        SealDto: {
+            /** Format: int32 */
+            height: number;
+            /** Format: uuid */
+            id: string;
+            /** @description `GET` this for the processed PNG (a preview). */
+            image_url: string;
+            /** @description The office it belongs to. */
+            office: components["schemas"]["Tier"];
+            /** Format: uuid */
+            region_id: string;
+            /** Format: date-time */
+            uploaded_at: string;
+            uploaded_by: string;
+            /**
+             * Format: int32
+             * @description Pixels of the processed image (white background removed).
+             */
+            width: number;
+        };
+        /** @description An institution sent back. */
+        SentBackDto: {
+            /** Format: int64 */
+            records: number;
+            /** Format: uuid */
+            unit_id: string;
         };
         /**
          * @description A machine-readable reason for non-compliance.
@@ -2903,6 +3939,12 @@ export interface components {
          * @enum {string}
          */
         SpecialReason: "further_study" | "rural_service" | "residency" | "front_line";
+        /**
+         * @description 抽验方式: sample 抽验 (records finalised below the office, stratified by unit),
+         *     on_site 现场抽验 (the province draws institutions).
+         * @enum {string}
+         */
+        SpotCheckKind: "sample" | "on_site";
         /** @description A year's standard in force. */
         StandardDto: {
             mandatory_course?: components["schemas"]["MandatoryCourse"] | null;
@@ -2916,6 +3958,13 @@ export interface components {
         StandardRowDto: {
             discipline: components["schemas"]["Discipline"];
             requirement: components["schemas"]["RequirementDto"];
+            title_level?: components["schemas"]["TitleLevel"] | null;
+            unit_level: components["schemas"]["UnitLevel"];
+        };
+        /** @description One draft row. */
+        StandardRowInput: {
+            discipline: components["schemas"]["Discipline"];
+            requirement: components["schemas"]["RequirementInput"];
             title_level?: components["schemas"]["TitleLevel"] | null;
             unit_level: components["schemas"]["UnitLevel"];
         };
@@ -4280,6 +5329,235 @@ export interface operations {
             };
         };
     };
+    list_certificates: {
+        parameters: {
+            query: {
+                year: number;
+                /** @description A unit's department (a department sees only its own). */
+                department_id?: string | null;
+                /** @description A unit (offices only). */
+                unit_id?: string | null;
+                /** @description Part of a name. */
+                name?: string | null;
+                /** @description A full ID number. */
+                id_number?: string | null;
+                /** @description 1–500, default 50. */
+                limit?: number | null;
+                /** @description The `next` cursor of the previous page. */
+                after?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificatePage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    print_certificates: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PrintRequest"];
+            };
+        };
+        responses: {
+            /** @description The PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_certificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The certificate version */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    certificate_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The certificate version */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Not modified */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revoke_certificate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The certificate version */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevokeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_compliance: {
         parameters: {
             query: {
@@ -5170,6 +6448,64 @@ export interface operations {
             };
         };
     };
+    my_certificates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateDto"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_proof: {
+        parameters: {
+            query: {
+                /** @description Comma-separated years, at most 5 (e.g. `2019,2020,2021`). */
+                years: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     my_years: {
         parameters: {
             query?: never;
@@ -5759,6 +7095,78 @@ export interface operations {
             };
         };
     };
+    person_certificates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The person */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateDto"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    person_proof: {
+        parameters: {
+            query: {
+                /** @description Comma-separated years, at most 5 (e.g. `2019,2020,2021`). */
+                years: string;
+            };
+            header?: never;
+            path: {
+                /** @description The person */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     person_compliance: {
         parameters: {
             query?: never;
@@ -6263,6 +7671,82 @@ export interface operations {
             };
         };
     };
+    public_by_number: {
+        parameters: {
+            query: {
+                number: string;
+                code: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicCertificateDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    public_by_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token the QR code carries */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicCertificateDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_regions: {
         parameters: {
             query?: {
@@ -6463,6 +7947,345 @@ export interface operations {
             };
         };
     };
+    my_seal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficeSealDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_seal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The scan (PNG or JPEG) */
+        requestBody: {
+            content: {
+                "image/png": number[];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficeSealDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retire_seal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Retired */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    seal_image: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The seal */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PNG */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": unknown;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_checks: {
+        parameters: {
+            query?: {
+                year?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckSummaryDto"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    draw: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DrawRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The check */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    close_check: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The check */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloseRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloseResult"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_results: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The check */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResultsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_standards: {
         parameters: {
             query?: never;
@@ -6513,6 +8336,171 @@ export interface operations {
             };
         };
     };
+    get_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The credit year */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StandardDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The credit year */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StandardDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    preview_draft: {
+        parameters: {
+            query?: {
+                /** @description Default: the last closed verification year (or the year before the draft's). */
+                on_year?: number | null;
+            };
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The draft's year */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publish_draft: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The draft's year */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishResult"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     title_catalogue: {
         parameters: {
             query?: never;
@@ -6531,6 +8519,217 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_corrections: {
+        parameters: {
+            query?: {
+                /** @description Only those waiting on the caller's tier. */
+                waiting?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CorrectionDto"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    request_correction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CorrectionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CorrectionDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    preview: {
+        parameters: {
+            query: {
+                person_id?: string | null;
+                year: number;
+                new_title: string;
+                new_level?: components["schemas"]["TitleLevel"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CorrectionPreviewDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_correction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The request */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CorrectionDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decide_correction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The request */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CorrectionDecision"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CorrectionDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6872,6 +9071,8 @@ export interface operations {
                 cycle_year: number;
                 /** @description unit (default), county or prefecture. */
                 by?: string;
+                /** @description Only one discipline (专业类别). */
+                discipline?: components["schemas"]["Discipline"];
             };
             header?: never;
             path?: never;
@@ -6896,6 +9097,48 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export_stats: {
+        parameters: {
+            query: {
+                cycle_year: number;
+                /** @description unit (default), county or prefecture. */
+                by?: string;
+                /** @description Only one discipline (专业类别). */
+                discipline?: components["schemas"]["Discipline"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description XLSX */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
