@@ -219,10 +219,13 @@ async function approveInUi(username, person) {
   await row.waitFor();
   await row.getByTestId("correction-approve").click();
   const modal = page.locator(".ant-modal:visible");
-  await modal.waitFor();
+  await modal.locator("#correction_decision_reason").waitFor();
   const answer = page.waitForResponse((r) => r.url().includes("/api/v1/title-corrections/") && r.url().endsWith("/decision"));
   await modal.locator(".ant-modal-footer .ant-btn-primary").click();
-  const response = await answer;
+  const response = await answer.catch(async (e) => {
+    await page.screenshot({ path: join(OUT_DIR, `certificates-approve-${username}-failed.png`), fullPage: true });
+    throw e;
+  });
   assert.equal(response.status(), 200, await response.text());
   await row.waitFor({ state: "detached" });
   return { page, decided: await response.json() };

@@ -205,7 +205,11 @@ function NewRequest({ initialYear, onDone }: { initialYear?: number; onDone: (c:
         />
       </Form.Item>
       {!known && (
-        <Form.Item name="new_level" label="职称级别" extra="职称目录中没有的名称须注明级别">
+        <Form.Item
+          name="new_level"
+          label="职称级别"
+          extra={catalogue.data ? "职称目录中没有的名称须注明级别" : "目录中的职称可不填；目录外的职称须注明级别"}
+        >
           <Select<TitleLevel> allowClear placeholder="级别" options={options(TITLE_LEVEL_LABELS)} data-testid="correction-level" />
         </Form.Item>
       )}

@@ -90,7 +90,16 @@ export default function ReviewPage() {
           {
             key: "waiting",
             label: "待我审核",
-            children: <CorrectionTable waiting onOpen={setOpenId} onDecide={(d) => { decide.reset(); form.resetFields(); setDeciding(d); }} />,
+            children: (
+              <CorrectionTable
+                waiting
+                onOpen={setOpenId}
+                onDecide={(d) => {
+                  decide.reset();
+                  setDeciding(d);
+                }}
+              />
+            ),
           },
           { key: "all", label: "全部申请", children: <CorrectionTable waiting={false} onOpen={setOpenId} onDecide={setDeciding} /> },
         ]}
@@ -103,7 +112,11 @@ export default function ReviewPage() {
         okButtonProps={{ danger: isReject }}
         cancelText="取消"
         confirmLoading={decide.isPending}
-        onOk={() => form.submit()}
+        onOk={async () => {
+          // Validated here rather than through form.submit(), which does nothing while the form mounts.
+          const v = await form.validateFields().catch(() => null);
+          if (v && deciding) decide.mutate({ ...deciding, reason: v.reason?.trim() });
+        }}
         onCancel={() => setDeciding(null)}
         destroyOnHidden
       >
@@ -128,12 +141,7 @@ export default function ReviewPage() {
             <ProblemAlert problem={decide.error} />
           </div>
         )}
-        <Form
-          form={form}
-          layout="vertical"
-          name="correction_decision"
-          onFinish={(v) => deciding && decide.mutate({ ...deciding, reason: v.reason?.trim() })}
-        >
+        <Form form={form} layout="vertical" name="correction_decision">
           <Form.Item
             name="reason"
             label={isReject ? "驳回原因" : "审核意见（可选）"}
