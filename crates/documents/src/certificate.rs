@@ -92,7 +92,7 @@ pub const QR_AREA: (f32, f32, f32) = (LEFT, QR_TOP, QR_SIDE);
 pub fn format_credit(tenths: i64) -> String {
     let sign = if tenths < 0 { "-" } else { "" };
     let abs = tenths.unsigned_abs();
-    if abs % 10 == 0 { format!("{sign}{}", abs / 10) } else { format!("{sign}{}.{}", abs / 10, abs % 10) }
+    if abs.is_multiple_of(10) { format!("{sign}{}", abs / 10) } else { format!("{sign}{}.{}", abs / 10, abs % 10) }
 }
 
 // Page geometry, in points from the top-left corner.
@@ -134,6 +134,7 @@ struct Page<'s, 'f> {
 
 impl Page<'_, '_> {
     /// One line of text aligned at `x`; returns its width.
+    #[expect(clippy::too_many_arguments, reason = "a drawing primitive")]
     fn text(
         &mut self,
         field: &str,
@@ -225,6 +226,7 @@ impl Page<'_, '_> {
 
     /// A table of fixed column widths at (`x`, `top`): every cell wraps and is centred; the
     /// first row is a shaded header in bold when `header`. Returns the bottom.
+    #[expect(clippy::too_many_arguments, reason = "a drawing primitive")]
     fn table(
         &mut self,
         field: &str,

@@ -8,7 +8,9 @@
 //! page's text is written with its final ids before the font subset exists) with the text of
 //! each glyph for the ToUnicode map. [`PdfStream::finish`] writes the font subsets (CID-keyed,
 //! Identity-H, with a ToUnicode CMap), the page tree, the catalog and the cross-reference
-//! table. Memory thus grows with the number of distinct glyphs and seals, not of pages.
+//! table. Memory thus grows with the number of distinct seals, not of pages; and since a face
+//! that has printed [`GLYPHS_PER_FONT`] glyphs is written out and continues as a new font, not
+//! with the number of distinct characters either.
 //!
 //! The output is deterministic: the same pages give the same bytes (no dates, no random ids).
 //!
@@ -196,6 +198,19 @@ impl<W: Write> PdfStream<W> {
 
     /// Writes one page drawn by `ops` (later operations draw over earlier ones).
     pub(crate) fn page(&mut self, ops: &[Op]) -> Result<(), DocumentError> {
+        // A face that has printed many glyphs is written out now and continues as a new font:
+        // subsetting costs memory by the glyph, so this bounds the memory of a batch whose
+        // every page brings new characters (names).
+        for i in 0..2 {
+            if usize::from(self.faces[i].remapper.num_gids()) >= GLYPHS_PER_FONT {
+                self.write_font(i)?;
+                let font_ref = self.alloc();
+                let face = &mut self.faces[i];
+                face.font_ref = font_ref;
+                face.remapper = GlyphRemapper::new();
+                face.texts = vec![String::new()];
+            }
+        }
         let h = self.height;
         let mut content = Content::new();
         let mut used_fonts = [false; 2];
@@ -486,6 +501,10 @@ impl<W: Write> PdfStream<W> {
         self.emit(&chunk)
     }
 }
+
+/// How many glyphs a font subset holds before the face continues as a new font (a page adds
+/// at most some dozens more). Subsetting takes ~11 KB of memory per glyph of Noto Serif CJK.
+const GLYPHS_PER_FONT: usize = 500;
 
 /// Font resource names: regular, bold.
 const FONT_NAMES: [&[u8]; 2] = [b"F0", b"F1"];

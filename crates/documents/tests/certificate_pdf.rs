@@ -16,9 +16,10 @@ fn squeeze(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-fn assert_fonts_subset(pdf: &str) {
+/// Checks that every font is an embedded CID subset of Noto Serif CJK; returns how many.
+fn assert_fonts_subset(pdf: &str) -> usize {
     let fonts = pdffonts(pdf);
-    assert_eq!(fonts.len(), 2, "expected regular and bold: {fonts:?}");
+    assert!(fonts.len() >= 2, "expected regular and bold: {fonts:?}");
     for f in &fonts {
         assert!(f.embedded, "font {f:?} is not embedded");
         assert!(f.subset, "font {f:?} is not a subset");
@@ -27,6 +28,7 @@ fn assert_fonts_subset(pdf: &str) {
         assert!(rest.starts_with("NotoSerifCJK"), "unexpected font {f:?}");
         assert!(f.kind.contains("CID"), "not a CID font: {f:?}");
     }
+    fonts.len()
 }
 
 fn seal() -> Seal {
@@ -80,7 +82,7 @@ fn certificate_without_seal() {
         assert!(flat.contains(&squeeze(expected)), "pdftotext lacks {expected:?}:\n{text}");
     }
     assert!(!flat.contains("第1版"), "the first issue prints no version:\n{text}");
-    assert_fonts_subset(&pdf);
+    assert_eq!(assert_fonts_subset(&pdf), 2);
 
     let pages = pdftoppm(&pdf, &dir, 200);
     assert_eq!(pages.len(), 1);
@@ -207,6 +209,30 @@ fn batch_of_three() {
 }
 
 #[test]
+fn batch_with_many_characters_continues_in_new_fonts() {
+    let dir = scratch("batch_with_many_characters");
+    let mut batch = CertificateBatch::new(fonts(), Vec::new()).unwrap();
+    let mut names = Vec::new();
+    let mut units = Vec::new();
+    for i in 0..60u32 {
+        let chars = |from: u32, n: u32| (from..from + n).filter_map(char::from_u32).collect::<String>();
+        let name = chars(0x4E00 + 0x100 + 3 * i, 3);
+        let unit = format!("{}医院", chars(0x6000 + 10 * i, 10));
+        batch.push(&Certificate { name: name.clone(), unit: unit.clone(), ..certificate(i as usize) }, None).unwrap();
+        names.push(name);
+        units.push(unit);
+    }
+    let pdf = write_pdf(&dir, "many.pdf", &batch.finish().unwrap());
+    assert_eq!(page_count(&pdf), 60);
+    // 780 characters of names and units: the regular face continues in a second font.
+    assert!(assert_fonts_subset(&pdf) >= 3);
+    let text = squeeze(&pdftotext(&pdf));
+    for (name, unit) in names.iter().zip(&units) {
+        assert!(text.contains(name) && text.contains(unit), "pdftotext lacks {name} / {unit}");
+    }
+}
+
+#[test]
 fn missing_glyph_is_refused() {
     let cert = Certificate { name: "王\u{13000}".to_owned(), ..certificate(0) };
     match certificate_pdf(fonts(), &cert, None) {
@@ -236,11 +262,8 @@ fn multi_year_proof() {
     let seal = seal();
     let years: Vec<(Certificate, Option<&Seal>, String)> = (0..3)
         .map(|i| {
-            let cert = Certificate {
-                year: 2019 + i as i32,
-                number: format!("{}-530000-{:06}", 2019 + i, 77 + i),
-                ..certificate(0)
-            };
+            let cert =
+                Certificate { year: 2019 + i, number: format!("{}-530000-{:06}", 2019 + i, 77 + i), ..certificate(0) };
             (cert, if i == 2 { None } else { Some(&seal) }, if i == 0 { "已撤销" } else { "有效" }.to_owned())
         })
         .collect();
