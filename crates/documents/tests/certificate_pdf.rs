@@ -349,3 +349,48 @@ fn seal_from_scan_removes_the_paper() {
     assert!(from_jpeg.width().max(from_jpeg.height()) <= 600, "{from_jpeg:?}");
     assert!(from_jpeg.width() > 500, "{from_jpeg:?}");
 }
+
+#[test]
+fn seal_from_a_noisy_photo_keeps_the_certificate_small() {
+    // A phone photo: greyish, uneven paper with noise, ink with noise, JPEG compressed.
+    let side = 1200u32;
+    let mut rng = 12345u32;
+    let mut noise = move || {
+        rng = rng.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        ((rng >> 16) % 21) as i32 - 10
+    };
+    let c = side as f32 / 2.0;
+    let photo = image::RgbImage::from_fn(side, side, |x, y| {
+        let (dx, dy) = (x as f32 - c, y as f32 - c);
+        let r = (dx * dx + dy * dy).sqrt();
+        let shade = (x + y) as i32 / 160; // lighting falls off across the sheet
+        let base: [i32; 3] = if r <= side as f32 * 0.45 && r >= side as f32 * 0.36 || (dx.abs() < 30.0 && r < 200.0) {
+            [190, 45, 55]
+        } else {
+            [226 - shade, 222 - shade, 214 - shade]
+        };
+        let n = noise();
+        image::Rgb(base.map(|v| (v + n).clamp(0, 255) as u8))
+    });
+    let mut jpeg = Vec::new();
+    image::DynamicImage::ImageRgb8(photo)
+        .write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+        .unwrap();
+    let seal = Seal::from_scan(&jpeg).unwrap();
+    let image = image::load_from_memory(seal.png()).unwrap().to_rgba8();
+    let (w, h) = image.dimensions();
+    assert!(w.max(h) <= 600 && w > 500, "{seal:?}");
+    for (x, y) in [(2, 2), (w - 3, 2), (2, h - 3), (w - 3, h - 3)] {
+        assert_eq!(image.get_pixel(x, y)[3], 0, "paper at ({x}, {y}) is not transparent");
+    }
+    let ring = image.get_pixel(w / 2, h / 2 - (0.45 * h as f32) as u32);
+    assert!(ring[3] > 200 && ring[0] > 120 && ring[1] < 60, "ring pixel {ring:?}");
+    let bytes = certificate_pdf(fonts(), &certificate(0), Some(&seal)).unwrap();
+    eprintln!(
+        "noisy photo {} bytes → seal PNG {} bytes → certificate {} bytes",
+        jpeg.len(),
+        seal.png().len(),
+        bytes.len()
+    );
+    assert!(bytes.len() <= 100 * 1024, "certificate with a photographed seal is {} bytes", bytes.len());
+}
