@@ -226,6 +226,8 @@ impl<W: Write> PdfStream<W> {
                         let gid = u16::try_from(gid).map_err(|_| DocumentError::Pdf(format!("字形编号过大：{gid}")))?;
                         let cid = used.remapper.remap(gid);
                         if usize::from(cid) == used.texts.len() {
+                            // Line breaks and tabs print as the space glyph: map it to a space.
+                            let text = if text.chars().any(char::is_control) { " " } else { text };
                             used.texts.push(text.to_owned());
                         }
                         codes.extend_from_slice(&cid.to_be_bytes());
