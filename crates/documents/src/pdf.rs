@@ -20,7 +20,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 
-use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
+use pdf_writer::types::{BlendMode, CidFontType, FontFlags, SystemInfo, UnicodeCmap};
 use pdf_writer::{Chunk, Content, Filter, Finish, Name, Rect, Ref, Str, TextStr};
 use skrifa::instance::{LocationRef, Size as FontSize};
 use skrifa::raw::TableProvider;
@@ -125,6 +125,8 @@ pub(crate) struct PdfStream<W: Write> {
     faces: [UsedFace; 2],
     /// Seal key → (image object, resource name number).
     images: HashMap<u64, (Ref, usize)>,
+    /// The graphics state that prints seals in multiply blend mode, once written.
+    multiply: Option<Ref>,
     title: String,
 }
 
@@ -156,6 +158,7 @@ impl<W: Write> PdfStream<W> {
                 texts: vec![String::new()],
             }),
             images: HashMap::new(),
+            multiply: None,
             title: title.to_owned(),
         };
         stream.catalog_ref = stream.alloc();
@@ -273,6 +276,7 @@ impl<W: Write> PdfStream<W> {
                         used_images.push((image_ref, n));
                     }
                     content.save_state();
+                    content.set_parameters(Name(MULTIPLY));
                     content.transform([*w, 0.0, 0.0, *ih, *x, h - y - ih]);
                     content.x_object(Name(format!("S{n}").as_bytes()));
                     content.restore_state();
@@ -280,6 +284,18 @@ impl<W: Write> PdfStream<W> {
             }
         }
         let data = zlib(&content.finish().into_vec())?;
+        let multiply_ref = match (self.multiply, used_images.is_empty()) {
+            (Some(r), _) => r,
+            (None, true) => Ref::new(1),
+            (None, false) => {
+                let r = self.alloc();
+                let mut chunk = Chunk::new();
+                chunk.ext_graphics(r).blend_mode(BlendMode::Multiply);
+                self.emit(&chunk)?;
+                self.multiply = Some(r);
+                r
+            }
+        };
 
         let content_ref = self.alloc();
         let page_ref = self.alloc();
@@ -299,6 +315,7 @@ impl<W: Write> PdfStream<W> {
         }
         fonts.finish();
         if !used_images.is_empty() {
+            resources.ext_g_states().pair(Name(MULTIPLY), multiply_ref);
             let mut x_objects = resources.x_objects();
             for (r, n) in &used_images {
                 x_objects.pair(Name(format!("S{n}").as_bytes()), *r);
@@ -507,6 +524,10 @@ impl<W: Write> PdfStream<W> {
 /// How many glyphs a font subset holds before the face continues as a new font (a page adds
 /// at most some dozens more). Subsetting takes ~11 KB of memory per glyph of Noto Serif CJK.
 const GLYPHS_PER_FONT: usize = 500;
+
+/// The graphics state seals are drawn in: multiply, so that text under the ink stays legible,
+/// as under a real stamp.
+const MULTIPLY: &[u8] = b"GSm";
 
 /// Font resource names: regular, bold.
 const FONT_NAMES: [&[u8]; 2] = [b"F0", b"F1"];
