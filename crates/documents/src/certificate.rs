@@ -442,7 +442,9 @@ fn proof_summary_page(
 }
 
 /// Many certificates in one PDF, written to the output page by page: memory does not grow
-/// with the number of pages (see [`crate::pdf`]). One page per certificate, drawn exactly as
+/// with the number of pages: each page goes to the output as soon as it is pushed, and what is
+/// kept for the end (object offsets, page references, the glyphs used) is a few bytes a page.
+/// One page per certificate, drawn exactly as
 /// [`certificate_pdf`] draws it.
 pub struct CertificateBatch<W: Write> {
     stream: PdfStream<W>,
@@ -533,6 +535,16 @@ pub fn multi_year_proof_pdf(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn assert_send<T: Send>() {}
+    fn assert_send_sync<T: Send + Sync + Clone>() {}
+
+    #[test]
+    fn batches_and_seals_can_move_to_a_blocking_thread() {
+        assert_send::<CertificateBatch<Vec<u8>>>();
+        assert_send_sync::<Seal>();
+        assert_send_sync::<Certificate>();
+    }
 
     #[test]
     fn credits_print_without_needless_decimals() {
