@@ -92,7 +92,7 @@ pub const QR_AREA: (f32, f32, f32) = (LEFT, QR_TOP, QR_SIDE);
 pub fn format_credit(tenths: i64) -> String {
     let sign = if tenths < 0 { "-" } else { "" };
     let abs = tenths.unsigned_abs();
-    if abs % 10 == 0 { format!("{sign}{}", abs / 10) } else { format!("{sign}{}.{}", abs / 10, abs % 10) }
+    if abs.is_multiple_of(10) { format!("{sign}{}", abs / 10) } else { format!("{sign}{}.{}", abs / 10, abs % 10) }
 }
 
 // Page geometry, in points from the top-left corner.
@@ -134,6 +134,7 @@ struct Page<'s, 'f> {
 
 impl Page<'_, '_> {
     /// One line of text aligned at `x`; returns its width.
+    #[expect(clippy::too_many_arguments, reason = "a drawing primitive")]
     fn text(
         &mut self,
         field: &str,
@@ -225,6 +226,7 @@ impl Page<'_, '_> {
 
     /// A table of fixed column widths at (`x`, `top`): every cell wraps and is centred; the
     /// first row is a shaded header in bold when `header`. Returns the bottom.
+    #[expect(clippy::too_many_arguments, reason = "a drawing primitive")]
     fn table(
         &mut self,
         field: &str,
@@ -440,7 +442,9 @@ fn proof_summary_page(
 }
 
 /// Many certificates in one PDF, written to the output page by page: memory does not grow
-/// with the number of pages (see [`crate::pdf`]). One page per certificate, drawn exactly as
+/// with the number of pages: each page goes to the output as soon as it is pushed, and what is
+/// kept for the end (object offsets, page references, the glyphs used) is a few bytes a page.
+/// One page per certificate, drawn exactly as
 /// [`certificate_pdf`] draws it.
 pub struct CertificateBatch<W: Write> {
     stream: PdfStream<W>,
@@ -531,6 +535,16 @@ pub fn multi_year_proof_pdf(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn assert_send<T: Send>() {}
+    fn assert_send_sync<T: Send + Sync + Clone>() {}
+
+    #[test]
+    fn batches_and_seals_can_move_to_a_blocking_thread() {
+        assert_send::<CertificateBatch<Vec<u8>>>();
+        assert_send_sync::<Seal>();
+        assert_send_sync::<Certificate>();
+    }
 
     #[test]
     fn credits_print_without_needless_decimals() {

@@ -14,8 +14,9 @@
 //! - [`table`]: reads uploaded staff/roster tables (XLSX, CSV in UTF-8 or GBK) and writes
 //!   simple text-typed tables (templates, error reports).
 //! - [`layout`]: the small page-layout toolkit the PDFs are drawn with (fixed positions, a CJK
-//!   line wrapper, tables that flow over pages, page numbers, vector QR codes, PNG images), to
-//!   be reused for certificates.
+//!   line wrapper, tables that flow over pages, page numbers, vector QR codes, PNG images).
+//!   Certificates use its shaper and line wrapper, and are written by a streaming PDF writer of
+//!   their own (`pdf.rs`, on pdf-writer and subsetter) so that a batch keeps a flat memory.
 //!
 //! Every string a PDF prints is checked against the font's character map first: a character
 //! the font lacks is refused with [`DocumentError::MissingGlyph`] instead of printing an

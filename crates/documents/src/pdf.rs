@@ -8,7 +8,9 @@
 //! page's text is written with its final ids before the font subset exists) with the text of
 //! each glyph for the ToUnicode map. [`PdfStream::finish`] writes the font subsets (CID-keyed,
 //! Identity-H, with a ToUnicode CMap), the page tree, the catalog and the cross-reference
-//! table. Memory thus grows with the number of distinct glyphs and seals, not of pages.
+//! table. Memory thus grows with the number of distinct seals, not of pages; and since a face
+//! that has printed [`GLYPHS_PER_FONT`] glyphs is written out and continues as a new font, not
+//! with the number of distinct characters either.
 //!
 //! The output is deterministic: the same pages give the same bytes (no dates, no random ids).
 //!
@@ -18,7 +20,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 
-use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
+use pdf_writer::types::{BlendMode, CidFontType, FontFlags, SystemInfo, UnicodeCmap};
 use pdf_writer::{Chunk, Content, Filter, Finish, Name, Rect, Ref, Str, TextStr};
 use skrifa::instance::{LocationRef, Size as FontSize};
 use skrifa::raw::TableProvider;
@@ -123,6 +125,8 @@ pub(crate) struct PdfStream<W: Write> {
     faces: [UsedFace; 2],
     /// Seal key → (image object, resource name number).
     images: HashMap<u64, (Ref, usize)>,
+    /// The graphics state that prints seals in multiply blend mode, once written.
+    multiply: Option<Ref>,
     title: String,
 }
 
@@ -154,6 +158,7 @@ impl<W: Write> PdfStream<W> {
                 texts: vec![String::new()],
             }),
             images: HashMap::new(),
+            multiply: None,
             title: title.to_owned(),
         };
         stream.catalog_ref = stream.alloc();
@@ -196,6 +201,19 @@ impl<W: Write> PdfStream<W> {
 
     /// Writes one page drawn by `ops` (later operations draw over earlier ones).
     pub(crate) fn page(&mut self, ops: &[Op]) -> Result<(), DocumentError> {
+        // A face that has printed many glyphs is written out now and continues as a new font:
+        // subsetting costs memory by the glyph, so this bounds the memory of a batch whose
+        // every page brings new characters (names).
+        for i in 0..2 {
+            if usize::from(self.faces[i].remapper.num_gids()) >= GLYPHS_PER_FONT {
+                self.write_font(i)?;
+                let font_ref = self.alloc();
+                let face = &mut self.faces[i];
+                face.font_ref = font_ref;
+                face.remapper = GlyphRemapper::new();
+                face.texts = vec![String::new()];
+            }
+        }
         let h = self.height;
         let mut content = Content::new();
         let mut used_fonts = [false; 2];
@@ -211,6 +229,8 @@ impl<W: Write> PdfStream<W> {
                         let gid = u16::try_from(gid).map_err(|_| DocumentError::Pdf(format!("字形编号过大：{gid}")))?;
                         let cid = used.remapper.remap(gid);
                         if usize::from(cid) == used.texts.len() {
+                            // Line breaks and tabs print as the space glyph: map it to a space.
+                            let text = if text.chars().any(char::is_control) { " " } else { text };
                             used.texts.push(text.to_owned());
                         }
                         codes.extend_from_slice(&cid.to_be_bytes());
@@ -256,6 +276,7 @@ impl<W: Write> PdfStream<W> {
                         used_images.push((image_ref, n));
                     }
                     content.save_state();
+                    content.set_parameters(Name(MULTIPLY));
                     content.transform([*w, 0.0, 0.0, *ih, *x, h - y - ih]);
                     content.x_object(Name(format!("S{n}").as_bytes()));
                     content.restore_state();
@@ -263,6 +284,18 @@ impl<W: Write> PdfStream<W> {
             }
         }
         let data = zlib(&content.finish().into_vec())?;
+        let multiply_ref = match (self.multiply, used_images.is_empty()) {
+            (Some(r), _) => r,
+            (None, true) => Ref::new(1),
+            (None, false) => {
+                let r = self.alloc();
+                let mut chunk = Chunk::new();
+                chunk.ext_graphics(r).blend_mode(BlendMode::Multiply);
+                self.emit(&chunk)?;
+                self.multiply = Some(r);
+                r
+            }
+        };
 
         let content_ref = self.alloc();
         let page_ref = self.alloc();
@@ -282,6 +315,7 @@ impl<W: Write> PdfStream<W> {
         }
         fonts.finish();
         if !used_images.is_empty() {
+            resources.ext_g_states().pair(Name(MULTIPLY), multiply_ref);
             let mut x_objects = resources.x_objects();
             for (r, n) in &used_images {
                 x_objects.pair(Name(format!("S{n}").as_bytes()), *r);
@@ -486,6 +520,14 @@ impl<W: Write> PdfStream<W> {
         self.emit(&chunk)
     }
 }
+
+/// How many glyphs a font subset holds before the face continues as a new font (a page adds
+/// at most some dozens more). Subsetting takes ~11 KB of memory per glyph of Noto Serif CJK.
+const GLYPHS_PER_FONT: usize = 500;
+
+/// The graphics state seals are drawn in: multiply, so that text under the ink stays legible,
+/// as under a real stamp.
+const MULTIPLY: &[u8] = b"GSm";
 
 /// Font resource names: regular, bold.
 const FONT_NAMES: [&[u8]; 2] = [b"F0", b"F1"];

@@ -203,8 +203,8 @@ fn fit(w: u32, h: u32, max: u32) -> (u32, u32) {
     }
 }
 
-/// The per-channel median of the image composited over white: the paper's colour as long as
-/// the ink covers less than half of the picture.
+/// The per-channel 75th percentile of the image composited over white: the paper's colour as
+/// long as the ink covers less than three quarters of the picture (a tightly cropped stamp).
 fn paper_colour(pixels: &[[f32; 3]]) -> [f32; 3] {
     let mut paper = [255.0; 3];
     for (c, p) in paper.iter_mut().enumerate() {
@@ -212,11 +212,11 @@ fn paper_colour(pixels: &[[f32; 3]]) -> [f32; 3] {
         for px in pixels {
             histogram[px[c].round().clamp(0.0, 255.0) as usize] += 1;
         }
-        let half = pixels.len() / 2;
+        let below = pixels.len() * 3 / 4;
         let mut seen = 0;
         for (value, count) in histogram.iter().enumerate() {
             seen += count;
-            if seen > half {
+            if seen > below {
                 *p = (value as f32).max(96.0);
                 break;
             }

@@ -82,9 +82,9 @@ pub fn certificate(i: usize) -> Certificate {
     let given = ["䶮", "明", "丽华", "建国", "𫖯", "晓燕", "志强", "秀英"];
     Certificate {
         name: format!("{}{}", surnames[i % surnames.len()], given[i % given.len()]),
-        gender: if i % 2 == 0 { "男" } else { "女" }.to_owned(),
+        gender: if i.is_multiple_of(2) { "男" } else { "女" }.to_owned(),
         id_number: format!("530102********{:03}X", i % 1000),
-        unit: if i % 3 == 0 {
+        unit: if i.is_multiple_of(3) {
             "昆明医科大学第一附属医院心血管内科".to_owned()
         } else {
             "昆明市第一人民医院".to_owned()
