@@ -27,8 +27,10 @@ test("a spot check under 95% sends the institution's year back and holds its cer
     prefecture: "km",
     cycleYear: CYCLE,
   });
-  const token = verifyToken(certificates[0]);
-  const valid = await api.get(`/api/v1/public/certificates/${token}`);
+  // The public verification, by number and printed code, says valid before the check.
+  const certificate = certificates[0];
+  const byNumber = `/api/v1/public/certificates?number=${encodeURIComponent(certificate.number)}&code=${encodeURIComponent(certificate.check_code)}`;
+  const valid = await api.get(byNumber);
   assert.equal(valid.status, 200, valid.text);
   assert.equal(valid.json.status, "valid");
 
@@ -105,8 +107,13 @@ test("a spot check under 95% sends the institution's year back and holds its cer
   const ours = records.json.items.filter((r) => r.year === CYCLE);
   assert.equal(ours.length, people.length);
   for (const r of ours) assert.equal(r.state, "returned", `${r.person_name}: ${r.state}`);
+  const heldByNumber = await api.get(byNumber);
+  assert.equal(heldByNumber.status, 200, heldByNumber.text);
+  assert.equal(heldByNumber.json.status, "held", heldByNumber.text);
+  // And so does the QR code's link (the token of its verify_url).
+  const token = verifyToken(certificate);
   const held = await api.get(`/api/v1/public/certificates/${token}`);
-  assert.equal(held.status, 200, held.text);
+  assert.equal(held.status, 200, `${certificate.verify_url} (token of ${token.length} characters): ${held.text}`);
   assert.equal(held.json.status, "held", held.text);
 
   // The list shows the check with its seed; the redraw link fills the form with it.
