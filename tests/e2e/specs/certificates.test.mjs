@@ -7,9 +7,10 @@
 // 省科教处, which numbers it.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { deflateSync } from "node:zlib";
 import { api, apiToken, signIn } from "../lib/auth.mjs";
 import { BASE_URL, OUT_DIR, openBrowser } from "../lib/browser.mjs";
 import { authSpecPersonId, captchaWatcher, revealIdNumber, traineeSignIn } from "../lib/trainee.mjs";
@@ -345,4 +346,117 @@ test("a title correction approved up to the province reissues the certificate: t
   await phone.goto(`${BASE_URL}/title-corrections`);
   await phone.locator('[data-testid="my-correction"][data-state="approved"]').waitFor();
   await phone.close();
+});
+
+/** A red ring and a dot on white (an RGB PNG), like a stamp scanned on blank paper. */
+function stampPng(size) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
+    const tail = Buffer.alloc(4);
+    tail.writeUInt32BE(crc(body));
+    return Buffer.concat([head, body, tail]);
+  };
+  const raw = Buffer.alloc((size * 3 + 1) * size, 255);
+  const mid = size / 2;
+  for (let y = 0; y < size; y++) {
+    raw[y * (size * 3 + 1)] = 0;
+    for (let x = 0; x < size; x++) {
+      const r = Math.hypot(x - mid, y - mid);
+      if ((r > size * 0.38 && r < size * 0.43) || r < size * 0.12) {
+        const at = y * (size * 3 + 1) + 1 + x * 3;
+        raw[at] = 0xd8;
+        raw[at + 1] = 0x1e;
+        raw[at + 2] = 0x06;
+      }
+    }
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(size, 0);
+  ihdr.writeUInt32BE(size, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", deflateSync(raw)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
+test("an office uploads its seal and sees it processed, then retires it; a unit prints its certificates as one PDF", async () => {
+  // A stamp on white paper, as a scan would have it.
+  const scan = join(OUT_DIR, "seal-scan.png");
+  writeFileSync(scan, stampPng(400));
+  const county = await browser.newPage();
+  await signIn(county, "yiliang");
+  await county.goto(`${BASE_URL}/seal`);
+  await county.getByTestId("seal-issuer").filter({ hasText: "宜良县继续医学教育委员会" }).waitFor();
+  const before = await county.getByTestId("seal-state").getAttribute("data-state");
+  if (before === "none") await county.getByTestId("seal-missing").waitFor();
+  const uploaded = county.waitForResponse((r) => r.url().endsWith("/api/v1/seals/mine") && r.request().method() === "PUT");
+  await county.locator('input[type="file"]').setInputFiles(scan);
+  assert.equal((await uploaded).status(), 200);
+  await county.locator('[data-testid="seal-state"][data-state="active"]').waitFor();
+  // Processed: the ink cropped out of the 400 × 400 scan.
+  const { seal } = await ok(api.get("/api/v1/seals/mine", await apiToken("yiliang")), "seal");
+  assert.ok(seal && seal.width < 400 && seal.height < 400, JSON.stringify(seal));
+  await county
+    .waitForFunction(() => {
+      const img = document.querySelector('[data-testid="seal-image"]');
+      return img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0;
+    })
+    .catch(async (e) => {
+      await county.screenshot({ path: join(OUT_DIR, "certificates-seal-failed.png"), fullPage: true });
+      console.log(await county.evaluate(() => document.querySelector('[data-testid="seal-preview"]')?.outerHTML));
+      throw e;
+    });
+  await county.screenshot({ path: join(OUT_DIR, "certificates-seal.png"), fullPage: true });
+  // Retired after confirmation: certificates print 须加盖印章 again.
+  await county.getByTestId("seal-retire").click();
+  const retired = county.waitForResponse((r) => r.url().endsWith("/api/v1/seals/mine") && r.request().method() === "DELETE");
+  await county.locator(".ant-modal:visible .ant-modal-footer .ant-btn-dangerous").click();
+  assert.equal((await retired).status(), 204);
+  await county.getByTestId("seal-missing").waitFor();
+  await county.close();
+
+  // The unit finds its own person's 2021 certificate by name and prints the chosen ones as one PDF.
+  const person = await certifiedPerson();
+  const unit = await browser.newPage();
+  await signIn(unit, UNIT);
+  await unit.goto(`${BASE_URL}/certificates`);
+  await unit.getByTestId("certificates-table").locator("tr.ant-table-row").first().waitFor();
+  await unit.getByTestId("certificate-search-name").fill(person.name);
+  await unit.getByTestId("certificate-search").click();
+  const row = unit
+    .getByTestId("certificates-table")
+    .locator("tr.ant-table-row")
+    .filter({ hasText: person.certificate.number });
+  await row.waitFor();
+  for (const n of await unit.getByTestId("certificates-table").getByTestId("certificate-name").allInnerTexts()) {
+    assert.ok(n.includes(person.name), `${n} matches the search`);
+  }
+  assert.match(await row.innerText(), /有效/);
+  assert.match(await row.innerText(), /须加盖印章|电子印章/);
+  await row.locator(".ant-checkbox-input").check();
+  const download = unit.waitForEvent("download");
+  await unit.getByTestId("print-selected").click();
+  const file = await download;
+  const pdf = join(OUT_DIR, "certificates-batch.pdf");
+  await file.saveAs(pdf);
+  const text = execFileSync("pdftotext", [pdf, "-"], { encoding: "utf8" });
+  assert.ok(text.includes(person.name) && text.includes(person.certificate.number), `the batch prints ${person.name}:\n${text}`);
+  await unit.screenshot({ path: join(OUT_DIR, "certificates-print.png"), fullPage: true });
+  await unit.close();
 });

@@ -8,7 +8,7 @@ import { ProblemAlert } from "../../components/ProblemAlert";
 import { labelOf } from "../../constants/enums";
 import { REVIEW_TIER_LABELS } from "../../constants/verification";
 import { formatDateTime } from "../../utils/format";
-import { putRaw, useImageUrl } from "./api";
+import { dataUrlOf, putRaw, useImageUrl } from "./api";
 import { sealContentType, sealFileProblem } from "./logic";
 
 /** A checkerboard behind an image, so that a transparent background shows as such. */
@@ -36,17 +36,16 @@ function SealImage({ path }: { path: string }) {
   ) : null;
 }
 
-/** A local preview of the file chosen, before the server processed it. */
+/** A local preview of the file chosen, before the server processed it (a `data:` URL, as the CSP wants). */
 function useLocalUrl(file: File | null) {
   const [url, setUrl] = useState<string | null>(null);
   useEffect(() => {
-    if (!file) {
-      setUrl(null);
-      return;
-    }
-    const u = URL.createObjectURL(file);
-    setUrl(u);
-    return () => URL.revokeObjectURL(u);
+    let live = true;
+    setUrl(null);
+    if (file) void dataUrlOf(file).then((u) => live && setUrl(u));
+    return () => {
+      live = false;
+    };
   }, [file]);
   return url;
 }

@@ -3,7 +3,6 @@
 // which go out without any token.
 import { useQuery } from "@tanstack/react-query";
 import createClient from "openapi-fetch";
-import { useEffect, useMemo } from "react";
 import { ApiProblem, unwrap } from "../../api/client";
 import type { PublicCertificate } from "../../api/certificateTypes";
 import { fetchFile } from "../../api/download";
@@ -43,19 +42,25 @@ export async function putRaw<T>(path: string, body: Blob, contentType: string): 
   return result.data as T;
 }
 
-/** An object URL of an image the API serves only with a token (revoked when it changes). */
+/** A blob as a `data:` URL (the server's CSP allows `data:` images, not `blob:` ones). */
+export function dataUrlOf(blob: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error ?? new Error("read failed"));
+    reader.readAsDataURL(blob);
+  });
+}
+
+/** A `data:` URL of an image the API serves only with a token. */
 export function useImageUrl(path: string | null | undefined) {
   const image = useQuery({
     queryKey: ["image", path],
-    queryFn: async () => (await fetchFile(path!, { fallbackName: "image.png" })).blob,
+    queryFn: async () => dataUrlOf((await fetchFile(path!, { fallbackName: "image.png" })).blob),
     enabled: Boolean(path),
     staleTime: Infinity,
   });
-  const url = useMemo(() => (image.data ? URL.createObjectURL(image.data) : null), [image.data]);
-  useEffect(() => () => {
-    if (url) URL.revokeObjectURL(url);
-  }, [url]);
-  return { ...image, url };
+  return { ...image, url: image.data ?? null };
 }
 
 /** A client for the public pages: no token, no refresh, nothing stored. */
