@@ -35,10 +35,12 @@ const after_ = (menu, anchor, items) => {
   const i = menu.indexOf(anchor) + 1;
   return [...menu.slice(0, i), ...items, ...menu.slice(i)];
 };
+// Certificates: 电子印章 and 职称更正审核 (offices), 证书打印 (all but trainees).
+const CERTIFICATES = ["电子印章", "证书打印", "职称更正审核"];
 // 抽验 (province and prefecture offices), 统计报表 (everyone but trainees), 学分标准维护 (the province).
-const PREFECTURE = after_(OFFICE, "验证统计", ["抽验", "统计报表"]);
-const COUNTY = after_(OFFICE, "验证统计", ["统计报表"]);
-const PROVINCE = after_([...OFFICE.slice(0, 3), "验证周期设置", ...OFFICE.slice(3)], "验证统计", ["抽验", "统计报表", "学分标准维护"]);
+const PREFECTURE = after_(OFFICE, "验证统计", [...CERTIFICATES, "抽验", "统计报表"]);
+const COUNTY = after_(OFFICE, "验证统计", [...CERTIFICATES, "统计报表"]);
+const PROVINCE = after_([...OFFICE.slice(0, 3), "验证周期设置", ...OFFICE.slice(3)], "验证统计", [...CERTIFICATES, "抽验", "统计报表", "学分标准维护"]);
 const ADMIN = [
   "学分达标计算器",
   "机构人员",
@@ -50,6 +52,7 @@ const ADMIN = [
   "截止时间设置",
   "验证信息上报",
   "验证统计",
+  "证书打印",
   "统计报表",
   "学分标准维护",
   "继教活动",
@@ -69,6 +72,9 @@ const UNIT = [
   "学分审核",
   "验证信息上报",
   "验证统计",
+  "证书打印",
+  "职称更正审核",
+  "职称更正申请",
   "统计报表",
   "继教活动",
   "公需科目",
@@ -77,7 +83,7 @@ const UNIT = [
   "我的信息",
   "API 文档",
 ];
-const DEPARTMENT = ["学分达标计算器", "机构人员", "人员维护", "达标情况查询", "学分录入", "科室学分上报", "验证信息上报", "统计报表", "我的信息", "API 文档"];
+const DEPARTMENT = ["学分达标计算器", "机构人员", "人员维护", "达标情况查询", "学分录入", "科室学分上报", "验证信息上报", "证书打印", "统计报表", "我的信息", "API 文档"];
 
 /** Every demo account, the menu it must see, its role label and (part of) its organisation's name. */
 const DEMO_ACCOUNTS = [
@@ -231,7 +237,7 @@ test("a trainee signs in through the captcha, sets a password, and lands on 我�
     await page.waitForURL(/\/me$/);
     await page.getByTestId("me-page").waitFor();
     assert.match(await page.getByTestId("me-page").innerText(), new RegExp(person.name));
-    assert.deepEqual(await menuLabels(page), ["学分达标计算器", "我的学分", "活动签到", "我的信息", "API 文档"]);
+    assert.deepEqual(await menuLabels(page), ["学分达标计算器", "职称更正申请", "我的学分", "我的证书", "活动签到", "我的信息", "API 文档"]);
     await page.screenshot({ path: join(OUT_DIR, "auth-trainee-me.png"), fullPage: true });
 
     // Signing out returns to the trainee sign-in; the new password works.
