@@ -21,6 +21,7 @@ mod m20261123_000010_activities;
 mod m20261123_000011_credit_entry;
 mod m20261124_000012_compliance_inputs;
 mod m20261124_000013_verification_cycle;
+mod m20261124_000014_certificates;
 mod util;
 
 /// Applies the migrations in order.
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000011_credit_entry::Migration),
             Box::new(m20261124_000012_compliance_inputs::Migration),
             Box::new(m20261124_000013_verification_cycle::Migration),
+            Box::new(m20261124_000014_certificates::Migration),
         ]
     }
 }

@@ -236,6 +236,7 @@ impl From<cme_store::StoreError> for ApiError {
             StoreError::Conflict { constraint } => {
                 ApiError::Conflict { code: "conflict", detail: format!("与已有数据冲突 ({constraint})") }
             }
+            StoreError::Refused { code, detail } => ApiError::Conflict { code, detail },
             StoreError::StaleVersion => ApiError::Conflict {
                 code: "stale_version",
                 detail: "数据已被他人修改，请刷新后重试".to_owned(),

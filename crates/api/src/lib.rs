@@ -39,6 +39,8 @@ pub struct AppState {
     pub fonts: Option<cme_documents::Fonts>,
     /// Uploaded files (evidence), behind the storage interface.
     pub files: std::sync::Arc<dyn storage::BlobStore>,
+    /// Public certificate lookups per client address.
+    pub public_limiter: auth::limiter::ClientLimiter,
 }
 
 /// Token keys and sign-in switches.
@@ -68,6 +70,8 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     /// Requests an API client may make per minute.
     pub client_requests_per_minute: u32,
+    /// Public certificate lookups one client address may make per minute.
+    pub public_lookups_per_minute: u32,
     /// Where uploaded files are kept.
     pub files: std::sync::Arc<dyn storage::BlobStore>,
 }
@@ -94,6 +98,10 @@ where
             .service(routes::health::health)
             .service(routes::compliance::evaluate)
             .service(routes::standards::list_standards)
+            .service(routes::standards::get_draft)
+            .service(routes::standards::put_draft)
+            .service(routes::standards::preview_draft)
+            .service(routes::standards::publish_draft)
             .service(routes::standards::get_standard)
             .service(routes::auth::login)
             .service(routes::auth::refresh_tokens)
@@ -178,9 +186,36 @@ where
             .service(routes::verifications::decide)
             .service(routes::verifications::issue_numbers)
             .service(routes::verifications::stats)
+            .service(routes::verifications::export_stats)
             .service(routes::verifications::upload_evidence)
             .service(routes::verifications::get_evidence)
             .service(routes::verifications::get_verification)
+            .service(routes::certificates::my_seal)
+            .service(routes::certificates::put_seal)
+            .service(routes::certificates::retire_seal)
+            .service(routes::certificates::seal_image)
+            // Fixed paths under /certificates before /certificates/{id}.
+            .service(routes::certificates::list_certificates)
+            .service(routes::certificates::print_certificates)
+            .service(routes::certificates::get_certificate)
+            .service(routes::certificates::certificate_pdf)
+            .service(routes::certificates::revoke_certificate)
+            .service(routes::certificates::my_proof)
+            .service(routes::certificates::my_certificates)
+            .service(routes::certificates::person_proof)
+            .service(routes::certificates::person_certificates)
+            .service(routes::certificates::public_by_number)
+            .service(routes::certificates::public_by_token)
+            .service(routes::spot_checks::draw)
+            .service(routes::spot_checks::list_checks)
+            .service(routes::spot_checks::get_check)
+            .service(routes::spot_checks::record_results)
+            .service(routes::spot_checks::close_check)
+            .service(routes::title_corrections::preview)
+            .service(routes::title_corrections::request_correction)
+            .service(routes::title_corrections::list_corrections)
+            .service(routes::title_corrections::get_correction)
+            .service(routes::title_corrections::decide_correction)
             // Not an operation of its own document.
             .route("/openapi.json", web::get().to(openapi_json))
             .default_service(web::to(spa::api_not_found)),
@@ -235,6 +270,10 @@ impl Application {
             db,
             pii: settings.pii,
             sign_in_key: cme_domain::sign_in_code::SignInKey::derive(&settings.jwt_secret),
+            public_limiter: auth::limiter::ClientLimiter::new(
+                settings.public_lookups_per_minute,
+                std::time::Duration::from_secs(60),
+            ),
             auth: AuthState {
                 keys: auth::tokens::TokenKeys::new(&settings.jwt_secret),
                 test_captcha: settings.test_captcha,

@@ -48,6 +48,8 @@ enum Target {
     Verification,
     /// An evidence file uploaded by the side's unit, backing a verification.
     Evidence,
+    /// An id nothing has (only the role check and the 404 are exercised).
+    Missing,
 }
 
 struct Row {
@@ -67,6 +69,8 @@ struct Row {
 #[derive(Clone, Copy)]
 enum Body {
     None,
+    /// A fixed JSON body.
+    Fixed(fn() -> Value),
     Reveal,
     /// A department account on side A's department.
     NewDepartmentAccount,
@@ -129,10 +133,26 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/api/v1/auth/captcha"),
     ("POST", "/api/v1/auth/trainee/login"),
     ("POST", "/api/v1/auth/token"),
+    ("GET", "/api/v1/public/certificates"),
+    ("GET", "/api/v1/public/certificates/{token}"),
 ];
 
 //                         anon admin kjc  zyc  pref county unit dept trainee client
 const READ: [u16; 10] = [401, 200, 200, 200, 200, 200, 200, 200, 403, 200];
+/// Reports: every staff tier (the test's client is not granted them).
+const REPORTS: [u16; 10] = [401, 200, 200, 200, 200, 200, 200, 200, 403, 403];
+/// Certificates of one's place.
+const PRINT: [u16; 10] = [401, 200, 200, 200, 200, 200, 200, 200, 403, 403];
+const PRINT_FOREIGN: [u16; 10] = [401, 200, 200, 200, 404, 404, 404, 404, 403, 403];
+/// The offices that issue certificates (seals).
+const OFFICES: [u16; 10] = [401, 403, 200, 200, 200, 200, 403, 403, 403, 403];
+/// An id nothing has: every signed-in caller gets 404.
+const NOTHING: [u16; 10] = [401, 404, 404, 404, 404, 404, 404, 404, 404, 404];
+const TRAINEE_ONLY: [u16; 10] = [401, 403, 403, 403, 403, 403, 403, 403, 200, 403];
+/// Spot checks that do not exist, for the offices that check.
+const CHECKERS_404: [u16; 10] = [401, 403, 404, 404, 404, 403, 403, 403, 403, 403];
+/// The standard editor, without a draft.
+const EDITORS_404: [u16; 10] = [401, 404, 404, 404, 403, 403, 403, 403, 403, 403];
 const READ_FOREIGN: [u16; 10] = [401, 200, 200, 200, 404, 404, 404, 404, 403, 404];
 const MANAGE: [u16; 10] = [401, 200, 200, 200, 200, 200, 200, 403, 403, 403];
 const MANAGE_CREATE: [u16; 10] = [401, 201, 201, 201, 201, 201, 201, 403, 403, 403];
@@ -185,6 +205,26 @@ fn table() -> Vec<Row> {
             ("POST", "/api/v1/reviews/decisions") => Body::Decision,
             ("POST", "/api/v1/certificate-numbers") => Body::Numbers,
             ("POST", "/api/v1/evidence") => Body::EvidenceFile,
+            ("PUT", "/api/v1/seals/mine") => Body::Fixed(|| json!({"not": "an image"})),
+            ("POST", "/api/v1/certificates/print") => Body::Fixed(|| json!({"year": 2021})),
+            ("POST", "/api/v1/certificates/{id}/revoke") => {
+                Body::Fixed(|| json!({"row_version": 1, "reason": "撤销原因"}))
+            }
+            ("POST", "/api/v1/spot-checks") => {
+                Body::Fixed(|| json!({"kind": "sample", "year": 2021, "rate_permille": 100}))
+            }
+            ("POST", "/api/v1/spot-checks/{id}/results") => {
+                Body::Fixed(|| json!({"results": [{"item_id": uuid::Uuid::now_v7(), "result": "pass"}]}))
+            }
+            ("POST", "/api/v1/spot-checks/{id}/close") => Body::Fixed(|| json!({"row_version": 1})),
+            ("POST", "/api/v1/title-corrections") => Body::Fixed(|| {
+                json!({"year": 2021, "new_title": "主治医师", "obtained_on": "2021-05-01", "reason": "取得时间有误",
+                       "evidence_ids": [uuid::Uuid::now_v7()]})
+            }),
+            ("POST", "/api/v1/title-corrections/{id}/decision") => {
+                Body::Fixed(|| json!({"row_version": 1, "decision": "approve"}))
+            }
+            ("PUT", "/api/v1/standards/{year}/draft") => Body::Fixed(|| json!({"rows": []})),
             _ => Body::None,
         };
         Row { method, path, target, own, foreign, write, body }
@@ -540,8 +580,151 @@ fn table() -> Vec<Row> {
         ),
         row("POST", "/api/v1/certificate-numbers", Target::None, REVIEW, None, true),
         row("GET", "/api/v1/verification-stats", Target::None, READ, None, false),
-        row("POST", "/api/v1/evidence", Target::None, [401, 403, 403, 403, 403, 403, 200, 200, 403, 403], None, true),
-        row("GET", "/api/v1/evidence/{id}", Target::Evidence, READ, Some(READ_FOREIGN), false),
+        // Trainees upload the documents of their title corrections.
+        row("POST", "/api/v1/evidence", Target::None, [401, 403, 403, 403, 403, 403, 200, 200, 200, 403], None, true),
+        // A trainee sees only the documents of his own title corrections.
+        row(
+            "GET",
+            "/api/v1/evidence/{id}",
+            Target::Evidence,
+            [401, 200, 200, 200, 200, 200, 200, 200, 404, 200],
+            Some([401, 200, 200, 200, 404, 404, 404, 404, 404, 404]),
+            false,
+        ),
+        row("GET", "/api/v1/verification-stats/export", Target::None, REPORTS, None, false),
+        // Seals: the offices that issue certificates.
+        row("GET", "/api/v1/seals/mine", Target::None, OFFICES, None, false),
+        row("PUT", "/api/v1/seals/mine", Target::None, [401, 403, 422, 422, 422, 422, 403, 403, 403, 403], None, true),
+        row(
+            "DELETE",
+            "/api/v1/seals/mine",
+            Target::None,
+            [401, 403, 404, 404, 404, 404, 403, 403, 403, 403],
+            None,
+            true,
+        ),
+        row(
+            "GET",
+            "/api/v1/seals/{id}/image",
+            Target::Missing,
+            [401, 404, 404, 404, 404, 404, 404, 404, 403, 404],
+            None,
+            false,
+        ),
+        // Certificates: printed by units, departments and offices; a
+        // trainee reads his own.
+        row("GET", "/api/v1/certificates", Target::None, PRINT, None, false),
+        row(
+            "POST",
+            "/api/v1/certificates/print",
+            Target::None,
+            [401, 404, 404, 404, 404, 404, 404, 404, 403, 403],
+            None,
+            false,
+        ),
+        row("GET", "/api/v1/certificates/{id}", Target::Missing, NOTHING, None, false),
+        row("GET", "/api/v1/certificates/{id}/pdf", Target::Missing, NOTHING, None, false),
+        row(
+            "POST",
+            "/api/v1/certificates/{id}/revoke",
+            Target::Missing,
+            [401, 403, 404, 404, 404, 404, 403, 403, 403, 403],
+            None,
+            true,
+        ),
+        row("GET", "/api/v1/me/certificates", Target::None, TRAINEE_ONLY, None, false),
+        row(
+            "GET",
+            "/api/v1/me/certificates/proof",
+            Target::None,
+            [401, 403, 403, 403, 403, 403, 403, 403, 422, 403],
+            None,
+            false,
+        ),
+        row("GET", "/api/v1/people/{id}/certificates", Target::Person, PRINT, Some(PRINT_FOREIGN), false),
+        row(
+            "GET",
+            "/api/v1/people/{id}/certificates/proof",
+            Target::Person,
+            [401, 422, 422, 422, 422, 422, 422, 422, 403, 403],
+            Some([401, 422, 422, 422, 404, 404, 404, 404, 403, 403]),
+            false,
+        ),
+        // Spot checks: the province's offices and prefectures (no finalised
+        // records here: 409 nothing_to_check).
+        row(
+            "POST",
+            "/api/v1/spot-checks",
+            Target::None,
+            [401, 403, 409, 409, 409, 403, 403, 403, 403, 403],
+            None,
+            true,
+        ),
+        row(
+            "GET",
+            "/api/v1/spot-checks",
+            Target::None,
+            [401, 403, 200, 200, 200, 403, 403, 403, 403, 403],
+            None,
+            false,
+        ),
+        row("GET", "/api/v1/spot-checks/{id}", Target::Missing, CHECKERS_404, None, false),
+        row("POST", "/api/v1/spot-checks/{id}/results", Target::Missing, CHECKERS_404, None, true),
+        row("POST", "/api/v1/spot-checks/{id}/close", Target::Missing, CHECKERS_404, None, true),
+        // Title corrections: asked by a trainee or a unit (which must name
+        // the person: 422), reviewed by the unit and the offices.
+        row(
+            "GET",
+            "/api/v1/title-corrections/preview",
+            Target::None,
+            [401, 403, 403, 403, 403, 403, 422, 403, 200, 403],
+            None,
+            false,
+        ),
+        row(
+            "POST",
+            "/api/v1/title-corrections",
+            Target::None,
+            [401, 403, 403, 403, 403, 403, 422, 403, 422, 403],
+            None,
+            true,
+        ),
+        row(
+            "GET",
+            "/api/v1/title-corrections",
+            Target::None,
+            [401, 403, 200, 200, 200, 200, 200, 403, 200, 403],
+            None,
+            false,
+        ),
+        row(
+            "GET",
+            "/api/v1/title-corrections/{id}",
+            Target::Missing,
+            [401, 403, 404, 404, 404, 404, 404, 403, 404, 403],
+            None,
+            false,
+        ),
+        row(
+            "POST",
+            "/api/v1/title-corrections/{id}/decision",
+            Target::Missing,
+            [401, 403, 404, 404, 404, 404, 404, 403, 403, 403],
+            None,
+            true,
+        ),
+        // The standard editor: the province (and the administrator).
+        row("GET", "/api/v1/standards/{year}/draft", Target::None, EDITORS_404, None, false),
+        row(
+            "PUT",
+            "/api/v1/standards/{year}/draft",
+            Target::None,
+            [401, 422, 422, 422, 403, 403, 403, 403, 403, 403],
+            None,
+            true,
+        ),
+        row("POST", "/api/v1/standards/{year}/draft/preview", Target::None, EDITORS_404, None, false),
+        row("POST", "/api/v1/standards/{year}/draft/publish", Target::None, EDITORS_404, None, true),
     ]
 }
 
@@ -573,6 +756,14 @@ async fn fingerprint(app: &TestApp) -> String {
         "SELECT CAST(count(*) AS TEXT) AS v FROM evidence_files",
         "SELECT CAST(region_id AS TEXT) || ':' || CAST(year AS TEXT) || ':' || CAST(last_seq AS TEXT) AS v \
          FROM certificate_counters ORDER BY region_id, year",
+        "SELECT CAST(id AS TEXT) || ':' || COALESCE(CAST(retired_at AS TEXT), '-') AS v FROM seals ORDER BY id",
+        "SELECT CAST(id AS TEXT) || ':' || CAST(row_version AS TEXT) AS v FROM certificates ORDER BY id",
+        "SELECT CAST(id AS TEXT) || ':' || status || ':' || CAST(row_version AS TEXT) AS v FROM spot_checks ORDER BY id",
+        "SELECT CAST(count(*) AS TEXT) AS v FROM spot_check_items WHERE result <> 'pending'",
+        "SELECT CAST(count(*) AS TEXT) AS v FROM certificate_holds",
+        "SELECT CAST(id AS TEXT) || ':' || state || ':' || CAST(row_version AS TEXT) AS v \
+         FROM title_corrections ORDER BY id",
+        "SELECT CAST(id AS TEXT) || ':' || status || ':' || CAST(version AS TEXT) AS v FROM standards ORDER BY id",
     ] {
         for row in app.db.query_all_raw(Statement::from_string(b, sql)).await.unwrap_or_default() {
             out.push_str(&row.try_get::<String>("", "v").unwrap_or_default());
@@ -646,7 +837,11 @@ fn query_for(path: &str, f: &Fixture) -> String {
         "/api/v1/verifications"
         | "/api/v1/reviews/queue"
         | "/api/v1/reviews/summary"
-        | "/api/v1/verification-stats" => "?cycle_year=2021".to_owned(),
+        | "/api/v1/verification-stats"
+        | "/api/v1/verification-stats/export" => "?cycle_year=2021".to_owned(),
+        "/api/v1/certificates" => "?year=2021".to_owned(),
+        "/api/v1/me/certificates/proof" | "/api/v1/people/{id}/certificates/proof" => "?years=2021".to_owned(),
+        "/api/v1/title-corrections/preview" => "?year=2021&new_title=%E4%B8%BB%E6%B2%BB%E5%8C%BB%E5%B8%88".to_owned(),
         "/api/v1/evidence" => "?file_name=x.pdf".to_owned(),
         _ => String::new(),
     }
@@ -657,6 +852,7 @@ async fn target_id(app: &TestApp, f: &Fixture, target: Target, own: bool) -> Str
     let side = if own { &f.a } else { &f.b };
     match target {
         Target::None => String::new(),
+        Target::Missing => uuid::Uuid::now_v7().to_string(),
         Target::Unit => side.unit.0.to_string(),
         Target::Person => side.person.0.to_string(),
         Target::Region => side.county.0.to_string(),
@@ -856,6 +1052,7 @@ fn body_for(body: Body, f: &Fixture, own: bool, n: usize, target: &str) -> Optio
     let side = if own { &f.a } else { &f.b };
     match body {
         Body::None => None,
+        Body::Fixed(make) => Some(make()),
         Body::Reveal => Some(json!({"reason": "核对材料"})),
         Body::NewDepartmentAccount => Some(json!({"username": format!("new-dept-{n}"), "display_name": "新科室",
                                                   "role": "department", "organisation_id": f.a.department.0})),

@@ -28,6 +28,7 @@ mod fonts;
 pub mod layout;
 mod pdf;
 mod registration;
+mod report;
 mod seal;
 pub mod table;
 mod xlsx;
@@ -39,5 +40,6 @@ pub use certificate::{
 pub use error::DocumentError;
 pub use fonts::{FACE_INDEX, FAMILY, Fonts, SYSTEM_BOLD, SYSTEM_REGULAR, Weight};
 pub use registration::{CreditLine, PersonInfo, RegistrationForm, Total, format_tenths, registration_form_pdf};
+pub use report::{ReportRow, report_xlsx};
 pub use seal::{SCAN_MAX_BYTES, SCAN_MAX_SIDE, SEAL_MAX_SIDE, Seal};
 pub use xlsx::{ComplianceList, ComplianceListXlsx, ComplianceRow, compliance_list_xlsx, registration_form_xlsx};

@@ -83,6 +83,22 @@ string_enum! {
         ReviewVerifications => ("review_verifications", "验证审核"),
         /// Generate certificate numbers as a chain's final office (生成证书编号).
         IssueCertificateNumbers => ("issue_certificate_numbers", "生成证书编号"),
+        /// Upload and retire one's office's seal image (电子印章).
+        ManageSeal => ("manage_seal", "电子印章管理"),
+        /// Print certificates of one's staff, in batches or one by one (证书打印).
+        PrintCertificates => ("print_certificates", "证书打印"),
+        /// Revoke a certificate one's office issued, with a reason.
+        RevokeCertificates => ("revoke_certificates", "撤销证书"),
+        /// Draw spot checks and on-site inspections, record their results (抽验).
+        SpotCheck => ("spot_check", "抽验"),
+        /// Request a title correction (职称信息更正) for oneself or one's staff.
+        RequestTitleCorrection => ("request_title_correction", "申请职称更正"),
+        /// Approve or reject the title corrections waiting on one's tier.
+        ReviewTitleCorrections => ("review_title_corrections", "审核职称更正"),
+        /// Edit, preview and publish the credit standard (学分验证标准维护).
+        EditStandards => ("edit_standards", "学分标准维护"),
+        /// Read the reports of one's jurisdiction (统计报表).
+        ReadReports => ("read_reports", "统计报表"),
     }
 }
 
@@ -112,12 +128,28 @@ pub fn allows(role: Role, op: Operation) -> bool {
         }
         ClaimActivity => matches!(role, Trainee),
         RecomputeCompliance => matches!(role, SystemAdmin | ProvinceWestern | ProvinceTcm),
-        ManageCycle => matches!(role, SystemAdmin | ProvinceWestern | ProvinceTcm),
+        ManageCycle | EditStandards => matches!(role, SystemAdmin | ProvinceWestern | ProvinceTcm),
         SetWindows => matches!(role, SystemAdmin | ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice),
         SubmitVerifications => matches!(role, SystemAdmin | Unit | Department),
         ReviewVerifications | IssueCertificateNumbers => {
             matches!(role, ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice)
         }
+        ManageSeal | RevokeCertificates => {
+            matches!(role, ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice)
+        }
+        PrintCertificates => matches!(
+            role,
+            SystemAdmin | ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice | Unit | Department
+        ),
+        SpotCheck => matches!(role, ProvinceWestern | ProvinceTcm | PrefectureOffice),
+        RequestTitleCorrection => matches!(role, Unit | Trainee),
+        ReviewTitleCorrections => {
+            matches!(role, ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice | Unit)
+        }
+        ReadReports => matches!(
+            role,
+            SystemAdmin | ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice | Unit | Department
+        ),
         RecordCourse => matches!(
             role,
             SystemAdmin | ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice | Unit | ApiClient

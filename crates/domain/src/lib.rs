@@ -8,6 +8,7 @@ mod macros;
 
 pub mod activity;
 pub mod auth;
+pub mod certificate;
 pub mod compliance;
 pub mod credit;
 pub mod credits;

@@ -255,7 +255,13 @@ pub fn transition(
             State::Certified
         }
         (Event::Reverify, State::Approved | State::Certified) => {
-            require(actor == chain.final_tier() || Some(actor) == chain.spot_check_by)?;
+            // The final office, the office that spot-checks the chain, or the
+            // province, which inspects any institution on site.
+            require(
+                actor == chain.final_tier()
+                    || Some(actor) == chain.spot_check_by
+                    || matches!(actor, Tier::ProvinceWestern | Tier::ProvinceTcm),
+            )?;
             State::Returned
         }
         _ => return Err(invalid),
@@ -304,7 +310,11 @@ mod tests {
             Event::Submit | Event::Withdraw => actor == Unit,
             Event::Approve | Event::Return => from.step().is_some_and(|s| chain.steps[s as usize].tier == actor),
             Event::IssueNumber => actor == final_tier,
-            Event::Reverify => actor == final_tier || Some(actor) == chain.spot_check_by,
+            Event::Reverify => {
+                actor == final_tier
+                    || Some(actor) == chain.spot_check_by
+                    || matches!(actor, ProvinceWestern | ProvinceTcm)
+            }
         };
         if !allowed {
             return Err("forbidden");

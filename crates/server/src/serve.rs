@@ -140,6 +140,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             test_captcha: config.test_captcha,
             cors_origins: config.cors_origins.clone(),
             client_requests_per_minute: 600,
+            public_lookups_per_minute: 60,
             files: std::sync::Arc::new(cme_api::storage::LocalDisk::new(config.files_dir.clone())),
         },
         db,

@@ -43,6 +43,9 @@ pub enum StoreError {
     /// The year has no published standard, or it has no row for the person.
     #[error(transparent)]
     Standard(#[from] StandardError),
+    /// A business rule refused the change; `detail` says why, in Chinese.
+    #[error("{detail}")]
+    Refused { code: &'static str, detail: String },
     /// A stored value does not parse into the domain (or does not decrypt).
     #[error("corrupt stored data: {0}")]
     Corrupt(String),

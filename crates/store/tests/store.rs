@@ -462,8 +462,19 @@ both_backends!(a_village_record_walks_its_chain_to_a_certificate, |db| async mov
     let r = verification::apply(&db, v.id, Event::IssueNumber, &by, None).await;
     assert!(r.is_err(), "{r:?}");
     let scope = verification::OfficeScope::County(s.county);
-    let stats =
-        verification::issue_numbers(&db, (s.county, &s.county_code), scope, None, None, None, &by, 1000).await.unwrap();
+    let stats = verification::issue_numbers(
+        &db,
+        (s.county, &s.county_code),
+        "测试县继续医学教育委员会",
+        scope,
+        None,
+        None,
+        None,
+        &by,
+        1000,
+    )
+    .await
+    .unwrap();
     assert_eq!(stats.issued, 1);
     let done = verification::get(&db, v.id).await.unwrap();
     assert_eq!((done.state, done.current_tier, done.row_version), (State::Certified, None, 6));
@@ -565,18 +576,19 @@ both_backends!(batches_move_together_and_numbers_run_without_gaps, |db| async mo
     let (c1, c2) = (t.county.clone(), t.county.clone());
     let one = tokio::spawn(async move {
         let by = acting(Tier::CountyOffice, None, "甲");
-        verification::issue_numbers(&db1, (c1.id, &c1.code), scope, None, None, None, &by, 7).await
+        verification::issue_numbers(&db1, (c1.id, &c1.code), "测试", scope, None, None, None, &by, 7).await
     });
     let two = tokio::spawn(async move {
         let by = acting(Tier::CountyOffice, None, "乙");
-        verification::issue_numbers(&db2, (c2.id, &c2.code), scope, None, None, None, &by, 7).await
+        verification::issue_numbers(&db2, (c2.id, &c2.code), "测试", scope, None, None, None, &by, 7).await
     });
     let (a, b) = (one.await.unwrap(), two.await.unwrap());
     let issued: usize = [&a, &b].iter().filter_map(|r| r.as_ref().ok()).map(|s| s.issued).sum();
     // A loser of a race stops with StaleVersion: run again to finish.
     let by = acting(Tier::CountyOffice, None, "丙");
-    let rest =
-        verification::issue_numbers(&db, (t.county.id, &t.county.code), scope, None, None, None, &by, 7).await.unwrap();
+    let rest = verification::issue_numbers(&db, (t.county.id, &t.county.code), "测试", scope, None, None, None, &by, 7)
+        .await
+        .unwrap();
     assert_eq!(issued + rest.issued, 30, "{a:?} {b:?}");
     let mut numbers: Vec<String> =
         verification::get_many(&db, &ids).await.unwrap().into_iter().map(|r| r.certificate_no.unwrap()).collect();

@@ -79,6 +79,7 @@ wire_enum!(
     NotCountedReason => cme_domain::compliance::NotCountedReason { OverCap = "over_cap", NotValid = "not_valid" }
 );
 
+pub mod certificate;
 pub mod credits;
 pub mod verification;
 wire_enum!(

@@ -1,8 +1,9 @@
 //! The standard as data.
 
 use chrono::NaiveDate;
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
 
 use super::{Amount, Discipline, TitleLevel, UnitLevel};
 
@@ -108,4 +109,139 @@ impl From<&cme_domain::standard::Standard> for StandardSummary {
             mandatory_course: s.mandatory_course.as_ref().map(Into::into),
         }
     }
+}
+
+/// A limit of a draft row: a JSON number ≥ 0 with at most one decimal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(value_type = f64, example = 10)]
+#[serde(transparent)]
+pub struct Limit(pub cme_domain::Credits);
+
+impl<'de> Deserialize<'de> for Limit {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = <serde_json::Number as Deserialize>::deserialize(d)?;
+        if n.as_f64() == Some(0.0) {
+            return Ok(Limit(cme_domain::Credits::ZERO));
+        }
+        cme_domain::Credits::parse_positive(&n.to_string()).map(Limit).map_err(serde::de::Error::custom)
+    }
+}
+
+/// What one draft row demands; `null`: no constraint.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RequirementInput {
+    pub total: Limit,
+    pub i_national_min: Option<Limit>,
+    pub i_provincial_min: Option<Limit>,
+    pub i_national_provincial_min: Option<Limit>,
+    pub i_distance_cap: Option<Limit>,
+    pub i_subtotal_min: Option<Limit>,
+    pub ii_subtotal_min: Option<Limit>,
+    pub ii_distance_cap: Option<Limit>,
+    pub self_managed_min: Option<Limit>,
+}
+
+/// One draft row.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct StandardRowInput {
+    pub discipline: Discipline,
+    pub unit_level: UnitLevel,
+    pub title_level: Option<TitleLevel>,
+    pub requirement: RequirementInput,
+}
+
+/// The draft's mandatory course.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct MandatoryCourseInput {
+    pub name: String,
+    pub deadline: NaiveDate,
+}
+
+/// A draft of a year's next standard: every profile must have exactly one row.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct DraftInput {
+    pub mandatory_course: Option<MandatoryCourseInput>,
+    pub rows: Vec<StandardRowInput>,
+}
+
+impl DraftInput {
+    pub fn to_domain(&self, year: i32) -> cme_domain::standard::Standard {
+        use cme_domain::standard::{MandatoryCourse as M, Requirement, StandardRow};
+        let c = |l: Option<Limit>| l.map(|l| l.0);
+        cme_domain::standard::Standard {
+            year,
+            version: 0,
+            mandatory_course: self
+                .mandatory_course
+                .as_ref()
+                .map(|m| M { name: m.name.trim().to_owned(), deadline: m.deadline }),
+            rows: self
+                .rows
+                .iter()
+                .map(|r| StandardRow {
+                    discipline: r.discipline.into(),
+                    unit_level: r.unit_level.into(),
+                    title_level: r.title_level.map(Into::into),
+                    requirement: Requirement {
+                        total: r.requirement.total.0,
+                        i_national_min: c(r.requirement.i_national_min),
+                        i_provincial_min: c(r.requirement.i_provincial_min),
+                        i_national_provincial_min: c(r.requirement.i_national_provincial_min),
+                        i_distance_cap: c(r.requirement.i_distance_cap),
+                        i_subtotal_min: c(r.requirement.i_subtotal_min),
+                        ii_subtotal_min: c(r.requirement.ii_subtotal_min),
+                        ii_distance_cap: c(r.requirement.ii_distance_cap),
+                        self_managed_min: c(r.requirement.self_managed_min),
+                    },
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The year whose people a preview counts.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+pub struct PreviewQuery {
+    /// Default: the last closed verification year (or the year before the draft's).
+    pub on_year: Option<i32>,
+}
+
+/// One line of a preview.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PreviewRow {
+    /// The prefecture (by_prefecture) or null.
+    pub prefecture_id: Option<Uuid>,
+    pub name: String,
+    /// The title level (by_title) or null.
+    pub title_level: Option<TitleLevel>,
+    /// People counted for compliance.
+    pub people: u64,
+    pub compliant_now: u64,
+    pub compliant_draft: u64,
+    /// Per mille, rounded down.
+    pub rate_now_permille: u32,
+    pub rate_draft_permille: u32,
+}
+
+/// How a draft would change who passes.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PreviewDto {
+    /// The draft's year.
+    pub year: i32,
+    /// The year whose people were counted.
+    pub on_year: i32,
+    pub total: PreviewRow,
+    pub by_prefecture: Vec<PreviewRow>,
+    pub by_title: Vec<PreviewRow>,
+}
+
+/// What publishing did.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PublishResult {
+    pub standard: StandardDto,
+    /// People of the year recomputed, compliant, verdicts rewritten.
+    pub people: u64,
+    pub compliant: u64,
+    pub written: u64,
+    pub millis: u64,
 }

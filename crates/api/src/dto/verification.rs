@@ -454,6 +454,8 @@ pub struct StatsQuery {
     pub cycle_year: i32,
     /// unit (default), county or prefecture.
     pub by: Option<String>,
+    /// Only one discipline (专业类别).
+    pub discipline: Option<super::Discipline>,
 }
 
 /// The figures of one unit or region for a cycle.

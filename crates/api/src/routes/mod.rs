@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod activities;
 pub mod auth;
+pub mod certificates;
 pub mod compliance;
 pub mod courses;
 pub mod credits;
@@ -13,6 +14,8 @@ pub mod org;
 pub mod people;
 pub mod people_import;
 pub mod people_sync;
+pub mod spot_checks;
 pub mod standards;
+pub mod title_corrections;
 pub mod transfers;
 pub mod verifications;

@@ -41,13 +41,13 @@ use crate::routes::cycles::{office_region, opened};
 use crate::routes::org::page;
 
 /// The tier an account acts as.
-fn tier_of(actor: &Actor) -> Result<DomainTier, ApiError> {
+pub(crate) fn tier_of(actor: &Actor) -> Result<DomainTier, ApiError> {
     review_tier(actor.role).ok_or_else(|| ApiError::Forbidden("该账号不参与学分验证".into()))
 }
 
 /// The records an actor sees: an office its region's, a unit its own, a
 /// department those it prepared.
-async fn office_scope(state: &AppState, actor: &Actor) -> Result<OfficeScope, ApiError> {
+pub(crate) async fn office_scope(state: &AppState, actor: &Actor) -> Result<OfficeScope, ApiError> {
     Ok(match actor.scope {
         Scope::Province => OfficeScope::Province,
         Scope::Region(r) => match region::get(&state.db, r).await?.level {
@@ -61,7 +61,7 @@ async fn office_scope(state: &AppState, actor: &Actor) -> Result<OfficeScope, Ap
     })
 }
 
-fn in_scope(scope: OfficeScope, r: &VerificationRecord) -> bool {
+pub(crate) fn in_scope(scope: OfficeScope, r: &VerificationRecord) -> bool {
     match scope {
         OfficeScope::Province => true,
         OfficeScope::Prefecture(p) => r.prefecture_id == Some(p),
@@ -567,7 +567,7 @@ pub async fn review_summary(
     let tier = tier_of(actor)?;
     let scope = office_scope(&state, actor).await?;
     // Only what waits on this office: one range of the queue index.
-    let counts = verifications::counts_by(&state.db, scope, query.cycle_year, Grouping::Unit, Some(tier)).await?;
+    let counts = verifications::counts_by(&state.db, scope, query.cycle_year, Grouping::Unit, Some(tier), None).await?;
     let mut rows: HashMap<(Uuid, DomainList), (u64, u64)> = HashMap::new();
     for c in counts.into_iter().filter(|c| c.current_tier == Some(tier)) {
         let Some(unit_id) = c.key else { continue };
@@ -825,9 +825,11 @@ pub async fn issue_numbers(
         .ok_or_else(|| ApiError::Forbidden("只有继教委办公室可以生成证书编号".into()))?;
     let ids: Option<Vec<VerificationId>> = body.0.ids.as_ref().map(|v| v.iter().map(|i| VerificationId(*i)).collect());
     let by = Acting { tier, id: Some(actor.id), name: &actor.name };
+    let issuer = cme_domain::certificate::issuer(tier, &office.name);
     let issued = verifications::issue_numbers(
         &state.db,
         (RegionId(office.id.0), &office.code),
+        &issuer,
         scope,
         ids.as_deref(),
         Some(body.0.cycle_year),
@@ -879,8 +881,68 @@ pub async fn stats(
     query: web::Query<StatsQuery>,
 ) -> Result<web::Json<StatsDto>, ApiError> {
     let actor = caller.require(Operation::ReadHierarchy)?;
-    let c = opened(&state, query.cycle_year).await?;
-    let scope = office_scope(&state, actor).await?;
+    Ok(web::Json(compute_stats(&state, actor, &query).await?))
+}
+
+/// The report (SPEC §10) as XLSX: the same figures as
+/// `/verification-stats`, one row per unit, county or prefecture, with the
+/// compliance and pass rates and the total, numbers as numbers.
+#[utoipa::path(
+    tag = "verification",
+    security(("bearer" = [])),
+    params(StatsQuery),
+    responses(
+        (status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/verification-stats/export")]
+pub async fn export_stats(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<StatsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.require(Operation::ReadReports)?;
+    let dto = compute_stats(&state, actor, &query).await?;
+    let by = match dto.by.as_str() {
+        "county" => "县市区",
+        "prefecture" => "州市",
+        _ => "单位",
+    };
+    let discipline = query.discipline.map_or("全部专业", |d| cme_domain::person::Discipline::from(d).label());
+    let title = format!("{}年度学分验证统计（按{by}，{discipline}）", dto.cycle_year);
+    let row = |r: &StatsRow| cme_documents::ReportRow {
+        name: r.name.clone(),
+        counts: vec![r.to_verify, r.compliant, r.submitted, r.returned, r.approved, r.certified, r.missing],
+        rates: vec![(r.to_verify > 0).then(|| (r.compliant * 1000 / r.to_verify.max(1)) as u32), r.pass_rate_per_mille],
+    };
+    let rows: Vec<cme_documents::ReportRow> = dto.rows.iter().map(row).collect();
+    let total = row(&dto.total);
+    let columns = ["应验证人数", "达标人数", "已上报", "退回待改", "审核通过", "已发证书", "未上报"];
+    let rate_columns = ["达标率", "审核通过率"];
+    let bytes = web::block(move || cme_documents::report_xlsx(&title, by, &columns, &rate_columns, &rows, &total))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let name = format!("{}年度学分验证统计.xlsx", dto.cycle_year);
+    let encoded: String = name
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b == b'.' { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    Ok(HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        .insert_header((
+            CONTENT_DISPOSITION,
+            format!("attachment; filename=\"stats-{}.xlsx\"; filename*=UTF-8''{encoded}", dto.cycle_year),
+        ))
+        .insert_header(("Cache-Control", "private, no-store"))
+        .body(bytes))
+}
+
+async fn compute_stats(state: &AppState, actor: &Actor, query: &StatsQuery) -> Result<StatsDto, ApiError> {
+    let c = opened(state, query.cycle_year).await?;
+    let scope = office_scope(state, actor).await?;
     let by = query.by.as_deref().unwrap_or("unit");
     let group = match by {
         "unit" => Grouping::Unit,
@@ -888,8 +950,9 @@ pub async fn stats(
         "prefecture" => Grouping::Prefecture,
         _ => return Err(ApiError::field("by", "按 unit、county 或 prefecture 统计")),
     };
-    let tallies = stored::tally_by(&state.db, &actor.scope, query.cycle_year, group).await?;
-    let counts = verifications::counts_by(&state.db, scope, query.cycle_year, group, None).await?;
+    let discipline = query.discipline.map(Into::into);
+    let tallies = stored::tally_by(&state.db, &actor.scope, query.cycle_year, group, discipline).await?;
+    let counts = verifications::counts_by(&state.db, scope, query.cycle_year, group, None, discipline).await?;
     let mut acc: HashMap<Option<Uuid>, (cycle::CycleCounts, u64)> = HashMap::new();
     for t in tallies {
         let e = acc.entry(t.key).or_default();
@@ -922,7 +985,7 @@ pub async fn stats(
     }
     let keys: HashSet<Uuid> = acc.keys().flatten().copied().collect();
     let names: HashMap<Uuid, String> = match group {
-        Grouping::Unit => unit_names(&state, keys).await?,
+        Grouping::Unit => unit_names(state, keys).await?,
         // One read of the region tree (a few hundred rows), not one per key.
         Grouping::County | Grouping::Prefecture => region::list(&state.db)
             .await?
@@ -970,14 +1033,14 @@ pub async fn stats(
         }
         _ => None,
     };
-    Ok(web::Json(StatsDto {
+    Ok(StatsDto {
         cycle_year: query.cycle_year,
         by: by.to_owned(),
         rows,
         total: row(Uuid::nil(), "合计".to_owned(), total),
         deadline,
         deadline_label: deadline.map(cycle::fmt_local),
-    }))
+    })
 }
 
 /// The largest evidence file accepted.
@@ -1015,8 +1078,13 @@ pub async fn upload_evidence(
     mut payload: web::Payload,
 ) -> Result<web::Json<EvidenceDto>, ApiError> {
     use futures_util::StreamExt as _;
-    let actor = caller.require(Operation::SubmitVerifications)?;
-    let (unit_id, _) = submitter(actor)?;
+    // A unit's or department's evidence for the verification lists, or the
+    // documents of a title correction (a unit's or a trainee's).
+    let actor = &caller.0;
+    let unit_id = match actor.scope {
+        Scope::Person(u, _) if actor.may(Operation::RequestTitleCorrection) => u,
+        _ => submitter(caller.require(Operation::SubmitVerifications)?)?.0,
+    };
     let file_name = query.file_name.trim();
     if file_name.is_empty() || file_name.chars().count() > 200 {
         return Err(ApiError::field("file_name", "请提供文件名（200 字以内）"));
@@ -1062,7 +1130,7 @@ pub async fn upload_evidence(
     Ok(web::Json(evidence_dto(saved)))
 }
 
-fn hex_digest(bytes: &[u8]) -> String {
+pub(crate) fn hex_digest(bytes: &[u8]) -> String {
     sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -1083,16 +1151,29 @@ pub async fn get_evidence(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let actor = caller.require(Operation::ReadHierarchy)?;
-    let scope = office_scope(&state, actor).await?;
+    let actor = &caller.0;
     let file = evidence::get(&state.db, id.into_inner()).await?;
-    let visible = match scope {
-        OfficeScope::Unit(u) | OfficeScope::Department(u, _) => file.unit_id == u,
-        _ => {
-            let linked = evidence::linked(&state.db, file.id).await?;
-            let ids: Vec<VerificationId> = linked.into_iter().map(VerificationId).collect();
-            verifications::get_many(&state.db, &ids).await?.iter().any(|r| in_scope(scope, r))
-        }
+    let corrections = cme_store::repo::title_correction::linked_to(&state.db, file.id).await?;
+    let visible = if let Scope::Person(_, p) = actor.scope {
+        // A trainee sees the documents of his own title corrections.
+        corrections.iter().any(|c| c.0 == p)
+    } else {
+        let scope = office_scope(&state, caller.require(Operation::ReadHierarchy)?).await?;
+        let by_correction = corrections.iter().any(|(_, unit, county, prefecture)| match scope {
+            OfficeScope::Province => true,
+            OfficeScope::Prefecture(r) => *prefecture == Some(r),
+            OfficeScope::County(r) => *county == Some(r),
+            OfficeScope::Unit(u) | OfficeScope::Department(u, _) => *unit == u,
+        });
+        by_correction
+            || match scope {
+                OfficeScope::Unit(u) | OfficeScope::Department(u, _) => file.unit_id == u,
+                _ => {
+                    let linked = evidence::linked(&state.db, file.id).await?;
+                    let ids: Vec<VerificationId> = linked.into_iter().map(VerificationId).collect();
+                    verifications::get_many(&state.db, &ids).await?.iter().any(|r| in_scope(scope, r))
+                }
+            }
     };
     if !visible {
         return Err(ApiError::NotFound("文件不存在".into()));

@@ -271,3 +271,51 @@ pub async fn make_compliant(app: &TestApp, person: PersonId, year: i32) {
 pub async fn store_verdict(app: &TestApp, person: PersonId, year: i32) {
     cme_store::repo::compliance::refresh(&app.db, person, year).await.unwrap_or_else(|e| panic!("{e}"));
 }
+
+/// Records one valid paper credit of `whole` credits in `category`.
+pub async fn add_credit(
+    app: &TestApp,
+    person: PersonId,
+    year: i32,
+    category: cme_domain::credit::CreditCategory,
+    whole: u32,
+) {
+    use cme_domain::credit::{CreditRecord, CreditState, EntryPath};
+    let id = uuid::Uuid::now_v7();
+    let record = CreditRecord {
+        id: cme_domain::ids::CreditId(id),
+        person_id: person,
+        year,
+        category,
+        amount: cme_domain::Credits::whole(whole),
+        entry_path: EntryPath::PaperUnit,
+        state: CreditState::Valid,
+        activity_name: "培训".to_owned(),
+        organiser: None,
+        earned_on: NaiveDate::from_ymd_opt(year, 3, 1),
+        certificate_no: Some(format!("V-{id}")),
+        reverses: None,
+        note: None,
+        created_at: chrono::Utc::now(),
+    };
+    let new = cme_store::repo::credit::NewCredit {
+        record,
+        activity_id: None,
+        created_by: Some("fixture".to_owned()),
+        department_id: None,
+    };
+    cme_store::repo::credit::record(&app.db, &new).await.unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// Records the year's mandatory course as done.
+pub async fn complete_course(app: &TestApp, person: PersonId, year: i32) {
+    let done = NaiveDate::from_ymd_opt(year, 10, 1).unwrap_or_default();
+    cme_store::repo::course::record_completion(&app.db, person, year, done, "fixture")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// The fixture's ID number of the person added with `seq`.
+pub fn id_number_of(seq: u32) -> String {
+    id_number("530102", seq)
+}

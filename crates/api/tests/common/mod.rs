@@ -70,6 +70,7 @@ pub async fn spawn(backend: Backend) -> TestApp {
             test_captcha: true,
             cors_origins: vec!["https://hr.example.org".to_owned()],
             client_requests_per_minute: 600,
+            public_lookups_per_minute: 20,
             files: std::sync::Arc::new(cme_api::storage::LocalDisk::new(spa.0.join("files"))),
         },
         db.clone(),

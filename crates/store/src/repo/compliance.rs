@@ -25,8 +25,8 @@ use cme_domain::standard::{Profile, Standard};
 use sea_orm::sea_query::{Expr, Func, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait as _,
-    FromQueryResult, JoinType, QueryFilter as _, QueryOrder as _, QuerySelect as _, RelationTrait as _, RuntimeErr,
-    Statement, TransactionTrait as _,
+    FromQueryResult, JoinType, QueryFilter as _, QueryOrder as _, QuerySelect as _, QueryTrait as _,
+    RelationTrait as _, RuntimeErr, Statement, TransactionTrait as _,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -265,6 +265,34 @@ fn upsert() -> OnConflict {
 /// Re-evaluates one person-year from its credits and stores the verdict
 /// with its inputs (insert or replace).
 pub async fn refresh(db: &impl ConnectionTrait, person_id: PersonId, year: i32) -> Result<(), StoreError> {
+    let inputs = inputs_of(db, person_id, year).await?;
+    let standard = standard::get_published(db, year).await?;
+    let row = StoredRow::new(&inputs, &verdict_of(standard.as_ref(), &inputs));
+    compliance::Entity::insert(row.active(Utc::now().trunc_subsecs(6)))
+        .on_conflict(upsert())
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// The verdict of a person-year as it would be with a title of `level`
+/// held on 31 December (a title correction asks this before anyone
+/// approves it). Nothing is stored.
+pub async fn verdict_with_title(
+    db: &impl ConnectionTrait,
+    person_id: PersonId,
+    year: i32,
+    level: TitleLevel,
+) -> Result<Verdict, StoreError> {
+    let mut inputs = inputs_of(db, person_id, year).await?;
+    inputs.title_level = Some(level);
+    let standard = standard::get_published(db, year).await?;
+    Ok(verdict_of(standard.as_ref(), &inputs))
+}
+
+/// The inputs of one person-year, read from the person, his titles, credits
+/// and course.
+async fn inputs_of(db: &impl ConnectionTrait, person_id: PersonId, year: i32) -> Result<Inputs, StoreError> {
     let p = people::Entity::find_by_id(person_id.0).one(db).await?.ok_or(StoreError::NotFound)?;
     let unit_level: String = units::Entity::find_by_id(p.unit_id)
         .select_only()
@@ -290,13 +318,7 @@ pub async fn refresh(db: &impl ConnectionTrait, person_id: PersonId, year: i32) 
         county_id: p.county_id,
         prefecture_id: p.prefecture_id,
     };
-    let standard = standard::get_published(db, year).await?;
-    let row = StoredRow::new(&inputs, &verdict_of(standard.as_ref(), &inputs));
-    compliance::Entity::insert(row.active(Utc::now().trunc_subsecs(6)))
-        .on_conflict(upsert())
-        .exec_without_returning(db)
-        .await?;
-    Ok(())
+    Ok(inputs)
 }
 
 /// Stores the verdict of many new people for one year, set-wise: the read
@@ -1196,6 +1218,7 @@ pub async fn tally_by(
     scope: &Scope,
     year: i32,
     group: super::verification::Grouping,
+    discipline: Option<Discipline>,
 ) -> Result<Vec<OutcomeTally>, StoreError> {
     use super::verification::Grouping;
     let column = match group {
@@ -1210,6 +1233,7 @@ pub async fn tally_by(
         .column_as(Expr::from(Func::count(Expr::col((compliance::Entity, compliance::Column::PersonId)))), "n")
         .filter(compliance::Column::Year.eq(year))
         .filter(scope::compliance_resolved(db, scope).await?)
+        .apply_if(discipline, |q, d| q.filter(compliance::Column::Discipline.eq(d.as_str())))
         .group_by(column)
         .group_by(compliance::Column::Outcome)
         .into_tuple()
@@ -1218,4 +1242,66 @@ pub async fn tally_by(
     rows.into_iter()
         .map(|(key, o, n)| Ok(OutcomeTally { key, outcome: parse(&o)?, count: u64::try_from(n).unwrap_or(0) }))
         .collect()
+}
+
+/// One cell of a draft standard's preview: the people of a prefecture and
+/// title level counted for compliance, how many are compliant under the
+/// standard in force, and how many would be under the draft.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PreviewCell {
+    pub prefecture_id: Option<Uuid>,
+    pub title_level: Option<TitleLevel>,
+    pub people: u64,
+    pub compliant_now: u64,
+    pub compliant_draft: u64,
+}
+
+/// Applies a draft standard to a year's stored inputs, without storing
+/// anything: per prefecture and title level, how many pass now and how
+/// many would pass under `draft` (the province looks before it publishes).
+/// One streamed read of the year's narrow rows on PostgreSQL.
+pub async fn preview_standard(
+    db: &DatabaseConnection,
+    year: i32,
+    draft: &Standard,
+) -> Result<Vec<PreviewCell>, StoreError> {
+    let mut cells: std::collections::BTreeMap<(Option<Uuid>, Option<String>), PreviewCell> =
+        std::collections::BTreeMap::new();
+    let mut take = |r: &InputRow| -> Result<(), StoreError> {
+        let inputs = r.inputs(year)?;
+        let verdict = verdict_of(Some(draft), &inputs);
+        let now = r.o_outcome.as_deref().map(parse::<Outcome>).transpose()?.unwrap_or(Outcome::Undetermined);
+        if verdict.outcome == Outcome::NotCounted && now == Outcome::NotCounted {
+            return Ok(());
+        }
+        let key = (inputs.prefecture_id, inputs.title_level.map(|t| t.as_str().to_owned()));
+        let cell = cells.entry(key).or_insert_with(|| PreviewCell {
+            prefecture_id: inputs.prefecture_id,
+            title_level: inputs.title_level,
+            ..PreviewCell::default()
+        });
+        cell.people += 1;
+        cell.compliant_now += u64::from(now == Outcome::Compliant);
+        cell.compliant_draft += u64::from(verdict.outcome == Outcome::Compliant);
+        Ok(())
+    };
+    let backend = db.get_database_backend();
+    if backend == DbBackend::Postgres {
+        use futures_util::TryStreamExt as _;
+        let pool = db.get_postgres_connection_pool();
+        let sql = sea_orm::sqlx::AssertSqlSafe(inputs_sql(year, RecomputeFrom::Stored));
+        let mut rows = sea_orm::sqlx::query(sql).fetch(pool);
+        while let Some(row) = rows.try_next().await.map_err(sqlx_err)? {
+            take(&InputRow::from_pg(&row)?)?;
+        }
+    } else {
+        let rows =
+            InputRow::find_by_statement(Statement::from_string(backend, inputs_sql(year, RecomputeFrom::Stored)))
+                .all(db)
+                .await?;
+        for r in &rows {
+            take(r)?;
+        }
+    }
+    Ok(cells.into_values().collect())
 }

@@ -75,3 +75,67 @@ pub async fn get_published(db: &impl ConnectionTrait, year: i32) -> Result<Optio
         .map(to_domain)
         .transpose()
 }
+
+const DRAFT: &str = "draft";
+
+/// The draft of a year's next version, if one is being edited.
+pub async fn get_draft(db: &impl ConnectionTrait, year: i32) -> Result<Option<Standard>, StoreError> {
+    standards::Entity::find()
+        .filter(standards::Column::Year.eq(year))
+        .filter(standards::Column::Status.eq(DRAFT))
+        .one(db)
+        .await?
+        .map(to_domain)
+        .transpose()
+}
+
+/// Saves the draft of a year's next version (the version after the latest
+/// published one), replacing the draft being edited. The caller validates
+/// it first. Returns it with its version.
+pub async fn save_draft(db: &impl ConnectionTrait, draft: &Standard) -> Result<Standard, StoreError> {
+    use sea_orm::sea_query::Expr;
+    let next = get_published(db, draft.year).await?.map_or(1, |s| s.version + 1);
+    let mut draft = draft.clone();
+    draft.version = next;
+    let body = serde_json::to_value(&draft).map_err(StoreError::corrupt)?;
+    let updated = standards::Entity::update_many()
+        .col_expr(standards::Column::Body, Expr::value(body.clone()))
+        .col_expr(standards::Column::Version, Expr::value(i32::try_from(next).map_err(StoreError::corrupt)?))
+        .filter(standards::Column::Year.eq(draft.year))
+        .filter(standards::Column::Status.eq(DRAFT))
+        .exec(db)
+        .await?;
+    if updated.rows_affected == 0 {
+        standards::Entity::insert(standards::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            year: Set(draft.year),
+            version: Set(i32::try_from(next).map_err(StoreError::corrupt)?),
+            status: Set(DRAFT.to_owned()),
+            body: Set(body),
+            created_at: Set(now()),
+            published_at: Set(None),
+        })
+        .exec_without_returning(db)
+        .await?;
+    }
+    Ok(draft)
+}
+
+/// Publishes a year's draft as its next version (in the caller's
+/// transaction); the caller then recomputes the year. `NotFound` without a
+/// draft.
+pub async fn publish_draft(db: &impl ConnectionTrait, year: i32) -> Result<Standard, StoreError> {
+    use sea_orm::sea_query::Expr;
+    let draft = get_draft(db, year).await?.ok_or(StoreError::NotFound)?;
+    let res = standards::Entity::update_many()
+        .col_expr(standards::Column::Status, Expr::value(PUBLISHED))
+        .col_expr(standards::Column::PublishedAt, Expr::value(now()))
+        .filter(standards::Column::Year.eq(year))
+        .filter(standards::Column::Status.eq(DRAFT))
+        .exec(db)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(StoreError::StaleVersion);
+    }
+    Ok(draft)
+}

@@ -678,6 +678,7 @@ pub struct IssueStats {
 pub async fn issue_numbers<C>(
     db: &C,
     region: (RegionId, &str),
+    issuer_name: &str,
     office_scope: OfficeScope,
     ids: Option<&[VerificationId]>,
     cycle_year: Option<i32>,
@@ -725,10 +726,20 @@ where
         } else if rows.is_empty() {
             break;
         }
+        // A record re-verified after an inspection keeps the number it had.
+        let kept: std::collections::HashMap<Uuid, Issue> = rows
+            .iter()
+            .filter_map(|m| match (&m.certificate_no, m.certificate_seq, m.issued_by_region) {
+                (Some(n), Some(seq), Some(region)) => Some((m.id, Issue { number: n.clone(), seq, region })),
+                _ => None,
+            })
+            .collect();
+        let deemed: std::collections::HashSet<Uuid> =
+            rows.iter().filter(|m| m.deemed_compliant).map(|m| m.id).collect();
         let records: Vec<VerificationRecord> = rows.into_iter().map(to_domain).collect::<Result<_, _>>()?;
         let mut issues = Vec::with_capacity(records.len());
         let mut by_year: std::collections::BTreeMap<i32, usize> = std::collections::BTreeMap::new();
-        for r in &records {
+        for r in records.iter().filter(|r| !kept.contains_key(&r.id.0)) {
             *by_year.entry(r.year).or_default() += 1;
         }
         let mut next: std::collections::HashMap<i32, i32> = std::collections::HashMap::new();
@@ -737,6 +748,10 @@ where
             next.insert(y, last - i32::try_from(n).map_err(StoreError::corrupt)? + 1);
         }
         for r in &records {
+            if let Some(k) = kept.get(&r.id.0) {
+                issues.push(Issue { number: k.number.clone(), seq: k.seq, region: k.region });
+                continue;
+            }
             let seq = next.get_mut(&r.year).ok_or_else(|| StoreError::corrupt("year without a counter"))?;
             let number = CertificateNumber::new(r.year, region.1, u32::try_from(*seq).map_err(StoreError::corrupt)?)
                 .map_err(StoreError::corrupt)?;
@@ -744,6 +759,20 @@ where
             *seq += 1;
         }
         apply_inner(&txn, &records, Event::IssueNumber, by, None, &issues).await?;
+        let certified: Vec<super::certificate::Certified> = records
+            .iter()
+            .zip(&issues)
+            .map(|(r, i)| super::certificate::Certified {
+                verification_id: r.id.0,
+                person_id: r.person_id.0,
+                unit_id: r.unit_id.0,
+                year: r.year,
+                number: i.number.clone(),
+                deemed_compliant: deemed.contains(&r.id.0),
+            })
+            .collect();
+        let issuer = super::certificate::Issuer { region: region.0, office: by.tier, name: issuer_name, by: by.name };
+        super::certificate::create_for(&txn, &certified, issuer).await?;
         txn.commit().await?;
         stats.issued += issues.len();
         if stats.first.is_none() {
@@ -933,6 +962,7 @@ pub async fn counts_by(
     cycle_year: i32,
     group: Grouping,
     waiting_on: Option<Tier>,
+    discipline: Option<cme_domain::person::Discipline>,
 ) -> Result<Vec<GroupCount>, StoreError> {
     let column = match group {
         Grouping::Unit => verifications::Column::UnitId,
@@ -949,6 +979,14 @@ pub async fn counts_by(
         .filter(scope.condition())
         .filter(verifications::Column::CycleYear.eq(cycle_year))
         .apply_if(waiting_on, |q, t| sea_orm::QueryFilter::filter(q, verifications::Column::CurrentTier.eq(t.as_str())))
+        .apply_if(discipline, |q, d| {
+            let people_of = people::Entity::find()
+                .select_only()
+                .column(people::Column::Id)
+                .filter(people::Column::Discipline.eq(d.as_str()))
+                .into_query();
+            sea_orm::QueryFilter::filter(q, verifications::Column::PersonId.in_subquery(people_of))
+        })
         .group_by(column)
         .group_by(verifications::Column::ListKind)
         .group_by(verifications::Column::State)
@@ -1002,4 +1040,58 @@ pub async fn history(db: &impl ConnectionTrait, id: VerificationId) -> Result<Ve
             })
         })
         .collect()
+}
+
+/// Sends every finalised record (approved or certified) of an institution's
+/// year back to its unit for re-verification (重新验证), in the caller's
+/// transaction; returns how many moved. Their numbers stay: a record that
+/// passes again gets a new version of the same certificate.
+pub(crate) async fn reverify_unit_year(
+    db: &impl ConnectionTrait,
+    unit: UnitId,
+    year: i32,
+    by: &Acting<'_>,
+    reason: &str,
+) -> Result<usize, StoreError> {
+    let rows = verifications::Entity::find()
+        .filter(verifications::Column::UnitId.eq(unit.0))
+        .filter(verifications::Column::Year.eq(year))
+        .filter(verifications::Column::State.is_in([State::Approved.as_str(), State::Certified.as_str()]))
+        .all(db)
+        .await?;
+    let records: Vec<VerificationRecord> = rows.into_iter().map(to_domain).collect::<Result<_, _>>()?;
+    Ok(apply_inner(db, &records, Event::Reverify, by, Some(reason), &[]).await?.count)
+}
+
+/// The finalised records (approved or certified) of year `year` in
+/// `scope`, of the (level, medicine) pairs given (all with `None`), and
+/// optionally of one unit: (record, unit, person).
+pub(crate) async fn finalised(
+    db: &impl ConnectionTrait,
+    scope: OfficeScope,
+    year: i32,
+    kinds: Option<&[(UnitLevel, Medicine)]>,
+    only_unit: Option<UnitId>,
+) -> Result<Vec<(Uuid, Uuid, Uuid)>, StoreError> {
+    let mut q = verifications::Entity::find()
+        .select_only()
+        .columns([verifications::Column::Id, verifications::Column::UnitId, verifications::Column::PersonId])
+        .filter(verifications::Column::Year.eq(year))
+        .filter(verifications::Column::State.is_in([State::Approved.as_str(), State::Certified.as_str()]))
+        .filter(scope.condition());
+    if let Some(kinds) = kinds {
+        let mut any = sea_orm::Condition::any();
+        for (level, medicine) in kinds {
+            any = any.add(
+                sea_orm::Condition::all()
+                    .add(verifications::Column::UnitLevel.eq(level.as_str()))
+                    .add(verifications::Column::Medicine.eq(medicine.as_str())),
+            );
+        }
+        q = q.filter(any);
+    }
+    if let Some(u) = only_unit {
+        q = q.filter(verifications::Column::UnitId.eq(u.0));
+    }
+    Ok(q.into_tuple().all(db).await?)
 }

@@ -1,0 +1,447 @@
+//! Certificates and what follows them: seals, certificates and their
+//! printing, public verification, spot checks and on-site inspections,
+//! title corrections.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+use super::TitleLevel;
+use super::credits::Outcome;
+use super::verification::Tier;
+
+wire_enum!(
+    /// 证书状态: valid 有效, superseded 已被更正后的新版本取代, revoked 已撤销, held 暂停使用（单位复验中）.
+    CertificateStatus => cme_domain::certificate::CertificateStatus {
+        Valid = "valid", Superseded = "superseded", Revoked = "revoked", Held = "held",
+    }
+);
+wire_enum!(
+    /// 抽验方式: sample 抽验 (records finalised below the office, stratified by unit),
+    /// on_site 现场抽验 (the province draws institutions).
+    SpotCheckKind => cme_domain::certificate::SpotCheckKind { Sample = "sample", OnSite = "on_site" }
+);
+wire_enum!(
+    /// 抽验结果: pending 待检查, pass 合格, fail 不合格.
+    ItemResult => cme_domain::certificate::ItemResult { Pending = "pending", Pass = "pass", Fail = "fail" }
+);
+wire_enum!(
+    /// 单位抽验结论: passed 通过, sent_back 合格率低于95%，退回单位重新验证.
+    InstitutionOutcome => cme_domain::certificate::InstitutionOutcome { Passed = "passed", SentBack = "sent_back" }
+);
+wire_enum!(
+    /// 职称更正状态: in_review 审核中, approved 已批准, rejected 已驳回.
+    CorrectionState => cme_domain::certificate::CorrectionState {
+        InReview = "in_review", Approved = "approved", Rejected = "rejected",
+    }
+);
+wire_enum!(
+    /// 职称更正操作: request 提出申请, approve 审核通过, reject 驳回.
+    CorrectionEvent => cme_domain::certificate::CorrectionEvent {
+        Request = "request", Approve = "approve", Reject = "reject",
+    }
+);
+
+/// An office's seal (电子印章) in use.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SealDto {
+    pub id: Uuid,
+    /// The office it belongs to.
+    pub office: Tier,
+    pub region_id: Uuid,
+    /// Pixels of the processed image (white background removed).
+    pub width: i32,
+    pub height: i32,
+    pub uploaded_by: String,
+    pub uploaded_at: DateTime<Utc>,
+    /// `GET` this for the processed PNG (a preview).
+    pub image_url: String,
+}
+
+/// The caller's office and its seal, if any: without one, its certificates
+/// print with the seal area marked 须加盖印章.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct OfficeSealDto {
+    pub office: Tier,
+    pub region_id: Uuid,
+    /// The committee its certificates name as issuer.
+    pub issuer: String,
+    pub seal: Option<SealDto>,
+}
+
+/// One version of a certificate (学分验证合格证书), as issued.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CertificateDto {
+    pub id: Uuid,
+    pub verification_id: Uuid,
+    pub person_id: Uuid,
+    pub unit_id: Uuid,
+    pub year: i32,
+    /// e.g. `2021-530000-000123`; the same for every version.
+    pub number: String,
+    /// 1 when first issued; a reissue (title correction) adds one.
+    pub version: i32,
+    pub name: String,
+    pub gender: String,
+    /// Masked (e.g. `530102********123X`).
+    pub id_number: String,
+    pub unit_name: String,
+    pub title: String,
+    /// Credits in tenths: class I, class II, self-managed, total.
+    pub class1_tenths: i32,
+    pub class2_tenths: i32,
+    pub self_managed_tenths: i32,
+    pub total_tenths: i32,
+    /// 合格 or 视为合格.
+    pub verdict: String,
+    pub issuer: String,
+    pub issued_by_office: Tier,
+    /// Printed with the office's seal (false: 须加盖印章).
+    pub sealed: bool,
+    /// The short code printed for a lookup by number.
+    pub check_code: String,
+    /// The public verification link its QR code carries.
+    pub verify_url: String,
+    pub issued_by: String,
+    pub issued_at: DateTime<Utc>,
+    pub status: CertificateStatus,
+    pub status_label: String,
+    pub superseded_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub revoked_by: Option<String>,
+    pub revoke_reason: Option<String>,
+    pub row_version: i32,
+}
+
+/// Which certificates to list or print.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+pub struct CertificateQuery {
+    pub year: i32,
+    /// A unit's department (a department sees only its own).
+    pub department_id: Option<Uuid>,
+    /// A unit (offices only).
+    pub unit_id: Option<Uuid>,
+    /// Part of a name.
+    pub name: Option<String>,
+    /// A full ID number.
+    pub id_number: Option<String>,
+    /// 1–500, default 50.
+    pub limit: Option<u64>,
+    /// The `next` cursor of the previous page.
+    pub after: Option<String>,
+}
+
+/// A page of certificates.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CertificatePage {
+    pub items: Vec<CertificateDto>,
+    pub next: Option<String>,
+}
+
+/// A batch to print as one PDF: a year, then a department or chosen people
+/// (or everyone of the unit), or one person by name or ID number.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+pub struct PrintRequest {
+    #[validate(range(min = 2015, max = 2100))]
+    pub year: i32,
+    pub department_id: Option<Uuid>,
+    pub unit_id: Option<Uuid>,
+    /// Chosen people (at most 5,000).
+    #[validate(length(max = 5000))]
+    pub person_ids: Option<Vec<Uuid>>,
+    pub name: Option<String>,
+    pub id_number: Option<String>,
+}
+
+/// A revocation.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+pub struct RevokeRequest {
+    /// The version as seen (`row_version`).
+    pub row_version: i32,
+    #[validate(length(min = 2, max = 500, message = "请填写撤销原因（2–500 字）"))]
+    pub reason: String,
+}
+
+/// Years of a multi-year proof.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+pub struct ProofQuery {
+    /// Comma-separated years, at most 5 (e.g. `2019,2020,2021`).
+    pub years: String,
+}
+
+/// A public lookup by number and printed check code.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+pub struct PublicLookupQuery {
+    pub number: String,
+    pub code: String,
+}
+
+/// What the public may know of a certificate.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PublicCertificateDto {
+    /// Issued by this system (a forged number or code is 404).
+    pub genuine: bool,
+    pub number: String,
+    pub version: i32,
+    pub year: i32,
+    /// Masked (张*明).
+    pub name: String,
+    /// Masked.
+    pub id_number: String,
+    pub unit_name: String,
+    pub title: String,
+    pub total_tenths: i32,
+    pub verdict: String,
+    pub issuer: String,
+    pub issued_at: DateTime<Utc>,
+    pub status: CertificateStatus,
+    /// In Chinese, e.g. 有效.
+    pub status_label: String,
+    /// Superseded: the version that replaced it.
+    pub current_version: Option<i32>,
+    pub revoke_reason: Option<String>,
+}
+
+/// Draw a spot check or an on-site inspection.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+pub struct DrawRequest {
+    pub kind: SpotCheckKind,
+    #[validate(range(min = 2000, max = 2100))]
+    pub year: i32,
+    /// Share of each institution's finalised records, per mille (1–1000).
+    #[validate(range(min = 1, max = 1000, message = "抽样比例须在 1‰ 至 1000‰ 之间"))]
+    pub rate_permille: u32,
+    /// At least this many of each institution (0–1000).
+    #[validate(range(max = 1000))]
+    #[serde(default)]
+    pub per_unit_min: u32,
+    /// On-site: institutions to draw (1–500).
+    #[validate(range(min = 1, max = 500, message = "抽取单位数须在 1 至 500 之间"))]
+    pub institutions: Option<u32>,
+    /// On-site: re-inspect this institution instead of drawing.
+    pub unit_id: Option<Uuid>,
+    /// A seed to reproduce a draw; a fresh random one when absent.
+    pub seed: Option<u64>,
+    #[validate(length(max = 500))]
+    pub note: Option<String>,
+}
+
+/// One institution of a check.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CheckUnitDto {
+    pub unit_id: Uuid,
+    pub unit_name: String,
+    /// Its finalised records (the stratum).
+    pub finalised: u32,
+    pub sampled: u32,
+    pub passed: Option<u32>,
+    pub failed: Option<u32>,
+    /// Per mille, once closed.
+    pub pass_permille: Option<u32>,
+    pub outcome: Option<InstitutionOutcome>,
+}
+
+/// One sampled person.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CheckItemDto {
+    pub id: Uuid,
+    pub verification_id: Uuid,
+    pub unit_id: Uuid,
+    pub person_id: Uuid,
+    pub name: String,
+    pub id_number: String,
+    pub result: ItemResult,
+    pub note: Option<String>,
+    pub recorded_by: Option<String>,
+    pub recorded_at: Option<DateTime<Utc>>,
+}
+
+/// A check with its institutions and sample.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CheckDto {
+    pub id: Uuid,
+    pub kind: SpotCheckKind,
+    pub year: i32,
+    pub office: Tier,
+    /// The seed: the same seed over the same records draws the same sample.
+    /// A string, as it may exceed what JavaScript numbers hold.
+    pub seed: String,
+    pub rate_permille: u32,
+    pub per_unit_min: u32,
+    pub institutions: Option<u32>,
+    pub only_unit_id: Option<Uuid>,
+    /// Finalised records it was drawn from.
+    pub candidates: u32,
+    pub closed: bool,
+    pub note: Option<String>,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub closed_by: Option<String>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub row_version: i32,
+    pub units: Vec<CheckUnitDto>,
+    pub items: Vec<CheckItemDto>,
+}
+
+/// A check's headline.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CheckSummaryDto {
+    pub id: Uuid,
+    pub kind: SpotCheckKind,
+    pub year: i32,
+    pub office: Tier,
+    pub seed: String,
+    pub candidates: u32,
+    pub closed: bool,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Checks of a year.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+pub struct CheckListQuery {
+    pub year: Option<i32>,
+}
+
+/// One result.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+pub struct ResultInput {
+    pub item_id: Uuid,
+    pub result: ItemResult,
+    /// Required for `fail`.
+    #[validate(length(max = 500))]
+    pub note: Option<String>,
+}
+
+/// Results to record, all or nothing.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+pub struct ResultsRequest {
+    #[validate(length(min = 1, max = 5000), nested)]
+    pub results: Vec<ResultInput>,
+}
+
+/// Close a check as seen.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CloseRequest {
+    pub row_version: i32,
+}
+
+/// What closing did.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CloseResult {
+    pub check: CheckDto,
+    /// Institutions sent back, with the records re-verified.
+    pub sent_back: Vec<SentBackDto>,
+    /// Institutions whose hold was released.
+    pub released: Vec<Uuid>,
+}
+
+/// An institution sent back.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SentBackDto {
+    pub unit_id: Uuid,
+    pub records: u64,
+}
+
+/// A title correction request.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+pub struct CorrectionRequest {
+    /// The person (a unit applying for its staff; a trainee applies for himself).
+    pub person_id: Option<Uuid>,
+    #[validate(range(min = 2015, max = 2100))]
+    pub year: i32,
+    /// The title actually held (e.g. 主治医师).
+    #[validate(length(min = 1, max = 50))]
+    pub new_title: String,
+    /// Its level, when the title is not in the catalogue.
+    pub new_level: Option<TitleLevel>,
+    /// When it was obtained.
+    pub obtained_on: NaiveDate,
+    #[validate(length(min = 2, max = 1000, message = "请说明更正理由（2–1000 字）"))]
+    pub reason: String,
+    /// Uploaded supporting documents (`POST /evidence`), at least one.
+    #[validate(length(min = 1, max = 10, message = "请上传证明材料（1–10 份）"))]
+    pub evidence_ids: Vec<Uuid>,
+}
+
+/// What the engine says of a year under another title.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+pub struct CorrectionPreviewQuery {
+    pub person_id: Option<Uuid>,
+    pub year: i32,
+    pub new_title: String,
+    pub new_level: Option<TitleLevel>,
+}
+
+/// The engine's verdict under the new title.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CorrectionPreviewDto {
+    pub year: i32,
+    pub new_level: TitleLevel,
+    pub outcome: Outcome,
+    /// Whether a correction would be allowed.
+    pub allowed: bool,
+    /// What would be missing (不达标原因).
+    pub shortfalls: Vec<String>,
+}
+
+/// One log line of a correction.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CorrectionLogDto {
+    pub seq: i32,
+    pub event: CorrectionEvent,
+    pub from: Option<CorrectionState>,
+    pub to: CorrectionState,
+    pub actor_tier: Tier,
+    pub actor_name: String,
+    pub reason: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// A title correction with its chain and log.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CorrectionDto {
+    pub id: Uuid,
+    pub person_id: Uuid,
+    pub person_name: String,
+    pub year: i32,
+    pub unit_id: Uuid,
+    pub certificate_id: Option<Uuid>,
+    pub old_title: String,
+    pub new_title: String,
+    pub new_level: TitleLevel,
+    pub obtained_on: NaiveDate,
+    pub reason: String,
+    /// The engine's verdict under the new title when requested.
+    pub outcome_preview: Outcome,
+    pub state: CorrectionState,
+    /// Who reviews, in order; the last (the province) decides.
+    pub chain: Vec<Tier>,
+    /// The tier it waits on.
+    pub waiting_on: Option<Tier>,
+    pub new_certificate_id: Option<Uuid>,
+    pub requested_by: String,
+    pub requested_at: DateTime<Utc>,
+    pub row_version: i32,
+    pub evidence_ids: Vec<Uuid>,
+    pub log: Vec<CorrectionLogDto>,
+}
+
+/// Which corrections to list.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+pub struct CorrectionListQuery {
+    /// Only those waiting on the caller's tier.
+    pub waiting: Option<bool>,
+}
+
+/// A decision on a correction.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+pub struct CorrectionDecision {
+    pub row_version: i32,
+    /// `approve` or `reject`.
+    pub decision: CorrectionEvent,
+    #[validate(length(max = 500))]
+    pub reason: Option<String>,
+}

@@ -1,0 +1,798 @@
+//! Certificates and what follows them over HTTP (SPEC §5, §7, §8): seals,
+//! certificates made with their numbers, PDFs (one, a batch, a multi-year
+//! proof) read back with pdftotext, public verification by QR token and by
+//! number, revocation, spot checks and on-site inspections that send an
+//! institution's year back and hold its certificates, and title
+//! corrections that reissue a certificate with the same number.
+#![expect(clippy::unwrap_used, reason = "tests")]
+
+mod common;
+
+use chrono::{Duration, Utc};
+use cme_domain::auth::{Role, Scope};
+use cme_domain::credit::{CreditCategory, CreditSource};
+use cme_domain::ids::{DepartmentId, PersonId, UnitId};
+use cme_domain::org::{Medicine, UnitLevel};
+use common::TestApp;
+use common::fixture::{self, Fixture, PASSWORD};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+const Y: i32 = 2025;
+
+struct Ctx {
+    f: Fixture,
+    village: UnitId,
+    village_dept: DepartmentId,
+    seq: std::cell::Cell<u32>,
+}
+
+impl Ctx {
+    async fn person(&self, app: &TestApp, unit: UnitId, dept: DepartmentId, name: &str) -> (PersonId, u32) {
+        let n = self.seq.get() + 1;
+        self.seq.set(n);
+        let p = fixture::add_person(app, unit, dept, 300 + n, name).await;
+        (p, 300 + n)
+    }
+}
+
+async fn setup(app: &TestApp) -> Ctx {
+    let f = fixture::load(app).await;
+    let (village, village_dept) = fixture::add_unit(
+        app,
+        f.a.county,
+        "甲村卫生室",
+        UnitLevel::Village,
+        Medicine::Western,
+        "U530125V",
+        "unit-village",
+    )
+    .await;
+    let t = cme_domain::cycle::local_date(Utc::now());
+    let dates = json!({"opens_on": "2026-01-01", "data_due": t + Duration::days(40),
+           "inspection_from": t + Duration::days(60), "inspection_to": t + Duration::days(90),
+           "questions_until": t + Duration::days(120), "closes_on": t + Duration::days(150)});
+    fixture::add_account(app, "county-b", Role::CountyOffice, Scope::Region(f.b.county)).await;
+    let kjc = app.token("kjc", PASSWORD).await;
+    let res = app.call_as(Method::PUT, &format!("/api/v1/cycles/{Y}"), Some(&kjc), Some(&dates)).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    Ctx { f, village, village_dept, seq: std::cell::Cell::new(0) }
+}
+
+async fn body(res: reqwest::Response) -> Value {
+    let text = res.text().await.unwrap();
+    serde_json::from_str(&text).unwrap_or(Value::String(text))
+}
+
+async fn submit(app: &TestApp, token: &str, people: &[PersonId]) -> Vec<String> {
+    let list: Vec<Value> = people.iter().map(|p| json!({"person_id": p.0})).collect();
+    let b = json!({"cycle_year": Y, "list": "normal", "people": list});
+    let res = app.call_as(Method::POST, "/api/v1/verifications", Some(token), Some(&b)).await;
+    let status = res.status();
+    let r = body(res).await;
+    assert_eq!(status, 200, "{r}");
+    r["ids"].as_array().unwrap().iter().map(|i| i.as_str().unwrap().to_owned()).collect()
+}
+
+async fn approve_all(app: &TestApp, token: &str, ids: &[String]) {
+    let mut items = Vec::new();
+    for id in ids {
+        let d = body(app.get_as(&format!("/api/v1/verifications/{id}"), token).await).await;
+        items.push(json!({"id": id, "row_version": d["record"]["row_version"]}));
+    }
+    let b = json!({"decision": "approve", "items": items});
+    let res = app.call_as(Method::POST, "/api/v1/reviews/decisions", Some(token), Some(&b)).await;
+    assert_eq!(res.status(), 200, "{}", body(res).await);
+}
+
+async fn number(app: &TestApp, token: &str) -> Value {
+    let res =
+        app.call_as(Method::POST, "/api/v1/certificate-numbers", Some(token), Some(&json!({"cycle_year": Y}))).await;
+    assert_eq!(res.status(), 200);
+    body(res).await
+}
+
+async fn certificates(app: &TestApp, token: &str) -> Vec<Value> {
+    let res = app.get_as(&format!("/api/v1/certificates?year={Y}"), token).await;
+    assert_eq!(res.status(), 200);
+    body(res).await["items"].as_array().unwrap().clone()
+}
+
+fn token_of(c: &Value) -> String {
+    c["verify_url"].as_str().unwrap().rsplit('/').next().unwrap().to_owned()
+}
+
+async fn public(app: &TestApp, token: &str) -> reqwest::Response {
+    app.get(&format!("/api/v1/public/certificates/{token}")).await
+}
+
+/// A red ring on white paper, as a scanned stamp.
+fn seal_scan() -> Vec<u8> {
+    let (w, h) = (200u32, 200u32);
+    let mut rgb = Vec::with_capacity((w * h * 3) as usize);
+    for y in 0..h {
+        for x in 0..w {
+            let (dx, dy) = (x as f32 - 100.0, y as f32 - 100.0);
+            let r = (dx * dx + dy * dy).sqrt();
+            if (70.0..85.0).contains(&r) || (dx.abs() < 20.0 && dy.abs() < 20.0) {
+                rgb.extend_from_slice(&[200, 30, 30]);
+            } else {
+                rgb.extend_from_slice(&[250, 250, 248]);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut writer = enc.write_header().unwrap();
+        writer.write_image_data(&rgb).unwrap();
+    }
+    out
+}
+
+fn pdftotext(pdf: &[u8]) -> String {
+    let dir = std::env::temp_dir().join(format!("cme-cert-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("c.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext").args(["-layout", path.to_str().unwrap(), "-"]).output().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn pages(pdf: &[u8]) -> usize {
+    let text = pdftotext(pdf);
+    text.matches('\u{c}').count().max(1)
+}
+
+async fn trainee_token(app: &TestApp, seq: u32, name: &str) -> String {
+    let c: Value = app.get("/api/v1/auth/captcha").await.json().await.unwrap();
+    let b = json!({"id_number": fixture::id_number_of(seq), "name": name, "captcha_id": c["captcha_id"],
+                   "captcha_answer": c["test_answer"], "password": "trainee-pass-1"});
+    let res = app.post_json("/api/v1/auth/trainee/login", &b).await;
+    assert_eq!(res.status(), 200, "trainee login");
+    let pair: Value = res.json().await.unwrap();
+    let token = pair["access_token"].as_str().unwrap().to_owned();
+    if pair["must_change_password"] == true {
+        let res = app
+            .call_as(
+                Method::POST,
+                "/api/v1/auth/password",
+                Some(&token),
+                Some(&json!({"new_password": "trainee-pass-2"})),
+            )
+            .await;
+        assert!(res.status().is_success());
+        let b = json!({"id_number": fixture::id_number_of(seq), "name": name, "password": "trainee-pass-2"});
+        let c: Value = app.get("/api/v1/auth/captcha").await.json().await.unwrap();
+        let mut b = b;
+        b["captcha_id"] = c["captcha_id"].clone();
+        b["captcha_answer"] = c["test_answer"].clone();
+        let pair: Value = app.post_json("/api/v1/auth/trainee/login", &b).await.json().await.unwrap();
+        return pair["access_token"].as_str().unwrap().to_owned();
+    }
+    token
+}
+
+both_backends!(certificates_are_issued_printed_and_verified, |app| async move {
+    let ctx = setup(&app).await;
+    let unit = app.token("unit-village", PASSWORD).await;
+    let county = app.token("county-a", PASSWORD).await;
+    let (p1, s1) = ctx.person(&app, ctx.village, ctx.village_dept, "张小明").await;
+    let (p2, _) = ctx.person(&app, ctx.village, ctx.village_dept, "李华").await;
+    for p in [p1, p2] {
+        fixture::make_compliant(&app, p, Y).await;
+    }
+
+    // No seal yet: the first certificate prints 须加盖印章.
+    let mine = body(app.get_as("/api/v1/seals/mine", &county).await).await;
+    assert_eq!(mine["seal"], Value::Null, "{mine}");
+    assert_eq!(mine["issuer"], "甲县继续医学教育委员会");
+    let ids = submit(&app, &unit, &[p1]).await;
+    approve_all(&app, &county, &ids).await;
+    assert_eq!(number(&app, &county).await["issued"], 1);
+
+    // The county uploads its seal; the second certificate carries it.
+    let res = app
+        .client
+        .put(format!("{}/api/v1/seals/mine", app.base))
+        .bearer_auth(&county)
+        .header("content-type", "image/png")
+        .body(seal_scan())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let seal = body(res).await;
+    let image = app.get_as(seal["seal"]["image_url"].as_str().unwrap(), &county).await;
+    assert_eq!(image.status(), 200);
+    assert_eq!(image.headers()["content-type"], "image/png");
+    // Garbage is refused, naming the file.
+    let res = app
+        .client
+        .put(format!("{}/api/v1/seals/mine", app.base))
+        .bearer_auth(&county)
+        .header("content-type", "image/png")
+        .body(b"not an image".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    assert_eq!(body(res).await["errors"][0]["field"], "file");
+    // Only offices have seals.
+    assert_eq!(app.get_as("/api/v1/seals/mine", &unit).await.status(), 403);
+
+    let ids = submit(&app, &unit, &[p2]).await;
+    approve_all(&app, &county, &ids).await;
+    assert_eq!(number(&app, &county).await["issued"], 1);
+
+    let list = certificates(&app, &unit).await;
+    assert_eq!(list.len(), 2, "{list:?}");
+    let c1 = list.iter().find(|c| c["person_id"] == json!(p1.0)).unwrap().clone();
+    let c2 = list.iter().find(|c| c["person_id"] == json!(p2.0)).unwrap().clone();
+    assert_eq!(c1["sealed"], false);
+    assert_eq!(c2["sealed"], true);
+    assert_eq!(c1["status"], "valid");
+    assert_eq!(c1["version"], 1);
+    assert_eq!(c1["issuer"], "甲县继续医学教育委员会");
+    assert!(c1["number"].as_str().unwrap().starts_with(&format!("{Y}-")), "{c1}");
+    assert_eq!(c1["total_tenths"], 1200);
+    assert!(c1["id_number"].as_str().unwrap().matches('*').count() >= 8);
+    // Another county's office sees none of them.
+    let foreign = app.token("county-b", PASSWORD).await;
+    assert!(certificates(&app, &foreign).await.is_empty());
+    let id1 = c1["id"].as_str().unwrap();
+    assert_eq!(app.get_as(&format!("/api/v1/certificates/{id1}"), &foreign).await.status(), 404);
+
+    // One certificate's PDF: its text, its name, an ETag that answers 304.
+    let res = app.get_as(&format!("/api/v1/certificates/{id1}/pdf"), &unit).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let cd = res.headers()["content-disposition"].to_str().unwrap().to_owned();
+    assert!(cd.contains("attachment") && cd.contains("filename*=UTF-8''"), "{cd}");
+    let etag = res.headers()["etag"].to_str().unwrap().to_owned();
+    let pdf = res.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    assert!(pdf.len() < 100 * 1024, "one certificate is {} bytes", pdf.len());
+    let text = pdftotext(&pdf);
+    for want in ["张小明", c1["number"].as_str().unwrap(), "须加盖印章", c1["check_code"].as_str().unwrap()] {
+        assert!(text.contains(want), "{want} missing from:\n{text}");
+    }
+    let again = app
+        .client
+        .get(format!("{}/api/v1/certificates/{id1}/pdf", app.base))
+        .bearer_auth(&unit)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    // The same version renders the same bytes.
+    let second = app.get_as(&format!("/api/v1/certificates/{id1}/pdf"), &unit).await.bytes().await.unwrap();
+    assert_eq!(pdf, second);
+    let text2 = pdftotext(
+        &app.get_as(&format!("/api/v1/certificates/{}/pdf", c2["id"].as_str().unwrap()), &unit)
+            .await
+            .bytes()
+            .await
+            .unwrap(),
+    );
+    assert!(!text2.contains("须加盖印章"), "a sealed certificate says 须加盖印章:\n{text2}");
+
+    // A batch: the unit's year as one PDF, a page each.
+    let res = app.call_as(Method::POST, "/api/v1/certificates/print", Some(&unit), Some(&json!({"year": Y}))).await;
+    assert_eq!(res.status(), 200);
+    let batch = res.bytes().await.unwrap();
+    assert_eq!(pages(&batch), 2);
+    let text = pdftotext(&batch);
+    assert!(text.contains("张小明") && text.contains("李华"));
+    // Chosen people only; one by ID number.
+    let res = app
+        .call_as(
+            Method::POST,
+            "/api/v1/certificates/print",
+            Some(&unit),
+            Some(&json!({"year": Y, "person_ids": [p2.0]})),
+        )
+        .await;
+    let text = pdftotext(&res.bytes().await.unwrap());
+    assert!(text.contains("李华") && !text.contains("张小明"));
+    let res = app
+        .call_as(
+            Method::POST,
+            "/api/v1/certificates/print",
+            Some(&unit),
+            Some(&json!({"year": Y, "id_number": fixture::id_number_of(s1)})),
+        )
+        .await;
+    let text = pdftotext(&res.bytes().await.unwrap());
+    assert!(text.contains("张小明") && !text.contains("李华"));
+    // Nothing to print is a 404, a bad ID number a 422 naming it.
+    let res = app.call_as(Method::POST, "/api/v1/certificates/print", Some(&unit), Some(&json!({"year": 2020}))).await;
+    assert_eq!(res.status(), 404);
+    let res = app
+        .call_as(Method::POST, "/api/v1/certificates/print", Some(&unit), Some(&json!({"year": Y, "id_number": "123"})))
+        .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(body(res).await["errors"][0]["field"], "id_number");
+
+    // The trainee: his own certificates, his PDF, a proof; not another's.
+    let me = trainee_token(&app, s1, "张小明").await;
+    let mine = body(app.get_as("/api/v1/me/certificates", &me).await).await;
+    assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
+    assert_eq!(app.get_as(&format!("/api/v1/certificates/{id1}/pdf"), &me).await.status(), 200);
+    assert_eq!(
+        app.get_as(&format!("/api/v1/certificates/{}/pdf", c2["id"].as_str().unwrap()), &me).await.status(),
+        404
+    );
+    let res = app.get_as(&format!("/api/v1/me/certificates/proof?years={Y}"), &me).await;
+    assert_eq!(res.status(), 200);
+    let proof = pdftotext(&res.bytes().await.unwrap());
+    assert!(proof.contains("张小明") && proof.contains(c1["number"].as_str().unwrap()));
+    let res = app.get_as(&format!("/api/v1/me/certificates/proof?years={},{Y}", Y - 1), &me).await;
+    assert_eq!(res.status(), 422);
+
+    // Public verification by the QR token and by number and check code.
+    let res = public(&app, &token_of(&c1)).await;
+    assert_eq!(res.status(), 200);
+    let p = body(res).await;
+    assert_eq!(p["genuine"], true);
+    assert_eq!(p["status"], "valid");
+    assert_eq!(p["name"], "张*明");
+    assert_eq!(p["year"], Y);
+    assert!(!p.to_string().contains("张小明"));
+    let res = app
+        .get(&format!(
+            "/api/v1/public/certificates?number={}&code={}",
+            c1["number"].as_str().unwrap(),
+            c1["check_code"].as_str().unwrap().to_lowercase()
+        ))
+        .await;
+    assert_eq!(res.status(), 200);
+    let res =
+        app.get(&format!("/api/v1/public/certificates?number={}&code=ZZZZZZZZ", c1["number"].as_str().unwrap())).await;
+    assert_eq!(res.status(), 404);
+    assert_eq!(public(&app, "0000000000000000000000000A").await.status(), 404);
+    let logged: i64 = {
+        use sea_orm::{ConnectionTrait as _, Statement};
+        let row = app
+            .db
+            .query_one_raw(Statement::from_string(
+                app.db.get_database_backend(),
+                "SELECT COUNT(*) AS n FROM certificate_lookups",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get("", "n").unwrap()
+    };
+    assert_eq!(logged, 4, "every lookup is logged");
+
+    // Revocation: the issuing office only, with a reason.
+    let revoke = json!({"row_version": c2["row_version"], "reason": "材料造假"});
+    let path = format!("/api/v1/certificates/{}/revoke", c2["id"].as_str().unwrap());
+    assert_eq!(app.call_as(Method::POST, &path, Some(&unit), Some(&revoke)).await.status(), 403);
+    let pref = app.token("pref-a", PASSWORD).await;
+    assert_eq!(app.call_as(Method::POST, &path, Some(&pref), Some(&revoke)).await.status(), 404);
+    let res = app
+        .call_as(Method::POST, &path, Some(&county), Some(&json!({"row_version": c2["row_version"], "reason": ""})))
+        .await;
+    assert_eq!(res.status(), 422);
+    let res = app.call_as(Method::POST, &path, Some(&county), Some(&revoke)).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(body(res).await["status"], "revoked");
+    let p = body(public(&app, &token_of(&c2)).await).await;
+    assert_eq!(p["status"], "revoked");
+    assert_eq!(p["revoke_reason"], "材料造假");
+    // A second revocation of what was read before is stale.
+    assert_eq!(app.call_as(Method::POST, &path, Some(&county), Some(&revoke)).await.status(), 409);
+    // Revoked certificates do not print in batches.
+    let res = app.call_as(Method::POST, "/api/v1/certificates/print", Some(&unit), Some(&json!({"year": Y}))).await;
+    assert_eq!(pages(&res.bytes().await.unwrap()), 1);
+});
+
+both_backends!(public_lookups_are_rate_limited, |app| async move {
+    let mut last = 0;
+    for _ in 0..25 {
+        last = public(&app, "0000000000000000000000000A").await.status().as_u16();
+        if last == 429 {
+            break;
+        }
+    }
+    assert_eq!(last, 429, "the 21st lookup in a minute is refused");
+});
+
+/// Records every sampled person's result: the first `fail` of them fail.
+async fn record(app: &TestApp, token: &str, check: &Value, fail: usize) -> Value {
+    let results: Vec<Value> = check["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(i, it)| {
+            if i < fail {
+                json!({"item_id": it["id"], "result": "fail", "note": "学分证明与登记不符"})
+            } else {
+                json!({"item_id": it["id"], "result": "pass"})
+            }
+        })
+        .collect();
+    let path = format!("/api/v1/spot-checks/{}/results", check["id"].as_str().unwrap());
+    let res = app.call_as(Method::POST, &path, Some(token), Some(&json!({"results": results}))).await;
+    assert_eq!(res.status(), 200, "{}", body(res).await);
+    body(app.get_as(&format!("/api/v1/spot-checks/{}", check["id"].as_str().unwrap()), token).await).await
+}
+
+async fn close(app: &TestApp, token: &str, check: &Value) -> reqwest::Response {
+    let path = format!("/api/v1/spot-checks/{}/close", check["id"].as_str().unwrap());
+    app.call_as(Method::POST, &path, Some(token), Some(&json!({"row_version": check["row_version"]}))).await
+}
+
+both_backends!(a_spot_check_under_95_percent_sends_the_year_back_until_it_passes, |app| async move {
+    let ctx = setup(&app).await;
+    let unit = app.token("unit-village", PASSWORD).await;
+    let county = app.token("county-a", PASSWORD).await;
+    let pref = app.token("pref-a", PASSWORD).await;
+    let kjc = app.token("kjc", PASSWORD).await;
+    let mut people = Vec::new();
+    for i in 0..3 {
+        let (p, _) = ctx.person(&app, ctx.village, ctx.village_dept, &format!("村医{i}")).await;
+        fixture::make_compliant(&app, p, Y).await;
+        people.push(p);
+    }
+    let ids = submit(&app, &unit, &people).await;
+    approve_all(&app, &county, &ids).await;
+    assert_eq!(number(&app, &county).await["issued"], 3);
+    let before = certificates(&app, &unit).await;
+
+    // Who may check: the prefecture spot-checks village doctors; a county
+    // may not; the province does not spot-check them (it inspects on site).
+    let draw = json!({"kind": "sample", "year": Y, "rate_permille": 1000, "seed": 42});
+    assert_eq!(app.call_as(Method::POST, "/api/v1/spot-checks", Some(&county), Some(&draw)).await.status(), 403);
+    // The province samples township records (none here); on-site
+    // inspection is the province's alone.
+    let res = app.call_as(Method::POST, "/api/v1/spot-checks", Some(&kjc), Some(&draw)).await;
+    assert_eq!(res.status(), 409);
+    assert_eq!(body(res).await["code"], "nothing_to_check");
+    let on_site = json!({"kind": "on_site", "year": Y, "rate_permille": 1000, "institutions": 1});
+    let res = app.call_as(Method::POST, "/api/v1/spot-checks", Some(&pref), Some(&on_site)).await;
+    assert_eq!(res.status(), 409);
+    assert_eq!(body(res).await["code"], "not_your_check");
+    let res = app
+        .call_as(
+            Method::POST,
+            "/api/v1/spot-checks",
+            Some(&pref),
+            Some(&json!({"kind": "sample", "year": Y, "rate_permille": 0})),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(body(res).await["errors"][0]["field"], "rate_permille");
+
+    // A third of the unit, at least two: reproducible from the seed.
+    let draw = json!({"kind": "sample", "year": Y, "rate_permille": 333, "per_unit_min": 2, "seed": 7});
+    let a = body(app.call_as(Method::POST, "/api/v1/spot-checks", Some(&pref), Some(&draw)).await).await;
+    let b = body(app.call_as(Method::POST, "/api/v1/spot-checks", Some(&pref), Some(&draw)).await).await;
+    assert_eq!(a["seed"], "7");
+    assert_eq!(a["candidates"], 3);
+    assert_eq!(a["units"][0]["finalised"], 3);
+    assert_eq!(a["units"][0]["sampled"], 2);
+    let picked = |c: &Value| {
+        let mut v: Vec<String> =
+            c["items"].as_array().unwrap().iter().map(|i| i["verification_id"].as_str().unwrap().to_owned()).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(picked(&a), picked(&b), "the same seed draws the same sample");
+    let listed = body(app.get_as(&format!("/api/v1/spot-checks?year={Y}"), &pref).await).await;
+    assert_eq!(listed.as_array().unwrap().len(), 2);
+
+    // Closing needs every result; a fail needs its reason.
+    let res = close(&app, &pref, &a).await;
+    assert_eq!(res.status(), 409);
+    assert_eq!(body(res).await["code"], "results_missing");
+    let path = format!("/api/v1/spot-checks/{}/results", a["id"].as_str().unwrap());
+    let res = app
+        .call_as(
+            Method::POST,
+            &path,
+            Some(&pref),
+            Some(&json!({"results": [{"item_id": a["items"][0]["id"], "result": "fail"}]})),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(body(res).await["errors"][0]["field"], "results[0].note");
+
+    // One of two fails: 50% < 95%, the unit's year goes back.
+    let a = record(&app, &pref, &a, 1).await;
+    let res = close(&app, &pref, &a).await;
+    assert_eq!(res.status(), 200);
+    let closed = body(res).await;
+    assert_eq!(closed["check"]["units"][0]["pass_permille"], 500);
+    assert_eq!(closed["check"]["units"][0]["outcome"], "sent_back");
+    assert_eq!(closed["sent_back"][0]["records"], 3);
+    for id in &ids {
+        let d = body(app.get_as(&format!("/api/v1/verifications/{id}"), &unit).await).await;
+        assert_eq!(d["record"]["state"], "returned", "{d}");
+    }
+    // Its certificates are held: the public page says so.
+    for c in &before {
+        let p = body(public(&app, &token_of(c)).await).await;
+        assert_eq!(p["status"], "held", "{p}");
+    }
+    // Closed is closed.
+    assert_eq!(close(&app, &pref, &closed["check"]).await.status(), 409);
+
+    // The unit resubmits, the county approves and renumbers: same numbers,
+    // new versions, still held until an inspection passes the unit.
+    let again = submit(&app, &unit, &people).await;
+    assert_eq!(again.len(), 3);
+    approve_all(&app, &county, &again).await;
+    assert_eq!(number(&app, &county).await["issued"], 3);
+    let after = certificates(&app, &unit).await;
+    for c in &after {
+        assert_eq!(c["version"], 2);
+        assert_eq!(c["status"], "held");
+        assert!(before.iter().any(|b| b["number"] == c["number"]), "the number is kept");
+    }
+    let old = body(public(&app, &token_of(&before[0])).await).await;
+    assert_eq!(old["status"], "superseded");
+
+    // The province re-inspects the unit on site: all pass, the hold lifts.
+    let draw = json!({"kind": "on_site", "year": Y, "rate_permille": 1000, "unit_id": ctx.village.0});
+    let c = body(app.call_as(Method::POST, "/api/v1/spot-checks", Some(&kjc), Some(&draw)).await).await;
+    assert_eq!(c["items"].as_array().unwrap().len(), 3, "{c}");
+    let c = record(&app, &kjc, &c, 0).await;
+    let closed = body(close(&app, &kjc, &c).await).await;
+    assert_eq!(closed["check"]["units"][0]["outcome"], "passed");
+    assert_eq!(closed["released"][0], json!(ctx.village.0));
+    for c in &after {
+        assert_eq!(body(public(&app, &token_of(c)).await).await["status"], "valid");
+    }
+    // An on-site draw of institutions at random.
+    let draw = json!({"kind": "on_site", "year": Y, "rate_permille": 500, "institutions": 1, "seed": 3});
+    let c = body(app.call_as(Method::POST, "/api/v1/spot-checks", Some(&kjc), Some(&draw)).await).await;
+    assert_eq!(c["units"].as_array().unwrap().len(), 1, "{c}");
+    assert_eq!(c["items"].as_array().unwrap().len(), 2);
+    let res = app
+        .call_as(
+            Method::POST,
+            "/api/v1/spot-checks",
+            Some(&kjc),
+            Some(&json!({"kind": "on_site", "year": Y, "rate_permille": 500})),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(body(res).await["errors"][0]["field"], "institutions");
+});
+
+/// Certifies people of a county-level unit along its four-step chain.
+async fn certify_county(app: &TestApp, people: &[PersonId]) {
+    let unit = app.token("unit-a", PASSWORD).await;
+    let ids = submit(app, &unit, people).await;
+    for who in ["county-a", "pref-a", "kjc"] {
+        let t = app.token(who, PASSWORD).await;
+        approve_all(app, &t, &ids).await;
+    }
+    let kjc = app.token("kjc", PASSWORD).await;
+    assert_eq!(number(app, &kjc).await["issued"].as_u64().unwrap(), people.len() as u64);
+}
+
+async fn upload_pdf(app: &TestApp, token: &str) -> String {
+    let pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n".to_vec();
+    let res = app
+        .client
+        .post(format!("{}/api/v1/evidence?file_name=title.pdf", app.base))
+        .bearer_auth(token)
+        .header("content-type", "application/pdf")
+        .body(pdf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    body(res).await["id"].as_str().unwrap().to_owned()
+}
+
+async fn decide(app: &TestApp, who: &str, c: &Value, decision: &str, reason: Option<&str>) -> reqwest::Response {
+    let t = app.token(who, PASSWORD).await;
+    let fresh = body(app.get_as(&format!("/api/v1/title-corrections/{}", c["id"].as_str().unwrap()), &t).await).await;
+    let path = format!("/api/v1/title-corrections/{}/decision", c["id"].as_str().unwrap());
+    let b = json!({"row_version": fresh["row_version"], "decision": decision, "reason": reason});
+    app.call_as(Method::POST, &path, Some(&t), Some(&b)).await
+}
+
+both_backends!(a_title_correction_reissues_the_certificate_with_the_same_number, |app| async move {
+    let ctx = setup(&app).await;
+    let unit = app.token("unit-a", PASSWORD).await;
+    // p1 is compliant under any title; p2 only under his intermediate one
+    // (I类 10 of the 15 a senior title asks).
+    let (p1, _) = ctx.person(&app, ctx.f.a.unit, ctx.f.a.department, "王主任").await;
+    fixture::make_compliant(&app, p1, Y).await;
+    let (p2, _) = ctx.person(&app, ctx.f.a.unit, ctx.f.a.department, "赵医生").await;
+    fixture::complete_course(&app, p2, Y).await;
+    fixture::add_credit(&app, p2, Y, CreditCategory::Project(CreditSource::National), 10).await;
+    fixture::add_credit(&app, p2, Y, CreditCategory::Project(CreditSource::Prefecture), 15).await;
+    fixture::add_credit(&app, p2, Y, CreditCategory::SelfManaged, 5).await;
+    certify_county(&app, &[p1, p2]).await;
+    let list = certificates(&app, &unit).await;
+    let old = list.iter().find(|c| c["person_id"] == json!(p1.0)).unwrap().clone();
+    assert_eq!(old["title"], "主治医师");
+
+    // The engine says beforehand.
+    let res = app
+        .get_as(&format!("/api/v1/title-corrections/preview?person_id={}&year={Y}&new_title=副主任医师", p1.0), &unit)
+        .await;
+    assert_eq!(res.status(), 200);
+    let pre = body(res).await;
+    assert_eq!(pre["allowed"], true, "{pre}");
+    assert_eq!(pre["new_level"], "senior");
+    let pre = body(
+        app.get_as(
+            &format!("/api/v1/title-corrections/preview?person_id={}&year={Y}&new_title=副主任医师", p2.0),
+            &unit,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(pre["allowed"], false, "{pre}");
+    assert!(pre["shortfalls"][0].as_str().unwrap().contains("I类"), "{pre}");
+
+    let file = upload_pdf(&app, &unit).await;
+    let request = |p: PersonId| {
+        json!({"person_id": p.0, "year": Y, "new_title": "副主任医师", "obtained_on": format!("{Y}-06-01"),
+               "reason": "职称取得时间登记有误", "evidence_ids": [file]})
+    };
+    // Not compliant under the new title: refused, nothing filed.
+    let res = app.call_as(Method::POST, "/api/v1/title-corrections", Some(&unit), Some(&request(p2))).await;
+    assert_eq!(res.status(), 409);
+    let p = body(res).await;
+    assert_eq!(p["code"], "not_compliant");
+    assert!(p["detail"].as_str().unwrap().contains("I类"), "{p}");
+    // Documents are required.
+    let mut no_docs = request(p1);
+    no_docs["evidence_ids"] = json!([]);
+    let res = app.call_as(Method::POST, "/api/v1/title-corrections", Some(&unit), Some(&no_docs)).await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(body(res).await["errors"][0]["field"], "evidence_ids");
+
+    let res = app.call_as(Method::POST, "/api/v1/title-corrections", Some(&unit), Some(&request(p1))).await;
+    assert_eq!(res.status(), 200);
+    let c = body(res).await;
+    assert_eq!(c["state"], "in_review");
+    assert_eq!(c["waiting_on"], "unit");
+    assert_eq!(c["chain"], json!(["unit", "county_office", "prefecture_office", "province_western"]));
+    assert_eq!(c["old_title"], "主治医师");
+    // One open request per person-year.
+    let res = app.call_as(Method::POST, "/api/v1/title-corrections", Some(&unit), Some(&request(p1))).await;
+    assert_eq!(res.status(), 409);
+
+    // Each tier in turn; out of turn is refused; a rejection needs a reason.
+    assert_eq!(decide(&app, "county-a", &c, "approve", None).await.status(), 409);
+    assert_eq!(decide(&app, "unit-a", &c, "approve", None).await.status(), 200);
+    assert_eq!(decide(&app, "county-a", &c, "reject", None).await.status(), 422);
+    // The county sees the documents of a request in its county.
+    let county = app.token("county-a", PASSWORD).await;
+    assert_eq!(app.get_as(&format!("/api/v1/evidence/{file}"), &county).await.status(), 200);
+    let waiting = body(app.get_as("/api/v1/title-corrections?waiting=true", &county).await).await;
+    assert_eq!(waiting.as_array().unwrap().len(), 1);
+    assert_eq!(decide(&app, "county-a", &c, "approve", None).await.status(), 200);
+    assert_eq!(decide(&app, "pref-a", &c, "approve", None).await.status(), 200);
+    let res = decide(&app, "kjc", &c, "approve", None).await;
+    assert_eq!(res.status(), 200);
+    let done = body(res).await;
+    assert_eq!(done["state"], "approved", "{done}");
+    assert_eq!(done["log"].as_array().unwrap().len(), 5);
+
+    // The certificate is reissued: same number, version 2, the new title;
+    // the old QR reads superseded.
+    let list = certificates(&app, &unit).await;
+    let new = list.iter().find(|c| c["person_id"] == json!(p1.0)).unwrap().clone();
+    assert_eq!(new["number"], old["number"]);
+    assert_eq!(new["version"], 2);
+    assert_eq!(new["title"], "副主任医师");
+    assert_eq!(new["id"], done["new_certificate_id"]);
+    let p = body(public(&app, &token_of(&old)).await).await;
+    assert_eq!(p["status"], "superseded");
+    assert_eq!(p["current_version"], 2);
+    assert_eq!(body(public(&app, &token_of(&new)).await).await["status"], "valid");
+    let text = pdftotext(
+        &app.get_as(&format!("/api/v1/certificates/{}/pdf", new["id"].as_str().unwrap()), &unit)
+            .await
+            .bytes()
+            .await
+            .unwrap(),
+    );
+    assert!(text.contains("副主任医师") && text.contains("第2版"), "{text}");
+    // Finished is finished.
+    assert_eq!(decide(&app, "kjc", &c, "approve", None).await.status(), 409);
+});
+
+both_backends!(reports_export_and_the_standard_editor, |app| async move {
+    let ctx = setup(&app).await;
+    let (p, _) = ctx.person(&app, ctx.village, ctx.village_dept, "村医甲").await;
+    fixture::make_compliant(&app, p, Y).await;
+    let county = app.token("county-a", PASSWORD).await;
+    let kjc = app.token("kjc", PASSWORD).await;
+
+    // The report by discipline: the fixture's people are all clinical.
+    let stats = |d: &'static str| {
+        let app = &app;
+        let county = county.clone();
+        async move {
+            let res = app.get_as(&format!("/api/v1/verification-stats?cycle_year={Y}&discipline={d}"), &county).await;
+            assert_eq!(res.status(), 200);
+            body(res).await
+        }
+    };
+    let clinical = stats("clinical").await;
+    let nursing = stats("nursing_public_health").await;
+    assert!(clinical["total"]["to_verify"].as_u64().unwrap() >= 1, "{clinical}");
+    assert!(clinical["total"]["compliant"].as_u64().unwrap() >= 1, "{clinical}");
+    assert_eq!(nursing["total"]["to_verify"], 0, "{nursing}");
+    let res = app.get_as(&format!("/api/v1/verification-stats/export?cycle_year={Y}&by=unit"), &county).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-disposition"].to_str().unwrap().contains("filename*=UTF-8''"));
+    let xlsx = res.bytes().await.unwrap();
+    assert!(xlsx.starts_with(b"PK"), "an XLSX is a zip");
+    let anonymous = app.get_as(&format!("/api/v1/verification-stats/export?cycle_year={Y}"), "x").await;
+    assert_eq!(anonymous.status(), 401);
+
+    // The standard editor: start from the standard in force, raise the
+    // village doctors' total, preview, publish.
+    assert_eq!(app.get_as(&format!("/api/v1/standards/{Y}/draft"), &kjc).await.status(), 404);
+    let current = body(app.get(&format!("/api/v1/standards/{Y}")).await).await;
+    let version = current["version"].as_u64().unwrap();
+    let mut rows = current["rows"].as_array().unwrap().clone();
+    for r in &mut rows {
+        if r["unit_level"] == "village" {
+            r["requirement"]["total"] = json!(200);
+        }
+    }
+    let draft = json!({"mandatory_course": current["mandatory_course"], "rows": rows});
+    let mut missing = draft.clone();
+    missing["rows"].as_array_mut().unwrap().pop();
+    let res = app.call_as(Method::PUT, &format!("/api/v1/standards/{Y}/draft"), Some(&kjc), Some(&missing)).await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(body(res).await["errors"][0]["field"], "rows");
+    let res = app.call_as(Method::PUT, &format!("/api/v1/standards/{Y}/draft"), Some(&kjc), Some(&draft)).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(body(res).await["version"].as_u64().unwrap(), version + 1);
+    // Only the province edits.
+    let res = app.call_as(Method::PUT, &format!("/api/v1/standards/{Y}/draft"), Some(&county), Some(&draft)).await;
+    assert_eq!(res.status(), 403);
+
+    let res =
+        app.call_as(Method::POST, &format!("/api/v1/standards/{Y}/draft/preview?on_year={Y}"), Some(&kjc), None).await;
+    assert_eq!(res.status(), 200);
+    let preview = body(res).await;
+    assert_eq!(preview["on_year"], Y);
+    let total = &preview["total"];
+    assert!(total["compliant_now"].as_u64().unwrap() >= 1, "{preview}");
+    assert!(
+        total["compliant_draft"].as_u64().unwrap() < total["compliant_now"].as_u64().unwrap(),
+        "raising the village total fails the village doctor: {preview}"
+    );
+    assert!(preview["by_prefecture"].as_array().unwrap().iter().any(|r| r["name"] == "甲州"));
+    let intermediate =
+        preview["by_title"].as_array().unwrap().iter().find(|r| r["title_level"] == "intermediate").cloned();
+    assert!(intermediate.is_some_and(|r| r["people"].as_u64().unwrap() >= 1), "{preview}");
+    // Nothing was stored by the preview.
+    let before = body(app.get(&format!("/api/v1/standards/{Y}")).await).await;
+    assert_eq!(before["version"].as_u64().unwrap(), version);
+
+    let res = app.call_as(Method::POST, &format!("/api/v1/standards/{Y}/draft/publish"), Some(&kjc), None).await;
+    assert_eq!(res.status(), 200);
+    let published = body(res).await;
+    assert_eq!(published["standard"]["version"].as_u64().unwrap(), version + 1);
+    assert!(published["written"].as_u64().unwrap() >= 1);
+    let after = body(app.get(&format!("/api/v1/standards/{Y}")).await).await;
+    assert_eq!(after["version"].as_u64().unwrap(), version + 1);
+    let verdict = cme_store::repo::compliance::years_of(&app.db, p).await.unwrap();
+    let y = verdict.iter().find(|v| v.year == Y).unwrap();
+    assert_eq!(y.outcome, cme_domain::compliance::Outcome::NonCompliant);
+    // The draft is gone once published.
+    assert_eq!(app.get_as(&format!("/api/v1/standards/{Y}/draft"), &kjc).await.status(), 404);
+});

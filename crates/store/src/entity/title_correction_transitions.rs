@@ -1,0 +1,25 @@
+//! `title_correction_transitions`: The log of a title correction: who, when, from, to, why.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "title_correction_transitions")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub correction_id: Uuid,
+    pub seq: i32,
+    pub event: String,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub actor_tier: String,
+    pub actor_id: Option<Uuid>,
+    pub actor_name: String,
+    pub reason: Option<String>,
+    pub at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
