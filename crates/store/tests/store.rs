@@ -691,3 +691,45 @@ both_backends!(an_emptied_compliance_table_is_rebuilt_from_the_credits, |db| asy
     assert_eq!(stored::years_of(&db, p.id).await.unwrap().len(), 2);
     assert!(stored::rebuild_missing_years(&db).await.unwrap().is_empty());
 });
+
+both_backends!(numbers_make_certificates_with_their_snapshot, |db| async move {
+    let s = setup(&db, UnitLevel::Village).await;
+    let county = Some(uuid::Uuid::now_v7());
+    let by = acting(Tier::CountyOffice, county, "五华区继教办");
+    let v = verification::create(&db, &NewVerification::normal(s.person, 2021), &acting(Tier::Unit, None, "卫生室"))
+        .await
+        .unwrap();
+    verification::apply(&db, v.id, Event::Submit, &acting(Tier::Unit, None, "卫生室"), None).await.unwrap();
+    verification::apply(&db, v.id, Event::Approve, &by, None).await.unwrap();
+    assert!(cme_store::repo::certificate::current_of(&db, s.person, 2021).await.unwrap().is_none());
+    let scope = verification::OfficeScope::County(s.county);
+    let stats = verification::issue_numbers(
+        &db,
+        (s.county, &s.county_code),
+        "测试县继续医学教育委员会",
+        scope,
+        None,
+        None,
+        None,
+        &by,
+        1000,
+    )
+    .await
+    .unwrap();
+    assert_eq!(stats.issued, 1);
+    // The certificate exists from its number on, in the same transaction.
+    let c = cme_store::repo::certificate::current_of(&db, s.person, 2021).await.unwrap().unwrap();
+    assert_eq!(c.version, 1);
+    assert_eq!(c.verification_id, v.id.0);
+    assert_eq!(c.number, format!("2021-{}-000001", s.county_code));
+    assert_eq!(c.name, "张1");
+    assert_eq!(c.gender, "女");
+    assert_eq!(c.issuer, "测试县继续医学教育委员会");
+    assert_eq!(c.qr_token.len(), 26);
+    assert_eq!(c.check_code.len(), 8);
+    assert_eq!(c.verdict, "合格");
+    assert!(c.seal_id.is_none(), "no seal uploaded: it prints 须加盖印章");
+    assert_eq!(c.status(), cme_domain::certificate::CertificateStatus::Valid);
+    let found = cme_store::repo::certificate::by_qr_token(&db, &c.qr_token).await.unwrap();
+    assert_eq!(found.map(|f| f.id), Some(c.id));
+});
