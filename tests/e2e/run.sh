@@ -10,6 +10,10 @@ if [[ $# -lt 1 ]]; then
   exit 2
 fi
 
+# Chromium names a download with a Chinese file name "download" in the C
+# locale (a CI shell may set no LANG): give it UTF-8.
+export LANG="${LANG:-C.UTF-8}"
+
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 binary="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"

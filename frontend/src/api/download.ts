@@ -113,12 +113,8 @@ export function saveBlob(blob: Blob, filename: string): void {
   a.style.display = "none";
   document.body.appendChild(a);
   a.click();
-  // The anchor and its URL stay until the browser has taken the download:
-  // removing the anchor at once let a loaded Chromium name the file "download".
-  setTimeout(() => {
-    a.remove();
-    URL.revokeObjectURL(url);
-  }, 10_000);
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** Fetches a file and saves it. */
