@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType, ExtendedValue};
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
-use cme_documents::{CertificateBatch, DocumentError, Fonts, ProofHolder, Seal};
+use cme_documents::{CertificateBatch, Fonts, ProofHolder, Seal};
 use cme_domain::auth::{Actor, Operation, Scope};
 use cme_domain::certificate::{self as rules, CertificateStatus as DomainStatus, MAX_PROOF_YEARS, issues_certificates};
 use cme_domain::ids::{DepartmentId, PersonId, UnitId, VerificationId};
@@ -33,6 +33,7 @@ use crate::dto::certificate::{
 use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
 use crate::routes::cycles::office_region;
+use crate::routes::documents::document_error;
 use crate::routes::verifications::{hex_digest, in_scope, office_scope, tier_of};
 
 /// The largest seal scan accepted.
@@ -41,13 +42,6 @@ const MAX_SEAL_BYTES: usize = 10 * 1024 * 1024;
 const PRINT_PAGE: u64 = 200;
 /// The most certificates one batch prints.
 const PRINT_CAP: usize = 5000;
-
-fn document_error(e: DocumentError) -> ApiError {
-    match e {
-        DocumentError::MissingGlyph { ref field, .. } => ApiError::field(field.clone(), e.to_string()),
-        other => ApiError::Internal(other.to_string()),
-    }
-}
 
 fn fonts(state: &AppState) -> Result<Fonts, ApiError> {
     state.fonts.clone().ok_or_else(|| ApiError::Internal("证书字体未安装（fonts-noto-cjk），无法生成 PDF".into()))

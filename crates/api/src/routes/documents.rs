@@ -35,7 +35,7 @@ pub struct FormatQuery {
     pub format: Option<String>,
 }
 
-fn document_error(e: DocumentError) -> ApiError {
+pub(crate) fn document_error(e: DocumentError) -> ApiError {
     match e {
         DocumentError::MissingGlyph { ref field, .. } => ApiError::field(field.clone(), e.to_string()),
         other => ApiError::Internal(other.to_string()),

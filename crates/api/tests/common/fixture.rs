@@ -228,42 +228,15 @@ pub async fn add_person(app: &TestApp, unit_id: UnitId, department: DepartmentId
 /// source, as many credits as any standard asks in total (30); stores the
 /// verdict.
 pub async fn make_compliant(app: &TestApp, person: PersonId, year: i32) {
-    use cme_domain::credit::{CreditCategory, CreditRecord, CreditSource, CreditState, EntryPath};
-    let done = NaiveDate::from_ymd_opt(year, 10, 1).unwrap_or_default();
-    cme_store::repo::course::record_completion(&app.db, person, year, done, "fixture")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let categories = [
+    use cme_domain::credit::{CreditCategory, CreditSource};
+    complete_course(app, person, year).await;
+    for category in [
         CreditCategory::Project(CreditSource::National),
         CreditCategory::Project(CreditSource::Provincial),
         CreditCategory::Project(CreditSource::Prefecture),
         CreditCategory::SelfManaged,
-    ];
-    for category in categories {
-        let id = uuid::Uuid::now_v7();
-        let record = CreditRecord {
-            id: cme_domain::ids::CreditId(id),
-            person_id: person,
-            year,
-            category,
-            amount: cme_domain::Credits::whole(30),
-            entry_path: EntryPath::PaperUnit,
-            state: CreditState::Valid,
-            activity_name: "培训".to_owned(),
-            organiser: None,
-            earned_on: NaiveDate::from_ymd_opt(year, 3, 1),
-            certificate_no: Some(format!("V-{id}")),
-            reverses: None,
-            note: None,
-            created_at: chrono::Utc::now(),
-        };
-        let new = cme_store::repo::credit::NewCredit {
-            record,
-            activity_id: None,
-            created_by: Some("fixture".to_owned()),
-            department_id: None,
-        };
-        cme_store::repo::credit::record(&app.db, &new).await.unwrap_or_else(|e| panic!("{e}"));
+    ] {
+        add_credit(app, person, year, category, 30).await;
     }
 }
 
