@@ -14,6 +14,7 @@ import { UnitSelect } from "../../components/pickers/UnitSelect";
 import { MAX_PROOF_YEARS } from "../../constants/certificates";
 import { useCursorList } from "../../hooks/useCursorList";
 import { formatDateTime } from "../../utils/format";
+import { submitModalForm } from "../../utils/modalForm";
 import { useCycles } from "../staff/verification/shared";
 import { canTickYear, certificateYears, formatTenths, proofParam, proofYears, toggleYear, versionLabel } from "./logic";
 import { CertificateStatusTag, SealTag } from "./shared";
@@ -106,6 +107,7 @@ function RevokeModal({ certificate, onClose }: { certificate: Certificate | null
       void queryClient.invalidateQueries({ queryKey: ["certificates"] });
     },
   });
+  const finish = (v: { reason: string }) => revoke.mutate(v.reason.trim());
   return (
     <Modal
       title="撤销证书"
@@ -114,7 +116,7 @@ function RevokeModal({ certificate, onClose }: { certificate: Certificate | null
       okButtonProps={{ danger: true }}
       cancelText="取消"
       confirmLoading={revoke.isPending}
-      onOk={() => form.submit()}
+      onOk={() => submitModalForm(form, finish)}
       onCancel={onClose}
       afterClose={() => revoke.reset()}
       destroyOnHidden
@@ -129,7 +131,7 @@ function RevokeModal({ certificate, onClose }: { certificate: Certificate | null
         />
       )}
       {revoke.isError && <ProblemAlert problem={revoke.error} />}
-      <Form form={form} layout="vertical" name="revoke" onFinish={(v) => revoke.mutate(v.reason.trim())}>
+      <Form form={form} layout="vertical" name="revoke" onFinish={finish}>
         <Form.Item
           name="reason"
           label="撤销原因"

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { api, unwrap } from "../../api/client";
 import type { Correction } from "../../api/certificateTypes";
 import { ProblemAlert } from "../../components/ProblemAlert";
+import { submitModalForm } from "../../utils/modalForm";
 import { CorrectionDrawer, correctionColumns } from "./shared";
 
 type Deciding = { correction: Correction; decision: "approve" | "reject" };
@@ -82,6 +83,7 @@ export default function ReviewPage() {
     },
   });
   const isReject = deciding?.decision === "reject";
+  const finish = (v: { reason?: string }) => deciding && decide.mutate({ ...deciding, reason: v.reason?.trim() });
   return (
     <Card title="职称更正审核" data-testid="correction-review">
       <Tabs
@@ -112,11 +114,7 @@ export default function ReviewPage() {
         okButtonProps={{ danger: isReject }}
         cancelText="取消"
         confirmLoading={decide.isPending}
-        onOk={async () => {
-          // Validated here rather than through form.submit(), which does nothing while the form mounts.
-          const v = await form.validateFields().catch(() => null);
-          if (v && deciding) decide.mutate({ ...deciding, reason: v.reason?.trim() });
-        }}
+        onOk={() => submitModalForm(form, finish)}
         onCancel={() => setDeciding(null)}
         destroyOnHidden
       >
@@ -141,7 +139,7 @@ export default function ReviewPage() {
             <ProblemAlert problem={decide.error} />
           </div>
         )}
-        <Form form={form} layout="vertical" name="correction_decision">
+        <Form form={form} layout="vertical" name="correction_decision" onFinish={finish}>
           <Form.Item
             name="reason"
             label={isReject ? "驳回原因" : "审核意见（可选）"}

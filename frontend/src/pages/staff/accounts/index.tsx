@@ -12,6 +12,7 @@ import { SecretModal } from "../../../components/SecretModal";
 import { ROLE_LABELS, labelOf } from "../../../constants/enums";
 import { useCursorList } from "../../../hooks/useCursorList";
 import { formatDateTime } from "../../../utils/format";
+import { submitModalForm } from "../../../utils/modalForm";
 import { OrganisationPicker } from "./OrganisationPicker";
 
 const PAGE_SIZE = 50;
@@ -43,6 +44,8 @@ function CreateAccountModal({ open, onClose, onCreated }: { open: boolean; onClo
     },
   });
   const roles = (me?.manageable_roles ?? []) as Role[];
+  const finish = (v: CreateAccountRequest) =>
+    mutation.mutate({ ...v, username: v.username.trim(), display_name: v.display_name.trim() });
   return (
     <Modal
       title="新建账号"
@@ -50,7 +53,7 @@ function CreateAccountModal({ open, onClose, onCreated }: { open: boolean; onClo
       okText="创建"
       cancelText="取消"
       confirmLoading={mutation.isPending}
-      onOk={() => form.submit()}
+      onOk={() => submitModalForm(form, finish)}
       onCancel={onClose}
       destroyOnHidden
     >
@@ -62,7 +65,7 @@ function CreateAccountModal({ open, onClose, onCreated }: { open: boolean; onClo
         name="create_account"
         layout="vertical"
         preserve={false}
-        onFinish={(v) => mutation.mutate({ ...v, username: v.username.trim(), display_name: v.display_name.trim() })}
+        onFinish={finish}
       >
         <Form.Item
           name="username"

@@ -27,6 +27,7 @@ import { categoryLabel } from "../../../components/PersonYearView";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { ROSTER_OUTCOME_LABELS, labelOf } from "../../../constants/enums";
 import { formatCredits, formatDateTime } from "../../../utils/format";
+import { submitModalForm } from "../../../utils/modalForm";
 import { ActivityStatus } from "./ActivityStatus";
 
 function CancelButton({ activity }: { activity: Activity }) {
@@ -42,6 +43,7 @@ function CancelButton({ activity }: { activity: Activity }) {
       setOpen(false);
     },
   });
+  const finish = (v: { reason: string }) => mutation.mutate(v.reason.trim());
   return (
     <>
       <Button danger icon={<StopOutlined />} onClick={() => setOpen(true)} data-testid="activity-cancel">
@@ -54,7 +56,7 @@ function CancelButton({ activity }: { activity: Activity }) {
         okButtonProps={{ danger: true }}
         cancelText="返回"
         confirmLoading={mutation.isPending}
-        onOk={() => form.submit()}
+        onOk={() => submitModalForm(form, finish)}
         onCancel={() => setOpen(false)}
         destroyOnHidden
       >
@@ -65,7 +67,7 @@ function CancelButton({ activity }: { activity: Activity }) {
           title="取消后不再接受签到和名单上传；已记入的学分保留（如需撤销请逐条冲销）。"
         />
         {mutation.isError && <ProblemAlert problem={mutation.error} />}
-        <Form form={form} layout="vertical" name="cancel_activity" onFinish={(v) => mutation.mutate(v.reason.trim())}>
+        <Form form={form} layout="vertical" name="cancel_activity" onFinish={finish}>
           <Form.Item name="reason" label="取消原因" rules={[{ required: true, whitespace: true, message: "请填写取消原因" }]}>
             <Input.TextArea rows={3} maxLength={200} />
           </Form.Item>

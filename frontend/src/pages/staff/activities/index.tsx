@@ -15,6 +15,7 @@ import { formatCredits } from "../../../utils/format";
 import { ActivityStatus } from "./ActivityStatus";
 import { applyProblem } from "../../../utils/formErrors";
 import { ProblemAlert } from "../../../components/ProblemAlert";
+import { submitModalForm } from "../../../utils/modalForm";
 import { CLASS_OPTIONS, type CreditClass, LEVEL_OPTIONS, toCategory } from "../credit-entry/mapping";
 
 interface ActivityForm {
@@ -76,7 +77,7 @@ function CreateActivity({ open, onClose }: { open: boolean; onClose: () => void 
       cancelText="取消"
       width={640}
       confirmLoading={mutation.isPending}
-      onOk={() => form.submit()}
+      onOk={() => submitModalForm(form, submit)}
       onCancel={onClose}
       destroyOnHidden
     >

@@ -10,6 +10,7 @@ import { ProblemAlert } from "../../../components/ProblemAlert";
 import { SecretModal } from "../../../components/SecretModal";
 import { OPERATION_LABELS, labelOf } from "../../../constants/enums";
 import { formatDateTime } from "../../../utils/format";
+import { submitModalForm } from "../../../utils/modalForm";
 
 const CLIENTS_KEY = ["api-clients"];
 
@@ -35,8 +36,18 @@ function CreateClientModal({ open, onClose, onCreated }: { open: boolean; onClos
       }
     },
   });
+  const finish = (v: CreateApiClientRequest) => mutation.mutate({ name: v.name.trim(), scopes: v.scopes });
   return (
-    <Modal title="新建接口客户端" open={open} okText="创建" cancelText="取消" confirmLoading={mutation.isPending} onOk={() => form.submit()} onCancel={onClose} destroyOnHidden>
+    <Modal
+      title="新建接口客户端"
+      open={open}
+      okText="创建"
+      cancelText="取消"
+      confirmLoading={mutation.isPending}
+      onOk={() => submitModalForm(form, finish)}
+      onCancel={onClose}
+      destroyOnHidden
+    >
       {mutation.isError && mutation.error instanceof ApiProblem && mutation.error.errors.length === 0 && (
         <ProblemAlert problem={mutation.error} />
       )}
@@ -46,7 +57,7 @@ function CreateClientModal({ open, onClose, onCreated }: { open: boolean; onClos
         layout="vertical"
         preserve={false}
         initialValues={{ scopes: grantable.includes("read_hierarchy") ? ["read_hierarchy"] : [] }}
-        onFinish={(v) => mutation.mutate({ name: v.name.trim(), scopes: v.scopes })}
+        onFinish={finish}
       >
         <Form.Item name="name" label="名称" rules={[{ required: true, whitespace: true, message: "请输入名称" }]}>
           <Input placeholder="例如：医院人事系统" />

@@ -13,6 +13,7 @@ import { RegistrationFormButtons } from "../../../components/RegistrationFormBut
 import { YearSelect } from "../../../components/pickers/YearSelect";
 import { DISCIPLINE_LABELS, PERSON_STATUS_LABELS, labelOf } from "../../../constants/enums";
 import { formatCredits } from "../../../utils/format";
+import { submitModalForm } from "../../../utils/modalForm";
 import { RecordCompletionButton } from "../courses/RecordCompletion";
 
 /** 冲销: asks why, then reverses one record (both records stay in the history). */
@@ -29,6 +30,7 @@ function ReverseButton({ line, onDone }: { line: CreditLine; onDone: () => void 
       onDone();
     },
   });
+  const finish = (v: { reason: string }) => mutation.mutate(v.reason.trim());
   return (
     <>
       <Button size="small" danger icon={<RollbackOutlined />} onClick={() => setOpen(true)} data-testid="reverse-credit">
@@ -41,7 +43,7 @@ function ReverseButton({ line, onDone }: { line: CreditLine; onDone: () => void 
         okButtonProps={{ danger: true }}
         cancelText="取消"
         confirmLoading={mutation.isPending}
-        onOk={() => form.submit()}
+        onOk={() => submitModalForm(form, finish)}
         onCancel={() => setOpen(false)}
         destroyOnHidden
       >
@@ -53,7 +55,7 @@ function ReverseButton({ line, onDone }: { line: CreditLine; onDone: () => void 
           description="冲销不会删除原记录：原记录标记为“已冲销”，并新增一条冲销记录；两者都不计入学分。如需更正，请冲销后重新录入。"
         />
         {mutation.isError && <ProblemAlert problem={mutation.error} />}
-        <Form form={form} layout="vertical" name="reverse" onFinish={(v) => mutation.mutate(v.reason.trim())}>
+        <Form form={form} layout="vertical" name="reverse" onFinish={finish}>
           <Form.Item name="reason" label="冲销原因" rules={[{ required: true, whitespace: true, message: "请填写冲销原因" }]}>
             <Input.TextArea rows={3} maxLength={200} showCount placeholder="例如：证书学分录入错误" />
           </Form.Item>

@@ -4,6 +4,7 @@ import dayjs, { type Dayjs } from "dayjs";
 import { useState } from "react";
 import { ApiProblem, api, unwrap } from "../../../api/client";
 import { applyProblem } from "../../../utils/formErrors";
+import { submitModalForm } from "../../../utils/modalForm";
 
 interface Values {
   completed_on: Dayjs;
@@ -42,6 +43,10 @@ export function RecordCompletionButton({
       setOther(problem instanceof ApiProblem ? applyProblem(form, problem, ["completed_on"]) : ["登记失败"]);
     },
   });
+  const finish = (v: Values) => {
+    setOther([]);
+    mutation.mutate(v);
+  };
   return (
     <>
       <Button onClick={() => setOpen(true)} data-testid="record-course">
@@ -53,7 +58,7 @@ export function RecordCompletionButton({
         okText="登记"
         cancelText="取消"
         confirmLoading={mutation.isPending}
-        onOk={() => form.submit()}
+        onOk={() => submitModalForm(form, finish)}
         onCancel={() => setOpen(false)}
         destroyOnHidden
       >
@@ -63,10 +68,7 @@ export function RecordCompletionButton({
           form={form}
           name="course_completion"
           layout="vertical"
-          onFinish={(v) => {
-            setOther([]);
-            mutation.mutate(v);
-          }}
+          onFinish={finish}
         >
           <Form.Item name="completed_on" label="完成日期" rules={[{ required: true, message: "请选择完成日期" }]}>
             <DatePicker

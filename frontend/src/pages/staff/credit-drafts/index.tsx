@@ -9,6 +9,7 @@ import { LoadMore } from "../../../components/LoadMore";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { useCursorList } from "../../../hooks/useCursorList";
 import { formatCredits } from "../../../utils/format";
+import { submitModalForm } from "../../../utils/modalForm";
 import { creditItemColumns, reportColumns } from "../credit-reports/columns";
 
 function Drafts() {
@@ -31,6 +32,7 @@ function Drafts() {
       navigate(`/credit-reports/${r.id}`);
     },
   });
+  const finish = (v: { note?: string }) => report.mutate(v.note);
   const rows = drafts.data ?? [];
   const chosen = rows.filter((r) => selected.includes(r.id));
   const total = chosen.reduce((sum, r) => sum + Math.round(r.amount * 10), 0) / 10;
@@ -69,7 +71,7 @@ function Drafts() {
         okText="上报"
         cancelText="取消"
         confirmLoading={report.isPending}
-        onOk={() => form.submit()}
+        onOk={() => submitModalForm(form, finish)}
         onCancel={() => setOpen(false)}
         destroyOnHidden
       >
@@ -80,7 +82,7 @@ function Drafts() {
           title={`将上报 ${chosen.length} 条记录，共 ${formatCredits(total)} 分。上报后由单位逐条审核，审核通过的记录才计入学分。`}
         />
         {report.isError && <ProblemAlert problem={report.error} />}
-        <Form form={form} layout="vertical" name="report" onFinish={(v) => report.mutate(v.note)}>
+        <Form form={form} layout="vertical" name="report" onFinish={finish}>
           <Form.Item name="note" label="说明（选填）">
             <Input.TextArea rows={2} maxLength={500} />
           </Form.Item>

@@ -10,6 +10,7 @@ import { useAuth } from "../../../auth/AuthProvider";
 import { NotFoundOrForbidden } from "../../../auth/guards";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { formatDateTime } from "../../../utils/format";
+import { submitModalForm } from "../../../utils/modalForm";
 import { creditItemColumns } from "./columns";
 
 /** 审核上报: the unit approves or rejects (with a reason) each reported record. */
@@ -53,6 +54,8 @@ export default function ReportPage() {
   const pending = items.filter((i) => i.state === "pending");
   const selectedPending = pending.filter((i) => selected.includes(i.id));
   const approve = (rows: CreditItem[]) => decide.mutate(rows.map((r) => ({ credit_id: r.id, approve: true })));
+  const finishReject = (v: { reason: string }) =>
+    decide.mutate((rejecting ?? []).map((r) => ({ credit_id: r.id, approve: false, reason: v.reason.trim() })));
 
   const columns: ColumnsType<CreditItem> = [
     ...creditItemColumns(),
@@ -157,18 +160,11 @@ export default function ReportPage() {
         okButtonProps={{ danger: true }}
         cancelText="取消"
         confirmLoading={decide.isPending}
-        onOk={() => form.submit()}
+        onOk={() => submitModalForm(form, finishReject)}
         onCancel={() => setRejecting(null)}
         destroyOnHidden
       >
-        <Form
-          form={form}
-          layout="vertical"
-          name="reject"
-          onFinish={(v) =>
-            decide.mutate((rejecting ?? []).map((r) => ({ credit_id: r.id, approve: false, reason: v.reason.trim() })))
-          }
-        >
+        <Form form={form} layout="vertical" name="reject" onFinish={finishReject}>
           <Form.Item name="reason" label="不通过原因" rules={[{ required: true, whitespace: true, message: "请填写不通过原因" }]}>
             <Input.TextArea rows={3} maxLength={200} showCount placeholder="例如：证书学分与录入不符" />
           </Form.Item>

@@ -13,6 +13,7 @@ import {
   TITLE_LEVEL_LABELS,
   labelOf,
 } from "../../../constants/enums";
+import { submitModalForm } from "../../../utils/modalForm";
 
 /** Asks why, then reveals a full ID number (the server audits every reveal). */
 function RevealButton({ personId, onRevealed }: { personId: string; onRevealed: (idNumber: string) => void }) {
@@ -27,6 +28,7 @@ function RevealButton({ personId, onRevealed }: { personId: string; onRevealed: 
       form.resetFields();
     },
   });
+  const finish = (v: { reason: string }) => mutation.mutate(v.reason.trim());
   return (
     <>
       <Button size="small" icon={<EyeOutlined />} onClick={() => setOpen(true)} data-testid="reveal-id-number">
@@ -38,13 +40,13 @@ function RevealButton({ personId, onRevealed }: { personId: string; onRevealed: 
         okText="查看"
         cancelText="取消"
         confirmLoading={mutation.isPending}
-        onOk={() => form.submit()}
+        onOk={() => submitModalForm(form, finish)}
         onCancel={() => setOpen(false)}
         destroyOnHidden
       >
         <Alert type="info" showIcon title="查看完整身份证号将记入审计日志。" style={{ marginBottom: 16 }} />
         {mutation.isError && mutation.error instanceof ApiProblem && <ProblemAlert problem={mutation.error} />}
-        <Form form={form} layout="vertical" name="reveal" onFinish={(v) => mutation.mutate(v.reason.trim())}>
+        <Form form={form} layout="vertical" name="reveal" onFinish={finish}>
           <Form.Item
             name="reason"
             label="查看原因"

@@ -36,6 +36,7 @@ import {
 } from "../../../constants/enums";
 import { formatDateTime } from "../../../utils/format";
 import { applyProblem } from "../../../utils/formErrors";
+import { submitModalForm } from "../../../utils/modalForm";
 import type { CatalogueTitle, GenderValue as Gender, PersonFull, StatusChange, StatusValue as PersonStatus, Transfer } from "./types";
 import { TRANSFER_STATE_COLORS, TRANSFER_STATE_LABELS } from "./transferLabels";
 import { type VersionedPerson, isStale, personKey, usePerson } from "./usePerson";
@@ -121,6 +122,7 @@ function ChangeModal<V extends object>({
       setRest(applyProblem(form, e, known));
     },
   });
+  const finish = (v: V) => mutation.mutate(v);
   return (
     <Modal
       title={title}
@@ -128,7 +130,7 @@ function ChangeModal<V extends object>({
       okText={okText}
       cancelText="取消"
       confirmLoading={mutation.isPending}
-      onOk={() => form.submit()}
+      onOk={() => submitModalForm(form, finish)}
       onCancel={onClose}
       destroyOnHidden
       afterOpenChange={(visible) => {
@@ -141,7 +143,7 @@ function ChangeModal<V extends object>({
         name={formName}
         layout="vertical"
         initialValues={initialValues as V}
-        onFinish={(v) => mutation.mutate(v)}
+        onFinish={finish}
       >
         {fields(form)}
       </Form>

@@ -10,6 +10,7 @@ import { DepartmentSelect } from "../../../components/pickers/DepartmentSelect";
 import { DISCIPLINE_LABELS, labelOf } from "../../../constants/enums";
 import { useCursorList } from "../../../hooks/useCursorList";
 import { formatDateTime } from "../../../utils/format";
+import { submitModalForm } from "../../../utils/modalForm";
 import { TRANSFER_STATE_COLORS, TRANSFER_STATE_LABELS } from "./transferLabels";
 import type { Transfer, TransferPage } from "./types";
 
@@ -50,6 +51,7 @@ export function Transfers() {
       void queryClient.invalidateQueries({ queryKey: ["people"] });
     },
   });
+  const finish = (v: { reason?: string; department_id?: string }) => action && decide.mutate({ a: action, v });
   const columns: ColumnsType<Transfer> = [
     { title: "姓名", key: "name", render: (_, t) => t.person.name },
     {
@@ -121,12 +123,12 @@ export function Transfers() {
         okText="确定"
         cancelText="取消"
         confirmLoading={decide.isPending}
-        onOk={() => form.submit()}
+        onOk={() => submitModalForm(form, finish)}
         onCancel={() => setAction(null)}
         destroyOnHidden
       >
         {decide.isError && <ProblemAlert problem={decide.error} />}
-        <Form form={form} layout="vertical" name="transfer_decision" onFinish={(v) => action && decide.mutate({ a: action, v })}>
+        <Form form={form} layout="vertical" name="transfer_decision" onFinish={finish}>
           {action?.kind === "accept" ? (
             <Form.Item name="department_id" label="转入科室（选填）">
               <DepartmentSelect unitId={me?.organisation.id} style={{ width: "100%" }} />

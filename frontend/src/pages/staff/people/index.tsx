@@ -24,6 +24,7 @@ import {
 import { useCursorList } from "../../../hooks/useCursorList";
 import { applyProblem } from "../../../utils/formErrors";
 import { idNumberProblem } from "../../../utils/idNumber";
+import { submitModalForm } from "../../../utils/modalForm";
 import { PersonUpkeepDrawer, TitleNameInput, catalogueLevel, useTitleCatalogue } from "./PersonUpkeep";
 import { Transfers } from "./Transfers";
 import type { GenderValue, NewPersonRequest } from "./types";
@@ -86,6 +87,10 @@ function CreatePerson({ unitId, open, onClose, onCreated }: { unitId: string | u
       );
     },
   });
+  const finish = (v: NewPersonValues) => {
+    setRest([]);
+    mutation.mutate(v);
+  };
   return (
     <Modal
       title="新增人员"
@@ -94,7 +99,7 @@ function CreatePerson({ unitId, open, onClose, onCreated }: { unitId: string | u
       cancelText="取消"
       width={640}
       confirmLoading={mutation.isPending}
-      onOk={() => form.submit()}
+      onOk={() => submitModalForm(form, finish)}
       onCancel={onClose}
       destroyOnHidden
     >
@@ -104,10 +109,7 @@ function CreatePerson({ unitId, open, onClose, onCreated }: { unitId: string | u
         name="person_new"
         layout="vertical"
         initialValues={{ department_id: isDepartment ? (me?.organisation.id ?? undefined) : undefined }}
-        onFinish={(v) => {
-          setRest([]);
-          mutation.mutate(v);
-        }}
+        onFinish={finish}
       >
         <Space size="large" wrap style={{ width: "100%" }}>
           <Form.Item name="name" label="姓名" rules={[{ required: true, whitespace: true, message: "请填写姓名" }]}>

@@ -11,6 +11,7 @@ import { UnitSelect } from "../../../components/pickers/UnitSelect";
 import { options } from "../../../constants/enums";
 import { LIST_KIND_LABELS } from "../../../constants/verification";
 import { useCursorList } from "../../../hooks/useCursorList";
+import { submitModalForm } from "../../../utils/modalForm";
 import { type UnitSummary, decisionItems, summaryByUnit } from "./logic";
 import { CycleSelect, NoCycle, VerificationDrawer, useCycleYear, verificationColumns } from "./shared";
 
@@ -133,6 +134,8 @@ export default function ReviewPage() {
     },
   });
 
+  const finishReturn = (v: { reason: string }) => decide.mutate({ decision: "return", reason: v.reason.trim(), items: returning ?? [] });
+
   const columns = verificationColumns({ showUnit: true, onOpen: (r) => setOpenId(r.id) });
   columns.push({
     title: "操作",
@@ -238,18 +241,13 @@ export default function ReviewPage() {
         okButtonProps={{ danger: true }}
         cancelText="取消"
         confirmLoading={decide.isPending}
-        onOk={() => form.submit()}
+        onOk={() => submitModalForm(form, finishReturn)}
         onCancel={() => setReturning(null)}
         destroyOnHidden
       >
         <Alert type="info" showIcon style={{ marginBottom: 16 }} title="退回的记录回到单位，单位修改后可重新上报。" />
         {decide.isError && <ProblemAlert problem={decide.error} />}
-        <Form
-          form={form}
-          layout="vertical"
-          name="return"
-          onFinish={(v) => decide.mutate({ decision: "return", reason: v.reason.trim(), items: returning ?? [] })}
-        >
+        <Form form={form} layout="vertical" name="return" onFinish={finishReturn}>
           <Form.Item name="reason" label="退回原因" rules={[{ required: true, whitespace: true, message: "请填写退回原因" }]}>
             <Input.TextArea rows={3} maxLength={500} showCount placeholder="例如：学分证书与系统记录不符，请核对后重新上报" />
           </Form.Item>

@@ -9,6 +9,7 @@ import { ProblemAlert } from "../../../components/ProblemAlert";
 import { labelOf } from "../../../constants/enums";
 import { WINDOW_TIER_LABELS } from "../../../constants/verification";
 import { formatDateTime } from "../../../utils/format";
+import { submitModalForm } from "../../../utils/modalForm";
 import {
   WINDOW_STATUS_COLORS,
   WINDOW_STATUS_LABELS,
@@ -55,6 +56,7 @@ export default function WindowsPage() {
       setEditing(null);
     },
   });
+  const finish = (v: { range: [Dayjs, Dayjs] }) => editing && save.mutate({ tier: editing.tier, range: v.range });
   const open = (t: TierWindows) => {
     save.reset();
     setEditing(t);
@@ -122,19 +124,14 @@ export default function WindowsPage() {
         okText="保存"
         cancelText="取消"
         confirmLoading={save.isPending}
-        onOk={() => form.submit()}
+        onOk={() => submitModalForm(form, finish)}
         onCancel={() => setEditing(null)}
         forceRender
       >
         {editing && (
           <Alert type="info" showIcon style={{ marginBottom: 16 }} title={`须在上级设置的 ${windowRange(editing.parent)} 之内（北京时间）`} />
         )}
-        <Form
-          form={form}
-          layout="vertical"
-          name="window"
-          onFinish={(v) => editing && save.mutate({ tier: editing.tier, range: v.range })}
-        >
+        <Form form={form} layout="vertical" name="window" onFinish={finish}>
           <Form.Item name="range" label="上报起止时间（北京时间）" rules={[{ required: true, message: "请选择起止时间" }]}>
             <DatePicker.RangePicker showTime={{ format: "HH:mm" }} format="YYYY-MM-DD HH:mm" style={{ width: "100%" }} />
           </Form.Item>
