@@ -9,7 +9,7 @@ bin="${CME_BIN:-${CARGO_TARGET_DIR:-$repo/target}/release/cme}"
 duration="${DURATION:-20s}"
 work="${BENCH_WORK:-/tmp/cme-bench}"
 mkdir -p "$work"
-export CME_DATA_KEY_FILE="$work/cme.key" DATABASE_URL="$db" RUST_LOG=warn
+export CME_DATA_KEY_FILE="$work/cme.key" DATABASE_URL="$db" RUST_LOG="${RUST_LOG:-warn}"
 
 command -v wrk >/dev/null || { echo "bench: needs wrk (apt-get install wrk)" >&2; exit 2; }
 [[ -x "$bin" ]] || (cd "$repo" && cargo build --release -p cme-server)

@@ -337,7 +337,7 @@ pub async fn refresh_new(db: &impl ConnectionTrait, people_: &[PersonId], year: 
         let marks: Vec<String> = (1..=chunk.len())
             .map(|i| if backend == DbBackend::Postgres { format!("${i}") } else { "?".to_owned() })
             .collect();
-        let sql = format!("{} WHERE p.id IN ({})", inputs_sql(year, RecomputeFrom::Stored), marks.join(", "));
+        let sql = format!("{} WHERE p.id IN ({})", inputs_sql(year, RecomputeFrom::Stored, backend), marks.join(", "));
         let values: Vec<sea_orm::Value> = chunk.iter().map(|p| p.0.into()).collect();
         let rows = InputRow::find_by_statement(Statement::from_sql_and_values(backend, sql, values)).all(db).await?;
         let mut written = Vec::with_capacity(rows.len());
@@ -486,35 +486,33 @@ impl InputRow {
         })
     }
 
-    /// The row as stored, if there is one.
-    fn stored(&self, year: i32) -> Option<StoredRow> {
-        Some(StoredRow {
-            person_id: self.person_id,
-            year,
-            unit_id: self.o_unit_id?,
-            department_id: self.o_department_id,
-            county_id: self.o_county_id,
-            prefecture_id: self.o_prefecture_id,
-            discipline: self.o_discipline.clone()?,
-            title_level: self.o_title_level.clone(),
-            course_done: self.o_course_done?,
-            sums: [
-                self.o_sum_national?,
-                self.o_sum_provincial?,
-                self.o_sum_distance_i?,
-                self.o_sum_prefecture?,
-                self.o_sum_distance_ii?,
-                self.o_sum_self_managed?,
-            ],
-            outcome: self.o_outcome.clone()?,
-            i_tenths: self.o_i_tenths?,
-            ii_tenths: self.o_ii_tenths?,
-            self_tenths: self.o_self_tenths?,
-            total_tenths: self.o_total_tenths?,
-            shortfalls: self.o_shortfalls.clone()?,
-            note: self.o_note.clone(),
-            standard_version: self.o_standard_version,
-        })
+    /// Whether the stored row is `row` (compared in place, without copying
+    /// the stored strings).
+    fn stored_is(&self, row: &StoredRow) -> bool {
+        let o = self;
+        o.o_unit_id == Some(row.unit_id)
+            && o.o_department_id == row.department_id
+            && o.o_county_id == row.county_id
+            && o.o_prefecture_id == row.prefecture_id
+            && o.o_discipline.as_deref() == Some(row.discipline.as_str())
+            && o.o_title_level == row.title_level
+            && o.o_course_done == Some(row.course_done)
+            && [
+                o.o_sum_national,
+                o.o_sum_provincial,
+                o.o_sum_distance_i,
+                o.o_sum_prefecture,
+                o.o_sum_distance_ii,
+                o.o_sum_self_managed,
+            ] == row.sums.map(Some)
+            && o.o_outcome.as_deref() == Some(row.outcome.as_str())
+            && o.o_i_tenths == Some(row.i_tenths)
+            && o.o_ii_tenths == Some(row.ii_tenths)
+            && o.o_self_tenths == Some(row.self_tenths)
+            && o.o_total_tenths == Some(row.total_tenths)
+            && o.o_shortfalls.as_deref() == Some(row.shortfalls.as_str())
+            && o.o_note == row.note
+            && o.o_standard_version == row.standard_version
     }
 }
 
@@ -530,13 +528,13 @@ const SOURCES: [(&str, &str); 6] = [
 /// The read of [`recompute_year`]: every person with his place, his unit's
 /// level, his inputs (from `from`) and his stored row. The year is an
 /// integer, inlined (custom SQL placeholders differ between backends).
-fn inputs_sql(year: i32, from: RecomputeFrom) -> String {
+fn inputs_sql(year: i32, from: RecomputeFrom, backend: DbBackend) -> String {
     let title = format!(
         "(SELECT t.level FROM person_titles t WHERE t.person_id = p.id AND t.obtained_on <= '{year:04}-12-31' \
          ORDER BY t.obtained_on DESC LIMIT 1)"
     );
-    let course =
-        format!("(SELECT COUNT(*) FROM course_completions cc WHERE cc.person_id = p.id AND cc.year = {year}) > 0");
+    // One hashed lookup per person rather than a count per person.
+    let course = format!("p.id IN (SELECT cc.person_id FROM course_completions cc WHERE cc.year = {year})");
     let old: String = [
         "unit_id",
         "department_id",
@@ -591,16 +589,38 @@ fn inputs_sql(year: i32, from: RecomputeFrom) -> String {
             sql
         }
         RecomputeFrom::Credits => {
+            let postgres = backend == DbBackend::Postgres;
             let sums: Vec<String> = SOURCES
                 .iter()
-                .map(|(name, cond)| format!("SUM(CASE WHEN {cond} THEN amount_tenths ELSE 0 END) AS {name}"))
+                .map(|(name, cond)| {
+                    if postgres {
+                        format!("SUM(amount_tenths) FILTER (WHERE {cond}) AS {name}")
+                    } else {
+                        format!("SUM(CASE WHEN {cond} THEN amount_tenths ELSE 0 END) AS {name}")
+                    }
+                })
                 .collect();
             let coalesced: String =
                 SOURCES.iter().map(|(name, _)| format!(", COALESCE(a.{name}, 0) AS {name}")).collect();
+            // PostgreSQL: the titles held on 31 December in one pass (a
+            // lookup per person took 1.6 s of 400,000); SQLite has no
+            // DISTINCT ON and keeps the lookup.
+            let (title, title_join) = if postgres {
+                (
+                    "t.level".to_owned(),
+                    format!(
+                        "LEFT JOIN (SELECT DISTINCT ON (person_id) person_id, level FROM person_titles \
+                         WHERE obtained_on <= '{year:04}-12-31' ORDER BY person_id, obtained_on DESC) t \
+                         ON t.person_id = p.id "
+                    ),
+                )
+            } else {
+                (title, String::new())
+            };
             format!(
                 "{head}, {title} AS title_level, {course} AS course_done{coalesced}{old} \
                  FROM people p JOIN units u ON u.id = p.unit_id \
-                 LEFT JOIN compliance c ON c.person_id = p.id AND c.year = {year} \
+                 LEFT JOIN compliance c ON c.person_id = p.id AND c.year = {year} {title_join}\
                  LEFT JOIN (SELECT person_id, {} FROM credits WHERE year = {year} AND state = 'valid' \
                  GROUP BY person_id) a ON a.person_id = p.id",
                 sums.join(", ")
@@ -643,9 +663,10 @@ pub struct RecomputeStats {
 /// concurrent refresh is lost.
 ///
 /// On PostgreSQL the read streams on its own connection and each row is
-/// evaluated as it arrives; the changed rows are COPYed into a staging
-/// table and merged with one UPDATE (mostly HOT: the table keeps half of
-/// each page free) and one INSERT of the rows that were missing.
+/// evaluated as it arrives; the changed rows are COPYed (binary) into a
+/// staging table and merged every 150,000 rows, while the read goes on,
+/// with one UPDATE (mostly HOT: the table keeps half of each page free)
+/// and one INSERT of the rows that were missing.
 pub async fn recompute_year(
     db: &DatabaseConnection,
     year: i32,
@@ -654,66 +675,12 @@ pub async fn recompute_year(
     let backend = db.get_database_backend();
     let standard = standard::get_published(db, year).await?;
     if backend == DbBackend::Postgres {
-        use futures_util::TryStreamExt as _;
-        use sea_orm::sqlx::Connection as _;
-        let pool = db.get_postgres_connection_pool();
-        let mut conn = pool.acquire().await.map_err(sqlx_err)?;
-        let mut tx = conn.begin().await.map_err(sqlx_err)?;
-        sea_orm::sqlx::query("LOCK TABLE compliance IN EXCLUSIVE MODE").execute(&mut *tx).await.map_err(sqlx_err)?;
-        // Read on another pooled connection: with the writers held off by
-        // the lock, it sees every committed change.
-        sea_orm::sqlx::query("CREATE TEMP TABLE compliance_stage (LIKE compliance INCLUDING DEFAULTS) ON COMMIT DROP")
-            .execute(&mut *tx)
-            .await
-            .map_err(sqlx_err)?;
-        // The changed rows go into the staging table while the read still
-        // streams: COPY on the locked transaction's connection overlaps it.
-        let mut tally = Tally::default();
-        {
-            let mut copy = tx
-                .copy_in_raw(&format!("COPY compliance_stage ({COLUMNS}) FROM STDIN (FORMAT csv)"))
-                .await
-                .map_err(sqlx_err)?;
-            let at = Utc::now().trunc_subsecs(6).to_rfc3339();
-            let mut buf = String::with_capacity(1 << 20);
-            let sql = sea_orm::sqlx::AssertSqlSafe(inputs_sql(year, from));
-            let mut rows = sea_orm::sqlx::query(sql).fetch(pool);
-            loop {
-                let row = match rows.try_next().await {
-                    Ok(Some(row)) => row,
-                    Ok(None) => break,
-                    Err(e) => {
-                        let _ = copy.abort("read failed").await;
-                        return Err(sqlx_err(e));
-                    }
-                };
-                tally.take(&InputRow::from_pg(&row)?, year, standard.as_ref())?;
-                if tally.pending.len() >= 5_000 {
-                    csv_rows(&mut buf, &tally.pending, &at);
-                    tally.pending.clear();
-                    if let Err(e) = copy.send(buf.as_bytes()).await {
-                        let _ = copy.abort("send failed").await;
-                        return Err(sqlx_err(e));
-                    }
-                }
-            }
-            csv_rows(&mut buf, &tally.pending, &at);
-            tally.pending.clear();
-            if let Err(e) = copy.send(buf.as_bytes()).await {
-                let _ = copy.abort("send failed").await;
-                return Err(sqlx_err(e));
-            }
-            copy.finish().await.map_err(sqlx_err)?;
-        }
-        if tally.written > 0 {
-            merge_staged(&mut tx, tally.written).await?;
-        }
-        tx.commit().await.map_err(sqlx_err)?;
-        Ok(tally.stats())
+        recompute_year_pg(db.get_postgres_connection_pool(), year, from, standard).await
     } else {
         let txn = db.begin().await?;
-        let rows =
-            InputRow::find_by_statement(Statement::from_string(backend, inputs_sql(year, from))).all(&txn).await?;
+        let rows = InputRow::find_by_statement(Statement::from_string(backend, inputs_sql(year, from, backend)))
+            .all(&txn)
+            .await?;
         let mut tally = Tally::default();
         for r in &rows {
             tally.take(r, year, standard.as_ref())?;
@@ -726,6 +693,162 @@ pub async fn recompute_year(
         txn.commit().await?;
         Ok(tally.stats())
     }
+}
+
+/// Settings of a recomputation's two transactions on PostgreSQL: enough
+/// memory for its hash joins and aggregates to stay off disk (at 4 MB the
+/// 400,000-person read spills in 8 batches), and no JIT, which spent 0.2 s
+/// (stored inputs) to 1.1 s (from the credits) compiling a query that runs
+/// once.
+const PG_TUNING: [&str; 2] = ["SET LOCAL work_mem = '64MB'", "SET LOCAL jit = off"];
+
+/// [`recompute_year`] on PostgreSQL. One transaction takes the lock and
+/// COPYs the changed rows into a staging table while they are found; a
+/// reader task, on its own connection, streams every person's inputs and
+/// evaluates each row as it arrives. Every [`PG_MERGE_AT`] rows the stage
+/// is merged (one UPDATE and, for people without a stored row, one
+/// INSERT) and emptied. Measured on 400,000 rows whose every verdict
+/// changed: one merge after the read took 1.45–2.0 s on top of it; the
+/// last of three merges takes about 0.5 s.
+async fn recompute_year_pg(
+    pool: &sea_orm::sqlx::PgPool,
+    year: i32,
+    from: RecomputeFrom,
+    standard: Option<Standard>,
+) -> Result<RecomputeStats, StoreError> {
+    use sea_orm::sqlx::query;
+    let started = std::time::Instant::now();
+    let mut tx = pool.begin().await.map_err(sqlx_err)?;
+    for setting in PG_TUNING {
+        query(setting).execute(&mut *tx).await.map_err(sqlx_err)?;
+    }
+    query("LOCK TABLE compliance IN EXCLUSIVE MODE").execute(&mut *tx).await.map_err(sqlx_err)?;
+    query("CREATE TEMP TABLE compliance_stage (LIKE compliance INCLUDING DEFAULTS) ON COMMIT DROP")
+        .execute(&mut *tx)
+        .await
+        .map_err(sqlx_err)?;
+    let at = pg_micros(Utc::now().trunc_subsecs(6));
+    // Room for the rows read while a batch merges (32 chunks of 5,000: about
+    // 50 MB), so that the read does not wait on the merge.
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<(Vec<u8>, usize)>(32);
+    // The reader's transaction starts after the lock was taken: with the
+    // writers held off, it sees every committed change.
+    let read_tx = pool.begin().await.map_err(sqlx_err)?;
+    let reader =
+        tokio::spawn(read_all(read_tx, inputs_sql(year, from, DbBackend::Postgres), year, standard, sender, at));
+    // The changed rows go into the staging table while the read goes on,
+    // and are merged every PG_MERGE_AT rows: the merges of the first
+    // batches overlap the read, and only the last one follows it.
+    let mut read = None;
+    loop {
+        let (staged, ended) = match stage_round(&mut tx, &mut receiver).await {
+            Ok(round) => round,
+            Err(e) => {
+                // The reader's own error, if it failed first, says more.
+                drop(receiver);
+                if let Ok(Err(read_error)) = reader.await {
+                    return Err(read_error);
+                }
+                return Err(sqlx_err(e));
+            }
+        };
+        if ended {
+            read = Some(started.elapsed());
+        }
+        if staged > 0 {
+            merge_staged(&mut tx, staged).await?;
+        }
+        if ended {
+            break;
+        }
+        query("TRUNCATE compliance_stage").execute(&mut *tx).await.map_err(sqlx_err)?;
+    }
+    let tally = reader.await.map_err(|e| StoreError::Db(DbErr::Custom(format!("compliance reader: {e}"))))??;
+    let read = read.unwrap_or_default();
+    let merged = started.elapsed();
+    tx.commit().await.map_err(sqlx_err)?;
+    tracing::info!(
+        year,
+        written = tally.written,
+        read_ms = read.as_millis(),
+        merge_ms = (merged - read).as_millis(),
+        commit_ms = (started.elapsed() - merged).as_millis(),
+        "compliance recomputed"
+    );
+    Ok(tally.stats())
+}
+
+/// Changed rows staged before a merge on PostgreSQL.
+const PG_MERGE_AT: usize = 150_000;
+
+/// One COPY into the staging table of the chunks `receiver` gives, until
+/// at least [`PG_MERGE_AT`] rows are staged or the reader is done. Returns
+/// the rows staged and whether the reader is done.
+async fn stage_round(
+    conn: &mut sea_orm::sqlx::PgConnection,
+    receiver: &mut tokio::sync::mpsc::Receiver<(Vec<u8>, usize)>,
+) -> Result<(usize, bool), sea_orm::sqlx::Error> {
+    let mut copy = conn.copy_in_raw(&format!("COPY compliance_stage ({COLUMNS}) FROM STDIN (FORMAT binary)")).await?;
+    let mut staged = 0;
+    let mut ended = false;
+    let mut sent = copy.send(COPY_BINARY_HEADER).await.map(|_| ());
+    while sent.is_ok() && staged < PG_MERGE_AT {
+        let Some((chunk, rows)) = receiver.recv().await else {
+            ended = true;
+            break;
+        };
+        staged += rows;
+        sent = copy.send(chunk.as_slice()).await.map(|_| ());
+    }
+    if let Err(e) = sent {
+        let _ = copy.abort("send failed").await;
+        return Err(e);
+    }
+    let end: &[u8] = &(-1i16).to_be_bytes();
+    copy.send(end).await?;
+    copy.finish().await?;
+    Ok((staged, ended))
+}
+
+/// The reader of [`recompute_year_pg`]: streams `sql` in `tx`, evaluates
+/// every row and sends the changed ones, as binary COPY tuples in chunks
+/// of 5,000, to `out`. Returns its tally (with nothing pending).
+async fn read_all(
+    mut tx: sea_orm::sqlx::Transaction<'static, sea_orm::sqlx::Postgres>,
+    sql: String,
+    year: i32,
+    standard: Option<Standard>,
+    out: tokio::sync::mpsc::Sender<(Vec<u8>, usize)>,
+    at: i64,
+) -> Result<Tally, StoreError> {
+    use futures_util::TryStreamExt as _;
+    use sea_orm::sqlx::query;
+    for setting in PG_TUNING {
+        query(setting).execute(&mut *tx).await.map_err(sqlx_err)?;
+    }
+    let mut tally = Tally::default();
+    {
+        let mut rows = query(sea_orm::sqlx::AssertSqlSafe(sql)).fetch(&mut *tx);
+        let mut last = false;
+        while !last {
+            match rows.try_next().await.map_err(sqlx_err)? {
+                Some(row) => tally.take(&InputRow::from_pg(&row)?, year, standard.as_ref())?,
+                None => last = true,
+            }
+            if tally.pending.len() >= 5_000 || (last && !tally.pending.is_empty()) {
+                let mut chunk = Vec::with_capacity(tally.pending.len() * 320);
+                binary_rows(&mut chunk, &tally.pending, at);
+                let rows = tally.pending.len();
+                tally.pending.clear();
+                // A closed channel means the COPY failed; its error is the one returned.
+                if out.send((chunk, rows)).await.is_err() {
+                    return Err(StoreError::Db(DbErr::Custom("the compliance COPY stopped".to_owned())));
+                }
+            }
+        }
+    }
+    tx.commit().await.map_err(sqlx_err)?;
+    Ok(tally)
 }
 
 /// The running result of a recomputation.
@@ -750,7 +873,7 @@ impl Tally {
             Outcome::Undetermined => s.undetermined += 1,
         }
         let row = StoredRow::new(&inputs, &verdict);
-        if r.stored(year).as_ref() != Some(&row) {
+        if !r.stored_is(&row) {
             self.pending.push(row);
             self.written += 1;
         }
@@ -824,42 +947,70 @@ const COLUMNS: &str = "person_id, year, unit_id, department_id, county_id, prefe
                        sum_self_managed, outcome, i_tenths, ii_tenths, self_tenths, total_tenths, shortfalls, note, \
                        standard_version, computed_at";
 
-/// `rows` as CSV lines of [`COLUMNS`] into `buf` (cleared first).
-fn csv_rows(buf: &mut String, rows: &[StoredRow], at: &str) {
-    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-    let opt = |u: Option<Uuid>| u.map(|u| u.to_string()).unwrap_or_default();
-    buf.clear();
-    for r in rows {
-        let s = r.sums;
-        let _ = writeln!(
-            buf,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-            r.person_id,
-            r.year,
-            r.unit_id,
-            opt(r.department_id),
-            opt(r.county_id),
-            opt(r.prefecture_id),
-            r.discipline,
-            r.title_level.as_deref().unwrap_or_default(),
-            r.course_done,
-            s[0],
-            s[1],
-            s[2],
-            s[3],
-            s[4],
-            s[5],
-            r.outcome,
-            r.i_tenths,
-            r.ii_tenths,
-            r.self_tenths,
-            r.total_tenths,
-            quote(&r.shortfalls),
-            r.note.as_deref().map(quote).unwrap_or_default(),
-            r.standard_version.map(|x| x.to_string()).unwrap_or_default(),
-            at,
-        );
+/// The start of a binary COPY stream (signature, flags, no header extension).
+const COPY_BINARY_HEADER: &[u8] = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0";
+
+/// `rows` as binary COPY tuples of [`COLUMNS`] appended to `buf`, with
+/// `at` (microseconds since 2000-01-01 UTC) as `computed_at`. Binary, not
+/// CSV: the server parses 400,000 CSV rows in 1.37 s and the same rows in
+/// binary in 0.51 s (psql, `COPY … FROM` a file of each).
+fn binary_rows(buf: &mut Vec<u8>, rows: &[StoredRow], at: i64) {
+    fn field(buf: &mut Vec<u8>, bytes: &[u8]) {
+        let len = i32::try_from(bytes.len()).unwrap_or(i32::MAX);
+        buf.extend_from_slice(&len.to_be_bytes());
+        buf.extend_from_slice(bytes);
     }
+    fn null(buf: &mut Vec<u8>) {
+        buf.extend_from_slice(&(-1i32).to_be_bytes());
+    }
+    fn int(buf: &mut Vec<u8>, v: i32) {
+        field(buf, &v.to_be_bytes());
+    }
+    fn opt_uuid(buf: &mut Vec<u8>, v: Option<Uuid>) {
+        match v {
+            Some(u) => field(buf, u.as_bytes()),
+            None => null(buf),
+        }
+    }
+    fn opt_text(buf: &mut Vec<u8>, v: Option<&str>) {
+        match v {
+            Some(t) => field(buf, t.as_bytes()),
+            None => null(buf),
+        }
+    }
+    for r in rows {
+        buf.extend_from_slice(&24i16.to_be_bytes());
+        field(buf, r.person_id.as_bytes());
+        int(buf, r.year);
+        field(buf, r.unit_id.as_bytes());
+        opt_uuid(buf, r.department_id);
+        opt_uuid(buf, r.county_id);
+        opt_uuid(buf, r.prefecture_id);
+        field(buf, r.discipline.as_bytes());
+        opt_text(buf, r.title_level.as_deref());
+        field(buf, &[u8::from(r.course_done)]);
+        for s in r.sums {
+            int(buf, s);
+        }
+        field(buf, r.outcome.as_bytes());
+        int(buf, r.i_tenths);
+        int(buf, r.ii_tenths);
+        int(buf, r.self_tenths);
+        int(buf, r.total_tenths);
+        field(buf, r.shortfalls.as_bytes());
+        opt_text(buf, r.note.as_deref());
+        match r.standard_version {
+            Some(v) => int(buf, v),
+            None => null(buf),
+        }
+        field(buf, &at.to_be_bytes());
+    }
+}
+
+/// Microseconds since 2000-01-01 00:00 UTC (PostgreSQL's timestamp epoch).
+fn pg_micros(at: chrono::DateTime<Utc>) -> i64 {
+    const PG_EPOCH_UNIX_MICROS: i64 = 946_684_800_000_000;
+    at.timestamp_micros() - PG_EPOCH_UNIX_MICROS
 }
 
 /// Merges the staging table's `staged` rows on PostgreSQL: one UPDATE of
@@ -869,17 +1020,18 @@ async fn merge_staged(
     tx: &mut sea_orm::sqlx::Transaction<'_, sea_orm::sqlx::Postgres>,
     staged: usize,
 ) -> Result<(), StoreError> {
+    use sea_orm::sqlx::{AssertSqlSafe, query};
     let set: Vec<String> = COLUMNS
         .split(',')
         .map(str::trim)
         .filter(|c| *c != "person_id" && *c != "year")
         .map(|c| format!("{c} = s.{c}"))
         .collect();
-    // Statistics, so that the merge joins by hash rather than scanning the
-    // staging table once per row.
-    sea_orm::sqlx::query("ANALYZE compliance_stage").execute(&mut **tx).await.map_err(sqlx_err)?;
+    // No ANALYZE of the staging table (0.3 s for 400,000 rows): the planner
+    // estimates a never-analysed table from its size on disk, which picks
+    // a hash join for a large stage and index lookups for a small one.
     // Built from the constant column list only.
-    let updated = sea_orm::sqlx::query(sea_orm::sqlx::AssertSqlSafe(format!(
+    let updated = query(AssertSqlSafe(format!(
         "UPDATE compliance c SET {} FROM compliance_stage s WHERE c.person_id = s.person_id AND c.year = s.year",
         set.join(", ")
     )))
@@ -891,7 +1043,7 @@ async fn merge_staged(
         // Every changed row existed: nothing to insert.
         return Ok(());
     }
-    sea_orm::sqlx::query(sea_orm::sqlx::AssertSqlSafe(format!(
+    query(AssertSqlSafe(format!(
         // The rows just updated conflict and are skipped; the others are
         // new. (An anti-join here would scan the growing table per row.)
         "INSERT INTO compliance ({COLUMNS}) SELECT {COLUMNS} FROM compliance_stage \
@@ -1289,16 +1441,18 @@ pub async fn preview_standard(
     if backend == DbBackend::Postgres {
         use futures_util::TryStreamExt as _;
         let pool = db.get_postgres_connection_pool();
-        let sql = sea_orm::sqlx::AssertSqlSafe(inputs_sql(year, RecomputeFrom::Stored));
+        let sql = sea_orm::sqlx::AssertSqlSafe(inputs_sql(year, RecomputeFrom::Stored, backend));
         let mut rows = sea_orm::sqlx::query(sql).fetch(pool);
         while let Some(row) = rows.try_next().await.map_err(sqlx_err)? {
             take(&InputRow::from_pg(&row)?)?;
         }
     } else {
-        let rows =
-            InputRow::find_by_statement(Statement::from_string(backend, inputs_sql(year, RecomputeFrom::Stored)))
-                .all(db)
-                .await?;
+        let rows = InputRow::find_by_statement(Statement::from_string(
+            backend,
+            inputs_sql(year, RecomputeFrom::Stored, backend),
+        ))
+        .all(db)
+        .await?;
         for r in &rows {
             take(r)?;
         }
