@@ -16,6 +16,7 @@ command -v wrk >/dev/null || { echo "bench: needs wrk (apt-get install wrk)" >&2
 
 admin_url="${db%/*}/postgres"
 name="${db##*/}"
+name="${name%%\?*}"
 if ! psql "$admin_url" -Atqc "select 1 from pg_database where datname = '$name'" | grep -q 1; then
   psql "$admin_url" -qc "create database $name"
 fi
