@@ -12,7 +12,11 @@
 # verdict, from the credits themselves, and after a standard change that
 # alters every verdict; best of 3 each, and their ratios.
 #
-# Env: see province.sh (BENCH_DATABASE_URL, CME_BIN, DURATION).
+# Env: see province.sh (BENCH_DATABASE_URL, CME_BIN, DURATION). The default
+# URL uses TLS when the server offers it (libpq's and sqlx's sslmode=prefer),
+# for psql and the server alike; add ?sslmode=disable to measure both without.
+# The server logs each recomputation's read and last-merge times at info:
+# RUST_LOG=warn,cme_store=info.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/province.sh"
 year="$(psql "$db" -Atqc "select max(year) from credits")"
