@@ -675,6 +675,22 @@ both_backends!(stored_verdicts_agree_with_a_recomputation_from_the_credits, |db|
     assert_eq!(page.items.iter().map(|r| r.person_id).collect::<Vec<_>>(), vec![b.id]);
     let elsewhere = unit_in(&db, &t.county, UnitLevel::County, "U5301020002").await;
     assert!(stored::list(&db, &Scope::Unit(elsewhere.id), &filter, None, 50).await.unwrap().items.is_empty());
+
+    // A new version of the standard with the same rows: every verdict
+    // records it (on PostgreSQL through the verdict-only stage), the
+    // outcomes stay, and a second pass finds nothing to write.
+    let before = stored::years_of(&db, a.id).await.unwrap();
+    let published = standard::get_published(&db, 2020).await.unwrap().unwrap();
+    standard::save_draft(&db, &published).await.unwrap();
+    let next = standard::publish_draft(&db, 2020).await.unwrap();
+    assert_eq!(next.version, published.version + 1);
+    let s = stored::recompute_year(&db, 2020, RecomputeFrom::Stored).await.unwrap();
+    assert_eq!((s.people, s.written, s.compliant, s.non_compliant), (3, 3, 1, 2));
+    let after = stored::years_of(&db, a.id).await.unwrap();
+    assert_eq!(after[0].standard_version, Some(next.version));
+    assert_eq!((after[0].outcome, &after[0].shortfalls), (before[0].outcome, &before[0].shortfalls));
+    assert_eq!(stored::recompute_year(&db, 2020, RecomputeFrom::Stored).await.unwrap().written, 0);
+    assert_eq!(stored::recompute_year(&db, 2020, RecomputeFrom::Credits).await.unwrap().written, 0);
     drop(c);
 });
 
