@@ -81,7 +81,4 @@ one="$(psql "$db" -Atqc "select c.id from certificates c join verifications v on
   where v.prefecture_id = '$pref' and c.year = $year order by c.id limit 1")"
 curl -fs -H "Authorization: Bearer $pref_token" "http://127.0.0.1:$port/api/v1/certificates/$one/pdf" -o "$work/one.pdf"
 echo "bench: one certificate is $(stat -c %s "$work/one.pdf") bytes"
-out="$(wrk -t2 -c16 -d"$duration" --latency -H "Authorization: Bearer $pref_token" \
-  "http://127.0.0.1:$port/api/v1/certificates/$one/pdf")"
-printf 'one certificate PDF (16 connections): %s req/s, p99 %s\n' \
-  "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" "$(awk '$1 == "99%" {print $2}' <<<"$out")"
+run one-certificate-pdf "/api/v1/certificates/$one/pdf" "$pref_token"

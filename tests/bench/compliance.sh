@@ -25,15 +25,6 @@ unit_token="$(token bench-unit)"
 pref_token="$(token bench-prefecture)"
 admin_token="$(token admin)"
 
-run() { # label path token
-  local out rps p99 non2xx
-  out="$(wrk -t2 -c16 -d"$duration" --latency -H "Authorization: Bearer $3" "http://127.0.0.1:$port$2")"
-  rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
-  p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
-  non2xx="$(awk '/Non-2xx/ {print $5}' <<<"$out")"
-  printf '%-36s %10s req/s   p99 %8s   non-2xx %s\n' "$1" "$rps" "$p99" "${non2xx:-0}"
-}
-
 people_of() { # token
   curl -fs -H "Authorization: Bearer $1" "http://127.0.0.1:$port/api/v1/compliance?year=$year&limit=1" |
     python3 -c 'import json,sys; c=json.load(sys.stdin)["counts"]; print(sum(c.values()))'

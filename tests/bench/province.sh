@@ -39,3 +39,14 @@ token() {
   curl -fs -H 'content-type: application/json' -d "{\"username\":\"$1\",\"password\":\"Demo@2026\"}" \
     "http://127.0.0.1:$port/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
 }
+
+# GETs PATH as TOKEN under wrk (2 threads, 16 connections, $duration) and
+# prints one line: LABEL, requests/s, p99 and the non-2xx count.
+run() { # label path token
+  local out rps p99 non2xx
+  out="$(wrk -t2 -c16 -d"$duration" --latency -H "Authorization: Bearer $3" "http://127.0.0.1:$port$2")"
+  rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
+  p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
+  non2xx="$(awk '/Non-2xx/ {print $5}' <<<"$out")"
+  printf '%-36s %10s req/s   p99 %8s   non-2xx %s\n' "$1" "$rps" "$p99" "${non2xx:-0}"
+}

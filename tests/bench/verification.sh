@@ -20,15 +20,6 @@ serve_on 18091
 pref_token="$(token bench-prefecture)"
 pref="$(psql "$db" -Atqc "select region_id from accounts where username = 'bench-prefecture'")"
 
-run() { # label path token
-  local out rps p99 non2xx
-  out="$(wrk -t2 -c16 -d"$duration" --latency -H "Authorization: Bearer $3" "http://127.0.0.1:$port$2")"
-  rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
-  p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
-  non2xx="$(awk '/Non-2xx/ {print $5}' <<<"$out")"
-  printf '%-36s %10s req/s   p99 %8s   non-2xx %s\n' "$1" "$rps" "$p99" "${non2xx:-0}"
-}
-
 waiting="$(psql "$db" -Atqc "select count(*) from verifications where current_tier = 'prefecture_office' \
   and prefecture_id = '$pref' and state = 'in_review'")"
 echo "bench: cycle $year; $waiting records wait on the prefecture office"

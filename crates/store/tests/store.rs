@@ -424,6 +424,24 @@ struct Setup {
     person: PersonId,
 }
 
+/// The setup county's office numbers every record it may number.
+async fn county_numbers(db: &DatabaseConnection, s: &Setup, by: &verification::Acting<'_>) -> verification::IssueStats {
+    let scope = verification::OfficeScope::County(s.county);
+    verification::issue_numbers(
+        db,
+        (s.county, &s.county_code),
+        "测试县继续医学教育委员会",
+        scope,
+        None,
+        None,
+        None,
+        by,
+        1000,
+    )
+    .await
+    .unwrap()
+}
+
 async fn setup(db: &DatabaseConnection, level: UnitLevel) -> Setup {
     let t = tree(db).await;
     let u = unit_in(db, &t.county, level, "U5301020009").await;
@@ -461,20 +479,7 @@ both_backends!(a_village_record_walks_its_chain_to_a_certificate, |db| async mov
     let by = acting(Tier::CountyOffice, county, "五华区继教办");
     let r = verification::apply(&db, v.id, Event::IssueNumber, &by, None).await;
     assert!(r.is_err(), "{r:?}");
-    let scope = verification::OfficeScope::County(s.county);
-    let stats = verification::issue_numbers(
-        &db,
-        (s.county, &s.county_code),
-        "测试县继续医学教育委员会",
-        scope,
-        None,
-        None,
-        None,
-        &by,
-        1000,
-    )
-    .await
-    .unwrap();
+    let stats = county_numbers(&db, &s, &by).await;
     assert_eq!(stats.issued, 1);
     let done = verification::get(&db, v.id).await.unwrap();
     assert_eq!((done.state, done.current_tier, done.row_version), (State::Certified, None, 6));
@@ -718,20 +723,7 @@ both_backends!(numbers_make_certificates_with_their_snapshot, |db| async move {
     verification::apply(&db, v.id, Event::Submit, &acting(Tier::Unit, None, "卫生室"), None).await.unwrap();
     verification::apply(&db, v.id, Event::Approve, &by, None).await.unwrap();
     assert!(cme_store::repo::certificate::current_of(&db, s.person, 2021).await.unwrap().is_none());
-    let scope = verification::OfficeScope::County(s.county);
-    let stats = verification::issue_numbers(
-        &db,
-        (s.county, &s.county_code),
-        "测试县继续医学教育委员会",
-        scope,
-        None,
-        None,
-        None,
-        &by,
-        1000,
-    )
-    .await
-    .unwrap();
+    let stats = county_numbers(&db, &s, &by).await;
     assert_eq!(stats.issued, 1);
     // The certificate exists from its number on, in the same transaction.
     let c = cme_store::repo::certificate::current_of(&db, s.person, 2021).await.unwrap().unwrap();
