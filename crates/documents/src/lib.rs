@@ -24,6 +24,9 @@
 
 mod certificate;
 mod error;
+/// Hostile and hand-made files for tests (feature `fixtures`).
+#[cfg(any(test, feature = "fixtures"))]
+pub mod fixtures;
 mod fonts;
 pub mod layout;
 mod pdf;
@@ -41,5 +44,5 @@ pub use error::DocumentError;
 pub use fonts::{FACE_INDEX, FAMILY, Fonts, SYSTEM_BOLD, SYSTEM_REGULAR, Weight};
 pub use registration::{CreditLine, PersonInfo, RegistrationForm, Total, format_tenths, registration_form_pdf};
 pub use report::{ReportRow, report_xlsx};
-pub use seal::{SCAN_MAX_BYTES, SCAN_MAX_SIDE, SEAL_MAX_SIDE, Seal};
+pub use seal::{SCAN_MAX_BYTES, SCAN_MAX_PIXELS, SCAN_MAX_SIDE, SEAL_MAX_SIDE, Seal};
 pub use xlsx::{ComplianceList, ComplianceListXlsx, ComplianceRow, compliance_list_xlsx, registration_form_xlsx};

@@ -17,6 +17,16 @@ pub const SEAL_MAX_SIDE: u32 = 600;
 pub const SCAN_MAX_BYTES: usize = 10 * 1024 * 1024;
 /// The largest upload accepted, in pixels on either side.
 pub const SCAN_MAX_SIDE: u32 = 8000;
+/// The most pixels an upload may have (16.8 million: a 12-megapixel phone photo passes). An
+/// 8000 × 8000 PNG cost 488 MB to decode, and three at once 1.7 GB; under this budget, one
+/// decode at a time, the worst costs about 140 MB.
+pub const SCAN_MAX_PIXELS: u64 = 4096 * 4096;
+/// The most a decoder may allocate (16-bit RGBA at [`SCAN_MAX_PIXELS`] needs 128 MiB).
+const SCAN_MAX_ALLOC: u64 = 140 << 20;
+
+/// Scans are decoded one at a time: each may cost [`SCAN_MAX_ALLOC`], and uploads of seals are
+/// rare, so a queue costs nobody anything while parallel decodes could add up.
+static DECODING: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Darkness (share of the paper's brightness removed) below which a pixel is paper.
 const PAPER_NOISE: f32 = 0.15;
@@ -77,6 +87,8 @@ impl Seal {
                 bytes.len()
             )));
         }
+        // A poisoned lock only means another decode panicked; the lock guards no data.
+        let _one_at_a_time = DECODING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let image = decode(bytes, &[ImageFormat::Png, ImageFormat::Jpeg], true)?;
         let image = if image.width().max(image.height()) > SEAL_MAX_SIDE {
             let (w, h) = fit(image.width(), image.height(), SEAL_MAX_SIDE);
@@ -179,11 +191,17 @@ fn decode(bytes: &[u8], formats: &[ImageFormat], orient: bool) -> Result<Dynamic
     if w == 0 || h == 0 {
         return Err(undecodable(&"empty image"));
     }
+    if u64::from(w) * u64::from(h) > SCAN_MAX_PIXELS {
+        return Err(invalid(format!(
+            "印章图片像素过多（{w}×{h}，最多 {} 万像素），请缩小后再上传",
+            SCAN_MAX_PIXELS / 10_000
+        )));
+    }
     let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| undecodable(&e))?;
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(SCAN_MAX_SIDE);
     limits.max_image_height = Some(SCAN_MAX_SIDE);
-    limits.max_alloc = Some(512 * 1024 * 1024);
+    limits.max_alloc = Some(SCAN_MAX_ALLOC);
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(|e| undecodable(&e))?;
     let orientation = if orient { decoder.orientation().ok() } else { None };

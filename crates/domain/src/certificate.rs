@@ -214,9 +214,10 @@ pub fn new_seed(rng: &mut impl Rng) -> u64 {
     rng.r#gen::<u64>() >> 1
 }
 
-/// The pass rate in per mille, rounded down (so 949.9‰ stays under 950).
+/// The pass rate in per mille, rounded half up as every shown rate is (the
+/// outcome is decided exactly by [`institution_outcome`]).
 pub fn pass_permille(passed: u32, sampled: u32) -> u32 {
-    if sampled == 0 { 1000 } else { (u64::from(passed) * 1000 / u64::from(sampled)) as u32 }
+    crate::cycle::per_mille(u64::from(passed), u64::from(sampled)).unwrap_or(1000)
 }
 
 /// An institution passes with at least 95% of its sample passing: exactly,
@@ -363,6 +364,8 @@ mod tests {
         assert_eq!(institution_outcome(0, 0), InstitutionOutcome::Passed);
         assert_eq!(pass_permille(18, 19), 947);
         assert_eq!(pass_permille(19, 20), 950);
+        // Shown rounded half up.
+        assert_eq!((pass_permille(3, 7), pass_permille(2, 11)), (429, 182));
     }
 
     #[test]

@@ -873,8 +873,10 @@ pub const INSPECTION_PASS_PERCENT: u32 = 95;
 
 /// An exact share `passed / total` (`total > 0`, `passed <= total`).
 ///
-/// Compared and stored exactly; shown floored ([`PassRate::per_mille`],
-/// [`PassRate::percent`]) so that a rate shown as 95.0% always meets 95%.
+/// Compared and stored exactly; shown rounded half up to a thousandth
+/// ([`PassRate::per_mille`], [`PassRate::percent`]): 3/7 shows 42.9%. A rate
+/// just under a threshold can show as the threshold (1899/2000 shows 95.0%
+/// and does not meet 95%); decisions use [`PassRate::at_least_percent`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PassRate {
     passed: u32,
@@ -895,10 +897,9 @@ impl PassRate {
         self.total
     }
 
-    /// Thousandths, floored: 949 for 94.96%.
+    /// Thousandths, rounded half up: 950 for 94.96%, 429 for 3/7.
     pub fn per_mille(self) -> u32 {
-        let pm = u64::from(self.passed) * 1000 / u64::from(self.total);
-        u32::try_from(pm).unwrap_or(1000)
+        per_mille(u64::from(self.passed), u64::from(self.total)).unwrap_or(0)
     }
 
     /// Whether the rate is at least `percent`%, exactly.
@@ -911,11 +912,19 @@ impl PassRate {
         self.at_least_percent(INSPECTION_PASS_PERCENT)
     }
 
-    /// The rate for display, one decimal, floored: `94.9%`.
+    /// The rate for display, one decimal, rounded half up: `42.9%` for 3/7.
     pub fn percent(self) -> String {
         let pm = self.per_mille();
         format!("{}.{}%", pm / 10, pm % 10)
     }
+}
+
+/// `part / whole` in thousandths, rounded half up (the one rounding of every
+/// rate the system shows: the API, the XLSX and the SPA agree); `None` when
+/// `whole` is 0.
+pub fn per_mille(part: u64, whole: u64) -> Option<u32> {
+    let pm = part.checked_mul(2000)?.checked_add(whole)?.checked_div(whole.checked_mul(2)?)?;
+    Some(u32::try_from(pm).unwrap_or(u32::MAX))
 }
 
 impl PartialOrd for PassRate {
@@ -1514,12 +1523,18 @@ mod tests {
         let rate = |p, t| PassRate::new(p, t).unwrap_or_else(|| panic!("{p}/{t}"));
         let table = [
             (95, 100, 950, "95.0%", true),
-            (1899, 2000, 949, "94.9%", false),
+            // Shown rounded, decided exactly.
+            (1899, 2000, 950, "95.0%", false),
+            (1898, 2000, 949, "94.9%", false),
             (19, 20, 950, "95.0%", true),
-            (2, 3, 666, "66.6%", false),
+            (2, 3, 667, "66.7%", false),
+            (3, 7, 429, "42.9%", false),
+            (2, 11, 182, "18.2%", false),
+            // Exactly half a thousandth rounds up: 1/2000 = 0.05%.
+            (1, 2000, 1, "0.1%", false),
             (10, 10, 1000, "100.0%", true),
             (0, 7, 0, "0.0%", false),
-            (u32::MAX - 1, u32::MAX, 999, "99.9%", true),
+            (u32::MAX - 1, u32::MAX, 1000, "100.0%", true),
         ];
         for (p, t, per_mille, shown, passes) in table {
             let r = rate(p, t);
@@ -1604,10 +1619,14 @@ mod tests {
         }
 
         #[test]
-        fn shown_rates_agree_with_the_threshold(total in 1u32..100_000, passed_share in 0u32..=1000) {
+        fn shown_rates_are_rounded_and_never_hide_a_pass(total in 1u32..100_000, passed_share in 0u32..=1000) {
             let passed = u32::try_from(u64::from(total) * u64::from(passed_share) / 1000).unwrap_or(total);
             let r = PassRate::new(passed, total).unwrap_or_else(|| unreachable!());
-            prop_assert_eq!(r.per_mille() >= 950, r.meets_inspection());
+            // Within half a thousandth of the exact share, ties up.
+            let (shown, exact) = (i64::from(r.per_mille()) * i64::from(total) * 2, i64::from(passed) * 2000);
+            prop_assert!(shown - exact <= i64::from(total) && exact - shown < i64::from(total));
+            // A rate that meets the threshold never shows under it.
+            prop_assert!(!r.meets_inspection() || r.per_mille() >= 950);
         }
     }
 }

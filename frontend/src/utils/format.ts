@@ -6,6 +6,15 @@ export function formatCredits(value: number | string | null | undefined, empty =
   return Number.isInteger(n) ? String(n) : n.toFixed(1).replace(/0$/, "");
 }
 
+/**
+ * `part / whole` in thousandths, rounded half up on integers (3/7 → 429, 2/11 → 182), the
+ * same rounding as the API and the XLSX reports; null when `whole` is 0.
+ */
+export function perMille(part: number, whole: number): number | null {
+  if (whole <= 0) return null;
+  return Math.floor((part * 2000 + whole) / (2 * whole));
+}
+
 const SHANGHAI = new Intl.DateTimeFormat("zh-CN", {
   timeZone: "Asia/Shanghai",
   year: "numeric",

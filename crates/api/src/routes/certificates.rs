@@ -245,7 +245,11 @@ pub async fn put_seal(
     let seal = web::block(move || Seal::from_scan(&body))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?
-        .map_err(|e| ApiError::field("file", e.to_string()))?;
+        .map_err(|e| match e {
+            // The reason alone: it is written for the person who uploaded.
+            cme_documents::DocumentError::InvalidInput { reason, .. } => ApiError::field("file", reason),
+            other => ApiError::field("file", other.to_string()),
+        })?;
     let png = seal.png().to_vec();
     let sha = hex_digest(&png);
     let txn = state.db.begin().await?;

@@ -109,7 +109,7 @@ pub async fn put_draft(
 }
 
 fn rate(n: u64, of: u64) -> u32 {
-    n.saturating_mul(1000).checked_div(of).map_or(0, |v| u32::try_from(v).unwrap_or(1000))
+    cme_domain::cycle::per_mille(n, of).unwrap_or(0)
 }
 
 /// How many people would pass the draft, against the standard in force:

@@ -915,7 +915,7 @@ pub async fn export_stats(
     let row = |r: &StatsRow| cme_documents::ReportRow {
         name: r.name.clone(),
         counts: vec![r.to_verify, r.compliant, r.submitted, r.returned, r.approved, r.certified, r.missing],
-        rates: vec![(r.to_verify > 0).then(|| (r.compliant * 1000 / r.to_verify.max(1)) as u32), r.pass_rate_per_mille],
+        rates: vec![cme_domain::cycle::per_mille(r.compliant, r.to_verify), r.pass_rate_per_mille],
     };
     let rows: Vec<cme_documents::ReportRow> = dto.rows.iter().map(row).collect();
     let total = row(&dto.total);

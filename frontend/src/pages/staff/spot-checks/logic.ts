@@ -1,5 +1,6 @@
 // Pure helpers of the spot-check pages (抽验 / 现场抽验): the sampling rate,
 // the seed, the draw request's body, the results to save and what closing did.
+import { perMille } from "../../../utils/format";
 import type { CheckItem, CheckUnit, CloseResult, DrawRequest, ItemResult, ResultInput } from "../../../api/types";
 
 /** The line below which an institution goes back to re-verify (SPEC §5). */
@@ -197,7 +198,7 @@ export function tally(
     else pending++;
   }
   const decided = pass + fail;
-  return { pass, fail, pending, permille: decided === 0 || pending > 0 ? null : Math.floor((pass * 1000) / decided) };
+  return { pass, fail, pending, permille: pending > 0 ? null : perMille(pass, decided) };
 }
 
 // ---- institutions and closing -------------------------------------------------------

@@ -147,6 +147,7 @@ describe("figures and files", () => {
 
   it("computes shares without dividing by zero", () => {
     expect(percent(1, 3)).toBe(33.3);
+    expect(percent(2, 3)).toBe(66.7);
     expect(percent(5, 0)).toBe(0);
     expect(percent(7, 5)).toBe(100);
   });

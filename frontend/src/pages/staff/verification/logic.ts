@@ -10,7 +10,7 @@ import type {
   Verification,
 } from "../../../api/types";
 import { LIST_KIND_LABELS, VERIFICATION_STATE_LABELS } from "../../../constants/verification";
-import { formatDateTime } from "../../../utils/format";
+import { formatDateTime, perMille } from "../../../utils/format";
 
 // ---- windows ------------------------------------------------------------------
 
@@ -148,8 +148,7 @@ export function summaryByUnit(rows: readonly QueueSummaryRow[]): UnitSummary[] {
 
 /** A share in whole percent for a bar (0 when the whole is 0). */
 export function percent(part: number, whole: number): number {
-  if (whole <= 0) return 0;
-  return Math.min(100, Math.round((part / whole) * 1000) / 10);
+  return Math.min(100, (perMille(part, whole) ?? 0) / 10);
 }
 
 /** A file size in words: `512 B`, `12.3 KB`, `1.5 MB`. */
