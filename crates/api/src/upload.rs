@@ -1,13 +1,16 @@
-//! Uploaded tables (rosters, imports): the body as JSON or as CSV text, and
-//! CSV split into numbered records. Parsing a format ends here; the routes
-//! turn records into rows and process rows without knowing the format (an
-//! XLSX reader can produce the same records).
+//! Uploaded tables (rosters, imports): the body as JSON or as CSV records.
+//! Parsing a format ends here; the routes turn records into rows and process
+//! rows without knowing the format. CSV is read by the one table reader
+//! (`cme_documents::table`: UTF-8 or GBK, within the upload budget) on the
+//! blocking pool.
 
 use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use futures_util::StreamExt as _;
+
+use cme_documents::table;
 
 use crate::error::ApiError;
 
@@ -18,8 +21,8 @@ const MAX_UPLOAD: usize = 4 << 20;
 pub enum Upload {
     /// `application/json`: the raw bytes, for the route's own type.
     Json(web::Bytes),
-    /// `text/csv`: UTF-8 text (a byte-order mark removed).
-    Csv(String),
+    /// `text/csv` (UTF-8, with or without BOM, or GBK): its non-blank records.
+    Csv(Vec<Record>),
 }
 
 impl FromRequest for Upload {
@@ -51,8 +54,7 @@ impl FromRequest for Upload {
             if json {
                 return Ok(Upload::Json(body.freeze()));
             }
-            let text = String::from_utf8(body.to_vec()).map_err(|_| malformed("CSV 文件须为 UTF-8 编码"))?;
-            Ok(Upload::Csv(text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text)))
+            Ok(Upload::Csv(csv_records(body.freeze()).await?))
         })
     }
 }
@@ -69,52 +71,14 @@ pub struct Record {
     pub fields: Vec<String>,
 }
 
-/// Splits CSV text (RFC 4180: commas, double quotes, `""` inside quotes,
-/// line breaks inside quotes) into records; blank lines are skipped.
-pub fn csv_records(text: &str) -> Vec<Record> {
-    let mut records = Vec::new();
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let (mut line, mut start) = (1, 1);
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    let mut finish = |fields: &mut Vec<String>, field: &mut String, start: usize| {
-        fields.push(std::mem::take(field).trim().to_owned());
-        let record = std::mem::take(fields);
-        if !(record.len() == 1 && record[0].is_empty()) {
-            records.push(Record { line: start, fields: record });
-        }
-    };
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            (true, '"') => quoted = false,
-            (false, '"') if field.trim().is_empty() => {
-                field.clear();
-                quoted = true;
-            }
-            (false, ',') => fields.push(std::mem::take(&mut field).trim().to_owned()),
-            (false, '\r') if chars.peek() == Some(&'\n') => {}
-            (false, '\n' | '\r') => {
-                finish(&mut fields, &mut field, start);
-                line += 1;
-                start = line;
-            }
-            (_, c) => {
-                if c == '\n' {
-                    line += 1;
-                }
-                field.push(c);
-            }
-        }
-    }
-    if !field.is_empty() || !fields.is_empty() {
-        finish(&mut fields, &mut field, start);
-    }
-    records
+/// Reads CSV bytes into records within the upload budget, off the async
+/// workers; a file that cannot be read is refused naming `file`.
+pub async fn csv_records(bytes: web::Bytes) -> Result<Vec<Record>, ApiError> {
+    let rows = web::block(move || table::read_csv(&bytes, &table::Budget::UPLOAD))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(|e| ApiError::field("file", e.to_string()))?;
+    Ok(rows.into_iter().map(|r| Record { line: r.number, fields: r.cells }).collect())
 }
 
 #[cfg(test)]
@@ -125,9 +89,13 @@ mod tests {
         records.iter().map(|r| (r.line, r.fields.iter().map(String::as_str).collect())).collect()
     }
 
-    #[test]
-    fn splits_lines_and_fields() {
-        let r = csv_records("身份证号,年度\r\n 11010519491231002X , 2021\n\n530125198506120113,2021");
+    async fn records(text: &[u8]) -> Vec<Record> {
+        csv_records(web::Bytes::copy_from_slice(text)).await.unwrap_or_default()
+    }
+
+    #[actix_web::test]
+    async fn splits_lines_and_fields() {
+        let r = records("身份证号,年度\r\n 11010519491231002X , 2021\n\n530125198506120113,2021".as_bytes()).await;
         assert_eq!(
             fields(&r),
             vec![
@@ -138,15 +106,17 @@ mod tests {
         );
     }
 
-    #[test]
-    fn honours_quotes() {
-        let r = csv_records("\"a,b\",\"say \"\"hi\"\"\"\n\"two\nlines\",x\nlast");
+    #[actix_web::test]
+    async fn honours_quotes_and_reads_gbk() {
+        let r = records(b"\"a,b\",\"say \"\"hi\"\"\"\n\"two\nlines\",x\nlast").await;
         assert_eq!(fields(&r), vec![(1, vec!["a,b", "say \"hi\""]), (2, vec!["two\nlines", "x"]), (4, vec!["last"])]);
+        let (gbk, _, _) = encoding_rs::GBK.encode("身份证号\r\n11010519491231002X\r\n");
+        assert_eq!(fields(&records(&gbk).await), vec![(1, vec!["身份证号"]), (2, vec!["11010519491231002X"])]);
     }
 
-    #[test]
-    fn empty_text_has_no_records() {
-        assert!(csv_records("").is_empty());
-        assert!(csv_records("\n\r\n").is_empty());
+    #[actix_web::test]
+    async fn empty_text_has_no_records() {
+        assert!(records(b"").await.is_empty());
+        assert!(records(b"\n\r\n").await.is_empty());
     }
 }

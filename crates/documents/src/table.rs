@@ -309,15 +309,23 @@ pub fn read_csv(bytes: &[u8], budget: &Budget) -> Result<Vec<Row>, TableError> {
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut sparse = Sparse::new(budget);
     let mut record = csv::StringRecord::new();
-    let mut index = 0u32;
+    // The line a record starts on, counted from its byte offset: the csv
+    // reader's own line count misses blank lines.
+    let (mut counted_to, mut line) = (0usize, 0u32);
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => return Err(TableError::Unreadable(format!("CSV 格式有误（{e}）"))),
         }
-        let line = record.position().map_or(index, |p| u32::try_from(p.line()).unwrap_or(u32::MAX).saturating_sub(1));
-        index += 1;
+        let mut at = record.position().map_or(counted_to, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX));
+        // The offset is where the previous record ended: skip the blank lines.
+        while text.as_bytes().get(at) == Some(&b'\n') {
+            at += 1;
+        }
+        let newlines = text.as_bytes().get(counted_to..at).map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());
+        line = line.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
+        counted_to = at.max(counted_to);
         for (col, cell) in record.iter().enumerate() {
             let col = u32::try_from(col).unwrap_or(u32::MAX);
             sparse.cell(line, col, &DataRef::SharedString(cell))?;
@@ -437,6 +445,10 @@ mod tests {
         let read_back = read(&gbk).unwrap_or_default();
         assert_eq!(read_back[1].cells, vec!["赵六", "内科, 一病区"]);
         assert_eq!(read(&[0xFF, 0xFF, 0xFE]), Err(TableError::Encoding));
+        // Row numbers are the lines people see, blank lines and quoted line breaks counted.
+        let numbers: Vec<usize> =
+            read(b"a\r\n\r\nb\n\"two\nlines\"\n\nc").unwrap_or_default().iter().map(|r| r.number).collect();
+        assert_eq!(numbers, vec![1, 3, 4, 7]);
     }
 
     #[test]

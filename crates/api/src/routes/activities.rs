@@ -30,7 +30,7 @@ use crate::dto::activities::{
 };
 use crate::error::{ApiError, Problem};
 use crate::extract::{ValidJson, parse, validation_problem};
-use crate::upload::{Record, Upload, csv_records};
+use crate::upload::{Record, Upload};
 
 /// The most rows one roster may have.
 const MAX_ROSTER: usize = 10_000;
@@ -392,7 +392,7 @@ pub fn roster_lines(upload: Upload) -> Result<Vec<RosterLine>, ApiError> {
             body.validate().map_err(|e| validation_problem(&e))?;
             body.id_numbers.into_iter().enumerate().map(|(i, id_number)| RosterLine { row: i + 1, id_number }).collect()
         }
-        Upload::Csv(text) => roster_from_records(csv_records(&text)),
+        Upload::Csv(records) => roster_from_records(records),
     };
     if lines.is_empty() {
         return Err(ApiError::field("id_numbers", "名单中没有身份证号"));

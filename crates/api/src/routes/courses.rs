@@ -26,7 +26,7 @@ use crate::dto::courses::{
 use crate::error::{ApiError, Problem};
 use crate::extract::{ValidJson, parse, validation_problem};
 use crate::routes::activities::id_error_reason;
-use crate::upload::{Record, Upload, csv_records};
+use crate::upload::{Record, Upload};
 
 /// The most rows one import may have.
 const MAX_ROWS: usize = 10_000;
@@ -196,7 +196,7 @@ pub fn completion_lines(upload: Upload) -> Result<Vec<CompletionLine>, ApiError>
                 })
                 .collect()
         }
-        Upload::Csv(text) => completions_from_records(csv_records(&text)),
+        Upload::Csv(records) => completions_from_records(records),
     };
     if lines.is_empty() {
         return Err(ApiError::field("rows", "文件中没有数据行"));
