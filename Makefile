@@ -18,13 +18,15 @@ run: frontend-build
 	$(CME) serve
 
 ## fmt, clippy, every Rust test (SQLite; PostgreSQL too when TEST_DATABASE_URL
-## is set), the SPA's type check, client drift check, Vitest, build and Playwright.
+## is set), the SPA's type check, client drift check, Vitest, build, the
+## database-outage fault test (a PostgreSQL instance of its own) and Playwright.
 test: frontend-deps e2e-deps browser
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo test --workspace
 	cd frontend && npm run check:api && npm run typecheck && npm test && npm run build
 	cargo build -p cme-server
+	python3 tests/faults/db_outage.py $(CME)
 	tests/e2e/run.sh $(CME)
 
 frontend-deps:

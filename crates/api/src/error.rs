@@ -217,6 +217,9 @@ impl ResponseError for ApiError {
             ApiError::TooManyRequests { retry_after_secs } => {
                 res.insert_header(("Retry-After", retry_after_secs.to_string()));
             }
+            ApiError::Unavailable => {
+                res.insert_header(("Retry-After", UNAVAILABLE_RETRY_AFTER_SECS.to_string()));
+            }
             ApiError::Unauthorized | ApiError::InvalidRefreshToken => {
                 res.insert_header(("WWW-Authenticate", "Bearer"));
             }
@@ -226,6 +229,25 @@ impl ResponseError for ApiError {
     }
 }
 
+/// A store look-up whose missing row means something to the caller (a bad
+/// field, a dead token): only `NotFound` takes that meaning; every other
+/// failure (an outage above all) answers as itself.
+pub trait MissingAs<T> {
+    fn missing_as(self, missing: impl FnOnce() -> ApiError) -> Result<T, ApiError>;
+}
+
+impl<T> MissingAs<T> for Result<T, cme_store::StoreError> {
+    fn missing_as(self, missing: impl FnOnce() -> ApiError) -> Result<T, ApiError> {
+        self.map_err(|e| match e {
+            cme_store::StoreError::NotFound => missing(),
+            other => other.into(),
+        })
+    }
+}
+
+/// When a client should try again after a 503.
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 5;
+
 impl From<cme_store::StoreError> for ApiError {
     fn from(e: cme_store::StoreError) -> Self {
         use cme_domain::review::TransitionError;
@@ -233,6 +255,11 @@ impl From<cme_store::StoreError> for ApiError {
         use cme_store::StoreError;
         match e {
             StoreError::NotFound => ApiError::NotFound("资源不存在".to_owned()),
+            StoreError::Unavailable(cause) => {
+                // Logged once, here; the answer says only to come back.
+                tracing::error!(%cause, "database unavailable");
+                ApiError::Unavailable
+            }
             StoreError::Conflict { constraint } => {
                 ApiError::Conflict { code: "conflict", detail: format!("与已有数据冲突 ({constraint})") }
             }

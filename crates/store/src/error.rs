@@ -49,6 +49,10 @@ pub enum StoreError {
     /// A stored value does not parse into the domain (or does not decrypt).
     #[error("corrupt stored data: {0}")]
     Corrupt(String),
+    /// The database cannot be reached (down, restarting, or no connection
+    /// free within the acquire timeout): a retry later may succeed.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(DbErr),
     #[error(transparent)]
     Db(DbErr),
 }
@@ -61,6 +65,9 @@ impl StoreError {
 
 impl From<DbErr> for StoreError {
     fn from(err: DbErr) -> Self {
+        if outage(&err) {
+            return StoreError::Unavailable(err);
+        }
         match &err {
             DbErr::RecordNotFound(_) => return StoreError::NotFound,
             DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
@@ -73,6 +80,22 @@ impl From<DbErr> for StoreError {
             _ => {}
         }
         StoreError::Db(err)
+    }
+}
+
+/// Whether an error means the database is out of reach rather than that the
+/// statement failed: no connection could be had, the connection broke, or
+/// the server is shutting down or starting (SQLSTATE classes 08 and 57P).
+fn outage(err: &DbErr) -> bool {
+    use sea_orm::sqlx::Error;
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => match &**e {
+            Error::Io(_) | Error::Tls(_) | Error::PoolTimedOut | Error::PoolClosed | Error::WorkerCrashed => true,
+            Error::Database(db) => db.code().is_some_and(|c| c.starts_with("08") || c.starts_with("57P")),
+            _ => false,
+        },
+        _ => false,
     }
 }
 

@@ -31,7 +31,9 @@ pub use error::StoreError;
 /// foreign keys are enforced and the journal is WAL.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
     let mut options = ConnectOptions::new(url.to_owned());
-    options.sqlx_logging(false);
+    // An outage answers 503 within seconds instead of holding every request
+    // for sqlx's default 30 s: a connection is waited for at most 3 s.
+    options.sqlx_logging(false).connect_timeout(Duration::from_secs(3)).acquire_timeout(Duration::from_secs(3));
     if let Some(path) = sqlite_path(url) {
         if let Some(parent) = std::path::Path::new(path).parent()
             && !parent.as_os_str().is_empty()

@@ -15,7 +15,7 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use cme_domain::auth::{Actor, Operation};
 
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, MissingAs};
 use tokens::{AUD_ACCESS, AUD_CLIENT};
 
 /// The password of every demo account (`cme demo`); production refuses it.
@@ -55,14 +55,15 @@ fn bearer(req: &HttpRequest) -> Option<String> {
 
 /// Resolves the bearer token to an actor: the account or API client must
 /// still exist and be enabled, and a token older than the account's last
-/// password change is dead.
+/// password change is dead. Any other failure (the database down) is not
+/// the caller's: it answers as itself (503), and signs nobody out.
 async fn authenticate(req: HttpRequest) -> Result<PendingCaller, ApiError> {
     let state = req.app_data::<web::Data<AppState>>().ok_or(ApiError::Internal("no state".into()))?.clone();
     let token = bearer(&req).ok_or(ApiError::Unauthorized)?;
     let claims = state.auth.keys.verify(&token, &[AUD_ACCESS, AUD_CLIENT])?;
     if claims.aud == AUD_CLIENT {
         let client =
-            cme_store::repo::api_client::get(&state.db, claims.sub).await.map_err(|_| ApiError::Unauthorized)?;
+            cme_store::repo::api_client::get(&state.db, claims.sub).await.missing_as(|| ApiError::Unauthorized)?;
         if client.revoked {
             return Err(ApiError::Unauthorized);
         }
@@ -75,9 +76,9 @@ async fn authenticate(req: HttpRequest) -> Result<PendingCaller, ApiError> {
         Some(account) => account,
         None => {
             let account =
-                cme_store::repo::account::get(&state.db, claims.sub).await.map_err(|_| ApiError::Unauthorized)?;
+                cme_store::repo::account::get(&state.db, claims.sub).await.missing_as(|| ApiError::Unauthorized)?;
             let active =
-                cme_store::repo::refresh::family_active(&state.db, sid).await.map_err(|_| ApiError::Unauthorized)?;
+                cme_store::repo::refresh::family_active(&state.db, sid).await.missing_as(|| ApiError::Unauthorized)?;
             if !active {
                 return Err(ApiError::Unauthorized);
             }

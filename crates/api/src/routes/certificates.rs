@@ -30,7 +30,7 @@ use crate::dto::certificate::{
     CertificateDto, CertificatePage, CertificateQuery, OfficeSealDto, PrintRequest, ProofQuery, PublicCertificateDto,
     PublicLookupQuery, RevokeRequest, SealDto,
 };
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, MissingAs, Problem};
 use crate::extract::ValidJson;
 use crate::routes::cycles::office_region;
 use crate::routes::documents::document_error;
@@ -411,7 +411,7 @@ pub async fn list_certificates(
     let after = match q.after.as_deref().filter(|a| !a.is_empty()) {
         Some(a) => {
             let id = Uuid::parse_str(a).map_err(|_| ApiError::field("after", "无效的游标"))?;
-            let c = certs::get(&state.db, id).await.map_err(|_| ApiError::field("after", "无效的游标"))?;
+            let c = certs::get(&state.db, id).await.missing_as(|| ApiError::field("after", "无效的游标"))?;
             Some((c.name, c.id))
         }
         None => None,
@@ -774,7 +774,7 @@ async fn in_place(state: &AppState, actor: &Actor, person: PersonId) -> Result<(
     cme_store::repo::person::get_scoped(&state.db, &state.pii, &actor.scope, person)
         .await
         .map(|_| ())
-        .map_err(|_| ApiError::NotFound("人员不存在".into()))
+        .missing_as(|| ApiError::NotFound("人员不存在".into()))
 }
 
 fn proof_years(q: &ProofQuery) -> Result<Vec<i32>, ApiError> {

@@ -22,7 +22,7 @@ use crate::dto::credits::{
     CourseDto, CreditDto, CreditEntryRequest, CreditItem, CreditLine, DecisionsRequest, DraftQuery, NewReportRequest,
     PersonYearDto, ReportDetail, ReportDto, ReportPage, ReportQuery, ReverseRequest, YearSummary,
 };
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, MissingAs, Problem};
 use crate::extract::ValidJson;
 use crate::routes::org::person_dto;
 
@@ -319,7 +319,7 @@ pub async fn submit_report(
     for (i, id) in body.0.credit_ids.iter().enumerate() {
         let entry = credit::get_entry(&txn, CreditId(*id))
             .await
-            .map_err(|_| ApiError::field(format!("credit_ids[{i}]"), "记录不存在"))?;
+            .missing_as(|| ApiError::field(format!("credit_ids[{i}]"), "记录不存在"))?;
         if entry.department_id != Some(department) || entry.record.state != CreditState::Draft {
             return Err(ApiError::field(format!("credit_ids[{i}]"), "只能上报本科室的草稿记录"));
         }
@@ -432,7 +432,7 @@ pub async fn decide_report(
     for (i, d) in decisions.iter().enumerate() {
         let entry = credit::get_entry(&txn, d.credit_id)
             .await
-            .map_err(|_| ApiError::field(format!("decisions[{i}].credit_id"), "记录不存在"))?;
+            .missing_as(|| ApiError::field(format!("decisions[{i}].credit_id"), "记录不存在"))?;
         if entry.report_id != Some(report.id) {
             return Err(ApiError::field(format!("decisions[{i}].credit_id"), "该记录不属于此次上报"));
         }

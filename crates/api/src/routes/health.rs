@@ -6,12 +6,15 @@ use actix_web::{HttpResponse, get, web};
 use sea_orm::DbBackend;
 
 use crate::AppState;
-use crate::dto::health::{DatabaseHealth, Health};
+use crate::dto::health::{DatabaseHealth, DocumentsHealth, Health};
 
-/// The service's health and its database's state.
+/// The service's health: whether its database answers and whether it can
+/// render documents.
 ///
 /// 200 when the database answers, 503 (same body, `status: degraded`) when
 /// it does not, so a load balancer or compose health check can use it.
+/// Missing fonts make the status `degraded` and name `documents` in `down`
+/// but keep 200: everything but printing works.
 #[utoipa::path(
     tag = "health",
     responses(
@@ -28,9 +31,17 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
         DbBackend::Sqlite => "sqlite",
         _ => "other",
     };
+    let renderable = state.fonts.is_some();
+    let down: Vec<String> = [(!reachable).then_some("database"), (!renderable).then_some("documents")]
+        .into_iter()
+        .flatten()
+        .map(str::to_owned)
+        .collect();
     let body = Health {
-        status: if reachable { "ok" } else { "degraded" }.to_owned(),
+        status: if down.is_empty() { "ok" } else { "degraded" }.to_owned(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
+        down,
+        documents: DocumentsHealth { renderable },
         database: DatabaseHealth {
             backend: backend.to_owned(),
             reachable,

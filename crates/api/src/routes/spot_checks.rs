@@ -22,7 +22,7 @@ use crate::dto::certificate::{
     CheckDto, CheckItemDto, CheckListQuery, CheckSummaryDto, CheckUnitDto, CloseRequest, CloseResult, DrawRequest,
     ResultsRequest, SentBackDto,
 };
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, MissingAs, Problem};
 use crate::extract::ValidJson;
 use crate::routes::cycles::office_region;
 use crate::routes::verifications::{office_scope, tier_of};
@@ -136,7 +136,7 @@ pub async fn draw(
         return Err(ApiError::field("unit_id", "指定单位仅用于现场抽验复查"));
     }
     if let Some(u) = b.unit_id {
-        unit::get(&state.db, UnitId(u)).await.map_err(|_| ApiError::field("unit_id", "单位不存在"))?;
+        unit::get(&state.db, UnitId(u)).await.missing_as(|| ApiError::field("unit_id", "单位不存在"))?;
     }
     let seed = match b.seed {
         Some(s) if s > i64::MAX as u64 => return Err(ApiError::field("seed", "种子过大")),

@@ -25,7 +25,7 @@ use crate::dto::certificate::{
     CorrectionDecision, CorrectionDto, CorrectionEvent, CorrectionListQuery, CorrectionLogDto, CorrectionPreviewDto,
     CorrectionPreviewQuery, CorrectionRequest,
 };
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, MissingAs, Problem};
 use crate::extract::ValidJson;
 use crate::routes::verifications::{office_scope, tier_of};
 
@@ -82,7 +82,7 @@ async fn subject(state: &AppState, actor: &Actor, person_id: Option<Uuid>) -> Re
             let id = person_id.ok_or_else(|| ApiError::field("person_id", "请选择人员"))?;
             let p = cme_store::repo::person::get(&state.db, &state.pii, PersonId(id))
                 .await
-                .map_err(|_| ApiError::field("person_id", "人员不存在"))?;
+                .missing_as(|| ApiError::field("person_id", "人员不存在"))?;
             if p.unit_id != u {
                 return Err(ApiError::field("person_id", "人员不属于本单位"));
             }
@@ -166,7 +166,7 @@ pub async fn request_correction(
     for (i, e) in b.evidence_ids.iter().enumerate() {
         let file = evidence::get(&state.db, *e)
             .await
-            .map_err(|_| ApiError::field(format!("evidence_ids[{i}]"), "文件不存在"))?;
+            .missing_as(|| ApiError::field(format!("evidence_ids[{i}]"), "文件不存在"))?;
         if file.unit_id != unit {
             return Err(ApiError::field(format!("evidence_ids[{i}]"), "文件不属于本单位"));
         }
