@@ -156,6 +156,7 @@ pub async fn middleware(
         release(&state, id).await;
         return Ok(res.map_into_boxed_body());
     }
+    let withheld_answer = crate::no_store::is_secret(res.response());
     let (req, res) = res.into_parts();
     let (head, body) = res.into_parts();
     let bytes = match actix_web::body::to_bytes(body).await {
@@ -171,7 +172,7 @@ pub async fn middleware(
         status: status.as_u16(),
         content_type,
         body: bytes.to_vec(),
-        withheld: withheld_path || holds_id_number(&bytes),
+        withheld: withheld_path || withheld_answer || holds_id_number(&bytes),
     };
     if let Err(e) = idempotency::complete(&state.db, id, &answer).await {
         // The request did its work: answer it; a retry will find the claim
