@@ -1,17 +1,22 @@
-//! The request log: tracing-actix-web's one span per request, built by
-//! [`RedactingRootSpan`] so that no secret and no ID number reaches it.
+//! The logs: [`subscriber`] builds the one pipeline of the binary and of the
+//! tests, and [`RedactingRootSpan`] the request log's one span per request
+//! (tracing-actix-web), so that no secret and no ID number reaches either.
 //!
 //! The routes take ID numbers in bodies only, and bodies are never logged;
-//! this is the second wall, for what a client puts in a URL anyway. The span
-//! has the fields of tracing-actix-web's default (OpenTelemetry's names) but
-//! its `http.target` is redacted: the values of secret query parameters
-//! (`id_number`, `token`, `password`, `secret`, `code`, ...), path segments
-//! that are secret route parameters (`/public/certificates/{token}`) or
-//! secret SPA paths (`/v/{token}`), and anything that looks like an ID
-//! number. No request header but the user agent is recorded, so never
-//! `Authorization`. Error texts recorded at the end are redacted the same way.
+//! what follows are the walls behind that, for what a client puts in a URL
+//! anyway. The request span has the fields of tracing-actix-web's default
+//! (OpenTelemetry's names) but its `http.target` is redacted: the values of
+//! secret query parameters (`id_number`, `token`, `password`, `secret`,
+//! `code`, ...), path segments that are secret route parameters
+//! (`/public/certificates/{token}`) or secret SPA paths (`/v/{token}`), and
+//! anything that looks like an ID number. No request header but the user
+//! agent is recorded, so never `Authorization`. Error texts recorded at the
+//! end are redacted the same way. Dependencies that echo a request's path
+//! at DEBUG are held at INFO, and every line written passes through
+//! [`redact_line`] last.
 
 use std::borrow::Cow;
+use std::io;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -20,6 +25,10 @@ use actix_web::{Error, HttpMessage as _, ResponseError};
 use tracing::Span;
 use tracing::field::Empty;
 use tracing_actix_web::{RequestId, RootSpanBuilder};
+use tracing_subscriber::filter::{EnvFilter, LevelFilter, Targets};
+use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::fmt::format::FmtSpan;
+use tracing_subscriber::layer::SubscriberExt as _;
 
 /// What a redacted value is logged as.
 pub const REDACTED: &str = "[redacted]";
@@ -36,6 +45,60 @@ const SECRET_PATH_PREFIXES: &[&str] = &["/v/"];
 /// Digits that make a value look like an ID number (15 for the old
 /// first-generation numbers, 18 for today's).
 const ID_LIKE_DIGITS: usize = 15;
+
+/// Dependencies that log a request's raw path at DEBUG (actix's extractors
+/// on a failure, actix-files on a miss): never below INFO, whatever the
+/// filter says.
+const PATH_ECHOING_TARGETS: &[&str] = &["actix_web::types", "actix_files"];
+
+/// The log pipeline: `filter` (`RUST_LOG`'s syntax), one line per event and
+/// per request span's close, as text or JSON, into `writer` through
+/// [`redact_line`].
+pub fn subscriber<W>(filter: EnvFilter, json: bool, ansi: bool, writer: W) -> Box<dyn tracing::Subscriber + Send + Sync>
+where
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+{
+    let quiet = Targets::new()
+        .with_default(LevelFilter::TRACE)
+        .with_targets(PATH_ECHOING_TARGETS.iter().map(|t| (*t, LevelFilter::INFO)));
+    let fmt = tracing_subscriber::fmt::layer()
+        .with_span_events(FmtSpan::CLOSE)
+        .with_ansi(ansi && !json)
+        .with_writer(Redacting(writer));
+    let registry = tracing_subscriber::registry().with(filter).with(quiet);
+    if json { Box::new(registry.with(fmt.json())) } else { Box::new(registry.with(fmt)) }
+}
+
+/// A [`MakeWriter`] whose writers pass each line through [`redact_line`].
+struct Redacting<M>(M);
+
+impl<'w, M: MakeWriter<'w>> MakeWriter<'w> for Redacting<M> {
+    type Writer = RedactingWriter<M::Writer>;
+
+    fn make_writer(&'w self) -> Self::Writer {
+        RedactingWriter(self.0.make_writer())
+    }
+
+    fn make_writer_for(&'w self, meta: &tracing::Metadata<'_>) -> Self::Writer {
+        RedactingWriter(self.0.make_writer_for(meta))
+    }
+}
+
+/// Takes one formatted event (or span close) per `write`, as the fmt layer
+/// writes them.
+struct RedactingWriter<W>(W);
+
+impl<W: io::Write> io::Write for RedactingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        self.0.write_all(redact_line(&text).as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
 
 /// The root span builder of the app's `TracingLogger`.
 pub struct RedactingRootSpan;
@@ -229,6 +292,33 @@ pub fn redact_text(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A log line with every ID-number-like run replaced: by `[redacted]` inside
+/// a quoted string, by `"[redacted]"` outside one, so that a JSON line
+/// stays JSON.
+pub fn redact_line(line: &str) -> Cow<'_, str> {
+    let mut spans = id_like_spans(line).peekable();
+    if spans.peek().is_none() {
+        return Cow::Borrowed(line);
+    }
+    let bytes = line.as_bytes();
+    let (mut out, mut last, mut quoted, mut escaped) = (String::with_capacity(line.len()), 0, false, false);
+    for (start, end) in spans {
+        for &b in &bytes[last..start] {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => quoted = !quoted,
+                _ => {}
+            }
+        }
+        out.push_str(&line[last..start]);
+        out.push_str(if quoted { REDACTED } else { "\"[redacted]\"" });
+        last = end;
+    }
+    out.push_str(&line[last..]);
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,6 +373,14 @@ mod tests {
         let p = redact_target(&format!("/api/v1/people/{ID}/certificates"), "", Some("/api/v1/people/{id}/certificates"));
         assert_eq!(p, "/api/v1/people/[redacted]/certificates");
         assert_eq!(redact_target("/v/", "", None), "/v/");
+    }
+
+    #[test]
+    fn log_lines_stay_json() {
+        let line = format!("{{\"n\":{ID},\"m\":\"path \\\"/x/{ID}\\\"\"}}");
+        assert_eq!(redact_line(&line), "{\"n\":\"[redacted]\",\"m\":\"path \\\"/x/[redacted]\\\"\"}");
+        let text = format!("Request path: \"/api/v1/people/{ID}\" n={ID}");
+        assert_eq!(redact_line(&text), "Request path: \"/api/v1/people/[redacted]\" n=\"[redacted]\"");
     }
 
     #[test]
