@@ -377,9 +377,10 @@ fn id_hmac(state: &AppState, id_number: Option<&str>) -> Result<Option<Vec<u8>>,
 
 /// The certificates (current versions) of a year in the caller's place:
 /// a department its staff's, a unit its own (optionally one department),
-/// an office its region's (optionally one unit); by name. To find one by
-/// ID number, `POST /certificates/search`: an `id_number` here is refused
-/// (422), as a URL ends up in logs and browser histories.
+/// an office its region's (optionally one unit); by name.
+///
+/// To find one by ID number, `POST /certificates/search`: an `id_number`
+/// here is refused (422), as a URL ends up in logs and browser histories.
 #[utoipa::path(
     tag = "certificate",
     security(("bearer" = [])),
