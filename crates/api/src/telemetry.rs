@@ -370,7 +370,8 @@ mod tests {
         let p = redact_target(&format!("/api/v1/people/{id}"), "", Some("/api/v1/people/{id}"));
         assert_eq!(p, format!("/api/v1/people/{id}"));
         // An ID number where an id belongs.
-        let p = redact_target(&format!("/api/v1/people/{ID}/certificates"), "", Some("/api/v1/people/{id}/certificates"));
+        let p =
+            redact_target(&format!("/api/v1/people/{ID}/certificates"), "", Some("/api/v1/people/{id}/certificates"));
         assert_eq!(p, "/api/v1/people/[redacted]/certificates");
         assert_eq!(redact_target("/v/", "", None), "/v/");
     }

@@ -325,7 +325,8 @@ both_backends!(certificates_are_issued_printed_and_verified, |app| async move {
     let res = search(json!({"year": Y, "id_number": "123"})).await;
     assert_eq!(res.status(), 422);
     assert_eq!(body(res).await["errors"][0]["field"], "id_number");
-    let res = app.get_as(&format!("/api/v1/certificates?year={Y}&id_number={}", fixture::id_number_of(s1)), &unit).await;
+    let res =
+        app.get_as(&format!("/api/v1/certificates?year={Y}&id_number={}", fixture::id_number_of(s1)), &unit).await;
     assert_eq!(res.status(), 422);
     let p = body(res).await;
     assert_eq!(p["errors"][0]["field"], "id_number", "{p}");

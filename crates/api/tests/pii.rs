@@ -301,8 +301,9 @@ both_backends!(no_route_that_takes_or_gives_an_id_number_logs_it, |app| async mo
     let line = |id: &str| -> Vec<String> {
         ["导入", "女", id, "", "护理", "", "", "", ""].iter().map(|s| (*s).to_owned()).collect()
     };
-    let file = cme_documents::table::write_csv(&headers, &[line(&ids[3]), line(&bad_check(&ids[4])), line(&f.b.id_number)])
-        .unwrap();
+    let file =
+        cme_documents::table::write_csv(&headers, &[line(&ids[3]), line(&bad_check(&ids[4])), line(&f.b.id_number)])
+            .unwrap();
     assert_eq!(upload(&app, "/api/v1/people/import?mode=valid_only", &unit, file.clone(), "staff.csv").await, 200);
     assert_eq!(upload(&app, "/api/v1/people/import/errors", &unit, file, "staff.csv").await, 200);
 
@@ -397,7 +398,8 @@ both_backends!(no_route_that_takes_or_gives_an_id_number_logs_it, |app| async mo
     let preview = format!("/api/v1/title-corrections/preview?person_id={}&year={Y}&new_title=副主任医师", f.a.person.0);
     assert_eq!(app.get_as(&preview, &unit).await.status(), 200);
     let pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n".to_vec();
-    let (status, evidence) = post_raw(&app, "/api/v1/evidence?file_name=title.pdf", &unit, "application/pdf", pdf).await;
+    let (status, evidence) =
+        post_raw(&app, "/api/v1/evidence?file_name=title.pdf", &unit, "application/pdf", pdf).await;
     assert_eq!(status, 200, "{evidence}");
     let b = json!({"person_id": f.a.person.0, "year": Y, "new_title": "副主任医师", "obtained_on": format!("{Y}-06-01"),
                    "reason": "职称取得时间登记有误", "evidence_ids": [evidence["id"]]});
@@ -535,8 +537,7 @@ both_backends!(answers_that_carry_a_secret_are_not_stored, |app| async move {
     assert_eq!(res.status(), 201);
     assert_no_store(&res, "new API client");
     let client = body(res).await;
-    let (id, secret) =
-        (client["client"]["client_id"].as_str().unwrap(), client["client_secret"].as_str().unwrap());
+    let (id, secret) = (client["client"]["client_id"].as_str().unwrap(), client["client_secret"].as_str().unwrap());
     let token = |secret: String| {
         let app = &app;
         let id = id.to_owned();

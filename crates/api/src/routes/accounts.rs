@@ -376,7 +376,9 @@ pub async fn create_api_client(
         .detail(json!({"scopes": body.scopes}));
     audit::append(&txn, &e).await?;
     txn.commit().await?;
-    Ok(NoStore(HttpResponse::Created().json(NewApiClientResponse { client: client_dto(&client), client_secret: secret })))
+    Ok(NoStore(
+        HttpResponse::Created().json(NewApiClientResponse { client: client_dto(&client), client_secret: secret }),
+    ))
 }
 
 /// Revoke an API client: its tokens stop working at once.

@@ -414,5 +414,10 @@ pub async fn client_token(
     let e = audit::AuditEntry::by(&client.actor(), "auth.client_token").ip(Some(&client_ip(&req)));
     audit::append(&state.db, &e).await?;
     let scope = client.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ");
-    Ok(NoStore(HttpResponse::Ok().json(ClientToken { access_token, token_type: "Bearer".to_owned(), expires_in, scope })))
+    Ok(NoStore(HttpResponse::Ok().json(ClientToken {
+        access_token,
+        token_type: "Bearer".to_owned(),
+        expires_in,
+        scope,
+    })))
 }

@@ -27,8 +27,8 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::{Caller, client_ip};
 use crate::dto::certificate::{
-    CertificateDto, CertificatePage, CertificateQuery, CertificateSearch, OfficeSealDto, PrintRequest, ProofQuery, PublicCertificateDto,
-    PublicLookupQuery, RevokeRequest, SealDto,
+    CertificateDto, CertificatePage, CertificateQuery, CertificateSearch, OfficeSealDto, PrintRequest, ProofQuery,
+    PublicCertificateDto, PublicLookupQuery, RevokeRequest, SealDto,
 };
 use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
@@ -401,7 +401,10 @@ pub async fn list_certificates(
     let actor = caller.require(Operation::PrintCertificates)?;
     // Ignoring it would answer the whole place to a caller who asked for one person.
     if form_urlencoded::parse(req.query_string().as_bytes()).any(|(k, _)| k == "id_number") {
-        return Err(ApiError::field("id_number", "身份证号不能放在网址中，请使用 POST /api/v1/certificates/search 查询"));
+        return Err(ApiError::field(
+            "id_number",
+            "身份证号不能放在网址中，请使用 POST /api/v1/certificates/search 查询",
+        ));
     }
     Ok(web::Json(certificate_page(&state, &req, actor, query.into_inner().into()).await?))
 }
