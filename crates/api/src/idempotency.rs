@@ -11,7 +11,7 @@
 //!
 //! Nothing secret is stored: not the request (only its keyed hash), and not
 //! an answer that holds a token, a password, a client secret or a full ID
-//! number. Such an answer is withheld: a retry is 409
+//! number, or that its handler marked `NoStore`. Such an answer is withheld: a retry is 409
 //! `idempotency_replay_withheld` instead of running twice. Requests without
 //! a valid token (sign-in) pass through untouched.
 

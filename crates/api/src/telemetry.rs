@@ -58,9 +58,12 @@ pub fn subscriber<W>(filter: EnvFilter, json: bool, ansi: bool, writer: W) -> Bo
 where
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
 {
+    // As permissive as `filter` elsewhere, so that the stack's level hint
+    // (the most verbose of its filters) stays the filter's own.
+    let most = filter.max_level_hint().unwrap_or(LevelFilter::TRACE);
     let quiet = Targets::new()
-        .with_default(LevelFilter::TRACE)
-        .with_targets(PATH_ECHOING_TARGETS.iter().map(|t| (*t, LevelFilter::INFO)));
+        .with_default(most)
+        .with_targets(PATH_ECHOING_TARGETS.iter().map(|t| (*t, most.min(LevelFilter::INFO))));
     let fmt = tracing_subscriber::fmt::layer()
         .with_span_events(FmtSpan::CLOSE)
         .with_ansi(ansi && !json)
@@ -374,6 +377,16 @@ mod tests {
             redact_target(&format!("/api/v1/people/{ID}/certificates"), "", Some("/api/v1/people/{id}/certificates"));
         assert_eq!(p, "/api/v1/people/[redacted]/certificates");
         assert_eq!(redact_target("/v/", "", None), "/v/");
+    }
+
+    #[test]
+    fn the_pipeline_is_no_more_verbose_than_its_filter() {
+        for (directives, hint) in
+            [("info,sqlx=warn", LevelFilter::INFO), ("warn", LevelFilter::WARN), ("trace", LevelFilter::TRACE)]
+        {
+            let s = subscriber(EnvFilter::new(directives), false, false, std::io::sink);
+            assert_eq!(s.max_level_hint(), Some(hint), "{directives}");
+        }
     }
 
     #[test]
