@@ -298,11 +298,15 @@ impl From<sea_orm::DbErr> for ApiError {
 }
 
 /// Turns actix's own extractor failures (bad path or query) into problems.
+/// Actix quotes the rejected value (`can not parse "…" to a i32`): an ID
+/// number put where it does not belong is not echoed.
 pub fn path_error(err: actix_web::error::PathError, _req: &actix_web::HttpRequest) -> actix_web::Error {
-    ApiError::Malformed { detail: err.to_string(), errors: Vec::new() }.into()
+    let detail = crate::telemetry::redact_text(&err.to_string()).into_owned();
+    ApiError::Malformed { detail, errors: Vec::new() }.into()
 }
 
 /// Same for query strings.
 pub fn query_error(err: actix_web::error::QueryPayloadError, _req: &actix_web::HttpRequest) -> actix_web::Error {
-    ApiError::Malformed { detail: err.to_string(), errors: Vec::new() }.into()
+    let detail = crate::telemetry::redact_text(&err.to_string()).into_owned();
+    ApiError::Malformed { detail, errors: Vec::new() }.into()
 }

@@ -11,7 +11,7 @@
 //!
 //! Nothing secret is stored: not the request (only its keyed hash), and not
 //! an answer that holds a token, a password, a client secret or a full ID
-//! number. Such an answer is withheld: a retry is 409
+//! number, or that its handler marked `NoStore`. Such an answer is withheld: a retry is 409
 //! `idempotency_replay_withheld` instead of running twice. Requests without
 //! a valid token (sign-in) pass through untouched.
 
@@ -156,6 +156,7 @@ pub async fn middleware(
         release(&state, id).await;
         return Ok(res.map_into_boxed_body());
     }
+    let withheld_answer = crate::no_store::is_secret(res.response());
     let (req, res) = res.into_parts();
     let (head, body) = res.into_parts();
     let bytes = match actix_web::body::to_bytes(body).await {
@@ -171,7 +172,7 @@ pub async fn middleware(
         status: status.as_u16(),
         content_type,
         body: bytes.to_vec(),
-        withheld: withheld_path || holds_id_number(&bytes),
+        withheld: withheld_path || withheld_answer || holds_id_number(&bytes),
     };
     if let Err(e) = idempotency::complete(&state.db, id, &answer).await {
         // The request did its work: answer it; a retry will find the claim

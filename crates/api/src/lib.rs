@@ -9,10 +9,12 @@ pub mod error;
 pub mod etag;
 pub mod extract;
 pub mod idempotency;
+pub mod no_store;
 pub mod openapi;
 pub mod routes;
 mod spa;
 pub mod storage;
+pub mod telemetry;
 pub mod upload;
 
 use std::net::TcpListener;
@@ -196,6 +198,7 @@ where
             .service(routes::certificates::seal_image)
             // Fixed paths under /certificates before /certificates/{id}.
             .service(routes::certificates::list_certificates)
+            .service(routes::certificates::search_certificates)
             .service(routes::certificates::print_certificates)
             .service(routes::certificates::get_certificate)
             .service(routes::certificates::certificate_pdf)
@@ -304,7 +307,7 @@ impl Application {
             .split_for_parts();
             // Innermost: keyed POSTs see and keep the uncompressed answer.
             app.wrap(actix_web::middleware::from_fn(idempotency::middleware))
-                .wrap(tracing_actix_web::TracingLogger::default())
+                .wrap(tracing_actix_web::TracingLogger::<telemetry::RedactingRootSpan>::new())
                 .wrap(Compress::default())
                 .wrap(cors(&cors_origins))
                 .wrap(

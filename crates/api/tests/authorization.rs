@@ -206,7 +206,9 @@ fn table() -> Vec<Row> {
             ("POST", "/api/v1/certificate-numbers") => Body::Numbers,
             ("POST", "/api/v1/evidence") => Body::EvidenceFile,
             ("PUT", "/api/v1/seals/mine") => Body::Fixed(|| json!({"not": "an image"})),
-            ("POST", "/api/v1/certificates/print") => Body::Fixed(|| json!({"year": 2021})),
+            ("POST", "/api/v1/certificates/print" | "/api/v1/certificates/search") => {
+                Body::Fixed(|| json!({"year": 2021}))
+            }
             ("POST", "/api/v1/certificates/{id}/revoke") => {
                 Body::Fixed(|| json!({"row_version": 1, "reason": "撤销原因"}))
             }
@@ -614,6 +616,7 @@ fn table() -> Vec<Row> {
         // Certificates: printed by units, departments and offices; a
         // trainee reads his own.
         row("GET", "/api/v1/certificates", Target::None, PRINT, None, false),
+        row("POST", "/api/v1/certificates/search", Target::None, PRINT, None, false),
         row(
             "POST",
             "/api/v1/certificates/print",

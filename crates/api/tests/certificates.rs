@@ -310,6 +310,27 @@ both_backends!(certificates_are_issued_printed_and_verified, |app| async move {
         .await;
     let text = pdftotext(&res.bytes().await.unwrap());
     assert!(text.contains("张小明") && !text.contains("李华"));
+    // Found by ID number in a body, never in a URL.
+    let search = |b: Value| {
+        let (app, unit) = (&app, &unit);
+        async move { app.call_as(Method::POST, "/api/v1/certificates/search", Some(unit), Some(&b)).await }
+    };
+    let res = search(json!({"year": Y, "id_number": fixture::id_number_of(s1).to_lowercase()})).await;
+    assert_eq!(res.status(), 200);
+    let found = body(res).await;
+    assert_eq!(found["items"].as_array().unwrap().len(), 1, "{found}");
+    assert_eq!(found["items"][0]["person_id"], json!(p1.0));
+    let res = search(json!({"year": Y, "name": "李"})).await;
+    assert_eq!(body(res).await["items"][0]["person_id"], json!(p2.0));
+    let res = search(json!({"year": Y, "id_number": "123"})).await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(body(res).await["errors"][0]["field"], "id_number");
+    let res =
+        app.get_as(&format!("/api/v1/certificates?year={Y}&id_number={}", fixture::id_number_of(s1)), &unit).await;
+    assert_eq!(res.status(), 422);
+    let p = body(res).await;
+    assert_eq!(p["errors"][0]["field"], "id_number", "{p}");
+    assert!(!p.to_string().contains(&fixture::id_number_of(s1)));
     // Nothing to print is a 404, a bad ID number a 422 naming it.
     let res = app.call_as(Method::POST, "/api/v1/certificates/print", Some(&unit), Some(&json!({"year": 2020}))).await;
     assert_eq!(res.status(), 404);

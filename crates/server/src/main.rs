@@ -42,17 +42,13 @@ enum Command {
 
 fn init_tracing(json: bool) {
     use tracing_subscriber::EnvFilter;
+    use tracing_subscriber::util::SubscriberInitExt as _;
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn"));
+    // As tracing-subscriber's own default: colours unless NO_COLOR is set.
+    let ansi = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     // One line per request when its span closes (method, path, status, time).
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE);
-    if json {
-        builder.json().init();
-    } else {
-        builder.init();
-    }
+    cme_api::telemetry::subscriber(filter, json, ansi, std::io::stdout).init();
 }
 
 #[tokio::main]

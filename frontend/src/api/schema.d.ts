@@ -458,7 +458,9 @@ export interface paths {
         /**
          * The certificates (current versions) of a year in the caller's place:
          *     a department its staff's, a unit its own (optionally one department),
-         *     an office its region's (optionally one unit); by name or ID number.
+         *     an office its region's (optionally one unit); by name.
+         * @description To find one by ID number, `POST /certificates/search`: an `id_number`
+         *     here is refused (422), as a URL ends up in logs and browser histories.
          */
         get: operations["list_certificates"];
         put?: never;
@@ -485,6 +487,27 @@ export interface paths {
          *     or ID number. Only valid certificates print; at most 5,000 at once.
          */
         post: operations["print_certificates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The certificates of a year in the caller's place, as `GET /certificates`
+         *     lists them, found by any of its filters and by a full ID number, which
+         *     travels in the body.
+         */
+        post: operations["search_certificates"];
         delete?: never;
         options?: never;
         head?: never;
@@ -919,9 +942,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The service's health and its database's state.
+         * The service's health: whether its database answers and whether it can
+         *     render documents.
          * @description 200 when the database answers, 503 (same body, `status: degraded`) when
          *     it does not, so a load balancer or compose health check can use it.
+         *     Missing fonts make the status `degraded` and name `documents` in `down`
+         *     but keep 200: everything but printing works.
          */
         get: operations["health"];
         put?: never;
@@ -2476,6 +2502,36 @@ export interface components {
             next?: string | null;
         };
         /**
+         * @description Which certificates to find: the filters of `GET /certificates`, and a
+         *     full ID number, which travels in the body so that it reaches no URL and
+         *     no log.
+         */
+        CertificateSearch: {
+            /** @description The `next` cursor of the previous page. */
+            after?: string | null;
+            /**
+             * Format: uuid
+             * @description A unit's department (a department sees only its own).
+             */
+            department_id?: string | null;
+            /** @description A full ID number. */
+            id_number?: string | null;
+            /**
+             * Format: int64
+             * @description 1–500, default 50.
+             */
+            limit?: number | null;
+            /** @description Part of a name. */
+            name?: string | null;
+            /**
+             * Format: uuid
+             * @description A unit (offices only).
+             */
+            unit_id?: string | null;
+            /** Format: int32 */
+            year: number;
+        };
+        /**
          * @description 证书状态: valid 有效, superseded 已被更正后的新版本取代, revoked 已撤销, held 暂停使用（单位复验中）.
          * @enum {string}
          */
@@ -3017,6 +3073,11 @@ export interface components {
          * @enum {string}
          */
         Discipline: "clinical" | "nursing_public_health";
+        /** @description Whether PDFs (certificates, forms) can be rendered. */
+        DocumentsHealth: {
+            /** @description The CJK fonts the PDFs print with were found at start-up. */
+            renderable: boolean;
+        };
         /** @description A draft of a year's next standard: every profile must have exactly one row. */
         DraftInput: {
             mandatory_course?: components["schemas"]["MandatoryCourseInput"] | null;
@@ -3131,7 +3192,14 @@ export interface components {
         /** @description The state of the service and its database. */
         Health: {
             database: components["schemas"]["DatabaseHealth"];
-            /** @description `ok`, or `degraded` when the database does not answer. */
+            documents: components["schemas"]["DocumentsHealth"];
+            /**
+             * @description The parts that do not work now: `database` (requests answer 503
+             *     until it is back) and `documents` (the fonts for PDFs are missing:
+             *     certificates and forms cannot be printed). Empty when all is well.
+             */
+            down: string[];
+            /** @description `ok`, or `degraded` when a part is down (`down` names which). */
             status: string;
             version: string;
         };
@@ -5339,8 +5407,6 @@ export interface operations {
                 unit_id?: string | null;
                 /** @description Part of a name. */
                 name?: string | null;
-                /** @description A full ID number. */
-                id_number?: string | null;
                 /** @description 1–500, default 50. */
                 limit?: number | null;
                 /** @description The `next` cursor of the previous page. */
@@ -5412,6 +5478,48 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    search_certificates: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CertificateSearch"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificatePage"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

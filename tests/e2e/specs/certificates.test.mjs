@@ -434,6 +434,8 @@ test("an office uploads its seal and sees it processed, then retires it; a unit 
   // The unit finds its own person's 2021 certificate by name and prints the chosen ones as one PDF.
   const person = await certifiedPerson();
   const unit = await browser.newPage();
+  const urls = [];
+  unit.on("request", (r) => urls.push(r.url()));
   await signIn(unit, UNIT);
   await unit.goto(`${BASE_URL}/certificates`);
   await unit.getByTestId("certificates-table").locator("tr.ant-table-row").first().waitFor();
@@ -449,6 +451,18 @@ test("an office uploads its seal and sees it processed, then retires it; a unit 
   }
   assert.match(await row.innerText(), /有效/);
   assert.match(await row.innerText(), /须加盖印章|电子印章/);
+  // By the full ID number (the name cleared): it travels in a POST body, never in a URL (which
+  // servers log); the one row found shows it arrived.
+  await unit.getByTestId("certificate-search-name").fill("");
+  await unit.getByTestId("certificate-search-id").fill(person.idNumber.toLowerCase());
+  const searched = unit.waitForResponse((r) => r.url().endsWith("/api/v1/certificates/search") && r.request().method() === "POST");
+  await unit.getByTestId("certificate-search").click();
+  assert.equal((await searched).status(), 200);
+  await unit.waitForFunction(
+    () => document.querySelectorAll('[data-testid="certificates-table"] tr.ant-table-row').length === 1,
+  );
+  await row.waitFor();
+  assert.ok(!urls.some((u) => u.toLowerCase().includes(person.idNumber.toLowerCase())), urls.join("\n"));
   await row.locator(".ant-checkbox-input").check();
   const download = unit.waitForEvent("download");
   await unit.getByTestId("print-selected").click();

@@ -115,7 +115,8 @@ pub struct CertificateDto {
     pub row_version: i32,
 }
 
-/// Which certificates to list or print.
+/// Which certificates to list. An ID number is never taken in a URL: look
+/// one up with `POST /certificates/search`.
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 pub struct CertificateQuery {
     pub year: i32,
@@ -125,12 +126,47 @@ pub struct CertificateQuery {
     pub unit_id: Option<Uuid>,
     /// Part of a name.
     pub name: Option<String>,
+    /// 1–500, default 50.
+    pub limit: Option<u64>,
+    /// The `next` cursor of the previous page.
+    pub after: Option<String>,
+}
+
+/// Which certificates to find: the filters of `GET /certificates`, and a
+/// full ID number, which travels in the body so that it reaches no URL and
+/// no log.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct CertificateSearch {
+    pub year: i32,
+    /// A unit's department (a department sees only its own).
+    pub department_id: Option<Uuid>,
+    /// A unit (offices only).
+    pub unit_id: Option<Uuid>,
+    /// Part of a name.
+    #[validate(length(max = 50))]
+    pub name: Option<String>,
     /// A full ID number.
+    #[validate(length(max = 32))]
     pub id_number: Option<String>,
     /// 1–500, default 50.
     pub limit: Option<u64>,
     /// The `next` cursor of the previous page.
     pub after: Option<String>,
+}
+
+impl From<CertificateQuery> for CertificateSearch {
+    fn from(q: CertificateQuery) -> Self {
+        CertificateSearch {
+            year: q.year,
+            department_id: q.department_id,
+            unit_id: q.unit_id,
+            name: q.name,
+            id_number: None,
+            limit: q.limit,
+            after: q.after,
+        }
+    }
 }
 
 /// A page of certificates.

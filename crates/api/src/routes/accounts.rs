@@ -18,6 +18,7 @@ use crate::dto::accounts::{
 use crate::dto::auth::{Me, OrganisationRef};
 use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
+use crate::no_store::NoStore;
 
 /// The name of the organisation a scope stands for (cached a minute).
 async fn organisation(state: &AppState, scope: &Scope) -> Result<OrganisationRef, ApiError> {
@@ -204,7 +205,7 @@ pub async fn create_account(
     req: HttpRequest,
     caller: Caller,
     body: ValidJson<NewAccountRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<NoStore<HttpResponse>, ApiError> {
     let actor = caller.require(Operation::ManageAccounts)?;
     let body = body.0;
     let role: Role = body.role.parse().map_err(|_| ApiError::field("role", "未知的角色"))?;
@@ -240,8 +241,10 @@ pub async fn create_account(
     let ip = client_ip(&req);
     audit::append(&txn, &audit_entry(actor, &ip, "account.create", &created, json!({"role": role.as_str()}))).await?;
     txn.commit().await?;
-    Ok(HttpResponse::Created()
-        .json(NewAccountResponse { account: account_dto(&state, &created).await?, initial_password: initial }))
+    Ok(NoStore(
+        HttpResponse::Created()
+            .json(NewAccountResponse { account: account_dto(&state, &created).await?, initial_password: initial }),
+    ))
 }
 
 /// An account the caller manages, or 404.
@@ -299,7 +302,7 @@ pub async fn reset_password(
     req: HttpRequest,
     caller: Caller,
     id: web::Path<Uuid>,
-) -> Result<web::Json<PasswordReset>, ApiError> {
+) -> Result<NoStore<web::Json<PasswordReset>>, ApiError> {
     let actor = caller.require(Operation::ManageAccounts)?;
     let a = managed(&state, actor, id.into_inner()).await?;
     let initial = password::generate_initial();
@@ -309,7 +312,7 @@ pub async fn reset_password(
     audit::append(&txn, &audit_entry(actor, &client_ip(&req), "account.password.reset", &a, json!({}))).await?;
     txn.commit().await?;
     state.auth.sessions.evict(a.id);
-    Ok(web::Json(PasswordReset { initial_password: initial }))
+    Ok(NoStore(web::Json(PasswordReset { initial_password: initial })))
 }
 
 fn client_dto(c: &api_client::ApiClient) -> ApiClientDto {
@@ -350,7 +353,7 @@ pub async fn create_api_client(
     req: HttpRequest,
     caller: Caller,
     body: ValidJson<NewApiClientRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<NoStore<HttpResponse>, ApiError> {
     let actor = caller.require(Operation::ManageApiClients)?;
     let body = body.0;
     let mut scopes = Vec::new();
@@ -373,7 +376,9 @@ pub async fn create_api_client(
         .detail(json!({"scopes": body.scopes}));
     audit::append(&txn, &e).await?;
     txn.commit().await?;
-    Ok(HttpResponse::Created().json(NewApiClientResponse { client: client_dto(&client), client_secret: secret }))
+    Ok(NoStore(
+        HttpResponse::Created().json(NewApiClientResponse { client: client_dto(&client), client_secret: secret }),
+    ))
 }
 
 /// Revoke an API client: its tokens stop working at once.

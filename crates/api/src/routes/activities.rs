@@ -30,6 +30,7 @@ use crate::dto::activities::{
 };
 use crate::error::{ApiError, Problem};
 use crate::extract::{ValidJson, parse, validation_problem};
+use crate::no_store::NoStore;
 use crate::upload::{Record, Upload};
 
 /// The most rows one roster may have.
@@ -275,20 +276,20 @@ pub async fn get_sign_in_code(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<Uuid>,
-) -> Result<web::Json<SignInCodeDto>, ApiError> {
+) -> Result<NoStore<web::Json<SignInCodeDto>>, ApiError> {
     let actor = caller.require(Operation::ManageActivities)?;
     let a = activity::get_scoped(&state.db, &actor.scope, ActivityId(id.into_inner())).await?;
     let now = Utc::now();
     a.running_on(shanghai_today(now))
         .map_err(|why| ApiError::Conflict { code: "activity_not_running", detail: not_running_message(&a, why) })?;
     let issued = issue(&state.sign_in_key, a.id, now);
-    Ok(web::Json(SignInCodeDto {
+    Ok(NoStore(web::Json(SignInCodeDto {
         url: format!("/m/sign-in?code={}", issued.code),
         code: issued.code,
         window_started_at: issued.window_started_at,
         expires_at: issued.expires_at,
         rotates_every_seconds: WINDOW_SECS,
-    }))
+    })))
 }
 
 /// Sign in to an activity with its code (trainees, on their phone): the

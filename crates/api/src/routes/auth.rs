@@ -17,6 +17,7 @@ use crate::dto::auth::{
 };
 use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
+use crate::no_store::NoStore;
 
 /// Failed sign-ins an account may have in an hour.
 const ACCOUNT_FAILURES_PER_HOUR: u64 = 100;
@@ -109,7 +110,7 @@ pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
     body: ValidJson<LoginRequest>,
-) -> Result<web::Json<TokenPair>, ApiError> {
+) -> Result<NoStore<web::Json<TokenPair>>, ApiError> {
     let body = body.0;
     let ip = client_ip(&req);
     let username = body.username.trim().to_lowercase();
@@ -133,7 +134,7 @@ pub async fn login(
     }
     let pair = issue_pair(&state, &acct, &req).await?;
     audit::append(&state.db, &entry(Some(&acct), &acct.username, &ip, "auth.login.success")).await?;
-    Ok(web::Json(pair))
+    Ok(NoStore(web::Json(pair)))
 }
 
 /// Exchange a refresh token for a new pair. Each refresh token works once:
@@ -152,7 +153,7 @@ pub async fn refresh_tokens(
     state: web::Data<AppState>,
     req: HttpRequest,
     body: ValidJson<RefreshRequest>,
-) -> Result<web::Json<TokenPair>, ApiError> {
+) -> Result<NoStore<web::Json<TokenPair>>, ApiError> {
     let ip = client_ip(&req);
     let token = body.0.refresh_token;
     let ua = user_agent(&req);
@@ -191,13 +192,13 @@ pub async fn refresh_tokens(
     }
     let (access_token, expires_in) = state.auth.keys.issue(acct.id, AUD_ACCESS, Some(family))?;
     audit::append(&state.db, &entry(Some(&acct), &acct.username, &ip, "auth.refresh")).await?;
-    Ok(web::Json(TokenPair {
+    Ok(NoStore(web::Json(TokenPair {
         access_token,
         refresh_token,
         expires_in,
         token_type: "Bearer".to_owned(),
         must_change_password: crate::auth::must_change_password(&acct),
-    }))
+    })))
 }
 
 /// Sign out: revokes the refresh token's family. Always 204.
@@ -250,7 +251,7 @@ pub async fn change_password(
     req: HttpRequest,
     caller: PendingCaller,
     body: ValidJson<PasswordChange>,
-) -> Result<web::Json<TokenPair>, ApiError> {
+) -> Result<NoStore<web::Json<TokenPair>>, ApiError> {
     forbid_clients(&caller)?;
     let body = body.0;
     let acct = caller.account.ok_or(ApiError::Unauthorized)?;
@@ -269,23 +270,23 @@ pub async fn change_password(
     txn.commit().await?;
     state.auth.sessions.evict(acct.id);
     let acct = account::get(&state.db, acct.id).await?;
-    Ok(web::Json(issue_pair(&state, &acct, &req).await?))
+    Ok(NoStore(web::Json(issue_pair(&state, &acct, &req).await?)))
 }
 
 /// A new image captcha for the trainee centre (single use, 5 minutes).
 #[utoipa::path(tag = "auth", responses((status = 200, body = CaptchaDto)))]
 #[get("/auth/captcha")]
-pub async fn new_captcha(state: web::Data<AppState>) -> Result<web::Json<CaptchaDto>, ApiError> {
+pub async fn new_captcha(state: web::Data<AppState>) -> Result<NoStore<web::Json<CaptchaDto>>, ApiError> {
     let (answer, image) =
         web::block(crate::auth::captcha::draw).await.map_err(|e| ApiError::Internal(e.to_string()))?;
     let ttl = crate::auth::captcha::CAPTCHA_TTL_SECS;
     let captcha_id = captcha::create(&state.db, &answer, Duration::seconds(ttl)).await?;
-    Ok(web::Json(CaptchaDto {
+    Ok(NoStore(web::Json(CaptchaDto {
         captcha_id,
         image,
         expires_in: ttl,
         test_answer: state.auth.test_captcha.then_some(answer),
-    }))
+    })))
 }
 
 /// Trainee-centre sign-in (学员中心): ID number, name and the captcha; then
@@ -306,7 +307,7 @@ pub async fn trainee_login(
     state: web::Data<AppState>,
     req: HttpRequest,
     body: ValidJson<TraineeLogin>,
-) -> Result<web::Json<TokenPair>, ApiError> {
+) -> Result<NoStore<web::Json<TokenPair>>, ApiError> {
     let body = body.0;
     let ip = client_ip(&req);
     if !captcha::consume(&state.db, body.captcha_id, &body.captcha_answer).await? {
@@ -345,7 +346,7 @@ pub async fn trainee_login(
     }
     let pair = issue_pair(&state, &acct, &req).await?;
     audit::append(&state.db, &entry(Some(&acct), &acct.username, &ip, "auth.trainee_login.success")).await?;
-    Ok(web::Json(pair))
+    Ok(NoStore(web::Json(pair)))
 }
 
 /// The form of a client-credentials token request (RFC 6749 §4.4.2).
@@ -358,13 +359,12 @@ pub struct ClientTokenForm {
     pub client_secret: Option<String>,
 }
 
-fn oauth_error(status: actix_web::http::StatusCode, error: &str, description: &str) -> HttpResponse {
+fn oauth_error(status: actix_web::http::StatusCode, error: &str, description: &str) -> NoStore<HttpResponse> {
     let mut res = HttpResponse::build(status);
-    res.insert_header(("Cache-Control", "no-store"));
     if status == actix_web::http::StatusCode::UNAUTHORIZED {
         res.insert_header(("WWW-Authenticate", "Basic realm=\"cme\""));
     }
-    res.json(OAuthError { error: error.to_owned(), error_description: description.to_owned() })
+    NoStore(res.json(OAuthError { error: error.to_owned(), error_description: description.to_owned() }))
 }
 
 /// Outside systems: exchange a client id and secret for an access token
@@ -386,7 +386,7 @@ pub async fn client_token(
     state: web::Data<AppState>,
     req: HttpRequest,
     form: web::Form<ClientTokenForm>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<NoStore<HttpResponse>, ApiError> {
     use actix_web::http::StatusCode;
     let form = form.into_inner();
     if form.grant_type != "client_credentials" {
@@ -414,10 +414,10 @@ pub async fn client_token(
     let e = audit::AuditEntry::by(&client.actor(), "auth.client_token").ip(Some(&client_ip(&req)));
     audit::append(&state.db, &e).await?;
     let scope = client.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ");
-    Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(ClientToken {
+    Ok(NoStore(HttpResponse::Ok().json(ClientToken {
         access_token,
         token_type: "Bearer".to_owned(),
         expires_in,
         scope,
-    }))
+    })))
 }

@@ -27,8 +27,8 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::{Caller, client_ip};
 use crate::dto::certificate::{
-    CertificateDto, CertificatePage, CertificateQuery, OfficeSealDto, PrintRequest, ProofQuery, PublicCertificateDto,
-    PublicLookupQuery, RevokeRequest, SealDto,
+    CertificateDto, CertificatePage, CertificateQuery, CertificateSearch, OfficeSealDto, PrintRequest, ProofQuery,
+    PublicCertificateDto, PublicLookupQuery, RevokeRequest, SealDto,
 };
 use crate::error::{ApiError, MissingAs, Problem};
 use crate::extract::ValidJson;
@@ -373,7 +373,7 @@ fn id_hmac(state: &AppState, id_number: Option<&str>) -> Result<Option<Vec<u8>>,
         None => Ok(None),
         Some(raw) => {
             let id = cme_domain::id_card::IdCardNumber::parse(raw, chrono::Utc::now().date_naive())
-                .map_err(|e| ApiError::field("id_number", e.to_string()))?;
+                .map_err(|e| ApiError::field("id_number", cme_domain::roster::id_number_reason(&e)))?;
             Ok(Some(state.pii.index(id.as_str())))
         }
     }
@@ -381,7 +381,10 @@ fn id_hmac(state: &AppState, id_number: Option<&str>) -> Result<Option<Vec<u8>>,
 
 /// The certificates (current versions) of a year in the caller's place:
 /// a department its staff's, a unit its own (optionally one department),
-/// an office its region's (optionally one unit); by name or ID number.
+/// an office its region's (optionally one unit); by name.
+///
+/// To find one by ID number, `POST /certificates/search`: an `id_number`
+/// here is refused (422), as a URL ends up in logs and browser histories.
 #[utoipa::path(
     tag = "certificate",
     security(("bearer" = [])),
@@ -400,14 +403,53 @@ pub async fn list_certificates(
     query: web::Query<CertificateQuery>,
 ) -> Result<web::Json<CertificatePage>, ApiError> {
     let actor = caller.require(Operation::PrintCertificates)?;
-    let q = query.into_inner();
+    // Ignoring it would answer the whole place to a caller who asked for one person.
+    if form_urlencoded::parse(req.query_string().as_bytes()).any(|(k, _)| k == "id_number") {
+        return Err(ApiError::field(
+            "id_number",
+            "身份证号不能放在网址中，请使用 POST /api/v1/certificates/search 查询",
+        ));
+    }
+    Ok(web::Json(certificate_page(&state, &req, actor, query.into_inner().into()).await?))
+}
+
+/// The certificates of a year in the caller's place, as `GET /certificates`
+/// lists them, found by any of its filters and by a full ID number, which
+/// travels in the body.
+#[utoipa::path(
+    tag = "certificate",
+    security(("bearer" = [])),
+    request_body = CertificateSearch,
+    responses(
+        (status = 200, body = CertificatePage),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/certificates/search")]
+pub async fn search_certificates(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    body: ValidJson<CertificateSearch>,
+) -> Result<web::Json<CertificatePage>, ApiError> {
+    let actor = caller.require(Operation::PrintCertificates)?;
+    Ok(web::Json(certificate_page(&state, &req, actor, body.0).await?))
+}
+
+async fn certificate_page(
+    state: &AppState,
+    req: &HttpRequest,
+    actor: &Actor,
+    q: CertificateSearch,
+) -> Result<CertificatePage, ApiError> {
     let limit = q.limit.unwrap_or(50);
     if !(1..=500).contains(&limit) {
         return Err(ApiError::field("limit", "每页 1–500 条"));
     }
-    let mut f = place_filter(&state, actor, q.year, q.department_id, q.unit_id).await?;
+    let mut f = place_filter(state, actor, q.year, q.department_id, q.unit_id).await?;
     f.name = q.name.clone();
-    f.id_hmac = id_hmac(&state, q.id_number.as_deref())?;
+    f.id_hmac = id_hmac(state, q.id_number.as_deref())?;
     let after = match q.after.as_deref().filter(|a| !a.is_empty()) {
         Some(a) => {
             let id = Uuid::parse_str(a).map_err(|_| ApiError::field("after", "无效的游标"))?;
@@ -418,10 +460,10 @@ pub async fn list_certificates(
     };
     let rows = certs::list(&state.db, &f, limit + 1, after).await?;
     let more = rows.len() as u64 > limit;
-    let origin = origin(&req);
+    let origin = origin(req);
     let items: Vec<CertificateDto> = rows.iter().take(limit as usize).map(|c| dto(c, &origin)).collect();
     let next = if more { items.last().map(|c| c.id.to_string()) } else { None };
-    Ok(web::Json(CertificatePage { items, next }))
+    Ok(CertificatePage { items, next })
 }
 
 /// One certificate version, for its person or the staff of its place.

@@ -19,6 +19,7 @@ use crate::dto::org::{
 };
 use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
+use crate::no_store::NoStore;
 
 /// Parses an optional enum filter, naming the field when it is unknown.
 pub(crate) fn filter<T: std::str::FromStr>(field: &str, value: Option<&str>) -> Result<Option<T>, ApiError> {
@@ -285,7 +286,7 @@ pub async fn reveal_id_number(
     caller: Caller,
     id: web::Path<Uuid>,
     body: ValidJson<RevealRequest>,
-) -> Result<web::Json<RevealedIdNumber>, ApiError> {
+) -> Result<NoStore<web::Json<RevealedIdNumber>>, ApiError> {
     let actor = caller.require(Operation::RevealIdNumber)?;
     let p = person::get_scoped(&state.db, &state.pii, &actor.scope, PersonId(id.into_inner())).await?;
     let ip = client_ip(&req);
@@ -295,5 +296,5 @@ pub async fn reveal_id_number(
         .place(None, Some(p.unit_id))
         .detail(json!({"reason": body.0.reason}));
     audit::append(&state.db, &e).await?;
-    Ok(web::Json(RevealedIdNumber { id_number: p.id_number.as_str().to_owned() }))
+    Ok(NoStore(web::Json(RevealedIdNumber { id_number: p.id_number.as_str().to_owned() })))
 }

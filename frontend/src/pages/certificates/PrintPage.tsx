@@ -166,8 +166,9 @@ export default function PrintPage() {
   const list = useCursorList<Certificate>(
     ["certificates", year, filters],
     async (after) => {
+      // A search, not a GET: the ID number travels in the body, never in a URL (which servers log).
       const page = await unwrap(
-        api.GET("/api/v1/certificates", { params: { query: { year: year!, ...filters, after, limit: 200 } } }),
+        api.POST("/api/v1/certificates/search", { body: { year: year!, ...filters, after, limit: 200 } }),
       );
       return { items: page.items, next_cursor: page.next };
     },
