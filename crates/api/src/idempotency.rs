@@ -144,7 +144,23 @@ pub async fn middleware(
         Err(e) => return Ok(problem(req, &ApiError::from(e))),
     };
     let withheld_path = secret_bearing(req.path());
-    let res = match next.call(req).await {
+    // The claim is leased: renewed while the request runs, it lapses within
+    // seconds if this process dies, and a retry then runs afresh.
+    let call = next.call(req);
+    tokio::pin!(call);
+    let mut tick = actix_web::rt::time::interval(idempotency::RENEW_EVERY);
+    tick.tick().await;
+    let answered = loop {
+        tokio::select! {
+            answered = &mut call => break answered,
+            _ = tick.tick() => {
+                if let Err(e) = idempotency::renew(&state.db, id).await {
+                    tracing::warn!(error = %e, "an idempotency claim could not be renewed");
+                }
+            }
+        }
+    };
+    let res = match answered {
         Ok(res) => res,
         Err(e) => {
             release(&state, id).await;

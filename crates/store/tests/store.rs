@@ -437,6 +437,7 @@ async fn county_numbers(db: &DatabaseConnection, s: &Setup, by: &verification::A
         None,
         by,
         1000,
+        &cme_store::repo::audit::AuditEntry::new("verification.numbers"),
     )
     .await
     .unwrap()
@@ -581,20 +582,41 @@ both_backends!(batches_move_together_and_numbers_run_without_gaps, |db| async mo
     let (c1, c2) = (t.county.clone(), t.county.clone());
     let one = tokio::spawn(async move {
         let by = acting(Tier::CountyOffice, None, "甲");
-        verification::issue_numbers(&db1, (c1.id, &c1.code), "测试", scope, None, None, None, &by, 7).await
+        verification::issue_numbers(&db1, (c1.id, &c1.code), "测试", scope, None, None, None, &by, 7, &numbers_audit())
+            .await
     });
     let two = tokio::spawn(async move {
         let by = acting(Tier::CountyOffice, None, "乙");
-        verification::issue_numbers(&db2, (c2.id, &c2.code), "测试", scope, None, None, None, &by, 7).await
+        verification::issue_numbers(&db2, (c2.id, &c2.code), "测试", scope, None, None, None, &by, 7, &numbers_audit())
+            .await
     });
     let (a, b) = (one.await.unwrap(), two.await.unwrap());
     let issued: usize = [&a, &b].iter().filter_map(|r| r.as_ref().ok()).map(|s| s.issued).sum();
     // A loser of a race stops with StaleVersion: run again to finish.
     let by = acting(Tier::CountyOffice, None, "丙");
-    let rest = verification::issue_numbers(&db, (t.county.id, &t.county.code), "测试", scope, None, None, None, &by, 7)
-        .await
-        .unwrap();
+    let rest = verification::issue_numbers(
+        &db,
+        (t.county.id, &t.county.code),
+        "测试",
+        scope,
+        None,
+        None,
+        None,
+        &by,
+        7,
+        &numbers_audit(),
+    )
+    .await
+    .unwrap();
     assert_eq!(issued + rest.issued, 30, "{a:?} {b:?}");
+    // Every committed chunk wrote its own audit entry: the entries add up
+    // to the numbers issued, whoever stopped where.
+    let entries =
+        cme_store::repo::audit::list(&db, &cme_domain::auth::Scope::Province, None, 1000).await.unwrap().items;
+    let runs: Vec<&serde_json::Value> =
+        entries.iter().filter(|e| e.action == "verification.numbers").map(|e| &e.detail).collect();
+    assert!(runs.len() >= 5, "30 records in chunks of 7: {runs:?}");
+    assert_eq!(runs.iter().map(|d| d["issued"].as_u64().unwrap_or(0)).sum::<u64>(), 30);
     let mut numbers: Vec<String> =
         verification::get_many(&db, &ids).await.unwrap().into_iter().map(|r| r.certificate_no.unwrap()).collect();
     numbers.sort();
@@ -741,3 +763,7 @@ both_backends!(numbers_make_certificates_with_their_snapshot, |db| async move {
     let found = cme_store::repo::certificate::by_qr_token(&db, &c.qr_token).await.unwrap();
     assert_eq!(found.map(|f| f.id), Some(c.id));
 });
+
+fn numbers_audit() -> cme_store::repo::audit::AuditEntry {
+    cme_store::repo::audit::AuditEntry::new("verification.numbers")
+}

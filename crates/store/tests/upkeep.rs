@@ -128,6 +128,22 @@ both_backends!(idempotency_claims, |db| async move {
     assert!(matches!(idempotency::claim(&db, "account:a", "k2", &fp).await.unwrap(), Claim::Fresh(_)));
     expire_all(&db).await;
     assert!(matches!(idempotency::claim(&db, "account:a", "k1", &fp).await.unwrap(), Claim::Fresh(_)));
+    // A claim renewed by its running request holds; one whose process was
+    // killed (its lease not renewed) is taken over within the lease, not
+    // after ten minutes.
+    let id3 = match idempotency::claim(&db, "account:a", "k3", &fp).await.unwrap() {
+        Claim::Fresh(id) => id,
+        other => panic!("{other:?}"),
+    };
+    let lapse = "UPDATE idempotency_keys SET lease_until = created_at - INTERVAL_SQL WHERE key = 'k3'";
+    let lapse = match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => lapse.replace("INTERVAL_SQL", "interval '1 second'"),
+        _ => "UPDATE idempotency_keys SET lease_until = '2000-01-01 00:00:00+00:00' WHERE key = 'k3'".to_owned(),
+    };
+    idempotency::renew(&db, id3).await.unwrap();
+    assert_eq!(idempotency::claim(&db, "account:a", "k3", &fp).await.unwrap(), Claim::InProgress);
+    db.execute_unprepared(&lapse).await.unwrap();
+    assert!(matches!(idempotency::claim(&db, "account:a", "k3", &fp).await.unwrap(), Claim::Fresh(_)));
     expire_all(&db).await;
     assert!(idempotency::prune(&db, chrono::Utc::now()).await.unwrap() >= 3);
 });

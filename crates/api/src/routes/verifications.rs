@@ -826,6 +826,11 @@ pub async fn issue_numbers(
     let ids: Option<Vec<VerificationId>> = body.0.ids.as_ref().map(|v| v.iter().map(|i| VerificationId(*i)).collect());
     let by = Acting { tier, id: Some(actor.id), name: &actor.name };
     let issuer = cme_domain::certificate::issuer(tier, &office.name);
+    // One audit entry per committed chunk, written with it.
+    let audit = audit::AuditEntry::by(actor, "verification.numbers")
+        .ip(Some(&client_ip(&req)))
+        .target("cycle", body.0.cycle_year)
+        .place(Some(office.id), None);
     let issued = verifications::issue_numbers(
         &state.db,
         (RegionId(office.id.0), &office.code),
@@ -836,6 +841,7 @@ pub async fn issue_numbers(
         body.0.year,
         &by,
         1000,
+        &audit,
     )
     .await
     .map_err(|e| match e {
@@ -845,12 +851,6 @@ pub async fn issue_numbers(
         },
         other => other.into(),
     })?;
-    let e = audit::AuditEntry::by(actor, "verification.numbers")
-        .ip(Some(&client_ip(&req)))
-        .target("cycle", body.0.cycle_year)
-        .place(Some(office.id), None)
-        .detail(json!({"issued": issued.issued, "first": issued.first, "last": issued.last}));
-    audit::append(&state.db, &e).await?;
     Ok(web::Json(NumbersResult {
         issued: u64::try_from(issued.issued).unwrap_or(u64::MAX),
         first: issued.first,

@@ -19,6 +19,9 @@ pub struct Model {
     pub withheld: i32,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
+    /// Until when an unanswered claim is held by its running request (renewed
+    /// while it runs); past it, the claim is abandoned and taken over.
+    pub lease_until: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

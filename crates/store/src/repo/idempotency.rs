@@ -2,9 +2,10 @@
 //! it, its answer is kept for 24 hours and replayed to any retry.
 //!
 //! The row is claimed before the request runs (status null), so a retry
-//! while the first is still running is told so instead of running twice. A
-//! claim whose request never finished (the process died) is taken over
-//! after [`ABANDONED_AFTER`].
+//! while the first is still running is told so instead of running twice.
+//! The claim is a lease of [`LEASE`], renewed by the running request every
+//! [`RENEW_EVERY`]: a claim whose process died (killed mid-way) lapses
+//! within seconds and is taken over, on any instance.
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::prelude::Expr;
@@ -17,8 +18,10 @@ use crate::entity::idempotency_keys;
 
 /// How long a key and its answer are kept.
 pub const TTL: Duration = Duration::hours(24);
-/// A claim older than this whose request never answered is taken over.
-pub const ABANDONED_AFTER: Duration = Duration::minutes(10);
+/// How long an unanswered claim holds without being renewed.
+pub const LEASE: Duration = Duration::seconds(30);
+/// How often a running request renews its claim.
+pub const RENEW_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// A kept answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +67,7 @@ pub async fn claim(
             withheld: Set(0),
             created_at: Set(at),
             expires_at: Set(at + TTL),
+            lease_until: Set(Some(at + LEASE)),
         })
         .exec_without_returning(db)
         .await;
@@ -82,7 +86,9 @@ pub async fn claim(
         else {
             continue;
         };
-        let abandoned = row.status.is_none() && row.created_at < at - ABANDONED_AFTER;
+        // A claim from before leases existed holds for ten minutes.
+        let lease_until = row.lease_until.unwrap_or(row.created_at + Duration::minutes(10));
+        let abandoned = row.status.is_none() && lease_until < at;
         if row.expires_at <= at || abandoned {
             // Expired or abandoned: take it over (whoever deletes it first).
             idempotency_keys::Entity::delete_by_id(row.id).exec(db).await?;
@@ -113,6 +119,17 @@ pub async fn complete(db: &impl ConnectionTrait, id: Uuid, answer: &StoredAnswer
         .col_expr(idempotency_keys::Column::Body, Expr::value(body))
         .col_expr(idempotency_keys::Column::Withheld, Expr::value(i32::from(answer.withheld)))
         .filter(idempotency_keys::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Renews the lease of a claim whose request still runs.
+pub async fn renew(db: &impl ConnectionTrait, id: Uuid) -> Result<(), StoreError> {
+    idempotency_keys::Entity::update_many()
+        .col_expr(idempotency_keys::Column::LeaseUntil, Expr::value(Some(now() + LEASE)))
+        .filter(idempotency_keys::Column::Id.eq(id))
+        .filter(idempotency_keys::Column::Status.is_null())
         .exec(db)
         .await?;
     Ok(())

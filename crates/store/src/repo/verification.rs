@@ -674,7 +674,11 @@ pub struct IssueStats {
 /// records in one transaction, so a crash loses nothing but the chunk in
 /// flight (rolled back with its counter), and running again finishes the
 /// rest. The province's two offices share the province's sequence.
-#[expect(clippy::too_many_arguments, reason = "the office, its scope and the three filters of a run")]
+///
+/// Each chunk appends `audit` (the run's entry: who, where) with the chunk's
+/// figures in its own transaction, so a run killed mid-way leaves an audit
+/// entry for every chunk it committed and none for the one it lost.
+#[expect(clippy::too_many_arguments, reason = "the office, its scope, the three filters and the audit of a run")]
 pub async fn issue_numbers<C>(
     db: &C,
     region: (RegionId, &str),
@@ -685,6 +689,7 @@ pub async fn issue_numbers<C>(
     year: Option<i32>,
     by: &Acting<'_>,
     chunk: u64,
+    audit: &super::audit::AuditEntry,
 ) -> Result<IssueStats, StoreError>
 where
     C: ConnectionTrait + TransactionTrait,
@@ -773,6 +778,13 @@ where
             .collect();
         let issuer = super::certificate::Issuer { region: region.0, office: by.tier, name: issuer_name, by: by.name };
         super::certificate::create_for(&txn, &certified, issuer).await?;
+        let mut entry = audit.clone();
+        entry.detail = serde_json::json!({
+            "issued": issues.len(),
+            "first": issues.first().map(|i| &i.number),
+            "last": issues.last().map(|i| &i.number),
+        });
+        super::audit::append(&txn, &entry).await?;
         txn.commit().await?;
         stats.issued += issues.len();
         if stats.first.is_none() {
