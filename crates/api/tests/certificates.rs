@@ -817,3 +817,50 @@ both_backends!(reports_export_and_the_standard_editor, |app| async move {
     // The draft is gone once published.
     assert_eq!(app.get_as(&format!("/api/v1/standards/{Y}/draft"), &kjc).await.status(), 404);
 });
+
+both_backends!(a_batch_whose_reading_fails_mid_stream_is_aborted_not_shortened, |app| async move {
+    use sea_orm::ConnectionTrait as _;
+    let ctx = setup(&app).await;
+    let unit = app.token("unit-village", PASSWORD).await;
+    let county = app.token("county-a", PASSWORD).await;
+    // A first page of the reader (200) of unsealed certificates, whose
+    // names sort first, then one sealed certificate on its second page.
+    let mut first = Vec::new();
+    for i in 0..200u32 {
+        let name = format!("丁{}", char::from_u32(0x4E00 + i).unwrap_or('一'));
+        let (p, _) = ctx.person(&app, ctx.village, ctx.village_dept, &name).await;
+        fixture::make_compliant(&app, p, Y).await;
+        first.push(p);
+    }
+    let ids = submit(&app, &unit, &first).await;
+    approve_all(&app, &county, &ids).await;
+    assert_eq!(number(&app, &county).await["issued"], 200);
+    let res = app
+        .client
+        .put(format!("{}/api/v1/seals/mine", app.base))
+        .bearer_auth(&county)
+        .header("content-type", "image/png")
+        .body(seal_scan())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let (last, _) = ctx.person(&app, ctx.village, ctx.village_dept, "赵二").await;
+    fixture::make_compliant(&app, last, Y).await;
+    let ids = submit(&app, &unit, &[last]).await;
+    approve_all(&app, &county, &ids).await;
+    assert_eq!(number(&app, &county).await["issued"], 1);
+
+    // The stored seal goes bad: the pipeline reads it on its second page,
+    // long after the answer has begun. The stream must fail, not end in a
+    // valid PDF of the 200 pages before it.
+    let corrupt = match app.db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => "UPDATE seals SET png = decode('00010203', 'hex')",
+        _ => "UPDATE seals SET png = X'00010203'",
+    };
+    app.db.execute_unprepared(corrupt).await.unwrap();
+    let res = app.call_as(Method::POST, "/api/v1/certificates/print", Some(&unit), Some(&json!({"year": Y}))).await;
+    assert_eq!(res.status(), 200, "the head was sent before the failure");
+    let read = res.bytes().await;
+    assert!(read.is_err(), "a failed batch ended as a complete answer of {:?} pages", read.map(|b| pages(&b)));
+});

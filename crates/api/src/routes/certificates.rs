@@ -589,6 +589,9 @@ impl std::io::Write for ChannelWriter {
 enum Job {
     Seal(Uuid, Seal),
     Pages(Vec<(cme_documents::Certificate, Option<Uuid>)>),
+    /// The reader failed (the database, a stored seal): the PDF must not be
+    /// finished as if the batch had ended, but the response aborted.
+    Abort(String),
 }
 
 /// Prints a batch as one PDF, one page per certificate, streamed while it
@@ -657,6 +660,7 @@ pub async fn print_certificates(
                             batch.push(doc, seal.and_then(|s| seals.get(&s))).map_err(|e| e.to_string())?;
                         }
                     }
+                    Job::Abort(why) => return Err(why),
                 }
             }
             let mut w = batch.finish().map_err(|e| e.to_string())?;
@@ -668,45 +672,54 @@ pub async fn print_certificates(
         }
     });
     // The reader: pages of certificates from the database, seals once each.
+    // It ends by closing the channel (the batch is complete) or by sending
+    // `Abort` (it is not): a failure never yields a valid, shorter PDF.
     let reader_state = state.clone();
     tokio::spawn(async move {
-        let mut sent: std::collections::HashSet<Uuid> = std::collections::HashSet::new();
-        let mut page = first;
-        let mut total = 0usize;
-        let mut after: Option<(String, Uuid)> = None;
-        loop {
-            let last = page.last().map(|c| (c.name.clone(), c.id));
-            let mut docs = Vec::with_capacity(page.len());
-            for c in page.iter().filter(|c| c.status() == DomainStatus::Valid) {
-                if total >= PRINT_CAP {
-                    break;
-                }
-                if let Some(s) = c.seal_id
-                    && sent.insert(s)
-                {
-                    let Ok(stored) = certs::seal(&reader_state.db, s).await else { return };
-                    let Ok(seal) = Seal::from_png(stored.png) else { return };
-                    if jobs_tx.send(Job::Seal(s, seal)).await.is_err() {
-                        return;
+        let read = async {
+            let mut sent: std::collections::HashSet<Uuid> = std::collections::HashSet::new();
+            let mut page = first;
+            let mut total = 0usize;
+            let mut after: Option<(String, Uuid)> = None;
+            loop {
+                let last = page.last().map(|c| (c.name.clone(), c.id));
+                let mut docs = Vec::with_capacity(page.len());
+                for c in page.iter().filter(|c| c.status() == DomainStatus::Valid) {
+                    if total >= PRINT_CAP {
+                        break;
                     }
+                    if let Some(s) = c.seal_id
+                        && sent.insert(s)
+                    {
+                        let stored = certs::seal(&reader_state.db, s).await.map_err(|e| e.to_string())?;
+                        let seal = Seal::from_png(stored.png).map_err(|e| e.to_string())?;
+                        if jobs_tx.send(Job::Seal(s, seal)).await.is_err() {
+                            return Ok(());
+                        }
+                    }
+                    docs.push((printed(c, &origin), c.seal_id));
+                    total += 1;
                 }
-                docs.push((printed(c, &origin), c.seal_id));
-                total += 1;
+                if jobs_tx.send(Job::Pages(docs)).await.is_err() || total >= PRINT_CAP {
+                    return Ok(());
+                }
+                if (page.len() as u64) < PRINT_PAGE && after.is_some() {
+                    return Ok(());
+                }
+                after = last;
+                if after.is_none() {
+                    return Ok(());
+                }
+                page = certs::list(&reader_state.db, &f, PRINT_PAGE, after.clone()).await.map_err(|e| e.to_string())?;
+                if page.is_empty() {
+                    return Ok(());
+                }
             }
-            if jobs_tx.send(Job::Pages(docs)).await.is_err() || total >= PRINT_CAP {
-                return;
-            }
-            if (page.len() as u64) < PRINT_PAGE && after.is_some() {
-                return;
-            }
-            after = last;
-            if after.is_none() {
-                return;
-            }
-            match certs::list(&reader_state.db, &f, PRINT_PAGE, after.clone()).await {
-                Ok(next) if !next.is_empty() => page = next,
-                _ => return,
-            }
+        };
+        let outcome: Result<(), String> = read.await;
+        if let Err(why) = outcome {
+            tracing::error!(error = %why, "certificate batch: reading failed, the response is aborted");
+            let _ = jobs_tx.send(Job::Abort(why)).await;
         }
     });
     let stream = futures_util::stream::unfold(out_rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) });
