@@ -260,6 +260,7 @@ impl Application {
     pub async fn build(settings: Settings, db: DatabaseConnection) -> std::io::Result<Self> {
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
+        cme_store::repo::audit::use_key(settings.pii.audit_key());
         let fonts = match cme_documents::Fonts::system() {
             Ok(f) => Some(f),
             Err(e) => {

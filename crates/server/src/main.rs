@@ -1,4 +1,4 @@
-//! The `cme` binary: `serve`, `migrate`, `demo`, `generate`.
+//! The `cme` binary: `serve`, `migrate`, `demo`, `generate`, `audit verify`.
 
 mod config;
 mod demo;
@@ -29,6 +29,11 @@ enum Command {
         #[arg(long)]
         if_empty: bool,
     },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Generate a deterministic synthetic province at scale.
     Generate {
         /// How many people.
@@ -38,6 +43,13 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the whole hash chain under the key derived from CME_DATA_KEY;
+    /// names the first broken entry and exits 1 if there is one.
+    Verify,
 }
 
 fn init_tracing(json: bool) {
@@ -61,5 +73,23 @@ async fn main() -> anyhow::Result<()> {
         Command::Migrate => serve::open(&config).await.map(|_| ()),
         Command::Demo { if_empty } => demo::run(&config, if_empty).await,
         Command::Generate { people, seed } => generate::run(&config, people, seed).await,
+        Command::Audit { command: AuditCommand::Verify } => audit_verify(&config).await,
+    }
+}
+
+/// `cme audit verify`: one line saying whether the chain is intact.
+async fn audit_verify(config: &config::Config) -> anyhow::Result<()> {
+    use cme_store::repo::audit::{self, ChainCheck};
+    let db = serve::open(config).await?;
+    serve::cipher(config)?;
+    match audit::verify_chain(&db).await? {
+        ChainCheck::Intact { entries } => {
+            println!("audit chain intact: {entries} entries");
+            Ok(())
+        }
+        ChainCheck::Broken { seq } => {
+            println!("audit chain BROKEN at entry {seq}: it or the one before it was altered, inserted or removed");
+            std::process::exit(1);
+        }
     }
 }

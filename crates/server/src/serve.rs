@@ -51,9 +51,12 @@ fn master_key(config: &Config) -> anyhow::Result<String> {
     Ok(encoded)
 }
 
-/// The key that encrypts ID numbers.
+/// The key that encrypts ID numbers; also installs the audit chain's key,
+/// derived from the same master key, for this process.
 pub fn cipher(config: &Config) -> anyhow::Result<PiiCipher> {
-    PiiCipher::from_base64(&master_key(config)?).context("the data key must be the base64 of 32 bytes")
+    let cipher = PiiCipher::from_base64(&master_key(config)?).context("the data key must be the base64 of 32 bytes")?;
+    cme_store::repo::audit::use_key(cipher.audit_key());
+    Ok(cipher)
 }
 
 /// The access-token signing secret, derived from the master key under its

@@ -108,3 +108,55 @@ async fn demo_then_serve_then_sigterm() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn audit_verify_names_the_first_broken_entry() {
+    use sea_orm::ConnectionTrait as _;
+    let dir = temp_dir().join("audit");
+    std::fs::create_dir_all(&dir).expect("audit dir");
+    let db_url = format!("sqlite://{}/cme.db?mode=rwc", dir.display());
+    let key_file = format!("{}/cme.key", dir.display());
+    let env = [("DATABASE_URL", db_url.as_str()), ("CME_DATA_KEY_FILE", key_file.as_str())];
+    let bin = env!("CARGO_BIN_EXE_cme");
+    let demo = Command::new(bin).arg("demo").envs(env).current_dir(&dir).output().expect("run demo");
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    let verify = || Command::new(bin).args(["audit", "verify"]).envs(env).current_dir(&dir).output().expect("verify");
+    // Entries written as the server writes them, under the key derived
+    // from the data key.
+    let key = std::fs::read_to_string(&key_file).expect("the demo's key file");
+    let cipher = cme_store::PiiCipher::from_base64(&key).expect("a key");
+    cme_store::repo::audit::use_key(cipher.audit_key());
+    let db = cme_store::connect(&db_url).await.expect("open the database");
+    for i in 0..10 {
+        let entry = cme_store::repo::audit::AuditEntry::new("auth.login.failure").detail(serde_json::json!({ "i": i }));
+        cme_store::repo::audit::append(&db, &entry).await.expect("append");
+    }
+    db.close().await.expect("close");
+
+    let ok = verify();
+    let out = String::from_utf8_lossy(&ok.stdout).to_string();
+    assert!(ok.status.success() && out.contains("intact"), "{out}");
+
+    // Under another key every entry fails: the chain cannot be recomputed
+    // by whoever holds the database alone.
+    let other = format!("{}/other.key", dir.display());
+    let foreign = Command::new(bin)
+        .args(["audit", "verify"])
+        .envs([("DATABASE_URL", db_url.as_str()), ("CME_DATA_KEY_FILE", other.as_str())])
+        .current_dir(&dir)
+        .output()
+        .expect("verify");
+    assert_eq!(foreign.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&foreign.stdout).contains("entry 1"));
+
+    // The database refuses to edit the log; past its trigger, an edit is named.
+    let db = cme_store::connect(&db_url).await.expect("open the database");
+    assert!(db.execute_unprepared("UPDATE audit_log SET actor_name = 'x' WHERE seq = 5").await.is_err());
+    db.execute_unprepared("DROP TRIGGER tr_audit_log_no_update").await.expect("drop trigger");
+    db.execute_unprepared("UPDATE audit_log SET actor_name = 'x' WHERE seq = 5").await.expect("edit");
+    db.close().await.expect("close");
+    let broken = verify();
+    let out = String::from_utf8_lossy(&broken.stdout).to_string();
+    assert_eq!(broken.status.code(), Some(1), "{out}");
+    assert!(out.contains("BROKEN at entry 5"), "{out}");
+}

@@ -20,6 +20,7 @@ type HmacSha256 = Hmac<Sha256>;
 const NONCE_LEN: usize = 12;
 const ENC_LABEL: &[u8] = b"cme/pii/enc/v1";
 const INDEX_LABEL: &[u8] = b"cme/pii/index/v1";
+const AUDIT_LABEL: &[u8] = b"cme/audit/chain/v1";
 
 /// What a ciphertext holds; bound into it as associated data, so a phone
 /// ciphertext cannot be passed off as an ID number.
@@ -48,6 +49,7 @@ pub struct InvalidKey(String);
 pub struct PiiCipher {
     aead: Aes256Gcm,
     index_key: [u8; 32],
+    audit_key: [u8; 32],
 }
 
 impl std::fmt::Debug for PiiCipher {
@@ -67,7 +69,11 @@ impl PiiCipher {
     /// Builds the cipher from the 32-byte master key.
     pub fn from_key(master: &[u8; 32]) -> Self {
         let enc = derive(master, ENC_LABEL);
-        PiiCipher { aead: Aes256Gcm::new(&enc.into()), index_key: derive(master, INDEX_LABEL) }
+        PiiCipher {
+            aead: Aes256Gcm::new(&enc.into()),
+            index_key: derive(master, INDEX_LABEL),
+            audit_key: derive(master, AUDIT_LABEL),
+        }
     }
 
     /// Builds the cipher from the master key in standard base64.
@@ -122,6 +128,12 @@ impl PiiCipher {
 }
 
 impl PiiCipher {
+    /// The key of the audit log's hash chain (HMAC-SHA256), derived from the
+    /// master key under its own label.
+    pub fn audit_key(&self) -> [u8; 32] {
+        self.audit_key
+    }
+
     /// A keyed fingerprint of arbitrary bytes (HMAC-SHA256 under the index
     /// key, domain-separated from ID-number look-ups): a request body that
     /// holds an ID number must not be stored as a plain hash, which a few

@@ -71,8 +71,15 @@ pub async fn fresh_database() -> Result<(DatabaseConnection, Guard), StoreError>
     }
 }
 
+/// The audit chain's key of a test process (the first installed wins; an
+/// app built by a test installs its own cipher's key first).
+fn install_test_audit_key() {
+    crate::repo::audit::use_key([7; 32]);
+}
+
 /// A fresh migrated SQLite database in a new temporary directory.
 pub async fn fresh_sqlite() -> Result<(DatabaseConnection, Guard), StoreError> {
+    install_test_audit_key();
     let dir = std::env::temp_dir().join(format!("cme-test-{}", Uuid::new_v4().simple()));
     let guard = Guard { cleanup: Cleanup::Directory(dir.clone()) };
     let db = connect(&format!("sqlite://{}?mode=rwc", dir.join("cme.db").display())).await?;
@@ -83,6 +90,7 @@ pub async fn fresh_sqlite() -> Result<(DatabaseConnection, Guard), StoreError> {
 /// A fresh migrated PostgreSQL database on the server of `admin_url`.
 /// Fails if the server cannot be reached.
 pub async fn fresh_postgres(admin_url: &str) -> Result<(DatabaseConnection, Guard), StoreError> {
+    install_test_audit_key();
     let name = format!("cme_test_{}", Uuid::new_v4().simple());
     // Fail fast when the server is unreachable, rather than after the pool's 30 s.
     let mut options = ConnectOptions::new(admin_url.to_owned());

@@ -19,7 +19,7 @@ use cme_store::repo::audit::{self, AuditEntry, ChainCheck};
 use cme_store::repo::person::PersonFilter;
 use cme_store::repo::unit::UnitFilter;
 use cme_store::repo::{api_client, captcha, department, login_failure, person, refresh, region, scope, unit};
-use cme_store::{ConnectionTrait, DatabaseConnection, PiiCipher, StoreError, both_backends};
+use cme_store::{ConnectionTrait, DatabaseConnection, DbBackend, PiiCipher, StoreError, both_backends};
 use common::{cipher, tree, unit_in};
 use sea_orm::{ActiveValue::Set, EntityTrait, Statement};
 use uuid::Uuid;
@@ -594,15 +594,61 @@ both_backends!(the_audit_chain_shows_an_edit, |db| async move {
     assert_eq!(audit::list(&db, &Scope::Province, None, 200).await.unwrap().items.len(), 50);
     assert_eq!(audit::head(&db).await.unwrap().unwrap().0, 50);
 
-    db.execute_unprepared(r#"UPDATE audit_log SET detail = '{"n":17,"role":"admin"}' WHERE seq = 17"#).await.unwrap();
+    let edit = r#"UPDATE audit_log SET detail = '{"n":17,"role":"admin"}' WHERE seq = 17"#;
+    assert!(db.execute_unprepared(edit).await.is_err(), "the database refuses to edit the log");
+    tamper(&db, edit).await;
     assert_eq!(audit::verify_chain(&db).await.unwrap(), ChainCheck::Broken { seq: 17 });
+});
+
+/// Runs `sql` on the audit log past its append-only triggers, as someone
+/// with the database's owner rights could.
+async fn tamper(db: &DatabaseConnection, sql: &str) {
+    use sea_orm::TransactionTrait as _;
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let txn = db.begin().await.unwrap();
+            txn.execute_unprepared("SET LOCAL session_replication_role = replica").await.unwrap();
+            txn.execute_unprepared(sql).await.unwrap();
+            txn.commit().await.unwrap();
+        }
+        _ => {
+            db.execute_unprepared("DROP TRIGGER tr_audit_log_no_update").await.unwrap();
+            db.execute_unprepared("DROP TRIGGER tr_audit_log_no_delete").await.unwrap();
+            db.execute_unprepared(sql).await.unwrap();
+        }
+    }
+}
+
+both_backends!(an_edited_row_rehashed_without_the_key_still_breaks_the_chain, |db| async move {
+    for _ in 0..4 {
+        audit::append(&db, &AuditEntry::new("auth.login.failure")).await.unwrap();
+    }
+    // Whoever edits entry 2 and recomputes the plain SHA-256 chain from it
+    // (as one could before the chain was keyed) is still found out.
+    let rows = cme_store::entity::audit_log::Entity::find().all(&db).await.unwrap();
+    assert!(rows.iter().all(|r| r.keyed == 1));
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let forged = <sha2::Sha256 as sha2::Digest>::digest(b"forged");
+    let sql = match db.get_database_backend() {
+        DbBackend::Postgres => format!(
+            "UPDATE audit_log SET action = 'auth.login.success', keyed = 0, hash = decode('{}', 'hex') WHERE seq = 2",
+            hex(&forged)
+        ),
+        _ => format!(
+            "UPDATE audit_log SET action = 'auth.login.success', keyed = 0, hash = X'{}' WHERE seq = 2",
+            hex(&forged)
+        ),
+    };
+    tamper(&db, &sql).await;
+    assert_eq!(audit::verify_chain(&db).await.unwrap(), ChainCheck::Broken { seq: 2 });
 });
 
 both_backends!(a_deleted_audit_row_breaks_the_chain, |db| async move {
     for _ in 0..5 {
         audit::append(&db, &AuditEntry::new("auth.login.failure")).await.unwrap();
     }
-    db.execute_unprepared("DELETE FROM audit_log WHERE seq = 3").await.unwrap();
+    assert!(db.execute_unprepared("DELETE FROM audit_log WHERE seq = 3").await.is_err());
+    tamper(&db, "DELETE FROM audit_log WHERE seq = 3").await;
     assert_eq!(audit::verify_chain(&db).await.unwrap(), ChainCheck::Broken { seq: 3 });
 });
 

@@ -25,6 +25,9 @@ pub struct Model {
     pub prev_hash: Vec<u8>,
     #[sea_orm(column_type = "Blob")]
     pub hash: Vec<u8>,
+    /// 1: `hash` is an HMAC under the audit key; 0: the plain SHA-256 of an
+    /// entry written before the chain was keyed.
+    pub keyed: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,13 +1,18 @@
-//! The audit log: append-only and hash-chained.
+//! The audit log: append-only and hash-chained under a key.
 //!
 //! Each entry gets the next `seq` (1, 2, 3 …, assigned here under a lock, so
-//! the chain has no gaps) and `hash = SHA-256(prev_hash ‖ canonical entry)`,
-//! where `prev_hash` is the previous entry's hash (32 zero bytes for the
-//! first). Changing, inserting or deleting a row in the middle breaks the
-//! chain from that row on, which [`verify_chain`] reports. (Cutting rows off
-//! the end leaves a shorter valid chain: compare the head with a copy kept
-//! elsewhere to detect that.) The application never updates or deletes a
-//! row of this table.
+//! the chain has no gaps) and `hash = HMAC-SHA256(key, prev_hash ‖ canonical
+//! entry)`, where `prev_hash` is the previous entry's hash (32 zero bytes for
+//! the first) and the key is derived from `CME_DATA_KEY`
+//! ([`PiiCipher::audit_key`](crate::PiiCipher::audit_key), installed once
+//! per process with [`use_key`]). Changing, inserting or deleting a row in
+//! the middle breaks the chain from that row on, which [`verify_chain`]
+//! reports; without the key nobody can recompute it. Entries written before
+//! the chain was keyed carry the plain SHA-256 (`keyed = 0`); the first keyed
+//! entry seals them, and no plain entry may follow a keyed one. (Cutting rows
+//! off the end leaves a shorter valid chain: compare the head with a copy
+//! kept elsewhere to detect that.) The database refuses UPDATE and DELETE on
+//! the table (triggers), and the application never tries.
 //!
 //! `detail` is JSON; never put a plaintext ID number or a secret in it.
 
@@ -27,6 +32,20 @@ use crate::entity::audit_log;
 
 /// The `prev_hash` of the first entry.
 const GENESIS: [u8; 32] = [0; 32];
+
+/// The key of the chain, for this process.
+static KEY: std::sync::OnceLock<[u8; 32]> = std::sync::OnceLock::new();
+
+/// Installs the chain's key for this process (the first call wins: the key
+/// is configuration, derived from the one data key). Every entry appended
+/// afterwards is keyed; appending before it is an error.
+pub fn use_key(key: [u8; 32]) {
+    let _ = KEY.set(key);
+}
+
+fn key() -> Result<&'static [u8; 32], StoreError> {
+    KEY.get().ok_or_else(|| StoreError::corrupt("the audit chain's key is not installed (audit::use_key)"))
+}
 
 /// The PostgreSQL advisory lock that serialises appends (any constant; this
 /// one spells "audit").
@@ -147,42 +166,61 @@ fn to_domain(m: audit_log::Model) -> Result<AuditRecord, StoreError> {
 /// The canonical bytes of a row's content, chained onto `prev_hash`: every
 /// column but the hashes, each length-prefixed (and tagged when nullable), so
 /// no two different rows encode alike.
-fn chain_hash(prev_hash: &[u8], m: &audit_log::Model) -> Vec<u8> {
-    fn field(h: &mut Sha256, bytes: &[u8]) {
-        h.update((bytes.len() as u64).to_be_bytes());
-        h.update(bytes);
+/// The entry's hash: an HMAC under `key`, or for an entry written before the
+/// chain was keyed (`key` is `None`) the plain SHA-256.
+fn chain_hash(prev_hash: &[u8], m: &audit_log::Model, key: Option<&[u8; 32]>) -> Vec<u8> {
+    let canonical = canonical(prev_hash, m);
+    match key {
+        Some(key) => {
+            use hmac::Mac as _;
+            // HMAC takes keys of any length: this cannot fail.
+            let Ok(mut mac) = hmac::Hmac::<Sha256>::new_from_slice(key) else { return Vec::new() };
+            mac.update(b"cme/audit/chain/v1");
+            mac.update(&canonical);
+            mac.finalize().into_bytes().to_vec()
+        }
+        None => Sha256::digest(&canonical).to_vec(),
     }
-    fn optional(h: &mut Sha256, bytes: Option<&[u8]>) {
+}
+
+/// The bytes an entry's hash covers (length-prefixed fields, in order).
+fn canonical(prev_hash: &[u8], m: &audit_log::Model) -> Vec<u8> {
+    fn field(out: &mut Vec<u8>, bytes: &[u8]) {
+        out.extend_from_slice(&(bytes.len() as u64).to_be_bytes());
+        out.extend_from_slice(bytes);
+    }
+    fn optional(out: &mut Vec<u8>, bytes: Option<&[u8]>) {
         match bytes {
-            None => h.update([0u8]),
+            None => out.push(0),
             Some(b) => {
-                h.update([1u8]);
-                field(h, b);
+                out.push(1);
+                field(out, b);
             }
         }
     }
-    let mut h = Sha256::new();
-    field(&mut h, prev_hash);
-    h.update(m.seq.to_be_bytes());
-    field(&mut h, m.id.as_bytes());
-    field(&mut h, m.at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string().as_bytes());
-    optional(&mut h, m.actor_id.as_ref().map(|u| u.as_bytes().as_slice()));
-    field(&mut h, m.actor_name.as_bytes());
-    optional(&mut h, m.actor_role.as_deref().map(str::as_bytes));
-    optional(&mut h, m.ip.as_deref().map(str::as_bytes));
-    field(&mut h, m.action.as_bytes());
-    optional(&mut h, m.target_type.as_deref().map(str::as_bytes));
-    optional(&mut h, m.target_id.as_deref().map(str::as_bytes));
-    optional(&mut h, m.region_id.as_ref().map(|u| u.as_bytes().as_slice()));
-    optional(&mut h, m.unit_id.as_ref().map(|u| u.as_bytes().as_slice()));
-    field(&mut h, m.detail.as_bytes());
-    h.finalize().to_vec()
+    let mut out = Vec::with_capacity(256 + m.detail.len());
+    field(&mut out, prev_hash);
+    out.extend_from_slice(&m.seq.to_be_bytes());
+    field(&mut out, m.id.as_bytes());
+    field(&mut out, m.at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string().as_bytes());
+    optional(&mut out, m.actor_id.as_ref().map(|u| u.as_bytes().as_slice()));
+    field(&mut out, m.actor_name.as_bytes());
+    optional(&mut out, m.actor_role.as_deref().map(str::as_bytes));
+    optional(&mut out, m.ip.as_deref().map(str::as_bytes));
+    field(&mut out, m.action.as_bytes());
+    optional(&mut out, m.target_type.as_deref().map(str::as_bytes));
+    optional(&mut out, m.target_id.as_deref().map(str::as_bytes));
+    optional(&mut out, m.region_id.as_ref().map(|u| u.as_bytes().as_slice()));
+    optional(&mut out, m.unit_id.as_ref().map(|u| u.as_bytes().as_slice()));
+    field(&mut out, m.detail.as_bytes());
+    out
 }
 
 async fn append_once<C>(db: &C, entry: &AuditEntry) -> Result<i64, StoreError>
 where
     C: ConnectionTrait + TransactionTrait,
 {
+    let key = key()?;
     let txn = db.begin().await?;
     if txn.get_database_backend() == DbBackend::Postgres {
         // Held to the end of the (outermost) transaction. SQLite needs no
@@ -214,8 +252,9 @@ where
         detail: serde_json::to_string(&entry.detail).map_err(StoreError::corrupt)?,
         prev_hash,
         hash: Vec::new(),
+        keyed: 1,
     };
-    row.hash = chain_hash(&row.prev_hash, &row);
+    row.hash = chain_hash(&row.prev_hash, &row, Some(key));
     audit_log::Entity::insert(audit_log::ActiveModel {
         seq: Set(row.seq),
         id: Set(row.id),
@@ -232,6 +271,7 @@ where
         detail: Set(row.detail),
         prev_hash: Set(row.prev_hash),
         hash: Set(row.hash),
+        keyed: Set(1),
     })
     .exec_without_returning(&txn)
     .await?;
@@ -267,11 +307,15 @@ pub enum ChainCheck {
     Broken { seq: i64 },
 }
 
-/// Walks the whole chain from `seq` 1, recomputing every hash.
+/// Walks the whole chain from `seq` 1, recomputing every hash (under the
+/// installed key; plain SHA-256 for entries from before the key, which no
+/// keyed entry may precede).
 pub async fn verify_chain(db: &impl ConnectionTrait) -> Result<ChainCheck, StoreError> {
     const BATCH: u64 = 1_000;
+    let key = key()?;
     let mut expected_seq = 1;
     let mut prev_hash = GENESIS.to_vec();
+    let mut keyed_seen = false;
     loop {
         let rows = audit_log::Entity::find()
             .filter(audit_log::Column::Seq.gte(expected_seq))
@@ -281,7 +325,14 @@ pub async fn verify_chain(db: &impl ConnectionTrait) -> Result<ChainCheck, Store
             .await?;
         let done = (rows.len() as u64) < BATCH;
         for row in rows {
-            if row.seq != expected_seq || row.prev_hash != prev_hash || chain_hash(&prev_hash, &row) != row.hash {
+            let keyed = row.keyed != 0;
+            let downgraded = keyed_seen && !keyed;
+            keyed_seen |= keyed;
+            if row.seq != expected_seq
+                || row.prev_hash != prev_hash
+                || downgraded
+                || chain_hash(&prev_hash, &row, keyed.then_some(key)) != row.hash
+            {
                 return Ok(ChainCheck::Broken { seq: expected_seq });
             }
             prev_hash = row.hash;
@@ -329,6 +380,7 @@ where
     if entries.is_empty() {
         return Ok(None);
     }
+    let key = key()?;
     let txn = db.begin().await?;
     if txn.get_database_backend() == DbBackend::Postgres {
         txn.query_one_raw(Statement::from_string(
@@ -362,12 +414,13 @@ where
             detail: serde_json::to_string(&entry.detail).map_err(StoreError::corrupt)?,
             prev_hash: prev_hash.clone(),
             hash: Vec::new(),
+            keyed: 1,
         };
-        row.hash = chain_hash(&row.prev_hash, &row);
+        row.hash = chain_hash(&row.prev_hash, &row, Some(key));
         prev_hash = row.hash.clone();
         rows.push(row);
     }
-    for chunk in rows.chunks(crate::batch_rows(txn.get_database_backend(), 15)) {
+    for chunk in rows.chunks(crate::batch_rows(txn.get_database_backend(), 16)) {
         audit_log::Entity::insert_many(chunk.iter().map(|row| audit_log::ActiveModel {
             seq: Set(row.seq),
             id: Set(row.id),
@@ -384,6 +437,7 @@ where
             detail: Set(row.detail.clone()),
             prev_hash: Set(row.prev_hash.clone()),
             hash: Set(row.hash.clone()),
+            keyed: Set(1),
         }))
         .exec_without_returning(&txn)
         .await?;

@@ -19,7 +19,7 @@ use cme_domain::review::Tier;
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, EntityTrait as _, QueryFilter as _,
-    QueryOrder as _, QuerySelect as _,
+    QueryOrder as _, QuerySelect as _, TransactionSession as _, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -557,14 +557,32 @@ pub async fn list(
     with_holds(db, rows).await
 }
 
-/// Records one public lookup.
-pub async fn log_lookup(
-    db: &impl ConnectionTrait,
+/// Records one public lookup, in the lookups table (shown to the issuing
+/// office) and in the audit chain (`certificate.public_lookup`, placed at the
+/// certificate's unit). `client` is a keyed hash of the caller's address,
+/// never the address itself.
+pub async fn log_lookup<C>(
+    db: &C,
     method: &str,
     number: Option<&str>,
     found: Option<&Certificate>,
     client: &str,
-) -> Result<(), StoreError> {
+) -> Result<(), StoreError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let txn = db.begin().await?;
+    let mut entry = super::audit::AuditEntry::new("certificate.public_lookup").detail(serde_json::json!({
+        "method": method,
+        "number": number,
+        "found": found.is_some(),
+        "status": found.map(|c| c.status().as_str()),
+        "client": client,
+    }));
+    if let Some(c) = found {
+        entry = entry.target("certificate", c.id).place(Some(c.issued_by_region), Some(c.unit_id));
+    }
+    super::audit::append(&txn, &entry).await?;
     certificate_lookups::Entity::insert(certificate_lookups::ActiveModel {
         id: Set(Uuid::new_v4()),
         at: Set(now()),
@@ -575,8 +593,9 @@ pub async fn log_lookup(
         status: Set(found.map(|c| c.status().as_str().to_owned())),
         client: Set(client.to_owned()),
     })
-    .exec_without_returning(db)
+    .exec_without_returning(&txn)
     .await?;
+    txn.commit().await?;
     Ok(())
 }
 
