@@ -58,6 +58,7 @@ log="$here/out/server.log"
 server_env=(
   DATABASE_URL="sqlite://$work/e2e.db?mode=rwc"
   CME_BIND="127.0.0.1:$port"
+  CME_PUBLIC_URL="$base_url"
   CME_STATIC_DIR="$repo/frontend/dist"
   CME_DATA_KEY_FILE="$work/cme.key"
   CME_TEST_CAPTCHA=1

@@ -43,6 +43,10 @@ pub struct AppState {
     pub files: std::sync::Arc<dyn storage::BlobStore>,
     /// Public certificate lookups per client address.
     pub public_limiter: auth::limiter::ClientLimiter,
+    /// The public base URL (`CME_PUBLIC_URL`, no trailing slash): every
+    /// absolute link the system prints or returns (QR codes, `verify_url`)
+    /// is built from it, never from the request's Host or X-Forwarded-*.
+    pub public_url: String,
 }
 
 /// Token keys and sign-in switches.
@@ -76,6 +80,9 @@ pub struct Settings {
     pub public_lookups_per_minute: u32,
     /// Where uploaded files are kept.
     pub files: std::sync::Arc<dyn storage::BlobStore>,
+    /// The public base URL, e.g. `https://cme.ynwsjkw.gov.cn`: the origin of
+    /// every link the system prints or returns.
+    pub public_url: String,
 }
 
 /// A bound, not yet running, server.
@@ -271,6 +278,7 @@ impl Application {
         let state = web::Data::new(AppState {
             fonts,
             files: settings.files,
+            public_url: settings.public_url.trim_end_matches('/').to_owned(),
             db,
             pii: settings.pii,
             sign_in_key: cme_domain::sign_in_code::SignInKey::derive(&settings.jwt_secret),

@@ -340,19 +340,24 @@ both_backends!(certificates_are_issued_printed_and_verified, |app| async move {
     assert_eq!(res.status(), 422);
     assert_eq!(body(res).await["errors"][0]["field"], "id_number");
 
-    // The trainee: his own certificates, his PDF, a proof; not another's.
+    // The trainee: his own certificates; not another's. His certificate has
+    // no seal: only the unit may print it (notice-2017), so he is told why
+    // instead of getting an unsealed PDF (see
+    // `unsealed_certificates_print_only_for_the_unit_and_special_personnel_print_deemed`
+    // for a trainee printing a sealed one and his proof).
     let me = trainee_token(&app, s1, "张小明").await;
     let mine = body(app.get_as("/api/v1/me/certificates", &me).await).await;
     assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
-    assert_eq!(app.get_as(&format!("/api/v1/certificates/{id1}/pdf"), &me).await.status(), 200);
+    let res = app.get_as(&format!("/api/v1/certificates/{id1}/pdf"), &me).await;
+    assert_eq!(res.status(), 409);
+    assert_eq!(body(res).await["code"], "certificate_unsealed");
     assert_eq!(
         app.get_as(&format!("/api/v1/certificates/{}/pdf", c2["id"].as_str().unwrap()), &me).await.status(),
         404
     );
     let res = app.get_as(&format!("/api/v1/me/certificates/proof?years={Y}"), &me).await;
-    assert_eq!(res.status(), 200);
-    let proof = pdftotext(&res.bytes().await.unwrap());
-    assert!(proof.contains("张小明") && proof.contains(c1["number"].as_str().unwrap()));
+    assert_eq!(res.status(), 409);
+    assert_eq!(body(res).await["code"], "certificate_unsealed");
     let res = app.get_as(&format!("/api/v1/me/certificates/proof?years={},{Y}", Y - 1), &me).await;
     assert_eq!(res.status(), 422);
 
@@ -816,6 +821,258 @@ both_backends!(reports_export_and_the_standard_editor, |app| async move {
     assert_eq!(y.outcome, cme_domain::compliance::Outcome::NonCompliant);
     // The draft is gone once published.
     assert_eq!(app.get_as(&format!("/api/v1/standards/{Y}/draft"), &kjc).await.status(), 404);
+});
+
+/// Uploads the office's seal.
+async fn upload_seal(app: &TestApp, token: &str) {
+    let res = app
+        .client
+        .put(format!("{}/api/v1/seals/mine", app.base))
+        .bearer_auth(token)
+        .header("content-type", "image/png")
+        .body(seal_scan())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}
+
+/// What the QR codes of a PDF's first page hold (rendered by pdftoppm, read
+/// by zbarimg).
+fn qr_codes(pdf: &[u8]) -> Vec<String> {
+    let dir = std::env::temp_dir().join(format!("cme-qr-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("c.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-r", "200", "-png", "-singlefile", "-f", "1", "-l", "1", path.to_str().unwrap()])
+        .arg(dir.join("page"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "pdftoppm failed");
+    let out = std::process::Command::new("zbarimg").args(["--raw", "-q"]).arg(dir.join("page.png")).output().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    String::from_utf8(out.stdout).unwrap().lines().map(str::to_owned).filter(|l| !l.is_empty()).collect()
+}
+
+/// A GET with a bearer token and a forged Host (and forwarded headers).
+async fn get_from_host(app: &TestApp, path: &str, token: &str, host: &str) -> reqwest::Response {
+    app.client
+        .get(format!("{}{path}", app.base))
+        .bearer_auth(token)
+        .header("host", host)
+        .header("x-forwarded-host", host)
+        .header("x-forwarded-proto", "http")
+        .header("forwarded", format!("host={host};proto=http"))
+        .send()
+        .await
+        .unwrap()
+}
+
+both_backends!(links_come_from_the_public_url_never_from_the_host, |app| async move {
+    let ctx = setup(&app).await;
+    let unit = app.token("unit-village", PASSWORD).await;
+    let county = app.token("county-a", PASSWORD).await;
+    let (p, _) = ctx.person(&app, ctx.village, ctx.village_dept, "周明").await;
+    fixture::make_compliant(&app, p, Y).await;
+    let ids = submit(&app, &unit, &[p]).await;
+    approve_all(&app, &county, &ids).await;
+    assert_eq!(number(&app, &county).await["issued"], 1);
+
+    let want_prefix = format!("{}/v/", common::PUBLIC_URL);
+    let res = get_from_host(&app, &format!("/api/v1/certificates?year={Y}"), &unit, "evil.example").await;
+    assert_eq!(res.status(), 200);
+    let c = body(res).await["items"][0].clone();
+    let verify_url = c["verify_url"].as_str().unwrap().to_owned();
+    assert!(verify_url.starts_with(&want_prefix), "{verify_url}");
+    assert!(!verify_url.contains("evil"), "{verify_url}");
+    let id = c["id"].as_str().unwrap();
+    let one = body(get_from_host(&app, &format!("/api/v1/certificates/{id}"), &unit, "evil.example").await).await;
+    assert_eq!(one["verify_url"], verify_url.as_str());
+
+    // The PDF's QR code carries the configured URL, whatever the Host; the
+    // same ETag is the same bytes.
+    let path = format!("/api/v1/certificates/{id}/pdf");
+    let res = get_from_host(&app, &path, &unit, "evil.example").await;
+    assert_eq!(res.status(), 200);
+    let etag = res.headers()["etag"].to_str().unwrap().to_owned();
+    let evil = res.bytes().await.unwrap();
+    assert_eq!(qr_codes(&evil), vec![verify_url.clone()]);
+    let res = get_from_host(&app, &path, &unit, "other.example:8443").await;
+    assert_eq!(res.headers()["etag"].to_str().unwrap(), etag);
+    assert_eq!(res.bytes().await.unwrap(), evil, "one ETag, one set of bytes");
+    let plain = app.get_as(&path, &unit).await.bytes().await.unwrap();
+    assert_eq!(plain, evil);
+    // So does a batch.
+    let res = app
+        .client
+        .post(format!("{}/api/v1/certificates/print", app.base))
+        .bearer_auth(&unit)
+        .header("host", "evil.example")
+        .header("x-forwarded-host", "evil.example")
+        .json(&json!({"year": Y}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(qr_codes(&res.bytes().await.unwrap()), vec![verify_url.clone()]);
+    // And the public page answers the token the QR carries.
+    let token = verify_url.rsplit('/').next().unwrap();
+    assert_eq!(body(public(&app, token).await).await["status"], "valid");
+});
+
+both_backends!(revoked_and_held_certificates_never_print, |app| async move {
+    let ctx = setup(&app).await;
+    let unit = app.token("unit-village", PASSWORD).await;
+    let county = app.token("county-a", PASSWORD).await;
+    let pref = app.token("pref-a", PASSWORD).await;
+    // Sealed, so that only the status decides.
+    upload_seal(&app, &county).await;
+    let (p1, s1) = ctx.person(&app, ctx.village, ctx.village_dept, "钱一").await;
+    let (p2, _) = ctx.person(&app, ctx.village, ctx.village_dept, "孙二").await;
+    for p in [p1, p2] {
+        fixture::make_compliant(&app, p, Y).await;
+    }
+    let ids = submit(&app, &unit, &[p1, p2]).await;
+    approve_all(&app, &county, &ids).await;
+    assert_eq!(number(&app, &county).await["issued"], 2);
+    let list = certificates(&app, &unit).await;
+    let c1 = list.iter().find(|c| c["person_id"] == json!(p1.0)).unwrap().clone();
+    let c2 = list.iter().find(|c| c["person_id"] == json!(p2.0)).unwrap().clone();
+    let pdf1 = format!("/api/v1/certificates/{}/pdf", c1["id"].as_str().unwrap());
+    let pdf2 = format!("/api/v1/certificates/{}/pdf", c2["id"].as_str().unwrap());
+
+    // Valid and sealed: the holder prints his own, and his proof.
+    let me = trainee_token(&app, s1, "钱一").await;
+    assert_eq!(app.get_as(&pdf1, &me).await.status(), 200);
+    assert_eq!(app.get_as(&format!("/api/v1/me/certificates/proof?years={Y}"), &me).await.status(), 200);
+    assert_eq!(app.get_as(&pdf1, &unit).await.status(), 200);
+
+    // Revoked: nobody gets a PDF, and the answer names the status and reason.
+    let revoke = json!({"row_version": c1["row_version"], "reason": "材料造假"});
+    let path = format!("/api/v1/certificates/{}/revoke", c1["id"].as_str().unwrap());
+    assert_eq!(app.call_as(Method::POST, &path, Some(&county), Some(&revoke)).await.status(), 200);
+    assert_eq!(body(public(&app, &token_of(&c1)).await).await["status"], "revoked");
+    for who in [&unit, &county, &me] {
+        let res = app.get_as(&pdf1, who).await;
+        assert_eq!(res.status(), 409);
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+        let p = body(res).await;
+        assert_eq!(p["code"], "certificate_revoked", "{p}");
+        let detail = p["detail"].as_str().unwrap();
+        assert!(detail.contains("已撤销") && detail.contains("材料造假"), "{detail}");
+    }
+    let res = app.get_as(&format!("/api/v1/me/certificates/proof?years={Y}"), &me).await;
+    assert_eq!(res.status(), 409);
+    assert_eq!(body(res).await["code"], "certificate_revoked");
+    let res = app.get_as(&format!("/api/v1/people/{}/certificates/proof?years={Y}", p1.0), &unit).await;
+    assert_eq!(res.status(), 409);
+    // Not by a cached copy either: a 304 would confirm a revoked certificate.
+    let res = app
+        .client
+        .get(format!("{}{pdf1}", app.base))
+        .bearer_auth(&unit)
+        .header("if-none-match", "*")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 409);
+
+    // Held: the prefecture's spot check sends the unit's year back.
+    assert_eq!(app.get_as(&pdf2, &unit).await.status(), 200);
+    let draw = json!({"kind": "sample", "year": Y, "rate_permille": 1000, "seed": 5});
+    let res = app.call_as(Method::POST, "/api/v1/spot-checks", Some(&pref), Some(&draw)).await;
+    assert_eq!(res.status(), 200, "{}", body(res).await);
+    let check = body(app.call_as(Method::POST, "/api/v1/spot-checks", Some(&pref), Some(&draw)).await).await;
+    let n = check["items"].as_array().unwrap().len();
+    let check = record(&app, &pref, &check, n).await;
+    assert_eq!(close(&app, &pref, &check).await.status(), 200);
+    assert_eq!(body(public(&app, &token_of(&c2)).await).await["status"], "held");
+    for who in [&unit, &county] {
+        let res = app.get_as(&pdf2, who).await;
+        assert_eq!(res.status(), 409);
+        let p = body(res).await;
+        assert_eq!(p["code"], "certificate_held", "{p}");
+        assert!(p["detail"].as_str().unwrap().contains("暂停使用"), "{p}");
+    }
+    let res = app.get_as(&format!("/api/v1/people/{}/certificates/proof?years={Y}", p2.0), &unit).await;
+    assert_eq!(res.status(), 409);
+    assert_eq!(body(res).await["code"], "certificate_held");
+    // The batch has nothing left to print.
+    let res = app.call_as(Method::POST, "/api/v1/certificates/print", Some(&unit), Some(&json!({"year": Y}))).await;
+    assert_eq!(res.status(), 404);
+});
+
+both_backends!(unsealed_certificates_print_only_for_the_unit_and_special_personnel_print_deemed, |app| async move {
+    let ctx = setup(&app).await;
+    let unit = app.token("unit-a", PASSWORD).await;
+    let dept = app.token("dept-a", PASSWORD).await;
+    let (p1, s1) = ctx.person(&app, ctx.f.a.unit, ctx.f.a.department, "吴医生").await;
+    fixture::make_compliant(&app, p1, Y).await;
+    // On the special list for further study, with no credits at all.
+    let (p2, _) = ctx.person(&app, ctx.f.a.unit, ctx.f.a.department, "郑进修").await;
+    let evidence = upload_pdf(&app, &unit).await;
+    // The department prepares its person's record (so it is the
+    // department's to see), the unit submits it.
+    let mut ids = submit(&app, &dept, &[p1]).await;
+    let res = app
+        .call_as(Method::POST, "/api/v1/verifications/submit", Some(&unit), Some(&json!({"ids": ids.clone()})))
+        .await;
+    assert_eq!(res.status(), 200, "{}", body(res).await);
+    let special = json!({"cycle_year": Y, "list": "special", "people": [{"person_id": p2.0,
+        "special": {"reason": "further_study", "period_from": format!("{Y}-03-01"), "period_to": format!("{Y}-09-30")},
+        "evidence_ids": [evidence]}]});
+    let res = app.call_as(Method::POST, "/api/v1/verifications", Some(&unit), Some(&special)).await;
+    assert_eq!(res.status(), 200);
+    ids.extend(body(res).await["ids"].as_array().unwrap().iter().map(|i| i.as_str().unwrap().to_owned()));
+    for who in ["county-a", "pref-a", "kjc"] {
+        let t = app.token(who, PASSWORD).await;
+        approve_all(&app, &t, &ids).await;
+    }
+    let kjc = app.token("kjc", PASSWORD).await;
+    assert_eq!(number(&app, &kjc).await["issued"], 2);
+    let list = certificates(&app, &unit).await;
+    let c1 = list.iter().find(|c| c["person_id"] == json!(p1.0)).unwrap().clone();
+    let c2 = list.iter().find(|c| c["person_id"] == json!(p2.0)).unwrap().clone();
+    assert_eq!(c1["sealed"], false, "the province has no seal yet");
+    let pdf1 = format!("/api/v1/certificates/{}/pdf", c1["id"].as_str().unwrap());
+
+    // No seal: the unit prints (to be stamped by hand); the department and
+    // the trainee are told why they cannot.
+    let res = app.get_as(&pdf1, &unit).await;
+    assert_eq!(res.status(), 200);
+    assert!(pdftotext(&res.bytes().await.unwrap()).contains("须加盖印章"));
+    let me = trainee_token(&app, s1, "吴医生").await;
+    for who in [&dept, &me] {
+        let res = app.get_as(&pdf1, who).await;
+        assert_eq!(res.status(), 409);
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+        let p = body(res).await;
+        assert_eq!(p["code"], "certificate_unsealed", "{p}");
+        assert!(p["detail"].as_str().unwrap().contains("加盖印章"), "{p}");
+    }
+    let res = app.get_as(&format!("/api/v1/me/certificates/proof?years={Y}"), &me).await;
+    assert_eq!(res.status(), 409);
+    assert_eq!(body(res).await["code"], "certificate_unsealed");
+    let res = app.get_as(&format!("/api/v1/people/{}/certificates/proof?years={Y}", p1.0), &dept).await;
+    assert_eq!(res.status(), 409);
+    let res = app.call_as(Method::POST, "/api/v1/certificates/print", Some(&dept), Some(&json!({"year": Y}))).await;
+    assert_eq!(res.status(), 409);
+    assert_eq!(body(res).await["code"], "certificate_unsealed");
+    let res = app.call_as(Method::POST, "/api/v1/certificates/print", Some(&unit), Some(&json!({"year": Y}))).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(pages(&res.bytes().await.unwrap()), 2);
+
+    // The special-list person short of credits prints 视为合格 with the
+    // reason, never a bare 合格.
+    assert_eq!(c1["verdict"], "合格");
+    assert_eq!(c2["verdict"], "视为合格（特殊人员：进修）", "{c2}");
+    let res = app.get_as(&format!("/api/v1/certificates/{}/pdf", c2["id"].as_str().unwrap()), &unit).await;
+    assert_eq!(res.status(), 200);
+    let text = pdftotext(&res.bytes().await.unwrap());
+    assert!(text.contains("视为合格（特殊人员：进修）"), "{text}");
+    let public = body(public(&app, &token_of(&c2)).await).await;
+    assert_eq!(public["verdict"], "视为合格（特殊人员：进修）");
 });
 
 both_backends!(a_batch_whose_reading_fails_mid_stream_is_aborted_not_shortened, |app| async move {

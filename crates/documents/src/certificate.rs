@@ -38,7 +38,7 @@ pub struct Certificate {
     pub self_managed_tenths: i64,
     /// 合计 in tenths.
     pub total_tenths: i64,
-    /// "合格" or "视为合格".
+    /// "合格", or "视为合格" with the special-list reason (e.g. "视为合格（特殊人员：进修）").
     pub verdict: String,
     /// Certificate number, e.g. "2021-530000-000123".
     pub number: String,

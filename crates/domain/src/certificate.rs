@@ -48,6 +48,91 @@ pub fn status(revoked: bool, superseded: bool, held: bool) -> CertificateStatus 
     }
 }
 
+/// Who asks for a certificate's PDF (single, batch, multi-year proof).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Printer {
+    /// A county, prefecture or province office (the offices that stamp).
+    Office,
+    /// A unit's CME office (单位版).
+    Unit,
+    /// A department (科室版).
+    Department,
+    /// The holder himself (学员中心).
+    Trainee,
+    /// An outside system (HR, a phone app's back end).
+    ApiClient,
+}
+
+/// Why a certificate does not leave the system as a PDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrintRefusal {
+    /// It is not valid today (superseded, revoked or held): a PDF would
+    /// contradict the public verification page.
+    NotValid(CertificateStatus),
+    /// Its office had no electronic seal: notice-2017 lets only the unit
+    /// print it (and the committee stamp it by hand); 科室版 and 学员中心
+    /// cannot.
+    Unsealed,
+}
+
+impl PrintRefusal {
+    /// The stable problem code.
+    pub fn code(self) -> &'static str {
+        match self {
+            PrintRefusal::NotValid(CertificateStatus::Revoked) => "certificate_revoked",
+            PrintRefusal::NotValid(CertificateStatus::Held) => "certificate_held",
+            PrintRefusal::NotValid(_) => "certificate_superseded",
+            PrintRefusal::Unsealed => "certificate_unsealed",
+        }
+    }
+
+    /// What the person asking is told (the revocation's reason when there is one).
+    pub fn detail(self, revoke_reason: Option<&str>) -> String {
+        match self {
+            PrintRefusal::NotValid(CertificateStatus::Revoked) => match revoke_reason {
+                Some(r) if !r.trim().is_empty() => format!("该证书已撤销（原因：{}），不能打印", r.trim()),
+                _ => "该证书已撤销，不能打印".to_owned(),
+            },
+            PrintRefusal::NotValid(CertificateStatus::Held) => {
+                "该证书暂停使用：所在单位该年度经抽验退回重新验证，复验通过前不能打印".to_owned()
+            }
+            PrintRefusal::NotValid(_) => "该证书已被更正后的新版本取代，请打印最新版本".to_owned(),
+            PrintRefusal::Unsealed => "颁发该证书的继续医学教育委员会尚未上传电子印章：此证书只能由所在单位统一打印，\
+                 并到继续医学教育委员会加盖印章后方可使用（科室、学员中心不能打印）"
+                .to_owned(),
+        }
+    }
+}
+
+/// Whether a certificate may leave the system as a PDF, for everyone and
+/// every route (single, batch, multi-year proof, phone apps): only a valid
+/// certificate prints, so a PDF never disagrees with the public page; one
+/// without its office's seal prints only for the unit and the offices.
+pub fn may_print(status: CertificateStatus, sealed: bool, printer: Printer) -> Result<(), PrintRefusal> {
+    if status != CertificateStatus::Valid {
+        return Err(PrintRefusal::NotValid(status));
+    }
+    if !sealed && !matches!(printer, Printer::Unit | Printer::Office) {
+        return Err(PrintRefusal::Unsealed);
+    }
+    Ok(())
+}
+
+/// The verdict a certificate prints: a special-list person (SPEC §6)
+/// deemed compliant (front line) or approved although his credits fall
+/// short prints 视为合格 with the special reason, never a bare 合格.
+pub fn verdict(
+    special: Option<crate::cycle::SpecialReason>,
+    deemed_compliant: bool,
+    credits_compliant: bool,
+) -> String {
+    match special {
+        Some(reason) if deemed_compliant || !credits_compliant => format!("视为合格（特殊人员：{}）", reason.label()),
+        _ if deemed_compliant => "视为合格".to_owned(),
+        _ => "合格".to_owned(),
+    }
+}
+
 /// The issuing committee printed on a certificate of `office` in region
 /// `region_name`: the province's two offices issue for the province.
 pub fn issuer(office: Tier, region_name: &str) -> String {
@@ -309,6 +394,38 @@ mod tests {
     use super::*;
     use crate::review::review_chain;
     use proptest::prelude::*;
+
+    #[test]
+    fn certificate_printing_is_decided_by_status_seal_and_printer() {
+        use CertificateStatus::*;
+        let printers = [Printer::Office, Printer::Unit, Printer::Department, Printer::Trainee, Printer::ApiClient];
+        for printer in printers {
+            for sealed in [true, false] {
+                for s in [Superseded, Revoked, Held] {
+                    assert_eq!(may_print(s, sealed, printer), Err(PrintRefusal::NotValid(s)), "{s:?} {printer:?}");
+                }
+                let expected = if sealed || matches!(printer, Printer::Unit | Printer::Office) {
+                    Ok(())
+                } else {
+                    Err(PrintRefusal::Unsealed)
+                };
+                assert_eq!(may_print(Valid, sealed, printer), expected, "{printer:?} sealed={sealed}");
+            }
+        }
+        assert_eq!(PrintRefusal::NotValid(Revoked).code(), "certificate_revoked");
+        assert_eq!(PrintRefusal::NotValid(Held).code(), "certificate_held");
+        assert_eq!(PrintRefusal::Unsealed.code(), "certificate_unsealed");
+        assert!(PrintRefusal::NotValid(Revoked).detail(Some("材料造假")).contains("材料造假"));
+    }
+
+    #[test]
+    fn certificate_verdict_of_special_personnel() {
+        use crate::cycle::SpecialReason;
+        assert_eq!(verdict(None, false, true), "合格");
+        assert_eq!(verdict(Some(SpecialReason::FurtherStudy), false, true), "合格");
+        assert_eq!(verdict(Some(SpecialReason::FurtherStudy), false, false), "视为合格（特殊人员：进修）");
+        assert_eq!(verdict(Some(SpecialReason::FrontLine), true, true), "视为合格（特殊人员：援外或抗疫一线）");
+    }
 
     #[test]
     fn status_precedence() {

@@ -12,6 +12,7 @@ pub const ENV_KEYS: &[&str] = &[
     "CME_DATA_KEY_FILE",
     "CME_FILES_DIR",
     "CME_ENV",
+    "CME_PUBLIC_URL",
     "CME_CORS_ORIGINS",
     "CME_TEST_CAPTCHA",
     "CME_LOG_FORMAT",
@@ -37,6 +38,10 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     /// Browser tests read captchas from the API (never in production).
     pub test_captcha: bool,
+    /// `CME_PUBLIC_URL`: the public base URL every printed or returned link
+    /// (QR codes, `verify_url`) is built from. Required in production; in
+    /// development `http://<CME_BIND>`.
+    pub public_url: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -53,6 +58,7 @@ impl std::fmt::Debug for Config {
             .field("production", &self.production)
             .field("cors_origins", &self.cors_origins)
             .field("test_captcha", &self.test_captcha)
+            .field("public_url", &self.public_url)
             .finish()
     }
 }
@@ -77,6 +83,34 @@ impl Config {
                 .map(|v| v.split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect())
                 .unwrap_or_default(),
             test_captcha: var("CME_TEST_CAPTCHA").is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("true")),
+            public_url: var("CME_PUBLIC_URL").map(|v| v.trim().to_owned()),
+        }
+    }
+
+    /// The public base URL, without a trailing slash: `CME_PUBLIC_URL`
+    /// (an absolute http(s) URL with a host and nothing after the path), or
+    /// in development `http://<CME_BIND>`. Production refuses to start
+    /// without it: links must never follow a request's Host header.
+    pub fn public_base_url(&self) -> anyhow::Result<String> {
+        match &self.public_url {
+            Some(url) => {
+                let base = url.trim_end_matches('/');
+                let rest = base.strip_prefix("https://").or_else(|| base.strip_prefix("http://"));
+                match rest {
+                    Some(host) if !host.is_empty() && !host.starts_with('/') && !base.contains(['?', '#', ' ']) => {
+                        Ok(base.to_owned())
+                    }
+                    _ => anyhow::bail!(
+                        "CME_PUBLIC_URL must be an absolute http(s) URL such as https://cme.example.gov.cn, got {url:?}"
+                    ),
+                }
+            }
+            None if self.production => {
+                anyhow::bail!(
+                    "CME_ENV=production needs CME_PUBLIC_URL (the public base URL, e.g. https://cme.ynwsjkw.gov.cn): QR codes and verification links are built from it"
+                )
+            }
+            None => Ok(format!("http://{}", self.bind)),
         }
     }
 }
@@ -104,6 +138,35 @@ mod tests {
         assert_eq!(redact_url("postgres://cme:secret@db:5432/cme"), "postgres://cme:***@db:5432/cme");
         assert_eq!(redact_url("sqlite://data/cme.db?mode=rwc"), "sqlite://data/cme.db?mode=rwc");
         assert_eq!(redact_url("postgres://postgres@127.0.0.1/x"), "postgres://postgres@127.0.0.1/x");
+    }
+
+    fn config(public_url: Option<&str>, production: bool) -> Config {
+        Config {
+            database_url: String::new(),
+            bind: "127.0.0.1:8080".to_owned(),
+            static_dir: PathBuf::new(),
+            data_key: None,
+            data_key_file: PathBuf::new(),
+            files_dir: PathBuf::new(),
+            log_json: false,
+            production,
+            cors_origins: Vec::new(),
+            test_captcha: false,
+            public_url: public_url.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn the_public_url_is_required_in_production_and_checked() {
+        assert!(config(None, true).public_base_url().is_err());
+        assert_eq!(config(None, false).public_base_url().ok().as_deref(), Some("http://127.0.0.1:8080"));
+        assert_eq!(
+            config(Some("https://cme.ynwsjkw.gov.cn/"), true).public_base_url().ok().as_deref(),
+            Some("https://cme.ynwsjkw.gov.cn")
+        );
+        for bad in ["cme.ynwsjkw.gov.cn", "https://", "ftp://x", "https://x/?a=1"] {
+            assert!(config(Some(bad), false).public_base_url().is_err(), "{bad}");
+        }
     }
 
     /// The compose file configures the server only through keys it reads,

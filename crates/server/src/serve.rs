@@ -131,6 +131,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     // Keys first: production refuses to start without one.
     let pii = cipher(&config)?;
     let jwt_secret = jwt_secret(&config)?;
+    let public_url = config.public_base_url()?;
     let db = open(&config).await?;
     check_production(&config, &db).await?;
     let db_for_housekeeping = db.clone();
@@ -145,6 +146,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             client_requests_per_minute: 600,
             public_lookups_per_minute: 60,
             files: std::sync::Arc::new(cme_api::storage::LocalDisk::new(config.files_dir.clone())),
+            public_url,
         },
         db,
     )

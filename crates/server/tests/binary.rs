@@ -80,7 +80,7 @@ async fn demo_then_serve_then_sigterm() {
         s.starts_with("53") && s.chars().take(17).all(|c| c.is_ascii_digit())
     }));
 
-    // Production mode refuses a missing key, and then the demo password.
+    // Production mode refuses a missing key, a missing public URL, and then the demo password.
     let prod = Command::new(bin)
         .arg("serve")
         .envs(env)
@@ -91,11 +91,23 @@ async fn demo_then_serve_then_sigterm() {
     assert!(!prod.status.success());
     assert!(String::from_utf8_lossy(&prod.stderr).contains("CME_DATA_KEY"));
     let key = std::fs::read_to_string(dir.join("cme.key")).expect("dev key");
+    // Then a missing public URL: links must not follow the Host header.
     let prod = Command::new(bin)
         .arg("serve")
         .envs(env)
         .env("CME_ENV", "production")
         .env("CME_DATA_KEY", key.trim())
+        .current_dir(&dir)
+        .output()
+        .expect("serve");
+    assert!(!prod.status.success());
+    assert!(String::from_utf8_lossy(&prod.stderr).contains("CME_PUBLIC_URL"));
+    let prod = Command::new(bin)
+        .arg("serve")
+        .envs(env)
+        .env("CME_ENV", "production")
+        .env("CME_DATA_KEY", key.trim())
+        .env("CME_PUBLIC_URL", "https://cme.example.gov.cn")
         .env("CME_BIND", format!("127.0.0.1:{}", free_port()))
         .current_dir(&dir)
         .output()

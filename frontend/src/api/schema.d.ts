@@ -484,7 +484,9 @@ export interface paths {
          * Prints a batch as one PDF, one page per certificate, streamed while it
          *     is rendered (memory stays flat whatever the batch): a year, then a
          *     department or chosen people (or the whole unit), or one person by name
-         *     or ID number. Only valid certificates print; at most 5,000 at once.
+         *     or ID number. Only valid certificates print (and, for a department,
+         *     only sealed ones: 409 `certificate_unsealed` when none is); at most
+         *     5,000 at once.
          */
         post: operations["print_certificates"];
         delete?: never;
@@ -542,8 +544,11 @@ export interface paths {
          * A certificate's PDF (A4, one page), for its person or the staff of its
          *     place; phone apps fetch it here. Rendered from the stored snapshot, so
          *     the same version always has the same bytes: `ETag` and `If-None-Match`
-         *     (304) work, and it may be cached privately. A trainee gets only his
-         *     current, valid certificates.
+         *     (304) work, and it may be cached privately. Only a valid certificate
+         *     prints (409 `certificate_revoked`, `certificate_held` or
+         *     `certificate_superseded` otherwise); one without its office's seal
+         *     prints only for the unit and the offices (409 `certificate_unsealed`
+         *     for a department, a trainee or an outside system).
          */
         get: operations["certificate_pdf"];
         put?: never;
@@ -1001,7 +1006,8 @@ export interface paths {
         };
         /**
          * The trainee's multi-year proof (up to 5 years in one PDF) for a
-         *     promotion file: a summary page, then each year's certificate.
+         *     promotion file: a summary page, then each year's certificate. Every
+         *     year must be printable (409 naming the year and why otherwise).
          */
         get: operations["my_proof"];
         put?: never;
@@ -2482,7 +2488,7 @@ export interface components {
             /** Format: uuid */
             unit_id: string;
             unit_name: string;
-            /** @description 合格 or 视为合格. */
+            /** @description 合格, or 视为合格 (with the special-list reason for special personnel). */
             verdict: string;
             /** Format: uuid */
             verification_id: string;
@@ -5485,6 +5491,14 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6604,6 +6618,14 @@ export interface operations {
                     "application/pdf": unknown;
                 };
             };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7258,6 +7280,14 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

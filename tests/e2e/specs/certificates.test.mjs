@@ -53,6 +53,18 @@ async function queued(token, personId, unitId, state) {
   }
 }
 
+/** Uploads the office's seal unless it has one. */
+async function ensureSeal(token) {
+  const mine = await ok(api.get("/api/v1/seals/mine", token), "seal");
+  if (mine.seal) return;
+  const r = await fetch(`${BASE_URL}/api/v1/seals/mine`, {
+    method: "PUT",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "image/png" },
+    body: stampPng(400),
+  });
+  assert.equal(r.status, 200, `seal upload: ${r.status} ${await r.text()}`);
+}
+
 /** A 2021-compliant person of the unit, submitted, approved to 省科教处 and numbered; his certificate. */
 async function certifiedPerson() {
   const unit = await apiToken(UNIT);
@@ -80,6 +92,9 @@ async function certifiedPerson() {
     assert.equal(decided.decided, 1);
   }
   const kjc = await apiToken("kjc");
+  // Sealed, so that the trainee may print it himself (notice-2017: an
+  // unsealed certificate is printed by the unit only).
+  await ensureSeal(kjc);
   const approved = await queued(kjc, candidate.person_id, org.id, "approved");
   const numbers = await ok(api.post("/api/v1/certificate-numbers", { cycle_year: CYCLE, ids: [approved.id] }, kjc), "numbers");
   assert.equal(numbers.issued, 1);

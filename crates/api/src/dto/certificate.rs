@@ -94,7 +94,7 @@ pub struct CertificateDto {
     pub class2_tenths: i32,
     pub self_managed_tenths: i32,
     pub total_tenths: i32,
-    /// 合格 or 视为合格.
+    /// 合格, or 视为合格 (with the special-list reason for special personnel).
     pub verdict: String,
     pub issuer: String,
     pub issued_by_office: Tier,

@@ -3,6 +3,14 @@
 //! PDF, revoked), a trainee's own and his multi-year proof, and the public
 //! verification by QR code or by number and check code.
 //!
+//! Every PDF that leaves (one, a batch, a proof; for staff, trainees and
+//! outside systems alike) passes one gate, [`rules::may_print`]: only a
+//! valid certificate prints, so a PDF never contradicts the public page (a
+//! revoked, held or superseded one answers 409 naming its status), and one
+//! without its office's seal prints only for the unit and the offices
+//! (notice-2017: the department and the trainee are told why). Links are
+//! built from the configured public URL, never from the request.
+//!
 //! A certificate is stored as issued (what it prints), and its PDF is
 //! rendered from that snapshot whenever asked: the same bytes every time,
 //! so its ETag is the version's id and row version.
@@ -13,8 +21,8 @@ use actix_web::http::header::{self, ContentDisposition, DispositionParam, Dispos
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use cme_documents::{CertificateBatch, Fonts, ProofHolder, Seal};
-use cme_domain::auth::{Actor, Operation, Scope};
-use cme_domain::certificate::{self as rules, CertificateStatus as DomainStatus, MAX_PROOF_YEARS, issues_certificates};
+use cme_domain::auth::{Actor, Operation, Role, Scope};
+use cme_domain::certificate::{self as rules, MAX_PROOF_YEARS, issues_certificates};
 use cme_domain::ids::{DepartmentId, PersonId, UnitId, VerificationId};
 use cme_store::repo::audit;
 use cme_store::repo::certificate::{self as certs, Certificate, PrintFilter};
@@ -62,17 +70,38 @@ async fn office(
     Ok((tier, region))
 }
 
-/// `scheme://host` of the request, for the links QR codes carry.
-fn origin(req: &HttpRequest) -> String {
-    let info = req.connection_info();
-    format!("{}://{}", info.scheme(), info.host())
+/// The public verification page of a certificate: always under the
+/// configured public URL (`CME_PUBLIC_URL`), never the request's Host.
+fn verify_url(public_url: &str, token: &str) -> String {
+    format!("{public_url}/v/{token}")
 }
 
-fn verify_url(origin: &str, token: &str) -> String {
-    format!("{origin}/v/{token}")
+/// Who is printing, for [`rules::may_print`].
+fn printer(actor: &Actor) -> rules::Printer {
+    match actor.role {
+        Role::Unit => rules::Printer::Unit,
+        Role::Department => rules::Printer::Department,
+        Role::Trainee => rules::Printer::Trainee,
+        Role::ApiClient => rules::Printer::ApiClient,
+        Role::SystemAdmin | Role::ProvinceWestern | Role::ProvinceTcm | Role::PrefectureOffice | Role::CountyOffice => {
+            rules::Printer::Office
+        }
+    }
 }
 
-fn dto(c: &Certificate, origin: &str) -> CertificateDto {
+/// The problem answered for a certificate that may not leave as a PDF
+/// (409, its code naming the status: `certificate_revoked`,
+/// `certificate_held`, `certificate_superseded`, `certificate_unsealed`).
+fn refusal(r: rules::PrintRefusal, c: &Certificate, prefix: &str) -> ApiError {
+    ApiError::Conflict { code: r.code(), detail: format!("{prefix}{}", r.detail(c.revoke_reason.as_deref())) }
+}
+
+/// The one gate every certificate PDF passes (single, batch, proof).
+fn check_printable(actor: &Actor, c: &Certificate) -> Result<(), rules::PrintRefusal> {
+    rules::may_print(c.status(), c.seal_id.is_some(), printer(actor))
+}
+
+fn dto(c: &Certificate, public_url: &str) -> CertificateDto {
     let status = c.status();
     CertificateDto {
         id: c.id,
@@ -96,7 +125,7 @@ fn dto(c: &Certificate, origin: &str) -> CertificateDto {
         issued_by_office: c.issued_by_office.into(),
         sealed: c.seal_id.is_some(),
         check_code: c.check_code.clone(),
-        verify_url: verify_url(origin, &c.qr_token),
+        verify_url: verify_url(public_url, &c.qr_token),
         issued_by: c.issued_by.clone(),
         issued_at: c.issued_at,
         status: status.into(),
@@ -110,7 +139,7 @@ fn dto(c: &Certificate, origin: &str) -> CertificateDto {
 }
 
 /// What the PDF prints, from the stored snapshot.
-fn printed(c: &Certificate, origin: &str) -> cme_documents::Certificate {
+fn printed(c: &Certificate, public_url: &str) -> cme_documents::Certificate {
     let day = cme_domain::cycle::local_date(c.issued_at);
     cme_documents::Certificate {
         name: c.name.clone(),
@@ -129,7 +158,7 @@ fn printed(c: &Certificate, origin: &str) -> cme_documents::Certificate {
         version: u32::try_from(c.version).unwrap_or(1),
         issuer: c.issuer.clone(),
         issued_on: day.format("%Y年%-m月%-d日").to_string(),
-        verify_url: verify_url(origin, &c.qr_token),
+        verify_url: verify_url(public_url, &c.qr_token),
     }
 }
 
@@ -410,7 +439,7 @@ pub async fn list_certificates(
             "身份证号不能放在网址中，请使用 POST /api/v1/certificates/search 查询",
         ));
     }
-    Ok(web::Json(certificate_page(&state, &req, actor, query.into_inner().into()).await?))
+    Ok(web::Json(certificate_page(&state, actor, query.into_inner().into()).await?))
 }
 
 /// The certificates of a year in the caller's place, as `GET /certificates`
@@ -429,20 +458,14 @@ pub async fn list_certificates(
 #[post("/certificates/search")]
 pub async fn search_certificates(
     state: web::Data<AppState>,
-    req: HttpRequest,
     caller: Caller,
     body: ValidJson<CertificateSearch>,
 ) -> Result<web::Json<CertificatePage>, ApiError> {
     let actor = caller.require(Operation::PrintCertificates)?;
-    Ok(web::Json(certificate_page(&state, &req, actor, body.0).await?))
+    Ok(web::Json(certificate_page(&state, actor, body.0).await?))
 }
 
-async fn certificate_page(
-    state: &AppState,
-    req: &HttpRequest,
-    actor: &Actor,
-    q: CertificateSearch,
-) -> Result<CertificatePage, ApiError> {
+async fn certificate_page(state: &AppState, actor: &Actor, q: CertificateSearch) -> Result<CertificatePage, ApiError> {
     let limit = q.limit.unwrap_or(50);
     if !(1..=500).contains(&limit) {
         return Err(ApiError::field("limit", "每页 1–500 条"));
@@ -460,8 +483,7 @@ async fn certificate_page(
     };
     let rows = certs::list(&state.db, &f, limit + 1, after).await?;
     let more = rows.len() as u64 > limit;
-    let origin = origin(req);
-    let items: Vec<CertificateDto> = rows.iter().take(limit as usize).map(|c| dto(c, &origin)).collect();
+    let items: Vec<CertificateDto> = rows.iter().take(limit as usize).map(|c| dto(c, &state.public_url)).collect();
     let next = if more { items.last().map(|c| c.id.to_string()) } else { None };
     Ok(CertificatePage { items, next })
 }
@@ -479,7 +501,6 @@ async fn certificate_page(
 #[get("/certificates/{id}")]
 pub async fn get_certificate(
     state: web::Data<AppState>,
-    req: HttpRequest,
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<CertificateDto>, ApiError> {
@@ -488,14 +509,17 @@ pub async fn get_certificate(
     if !visible(&state, actor, &c).await? {
         return Err(ApiError::NotFound("证书不存在".into()));
     }
-    Ok(web::Json(dto(&c, &origin(&req))))
+    Ok(web::Json(dto(&c, &state.public_url)))
 }
 
 /// A certificate's PDF (A4, one page), for its person or the staff of its
 /// place; phone apps fetch it here. Rendered from the stored snapshot, so
 /// the same version always has the same bytes: `ETag` and `If-None-Match`
-/// (304) work, and it may be cached privately. A trainee gets only his
-/// current, valid certificates.
+/// (304) work, and it may be cached privately. Only a valid certificate
+/// prints (409 `certificate_revoked`, `certificate_held` or
+/// `certificate_superseded` otherwise); one without its office's seal
+/// prints only for the unit and the offices (409 `certificate_unsealed`
+/// for a department, a trainee or an outside system).
 #[utoipa::path(
     tag = "certificate",
     security(("bearer" = [])),
@@ -519,13 +543,10 @@ pub async fn certificate_pdf(
     if !visible(&state, actor, &c).await? {
         return Err(ApiError::NotFound("证书不存在".into()));
     }
-    if matches!(actor.scope, Scope::Person(..)) && c.status() != DomainStatus::Valid {
-        return Err(ApiError::Conflict {
-            code: "certificate_not_valid",
-            detail: format!("该证书{}，不能打印", c.status().label()),
-        });
-    }
-    let etag = format!("\"cert-{}-{}\"", c.id, c.row_version);
+    check_printable(actor, &c).map_err(|r| refusal(r, &c, ""))?;
+    // The public URL is printed in the QR code: a change of it is a change
+    // of the bytes, so it is part of the tag.
+    let etag = format!("\"cert-{}-{}-{}\"", c.id, c.row_version, &hex_digest(state.public_url.as_bytes())[..12]);
     let matched = req
         .headers()
         .get(header::IF_NONE_MATCH)
@@ -537,7 +558,7 @@ pub async fn certificate_pdf(
     let fonts = fonts(&state)?;
     let mut seals = HashMap::new();
     load_seal(&state, c.seal_id, &mut seals).await?;
-    let doc = printed(&c, &origin(&req));
+    let doc = printed(&c, &state.public_url);
     let seal = c.seal_id.and_then(|s| seals.remove(&s));
     let bytes = web::block(move || cme_documents::certificate_pdf(&fonts, &doc, seal.as_ref()))
         .await
@@ -597,7 +618,9 @@ enum Job {
 /// Prints a batch as one PDF, one page per certificate, streamed while it
 /// is rendered (memory stays flat whatever the batch): a year, then a
 /// department or chosen people (or the whole unit), or one person by name
-/// or ID number. Only valid certificates print; at most 5,000 at once.
+/// or ID number. Only valid certificates print (and, for a department,
+/// only sealed ones: 409 `certificate_unsealed` when none is); at most
+/// 5,000 at once.
 #[utoipa::path(
     tag = "certificate",
     security(("bearer" = [])),
@@ -606,6 +629,7 @@ enum Job {
         (status = 200, description = "The PDF", content_type = "application/pdf"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -623,14 +647,20 @@ pub async fn print_certificates(
     f.name = b.name.clone();
     f.id_hmac = id_hmac(&state, b.id_number.as_deref())?;
     let fonts = fonts(&state)?;
-    let origin = origin(&req);
+    let origin = state.public_url.clone();
     // The first page is read and checked before answering: an empty batch
-    // is a 404, an unprintable name a 422 naming the person.
+    // is a 404 (or the 409 of why none may print, e.g. a department's
+    // unsealed certificates), an unprintable name a 422 naming the person.
     let first = certs::list(&state.db, &f, PRINT_PAGE, None).await?;
-    let first: Vec<Certificate> = first.into_iter().filter(|c| c.status() == DomainStatus::Valid).collect();
+    let refused = first.iter().find_map(|c| check_printable(actor, c).err().map(|r| (r, c.clone())));
+    let first: Vec<Certificate> = first.into_iter().filter(|c| check_printable(actor, c).is_ok()).collect();
     if first.is_empty() {
-        return Err(ApiError::NotFound("没有可打印的有效证书".into()));
+        return Err(match refused {
+            Some((r @ rules::PrintRefusal::Unsealed, c)) => refusal(r, &c, ""),
+            _ => ApiError::NotFound("没有可打印的有效证书".into()),
+        });
     }
+    let gate = actor.clone();
     for c in &first {
         fonts.check_text("name", &c.name).map_err(document_error)?;
         fonts.check_text("unit", &c.unit_name).map_err(document_error)?;
@@ -684,7 +714,7 @@ pub async fn print_certificates(
             loop {
                 let last = page.last().map(|c| (c.name.clone(), c.id));
                 let mut docs = Vec::with_capacity(page.len());
-                for c in page.iter().filter(|c| c.status() == DomainStatus::Valid) {
+                for c in page.iter().filter(|c| check_printable(&gate, c).is_ok()) {
                     if total >= PRINT_CAP {
                         break;
                     }
@@ -768,7 +798,7 @@ pub async fn revoke_certificate(
         .detail(json!({"number": c.number, "version": c.version, "reason": body.0.reason.trim()}));
     audit::append(&txn, &e).await?;
     txn.commit().await?;
-    Ok(web::Json(dto(&revoked, &origin(&req))))
+    Ok(web::Json(dto(&revoked, &state.public_url)))
 }
 
 /// The trainee's own certificates, every version, newest first.
@@ -783,14 +813,12 @@ pub async fn revoke_certificate(
 #[get("/me/certificates")]
 pub async fn my_certificates(
     state: web::Data<AppState>,
-    req: HttpRequest,
     caller: Caller,
 ) -> Result<web::Json<Vec<CertificateDto>>, ApiError> {
     let Scope::Person(_, person) = caller.0.scope else {
         return Err(ApiError::Forbidden("仅学员可查看本人证书".into()));
     };
-    let origin = origin(&req);
-    Ok(web::Json(certs::of_person(&state.db, person).await?.iter().map(|c| dto(c, &origin)).collect()))
+    Ok(web::Json(certs::of_person(&state.db, person).await?.iter().map(|c| dto(c, &state.public_url)).collect()))
 }
 
 /// A person's certificates, every version (staff of his place).
@@ -806,7 +834,6 @@ pub async fn my_certificates(
 #[get("/people/{id}/certificates")]
 pub async fn person_certificates(
     state: web::Data<AppState>,
-    req: HttpRequest,
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<Vec<CertificateDto>>, ApiError> {
@@ -814,11 +841,10 @@ pub async fn person_certificates(
     let person = PersonId(id.into_inner());
     in_place(&state, actor, person).await?;
     let all = certs::of_person(&state.db, person).await?;
-    let origin = origin(&req);
     let mut out = Vec::with_capacity(all.len());
     for c in &all {
         if visible(&state, actor, c).await? {
-            out.push(dto(c, &origin));
+            out.push(dto(c, &state.public_url));
         }
     }
     Ok(web::Json(out))
@@ -848,19 +874,20 @@ fn proof_years(q: &ProofQuery) -> Result<Vec<i32>, ApiError> {
     Ok(years)
 }
 
-async fn proof(state: &AppState, req: &HttpRequest, person: PersonId, years: &[i32]) -> Result<HttpResponse, ApiError> {
+async fn proof(state: &AppState, actor: &Actor, person: PersonId, years: &[i32]) -> Result<HttpResponse, ApiError> {
     let mut chosen = Vec::new();
     for y in years {
         let c = certs::current_of(&state.db, person, *y)
             .await?
             .ok_or_else(|| ApiError::field("years", format!("{y}年度没有证书")))?;
+        check_printable(actor, &c).map_err(|r| refusal(r, &c, &format!("{y}年度：")))?;
         chosen.push(c);
     }
     let mut seals = HashMap::new();
     for c in &chosen {
         load_seal(state, c.seal_id, &mut seals).await?;
     }
-    let origin = origin(req);
+    let origin = &state.public_url;
     let first = &chosen[0];
     let holder = ProofHolder {
         name: first.name.clone(),
@@ -869,7 +896,7 @@ async fn proof(state: &AppState, req: &HttpRequest, person: PersonId, years: &[i
         unit: chosen.last().map_or_else(String::new, |c| c.unit_name.clone()),
     };
     let docs: Vec<(cme_documents::Certificate, Option<Uuid>, String)> =
-        chosen.iter().map(|c| (printed(c, &origin), c.seal_id, c.status().label().to_owned())).collect();
+        chosen.iter().map(|c| (printed(c, origin), c.seal_id, c.status().label().to_owned())).collect();
     let fonts = fonts(state)?;
     let bytes = web::block(move || {
         let years: Vec<(cme_documents::Certificate, Option<&Seal>, String)> =
@@ -889,20 +916,21 @@ async fn proof(state: &AppState, req: &HttpRequest, person: PersonId, years: &[i
 }
 
 /// The trainee's multi-year proof (up to 5 years in one PDF) for a
-/// promotion file: a summary page, then each year's certificate.
+/// promotion file: a summary page, then each year's certificate. Every
+/// year must be printable (409 naming the year and why otherwise).
 #[utoipa::path(
     tag = "certificate",
     security(("bearer" = [])),
     params(ProofQuery),
     responses(
         (status = 200, description = "The PDF", content_type = "application/pdf"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me/certificates/proof")]
 pub async fn my_proof(
     state: web::Data<AppState>,
-    req: HttpRequest,
     caller: Caller,
     query: web::Query<ProofQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -910,7 +938,7 @@ pub async fn my_proof(
         return Err(ApiError::Forbidden("仅学员可打印本人证明".into()));
     };
     let years = proof_years(&query)?;
-    proof(&state, &req, person, &years).await
+    proof(&state, &caller.0, person, &years).await
 }
 
 /// A person's multi-year proof, for the staff of his place.
@@ -921,13 +949,13 @@ pub async fn my_proof(
     responses(
         (status = 200, description = "The PDF", content_type = "application/pdf"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/people/{id}/certificates/proof")]
 pub async fn person_proof(
     state: web::Data<AppState>,
-    req: HttpRequest,
     caller: Caller,
     id: web::Path<Uuid>,
     query: web::Query<ProofQuery>,
@@ -943,7 +971,7 @@ pub async fn person_proof(
             return Err(ApiError::NotFound("人员不存在".into()));
         }
     }
-    proof(&state, &req, person, &years).await
+    proof(&state, actor, person, &years).await
 }
 
 // ---------------------------------------------------------------- public

@@ -43,6 +43,10 @@ pub fn postgres_url() -> Option<String> {
     cme_store::testing::postgres_admin_url()
 }
 
+/// The public base URL the test app is configured with (what QR codes and
+/// `verify_url` carry, whatever the request's Host).
+pub const PUBLIC_URL: &str = "https://cme.test.example";
+
 pub async fn spawn(backend: Backend) -> TestApp {
     // A stand-in SPA, so the tests do not depend on the frontend build.
     let spa = TempDir(std::env::temp_dir().join(format!("cme-spa-{}", uuid::Uuid::new_v4().simple())));
@@ -72,6 +76,7 @@ pub async fn spawn(backend: Backend) -> TestApp {
             client_requests_per_minute: 600,
             public_lookups_per_minute: 20,
             files: std::sync::Arc::new(cme_api::storage::LocalDisk::new(spa.0.join("files"))),
+            public_url: PUBLIC_URL.to_owned(),
         },
         db.clone(),
     )

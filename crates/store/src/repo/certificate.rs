@@ -125,6 +125,8 @@ pub(crate) struct Certified {
     pub year: i32,
     pub number: String,
     pub deemed_compliant: bool,
+    /// The special-list reason of the record, if it came on that list.
+    pub special: Option<cme_domain::cycle::SpecialReason>,
 }
 
 /// Who issues: the office (its region and tier) and the committee printed.
@@ -180,6 +182,7 @@ pub(crate) async fn create_for(
         });
     }
     let mut sums: HashMap<(Uuid, i32), [i32; 4]> = HashMap::new();
+    let mut compliant: HashSet<(Uuid, i32)> = HashSet::new();
     for c in compliance::Entity::find()
         .select_only()
         .columns([
@@ -189,13 +192,17 @@ pub(crate) async fn create_for(
             compliance::Column::IiTenths,
             compliance::Column::SelfTenths,
             compliance::Column::TotalTenths,
+            compliance::Column::Outcome,
         ])
         .filter(compliance::Column::PersonId.is_in(person_ids.clone()))
-        .into_tuple::<(Uuid, i32, i32, i32, i32, i32)>()
+        .into_tuple::<(Uuid, i32, i32, i32, i32, i32, String)>()
         .all(db)
         .await?
     {
         sums.insert((c.0, c.1), [c.2, c.3, c.4, c.5]);
+        if c.6 == cme_domain::compliance::Outcome::Compliant.as_str() {
+            compliant.insert((c.0, c.1));
+        }
     }
     // The current versions of these records, to supersede on a reissue.
     let verification_ids: Vec<Uuid> = records.iter().map(|r| r.verification_id).collect();
@@ -248,7 +255,11 @@ pub(crate) async fn create_for(
             class2_tenths: Set(c2),
             self_managed_tenths: Set(cs),
             total_tenths: Set(ct),
-            verdict: Set(if r.deemed_compliant { "视为合格" } else { "合格" }.to_owned()),
+            verdict: Set(cme_domain::certificate::verdict(
+                r.special,
+                r.deemed_compliant,
+                compliant.contains(&(r.person_id, r.year)),
+            )),
             issuer: Set(issuer.name.to_owned()),
             issued_by_region: Set(issuer.region.0),
             issued_by_office: Set(issuer.office.as_str().to_owned()),

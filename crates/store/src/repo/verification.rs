@@ -741,6 +741,10 @@ where
             .collect();
         let deemed: std::collections::HashSet<Uuid> =
             rows.iter().filter(|m| m.deemed_compliant).map(|m| m.id).collect();
+        let special: std::collections::HashMap<Uuid, SpecialReason> = rows
+            .iter()
+            .filter_map(|m| m.special_reason.as_deref().and_then(|r| r.parse().ok()).map(|r| (m.id, r)))
+            .collect();
         let records: Vec<VerificationRecord> = rows.into_iter().map(to_domain).collect::<Result<_, _>>()?;
         let mut issues = Vec::with_capacity(records.len());
         let mut by_year: std::collections::BTreeMap<i32, usize> = std::collections::BTreeMap::new();
@@ -774,6 +778,7 @@ where
                 year: r.year,
                 number: i.number.clone(),
                 deemed_compliant: deemed.contains(&r.id.0),
+                special: special.get(&r.id.0).copied(),
             })
             .collect();
         let issuer = super::certificate::Issuer { region: region.0, office: by.tier, name: issuer_name, by: by.name };

@@ -74,6 +74,9 @@ describe("multi-year proof", () => {
   it("offers only years with a valid certificate, newest first", () => {
     expect(proofYears(certs)).toEqual([2021, 2019]);
   });
+  it("leaves unsealed certificates out of a trainee's proof (the unit prints them)", () => {
+    expect(proofYears([{ year: 2021, status: "valid", sealed: false }, { year: 2020, status: "valid", sealed: true }])).toEqual([2020]);
+  });
   it("sorts by year then version, newest first", () => {
     expect(sortCertificates(certs).map((c) => `${c.year}v${c.version}`)).toEqual(["2021v2", "2021v1", "2020v1", "2019v1"]);
   });

@@ -69,8 +69,9 @@ export function sortCertificates<T extends Pick<Certificate, "year" | "version">
 }
 
 /** The years a multi-year proof may name: those with a valid certificate, newest first. */
-export function proofYears(list: readonly Pick<Certificate, "year" | "status">[]): number[] {
-  const years = new Set(list.filter((c) => c.status === "valid").map((c) => c.year));
+export function proofYears(list: readonly (Pick<Certificate, "year" | "status"> & { sealed?: boolean })[]): number[] {
+  // An unsealed certificate is printed by the unit only (notice-2017): not here.
+  const years = new Set(list.filter((c) => c.status === "valid" && c.sealed !== false).map((c) => c.year));
   return [...years].sort((a, b) => b - a);
 }
 

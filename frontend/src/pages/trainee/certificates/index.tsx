@@ -42,8 +42,16 @@ function CertificateItem({ c }: { c: Certificate }) {
           {c.issuer} · {formatDateTime(c.issued_at).slice(0, 10)} 颁发{c.sealed ? "" : " · 须加盖印章"}
         </Typography.Text>
         {c.status === "revoked" && c.revoke_reason && <Typography.Text type="danger">撤销原因：{c.revoke_reason}</Typography.Text>}
+        {c.status === "valid" && !c.sealed && (
+          <Alert
+            type="info"
+            showIcon
+            data-testid="certificate-unsealed"
+            title="颁发机关尚未上传电子印章：此证书由所在单位统一打印，并到继续医学教育委员会加盖印章后方可使用（学员中心不能打印）。"
+          />
+        )}
         <Space wrap>
-          {c.status === "valid" && (
+          {c.status === "valid" && c.sealed && (
             <Button
               type="primary"
               icon={<DownloadOutlined />}
