@@ -22,6 +22,7 @@ mod m20261123_000011_credit_entry;
 mod m20261124_000012_compliance_inputs;
 mod m20261124_000013_verification_cycle;
 mod m20261124_000014_certificates;
+mod m20261125_000015_evidence_department;
 mod util;
 
 /// Applies the migrations in order.
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000012_compliance_inputs::Migration),
             Box::new(m20261124_000013_verification_cycle::Migration),
             Box::new(m20261124_000014_certificates::Migration),
+            Box::new(m20261125_000015_evidence_department::Migration),
         ]
     }
 }
