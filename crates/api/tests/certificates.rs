@@ -375,8 +375,11 @@ both_backends!(certificates_are_issued_printed_and_verified, |app| async move {
     let revoke = json!({"row_version": c2["row_version"], "reason": "材料造假"});
     let path = format!("/api/v1/certificates/{}/revoke", c2["id"].as_str().unwrap());
     assert_eq!(app.call_as(Method::POST, &path, Some(&unit), Some(&revoke)).await.status(), 403);
+    // The offices above the issuer see the certificate, and may not revoke it.
     let pref = app.token("pref-a", PASSWORD).await;
-    assert_eq!(app.call_as(Method::POST, &path, Some(&pref), Some(&revoke)).await.status(), 404);
+    assert_eq!(app.call_as(Method::POST, &path, Some(&pref), Some(&revoke)).await.status(), 403);
+    let kjc = app.token("kjc", PASSWORD).await;
+    assert_eq!(app.call_as(Method::POST, &path, Some(&kjc), Some(&revoke)).await.status(), 403);
     let res = app
         .call_as(Method::POST, &path, Some(&county), Some(&json!({"row_version": c2["row_version"], "reason": ""})))
         .await;
