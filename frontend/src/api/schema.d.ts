@@ -2237,6 +2237,12 @@ export interface components {
             kind: components["schemas"]["CreditKind"];
             name: string;
             organiser: string;
+            /**
+             * @description Whether the caller's organisation created it, and so may cancel it,
+             *     show its sign-in code and post its rosters (the offices above only
+             *     see it).
+             */
+            owned: boolean;
             owner: components["schemas"]["ActivityOwnerDto"];
             /** @description Whether it takes sign-ins today (not cancelled, today within its dates). */
             running: boolean;

@@ -14,7 +14,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
-use cme_domain::auth::{Actor, Object, Operation, Refusal, Scope};
+use cme_domain::auth::{Actor, Object, Operation, Owner, Refusal, Scope};
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -49,6 +49,17 @@ impl Caller {
     }
 }
 
+/// The organisation the caller acts for, as an owner of objects (the
+/// province's offices own through the province's root region).
+pub async fn organisation(db: &impl cme_store::ConnectionTrait, actor: &Actor) -> Result<Owner, ApiError> {
+    let root = match actor.scope {
+        Scope::Province => cme_store::repo::region::root(db).await?,
+        // Only the province's accounts own through the root region.
+        _ => cme_domain::ids::RegionId(uuid::Uuid::nil()),
+    };
+    Ok(actor.organisation(root))
+}
+
 /// The ownership guard, for every route that changes an object: after
 /// [`Caller::require`] and a read scoped by the caller's jurisdiction (404
 /// outside it), 403 unless the policy lets the caller take `op` on
@@ -60,12 +71,8 @@ pub async fn may_act_on(
     op: Operation,
     object: Object,
 ) -> Result<(), ApiError> {
-    let root = match actor.scope {
-        Scope::Province => cme_store::repo::region::root(db).await?,
-        // Only the province's accounts own through the root region.
-        _ => cme_domain::ids::RegionId(uuid::Uuid::nil()),
-    };
-    cme_domain::auth::may_act_on(actor, actor.organisation(root), op, &object).map_err(|why| {
+    let org = organisation(db, actor).await?;
+    cme_domain::auth::may_act_on(actor, org, op, &object).map_err(|why| {
         ApiError::Forbidden(match why {
             Refusal::Role => format!("{}无权{}", actor.role.label(), op.label()),
             Refusal::NotOwner => format!("只有所属机构本身可以{}，其他机构只能查看", op.label()),

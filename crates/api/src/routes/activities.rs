@@ -22,7 +22,7 @@ use uuid::Uuid;
 use validator::Validate as _;
 
 use crate::AppState;
-use crate::auth::{Caller, client_ip, may_act_on};
+use crate::auth::{Caller, client_ip, may_act_on, organisation};
 use crate::dto::Amount;
 use crate::dto::activities::{
     ActivityDto, ActivityOwnerDto, ActivityPage, ActivityQuery, CancelActivityRequest, NewActivityRequest,
@@ -35,7 +35,7 @@ use crate::upload::{Record, Upload, csv_records};
 /// The most rows one roster may have.
 const MAX_ROSTER: usize = 10_000;
 
-fn dto(a: &Activity, sign_in_count: u64, now: DateTime<Utc>) -> ActivityDto {
+fn dto(a: &Activity, sign_in_count: u64, now: DateTime<Utc>, owned: bool) -> ActivityDto {
     let (kind, id) = match a.owner {
         ActivityOwner::Region(r) => ("region", r.0),
         ActivityOwner::Unit(u) => ("unit", u.0),
@@ -59,7 +59,13 @@ fn dto(a: &Activity, sign_in_count: u64, now: DateTime<Utc>) -> ActivityDto {
         cancel_reason: a.cancelled.as_ref().map(|c| c.reason.clone()),
         running: a.running_on(shanghai_today(now)).is_ok(),
         sign_in_count,
+        owned,
     }
+}
+
+/// Whether the actor (acting for `org`) owns the activity.
+fn owns(actor: &Actor, org: Owner, a: &Activity) -> bool {
+    cme_domain::auth::may_act_on(actor, org, Operation::ManageActivities, &object(a)).is_ok()
 }
 
 /// An activity as the ownership rule sees it: the organisation that created
@@ -158,7 +164,7 @@ pub async fn create_activity(
         "starts_on": created.starts_on, "ends_on": created.ends_on});
     audit::append(&txn, &audit_entry(actor, &ip, "activity.create", &created).detail(detail)).await?;
     txn.commit().await?;
-    Ok(HttpResponse::Created().json(dto(&created, 0, Utc::now())))
+    Ok(HttpResponse::Created().json(dto(&created, 0, Utc::now(), true)))
 }
 
 /// Activities of the caller's organisation and of those below it, newest
@@ -195,8 +201,13 @@ pub async fn list_activities(
     let ids: Vec<ActivityId> = page.items.iter().map(|a| a.id).collect();
     let counts = activity::sign_in_counts(&state.db, &ids).await?;
     let now = Utc::now();
+    let org = organisation(&state.db, actor).await?;
     Ok(web::Json(ActivityPage {
-        items: page.items.iter().map(|a| dto(a, counts.get(&a.id).copied().unwrap_or(0), now)).collect(),
+        items: page
+            .items
+            .iter()
+            .map(|a| dto(a, counts.get(&a.id).copied().unwrap_or(0), now, owns(actor, org, a)))
+            .collect(),
         next_cursor: page.next.map(|id| id.to_string()),
     }))
 }
@@ -222,7 +233,8 @@ pub async fn get_activity(
     let actor = caller.require(Operation::ManageActivities)?;
     let a = activity::get_scoped(&state.db, &actor.scope, ActivityId(id.into_inner())).await?;
     let count = activity::sign_in_counts(&state.db, &[a.id]).await?.get(&a.id).copied().unwrap_or(0);
-    Ok(web::Json(dto(&a, count, Utc::now())))
+    let owned = owns(actor, organisation(&state.db, actor).await?, &a);
+    Ok(web::Json(dto(&a, count, Utc::now(), owned)))
 }
 
 /// Cancel an activity (it is kept, never deleted). It takes no more
@@ -263,7 +275,7 @@ pub async fn cancel_activity(
     let a = activity::get(&txn, a.id).await?;
     let count = activity::sign_in_counts(&txn, &[a.id]).await?.get(&a.id).copied().unwrap_or(0);
     txn.commit().await?;
-    Ok(web::Json(dto(&a, count, Utc::now())))
+    Ok(web::Json(dto(&a, count, Utc::now(), true)))
 }
 
 /// The activity's current sign-in code, for the QR code on the event's
