@@ -492,6 +492,11 @@ both_backends!(a_spot_check_under_95_percent_sends_the_year_back_until_it_passes
     assert_eq!(picked(&a), picked(&b), "the same seed draws the same sample");
     let listed = body(app.get_as(&format!("/api/v1/spot-checks?year={Y}"), &pref).await).await;
     assert_eq!(listed.as_array().unwrap().len(), 2);
+    // The province sees the prefecture's check; only the prefecture records and closes it.
+    assert_eq!(a["owned"], true);
+    let seen = body(app.get_as(&format!("/api/v1/spot-checks/{}", a["id"].as_str().unwrap()), &kjc).await).await;
+    assert_eq!(seen["owned"], false);
+    assert_eq!(close(&app, &kjc, &a).await.status(), 403);
 
     // Closing needs every result; a fail needs its reason.
     let res = close(&app, &pref, &a).await;

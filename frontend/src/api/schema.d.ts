@@ -2538,6 +2538,11 @@ export interface components {
             office: components["schemas"]["Tier"];
             /** Format: uuid */
             only_unit_id?: string | null;
+            /**
+             * @description Whether the caller's office drew it, and so records its results and
+             *     closes it (another office that sees it only reads it).
+             */
+            owned: boolean;
             /** Format: int32 */
             per_unit_min: number;
             /** Format: int32 */

@@ -17,7 +17,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::auth::{Caller, client_ip, may_act_on};
+use crate::auth::{Caller, client_ip, may_act_on, organisation};
 use crate::dto::certificate::{
     CheckDto, CheckItemDto, CheckListQuery, CheckSummaryDto, CheckUnitDto, CloseRequest, CloseResult, DrawRequest,
     ResultsRequest, SentBackDto,
@@ -27,8 +27,9 @@ use crate::extract::ValidJson;
 use crate::routes::cycles::office_region;
 use crate::routes::verifications::{office_scope, tier_of};
 
-fn check_dto(c: &Check) -> CheckDto {
+fn check_dto(c: &Check, owned: bool) -> CheckDto {
     CheckDto {
+        owned,
         id: c.id,
         kind: c.kind.into(),
         year: c.year,
@@ -101,12 +102,17 @@ async fn visible_check(state: &AppState, actor: &Actor, id: Uuid) -> Result<(Che
     Ok((c, tier))
 }
 
+/// A check as the ownership rule sees it: the office that drew it.
+fn object(c: &Check) -> Object {
+    Object::owned_by(Owner::Office(c.region_id, c.office))
+}
+
 /// A check the caller's office drew, to record into or close: another
 /// office that sees it (the province's other office, the province over a
 /// prefecture's) gets 403.
 async fn own_check(state: &AppState, actor: &Actor, id: Uuid) -> Result<(Check, DomainTier), ApiError> {
     let (c, tier) = visible_check(state, actor, id).await?;
-    may_act_on(&state.db, actor, Operation::SpotCheck, Object::owned_by(Owner::Office(c.region_id, c.office))).await?;
+    may_act_on(&state.db, actor, Operation::SpotCheck, object(&c)).await?;
     Ok((c, tier))
 }
 
@@ -174,7 +180,7 @@ pub async fn draw(
             "institutions": c.units.len(), "sampled": c.items.len(),
         }));
     audit::append(&state.db, &e).await?;
-    Ok(web::Json(check_dto(&c)))
+    Ok(web::Json(check_dto(&c, true)))
 }
 
 /// The checks the caller's office drew (the province sees every one).
@@ -232,7 +238,9 @@ pub async fn get_check(
 ) -> Result<web::Json<CheckDto>, ApiError> {
     let actor = caller.require(Operation::SpotCheck)?;
     let (c, _) = visible_check(&state, actor, id.into_inner()).await?;
-    Ok(web::Json(check_dto(&c)))
+    let org = organisation(&state.db, actor).await?;
+    let owned = cme_domain::auth::may_act_on(actor, org, Operation::SpotCheck, &object(&c)).is_ok();
+    Ok(web::Json(check_dto(&c, owned)))
 }
 
 /// Records results of sampled people (合格, or 不合格 with the reason), all
@@ -281,7 +289,7 @@ pub async fn record_results(
         .target("spot_check", c.id)
         .detail(json!({"results": results.iter().map(|r| json!({"item": r.item_id, "result": r.result.as_str(), "note": r.note})).collect::<Vec<_>>()}));
     audit::append(&state.db, &e).await?;
-    Ok(web::Json(check_dto(&updated)))
+    Ok(web::Json(check_dto(&updated, true)))
 }
 
 /// Closes a check as seen (`row_version`): every sampled person must have a
@@ -322,7 +330,7 @@ pub async fn close_check(
         }));
     audit::append(&state.db, &e).await?;
     Ok(web::Json(CloseResult {
-        check: check_dto(&closed),
+        check: check_dto(&closed, true),
         sent_back: outcome
             .sent_back
             .iter()
