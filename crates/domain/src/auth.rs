@@ -349,7 +349,9 @@ pub fn may_act_on(actor: &Actor, org: Owner, op: Operation, object: &Object) -> 
 
 /// Which roles an account of `manager` may create and manage (the tier
 /// directly below; the system administrator manages the province offices
-/// and may act for any tier).
+/// and the accounts of every tier, which is its job, not the units'
+/// business). At the province, [`may_act_on`] further splits the units'
+/// accounts by medicine.
 pub fn manages(manager: Role, target: Role) -> bool {
     use Role::*;
     match manager {
