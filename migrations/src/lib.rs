@@ -22,8 +22,9 @@ mod m20261123_000011_credit_entry;
 mod m20261124_000012_compliance_inputs;
 mod m20261124_000013_verification_cycle;
 mod m20261124_000014_certificates;
-mod m20261206_000015_idempotency_lease;
-mod m20261206_000016_audit_append_only;
+mod m20261125_000015_evidence_department;
+mod m20261206_000016_idempotency_lease;
+mod m20261206_000017_audit_append_only;
 mod util;
 
 /// Applies the migrations in order.
@@ -47,8 +48,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000012_compliance_inputs::Migration),
             Box::new(m20261124_000013_verification_cycle::Migration),
             Box::new(m20261124_000014_certificates::Migration),
-            Box::new(m20261206_000015_idempotency_lease::Migration),
-            Box::new(m20261206_000016_audit_append_only::Migration),
+            Box::new(m20261125_000015_evidence_department::Migration),
+            Box::new(m20261206_000016_idempotency_lease::Migration),
+            Box::new(m20261206_000017_audit_append_only::Migration),
         ]
     }
 }

@@ -446,6 +446,18 @@ both_backends!(a_roster_credits_who_may_have_the_credit, |app| async move {
         post(&app, &kjc, &format!("/api/v1/activities/{}/roster", province["id"].as_str().unwrap_or_default()), &body)
             .await;
     assert_eq!(report["credited"], 2);
+    // The office above a unit sees its activity, and may not post its roster.
+    let (_, seen) = get(&app, &pref, &format!("/api/v1/activities/{id}")).await;
+    assert_eq!((seen["owned"].clone(), detail["owned"].clone()), (json!(false), json!(true)));
+    let (status, body) = post(&app, &pref, &format!("/api/v1/activities/{id}/roster"), &body).await;
+    assert_eq!(status, 403, "{body}");
+    let (_, zyc_view) = get(
+        &app,
+        &app.token("zyc", PASSWORD).await,
+        &format!("/api/v1/activities/{}", province["id"].as_str().unwrap_or_default()),
+    )
+    .await;
+    assert_eq!(zyc_view["owned"], true, "the province's two offices share its activities");
 
     // Not before the activity begins, not after it is cancelled; empty is refused.
     let future = create(

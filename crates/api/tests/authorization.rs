@@ -1,20 +1,77 @@
 //! The authorization matrix: every operation of the route table × every
-//! role × own and foreign jurisdiction → the expected status, from the one
-//! table below. An operation missing from the table fails the test, and a
-//! denied write leaves the database unchanged.
+//! role × where its object lies → the expected status, from the one table
+//! below. Where: side A's (the accounts' own unit, department or office,
+//! which the offices above only see), a sibling inside side A's
+//! jurisdiction that side A's unit or department does not own (a second
+//! department, a second unit, another office), and side B (foreign). An
+//! operation missing from the table fails the test, a write on an object
+//! without all three places fails it, and a denied write leaves the
+//! database unchanged.
 
 mod common;
 
 use std::collections::BTreeSet;
 
+use cme_domain::auth::{Role, Scope};
+use cme_domain::ids::{DepartmentId, PersonId, UnitId};
 use common::TestApp;
-use common::fixture::{self, Fixture, PASSWORD};
+use common::fixture::{self, Fixture, PASSWORD, Siblings};
 use reqwest::Method;
 use sea_orm::{ConnectionTrait as _, Statement};
 use serde_json::{Value, json};
 
 /// Callers, in the order of every row's expectations.
 const WHO: [&str; 10] = ["anon", "admin", "kjc", "zyc", "pref-a", "county-a", "unit-a", "dept-a", "trainee", "client"];
+
+/// Where a row's object lies, for side A's accounts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// Side A's own: its unit's, its department's (内科), its offices'.
+    Own,
+    /// Inside side A's jurisdiction, not side A's unit's or department's:
+    /// the unit's second department (儿科), the TCM hospital of side A's
+    /// county, another office ([`Siblings`]).
+    Sibling,
+    /// Side B's: foreign to every account.
+    Foreign,
+}
+
+impl Place {
+    fn label(self) -> &'static str {
+        match self {
+            Place::Own => "own",
+            Place::Sibling => "sibling",
+            Place::Foreign => "foreign",
+        }
+    }
+}
+
+/// Side A's fixture and its siblings.
+struct World {
+    f: Fixture,
+    s: Siblings,
+}
+
+impl World {
+    /// The unit, department and a person of a place: the sibling is side
+    /// A's second department (儿科).
+    fn staff(&self, place: Place) -> (UnitId, DepartmentId, PersonId) {
+        match place {
+            Place::Own => (self.f.a.unit, self.f.a.department, self.f.a.person),
+            Place::Sibling => (self.f.a.unit, self.s.department, self.s.department_person),
+            Place::Foreign => (self.f.b.unit, self.f.b.department, self.f.b.person),
+        }
+    }
+
+    /// The unit of a place: the sibling is the TCM hospital of side A's county.
+    fn unit(&self, place: Place) -> UnitId {
+        match place {
+            Place::Own => self.f.a.unit,
+            Place::Sibling => self.s.unit,
+            Place::Foreign => self.f.b.unit,
+        }
+    }
+}
 
 /// What a row's path parameter points at.
 #[derive(Clone, Copy)]
@@ -25,9 +82,13 @@ enum Target {
     /// Side A's county, side B's county.
     Region,
     Department,
-    /// An account the unit manages (a department's).
+    /// An account the unit manages (a department's; the sibling: of 儿科).
     Account,
-    /// An API client owned by the unit (made fresh for each call).
+    /// A unit's account (Western A, TCM sibling, Western B): the province's
+    /// offices split them by medicine.
+    UnitAccount,
+    /// An API client owned by the unit (made fresh for each call); the
+    /// sibling's is owned by side A's county office.
     Client,
     /// A valid credit of the side's person (made fresh for each call).
     Credit,
@@ -35,6 +96,13 @@ enum Target {
     Report,
     /// A running CME activity of the side's unit (made fresh for each call).
     Activity,
+    /// A running CME activity of an office (made fresh for each call): side
+    /// A's county office, the province (the sibling), side B's county office.
+    OfficeActivity,
+    /// An open spot check without sample (made fresh for each call), drawn
+    /// by side A's prefecture office, 科教处 (the sibling) or side B's
+    /// prefecture office.
+    SpotCheck,
     /// A person of the side's unit (made fresh for each call).
     NewPerson,
     /// A pending transfer of a fresh person into the own unit (from B);
@@ -58,6 +126,8 @@ struct Row {
     target: Target,
     /// Expected status per caller, on side A's resource (or with no target).
     own: [u16; 10],
+    /// On a sibling's resource inside side A's jurisdiction.
+    sibling: Option<[u16; 10]>,
     /// On side B's resource; `None` when the path has no target.
     foreign: Option<[u16; 10]>,
     /// Whether it writes (denied writes must change nothing).
@@ -141,34 +211,89 @@ const PUBLIC: &[(&str, &str)] = &[
 const READ: [u16; 10] = [401, 200, 200, 200, 200, 200, 200, 200, 403, 200];
 /// Reports: every staff tier (the test's client is not granted them).
 const REPORTS: [u16; 10] = [401, 200, 200, 200, 200, 200, 200, 200, 403, 403];
-/// Certificates of one's place.
-const PRINT: [u16; 10] = [401, 200, 200, 200, 200, 200, 200, 200, 403, 403];
-const PRINT_FOREIGN: [u16; 10] = [401, 200, 200, 200, 404, 404, 404, 404, 403, 403];
+/// Certificates of one's place (not the administrator's business).
+const PRINT: [u16; 10] = [401, 403, 200, 200, 200, 200, 200, 200, 403, 403];
+const PRINT_FOREIGN: [u16; 10] = [401, 403, 200, 200, 404, 404, 404, 404, 403, 403];
 /// The offices that issue certificates (seals).
 const OFFICES: [u16; 10] = [401, 403, 200, 200, 200, 200, 403, 403, 403, 403];
 /// An id nothing has: every signed-in caller gets 404.
 const NOTHING: [u16; 10] = [401, 404, 404, 404, 404, 404, 404, 404, 404, 404];
 const TRAINEE_ONLY: [u16; 10] = [401, 403, 403, 403, 403, 403, 403, 403, 200, 403];
-/// Spot checks that do not exist, for the offices that check.
-const CHECKERS_404: [u16; 10] = [401, 403, 404, 404, 404, 403, 403, 403, 403, 403];
 /// The standard editor, without a draft.
 const EDITORS_404: [u16; 10] = [401, 404, 404, 404, 403, 403, 403, 403, 403, 403];
 const READ_FOREIGN: [u16; 10] = [401, 200, 200, 200, 404, 404, 404, 404, 403, 404];
-const MANAGE: [u16; 10] = [401, 200, 200, 200, 200, 200, 200, 403, 403, 403];
-const MANAGE_CREATE: [u16; 10] = [401, 201, 201, 201, 201, 201, 201, 403, 403, 403];
-const MANAGE_FOREIGN: [u16; 10] = [401, 200, 200, 200, 404, 404, 404, 403, 403, 403];
-/// Personnel upkeep: the administrator, units and departments (the test's
-/// client is granted `read_hierarchy` only). `If-Match` is missing: 428.
-const UPKEEP: [u16; 10] = [401, 428, 403, 403, 403, 403, 428, 428, 403, 403];
-const UPKEEP_FOREIGN: [u16; 10] = [401, 428, 403, 403, 403, 403, 404, 404, 403, 403];
-/// Transfers: units and the administrator, never a department.
-const TRANSFER_DECISION: [u16; 10] = [401, 200, 403, 403, 403, 403, 200, 403, 403, 403];
+/// CME activities are the offices' and units' (never the administrator's).
+const MANAGE: [u16; 10] = [401, 403, 200, 200, 200, 200, 200, 403, 403, 403];
+const MANAGE_CREATE: [u16; 10] = [401, 403, 201, 201, 201, 201, 201, 403, 403, 403];
+const MANAGE_FOREIGN: [u16; 10] = [401, 403, 200, 200, 404, 404, 404, 403, 403, 403];
+/// A unit's activity: only the unit acts on it; the offices above see it.
+const UNIT_ACTIVITY: [u16; 10] = [401, 403, 403, 403, 403, 403, 200, 403, 403, 403];
+const UNIT_ACTIVITY_SIBLING: [u16; 10] = [401, 403, 403, 403, 403, 403, 404, 403, 403, 403];
+const UNIT_ACTIVITY_FOREIGN: [u16; 10] = [401, 403, 403, 403, 404, 404, 404, 403, 403, 403];
+/// Side A's county office's activity: the prefecture above sees it.
+const OFFICE_ACTIVITY: [u16; 10] = [401, 403, 403, 403, 403, 200, 404, 403, 403, 403];
+/// The province's activity: its two offices share it.
+const OFFICE_ACTIVITY_SIBLING: [u16; 10] = [401, 403, 200, 200, 404, 404, 404, 403, 403, 403];
+const OFFICE_ACTIVITY_FOREIGN: [u16; 10] = [401, 403, 403, 403, 404, 404, 404, 403, 403, 403];
+/// Personnel upkeep: units and departments (the test's client is granted
+/// `read_hierarchy` only). `If-Match` is missing: 428.
+const UPKEEP: [u16; 10] = [401, 403, 403, 403, 403, 403, 428, 428, 403, 403];
+/// The unit keeps its other department's people; the department does not see them.
+const UPKEEP_SIBLING: [u16; 10] = [401, 403, 403, 403, 403, 403, 428, 404, 403, 403];
+const UPKEEP_FOREIGN: [u16; 10] = [401, 403, 403, 403, 403, 403, 404, 404, 403, 403];
+/// Transfers: the unit on the transfer's side, never a department.
+const TRANSFER_DECISION: [u16; 10] = [401, 403, 403, 403, 403, 403, 200, 403, 403, 403];
+/// A transfer of the sibling unit: not the unit's to see.
+const TRANSFER_SIBLING: [u16; 10] = [401, 403, 403, 403, 403, 403, 404, 403, 403, 403];
 /// The other side of a transfer (it sees it, and may not decide it).
-const TRANSFER_WRONG_SIDE: [u16; 10] = [401, 200, 403, 403, 403, 403, 403, 403, 403, 403];
+const TRANSFER_WRONG_SIDE: [u16; 10] = [401, 403, 403, 403, 403, 403, 403, 403, 403, 403];
 /// The province's offices (and the administrator) set the cycle's dates.
 const CYCLE: [u16; 10] = [401, 428, 428, 428, 403, 403, 403, 403, 403, 403];
 /// The reviewing offices only.
 const REVIEW: [u16; 10] = [401, 403, 200, 200, 200, 200, 403, 403, 403, 403];
+/// A department's account: its unit manages it (and the administrator).
+const DEPARTMENT_ACCOUNT: [u16; 10] = [401, 200, 404, 404, 404, 404, 200, 403, 403, 403];
+const DEPARTMENT_ACCOUNT_FOREIGN: [u16; 10] = [401, 200, 404, 404, 404, 404, 404, 403, 403, 403];
+/// A Western unit's account: 科教处, not 中医处, and the offices above it.
+const UNIT_ACCOUNT: [u16; 10] = [401, 200, 200, 403, 200, 200, 404, 403, 403, 403];
+/// A TCM unit's account: 中医处, not 科教处.
+const UNIT_ACCOUNT_SIBLING: [u16; 10] = [401, 200, 403, 200, 200, 200, 404, 403, 403, 403];
+const UNIT_ACCOUNT_FOREIGN: [u16; 10] = [401, 200, 200, 403, 404, 404, 404, 403, 403, 403];
+/// A spot check of side A's prefecture office: only it records and closes;
+/// the province's offices see it.
+const CHECK: [u16; 10] = [401, 403, 200, 200, 200, 403, 403, 403, 403, 403];
+const CHECK_ELSEWHERE: [u16; 10] = [401, 403, 200, 200, 404, 403, 403, 403, 403, 403];
+/// Recording an unknown item: the owner gets 422.
+const CHECK_RECORD: [u16; 10] = [401, 403, 403, 403, 422, 403, 403, 403, 403, 403];
+/// 科教处's check: not 中医处's.
+const CHECK_RECORD_SIBLING: [u16; 10] = [401, 403, 422, 403, 404, 403, 403, 403, 403, 403];
+const CHECK_CLOSE: [u16; 10] = [401, 403, 403, 403, 200, 403, 403, 403, 403, 403];
+const CHECK_CLOSE_SIBLING: [u16; 10] = [401, 403, 200, 403, 404, 403, 403, 403, 403, 403];
+/// Another prefecture's check: the province sees it, nobody here owns it.
+const CHECK_WRITE_FOREIGN: [u16; 10] = [401, 403, 403, 403, 404, 403, 403, 403, 403, 403];
+
+impl Row {
+    /// The row's expectations on a sibling's object.
+    fn sibling(self, expected: [u16; 10]) -> Row {
+        Row { sibling: Some(expected), ..self }
+    }
+
+    /// Whether the row changes an object that belongs to someone: then it
+    /// must say what the owner, a same-jurisdiction non-owner and a foreign
+    /// caller get.
+    fn changes_an_owned_object(&self) -> bool {
+        self.write
+            && (!matches!(self.target, Target::None | Target::Missing)
+                || matches!(
+                    self.body,
+                    Body::NewUnitAccount
+                        | Body::NewDepartmentAccount
+                        | Body::NewPerson
+                        | Body::Upsert
+                        | Body::Submission
+                ))
+    }
+}
 
 fn table() -> Vec<Row> {
     let row = |method, path, target, own, foreign, write| {
@@ -229,7 +354,7 @@ fn table() -> Vec<Row> {
             ("PUT", "/api/v1/standards/{year}/draft") => Body::Fixed(|| json!({"rows": []})),
             _ => Body::None,
         };
-        Row { method, path, target, own, foreign, write, body }
+        Row { method, path, target, own, sibling: None, foreign, write, body }
     };
     vec![
         row("GET", "/api/v1/me", Target::None, [401, 200, 200, 200, 200, 200, 200, 200, 200, 200], None, false),
@@ -257,45 +382,69 @@ fn table() -> Vec<Row> {
         row("GET", "/api/v1/units/{id}/departments", Target::Unit, READ, Some(READ_FOREIGN), false),
         row("GET", "/api/v1/people", Target::None, READ, None, false),
         row("GET", "/api/v1/people/{id}", Target::Person, READ, Some(READ_FOREIGN), false),
+        // Business, not the administrator's: a worker's full ID number.
         row(
             "POST",
             "/api/v1/people/{id}/reveal-id-number",
             Target::Person,
-            [401, 200, 200, 200, 200, 200, 200, 403, 403, 403],
-            Some([401, 200, 200, 200, 404, 404, 404, 403, 403, 403]),
+            [401, 403, 200, 200, 200, 200, 200, 403, 403, 403],
+            Some([401, 403, 200, 200, 404, 404, 404, 403, 403, 403]),
             false,
         ),
         row("GET", "/api/v1/accounts", Target::None, [401, 200, 200, 200, 200, 200, 200, 403, 403, 403], None, false),
         // Creating a department's account: only the unit (and the administrator).
-        row("POST", "/api/v1/accounts", Target::None, [401, 201, 403, 403, 403, 403, 201, 403, 403, 403], None, true),
-        // Creating a unit's account: the offices above it, inside their jurisdiction.
+        row(
+            "POST",
+            "/api/v1/accounts",
+            Target::None,
+            [401, 201, 403, 403, 403, 403, 201, 403, 403, 403],
+            Some([401, 201, 403, 403, 403, 403, 404, 403, 403, 403]),
+            true,
+        )
+        .sibling([401, 201, 403, 403, 403, 403, 201, 403, 403, 403]),
+        // Creating a unit's account: the offices above it, inside their
+        // jurisdiction; at the province, the office of the unit's medicine.
         Row {
             body: Body::NewUnitAccount,
             ..row(
                 "POST",
                 "/api/v1/accounts",
                 Target::None,
-                [401, 201, 201, 201, 201, 201, 403, 403, 403, 403],
-                Some([401, 201, 201, 201, 404, 404, 403, 403, 403, 403]),
+                [401, 201, 201, 403, 201, 201, 403, 403, 403, 403],
+                Some([401, 201, 201, 403, 404, 404, 403, 403, 403, 403]),
                 true,
             )
+            .sibling([401, 201, 403, 201, 201, 201, 403, 403, 403, 403])
         },
         row(
             "PATCH",
             "/api/v1/accounts/{id}",
             Target::Account,
-            [401, 200, 404, 404, 404, 404, 200, 403, 403, 403],
-            Some([401, 200, 404, 404, 404, 404, 404, 403, 403, 403]),
+            DEPARTMENT_ACCOUNT,
+            Some(DEPARTMENT_ACCOUNT_FOREIGN),
             true,
-        ),
+        )
+        .sibling(DEPARTMENT_ACCOUNT),
         row(
             "POST",
             "/api/v1/accounts/{id}/reset-password",
             Target::Account,
-            [401, 200, 404, 404, 404, 404, 200, 403, 403, 403],
-            Some([401, 200, 404, 404, 404, 404, 404, 403, 403, 403]),
+            DEPARTMENT_ACCOUNT,
+            Some(DEPARTMENT_ACCOUNT_FOREIGN),
             true,
-        ),
+        )
+        .sibling(DEPARTMENT_ACCOUNT),
+        row("PATCH", "/api/v1/accounts/{id}", Target::UnitAccount, UNIT_ACCOUNT, Some(UNIT_ACCOUNT_FOREIGN), true)
+            .sibling(UNIT_ACCOUNT_SIBLING),
+        row(
+            "POST",
+            "/api/v1/accounts/{id}/reset-password",
+            Target::UnitAccount,
+            UNIT_ACCOUNT,
+            Some(UNIT_ACCOUNT_FOREIGN),
+            true,
+        )
+        .sibling(UNIT_ACCOUNT_SIBLING),
         row(
             "GET",
             "/api/v1/api-clients",
@@ -312,14 +461,17 @@ fn table() -> Vec<Row> {
             None,
             true,
         ),
+        // A client is its organisation's alone: the offices above it neither
+        // see nor revoke it (the sibling is side A's county office's client).
         row(
             "DELETE",
             "/api/v1/api-clients/{id}",
             Target::Client,
-            [401, 204, 204, 204, 204, 204, 204, 403, 403, 403],
-            Some([401, 204, 204, 204, 404, 404, 404, 403, 403, 403]),
+            [401, 404, 404, 404, 404, 404, 204, 403, 403, 403],
+            Some([401, 404, 404, 404, 404, 404, 404, 403, 403, 403]),
             true,
-        ),
+        )
+        .sibling([401, 404, 404, 404, 404, 204, 404, 403, 403, 403]),
         row("GET", "/api/v1/audit", Target::None, [401, 200, 200, 200, 200, 200, 403, 403, 403, 403], None, false),
         row("GET", "/api/v1/compliance", Target::None, READ, None, false),
         row(
@@ -357,28 +509,31 @@ fn table() -> Vec<Row> {
             None,
             false,
         ),
-        // Paper entry: the unit (valid at once) and its departments (drafts).
+        // Paper entry: the unit (valid at once) and its departments (drafts);
+        // a department not for its sibling's people.
         row(
             "POST",
             "/api/v1/people/{id}/credits",
             Target::Person,
-            [401, 201, 403, 403, 403, 403, 201, 201, 403, 403],
-            Some([401, 201, 403, 403, 403, 403, 404, 404, 403, 403]),
+            [401, 403, 403, 403, 403, 403, 201, 201, 403, 403],
+            Some([401, 403, 403, 403, 403, 403, 404, 404, 403, 403]),
             true,
-        ),
+        )
+        .sibling([401, 403, 403, 403, 403, 403, 201, 404, 403, 403]),
         row(
             "POST",
             "/api/v1/credits/{id}/reverse",
             Target::Credit,
-            [401, 200, 403, 403, 403, 403, 200, 403, 403, 403],
-            Some([401, 200, 403, 403, 403, 403, 404, 403, 403, 403]),
+            [401, 403, 403, 403, 403, 403, 200, 403, 403, 403],
+            Some([401, 403, 403, 403, 403, 403, 404, 403, 403, 403]),
             true,
-        ),
+        )
+        .sibling([401, 403, 403, 403, 403, 403, 200, 403, 403, 403]),
         row(
             "GET",
             "/api/v1/credit-drafts",
             Target::None,
-            [401, 200, 403, 403, 403, 403, 200, 200, 403, 403],
+            [401, 403, 403, 403, 403, 403, 200, 200, 403, 403],
             None,
             false,
         ),
@@ -397,17 +552,70 @@ fn table() -> Vec<Row> {
             "POST",
             "/api/v1/credit-reports/{id}/decisions",
             Target::Report,
-            [401, 422, 403, 403, 403, 403, 422, 403, 403, 403],
-            Some([401, 422, 403, 403, 403, 403, 404, 403, 403, 403]),
+            [401, 403, 403, 403, 403, 403, 422, 403, 403, 403],
+            Some([401, 403, 403, 403, 403, 403, 404, 403, 403, 403]),
             true,
-        ),
-        // CME activities: offices and units, for their own and what lies below.
+        )
+        .sibling([401, 403, 403, 403, 403, 403, 422, 403, 403, 403]),
+        // CME activities: offices and units see their own and what lies
+        // below; only the organisation that created one acts on it.
         row("GET", "/api/v1/activities", Target::None, MANAGE, None, false),
         row("POST", "/api/v1/activities", Target::None, MANAGE_CREATE, None, true),
         row("GET", "/api/v1/activities/{id}", Target::Activity, MANAGE, Some(MANAGE_FOREIGN), false),
-        row("POST", "/api/v1/activities/{id}/cancel", Target::Activity, MANAGE, Some(MANAGE_FOREIGN), true),
-        row("GET", "/api/v1/activities/{id}/sign-in-code", Target::Activity, MANAGE, Some(MANAGE_FOREIGN), false),
-        row("POST", "/api/v1/activities/{id}/roster", Target::Activity, MANAGE, Some(MANAGE_FOREIGN), true),
+        row(
+            "POST",
+            "/api/v1/activities/{id}/cancel",
+            Target::Activity,
+            UNIT_ACTIVITY,
+            Some(UNIT_ACTIVITY_FOREIGN),
+            true,
+        )
+        .sibling(UNIT_ACTIVITY_SIBLING),
+        row(
+            "POST",
+            "/api/v1/activities/{id}/cancel",
+            Target::OfficeActivity,
+            OFFICE_ACTIVITY,
+            Some(OFFICE_ACTIVITY_FOREIGN),
+            true,
+        )
+        .sibling(OFFICE_ACTIVITY_SIBLING),
+        row(
+            "GET",
+            "/api/v1/activities/{id}/sign-in-code",
+            Target::Activity,
+            UNIT_ACTIVITY,
+            Some(UNIT_ACTIVITY_FOREIGN),
+            false,
+        )
+        .sibling(UNIT_ACTIVITY_SIBLING),
+        row(
+            "GET",
+            "/api/v1/activities/{id}/sign-in-code",
+            Target::OfficeActivity,
+            OFFICE_ACTIVITY,
+            Some(OFFICE_ACTIVITY_FOREIGN),
+            false,
+        )
+        .sibling(OFFICE_ACTIVITY_SIBLING),
+        row(
+            "POST",
+            "/api/v1/activities/{id}/roster",
+            Target::Activity,
+            UNIT_ACTIVITY,
+            Some(UNIT_ACTIVITY_FOREIGN),
+            true,
+        )
+        .sibling(UNIT_ACTIVITY_SIBLING),
+        row(
+            "POST",
+            "/api/v1/activities/{id}/roster",
+            Target::OfficeActivity,
+            OFFICE_ACTIVITY,
+            Some(OFFICE_ACTIVITY_FOREIGN),
+            true,
+        )
+        .sibling(OFFICE_ACTIVITY_SIBLING),
         // Trainees only; a unit's own activity takes only its staff.
         row(
             "POST",
@@ -416,16 +624,19 @@ fn table() -> Vec<Row> {
             [401, 403, 403, 403, 403, 403, 403, 403, 201, 403],
             Some([401, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
             true,
-        ),
-        // The client's grant is read_hierarchy only.
+        )
+        .sibling([401, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
+        // The offices record the course for the people of their region
+        // (jurisdiction, not ownership); the client's grant is read_hierarchy only.
         row(
             "POST",
             "/api/v1/people/{id}/course-completions",
             Target::NewPerson,
             MANAGE_CREATE,
-            Some([401, 201, 201, 201, 404, 404, 404, 403, 403, 403]),
+            Some([401, 403, 201, 201, 404, 404, 404, 403, 403, 403]),
             true,
-        ),
+        )
+        .sibling(MANAGE_CREATE),
         row(
             "GET",
             "/api/v1/people/{id}/course-completions",
@@ -435,33 +646,36 @@ fn table() -> Vec<Row> {
             false,
         ),
         row("POST", "/api/v1/course-completions/import", Target::None, MANAGE, None, true),
-        // Personnel upkeep.
+        // Personnel upkeep: a unit and its departments, each its own people.
         row(
             "POST",
             "/api/v1/people",
             Target::None,
-            [401, 201, 403, 403, 403, 403, 201, 201, 403, 403],
-            Some([401, 201, 403, 403, 403, 403, 404, 404, 403, 403]),
+            [401, 403, 403, 403, 403, 403, 201, 201, 403, 403],
+            Some([401, 403, 403, 403, 403, 403, 404, 404, 403, 403]),
             true,
-        ),
-        row("PATCH", "/api/v1/people/{id}", Target::Person, UPKEEP, Some(UPKEEP_FOREIGN), true),
-        row("POST", "/api/v1/people/{id}/titles", Target::Person, UPKEEP, Some(UPKEEP_FOREIGN), true),
-        row("POST", "/api/v1/people/{id}/status", Target::Person, UPKEEP, Some(UPKEEP_FOREIGN), true),
+        )
+        .sibling([401, 403, 403, 403, 403, 403, 201, 403, 403, 403]),
+        row("PATCH", "/api/v1/people/{id}", Target::Person, UPKEEP, Some(UPKEEP_FOREIGN), true).sibling(UPKEEP_SIBLING),
+        row("POST", "/api/v1/people/{id}/titles", Target::Person, UPKEEP, Some(UPKEEP_FOREIGN), true)
+            .sibling(UPKEEP_SIBLING),
+        row("POST", "/api/v1/people/{id}/status", Target::Person, UPKEEP, Some(UPKEEP_FOREIGN), true)
+            .sibling(UPKEEP_SIBLING),
         row("GET", "/api/v1/title-catalogue", Target::None, READ, None, false),
         row(
             "GET",
             "/api/v1/people/import-template",
             Target::None,
-            [401, 200, 403, 403, 403, 403, 200, 200, 403, 403],
+            [401, 403, 403, 403, 403, 403, 200, 200, 403, 403],
             None,
             false,
         ),
-        // The administrator must name the unit (422); `check` writes nothing.
+        // `check` writes nothing.
         row(
             "POST",
             "/api/v1/people/import",
             Target::None,
-            [401, 422, 403, 403, 403, 403, 200, 200, 403, 403],
+            [401, 403, 403, 403, 403, 403, 200, 200, 403, 403],
             None,
             true,
         ),
@@ -469,7 +683,7 @@ fn table() -> Vec<Row> {
             "POST",
             "/api/v1/people/import/errors",
             Target::None,
-            [401, 422, 403, 403, 403, 403, 200, 200, 403, 403],
+            [401, 403, 403, 403, 403, 403, 200, 200, 403, 403],
             None,
             true,
         ),
@@ -478,29 +692,31 @@ fn table() -> Vec<Row> {
             "POST",
             "/api/v1/people/upsert",
             Target::None,
-            [401, 201, 403, 403, 403, 403, 201, 201, 403, 403],
-            Some([401, 201, 403, 403, 403, 403, 422, 422, 403, 403]),
+            [401, 403, 403, 403, 403, 403, 201, 201, 403, 403],
+            Some([401, 403, 403, 403, 403, 403, 422, 422, 403, 403]),
             true,
-        ),
+        )
+        .sibling([401, 403, 403, 403, 403, 403, 422, 422, 403, 403]),
         row(
             "POST",
             "/api/v1/people/batch",
             Target::None,
-            [401, 200, 403, 403, 403, 403, 200, 200, 403, 403],
+            [401, 403, 403, 403, 403, 403, 200, 200, 403, 403],
             None,
             true,
         ),
-        // The administrator asks first; the unit then finds the transfer open (409).
+        // A transfer is the unit's business (a fresh person each call).
         row(
             "POST",
             "/api/v1/people/{id}/transfers",
-            Target::Person,
-            [401, 201, 403, 403, 403, 403, 409, 403, 403, 403],
-            Some([401, 201, 403, 403, 403, 403, 404, 403, 403, 403]),
+            Target::NewPerson,
+            [401, 403, 403, 403, 403, 403, 201, 403, 403, 403],
+            Some([401, 403, 403, 403, 403, 403, 404, 403, 403, 403]),
             true,
-        ),
+        )
+        .sibling([401, 403, 403, 403, 403, 403, 201, 403, 403, 403]),
         row("GET", "/api/v1/people/{id}/transfers", Target::Person, READ, Some(READ_FOREIGN), false),
-        row("GET", "/api/v1/transfers", Target::None, [401, 200, 403, 403, 403, 403, 200, 403, 403, 403], None, false),
+        row("GET", "/api/v1/transfers", Target::None, [401, 403, 403, 403, 403, 403, 200, 403, 403, 403], None, false),
         row(
             "POST",
             "/api/v1/transfers/{id}/accept",
@@ -508,7 +724,8 @@ fn table() -> Vec<Row> {
             TRANSFER_DECISION,
             Some(TRANSFER_WRONG_SIDE),
             true,
-        ),
+        )
+        .sibling(TRANSFER_SIBLING),
         row(
             "POST",
             "/api/v1/transfers/{id}/reject",
@@ -516,7 +733,8 @@ fn table() -> Vec<Row> {
             TRANSFER_DECISION,
             Some(TRANSFER_WRONG_SIDE),
             true,
-        ),
+        )
+        .sibling(TRANSFER_SIBLING),
         row(
             "POST",
             "/api/v1/transfers/{id}/cancel",
@@ -524,13 +742,15 @@ fn table() -> Vec<Row> {
             TRANSFER_DECISION,
             Some(TRANSFER_WRONG_SIDE),
             true,
-        ),
+        )
+        .sibling(TRANSFER_SIBLING),
         // The verification cycle (2021's is open).
         row("GET", "/api/v1/cycles", Target::None, READ, None, false),
         row("GET", "/api/v1/cycles/{year}", Target::None, READ, None, false),
         // The province changes the dates; without If-Match: 428.
         row("PUT", "/api/v1/cycles/{year}", Target::None, CYCLE, None, true),
         row("GET", "/api/v1/cycles/{year}/windows", Target::None, READ, None, false),
+        // Each office its own windows (the administrator the province's).
         row(
             "PUT",
             "/api/v1/cycles/{year}/windows/{tier}",
@@ -548,15 +768,17 @@ fn table() -> Vec<Row> {
             false,
         ),
         // Units and departments submit: the unit's window is over (409); the
-        // department prepares, but the person has no verdict for 2021 (422).
+        // department prepares, but the person has no verdict for 2021, or is
+        // not its own (422).
         row(
             "POST",
             "/api/v1/verifications",
             Target::None,
             [401, 403, 403, 403, 403, 403, 409, 422, 403, 403],
-            None,
+            Some([401, 403, 403, 403, 403, 403, 409, 422, 403, 403]),
             true,
-        ),
+        )
+        .sibling([401, 403, 403, 403, 403, 403, 409, 422, 403, 403]),
         // Only the unit submits records; unknown ones are named (422).
         row(
             "POST",
@@ -579,12 +801,14 @@ fn table() -> Vec<Row> {
             [401, 403, 409, 409, 409, 200, 403, 403, 403, 403],
             Some([401, 403, 409, 409, 404, 404, 403, 403, 403, 403]),
             true,
-        ),
+        )
+        .sibling([401, 403, 409, 409, 409, 200, 403, 403, 403, 403]),
         row("POST", "/api/v1/certificate-numbers", Target::None, REVIEW, None, true),
         row("GET", "/api/v1/verification-stats", Target::None, READ, None, false),
         // Trainees upload the documents of their title corrections.
         row("POST", "/api/v1/evidence", Target::None, [401, 403, 403, 403, 403, 403, 200, 200, 200, 403], None, true),
-        // A trainee sees only the documents of his own title corrections.
+        // A trainee sees only the documents of his own title corrections; a
+        // department only its own department's.
         row(
             "GET",
             "/api/v1/evidence/{id}",
@@ -592,7 +816,8 @@ fn table() -> Vec<Row> {
             [401, 200, 200, 200, 200, 200, 200, 200, 404, 200],
             Some([401, 200, 200, 200, 404, 404, 404, 404, 404, 404]),
             false,
-        ),
+        )
+        .sibling([401, 200, 200, 200, 200, 200, 200, 404, 404, 200]),
         row("GET", "/api/v1/verification-stats/export", Target::None, REPORTS, None, false),
         // Seals: the offices that issue certificates.
         row("GET", "/api/v1/seals/mine", Target::None, OFFICES, None, false),
@@ -621,7 +846,7 @@ fn table() -> Vec<Row> {
             "POST",
             "/api/v1/certificates/print",
             Target::None,
-            [401, 404, 404, 404, 404, 404, 404, 404, 403, 403],
+            [401, 403, 404, 404, 404, 404, 404, 404, 403, 403],
             None,
             false,
         ),
@@ -649,8 +874,8 @@ fn table() -> Vec<Row> {
             "GET",
             "/api/v1/people/{id}/certificates/proof",
             Target::Person,
-            [401, 422, 422, 422, 422, 422, 422, 422, 403, 403],
-            Some([401, 422, 422, 422, 404, 404, 404, 404, 403, 403]),
+            [401, 403, 422, 422, 422, 422, 422, 422, 403, 403],
+            Some([401, 403, 422, 422, 404, 404, 404, 404, 403, 403]),
             false,
         ),
         // Spot checks: the province's offices and prefectures (no finalised
@@ -671,9 +896,20 @@ fn table() -> Vec<Row> {
             None,
             false,
         ),
-        row("GET", "/api/v1/spot-checks/{id}", Target::Missing, CHECKERS_404, None, false),
-        row("POST", "/api/v1/spot-checks/{id}/results", Target::Missing, CHECKERS_404, None, true),
-        row("POST", "/api/v1/spot-checks/{id}/close", Target::Missing, CHECKERS_404, None, true),
+        // The office that drew a check alone records into it and closes it.
+        row("GET", "/api/v1/spot-checks/{id}", Target::SpotCheck, CHECK, Some(CHECK_ELSEWHERE), false)
+            .sibling(CHECK_ELSEWHERE),
+        row(
+            "POST",
+            "/api/v1/spot-checks/{id}/results",
+            Target::SpotCheck,
+            CHECK_RECORD,
+            Some(CHECK_WRITE_FOREIGN),
+            true,
+        )
+        .sibling(CHECK_RECORD_SIBLING),
+        row("POST", "/api/v1/spot-checks/{id}/close", Target::SpotCheck, CHECK_CLOSE, Some(CHECK_WRITE_FOREIGN), true)
+            .sibling(CHECK_CLOSE_SIBLING),
         // Title corrections: asked by a trainee or a unit (which must name
         // the person: 422), reviewed by the unit and the offices.
         row(
@@ -850,18 +1086,26 @@ fn query_for(path: &str, f: &Fixture) -> String {
     }
 }
 
-/// The id a row's path points at, on side A (own) or B (foreign).
-async fn target_id(app: &TestApp, f: &Fixture, target: Target, own: bool) -> String {
-    let side = if own { &f.a } else { &f.b };
+/// The id a row's path points at, in a place.
+async fn target_id(app: &TestApp, w: &World, target: Target, place: Place) -> String {
+    let f = &w.f;
+    let (unit, department, person) = w.staff(place);
     match target {
         Target::None => String::new(),
         Target::Missing => uuid::Uuid::now_v7().to_string(),
-        Target::Unit => side.unit.0.to_string(),
-        Target::Person => side.person.0.to_string(),
-        Target::Region => side.county.0.to_string(),
-        Target::Department => side.department.0.to_string(),
-        Target::Account => {
-            let name = if own { "dept-a-target" } else { "dept-b" };
+        Target::Unit => w.unit(place).0.to_string(),
+        Target::Person => person.0.to_string(),
+        Target::Region => if place == Place::Foreign { f.b.county } else { f.a.county }.0.to_string(),
+        Target::Department => department.0.to_string(),
+        Target::Account | Target::UnitAccount => {
+            let name = match (target, place) {
+                (Target::Account, Place::Own) => "dept-a-target",
+                (Target::Account, Place::Sibling) => "dept-a2-target",
+                (Target::Account, Place::Foreign) => "dept-b",
+                (_, Place::Own) => "unit-a-target",
+                (_, Place::Sibling) => "unit-a2-target",
+                (_, Place::Foreign) => "unit-b-target",
+            };
             cme_store::repo::account::find_by_username(&app.db, name)
                 .await
                 .ok()
@@ -870,20 +1114,24 @@ async fn target_id(app: &TestApp, f: &Fixture, target: Target, own: bool) -> Str
                 .unwrap_or_default()
         }
         Target::Client => {
-            let scope = cme_domain::auth::Scope::Unit(side.unit);
+            let scope = match place {
+                Place::Own => Scope::Unit(f.a.unit),
+                Place::Sibling => Scope::Region(f.a.county),
+                Place::Foreign => Scope::Unit(f.b.unit),
+            };
             let ops = vec![cme_domain::auth::Operation::ReadHierarchy];
             let (_, _, c) = cme_store::repo::api_client::create(&app.db, "fresh", scope, ops, None)
                 .await
                 .unwrap_or_else(|e| panic!("{e}"));
             c.id.to_string()
         }
-        Target::Credit => fresh_credit(app, side.person, None).await.to_string(),
+        Target::Credit => fresh_credit(app, person, None).await.to_string(),
         Target::Report => {
-            let draft = fresh_credit(app, side.person, Some(side.department)).await;
+            let draft = fresh_credit(app, person, Some(department)).await;
             let report = cme_store::repo::credit_report::submit(
                 &app.db,
-                side.unit,
-                side.department,
+                unit,
+                department,
                 &[cme_domain::ids::CreditId(draft)],
                 None,
                 "fixture",
@@ -892,7 +1140,14 @@ async fn target_id(app: &TestApp, f: &Fixture, target: Target, own: bool) -> Str
             .unwrap_or_else(|e| panic!("{e}"));
             report.id.to_string()
         }
-        Target::Activity => {
+        Target::Activity | Target::OfficeActivity => {
+            use cme_domain::activity::ActivityOwner;
+            let owner = match (target, place) {
+                (Target::Activity, _) => ActivityOwner::Unit(w.unit(place)),
+                (_, Place::Own) => ActivityOwner::Region(f.a.county),
+                (_, Place::Sibling) => ActivityOwner::Region(f.province),
+                (_, Place::Foreign) => ActivityOwner::Region(f.b.county),
+            };
             let today = cme_domain::activity::shanghai_today(chrono::Utc::now());
             let new = cme_store::repo::activity::NewActivity {
                 name: "矩阵活动".to_owned(),
@@ -901,19 +1156,53 @@ async fn target_id(app: &TestApp, f: &Fixture, target: Target, own: bool) -> Str
                 amount: cme_domain::Credits::whole(1),
                 starts_on: today,
                 ends_on: today,
-                owner: cme_domain::activity::ActivityOwner::Unit(side.unit),
+                owner,
                 created_by: None,
             };
             cme_store::repo::activity::insert(&app.db, &new).await.unwrap_or_else(|e| panic!("{e}")).id.to_string()
+        }
+        Target::SpotCheck => {
+            use cme_domain::review::Tier;
+            use sea_orm::{ActiveValue::Set, EntityTrait as _};
+            let (office, region) = match place {
+                Place::Own => (Tier::PrefectureOffice, f.a.prefecture),
+                Place::Sibling => (Tier::ProvinceWestern, f.province),
+                Place::Foreign => (Tier::PrefectureOffice, f.b.prefecture),
+            };
+            let id = uuid::Uuid::now_v7();
+            cme_store::entity::spot_checks::Entity::insert(cme_store::entity::spot_checks::ActiveModel {
+                id: Set(id),
+                kind: Set("sample".to_owned()),
+                year: Set(2021),
+                office: Set(office.as_str().to_owned()),
+                region_id: Set(region.0),
+                seed: Set(7),
+                rate_permille: Set(100),
+                per_unit_min: Set(1),
+                institutions: Set(None),
+                only_unit_id: Set(None),
+                candidates: Set(0),
+                status: Set("open".to_owned()),
+                note: Set(None),
+                created_by: Set("fixture".to_owned()),
+                created_at: Set(chrono::Utc::now()),
+                closed_by: Set(None),
+                closed_at: Set(None),
+                row_version: Set(1),
+            })
+            .exec_without_returning(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+            id.to_string()
         }
         Target::NewPerson => {
             let seq = PEOPLE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let first = format!("53012519900101{seq:03}");
             let number = format!("{first}{}", cme_domain::id_card::check_character(&first).unwrap_or('0'));
             let p = cme_domain::person::Person {
-                id: cme_domain::ids::PersonId::new(),
-                unit_id: side.unit,
-                department_id: Some(side.department),
+                id: PersonId::new(),
+                unit_id: unit,
+                department_id: Some(department),
                 name: "新人".to_owned(),
                 gender: cme_domain::person::Gender::Female,
                 id_number: cme_domain::IdCardNumber::from_trusted(number),
@@ -925,14 +1214,21 @@ async fn target_id(app: &TestApp, f: &Fixture, target: Target, own: bool) -> Str
             p.id.0.to_string()
         }
         Target::IncomingTransfer | Target::OutgoingTransfer => {
+            // Own: into (out of) side A's unit; sibling: into (out of) the
+            // sibling unit; foreign: the other way round, from side A's view.
+            let mine = match place {
+                Place::Sibling => (w.s.unit, w.s.unit_department),
+                Place::Own | Place::Foreign => (f.a.unit, f.a.department),
+            };
+            let other = (f.b.unit, f.b.department);
+            let into_mine = matches!(target, Target::IncomingTransfer) != (place == Place::Foreign);
+            let (from, to) = if into_mine { (other, mine) } else { (mine, other) };
             // A fresh person, so that he has no open transfer yet.
-            let into_own = matches!(target, Target::IncomingTransfer) == own;
-            let (from, to) = if into_own { (&f.b, &f.a) } else { (&f.a, &f.b) };
             let n = FRESH.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let p = cme_domain::person::Person {
-                id: cme_domain::ids::PersonId::new(),
-                unit_id: from.unit,
-                department_id: Some(from.department),
+                id: PersonId::new(),
+                unit_id: from.0,
+                department_id: Some(from.1),
                 name: format!("调动{n}"),
                 gender: cme_domain::person::Gender::Female,
                 id_number: cme_domain::IdCardNumber::from_trusted(id_number(20_000 + n)),
@@ -941,15 +1237,19 @@ async fn target_id(app: &TestApp, f: &Fixture, target: Target, own: bool) -> Str
                 titles: Vec::new(),
             };
             cme_store::repo::person::insert(&app.db, &app.pii, &p).await.unwrap_or_else(|e| panic!("{e}"));
-            let t = cme_store::repo::transfer::request(&app.db, p.id, to.unit, "矩阵", "fixture")
+            let t = cme_store::repo::transfer::request(&app.db, p.id, to.0, "矩阵", "fixture")
                 .await
                 .unwrap_or_else(|e| panic!("{e}"));
             t.id.0.to_string()
         }
-        Target::Verification => fresh_verification(app, side, Vec::new()).await.to_string(),
+        Target::Verification => fresh_verification(app, unit, department, Vec::new()).await.to_string(),
         Target::Evidence => {
-            // Uploaded by the side's department or unit (accounts no row touches).
-            let uploader = if own { "dept-a" } else { "uploader-b" };
+            // Uploaded by the place's department, or unit (accounts no row touches).
+            let uploader = match place {
+                Place::Own => "dept-a",
+                Place::Sibling => "dept-a2",
+                Place::Foreign => "uploader-b",
+            };
             let token = app.token(uploader, PASSWORD).await;
             let res = app
                 .client
@@ -962,7 +1262,7 @@ async fn target_id(app: &TestApp, f: &Fixture, target: Target, own: bool) -> Str
                 .unwrap_or_else(|e| panic!("{e}"));
             let e: Value = res.json().await.unwrap_or_default();
             let id = uuid::Uuid::parse_str(e["id"].as_str().unwrap_or_default()).unwrap_or_default();
-            fresh_verification(app, side, vec![id]).await;
+            fresh_verification(app, unit, department, vec![id]).await;
             id.to_string()
         }
     }
@@ -971,15 +1271,21 @@ async fn target_id(app: &TestApp, f: &Fixture, target: Target, own: bool) -> Str
 /// A small PDF.
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n";
 
-/// A fresh person of the side with a 2021 verification prepared by the
-/// department and submitted by the unit (row version 2), backed by `evidence`.
-async fn fresh_verification(app: &TestApp, side: &fixture::Side, evidence: Vec<uuid::Uuid>) -> uuid::Uuid {
+/// A fresh person of the unit's department with a 2021 verification
+/// prepared by the department and submitted by the unit (row version 2),
+/// backed by `evidence`.
+async fn fresh_verification(
+    app: &TestApp,
+    unit: UnitId,
+    department: DepartmentId,
+    evidence: Vec<uuid::Uuid>,
+) -> uuid::Uuid {
     use cme_store::repo::verification::{self as verifications, Acting, NewVerification};
     let n = FRESH.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let p = cme_domain::person::Person {
-        id: cme_domain::ids::PersonId::new(),
-        unit_id: side.unit,
-        department_id: Some(side.department),
+        id: PersonId::new(),
+        unit_id: unit,
+        department_id: Some(department),
         name: format!("验证{n}"),
         gender: cme_domain::person::Gender::Female,
         id_number: cme_domain::IdCardNumber::from_trusted(id_number(20_000 + n)),
@@ -989,7 +1295,7 @@ async fn fresh_verification(app: &TestApp, side: &fixture::Side, evidence: Vec<u
     };
     cme_store::repo::person::insert(&app.db, &app.pii, &p).await.unwrap_or_else(|e| panic!("{e}"));
     let mut new = NewVerification::normal(p.id, 2021);
-    new.department_id = Some(side.department);
+    new.department_id = Some(department);
     new.evidence = evidence;
     let by = Acting { tier: cme_domain::review::Tier::Unit, id: None, name: "fixture" };
     let r = verifications::create(&app.db, &new, &by).await.unwrap_or_else(|e| panic!("{e}"));
@@ -1051,16 +1357,18 @@ fn import_file(n: usize) -> Vec<u8> {
     format!("姓名,性别,身份证号,专业类别\n导入{n},男,{id},临床\n").into_bytes()
 }
 
-fn body_for(body: Body, f: &Fixture, own: bool, n: usize, target: &str) -> Option<Value> {
-    let side = if own { &f.a } else { &f.b };
+fn body_for(body: Body, w: &World, place: Place, n: usize, target: &str) -> Option<Value> {
+    let f = &w.f;
+    let (_, department, person) = w.staff(place);
+    let unit = w.unit(place);
     match body {
         Body::None => None,
         Body::Fixed(make) => Some(make()),
         Body::Reveal => Some(json!({"reason": "核对材料"})),
         Body::NewDepartmentAccount => Some(json!({"username": format!("new-dept-{n}"), "display_name": "新科室",
-                                                  "role": "department", "organisation_id": f.a.department.0})),
+                                                  "role": "department", "organisation_id": department.0})),
         Body::NewUnitAccount => Some(json!({"username": format!("new-unit-{n}"), "display_name": "新单位账号",
-                                            "role": "unit", "organisation_id": side.unit.0})),
+                                            "role": "unit", "organisation_id": unit.0})),
         Body::Rename => Some(json!({"display_name": format!("改名{n}")})),
         Body::WrongPassword => Some(json!({"current_password": "wrong-current-1", "new_password": "another-pass-1"})),
         Body::NewClient => Some(json!({"name": format!("client-{n}"), "scopes": ["read_hierarchy"]})),
@@ -1087,36 +1395,48 @@ fn body_for(body: Body, f: &Fixture, own: bool, n: usize, target: &str) -> Optio
             Some(json!({"rows": [{"id_number": f.a.id_number, "year": 2021, "completed_on": "2021-11-20"}]}))
         }
         Body::NewPerson => {
+            let (unit, department, _) = w.staff(place);
             Some(json!({"name": format!("新人{n}"), "gender": "female", "id_number": id_number(n as u32),
-                                       "unit_id": side.unit.0, "department_id": side.department.0,
-                                       "discipline": "clinical"}))
+                        "unit_id": unit.0, "department_id": department.0, "discipline": "clinical"}))
         }
         Body::NewTitle => Some(json!({"name": "副主任医师", "obtained_on": "2024-01-01"})),
         Body::StatusChange => Some(json!({"status": "exempt", "reason": "长期病假"})),
-        Body::Transfer => Some(json!({"to_unit_code": if own { "U530381" } else { "U530125" }, "reason": "工作调动"})),
+        Body::Transfer => Some(
+            json!({"to_unit_code": if place == Place::Foreign { "U530125" } else { "U530381" }, "reason": "工作调动"}),
+        ),
         Body::Empty => Some(json!({})),
         Body::Upsert => Some(json!({"id_number": id_number(n as u32), "name": format!("同步{n}"), "gender": "male",
-                                     "unit_id": side.unit.0, "discipline": "clinical"})),
+                                     "unit_id": unit.0, "discipline": "clinical"})),
         Body::Batch => Some(json!({"rows": [{"id_number": id_number(n as u32), "name": format!("批量{n}"),
-                                              "gender": "male", "unit_id": side.unit.0, "discipline": "clinical"}]})),
+                                              "gender": "male", "unit_id": unit.0, "discipline": "clinical"}]})),
         // Sent as multipart (or raw) by the loop.
         Body::ImportFile | Body::EvidenceFile => None,
         Body::Cycle => Some(json!({})),
         Body::Window => Some(json!({"starts_at": "2022-01-10T00:00:00+08:00", "ends_at": "2022-02-10T23:59:59+08:00"})),
-        Body::Submission => {
-            Some(json!({"cycle_year": 2021, "list": "normal", "people": [{"person_id": side.person.0}]}))
-        }
+        Body::Submission => Some(json!({"cycle_year": 2021, "list": "normal", "people": [{"person_id": person.0}]})),
         Body::UnknownRecords => Some(json!({"ids": [uuid::Uuid::now_v7()]})),
         Body::Decision => Some(json!({"decision": "approve", "items": [{"id": target, "row_version": 2}]})),
         Body::Numbers => Some(json!({"cycle_year": 2021})),
     }
 }
 
-both_backends!(every_operation_every_role_own_and_foreign, |app| async move {
+both_backends!(every_operation_every_role_owner_sibling_and_foreign, |app| async move {
     let f = fixture::load(&app).await;
+    let s = fixture::add_siblings(&app, &f).await;
     fixture::add_target_accounts(&app, &f).await;
-    fixture::add_account(&app, "uploader-b", cme_domain::auth::Role::Unit, cme_domain::auth::Scope::Unit(f.b.unit))
-        .await;
+    // Uploaders and targets no row signs in as.
+    for (name, role, scope) in [
+        ("uploader-b", Role::Unit, Scope::Unit(f.b.unit)),
+        ("dept-a2", Role::Department, Scope::Department(f.a.unit, s.department)),
+        ("dept-a2-target", Role::Department, Scope::Department(f.a.unit, s.department)),
+        ("unit-a-target", Role::Unit, Scope::Unit(f.a.unit)),
+        ("unit-a2-target", Role::Unit, Scope::Unit(s.unit)),
+        ("unit-b-target", Role::Unit, Scope::Unit(f.b.unit)),
+    ] {
+        fixture::add_account(&app, name, role, scope).await;
+    }
+    let w = World { f, s };
+    let f = &w.f;
     // 2021's cycle, kept open (its default window, to 1 Mar 2022, is over).
     let mut dates = cme_domain::cycle::Calendar::defaults(2021).unwrap_or_else(|e| panic!("{e}")).dates();
     dates.closes_on = chrono::NaiveDate::from_ymd_opt(2099, 6, 30).unwrap_or_default();
@@ -1137,19 +1457,29 @@ both_backends!(every_operation_every_role_own_and_foreign, |app| async move {
         }
     }
     assert!(missing.is_empty(), "operations without a row in the authorization table: {missing:?}");
+    // Every write on an object says what its owner, a non-owner inside the
+    // jurisdiction and a foreign caller get: a missing ownership rule shows.
+    let unplaced: Vec<String> = rows
+        .iter()
+        .filter(|r| r.changes_an_owned_object() && (r.sibling.is_none() || r.foreign.is_none()))
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert!(unplaced.is_empty(), "writes without owner, sibling and foreign expectations: {unplaced:?}");
 
     let mut failures = Vec::new();
     let mut n = 0;
     for row in &rows {
-        let sides: Vec<(bool, [u16; 10])> =
-            std::iter::once((true, row.own)).chain(row.foreign.map(|f| (false, f))).collect();
-        for (own, expected) in sides {
+        let places: Vec<(Place, [u16; 10])> = std::iter::once((Place::Own, row.own))
+            .chain(row.sibling.map(|s| (Place::Sibling, s)))
+            .chain(row.foreign.map(|f| (Place::Foreign, f)))
+            .collect();
+        for (place, expected) in places {
             for (i, who) in WHO.iter().enumerate() {
                 n += 1;
-                let token = token_for(&app, &f, who).await;
-                let id = target_id(&app, &f, row.target, own).await;
+                let token = token_for(&app, f, who).await;
+                let id = target_id(&app, &w, row.target, place).await;
                 let mut path = row.path.replace("{id}", &id).replace("{year}", "2021").replace("{tier}", "township");
-                path.push_str(&query_for(row.path, &f));
+                path.push_str(&query_for(row.path, f));
                 let before = if row.write { Some(fingerprint(&app).await) } else { None };
                 let method = Method::from_bytes(row.method.as_bytes()).unwrap_or(Method::GET);
                 let res = if matches!(row.body, Body::ImportFile) {
@@ -1173,14 +1503,16 @@ both_backends!(every_operation_every_role_own_and_foreign, |app| async move {
                     }
                     r.send().await.unwrap_or_else(|e| panic!("{e}"))
                 } else {
-                    app.call_as(method, &path, token.as_deref(), body_for(row.body, &f, own, n, &id).as_ref()).await
+                    app.call_as(method, &path, token.as_deref(), body_for(row.body, &w, place, n, &id).as_ref()).await
                 };
                 let got = res.status().as_u16();
                 if got != expected[i] {
-                    let side = if own { "own" } else { "foreign" };
                     failures.push(format!(
-                        "{} {} as {who} ({side}): got {got}, want {}",
-                        row.method, row.path, expected[i]
+                        "{} {} as {who} ({}): got {got}, want {}",
+                        row.method,
+                        row.path,
+                        place.label(),
+                        expected[i]
                     ));
                 }
                 if let Some(before) = before

@@ -401,8 +401,11 @@ both_backends!(certificates_are_issued_printed_and_verified, |app| async move {
     let revoke = json!({"row_version": c2["row_version"], "reason": "材料造假"});
     let path = format!("/api/v1/certificates/{}/revoke", c2["id"].as_str().unwrap());
     assert_eq!(app.call_as(Method::POST, &path, Some(&unit), Some(&revoke)).await.status(), 403);
+    // The offices above the issuer see the certificate, and may not revoke it.
     let pref = app.token("pref-a", PASSWORD).await;
-    assert_eq!(app.call_as(Method::POST, &path, Some(&pref), Some(&revoke)).await.status(), 404);
+    assert_eq!(app.call_as(Method::POST, &path, Some(&pref), Some(&revoke)).await.status(), 403);
+    let kjc = app.token("kjc", PASSWORD).await;
+    assert_eq!(app.call_as(Method::POST, &path, Some(&kjc), Some(&revoke)).await.status(), 403);
     let res = app
         .call_as(Method::POST, &path, Some(&county), Some(&json!({"row_version": c2["row_version"], "reason": ""})))
         .await;
@@ -515,6 +518,11 @@ both_backends!(a_spot_check_under_95_percent_sends_the_year_back_until_it_passes
     assert_eq!(picked(&a), picked(&b), "the same seed draws the same sample");
     let listed = body(app.get_as(&format!("/api/v1/spot-checks?year={Y}"), &pref).await).await;
     assert_eq!(listed.as_array().unwrap().len(), 2);
+    // The province sees the prefecture's check; only the prefecture records and closes it.
+    assert_eq!(a["owned"], true);
+    let seen = body(app.get_as(&format!("/api/v1/spot-checks/{}", a["id"].as_str().unwrap()), &kjc).await).await;
+    assert_eq!(seen["owned"], false);
+    assert_eq!(close(&app, &kjc, &a).await.status(), 403);
 
     // Closing needs every result; a fail needs its reason.
     let res = close(&app, &pref, &a).await;

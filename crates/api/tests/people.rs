@@ -120,7 +120,7 @@ both_backends!(create_and_edit_with_etags, |app| async move {
         &app,
         Method::POST,
         "/api/v1/people",
-        &app.token("admin", PASSWORD).await,
+        &unit_b(&app, &f).await,
         Some(&json!({
         "name": "重复", "gender": "male", "id_number": id_number(1), "unit_id": f.b.unit.0, "discipline": "clinical"})),
     )
@@ -540,13 +540,13 @@ both_backends!(idempotency_keys_replay_the_first_answer, |app| async move {
     assert_eq!(other.status(), 422);
     assert_eq!(other.json::<Value>().await.unwrap_or_default()["code"], "idempotency_key_reused");
     // Another caller's key of the same name is his own.
-    let admin = app.token("admin", PASSWORD).await;
+    let dept = app.token("dept-a", PASSWORD).await;
     let mut body = new_person(302, None);
     body["unit_id"] = json!(_f.a.unit.0);
     let res = app
         .client
         .post(format!("{}/api/v1/people", app.base))
-        .bearer_auth(admin)
+        .bearer_auth(dept)
         .header("idempotency-key", "hr-0001")
         .json(&body)
         .send()

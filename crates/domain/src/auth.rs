@@ -2,13 +2,15 @@
 //!
 //! Every account is bound to an organisation, which is its jurisdiction
 //! (辖区). The API resolves a request to an [`Actor`]; every read is scoped
-//! by the actor's [`Scope`] in the store, and every action is allowed or not
-//! by [`allows`]. Nothing else decides.
+//! by the actor's [`Scope`] in the store, every action is allowed or not by
+//! [`allows`], and a change to an object by [`may_act_on`]: seeing an object
+//! is not owning it ([`ownership`]). Nothing else decides.
 
 use uuid::Uuid;
 
 use crate::ids::{DepartmentId, PersonId, RegionId, UnitId};
-use crate::review::Tier;
+use crate::org::Medicine;
+use crate::review::{Tier, province_office};
 
 string_enum! {
     /// The role of an account (or of an outside system's client).
@@ -104,15 +106,21 @@ string_enum! {
 
 /// The policy table: which role may take which operation. One place, read by
 /// the API's guard and by the authorization matrix test.
+///
+/// The system administrator (系统管理员) administers the system, not the
+/// units' business (separation of duties): accounts and API clients, the
+/// audit log, the year's cycle and submission windows at the province, the
+/// credit standard and the recomputation it calls for, and read-only views
+/// (the hierarchy, masked, and the reports). It enters no people, credits,
+/// activities, course completions or verification lists, decides nothing
+/// for a unit, prints no certificates and reveals no ID numbers.
 pub fn allows(role: Role, op: Operation) -> bool {
     use Operation::*;
     use Role::*;
     match op {
         ReadSelf => true,
         ReadHierarchy => !matches!(role, Trainee),
-        RevealIdNumber => {
-            matches!(role, SystemAdmin | ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice | Unit)
-        }
+        RevealIdNumber => matches!(role, ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice | Unit),
         ManageAccounts => {
             matches!(role, SystemAdmin | ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice | Unit)
         }
@@ -120,27 +128,24 @@ pub fn allows(role: Role, op: Operation) -> bool {
             matches!(role, SystemAdmin | ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice | Unit)
         }
         ReadAudit => matches!(role, SystemAdmin | ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice),
-        ManagePeople => matches!(role, SystemAdmin | Unit | Department | ApiClient),
-        EnterCredits => matches!(role, SystemAdmin | Unit | Department),
-        ReviewCredits => matches!(role, SystemAdmin | Unit),
-        ManageActivities => {
-            matches!(role, SystemAdmin | ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice | Unit)
-        }
+        ManagePeople => matches!(role, Unit | Department | ApiClient),
+        EnterCredits => matches!(role, Unit | Department),
+        ReviewCredits => matches!(role, Unit),
+        ManageActivities => matches!(role, ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice | Unit),
         ClaimActivity => matches!(role, Trainee),
         RecomputeCompliance => matches!(role, SystemAdmin | ProvinceWestern | ProvinceTcm),
         ManageCycle | EditStandards => matches!(role, SystemAdmin | ProvinceWestern | ProvinceTcm),
         SetWindows => matches!(role, SystemAdmin | ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice),
-        SubmitVerifications => matches!(role, SystemAdmin | Unit | Department),
+        SubmitVerifications => matches!(role, Unit | Department),
         ReviewVerifications | IssueCertificateNumbers => {
             matches!(role, ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice)
         }
         ManageSeal | RevokeCertificates => {
             matches!(role, ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice)
         }
-        PrintCertificates => matches!(
-            role,
-            SystemAdmin | ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice | Unit | Department
-        ),
+        PrintCertificates => {
+            matches!(role, ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice | Unit | Department)
+        }
         SpotCheck => matches!(role, ProvinceWestern | ProvinceTcm | PrefectureOffice),
         RequestTitleCorrection => matches!(role, Unit | Trainee),
         ReviewTitleCorrections => {
@@ -150,16 +155,203 @@ pub fn allows(role: Role, op: Operation) -> bool {
             role,
             SystemAdmin | ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice | Unit | Department
         ),
-        RecordCourse => matches!(
-            role,
-            SystemAdmin | ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice | Unit | ApiClient
-        ),
+        RecordCourse => {
+            matches!(role, ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice | Unit | ApiClient)
+        }
     }
+}
+
+/// The organisation an object belongs to: the one that created it, or whose
+/// staff or business it is. Reads follow jurisdiction ([`Scope`]); changes
+/// follow ownership ([`ownership`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Owner {
+    /// A region's office (the province's offices own through the province's
+    /// root region): whichever office account of the region acts.
+    Region(RegionId),
+    /// One office of a region, where the object names it: at the province,
+    /// 科教处 and 中医处 share the region, and a spot check, a certificate or a
+    /// seal is the one office's that made it.
+    Office(RegionId, Tier),
+    Unit(UnitId),
+    Department(UnitId, DepartmentId),
+    /// A health worker himself (his own title correction).
+    Person(UnitId, PersonId),
+}
+
+impl Owner {
+    /// The organisation bound to `scope` as an owner (an account's, an API
+    /// client's); `root` is the province's root region.
+    pub fn of_scope(scope: Scope, root: RegionId) -> Self {
+        match scope {
+            Scope::Province => Self::Region(root),
+            Scope::Region(r) => Self::Region(r),
+            Scope::Unit(u) => Self::Unit(u),
+            Scope::Department(u, d) => Self::Department(u, d),
+            Scope::Person(u, p) => Self::Person(u, p),
+        }
+    }
+
+    /// Whose a worker's records are: his department's when he has one (it
+    /// enters and reports them), else his unit's. The same for what a
+    /// department or a unit uploads (evidence).
+    pub fn of_person(unit: UnitId, department: Option<DepartmentId>) -> Self {
+        department.map_or(Self::Unit(unit), |d| Self::Department(unit, d))
+    }
+
+    /// The organisation the owner's work goes to for review, where the
+    /// policy names one: a department's and a worker's unit (科室学分上报,
+    /// the unit's first review). Offices review units through the review
+    /// chain ([`crate::review`]), which names the tier awaited.
+    pub fn reviewer(self) -> Option<Self> {
+        match self {
+            Self::Department(u, _) | Self::Person(u, _) => Some(Self::Unit(u)),
+            Self::Region(_) | Self::Office(..) | Self::Unit(_) => None,
+        }
+    }
+
+    /// The region an office owner sits in.
+    fn region(self) -> Option<RegionId> {
+        match self {
+            Self::Region(r) | Self::Office(r, _) => Some(r),
+            _ => None,
+        }
+    }
+}
+
+/// Who, among those allowed an operation and able to see its object, may
+/// take it on that object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ownership {
+    /// The owning organisation alone: an office's activity, spot check,
+    /// certificate, seal, windows or API client; a unit's transfer.
+    OwnerOnly,
+    /// The owner, or the organisation its work goes to for review
+    /// ([`Owner::reviewer`]): a department's people, credits and reports
+    /// (and its unit), a worker's own title correction (and his unit).
+    OwnerOrReviewer,
+    /// Anyone allowed the operation whose jurisdiction holds the object:
+    /// reads, the accounts of the tier below ([`manages`]), the mandatory
+    /// course's completions, province-wide settings, and the review
+    /// decisions, where the review chain names the office awaited.
+    Jurisdiction,
+}
+
+/// The ownership table: for each operation, who may take it on an object.
+pub fn ownership(op: Operation) -> Ownership {
+    use Operation::*;
+    use Ownership::*;
+    match op {
+        ManageApiClients | ManageActivities | SetWindows | ManageSeal | RevokeCertificates | SpotCheck => OwnerOnly,
+        ManagePeople | EnterCredits | ReviewCredits | SubmitVerifications | RequestTitleCorrection => OwnerOrReviewer,
+        ReadSelf
+        | ReadHierarchy
+        | RevealIdNumber
+        | ReadAudit
+        | ReadReports
+        | PrintCertificates
+        | ClaimActivity
+        | ManageAccounts
+        | RecordCourse
+        | RecomputeCompliance
+        | ManageCycle
+        | EditStandards
+        | ReviewVerifications
+        | IssueCertificateNumbers
+        | ReviewTitleCorrections => Jurisdiction,
+    }
+}
+
+/// Whether the province's two offices split an operation's objects by the
+/// medicine of their unit (SPEC §1: 中医处 answers for TCM, integrated and
+/// ethnic-medicine institutions, 科教处 for the others): the accounts of a
+/// unit and of those in it. Review decisions split the same way through
+/// their chains ([`crate::review::province_office`]).
+pub fn split_by_medicine(op: Operation) -> bool {
+    matches!(op, Operation::ManageAccounts)
+}
+
+/// The object of an operation, as the ownership rule sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Object {
+    pub owner: Owner,
+    /// The medicine of the unit the object belongs to (none above units).
+    pub medicine: Option<Medicine>,
+}
+
+impl Object {
+    pub fn owned_by(owner: Owner) -> Self {
+        Self { owner, medicine: None }
+    }
+
+    /// An object of a unit of `medicine` (or of a department or a worker in it).
+    pub fn in_unit(owner: Owner, medicine: Medicine) -> Self {
+        Self { owner, medicine: Some(medicine) }
+    }
+}
+
+/// Why the ownership rule refuses an object the actor can see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The role may not take the operation at all.
+    Role,
+    /// Only the owner may.
+    NotOwner,
+    /// Only the owner or its reviewer may.
+    NotOwnerOrReviewer,
+    /// The other province office answers for the object's unit.
+    OtherMedicine(Tier),
+}
+
+impl Actor {
+    /// The organisation the actor acts for, as an owner of objects; `root`
+    /// is the province's root region (the province's offices own through it).
+    pub fn organisation(&self, root: RegionId) -> Owner {
+        Owner::of_scope(self.scope, root)
+    }
+
+    /// Whether the actor is `owner`: acts for that organisation and, for an
+    /// office owner, is that office. `org` is [`Actor::organisation`].
+    pub fn is(&self, org: Owner, owner: Owner) -> bool {
+        match owner {
+            Owner::Office(_, tier) => org.region() == owner.region() && review_tier(self.role) == Some(tier),
+            _ => org == owner,
+        }
+    }
+}
+
+/// The ownership rule, the second half of the one policy: whether `actor`
+/// (acting for `org`, see [`Actor::organisation`]) may take `op` on
+/// `object`, which it can already see (a scoped read answered 404
+/// otherwise). The API answers a refusal with 403.
+pub fn may_act_on(actor: &Actor, org: Owner, op: Operation, object: &Object) -> Result<(), Refusal> {
+    if !actor.may(op) {
+        return Err(Refusal::Role);
+    }
+    let owner = object.owner;
+    match ownership(op) {
+        Ownership::Jurisdiction => {}
+        Ownership::OwnerOnly if !actor.is(org, owner) => return Err(Refusal::NotOwner),
+        Ownership::OwnerOrReviewer if !actor.is(org, owner) && owner.reviewer().is_none_or(|r| !actor.is(org, r)) => {
+            return Err(Refusal::NotOwnerOrReviewer);
+        }
+        Ownership::OwnerOnly | Ownership::OwnerOrReviewer => {}
+    }
+    if split_by_medicine(op)
+        && let (Some(medicine), Some(tier @ (Tier::ProvinceWestern | Tier::ProvinceTcm))) =
+            (object.medicine, review_tier(actor.role))
+        && province_office(medicine) != tier
+    {
+        return Err(Refusal::OtherMedicine(province_office(medicine)));
+    }
+    Ok(())
 }
 
 /// Which roles an account of `manager` may create and manage (the tier
 /// directly below; the system administrator manages the province offices
-/// and may act for any tier).
+/// and the accounts of every tier, which is its job, not the units'
+/// business). At the province, [`may_act_on`] further splits the units'
+/// accounts by medicine.
 pub fn manages(manager: Role, target: Role) -> bool {
     use Role::*;
     match manager {
@@ -259,5 +451,120 @@ mod tests {
         assert!(allows(Role::Trainee, Operation::ReadSelf));
         assert!(!allows(Role::Trainee, Operation::ReadHierarchy));
         assert!(!allows(Role::Department, Operation::RevealIdNumber));
+    }
+
+    fn actor(role: Role, scope: Scope) -> Actor {
+        Actor { id: Uuid::nil(), name: "t".into(), role, scope, granted: None }
+    }
+
+    #[test]
+    fn the_administrator_runs_the_system_not_the_units_business() {
+        use Operation::*;
+        let kept = [
+            ReadSelf,
+            ReadHierarchy,
+            ManageAccounts,
+            ManageApiClients,
+            ReadAudit,
+            RecomputeCompliance,
+            ManageCycle,
+            SetWindows,
+            EditStandards,
+            ReadReports,
+        ];
+        for op in Operation::ALL {
+            assert_eq!(allows(Role::SystemAdmin, *op), kept.contains(op), "{op:?}");
+        }
+    }
+
+    #[test]
+    fn every_operation_that_changes_an_object_names_its_owners() {
+        use Operation::*;
+        for op in [ManageActivities, SpotCheck, ManageApiClients, RevokeCertificates, ManageSeal, SetWindows] {
+            assert_eq!(ownership(op), Ownership::OwnerOnly, "{op:?}");
+        }
+        for op in [ManagePeople, EnterCredits, ReviewCredits, SubmitVerifications, RequestTitleCorrection] {
+            assert_eq!(ownership(op), Ownership::OwnerOrReviewer, "{op:?}");
+        }
+    }
+
+    #[test]
+    fn an_office_above_an_owner_sees_but_does_not_act() {
+        let (root, county, unit, other) = (
+            RegionId(Uuid::from_u128(1)),
+            RegionId(Uuid::from_u128(2)),
+            UnitId(Uuid::from_u128(3)),
+            UnitId(Uuid::from_u128(4)),
+        );
+        let activity = Object::owned_by(Owner::Unit(unit));
+        let office = actor(Role::CountyOffice, Scope::Region(county));
+        assert_eq!(
+            may_act_on(&office, office.organisation(root), Operation::ManageActivities, &activity),
+            Err(Refusal::NotOwner)
+        );
+        let owner = actor(Role::Unit, Scope::Unit(unit));
+        assert_eq!(may_act_on(&owner, owner.organisation(root), Operation::ManageActivities, &activity), Ok(()));
+        let sibling = actor(Role::Unit, Scope::Unit(other));
+        assert!(may_act_on(&sibling, sibling.organisation(root), Operation::ManageActivities, &activity).is_err());
+        let own = Object::owned_by(Owner::Region(county));
+        assert_eq!(may_act_on(&office, office.organisation(root), Operation::ManageActivities, &own), Ok(()));
+    }
+
+    #[test]
+    fn a_province_office_owns_what_it_made_not_what_the_other_made() {
+        let root = RegionId(Uuid::from_u128(1));
+        let check = Object::owned_by(Owner::Office(root, Tier::ProvinceWestern));
+        let kjc = actor(Role::ProvinceWestern, Scope::Province);
+        let zyc = actor(Role::ProvinceTcm, Scope::Province);
+        assert_eq!(may_act_on(&kjc, kjc.organisation(root), Operation::SpotCheck, &check), Ok(()));
+        assert_eq!(may_act_on(&zyc, zyc.organisation(root), Operation::SpotCheck, &check), Err(Refusal::NotOwner));
+        // An office of a prefecture does not own the province's checks, nor the province its.
+        let pref = RegionId(Uuid::from_u128(5));
+        let km = actor(Role::PrefectureOffice, Scope::Region(pref));
+        assert!(may_act_on(&km, km.organisation(root), Operation::SpotCheck, &check).is_err());
+        let theirs = Object::owned_by(Owner::Office(pref, Tier::PrefectureOffice));
+        assert_eq!(may_act_on(&km, km.organisation(root), Operation::SpotCheck, &theirs), Ok(()));
+        assert!(may_act_on(&kjc, kjc.organisation(root), Operation::SpotCheck, &theirs).is_err());
+    }
+
+    #[test]
+    fn a_unit_reviews_its_departments_and_a_department_only_itself() {
+        let root = RegionId(Uuid::from_u128(1));
+        let unit = UnitId(Uuid::from_u128(3));
+        let (nk, ek) = (DepartmentId(Uuid::from_u128(6)), DepartmentId(Uuid::from_u128(7)));
+        let person = Object::owned_by(Owner::of_person(unit, Some(ek)));
+        let u = actor(Role::Unit, Scope::Unit(unit));
+        assert_eq!(may_act_on(&u, u.organisation(root), Operation::ManagePeople, &person), Ok(()));
+        let d = actor(Role::Department, Scope::Department(unit, ek));
+        assert_eq!(may_act_on(&d, d.organisation(root), Operation::ManagePeople, &person), Ok(()));
+        let other = actor(Role::Department, Scope::Department(unit, nk));
+        assert_eq!(
+            may_act_on(&other, other.organisation(root), Operation::ManagePeople, &person),
+            Err(Refusal::NotOwnerOrReviewer)
+        );
+        let admin = actor(Role::SystemAdmin, Scope::Province);
+        assert_eq!(may_act_on(&admin, admin.organisation(root), Operation::ManagePeople, &person), Err(Refusal::Role));
+    }
+
+    #[test]
+    fn each_province_office_manages_the_accounts_of_its_medicine() {
+        let root = RegionId(Uuid::from_u128(1));
+        let unit = UnitId(Uuid::from_u128(3));
+        let western = Object::in_unit(Owner::Unit(unit), Medicine::Western);
+        let tcm = Object::in_unit(Owner::Unit(unit), Medicine::Tcm);
+        let kjc = actor(Role::ProvinceWestern, Scope::Province);
+        let zyc = actor(Role::ProvinceTcm, Scope::Province);
+        let admin = actor(Role::SystemAdmin, Scope::Province);
+        let op = Operation::ManageAccounts;
+        assert_eq!(may_act_on(&kjc, kjc.organisation(root), op, &western), Ok(()));
+        assert_eq!(may_act_on(&kjc, kjc.organisation(root), op, &tcm), Err(Refusal::OtherMedicine(Tier::ProvinceTcm)));
+        assert_eq!(may_act_on(&zyc, zyc.organisation(root), op, &tcm), Ok(()));
+        assert_eq!(
+            may_act_on(&zyc, zyc.organisation(root), op, &western),
+            Err(Refusal::OtherMedicine(Tier::ProvinceWestern))
+        );
+        assert_eq!(may_act_on(&admin, admin.organisation(root), op, &tcm), Ok(()));
+        let county = actor(Role::CountyOffice, Scope::Region(RegionId(Uuid::from_u128(2))));
+        assert_eq!(may_act_on(&county, county.organisation(root), op, &tcm), Ok(()));
     }
 }

@@ -491,9 +491,11 @@ both_backends!(api_clients_authenticate_until_revoked, |db| async move {
     assert!(api_client::authenticate(&db, &client_id, "wrong").await.unwrap().is_none());
     assert!(api_client::authenticate(&db, "cme_unknown", &secret).await.unwrap().is_none());
 
-    // Listed and revoked only inside the owner's jurisdiction.
-    assert_eq!(api_client::list(&db, &Scope::Region(w.county.id)).await.unwrap().len(), 1);
-    assert!(api_client::list(&db, &Scope::Region(w.county2.id)).await.unwrap().is_empty());
+    // Listed and revoked by its owner only: the office above the unit sees none.
+    assert_eq!(api_client::list(&db, &owner).await.unwrap().len(), 1);
+    assert!(api_client::list(&db, &Scope::Region(w.county.id)).await.unwrap().is_empty());
+    assert!(api_client::list(&db, &Scope::Province).await.unwrap().is_empty());
+    assert!(matches!(api_client::revoke(&db, &Scope::Region(w.county.id), client.id).await, Err(StoreError::NotFound)));
     assert!(api_client::list(&db, &Scope::Department(w.a.id, w.d1.id)).await.unwrap().is_empty());
     assert!(matches!(api_client::revoke(&db, &Scope::Unit(w.b.id), client.id).await, Err(StoreError::NotFound)));
     assert!(api_client::authenticate(&db, &client_id, &secret).await.unwrap().is_some());
@@ -504,6 +506,7 @@ both_backends!(api_clients_authenticate_until_revoked, |db| async move {
     assert!(matches!(bad, Err(StoreError::ScopeMismatch { .. })));
     let (_, _, provincial) = api_client::create(&db, "app", Scope::Province, vec![], None).await.unwrap();
     assert_eq!(provincial.scope, Scope::Province);
+    assert_eq!(api_client::list(&db, &Scope::Province).await.unwrap(), vec![provincial]);
 });
 
 // ---------------------------------------------------------------- captchas and failures

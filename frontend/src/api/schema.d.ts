@@ -16,7 +16,9 @@ export interface paths {
         put?: never;
         /**
          * Create an account of the tier below, with a one-time password it must
-         *     change at its first sign-in.
+         *     change at its first sign-in. The province's offices split the units by
+         *     medicine: 科教处 opens the accounts of Western units, 中医处 those of TCM
+         *     units (403 for the other).
          */
         post: operations["create_account"];
         delete?: never;
@@ -40,7 +42,8 @@ export interface paths {
         head?: never;
         /**
          * Rename, disable or re-enable an account of the tier below. Disabling
-         *     ends all its sessions at once.
+         *     ends all its sessions at once. 科教处 and 中医处 each manage the
+         *     accounts of the units of their medicine (403 for the other's).
          */
         patch: operations["update_account"];
         trace?: never;
@@ -54,7 +57,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reset an account's password to a one-time one; its sessions end. */
+        /**
+         * Reset an account's password to a one-time one; its sessions end. 科教处
+         *     and 中医处 each reset those of the units of their medicine (403 for the
+         *     other's).
+         */
         post: operations["reset_password"];
         delete?: never;
         options?: never;
@@ -150,6 +157,8 @@ export interface paths {
          * Cancel an activity (it is kept, never deleted). It takes no more
          *     sign-ins or rosters; credits it already issued stay (reverse them one by
          *     one if they must go). A second cancellation is 409 `already_cancelled`.
+         *     Only the organisation that created it: an office above it sees it and
+         *     gets 403.
          */
         post: operations["cancel_activity"];
         delete?: never;
@@ -177,7 +186,8 @@ export interface paths {
          *     its region, the province's anyone), `duplicate_row`, `already_signed_in`
          *     or `locked`. All credits of one upload are written in one transaction.
          *     A cancelled activity is 409 `activity_cancelled`; one that has not begun
-         *     is 409 `activity_not_started`.
+         *     is 409 `activity_not_started`. Only the organisation that created it
+         *     (403 for the offices above it).
          */
         post: operations["upload_roster"];
         delete?: never;
@@ -199,7 +209,8 @@ export interface paths {
          *     `window_started_at` + 60 s) and is accepted until `expires_at` (the end
          *     of the next minute). Only while the activity runs: not cancelled, today
          *     (Asia/Shanghai) between its first and last day; otherwise 409
-         *     `activity_not_running`.
+         *     `activity_not_running`. Only the organisation that created it (403 for
+         *     the offices above it).
          */
         get: operations["get_sign_in_code"];
         put?: never;
@@ -217,7 +228,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The API clients of the caller's organisation. */
+        /**
+         * The API clients of the caller's organisation (not those of the
+         *     organisations below it: a client is its owner's business).
+         */
         get: operations["list_api_clients"];
         put?: never;
         /**
@@ -242,7 +256,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke an API client: its tokens stop working at once. */
+        /**
+         * Revoke an API client: its tokens stop working at once. Only its own
+         *     organisation sees and revokes it (404 for any other, the offices above
+         *     it included).
+         */
         delete: operations["revoke_api_client"];
         options?: never;
         head?: never;
@@ -570,7 +588,7 @@ export interface paths {
         put?: never;
         /**
          * Revokes a certificate version the caller's office issued, with a reason
-         *     (the public page then says 已撤销).
+         *     (the public page then says 已撤销). Another office that sees it gets 403.
          */
         post: operations["revoke_certificate"];
         delete?: never;
@@ -927,8 +945,9 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * An evidence file's bytes: for its unit, and for the offices reviewing a
-         *     record it backs.
+         * An evidence file's bytes: for its unit, for a department of it the files
+         *     it uploaded or that back a record of one of its people, and for the
+         *     offices reviewing a record it backs.
          */
         get: operations["get_evidence"];
         put?: never;
@@ -1699,7 +1718,8 @@ export interface paths {
          * Closes a check as seen (`row_version`): every sampled person must have a
          *     result. Each institution's pass rate is computed; under 95% its year
          *     goes back to the unit for re-verification and its certificates of the
-         *     year are held; at 95% or more an earlier hold is released.
+         *     year are held; at 95% or more an earlier hold is released. Only the
+         *     office that drew it (403 for another office that sees it).
          */
         post: operations["close_check"];
         delete?: never;
@@ -1719,7 +1739,8 @@ export interface paths {
         put?: never;
         /**
          * Records results of sampled people (合格, or 不合格 with the reason), all
-         *     or nothing, while the check is open.
+         *     or nothing, while the check is open. Only the office that drew it (403
+         *     for another office that sees it).
          */
         post: operations["record_results"];
         delete?: never;
@@ -2248,6 +2269,12 @@ export interface components {
             kind: components["schemas"]["CreditKind"];
             name: string;
             organiser: string;
+            /**
+             * @description Whether the caller's organisation created it, and so may cancel it,
+             *     show its sign-in code and post its rosters (the offices above only
+             *     see it).
+             */
+            owned: boolean;
             owner: components["schemas"]["ActivityOwnerDto"];
             /** @description Whether it takes sign-ins today (not cancelled, today within its dates). */
             running: boolean;
@@ -2573,6 +2600,11 @@ export interface components {
             office: components["schemas"]["Tier"];
             /** Format: uuid */
             only_unit_id?: string | null;
+            /**
+             * @description Whether the caller's office drew it, and so records its results and
+             *     closes it (another office that sees it only reads it).
+             */
+            owned: boolean;
             /** Format: int32 */
             per_unit_min: number;
             /** Format: int32 */
@@ -4579,6 +4611,14 @@ export interface operations {
                     "application/json": components["schemas"]["AccountDto"];
                 };
             };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4609,6 +4649,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PasswordReset"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             404: {
@@ -8353,6 +8401,14 @@ export interface operations {
                     "application/json": components["schemas"]["CloseResult"];
                 };
             };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8396,6 +8452,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CheckDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             404: {

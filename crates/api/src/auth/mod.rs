@@ -1,6 +1,8 @@
-//! Identity and access: who the caller is ([`Caller`]), and the one guard
-//! that decides what it may do ([`Caller::require`]). Reads are scoped by the
-//! caller's [`Scope`](cme_domain::auth::Scope) in the store.
+//! Identity and access: who the caller is ([`Caller`]), the one guard that
+//! decides what it may do ([`Caller::require`]), and the one guard that
+//! decides whether it may change an object it can see ([`may_act_on`]).
+//! Reads are scoped by the caller's [`Scope`](cme_domain::auth::Scope) in
+//! the store.
 
 pub mod cache;
 pub mod captcha;
@@ -12,7 +14,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
-use cme_domain::auth::{Actor, Operation};
+use cme_domain::auth::{Actor, Object, Operation, Owner, Refusal, Scope};
 
 use crate::AppState;
 use crate::error::{ApiError, MissingAs};
@@ -45,6 +47,41 @@ impl Caller {
             Err(ApiError::Forbidden(format!("{}无权{}", self.0.role.label(), op.label())))
         }
     }
+}
+
+/// The organisation the caller acts for, as an owner of objects (the
+/// province's offices own through the province's root region).
+pub async fn organisation(db: &impl cme_store::ConnectionTrait, actor: &Actor) -> Result<Owner, ApiError> {
+    let root = match actor.scope {
+        Scope::Province => cme_store::repo::region::root(db).await?,
+        // Only the province's accounts own through the root region.
+        _ => cme_domain::ids::RegionId(uuid::Uuid::nil()),
+    };
+    Ok(actor.organisation(root))
+}
+
+/// The ownership guard, for every route that changes an object: after
+/// [`Caller::require`] and a read scoped by the caller's jurisdiction (404
+/// outside it), 403 unless the policy lets the caller take `op` on
+/// `object` ([`cme_domain::auth::may_act_on`]): seeing an object is not
+/// owning it. `db` is the request's connection or its open transaction.
+pub async fn may_act_on(
+    db: &impl cme_store::ConnectionTrait,
+    actor: &Actor,
+    op: Operation,
+    object: Object,
+) -> Result<(), ApiError> {
+    let org = organisation(db, actor).await?;
+    cme_domain::auth::may_act_on(actor, org, op, &object).map_err(|why| {
+        ApiError::Forbidden(match why {
+            Refusal::Role => format!("{}无权{}", actor.role.label(), op.label()),
+            Refusal::NotOwner => format!("只有所属机构本身可以{}，其他机构只能查看", op.label()),
+            Refusal::NotOwnerOrReviewer => format!("只有所属机构或其审核单位可以{}", op.label()),
+            Refusal::OtherMedicine(office) => {
+                format!("该单位由{}负责，{}无权{}", office.label(), actor.role.label(), op.label())
+            }
+        })
+    })
 }
 
 fn bearer(req: &HttpRequest) -> Option<String> {

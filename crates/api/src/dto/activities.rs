@@ -124,6 +124,10 @@ pub struct ActivityDto {
     pub running: bool,
     /// People credited so far (sign-ins and roster).
     pub sign_in_count: u64,
+    /// Whether the caller's organisation created it, and so may cancel it,
+    /// show its sign-in code and post its rosters (the offices above only
+    /// see it).
+    pub owned: bool,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

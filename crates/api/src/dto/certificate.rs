@@ -319,6 +319,9 @@ pub struct CheckDto {
     pub row_version: i32,
     pub units: Vec<CheckUnitDto>,
     pub items: Vec<CheckItemDto>,
+    /// Whether the caller's office drew it, and so records its results and
+    /// closes it (another office that sees it only reads it).
+    pub owned: bool,
 }
 
 /// A check's headline.

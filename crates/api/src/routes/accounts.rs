@@ -2,7 +2,7 @@
 //! audit log.
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
-use cme_domain::auth::{Actor, Operation, Role, Scope, allows, manages};
+use cme_domain::auth::{Actor, Object, Operation, Owner, Role, Scope, allows, manages};
 use cme_domain::ids::{DepartmentId, UnitId};
 use cme_store::repo::{account, api_client, audit, department, person, region, unit};
 use sea_orm::TransactionTrait as _;
@@ -10,7 +10,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::auth::{Caller, PendingCaller, client_ip, password};
+use crate::auth::{Caller, PendingCaller, client_ip, may_act_on, password};
 use crate::dto::accounts::{
     AccountDto, AccountPage, AccountPatch, ApiClientDto, AuditEntryDto, AuditPage, NewAccountRequest,
     NewAccountResponse, NewApiClientRequest, NewApiClientResponse, PageQuery, PasswordReset,
@@ -192,7 +192,9 @@ async fn scope_for(state: &AppState, actor: &Actor, role: Role, organisation: Op
 }
 
 /// Create an account of the tier below, with a one-time password it must
-/// change at its first sign-in.
+/// change at its first sign-in. The province's offices split the units by
+/// medicine: 科教处 opens the accounts of Western units, 中医处 those of TCM
+/// units (403 for the other).
 #[utoipa::path(
     tag = "accounts",
     security(("bearer" = [])),
@@ -220,6 +222,7 @@ pub async fn create_account(
         return Err(ApiError::field("username", "trainee- 开头的用户名保留给学员"));
     }
     let scope = scope_for(&state, actor, role, body.organisation_id).await?;
+    may_act_on(&state.db, actor, Operation::ManageAccounts, account_object(&state, scope).await?).await?;
     let initial = password::generate_initial();
     let hash = password::hash_blocking(initial.clone()).await?;
     let new = account::NewAccount {
@@ -247,19 +250,37 @@ pub async fn create_account(
     ))
 }
 
-/// An account the caller manages, or 404.
+/// The organisation an account is bound to, as the ownership rule sees it:
+/// with its unit's medicine, which tells 科教处 from 中医处.
+async fn account_object(state: &AppState, scope: Scope) -> Result<Object, ApiError> {
+    let in_unit = |owner, u| async move {
+        Ok::<_, ApiError>(Object::in_unit(owner, unit::get(&state.db, u).await?.unit.medicine))
+    };
+    match scope {
+        Scope::Province => Ok(Object::owned_by(Owner::Region(region::root(&state.db).await?))),
+        Scope::Region(r) => Ok(Object::owned_by(Owner::Region(r))),
+        Scope::Unit(u) => in_unit(Owner::Unit(u), u).await,
+        Scope::Department(u, d) => in_unit(Owner::Department(u, d), u).await,
+        Scope::Person(u, p) => in_unit(Owner::Person(u, p), u).await,
+    }
+}
+
+/// An account the caller manages (else 404) and may act on (else 403).
 async fn managed(state: &AppState, actor: &Actor, id: Uuid) -> Result<account::Account, ApiError> {
-    Ok(account::get_managed(&state.db, actor, id).await?)
+    let a = account::get_managed(&state.db, actor, id).await?;
+    may_act_on(&state.db, actor, Operation::ManageAccounts, account_object(state, a.scope).await?).await?;
+    Ok(a)
 }
 
 /// Rename, disable or re-enable an account of the tier below. Disabling
-/// ends all its sessions at once.
+/// ends all its sessions at once. 科教处 and 中医处 each manage the
+/// accounts of the units of their medicine (403 for the other's).
 #[utoipa::path(
     tag = "accounts",
     security(("bearer" = [])),
     params(("id" = Uuid, Path)),
     request_body = AccountPatch,
-    responses((status = 200, body = AccountDto), (status = 404, body = Problem, content_type = "application/problem+json"))
+    responses((status = 200, body = AccountDto), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"))
 )]
 #[patch("/accounts/{id}")]
 pub async fn update_account(
@@ -289,12 +310,14 @@ pub async fn update_account(
     Ok(web::Json(account_dto(&state, &a).await?))
 }
 
-/// Reset an account's password to a one-time one; its sessions end.
+/// Reset an account's password to a one-time one; its sessions end. 科教处
+/// and 中医处 each reset those of the units of their medicine (403 for the
+/// other's).
 #[utoipa::path(
     tag = "accounts",
     security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = PasswordReset), (status = 404, body = Problem, content_type = "application/problem+json"))
+    responses((status = 200, body = PasswordReset), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"))
 )]
 #[post("/accounts/{id}/reset-password")]
 pub async fn reset_password(
@@ -326,7 +349,8 @@ fn client_dto(c: &api_client::ApiClient) -> ApiClientDto {
     }
 }
 
-/// The API clients of the caller's organisation.
+/// The API clients of the caller's organisation (not those of the
+/// organisations below it: a client is its owner's business).
 #[utoipa::path(tag = "api-clients", security(("bearer" = [])), responses((status = 200, body = Vec<ApiClientDto>), (status = 403, body = Problem, content_type = "application/problem+json")))]
 #[get("/api-clients")]
 pub async fn list_api_clients(
@@ -381,7 +405,9 @@ pub async fn create_api_client(
     ))
 }
 
-/// Revoke an API client: its tokens stop working at once.
+/// Revoke an API client: its tokens stop working at once. Only its own
+/// organisation sees and revokes it (404 for any other, the offices above
+/// it included).
 #[utoipa::path(tag = "api-clients", security(("bearer" = [])), params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json")))]
 #[delete("/api-clients/{id}")]
 pub async fn revoke_api_client(
@@ -392,6 +418,9 @@ pub async fn revoke_api_client(
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.require(Operation::ManageApiClients)?;
     let id = id.into_inner();
+    let client = api_client::get_scoped(&state.db, &actor.scope, id).await?;
+    let owner = Owner::of_scope(client.scope, region::root(&state.db).await?);
+    may_act_on(&state.db, actor, Operation::ManageApiClients, Object::owned_by(owner)).await?;
     let txn = state.db.begin().await?;
     api_client::revoke(&txn, &actor.scope, id).await?;
     let e = audit::AuditEntry::by(actor, "api_client.revoke").ip(Some(&client_ip(&req))).target("api_client", id);

@@ -8,7 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use cme_domain::IdCardNumber;
 use cme_domain::activity::{self as domain, Activity, ActivityError, ActivityOwner, NotRunning, shanghai_today};
-use cme_domain::auth::{Actor, Operation, Scope};
+use cme_domain::auth::{Actor, Object, Operation, Owner, Scope};
 use cme_domain::credit::CreditCategory;
 use cme_domain::id_card::{IdCardError, mask_id_number};
 use cme_domain::ids::{ActivityId, PersonId};
@@ -22,7 +22,7 @@ use uuid::Uuid;
 use validator::Validate as _;
 
 use crate::AppState;
-use crate::auth::{Caller, client_ip};
+use crate::auth::{Caller, client_ip, may_act_on, organisation};
 use crate::dto::Amount;
 use crate::dto::activities::{
     ActivityDto, ActivityOwnerDto, ActivityPage, ActivityQuery, CancelActivityRequest, NewActivityRequest,
@@ -36,7 +36,7 @@ use crate::upload::{Record, Upload};
 /// The most rows one roster may have.
 const MAX_ROSTER: usize = 10_000;
 
-fn dto(a: &Activity, sign_in_count: u64, now: DateTime<Utc>) -> ActivityDto {
+fn dto(a: &Activity, sign_in_count: u64, now: DateTime<Utc>, owned: bool) -> ActivityDto {
     let (kind, id) = match a.owner {
         ActivityOwner::Region(r) => ("region", r.0),
         ActivityOwner::Unit(u) => ("unit", u.0),
@@ -60,7 +60,23 @@ fn dto(a: &Activity, sign_in_count: u64, now: DateTime<Utc>) -> ActivityDto {
         cancel_reason: a.cancelled.as_ref().map(|c| c.reason.clone()),
         running: a.running_on(shanghai_today(now)).is_ok(),
         sign_in_count,
+        owned,
     }
+}
+
+/// Whether the actor (acting for `org`) owns the activity.
+fn owns(actor: &Actor, org: Owner, a: &Activity) -> bool {
+    cme_domain::auth::may_act_on(actor, org, Operation::ManageActivities, &object(a)).is_ok()
+}
+
+/// An activity as the ownership rule sees it: the organisation that created
+/// it alone cancels it, shows its sign-in code and posts its rosters; the
+/// offices above it only read it.
+fn object(a: &Activity) -> Object {
+    Object::owned_by(match a.owner {
+        ActivityOwner::Region(r) => Owner::Region(r),
+        ActivityOwner::Unit(u) => Owner::Unit(u),
+    })
 }
 
 /// An audit entry about an activity, placed with its owner.
@@ -149,7 +165,7 @@ pub async fn create_activity(
         "starts_on": created.starts_on, "ends_on": created.ends_on});
     audit::append(&txn, &audit_entry(actor, &ip, "activity.create", &created).detail(detail)).await?;
     txn.commit().await?;
-    Ok(HttpResponse::Created().json(dto(&created, 0, Utc::now())))
+    Ok(HttpResponse::Created().json(dto(&created, 0, Utc::now(), true)))
 }
 
 /// Activities of the caller's organisation and of those below it, newest
@@ -186,8 +202,13 @@ pub async fn list_activities(
     let ids: Vec<ActivityId> = page.items.iter().map(|a| a.id).collect();
     let counts = activity::sign_in_counts(&state.db, &ids).await?;
     let now = Utc::now();
+    let org = organisation(&state.db, actor).await?;
     Ok(web::Json(ActivityPage {
-        items: page.items.iter().map(|a| dto(a, counts.get(&a.id).copied().unwrap_or(0), now)).collect(),
+        items: page
+            .items
+            .iter()
+            .map(|a| dto(a, counts.get(&a.id).copied().unwrap_or(0), now, owns(actor, org, a)))
+            .collect(),
         next_cursor: page.next.map(|id| id.to_string()),
     }))
 }
@@ -213,12 +234,15 @@ pub async fn get_activity(
     let actor = caller.require(Operation::ManageActivities)?;
     let a = activity::get_scoped(&state.db, &actor.scope, ActivityId(id.into_inner())).await?;
     let count = activity::sign_in_counts(&state.db, &[a.id]).await?.get(&a.id).copied().unwrap_or(0);
-    Ok(web::Json(dto(&a, count, Utc::now())))
+    let owned = owns(actor, organisation(&state.db, actor).await?, &a);
+    Ok(web::Json(dto(&a, count, Utc::now(), owned)))
 }
 
 /// Cancel an activity (it is kept, never deleted). It takes no more
 /// sign-ins or rosters; credits it already issued stay (reverse them one by
 /// one if they must go). A second cancellation is 409 `already_cancelled`.
+/// Only the organisation that created it: an office above it sees it and
+/// gets 403.
 #[utoipa::path(
     tag = "activities",
     security(("bearer" = [])),
@@ -244,6 +268,7 @@ pub async fn cancel_activity(
     let ip = client_ip(&req);
     let txn = state.db.begin().await?;
     let a = activity::get_scoped(&txn, &actor.scope, ActivityId(id.into_inner())).await?;
+    may_act_on(&txn, actor, Operation::ManageActivities, object(&a)).await?;
     if !activity::cancel(&txn, a.id, &reason, Utc::now()).await? {
         return Err(ApiError::Conflict { code: "already_cancelled", detail: "活动已取消".to_owned() });
     }
@@ -251,7 +276,7 @@ pub async fn cancel_activity(
     let a = activity::get(&txn, a.id).await?;
     let count = activity::sign_in_counts(&txn, &[a.id]).await?.get(&a.id).copied().unwrap_or(0);
     txn.commit().await?;
-    Ok(web::Json(dto(&a, count, Utc::now())))
+    Ok(web::Json(dto(&a, count, Utc::now(), true)))
 }
 
 /// The activity's current sign-in code, for the QR code on the event's
@@ -259,7 +284,8 @@ pub async fn cancel_activity(
 /// `window_started_at` + 60 s) and is accepted until `expires_at` (the end
 /// of the next minute). Only while the activity runs: not cancelled, today
 /// (Asia/Shanghai) between its first and last day; otherwise 409
-/// `activity_not_running`.
+/// `activity_not_running`. Only the organisation that created it (403 for
+/// the offices above it).
 #[utoipa::path(
     tag = "activities",
     security(("bearer" = [])),
@@ -279,6 +305,7 @@ pub async fn get_sign_in_code(
 ) -> Result<NoStore<web::Json<SignInCodeDto>>, ApiError> {
     let actor = caller.require(Operation::ManageActivities)?;
     let a = activity::get_scoped(&state.db, &actor.scope, ActivityId(id.into_inner())).await?;
+    may_act_on(&state.db, actor, Operation::ManageActivities, object(&a)).await?;
     let now = Utc::now();
     a.running_on(shanghai_today(now))
         .map_err(|why| ApiError::Conflict { code: "activity_not_running", detail: not_running_message(&a, why) })?;
@@ -512,7 +539,8 @@ async fn process_roster(
 /// its region, the province's anyone), `duplicate_row`, `already_signed_in`
 /// or `locked`. All credits of one upload are written in one transaction.
 /// A cancelled activity is 409 `activity_cancelled`; one that has not begun
-/// is 409 `activity_not_started`.
+/// is 409 `activity_not_started`. Only the organisation that created it
+/// (403 for the offices above it).
 #[utoipa::path(
     tag = "activities",
     security(("bearer" = [])),
@@ -540,6 +568,7 @@ pub async fn upload_roster(
 ) -> Result<web::Json<RosterReport>, ApiError> {
     let actor = caller.require(Operation::ManageActivities)?;
     let a = activity::get_scoped(&state.db, &actor.scope, ActivityId(id.into_inner())).await?;
+    may_act_on(&state.db, actor, Operation::ManageActivities, object(&a)).await?;
     let now = Utc::now();
     match a.running_on(shanghai_today(now)) {
         Err(NotRunning::Cancelled) => {

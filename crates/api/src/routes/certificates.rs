@@ -21,7 +21,7 @@ use actix_web::http::header::{self, ContentDisposition, DispositionParam, Dispos
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use cme_documents::{CertificateBatch, Fonts, ProofHolder, Seal};
-use cme_domain::auth::{Actor, Operation, Role, Scope};
+use cme_domain::auth::{Actor, Object, Operation, Owner, Role, Scope};
 use cme_domain::certificate::{self as rules, MAX_PROOF_YEARS, issues_certificates};
 use cme_domain::ids::{DepartmentId, PersonId, UnitId, VerificationId};
 use cme_store::repo::audit;
@@ -33,7 +33,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::auth::{Caller, client_ip};
+use crate::auth::{Caller, client_ip, may_act_on};
 use crate::dto::certificate::{
     CertificateDto, CertificatePage, CertificateQuery, CertificateSearch, OfficeSealDto, PrintRequest, ProofQuery,
     PublicCertificateDto, PublicLookupQuery, RevokeRequest, SealDto,
@@ -762,7 +762,7 @@ pub async fn print_certificates(
 }
 
 /// Revokes a certificate version the caller's office issued, with a reason
-/// (the public page then says 已撤销).
+/// (the public page then says 已撤销). Another office that sees it gets 403.
 #[utoipa::path(
     tag = "certificate",
     security(("bearer" = [])),
@@ -784,11 +784,13 @@ pub async fn revoke_certificate(
     body: ValidJson<RevokeRequest>,
 ) -> Result<web::Json<CertificateDto>, ApiError> {
     let actor = caller.require(Operation::RevokeCertificates)?;
-    let (tier, region) = office(&state, actor).await?;
+    let (_, region) = office(&state, actor).await?;
     let c = certs::get(&state.db, id.into_inner()).await?;
-    if c.issued_by_region != region.id || c.issued_by_office != tier {
-        return Err(ApiError::NotFound("证书不存在或不是本办公室颁发".into()));
+    if !visible(&state, actor, &c).await? {
+        return Err(ApiError::NotFound("证书不存在".into()));
     }
+    let issuer = Owner::Office(c.issued_by_region, c.issued_by_office);
+    may_act_on(&state.db, actor, Operation::RevokeCertificates, Object::owned_by(issuer)).await?;
     let txn = state.db.begin().await?;
     let revoked = certs::revoke(&txn, c.id, body.0.row_version, &actor.name, body.0.reason.trim()).await?;
     let e = audit::AuditEntry::by(actor, "certificate.revoke")

@@ -3,7 +3,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{Datelike as _, Duration, NaiveDate, Utc};
-use cme_domain::auth::{Actor, Operation, Scope};
+use cme_domain::auth::{Actor, Object, Operation, Owner, Scope};
 use cme_domain::compliance::{CourseStatus, Outcome};
 use cme_domain::credit::{CreditCategory, CreditRecord, CreditState, EntryPath};
 use cme_domain::ids::{CreditId, DepartmentId, PersonId};
@@ -15,7 +15,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::auth::{Caller, client_ip};
+use crate::auth::{Caller, client_ip, may_act_on};
 use crate::dto::Amount;
 use crate::dto::compliance::{AppliedStandard, ShortfallDto};
 use crate::dto::credits::{
@@ -134,6 +134,8 @@ pub async fn enter_credit(
     }
     let txn = state.db.begin().await?;
     let p = person::get_scoped(&txn, &state.pii, &actor.scope, PersonId(id.into_inner())).await?;
+    let owner = Owner::of_person(p.unit_id, p.department_id);
+    may_act_on(&txn, actor, Operation::EnterCredits, Object::owned_by(owner)).await?;
     let (entry_path, credit_state, department_id) = match actor.scope {
         Scope::Department(_, d) => (EntryPath::PaperDepartment, CreditState::Draft, Some(d)),
         _ => (EntryPath::PaperUnit, CreditState::Valid, None),
@@ -218,6 +220,8 @@ pub async fn reverse_credit(
     let original = credit::get(&txn, CreditId(id.into_inner())).await?;
     // Outside the jurisdiction the record does not exist.
     let p = person::get_scoped(&txn, &state.pii, &actor.scope, original.person_id).await?;
+    let owner = Owner::of_person(p.unit_id, p.department_id);
+    may_act_on(&txn, actor, Operation::ReviewCredits, Object::owned_by(owner)).await?;
     if !matches!(original.state, CreditState::Valid | CreditState::Draft) {
         return Err(ApiError::Conflict {
             code: "invalid_state",
@@ -429,6 +433,9 @@ pub async fn decide_report(
     }
     let txn = state.db.begin().await?;
     let report = credit_report::get_scoped(&txn, &actor.scope, id.into_inner()).await?;
+    // The department's report goes to its unit for review.
+    let owner = Owner::Department(report.unit_id, report.department_id);
+    may_act_on(&txn, actor, Operation::ReviewCredits, Object::owned_by(owner)).await?;
     for (i, d) in decisions.iter().enumerate() {
         let entry = credit::get_entry(&txn, d.credit_id)
             .await

@@ -2,16 +2,17 @@
 //! and status (状态/职称维护), and ask for a transfer to another unit.
 //!
 //! Who: a unit's CME office for its staff, a department for its own staff,
-//! the system administrator anywhere, and outside systems granted
-//! `manage_people` inside their organisation. Changes to an existing person
-//! need `If-Match` with the person's `ETag` (428 without, 412 when stale);
-//! each change and its audit entry commit together.
+//! and outside systems granted `manage_people` by their unit (never the
+//! offices above a unit, nor the system administrator: [`may_keep`]).
+//! Changes to an existing person need `If-Match` with the person's `ETag`
+//! (428 without, 412 when stale); each change and its audit entry commit
+//! together.
 
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{Duration, NaiveDate, Utc};
 use cme_domain::IdCardNumber;
-use cme_domain::auth::{Actor, Operation, Scope};
+use cme_domain::auth::{Actor, Object, Operation, Owner, Scope};
 use cme_domain::ids::{DepartmentId, PersonId, UnitId};
 use cme_domain::person::{Person, PersonStatus, Title, title_for_year};
 use cme_domain::roster::{id_number_reason, mask_phone, parse_name, parse_phone, title_reason};
@@ -23,7 +24,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::auth::{Caller, client_ip};
+use crate::auth::{Caller, client_ip, may_act_on};
 use crate::dto::org::{PersonDetail, StatusChangeDto};
 use crate::dto::people::{
     CatalogueTitle, NewPersonRequest, NewTitle, PersonPatch, StatusChangeRequest, TransferDto, TransferPerson,
@@ -91,6 +92,29 @@ pub(crate) async fn target_unit(
         (None, _) => return Err(ApiError::field("unit_id", "请选择单位")),
     };
     Ok(unit::get_scoped(&state.db, &actor.scope, id).await?)
+}
+
+/// The ownership guard of personnel upkeep: a person (or a new one) in
+/// `department` of `unit` is kept by that department or by the unit; 403
+/// for anyone else who sees him.
+pub(crate) async fn may_keep(
+    state: &AppState,
+    actor: &Actor,
+    unit: UnitId,
+    department: Option<DepartmentId>,
+) -> Result<(), ApiError> {
+    let owner = Owner::of_person(unit, department);
+    may_act_on(&state.db, actor, Operation::ManagePeople, Object::owned_by(owner)).await
+}
+
+/// [`may_keep`] for new people of `unit` (an import, an HR system's rows):
+/// a department's go to its own department.
+pub(crate) async fn may_keep_in(state: &AppState, actor: &Actor, unit: UnitId) -> Result<(), ApiError> {
+    let department = match actor.scope {
+        Scope::Department(u, d) if u == unit => Some(d),
+        _ => None,
+    };
+    may_keep(state, actor, unit, department).await
 }
 
 /// A department account keeps to its own department.
@@ -202,6 +226,7 @@ pub async fn create_person(
     let b = body.0;
     let unit = target_unit(&state, actor, b.unit_id).await?;
     let department = resolve_department(&state, actor, unit.unit.id, b.department_id, "department_id").await?;
+    may_keep(&state, actor, unit.unit.id, department).await?;
     let name = parse_name(&b.name).map_err(|m| ApiError::field("name", m))?;
     let id_number = parse_id_number(&b.id_number, "id_number")?;
     let phone = optional_phone(b.phone.as_deref(), "phone")?;
@@ -267,6 +292,7 @@ pub async fn update_person(
     let actor = caller.require(Operation::ManagePeople)?;
     let pid = PersonId(id.into_inner());
     let rec = person::get_record_scoped(&state.db, &state.pii, &actor.scope, pid).await?;
+    may_keep(&state, actor, rec.person.unit_id, rec.person.department_id).await?;
     let guard = etag::check_if_match(&req, pid, rec.row_version, true)?;
     let b = body.0;
     let current = &rec.person;
@@ -350,6 +376,7 @@ pub async fn add_title(
     let actor = caller.require(Operation::ManagePeople)?;
     let pid = PersonId(id.into_inner());
     let rec = person::get_record_scoped(&state.db, &state.pii, &actor.scope, pid).await?;
+    may_keep(&state, actor, rec.person.unit_id, rec.person.department_id).await?;
     let guard = etag::check_if_match(&req, pid, rec.row_version, true)?;
     let title = new_title(&body.0, "")?;
     if rec.person.titles.iter().any(|t| t.obtained_on == title.obtained_on) {
@@ -398,6 +425,7 @@ pub async fn change_status(
     let actor = caller.require(Operation::ManagePeople)?;
     let pid = PersonId(id.into_inner());
     let rec = person::get_record_scoped(&state.db, &state.pii, &actor.scope, pid).await?;
+    may_keep(&state, actor, rec.person.unit_id, rec.person.department_id).await?;
     let guard = etag::check_if_match(&req, pid, rec.row_version, true)?;
     let b = body.0;
     let to: PersonStatus = b.status.into();
@@ -507,6 +535,8 @@ pub async fn request_transfer(
     no_department(actor)?;
     let pid = PersonId(id.into_inner());
     let p = person::get_scoped(&state.db, &state.pii, &actor.scope, pid).await?;
+    // A transfer is the unit's business, not its department's.
+    may_keep(&state, actor, p.unit_id, None).await?;
     let b = body.0;
     let to = match (b.to_unit_id, b.to_unit_code.as_deref().map(str::trim).filter(|c| !c.is_empty())) {
         (Some(id), _) => match unit::get(&state.db, UnitId(id)).await {

@@ -31,7 +31,7 @@ use crate::AppState;
 use crate::auth::{Caller, client_ip};
 use crate::dto::people::{ImportError, ImportMode, ImportQuery, ImportReport, TemplateQuery};
 use crate::error::{ApiError, Problem};
-use crate::routes::people::{target_unit, today};
+use crate::routes::people::{may_keep_in, target_unit, today};
 
 /// The largest file accepted.
 pub const MAX_FILE_BYTES: usize = 5 << 20;
@@ -283,7 +283,9 @@ async fn check(state: &AppState, actor: &Actor, unit: UnitId, bytes: Vec<u8>) ->
 
 /// The unit of an import: the one named, or the caller's own.
 async fn import_unit(state: &AppState, actor: &Actor, query: &ImportQuery) -> Result<UnitId, ApiError> {
-    Ok(target_unit(state, actor, query.unit_id).await?.unit.id)
+    let unit = target_unit(state, actor, query.unit_id).await?.unit.id;
+    may_keep_in(state, actor, unit).await?;
+    Ok(unit)
 }
 
 /// Import staff from an XLSX or CSV file (first sheet; header row first) into

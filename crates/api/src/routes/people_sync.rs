@@ -28,7 +28,7 @@ use crate::dto::people::{BatchRequest, BatchResponse, BatchRowResult, Outcome, P
 use crate::error::{ApiError, FieldError, Problem};
 use crate::etag;
 use crate::extract::{ValidJson, field_errors, parse_value};
-use crate::routes::people::{load_detail, new_title, optional_phone, stale_is_412, today};
+use crate::routes::people::{load_detail, may_keep_in, new_title, optional_phone, stale_is_412, today};
 
 fn err(field: String, message: impl Into<String>) -> FieldError {
     FieldError { field, message: message.into() }
@@ -69,7 +69,13 @@ impl<'a> Resolver<'a> {
             (None, Scope::Unit(u) | Scope::Department(u, _)) => u,
             (None, _) => return Ok(Err(err(field, "请指定单位"))),
         };
-        Ok(if self.unit_visible(id).await? { Ok(id) } else { Err(err(field, "单位不存在或不在本辖区")) })
+        Ok(if !self.unit_visible(id).await? {
+            Err(err(field, "单位不存在或不在本辖区"))
+        } else if may_keep_in(self.state, self.actor, id).await.is_err() {
+            Err(err(field, "只有该单位及其科室可以维护其人员"))
+        } else {
+            Ok(id)
+        })
     }
 
     pub(crate) async fn departments(&mut self, unit: UnitId) -> Result<&[Department], ApiError> {

@@ -6,7 +6,7 @@
 //! certificates of the year held until a later inspection passes it.
 
 use actix_web::{HttpRequest, get, post, web};
-use cme_domain::auth::{Actor, Operation};
+use cme_domain::auth::{Actor, Object, Operation, Owner};
 use cme_domain::certificate::{SampleSpec, SpotCheckKind as DomainKind, new_seed};
 use cme_domain::ids::UnitId;
 use cme_domain::review::Tier as DomainTier;
@@ -17,7 +17,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::auth::{Caller, client_ip};
+use crate::auth::{Caller, client_ip, may_act_on, organisation};
 use crate::dto::certificate::{
     CheckDto, CheckItemDto, CheckListQuery, CheckSummaryDto, CheckUnitDto, CloseRequest, CloseResult, DrawRequest,
     ResultsRequest, SentBackDto,
@@ -27,8 +27,9 @@ use crate::extract::ValidJson;
 use crate::routes::cycles::office_region;
 use crate::routes::verifications::{office_scope, tier_of};
 
-fn check_dto(c: &Check) -> CheckDto {
+fn check_dto(c: &Check, owned: bool) -> CheckDto {
     CheckDto {
+        owned,
         id: c.id,
         kind: c.kind.into(),
         year: c.year,
@@ -91,13 +92,27 @@ async fn office(
     Ok((tier, region, scope))
 }
 
-/// A check the caller's office drew (the province sees all).
-async fn own_check(state: &AppState, actor: &Actor, id: Uuid) -> Result<(Check, DomainTier), ApiError> {
+/// A check the caller sees: its office's (the province sees all), else 404.
+async fn visible_check(state: &AppState, actor: &Actor, id: Uuid) -> Result<(Check, DomainTier), ApiError> {
     let (tier, region, scope) = office(state, actor).await?;
     let c = checks::get(&state.db, id).await?;
     if c.region_id != region.id && scope != OfficeScope::Province {
         return Err(ApiError::NotFound("抽验不存在".into()));
     }
+    Ok((c, tier))
+}
+
+/// A check as the ownership rule sees it: the office that drew it.
+fn object(c: &Check) -> Object {
+    Object::owned_by(Owner::Office(c.region_id, c.office))
+}
+
+/// A check the caller's office drew, to record into or close: another
+/// office that sees it (the province's other office, the province over a
+/// prefecture's) gets 403.
+async fn own_check(state: &AppState, actor: &Actor, id: Uuid) -> Result<(Check, DomainTier), ApiError> {
+    let (c, tier) = visible_check(state, actor, id).await?;
+    may_act_on(&state.db, actor, Operation::SpotCheck, object(&c)).await?;
     Ok((c, tier))
 }
 
@@ -165,7 +180,7 @@ pub async fn draw(
             "institutions": c.units.len(), "sampled": c.items.len(),
         }));
     audit::append(&state.db, &e).await?;
-    Ok(web::Json(check_dto(&c)))
+    Ok(web::Json(check_dto(&c, true)))
 }
 
 /// The checks the caller's office drew (the province sees every one).
@@ -222,12 +237,15 @@ pub async fn get_check(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<CheckDto>, ApiError> {
     let actor = caller.require(Operation::SpotCheck)?;
-    let (c, _) = own_check(&state, actor, id.into_inner()).await?;
-    Ok(web::Json(check_dto(&c)))
+    let (c, _) = visible_check(&state, actor, id.into_inner()).await?;
+    let org = organisation(&state.db, actor).await?;
+    let owned = cme_domain::auth::may_act_on(actor, org, Operation::SpotCheck, &object(&c)).is_ok();
+    Ok(web::Json(check_dto(&c, owned)))
 }
 
 /// Records results of sampled people (合格, or 不合格 with the reason), all
-/// or nothing, while the check is open.
+/// or nothing, while the check is open. Only the office that drew it (403
+/// for another office that sees it).
 #[utoipa::path(
     tag = "spot-check",
     security(("bearer" = [])),
@@ -235,6 +253,7 @@ pub async fn get_check(
     request_body = ResultsRequest,
     responses(
         (status = 200, body = CheckDto),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -270,13 +289,14 @@ pub async fn record_results(
         .target("spot_check", c.id)
         .detail(json!({"results": results.iter().map(|r| json!({"item": r.item_id, "result": r.result.as_str(), "note": r.note})).collect::<Vec<_>>()}));
     audit::append(&state.db, &e).await?;
-    Ok(web::Json(check_dto(&updated)))
+    Ok(web::Json(check_dto(&updated, true)))
 }
 
 /// Closes a check as seen (`row_version`): every sampled person must have a
 /// result. Each institution's pass rate is computed; under 95% its year
 /// goes back to the unit for re-verification and its certificates of the
-/// year are held; at 95% or more an earlier hold is released.
+/// year are held; at 95% or more an earlier hold is released. Only the
+/// office that drew it (403 for another office that sees it).
 #[utoipa::path(
     tag = "spot-check",
     security(("bearer" = [])),
@@ -284,6 +304,7 @@ pub async fn record_results(
     request_body = CloseRequest,
     responses(
         (status = 200, body = CloseResult),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
     )
@@ -309,7 +330,7 @@ pub async fn close_check(
         }));
     audit::append(&state.db, &e).await?;
     Ok(web::Json(CloseResult {
-        check: check_dto(&closed),
+        check: check_dto(&closed, true),
         sent_back: outcome
             .sent_back
             .iter()

@@ -6,7 +6,7 @@
 //! the certificate is reissued with the same number as a new version.
 
 use actix_web::{HttpRequest, get, post, web};
-use cme_domain::auth::{Actor, Operation, Scope};
+use cme_domain::auth::{Actor, Object, Operation, Owner, Scope};
 use cme_domain::certificate::CorrectionEvent as DomainEvent;
 use cme_domain::compliance::Outcome as DomainOutcome;
 use cme_domain::ids::PersonId;
@@ -20,7 +20,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::auth::{Caller, client_ip};
+use crate::auth::{Caller, client_ip, may_act_on};
 use crate::dto::certificate::{
     CorrectionDecision, CorrectionDto, CorrectionEvent, CorrectionListQuery, CorrectionLogDto, CorrectionPreviewDto,
     CorrectionPreviewQuery, CorrectionRequest,
@@ -163,6 +163,9 @@ pub async fn request_correction(
         Scope::Person(u, _) | Scope::Unit(u) => u,
         _ => return Err(ApiError::Forbidden("职称更正由本人或其单位申请".into())),
     };
+    // The worker's own request, or his unit's for him.
+    may_act_on(&state.db, actor, Operation::RequestTitleCorrection, Object::owned_by(Owner::Person(unit, person)))
+        .await?;
     for (i, e) in b.evidence_ids.iter().enumerate() {
         let file = evidence::get(&state.db, *e)
             .await

@@ -6,17 +6,17 @@
 
 use actix_web::get;
 use actix_web::{HttpRequest, post, web};
-use cme_domain::auth::{Actor, Operation, Scope};
+use cme_domain::auth::{Actor, Object, Operation, Owner};
 use cme_domain::ids::{DepartmentId, UnitId};
 use cme_domain::transfer::{TransferDecision, TransferId, TransferState};
 use cme_store::StoreError;
-use cme_store::repo::{audit, department, scope, transfer};
+use cme_store::repo::{audit, department, transfer};
 use sea_orm::TransactionTrait as _;
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::auth::{Caller, client_ip};
+use crate::auth::{Caller, client_ip, may_act_on};
 use crate::dto::people::{AcceptTransfer, TransferDto, TransferPage, TransferQuery, TransferReason};
 use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
@@ -79,12 +79,12 @@ async fn on_side(state: &AppState, actor: &Actor, id: Uuid, side: Side) -> Resul
         Side::Receiving => t.to_unit_id,
         Side::Sending => t.from_unit_id,
     };
-    if !scope::encloses(&state.db, &actor.scope, &Scope::Unit(unit)).await? {
-        return Err(ApiError::Forbidden(match side {
+    may_act_on(&state.db, actor, Operation::ManagePeople, Object::owned_by(Owner::Unit(unit))).await.map_err(|_| {
+        ApiError::Forbidden(match side {
             Side::Receiving => "只有调入单位可以接收或拒收".to_owned(),
             Side::Sending => "只有调出单位可以撤回".to_owned(),
-        }));
-    }
+        })
+    })?;
     Ok(t)
 }
 

@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Utc;
-use cme_domain::auth::{Actor, Operation, Scope, review_tier};
+use cme_domain::auth::{Actor, Object, Operation, Owner, Scope, review_tier};
 use cme_domain::compliance::Outcome as DomainOutcome;
 use cme_domain::cycle::{self, SpecialClaim, check_list_year, check_normal_eligibility};
 use cme_domain::ids::{DepartmentId, PersonId, RegionId, UnitId, VerificationId};
@@ -28,7 +28,7 @@ use sha2::Digest as _;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::auth::{Caller, client_ip};
+use crate::auth::{Caller, client_ip, may_act_on};
 use crate::dto::verification::{
     CandidateDto, CandidatePage, CandidateQuery, ChainStepDto, CycleYearQuery, Decision, DecisionRequest,
     DecisionResult, EvidenceDto, ListKind, NumbersRequest, NumbersResult, QueueSummaryRow, SpecialDto, StatsDto,
@@ -341,9 +341,16 @@ pub async fn submit(
             (_, None) => None,
         };
         for (j, e) in p.evidence_ids.iter().enumerate() {
-            match files.get(e) {
-                Some(f) if f.unit_id == unit_id => {}
-                _ => return Err(ApiError::field(format!("people[{i}].evidence_ids[{j}]"), "证明材料不存在")),
+            // A department attaches its own uploads; the unit, any of its own.
+            let attachable = match files.get(e) {
+                Some(f) if f.unit_id == unit_id => {
+                    let owner = Owner::of_person(f.unit_id, f.department_id);
+                    may_act_on(&state.db, actor, Operation::SubmitVerifications, Object::owned_by(owner)).await.is_ok()
+                }
+                _ => false,
+            };
+            if !attachable {
+                return Err(ApiError::field(format!("people[{i}].evidence_ids[{j}]"), "证明材料不存在"));
             }
         }
         let new = NewVerification {
@@ -1081,9 +1088,9 @@ pub async fn upload_evidence(
     // A unit's or department's evidence for the verification lists, or the
     // documents of a title correction (a unit's or a trainee's).
     let actor = &caller.0;
-    let unit_id = match actor.scope {
-        Scope::Person(u, _) if actor.may(Operation::RequestTitleCorrection) => u,
-        _ => submitter(caller.require(Operation::SubmitVerifications)?)?.0,
+    let (unit_id, department_id) = match actor.scope {
+        Scope::Person(u, _) if actor.may(Operation::RequestTitleCorrection) => (u, None),
+        _ => submitter(caller.require(Operation::SubmitVerifications)?)?,
     };
     let file_name = query.file_name.trim();
     if file_name.is_empty() || file_name.chars().count() > 200 {
@@ -1113,6 +1120,7 @@ pub async fn upload_evidence(
         &state.db,
         &evidence::NewEvidence {
             unit_id,
+            department_id,
             file_name,
             content_type: kind.content_type(),
             size_bytes: size,
@@ -1134,8 +1142,9 @@ pub(crate) fn hex_digest(bytes: &[u8]) -> String {
     sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// An evidence file's bytes: for its unit, and for the offices reviewing a
-/// record it backs.
+/// An evidence file's bytes: for its unit, for a department of it the files
+/// it uploaded or that back a record of one of its people, and for the
+/// offices reviewing a record it backs.
 #[utoipa::path(
     tag = "verification",
     security(("bearer" = [])),
@@ -1159,21 +1168,39 @@ pub async fn get_evidence(
         corrections.iter().any(|c| c.0 == p)
     } else {
         let scope = office_scope(&state, caller.require(Operation::ReadHierarchy)?).await?;
-        let by_correction = corrections.iter().any(|(_, unit, county, prefecture)| match scope {
-            OfficeScope::Province => true,
-            OfficeScope::Prefecture(r) => *prefecture == Some(r),
-            OfficeScope::County(r) => *county == Some(r),
-            OfficeScope::Unit(u) | OfficeScope::Department(u, _) => *unit == u,
-        });
-        by_correction
-            || match scope {
-                OfficeScope::Unit(u) | OfficeScope::Department(u, _) => file.unit_id == u,
-                _ => {
+        match scope {
+            OfficeScope::Unit(u) => file.unit_id == u || corrections.iter().any(|c| c.1 == u),
+            // A department: its own uploads, and files backing a record of
+            // one of its people; never a sibling department's.
+            OfficeScope::Department(u, d) => {
+                file.unit_id == u
+                    && (file.department_id == Some(d) || {
+                        let linked = evidence::linked(&state.db, file.id).await?;
+                        let ids: Vec<VerificationId> = linked.into_iter().map(VerificationId).collect();
+                        let records = verifications::get_many(&state.db, &ids).await?;
+                        let people: Vec<Uuid> =
+                            records.iter().map(|r| r.person_id.0).chain(corrections.iter().map(|c| c.0.0)).collect();
+                        !people.is_empty()
+                            && cme_store::entity::people::Entity::find()
+                                .filter(cme_store::repo::scope::people(&actor.scope))
+                                .filter(cme_store::entity::people::Column::Id.is_in(people))
+                                .one(&state.db)
+                                .await?
+                                .is_some()
+                    })
+            }
+            OfficeScope::Province | OfficeScope::Prefecture(_) | OfficeScope::County(_) => {
+                corrections.iter().any(|(_, _, county, prefecture)| match scope {
+                    OfficeScope::Prefecture(r) => *prefecture == Some(r),
+                    OfficeScope::County(r) => *county == Some(r),
+                    _ => true,
+                }) || {
                     let linked = evidence::linked(&state.db, file.id).await?;
                     let ids: Vec<VerificationId> = linked.into_iter().map(VerificationId).collect();
                     verifications::get_many(&state.db, &ids).await?.iter().any(|r| in_scope(scope, r))
                 }
             }
+        }
     };
     if !visible {
         return Err(ApiError::NotFound("文件不存在".into()));

@@ -28,8 +28,22 @@ pub struct Side {
 }
 
 pub struct Fixture {
+    /// The province's root region.
+    pub province: RegionId,
     pub a: Side,
     pub b: Side,
+}
+
+/// Organisations inside side A's jurisdiction that side A's unit and
+/// department do not own ([`add_siblings`]): what a same-jurisdiction
+/// non-owner acts on.
+pub struct Siblings {
+    /// A second department (儿科) of side A's unit, with one person.
+    pub department: DepartmentId,
+    pub department_person: PersonId,
+    /// A TCM county hospital in side A's county, with one department.
+    pub unit: UnitId,
+    pub unit_department: DepartmentId,
 }
 
 fn id_number(county: &str, seq: u32) -> String {
@@ -139,7 +153,7 @@ pub async fn load(app: &TestApp) -> Fixture {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     }
-    Fixture { a, b }
+    Fixture { province: province.id, a, b }
 }
 
 /// Department accounts to act on: `dept-a-target` (side A) and `dept-b`
@@ -162,6 +176,41 @@ pub async fn add_target_accounts(app: &TestApp, f: &Fixture) {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     }
+}
+
+/// Adds side A's [`Siblings`]: a second department (儿科, one person) in its
+/// unit, and a TCM county hospital (中医医院, one department) in its county.
+pub async fn add_siblings(app: &TestApp, f: &Fixture) -> Siblings {
+    let db = &app.db;
+    let d = Department { id: DepartmentId::new(), unit_id: f.a.unit, name: "儿科".to_owned() };
+    department::insert(db, &d).await.unwrap_or_else(|e| panic!("{e}"));
+    let p = Person {
+        id: PersonId::new(),
+        unit_id: f.a.unit,
+        department_id: Some(d.id),
+        name: "甲儿科医生".to_owned(),
+        gender: Gender::Female,
+        id_number: IdCardNumber::from_trusted(id_number("530125", 12)),
+        discipline: Discipline::Clinical,
+        status: PersonStatus::Normal,
+        titles: vec![Title {
+            name: "主治医师".to_owned(),
+            level: TitleLevel::Intermediate,
+            obtained_on: NaiveDate::from_ymd_opt(2015, 9, 1).unwrap_or_default(),
+        }],
+    };
+    person::insert(db, &app.pii, &p).await.unwrap_or_else(|e| panic!("{e}"));
+    let u = Unit {
+        id: UnitId::new(),
+        region_id: f.a.county,
+        name: "甲县中医医院".to_owned(),
+        level: UnitLevel::County,
+        medicine: Medicine::Tcm,
+    };
+    unit::insert(db, &u, "U530125Z").await.unwrap_or_else(|e| panic!("{e}"));
+    let ud = Department { id: DepartmentId::new(), unit_id: u.id, name: "针灸科".to_owned() };
+    department::insert(db, &ud).await.unwrap_or_else(|e| panic!("{e}"));
+    Siblings { department: d.id, department_person: p.id, unit: u.id, unit_department: ud.id }
 }
 
 /// An account of `role` bound to `scope`, with the fixture password.

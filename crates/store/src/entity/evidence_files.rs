@@ -15,6 +15,7 @@ pub struct Model {
     pub storage_key: String,
     pub uploaded_by: String,
     pub uploaded_at: DateTimeUtc,
+    pub department_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use super::{Page, contains_pattern, now, page_limit, paginate, parse, scope};
 use crate::StoreError;
-use crate::entity::{activities, credits, regions};
+use crate::entity::{activities, credits};
 
 /// An activity to create; the store gives it its id, code and time.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,15 +72,7 @@ fn to_domain(m: activities::Model) -> Result<Activity, StoreError> {
 /// the unit. `None` for departments and trainees, who organise none.
 pub async fn owner_for(db: &impl ConnectionTrait, scope: &Scope) -> Result<Option<ActivityOwner>, StoreError> {
     Ok(match *scope {
-        Scope::Province => {
-            let root = regions::Entity::find()
-                .filter(regions::Column::ParentId.is_null())
-                .filter(regions::Column::Level.eq("province"))
-                .one(db)
-                .await?
-                .ok_or(StoreError::NotFound)?;
-            Some(ActivityOwner::Region(RegionId(root.id)))
-        }
+        Scope::Province => Some(ActivityOwner::Region(super::region::root(db).await?)),
         Scope::Region(r) => Some(ActivityOwner::Region(r)),
         Scope::Unit(u) => Some(ActivityOwner::Unit(u)),
         Scope::Department(..) | Scope::Person(..) => None,

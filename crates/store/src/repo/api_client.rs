@@ -142,7 +142,7 @@ pub async fn authenticate(
     if bool::from(row.secret_hash.as_slice().ct_eq(presented.as_slice())) { to_domain(row).map(Some) } else { Ok(None) }
 }
 
-/// Revokes a client visible in `scope`; `NotFound` for any other. Tokens
+/// Revokes a client owned by `scope`; `NotFound` for any other. Tokens
 /// already issued to it stop at their (short) expiry, or at once where the
 /// API checks the client on each request.
 pub async fn revoke(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Result<ApiClient, StoreError> {
@@ -160,7 +160,7 @@ pub async fn revoke(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Resul
     Ok(client)
 }
 
-/// A client visible in `scope`; `NotFound` for any other.
+/// A client owned by `scope`; `NotFound` for any other.
 pub async fn get_scoped(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Result<ApiClient, StoreError> {
     api_clients::Entity::find_by_id(id)
         .filter(scope::api_clients(scope))
@@ -170,7 +170,7 @@ pub async fn get_scoped(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> R
         .and_then(to_domain)
 }
 
-/// The clients owned inside `scope` (revoked ones included), oldest first.
+/// The clients owned by `scope` (revoked ones included), oldest first.
 pub async fn list(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<ApiClient>, StoreError> {
     api_clients::Entity::find()
         .filter(scope::api_clients(scope))

@@ -2,7 +2,7 @@
 //! the metadata; the bytes are behind the API's storage interface.
 
 use chrono::{DateTime, Utc};
-use cme_domain::ids::UnitId;
+use cme_domain::ids::{DepartmentId, UnitId};
 use sea_orm::{ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _};
 use uuid::Uuid;
 
@@ -15,6 +15,8 @@ use crate::entity::{evidence_files, verification_evidence};
 pub struct Evidence {
     pub id: Uuid,
     pub unit_id: UnitId,
+    /// The department that uploaded it (none: the unit, or a trainee).
+    pub department_id: Option<DepartmentId>,
     pub file_name: String,
     pub content_type: String,
     pub size_bytes: i64,
@@ -28,6 +30,7 @@ fn to_domain(m: evidence_files::Model) -> Evidence {
     Evidence {
         id: m.id,
         unit_id: UnitId(m.unit_id),
+        department_id: m.department_id.map(DepartmentId),
         file_name: m.file_name,
         content_type: m.content_type,
         size_bytes: m.size_bytes,
@@ -42,6 +45,7 @@ fn to_domain(m: evidence_files::Model) -> Evidence {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewEvidence<'a> {
     pub unit_id: UnitId,
+    pub department_id: Option<DepartmentId>,
     pub file_name: &'a str,
     pub content_type: &'a str,
     pub size_bytes: i64,
@@ -54,6 +58,7 @@ pub async fn insert(db: &impl ConnectionTrait, new: &NewEvidence<'_>) -> Result<
     evidence_files::Entity::insert(evidence_files::ActiveModel {
         id: Set(id),
         unit_id: Set(new.unit_id.0),
+        department_id: Set(new.department_id.map(|d| d.0)),
         file_name: Set(new.file_name.to_owned()),
         content_type: Set(new.content_type.to_owned()),
         size_bytes: Set(new.size_bytes),

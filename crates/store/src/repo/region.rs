@@ -40,6 +40,18 @@ pub async fn get(db: &impl ConnectionTrait, id: RegionId) -> Result<Region, Stor
     regions::Entity::find_by_id(id.0).one(db).await?.ok_or(StoreError::NotFound).and_then(to_domain)
 }
 
+/// The province's root region, through which the province's offices own
+/// what they make (activities, spot checks, certificates, seals).
+pub async fn root(db: &impl ConnectionTrait) -> Result<RegionId, StoreError> {
+    regions::Entity::find()
+        .filter(regions::Column::ParentId.is_null())
+        .filter(regions::Column::Level.eq(RegionLevel::Province.as_str()))
+        .one(db)
+        .await?
+        .map(|m| RegionId(m.id))
+        .ok_or(StoreError::NotFound)
+}
+
 /// The region with a GB/T 2260 code.
 pub async fn find_by_code(db: &impl ConnectionTrait, code: &str) -> Result<Option<Region>, StoreError> {
     regions::Entity::find().filter(regions::Column::Code.eq(code)).one(db).await?.map(to_domain).transpose()

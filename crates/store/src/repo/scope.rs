@@ -218,14 +218,15 @@ pub fn accounts(scope: &Scope) -> Condition {
     }
 }
 
-/// API clients owned inside a scope. Clients belong to offices and units
-/// only, so departments and trainees see none.
+/// API clients an organisation sees: its own only. A client's credentials
+/// are its organisation's business; the offices above a unit neither list
+/// nor revoke its clients. Departments and trainees own none.
 pub fn api_clients(scope: &Scope) -> Condition {
     match *scope {
-        Scope::Province => Condition::all(),
-        Scope::Region(r) => Condition::any()
-            .add(api_clients::Column::RegionId.in_subquery(region_and_below(r)))
-            .add(api_clients::Column::UnitId.in_subquery(units_in_region(r))),
+        Scope::Province => {
+            Condition::all().add(api_clients::Column::RegionId.is_null()).add(api_clients::Column::UnitId.is_null())
+        }
+        Scope::Region(r) => Condition::all().add(api_clients::Column::RegionId.eq(r.0)),
         Scope::Unit(u) => Condition::all().add(api_clients::Column::UnitId.eq(u.0)),
         Scope::Department(..) | Scope::Person(..) => nothing(),
     }

@@ -206,7 +206,7 @@ export default function ActivityPage() {
         data-testid="activity-detail"
         extra={
           <Space wrap>
-            {a.running && (
+            {a.owned && a.running && (
               <Button
                 type="primary"
                 icon={<QrcodeOutlined />}
@@ -216,7 +216,7 @@ export default function ActivityPage() {
                 签到大屏
               </Button>
             )}
-            {!a.cancelled_at && <CancelButton activity={a} />}
+            {a.owned && !a.cancelled_at && <CancelButton activity={a} />}
           </Space>
         }
       >
@@ -242,7 +242,17 @@ export default function ActivityPage() {
           )}
         </Descriptions>
       </Card>
-      <Roster activity={a} />
+      {a.owned ? (
+        <Roster activity={a} />
+      ) : (
+        <Alert
+          style={{ marginTop: 16 }}
+          type="info"
+          showIcon
+          message="本活动由其他机构创建：只能查看，签到大屏、签到名单和取消由创建机构办理。"
+          data-testid="activity-not-owned"
+        />
+      )}
     </>
   );
 }

@@ -46,6 +46,7 @@ const check: SpotCheck = {
   only_unit_id: null,
   candidates: 3,
   closed: false,
+  owned: true,
   note: null,
   created_by: "省卫生健康委科教处",
   created_at: "2026-03-01T01:00:00Z",

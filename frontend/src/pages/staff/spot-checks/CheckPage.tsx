@@ -155,7 +155,8 @@ export default function CheckPage() {
   if (query.isError) return <ProblemAlert problem={query.error} />;
   if (!check) return <Result status="404" title="抽验不存在" />;
 
-  const editable = !check.closed;
+  // Only the office that drew it records and closes; others only read it.
+  const editable = check.owned && !check.closed;
   const setEdit = (item: CheckItem, patch: Partial<ResultEdit>) =>
     setEdits((all) => ({ ...all, [item.id]: { ...effectiveResult(item, all), ...patch } }));
   const onSave = () => {
