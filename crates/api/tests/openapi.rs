@@ -19,3 +19,55 @@ fn the_committed_openapi_document_matches_the_code() {
         }
     }
 }
+
+/// utoipa names a component schema after its Rust type, so two types of one
+/// name (the people upsert's and the compliance verdict's `Outcome`) collide
+/// silently and one documents the other. Every type that derives `ToSchema`
+/// in the workspace must have a schema name of its own (its type name, or
+/// its `#[schema(as = …)]`).
+#[test]
+fn schema_names_are_unique() {
+    fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    for krate in ["api", "domain", "store", "documents"] {
+        rust_files(&crates.join(krate).join("src"), &mut files);
+    }
+    let mut seen: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            if !(line.trim_start().starts_with("#[derive(") && line.contains("ToSchema")) {
+                continue;
+            }
+            // The item follows its attributes; `#[schema(as = X)]` renames it.
+            let mut renamed = None;
+            for next in lines.iter().skip(i + 1).take(12) {
+                let t = next.trim_start();
+                if let Some(rest) = t.strip_prefix("#[schema(as = ") {
+                    renamed = rest.split([')', ',']).next().map(|s| s.trim().to_owned());
+                }
+                let item = t.strip_prefix("pub ").unwrap_or(t);
+                if let Some(rest) = item.strip_prefix("struct ").or_else(|| item.strip_prefix("enum ")) {
+                    let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                    let name = renamed.take().unwrap_or(name);
+                    seen.entry(name).or_default().push(format!("{}:{}", file.display(), i + 1));
+                    break;
+                }
+            }
+        }
+    }
+    assert!(seen.len() > 50, "the scan found only {} schemas", seen.len());
+    let collisions: Vec<_> = seen.iter().filter(|(_, at)| at.len() > 1).collect();
+    assert!(collisions.is_empty(), "schema names used by more than one type: {collisions:#?}");
+}

@@ -208,10 +208,11 @@ pub struct PersonUpsert {
     pub title: Option<NewTitle>,
 }
 
-/// What an upsert did.
+/// What an upsert did (named apart from the compliance verdict, `Outcome`:
+/// utoipa keys schemas by type name, and two types of one name collide).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum Outcome {
+pub enum UpsertOutcome {
     Created,
     Updated,
     Unchanged,
@@ -221,7 +222,7 @@ pub enum Outcome {
 /// The answer to one upsert. The response carries the person's `ETag`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct UpsertResponse {
-    pub outcome: Outcome,
+    pub outcome: UpsertOutcome,
     pub person: PersonDetail,
 }
 
@@ -240,7 +241,7 @@ pub struct BatchRequest {
 pub struct BatchRowResult {
     /// The row's index in `rows` (from 0).
     pub index: usize,
-    pub outcome: Outcome,
+    pub outcome: UpsertOutcome,
     pub person_id: Option<Uuid>,
     /// Why a row failed, by field (`rows[3].id_number`).
     pub errors: Vec<FieldError>,

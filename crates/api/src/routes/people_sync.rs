@@ -24,7 +24,7 @@ use validator::Validate as _;
 
 use crate::AppState;
 use crate::auth::{Caller, client_ip};
-use crate::dto::people::{BatchRequest, BatchResponse, BatchRowResult, Outcome, PersonUpsert, UpsertResponse};
+use crate::dto::people::{BatchRequest, BatchResponse, BatchRowResult, PersonUpsert, UpsertOutcome as Outcome, UpsertResponse};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::etag;
 use crate::extract::{ValidJson, field_errors, parse_value};
