@@ -83,3 +83,28 @@ fn the_system_chain_names_its_fallbacks() {
     let bare = Fonts::load(SYSTEM_REGULAR, SYSTEM_BOLD).unwrap();
     assert!(matches!(bare.check_text("name", "王𪛖"), Err(DocumentError::MissingGlyph { character: '𪛖', .. })));
 }
+
+/// [`cme_documents::FONT_PACKAGES`] is exactly the set of Debian packages that own the files
+/// `Fonts::system()` loads (so the Dockerfile and `make run`, checked against the list, install
+/// what the code reads).
+#[test]
+fn font_packages_own_the_loaded_files() {
+    let mut files = vec![SYSTEM_REGULAR, SYSTEM_BOLD];
+    files.extend(cme_documents::SYSTEM_FALLBACKS.map(|(path, _)| path));
+    let output = std::process::Command::new("dpkg-query")
+        .arg("-S")
+        .args(&files)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run dpkg-query ({e}): the fonts come from Debian packages"));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let mut owners: Vec<String> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_once(": ").map(|(package, _)| package.to_owned()))
+        .collect();
+    owners.sort();
+    owners.dedup();
+    let mut listed: Vec<String> = cme_documents::FONT_PACKAGES.map(str::to_owned).to_vec();
+    listed.sort();
+    assert_eq!(owners, listed);
+}
