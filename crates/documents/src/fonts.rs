@@ -24,7 +24,7 @@ pub const FAMILY: &str = "Noto Serif CJK SC";
 /// carry: HanaMinA (the BMP, Extension A, compatibility ideographs and their supplement) and
 /// HanaMinB (Extensions B–F). Noto Serif CJK SC has 2,303 characters of plane 2 (rare name
 /// characters such as 𫖯); HanaMinB adds the other 58,069 (such as 𪛖). They have no bold: a
-/// bold line prints such a character in the regular weight.
+/// bold line prints such a character stroked ([`SYNTHETIC_BOLD_STROKE`]).
 pub const SYSTEM_FALLBACKS: [(&str, &str); 2] = [
     ("/usr/share/fonts/truetype/hanazono/HanaMinA.ttf", "HanaMinA"),
     ("/usr/share/fonts/truetype/hanazono/HanaMinB.ttf", "HanaMinB"),
@@ -156,6 +156,17 @@ impl Fonts {
     /// The fallback faces, in order.
     pub(crate) fn fallback_faces(&self) -> &[Face] {
         &self.inner.fallbacks
+    }
+}
+
+/// The fallback faces have no bold: in a bold line their glyphs are also stroked, this wide
+/// (in em), in the text's colour, so that they do not look lighter than their neighbours.
+pub(crate) const SYNTHETIC_BOLD_STROKE: f32 = 0.03;
+
+impl FaceKey {
+    /// Whether glyphs of this face in `weight` are emboldened by a stroke.
+    pub(crate) fn synthetic_bold(self, weight: Weight) -> bool {
+        matches!(self, FaceKey::Fallback(_)) && weight == Weight::Bold
     }
 }
 

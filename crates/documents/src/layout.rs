@@ -27,7 +27,7 @@ use skrifa::instance::{LocationRef, Size as FontSize};
 use skrifa::metrics::GlyphMetrics;
 
 use crate::error::DocumentError;
-use crate::fonts::{FaceKey, Fonts, Weight, is_layout_control};
+use crate::fonts::{FaceKey, Fonts, SYNTHETIC_BOLD_STROKE, Weight, is_layout_control};
 
 /// Width of an A4 page (210 mm) in points.
 pub const A4_WIDTH: f32 = 595.2756;
@@ -1036,6 +1036,11 @@ impl<'f> Composer<'f> {
                         surface.set_fill(Some(fill(gray)));
                         // One call per run of one face; glyph text ranges index the line's text.
                         for (face, glyphs, before) in line.runs() {
+                            surface.set_stroke(face.synthetic_bold(line.style.weight).then(|| Stroke {
+                                paint: luma::Color::new(gray).into(),
+                                width: SYNTHETIC_BOLD_STROKE * line.style.size,
+                                ..Stroke::default()
+                            }));
                             surface.draw_glyphs(
                                 Point::from_xy(origin.x + before * line.style.size, origin.y),
                                 glyphs,

@@ -21,7 +21,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 
-use pdf_writer::types::{BlendMode, CidFontType, FontFlags, SystemInfo, UnicodeCmap};
+use pdf_writer::types::{BlendMode, CidFontType, FontFlags, SystemInfo, TextRenderingMode, UnicodeCmap};
 use pdf_writer::{Chunk, Content, Filter, Finish, Name, Rect, Ref, Str, TextStr};
 use skrifa::instance::{LocationRef, Size as FontSize};
 use skrifa::raw::TableProvider;
@@ -30,7 +30,7 @@ use skrifa::{FontRef, MetadataProvider, Tag};
 use subsetter::GlyphRemapper;
 
 use crate::error::DocumentError;
-use crate::fonts::{FaceKey, Fonts, Weight};
+use crate::fonts::{FaceKey, Fonts, SYNTHETIC_BOLD_STROKE, Weight};
 use crate::layout::ShapedLine;
 use crate::seal::{Seal, fnv1a, zlib};
 
@@ -228,16 +228,17 @@ impl<W: Write> PdfStream<W> {
                     // One show operation per run of one face; the PDF advances the text
                     // position by the widths written with each font, the same advances the
                     // line was laid out with.
-                    let mut run: Option<usize> = None;
+                    let style = line.style();
+                    let mut run: Option<(usize, bool)> = None;
                     let mut codes = Vec::with_capacity(line.text().len());
                     for (key, gid, text) in line.glyphs() {
                         let slot = face_slot(key);
-                        if run != Some(slot) {
+                        if run.map(|(s, _)| s) != Some(slot) {
                             if let Some(previous) = run {
-                                show(&mut content, previous, line.style().size, &codes);
+                                show(&mut content, previous, style.size, *colour, &codes);
                                 codes.clear();
                             }
-                            run = Some(slot);
+                            run = Some((slot, key.synthetic_bold(style.weight)));
                         }
                         if self.faces[slot].font_ref.is_none() {
                             self.faces[slot].font_ref = Some(self.alloc());
@@ -253,8 +254,8 @@ impl<W: Write> PdfStream<W> {
                         }
                         codes.extend_from_slice(&cid.to_be_bytes());
                     }
-                    if let Some(slot) = run {
-                        show(&mut content, slot, line.style().size, &codes);
+                    if let Some(run) = run {
+                        show(&mut content, run, style.size, *colour, &codes);
                     }
                     content.end_text();
                 }
@@ -553,10 +554,22 @@ fn font_name(slot: usize) -> String {
     format!("F{slot}")
 }
 
-/// Shows `codes` (two-byte CIDs) in the font of `slot`.
-fn show(content: &mut Content, slot: usize, size: f32, codes: &[u8]) {
+/// Shows `codes` (two-byte CIDs) in the font of `slot`, filled, or filled and stroked in
+/// `colour` when the run is emboldened.
+fn show(content: &mut Content, (slot, synthetic_bold): (usize, bool), size: f32, colour: Colour, codes: &[u8]) {
     content.set_font(Name(font_name(slot).as_bytes()), size);
+    if synthetic_bold {
+        match colour {
+            Colour::Gray(g) => content.set_stroke_gray(g),
+            Colour::Rgb(r, g, b) => content.set_stroke_rgb(r, g, b),
+        };
+        content.set_line_width(SYNTHETIC_BOLD_STROKE * size);
+        content.set_text_rendering_mode(TextRenderingMode::FillStroke);
+    }
     content.show(Str(codes));
+    if synthetic_bold {
+        content.set_text_rendering_mode(TextRenderingMode::Fill);
+    }
 }
 
 const SYSTEM_INFO: SystemInfo = SystemInfo { registry: Str(b"Adobe"), ordering: Str(b"Identity"), supplement: 0 };
