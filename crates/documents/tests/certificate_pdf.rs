@@ -441,4 +441,9 @@ fn a_name_noto_lacks_prints_from_the_fallback() {
     let text = squeeze(&pdftotext(&pdf));
     assert!(text.contains("王𪛖") && text.contains("李𫖯"), "{text}");
     assert_eq!(page_count(&pdf), 3);
+
+    // In a bold line (the verdict) the fallback glyph is stroked, and still extracts.
+    let bold = Certificate { verdict: "合格𪛖".to_owned(), ..cert };
+    let pdf = write_pdf(&dir, "bold.pdf", &certificate_pdf(fonts(), &bold, None).unwrap());
+    assert!(squeeze(&pdftotext(&pdf)).contains("合格𪛖"));
 }
