@@ -13,7 +13,10 @@ COPY . .
 RUN cargo build --release -p cme-server
 
 FROM debian:bookworm-slim
+# The fonts the PDFs print with (cme_documents::FONT_PACKAGES; a test compares the lists):
+# without them every certificate and form answers 500 and /health reports documents down.
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl \
+        fonts-noto-cjk fonts-hanazono \
     && rm -rf /var/lib/apt/lists/* && useradd --system --home /app cme
 WORKDIR /app
 COPY --from=build /src/target/release/cme /usr/local/bin/cme

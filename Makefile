@@ -1,5 +1,6 @@
 # The README's two commands: `make run` and `make test`. Everything they need
-# they install themselves (npm packages; Debian's chromium for browser tests).
+# they install themselves (npm packages; Debian's fonts the PDFs print with;
+# Debian's chromium for browser tests).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
@@ -8,10 +9,18 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 CME := $(TARGET_DIR)/debug/cme
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test frontend-deps frontend-build e2e-deps browser openapi bench
+.PHONY: run test frontend-deps frontend-build e2e-deps fonts browser openapi bench
+
+# The Debian packages of the fonts the server prints PDFs with: the list
+# cme_documents::FONT_PACKAGES (a test compares them, and the Dockerfile's).
+FONT_PACKAGES := fonts-noto-cjk fonts-hanazono
+FONT_FILES := /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc \
+	/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc \
+	/usr/share/fonts/truetype/hanazono/HanaMinA.ttf \
+	/usr/share/fonts/truetype/hanazono/HanaMinB.ttf
 
 ## Build everything and serve the SPA and the API on SQLite, with demo data.
-run: frontend-build
+run: frontend-build fonts
 	cargo build -p cme-server
 	mkdir -p data
 	$(CME) demo --if-empty
@@ -20,7 +29,7 @@ run: frontend-build
 ## fmt, clippy, every Rust test (SQLite; PostgreSQL too when TEST_DATABASE_URL
 ## is set), the SPA's type check, client drift check, Vitest, build, the
 ## database-outage fault test (a PostgreSQL instance of its own) and Playwright.
-test: frontend-deps e2e-deps browser
+test: frontend-deps e2e-deps fonts browser
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo test --workspace
@@ -40,14 +49,25 @@ e2e-deps:
 	@if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then \
 		cd tests/e2e && npm ci --no-audit --no-fund; fi
 
-## Debian's chromium (Playwright drives it; nothing downloads a browser), the
-## CJK fonts it and the PDFs render Chinese with, and poppler/zbar that the
-## documents tests inspect PDFs with.
-browser:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ] || \
-		[ ! -x /usr/bin/pdftoppm ] || [ ! -x /usr/bin/zbarimg ]; then \
+## The fonts the PDFs print with (Noto Serif CJK SC, and HanaMin for the rare
+## name characters Noto lacks), from Debian when a file is missing. Without
+## apt-get it only warns: the server still runs, PDFs answer 500 and /health
+## reports documents down.
+fonts:
+	@for f in $(FONT_FILES); do [ -f "$$f" ] || missing=1; done; \
+	if [ -n "$$missing" ]; then \
+		if command -v apt-get >/dev/null; then \
+			$(SUDO) apt-get update -qq && \
+			$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(FONT_PACKAGES) >/dev/null; \
+		else echo "warning: install $(FONT_PACKAGES) (no apt-get here): PDFs cannot be printed without them" >&2; fi; fi
+
+## Debian's chromium (Playwright drives it; nothing downloads a browser; it
+## renders Chinese with the fonts above), and poppler/zbar that the documents
+## tests inspect PDFs with.
+browser: fonts
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/pdftoppm ] || [ ! -x /usr/bin/zbarimg ]; then \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk poppler-utils zbar-tools >/dev/null; fi
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils zbar-tools >/dev/null; fi
 
 ## Regenerate openapi/openapi.json and the SPA's typed client after an API change.
 openapi:

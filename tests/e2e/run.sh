@@ -26,7 +26,7 @@ specs=("$@")
   exit 2
 }
 [[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]] || {
-  echo "e2e: chromium not found (apt-get install chromium fonts-noto-cjk)" >&2
+  echo "e2e: chromium not found (apt-get install chromium fonts-noto-cjk fonts-hanazono, or make browser)" >&2
   exit 2
 }
 

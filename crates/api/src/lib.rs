@@ -11,6 +11,7 @@ pub mod extract;
 pub mod idempotency;
 pub mod no_store;
 pub mod openapi;
+mod printable;
 pub mod routes;
 mod spa;
 pub mod storage;
@@ -271,7 +272,11 @@ impl Application {
         let fonts = match cme_documents::Fonts::system() {
             Ok(f) => Some(f),
             Err(e) => {
-                tracing::warn!(error = %e, "document fonts unavailable: PDFs cannot be rendered (install fonts-noto-cjk)");
+                tracing::warn!(
+                    error = %e,
+                    packages = ?cme_documents::FONT_PACKAGES,
+                    "document fonts unavailable: PDFs cannot be rendered (install the packages, e.g. with `make run`)"
+                );
                 None
             }
         };

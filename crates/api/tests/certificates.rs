@@ -423,6 +423,26 @@ both_backends!(certificates_are_issued_printed_and_verified, |app| async move {
     assert_eq!(pages(&res.bytes().await.unwrap()), 1);
 });
 
+both_backends!(a_name_with_a_character_noto_lacks_gets_its_certificate, |app| async move {
+    let ctx = setup(&app).await;
+    let unit = app.token("unit-village", PASSWORD).await;
+    let county = app.token("county-a", PASSWORD).await;
+    // 𪛖 (U+2A6D6, CJK Extension B) prints from the fallback font.
+    let (p, _) = ctx.person(&app, ctx.village, ctx.village_dept, "王𪛖").await;
+    fixture::make_compliant(&app, p, Y).await;
+    let ids = submit(&app, &unit, &[p]).await;
+    approve_all(&app, &county, &ids).await;
+    assert_eq!(number(&app, &county).await["issued"], 1);
+    let list = certificates(&app, &unit).await;
+    let id = list[0]["id"].as_str().unwrap();
+    let res = app.get_as(&format!("/api/v1/certificates/{id}/pdf"), &unit).await;
+    assert_eq!(res.status(), 200, "{}", body(res).await);
+    let pdf = res.bytes().await.unwrap();
+    assert!(pdf.len() < 100 * 1024, "one certificate is {} bytes", pdf.len());
+    let text = pdftotext(&pdf);
+    assert!(text.contains("王𪛖"), "王𪛖 missing from:\n{text}");
+});
+
 both_backends!(public_lookups_are_rate_limited, |app| async move {
     let mut last = 0;
     for _ in 0..25 {

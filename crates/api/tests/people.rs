@@ -569,3 +569,62 @@ both_backends!(idempotency_keys_replay_the_first_answer, |app| async move {
         assert!(!text.contains(&id_number(300)) && !text.contains(&id_number(302)));
     }
 });
+
+both_backends!(names_must_be_printable, |app| async move {
+    let _fixture = fixture::load(&app).await;
+    let unit = app.token("unit-a", PASSWORD).await;
+    let named = |n: u32, name: &str| {
+        let mut body = new_person(n, None);
+        body["name"] = json!(name);
+        body
+    };
+    // Private use, an invisible bidirectional override, and an assigned character that no
+    // document font has (an Egyptian hieroglyph): 422 naming `name`, in Chinese.
+    for (n, name) in [(31, "张\u{E000}"), (32, "\u{202E}王伟"), (33, "王\u{13000}")] {
+        let res = send(&app, Method::POST, "/api/v1/people", &unit, Some(&named(n, name))).await;
+        assert_eq!(res.status(), 422, "{name:?}");
+        let problem: Value = res.json().await.unwrap_or_default();
+        assert_eq!(problem["errors"][0]["field"], "name", "{problem}");
+        let message = problem["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains("无法打印") && message.contains("U+"), "{message}");
+    }
+    // Rare characters of real names: in Noto (𫖯) or only in the fallback font (𪛖).
+    let mut ids = Vec::new();
+    for (n, name) in [(34, "李𫖯"), (35, "王𪛖")] {
+        let res = send(&app, Method::POST, "/api/v1/people", &unit, Some(&named(n, name))).await;
+        assert_eq!(res.status(), 201, "{name:?}");
+        let created: Value = res.json().await.unwrap_or_default();
+        assert_eq!(created["name"], name);
+        ids.push(created["id"].as_str().unwrap_or_default().to_owned());
+    }
+    // Renaming is checked the same way.
+    let path = format!("/api/v1/people/{}", ids[0]);
+    let etag = etag_of(&app.get_as(&path, &unit).await);
+    let res = send_if_match(&app, Method::PATCH, &path, &unit, &etag, &json!({"name": "李\u{13000}"})).await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(res.json::<Value>().await.unwrap_or_default()["errors"][0]["field"], "name");
+
+    // HR upsert and batch rows.
+    let row = |n: u32, name: &str| json!({"id_number": id_number(n), "name": name, "gender": "male", "discipline": "clinical"});
+    let res = send(&app, Method::POST, "/api/v1/people/upsert", &unit, Some(&row(36, "赵\u{E000}"))).await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(res.json::<Value>().await.unwrap_or_default()["errors"][0]["field"], "name");
+    let rows = json!({"rows": [row(37, "钱𪛖"), row(38, "孙\u{13000}")]});
+    let report: Value =
+        send(&app, Method::POST, "/api/v1/people/batch", &unit, Some(&rows)).await.json().await.unwrap_or_default();
+    assert_eq!(report["results"][0]["outcome"], "created", "{report}");
+    assert_eq!(report["results"][1]["errors"][0]["field"], "rows[1].name", "{report}");
+
+    // File imports: the row is reported at the name column.
+    let file = csv(&[row_csv("周𪛖", &id_number(39)), row_csv("吴\u{13000}", &id_number(40))]);
+    let res = upload(&app, "/api/v1/people/import?mode=check", &unit, file, "staff.csv").await;
+    let report: Value = res.json().await.unwrap_or_default();
+    assert_eq!(report["errors"].as_array().map(Vec::len), Some(1), "{report}");
+    assert_eq!(report["errors"][0]["row"], 3, "{report}");
+    assert_eq!(report["errors"][0]["column"], "姓名", "{report}");
+    assert!(report["errors"][0]["reason"].as_str().is_some_and(|r| r.contains("U+13000")), "{report}");
+});
+
+fn row_csv(name: &str, id: &str) -> Vec<String> {
+    row(name, id, "", "")
+}

@@ -100,7 +100,7 @@ fn krilla_batch(fonts: &Fonts, n: usize) -> usize {
 }
 
 fn certificates(c: &mut Criterion) {
-    let fonts = Fonts::system().expect("fonts-noto-cjk installed (make browser)");
+    let fonts = Fonts::system().expect("fonts-noto-cjk and fonts-hanazono installed (make fonts)");
     let seal = Seal::from_scan(&sample::red_ring_png(400)).expect("seal");
     let cert = sample::certificate(0);
 

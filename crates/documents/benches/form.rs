@@ -13,7 +13,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 
 fn forms(c: &mut Criterion) {
     let started = std::time::Instant::now();
-    let fonts = Fonts::system().expect("fonts-noto-cjk installed (make browser)");
+    let fonts = Fonts::system().expect("fonts-noto-cjk and fonts-hanazono installed (make fonts)");
     eprintln!("Fonts::system(): {:?}", started.elapsed());
 
     let one_page = sample::form(8);

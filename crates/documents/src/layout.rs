@@ -27,7 +27,7 @@ use skrifa::instance::{LocationRef, Size as FontSize};
 use skrifa::metrics::GlyphMetrics;
 
 use crate::error::DocumentError;
-use crate::fonts::{Fonts, Weight, is_layout_control};
+use crate::fonts::{FaceKey, Fonts, SYNTHETIC_BOLD_STROKE, Weight, is_layout_control};
 
 /// Width of an A4 page (210 mm) in points.
 pub const A4_WIDTH: f32 = 595.2756;
@@ -97,11 +97,14 @@ pub enum Align {
     Right,
 }
 
-/// One line of text resolved to glyphs of one face, ready to draw.
+/// One line of text resolved to glyphs, ready to draw. Its glyphs come from the faces of the
+/// chain: the style's weight's own face, and fallbacks for the characters it lacks.
 #[derive(Debug, Clone)]
 pub struct ShapedLine {
     text: String,
     glyphs: Vec<KrillaGlyph>,
+    /// The face of each glyph.
+    faces: Vec<FaceKey>,
     /// Advance width in em.
     width_em: f32,
     style: TextStyle,
@@ -123,9 +126,28 @@ impl ShapedLine {
         self.style
     }
 
-    /// Each glyph of the line: its glyph id in the face and the text it stands for.
-    pub(crate) fn glyphs(&self) -> impl Iterator<Item = (u32, &str)> + '_ {
-        self.glyphs.iter().map(|g| (g.glyph_id.to_u32(), self.text.get(g.text_range.clone()).unwrap_or("")))
+    /// Each glyph of the line: its face, its glyph id in the face and the text it stands for.
+    pub(crate) fn glyphs(&self) -> impl Iterator<Item = (FaceKey, u32, &str)> + '_ {
+        self.glyphs
+            .iter()
+            .zip(&self.faces)
+            .map(|(g, face)| (*face, g.glyph_id.to_u32(), self.text.get(g.text_range.clone()).unwrap_or("")))
+    }
+
+    /// The runs of consecutive glyphs from one face: the face, the glyphs, and the advance
+    /// (in em) before the run.
+    fn runs(&self) -> impl Iterator<Item = (FaceKey, &[KrillaGlyph], f32)> + '_ {
+        let mut start = 0;
+        let mut before = 0.0;
+        std::iter::from_fn(move || {
+            let face = *self.faces.get(start)?;
+            let len = self.faces[start..].iter().take_while(|f| **f == face).count();
+            let glyphs = &self.glyphs[start..start + len];
+            let offset = before;
+            before += glyphs.iter().map(|g| g.x_advance).sum::<f32>();
+            start += len;
+            Some((face, glyphs, offset))
+        })
     }
 }
 
@@ -134,6 +156,7 @@ impl ShapedLine {
 struct Resolved {
     byte: usize,
     ch: char,
+    face: FaceKey,
     glyph: GlyphId,
     /// Advance in em.
     advance: f32,
@@ -151,16 +174,16 @@ pub struct Shaper<'f> {
     fonts: &'f Fonts,
     regular: FaceShaper<'f>,
     bold: FaceShaper<'f>,
+    fallbacks: Vec<FaceShaper<'f>>,
 }
 
 impl<'f> Shaper<'f> {
-    /// Prepares the character maps and metrics of both weights.
+    /// Prepares the character maps and metrics of both weights and of the fallbacks.
     ///
     /// # Errors
     /// [`DocumentError::FontInvalid`] if a face cannot be read (checked at load already).
     pub fn new(fonts: &'f Fonts) -> Result<Self, DocumentError> {
-        let face = |weight| -> Result<FaceShaper<'f>, DocumentError> {
-            let face = fonts.face(weight);
+        let shaper = |face: &'f crate::fonts::Face| -> Result<FaceShaper<'f>, DocumentError> {
             let font = face.font_ref()?;
             let charmap = font.charmap();
             let space = charmap.map(' ');
@@ -171,7 +194,12 @@ impl<'f> Shaper<'f> {
                 space,
             })
         };
-        Ok(Shaper { fonts, regular: face(Weight::Regular)?, bold: face(Weight::Bold)? })
+        Ok(Shaper {
+            fonts,
+            regular: shaper(fonts.face(Weight::Regular))?,
+            bold: shaper(fonts.face(Weight::Bold))?,
+            fallbacks: fonts.fallback_faces().iter().map(shaper).collect::<Result<_, _>>()?,
+        })
     }
 
     fn face(&self, weight: Weight) -> &FaceShaper<'f> {
@@ -181,28 +209,43 @@ impl<'f> Shaper<'f> {
         }
     }
 
+    /// The first face of `weight`'s chain that has `ch`, with the glyph.
+    fn find(&self, weight: Weight, ch: char) -> Option<(FaceKey, &FaceShaper<'f>, skrifa::GlyphId)> {
+        let own = self.face(weight);
+        if let Some(g) = own.charmap.map(ch) {
+            return Some((FaceKey::Primary(weight), own, g));
+        }
+        self.fallbacks
+            .iter()
+            .enumerate()
+            .find_map(|(n, face)| face.charmap.map(ch).map(|g| (FaceKey::Fallback(n), face, g)))
+    }
+
     /// Every character of `text` with its glyph; layout controls (line breaks, tabs) get the
     /// space glyph.
     fn resolve(&self, field: &str, text: &str, weight: Weight) -> Result<Vec<Resolved>, DocumentError> {
-        let face = self.face(weight);
+        let own = self.face(weight);
         text.char_indices()
             .map(|(byte, ch)| {
-                let glyph = match face.charmap.map(ch) {
-                    Some(g) => g,
-                    None if is_layout_control(ch) => face
-                        .space
-                        .ok_or_else(|| DocumentError::MissingGlyph { field: field.to_owned(), character: ' ' })?,
+                let (key, face, glyph) = match self.find(weight, ch) {
+                    Some(found) => found,
+                    None if is_layout_control(ch) => (
+                        FaceKey::Primary(weight),
+                        own,
+                        own.space
+                            .ok_or_else(|| DocumentError::MissingGlyph { field: field.to_owned(), character: ' ' })?,
+                    ),
                     None => return Err(DocumentError::MissingGlyph { field: field.to_owned(), character: ch }),
                 };
                 let advance = face.metrics.advance_width(glyph).unwrap_or(0.0) / face.units_per_em;
-                Ok(Resolved { byte, ch, glyph: GlyphId::new(glyph.to_u32()), advance })
+                Ok(Resolved { byte, ch, face: key, glyph: GlyphId::new(glyph.to_u32()), advance })
             })
             .collect()
     }
 
     fn line_from(text: &str, chars: &[Resolved], style: TextStyle) -> ShapedLine {
         let (Some(first), Some(last)) = (chars.first(), chars.last()) else {
-            return ShapedLine { text: String::new(), glyphs: Vec::new(), width_em: 0.0, style };
+            return ShapedLine { text: String::new(), glyphs: Vec::new(), faces: Vec::new(), width_em: 0.0, style };
         };
         let start = first.byte;
         let end = last.byte + last.ch.len_utf8();
@@ -213,21 +256,33 @@ impl<'f> Shaper<'f> {
                 KrillaGlyph::new(c.glyph, c.advance, 0.0, 0.0, 0.0, from..from + c.ch.len_utf8(), None)
             })
             .collect();
-        ShapedLine { text: text[start..end].to_owned(), glyphs, width_em: chars.iter().map(|c| c.advance).sum(), style }
+        ShapedLine {
+            text: text[start..end].to_owned(),
+            glyphs,
+            faces: chars.iter().map(|c| c.face).collect(),
+            width_em: chars.iter().map(|c| c.advance).sum(),
+            style,
+        }
     }
 
-    /// Checks that every character of `text` can be printed, in both weights (line breaks
-    /// and tabs need no glyph).
+    /// Checks that every character of `text` can be printed, in both weights, by some face
+    /// of the chain (line breaks and tabs need no glyph).
     ///
     /// # Errors
-    /// [`DocumentError::MissingGlyph`] naming `field` and the first character the font lacks.
+    /// [`DocumentError::MissingGlyph`] naming `field` and the first character no face has.
     pub fn check(&self, field: &str, text: &str) -> Result<(), DocumentError> {
-        for face in [&self.regular, &self.bold] {
-            if let Some(character) = text.chars().find(|&c| !is_layout_control(c) && face.charmap.map(c).is_none()) {
-                return Err(DocumentError::MissingGlyph { field: field.to_owned(), character });
-            }
+        match self.unprintable(text) {
+            Some(character) => Err(DocumentError::MissingGlyph { field: field.to_owned(), character }),
+            None => Ok(()),
         }
-        Ok(())
+    }
+
+    /// The first character of `text` that no face of the chain has, in either weight (line
+    /// breaks and tabs need no glyph).
+    pub fn unprintable(&self, text: &str) -> Option<char> {
+        text.chars().find(|&c| {
+            !is_layout_control(c) && [Weight::Regular, Weight::Bold].into_iter().any(|w| self.find(w, c).is_none())
+        })
     }
 
     /// Shapes `text` as one line (line breaks print as blanks).
@@ -979,14 +1034,22 @@ impl<'f> Composer<'f> {
                     Item::Text { origin, line, gray } => {
                         surface.set_stroke(None);
                         surface.set_fill(Some(fill(gray)));
-                        surface.draw_glyphs(
-                            origin,
-                            &line.glyphs,
-                            fonts.face(line.style.weight).pdf.clone(),
-                            &line.text,
-                            line.style.size,
-                            false,
-                        );
+                        // One call per run of one face; glyph text ranges index the line's text.
+                        for (face, glyphs, before) in line.runs() {
+                            surface.set_stroke(face.synthetic_bold(line.style.weight).then(|| Stroke {
+                                paint: luma::Color::new(gray).into(),
+                                width: SYNTHETIC_BOLD_STROKE * line.style.size,
+                                ..Stroke::default()
+                            }));
+                            surface.draw_glyphs(
+                                Point::from_xy(origin.x + before * line.style.size, origin.y),
+                                glyphs,
+                                fonts.face_by_key(face).pdf.clone(),
+                                &line.text,
+                                line.style.size,
+                                false,
+                            );
+                        }
                     }
                     Item::Stroke { path, width } => {
                         surface.set_fill(None);

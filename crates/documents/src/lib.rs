@@ -5,7 +5,9 @@
 //! off the async workers (`web::block` / `spawn_blocking`): a one-page form takes a few
 //! milliseconds of CPU.
 //!
-//! - [`Fonts`]: Noto Serif CJK SC, loaded once at start-up ([`Fonts::system`]) and shared.
+//! - [`Fonts`]: Noto Serif CJK SC with a fallback chain (HanaMin A and B, for the rare
+//!   characters of names that Noto lacks), loaded once at start-up ([`Fonts::system`]) and
+//!   shared; [`FONT_PACKAGES`] names the Debian packages that provide them.
 //! - [`registration_form_pdf`] / [`registration_form_xlsx`]: the 学分登记表 of one person and year.
 //! - [`certificate_pdf`] / [`CertificateBatch`] / [`multi_year_proof_pdf`]: the 学分验证合格证书,
 //!   one, many streamed into one PDF with flat memory, or several years for a promotion file;
@@ -18,8 +20,8 @@
 //!   Certificates use its shaper and line wrapper, and are written by a streaming PDF writer of
 //!   their own (`pdf.rs`, on pdf-writer and subsetter) so that a batch keeps a flat memory.
 //!
-//! Every string a PDF prints is checked against the font's character map first: a character
-//! the font lacks is refused with [`DocumentError::MissingGlyph`] instead of printing an
+//! Every string a PDF prints is checked against the fonts' character maps first: a character
+//! no face of the chain has is refused with [`DocumentError::MissingGlyph`] instead of printing an
 //! empty box.
 
 mod certificate;
@@ -41,7 +43,7 @@ pub use certificate::{
     STAMP_REQUIRED, certificate_pdf, format_credit, multi_year_proof_pdf,
 };
 pub use error::DocumentError;
-pub use fonts::{FACE_INDEX, FAMILY, Fonts, SYSTEM_BOLD, SYSTEM_REGULAR, Weight};
+pub use fonts::{FACE_INDEX, FAMILY, FONT_PACKAGES, Fonts, SYSTEM_BOLD, SYSTEM_FALLBACKS, SYSTEM_REGULAR, Weight};
 pub use registration::{CreditLine, PersonInfo, RegistrationForm, Total, format_tenths, registration_form_pdf};
 pub use report::{ReportRow, report_xlsx};
 pub use seal::{SCAN_MAX_BYTES, SCAN_MAX_PIXELS, SCAN_MAX_SIDE, SEAL_MAX_SIDE, Seal};

@@ -8,7 +8,8 @@
 //! page's text is written with its final ids before the font subset exists) with the text of
 //! each glyph for the ToUnicode map. [`PdfStream::finish`] writes the font subsets (CID-keyed,
 //! Identity-H, with a ToUnicode CMap), the page tree, the catalog and the cross-reference
-//! table. Memory thus grows with the number of distinct seals, not of pages; and since a face
+//! table. A face of the fallback chain gets a font of its own the first time a line uses it
+//! (a name with a character Noto lacks: one more small subset). Memory thus grows with the number of distinct seals, not of pages; and since a face
 //! that has printed [`GLYPHS_PER_FONT`] glyphs is written out and continues as a new font, not
 //! with the number of distinct characters either.
 //!
@@ -20,7 +21,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 
-use pdf_writer::types::{BlendMode, CidFontType, FontFlags, SystemInfo, UnicodeCmap};
+use pdf_writer::types::{BlendMode, CidFontType, FontFlags, SystemInfo, TextRenderingMode, UnicodeCmap};
 use pdf_writer::{Chunk, Content, Filter, Finish, Name, Rect, Ref, Str, TextStr};
 use skrifa::instance::{LocationRef, Size as FontSize};
 use skrifa::raw::TableProvider;
@@ -29,7 +30,7 @@ use skrifa::{FontRef, MetadataProvider, Tag};
 use subsetter::GlyphRemapper;
 
 use crate::error::DocumentError;
-use crate::fonts::{FACE_INDEX, Fonts, Weight};
+use crate::fonts::{FaceKey, Fonts, SYNTHETIC_BOLD_STROKE, Weight};
 use crate::layout::ShapedLine;
 use crate::seal::{Seal, fnv1a, zlib};
 
@@ -87,9 +88,10 @@ pub(crate) fn circle_path(cx: f32, cy: f32, r: f32) -> Vec<Seg> {
 
 /// The glyphs one face has printed so far.
 struct UsedFace {
-    weight: Weight,
-    /// The Type0 font object, referenced by every page that uses the face.
-    font_ref: Ref,
+    key: FaceKey,
+    /// The Type0 font object, referenced by every page that uses the face; allocated when a
+    /// line first uses the face (after a subset is written out, when it is used again).
+    font_ref: Option<Ref>,
     remapper: GlyphRemapper,
     /// The text of each new glyph id (index), for the ToUnicode map.
     texts: Vec<String>,
@@ -122,7 +124,8 @@ pub(crate) struct PdfStream<W: Write> {
     pages_ref: Ref,
     info_ref: Ref,
     page_refs: Vec<Ref>,
-    faces: [UsedFace; 2],
+    /// Regular, bold, then each fallback face (see [`face_slot`]).
+    faces: Vec<UsedFace>,
     /// Seal key → (image object, resource name number).
     images: HashMap<u64, (Ref, usize)>,
     /// The graphics state that prints seals in multiply blend mode, once written.
@@ -130,11 +133,17 @@ pub(crate) struct PdfStream<W: Write> {
     title: String,
 }
 
-fn face_index(weight: Weight) -> usize {
-    match weight {
-        Weight::Regular => 0,
-        Weight::Bold => 1,
+/// Where a face's glyphs are kept in [`PdfStream::faces`].
+fn face_slot(key: FaceKey) -> usize {
+    match key {
+        FaceKey::Primary(Weight::Regular) => 0,
+        FaceKey::Primary(Weight::Bold) => 1,
+        FaceKey::Fallback(n) => 2 + n,
     }
+}
+
+fn new_face(key: FaceKey) -> UsedFace {
+    UsedFace { key, font_ref: None, remapper: GlyphRemapper::new(), texts: vec![String::new()] }
 }
 
 impl<W: Write> PdfStream<W> {
@@ -151,12 +160,11 @@ impl<W: Write> PdfStream<W> {
             pages_ref: Ref::new(1),
             info_ref: Ref::new(1),
             page_refs: Vec::new(),
-            faces: [Weight::Regular, Weight::Bold].map(|weight| UsedFace {
-                weight,
-                font_ref: Ref::new(1),
-                remapper: GlyphRemapper::new(),
-                texts: vec![String::new()],
-            }),
+            faces: [FaceKey::Primary(Weight::Regular), FaceKey::Primary(Weight::Bold)]
+                .into_iter()
+                .chain((0..fonts.fallback_faces().len()).map(FaceKey::Fallback))
+                .map(new_face)
+                .collect(),
             images: HashMap::new(),
             multiply: None,
             title: title.to_owned(),
@@ -164,9 +172,6 @@ impl<W: Write> PdfStream<W> {
         stream.catalog_ref = stream.alloc();
         stream.pages_ref = stream.alloc();
         stream.info_ref = stream.alloc();
-        for i in 0..2 {
-            stream.faces[i].font_ref = stream.alloc();
-        }
         stream.out.write(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n")?;
         Ok(stream)
     }
@@ -204,28 +209,42 @@ impl<W: Write> PdfStream<W> {
         // A face that has printed many glyphs is written out now and continues as a new font:
         // subsetting costs memory by the glyph, so this bounds the memory of a batch whose
         // every page brings new characters (names).
-        for i in 0..2 {
+        for i in 0..self.faces.len() {
             if usize::from(self.faces[i].remapper.num_gids()) >= GLYPHS_PER_FONT {
                 self.write_font(i)?;
-                let font_ref = self.alloc();
-                let face = &mut self.faces[i];
-                face.font_ref = font_ref;
-                face.remapper = GlyphRemapper::new();
-                face.texts = vec![String::new()];
+                self.faces[i] = new_face(self.faces[i].key);
             }
         }
         let h = self.height;
         let mut content = Content::new();
-        let mut used_fonts = [false; 2];
+        let mut used_fonts = vec![false; self.faces.len()];
         let mut used_images: Vec<(Ref, usize)> = Vec::new();
         for op in ops {
             match op {
                 Op::Text { line, x, baseline, colour } => {
-                    let face = face_index(line.style().weight);
-                    used_fonts[face] = true;
-                    let used = &mut self.faces[face];
+                    set_fill(&mut content, *colour);
+                    content.begin_text();
+                    content.set_text_matrix([1.0, 0.0, 0.0, 1.0, *x, h - baseline]);
+                    // One show operation per run of one face; the PDF advances the text
+                    // position by the widths written with each font, the same advances the
+                    // line was laid out with.
+                    let style = line.style();
+                    let mut run: Option<(usize, bool)> = None;
                     let mut codes = Vec::with_capacity(line.text().len());
-                    for (gid, text) in line.glyphs() {
+                    for (key, gid, text) in line.glyphs() {
+                        let slot = face_slot(key);
+                        if run.map(|(s, _)| s) != Some(slot) {
+                            if let Some(previous) = run {
+                                show(&mut content, previous, style.size, *colour, &codes);
+                                codes.clear();
+                            }
+                            run = Some((slot, key.synthetic_bold(style.weight)));
+                        }
+                        if self.faces[slot].font_ref.is_none() {
+                            self.faces[slot].font_ref = Some(self.alloc());
+                        }
+                        used_fonts[slot] = true;
+                        let used = &mut self.faces[slot];
                         let gid = u16::try_from(gid).map_err(|_| DocumentError::Pdf(format!("字形编号过大：{gid}")))?;
                         let cid = used.remapper.remap(gid);
                         if usize::from(cid) == used.texts.len() {
@@ -235,11 +254,9 @@ impl<W: Write> PdfStream<W> {
                         }
                         codes.extend_from_slice(&cid.to_be_bytes());
                     }
-                    set_fill(&mut content, *colour);
-                    content.begin_text();
-                    content.set_font(Name(FONT_NAMES[face]), line.style().size);
-                    content.set_text_matrix([1.0, 0.0, 0.0, 1.0, *x, h - baseline]);
-                    content.show(Str(&codes));
+                    if let Some(run) = run {
+                        show(&mut content, run, style.size, *colour, &codes);
+                    }
                     content.end_text();
                 }
                 Op::Rects { rects, colour } => {
@@ -309,8 +326,8 @@ impl<W: Write> PdfStream<W> {
         let mut resources = page.resources();
         let mut fonts = resources.fonts();
         for (i, used) in used_fonts.iter().enumerate() {
-            if *used {
-                fonts.pair(Name(FONT_NAMES[i]), self.faces[i].font_ref);
+            if let (true, Some(font_ref)) = (*used, self.faces[i].font_ref) {
+                fonts.pair(Name(font_name(i).as_bytes()), font_ref);
             }
         }
         fonts.finish();
@@ -367,7 +384,7 @@ impl<W: Write> PdfStream<W> {
                 field: "pages".to_owned(), reason: "文档没有页面".to_owned()
             });
         }
-        for i in 0..2 {
+        for i in 0..self.faces.len() {
             self.write_font(i)?;
         }
 
@@ -404,16 +421,20 @@ impl<W: Write> PdfStream<W> {
         Ok(self.out.inner)
     }
 
-    /// Writes face `i`'s subset: Type0 font, CIDFont, descriptor, font file, ToUnicode map.
+    /// Writes face `i`'s subset: Type0 font, CIDFont, descriptor, font file, ToUnicode map;
+    /// nothing if no page has used it since the last subset.
     fn write_font(&mut self, i: usize) -> Result<(), DocumentError> {
+        let Some(font_ref) = self.faces[i].font_ref else {
+            return Ok(());
+        };
         let fonts = self.fonts.clone();
-        let face = fonts.face(self.faces[i].weight);
+        let face = fonts.face_by_key(self.faces[i].key);
         let font = face.font_ref()?;
         let pdf_err = |what: &str, e: &dyn std::fmt::Display| DocumentError::Pdf(format!("{what}：{e}"));
 
         let used = &self.faces[i];
         let subset =
-            subsetter::subset(face.data(), FACE_INDEX, &used.remapper).map_err(|e| pdf_err("字体子集化失败", &e))?;
+            subsetter::subset(face.data(), face.index, &used.remapper).map_err(|e| pdf_err("字体子集化失败", &e))?;
         let subset_font = FontRef::new(&subset).map_err(|e| pdf_err("字体子集无法读取", &e))?;
         let cff = subset_font.data_for_tag(Tag::new(b"CFF ")).map(|d| d.as_bytes().to_vec());
         let is_cff = cff.is_some();
@@ -458,7 +479,6 @@ impl<W: Write> PdfStream<W> {
         }
         let cmap = zlib(&cmap.finish().into_vec())?;
 
-        let font_ref = used.font_ref;
         let cid_ref = self.alloc();
         let descriptor_ref = self.alloc();
         let cmap_ref = self.alloc();
@@ -497,7 +517,7 @@ impl<W: Write> PdfStream<W> {
             .ascent(to_pdf(global.ascent).round())
             .descent(to_pdf(global.descent).round())
             .cap_height(to_pdf(global.cap_height.unwrap_or(global.ascent)).round())
-            .stem_v(if self.faces[i].weight == Weight::Bold { 140.0 } else { 80.0 });
+            .stem_v(if self.faces[i].key == FaceKey::Primary(Weight::Bold) { 140.0 } else { 80.0 });
         if is_cff {
             descriptor.font_file3(file_ref);
         } else {
@@ -529,8 +549,28 @@ const GLYPHS_PER_FONT: usize = 500;
 /// as under a real stamp.
 const MULTIPLY: &[u8] = b"GSm";
 
-/// Font resource names: regular, bold.
-const FONT_NAMES: [&[u8]; 2] = [b"F0", b"F1"];
+/// The resource name of the font in slot `i` (F0 regular, F1 bold, F2… fallbacks).
+fn font_name(slot: usize) -> String {
+    format!("F{slot}")
+}
+
+/// Shows `codes` (two-byte CIDs) in the font of `slot`, filled, or filled and stroked in
+/// `colour` when the run is emboldened.
+fn show(content: &mut Content, (slot, synthetic_bold): (usize, bool), size: f32, colour: Colour, codes: &[u8]) {
+    content.set_font(Name(font_name(slot).as_bytes()), size);
+    if synthetic_bold {
+        match colour {
+            Colour::Gray(g) => content.set_stroke_gray(g),
+            Colour::Rgb(r, g, b) => content.set_stroke_rgb(r, g, b),
+        };
+        content.set_line_width(SYNTHETIC_BOLD_STROKE * size);
+        content.set_text_rendering_mode(TextRenderingMode::FillStroke);
+    }
+    content.show(Str(codes));
+    if synthetic_bold {
+        content.set_text_rendering_mode(TextRenderingMode::Fill);
+    }
+}
 
 const SYSTEM_INFO: SystemInfo = SystemInfo { registry: Str(b"Adobe"), ordering: Str(b"Identity"), supplement: 0 };
 

@@ -401,3 +401,49 @@ fn seal_from_a_noisy_photo_keeps_the_certificate_small() {
     );
     assert!(bytes.len() <= 100 * 1024, "certificate with a photographed seal is {} bytes", bytes.len());
 }
+
+/// A name with a character of CJK Extension B that Noto Serif CJK SC lacks (𪛖 U+2A6D6) prints
+/// from the fallback face, in a font of its own; the text extracts as the name.
+#[test]
+fn a_name_noto_lacks_prints_from_the_fallback() {
+    let dir = scratch("fallback_name");
+    let plain = certificate_pdf(fonts(), &Certificate { name: "王伟".to_owned(), ..certificate(0) }, None).unwrap();
+    let cert = Certificate { name: "王𪛖".to_owned(), ..certificate(0) };
+    let bytes = certificate_pdf(fonts(), &cert, None).unwrap();
+    eprintln!(
+        "certificate for 王伟: {} bytes; with one fallback glyph (王𪛖): {} bytes (+{})",
+        plain.len(),
+        bytes.len(),
+        bytes.len() as i64 - plain.len() as i64
+    );
+    let pdf = write_pdf(&dir, "fallback.pdf", &bytes);
+    let text = squeeze(&pdftotext(&pdf));
+    assert!(text.contains("王𪛖"), "pdftotext lacks 王𪛖:\n{text}");
+    let names: Vec<String> = pdffonts(&pdf)
+        .into_iter()
+        .map(|f| {
+            assert!(f.embedded && f.subset, "{f:?}");
+            f.name
+        })
+        .collect();
+    assert!(names.iter().any(|n| n.ends_with("+HanaMinB")), "no HanaMinB subset: {names:?}");
+    // The name's other character and everything else stay in Noto.
+    assert!(names.iter().filter(|n| n.contains("NotoSerifCJK")).count() >= 2, "{names:?}");
+    // One glyph of the fallback costs a few kilobytes, not the 30 MB font.
+    assert!(bytes.len() < plain.len() + 20_000, "{} vs {}", bytes.len(), plain.len());
+
+    // In a batch too, next to pages that do not need the fallback.
+    let mut batch = CertificateBatch::new(fonts(), Vec::new()).unwrap();
+    batch.push(&certificate(1), None).unwrap();
+    batch.push(&cert, None).unwrap();
+    batch.push(&Certificate { name: "李𫖯".to_owned(), ..certificate(2) }, None).unwrap();
+    let pdf = write_pdf(&dir, "batch.pdf", &batch.finish().unwrap());
+    let text = squeeze(&pdftotext(&pdf));
+    assert!(text.contains("王𪛖") && text.contains("李𫖯"), "{text}");
+    assert_eq!(page_count(&pdf), 3);
+
+    // In a bold line (the verdict) the fallback glyph is stroked, and still extracts.
+    let bold = Certificate { verdict: "合格𪛖".to_owned(), ..cert };
+    let pdf = write_pdf(&dir, "bold.pdf", &certificate_pdf(fonts(), &bold, None).unwrap());
+    assert!(squeeze(&pdftotext(&pdf)).contains("合格𪛖"));
+}

@@ -116,3 +116,23 @@ fn a_row_taller_than_a_page_is_split_over_pages() {
     let mut c = Composer::a4_portrait(fonts()).unwrap();
     assert!(matches!(c.table(&bad), Err(DocumentError::MissingGlyph { field, .. }) if field == "rows[0].text"));
 }
+
+/// A line mixing Noto and the fallback face: one glyph per character, the advances of the
+/// face each comes from; in bold (the fallback has no bold, it is stroked) and regular, the
+/// text extracts whole and every face is an embedded subset.
+#[test]
+fn a_line_mixes_noto_and_the_fallback() {
+    let dir = common::scratch("layout_fallback");
+    let shaper = Shaper::new(fonts()).unwrap();
+    let line = shaper.shape("t", "王𪛖伟", STYLE).unwrap();
+    assert!((line.width() - 30.0).abs() < 0.5, "three ideographs of 10 pt: {}", line.width());
+    let mut c = cme_documents::layout::Composer::a4_portrait(fonts()).unwrap();
+    c.paragraph("bold", "姓名：王𪛖伟", TextStyle::bold(24.0), 0.0, cme_documents::layout::Align::Left).unwrap();
+    c.paragraph("regular", "单位：𪛖医院", TextStyle::regular(24.0), 0.0, cme_documents::layout::Align::Left).unwrap();
+    let pdf = common::write_pdf(&dir, "mixed.pdf", &c.finish().unwrap());
+    let text: String = common::pdftotext(&pdf).chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(text.contains("姓名：王𪛖伟") && text.contains("单位：𪛖医院"), "{text}");
+    let faces = common::pdffonts(&pdf);
+    assert!(faces.iter().all(|f| f.embedded && f.subset), "{faces:?}");
+    assert!(faces.iter().any(|f| f.name.ends_with("+HanaMinB")), "{faces:?}");
+}

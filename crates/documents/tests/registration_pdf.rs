@@ -157,3 +157,19 @@ fn a_name_the_font_cannot_print_is_refused() {
         Err(DocumentError::MissingGlyph { field, .. }) if field == "shortfalls[2]"
     ));
 }
+
+/// The registration form (krilla) prints a name with a character Noto lacks from the fallback.
+#[test]
+fn a_name_noto_lacks_prints_from_the_fallback() {
+    let dir = scratch("registration_fallback");
+    let mut f = form(3);
+    f.person.name = "王伟".to_owned();
+    let plain = registration_form_pdf(fonts(), &f).unwrap().len();
+    f.person.name = "王𪛖".to_owned();
+    let bytes = registration_form_pdf(fonts(), &f).unwrap();
+    eprintln!("form for 王伟: {plain} bytes; for 王𪛖: {} bytes (+{})", bytes.len(), bytes.len() as i64 - plain as i64);
+    let pdf = write_pdf(&dir, "form.pdf", &bytes);
+    let text = squeeze(&pdftotext(&pdf));
+    assert!(text.contains("王𪛖"), "pdftotext lacks 王𪛖:\n{text}");
+    assert!(pdffonts(&pdf).iter().any(|f| f.name.ends_with("+HanaMinB") && f.embedded && f.subset));
+}

@@ -104,16 +104,51 @@ fn cell_error(column: Column, reason: impl Into<String>) -> CellError {
 /// The longest name accepted (ethnic minority names in full can be long).
 pub const MAX_NAME_CHARS: usize = 50;
 
-/// A person's name: trimmed, 1–50 characters, no control characters.
+/// A person's name: trimmed, 1–50 characters, none of them a code point no font can print
+/// ([`unprintable_code_point`]). Whether the document fonts have every character is checked
+/// by the caller that holds them (`cme_documents::Fonts`); this check is what stands when they
+/// are not loaded.
 pub fn parse_name(text: &str) -> Result<String, String> {
     let name = text.trim();
     if name.is_empty() {
         return Err("姓名不能为空".into());
     }
-    if name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
+    if name.chars().count() > MAX_NAME_CHARS {
         return Err(format!("姓名须为 1–{MAX_NAME_CHARS} 个字符"));
     }
+    if let Some(c) = name.chars().find(|c| unprintable_code_point(*c)) {
+        return Err(unprintable_name_reason(c));
+    }
     Ok(name.to_owned())
+}
+
+/// Why a name holding `c` is refused: no document font can print it.
+pub fn unprintable_name_reason(c: char) -> String {
+    let shown = if unprintable_code_point(c) || c.is_whitespace() { String::new() } else { format!("“{c}”") };
+    format!("姓名中的字符{shown}（U+{:04X}）无法打印在证书上，请核对后重新输入", u32::from(c))
+}
+
+/// A code point that no font prints as a character of a name: controls, invisible format
+/// characters (zero-width and bidirectional controls, variation selectors, tags), private
+/// use, noncharacters, and the planes with nothing assigned (4–13).
+pub fn unprintable_code_point(c: char) -> bool {
+    let u = u32::from(c);
+    c.is_control()
+        || matches!(u,
+            0x00AD                   // soft hyphen
+            | 0x200B..=0x200F        // zero-width space/joiners, LRM, RLM
+            | 0x202A..=0x202E        // bidirectional embeddings and overrides
+            | 0x2060..=0x206F        // word joiner, invisible operators, bidi isolates
+            | 0xE000..=0xF8FF        // private use
+            | 0xFDD0..=0xFDEF        // noncharacters
+            | 0xFE00..=0xFE0F        // variation selectors
+            | 0xFEFF                 // byte order mark
+            | 0xFFF0..=0xFFFB        // unassigned, interlinear annotation
+            | 0x40000..=0xDFFFF      // planes 4–13: nothing assigned
+            | 0xE0000..=0xE0FFF      // tags, variation selectors supplement
+            | 0xF0000..=0x10FFFF     // supplementary private use
+        )
+        || u & 0xFFFE == 0xFFFE // U+xxFFFE and U+xxFFFF of every plane
 }
 
 /// 男/女 (or the wire names).
@@ -360,6 +395,22 @@ mod tests {
 
     fn row(cells: &[&str]) -> HashMap<Column, String> {
         Column::ALL.iter().copied().zip(cells.iter().map(|s| (*s).to_owned())).collect()
+    }
+
+    #[test]
+    fn names_with_unprintable_code_points_are_refused() {
+        for bad in
+            ["张\u{E000}", "李\u{7}", "王\u{200B}伟", "\u{202E}王伟", "王\u{FFFF}", "王\u{50000}", "王\u{10FFFD}"]
+        {
+            let reason = parse_name(bad).err().unwrap_or_default();
+            assert!(reason.contains("无法打印") && reason.contains("U+"), "{bad:?}: {reason}");
+        }
+        // Rare characters, minority names with a middle dot, Latin letters: accepted here (the
+        // fonts decide on the rest).
+        for good in ["王𪛖", "李𫖯", "王䶮", "阿依古丽·买买提", "Maria", "王\u{13000}"] {
+            assert_eq!(parse_name(good).as_deref(), Ok(good));
+        }
+        assert_eq!(parse_name("  王伟 ").as_deref(), Ok("王伟"));
     }
 
     #[test]

@@ -2396,7 +2396,7 @@ export interface components {
             errors: components["schemas"]["FieldError"][];
             /** @description The row's index in `rows` (from 0). */
             index: number;
-            outcome: components["schemas"]["Outcome"];
+            outcome: components["schemas"]["UpsertOutcome"];
             /** Format: uuid */
             person_id?: string | null;
         };
@@ -3265,8 +3265,7 @@ export interface components {
             row: number;
         };
         /**
-         * @description `check` only reports; `all` writes only when every row is valid;
-         *     `valid_only` writes the valid rows and reports the rest.
+         * @description How an import treats bad rows.
          * @enum {string}
          */
         ImportMode: "check" | "all" | "valid_only";
@@ -4379,9 +4378,15 @@ export interface components {
             id: string;
             name: string;
         };
+        /**
+         * @description What an upsert did (named apart from the compliance verdict, `Outcome`:
+         *     utoipa keys schemas by type name, and two types of one name collide).
+         * @enum {string}
+         */
+        UpsertOutcome: "created" | "updated" | "unchanged" | "failed";
         /** @description The answer to one upsert. The response carries the person's `ETag`. */
         UpsertResponse: {
-            outcome: components["schemas"]["Outcome"];
+            outcome: components["schemas"]["UpsertOutcome"];
             person: components["schemas"]["PersonDetail"];
         };
         VerificationDetail: {

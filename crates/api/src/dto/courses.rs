@@ -33,14 +33,9 @@ pub struct CompletionDto {
 }
 
 /// `check` only reports; `all` writes only when every row is valid;
-/// `valid_only` writes the valid rows and reports the rest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ImportMode {
-    Check,
-    All,
-    ValidOnly,
-}
+/// `valid_only` writes the valid rows and reports the rest: the same modes
+/// (and the same schema) as the staff import.
+pub use super::people::ImportMode;
 
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 pub struct ImportQuery {

@@ -52,7 +52,9 @@ const PRINT_PAGE: u64 = 200;
 const PRINT_CAP: usize = 5000;
 
 fn fonts(state: &AppState) -> Result<Fonts, ApiError> {
-    state.fonts.clone().ok_or_else(|| ApiError::Internal("证书字体未安装（fonts-noto-cjk），无法生成 PDF".into()))
+    state.fonts.clone().ok_or_else(|| {
+        ApiError::Internal(format!("证书字体未安装（{}），无法生成 PDF", cme_documents::FONT_PACKAGES.join("、")))
+    })
 }
 
 /// The caller's office: its tier and region. Only the offices that issue

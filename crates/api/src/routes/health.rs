@@ -31,6 +31,8 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
         DbBackend::Sqlite => "sqlite",
         _ => "other",
     };
+    // Fonts::system() loads Noto and its fallback chain or nothing: a missing fallback font
+    // (names it alone can print would be refused) counts as missing fonts.
     let renderable = state.fonts.is_some();
     let down: Vec<String> = [(!reachable).then_some("database"), (!renderable).then_some("documents")]
         .into_iter()

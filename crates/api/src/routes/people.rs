@@ -15,7 +15,7 @@ use cme_domain::IdCardNumber;
 use cme_domain::auth::{Actor, Object, Operation, Owner, Scope};
 use cme_domain::ids::{DepartmentId, PersonId, UnitId};
 use cme_domain::person::{Person, PersonStatus, Title, title_for_year};
-use cme_domain::roster::{id_number_reason, mask_phone, parse_name, parse_phone, title_reason};
+use cme_domain::roster::{id_number_reason, mask_phone, parse_phone, title_reason};
 use cme_domain::titles::{CATALOGUE, level_of};
 use cme_store::StoreError;
 use cme_store::repo::{audit, department, person, transfer, unit};
@@ -33,6 +33,7 @@ use crate::dto::people::{
 use crate::error::{ApiError, Problem};
 use crate::etag;
 use crate::extract::ValidJson;
+use crate::printable::NameCheck;
 use crate::routes::org::{person_dto, title_dto};
 
 /// Today in China.
@@ -227,7 +228,7 @@ pub async fn create_person(
     let unit = target_unit(&state, actor, b.unit_id).await?;
     let department = resolve_department(&state, actor, unit.unit.id, b.department_id, "department_id").await?;
     may_keep(&state, actor, unit.unit.id, department).await?;
-    let name = parse_name(&b.name).map_err(|m| ApiError::field("name", m))?;
+    let name = NameCheck::new(state.fonts.as_ref()).parse(&b.name).map_err(|m| ApiError::field("name", m))?;
     let id_number = parse_id_number(&b.id_number, "id_number")?;
     let phone = optional_phone(b.phone.as_deref(), "phone")?;
     let title = b.title.as_ref().map(|t| new_title(t, "title.")).transpose()?;
@@ -299,7 +300,7 @@ pub async fn update_person(
     let mut edit = person::PersonEdit::default();
     let mut changes = serde_json::Map::new();
     if let Some(name) = &b.name {
-        let name = parse_name(name).map_err(|m| ApiError::field("name", m))?;
+        let name = NameCheck::new(state.fonts.as_ref()).parse(name).map_err(|m| ApiError::field("name", m))?;
         if name != current.name {
             changes.insert("name".into(), json!({"from": current.name, "to": name}));
             edit.name = Some(name);

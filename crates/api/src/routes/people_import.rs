@@ -31,6 +31,7 @@ use crate::AppState;
 use crate::auth::{Caller, client_ip};
 use crate::dto::people::{ImportError, ImportMode, ImportQuery, ImportReport, TemplateQuery};
 use crate::error::{ApiError, Problem};
+use crate::printable::NameCheck;
 use crate::routes::people::{may_keep_in, target_unit, today};
 
 /// The largest file accepted.
@@ -203,6 +204,7 @@ async fn check(state: &AppState, actor: &Actor, unit: UnitId, bytes: Vec<u8>) ->
     let example: Vec<&str> = TEMPLATE_EXAMPLE.to_vec();
     let mut parsed: Vec<(usize, Option<Person>, Option<String>)> = Vec::with_capacity(data.len());
     let mut ids: Vec<(usize, IdCardNumber)> = Vec::new();
+    let names = NameCheck::new(state.fonts.as_ref());
     for (i, row) in data.iter().enumerate() {
         let cells: HashMap<Column, String> =
             columns.iter().map(|(idx, c)| (*c, row.cells.get(*idx).cloned().unwrap_or_default())).collect();
@@ -216,7 +218,22 @@ async fn check(state: &AppState, actor: &Actor, unit: UnitId, bytes: Vec<u8>) ->
             parsed.push((i, None, None));
             continue;
         }
-        match roster::parse_row(&cells, today) {
+        // The name must also be printable in the document fonts (the domain checks code
+        // points); reported with the row's other errors.
+        let unprintable = cells
+            .get(&Column::Name)
+            .filter(|text| roster::parse_name(text).is_ok())
+            .and_then(|text| names.parse(text).err())
+            .map(|reason| roster::CellError { column: Column::Name, reason });
+        let parsed_row = match (roster::parse_row(&cells, today), unprintable) {
+            (Ok(_), Some(e)) => Err(vec![e]),
+            (Err(mut cell_errors), Some(e)) => {
+                cell_errors.push(e);
+                Err(cell_errors)
+            }
+            (row, None) => row,
+        };
+        match parsed_row {
             Err(cell_errors) => {
                 errors.extend(cell_errors.into_iter().map(|e| error(row.number, Some(e.column), e.reason)));
                 parsed.push((i, None, None));

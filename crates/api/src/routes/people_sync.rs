@@ -14,7 +14,7 @@ use cme_domain::auth::{Actor, Operation, Scope};
 use cme_domain::ids::{DepartmentId, PersonId, UnitId};
 use cme_domain::org::Department;
 use cme_domain::person::{Discipline, Gender, Person, PersonStatus, Title};
-use cme_domain::roster::{id_number_reason, parse_name};
+use cme_domain::roster::id_number_reason;
 use cme_store::StoreError;
 use cme_store::repo::{audit, department, person, unit};
 use sea_orm::TransactionTrait as _;
@@ -24,10 +24,13 @@ use validator::Validate as _;
 
 use crate::AppState;
 use crate::auth::{Caller, client_ip};
-use crate::dto::people::{BatchRequest, BatchResponse, BatchRowResult, PersonUpsert, UpsertOutcome as Outcome, UpsertResponse};
+use crate::dto::people::{
+    BatchRequest, BatchResponse, BatchRowResult, PersonUpsert, UpsertOutcome as Outcome, UpsertResponse,
+};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::etag;
 use crate::extract::{ValidJson, field_errors, parse_value};
+use crate::printable::NameCheck;
 use crate::routes::people::{load_detail, may_keep_in, new_title, optional_phone, stale_is_412, today};
 
 fn err(field: String, message: impl Into<String>) -> FieldError {
@@ -121,7 +124,8 @@ async fn validate_row(
     let id_number = IdCardNumber::parse(&row.id_number, today())
         .map_err(|e| errors.push(err(f("id_number"), id_number_reason(&e))))
         .ok();
-    let name = parse_name(&row.name).map_err(|m| errors.push(err(f("name"), m))).ok();
+    let name =
+        NameCheck::new(res.state.fonts.as_ref()).parse(&row.name).map_err(|m| errors.push(err(f("name"), m))).ok();
     let phone = match optional_phone(row.phone.as_deref(), &f("phone")) {
         Ok(p) => p,
         Err(e) => {

@@ -14,7 +14,9 @@ use cme_documents::Fonts;
 /// The system fonts, loaded once per test binary.
 pub fn fonts() -> &'static Fonts {
     static FONTS: OnceLock<Fonts> = OnceLock::new();
-    FONTS.get_or_init(|| Fonts::system().unwrap_or_else(|e| panic!("{e}: install fonts-noto-cjk (`make browser`)")))
+    FONTS.get_or_init(|| {
+        Fonts::system().unwrap_or_else(|e| panic!("{e}: install {:?} (`make fonts`)", cme_documents::FONT_PACKAGES))
+    })
 }
 
 /// A fresh scratch directory for one test.
