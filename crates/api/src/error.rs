@@ -79,6 +79,9 @@ pub enum ApiError {
     /// The body is larger than the endpoint takes (413).
     #[error("payload too large: {0}")]
     PayloadTooLarge(String),
+    /// The body is not of a type the endpoint takes (415); says which it takes.
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
     #[error("the database is unavailable")]
     Unavailable,
     /// Anything unexpected; the cause is logged, never sent.
@@ -112,6 +115,7 @@ impl ApiError {
             ApiError::PreconditionFailed => "precondition_failed",
             ApiError::IdempotencyKeyReused => "idempotency_key_reused",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
+            ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::Unavailable => "service_unavailable",
             ApiError::Internal(_) => "internal_error",
         }
@@ -136,6 +140,7 @@ impl ApiError {
             ApiError::PreconditionFailed => "数据已被他人修改",
             ApiError::IdempotencyKeyReused => "幂等键已用于另一请求",
             ApiError::PayloadTooLarge(_) => "请求内容过大",
+            ApiError::UnsupportedMediaType(_) => "不支持的内容类型",
             ApiError::Unavailable => "服务暂不可用",
             ApiError::Internal(_) => "服务器内部错误",
         }
@@ -170,6 +175,7 @@ impl ApiError {
                 vec![FieldError { field: "Idempotency-Key".to_owned(), message: "已用于另一请求".to_owned() }],
             ),
             ApiError::PayloadTooLarge(what) => (what.clone(), Vec::new()),
+            ApiError::UnsupportedMediaType(what) => (what.clone(), Vec::new()),
             ApiError::Unavailable => ("数据库暂不可用，请稍后再试".to_owned(), Vec::new()),
             ApiError::Internal(_) => ("请求未能完成，请稍后再试".to_owned(), Vec::new()),
         };
@@ -201,6 +207,7 @@ impl ResponseError for ApiError {
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -303,6 +310,19 @@ impl From<sea_orm::DbErr> for ApiError {
 pub fn path_error(err: actix_web::error::PathError, _req: &actix_web::HttpRequest) -> actix_web::Error {
     let detail = crate::telemetry::redact_text(&err.to_string()).into_owned();
     ApiError::Malformed { detail, errors: Vec::new() }.into()
+}
+
+/// Same for JSON bodies read by actix's own extractor: too large is 413,
+/// the wrong type 415, the rest 400; always problem+json.
+pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &actix_web::HttpRequest) -> actix_web::Error {
+    use actix_web::error::JsonPayloadError;
+    match err {
+        JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => {
+            ApiError::PayloadTooLarge(format!("请求不能超过 {} KB", limit / 1024)).into()
+        }
+        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType("请求须为 application/json".to_owned()).into(),
+        other => ApiError::Malformed { detail: other.to_string(), errors: Vec::new() }.into(),
+    }
 }
 
 /// Same for query strings.

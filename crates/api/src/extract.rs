@@ -29,21 +29,13 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
         let mut payload = payload.take();
         Box::pin(async move {
             if !is_json {
-                return Err(ApiError::Malformed {
-                    detail: "Content-Type must be application/json".to_owned(),
-                    errors: Vec::new(),
-                }
-                .into());
+                return Err(ApiError::UnsupportedMediaType("请求须为 application/json".to_owned()).into());
             }
             let mut body = web::BytesMut::new();
             while let Some(chunk) = payload.next().await {
                 let chunk = chunk.map_err(|e| ApiError::Malformed { detail: e.to_string(), errors: Vec::new() })?;
                 if body.len() + chunk.len() > MAX_BODY {
-                    return Err(ApiError::Malformed {
-                        detail: format!("the body is larger than {MAX_BODY} bytes"),
-                        errors: Vec::new(),
-                    }
-                    .into());
+                    return Err(ApiError::PayloadTooLarge(format!("请求不能超过 {} KB", MAX_BODY / 1024)).into());
                 }
                 body.extend_from_slice(&chunk);
             }

@@ -41,13 +41,13 @@ impl FromRequest for Upload {
             let json = content_type == "application/json" || content_type.ends_with("+json");
             let csv = content_type == "text/csv";
             if !json && !csv {
-                return Err(malformed("Content-Type must be application/json or text/csv").into());
+                return Err(ApiError::UnsupportedMediaType("请求须为 application/json 或 text/csv".to_owned()).into());
             }
             let mut body = web::BytesMut::new();
             while let Some(chunk) = payload.next().await {
                 let chunk = chunk.map_err(|e| malformed(&e.to_string()))?;
                 if body.len() + chunk.len() > MAX_UPLOAD {
-                    return Err(malformed(&format!("the body is larger than {MAX_UPLOAD} bytes")).into());
+                    return Err(ApiError::PayloadTooLarge(format!("文件不能超过 {} MB", MAX_UPLOAD >> 20)).into());
                 }
                 body.extend_from_slice(&chunk);
             }

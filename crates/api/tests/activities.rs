@@ -481,7 +481,7 @@ both_backends!(a_roster_credits_who_may_have_the_credit, |app| async move {
         .send()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(res.status(), 400);
+    assert_eq!(res.status(), 415);
 });
 
 both_backends!(mandatory_course_completions_singly_and_by_import, |app| async move {

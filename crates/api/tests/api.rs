@@ -82,5 +82,37 @@ both_backends!(cors_comes_from_the_allow_list_and_pages_carry_a_csp, |app| async
     // Bodies over 1 MiB are refused before they are parsed.
     let big = format!("{{\"username\": \"{}\", \"password\": \"x\"}}", "a".repeat(2 << 20));
     let res = app.post_raw("/api/v1/auth/login", "application/json", &big).await;
-    assert_eq!(res.status(), 400);
+    assert_eq!(res.status(), 413);
+});
+
+both_backends!(bodies_too_large_or_of_the_wrong_type_are_problems, |app| async move {
+    let _ = common::fixture::load(&app).await;
+    let kjc = app.token("kjc", common::fixture::PASSWORD).await;
+    async fn problem(res: reqwest::Response, status: u16, code: &str) {
+        assert_eq!(res.status(), status);
+        let ct = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        assert!(ct.starts_with("application/problem+json"), "{ct}");
+        let body: Value = res.json().await.unwrap_or_default();
+        assert_eq!(body["code"], code, "{body}");
+    }
+    // A JSON body over the limit is 413, not 400.
+    let big = format!("{{\"username\": \"{}\", \"password\": \"x\"}}", "a".repeat(2 << 20));
+    problem(app.post_raw("/api/v1/auth/login", "application/json", &big).await, 413, "payload_too_large").await;
+    // Not JSON is 415, also on the handlers that read their body with actix's extractor before.
+    problem(app.post_raw("/api/v1/auth/login", "text/plain", "{}").await, 415, "unsupported_media_type").await;
+    for (method, path) in [
+        (reqwest::Method::PUT, "/api/v1/standards/2026/draft"),
+        (reqwest::Method::POST, &format!("/api/v1/spot-checks/{}/close", uuid::Uuid::nil())),
+    ] {
+        let res = app
+            .client
+            .request(method, format!("{}{path}", app.base))
+            .bearer_auth(&kjc)
+            .header("content-type", "text/plain")
+            .body("{}")
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        problem(res, 415, "unsupported_media_type").await;
+    }
 });

@@ -180,5 +180,5 @@ both_backends!(bad_input_is_a_problem_naming_the_field, |app| async move {
     let res = app.post_raw("/api/v1/compliance/evaluate", "application/json", "{\"year\": 2021,").await;
     assert_eq!(res.status(), 400);
     let res = app.post_raw("/api/v1/compliance/evaluate", "text/plain", "{}").await;
-    assert_eq!(res.status(), 400);
+    assert_eq!(res.status(), 415);
 });

@@ -362,7 +362,7 @@ pub struct ResultsRequest {
 }
 
 /// Close a check as seen.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct CloseRequest {
     pub row_version: i32,
 }

@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
+use validator::Validate;
 
 use super::{Amount, Discipline, TitleLevel, UnitLevel};
 
@@ -158,7 +159,7 @@ pub struct MandatoryCourseInput {
 }
 
 /// A draft of a year's next standard: every profile must have exactly one row.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct DraftInput {
     pub mandatory_course: Option<MandatoryCourseInput>,
     pub rows: Vec<StandardRowInput>,

@@ -315,12 +315,12 @@ pub async fn close_check(
     req: HttpRequest,
     caller: Caller,
     id: web::Path<Uuid>,
-    body: web::Json<CloseRequest>,
+    body: ValidJson<CloseRequest>,
 ) -> Result<web::Json<CloseResult>, ApiError> {
     let actor = caller.require(Operation::SpotCheck)?;
     let (c, tier) = own_check(&state, actor, id.into_inner()).await?;
     let by = Acting { tier, id: Some(actor.id), name: &actor.name };
-    let (closed, outcome) = checks::close(&state.db, c.id, body.row_version, &by).await?;
+    let (closed, outcome) = checks::close(&state.db, c.id, body.0.row_version, &by).await?;
     let e = audit::AuditEntry::by(actor, "spot_check.close")
         .ip(Some(&client_ip(&req)))
         .target("spot_check", c.id)

@@ -16,6 +16,7 @@ use crate::dto::standard::{
     DraftInput, PreviewDto, PreviewQuery, PreviewRow, PublishResult, StandardDto, StandardSummary,
 };
 use crate::error::{ApiError, Problem};
+use crate::extract::ValidJson;
 
 /// List the years that have a standard, with the version in force.
 #[utoipa::path(tag = "standards", responses((status = 200, body = Vec<StandardSummary>)))]
@@ -93,11 +94,11 @@ pub async fn put_draft(
     req: HttpRequest,
     caller: Caller,
     year: web::Path<i32>,
-    body: web::Json<DraftInput>,
+    body: ValidJson<DraftInput>,
 ) -> Result<web::Json<StandardDto>, ApiError> {
     let actor = caller.require(Operation::EditStandards)?;
     let year = year.into_inner();
-    let draft = body.to_domain(year);
+    let draft = body.0.to_domain(year);
     draft.validate().map_err(|e| ApiError::field("rows", e.to_string()))?;
     let saved = cme_store::repo::standard::save_draft(&state.db, &draft).await?;
     let e = audit::AuditEntry::by(actor, "standard.draft")
