@@ -1120,16 +1120,7 @@ both_backends!(a_batch_whose_reading_fails_mid_stream_is_aborted_not_shortened, 
     let ids = submit(&app, &unit, &first).await;
     approve_all(&app, &county, &ids).await;
     assert_eq!(number(&app, &county).await["issued"], 200);
-    let res = app
-        .client
-        .put(format!("{}/api/v1/seals/mine", app.base))
-        .bearer_auth(&county)
-        .header("content-type", "image/png")
-        .body(seal_scan())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    upload_seal(&app, &county).await;
     let (last, _) = ctx.person(&app, ctx.village, ctx.village_dept, "赵二").await;
     fixture::make_compliant(&app, last, Y).await;
     let ids = submit(&app, &unit, &[last]).await;

@@ -17,22 +17,13 @@ use serde_json::Value;
 /// and three 8000 × 8000 seals took 1.7 GB.
 const PEAK_BUDGET_MIB: u64 = 256;
 
-/// The resident-set peak of this process, in MiB (`VmHWM`).
-fn peak_mib() -> u64 {
+/// A memory figure of this process from `/proc/self/status`, in MiB:
+/// `VmHWM` (the resident-set peak) or `VmRSS` (the resident set now).
+fn status_mib(field: &str) -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .map_or(0, |kb| kb / 1024)
-}
-
-/// The current resident set, in MiB (`VmRSS`).
-fn rss_mib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
         .map_or(0, |kb| kb / 1024)
 }
@@ -122,7 +113,7 @@ async fn bombs_are_refused_within_a_memory_budget_and_the_server_stays_up() {
     let declared = cme_documents::fixtures::xlsx(Some("A1:XFD1048576"), "", &[]);
 
     // Let the generated files go out of the peak; what follows is the server's.
-    let rss_before = rss_mib();
+    let rss_before = status_mib("VmRSS");
     reset_peak();
 
     let (a, b, c, d, e) = tokio::join!(
@@ -143,7 +134,7 @@ async fn bombs_are_refused_within_a_memory_budget_and_the_server_stays_up() {
         assert!(detail.contains("像素"), "{detail}");
     }
 
-    let peak = peak_mib();
+    let peak = status_mib("VmHWM");
     assert!(
         peak.saturating_sub(rss_before) <= PEAK_BUDGET_MIB,
         "the peak grew by {} MiB (from {rss_before} MiB to {peak} MiB)",

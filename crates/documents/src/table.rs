@@ -225,7 +225,8 @@ impl<'b> Sparse<'b> {
         if row >= self.budget.max_rows || col >= self.budget.max_columns {
             return Err(too_large_sheet(self.budget));
         }
-        self.push(row, col, text)
+        self.push(row, col, text);
+        Ok(())
     }
 
     fn charge(&mut self, bytes: usize) -> Result<(), TableError> {
@@ -239,14 +240,13 @@ impl<'b> Sparse<'b> {
         Ok(())
     }
 
-    fn push(&mut self, row: u32, col: u32, text: String) -> Result<(), TableError> {
+    fn push(&mut self, row: u32, col: u32, text: String) {
         let cells = self.rows.entry(row).or_default();
         let col = col as usize;
         if cells.len() <= col {
             cells.resize(col + 1, String::new());
         }
         cells[col] = text;
-        Ok(())
     }
 
     /// The non-blank rows, numbered from 1 as the sheet shows them.

@@ -43,12 +43,14 @@ pub(crate) struct Resolver<'a> {
     actor: &'a Actor,
     /// A unit in the caller's jurisdiction, or `None` for one outside it.
     units: HashMap<UnitId, Option<UnitId>>,
+    /// Whether the caller keeps a unit's people ([`may_keep_in`]), once per unit.
+    kept: HashMap<UnitId, bool>,
     departments: HashMap<UnitId, Vec<Department>>,
 }
 
 impl<'a> Resolver<'a> {
     pub(crate) fn new(state: &'a AppState, actor: &'a Actor) -> Self {
-        Resolver { state, actor, units: HashMap::new(), departments: HashMap::new() }
+        Resolver { state, actor, units: HashMap::new(), kept: HashMap::new(), departments: HashMap::new() }
     }
 
     /// Whether a unit is in the caller's jurisdiction.
@@ -65,6 +67,21 @@ impl<'a> Resolver<'a> {
         Ok(visible.is_some())
     }
 
+    /// Whether the caller keeps the people of a unit it sees; a failure other
+    /// than the refusal (the database) answers as itself.
+    async fn keeps(&mut self, id: UnitId) -> Result<bool, ApiError> {
+        if let Some(known) = self.kept.get(&id) {
+            return Ok(*known);
+        }
+        let kept = match may_keep_in(self.state, self.actor, id).await {
+            Ok(()) => true,
+            Err(ApiError::Forbidden(_)) => false,
+            Err(e) => return Err(e),
+        };
+        self.kept.insert(id, kept);
+        Ok(kept)
+    }
+
     /// The unit a row names, or the caller's own.
     async fn unit(&mut self, unit_id: Option<Uuid>, field: String) -> Result<Result<UnitId, FieldError>, ApiError> {
         let id = match (unit_id, self.actor.scope) {
@@ -74,7 +91,7 @@ impl<'a> Resolver<'a> {
         };
         Ok(if !self.unit_visible(id).await? {
             Err(err(field, "单位不存在或不在本辖区"))
-        } else if may_keep_in(self.state, self.actor, id).await.is_err() {
+        } else if !self.keeps(id).await? {
             Err(err(field, "只有该单位及其科室可以维护其人员"))
         } else {
             Ok(id)

@@ -28,7 +28,7 @@ use sha2::Digest as _;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::auth::{Caller, client_ip, may_act_on};
+use crate::auth::{Caller, client_ip, organisation};
 use crate::dto::verification::{
     CandidateDto, CandidatePage, CandidateQuery, ChainStepDto, CycleYearQuery, Decision, DecisionRequest,
     DecisionResult, EvidenceDto, ListKind, NumbersRequest, NumbersResult, QueueSummaryRow, SpecialDto, StatsDto,
@@ -300,6 +300,8 @@ pub async fn submit(
     let all_evidence: Vec<Uuid> = b.people.iter().flat_map(|p| p.evidence_ids.iter().copied()).collect();
     let files: HashMap<Uuid, evidence::Evidence> =
         evidence::get_many(&state.db, &all_evidence).await?.into_iter().map(|e| (e.id, e)).collect();
+    // Who the caller is as an owner: looked up once, then decided per file.
+    let org = organisation(&state.db, actor).await?;
 
     let mut fresh = Vec::new();
     let mut revised = Vec::new();
@@ -345,7 +347,8 @@ pub async fn submit(
             let attachable = match files.get(e) {
                 Some(f) if f.unit_id == unit_id => {
                     let owner = Owner::of_person(f.unit_id, f.department_id);
-                    may_act_on(&state.db, actor, Operation::SubmitVerifications, Object::owned_by(owner)).await.is_ok()
+                    cme_domain::auth::may_act_on(actor, org, Operation::SubmitVerifications, &Object::owned_by(owner))
+                        .is_ok()
                 }
                 _ => false,
             };
