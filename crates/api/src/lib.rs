@@ -143,6 +143,7 @@ where
             .service(routes::people_import::import_template)
             .service(routes::people_import::import_people)
             .service(routes::people_import::import_errors)
+            .service(routes::people_sync::lookup_person)
             .service(routes::people_sync::upsert_person)
             .service(routes::people_sync::batch_people)
             .service(routes::org::get_person)

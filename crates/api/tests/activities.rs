@@ -348,6 +348,8 @@ both_backends!(new_activities_are_checked, |app| async move {
     assert_eq!((status, field.as_str()), (422, "amount"));
     assert_eq!(bad(project("x", "national", json!(0), d, d)).await.1, "amount");
     assert_eq!(bad(project("x", "national", json!("abc"), d, d)).await.1, "amount");
+    assert_eq!(bad(project("x", "national", json!("2.50000000001"), d, d)).await.1, "amount");
+    assert_eq!(bad(project("x", "national", json!(30), d, d)).await.1, "amount", "above 25 a project");
     assert_eq!(bad(project("x", "national", json!(1), d, d - Duration::days(1))).await.1, "ends_on");
     assert_eq!(bad(project("", "national", json!(1), d, d)).await.1, "name");
     let self_managed = json!({"name": "自学", "organiser": "州卫健委", "kind": "self_managed", "amount": 1,

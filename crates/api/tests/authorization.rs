@@ -173,6 +173,8 @@ enum Body {
     Empty,
     /// An HR upsert into the own (A) or foreign (B) unit.
     Upsert,
+    /// `{"id_number": …}` of the place's person.
+    Lookup,
     Batch,
     /// A CSV file of one valid row (multipart).
     ImportFile,
@@ -321,6 +323,7 @@ fn table() -> Vec<Row> {
             ("POST", "/api/v1/transfers/{id}/accept") => Body::Empty,
             ("POST", "/api/v1/transfers/{id}/reject" | "/api/v1/transfers/{id}/cancel") => Body::Reason,
             ("POST", "/api/v1/people/upsert") => Body::Upsert,
+            ("POST", "/api/v1/people/lookup") => Body::Lookup,
             ("POST", "/api/v1/people/batch") => Body::Batch,
             ("POST", "/api/v1/people/import" | "/api/v1/people/import/errors") => Body::ImportFile,
             ("PUT", "/api/v1/cycles/{year}") => Body::Cycle,
@@ -687,6 +690,9 @@ fn table() -> Vec<Row> {
             None,
             true,
         ),
+        // A read by ID number: the jurisdiction's people only (the department: its own).
+        row("POST", "/api/v1/people/lookup", Target::None, READ, Some(READ_FOREIGN), false)
+            .sibling([401, 200, 200, 200, 200, 200, 200, 404, 403, 200]),
         // Into a unit outside the caller's jurisdiction: the row's unit is invalid (422).
         row(
             "POST",
@@ -1405,6 +1411,11 @@ fn body_for(body: Body, w: &World, place: Place, n: usize, target: &str) -> Opti
             json!({"to_unit_code": if place == Place::Foreign { "U530125" } else { "U530381" }, "reason": "工作调动"}),
         ),
         Body::Empty => Some(json!({})),
+        Body::Lookup => Some(json!({"id_number": match place {
+            Place::Own => f.a.id_number.clone(),
+            Place::Sibling => fixture::sibling_id_number(),
+            Place::Foreign => f.b.id_number.clone(),
+        }})),
         Body::Upsert => Some(json!({"id_number": id_number(n as u32), "name": format!("同步{n}"), "gender": "male",
                                      "unit_id": unit.0, "discipline": "clinical"})),
         Body::Batch => Some(json!({"rows": [{"id_number": id_number(n as u32), "name": format!("批量{n}"),

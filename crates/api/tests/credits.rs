@@ -84,6 +84,50 @@ both_backends!(a_unit_enters_a_paper_certificate_once, |app| async move {
     assert_eq!(res.status(), 404);
 });
 
+// Amounts are read as written: serde's f64 would round `2.50000000000000001`
+// to 2.5 and store it. A single paper credit above 25 (the national ceiling
+// per project) is a typing error, refused.
+both_backends!(paper_amounts_are_exact_and_bounded, |app| async move {
+    let f = fixture::load(&app).await;
+    let unit = app.token("unit-a", PASSWORD).await;
+    let path = format!("/api/v1/people/{}/credits", f.a.person.0);
+    let post_text = |text: String| {
+        let (app, unit, path) = (&app, &unit, &path);
+        async move {
+            app.client
+                .post(format!("{}{path}", app.base))
+                .bearer_auth(unit)
+                .header("content-type", "application/json")
+                .body(text)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+        }
+    };
+    let body = |cert: &str, amount: &str| {
+        format!(
+            r#"{{"year": 2021, "kind": "project", "source": "provincial", "amount": {amount},
+                "activity_name": "培训", "earned_on": "2021-05-12", "certificate_no": "{cert}"}}"#
+        )
+    };
+    let before = detail(&app, &unit, &f).await["credits"].as_array().map_or(0, Vec::len);
+    for (i, amount) in
+        ["2.50000000001", "2.50000000000000001", "2.55", "1e1", "25.5", "250", "\"2.5\""].iter().enumerate()
+    {
+        let res = post_text(body(&format!("EX-{i}"), amount)).await;
+        assert_eq!(res.status(), 422, "{amount}");
+        let p: Value = res.json().await.unwrap_or_default();
+        assert_eq!(p["errors"][0]["field"], "amount", "{amount}: {p}");
+        let message = p["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(!message.is_ascii(), "{amount}: the reason is in Chinese: {message}");
+    }
+    assert_eq!(detail(&app, &unit, &f).await["credits"].as_array().map_or(0, Vec::len), before, "nothing stored");
+    for (i, amount) in ["2.5", "2.50", "25", "0.5"].iter().enumerate() {
+        let res = post_text(body(&format!("OK-{i}"), amount)).await;
+        assert_eq!(res.status(), 201, "{amount}");
+    }
+});
+
 both_backends!(a_department_reports_and_the_unit_decides, |app| async move {
     let f = fixture::load(&app).await;
     let unit = app.token("unit-a", PASSWORD).await;

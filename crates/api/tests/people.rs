@@ -509,6 +509,84 @@ both_backends!(hr_batches_report_every_row, |app| async move {
     assert_eq!(res.status(), 412, "the tag is stale after the update");
 });
 
+// An HR system finds a person by ID number without writing, inside its
+// jurisdiction only, and gets the ETag to guard its next change.
+both_backends!(hr_systems_look_people_up_by_id_number, |app| async move {
+    let f = fixture::load(&app).await;
+    let unit = app.token("unit-a", PASSWORD).await;
+    let before = people_count(&app).await;
+    let lookup = |token: String, number: String| {
+        let app = &app;
+        async move { send(app, Method::POST, "/api/v1/people/lookup", &token, Some(&json!({"id_number": number}))).await }
+    };
+    let res = lookup(unit.clone(), f.a.id_number.clone()).await;
+    assert_eq!(res.status(), 200);
+    let etag = etag_of(&res);
+    let found: Value = res.json().await.unwrap_or_default();
+    assert_eq!(found["id"], json!(f.a.person.0));
+    assert!(!found.to_string().contains(&f.a.id_number), "the answer masks the number");
+    assert_eq!(people_count(&app).await, before, "a look-up writes nothing");
+
+    // The ETag guards an upsert of that person.
+    let row = json!({"id_number": f.a.id_number, "name": "甲医生改", "gender": "female", "discipline": "clinical"});
+    let res = send_if_match(&app, Method::POST, "/api/v1/people/upsert", &unit, &etag, &row).await;
+    assert_eq!(res.status(), 200);
+    let res = send_if_match(&app, Method::POST, "/api/v1/people/upsert", &unit, &etag, &row).await;
+    assert_eq!(res.status(), 412, "stale after the change");
+
+    // Outside the jurisdiction and unknown look alike; a bad number names the field.
+    let res = lookup(unit.clone(), f.b.id_number.clone()).await;
+    assert_eq!(res.status(), 404);
+    let foreign = res.text().await.unwrap_or_default();
+    let res = lookup(unit.clone(), id_number(9999)).await;
+    assert_eq!(res.status(), 404);
+    assert_eq!(res.text().await.unwrap_or_default(), foreign);
+    let res = lookup(unit.clone(), bad_check_digit(1)).await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(res.json::<Value>().await.unwrap_or_default()["errors"][0]["field"], "id_number");
+
+    // The province sees everyone; a trainee looks nobody up.
+    let kjc = app.token("kjc", PASSWORD).await;
+    assert_eq!(lookup(kjc, f.b.id_number.clone()).await.status(), 200);
+});
+
+// `atomic=true`: one failing row, nothing written, every failing row named.
+both_backends!(atomic_batches_write_all_or_nothing, |app| async move {
+    let _f = fixture::load(&app).await;
+    let unit = app.token("unit-a", PASSWORD).await;
+    let before = people_count(&app).await;
+    let mut rows: Vec<Value> = (0..20)
+        .map(|i| {
+            json!({"id_number": id_number(7000 + i), "name": format!("整批{i}"), "gender": "male",
+                        "discipline": "clinical"})
+        })
+        .collect();
+    rows[4]["gender"] = json!("other");
+    rows[17]["id_number"] = json!(bad_check_digit(7017));
+    let body = json!({"rows": rows});
+    let res = send(&app, Method::POST, "/api/v1/people/batch?atomic=true", &unit, Some(&body)).await;
+    assert_eq!(res.status(), 422);
+    let problem: Value = res.json().await.unwrap_or_default();
+    let fields: Vec<&str> =
+        problem["errors"].as_array().into_iter().flatten().filter_map(|e| e["field"].as_str()).collect();
+    assert_eq!(fields, ["rows[4].gender", "rows[17].id_number"]);
+    assert_eq!(people_count(&app).await, before, "nothing written");
+
+    // Without the flag the 18 valid rows are written.
+    let res = send(&app, Method::POST, "/api/v1/people/batch?atomic=false", &unit, Some(&body)).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(people_count(&app).await, before + 18);
+
+    // All valid: an atomic batch writes every row.
+    rows[4]["gender"] = json!("female");
+    rows[17]["id_number"] = json!(id_number(7017));
+    let res = send(&app, Method::POST, "/api/v1/people/batch?atomic=true", &unit, Some(&json!({"rows": rows}))).await;
+    assert_eq!(res.status(), 200);
+    let report: Value = res.json().await.unwrap_or_default();
+    assert_eq!((report["created"].clone(), report["updated"].clone()), (json!(2), json!(0)));
+    assert_eq!(people_count(&app).await, before + 20);
+});
+
 both_backends!(idempotency_keys_replay_the_first_answer, |app| async move {
     let _f = fixture::load(&app).await;
     let unit = app.token("unit-a", PASSWORD).await;

@@ -463,7 +463,6 @@ both_backends!(the_request_log_redacts_secret_parameters_paths_and_credentials, 
         .unwrap();
     assert_eq!(res.status(), 401);
 
-    let text = logs.text();
     let target = |path: &str| format!("http.target={path}");
     let wanted = [
         target(&format!("/api/v1/certificates?year=2021&id_number=[redacted]&name=m{marker}")),
@@ -472,6 +471,16 @@ both_backends!(the_request_log_redacts_secret_parameters_paths_and_credentials, 
         target(&format!("/api/v1/public/certificates?number=2021-530000-{}&code=[redacted]", &marker[..6])),
         target("/m/sign-in?code=[redacted]&password=[redacted]&secret=[redacted]"),
     ];
+    // A request's line is written when its span closes, which may be just
+    // after the client has the answer: wait for the lines (at most 5 s).
+    let mut text = logs.text();
+    for _ in 0..50 {
+        if wanted.iter().all(|w| text.contains(w.as_str())) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        text = logs.text();
+    }
     for w in &wanted {
         assert!(text.contains(w.as_str()), "the request log lacks {w}");
     }

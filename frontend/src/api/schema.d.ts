@@ -1129,7 +1129,11 @@ export interface paths {
          * Create or update up to 1,000 people keyed by ID number (批量同步).
          *     Every row's outcome is reported (`created`, `updated`, `unchanged` or
          *     `failed` with its fields named `rows[i].field`); the valid rows are
-         *     written in one transaction. More than 1,000 rows is 422 naming `rows`.
+         *     written in one transaction. With `atomic=true` one failing row fails
+         *     the batch: 422 naming every failing row's fields, nothing written. More
+         *     than 1,000 rows is 422 naming `rows`. Rows take no `If-Match`: each is
+         *     keyed by its ID number and the last writer wins (use `/people/lookup`
+         *     and `/people/upsert` with `If-Match` to guard one person).
          */
         post: operations["batch_people"];
         delete?: never;
@@ -1197,6 +1201,30 @@ export interface paths {
          *     the same checks as `/people/import?mode=check`; nothing is written.
          */
         post: operations["import_errors"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find a person of the caller's jurisdiction by ID number (人事系统查询),
+         *     writing nothing: the person with its `ETag`, to send back as `If-Match`
+         *     with an upsert or a `PATCH /people/{id}`. A number unknown, or of a
+         *     person outside the jurisdiction, is 404 alike (whether someone exists
+         *     elsewhere is not the caller's to learn). The number travels in the
+         *     body so that it never reaches a URL or an access log.
+         */
+        post: operations["lookup_person"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2322,13 +2350,14 @@ export interface components {
         };
         /**
          * Format: double
-         * @description A credit amount: a positive JSON number with at most one decimal (an
-         *     answer's amounts may be 0).
+         * @description A credit amount: a positive JSON number with at most one decimal, as
+         *     written (`2.50000000001` is refused, not rounded; an answer's amounts
+         *     may be 0).
          * @example 2.5
          */
         Amount: number;
         /**
-         * @description Credits: a number or a decimal string, > 0, at most one decimal
+         * @description Credits: a number or a decimal string, > 0, at most 25, at most one decimal, as written
          * @example 2.5
          * @example 2.5
          */
@@ -2944,7 +2973,7 @@ export interface components {
          */
         CreditEntryRequest: {
             activity_name: string;
-            amount: components["schemas"]["Amount"];
+            amount: components["schemas"]["RecordAmount"];
             /** @description The paper certificate's number: the same certificate cannot be entered twice. */
             certificate_no: string;
             /**
@@ -3572,6 +3601,17 @@ export interface components {
             /** Format: uuid */
             unit_id: string;
         };
+        /**
+         * @description A person looked up by ID number (人事系统查询): the number travels in
+         *     the body, never in a URL.
+         * @example {
+         *       "id_number": "53010219800101001X"
+         *     }
+         */
+        PersonLookup: {
+            /** @description The 18-character resident ID number. */
+            id_number: string;
+        };
         PersonPage: {
             items: components["schemas"]["PersonDto"][];
             next_cursor?: string | null;
@@ -3801,6 +3841,14 @@ export interface components {
             /** Format: int32 */
             year: number;
         };
+        /**
+         * Format: double
+         * @description The amount of one credit record typed in (a paper certificate): a JSON
+         *     number greater than 0 and at most 25 (the national ceiling per project,
+         *     [`cme_domain::Credits::MAX_SINGLE`]), with at most one decimal, as written.
+         * @example 2.5
+         */
+        RecordAmount: number;
         RefreshRequest: {
             refresh_token: string;
         };
@@ -6893,7 +6941,14 @@ export interface operations {
     };
     batch_people: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description `true`: all rows or none. One failing row fails the batch (422 with
+                 *     every failing row named `rows[i].field`) and nothing is written.
+                 *     Default `false`: the valid rows are written, the failing ones reported.
+                 */
+                atomic?: boolean;
+            };
             header?: {
                 /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
                 "Idempotency-Key"?: string;
@@ -7091,6 +7146,57 @@ export interface operations {
                 };
             };
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    lookup_person: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonLookup"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

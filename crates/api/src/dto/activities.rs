@@ -16,46 +16,22 @@ use super::{Amount, CreditKind, CreditSource};
 pub struct AmountIn(pub cme_domain::Credits);
 
 impl<'de> Deserialize<'de> for AmountIn {
+    /// The literal text decides: `2.50000000001` is refused, not rounded.
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl serde::de::Visitor<'_> for V {
-            type Value = String;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a number or a decimal string")
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<String, E> {
-                Ok(v.to_string())
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<String, E> {
-                Ok(v.to_string())
-            }
-            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<String, E> {
-                // serde_json's own shortest form: 2.5 → "2.5", 2.55 → "2.55".
-                serde_json::Number::from_f64(v).map(|n| n.to_string()).ok_or_else(|| E::custom("须为数字"))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<String, E> {
-                Ok(v.to_owned())
-            }
-        }
-        let text = d.deserialize_any(V)?;
-        cme_domain::Credits::parse_positive(&text).map(AmountIn).map_err(|e| {
-            use cme_domain::credits::CreditsError;
-            serde::de::Error::custom(match e {
-                CreditsError::NotANumber => "须为数字，如 2 或 2.5",
-                CreditsError::TooPrecise => "最多一位小数",
-                CreditsError::NotPositive => "须大于 0",
-                CreditsError::TooLarge => "不能超过 1000 分",
-            })
-        })
+        use cme_domain::credits::JsonLiteral;
+        let (JsonLiteral::Number(text) | JsonLiteral::Text(text)) = JsonLiteral::read(d)?;
+        cme_domain::Credits::parse_single(&text).map(AmountIn).map_err(|e| serde::de::Error::custom(e.message()))
     }
 }
 
 impl utoipa::PartialSchema for AmountIn {
     fn schema() -> RefOr<Schema> {
         OneOfBuilder::new()
-            .item(ObjectBuilder::new().schema_type(Type::Number).exclusive_minimum(Some(0)).maximum(Some(1000)))
+            .item(ObjectBuilder::new().schema_type(Type::Number).exclusive_minimum(Some(0)).maximum(Some(25)))
             .item(ObjectBuilder::new().schema_type(Type::String).pattern(Some(r"^[0-9]+(\.[0-9])?$")))
-            .description(Some("Credits: a number or a decimal string, > 0, at most one decimal"))
+            .description(Some(
+                "Credits: a number or a decimal string, > 0, at most 25, at most one decimal, as written",
+            ))
             .examples([serde_json::json!(2.5), serde_json::json!("2.5")])
             .into()
     }

@@ -8,7 +8,7 @@ use validator::Validate;
 
 use super::compliance::{AppliedStandard, BucketsDto, ShortfallDto};
 use super::org::PersonDto;
-use super::{Amount, CreditKind, CreditSource, Discipline, NotCountedReason, TitleLevel};
+use super::{Amount, CreditKind, CreditSource, Discipline, NotCountedReason, RecordAmount, TitleLevel};
 
 wire_enum!(
     /// How a record entered: electronic 电子学分, paper_unit 单位录入, paper_department 科室录入, paper_verification 纸质验证.
@@ -45,7 +45,7 @@ pub struct CreditEntryRequest {
     /// Required for project credits (its class follows from it); absent for self-managed ones.
     #[serde(default)]
     pub source: Option<CreditSource>,
-    pub amount: Amount,
+    pub amount: RecordAmount,
     #[validate(length(min = 1, max = 200, message = "请填写项目/活动名称（200 字以内）"))]
     pub activity_name: String,
     #[validate(length(max = 200, message = "主办单位 200 字以内"))]

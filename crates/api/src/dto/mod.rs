@@ -97,8 +97,9 @@ wire_enum!(
     }
 );
 
-/// A credit amount: a positive JSON number with at most one decimal (an
-/// answer's amounts may be 0).
+/// A credit amount: a positive JSON number with at most one decimal, as
+/// written (`2.50000000001` is refused, not rounded; an answer's amounts
+/// may be 0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[schema(value_type = f64, example = 2.5)]
 #[serde(transparent)]
@@ -107,8 +108,30 @@ pub struct Amount(pub cme_domain::Credits);
 impl<'de> serde::Deserialize<'de> for Amount {
     /// Input amounts must be positive, with at most one decimal.
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let n = <serde_json::Number as serde::Deserialize>::deserialize(d)?;
-        cme_domain::Credits::parse_positive(&n.to_string()).map(Amount).map_err(serde::de::Error::custom)
+        use cme_domain::credits::{CreditsError, JsonLiteral};
+        use serde::de::Error as _;
+        let JsonLiteral::Number(text) = JsonLiteral::read(d)? else {
+            return Err(D::Error::custom(CreditsError::NotANumber.message()));
+        };
+        cme_domain::Credits::parse_positive(&text).map(Amount).map_err(|e| D::Error::custom(e.message()))
+    }
+}
+
+/// The amount of one credit record typed in (a paper certificate): a JSON
+/// number greater than 0 and at most 25 (the national ceiling per project,
+/// [`cme_domain::Credits::MAX_SINGLE`]), with at most one decimal, as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(value_type = f64, example = 2.5, exclusive_minimum = 0, maximum = 25)]
+pub struct RecordAmount(pub cme_domain::Credits);
+
+impl<'de> serde::Deserialize<'de> for RecordAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use cme_domain::credits::{CreditsError, JsonLiteral};
+        use serde::de::Error as _;
+        let JsonLiteral::Number(text) = JsonLiteral::read(d)? else {
+            return Err(D::Error::custom(CreditsError::NotANumber.message()));
+        };
+        cme_domain::Credits::parse_single(&text).map(RecordAmount).map_err(|e| D::Error::custom(e.message()))
     }
 }
 

@@ -226,6 +226,26 @@ pub struct UpsertResponse {
     pub person: PersonDetail,
 }
 
+/// A person looked up by ID number (人事系统查询): the number travels in
+/// the body, never in a URL.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"id_number": "53010219800101001X"}))]
+pub struct PersonLookup {
+    /// The 18-character resident ID number.
+    pub id_number: String,
+}
+
+/// How a batch writes.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+pub struct BatchParams {
+    /// `true`: all rows or none. One failing row fails the batch (422 with
+    /// every failing row named `rows[i].field`) and nothing is written.
+    /// Default `false`: the valid rows are written, the failing ones reported.
+    #[serde(default)]
+    pub atomic: bool,
+}
+
 /// Up to 1,000 people in one request.
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 pub struct BatchRequest {

@@ -120,11 +120,12 @@ pub struct Limit(pub cme_domain::Credits);
 
 impl<'de> Deserialize<'de> for Limit {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let n = <serde_json::Number as Deserialize>::deserialize(d)?;
-        if n.as_f64() == Some(0.0) {
-            return Ok(Limit(cme_domain::Credits::ZERO));
-        }
-        cme_domain::Credits::parse_positive(&n.to_string()).map(Limit).map_err(serde::de::Error::custom)
+        use cme_domain::credits::{CreditsError, JsonLiteral};
+        use serde::de::Error as _;
+        let JsonLiteral::Number(text) = JsonLiteral::read(d)? else {
+            return Err(D::Error::custom(CreditsError::NotANumber.message()));
+        };
+        cme_domain::Credits::parse_non_negative(&text).map(Limit).map_err(|e| D::Error::custom(e.message()))
     }
 }
 

@@ -24,14 +24,16 @@ use validator::Validate as _;
 
 use crate::AppState;
 use crate::auth::{Caller, client_ip};
+use crate::dto::org::PersonDetail;
 use crate::dto::people::{
-    BatchRequest, BatchResponse, BatchRowResult, PersonUpsert, UpsertOutcome as Outcome, UpsertResponse,
+    BatchParams, BatchRequest, BatchResponse, BatchRowResult, PersonLookup, PersonUpsert, UpsertOutcome as Outcome,
+    UpsertResponse,
 };
 use crate::error::{ApiError, FieldError, Problem};
 use crate::etag;
 use crate::extract::{ValidJson, field_errors, parse_value};
 use crate::printable::NameCheck;
-use crate::routes::people::{load_detail, may_keep_in, new_title, optional_phone, stale_is_412, today};
+use crate::routes::people::{load_detail, may_keep_in, new_title, optional_phone, stale_is_412, today, with_etag};
 
 fn err(field: String, message: impl Into<String>) -> FieldError {
     FieldError { field, message: message.into() }
@@ -465,6 +467,42 @@ pub async fn upsert_person(
     Ok(res.insert_header(etag::header(id, version)).json(UpsertResponse { outcome, person: detail }))
 }
 
+/// Find a person of the caller's jurisdiction by ID number (人事系统查询),
+/// writing nothing: the person with its `ETag`, to send back as `If-Match`
+/// with an upsert or a `PATCH /people/{id}`. A number unknown, or of a
+/// person outside the jurisdiction, is 404 alike (whether someone exists
+/// elsewhere is not the caller's to learn). The number travels in the
+/// body so that it never reaches a URL or an access log.
+#[utoipa::path(
+    tag = "people",
+    security(("bearer" = []), ("client" = [])),
+    request_body = PersonLookup,
+    responses(
+        (status = 200, body = PersonDetail, headers(("ETag" = String))),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/people/lookup")]
+pub async fn lookup_person(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ValidJson<PersonLookup>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.require(Operation::ReadHierarchy)?;
+    let number = IdCardNumber::parse(&body.0.id_number, today())
+        .map_err(|e| ApiError::field("id_number", id_number_reason(&e)))?;
+    let found = person::find_many_by_id_number(&state.db, &state.pii, &[&number]).await?;
+    let not_found = || ApiError::NotFound("辖区内没有该身份证号的人员".to_owned());
+    let id = found.get(number.as_str()).map(|r| r.person.id).ok_or_else(not_found)?;
+    let (detail, version) = load_detail(&state, &actor.scope, id).await.map_err(|e| match e {
+        ApiError::NotFound(_) => not_found(),
+        other => other,
+    })?;
+    Ok(with_etag(HttpResponse::Ok(), id, version, &detail))
+}
+
 fn invalid(errors: Vec<FieldError>) -> ApiError {
     let detail = errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ");
     ApiError::Invalid { detail, errors }
@@ -476,10 +514,15 @@ pub const MAX_BATCH: usize = 1000;
 /// Create or update up to 1,000 people keyed by ID number (批量同步).
 /// Every row's outcome is reported (`created`, `updated`, `unchanged` or
 /// `failed` with its fields named `rows[i].field`); the valid rows are
-/// written in one transaction. More than 1,000 rows is 422 naming `rows`.
+/// written in one transaction. With `atomic=true` one failing row fails
+/// the batch: 422 naming every failing row's fields, nothing written. More
+/// than 1,000 rows is 422 naming `rows`. Rows take no `If-Match`: each is
+/// keyed by its ID number and the last writer wins (use `/people/lookup`
+/// and `/people/upsert` with `If-Match` to guard one person).
 #[utoipa::path(
     tag = "people",
     security(("bearer" = []), ("client" = [])),
+    params(BatchParams),
     request_body = BatchRequest,
     responses(
         (status = 200, body = BatchResponse),
@@ -493,6 +536,7 @@ pub async fn batch_people(
     state: web::Data<AppState>,
     req: HttpRequest,
     caller: Caller,
+    params: web::Query<BatchParams>,
     body: ValidJson<BatchRequest>,
 ) -> Result<web::Json<BatchResponse>, ApiError> {
     let actor = caller.require(Operation::ManagePeople)?;
@@ -539,6 +583,13 @@ pub async fn batch_people(
             }
             Err(e) => Err(e),
         });
+    }
+    if params.atomic {
+        let errors: Vec<FieldError> = planned.iter().filter_map(|p| p.as_ref().err()).flatten().cloned().collect();
+        if !errors.is_empty() {
+            let failed = planned.iter().filter(|p| p.is_err()).count();
+            return Err(ApiError::Invalid { detail: format!("{failed} 行有误，整批未写入"), errors });
+        }
     }
     let to_write: Vec<&Plan> = planned.iter().filter_map(|p| p.as_ref().ok()).collect();
     match execute(&state, &req, actor, &to_write).await {

@@ -338,6 +338,11 @@ pub async fn complete_course(app: &TestApp, person: PersonId, year: i32) {
 }
 
 /// The fixture's ID number of the person added with `seq`.
+/// The ID number of side A's second-department (儿科) person ([`add_siblings`]).
+pub fn sibling_id_number() -> String {
+    id_number("530125", 12)
+}
+
 pub fn id_number_of(seq: u32) -> String {
     id_number("530102", seq)
 }

@@ -110,7 +110,7 @@ function CreateActivity({ open, onClose }: { open: boolean; onClose: () => void 
         )}
         <Space size="large" wrap>
           <Form.Item name="amount" label="每人学分" rules={[{ required: true, message: "请填写学分" }]}>
-            <InputNumber min={0.1} max={1000} step={0.5} precision={1} style={{ width: 140 }} />
+            <InputNumber min={0.1} max={25} step={0.5} precision={1} style={{ width: 140 }} />
           </Form.Item>
           <Form.Item name="dates" label="活动日期" rules={[{ required: true, message: "请选择活动日期" }]}>
             <DatePicker.RangePicker />

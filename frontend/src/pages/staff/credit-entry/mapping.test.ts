@@ -37,6 +37,7 @@ describe("parseAmount", () => {
     [" 0.5 ", 0.5],
     ["１０", 10],
     ["3．5", 3.5],
+    ["25", 25],
   ])("accepts %j", (text, value) => {
     expect(parseAmount(text)).toEqual({ value });
   });
@@ -49,7 +50,8 @@ describe("parseAmount", () => {
     [".5", "学分为正数，最多一位小数"],
     ["0", "学分须大于 0"],
     ["0.0", "学分须大于 0"],
-    ["1000.1", "学分不能超过 1000"],
+    ["25.1", "单项学分不能超过 25 分"],
+    ["250", "单项学分不能超过 25 分"],
   ])("refuses %j", (text, error) => {
     expect(parseAmount(text)).toEqual({ error });
   });

@@ -48,7 +48,8 @@ export function categoryText(cls: CreditClass | undefined, level: CreditSource |
   return `${cls === "i" ? "I类" : "II类"} · ${l?.label ?? "—"}`;
 }
 
-export const MAX_AMOUNT = 1000;
+/** The most one paper credit may award: the national ceiling per project (the server's `Credits::MAX_SINGLE`). */
+export const MAX_AMOUNT = 25;
 
 /**
  * A credit amount typed by hand: a positive number with at most one decimal
@@ -61,7 +62,7 @@ export function parseAmount(text: string | undefined | null): { value: number } 
   if (!/^\d+(\.\d)?$/.test(t)) return { error: "学分为正数，最多一位小数" };
   const value = Number(t);
   if (value <= 0) return { error: "学分须大于 0" };
-  if (value > MAX_AMOUNT) return { error: `学分不能超过 ${MAX_AMOUNT}` };
+  if (value > MAX_AMOUNT) return { error: `单项学分不能超过 ${MAX_AMOUNT} 分` };
   return { value };
 }
 
