@@ -4,12 +4,19 @@
 //! `TEST_DATABASE_URL` names a server: a uniquely named database
 //! `cme_test_<uuid>` created through that URL and dropped afterwards (best
 //! effort). [`both_backends!`](crate::both_backends) writes one test for each.
+//!
+//! Migrations run once, into a template named by a fingerprint of the
+//! migrations' source: each PostgreSQL test database is a
+//! `CREATE DATABASE … TEMPLATE` copy of it (as crates.io's tests do), each
+//! SQLite one a copy of a migrated file. A changed migration makes a new
+//! template; stale PostgreSQL templates are dropped when a new one is made.
 
-use std::path::PathBuf;
-
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use sea_orm::{ConnectOptions, ConnectionTrait as _, Database, DatabaseConnection};
+use sea_orm::{ConnectOptions, ConnectionTrait as _, Database, DatabaseConnection, DbBackend, Statement};
+use sha2::{Digest as _, Sha256};
+use tokio::sync::OnceCell;
 use uuid::Uuid;
 
 use crate::{StoreError, connect, migrate};
@@ -77,26 +84,147 @@ fn install_test_audit_key() {
     crate::repo::audit::use_key([7; 32]);
 }
 
-/// A fresh migrated SQLite database in a new temporary directory.
+/// A fingerprint of the migrations: their source files' names and bytes
+/// (the migration crate sits beside this one), so that editing a migration
+/// makes a new template. Falls back to the migrations' names.
+fn migrations_fingerprint() -> String {
+    let mut hash = Sha256::new();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations/src");
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(&dir).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
+    files.sort();
+    for f in &files {
+        hash.update(f.file_name().map(|n| n.as_encoded_bytes()).unwrap_or_default());
+        hash.update(std::fs::read(f).unwrap_or_default());
+    }
+    for m in <migration::Migrator as migration::MigratorTrait>::migrations() {
+        hash.update(m.name().as_bytes());
+    }
+    hash.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The migrated SQLite template of this process (made once).
+async fn sqlite_template() -> Result<PathBuf, StoreError> {
+    static TEMPLATE: OnceCell<PathBuf> = OnceCell::const_new();
+    TEMPLATE
+        .get_or_try_init(|| async {
+            let dir = std::env::temp_dir().join("cme-test-templates");
+            std::fs::create_dir_all(&dir).map_err(io_error)?;
+            let path = dir.join(format!("sqlite-{}.db", migrations_fingerprint()));
+            if path.exists() {
+                return Ok(path);
+            }
+            // Built under a name of its own, then renamed into place: a
+            // concurrent process never copies a half-migrated file.
+            let building = dir.join(format!("building-{}.db", Uuid::new_v4().simple()));
+            let db = connect(&format!("sqlite://{}?mode=rwc", building.display())).await?;
+            migrate(&db).await?;
+            db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+            db.close().await?;
+            std::fs::rename(&building, &path).map_err(io_error)?;
+            for side in ["-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{side}", building.display()));
+            }
+            Ok(path)
+        })
+        .await
+        .cloned()
+}
+
+fn io_error(e: std::io::Error) -> StoreError {
+    StoreError::Db(sea_orm::DbErr::Custom(format!("test template: {e}")))
+}
+
+/// A fresh migrated SQLite database in a new temporary directory (a copy
+/// of the process's migrated template).
 pub async fn fresh_sqlite() -> Result<(DatabaseConnection, Guard), StoreError> {
     install_test_audit_key();
+    let template = sqlite_template().await?;
     let dir = std::env::temp_dir().join(format!("cme-test-{}", Uuid::new_v4().simple()));
     let guard = Guard { cleanup: Cleanup::Directory(dir.clone()) };
-    let db = connect(&format!("sqlite://{}?mode=rwc", dir.join("cme.db").display())).await?;
+    std::fs::create_dir_all(&dir).map_err(io_error)?;
+    let file = dir.join("cme.db");
+    std::fs::copy(&template, &file).map_err(io_error)?;
+    let db = connect(&format!("sqlite://{}?mode=rwc", file.display())).await?;
+    // A template from an older run of the same migrations is complete; this
+    // only checks (and would finish) it.
     migrate(&db).await?;
     Ok((db, guard))
 }
 
-/// A fresh migrated PostgreSQL database on the server of `admin_url`.
-/// Fails if the server cannot be reached.
-pub async fn fresh_postgres(admin_url: &str) -> Result<(DatabaseConnection, Guard), StoreError> {
-    install_test_audit_key();
-    let name = format!("cme_test_{}", Uuid::new_v4().simple());
+async fn admin_connection(admin_url: &str) -> Result<DatabaseConnection, StoreError> {
     // Fail fast when the server is unreachable, rather than after the pool's 30 s.
     let mut options = ConnectOptions::new(admin_url.to_owned());
-    options.sqlx_logging(false).connect_timeout(Duration::from_secs(5)).acquire_timeout(Duration::from_secs(5));
-    let admin = Database::connect(options).await?;
-    admin.execute_unprepared(&format!(r#"CREATE DATABASE "{name}""#)).await?;
+    options
+        .sqlx_logging(false)
+        .max_connections(1)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(30));
+    Ok(Database::connect(options).await?)
+}
+
+/// The migrated PostgreSQL template of this fingerprint, made once per
+/// server: under an advisory lock, so that concurrent test processes
+/// neither race nor copy a half-migrated database.
+async fn postgres_template(admin_url: &str) -> Result<String, StoreError> {
+    static TEMPLATE: OnceCell<String> = OnceCell::const_new();
+    TEMPLATE
+        .get_or_try_init(|| async {
+            let name = format!("cme_tpl_{}", migrations_fingerprint());
+            let admin = admin_connection(admin_url).await?;
+            // One connection (max_connections 1): the lock and its release
+            // are on the same session.
+            admin.execute_unprepared("SELECT pg_advisory_lock(4242020601)").await?;
+            let made = async {
+                let exists = admin
+                    .query_one_raw(Statement::from_sql_and_values(
+                        DbBackend::Postgres,
+                        "SELECT 1 AS one FROM pg_database WHERE datname = $1",
+                        [name.clone().into()],
+                    ))
+                    .await?
+                    .is_some();
+                if !exists {
+                    let stale = admin
+                        .query_all_raw(Statement::from_string(
+                            DbBackend::Postgres,
+                            "SELECT datname FROM pg_database WHERE datname LIKE 'cme\\_tpl\\_%' \
+                             OR datname LIKE 'cme\\_building\\_%'",
+                        ))
+                        .await?;
+                    for row in stale {
+                        if let Ok(old) = row.try_get::<String>("", "datname") {
+                            let _ = admin
+                                .execute_unprepared(&format!(r#"DROP DATABASE IF EXISTS "{old}" WITH (FORCE)"#))
+                                .await;
+                        }
+                    }
+                    let building = format!("cme_building_{}", Uuid::new_v4().simple());
+                    admin.execute_unprepared(&format!(r#"CREATE DATABASE "{building}""#)).await?;
+                    let db = connect(&with_database(admin_url, &building)).await?;
+                    migrate(&db).await?;
+                    db.close().await?;
+                    admin.execute_unprepared(&format!(r#"ALTER DATABASE "{building}" RENAME TO "{name}""#)).await?;
+                }
+                Ok::<_, StoreError>(())
+            }
+            .await;
+            let _ = admin.execute_unprepared("SELECT pg_advisory_unlock(4242020601)").await;
+            let _ = admin.close().await;
+            made.map(|()| name)
+        })
+        .await
+        .cloned()
+}
+
+/// A fresh migrated PostgreSQL database on the server of `admin_url` (a
+/// copy of the migrated template). Fails if the server cannot be reached.
+pub async fn fresh_postgres(admin_url: &str) -> Result<(DatabaseConnection, Guard), StoreError> {
+    install_test_audit_key();
+    let template = postgres_template(admin_url).await?;
+    let name = format!("cme_test_{}", Uuid::new_v4().simple());
+    let admin = admin_connection(admin_url).await?;
+    admin.execute_unprepared(&format!(r#"CREATE DATABASE "{name}" TEMPLATE "{template}""#)).await?;
     admin.close().await?;
     let guard = Guard { cleanup: Cleanup::PostgresDatabase { admin_url: admin_url.to_owned(), name: name.clone() } };
     let db = connect(&with_database(admin_url, &name)).await?;
