@@ -5,6 +5,7 @@
 //! This binary holds one test, so that the process's peak memory is the
 //! server's while it handles the bombs (the peak is reset after the files
 //! are generated).
+#![expect(clippy::expect_used, reason = "a failing test stops loudly")]
 
 mod common;
 

@@ -1,7 +1,6 @@
 //! Spawns the real app on port 0 with a fresh database: a new SQLite file,
 //! or a uniquely named PostgreSQL database when `TEST_DATABASE_URL` is set.
 #![allow(dead_code, reason = "each test binary uses a different part of the harness")]
-#![expect(clippy::expect_used, reason = "a harness that cannot start must stop the test")]
 
 pub mod fixture;
 
@@ -161,21 +160,22 @@ impl TestApp {
 macro_rules! both_backends {
     ($name:ident, |$app:ident| async move $body:block) => {
         mod $name {
+            #[allow(unused_imports, reason = "a test body may use nothing of its file")]
             use super::*;
 
             #[tokio::test]
             async fn sqlite() {
-                let $app = common::spawn(common::Backend::Sqlite).await;
+                let $app = $crate::common::spawn($crate::common::Backend::Sqlite).await;
                 $body
             }
 
             #[tokio::test]
             async fn postgres() {
-                if common::postgres_url().is_none() {
+                if $crate::common::postgres_url().is_none() {
                     eprintln!("skipped: TEST_DATABASE_URL is not set");
                     return;
                 }
-                let $app = common::spawn(common::Backend::Postgres).await;
+                let $app = $crate::common::spawn($crate::common::Backend::Postgres).await;
                 $body
             }
         }

@@ -1,7 +1,6 @@
 //! Shared test helpers: fonts, sample data, and the poppler/zbar tools (a missing tool fails
 //! the test with a message; nothing is skipped).
 #![allow(dead_code, reason = "each test file uses a part")]
-#![expect(clippy::expect_used, reason = "a test that cannot start must stop")]
 
 pub mod sample;
 

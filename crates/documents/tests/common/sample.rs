@@ -1,6 +1,5 @@
 //! Sample registration forms and certificates, shared by the tests and the benches.
 #![allow(dead_code, reason = "each test file and bench uses a part")]
-#![expect(clippy::expect_used, reason = "sample data that cannot be made must stop the test")]
 
 use cme_documents::{Certificate, CreditLine, PersonInfo, RegistrationForm, Total};
 

@@ -1,9 +1,7 @@
 //! Sign-in, tokens, the trainee centre, outside systems, accounts and the
 //! audit log, over real HTTP on SQLite and PostgreSQL.
 
-mod common;
-
-use common::fixture::{self, PASSWORD};
+use crate::common::fixture::{self, PASSWORD};
 use reqwest::Method;
 use serde_json::{Value, json};
 

@@ -1,10 +1,7 @@
 //! Vector QR codes and images through the layout toolkit, read back with zbarimg.
-#![expect(clippy::unwrap_used, reason = "tests")]
 
-mod common;
-
+use crate::common::{fonts, run, scratch, write_pdf};
 use cme_documents::layout::{Align, Composer, TextStyle, mm};
-use common::{fonts, run, scratch, write_pdf};
 
 #[test]
 fn a_qr_code_drawn_as_rectangles_scans() {

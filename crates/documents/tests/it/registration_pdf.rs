@@ -1,13 +1,10 @@
 //! The registration form PDF, checked with poppler: text extracted, fonts embedded as subsets,
 //! pages rendered to pictures that are not blank.
-#![expect(clippy::unwrap_used, reason = "tests")]
 
-mod common;
-
+use crate::common::sample::{LONG_ACTIVITY, form};
+use crate::common::{dark_share, fonts, page_count, pdffonts, pdftoppm, pdftotext, scratch, write_pdf};
 use cme_documents::layout::{Shaper, TextStyle};
 use cme_documents::{DocumentError, registration_form_pdf};
-use common::sample::{LONG_ACTIVITY, form};
-use common::{dark_share, fonts, page_count, pdffonts, pdftoppm, pdftotext, scratch, write_pdf};
 
 /// Text without the blanks and line breaks pdftotext puts between and inside lines.
 fn squeeze(text: &str) -> String {
@@ -103,7 +100,7 @@ fn forty_credits_flow_onto_a_second_page_with_the_header_repeated() {
     assert!(flat.contains("2021年度继续医学教育学分登记表·王䶮·530102********1234"), "running header:\n{text}");
 
     // Each page's text: the table continues on page 2.
-    let page2 = common::run("pdftotext", &["-enc", "UTF-8", "-f", "2", "-l", "2", &pdf, "-"]);
+    let page2 = crate::common::run("pdftotext", &["-enc", "UTF-8", "-f", "2", "-l", "2", &pdf, "-"]);
     assert!(squeeze(&page2).contains("YN2021-CME-001039"), "last credit on page 2:\n{page2}");
 
     assert_fonts_subset(&pdf);

@@ -1,7 +1,5 @@
 //! Health, standards, the OpenAPI document, errors and the SPA, over real HTTP.
 
-mod common;
-
 use serde_json::Value;
 
 both_backends!(health_reports_the_database, |app| async move {
@@ -86,8 +84,8 @@ both_backends!(cors_comes_from_the_allow_list_and_pages_carry_a_csp, |app| async
 });
 
 both_backends!(bodies_too_large_or_of_the_wrong_type_are_problems, |app| async move {
-    let _ = common::fixture::load(&app).await;
-    let kjc = app.token("kjc", common::fixture::PASSWORD).await;
+    let _ = crate::common::fixture::load(&app).await;
+    let kjc = app.token("kjc", crate::common::fixture::PASSWORD).await;
     async fn problem(res: reqwest::Response, status: u16, code: &str) {
         assert_eq!(res.status(), status);
         let ct = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();

@@ -3,7 +3,6 @@
 //! restarted; no number is duplicated or skipped, and running the batch
 //! again finishes it. PostgreSQL when `TEST_DATABASE_URL` is set (CI), else
 //! SQLite.
-#![expect(clippy::expect_used, reason = "a test that cannot start must stop")]
 
 use std::collections::HashSet;
 use std::process::{Child, Command, Stdio};

@@ -1,10 +1,7 @@
 //! The CJK line wrapper.
-#![expect(clippy::unwrap_used, reason = "tests")]
 
-mod common;
-
+use crate::common::fonts;
 use cme_documents::layout::{Shaper, TextStyle};
-use common::fonts;
 
 const STYLE: TextStyle = TextStyle::regular(10.0);
 
@@ -80,7 +77,7 @@ fn a_row_taller_than_a_page_is_split_over_pages() {
     use cme_documents::DocumentError;
     use cme_documents::layout::{Cell, Column, Composer, Table};
 
-    let dir = common::scratch("tall_row");
+    let dir = crate::common::scratch("tall_row");
     let long: String = (0..2500).map(|i| char::from_u32(0x4E00 + (i * 7) % 5000).unwrap()).collect();
     let mut c = Composer::a4_portrait(fonts()).unwrap();
     c.set_running_header("header", "续页", TextStyle::regular(8.0)).unwrap();
@@ -99,9 +96,9 @@ fn a_row_taller_than_a_page_is_split_over_pages() {
     c.table(&table).unwrap();
     assert!(c.page_count() >= 2, "{} pages", c.page_count());
     let pages = c.page_count();
-    let pdf = common::write_pdf(&dir, "tall.pdf", &c.finish().unwrap());
-    assert_eq!(common::page_count(&pdf), pages);
-    let text: String = common::pdftotext(&pdf).chars().filter(|c| !c.is_whitespace()).collect();
+    let pdf = crate::common::write_pdf(&dir, "tall.pdf", &c.finish().unwrap());
+    assert_eq!(crate::common::page_count(&pdf), pages);
+    let text: String = crate::common::pdftotext(&pdf).chars().filter(|c| !c.is_whitespace()).collect();
     assert_eq!(text.matches("序号内容").count(), pages, "header on every page");
     assert!(text.contains("末行"));
     // Every character of the long cell is printed, in order.
@@ -122,17 +119,17 @@ fn a_row_taller_than_a_page_is_split_over_pages() {
 /// text extracts whole and every face is an embedded subset.
 #[test]
 fn a_line_mixes_noto_and_the_fallback() {
-    let dir = common::scratch("layout_fallback");
+    let dir = crate::common::scratch("layout_fallback");
     let shaper = Shaper::new(fonts()).unwrap();
     let line = shaper.shape("t", "王𪛖伟", STYLE).unwrap();
     assert!((line.width() - 30.0).abs() < 0.5, "three ideographs of 10 pt: {}", line.width());
     let mut c = cme_documents::layout::Composer::a4_portrait(fonts()).unwrap();
     c.paragraph("bold", "姓名：王𪛖伟", TextStyle::bold(24.0), 0.0, cme_documents::layout::Align::Left).unwrap();
     c.paragraph("regular", "单位：𪛖医院", TextStyle::regular(24.0), 0.0, cme_documents::layout::Align::Left).unwrap();
-    let pdf = common::write_pdf(&dir, "mixed.pdf", &c.finish().unwrap());
-    let text: String = common::pdftotext(&pdf).chars().filter(|c| !c.is_whitespace()).collect();
+    let pdf = crate::common::write_pdf(&dir, "mixed.pdf", &c.finish().unwrap());
+    let text: String = crate::common::pdftotext(&pdf).chars().filter(|c| !c.is_whitespace()).collect();
     assert!(text.contains("姓名：王𪛖伟") && text.contains("单位：𪛖医院"), "{text}");
-    let faces = common::pdffonts(&pdf);
+    let faces = crate::common::pdffonts(&pdf);
     assert!(faces.iter().all(|f| f.embedded && f.subset), "{faces:?}");
     assert!(faces.iter().any(|f| f.name.ends_with("+HanaMinB")), "{faces:?}");
 }

@@ -1,10 +1,8 @@
 //! Personnel upkeep in the store on both backends: row-version guards,
 //! transfers (one open per person, the move on acceptance) and idempotency
 //! claims (fresh, in progress, replay, mismatch, expiry, release).
-#![expect(clippy::unwrap_used, reason = "tests")]
 
-mod common;
-
+use crate::common::{cipher, date, person as new_person, title, tree, unit_in};
 use cme_domain::ids::PersonId;
 use cme_domain::org::UnitLevel;
 use cme_domain::person::{PersonStatus, TitleLevel};
@@ -12,7 +10,6 @@ use cme_domain::transfer::{TransferDecision, TransferState};
 use cme_store::repo::idempotency::{self, Claim, StoredAnswer};
 use cme_store::repo::{person, transfer};
 use cme_store::{ConnectionTrait, DatabaseConnection, StoreError, both_backends};
-use common::{cipher, date, person as new_person, title, tree, unit_in};
 use sea_orm::Statement;
 
 both_backends!(row_versions_guard_every_change, |db| async move {

@@ -1,12 +1,9 @@
 //! Credit entry paths over HTTP: the unit's paper entry, the department's
 //! drafts → report → the unit's decisions, reversals, the person-year lock,
 //! and the compliance queries over the stored verdicts.
-#![expect(clippy::unwrap_used, reason = "tests")]
 
-mod common;
-
-use common::TestApp;
-use common::fixture::{self, Fixture, PASSWORD};
+use crate::common::TestApp;
+use crate::common::fixture::{self, Fixture, PASSWORD};
 use reqwest::Method;
 use sea_orm::{ConnectionTrait as _, Statement};
 use serde_json::{Value, json};

@@ -1,6 +1,5 @@
 //! The `cme` binary, black-box: `demo` loads a province, `serve` answers
 //! over HTTP from it, and SIGTERM stops it cleanly.
-#![expect(clippy::expect_used, reason = "a test that cannot start must stop")]
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

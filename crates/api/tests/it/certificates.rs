@@ -4,17 +4,14 @@
 //! number, revocation, spot checks and on-site inspections that send an
 //! institution's year back and hold its certificates, and title
 //! corrections that reissue a certificate with the same number.
-#![expect(clippy::unwrap_used, reason = "tests")]
 
-mod common;
-
+use crate::common::TestApp;
+use crate::common::fixture::{self, Fixture, PASSWORD};
 use chrono::{Duration, Utc};
 use cme_domain::auth::{Role, Scope};
 use cme_domain::credit::{CreditCategory, CreditSource};
 use cme_domain::ids::{DepartmentId, PersonId, UnitId};
 use cme_domain::org::{Medicine, UnitLevel};
-use common::TestApp;
-use common::fixture::{self, Fixture, PASSWORD};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -907,7 +904,7 @@ both_backends!(links_come_from_the_public_url_never_from_the_host, |app| async m
     approve_all(&app, &county, &ids).await;
     assert_eq!(number(&app, &county).await["issued"], 1);
 
-    let want_prefix = format!("{}/v/", common::PUBLIC_URL);
+    let want_prefix = format!("{}/v/", crate::common::PUBLIC_URL);
     let res = get_from_host(&app, &format!("/api/v1/certificates?year={Y}"), &unit, "evil.example").await;
     assert_eq!(res.status(), 200);
     let c = body(res).await["items"][0].clone();

@@ -1,13 +1,10 @@
 //! Identity and access in the store (issue 3): jurisdiction scoping, keyset
 //! pagination, accounts, refresh-token rotation, API clients, captchas,
 //! sign-in failures and the hash-chained audit log, on both backends.
-#![expect(clippy::unwrap_used, reason = "tests")]
-
-#[expect(dead_code, reason = "fixtures shared with the other suite")]
-mod common;
 
 use std::collections::HashSet;
 
+use crate::common::{cipher, tree, unit_in};
 use chrono::{Duration, Utc};
 use cme_domain::auth::{Actor, Operation, Role, Scope};
 use cme_domain::ids::{DepartmentId, PersonId, RegionId};
@@ -20,7 +17,6 @@ use cme_store::repo::person::PersonFilter;
 use cme_store::repo::unit::UnitFilter;
 use cme_store::repo::{api_client, captcha, department, login_failure, person, refresh, region, scope, unit};
 use cme_store::{ConnectionTrait, DatabaseConnection, DbBackend, PiiCipher, StoreError, both_backends};
-use common::{cipher, tree, unit_in};
 use sea_orm::{ActiveValue::Set, EntityTrait, Statement};
 use uuid::Uuid;
 
@@ -63,12 +59,12 @@ async fn world(db: &DatabaseConnection) -> World {
     let cipher = cipher();
     let mut staff_a = Vec::new();
     for (seq, dept) in [(1, d1.id), (2, d1.id), (3, d2.id)] {
-        let mut p = common::person(a.id, seq, vec![]);
+        let mut p = crate::common::person(a.id, seq, vec![]);
         p.department_id = Some(dept);
         person::insert(db, &cipher, &p).await.unwrap();
         staff_a.push(p);
     }
-    let pb = common::person(b.id, 4, vec![]);
+    let pb = crate::common::person(b.id, 4, vec![]);
     person::insert(db, &cipher, &pb).await.unwrap();
     World {
         province: t.province,
@@ -200,7 +196,7 @@ both_backends!(encloses_follows_the_tree, |db| async move {
 both_backends!(keyset_pages_return_every_row_once, |db| async move {
     let w = world(&db).await;
     let mut expected: HashSet<Uuid> = ids(&w.staff_a, |p| p.id.0);
-    let extra: Vec<Person> = (10..33).map(|seq| common::person(w.a.id, seq, vec![])).collect();
+    let extra: Vec<Person> = (10..33).map(|seq| crate::common::person(w.a.id, seq, vec![])).collect();
     person::insert_many(&db, &w.cipher, &extra).await.unwrap();
     expected.extend(extra.iter().map(|p| p.id.0));
     assert_eq!(expected.len(), 26);

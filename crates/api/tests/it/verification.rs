@@ -2,16 +2,13 @@
 //! cycle, offices set submission windows, units submit normal, make-up and
 //! special lists, offices review along each unit's chain, final offices
 //! number certificates, and everyone reads the statistics.
-#![expect(clippy::unwrap_used, reason = "tests")]
 
-mod common;
-
+use crate::common::TestApp;
+use crate::common::fixture::{self, Fixture, PASSWORD};
 use chrono::{Duration, NaiveDate, Utc};
 use cme_domain::auth::{Role, Scope};
 use cme_domain::ids::{PersonId, UnitId};
 use cme_domain::org::{Medicine, UnitLevel};
-use common::TestApp;
-use common::fixture::{self, Fixture, PASSWORD};
 use reqwest::Method;
 use serde_json::{Value, json};
 

@@ -1,10 +1,7 @@
 //! Loading the fonts and checking glyph coverage.
-#![expect(clippy::unwrap_used, reason = "tests")]
 
-mod common;
-
+use crate::common::fonts;
 use cme_documents::{DocumentError, Fonts, SYSTEM_BOLD, SYSTEM_REGULAR};
-use common::fonts;
 
 #[test]
 fn rare_name_characters_are_covered() {

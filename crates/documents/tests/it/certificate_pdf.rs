@@ -1,15 +1,12 @@
 //! The certificate PDFs, checked with poppler and zbar: text, embedded subset fonts, the page
 //! rendered, the QR code read back from the picture, the seal printed with its paper removed.
-#![expect(clippy::unwrap_used, reason = "tests")]
 
-mod common;
-
+use crate::common::sample::{certificate, red_ring_png, verify_url};
+use crate::common::{fonts, page_count, pdffonts, pdftoppm, pdftotext, read_rgb, scratch, write_pdf, zbarimg};
 use cme_documents::{
     Certificate, CertificateBatch, DocumentError, ProofHolder, SEAL_AREA, STAMP_REQUIRED, Seal, certificate_pdf,
     multi_year_proof_pdf,
 };
-use common::sample::{certificate, red_ring_png, verify_url};
-use common::{fonts, page_count, pdffonts, pdftoppm, pdftotext, read_rgb, scratch, write_pdf, zbarimg};
 
 /// Text without the blanks and line breaks pdftotext puts between and inside lines.
 fn squeeze(text: &str) -> String {

@@ -1,8 +1,6 @@
 //! The what-if calculator over real HTTP, on SQLite and PostgreSQL.
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use serde_json::{Value, json};
 
 fn county_senior(credits: Value) -> Value {

@@ -1,14 +1,11 @@
 //! XLSX exports, read back with calamine.
-#![expect(clippy::unwrap_used, reason = "tests")]
-
-mod common;
 
 use std::io::Cursor;
 use std::time::Instant;
 
+use crate::common::sample::{LONG_ACTIVITY, form};
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use cme_documents::{ComplianceList, ComplianceListXlsx, ComplianceRow, compliance_list_xlsx, registration_form_xlsx};
-use common::sample::{LONG_ACTIVITY, form};
 
 fn open(bytes: Vec<u8>) -> Xlsx<Cursor<Vec<u8>>> {
     open_workbook_from_rs(Cursor::new(bytes)).unwrap()

@@ -2,15 +2,13 @@
 //! titles moving the standard, status history, transfers, file imports,
 //! HR batches and idempotency keys.
 
-mod common;
-
+use crate::common::TestApp;
+use crate::common::fixture::{self, Fixture, PASSWORD};
 use chrono::{Datelike as _, NaiveDate};
 use cme_domain::auth::{Role, Scope};
 use cme_domain::id_card::check_character;
 use cme_domain::ids::PersonId;
 use cme_store::repo::{account, evaluation};
-use common::TestApp;
-use common::fixture::{self, Fixture, PASSWORD};
 use reqwest::Method;
 use sea_orm::{ConnectionTrait as _, Statement};
 use serde_json::{Value, json};

@@ -3,8 +3,8 @@
 //! rosters, and mandatory-course completions singly and by import; each
 //! changes the person's stored compliance.
 
-mod common;
-
+use crate::common::TestApp;
+use crate::common::fixture::{self, Fixture, PASSWORD};
 use chrono::{Duration, NaiveDate, Utc};
 use cme_domain::IdCardNumber;
 use cme_domain::activity::shanghai_today;
@@ -14,8 +14,6 @@ use cme_domain::ids::{ActivityId, DepartmentId, PersonId, UnitId};
 use cme_domain::person::{Discipline, Gender, Person, PersonStatus, Title, TitleLevel};
 use cme_domain::sign_in_code::{SignInKey, issue};
 use cme_store::repo::{evaluation, person};
-use common::TestApp;
-use common::fixture::{self, Fixture, PASSWORD};
 use reqwest::Method;
 use sea_orm::{ConnectionTrait as _, Statement};
 use serde_json::{Value, json};

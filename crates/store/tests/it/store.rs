@@ -1,9 +1,7 @@
 //! The store against real databases: SQLite always, PostgreSQL when
 //! `TEST_DATABASE_URL` is set. Each test gets a fresh migrated database.
-#![expect(clippy::unwrap_used, reason = "tests")]
 
-mod common;
-
+use crate::common::{cipher, date, person as new_person, title, tree, unit_in};
 use chrono::Utc;
 use cme_domain::Credits;
 use cme_domain::compliance::{CourseStatus, ShortfallCode};
@@ -17,7 +15,6 @@ use cme_store::entity::{credits, people};
 use cme_store::repo::verification::{self, NewVerification};
 use cme_store::repo::{course, credit, department, evaluation, person, standard};
 use cme_store::{ConnectionTrait, DatabaseConnection, DbBackend, StoreError, both_backends, migrate};
-use common::{cipher, date, person as new_person, title, tree, unit_in};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{EntityTrait, Statement};
 
@@ -106,10 +103,10 @@ both_backends!(id_numbers_are_stored_only_encrypted, |db| async move {
     assert_eq!(found, p);
     assert_eq!(person::get(&db, &cipher, p.id).await.unwrap(), p);
     // Another key neither finds nor decrypts it.
-    let other = common::cipher();
+    let other = crate::common::cipher();
     assert_eq!(person::find_by_id_number(&db, &other, &p.id_number).await.unwrap(), None);
     assert!(matches!(person::get(&db, &other, p.id).await, Err(StoreError::Corrupt(_))));
-    assert_eq!(person::find_by_id_number(&db, &cipher, &common::id_number(8)).await.unwrap(), None);
+    assert_eq!(person::find_by_id_number(&db, &cipher, &crate::common::id_number(8)).await.unwrap(), None);
 });
 
 both_backends!(a_duplicate_id_number_is_a_named_conflict, |db| async move {

@@ -8,14 +8,12 @@
 //! without all three places fails it, and a denied write leaves the
 //! database unchanged.
 
-mod common;
-
 use std::collections::BTreeSet;
 
+use crate::common::TestApp;
+use crate::common::fixture::{self, Fixture, PASSWORD, Siblings};
 use cme_domain::auth::{Role, Scope};
 use cme_domain::ids::{DepartmentId, PersonId, UnitId};
-use common::TestApp;
-use common::fixture::{self, Fixture, PASSWORD, Siblings};
 use reqwest::Method;
 use sea_orm::{ConnectionTrait as _, Statement};
 use serde_json::{Value, json};
