@@ -317,6 +317,7 @@ impl Application {
                     .app_data(doc.clone())
                     .app_data(web::PathConfig::default().error_handler(error::path_error))
                     .app_data(web::JsonConfig::default().error_handler(error::json_error))
+                    .app_data(web::FormConfig::default().error_handler(error::form_error))
                     .app_data(web::QueryConfig::default().error_handler(error::query_error)),
             )
             .split_for_parts();

@@ -411,8 +411,10 @@ export interface paths {
          * Outside systems: exchange a client id and secret for an access token
          *     (OAuth 2.0 client credentials, RFC 6749 §4.4). The form is
          *     `application/x-www-form-urlencoded`; the client authenticates with HTTP
-         *     Basic or with `client_id` and `client_secret` in the form. Errors follow
-         *     RFC 6749 §5.2 (`{"error", "error_description"}`), not problem+json.
+         *     Basic or with `client_id` and `client_secret` in the form. Errors are
+         *     problem+json like every other answer, with the code of RFC 6749 §5.2 in
+         *     `code` and, for OAuth client libraries, in `error` too
+         *     (`invalid_request`, `invalid_client`, `unsupported_grant_type`).
          */
         post: operations["client_token"];
         delete?: never;
@@ -3494,11 +3496,6 @@ export interface components {
             /** Format: int64 */
             millis: number;
         };
-        /** @description OAuth 2.0 error answer (RFC 6749 §5.2). */
-        OAuthError: {
-            error: string;
-            error_description: string;
-        };
         /**
          * @description The caller's office and its seal, if any: without one, its certificates
          *     print with the seal area marked 须加盖印章.
@@ -3706,6 +3703,12 @@ export interface components {
             /** @description A stable snake_case code for programs. */
             code: string;
             detail: string;
+            /**
+             * @description Only from `POST /auth/token`: the RFC 6749 §5.2 error code
+             *     (`invalid_request`, `invalid_client`, `unsupported_grant_type`), the
+             *     member OAuth client libraries read; the same as `code`.
+             */
+            error?: string | null;
             /** @description The failing fields, for validation problems. */
             errors?: components["schemas"]["FieldError"][];
             /** Format: int32 */
@@ -5345,22 +5348,22 @@ export interface operations {
                     "application/json": components["schemas"]["ClientToken"];
                 };
             };
-            /** @description unsupported_grant_type or invalid_request */
+            /** @description `invalid_request` (a malformed form) or `unsupported_grant_type` */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OAuthError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description invalid_client */
+            /** @description `invalid_client`: no, unknown, wrong or revoked credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OAuthError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
