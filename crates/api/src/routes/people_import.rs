@@ -71,7 +71,7 @@ fn attachment(name: &str, ascii: &str) -> (actix_web::http::header::HeaderName, 
     params(TemplateQuery),
     responses(
         (status = 200, description = "The template file", content(
-            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (inline(crate::dto::FileBytes) = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
             (String = "text/csv"))),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")
@@ -398,7 +398,7 @@ pub async fn import_people(
     params(ImportQuery),
     request_body(content = ImportUpload, content_type = "multipart/form-data"),
     responses(
-        (status = 200, description = "The error report", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 200, description = "The error report", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = inline(crate::dto::FileBytes)),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 413, body = Problem, content_type = "application/problem+json"),
