@@ -8,8 +8,11 @@ SHELL := /bin/bash
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 CME := $(TARGET_DIR)/debug/cme
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# The virtualenv of the Python tools `make test` uses (schemathesis).
+VENV := $(HOME)/.cache/cme-venv
+SCHEMATHESIS_VERSION := 4.32.5
 
-.PHONY: run test frontend-deps frontend-build e2e-deps fonts browser openapi bench
+.PHONY: run test frontend-deps frontend-build e2e-deps fuzz-deps fonts browser openapi bench
 
 # The Debian packages of the fonts the server prints PDFs with: the list
 # cme_documents::FONT_PACKAGES (a test compares them, and the Dockerfile's).
@@ -28,13 +31,15 @@ run: frontend-build fonts
 
 ## fmt, clippy, every Rust test (SQLite; PostgreSQL too when TEST_DATABASE_URL
 ## is set), the SPA's type check, client drift check, Vitest, build, the
-## database-outage fault test (a PostgreSQL instance of its own) and Playwright.
-test: frontend-deps e2e-deps fonts browser
+## OpenAPI document fuzzed with schemathesis, the database-outage fault test
+## (a PostgreSQL instance of its own) and Playwright.
+test: frontend-deps e2e-deps fuzz-deps fonts browser
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo test --workspace
 	cd frontend && npm run check:api && npm run typecheck && npm test && npm run build
 	cargo build -p cme-server
+	SCHEMATHESIS=$(VENV)/bin/schemathesis tests/fuzz/schemathesis.sh $(CME)
 	python3 tests/faults/db_outage.py $(CME)
 	tests/e2e/run.sh $(CME)
 
@@ -44,6 +49,12 @@ frontend-deps:
 
 frontend-build: frontend-deps
 	cd frontend && npm run build
+
+## schemathesis, pinned, in a virtualenv of its own (outside the repository).
+fuzz-deps:
+	@if ! $(VENV)/bin/schemathesis --version 2>/dev/null | grep -qx "schemathesis, version $(SCHEMATHESIS_VERSION)"; then \
+		python3 -m venv $(VENV) && \
+		$(VENV)/bin/pip install --quiet --disable-pip-version-check "schemathesis==$(SCHEMATHESIS_VERSION)"; fi
 
 e2e-deps:
 	@if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then \

@@ -28,6 +28,11 @@ pub struct Problem {
     /// The failing fields, for validation problems.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Only from `POST /auth/token`: the RFC 6749 §5.2 error code
+    /// (`invalid_request`, `invalid_client`, `unsupported_grant_type`), the
+    /// member OAuth client libraries read; the same as `code`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +45,10 @@ pub enum ApiError {
     Invalid { detail: String, errors: Vec<FieldError> },
     #[error("not found: {0}")]
     NotFound(String),
+    /// The path exists, but not for this method (405); names the methods it
+    /// takes (also in `Allow`).
+    #[error("method not allowed; allowed: {0}")]
+    MethodNotAllowed(String),
     /// A wrong, used or expired captcha (422, field `captcha_answer`).
     #[error("captcha invalid")]
     CaptchaInvalid,
@@ -82,11 +91,36 @@ pub enum ApiError {
     /// The body is not of a type the endpoint takes (415); says which it takes.
     #[error("unsupported media type: {0}")]
     UnsupportedMediaType(String),
+    /// A refused client-credentials token request (RFC 6749 §5.2): 400
+    /// `invalid_request` or `unsupported_grant_type`, 401 `invalid_client`.
+    #[error("oauth error {0:?}: {1}")]
+    OAuth(OAuthError, String),
     #[error("the database is unavailable")]
     Unavailable,
     /// Anything unexpected; the cause is logged, never sent.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+/// The errors of RFC 6749 §5.2 that `POST /auth/token` answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OAuthError {
+    /// The form is malformed or misses a member (400).
+    InvalidRequest,
+    /// No, unknown, wrong or revoked client credentials (401).
+    InvalidClient,
+    /// A grant type other than `client_credentials` (400).
+    UnsupportedGrantType,
+}
+
+impl OAuthError {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OAuthError::InvalidRequest => "invalid_request",
+            OAuthError::InvalidClient => "invalid_client",
+            OAuthError::UnsupportedGrantType => "unsupported_grant_type",
+        }
+    }
 }
 
 impl ApiError {
@@ -101,6 +135,7 @@ impl ApiError {
             ApiError::Malformed { .. } => "malformed_request",
             ApiError::Invalid { .. } => "validation_failed",
             ApiError::NotFound(_) => "not_found",
+            ApiError::MethodNotAllowed(_) => "method_not_allowed",
             ApiError::Unauthorized => "unauthorized",
             ApiError::CaptchaInvalid => "captcha_invalid",
             ApiError::InvalidCredentials => "invalid_credentials",
@@ -116,6 +151,7 @@ impl ApiError {
             ApiError::IdempotencyKeyReused => "idempotency_key_reused",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
+            ApiError::OAuth(e, _) => e.as_str(),
             ApiError::Unavailable => "service_unavailable",
             ApiError::Internal(_) => "internal_error",
         }
@@ -126,6 +162,7 @@ impl ApiError {
             ApiError::Malformed { .. } => "请求格式错误",
             ApiError::Invalid { .. } => "请求参数不合法",
             ApiError::NotFound(_) => "未找到",
+            ApiError::MethodNotAllowed(_) => "不支持该请求方法",
             ApiError::Unauthorized => "未登录或登录已失效",
             ApiError::CaptchaInvalid => "验证码错误或已过期",
             ApiError::InvalidCredentials => "账号或密码错误",
@@ -141,6 +178,9 @@ impl ApiError {
             ApiError::IdempotencyKeyReused => "幂等键已用于另一请求",
             ApiError::PayloadTooLarge(_) => "请求内容过大",
             ApiError::UnsupportedMediaType(_) => "不支持的内容类型",
+            ApiError::OAuth(OAuthError::InvalidRequest, _) => "令牌请求格式错误",
+            ApiError::OAuth(OAuthError::InvalidClient, _) => "客户端认证失败",
+            ApiError::OAuth(OAuthError::UnsupportedGrantType, _) => "不支持的授权类型",
             ApiError::Unavailable => "服务暂不可用",
             ApiError::Internal(_) => "服务器内部错误",
         }
@@ -152,6 +192,7 @@ impl ApiError {
                 (detail.clone(), errors.clone())
             }
             ApiError::NotFound(what) | ApiError::Forbidden(what) => (what.clone(), Vec::new()),
+            ApiError::MethodNotAllowed(allow) => (format!("该接口只支持 {allow}"), Vec::new()),
             ApiError::CaptchaInvalid => (
                 self.title().to_owned(),
                 vec![FieldError { field: "captcha_answer".to_owned(), message: self.title().to_owned() }],
@@ -176,6 +217,7 @@ impl ApiError {
             ),
             ApiError::PayloadTooLarge(what) => (what.clone(), Vec::new()),
             ApiError::UnsupportedMediaType(what) => (what.clone(), Vec::new()),
+            ApiError::OAuth(_, detail) => (detail.clone(), Vec::new()),
             ApiError::Unavailable => ("数据库暂不可用，请稍后再试".to_owned(), Vec::new()),
             ApiError::Internal(_) => ("请求未能完成，请稍后再试".to_owned(), Vec::new()),
         };
@@ -186,6 +228,10 @@ impl ApiError {
             detail,
             code: self.code().to_owned(),
             errors,
+            error: match self {
+                ApiError::OAuth(e, _) => Some(e.as_str().to_owned()),
+                _ => None,
+            },
         }
     }
 }
@@ -196,6 +242,7 @@ impl ResponseError for ApiError {
             ApiError::Malformed { .. } => StatusCode::BAD_REQUEST,
             ApiError::Invalid { .. } | ApiError::CaptchaInvalid => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Unauthorized | ApiError::InvalidCredentials | ApiError::InvalidRefreshToken => {
                 StatusCode::UNAUTHORIZED
             }
@@ -208,6 +255,8 @@ impl ResponseError for ApiError {
             ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::OAuth(OAuthError::InvalidClient, _) => StatusCode::UNAUTHORIZED,
+            ApiError::OAuth(_, _) => StatusCode::BAD_REQUEST,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -229,6 +278,12 @@ impl ResponseError for ApiError {
             }
             ApiError::Unauthorized | ApiError::InvalidRefreshToken => {
                 res.insert_header(("WWW-Authenticate", "Bearer"));
+            }
+            ApiError::OAuth(OAuthError::InvalidClient, _) => {
+                res.insert_header(("WWW-Authenticate", "Basic realm=\"cme\""));
+            }
+            ApiError::MethodNotAllowed(allow) => {
+                res.insert_header(("Allow", allow.as_str()));
             }
             _ => {}
         }
@@ -322,6 +377,23 @@ pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &actix_web::Htt
         }
         JsonPayloadError::ContentType => ApiError::UnsupportedMediaType("请求须为 application/json".to_owned()).into(),
         other => ApiError::Malformed { detail: other.to_string(), errors: Vec::new() }.into(),
+    }
+}
+
+/// Same for form bodies (`application/x-www-form-urlencoded`).
+pub fn form_error(err: actix_web::error::UrlencodedError, _req: &actix_web::HttpRequest) -> actix_web::Error {
+    use actix_web::error::UrlencodedError;
+    match err {
+        UrlencodedError::Overflow { limit, .. } => {
+            ApiError::PayloadTooLarge(format!("请求不能超过 {} KB", limit / 1024)).into()
+        }
+        UrlencodedError::ContentType => {
+            ApiError::UnsupportedMediaType("请求须为 application/x-www-form-urlencoded".to_owned()).into()
+        }
+        other => {
+            let detail = crate::telemetry::redact_text(&other.to_string()).into_owned();
+            ApiError::Malformed { detail, errors: Vec::new() }.into()
+        }
     }
 }
 

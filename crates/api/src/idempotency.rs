@@ -1,4 +1,5 @@
-//! `Idempotency-Key` for every POST under `/api/v1` (one middleware).
+//! `Idempotency-Key` for every POST under `/api/v1` but the credential
+//! exchanges (one middleware).
 //!
 //! A key belongs to the authenticated caller (the bearer token's subject,
 //! decoded as the auth module does); the request's fingerprint is a keyed
@@ -39,6 +40,24 @@ const MAX_BODY: usize = 8 << 20;
 /// Expired keys are swept at most this often (seconds), by the next request.
 const PRUNE_EVERY_SECS: i64 = 600;
 static LAST_PRUNE: AtomicI64 = AtomicI64::new(0);
+
+/// The exchanges of credentials (sign-in, token refresh and sign-out, an
+/// outside system's token): they authenticate by their body, not as a
+/// signed-in caller, and take no `Idempotency-Key`.
+const CREDENTIAL_EXCHANGES: &[&str] = &[
+    "/api/v1/auth/login",
+    "/api/v1/auth/trainee/login",
+    "/api/v1/auth/refresh",
+    "/api/v1/auth/logout",
+    "/api/v1/auth/token",
+];
+
+/// Whether a POST to `path` honours `Idempotency-Key` (for a signed-in
+/// caller): every one under `/api/v1` but the credential exchanges. The
+/// OpenAPI document declares the header from this too.
+pub fn honours_key(path: &str) -> bool {
+    path.starts_with("/api/v1/") && !CREDENTIAL_EXCHANGES.contains(&path)
+}
 
 /// Paths whose answers carry secrets (tokens, one-time passwords, client
 /// secrets, a full ID number): their answers are never kept.
@@ -98,7 +117,7 @@ pub async fn middleware(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let keyed = req.method() == Method::POST && req.path().starts_with("/api/v1/");
+    let keyed = req.method() == Method::POST && honours_key(req.path());
     let key = req.headers().get(HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let (Some(key), Some(state), true) = (key, state, keyed) else {

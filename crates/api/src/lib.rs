@@ -242,7 +242,7 @@ async fn openapi_json(doc: web::Data<utoipa::openapi::OpenApi>) -> HttpResponse 
 /// The OpenAPI document, built from the route table.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let (_, doc) = api_routes(App::new().into_utoipa_app().openapi(openapi::base())).split_for_parts();
-    openapi::with_idempotency_key(doc)
+    openapi::complete(doc)
 }
 
 /// The SPA loads only its own scripts and styles (antd injects inline
@@ -318,6 +318,7 @@ impl Application {
                     .app_data(doc.clone())
                     .app_data(web::PathConfig::default().error_handler(error::path_error))
                     .app_data(web::JsonConfig::default().error_handler(error::json_error))
+                    .app_data(web::FormConfig::default().error_handler(error::form_error))
                     .app_data(web::QueryConfig::default().error_handler(error::query_error)),
             )
             .split_for_parts();
@@ -334,10 +335,7 @@ impl Application {
                         .add(("Content-Security-Policy", CSP)),
                 )
                 .service(web::redirect("/api/docs", "/api/docs/"))
-                .service(
-                    SwaggerUi::new("/api/docs/{_:.*}")
-                        .url("/api/v1/openapi.json", openapi::with_idempotency_key(api_doc)),
-                )
+                .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/v1/openapi.json", openapi::complete(api_doc)))
                 .service(web::scope("/api").default_service(web::to(spa::api_not_found)))
                 .configure(spa::configure(static_dir.clone()))
         })

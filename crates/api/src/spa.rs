@@ -8,9 +8,49 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::error::ApiError;
 
-/// Unknown `/api/...` paths answer problem+json, never the SPA.
+/// Unknown `/api/...` paths answer problem+json, never the SPA: 405 with
+/// `Allow` when the path is an operation's under another method (the route
+/// table, as the OpenAPI document lists it), else 404.
 pub async fn api_not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(ApiError::NotFound(format!("没有这个接口: {}", req.path())))
+    let allowed = req
+        .app_data::<web::Data<utoipa::openapi::OpenApi>>()
+        .map(|doc| allowed_methods(doc, req.path()))
+        .unwrap_or_default();
+    if allowed.is_empty() {
+        return Err(ApiError::NotFound(format!("没有这个接口: {}", req.path())));
+    }
+    Err(ApiError::MethodNotAllowed(allowed.join(", ")))
+}
+
+/// The methods of the operations whose path template matches `path`.
+fn allowed_methods(doc: &utoipa::openapi::OpenApi, path: &str) -> Vec<&'static str> {
+    let matches = |template: &str| {
+        let (mut t, mut p) = (template.split('/'), path.split('/'));
+        loop {
+            match (t.next(), p.next()) {
+                (None, None) => return true,
+                (Some(t), Some(p)) if t.starts_with('{') && t.ends_with('}') && !p.is_empty() => {}
+                (Some(t), Some(p)) if t == p => {}
+                _ => return false,
+            }
+        }
+    };
+    let mut allowed = Vec::new();
+    for item in doc.paths.paths.iter().filter(|(t, _)| matches(t)).map(|(_, item)| item) {
+        let methods = [
+            ("GET", item.get.is_some()),
+            ("POST", item.post.is_some()),
+            ("PUT", item.put.is_some()),
+            ("PATCH", item.patch.is_some()),
+            ("DELETE", item.delete.is_some()),
+        ];
+        for (method, present) in methods {
+            if present && !allowed.contains(&method) {
+                allowed.push(method);
+            }
+        }
+    }
+    allowed
 }
 
 const NOT_BUILT: &str = "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>云南省继续医学教育学分管理系统</title>\

@@ -20,6 +20,70 @@ fn the_committed_openapi_document_matches_the_code() {
     }
 }
 
+/// What the shared machinery answers is declared on every operation it can
+/// answer for (see `cme_api::openapi::complete`), so the declarations cannot
+/// drift from the routes: a signed-in operation declares 401 and 503, one
+/// with a JSON body 400, 413 and 415, one that honours `Idempotency-Key`
+/// the header and 422; and every error an operation declares is
+/// problem+json.
+#[test]
+fn shared_answers_are_declared_on_every_operation() {
+    let doc = serde_json::to_value(cme_api::openapi()).unwrap_or_default();
+    let resolve = |r: &serde_json::Value| -> serde_json::Value {
+        match r["$ref"].as_str().and_then(|p| p.strip_prefix("#/components/responses/")) {
+            Some(name) => doc["components"]["responses"][name].clone(),
+            None => r.clone(),
+        }
+    };
+    let mut missing = Vec::new();
+    let mut operations = 0;
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        for (method, op) in item.as_object().into_iter().flatten() {
+            operations += 1;
+            let responses = &op["responses"];
+            let mut need = vec!["503"];
+            let secured = op["security"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|r| r.as_object().is_some_and(|o| !o.is_empty())));
+            if secured {
+                need.extend(["401", "429"]);
+            }
+            let json_body =
+                op["requestBody"]["content"].as_object().is_some_and(|c| c.keys().any(|t| t.contains("json")));
+            if json_body {
+                need.extend(["400", "413", "415", "422"]);
+            }
+            let keyed = op["parameters"].as_array().into_iter().flatten().any(|p| p["name"] == "Idempotency-Key");
+            let honours = method == "post" && cme_api::idempotency::honours_key(path);
+            if keyed != honours {
+                missing.push(format!("{method} {path}: Idempotency-Key declared {keyed}, honoured {honours}"));
+            }
+            if keyed {
+                need.extend(["409", "413", "422"]);
+            }
+            for status in need {
+                if responses.get(status).is_none() {
+                    missing.push(format!("{method} {path}: no {status}"));
+                }
+            }
+            for (status, response) in responses.as_object().into_iter().flatten() {
+                // /health's 503 is its report (the database is down), not an error.
+                let report = path == "/api/v1/health" && status == "503";
+                if !(status.starts_with('4') || status.starts_with('5')) || report {
+                    continue;
+                }
+                let content = resolve(response)["content"].clone();
+                let types: Vec<&String> = content.as_object().map(|c| c.keys().collect()).unwrap_or_default();
+                if types != ["application/problem+json"] {
+                    missing.push(format!("{method} {path}: {status} is {types:?}, not problem+json"));
+                }
+            }
+        }
+    }
+    assert!(operations > 100, "only {operations} operations");
+    assert!(missing.is_empty(), "operations without their shared answers: {missing:#?}");
+}
+
 /// utoipa names a component schema after its Rust type, so two types of one
 /// name (the people upsert's and the compliance verdict's `Outcome`) collide
 /// silently and one documents the other. Every type that derives `ToSchema`

@@ -68,6 +68,10 @@ pub fn fmt_local(at: DateTime<Utc>) -> String {
 // The calendar
 // ---------------------------------------------------------------------------
 
+/// The last year a cycle can verify: its calendar runs in the next year,
+/// and a date is written with four digits of year (RFC 3339, and the API).
+pub const LAST_YEAR: i32 = 9998;
+
 string_enum! {
     /// A date of the cycle calendar, named as the API names its fields.
     pub enum CalendarField {
@@ -154,6 +158,9 @@ pub enum CalendarError {
     YearTooEarly { year: i32 },
     #[error("{year} 年度超出可设置的范围")]
     YearOutOfRange { year: i32 },
+    /// A date past year 9999, which no written date (RFC 3339) can hold.
+    #[error("{}（{date}）超出可设置的范围", .field.label())]
+    DateOutOfRange { field: CalendarField, date: NaiveDate },
     /// The cycle of `Y` cannot open before the credits of `Y` are complete.
     #[error("{year} 年度验证的验证开始日期（{opens_on}）须在 {year} 年度结束之后")]
     OpensDuringYear { year: i32, opens_on: NaiveDate },
@@ -185,6 +192,14 @@ impl Calendar {
     pub fn parse(year: i32, dates: CalendarDates) -> Result<Calendar, CalendarError> {
         if year < FIRST_YEAR {
             return Err(CalendarError::YearTooEarly { year });
+        }
+        // The calendar runs in the next year, and every date is written
+        // with four digits of year.
+        if year > LAST_YEAR {
+            return Err(CalendarError::YearOutOfRange { year });
+        }
+        if let Some(field) = CalendarField::ALL.iter().copied().find(|f| dates.get(*f).year() > LAST_YEAR + 1) {
+            return Err(CalendarError::DateOutOfRange { field, date: dates.get(field) });
         }
         let year_end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or(CalendarError::YearOutOfRange { year })?;
         if dates.opens_on <= year_end {
@@ -1133,6 +1148,15 @@ mod tests {
         );
         assert!(Calendar::defaults(2015).is_ok());
         assert_eq!(Calendar::defaults(i32::MAX), Err(CalendarError::YearOutOfRange { year: i32::MAX }));
+        // Its dates, in the next year, must still be written with four digits.
+        assert!(Calendar::defaults(LAST_YEAR).is_ok());
+        assert_eq!(Calendar::defaults(LAST_YEAR + 1), Err(CalendarError::YearOutOfRange { year: LAST_YEAR + 1 }));
+        let mut d = Calendar::defaults(2021).map(|c| c.dates()).unwrap_or_else(|e| panic!("{e}"));
+        d.closes_on = day(10_000, 1, 1);
+        assert_eq!(
+            Calendar::parse(2021, d),
+            Err(CalendarError::DateOutOfRange { field: CalendarField::ClosesOn, date: day(10_000, 1, 1) })
+        );
     }
 
     // --- windows ---

@@ -103,10 +103,3 @@ pub struct ClientToken {
     /// The granted operations, space-separated.
     pub scope: String,
 }
-
-/// OAuth 2.0 error answer (RFC 6749 §5.2).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct OAuthError {
-    pub error: String,
-    pub error_description: String,
-}

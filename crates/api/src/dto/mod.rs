@@ -135,6 +135,22 @@ impl<'de> serde::Deserialize<'de> for RecordAmount {
     }
 }
 
+/// A file's bytes as the whole body of a request or an answer (a PDF, an
+/// image, a spreadsheet): a binary string, not JSON.
+pub struct FileBytes;
+
+impl utoipa::PartialSchema for FileBytes {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for FileBytes {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

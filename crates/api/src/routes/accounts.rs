@@ -199,7 +199,13 @@ async fn scope_for(state: &AppState, actor: &Actor, role: Role, organisation: Op
     tag = "accounts",
     security(("bearer" = [])),
     request_body = NewAccountRequest,
-    responses((status = 201, body = NewAccountResponse), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json"))
+    responses(
+        (status = 201, body = NewAccountResponse),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation in the caller's jurisdiction (`organisation_id`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
 )]
 #[post("/accounts")]
 pub async fn create_account(

@@ -13,9 +13,9 @@ use crate::AppState;
 use crate::auth::tokens::{AUD_ACCESS, AUD_CLIENT};
 use crate::auth::{PendingCaller, client_ip, password};
 use crate::dto::auth::{
-    CaptchaDto, ClientToken, LoginRequest, OAuthError, PasswordChange, RefreshRequest, TokenPair, TraineeLogin,
+    CaptchaDto, ClientToken, LoginRequest, PasswordChange, RefreshRequest, TokenPair, TraineeLogin,
 };
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, OAuthError, Problem};
 use crate::extract::ValidJson;
 use crate::no_store::NoStore;
 
@@ -359,38 +359,53 @@ pub struct ClientTokenForm {
     pub client_secret: Option<String>,
 }
 
-fn oauth_error(status: actix_web::http::StatusCode, error: &str, description: &str) -> NoStore<HttpResponse> {
-    let mut res = HttpResponse::build(status);
-    if status == actix_web::http::StatusCode::UNAUTHORIZED {
-        res.insert_header(("WWW-Authenticate", "Basic realm=\"cme\""));
-    }
-    NoStore(res.json(OAuthError { error: error.to_owned(), error_description: description.to_owned() }))
-}
-
 /// Outside systems: exchange a client id and secret for an access token
 /// (OAuth 2.0 client credentials, RFC 6749 §4.4). The form is
 /// `application/x-www-form-urlencoded`; the client authenticates with HTTP
-/// Basic or with `client_id` and `client_secret` in the form. Errors follow
-/// RFC 6749 §5.2 (`{"error", "error_description"}`), not problem+json.
+/// Basic or with `client_id` and `client_secret` in the form. Errors are
+/// problem+json like every other answer, with the code of RFC 6749 §5.2 in
+/// `code` and, for OAuth client libraries, in `error` too
+/// (`invalid_request`, `invalid_client`, `unsupported_grant_type`).
 #[utoipa::path(
     tag = "auth",
     request_body(content = ClientTokenForm, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 200, body = ClientToken),
-        (status = 400, description = "unsupported_grant_type or invalid_request", body = OAuthError),
-        (status = 401, description = "invalid_client", body = OAuthError),
+        (status = 400, description = "`invalid_request` (a malformed form) or `unsupported_grant_type`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`invalid_client`: no, unknown, wrong or revoked credentials", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/token")]
 pub async fn client_token(
     state: web::Data<AppState>,
     req: HttpRequest,
-    form: web::Form<ClientTokenForm>,
-) -> Result<NoStore<HttpResponse>, ApiError> {
-    use actix_web::http::StatusCode;
-    let form = form.into_inner();
+    form: Result<web::Form<ClientTokenForm>, actix_web::Error>,
+) -> Result<NoStore<HttpResponse>, actix_web::Error> {
+    let answer = match form {
+        Ok(form) => issue_client_token(&state, &req, form.into_inner()).await,
+        // A form that does not parse is RFC 6749's invalid_request; a body
+        // too large or of another type keeps its own answer (413, 415).
+        Err(e) => match e.as_error::<ApiError>() {
+            Some(ApiError::Malformed { detail, .. }) => {
+                Err(ApiError::OAuth(OAuthError::InvalidRequest, detail.clone()))
+            }
+            _ => return Err(e),
+        },
+    };
+    // RFC 6749 §5.1 and §5.2: neither the token nor a refusal is cached.
+    Ok(NoStore(match answer {
+        Ok(token) => HttpResponse::Ok().json(token),
+        Err(e) => actix_web::ResponseError::error_response(&e),
+    }))
+}
+
+async fn issue_client_token(
+    state: &AppState,
+    req: &HttpRequest,
+    form: ClientTokenForm,
+) -> Result<ClientToken, ApiError> {
     if form.grant_type != "client_credentials" {
-        return Ok(oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", "只支持 client_credentials"));
+        return Err(ApiError::OAuth(OAuthError::UnsupportedGrantType, "只支持 client_credentials".to_owned()));
     }
     let basic = req
         .headers()
@@ -401,23 +416,18 @@ pub async fn client_token(
         .and_then(|b| String::from_utf8(b).ok())
         .and_then(|s| s.split_once(':').map(|(i, p)| (i.to_owned(), p.to_owned())));
     let Some((id, secret)) = basic.or(form.client_id.zip(form.client_secret)) else {
-        return Ok(oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "缺少客户端凭据"));
+        return Err(ApiError::OAuth(OAuthError::InvalidClient, "缺少客户端凭据".to_owned()));
     };
     let Some(client) = cme_store::repo::api_client::authenticate(&state.db, &id, &secret).await? else {
-        let ip = client_ip(&req);
+        let ip = client_ip(req);
         let mut e = audit::AuditEntry::new("auth.client_token.failure").ip(Some(&ip)).detail(json!({"client_id": id}));
         e.actor_role = Some(Role::ApiClient);
         audit::append(&state.db, &e).await?;
-        return Ok(oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "客户端凭据无效或已吊销"));
+        return Err(ApiError::OAuth(OAuthError::InvalidClient, "客户端凭据无效或已吊销".to_owned()));
     };
     let (access_token, expires_in) = state.auth.keys.issue(client.id, AUD_CLIENT, None)?;
-    let e = audit::AuditEntry::by(&client.actor(), "auth.client_token").ip(Some(&client_ip(&req)));
+    let e = audit::AuditEntry::by(&client.actor(), "auth.client_token").ip(Some(&client_ip(req)));
     audit::append(&state.db, &e).await?;
     let scope = client.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ");
-    Ok(NoStore(HttpResponse::Ok().json(ClientToken {
-        access_token,
-        token_type: "Bearer".to_owned(),
-        expires_in,
-        scope,
-    })))
+    Ok(ClientToken { access_token, token_type: "Bearer".to_owned(), expires_in, scope })
 }

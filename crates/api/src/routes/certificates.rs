@@ -247,7 +247,10 @@ pub async fn my_seal(state: web::Data<AppState>, caller: Caller) -> Result<web::
 #[utoipa::path(
     tag = "certificate",
     security(("bearer" = [])),
-    request_body(content = Vec<u8>, content_type = "image/png", description = "The scan (PNG or JPEG)"),
+    request_body(description = "The scan (PNG or JPEG), recognised by its content", content(
+        (inline(crate::dto::FileBytes) = "image/png"),
+        (inline(crate::dto::FileBytes) = "image/jpeg"),
+    )),
     responses(
         (status = 200, body = OfficeSealDto),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -1067,6 +1070,7 @@ pub async fn public_by_token(
     responses(
         (status = 200, body = PublicCertificateDto),
         (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No number or no check code", body = Problem, content_type = "application/problem+json"),
         (status = 429, body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -273,6 +273,7 @@ async fn items(state: &AppState, entries: Vec<CreditEntry>) -> Result<Vec<Credit
         (status = 200, body = Vec<CreditItem>),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A unit names no department (`department_id`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/credit-drafts")]

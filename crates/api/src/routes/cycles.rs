@@ -127,6 +127,7 @@ pub async fn put_cycle(
     let calendar = Calendar::parse(year, dates).map_err(|e| match &e {
         cycle::CalendarError::OutOfOrder { field, .. } => ApiError::field(field.as_str(), e.to_string()),
         cycle::CalendarError::OpensDuringYear { .. } => ApiError::field("opens_on", e.to_string()),
+        cycle::CalendarError::DateOutOfRange { field, .. } => ApiError::field(field.as_str(), e.to_string()),
         _ => ApiError::field("year", e.to_string()),
     })?;
     let txn = state.db.begin().await?;

@@ -229,7 +229,10 @@ async fn render_form(state: &AppState, y: PersonYearDto, format: Option<&str>) -
     security(("bearer" = []), ("client" = [])),
     params(("id" = Uuid, Path), ("year" = i32, Path), FormatQuery),
     responses(
-        (status = 200, description = "The form: application/pdf, or XLSX with `format=xlsx`", content_type = "application/pdf"),
+        (status = 200, description = "The form: application/pdf, or XLSX with `format=xlsx`", content(
+            (inline(crate::dto::FileBytes) = "application/pdf"),
+            (inline(crate::dto::FileBytes) = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     )
@@ -253,8 +256,13 @@ pub async fn registration_form(
     security(("bearer" = [])),
     params(("year" = i32, Path), FormatQuery),
     responses(
-        (status = 200, description = "The form: application/pdf, or XLSX with `format=xlsx`", content_type = "application/pdf"),
+        (status = 200, description = "The form: application/pdf, or XLSX with `format=xlsx`", content(
+            (inline(crate::dto::FileBytes) = "application/pdf"),
+            (inline(crate::dto::FileBytes) = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
         (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such year", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown `format`, or a name the document fonts cannot print", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me/registration-form/{year}")]

@@ -88,7 +88,12 @@ pub(crate) fn person_dto(p: &Person) -> PersonDto {
     tag = "org",
     security(("bearer" = []), ("client" = [])),
     params(RegionQuery),
-    responses((status = 200, body = Vec<RegionDto>), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"))
+    responses(
+        (status = 200, body = Vec<RegionDto>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown `level`", body = Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/regions")]
 pub async fn list_regions(

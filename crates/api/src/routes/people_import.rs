@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use actix_multipart::Multipart;
+use actix_multipart::{Multipart, MultipartError};
 use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use cme_documents::table;
@@ -71,7 +71,7 @@ fn attachment(name: &str, ascii: &str) -> (actix_web::http::header::HeaderName, 
     params(TemplateQuery),
     responses(
         (status = 200, description = "The template file", content(
-            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (inline(crate::dto::FileBytes) = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
             (String = "text/csv"))),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")
@@ -115,7 +115,14 @@ pub async fn import_template(caller: Caller, query: web::Query<TemplateQuery>) -
 /// The `file` part of a multipart upload, at most [`MAX_FILE_BYTES`].
 async fn upload(mut multipart: Multipart) -> Result<Vec<u8>, ApiError> {
     while let Some(field) = multipart.next().await {
-        let mut field = field.map_err(|e| ApiError::Malformed { detail: e.to_string(), errors: Vec::new() })?;
+        let mut field = field.map_err(|e| match e {
+            MultipartError::ContentTypeMissing
+            | MultipartError::ContentTypeParse
+            | MultipartError::ContentTypeIncompatible => {
+                ApiError::UnsupportedMediaType("请求须为 multipart/form-data".to_owned())
+            }
+            other => ApiError::Malformed { detail: other.to_string(), errors: Vec::new() },
+        })?;
         if field.name() != Some("file") {
             // Drain other parts.
             while let Some(chunk) = field.next().await {
@@ -391,7 +398,7 @@ pub async fn import_people(
     params(ImportQuery),
     request_body(content = ImportUpload, content_type = "multipart/form-data"),
     responses(
-        (status = 200, description = "The error report", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 200, description = "The error report", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = inline(crate::dto::FileBytes)),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 413, body = Problem, content_type = "application/problem+json"),

@@ -904,6 +904,7 @@ pub async fn stats(
     responses(
         (status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No verification of that year", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -1071,7 +1072,11 @@ pub struct EvidenceQuery {
     tag = "verification",
     security(("bearer" = [])),
     params(EvidenceQuery),
-    request_body(content = Vec<u8>, content_type = "application/pdf"),
+    request_body(description = "The file: PDF, PNG or JPEG; its `Content-Type` must name what its content is", content(
+        (inline(crate::dto::FileBytes) = "application/pdf"),
+        (inline(crate::dto::FileBytes) = "image/png"),
+        (inline(crate::dto::FileBytes) = "image/jpeg"),
+    )),
     responses(
         (status = 200, body = EvidenceDto),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -1153,7 +1158,11 @@ pub(crate) fn hex_digest(bytes: &[u8]) -> String {
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The evidence file")),
     responses(
-        (status = 200, description = "The file", content_type = "application/octet-stream"),
+        (status = 200, description = "The file, with the type it was uploaded as", content(
+            (inline(crate::dto::FileBytes) = "application/pdf"),
+            (inline(crate::dto::FileBytes) = "image/png"),
+            (inline(crate::dto::FileBytes) = "image/jpeg"),
+        )),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -38,10 +38,29 @@ both_backends!(standards_are_served_as_data, |app| async move {
 });
 
 both_backends!(unknown_api_paths_are_problems_and_the_docs_are_served, |app| async move {
-    let res = app.get("/api/v1/nothing-here").await;
-    assert_eq!(res.status(), 404);
-    let v: Value = res.json().await.unwrap_or_default();
-    assert_eq!(v["code"], "not_found");
+    async fn problem(res: reqwest::Response, status: u16, code: &str) -> reqwest::header::HeaderMap {
+        assert_eq!(res.status(), status, "{code}");
+        let headers = res.headers().clone();
+        assert_eq!(headers.get("content-type").and_then(|v| v.to_str().ok()), Some("application/problem+json"));
+        let v: Value = res.json().await.unwrap_or_default();
+        assert_eq!(v["code"], code, "{v}");
+        assert!(v["title"].as_str().is_some_and(|t| !t.is_ascii()), "a Chinese title: {v}");
+        headers
+    }
+    problem(app.get("/api/v1/nothing-here").await, 404, "not_found").await;
+    problem(app.get("/api/nothing-here").await, 404, "not_found").await;
+    // A known path under another method: 405 naming the methods it takes.
+    let send = |method: reqwest::Method, path: &str| app.client.request(method, format!("{}{path}", app.base)).send();
+    let res = send(reqwest::Method::DELETE, "/api/v1/standards").await.unwrap_or_else(|e| panic!("{e}"));
+    let headers = problem(res, 405, "method_not_allowed").await;
+    assert_eq!(headers.get("allow").and_then(|v| v.to_str().ok()), Some("GET"));
+    let person = format!("/api/v1/people/{}", uuid::Uuid::nil());
+    let res = send(reqwest::Method::PUT, &person).await.unwrap_or_else(|e| panic!("{e}"));
+    let headers = problem(res, 405, "method_not_allowed").await;
+    assert_eq!(headers.get("allow").and_then(|v| v.to_str().ok()), Some("GET, PATCH"));
+    // actix's own path and query extractors answer problems too.
+    problem(app.get("/api/v1/standards/twenty").await, 400, "malformed_request").await;
+    problem(app.get("/api/v1/public/certificates?number=1&number=2&code=x").await, 400, "malformed_request").await;
 
     let served: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap_or_default();
     assert_eq!(served, serde_json::to_value(cme_api::openapi()).unwrap_or_default());

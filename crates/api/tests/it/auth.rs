@@ -240,8 +240,40 @@ both_backends!(outside_systems_use_client_credentials_in_their_scope, |app| asyn
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(res.status(), 401);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    assert!(res.headers().contains_key("www-authenticate"));
     let err: Value = res.json().await.unwrap_or_default();
-    assert_eq!(err["error"], "invalid_client");
+    assert_eq!(err["code"], "invalid_client");
+    assert_eq!(err["error"], "invalid_client", "the RFC 6749 member, for OAuth client libraries");
+    assert_eq!(err["title"], "客户端认证失败");
+    // Another grant type, and a form without one: 400 problems with their RFC 6749 codes.
+    for (form, code) in [
+        (vec![("grant_type", "password"), ("client_id", id), ("client_secret", secret)], "unsupported_grant_type"),
+        (vec![("client_id", id), ("client_secret", secret)], "invalid_request"),
+    ] {
+        let res = app
+            .client
+            .post(format!("{}/api/v1/auth/token", app.base))
+            .form(&form)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(res.status(), 400, "{code}");
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+        let err: Value = res.json().await.unwrap_or_default();
+        assert_eq!((err["code"].as_str(), err["error"].as_str()), (Some(code), Some(code)));
+    }
+    // JSON instead of a form: 415, as problem+json.
+    let res = app
+        .client
+        .post(format!("{}/api/v1/auth/token", app.base))
+        .json(&json!({"grant_type": "client_credentials"}))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 415);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
     let internal_id = created["client"]["id"].as_str().unwrap_or_default();
     let res = app.call_as(Method::DELETE, &format!("/api/v1/api-clients/{internal_id}"), Some(&unit), None).await;
     assert_eq!(res.status(), 204);
