@@ -11,7 +11,7 @@
 use serde::Serialize;
 
 use crate::Credits;
-use crate::credit::{CreditCategory, CreditSource};
+use crate::credit::{CreditCategory, CreditRecord, CreditSource, CreditState};
 use crate::standard::Requirement;
 
 /// What the evaluation needs of one credit record.
@@ -21,6 +21,14 @@ pub struct CreditInput {
     pub amount: Credits,
     /// Only valid records count (pending, rejected and reversed ones do not).
     pub valid: bool,
+}
+
+/// What the evaluation sees of a stored record: the compliance engine reads
+/// credits, a credit record knows nothing of the engine.
+impl From<&CreditRecord> for CreditInput {
+    fn from(r: &CreditRecord) -> Self {
+        CreditInput { category: r.category, amount: r.amount, valid: r.state == CreditState::Valid }
+    }
 }
 
 /// The year's mandatory course, as it concerns one person.

@@ -130,17 +130,6 @@ pub struct CreditRecord {
     pub created_at: DateTime<Utc>,
 }
 
-impl CreditRecord {
-    /// What the evaluation sees of this record.
-    pub fn as_input(&self) -> crate::compliance::CreditInput {
-        crate::compliance::CreditInput {
-            category: self.category,
-            amount: self.amount,
-            valid: self.state == CreditState::Valid,
-        }
-    }
-}
-
 /// A person's completion of a year's mandatory all-staff course (公需科目).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CourseCompletion {

@@ -625,8 +625,12 @@ mod tests {
             let Some(title) = title_for_year(&person.titles, 2021) else { continue };
             let profile = Profile { unit_level: level, title_level: Some(title.level), discipline: person.discipline };
             let Ok(row) = standard.requirement(profile) else { continue };
-            let inputs: Vec<_> =
-                p.credits.iter().filter(|c| c.person_id == person.id && c.year == 2021).map(|c| c.as_input()).collect();
+            let inputs: Vec<_> = p
+                .credits
+                .iter()
+                .filter(|c| c.person_id == person.id && c.year == 2021)
+                .map(CreditInput::from)
+                .collect();
             let done = p.completions.iter().any(|c| c.person_id == person.id && c.year == 2021);
             let e = evaluate(&row.requirement, CourseStatus::new(true, done), &inputs);
             if e.compliant {

@@ -17,7 +17,6 @@ use cme_domain::auth::Scope;
 use cme_domain::compliance::{
     CourseStatus, CreditInput, Evaluation, Outcome, Shortfall, ShortfallCode, SourceSums, evaluate, source_sums,
 };
-use cme_domain::credit::CreditRecord;
 use cme_domain::ids::{DepartmentId, PersonId, RegionId, UnitId};
 use cme_domain::org::UnitLevel;
 use cme_domain::person::{Discipline, PersonStatus, Title, TitleLevel, title_for_year};
@@ -303,7 +302,7 @@ async fn inputs_of(db: &impl ConnectionTrait, person_id: PersonId, year: i32) ->
         .ok_or(StoreError::NotFound)?;
     let titles = person::titles(db, person_id).await?;
     let credits = credit::list_for_person_year(db, person_id, year).await?;
-    let inputs: Vec<CreditInput> = credits.iter().map(CreditRecord::as_input).collect();
+    let inputs: Vec<CreditInput> = credits.iter().map(CreditInput::from).collect();
     let inputs = Inputs {
         person_id,
         year,

@@ -62,7 +62,7 @@ pub async fn evaluate_person_year(
     let completed = course::is_completed(db, person_id, year).await?;
     let course = CourseStatus::new(standard.mandatory_course.is_some(), completed);
     let credits = credit::list_for_person_year(db, person_id, year).await?;
-    let inputs: Vec<CreditInput> = credits.iter().map(CreditRecord::as_input).collect();
+    let inputs: Vec<CreditInput> = credits.iter().map(CreditInput::from).collect();
     Ok(PersonYearEvaluation {
         person_id,
         year,
