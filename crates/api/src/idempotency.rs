@@ -70,7 +70,7 @@ fn secret_bearing(path: &str) -> bool {
 
 /// Whether a text holds something that parses as a full resident ID number.
 pub fn holds_id_number(body: &[u8]) -> bool {
-    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let today = crate::clock::today();
     let n = body.len();
     let mut i = 0;
     while i + 18 <= n {

@@ -4,6 +4,7 @@
 //! test drives over real HTTP.
 
 pub mod auth;
+pub mod clock;
 pub mod dto;
 pub mod error;
 pub mod etag;

@@ -203,7 +203,7 @@ const Y: i32 = 2025;
 
 /// Opens the verification cycle of `Y`.
 async fn open_cycle(app: &TestApp) {
-    let t = cme_domain::cycle::local_date(Utc::now());
+    let t = cme_domain::time::today_in_shanghai(Utc::now());
     let dates = json!({"opens_on": "2026-01-01", "data_due": t + Duration::days(40),
            "inspection_from": t + Duration::days(60), "inspection_to": t + Duration::days(90),
            "questions_until": t + Duration::days(120), "closes_on": t + Duration::days(150)});
@@ -329,7 +329,7 @@ both_backends!(no_route_that_takes_or_gives_an_id_number_logs_it, |app| async mo
     assert_eq!((status, r["id_number"].clone()), (200, json!(f.a.id_number)));
 
     // Attendance rosters (JSON and CSV) and course completions (JSON and CSV).
-    let today = cme_domain::activity::shanghai_today(Utc::now());
+    let today = cme_domain::time::today_in_shanghai(Utc::now());
     let activity = json!({"name": "学习班", "organiser": "云南省第一人民医院", "kind": "project", "source": "national",
                           "amount": 1, "starts_on": today - Duration::days(1), "ends_on": today + Duration::days(1)});
     let (status, a) = send(&app, Method::POST, "/api/v1/activities", &unit, &activity).await;
@@ -567,7 +567,7 @@ both_backends!(answers_that_carry_a_secret_are_not_stored, |app| async move {
     assert_eq!(res.status(), 401);
     assert_no_store(&res, "client token refused");
     // An activity's rotating sign-in code.
-    let today = cme_domain::activity::shanghai_today(Utc::now());
+    let today = cme_domain::time::today_in_shanghai(Utc::now());
     let activity = json!({"name": "学习班", "organiser": "云南省第一人民医院", "kind": "project", "source": "national",
                           "amount": 1, "starts_on": today, "ends_on": today});
     let (status, a) = send(&app, Method::POST, "/api/v1/activities", &unit, &activity).await;

@@ -2,7 +2,7 @@
 //! issues electronic credits to the trainees who sign in with its rotating
 //! code (see [`crate::sign_in_code`]) or who are on its attendance roster.
 
-use chrono::{DateTime, Datelike as _, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, Datelike as _, NaiveDate, Utc};
 
 use crate::Credits;
 use crate::credit::{CreditCategory, CreditRecord, CreditState, EntryPath};
@@ -76,16 +76,6 @@ pub enum NotRunning {
 
 /// The longest activity (a distance-learning course may run for months).
 pub const MAX_DAYS: i64 = 366;
-
-/// Asia/Shanghai is UTC+8 all year (China keeps no daylight saving time).
-pub fn shanghai() -> FixedOffset {
-    crate::cycle::SHANGHAI
-}
-
-/// The calendar day in Asia/Shanghai at `now`.
-pub fn shanghai_today(now: DateTime<Utc>) -> NaiveDate {
-    now.with_timezone(&shanghai()).date_naive()
-}
 
 /// The human serial of the `seq`-th activity of `year`: `HD2026-000123`.
 pub fn activity_code(year: i32, seq: u32) -> String {
@@ -193,14 +183,6 @@ mod tests {
     fn codes_are_zero_padded_per_year() {
         assert_eq!(activity_code(2026, 123), "HD2026-000123");
         assert_eq!(activity_code(2027, 1), "HD2027-000001");
-    }
-
-    #[test]
-    fn the_day_is_shanghai_s() {
-        let late_utc = DateTime::parse_from_rfc3339("2026-05-01T16:30:00Z").map(|t| t.to_utc()).unwrap_or_default();
-        assert_eq!(shanghai_today(late_utc), d(2026, 5, 2));
-        let early_utc = DateTime::parse_from_rfc3339("2026-05-01T15:59:59Z").map(|t| t.to_utc()).unwrap_or_default();
-        assert_eq!(shanghai_today(early_utc), d(2026, 5, 1));
     }
 
     #[test]

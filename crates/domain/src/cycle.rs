@@ -5,64 +5,18 @@
 //!
 //! Times: people read and set dates and times in Asia/Shanghai; everything is
 //! stored in UTC. A calendar date such as `data_due` means the whole day in
-//! Shanghai, 00:00:00 to 23:59:59 ([`local_day_start`], [`local_day_end`]).
+//! Shanghai ([`crate::time`]).
 
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{
-    DateTime, Datelike as _, FixedOffset, Months, NaiveDate, NaiveTime, SubsecRound as _, TimeZone as _, Utc,
-};
+use chrono::{DateTime, Datelike as _, Months, NaiveDate, SubsecRound as _, Utc};
 
 use crate::compliance::{Outcome, Shortfall};
 use crate::org::UnitLevel;
 use crate::review::ListKind;
 use crate::standard::FIRST_YEAR;
-
-// ---------------------------------------------------------------------------
-// Times
-// ---------------------------------------------------------------------------
-
-/// Asia/Shanghai: UTC+08:00 all year (China keeps no daylight saving time),
-/// the time every deadline of the notices is given in (北京时间).
-pub const SHANGHAI: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
-    Some(offset) => offset,
-    None => panic!("+08:00 is a valid offset"),
-};
-
-/// The first instant of `day` in Shanghai (00:00:00 local), in UTC.
-///
-/// Saturates at the earliest representable instant for chrono's very first
-/// date, whose local midnight lies before it.
-pub fn local_day_start(day: NaiveDate) -> DateTime<Utc> {
-    local(day, NaiveTime::MIN)
-}
-
-/// The last second of `day` in Shanghai (23:59:59 local), in UTC.
-///
-/// Deadlines are inclusive to the second: see [`Window::check`].
-pub fn local_day_end(day: NaiveDate) -> DateTime<Utc> {
-    local(day, LAST_SECOND)
-}
-
-const LAST_SECOND: NaiveTime = match NaiveTime::from_hms_opt(23, 59, 59) {
-    Some(time) => time,
-    None => panic!("23:59:59 is a valid time"),
-};
-
-fn local(day: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
-    SHANGHAI.from_local_datetime(&day.and_time(time)).single().map_or(DateTime::<Utc>::MIN_UTC, |t| t.to_utc())
-}
-
-/// The calendar day in Shanghai at `at`.
-pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
-    at.with_timezone(&SHANGHAI).date_naive()
-}
-
-/// `at` as people read it: Shanghai time to the minute, `2022-03-01 00:00`.
-pub fn fmt_local(at: DateTime<Utc>) -> String {
-    at.with_timezone(&SHANGHAI).format("%Y-%m-%d %H:%M").to_string()
-}
+use crate::time::{fmt_local, local_day_end, local_day_start};
 
 // ---------------------------------------------------------------------------
 // The calendar
@@ -260,7 +214,7 @@ impl Calendar {
     }
 
     /// Whether nothing more is accepted on `on` (a Shanghai date: pass
-    /// [`local_date`] of the current instant): true from the day after
+    /// [`crate::time::today_in_shanghai`]): true from the day after
     /// `closes_on`.
     pub fn is_closed(&self, on: NaiveDate) -> bool {
         on > self.dates.closes_on
@@ -1005,6 +959,8 @@ mod tests {
     use super::*;
     use crate::Credits;
     use crate::compliance::ShortfallCode;
+    use crate::time::SHANGHAI;
+    use chrono::{NaiveTime, TimeZone as _};
     use proptest::prelude::*;
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -1026,22 +982,6 @@ mod tests {
 
     fn window(tier: WindowTier, from: DateTime<Utc>, to: DateTime<Utc>) -> Window {
         Window::new(tier, from, to).unwrap_or_else(|e| panic!("{e}"))
-    }
-
-    // --- times ---
-
-    #[test]
-    fn shanghai_days_in_utc() {
-        assert_eq!(SHANGHAI.local_minus_utc(), 8 * 3600);
-        assert_eq!(local_day_start(day(2022, 3, 1)).to_rfc3339(), "2022-02-28T16:00:00+00:00");
-        assert_eq!(local_day_end(day(2022, 3, 1)).to_rfc3339(), "2022-03-01T15:59:59+00:00");
-        assert_eq!(fmt_local(local_day_start(day(2022, 3, 1))), "2022-03-01 00:00");
-        assert_eq!(fmt_local(local_day_end(day(2022, 3, 1))), "2022-03-01 23:59");
-        // 20:00 UTC on 28 Feb is already 1 Mar in Shanghai.
-        assert_eq!(local_date(sh(2022, 3, 1, 4, 0, 0)), day(2022, 3, 1));
-        assert_eq!(local_date(local_day_start(day(2022, 3, 1))), day(2022, 3, 1));
-        assert_eq!(local_date(local_day_end(day(2022, 3, 1))), day(2022, 3, 1));
-        assert_eq!(local_day_start(NaiveDate::MIN), DateTime::<Utc>::MIN_UTC);
     }
 
     // --- calendar ---

@@ -21,6 +21,7 @@ pub mod review;
 pub mod roster;
 pub mod sign_in_code;
 pub mod standard;
+pub mod time;
 pub mod titles;
 pub mod transfer;
 

@@ -118,8 +118,8 @@ pub async fn run(config: &Config, if_empty: bool) -> anyhow::Result<()> {
 /// spacing kept), so units can submit and offices review at once.
 async fn open_demo_cycle(db: &impl ConnectionTrait) -> anyhow::Result<()> {
     use chrono::Duration;
-    use cme_domain::cycle::{Calendar, CalendarDates, local_date};
-    let today = local_date(chrono::Utc::now());
+    use cme_domain::cycle::{Calendar, CalendarDates};
+    let today = cme_domain::time::today_in_shanghai(chrono::Utc::now());
     let dates = CalendarDates {
         opens_on: chrono::NaiveDate::from_ymd_opt(2022, 1, 1).context("date")?,
         data_due: today + Duration::days(60),

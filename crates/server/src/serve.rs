@@ -9,7 +9,7 @@ use crate::config::{Config, redact_url};
 
 /// The current year in China, which bounds the shipped standards.
 pub fn current_year() -> i32 {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).year()
+    cme_domain::time::today_in_shanghai(chrono::Utc::now()).year()
 }
 
 /// Connects, migrates and seeds the shipped standards (idempotent).

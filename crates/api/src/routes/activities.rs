@@ -7,12 +7,13 @@ use std::collections::HashMap;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use cme_domain::IdCardNumber;
-use cme_domain::activity::{self as domain, Activity, ActivityError, ActivityOwner, NotRunning, shanghai_today};
+use cme_domain::activity::{self as domain, Activity, ActivityError, ActivityOwner, NotRunning};
 use cme_domain::auth::{Actor, Object, Operation, Owner, Scope};
 use cme_domain::credit::CreditCategory;
 use cme_domain::id_card::{IdCardError, mask_id_number};
 use cme_domain::ids::{ActivityId, PersonId};
 use cme_domain::sign_in_code::{CodeError, WINDOW_SECS, issue, verify};
+use cme_domain::time::today_in_shanghai;
 use cme_store::StoreError;
 use cme_store::repo::credit::NewCredit;
 use cme_store::repo::{activity, audit, credit, id_lookup};
@@ -58,7 +59,7 @@ fn dto(a: &Activity, sign_in_count: u64, now: DateTime<Utc>, owned: bool) -> Act
         created_at: a.created_at,
         cancelled_at: a.cancelled.as_ref().map(|c| c.at),
         cancel_reason: a.cancelled.as_ref().map(|c| c.reason.clone()),
-        running: a.running_on(shanghai_today(now)).is_ok(),
+        running: a.running_on(today_in_shanghai(now)).is_ok(),
         sign_in_count,
         owned,
     }
@@ -307,7 +308,7 @@ pub async fn get_sign_in_code(
     let a = activity::get_scoped(&state.db, &actor.scope, ActivityId(id.into_inner())).await?;
     may_act_on(&state.db, actor, Operation::ManageActivities, object(&a)).await?;
     let now = Utc::now();
-    a.running_on(shanghai_today(now))
+    a.running_on(today_in_shanghai(now))
         .map_err(|why| ApiError::Conflict { code: "activity_not_running", detail: not_running_message(&a, why) })?;
     let issued = issue(&state.sign_in_key, a.id, now);
     Ok(NoStore(web::Json(SignInCodeDto {
@@ -360,7 +361,7 @@ pub async fn sign_in(
         Err(StoreError::NotFound) => return Err(ApiError::field("code", "签到码无效")),
         other => other?,
     };
-    let today = shanghai_today(now);
+    let today = today_in_shanghai(now);
     a.running_on(today).map_err(|why| ApiError::field("code", not_running_message(&a, why)))?;
     if let ActivityOwner::Unit(owner) = a.owner
         && owner != unit
@@ -462,7 +463,7 @@ async fn process_roster(
     lines: Vec<RosterLine>,
     now: DateTime<Utc>,
 ) -> Result<RosterReport, ApiError> {
-    let today = shanghai_today(now);
+    let today = today_in_shanghai(now);
     // The credit was earned at the event; a roster typed in later keeps its day.
     let earned_on = today.min(a.ends_on);
     let parsed: Vec<Result<IdCardNumber, IdCardError>> =
@@ -570,7 +571,7 @@ pub async fn upload_roster(
     let a = activity::get_scoped(&state.db, &actor.scope, ActivityId(id.into_inner())).await?;
     may_act_on(&state.db, actor, Operation::ManageActivities, object(&a)).await?;
     let now = Utc::now();
-    match a.running_on(shanghai_today(now)) {
+    match a.running_on(today_in_shanghai(now)) {
         Err(NotRunning::Cancelled) => {
             return Err(ApiError::Conflict { code: "activity_cancelled", detail: "活动已取消".to_owned() });
         }

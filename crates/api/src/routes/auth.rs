@@ -315,7 +315,7 @@ pub async fn trainee_login(
     }
     let ip_key = [(format!("ip:{ip}"), ADDRESS_FAILURES_PER_HOUR)];
     check_limits(&state, &ip_key).await?;
-    let today = (Utc::now() + Duration::hours(8)).date_naive();
+    let today = crate::clock::today();
     let person = match IdCardNumber::parse(&body.id_number, today) {
         Ok(id) => cme_store::repo::person::find_by_id_number(&state.db, &state.pii, &id).await?,
         Err(_) => None,

@@ -142,7 +142,7 @@ fn dto(c: &Certificate, public_url: &str) -> CertificateDto {
 
 /// What the PDF prints, from the stored snapshot.
 fn printed(c: &Certificate, public_url: &str) -> cme_documents::Certificate {
-    let day = cme_domain::cycle::local_date(c.issued_at);
+    let day = cme_domain::time::date_in_shanghai(c.issued_at);
     cme_documents::Certificate {
         name: c.name.clone(),
         gender: c.gender.clone(),

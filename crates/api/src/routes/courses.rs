@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{Datelike as _, NaiveDate, Utc};
 use cme_domain::IdCardNumber;
-use cme_domain::activity::shanghai_today;
 use cme_domain::auth::{Operation, Role, Scope};
 use cme_domain::ids::PersonId;
 use cme_domain::standard::MandatoryCourse;
@@ -87,7 +86,7 @@ pub async fn record_completion(
     let p = person::get_scoped(&state.db, &state.pii, &actor.scope, PersonId(id.into_inner())).await?;
     let NewCompletionRequest { year, completed_on } = body.0;
     let course = course_of(&state.db, year).await?.map_err(|m| ApiError::field("year", m))?;
-    let today = shanghai_today(Utc::now());
+    let today = crate::clock::today();
     check_date(&course, year, completed_on, today).map_err(|m| ApiError::field("completed_on", m))?;
     let ip = client_ip(&req);
     let txn = state.db.begin().await?;
@@ -244,7 +243,7 @@ async fn check_lines(
     scope: &Scope,
     lines: &[CompletionLine],
 ) -> Result<(Vec<ValidRow>, Vec<ImportErrorDto>), ApiError> {
-    let today = shanghai_today(Utc::now());
+    let today = crate::clock::today();
     let error = |row: usize, column: &str, reason: String| {
         let label = match column {
             "id_number" => "身份证号",

@@ -2,7 +2,7 @@
 //! unit's decisions, reversals (冲销), and a person-year's credit detail.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use chrono::{Datelike as _, Duration, NaiveDate, Utc};
+use chrono::{Datelike as _, Utc};
 use cme_domain::auth::{Actor, Object, Operation, Owner, Scope};
 use cme_domain::compliance::{CourseStatus, Outcome};
 use cme_domain::credit::{CreditCategory, CreditRecord, CreditState, EntryPath};
@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::auth::{Caller, client_ip, may_act_on};
+use crate::clock::today;
 use crate::dto::Amount;
 use crate::dto::compliance::{AppliedStandard, ShortfallDto};
 use crate::dto::credits::{
@@ -25,11 +26,6 @@ use crate::dto::credits::{
 use crate::error::{ApiError, MissingAs, Problem};
 use crate::extract::ValidJson;
 use crate::routes::org::person_dto;
-
-/// Today in Asia/Shanghai, the calendar of the people who use the system.
-pub(crate) fn today() -> NaiveDate {
-    (Utc::now() + Duration::hours(8)).date_naive()
-}
 
 pub(crate) fn credit_dto(e: &CreditEntry) -> CreditDto {
     let r = &e.record;

@@ -9,6 +9,7 @@ use cme_domain::auth::{Actor, Operation, Scope};
 use cme_domain::cycle::{self, Calendar, CalendarDates, Window, WindowTier};
 use cme_domain::ids::RegionId;
 use cme_domain::org::{Region, RegionLevel};
+use cme_domain::time;
 use cme_store::repo::{audit, cycle as cycles, region, unit};
 use sea_orm::TransactionTrait as _;
 use serde_json::json;
@@ -21,7 +22,7 @@ use crate::extract::ValidJson;
 
 pub(crate) fn cycle_dto(c: &cycles::CycleRecord) -> CycleDto {
     let d = c.calendar.dates();
-    let phase = c.calendar.phase(cycle::local_date(Utc::now()));
+    let phase = c.calendar.phase(crate::clock::today());
     CycleDto {
         year: c.calendar.year(),
         opens_on: d.opens_on,
@@ -183,7 +184,7 @@ async fn parent_window(
 ) -> Result<(Window, Option<cycles::WindowRecord>), ApiError> {
     if path.len() <= 1 {
         let whole =
-            Window::new(tier, cycle::local_day_start(calendar.opens_on()), cycle::local_day_end(calendar.closes_on()))
+            Window::new(tier, time::local_day_start(calendar.opens_on()), time::local_day_end(calendar.closes_on()))
                 .map_err(|e| ApiError::Internal(e.to_string()))?;
         return Ok((whole, None));
     }

@@ -3,7 +3,7 @@
 
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType, ExtendedValue};
 use actix_web::{HttpResponse, get, web};
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use cme_documents::{ComplianceListXlsx, CreditLine, DocumentError, PersonInfo, RegistrationForm, Total};
 use cme_domain::auth::{Operation, Scope};
 use cme_domain::compliance::{NotCountedReason, Outcome};
@@ -165,7 +165,6 @@ async fn form_of(state: &AppState, y: &PersonYearDto) -> Result<RegistrationForm
     if let Some(why) = &y.undetermined_reason {
         shortfalls.push(format!("无法判定：{why}"));
     }
-    let now = Utc::now() + Duration::hours(8);
     Ok(RegistrationForm {
         title: format!("{}年度继续医学教育学分登记表", y.year),
         person: PersonInfo {
@@ -189,7 +188,7 @@ async fn form_of(state: &AppState, y: &PersonYearDto) -> Result<RegistrationForm
         totals,
         compliant: y.outcome == crate::dto::credits::Outcome::Compliant,
         shortfalls,
-        generated_at: now.format("%Y-%m-%d %H:%M").to_string(),
+        generated_at: cme_domain::time::fmt_local(Utc::now()),
     })
 }
 

@@ -2,7 +2,6 @@
 //! departments, people. Outside the caller's jurisdiction is 404.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use chrono::{Duration, Utc};
 use cme_domain::auth::Operation;
 use cme_domain::ids::{PersonId, RegionId, UnitId};
 use cme_domain::org::{Medicine, Region, RegionLevel, UnitLevel};
@@ -68,7 +67,7 @@ pub(crate) fn title_dto(t: &Title) -> TitleDto {
 }
 
 pub(crate) fn person_dto(p: &Person) -> PersonDto {
-    let today = (Utc::now() + Duration::hours(8)).date_naive();
+    let today = crate::clock::today();
     PersonDto {
         id: p.id.0,
         unit_id: p.unit_id.0,
@@ -232,7 +231,7 @@ pub async fn list_people(
         discipline: filter::<Discipline>("discipline", query.discipline.as_deref())?,
         name_contains: query.name.clone().filter(|n| !n.trim().is_empty()),
     };
-    let today = (Utc::now() + Duration::hours(8)).date_naive();
+    let today = crate::clock::today();
     let page = person::list_summaries(&state.db, &actor.scope, &filters, after, limit, today).await?;
     Ok(web::Json(PersonPage {
         next_cursor: page.next.map(|id| id.to_string()),

@@ -10,7 +10,6 @@
 
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use chrono::{Duration, NaiveDate, Utc};
 use cme_domain::IdCardNumber;
 use cme_domain::auth::{Actor, Object, Operation, Owner, Scope};
 use cme_domain::ids::{DepartmentId, PersonId, UnitId};
@@ -25,6 +24,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::auth::{Caller, client_ip, may_act_on};
+use crate::clock::today;
 use crate::dto::org::{PersonDetail, StatusChangeDto};
 use crate::dto::people::{
     CatalogueTitle, NewPersonRequest, NewTitle, PersonPatch, StatusChangeRequest, TransferDto, TransferPerson,
@@ -35,11 +35,6 @@ use crate::etag;
 use crate::extract::ValidJson;
 use crate::printable::NameCheck;
 use crate::routes::org::{person_dto, title_dto};
-
-/// Today in China.
-pub(crate) fn today() -> NaiveDate {
-    (Utc::now() + Duration::hours(8)).date_naive()
-}
 
 /// A lost optimistic lock is 412 on these routes (the caller sent If-Match).
 pub(crate) fn stale_is_412(e: StoreError) -> ApiError {

@@ -29,10 +29,11 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::auth::{Caller, client_ip};
+use crate::clock::today;
 use crate::dto::people::{ImportError, ImportMode, ImportQuery, ImportReport, TemplateQuery};
 use crate::error::{ApiError, Problem};
 use crate::printable::NameCheck;
-use crate::routes::people::{may_keep_in, target_unit, today};
+use crate::routes::people::{may_keep_in, target_unit};
 
 /// The largest file accepted.
 pub const MAX_FILE_BYTES: usize = 5 << 20;

@@ -24,6 +24,7 @@ use validator::Validate as _;
 
 use crate::AppState;
 use crate::auth::{Caller, client_ip};
+use crate::clock::today;
 use crate::dto::org::PersonDetail;
 use crate::dto::people::{
     BatchParams, BatchRequest, BatchResponse, BatchRowResult, PersonLookup, PersonUpsert, UpsertOutcome as Outcome,
@@ -33,7 +34,7 @@ use crate::error::{ApiError, FieldError, Problem};
 use crate::etag;
 use crate::extract::{ValidJson, field_errors, parse_value};
 use crate::printable::NameCheck;
-use crate::routes::people::{load_detail, may_keep_in, new_title, optional_phone, stale_is_412, today, with_etag};
+use crate::routes::people::{load_detail, may_keep_in, new_title, optional_phone, stale_is_412, with_etag};
 
 fn err(field: String, message: impl Into<String>) -> FieldError {
     FieldError { field, message: message.into() }

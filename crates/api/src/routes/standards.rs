@@ -141,7 +141,7 @@ pub async fn preview_draft(
     let on_year = match query.on_year {
         Some(y) => y,
         None => {
-            let today = cme_domain::cycle::local_date(chrono::Utc::now());
+            let today = crate::clock::today();
             let closed = cme_store::repo::cycle::list(&state.db)
                 .await?
                 .into_iter()

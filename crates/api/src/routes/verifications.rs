@@ -121,7 +121,7 @@ fn submitter(actor: &Actor) -> Result<(UnitId, Option<DepartmentId>), ApiError> 
 /// and, to submit, the unit's window open now.
 async fn check_open(state: &AppState, cycle_year: i32, unit_id: UnitId, submitting: bool) -> Result<(), ApiError> {
     let c = opened(state, cycle_year).await?;
-    let today = cycle::local_date(Utc::now());
+    let today = crate::clock::today();
     if today < c.calendar.opens_on() {
         return Err(ApiError::Conflict {
             code: "cycle_not_open",
@@ -686,7 +686,7 @@ pub async fn decide(
         records.push(r.clone());
     }
     // After a cycle closes nothing more is accepted, decisions included.
-    let today = cycle::local_date(Utc::now());
+    let today = crate::clock::today();
     for y in records.iter().map(|r| r.cycle_year).collect::<std::collections::BTreeSet<_>>() {
         let c = opened(&state, y).await?;
         if c.calendar.is_closed(today) {
@@ -1050,7 +1050,7 @@ async fn compute_stats(state: &AppState, actor: &Actor, query: &StatsQuery) -> R
         rows,
         total: row(Uuid::nil(), "合计".to_owned(), total),
         deadline,
-        deadline_label: deadline.map(cycle::fmt_local),
+        deadline_label: deadline.map(cme_domain::time::fmt_local),
     })
 }
 

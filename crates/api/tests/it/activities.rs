@@ -7,12 +7,12 @@ use crate::common::TestApp;
 use crate::common::fixture::{self, Fixture, PASSWORD};
 use chrono::{Duration, NaiveDate, Utc};
 use cme_domain::IdCardNumber;
-use cme_domain::activity::shanghai_today;
 use cme_domain::compliance::ShortfallCode;
 use cme_domain::id_card::check_character;
 use cme_domain::ids::{ActivityId, DepartmentId, PersonId, UnitId};
 use cme_domain::person::{Discipline, Gender, Person, PersonStatus, Title, TitleLevel};
 use cme_domain::sign_in_code::{SignInKey, issue};
+use cme_domain::time::today_in_shanghai;
 use cme_store::repo::{evaluation, person};
 use reqwest::Method;
 use sea_orm::{ConnectionTrait as _, Statement};
@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 const TEST_SECRET: [u8; 32] = [9u8; 32];
 
 fn today() -> NaiveDate {
-    shanghai_today(Utc::now())
+    today_in_shanghai(Utc::now())
 }
 
 fn id_number(prefix: &str, seq: u32) -> String {

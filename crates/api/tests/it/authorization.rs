@@ -1152,7 +1152,7 @@ async fn target_id(app: &TestApp, w: &World, target: Target, place: Place) -> St
                 (_, Place::Sibling) => ActivityOwner::Region(f.province),
                 (_, Place::Foreign) => ActivityOwner::Region(f.b.county),
             };
-            let today = cme_domain::activity::shanghai_today(chrono::Utc::now());
+            let today = cme_domain::time::today_in_shanghai(chrono::Utc::now());
             let new = cme_store::repo::activity::NewActivity {
                 name: "矩阵活动".to_owned(),
                 organiser: "主办".to_owned(),

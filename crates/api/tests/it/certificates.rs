@@ -45,7 +45,7 @@ async fn setup(app: &TestApp) -> Ctx {
         "unit-village",
     )
     .await;
-    let t = cme_domain::cycle::local_date(Utc::now());
+    let t = cme_domain::time::today_in_shanghai(Utc::now());
     let dates = json!({"opens_on": "2026-01-01", "data_due": t + Duration::days(40),
            "inspection_from": t + Duration::days(60), "inspection_to": t + Duration::days(90),
            "questions_until": t + Duration::days(120), "closes_on": t + Duration::days(150)});

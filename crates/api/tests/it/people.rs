@@ -200,7 +200,7 @@ both_backends!(titles_move_the_standard_and_status_keeps_history, |app| async mo
     let created: Value = res.json().await.unwrap_or_default();
     let id = created["id"].as_str().unwrap_or_default().to_owned();
     let pid = PersonId(uuid::Uuid::parse_str(&id).unwrap_or_default());
-    let year = (chrono::Utc::now() + chrono::Duration::hours(8)).year();
+    let year = cme_domain::time::today_in_shanghai(chrono::Utc::now()).year();
     let before = evaluation::evaluate_person_year(&app.db, pid, year).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(before.profile.title_level, Some(cme_domain::person::TitleLevel::Junior));
 

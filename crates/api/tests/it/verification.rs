@@ -49,7 +49,7 @@ impl Ctx {
 }
 
 fn today() -> NaiveDate {
-    cme_domain::cycle::local_date(Utc::now())
+    cme_domain::time::today_in_shanghai(Utc::now())
 }
 
 /// Cycle 2025's dates, moved so that today is inside its data window.

@@ -562,7 +562,7 @@ where
 /// The calendar year in Asia/Shanghai: the year new staff's credits count for.
 fn current_year() -> i32 {
     use chrono::Datelike as _;
-    (chrono::Utc::now() + chrono::Duration::hours(8)).year()
+    cme_domain::time::today_in_shanghai(chrono::Utc::now()).year()
 }
 
 /// Inserts many new people (titles and phones too) in multi-row statements;

@@ -265,7 +265,7 @@ struct PersonRow {
 async fn views(db: &impl ConnectionTrait, rows: Vec<person_transfers::Model>) -> Result<Vec<TransferView>, StoreError> {
     let person_ids: Vec<Uuid> = rows.iter().map(|r| r.person_id).collect();
     let unit_ids: Vec<Uuid> = rows.iter().flat_map(|r| [r.from_unit_id, r.to_unit_id]).collect();
-    let today: NaiveDate = (Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let today: NaiveDate = cme_domain::time::today_in_shanghai(Utc::now());
     let people_rows: Vec<PersonRow> = people::Entity::find()
         .select_only()
         .columns([
