@@ -17,11 +17,14 @@ pub mod id_card;
 pub mod ids;
 pub mod org;
 pub mod person;
+pub mod report;
 pub mod review;
 pub mod roster;
 pub mod sign_in_code;
+pub mod spot_check;
 pub mod standard;
 pub mod time;
+pub mod title_correction;
 pub mod titles;
 pub mod transfer;
 

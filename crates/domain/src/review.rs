@@ -98,18 +98,6 @@ impl ReviewChain {
     }
 }
 
-string_enum! {
-    /// The list a person-year is submitted on.
-    pub enum ListKind {
-        /// The normal list of the cycle's year.
-        Normal => ("normal", "正常验证"),
-        /// Make-up verification (补验) of one of the two previous years.
-        MakeUp => ("make_up", "补验"),
-        /// Special personnel (特殊人员): further study, rural service, residency, front line.
-        Special => ("special", "特殊人员"),
-    }
-}
-
 /// Where a person-year verification stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]

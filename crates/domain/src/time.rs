@@ -61,22 +61,30 @@ pub fn fmt_local(at: DateTime<Utc>) -> String {
     at.with_timezone(&SHANGHAI).format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// Dates and Shanghai wall-clock instants for the tests of every module.
 #[cfg(test)]
-mod tests {
+pub(crate) mod testing {
     use super::*;
 
-    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    /// A date, in a test's own words.
+    pub(crate) fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap_or_else(|| panic!("bad test date {y}-{m}-{d}"))
     }
 
     /// A UTC instant from Shanghai wall-clock time.
-    fn sh(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> DateTime<Utc> {
+    pub(crate) fn sh(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> DateTime<Utc> {
         let t = NaiveTime::from_hms_opt(h, mi, s).unwrap_or_else(|| panic!("bad test time"));
         SHANGHAI
             .from_local_datetime(&day(y, mo, d).and_time(t))
             .single()
             .map_or_else(|| panic!("no time"), |t| t.to_utc())
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{day, sh};
+    use super::*;
 
     #[test]
     fn shanghai_days_in_utc() {

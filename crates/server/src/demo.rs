@@ -118,7 +118,7 @@ pub async fn run(config: &Config, if_empty: bool) -> anyhow::Result<()> {
 /// spacing kept), so units can submit and offices review at once.
 async fn open_demo_cycle(db: &impl ConnectionTrait) -> anyhow::Result<()> {
     use chrono::Duration;
-    use cme_domain::cycle::{Calendar, CalendarDates};
+    use cme_domain::cycle::calendar::{Calendar, CalendarDates};
     let today = cme_domain::time::today_in_shanghai(chrono::Utc::now());
     let dates = CalendarDates {
         opens_on: chrono::NaiveDate::from_ymd_opt(2022, 1, 1).context("date")?,

@@ -154,7 +154,7 @@ async fn bench_accounts(db: &impl sea_orm::ConnectionTrait, org: &generate_data:
 /// transition row (seq 1 = row version 1), as if submitted and passed up.
 async fn open_cycle_and_submit(db: &sea_orm::DatabaseConnection, year: i32) -> anyhow::Result<u64> {
     use chrono::Duration;
-    use cme_domain::cycle::{Calendar, CalendarDates};
+    use cme_domain::cycle::calendar::{Calendar, CalendarDates};
     use sea_orm::{ConnectionTrait as _, Statement};
     let today = cme_domain::time::today_in_shanghai(chrono::Utc::now());
     let dates = CalendarDates {

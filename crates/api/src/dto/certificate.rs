@@ -14,32 +14,32 @@ use super::verification::Tier;
 
 wire_enum!(
     /// 证书状态: valid 有效, superseded 已被更正后的新版本取代, revoked 已撤销, held 暂停使用（单位复验中）.
-    CertificateStatus => cme_domain::certificate::CertificateStatus {
+    CertificateStatus => cme_domain::certificate::status::CertificateStatus {
         Valid = "valid", Superseded = "superseded", Revoked = "revoked", Held = "held",
     }
 );
 wire_enum!(
     /// 抽验方式: sample 抽验 (records finalised below the office, stratified by unit),
     /// on_site 现场抽验 (the province draws institutions).
-    SpotCheckKind => cme_domain::certificate::SpotCheckKind { Sample = "sample", OnSite = "on_site" }
+    SpotCheckKind => cme_domain::spot_check::SpotCheckKind { Sample = "sample", OnSite = "on_site" }
 );
 wire_enum!(
     /// 抽验结果: pending 待检查, pass 合格, fail 不合格.
-    ItemResult => cme_domain::certificate::ItemResult { Pending = "pending", Pass = "pass", Fail = "fail" }
+    ItemResult => cme_domain::spot_check::ItemResult { Pending = "pending", Pass = "pass", Fail = "fail" }
 );
 wire_enum!(
     /// 单位抽验结论: passed 通过, sent_back 合格率低于95%，退回单位重新验证.
-    InstitutionOutcome => cme_domain::certificate::InstitutionOutcome { Passed = "passed", SentBack = "sent_back" }
+    InstitutionOutcome => cme_domain::spot_check::InstitutionOutcome { Passed = "passed", SentBack = "sent_back" }
 );
 wire_enum!(
     /// 职称更正状态: in_review 审核中, approved 已批准, rejected 已驳回.
-    CorrectionState => cme_domain::certificate::CorrectionState {
+    CorrectionState => cme_domain::title_correction::CorrectionState {
         InReview = "in_review", Approved = "approved", Rejected = "rejected",
     }
 );
 wire_enum!(
     /// 职称更正操作: request 提出申请, approve 审核通过, reject 驳回.
-    CorrectionEvent => cme_domain::certificate::CorrectionEvent {
+    CorrectionEvent => cme_domain::title_correction::CorrectionEvent {
         Request = "request", Approve = "approve", Reject = "reject",
     }
 );

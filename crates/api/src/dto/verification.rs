@@ -13,17 +13,17 @@ use super::credits::Outcome;
 
 wire_enum!(
     /// 名单: normal 正常验证, make_up 补验, special 特殊人员.
-    ListKind => cme_domain::review::ListKind { Normal = "normal", MakeUp = "make_up", Special = "special" }
+    ListKind => cme_domain::cycle::list::ListKind { Normal = "normal", MakeUp = "make_up", Special = "special" }
 );
 wire_enum!(
     /// 上报层级: county_and_above 县级以上, township 乡镇级, village 村级.
-    WindowTier => cme_domain::cycle::WindowTier {
+    WindowTier => cme_domain::cycle::window::WindowTier {
         CountyAndAbove = "county_and_above", Township = "township", Village = "village",
     }
 );
 wire_enum!(
     /// 特殊人员原因: further_study 进修, rural_service 下乡, residency 规培, front_line 援外或抗疫一线 (视为合格).
-    SpecialReason => cme_domain::cycle::SpecialReason {
+    SpecialReason => cme_domain::cycle::special::SpecialReason {
         FurtherStudy = "further_study", RuralService = "rural_service", Residency = "residency", FrontLine = "front_line",
     }
 );

@@ -4,7 +4,7 @@
 //! verification by QR code or by number and check code.
 //!
 //! Every PDF that leaves (one, a batch, a proof; for staff, trainees and
-//! outside systems alike) passes one gate, [`rules::may_print`]: only a
+//! outside systems alike) passes one gate, [`may_print`]: only a
 //! valid certificate prints, so a PDF never contradicts the public page (a
 //! revoked, held or superseded one answers 409 naming its status), and one
 //! without its office's seal prints only for the unit and the offices
@@ -22,7 +22,9 @@ use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use cme_documents::{CertificateBatch, Fonts, ProofHolder, Seal};
 use cme_domain::auth::{Actor, Object, Operation, Owner, Role, Scope};
-use cme_domain::certificate::{self as rules, MAX_PROOF_YEARS, issues_certificates};
+use cme_domain::certificate::number::normalise_code;
+use cme_domain::certificate::snapshot::{issuer, issues_certificates, mask_name};
+use cme_domain::certificate::status::{MAX_PROOF_YEARS, PrintRefusal, Printer, may_print};
 use cme_domain::ids::{DepartmentId, PersonId, UnitId, VerificationId};
 use cme_store::repo::audit;
 use cme_store::repo::certificate::{self as certs, Certificate, PrintFilter};
@@ -78,15 +80,15 @@ fn verify_url(public_url: &str, token: &str) -> String {
     format!("{public_url}/v/{token}")
 }
 
-/// Who is printing, for [`rules::may_print`].
-fn printer(actor: &Actor) -> rules::Printer {
+/// Who is printing, for [`may_print`].
+fn printer(actor: &Actor) -> Printer {
     match actor.role {
-        Role::Unit => rules::Printer::Unit,
-        Role::Department => rules::Printer::Department,
-        Role::Trainee => rules::Printer::Trainee,
-        Role::ApiClient => rules::Printer::ApiClient,
+        Role::Unit => Printer::Unit,
+        Role::Department => Printer::Department,
+        Role::Trainee => Printer::Trainee,
+        Role::ApiClient => Printer::ApiClient,
         Role::SystemAdmin | Role::ProvinceWestern | Role::ProvinceTcm | Role::PrefectureOffice | Role::CountyOffice => {
-            rules::Printer::Office
+            Printer::Office
         }
     }
 }
@@ -94,13 +96,13 @@ fn printer(actor: &Actor) -> rules::Printer {
 /// The problem answered for a certificate that may not leave as a PDF
 /// (409, its code naming the status: `certificate_revoked`,
 /// `certificate_held`, `certificate_superseded`, `certificate_unsealed`).
-fn refusal(r: rules::PrintRefusal, c: &Certificate, prefix: &str) -> ApiError {
+fn refusal(r: PrintRefusal, c: &Certificate, prefix: &str) -> ApiError {
     ApiError::Conflict { code: r.code(), detail: format!("{prefix}{}", r.detail(c.revoke_reason.as_deref())) }
 }
 
 /// The one gate every certificate PDF passes (single, batch, proof).
-fn check_printable(actor: &Actor, c: &Certificate) -> Result<(), rules::PrintRefusal> {
-    rules::may_print(c.status(), c.seal_id.is_some(), printer(actor))
+fn check_printable(actor: &Actor, c: &Certificate) -> Result<(), PrintRefusal> {
+    may_print(c.status(), c.seal_id.is_some(), printer(actor))
 }
 
 fn dto(c: &Certificate, public_url: &str) -> CertificateDto {
@@ -234,7 +236,7 @@ pub async fn my_seal(state: web::Data<AppState>, caller: Caller) -> Result<web::
     Ok(web::Json(OfficeSealDto {
         office: tier.into(),
         region_id: region.id.0,
-        issuer: rules::issuer(tier, &region.name),
+        issuer: issuer(tier, &region.name),
         seal: seal.as_ref().map(seal_dto),
     }))
 }
@@ -299,7 +301,7 @@ pub async fn put_seal(
     Ok(web::Json(OfficeSealDto {
         office: tier.into(),
         region_id: region.id.0,
-        issuer: rules::issuer(tier, &region.name),
+        issuer: issuer(tier, &region.name),
         seal: Some(seal_dto(&stored)),
     }))
 }
@@ -661,7 +663,7 @@ pub async fn print_certificates(
     let first: Vec<Certificate> = first.into_iter().filter(|c| check_printable(actor, c).is_ok()).collect();
     if first.is_empty() {
         return Err(match refused {
-            Some((r @ rules::PrintRefusal::Unsealed, c)) => refusal(r, &c, ""),
+            Some((r @ PrintRefusal::Unsealed, c)) => refusal(r, &c, ""),
             _ => ApiError::NotFound("没有可打印的有效证书".into()),
         });
     }
@@ -990,7 +992,7 @@ fn public_dto(c: &Certificate, current_version: Option<i32>) -> PublicCertificat
         number: c.number.clone(),
         version: c.version,
         year: c.year,
-        name: rules::mask_name(&c.name),
+        name: mask_name(&c.name),
         id_number: c.id_masked.clone(),
         unit_name: c.unit_name.clone(),
         title: c.title_name.clone(),
@@ -1057,7 +1059,7 @@ pub async fn public_by_token(
     token: web::Path<String>,
 ) -> Result<web::Json<PublicCertificateDto>, ApiError> {
     limit(&state, &req)?;
-    let token = rules::normalise_code(&token);
+    let token = normalise_code(&token);
     let found = if token.len() == 26 { certs::by_qr_token(&state.db, &token).await? } else { None };
     public_answer(&state, &req, "qr", None, found).await
 }
@@ -1082,7 +1084,7 @@ pub async fn public_by_number(
 ) -> Result<web::Json<PublicCertificateDto>, ApiError> {
     limit(&state, &req)?;
     let number = query.number.trim().to_owned();
-    let code = rules::normalise_code(&query.code);
+    let code = normalise_code(&query.code);
     if number.is_empty() || number.len() > 40 {
         return Err(ApiError::field("number", "请输入证书编号"));
     }

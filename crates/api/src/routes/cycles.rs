@@ -6,7 +6,8 @@ use actix_web::http::header::ETAG;
 use actix_web::{HttpRequest, HttpResponse, get, put, web};
 use chrono::Utc;
 use cme_domain::auth::{Actor, Operation, Scope};
-use cme_domain::cycle::{self, Calendar, CalendarDates, Window, WindowTier};
+use cme_domain::cycle::calendar::{Calendar, CalendarDates, CalendarError};
+use cme_domain::cycle::window::{Window, WindowTier};
 use cme_domain::ids::RegionId;
 use cme_domain::org::{Region, RegionLevel};
 use cme_domain::time;
@@ -126,9 +127,9 @@ pub async fn put_cycle(
         closes_on: b.closes_on.unwrap_or(defaults.closes_on),
     };
     let calendar = Calendar::parse(year, dates).map_err(|e| match &e {
-        cycle::CalendarError::OutOfOrder { field, .. } => ApiError::field(field.as_str(), e.to_string()),
-        cycle::CalendarError::OpensDuringYear { .. } => ApiError::field("opens_on", e.to_string()),
-        cycle::CalendarError::DateOutOfRange { field, .. } => ApiError::field(field.as_str(), e.to_string()),
+        CalendarError::OutOfOrder { field, .. } => ApiError::field(field.as_str(), e.to_string()),
+        CalendarError::OpensDuringYear { .. } => ApiError::field("opens_on", e.to_string()),
+        CalendarError::DateOutOfRange { field, .. } => ApiError::field(field.as_str(), e.to_string()),
         _ => ApiError::field("year", e.to_string()),
     })?;
     let txn = state.db.begin().await?;

@@ -7,9 +7,9 @@
 
 use actix_web::{HttpRequest, get, post, web};
 use cme_domain::auth::{Actor, Object, Operation, Owner};
-use cme_domain::certificate::{SampleSpec, SpotCheckKind as DomainKind, new_seed};
 use cme_domain::ids::UnitId;
 use cme_domain::review::Tier as DomainTier;
+use cme_domain::spot_check::{SampleSpec, SpotCheckKind as DomainKind, new_seed};
 use cme_store::repo::spot_check::{self as checks, Check, NewCheck, Recorded};
 use cme_store::repo::verification::{Acting, OfficeScope};
 use cme_store::repo::{audit, unit};

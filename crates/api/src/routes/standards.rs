@@ -110,7 +110,7 @@ pub async fn put_draft(
 }
 
 fn rate(n: u64, of: u64) -> u32 {
-    cme_domain::cycle::per_mille(n, of).unwrap_or(0)
+    cme_domain::report::per_mille(n, of).unwrap_or(0)
 }
 
 /// How many people would pass the draft, against the standard in force:

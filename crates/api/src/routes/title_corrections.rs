@@ -7,11 +7,11 @@
 
 use actix_web::{HttpRequest, get, post, web};
 use cme_domain::auth::{Actor, Object, Operation, Owner, Scope};
-use cme_domain::certificate::CorrectionEvent as DomainEvent;
 use cme_domain::compliance::Outcome as DomainOutcome;
 use cme_domain::ids::PersonId;
 use cme_domain::person::TitleLevel as DomainLevel;
 use cme_domain::review::Tier as DomainTier;
+use cme_domain::title_correction::CorrectionEvent as DomainEvent;
 use cme_store::repo::compliance as stored;
 use cme_store::repo::title_correction::{self as corrections, Correction, CorrectionScope, NewCorrection};
 use cme_store::repo::verification::{Acting, OfficeScope};

@@ -11,10 +11,13 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Utc;
 use cme_domain::auth::{Actor, Object, Operation, Owner, Scope, review_tier};
 use cme_domain::compliance::Outcome as DomainOutcome;
-use cme_domain::cycle::{self, SpecialClaim, check_list_year, check_normal_eligibility};
+use cme_domain::cycle::evidence::{MAX_EVIDENCE_BYTES, check_evidence};
+use cme_domain::cycle::list::{ListKind as DomainList, check_list_year, check_normal_eligibility};
+use cme_domain::cycle::special::SpecialClaim;
 use cme_domain::ids::{DepartmentId, PersonId, RegionId, UnitId, VerificationId};
 use cme_domain::org::RegionLevel;
-use cme_domain::review::{Event, ListKind as DomainList, State, Tier as DomainTier, may_prepare};
+use cme_domain::report::{self, CycleCounts};
+use cme_domain::review::{Event, State, Tier as DomainTier, may_prepare};
 use cme_store::StoreError;
 use cme_store::repo::compliance::{self as stored, ComplianceFilter};
 use cme_store::repo::verification::{
@@ -835,7 +838,7 @@ pub async fn issue_numbers(
         .ok_or_else(|| ApiError::Forbidden("只有继教委办公室可以生成证书编号".into()))?;
     let ids: Option<Vec<VerificationId>> = body.0.ids.as_ref().map(|v| v.iter().map(|i| VerificationId(*i)).collect());
     let by = Acting { tier, id: Some(actor.id), name: &actor.name };
-    let issuer = cme_domain::certificate::issuer(tier, &office.name);
+    let issuer = cme_domain::certificate::snapshot::issuer(tier, &office.name);
     // One audit entry per committed chunk, written with it.
     let audit = audit::AuditEntry::by(actor, "verification.numbers")
         .ip(Some(&client_ip(&req)))
@@ -926,7 +929,7 @@ pub async fn export_stats(
     let row = |r: &StatsRow| cme_documents::ReportRow {
         name: r.name.clone(),
         counts: vec![r.to_verify, r.compliant, r.submitted, r.returned, r.approved, r.certified, r.missing],
-        rates: vec![cme_domain::cycle::per_mille(r.compliant, r.to_verify), r.pass_rate_per_mille],
+        rates: vec![report::per_mille(r.compliant, r.to_verify), r.pass_rate_per_mille],
     };
     let rows: Vec<cme_documents::ReportRow> = dto.rows.iter().map(row).collect();
     let total = row(&dto.total);
@@ -964,7 +967,7 @@ async fn compute_stats(state: &AppState, actor: &Actor, query: &StatsQuery) -> R
     let discipline = query.discipline.map(Into::into);
     let tallies = stored::tally_by(&state.db, &actor.scope, query.cycle_year, group, discipline).await?;
     let counts = verifications::counts_by(&state.db, scope, query.cycle_year, group, None, discipline).await?;
-    let mut acc: HashMap<Option<Uuid>, (cycle::CycleCounts, u64)> = HashMap::new();
+    let mut acc: HashMap<Option<Uuid>, (CycleCounts, u64)> = HashMap::new();
     for t in tallies {
         let e = acc.entry(t.key).or_default();
         if t.outcome != DomainOutcome::NotCounted {
@@ -1005,7 +1008,7 @@ async fn compute_stats(state: &AppState, actor: &Actor, query: &StatsQuery) -> R
             .map(|r| (r.id.0, r.name))
             .collect(),
     };
-    let row = |id: Uuid, name: String, (k, compliant): (cycle::CycleCounts, u64)| {
+    let row = |id: Uuid, name: String, (k, compliant): (CycleCounts, u64)| {
         let rate = k.pass_rate();
         StatsRow {
             id,
@@ -1021,7 +1024,7 @@ async fn compute_stats(state: &AppState, actor: &Actor, query: &StatsQuery) -> R
             missing: u64::from(k.missing_before_deadline()),
         }
     };
-    let mut total = (cycle::CycleCounts::default(), 0u64);
+    let mut total = (CycleCounts::default(), 0u64);
     for (k, c) in acc.values() {
         total.0.to_verify += k.to_verify;
         total.0.submitted += k.submitted;
@@ -1055,7 +1058,7 @@ async fn compute_stats(state: &AppState, actor: &Actor, query: &StatsQuery) -> R
 }
 
 /// The largest evidence file accepted.
-const MAX_EVIDENCE: usize = cycle::MAX_EVIDENCE_BYTES;
+const MAX_EVIDENCE: usize = MAX_EVIDENCE_BYTES;
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -1113,7 +1116,7 @@ pub async fn upload_evidence(
         bytes.extend_from_slice(&chunk);
     }
     let declared = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let kind = cycle::check_evidence(declared, &bytes).map_err(|e| ApiError::field("file", e.to_string()))?;
+    let kind = check_evidence(declared, &bytes).map_err(|e| ApiError::field("file", e.to_string()))?;
     let sha = hex_digest(&bytes);
     let files = state.files.clone();
     let key = sha.clone();

@@ -1447,9 +1447,9 @@ both_backends!(every_operation_every_role_owner_sibling_and_foreign, |app| async
     let w = World { f, s };
     let f = &w.f;
     // 2021's cycle, kept open (its default window, to 1 Mar 2022, is over).
-    let mut dates = cme_domain::cycle::Calendar::defaults(2021).unwrap_or_else(|e| panic!("{e}")).dates();
+    let mut dates = cme_domain::cycle::calendar::Calendar::defaults(2021).unwrap_or_else(|e| panic!("{e}")).dates();
     dates.closes_on = chrono::NaiveDate::from_ymd_opt(2099, 6, 30).unwrap_or_default();
-    let calendar = cme_domain::cycle::Calendar::parse(2021, dates).unwrap_or_else(|e| panic!("{e}"));
+    let calendar = cme_domain::cycle::calendar::Calendar::parse(2021, dates).unwrap_or_else(|e| panic!("{e}"));
     cme_store::repo::cycle::put(&app.db, &calendar, "fixture", None).await.unwrap_or_else(|e| panic!("{e}"));
     let rows = table();
 

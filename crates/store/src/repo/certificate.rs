@@ -12,7 +12,9 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use cme_domain::certificate::{CertificateStatus, FIRST_CERTIFICATE_YEAR, status, token};
+use cme_domain::certificate::number::token;
+use cme_domain::certificate::snapshot::verdict;
+use cme_domain::certificate::status::{CertificateStatus, FIRST_CERTIFICATE_YEAR, status};
 use cme_domain::ids::{DepartmentId, PersonId, RegionId, UnitId};
 use cme_domain::person::{Gender, Title, title_for_year};
 use cme_domain::review::Tier;
@@ -126,7 +128,7 @@ pub(crate) struct Certified {
     pub number: String,
     pub deemed_compliant: bool,
     /// The special-list reason of the record, if it came on that list.
-    pub special: Option<cme_domain::cycle::SpecialReason>,
+    pub special: Option<cme_domain::cycle::special::SpecialReason>,
 }
 
 /// Who issues: the office (its region and tier) and the committee printed.
@@ -255,11 +257,7 @@ pub(crate) async fn create_for(
             class2_tenths: Set(c2),
             self_managed_tenths: Set(cs),
             total_tenths: Set(ct),
-            verdict: Set(cme_domain::certificate::verdict(
-                r.special,
-                r.deemed_compliant,
-                compliant.contains(&(r.person_id, r.year)),
-            )),
+            verdict: Set(verdict(r.special, r.deemed_compliant, compliant.contains(&(r.person_id, r.year)))),
             issuer: Set(issuer.name.to_owned()),
             issued_by_region: Set(issuer.region.0),
             issued_by_office: Set(issuer.office.as_str().to_owned()),

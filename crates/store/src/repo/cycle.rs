@@ -3,7 +3,8 @@
 //! units below it.
 
 use chrono::{DateTime, Utc};
-use cme_domain::cycle::{Calendar, CalendarDates, Window, WindowTier, effective_window};
+use cme_domain::cycle::calendar::{Calendar, CalendarDates};
+use cme_domain::cycle::window::{Window, WindowTier, effective_window};
 use cme_domain::ids::{RegionId, UnitId};
 use cme_domain::org::Region;
 use sea_orm::sea_query::OnConflict;

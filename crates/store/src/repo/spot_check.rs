@@ -12,13 +12,13 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
-use cme_domain::certificate::{
-    InstitutionOutcome, ItemResult, SampleSpec, SpotCheckKind, draw_institutions, draw_sample, institution_outcome,
-    may_check, pass_permille,
-};
 use cme_domain::ids::{PersonId, RegionId, UnitId};
 use cme_domain::org::{Medicine, UnitLevel};
 use cme_domain::review::{Tier, review_chain};
+use cme_domain::spot_check::{
+    InstitutionOutcome, ItemResult, SampleSpec, SpotCheckKind, draw_institutions, draw_sample, institution_outcome,
+    may_check, pass_permille,
+};
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _, QueryOrder as _,

@@ -9,12 +9,12 @@
 //! same number, in one transaction.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use cme_domain::certificate::{CorrectionEvent, CorrectionState, correction_chain, correction_step};
 use cme_domain::compliance::Outcome;
 use cme_domain::ids::{PersonId, RegionId, UnitId};
 use cme_domain::org::{Medicine, UnitLevel};
 use cme_domain::person::{Title, TitleLevel};
 use cme_domain::review::Tier;
+use cme_domain::title_correction::{CorrectionEvent, CorrectionState, correction_chain, correction_step};
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, EntityTrait as _, QueryFilter as _,

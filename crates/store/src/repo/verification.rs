@@ -13,10 +13,12 @@
 //! county and prefecture of its unit: an office's queue is one index range.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use cme_domain::cycle::{CertificateNumber, SpecialClaim, SpecialReason};
+use cme_domain::certificate::number::CertificateNumber;
+use cme_domain::cycle::list::ListKind;
+use cme_domain::cycle::special::{SpecialClaim, SpecialReason};
 use cme_domain::ids::{DepartmentId, PersonId, RegionId, UnitId, VerificationId};
 use cme_domain::org::{Medicine, UnitLevel};
-use cme_domain::review::{Event, ListKind, ReviewChain, State, Tier, Transition, review_chain, transition};
+use cme_domain::review::{Event, ReviewChain, State, Tier, Transition, review_chain, transition};
 use sea_orm::QueryTrait as _;
 use sea_orm::sea_query::{Expr, ExprTrait as _, Func};
 use sea_orm::{

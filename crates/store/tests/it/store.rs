@@ -756,7 +756,7 @@ both_backends!(numbers_make_certificates_with_their_snapshot, |db| async move {
     assert_eq!(c.check_code.len(), 8);
     assert_eq!(c.verdict, "合格");
     assert!(c.seal_id.is_none(), "no seal uploaded: it prints 须加盖印章");
-    assert_eq!(c.status(), cme_domain::certificate::CertificateStatus::Valid);
+    assert_eq!(c.status(), cme_domain::certificate::status::CertificateStatus::Valid);
     let found = cme_store::repo::certificate::by_qr_token(&db, &c.qr_token).await.unwrap();
     assert_eq!(found.map(|f| f.id), Some(c.id));
 });

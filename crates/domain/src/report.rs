@@ -1,0 +1,177 @@
+//! The figures of a cycle (SPEC §10): exact pass rates and the one rounding
+//! every shown rate uses, and where a cycle stands.
+
+/// An exact share `passed / total` (`total > 0`, `passed <= total`).
+///
+/// Compared and stored exactly; shown rounded half up to a thousandth
+/// ([`PassRate::per_mille`], [`PassRate::percent`]): 3/7 shows 42.9%. A rate
+/// just under a threshold can show as the threshold (1899/2000 shows 95.0%
+/// and does not meet 95%); decisions use [`PassRate::at_least_percent`]
+/// (as the inspection's does: [`crate::spot_check::institution_outcome`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PassRate {
+    passed: u32,
+    total: u32,
+}
+
+impl PassRate {
+    /// `None` when nobody was counted or the counts contradict each other.
+    pub fn new(passed: u32, total: u32) -> Option<PassRate> {
+        (total > 0 && passed <= total).then_some(PassRate { passed, total })
+    }
+
+    pub fn passed(self) -> u32 {
+        self.passed
+    }
+
+    pub fn total(self) -> u32 {
+        self.total
+    }
+
+    /// Thousandths, rounded half up: 950 for 94.96%, 429 for 3/7.
+    pub fn per_mille(self) -> u32 {
+        per_mille(u64::from(self.passed), u64::from(self.total)).unwrap_or(0)
+    }
+
+    /// Whether the rate is at least `percent`%, exactly.
+    pub fn at_least_percent(self, percent: u32) -> bool {
+        u64::from(self.passed) * 100 >= u64::from(percent) * u64::from(self.total)
+    }
+
+    /// The rate for display, one decimal, rounded half up: `42.9%` for 3/7.
+    pub fn percent(self) -> String {
+        let pm = self.per_mille();
+        format!("{}.{}%", pm / 10, pm % 10)
+    }
+}
+
+/// `part / whole` in thousandths, rounded half up (the one rounding of every
+/// rate the system shows: the API, the XLSX and the SPA agree); `None` when
+/// `whole` is 0.
+pub fn per_mille(part: u64, whole: u64) -> Option<u32> {
+    let pm = part.checked_mul(2000)?.checked_add(whole)?.checked_div(whole.checked_mul(2)?)?;
+    Some(u32::try_from(pm).unwrap_or(u32::MAX))
+}
+
+impl PartialOrd for PassRate {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// By value; equal values are ordered by their counts (1/2 before 2/4), so
+/// that the order agrees with `==`, which compares the counts.
+impl Ord for PassRate {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let lhs = u64::from(self.passed) * u64::from(other.total);
+        let rhs = u64::from(other.passed) * u64::from(self.total);
+        lhs.cmp(&rhs).then_with(|| self.total.cmp(&other.total))
+    }
+}
+
+/// Where a cycle (or one office's or unit's part of it) stands.
+///
+/// `to_verify` and `submitted` are totals; `returned`, `approved` and
+/// `certified` count the submitted records by their current state (so
+/// `approved` excludes those since certified).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CycleCounts {
+    /// People due for verification of the year.
+    pub to_verify: u32,
+    /// Records submitted at least once (whatever their state now).
+    pub submitted: u32,
+    /// Sent back and not yet resubmitted.
+    pub returned: u32,
+    /// Passed the final review, awaiting a certificate number.
+    pub approved: u32,
+    /// With a certificate number.
+    pub certified: u32,
+}
+
+impl CycleCounts {
+    /// Passed the final review so far (approved or certified).
+    pub fn passed(&self) -> u32 {
+        self.approved.saturating_add(self.certified)
+    }
+
+    /// Still with a reviewing office.
+    pub fn in_review(&self) -> u32 {
+        self.submitted.saturating_sub(self.returned).saturating_sub(self.passed())
+    }
+
+    /// The share of submitted records that passed the final review; `None`
+    /// with nothing submitted (or contradictory counts).
+    pub fn pass_rate(&self) -> Option<PassRate> {
+        PassRate::new(self.passed(), self.submitted)
+    }
+
+    /// People due but not submitted, as the deadline approaches.
+    pub fn missing_before_deadline(&self) -> u32 {
+        self.to_verify.saturating_sub(self.submitted)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn pass_rates_are_exact() {
+        let rate = |p, t| PassRate::new(p, t).unwrap_or_else(|| panic!("{p}/{t}"));
+        let table = [
+            (95, 100, 950, "95.0%", true),
+            // Shown rounded, decided exactly.
+            (1899, 2000, 950, "95.0%", false),
+            (1898, 2000, 949, "94.9%", false),
+            (19, 20, 950, "95.0%", true),
+            (2, 3, 667, "66.7%", false),
+            (3, 7, 429, "42.9%", false),
+            (2, 11, 182, "18.2%", false),
+            // Exactly half a thousandth rounds up: 1/2000 = 0.05%.
+            (1, 2000, 1, "0.1%", false),
+            (10, 10, 1000, "100.0%", true),
+            (0, 7, 0, "0.0%", false),
+            (u32::MAX - 1, u32::MAX, 1000, "100.0%", true),
+        ];
+        for (p, t, per_mille, shown, passes) in table {
+            let r = rate(p, t);
+            assert_eq!(
+                (r.per_mille(), r.percent().as_str(), r.at_least_percent(95)),
+                (per_mille, shown, passes),
+                "{p}/{t}"
+            );
+            assert_eq!((r.passed(), r.total()), (p, t));
+        }
+        assert_eq!(PassRate::new(1, 0), None);
+        assert_eq!(PassRate::new(3, 2), None);
+        assert!(rate(1, 2) < rate(2, 3));
+        assert_eq!(rate(1, 2).cmp(&rate(2, 4)), std::cmp::Ordering::Less);
+    }
+
+    #[test]
+    fn cycle_counts() {
+        let c = CycleCounts { to_verify: 120, submitted: 100, returned: 5, approved: 30, certified: 60 };
+        assert_eq!(c.passed(), 90);
+        assert_eq!(c.in_review(), 5);
+        assert_eq!(c.missing_before_deadline(), 20);
+        assert_eq!(c.pass_rate().map(PassRate::per_mille), Some(900));
+        let none = CycleCounts::default();
+        assert_eq!((none.pass_rate(), none.missing_before_deadline(), none.in_review()), (None, 0, 0));
+        let odd = CycleCounts { to_verify: 1, submitted: 3, returned: 0, approved: 2, certified: 2 };
+        assert_eq!((odd.pass_rate(), odd.missing_before_deadline(), odd.in_review()), (None, 0, 0));
+    }
+
+    proptest! {
+        #[test]
+        fn shown_rates_are_rounded_and_never_hide_a_pass(total in 1u32..100_000, passed_share in 0u32..=1000) {
+            let passed = u32::try_from(u64::from(total) * u64::from(passed_share) / 1000).unwrap_or(total);
+            let r = PassRate::new(passed, total).unwrap_or_else(|| unreachable!());
+            // Within half a thousandth of the exact share, ties up.
+            let (shown, exact) = (i64::from(r.per_mille()) * i64::from(total) * 2, i64::from(passed) * 2000);
+            prop_assert!(shown - exact <= i64::from(total) && exact - shown < i64::from(total));
+            // A rate that meets the threshold never shows under it.
+            prop_assert!(!r.at_least_percent(95) || r.per_mille() >= 950);
+        }
+    }
+}
