@@ -14,7 +14,7 @@ use cme_domain::ids::{PersonId, RegionId, UnitId};
 use cme_domain::org::{Medicine, UnitLevel};
 use cme_domain::person::{Title, TitleLevel};
 use cme_domain::review::Tier;
-use cme_domain::title_correction::{CorrectionEvent, CorrectionState, correction_chain, correction_step};
+use cme_domain::title_correction::{CorrectionEvent, CorrectionState, correction_chain, transition};
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, EntityTrait as _, QueryFilter as _,
@@ -232,8 +232,9 @@ where
     }
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     let chain = c.chain();
-    let (to, step) = correction_step(&chain, c.state, c.step.unwrap_or(0), event, by.tier, reason)
+    let decided = transition(&chain, c.state, c.step.unwrap_or(0), event, by.tier, reason)
         .map_err(|e| refused("correction_refused", e.to_string()))?;
+    let (to, step) = (decided.to, decided.step);
     let at = now();
     let mut new_certificate = None;
     if to == CorrectionState::Approved {
