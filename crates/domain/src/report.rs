@@ -1,5 +1,12 @@
 //! The figures of a cycle (SPEC §10): exact pass rates and the one rounding
-//! every shown rate uses, and where a cycle stands.
+//! every shown rate uses, where a cycle stands, and the statistics fold that
+//! turns the stored tallies (compliance outcomes and verification states, by
+//! unit, county or prefecture) into the report's rows and total.
+
+use std::collections::BTreeMap;
+
+use crate::compliance::Outcome;
+use crate::review::StateKind;
 
 /// An exact share `passed / total` (`total > 0`, `passed <= total`).
 ///
@@ -111,6 +118,93 @@ impl CycleCounts {
     }
 }
 
+/// The figures of one group of the statistics (a unit, a county, a
+/// prefecture) or of all of them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Figures {
+    /// Where the group's verification stands.
+    pub counts: CycleCounts,
+    /// People the compliance engine found compliant (达标).
+    pub compliant: u64,
+}
+
+impl Figures {
+    /// Counts `n` person-years the compliance engine found `outcome`: all but
+    /// those not counted (exempt, deregistered) are due for verification.
+    pub fn add_outcome(&mut self, outcome: Outcome, n: u64) {
+        if outcome != Outcome::NotCounted {
+            self.counts.to_verify = self.counts.to_verify.saturating_add(saturate(n));
+        }
+        if outcome == Outcome::Compliant {
+            self.compliant = self.compliant.saturating_add(n);
+        }
+    }
+
+    /// Counts `n` verification records in `state`: all but the prepared ones
+    /// were submitted; the returned, approved and certified are also counted
+    /// apart.
+    pub fn add_state(&mut self, state: StateKind, n: u64) {
+        let n = saturate(n);
+        let c = &mut self.counts;
+        let apart = match state {
+            StateKind::Prepared => return,
+            StateKind::InReview => None,
+            StateKind::Returned => Some(&mut c.returned),
+            StateKind::Approved => Some(&mut c.approved),
+            StateKind::Certified => Some(&mut c.certified),
+        };
+        if let Some(apart) = apart {
+            *apart = apart.saturating_add(n);
+        }
+        c.submitted = c.submitted.saturating_add(n);
+    }
+
+    /// Adds another group's figures (for the total).
+    pub fn add(&mut self, other: &Figures) {
+        let (c, o) = (&mut self.counts, &other.counts);
+        c.to_verify = c.to_verify.saturating_add(o.to_verify);
+        c.submitted = c.submitted.saturating_add(o.submitted);
+        c.returned = c.returned.saturating_add(o.returned);
+        c.approved = c.approved.saturating_add(o.approved);
+        c.certified = c.certified.saturating_add(o.certified);
+        self.compliant = self.compliant.saturating_add(other.compliant);
+    }
+}
+
+fn saturate(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The statistics of a cycle (SPEC §10): the figures of each group and
+/// their total.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statistics<K> {
+    pub groups: BTreeMap<K, Figures>,
+    pub total: Figures,
+}
+
+/// Folds a cycle's two tallies, both by group `K`, into the statistics:
+/// `outcomes`, the person-years of each compliance outcome (from the
+/// compliance engine's stored verdicts), and `states`, the verification
+/// records in each state. A group appears if either tally names it.
+pub fn statistics<K: Ord>(
+    outcomes: impl IntoIterator<Item = (K, Outcome, u64)>,
+    states: impl IntoIterator<Item = (K, StateKind, u64)>,
+) -> Statistics<K> {
+    let mut groups: BTreeMap<K, Figures> = BTreeMap::new();
+    for (key, outcome, n) in outcomes {
+        groups.entry(key).or_default().add_outcome(outcome, n);
+    }
+    for (key, state, n) in states {
+        groups.entry(key).or_default().add_state(state, n);
+    }
+    let mut total = Figures::default();
+    for figures in groups.values() {
+        total.add(figures);
+    }
+    Statistics { groups, total }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,6 +256,74 @@ mod tests {
         assert_eq!((odd.pass_rate(), odd.missing_before_deadline(), odd.in_review()), (None, 0, 0));
     }
 
+    #[test]
+    fn each_outcome_and_state_counts_where_it_belongs() {
+        use Outcome::*;
+        let outcomes = [(Compliant, 1, 1, 0), (NonCompliant, 1, 0, 0), (Undetermined, 1, 0, 0), (NotCounted, 0, 0, 0)];
+        for (outcome, to_verify, compliant, submitted) in outcomes {
+            let mut f = Figures::default();
+            f.add_outcome(outcome, 1);
+            assert_eq!(
+                (f.counts.to_verify, f.compliant, f.counts.submitted),
+                (to_verify, compliant, submitted),
+                "{outcome}"
+            );
+        }
+        // (state, submitted, returned, approved, certified)
+        let states = [
+            (StateKind::Prepared, 0, 0, 0, 0),
+            (StateKind::InReview, 1, 0, 0, 0),
+            (StateKind::Returned, 1, 1, 0, 0),
+            (StateKind::Approved, 1, 0, 1, 0),
+            (StateKind::Certified, 1, 0, 0, 1),
+        ];
+        assert_eq!(states.len(), StateKind::ALL.len());
+        for (state, submitted, returned, approved, certified) in states {
+            let mut f = Figures::default();
+            f.add_state(state, 1);
+            let c = f.counts;
+            assert_eq!(
+                (c.to_verify, c.submitted, c.returned, c.approved, c.certified, f.compliant),
+                (0, submitted, returned, approved, certified, 0),
+                "{state}"
+            );
+        }
+    }
+
+    #[test]
+    fn statistics_fold_both_tallies_by_group_and_total() {
+        let outcomes = [
+            ("a", Outcome::Compliant, 8),
+            ("a", Outcome::NonCompliant, 2),
+            ("a", Outcome::NotCounted, 5),
+            ("b", Outcome::Undetermined, 1),
+        ];
+        let states = [
+            ("a", StateKind::Prepared, 1),
+            ("a", StateKind::InReview, 2),
+            ("a", StateKind::Returned, 1),
+            ("a", StateKind::Approved, 3),
+            ("a", StateKind::Certified, 2),
+            ("c", StateKind::Certified, 4),
+        ];
+        let s = statistics(outcomes, states);
+        let a = CycleCounts { to_verify: 10, submitted: 8, returned: 1, approved: 3, certified: 2 };
+        let b = CycleCounts { to_verify: 1, ..CycleCounts::default() };
+        let c = CycleCounts { submitted: 4, certified: 4, ..CycleCounts::default() };
+        let want = BTreeMap::from([
+            ("a", Figures { counts: a, compliant: 8 }),
+            ("b", Figures { counts: b, compliant: 0 }),
+            ("c", Figures { counts: c, compliant: 0 }),
+        ]);
+        assert_eq!(s.groups, want);
+        let total = CycleCounts { to_verify: 11, submitted: 12, returned: 1, approved: 3, certified: 6 };
+        assert_eq!(s.total, Figures { counts: total, compliant: 8 });
+        assert_eq!((s.total.counts.passed(), s.total.counts.in_review()), (9, 2));
+        assert_eq!(s.total.counts.pass_rate().map(PassRate::per_mille), Some(750));
+        let empty = statistics::<u8>([], []);
+        assert_eq!((empty.groups.len(), empty.total), (0, Figures::default()));
+    }
+
     proptest! {
         #[test]
         fn shown_rates_are_rounded_and_never_hide_a_pass(total in 1u32..100_000, passed_share in 0u32..=1000) {
@@ -172,6 +334,25 @@ mod tests {
             prop_assert!(shown - exact <= i64::from(total) && exact - shown < i64::from(total));
             // A rate that meets the threshold never shows under it.
             prop_assert!(!r.at_least_percent(95) || r.per_mille() >= 950);
+        }
+
+        /// The total is the sum of the groups, whatever the order of the tallies.
+        #[test]
+        fn the_total_is_the_sum_of_the_groups(
+            outcomes in proptest::collection::vec((0u8..4, 0usize..4, 0u64..1000), 0..20),
+            states in proptest::collection::vec((0u8..4, 0usize..5, 0u64..1000), 0..20),
+        ) {
+            let outcomes: Vec<_> = outcomes.into_iter().map(|(k, o, n)| (k, Outcome::ALL[o], n)).collect();
+            let states: Vec<_> = states.into_iter().map(|(k, s, n)| (k, StateKind::ALL[s], n)).collect();
+            let s = statistics(outcomes.clone(), states.clone());
+            let r = statistics(outcomes.into_iter().rev(), states.into_iter().rev());
+            prop_assert_eq!(&s, &r);
+            let mut sum = Figures::default();
+            for f in s.groups.values() {
+                sum.add(f);
+            }
+            prop_assert_eq!(sum, s.total);
+            prop_assert!(s.total.compliant <= u64::from(s.total.counts.to_verify));
         }
     }
 }

@@ -115,27 +115,44 @@ pub enum State {
     Certified,
 }
 
+string_enum! {
+    /// A state without its step: the name a state is stored, counted and
+    /// filtered by.
+    pub enum StateKind {
+        Prepared => ("prepared", "待上报"),
+        InReview => ("in_review", "审核中"),
+        Returned => ("returned", "已退回"),
+        Approved => ("approved", "已通过"),
+        Certified => ("certified", "已发证书编号"),
+    }
+}
+
 impl State {
+    /// The state without its step.
+    pub fn kind(self) -> StateKind {
+        match self {
+            State::Prepared => StateKind::Prepared,
+            State::InReview { .. } => StateKind::InReview,
+            State::Returned => StateKind::Returned,
+            State::Approved => StateKind::Approved,
+            State::Certified => StateKind::Certified,
+        }
+    }
+
     /// The stored name of the state (the step is stored beside it).
     pub fn as_str(self) -> &'static str {
-        match self {
-            State::Prepared => "prepared",
-            State::InReview { .. } => "in_review",
-            State::Returned => "returned",
-            State::Approved => "approved",
-            State::Certified => "certified",
-        }
+        self.kind().as_str()
     }
 
     /// Rebuilds a state from its stored name and step.
     pub fn from_parts(name: &str, step: Option<u8>) -> Option<State> {
-        Some(match (name, step) {
-            ("prepared", _) => State::Prepared,
-            ("in_review", Some(step)) if step >= 1 => State::InReview { step },
-            ("returned", _) => State::Returned,
-            ("approved", _) => State::Approved,
-            ("certified", _) => State::Certified,
-            _ => return None,
+        Some(match (StateKind::parse(name)?, step) {
+            (StateKind::Prepared, _) => State::Prepared,
+            (StateKind::InReview, Some(step)) if step >= 1 => State::InReview { step },
+            (StateKind::InReview, _) => return None,
+            (StateKind::Returned, _) => State::Returned,
+            (StateKind::Approved, _) => State::Approved,
+            (StateKind::Certified, _) => State::Certified,
         })
     }
 
@@ -379,5 +396,8 @@ mod tests {
             assert_eq!(State::from_parts(s.as_str(), s.step()), Some(s));
         }
         assert_eq!(State::from_parts("in_review", None), None);
+        for &kind in StateKind::ALL {
+            assert!(State::all(&chain).iter().any(|s| s.kind() == kind), "{kind}");
+        }
     }
 }

@@ -16,8 +16,8 @@ use cme_domain::cycle::list::{ListKind as DomainList, check_list_year, check_nor
 use cme_domain::cycle::special::SpecialClaim;
 use cme_domain::ids::{DepartmentId, PersonId, RegionId, UnitId, VerificationId};
 use cme_domain::org::RegionLevel;
-use cme_domain::report::{self, CycleCounts};
-use cme_domain::review::{Event, State, Tier as DomainTier, may_prepare};
+use cme_domain::report::{self, Figures};
+use cme_domain::review::{Event, State, StateKind, Tier as DomainTier, may_prepare};
 use cme_store::StoreError;
 use cme_store::repo::compliance::{self as stored, ComplianceFilter};
 use cme_store::repo::verification::{
@@ -585,9 +585,9 @@ pub async fn review_summary(
     for c in counts.into_iter().filter(|c| c.current_tier == Some(tier)) {
         let Some(unit_id) = c.key else { continue };
         let e = rows.entry((unit_id, c.list_kind)).or_default();
-        match c.state.as_str() {
-            "in_review" => e.0 += c.count,
-            "approved" => e.1 += c.count,
+        match c.state {
+            StateKind::InReview => e.0 += c.count,
+            StateKind::Approved => e.1 += c.count,
             _ => {}
         }
     }
@@ -967,37 +967,11 @@ async fn compute_stats(state: &AppState, actor: &Actor, query: &StatsQuery) -> R
     let discipline = query.discipline.map(Into::into);
     let tallies = stored::tally_by(&state.db, &actor.scope, query.cycle_year, group, discipline).await?;
     let counts = verifications::counts_by(&state.db, scope, query.cycle_year, group, None, discipline).await?;
-    let mut acc: HashMap<Option<Uuid>, (CycleCounts, u64)> = HashMap::new();
-    for t in tallies {
-        let e = acc.entry(t.key).or_default();
-        if t.outcome != DomainOutcome::NotCounted {
-            e.0.to_verify += u32::try_from(t.count).unwrap_or(u32::MAX);
-        }
-        if t.outcome == DomainOutcome::Compliant {
-            e.1 += t.count;
-        }
-    }
-    for c in counts {
-        let e = acc.entry(c.key).or_default();
-        let n = u32::try_from(c.count).unwrap_or(u32::MAX);
-        match c.state.as_str() {
-            "prepared" => {}
-            "returned" => {
-                e.0.submitted += n;
-                e.0.returned += n;
-            }
-            "approved" => {
-                e.0.submitted += n;
-                e.0.approved += n;
-            }
-            "certified" => {
-                e.0.submitted += n;
-                e.0.certified += n;
-            }
-            _ => e.0.submitted += n,
-        }
-    }
-    let keys: HashSet<Uuid> = acc.keys().flatten().copied().collect();
+    let figures = report::statistics(
+        tallies.into_iter().map(|t| (t.key, t.outcome, t.count)),
+        counts.into_iter().map(|c| (c.key, c.state, c.count)),
+    );
+    let keys: HashSet<Uuid> = figures.groups.keys().flatten().copied().collect();
     let names: HashMap<Uuid, String> = match group {
         Grouping::Unit => unit_names(state, keys).await?,
         // One read of the region tree (a few hundred rows), not one per key.
@@ -1008,13 +982,14 @@ async fn compute_stats(state: &AppState, actor: &Actor, query: &StatsQuery) -> R
             .map(|r| (r.id.0, r.name))
             .collect(),
     };
-    let row = |id: Uuid, name: String, (k, compliant): (CycleCounts, u64)| {
+    let row = |id: Uuid, name: String, f: &Figures| {
+        let k = &f.counts;
         let rate = k.pass_rate();
         StatsRow {
             id,
             name,
             to_verify: u64::from(k.to_verify),
-            compliant,
+            compliant: f.compliant,
             submitted: u64::from(k.submitted),
             returned: u64::from(k.returned),
             approved: u64::from(k.passed()),
@@ -1024,20 +999,12 @@ async fn compute_stats(state: &AppState, actor: &Actor, query: &StatsQuery) -> R
             missing: u64::from(k.missing_before_deadline()),
         }
     };
-    let mut total = (CycleCounts::default(), 0u64);
-    for (k, c) in acc.values() {
-        total.0.to_verify += k.to_verify;
-        total.0.submitted += k.submitted;
-        total.0.returned += k.returned;
-        total.0.approved += k.approved;
-        total.0.certified += k.certified;
-        total.1 += c;
-    }
-    let mut rows: Vec<StatsRow> = acc
-        .into_iter()
-        .map(|(key, v)| {
+    let mut rows: Vec<StatsRow> = figures
+        .groups
+        .iter()
+        .map(|(key, f)| {
             let name = key.and_then(|k| names.get(&k).cloned()).unwrap_or_else(|| "直属单位".to_owned());
-            row(key.unwrap_or_default(), name, v)
+            row(key.unwrap_or_default(), name, f)
         })
         .collect();
     rows.sort_by(|a, b| a.name.cmp(&b.name));
@@ -1051,7 +1018,7 @@ async fn compute_stats(state: &AppState, actor: &Actor, query: &StatsQuery) -> R
         cycle_year: query.cycle_year,
         by: by.to_owned(),
         rows,
-        total: row(Uuid::nil(), "合计".to_owned(), total),
+        total: row(Uuid::nil(), "合计".to_owned(), &figures.total),
         deadline,
         deadline_label: deadline.map(cme_domain::time::fmt_local),
     })

@@ -18,7 +18,7 @@ use cme_domain::cycle::list::ListKind;
 use cme_domain::cycle::special::{SpecialClaim, SpecialReason};
 use cme_domain::ids::{DepartmentId, PersonId, RegionId, UnitId, VerificationId};
 use cme_domain::org::{Medicine, UnitLevel};
-use cme_domain::review::{Event, ReviewChain, State, Tier, Transition, review_chain, transition};
+use cme_domain::review::{Event, ReviewChain, State, StateKind, Tier, Transition, review_chain, transition};
 use sea_orm::QueryTrait as _;
 use sea_orm::sea_query::{Expr, ExprTrait as _, Func};
 use sea_orm::{
@@ -967,7 +967,7 @@ pub struct GroupCount {
     /// The unit, county or prefecture (None: a unit directly under a higher office).
     pub key: Option<Uuid>,
     pub list_kind: ListKind,
-    pub state: String,
+    pub state: StateKind,
     pub current_tier: Option<Tier>,
     pub count: u64,
 }
@@ -1018,7 +1018,7 @@ pub async fn counts_by(
             Ok(GroupCount {
                 key,
                 list_kind: parse(&l)?,
-                state: s,
+                state: parse(&s)?,
                 current_tier: t.as_deref().map(parse).transpose()?,
                 count: u64::try_from(n).unwrap_or(0),
             })
