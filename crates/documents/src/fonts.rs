@@ -122,16 +122,6 @@ impl Fonts {
         })
     }
 
-    /// Checks that every character of `text` can be printed (regular and bold alike) by some
-    /// face of the chain. Line breaks and tabs are allowed; every other character needs a
-    /// glyph.
-    ///
-    /// # Errors
-    /// [`DocumentError::MissingGlyph`] naming `field` and the first character no face has.
-    pub fn check_text(&self, field: &str, text: &str) -> Result<(), DocumentError> {
-        crate::layout::Shaper::new(self)?.check(field, text)
-    }
-
     /// The fallback faces' files, in the order they are tried.
     pub fn fallbacks(&self) -> impl Iterator<Item = &Path> {
         self.inner.fallbacks.iter().map(|f| f.path.as_path())

@@ -169,6 +169,18 @@ struct FaceShaper<'f> {
     space: Option<skrifa::GlyphId>,
 }
 
+impl Fonts {
+    /// Checks that every character of `text` can be printed (regular and bold alike) by some
+    /// face of the chain. Line breaks and tabs are allowed; every other character needs a
+    /// glyph. (Here, beside the shaper it asks, so that `fonts` needs nothing of `layout`.)
+    ///
+    /// # Errors
+    /// [`DocumentError::MissingGlyph`] naming `field` and the first character no face has.
+    pub fn check_text(&self, field: &str, text: &str) -> Result<(), DocumentError> {
+        Shaper::new(self)?.check(field, text)
+    }
+}
+
 /// Resolves text to glyphs and breaks it into lines; borrows the [`Fonts`].
 pub struct Shaper<'f> {
     fonts: &'f Fonts,

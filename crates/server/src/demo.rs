@@ -12,7 +12,7 @@ use sea_orm::{ConnectionTrait, TransactionTrait as _};
 
 use crate::config::Config;
 use crate::demo_data::{self, Province};
-use crate::serve;
+use crate::setup;
 
 /// The demo accounts: (username, role, display name, organisation). All sign
 /// in with [`cme_api::auth::DEMO_PASSWORD`], which production refuses.
@@ -75,8 +75,8 @@ async fn load_accounts(db: &impl ConnectionTrait, p: &Province) -> anyhow::Resul
 }
 
 pub async fn run(config: &Config, if_empty: bool) -> anyhow::Result<()> {
-    let db = serve::open(config).await?;
-    let cipher = serve::cipher(config)?;
+    let db = setup::open(config).await?;
+    let cipher = setup::cipher(config)?;
     if !region::list(&db).await?.is_empty() {
         if if_empty {
             tracing::info!("the database already holds data; demo not loaded");

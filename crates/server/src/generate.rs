@@ -10,18 +10,18 @@ use sea_orm::TransactionTrait as _;
 
 use crate::config::Config;
 use crate::generate_data;
-use crate::serve;
+use crate::setup;
 
 /// People inserted per transaction.
 const CHUNK: usize = 5_000;
 
 pub async fn run(config: &Config, people: u32, seed: u64) -> anyhow::Result<()> {
-    let db = serve::open(config).await?;
-    let cipher = serve::cipher(config)?;
+    let db = setup::open(config).await?;
+    let cipher = setup::cipher(config)?;
     if !region::list(&db).await?.is_empty() {
         anyhow::bail!("the database already holds regions: generate into an empty database");
     }
-    let year = serve::current_year() - 1;
+    let year = setup::current_year() - 1;
     let standard = cme_store::repo::standard::get_published(&db, year)
         .await?
         .with_context(|| format!("no standard for {year}"))?;

@@ -6,6 +6,7 @@ mod demo_data;
 mod generate;
 mod generate_data;
 mod serve;
+mod setup;
 mod yunnan;
 
 use clap::{Parser, Subcommand};
@@ -70,7 +71,7 @@ async fn main() -> anyhow::Result<()> {
     init_tracing(config.log_json);
     match cli.command {
         Command::Serve => serve::serve(config).await,
-        Command::Migrate => serve::open(&config).await.map(|_| ()),
+        Command::Migrate => setup::open(&config).await.map(|_| ()),
         Command::Demo { if_empty } => demo::run(&config, if_empty).await,
         Command::Generate { people, seed } => generate::run(&config, people, seed).await,
         Command::Audit { command: AuditCommand::Verify } => audit_verify(&config).await,
@@ -80,8 +81,8 @@ async fn main() -> anyhow::Result<()> {
 /// `cme audit verify`: one line saying whether the chain is intact.
 async fn audit_verify(config: &config::Config) -> anyhow::Result<()> {
     use cme_store::repo::audit::{self, ChainCheck};
-    let db = serve::open(config).await?;
-    serve::cipher(config)?;
+    let db = setup::open(config).await?;
+    setup::cipher(config)?;
     match audit::verify_chain(&db).await? {
         ChainCheck::Intact { entries } => {
             println!("audit chain intact: {entries} entries");

@@ -143,3 +143,26 @@ pub struct PersonQuery {
     pub after: Option<String>,
     pub limit: Option<u64>,
 }
+
+impl From<&cme_domain::person::Title> for TitleDto {
+    fn from(t: &cme_domain::person::Title) -> Self {
+        TitleDto { name: t.name.clone(), level: t.level.as_str().to_owned(), obtained_on: t.obtained_on }
+    }
+}
+
+impl PersonDto {
+    /// A person as listed, with the title held on `today`.
+    pub fn of(p: &cme_domain::person::Person, today: NaiveDate) -> Self {
+        PersonDto {
+            id: p.id.0,
+            unit_id: p.unit_id.0,
+            department_id: p.department_id.map(|d| d.0),
+            name: p.name.clone(),
+            gender: p.gender.as_str().to_owned(),
+            id_number_masked: p.id_number.masked(),
+            discipline: p.discipline.as_str().to_owned(),
+            status: p.status.as_str().to_owned(),
+            title: cme_domain::person::title_on(&p.titles, today).map(TitleDto::from),
+        }
+    }
+}

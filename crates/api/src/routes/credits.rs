@@ -25,7 +25,6 @@ use crate::dto::credits::{
 };
 use crate::error::{ApiError, MissingAs, Problem};
 use crate::extract::ValidJson;
-use crate::routes::org::person_dto;
 
 pub(crate) fn credit_dto(e: &CreditEntry) -> CreditDto {
     let r = &e.record;
@@ -479,7 +478,7 @@ pub(crate) async fn person_year(
     let p = person::get_scoped(&state.db, &state.pii, scope, id).await?;
     let entries = credit::entries_for_person_year(&state.db, id, year).await?;
     let locked = matches!(credit::ensure_open(&state.db, id, year).await, Err(StoreError::Locked { .. }));
-    let person = person_dto(&p);
+    let person = crate::dto::org::PersonDto::of(&p, crate::clock::today());
     match evaluation::evaluate_person_year(&state.db, id, year).await {
         Ok(e) => {
             let course_name = e.mandatory_course.as_ref().map(|c| c.name.clone());

@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use cme_domain::auth::Operation;
 use cme_domain::ids::{PersonId, RegionId, UnitId};
 use cme_domain::org::{Medicine, Region, RegionLevel, UnitLevel};
-use cme_domain::person::{Discipline, Person, PersonStatus, Title, title_on};
+use cme_domain::person::{Discipline, PersonStatus};
 use cme_store::repo::{audit, department, person, region, unit};
 use serde_json::json;
 use uuid::Uuid;
@@ -59,25 +59,6 @@ fn unit_dto(u: unit::UnitRecord) -> UnitDto {
         name: u.unit.name,
         level: u.unit.level.as_str().to_owned(),
         medicine: u.unit.medicine.as_str().to_owned(),
-    }
-}
-
-pub(crate) fn title_dto(t: &Title) -> TitleDto {
-    TitleDto { name: t.name.clone(), level: t.level.as_str().to_owned(), obtained_on: t.obtained_on }
-}
-
-pub(crate) fn person_dto(p: &Person) -> PersonDto {
-    let today = crate::clock::today();
-    PersonDto {
-        id: p.id.0,
-        unit_id: p.unit_id.0,
-        department_id: p.department_id.map(|d| d.0),
-        name: p.name.clone(),
-        gender: p.gender.as_str().to_owned(),
-        id_number_masked: p.id_number.masked(),
-        discipline: p.discipline.as_str().to_owned(),
-        status: p.status.as_str().to_owned(),
-        title: title_on(&p.titles, today).map(title_dto),
     }
 }
 
@@ -242,7 +223,7 @@ pub async fn list_people(
                 id: p.id.0,
                 unit_id: p.unit_id.0,
                 department_id: p.department_id.map(|d| d.0),
-                title: p.title.as_ref().map(title_dto),
+                title: p.title.as_ref().map(TitleDto::from),
                 name: p.name,
                 gender: p.gender.as_str().to_owned(),
                 id_number_masked: p.id_number_masked,

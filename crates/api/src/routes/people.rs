@@ -25,7 +25,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::{Caller, client_ip, may_act_on};
 use crate::clock::today;
-use crate::dto::org::{PersonDetail, StatusChangeDto};
+use crate::dto::org::{PersonDetail, PersonDto, StatusChangeDto, TitleDto};
 use crate::dto::people::{
     CatalogueTitle, NewPersonRequest, NewTitle, PersonPatch, StatusChangeRequest, TransferDto, TransferPerson,
     TransferRequest, UnitRef,
@@ -34,7 +34,6 @@ use crate::error::{ApiError, Problem};
 use crate::etag;
 use crate::extract::ValidJson;
 use crate::printable::NameCheck;
-use crate::routes::org::{person_dto, title_dto};
 
 /// A lost optimistic lock is 412 on these routes (the caller sent If-Match).
 pub(crate) fn stale_is_412(e: StoreError) -> ApiError {
@@ -157,8 +156,8 @@ pub(crate) fn detail(rec: &person::PersonRecord, history: Vec<person::StatusChan
     let mut titles: Vec<&Title> = rec.person.titles.iter().collect();
     titles.sort_by_key(|t| t.obtained_on);
     PersonDetail {
-        person: person_dto(&rec.person),
-        titles: titles.into_iter().map(title_dto).collect(),
+        person: PersonDto::of(&rec.person, crate::clock::today()),
+        titles: titles.into_iter().map(TitleDto::from).collect(),
         phone_masked: rec.phone.as_deref().map(mask_phone),
         status_changes: history
             .into_iter()
@@ -479,7 +478,7 @@ pub(crate) fn transfer_dto(v: transfer::TransferView) -> TransferDto {
             id_number_masked: v.id_number_masked,
             discipline: v.discipline.into(),
             status: v.status.into(),
-            title: v.title.as_ref().map(title_dto),
+            title: v.title.as_ref().map(TitleDto::from),
         },
         from_unit: UnitRef { id: t.from_unit_id.0, name: v.from_unit_name },
         from_department_id: t.from_department_id.map(|d| d.0),
