@@ -208,15 +208,25 @@ impl<'de> serde::Deserialize<'de> for JsonLiteral {
     }
 }
 
+/// Reads a JSON number as written and parses it with `parse` (one of
+/// [`Credits::parse_positive`], [`Credits::parse_non_negative`],
+/// [`Credits::parse_single`]); a refusal carries the reason in Chinese.
+pub fn deserialize_number<'de, D: serde::Deserializer<'de>>(
+    d: D,
+    parse: fn(&str) -> Result<Credits, CreditsError>,
+) -> Result<Credits, D::Error> {
+    use serde::de::Error as _;
+    let JsonLiteral::Number(text) = JsonLiteral::read(d)? else {
+        return Err(D::Error::custom(CreditsError::NotANumber.message()));
+    };
+    parse(&text).map_err(|e| D::Error::custom(e.message()))
+}
+
 impl<'de> serde::Deserialize<'de> for Credits {
     /// Accepts any non-negative JSON number with at most one decimal, as
     /// written (0 allowed: standards use it for "counts nothing").
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let JsonLiteral::Number(text) = JsonLiteral::read(d)? else {
-            return Err(D::Error::custom(CreditsError::NotANumber.message()));
-        };
-        Credits::parse_non_negative(&text).map_err(|e| D::Error::custom(e.message()))
+        deserialize_number(d, Credits::parse_non_negative)
     }
 }
 

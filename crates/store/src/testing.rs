@@ -145,10 +145,8 @@ pub async fn fresh_sqlite() -> Result<(DatabaseConnection, Guard), StoreError> {
     std::fs::create_dir_all(&dir).map_err(io_error)?;
     let file = dir.join("cme.db");
     std::fs::copy(&template, &file).map_err(io_error)?;
+    // Complete: a template only gets its name once migrated.
     let db = connect(&format!("sqlite://{}?mode=rwc", file.display())).await?;
-    // A template from an older run of the same migrations is complete; this
-    // only checks (and would finish) it.
-    migrate(&db).await?;
     Ok((db, guard))
 }
 
@@ -228,7 +226,6 @@ pub async fn fresh_postgres(admin_url: &str) -> Result<(DatabaseConnection, Guar
     admin.close().await?;
     let guard = Guard { cleanup: Cleanup::PostgresDatabase { admin_url: admin_url.to_owned(), name: name.clone() } };
     let db = connect(&with_database(admin_url, &name)).await?;
-    migrate(&db).await?;
     Ok((db, guard))
 }
 

@@ -108,12 +108,7 @@ pub struct Amount(pub cme_domain::Credits);
 impl<'de> serde::Deserialize<'de> for Amount {
     /// Input amounts must be positive, with at most one decimal.
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use cme_domain::credits::{CreditsError, JsonLiteral};
-        use serde::de::Error as _;
-        let JsonLiteral::Number(text) = JsonLiteral::read(d)? else {
-            return Err(D::Error::custom(CreditsError::NotANumber.message()));
-        };
-        cme_domain::Credits::parse_positive(&text).map(Amount).map_err(|e| D::Error::custom(e.message()))
+        cme_domain::credits::deserialize_number(d, cme_domain::Credits::parse_positive).map(Amount)
     }
 }
 
@@ -126,12 +121,7 @@ pub struct RecordAmount(pub cme_domain::Credits);
 
 impl<'de> serde::Deserialize<'de> for RecordAmount {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use cme_domain::credits::{CreditsError, JsonLiteral};
-        use serde::de::Error as _;
-        let JsonLiteral::Number(text) = JsonLiteral::read(d)? else {
-            return Err(D::Error::custom(CreditsError::NotANumber.message()));
-        };
-        cme_domain::Credits::parse_single(&text).map(RecordAmount).map_err(|e| D::Error::custom(e.message()))
+        cme_domain::credits::deserialize_number(d, cme_domain::Credits::parse_single).map(RecordAmount)
     }
 }
 

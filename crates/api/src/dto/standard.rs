@@ -120,12 +120,7 @@ pub struct Limit(pub cme_domain::Credits);
 
 impl<'de> Deserialize<'de> for Limit {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use cme_domain::credits::{CreditsError, JsonLiteral};
-        use serde::de::Error as _;
-        let JsonLiteral::Number(text) = JsonLiteral::read(d)? else {
-            return Err(D::Error::custom(CreditsError::NotANumber.message()));
-        };
-        cme_domain::Credits::parse_non_negative(&text).map(Limit).map_err(|e| D::Error::custom(e.message()))
+        cme_domain::credits::deserialize_number(d, cme_domain::Credits::parse_non_negative).map(Limit)
     }
 }
 
