@@ -29,16 +29,17 @@ run: frontend-build fonts
 	$(CME) demo --if-empty
 	$(CME) serve
 
-## fmt, the module graphs (no import cycles: tests/arch/module_cycles.py; the
-## store's repo::compliance cycle is still open; api's root wires the app),
+## fmt, the module graphs (no import cycles and no route file importing
+## another: tests/arch/module_cycles.py; api's root wires the app),
 ## clippy, every Rust test (SQLite; PostgreSQL too when TEST_DATABASE_URL
 ## is set), the SPA's type check, client drift check, Vitest, build, the
 ## OpenAPI document fuzzed with schemathesis, the database-outage fault test
 ## (a PostgreSQL instance of its own) and Playwright.
 test: frontend-deps e2e-deps fuzz-deps fonts browser
 	cargo fmt --all -- --check
-	for c in domain documents server; do python3 tests/arch/module_cycles.py --quiet crates/$$c || exit 1; done
-	python3 tests/arch/module_cycles.py --quiet --ignore-root crates/api
+	python3 tests/arch/test_module_cycles.py
+	for c in domain store documents server; do python3 tests/arch/module_cycles.py --quiet crates/$$c || exit 1; done
+	python3 tests/arch/module_cycles.py --quiet --ignore-root --independent routes crates/api
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo test --workspace
 	cd frontend && npm run check:api && npm run typecheck && npm test && npm run build

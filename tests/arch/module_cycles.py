@@ -23,7 +23,13 @@ a compiler's: a macro's expansion is not seen, and a local name that happens
 to equal a child module's name followed by `::` counts as a reference to it.
 The crate root counts like any module (`--ignore-root` drops its edges: an
 api whose lib.rs holds the shared state and builds the app from the routes).
-Exit status: 0 without cycles, 1 with. Its own tests: test_module_cycles.py.
+
+`--independent routes` also fails on any edge between two different children
+of `routes` (or their descendants): `routes::people::sync -> routes::people`
+is one resource using its own helpers, `routes::certificates ->
+routes::verifications` is one resource reaching into another, whatever the
+direction. What they share belongs in a module outside `routes`.
+Exit status: 0 without cycles (and lateral imports), 1 with. Its own tests: test_module_cycles.py.
 """
 
 from __future__ import annotations
@@ -402,6 +408,29 @@ def report_cycles(title: str, nodes: set[str], edges: dict[tuple[str, str], Edge
     return len(comps)
 
 
+def report_lateral(prefix: str, edges: dict[tuple[str, str], Edge]) -> int:
+    """Edges between different children of `prefix`, printed; their count."""
+    depth = len(prefix.split("::"))
+
+    def child(m: str) -> str | None:
+        parts = m.split("::")
+        if len(parts) <= depth or "::".join(parts[:depth]) != prefix:
+            return None
+        return "::".join(parts[: depth + 1])
+
+    bad = sorted(
+        ((a, b), e) for (a, b), e in edges.items() if child(a) and child(b) and child(a) != child(b)
+    )
+    if not bad:
+        print(f"  imports between children of {prefix}: none")
+        return 0
+    print(f"  imports between children of {prefix}: {len(bad)}")
+    for (a, b), e in bad:
+        mark = " (test)" if e.test_only else ""
+        print(f"    {a} -> {b}{mark}  [{e.where}]")
+    return len(bad)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("crates", nargs="+", help="crate directories (holding src/) or src directories")
@@ -411,6 +440,13 @@ def main() -> int:
         "--ignore-root",
         action="store_true",
         help="drop edges to and from the crate root (lib.rs as a composition root holding shared state)",
+    )
+    ap.add_argument(
+        "--independent",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="fail on imports between different children of MODULE (e.g. routes: no route file imports another)",
     )
     args = ap.parse_args()
     found = 0
@@ -433,6 +469,8 @@ def main() -> int:
         found += report_cycles("modules", nodes, crate.edges)
         top = {m.split("::")[0] for m in nodes}
         found += report_cycles("top-level modules", top, collapse(crate.edges, 1))
+        for prefix in args.independent:
+            found += report_lateral(prefix, crate.edges)
     return 1 if found else 0
 
 

@@ -43,6 +43,26 @@ class ModuleCycles(unittest.TestCase):
         self.assertEqual(code, 0, out)
         self.assertIn("b -> -", out)
 
+    def test_independent_children_may_not_import_each_other(self):
+        files = {
+            "lib.rs": "pub mod routes;\npub mod paging;\n",
+            "paging.rs": "pub fn page() {}\n",
+            "routes/mod.rs": "pub mod people;\npub mod org;\n",
+            "routes/people/mod.rs": "pub mod sync;\npub fn load() {}\n",
+            "routes/people/sync.rs": "use super::load;\nuse crate::paging::page;\n",
+            "routes/org.rs": "use crate::paging::page;\n",
+        }
+        code, out = run(files, "--independent", "routes")
+        self.assertEqual(code, 0, out)
+        self.assertIn("imports between children of routes: none", out)
+        files["routes/org.rs"] = "use crate::paging::page;\nfn f() { crate::routes::people::load() }\n"
+        code, out = run(files, "--independent", "routes")
+        self.assertEqual(code, 1, out)
+        self.assertIn("routes::org -> routes::people", out)
+        # Without the flag it is no cycle.
+        code, out = run(files)
+        self.assertEqual(code, 0, out)
+
     def test_nested_modules_super_and_grouped_uses(self):
         files = {
             "lib.rs": "pub mod cycle;\npub mod report;\npub use report::Figures;\n",

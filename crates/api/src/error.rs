@@ -352,6 +352,19 @@ impl From<cme_store::StoreError> for ApiError {
     }
 }
 
+/// A document that cannot be written: a character the fonts lack names the
+/// field it came from (the caller can fix it); anything else is ours.
+impl From<cme_documents::DocumentError> for ApiError {
+    fn from(e: cme_documents::DocumentError) -> Self {
+        match e {
+            cme_documents::DocumentError::MissingGlyph { ref field, .. } => {
+                ApiError::field(field.clone(), e.to_string())
+            }
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
 impl From<sea_orm::DbErr> for ApiError {
     /// Transaction plumbing (begin, commit) goes through the store's mapping.
     fn from(e: sea_orm::DbErr) -> Self {

@@ -315,3 +315,50 @@ pub struct RecomputeResult {
     pub counts: OutcomeCounts,
     pub millis: u64,
 }
+
+impl From<&cme_store::repo::credit::CreditEntry> for CreditDto {
+    fn from(e: &cme_store::repo::credit::CreditEntry) -> Self {
+        let r = &e.record;
+        Self {
+            id: r.id.0,
+            person_id: r.person_id.0,
+            year: r.year,
+            kind: r.category.kind().into(),
+            source: r.category.source().map(Into::into),
+            class: r.category.source().map(|s| s.class().as_str().to_owned()),
+            amount: Amount(r.amount),
+            entry_path: r.entry_path.into(),
+            state: r.state.into(),
+            activity_name: r.activity_name.clone(),
+            organiser: r.organiser.clone(),
+            earned_on: r.earned_on,
+            certificate_no: r.certificate_no.clone(),
+            reverses_id: r.reverses.map(|c| c.0),
+            note: r.note.clone(),
+            created_at: r.created_at,
+            created_by: e.created_by.clone(),
+            department_id: e.department_id.map(|d| d.0),
+            report_id: e.report_id,
+            decided_by: e.decided_by.clone(),
+            decision_reason: e.decision_reason.clone(),
+            decided_at: e.decided_at,
+        }
+    }
+}
+
+impl From<cme_store::repo::credit_report::Report> for ReportDto {
+    fn from(r: cme_store::repo::credit_report::Report) -> Self {
+        Self {
+            id: r.id,
+            unit_id: r.unit_id.0,
+            department_id: r.department_id.0,
+            department_name: r.department_name,
+            credit_count: r.credit_count,
+            pending: r.pending,
+            note: r.note,
+            submitted_by: r.submitted_by,
+            submitted_at: r.submitted_at,
+            closed_at: r.closed_at,
+        }
+    }
+}

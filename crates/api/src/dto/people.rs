@@ -329,3 +329,32 @@ pub struct ImportReport {
     /// Whether anything was written.
     pub written: bool,
 }
+
+impl From<cme_store::repo::transfer::TransferView> for TransferDto {
+    fn from(v: cme_store::repo::transfer::TransferView) -> Self {
+        let t = v.transfer;
+        Self {
+            id: t.id.0,
+            state: t.state.into(),
+            person: TransferPerson {
+                id: t.person_id.0,
+                name: v.person_name,
+                gender: v.gender.into(),
+                id_number_masked: v.id_number_masked,
+                discipline: v.discipline.into(),
+                status: v.status.into(),
+                title: v.title.as_ref().map(TitleDto::from),
+            },
+            from_unit: UnitRef { id: t.from_unit_id.0, name: v.from_unit_name },
+            from_department_id: t.from_department_id.map(|d| d.0),
+            to_unit: UnitRef { id: t.to_unit_id.0, name: v.to_unit_name },
+            to_department_id: t.to_department_id.map(|d| d.0),
+            reason: t.reason,
+            requested_by: t.requested_by,
+            requested_at: t.requested_at,
+            decided_by: t.decided_by,
+            decided_at: t.decided_at,
+            decision_reason: t.decision_reason,
+        }
+    }
+}

@@ -7,6 +7,7 @@ use cme_domain::ids::{DepartmentId, UnitId};
 use cme_store::repo::{account, api_client, audit, department, person, region, unit};
 use sea_orm::TransactionTrait as _;
 use serde_json::json;
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::AppState;
@@ -470,4 +471,18 @@ pub async fn list_audit(
             })
             .collect(),
     }))
+}
+
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(me)
+        .service(list_accounts)
+        .service(create_account)
+        .service(update_account)
+        .service(reset_password)
+        .service(list_api_clients)
+        .service(create_api_client)
+        .service(revoke_api_client)
+        .service(list_audit);
 }

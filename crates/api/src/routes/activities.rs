@@ -3,6 +3,7 @@
 //! once; organisers upload an attendance roster after the event.
 
 use std::collections::HashMap;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
@@ -442,17 +443,6 @@ pub fn roster_from_records(records: Vec<Record>) -> Vec<RosterLine> {
     records.map(|r| RosterLine { row: r.line, id_number: r.fields.into_iter().next().unwrap_or_default() }).collect()
 }
 
-/// Why an ID number is not valid, in Chinese.
-pub(crate) fn id_error_reason(e: &IdCardError) -> &'static str {
-    match e {
-        IdCardError::Length => "身份证号须为 18 位",
-        IdCardError::Characters => "身份证号须为 17 位数字加 1 位数字或 X",
-        IdCardError::Province => "身份证号的省份代码不存在",
-        IdCardError::BirthDate => "身份证号中的出生日期不存在",
-        IdCardError::CheckDigit => "身份证号校验位错误",
-    }
-}
-
 /// Credits everyone on the roster who may have the credit, in one
 /// transaction, and reports every line.
 async fn process_roster(
@@ -479,9 +469,11 @@ async fn process_roster(
     let mut credited = Vec::new();
     for (line, parsed) in lines.iter().zip(parsed) {
         let (masked, outcome, reason) = match parsed {
-            Err(e) => {
-                (mask_id_number(line.id_number.trim()), RosterOutcome::InvalidIdNumber, id_error_reason(&e).into())
-            }
+            Err(e) => (
+                mask_id_number(line.id_number.trim()),
+                RosterOutcome::InvalidIdNumber,
+                cme_domain::roster::id_number_reason(&e).into(),
+            ),
             Ok(number) => {
                 let masked = number.masked();
                 match found.get(number.as_str()) {
@@ -586,4 +578,18 @@ pub async fn upload_roster(
     let lines = roster_lines(upload)?;
     let ip = client_ip(&req);
     Ok(web::Json(process_roster(&state, actor, &ip, &a, lines, now).await?))
+}
+
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg
+        // Before `/activities/{id}`, which would otherwise claim the path.
+        .service(sign_in)
+        .service(create_activity)
+        .service(list_activities)
+        .service(get_activity)
+        .service(cancel_activity)
+        .service(get_sign_in_code)
+        .service(upload_roster);
 }

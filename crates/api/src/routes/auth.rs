@@ -8,6 +8,7 @@ use cme_domain::auth::Role;
 use cme_store::repo::{account, audit, captcha, login_failure, refresh};
 use sea_orm::TransactionTrait as _;
 use serde_json::json;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::AppState;
 use crate::auth::tokens::{AUD_ACCESS, AUD_CLIENT};
@@ -430,4 +431,17 @@ async fn issue_client_token(
     audit::append(&state.db, &e).await?;
     let scope = client.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ");
     Ok(ClientToken { access_token, token_type: "Bearer".to_owned(), expires_in, scope })
+}
+
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(login)
+        .service(refresh_tokens)
+        .service(logout)
+        .service(logout_all)
+        .service(change_password)
+        .service(new_captcha)
+        .service(trainee_login)
+        .service(client_token);
 }

@@ -16,8 +16,9 @@
 //! so its ETag is the version's id and row version.
 
 use std::collections::HashMap;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType, ExtendedValue};
+use actix_web::http::header::{self, DispositionType};
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use cme_documents::{CertificateBatch, Fonts, ProofHolder, Seal};
@@ -35,16 +36,16 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::attachment::disposition;
 use crate::auth::{Caller, client_ip, may_act_on};
+use crate::digest::sha256_hex;
 use crate::dto::certificate::{
     CertificateDto, CertificatePage, CertificateQuery, CertificateSearch, OfficeSealDto, PrintRequest, ProofQuery,
     PublicCertificateDto, PublicLookupQuery, RevokeRequest, SealDto,
 };
 use crate::error::{ApiError, MissingAs, Problem};
 use crate::extract::ValidJson;
-use crate::routes::cycles::office_region;
-use crate::routes::documents::document_error;
-use crate::routes::verifications::{hex_digest, in_scope, office_scope, tier_of};
+use crate::office::{in_scope, office_region, office_scope, tier_of};
 
 /// The largest seal scan accepted.
 const MAX_SEAL_BYTES: usize = 10 * 1024 * 1024;
@@ -166,21 +167,6 @@ fn printed(c: &Certificate, public_url: &str) -> cme_documents::Certificate {
     }
 }
 
-/// A file answer with its name in RFC 6266/5987 form.
-fn disposition(kind: DispositionType, filename: &str, ascii_fallback: &str) -> ContentDisposition {
-    ContentDisposition {
-        disposition: kind,
-        parameters: vec![
-            DispositionParam::Filename(ascii_fallback.to_owned()),
-            DispositionParam::FilenameExt(ExtendedValue {
-                charset: header::Charset::Ext("UTF-8".to_owned()),
-                language_tag: None,
-                value: filename.as_bytes().to_vec(),
-            }),
-        ],
-    }
-}
-
 /// Whether the caller may see this certificate: a trainee his own; a unit,
 /// department or office the records of its place.
 async fn visible(state: &AppState, actor: &Actor, c: &Certificate) -> Result<bool, ApiError> {
@@ -197,7 +183,7 @@ async fn load_seal(state: &AppState, id: Option<Uuid>, cache: &mut HashMap<Uuid,
         && !cache.contains_key(&id)
     {
         let stored = certs::seal(&state.db, id).await?;
-        let seal = Seal::from_png(stored.png).map_err(document_error)?;
+        let seal = Seal::from_png(stored.png).map_err(ApiError::from)?;
         cache.insert(id, seal);
     }
     Ok(())
@@ -287,7 +273,7 @@ pub async fn put_seal(
             other => ApiError::field("file", other.to_string()),
         })?;
     let png = seal.png().to_vec();
-    let sha = hex_digest(&png);
+    let sha = sha256_hex(&png);
     let txn = state.db.begin().await?;
     let stored =
         certs::put_seal(&txn, region.id, tier, png, (seal.width(), seal.height()), sha.clone(), &actor.name).await?;
@@ -553,7 +539,7 @@ pub async fn certificate_pdf(
     check_printable(actor, &c).map_err(|r| refusal(r, &c, ""))?;
     // The public URL is printed in the QR code: a change of it is a change
     // of the bytes, so it is part of the tag.
-    let etag = format!("\"cert-{}-{}-{}\"", c.id, c.row_version, &hex_digest(state.public_url.as_bytes())[..12]);
+    let etag = format!("\"cert-{}-{}-{}\"", c.id, c.row_version, &sha256_hex(state.public_url.as_bytes())[..12]);
     let matched = req
         .headers()
         .get(header::IF_NONE_MATCH)
@@ -570,7 +556,7 @@ pub async fn certificate_pdf(
     let bytes = web::block(move || cme_documents::certificate_pdf(&fonts, &doc, seal.as_ref()))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?
-        .map_err(document_error)?;
+        .map_err(ApiError::from)?;
     let name = format!("{}年度学分验证合格证书-{}-{}.pdf", c.year, c.name, c.number);
     let ascii = format!("certificate-{}.pdf", c.number);
     Ok(HttpResponse::Ok()
@@ -669,8 +655,8 @@ pub async fn print_certificates(
     }
     let gate = actor.clone();
     for c in &first {
-        fonts.check_text("name", &c.name).map_err(document_error)?;
-        fonts.check_text("unit", &c.unit_name).map_err(document_error)?;
+        fonts.check_text("name", &c.name).map_err(ApiError::from)?;
+        fonts.check_text("unit", &c.unit_name).map_err(ApiError::from)?;
     }
     let e = audit::AuditEntry::by(actor, "certificate.print")
         .ip(Some(&client_ip(&req)))
@@ -914,7 +900,7 @@ async fn proof(state: &AppState, actor: &Actor, person: PersonId, years: &[i32])
     })
     .await
     .map_err(|e| ApiError::Internal(e.to_string()))?
-    .map_err(document_error)?;
+    .map_err(ApiError::from)?;
     let span = format!("{}-{}", years[0], years[years.len() - 1]);
     let name = format!("继续医学教育学分验证合格证明-{}-{span}.pdf", first.name);
     Ok(HttpResponse::Ok()
@@ -1017,7 +1003,7 @@ async fn public_answer(
     found: Option<Certificate>,
 ) -> Result<web::Json<PublicCertificateDto>, ApiError> {
     let ip = client_ip(req);
-    let client: String = hex_digest(&state.pii.index(&format!("lookup:{ip}")))[..16].to_owned();
+    let client: String = sha256_hex(&state.pii.index(&format!("lookup:{ip}")))[..16].to_owned();
     certs::log_lookup(&state.db, method, number, found.as_ref(), &client).await?;
     let Some(c) = found else {
         return Err(ApiError::NotFound("查无此证书：证书编号或验证码不正确，或二维码不是本系统签发".into()));
@@ -1106,4 +1092,26 @@ mod tests {
         assert!(proof_years(&ProofQuery { years: "2015,2016,2017,2018,2019,2020".into() }).is_err());
         assert!(proof_years(&ProofQuery { years: "20x1".into() }).is_err());
     }
+}
+
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(my_seal)
+        .service(put_seal)
+        .service(retire_seal)
+        .service(seal_image)
+        // Fixed paths under /certificates before /certificates/{id}.
+        .service(list_certificates)
+        .service(search_certificates)
+        .service(print_certificates)
+        .service(get_certificate)
+        .service(certificate_pdf)
+        .service(revoke_certificate)
+        .service(my_proof)
+        .service(my_certificates)
+        .service(person_proof)
+        .service(person_certificates)
+        .service(public_by_number)
+        .service(public_by_token);
 }

@@ -1,9 +1,10 @@
 //! The what-if calculator, and the compliance queries (人员达标情况查询)
-//! over the stored verdicts.
+//! over the stored verdicts, as pages or as one XLSX export.
 
-use actix_web::{get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use cme_domain::compliance::{self, CourseStatus, CreditInput};
 use cme_domain::standard::{Profile, StandardError};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use cme_domain::auth::Operation;
 use cme_domain::compliance::Outcome;
@@ -12,6 +13,7 @@ use cme_domain::person::Discipline;
 use cme_store::repo::compliance::{self as stored, ComplianceFilter, ComplianceRow};
 
 use crate::AppState;
+use crate::attachment::{XLSX, attachment};
 use crate::auth::Caller;
 use crate::dto::Amount;
 use crate::dto::compliance::{AllocationDto, AppliedStandard, EvaluateRequest, EvaluateResponse, ShortfallDto};
@@ -20,7 +22,7 @@ use crate::dto::credits::{
 };
 use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
-use crate::routes::org::{filter, page};
+use crate::paging::{filter, page};
 
 /// Evaluate a profile and a list of credits against the standard of a year.
 ///
@@ -130,7 +132,7 @@ fn row_dto(r: ComplianceRow, course: Option<&str>) -> ComplianceRowDto {
 }
 
 /// The filters of a compliance query, each named when it is wrong.
-pub(crate) fn compliance_filter(q: &ComplianceQuery) -> Result<ComplianceFilter, ApiError> {
+fn compliance_filter(q: &ComplianceQuery) -> Result<ComplianceFilter, ApiError> {
     if !(2015..=2100).contains(&q.year) {
         return Err(ApiError::field("year", "年度须在 2015 年及以后"));
     }
@@ -247,4 +249,71 @@ pub async fn recompute(
         },
         millis,
     }))
+}
+
+/// The most rows one export writes.
+const EXPORT_CAP: u64 = 100_000;
+
+/// The compliance list of a query as XLSX (人员达标情况), with the same
+/// filters as `GET /compliance`, up to 100,000 rows.
+#[utoipa::path(
+    tag = "documents",
+    security(("bearer" = []), ("client" = [])),
+    params(ComplianceQuery),
+    responses(
+        (status = 200, description = "The list", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/compliance/export")]
+pub async fn export_compliance(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<ComplianceQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.require(Operation::ReadHierarchy)?;
+    let f = compliance_filter(&query)?;
+    let rows = stored::list_all(&state.db, &actor.scope, &f, EXPORT_CAP).await?;
+    let course = cme_store::repo::standard::get_published(&state.db, f.year).await?.and_then(|s| s.mandatory_course);
+    let title = format!("{}年度人员达标情况", f.year);
+    let sheet_title = title.clone();
+    let bytes = web::block(move || {
+        let mut list = cme_documents::ComplianceListXlsx::new(&sheet_title)?;
+        for r in rows {
+            let mut shortfalls: Vec<String> =
+                r.shortfalls.iter().map(|s| s.message(course.as_ref().map(|c| c.name.as_str()))).collect();
+            if let Some(note) = &r.note {
+                shortfalls.push(note.clone());
+            }
+            if r.outcome == Outcome::NotCounted {
+                shortfalls.insert(0, format!("{}（{}）", Outcome::NotCounted.label(), r.status.label()));
+            }
+            list.push_row(&cme_documents::ComplianceRow {
+                name: r.name,
+                id_number: r.id_number_masked,
+                unit: r.unit_name,
+                department: r.department_name.unwrap_or_default(),
+                discipline: r.discipline.label().to_owned(),
+                title_level: r.title.map(|t| t.level.label().to_owned()).unwrap_or_default(),
+                class1_tenths: i64::from(r.counted_i.tenths()),
+                class2_tenths: i64::from(r.counted_ii.tenths()),
+                self_managed_tenths: i64::from(r.self_managed.tenths()),
+                total_tenths: i64::from(r.total.tenths()),
+                compliant: r.outcome == Outcome::Compliant,
+                shortfalls,
+            })?;
+        }
+        list.finish()
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?
+    .map_err(ApiError::from)?;
+    Ok(attachment(bytes, XLSX, &format!("{title}.xlsx"), &format!("compliance-{}.xlsx", f.year)))
+}
+
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(evaluate).service(list_compliance).service(recompute).service(export_compliance);
 }

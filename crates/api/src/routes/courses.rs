@@ -3,12 +3,14 @@
 //! whose standard names a course (SPEC §3, §4 rule 4).
 
 use std::collections::HashMap;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{Datelike as _, NaiveDate, Utc};
 use cme_domain::IdCardNumber;
 use cme_domain::auth::{Operation, Role, Scope};
 use cme_domain::ids::PersonId;
+use cme_domain::roster::id_number_reason;
 use cme_domain::standard::MandatoryCourse;
 use cme_store::StoreError;
 use cme_store::repo::{audit, course, credit, id_lookup, person, standard};
@@ -24,7 +26,6 @@ use crate::dto::courses::{
 };
 use crate::error::{ApiError, Problem};
 use crate::extract::{ValidJson, parse, validation_problem};
-use crate::routes::activities::id_error_reason;
 use crate::upload::{Record, Upload};
 
 /// The most rows one import may have.
@@ -269,7 +270,7 @@ async fn check_lines(
             None => {
                 let why = IdCardNumber::parse(&line.id_number, today)
                     .err()
-                    .map_or("身份证号无效", |e| id_error_reason(&e));
+                    .map_or("身份证号无效", |e| id_number_reason(&e));
                 errors.push(error(line.row, "id_number", why.to_owned()));
                 None
             }
@@ -422,4 +423,10 @@ fn mode_name(mode: ImportMode) -> &'static str {
         ImportMode::All => "all",
         ImportMode::ValidOnly => "valid_only",
     }
+}
+
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(record_completion).service(list_completions).service(import_completions);
 }

@@ -9,17 +9,19 @@ use cme_domain::auth::{Actor, Operation, Scope};
 use cme_domain::cycle::calendar::{Calendar, CalendarDates, CalendarError};
 use cme_domain::cycle::window::{Window, WindowTier};
 use cme_domain::ids::RegionId;
-use cme_domain::org::{Region, RegionLevel};
+use cme_domain::org::Region;
 use cme_domain::time;
-use cme_store::repo::{audit, cycle as cycles, region, unit};
+use cme_store::repo::{audit, cycle as cycles, unit};
 use sea_orm::TransactionTrait as _;
 use serde_json::json;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::AppState;
 use crate::auth::{Caller, client_ip};
 use crate::dto::verification::{CycleDto, CycleRequest, TierWindows, WindowDto, WindowRequest, WindowsDto};
 use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
+use crate::office::{office_region, opened_cycle};
 
 pub(crate) fn cycle_dto(c: &cycles::CycleRecord) -> CycleDto {
     let d = c.calendar.dates();
@@ -44,11 +46,6 @@ pub(crate) fn cycle_dto(c: &cycles::CycleRecord) -> CycleDto {
 
 fn cycle_etag(year: i32, version: i32) -> String {
     format!("\"cycle-{year}.{version}\"")
-}
-
-/// The opened cycle of `year`, or 404 naming it.
-pub(crate) async fn opened(state: &AppState, year: i32) -> Result<cycles::CycleRecord, ApiError> {
-    cycles::get(&state.db, year).await?.ok_or_else(|| ApiError::NotFound(format!("{year} 年度的学分验证尚未开启")))
 }
 
 /// Every opened verification cycle, latest first.
@@ -84,7 +81,7 @@ pub async fn get_cycle(
     year: web::Path<i32>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Operation::ReadHierarchy)?;
-    let c = opened(&state, year.into_inner()).await?;
+    let c = opened_cycle(&state, year.into_inner()).await?;
     Ok(HttpResponse::Ok().insert_header((ETAG, cycle_etag(c.calendar.year(), c.row_version))).json(cycle_dto(&c)))
 }
 
@@ -166,15 +163,6 @@ fn window_dto(w: &Window, set: Option<&cycles::WindowRecord>) -> WindowDto {
     }
 }
 
-/// The region of an office: its own, or the province's for a province office.
-pub(crate) async fn office_region(state: &AppState, actor: &Actor) -> Result<Option<Region>, ApiError> {
-    Ok(match actor.scope {
-        Scope::Province => region::list(&state.db).await?.into_iter().find(|r| r.level == RegionLevel::Province),
-        Scope::Region(r) => Some(region::get(&state.db, r).await?),
-        _ => None,
-    })
-}
-
 /// The window an office's own one must lie inside: for the province, the
 /// whole cycle (opening to closing day); below, what is in force above it.
 async fn parent_window(
@@ -198,7 +186,7 @@ async fn parent_window(
 }
 
 async fn windows_view(state: &AppState, actor: &Actor, year: i32) -> Result<WindowsDto, ApiError> {
-    let c = opened(state, year).await?;
+    let c = opened_cycle(state, year).await?;
     let calendar = &c.calendar;
     if let Some(office) = office_region(state, actor).await? {
         let path = cycles::path_of(&state.db, office.id).await?;
@@ -301,7 +289,7 @@ pub async fn put_window(
     let (year, tier) = path.into_inner();
     let tier: WindowTier =
         tier.parse().map_err(|_| ApiError::field("tier", "上报层级须为 county_and_above、township 或 village"))?;
-    let c = opened(&state, year).await?;
+    let c = opened_cycle(&state, year).await?;
     let office =
         office_region(&state, actor).await?.ok_or_else(|| ApiError::Forbidden("只有继教委办公室可以设置".into()))?;
     let window =
@@ -327,4 +315,10 @@ pub async fn put_window(
     audit::append(&txn, &e).await?;
     txn.commit().await?;
     Ok(web::Json(windows_view(&state, actor, year).await?))
+}
+
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_cycles).service(get_cycle).service(put_cycle).service(get_windows).service(put_window);
 }

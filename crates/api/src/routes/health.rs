@@ -1,6 +1,7 @@
 //! Liveness and the database's state.
 
 use std::time::Instant;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use actix_web::{HttpResponse, get, web};
 use sea_orm::DbBackend;
@@ -51,4 +52,10 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
         },
     };
     if reachable { HttpResponse::Ok().json(body) } else { HttpResponse::ServiceUnavailable().json(body) }
+}
+
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(health);
 }

@@ -1,45 +1,26 @@
 //! Reading the hierarchy, scoped to the caller: regions, units,
 //! departments, people. Outside the caller's jurisdiction is 404.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpRequest, get, post, web};
 use cme_domain::auth::Operation;
 use cme_domain::ids::{PersonId, RegionId, UnitId};
 use cme_domain::org::{Medicine, Region, RegionLevel, UnitLevel};
 use cme_domain::person::{Discipline, PersonStatus};
 use cme_store::repo::{audit, department, person, region, unit};
 use serde_json::json;
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::AppState;
 use crate::auth::{Caller, client_ip};
 use crate::dto::org::{
-    DepartmentDto, PersonDetail, PersonDto, PersonPage, PersonQuery, RegionDto, RegionQuery, RevealRequest,
-    RevealedIdNumber, TitleDto, UnitDto, UnitPage, UnitQuery,
+    DepartmentDto, PersonDto, PersonPage, PersonQuery, RegionDto, RegionQuery, RevealRequest, RevealedIdNumber,
+    TitleDto, UnitDto, UnitPage, UnitQuery,
 };
 use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
 use crate::no_store::NoStore;
-
-/// Parses an optional enum filter, naming the field when it is unknown.
-pub(crate) fn filter<T: std::str::FromStr>(field: &str, value: Option<&str>) -> Result<Option<T>, ApiError> {
-    value
-        .filter(|v| !v.is_empty())
-        .map(|v| v.parse::<T>().map_err(|_| ApiError::field(field, format!("未知的取值: {v}"))))
-        .transpose()
-}
-
-/// The keyset cursor (the last id of the previous page) and the page size.
-pub(crate) fn page(after: Option<&str>, limit: Option<u64>) -> Result<(Option<Uuid>, u64), ApiError> {
-    let after = after
-        .filter(|a| !a.is_empty())
-        .map(|a| Uuid::parse_str(a).map_err(|_| ApiError::field("after", "无效的游标")))
-        .transpose()?;
-    let limit = limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(ApiError::field("limit", "每页 1–200 条"));
-    }
-    Ok((after, limit))
-}
+use crate::paging::{filter, page};
 
 fn region_dto(r: Region) -> RegionDto {
     RegionDto {
@@ -234,27 +215,6 @@ pub async fn list_people(
     }))
 }
 
-/// One person with the title and status histories, if in the caller's
-/// jurisdiction. The `ETag` header is the person's version: send it back as
-/// `If-Match` with a change.
-#[utoipa::path(
-    tag = "org",
-    security(("bearer" = []), ("client" = [])),
-    params(("id" = Uuid, Path)),
-    responses((status = 200, body = PersonDetail, headers(("ETag" = String, description = "The person's version, for If-Match"))), (status = 404, body = Problem, content_type = "application/problem+json"))
-)]
-#[get("/people/{id}")]
-pub async fn get_person(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let actor = caller.require(Operation::ReadHierarchy)?;
-    let pid = PersonId(id.into_inner());
-    let (body, version) = crate::routes::people::load_detail(&state, &actor.scope, pid).await?;
-    Ok(crate::routes::people::with_etag(HttpResponse::Ok(), pid, version, &body))
-}
-
 /// The full ID number of a person, for a stated reason; every reveal is in
 /// the audit log.
 #[utoipa::path(
@@ -282,4 +242,17 @@ pub async fn reveal_id_number(
         .detail(json!({"reason": body.0.reason}));
     audit::append(&state.db, &e).await?;
     Ok(NoStore(web::Json(RevealedIdNumber { id_number: p.id_number.as_str().to_owned() })))
+}
+
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_regions)
+        .service(get_region)
+        .service(get_department)
+        .service(list_units)
+        .service(get_unit)
+        .service(list_departments)
+        .service(list_people)
+        .service(reveal_id_number);
 }

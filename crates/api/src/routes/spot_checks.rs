@@ -14,6 +14,7 @@ use cme_store::repo::spot_check::{self as checks, Check, NewCheck, Recorded};
 use cme_store::repo::verification::{Acting, OfficeScope};
 use cme_store::repo::{audit, unit};
 use serde_json::json;
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::AppState;
@@ -24,8 +25,7 @@ use crate::dto::certificate::{
 };
 use crate::error::{ApiError, MissingAs, Problem};
 use crate::extract::ValidJson;
-use crate::routes::cycles::office_region;
-use crate::routes::verifications::{office_scope, tier_of};
+use crate::office::{office_region, office_scope, tier_of};
 
 fn check_dto(c: &Check, owned: bool) -> CheckDto {
     CheckDto {
@@ -338,4 +338,10 @@ pub async fn close_check(
             .collect(),
         released: outcome.released.iter().map(|u| u.0).collect(),
     }))
+}
+
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(draw).service(list_checks).service(get_check).service(record_results).service(close_check);
 }

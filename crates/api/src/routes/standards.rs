@@ -1,6 +1,7 @@
 //! The credit standard in force, as data.
 
 use std::collections::{BTreeMap, HashMap};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use actix_web::{HttpRequest, get, post, put, web};
 use cme_domain::auth::Operation;
@@ -262,4 +263,15 @@ pub async fn publish_draft(
         written: n(stats.written),
         millis: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
     }))
+}
+
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_standards)
+        .service(get_draft)
+        .service(put_draft)
+        .service(preview_draft)
+        .service(publish_draft)
+        .service(get_standard);
 }

@@ -17,6 +17,7 @@ use cme_store::repo::title_correction::{self as corrections, Correction, Correct
 use cme_store::repo::verification::{Acting, OfficeScope};
 use cme_store::repo::{audit, evidence};
 use serde_json::json;
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::AppState;
@@ -27,7 +28,7 @@ use crate::dto::certificate::{
 };
 use crate::error::{ApiError, MissingAs, Problem};
 use crate::extract::ValidJson;
-use crate::routes::verifications::{office_scope, tier_of};
+use crate::office::{office_scope, tier_of};
 
 fn correction_dto(c: &Correction) -> CorrectionDto {
     CorrectionDto {
@@ -326,4 +327,14 @@ pub async fn decide_correction(
         }));
     audit::append(&state.db, &e).await?;
     Ok(web::Json(correction_dto(&decided)))
+}
+
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(preview)
+        .service(request_correction)
+        .service(list_corrections)
+        .service(get_correction)
+        .service(decide_correction);
 }

@@ -13,6 +13,7 @@ use cme_store::StoreError;
 use cme_store::repo::{audit, department, transfer};
 use sea_orm::TransactionTrait as _;
 use serde_json::json;
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::AppState;
@@ -20,7 +21,7 @@ use crate::auth::{Caller, client_ip, may_act_on};
 use crate::dto::people::{AcceptTransfer, TransferDto, TransferPage, TransferQuery, TransferReason};
 use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
-use crate::routes::people::{no_department, transfer_dto};
+use crate::office::no_department;
 
 /// Incoming (调入) or outgoing (调出) transfers of the caller's units, by
 /// keyset pages, optionally in one state. A department's account has none.
@@ -66,7 +67,7 @@ pub async fn list_transfers(
     let page = transfer::list(&state.db, &actor.scope, direction, state_filter, after, limit).await?;
     Ok(web::Json(TransferPage {
         next_cursor: page.next.map(|id| id.to_string()),
-        items: page.items.into_iter().map(transfer_dto).collect(),
+        items: page.items.into_iter().map(TransferDto::from).collect(),
     }))
 }
 
@@ -125,7 +126,7 @@ async fn decide(
     audit::append(&txn, &entry).await?;
     let view = transfer::view(&txn, t.id).await?;
     txn.commit().await?;
-    Ok(transfer_dto(view))
+    Ok(TransferDto::from(view))
 }
 
 fn closed() -> ApiError {
@@ -240,4 +241,10 @@ pub async fn cancel_transfer(
         to_department: None,
     };
     Ok(web::Json(decide(&state, &req, actor, &t, decision).await?))
+}
+
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_transfers).service(accept_transfer).service(reject_transfer).service(cancel_transfer);
 }

@@ -5,19 +5,19 @@
 //! (生成证书编号) and the cycle's statistics.
 
 use std::collections::{HashMap, HashSet};
+use utoipa_actix_web::service_config::ServiceConfig;
 
-use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use actix_web::http::header::{CONTENT_TYPE, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Utc;
-use cme_domain::auth::{Actor, Object, Operation, Owner, Scope, review_tier};
+use cme_domain::auth::{Actor, Object, Operation, Owner, Scope};
 use cme_domain::compliance::Outcome as DomainOutcome;
 use cme_domain::cycle::evidence::{MAX_EVIDENCE_BYTES, check_evidence};
 use cme_domain::cycle::list::{ListKind as DomainList, check_list_year, check_normal_eligibility};
 use cme_domain::cycle::special::SpecialClaim;
 use cme_domain::ids::{DepartmentId, PersonId, RegionId, UnitId, VerificationId};
-use cme_domain::org::RegionLevel;
 use cme_domain::report::{self, Figures};
-use cme_domain::review::{Event, State, StateKind, Tier as DomainTier, may_prepare};
+use cme_domain::review::{Event, State, StateKind, may_prepare};
 use cme_store::StoreError;
 use cme_store::repo::compliance::{self as stored, ComplianceFilter};
 use cme_store::repo::verification::{
@@ -27,11 +27,12 @@ use cme_store::repo::verification::{
 use cme_store::repo::{audit, cycle as cycles, evidence, region, unit};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QuerySelect as _, TransactionTrait as _};
 use serde_json::json;
-use sha2::Digest as _;
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::attachment::{XLSX, attachment, disposition};
 use crate::auth::{Caller, client_ip, organisation};
+use crate::digest::sha256_hex;
 use crate::dto::verification::{
     CandidateDto, CandidatePage, CandidateQuery, ChainStepDto, CycleYearQuery, Decision, DecisionRequest,
     DecisionResult, EvidenceDto, ListKind, NumbersRequest, NumbersResult, QueueSummaryRow, SpecialDto, StatsDto,
@@ -40,39 +41,8 @@ use crate::dto::verification::{
 };
 use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
-use crate::routes::cycles::{office_region, opened};
-use crate::routes::org::page;
-
-/// The tier an account acts as.
-pub(crate) fn tier_of(actor: &Actor) -> Result<DomainTier, ApiError> {
-    review_tier(actor.role).ok_or_else(|| ApiError::Forbidden("该账号不参与学分验证".into()))
-}
-
-/// The records an actor sees: an office its region's, a unit its own, a
-/// department those it prepared.
-pub(crate) async fn office_scope(state: &AppState, actor: &Actor) -> Result<OfficeScope, ApiError> {
-    Ok(match actor.scope {
-        Scope::Province => OfficeScope::Province,
-        Scope::Region(r) => match region::get(&state.db, r).await?.level {
-            RegionLevel::Province => OfficeScope::Province,
-            RegionLevel::Prefecture => OfficeScope::Prefecture(r),
-            RegionLevel::County => OfficeScope::County(r),
-        },
-        Scope::Unit(u) => OfficeScope::Unit(u),
-        Scope::Department(u, d) => OfficeScope::Department(u, d),
-        Scope::Person(..) => return Err(ApiError::Forbidden("学员不能查看验证名单".into())),
-    })
-}
-
-pub(crate) fn in_scope(scope: OfficeScope, r: &VerificationRecord) -> bool {
-    match scope {
-        OfficeScope::Province => true,
-        OfficeScope::Prefecture(p) => r.prefecture_id == Some(p),
-        OfficeScope::County(c) => r.county_id == Some(c),
-        OfficeScope::Unit(u) => r.unit_id == u,
-        OfficeScope::Department(u, d) => r.unit_id == u && r.department_id == Some(d),
-    }
-}
+use crate::office::{in_scope, office_region, office_scope, opened_cycle, tier_of};
+use crate::paging::page;
 
 fn special_dto(s: &Special) -> SpecialDto {
     SpecialDto {
@@ -123,7 +93,7 @@ fn submitter(actor: &Actor) -> Result<(UnitId, Option<DepartmentId>), ApiError> 
 /// The cycle must be open (not before its opening day, not after closing),
 /// and, to submit, the unit's window open now.
 async fn check_open(state: &AppState, cycle_year: i32, unit_id: UnitId, submitting: bool) -> Result<(), ApiError> {
-    let c = opened(state, cycle_year).await?;
+    let c = opened_cycle(state, cycle_year).await?;
     let today = crate::clock::today();
     if today < c.calendar.opens_on() {
         return Err(ApiError::Conflict {
@@ -185,7 +155,7 @@ pub async fn candidates(
 ) -> Result<web::Json<CandidatePage>, ApiError> {
     let actor = caller.require(Operation::SubmitVerifications)?;
     submitter(actor)?;
-    opened(&state, query.cycle_year).await?;
+    opened_cycle(&state, query.cycle_year).await?;
     let list: DomainList = query.list.into();
     let year = list_year(query.cycle_year, list, query.year)?;
     let (after, limit) = page(query.after.as_deref(), query.limit)?;
@@ -691,7 +661,7 @@ pub async fn decide(
     // After a cycle closes nothing more is accepted, decisions included.
     let today = crate::clock::today();
     for y in records.iter().map(|r| r.cycle_year).collect::<std::collections::BTreeSet<_>>() {
-        let c = opened(&state, y).await?;
+        let c = opened_cycle(&state, y).await?;
         if c.calendar.is_closed(today) {
             return Err(ApiError::Conflict {
                 code: "cycle_closed",
@@ -940,22 +910,11 @@ pub async fn export_stats(
         .map_err(|e| ApiError::Internal(e.to_string()))?
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let name = format!("{}年度学分验证统计.xlsx", dto.cycle_year);
-    let encoded: String = name
-        .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b == b'.' { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect();
-    Ok(HttpResponse::Ok()
-        .insert_header((CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-        .insert_header((
-            CONTENT_DISPOSITION,
-            format!("attachment; filename=\"stats-{}.xlsx\"; filename*=UTF-8''{encoded}", dto.cycle_year),
-        ))
-        .insert_header(("Cache-Control", "private, no-store"))
-        .body(bytes))
+    Ok(attachment(bytes, XLSX, &name, &format!("stats-{}.xlsx", dto.cycle_year)))
 }
 
 async fn compute_stats(state: &AppState, actor: &Actor, query: &StatsQuery) -> Result<StatsDto, ApiError> {
-    let c = opened(state, query.cycle_year).await?;
+    let c = opened_cycle(state, query.cycle_year).await?;
     let scope = office_scope(state, actor).await?;
     let by = query.by.as_deref().unwrap_or("unit");
     let group = match by {
@@ -1084,7 +1043,7 @@ pub async fn upload_evidence(
     }
     let declared = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let kind = check_evidence(declared, &bytes).map_err(|e| ApiError::field("file", e.to_string()))?;
-    let sha = hex_digest(&bytes);
+    let sha = sha256_hex(&bytes);
     let files = state.files.clone();
     let key = sha.clone();
     let body = bytes.freeze();
@@ -1114,10 +1073,6 @@ pub async fn upload_evidence(
         .detail(json!({"file_name": file_name, "sha256": sha, "size": size}));
     audit::append(&state.db, &e).await?;
     Ok(web::Json(evidence_dto(saved)))
-}
-
-pub(crate) fn hex_digest(bytes: &[u8]) -> String {
-    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// An evidence file's bytes: for its unit, for a department of it the files
@@ -1195,14 +1150,27 @@ pub async fn get_evidence(
         .map_err(|e| ApiError::Internal(format!("reading evidence: {e}")))?;
     let ascii: String =
         file.file_name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' }).collect();
-    let encoded: String = file
-        .file_name
-        .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b == b'.' { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect();
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, file.content_type.clone()))
-        .insert_header((CONTENT_DISPOSITION, format!("inline; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")))
+        .insert_header(disposition(DispositionType::Inline, &file.file_name, &ascii))
         .insert_header(("Cache-Control", "private, max-age=3600, immutable"))
         .body(bytes))
+}
+
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(candidates)
+        .service(submit_records)
+        .service(submit)
+        .service(list_verifications)
+        .service(review_queue)
+        .service(review_summary)
+        .service(decide)
+        .service(issue_numbers)
+        .service(stats)
+        .service(export_stats)
+        .service(upload_evidence)
+        .service(get_evidence)
+        .service(get_verification);
 }

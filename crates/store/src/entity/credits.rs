@@ -44,3 +44,42 @@ pub enum Relation {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// A stored record as the domain's; a kind, source, amount or state the
+/// domain does not know is corruption.
+impl TryFrom<Model> for cme_domain::credit::CreditRecord {
+    type Error = crate::StoreError;
+
+    fn try_from(m: Model) -> Result<Self, Self::Error> {
+        use cme_domain::Credits;
+        use cme_domain::credit::CreditCategory;
+        use cme_domain::ids::{CreditId, PersonId};
+
+        use super::parse;
+        use crate::StoreError;
+
+        let kind = parse(&m.kind)?;
+        let source = m.source.as_deref().map(parse).transpose()?;
+        let category = CreditCategory::from_parts(kind, source).ok_or_else(|| {
+            StoreError::corrupt(format!("credit {} has kind {} and source {:?}", m.id, m.kind, m.source))
+        })?;
+        let tenths = u32::try_from(m.amount_tenths)
+            .map_err(|_| StoreError::corrupt(format!("credit {} has amount {}", m.id, m.amount_tenths)))?;
+        Ok(Self {
+            id: CreditId(m.id),
+            person_id: PersonId(m.person_id),
+            year: m.year,
+            category,
+            amount: Credits::from_tenths(tenths),
+            entry_path: parse(&m.entry_path)?,
+            state: parse(&m.state)?,
+            activity_name: m.activity_name,
+            organiser: m.organiser,
+            earned_on: m.earned_on,
+            certificate_no: m.certificate_no,
+            reverses: m.reverses_id.map(CreditId),
+            note: m.note,
+            created_at: m.created_at,
+        })
+    }
+}

@@ -40,3 +40,8 @@ pub mod units;
 pub mod verification_evidence;
 pub mod verification_transitions;
 pub mod verifications;
+
+/// Parses a stored enum name; anything else is corruption.
+pub(crate) fn parse<T: std::str::FromStr<Err = cme_domain::UnknownValue>>(text: &str) -> Result<T, crate::StoreError> {
+    text.parse::<T>().map_err(crate::StoreError::corrupt)
+}

@@ -58,9 +58,7 @@ pub async fn get(
         .map(|m| CourseCompletion { person_id: PersonId(m.person_id), year: m.year, completed_on: m.completed_on }))
 }
 
-pub async fn is_completed(db: &impl ConnectionTrait, person: PersonId, year: i32) -> Result<bool, StoreError> {
-    Ok(get(db, person, year).await?.is_some())
-}
+pub use super::compliance::inputs::course_done as is_completed;
 
 /// A stored completion with where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]

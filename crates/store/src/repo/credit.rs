@@ -5,8 +5,7 @@ use std::sync::Arc;
 
 use chrono::SubsecRound as _;
 
-use cme_domain::Credits;
-use cme_domain::credit::{CreditCategory, CreditRecord, CreditState, EntryPath};
+use cme_domain::credit::{CreditRecord, CreditState, EntryPath};
 use cme_domain::ids::{CreditId, DepartmentId, PersonId};
 use sea_orm::prelude::Expr;
 use sea_orm::{
@@ -15,7 +14,6 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::parse;
 use crate::entity::credits;
 use crate::{StoreError, batch_rows};
 
@@ -66,31 +64,6 @@ fn active(c: &NewCredit) -> Result<credits::ActiveModel, StoreError> {
         decided_by: Set(None),
         decision_reason: Set(None),
         decided_at: Set(None),
-    })
-}
-
-fn to_domain(m: credits::Model) -> Result<CreditRecord, StoreError> {
-    let kind = parse(&m.kind)?;
-    let source = m.source.as_deref().map(parse).transpose()?;
-    let category = CreditCategory::from_parts(kind, source)
-        .ok_or_else(|| StoreError::corrupt(format!("credit {} has kind {} and source {:?}", m.id, m.kind, m.source)))?;
-    let tenths = u32::try_from(m.amount_tenths)
-        .map_err(|_| StoreError::corrupt(format!("credit {} has amount {}", m.id, m.amount_tenths)))?;
-    Ok(CreditRecord {
-        id: CreditId(m.id),
-        person_id: PersonId(m.person_id),
-        year: m.year,
-        category,
-        amount: Credits::from_tenths(tenths),
-        entry_path: parse(&m.entry_path)?,
-        state: parse(&m.state)?,
-        activity_name: m.activity_name,
-        organiser: m.organiser,
-        earned_on: m.earned_on,
-        certificate_no: m.certificate_no,
-        reverses: m.reverses_id.map(CreditId),
-        note: m.note,
-        created_at: m.created_at,
     })
 }
 
@@ -222,17 +195,10 @@ fn csv_row(out: &mut String, c: &NewCredit) -> Result<(), StoreError> {
 }
 
 pub async fn get(db: &impl ConnectionTrait, id: CreditId) -> Result<CreditRecord, StoreError> {
-    credits::Entity::find_by_id(id.0).one(db).await?.ok_or(StoreError::NotFound).and_then(to_domain)
+    credits::Entity::find_by_id(id.0).one(db).await?.ok_or(StoreError::NotFound).and_then(CreditRecord::try_from)
 }
 
-/// Every record of a person-year, in entry order (all states).
-pub async fn list_for_person_year(
-    db: &impl ConnectionTrait,
-    person: PersonId,
-    year: i32,
-) -> Result<Vec<CreditRecord>, StoreError> {
-    Ok(entries_for_person_year(db, person, year).await?.into_iter().map(|e| e.record).collect())
-}
+pub use super::compliance::inputs::credits as list_for_person_year;
 
 /// Moves a record from `from` to `to` (a unit approving or rejecting a
 /// department's entry, a reversal): `StaleVersion` if it is no longer in `from`.
@@ -276,7 +242,7 @@ fn to_entry(mut m: credits::Model) -> Result<CreditEntry, StoreError> {
         decided_by: m.decided_by.take(),
         decision_reason: m.decision_reason.take(),
         decided_at: m.decided_at,
-        record: to_domain(m)?,
+        record: CreditRecord::try_from(m)?,
     })
 }
 
@@ -352,7 +318,7 @@ pub async fn find_live_certificate(
         ]))
         .one(db)
         .await?
-        .map(to_domain)
+        .map(CreditRecord::try_from)
         .transpose()
 }
 

@@ -28,22 +28,14 @@ pub mod transfer;
 pub mod unit;
 pub mod verification;
 
-use std::str::FromStr;
-
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, SubsecRound as _, Utc};
-use cme_domain::UnknownValue;
 use rand::RngCore as _;
 use sha2::{Digest as _, Sha256};
 use uuid::Uuid;
 
-use crate::StoreError;
-
-/// Parses a stored enum name; anything else is corruption.
-pub(crate) fn parse<T: FromStr<Err = UnknownValue>>(text: &str) -> Result<T, StoreError> {
-    text.parse::<T>().map_err(StoreError::corrupt)
-}
+pub(crate) use crate::entity::parse;
 
 /// Now, at the microsecond precision both backends store.
 pub(crate) fn now() -> DateTime<Utc> {

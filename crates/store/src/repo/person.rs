@@ -35,10 +35,6 @@ pub struct StatusChange {
     pub effective_on: Option<chrono::NaiveDate>,
 }
 
-fn title_to_domain(m: &person_titles::Model) -> Result<Title, StoreError> {
-    Ok(Title { name: m.name.clone(), level: parse(&m.level)?, obtained_on: m.obtained_on })
-}
-
 fn title_active(person: PersonId, title: &Title) -> person_titles::ActiveModel {
     person_titles::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -84,7 +80,7 @@ fn to_domain(cipher: &PiiCipher, m: people::Model, titles: &[person_titles::Mode
         id_number: IdCardNumber::from_trusted(id_number),
         discipline: parse(&m.discipline)?,
         status: parse(&m.status)?,
-        titles: titles.iter().map(title_to_domain).collect::<Result<_, _>>()?,
+        titles: titles.iter().map(Title::try_from).collect::<Result<_, _>>()?,
     })
 }
 
@@ -219,17 +215,7 @@ pub async fn list_by_unit(
     with_titles(db, cipher, rows).await
 }
 
-/// The titles of a person, oldest first (no decryption needed).
-pub async fn titles(db: &impl ConnectionTrait, person: PersonId) -> Result<Vec<Title>, StoreError> {
-    person_titles::Entity::find()
-        .filter(person_titles::Column::PersonId.eq(person.0))
-        .order_by_asc(person_titles::Column::ObtainedOn)
-        .all(db)
-        .await?
-        .iter()
-        .map(title_to_domain)
-        .collect()
-}
+pub use super::compliance::inputs::titles;
 
 /// The stored row version (for ETags): bumped by every change of the person.
 pub async fn row_version(db: &impl ConnectionTrait, person: PersonId) -> Result<i32, StoreError> {
@@ -414,29 +400,6 @@ struct SummaryRow {
     current_title: Option<String>,
 }
 
-/// The title held on `day`, in the same statement as the person (one round
-/// trip a page): `level|YYYY-MM-DD|name`, parsed by [`parse_current_title`].
-pub(crate) fn current_title_expr(day: chrono::NaiveDate) -> sea_orm::sea_query::SimpleExpr {
-    // The day is a server-side date rendered as YYYY-MM-DD (digits and
-    // dashes only), so inlining it is safe; placeholders in custom SQL differ
-    // between the backends.
-    Expr::cust(format!(
-        "(SELECT t.level || '|' || CAST(t.obtained_on AS TEXT) || '|' || t.name FROM person_titles t \
-         WHERE t.person_id = people.id AND t.obtained_on <= '{}' ORDER BY t.obtained_on DESC LIMIT 1)",
-        day.format("%Y-%m-%d")
-    ))
-}
-
-pub(crate) fn parse_current_title(text: &str) -> Result<Title, StoreError> {
-    let mut parts = text.splitn(3, '|');
-    let (Some(level), Some(date), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(StoreError::corrupt("malformed current title"));
-    };
-    let obtained_on = chrono::NaiveDate::parse_from_str(date.get(..10).unwrap_or(date), "%Y-%m-%d")
-        .map_err(|_| StoreError::corrupt("malformed title date"))?;
-    Ok(Title { name: name.to_owned(), level: parse(level)?, obtained_on })
-}
-
 /// People visible in `scope` as list rows, with the same filters and keyset
 /// pages as [`list_scoped`], reading only the columns a list shows and the
 /// title held on `day`.
@@ -462,7 +425,7 @@ pub async fn list_summaries(
             people::Column::Discipline,
             people::Column::Status,
         ])
-        .expr_as(current_title_expr(day), "current_title")
+        .expr_as(person_titles::current_title_expr(day), "current_title")
         .order_by_asc(people::Column::Id)
         .limit(limit + 1)
         .into_model::<SummaryRow>()
@@ -481,7 +444,7 @@ pub async fn list_summaries(
                 id_number_masked: r.id_number_masked,
                 discipline: parse(&r.discipline)?,
                 status: parse(&r.status)?,
-                title: r.current_title.as_deref().map(parse_current_title).transpose()?,
+                title: r.current_title.as_deref().map(person_titles::parse_current_title).transpose()?,
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;

@@ -276,7 +276,7 @@ async fn views(db: &impl ConnectionTrait, rows: Vec<person_transfers::Model>) ->
             people::Column::Discipline,
             people::Column::Status,
         ])
-        .expr_as(person::current_title_expr(today), "current_title")
+        .expr_as(crate::entity::person_titles::current_title_expr(today), "current_title")
         .filter(people::Column::Id.is_in(person_ids))
         .into_model::<PersonRow>()
         .all(db)
@@ -302,7 +302,7 @@ async fn views(db: &impl ConnectionTrait, rows: Vec<person_transfers::Model>) ->
                 id_number_masked: p.id_number_masked.clone(),
                 discipline: parse(&p.discipline)?,
                 status: parse(&p.status)?,
-                title: p.current_title.as_deref().map(person::parse_current_title).transpose()?,
+                title: p.current_title.as_deref().map(crate::entity::person_titles::parse_current_title).transpose()?,
                 from_unit_name,
                 to_unit_name,
                 transfer: to_domain(m)?,

@@ -1,65 +1,32 @@
-//! Documents: a person-year's registration form (学分登记表) as PDF or XLSX,
-//! and the compliance list as XLSX. Rendering runs off the actix workers.
+//! A person-year's registration form (学分登记表) as PDF or XLSX: the
+//! person-year of [`super::person_year`] on paper. Rendering runs off the
+//! actix workers.
 
-use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType, ExtendedValue};
 use actix_web::{HttpResponse, get, web};
 use chrono::Utc;
-use cme_documents::{ComplianceListXlsx, CreditLine, DocumentError, PersonInfo, RegistrationForm, Total};
+use cme_documents::{CreditLine, PersonInfo, RegistrationForm, Total};
 use cme_domain::auth::{Operation, Scope};
 use cme_domain::compliance::{NotCountedReason, Outcome};
 use cme_domain::credit::CreditSource;
 use cme_domain::ids::{DepartmentId, PersonId, UnitId};
 use cme_domain::org::UnitLevel;
 use cme_domain::person::{Discipline, Gender, TitleLevel};
-use cme_store::repo::compliance as stored;
 use cme_store::repo::{department, unit};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
+use super::person_year::person_year;
 use crate::AppState;
+use crate::attachment::{XLSX, attachment};
 use crate::auth::Caller;
-use crate::dto::credits::{ComplianceQuery, PersonYearDto};
+use crate::dto::credits::PersonYearDto;
 use crate::error::{ApiError, Problem};
-use crate::routes::compliance::compliance_filter;
-use crate::routes::credits::person_year;
-
-/// The most rows one export writes.
-const EXPORT_CAP: u64 = 100_000;
-
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 pub struct FormatQuery {
     /// `pdf` (default) or `xlsx`.
     pub format: Option<String>,
-}
-
-pub(crate) fn document_error(e: DocumentError) -> ApiError {
-    match e {
-        DocumentError::MissingGlyph { ref field, .. } => ApiError::field(field.clone(), e.to_string()),
-        other => ApiError::Internal(other.to_string()),
-    }
-}
-
-/// A file answer with its name in RFC 6266/5987 form (Chinese names survive).
-fn attachment(bytes: Vec<u8>, content_type: &str, filename: &str, ascii_fallback: &str) -> HttpResponse {
-    let disposition = ContentDisposition {
-        disposition: DispositionType::Attachment,
-        parameters: vec![
-            DispositionParam::Filename(ascii_fallback.to_owned()),
-            DispositionParam::FilenameExt(ExtendedValue {
-                charset: header::Charset::Ext("UTF-8".to_owned()),
-                language_tag: None,
-                value: filename.as_bytes().to_vec(),
-            }),
-        ],
-    };
-    HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header(disposition)
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .body(bytes)
 }
 
 fn label<T: Into<D> + Copy, D: LabelOf>(v: T) -> &'static str {
@@ -205,14 +172,14 @@ async fn render_form(state: &AppState, y: PersonYearDto, format: Option<&str>) -
             let bytes = web::block(move || cme_documents::registration_form_pdf(&fonts, &form))
                 .await
                 .map_err(|e| ApiError::Internal(e.to_string()))?
-                .map_err(document_error)?;
+                .map_err(ApiError::from)?;
             Ok(attachment(bytes, "application/pdf", &format!("{base}.pdf"), &format!("{ascii}pdf")))
         }
         "xlsx" => {
             let bytes = web::block(move || cme_documents::registration_form_xlsx(&form))
                 .await
                 .map_err(|e| ApiError::Internal(e.to_string()))?
-                .map_err(document_error)?;
+                .map_err(ApiError::from)?;
             Ok(attachment(bytes, XLSX, &format!("{base}.xlsx"), &format!("{ascii}xlsx")))
         }
         other => Err(ApiError::field("format", format!("未知的格式: {other}（pdf 或 xlsx）"))),
@@ -277,62 +244,4 @@ pub async fn my_registration_form(
     };
     let y = person_year(&state, &actor.scope, person, year.into_inner()).await?;
     render_form(&state, y, query.format.as_deref()).await
-}
-
-/// The compliance list of a query as XLSX (人员达标情况), with the same
-/// filters as `GET /compliance`, up to 100,000 rows.
-#[utoipa::path(
-    tag = "documents",
-    security(("bearer" = []), ("client" = [])),
-    params(ComplianceQuery),
-    responses(
-        (status = 200, description = "The list", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/compliance/export")]
-pub async fn export_compliance(
-    state: web::Data<AppState>,
-    caller: Caller,
-    query: web::Query<ComplianceQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let actor = caller.require(Operation::ReadHierarchy)?;
-    let f = compliance_filter(&query)?;
-    let rows = stored::list_all(&state.db, &actor.scope, &f, EXPORT_CAP).await?;
-    let course = cme_store::repo::standard::get_published(&state.db, f.year).await?.and_then(|s| s.mandatory_course);
-    let title = format!("{}年度人员达标情况", f.year);
-    let sheet_title = title.clone();
-    let bytes = web::block(move || {
-        let mut list = ComplianceListXlsx::new(&sheet_title)?;
-        for r in rows {
-            let mut shortfalls: Vec<String> =
-                r.shortfalls.iter().map(|s| s.message(course.as_ref().map(|c| c.name.as_str()))).collect();
-            if let Some(note) = &r.note {
-                shortfalls.push(note.clone());
-            }
-            if r.outcome == Outcome::NotCounted {
-                shortfalls.insert(0, format!("{}（{}）", Outcome::NotCounted.label(), r.status.label()));
-            }
-            list.push_row(&cme_documents::ComplianceRow {
-                name: r.name,
-                id_number: r.id_number_masked,
-                unit: r.unit_name,
-                department: r.department_name.unwrap_or_default(),
-                discipline: r.discipline.label().to_owned(),
-                title_level: r.title.map(|t| t.level.label().to_owned()).unwrap_or_default(),
-                class1_tenths: i64::from(r.counted_i.tenths()),
-                class2_tenths: i64::from(r.counted_ii.tenths()),
-                self_managed_tenths: i64::from(r.self_managed.tenths()),
-                total_tenths: i64::from(r.total.tenths()),
-                compliant: r.outcome == Outcome::Compliant,
-                shortfalls,
-            })?;
-        }
-        list.finish()
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.to_string()))?
-    .map_err(document_error)?;
-    Ok(attachment(bytes, XLSX, &format!("{title}.xlsx"), &format!("compliance-{}.xlsx", f.year)))
 }

@@ -11,7 +11,6 @@
 use std::collections::HashMap;
 
 use actix_multipart::{Multipart, MultipartError};
-use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use cme_documents::table;
 use cme_domain::IdCardNumber;
@@ -27,20 +26,19 @@ use sea_orm::TransactionTrait as _;
 use serde_json::json;
 use utoipa::ToSchema;
 
+use super::keep::{may_keep_in, target_unit};
 use crate::AppState;
+use crate::attachment::{XLSX, attachment};
 use crate::auth::{Caller, client_ip};
 use crate::clock::today;
 use crate::dto::people::{ImportError, ImportMode, ImportQuery, ImportReport, TemplateQuery};
 use crate::error::{ApiError, Problem};
 use crate::printable::NameCheck;
-use crate::routes::people::{may_keep_in, target_unit};
 
 /// The largest file accepted.
 pub const MAX_FILE_BYTES: usize = 5 << 20;
 /// The most data rows one file may hold.
 pub const MAX_ROWS: usize = 10_000;
-
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// A file upload (`multipart/form-data`, field `file`).
 #[derive(ToSchema)]
@@ -54,12 +52,6 @@ pub struct ImportUpload {
 /// The headers as the template writes them: required columns starred.
 fn template_headers() -> Vec<String> {
     Column::ALL.iter().map(|c| if c.required() { format!("*{}", c.label()) } else { c.label().to_owned() }).collect()
-}
-
-fn attachment(name: &str, ascii: &str) -> (actix_web::http::header::HeaderName, String) {
-    // RFC 6266: an ASCII fallback and the UTF-8 name.
-    let encoded: String = name.bytes().map(|b| format!("%{b:02X}")).collect();
-    (CONTENT_DISPOSITION, format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"))
 }
 
 /// The import template (人员导入模板) with Chinese headers, one example row
@@ -95,19 +87,13 @@ pub async fn import_template(caller: Caller, query: web::Query<TemplateQuery>) -
                 table::Sheet { name: "填写说明", headers: &["填写说明"], rows: &notes },
             ])
             .map_err(|e| ApiError::Internal(e.to_string()))?;
-            Ok(HttpResponse::Ok()
-                .content_type(XLSX)
-                .insert_header(attachment("人员导入模板.xlsx", "people-template.xlsx"))
-                .body(bytes))
+            Ok(attachment(bytes, XLSX, "人员导入模板.xlsx", "people-template.xlsx"))
         }
         "csv" => {
             let mut rows = example;
             rows.extend(TEMPLATE_NOTES.iter().map(|n| vec![format!("# {n}")]));
             let bytes = table::write_csv(&headers, &rows).map_err(|e| ApiError::Internal(e.to_string()))?;
-            Ok(HttpResponse::Ok()
-                .content_type("text/csv; charset=utf-8")
-                .insert_header(attachment("人员导入模板.csv", "people-template.csv"))
-                .body(bytes))
+            Ok(attachment(bytes, "text/csv; charset=utf-8", "人员导入模板.csv", "people-template.csv"))
         }
         _ => Err(ApiError::field("format", "须为 xlsx 或 csv")),
     }
@@ -422,8 +408,5 @@ pub async fn import_errors(
     let bytes =
         table::write_xlsx(&[table::Sheet { name: "错误报告", headers: &["行号", "列", "原因"], rows: &rows }])
             .map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(HttpResponse::Ok()
-        .insert_header((CONTENT_TYPE, XLSX))
-        .insert_header(attachment("导入错误报告.xlsx", "import-errors.xlsx"))
-        .body(bytes))
+    Ok(attachment(bytes, XLSX, "导入错误报告.xlsx", "import-errors.xlsx"))
 }

@@ -3,185 +3,44 @@
 //!
 //! Who: a unit's CME office for its staff, a department for its own staff,
 //! and outside systems granted `manage_people` by their unit (never the
-//! offices above a unit, nor the system administrator: [`may_keep`]).
+//! offices above a unit, nor the system administrator: [`keep::may_keep`]).
 //! Changes to an existing person need `If-Match` with the person's `ETag`
 //! (428 without, 412 when stale); each change and its audit entry commit
 //! together.
 
+pub mod import;
+mod keep;
+pub mod sync;
+
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use cme_domain::IdCardNumber;
-use cme_domain::auth::{Actor, Object, Operation, Owner, Scope};
-use cme_domain::ids::{DepartmentId, PersonId, UnitId};
+use cme_domain::auth::{Actor, Operation, Scope};
+use cme_domain::ids::{PersonId, UnitId};
 use cme_domain::person::{Person, PersonStatus, Title, title_for_year};
-use cme_domain::roster::{id_number_reason, mask_phone, parse_phone, title_reason};
-use cme_domain::titles::{CATALOGUE, level_of};
+use cme_domain::titles::CATALOGUE;
 use cme_store::StoreError;
-use cme_store::repo::{audit, department, person, transfer, unit};
+use cme_store::repo::{audit, person, transfer, unit};
 use sea_orm::TransactionTrait as _;
 use serde_json::json;
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
+use self::keep::{
+    id_taken, load_detail, may_keep, new_title, optional_phone, own_department_only, parse_id_number,
+    resolve_department, stale_is_412, target_unit, with_etag,
+};
 use crate::AppState;
-use crate::auth::{Caller, client_ip, may_act_on};
+use crate::auth::{Caller, client_ip};
 use crate::clock::today;
-use crate::dto::org::{PersonDetail, PersonDto, StatusChangeDto, TitleDto};
+use crate::dto::org::PersonDetail;
 use crate::dto::people::{
-    CatalogueTitle, NewPersonRequest, NewTitle, PersonPatch, StatusChangeRequest, TransferDto, TransferPerson,
-    TransferRequest, UnitRef,
+    CatalogueTitle, NewPersonRequest, NewTitle, PersonPatch, StatusChangeRequest, TransferDto, TransferRequest,
 };
 use crate::error::{ApiError, Problem};
 use crate::etag;
 use crate::extract::ValidJson;
+use crate::office::no_department;
 use crate::printable::NameCheck;
-
-/// A lost optimistic lock is 412 on these routes (the caller sent If-Match).
-pub(crate) fn stale_is_412(e: StoreError) -> ApiError {
-    match e {
-        StoreError::StaleVersion => ApiError::PreconditionFailed,
-        other => other.into(),
-    }
-}
-
-/// The same ID number is stored already: say so, not where.
-pub(crate) fn id_taken(field: &str) -> ApiError {
-    ApiError::Duplicate { field: field.to_owned(), detail: "该身份证号已登记".to_owned() }
-}
-
-pub(crate) fn parse_id_number(text: &str, field: &str) -> Result<IdCardNumber, ApiError> {
-    IdCardNumber::parse(text, today()).map_err(|e| ApiError::field(field, id_number_reason(&e)))
-}
-
-/// A title from the wire: the level from the catalogue (or as given for a
-/// name the catalogue lacks), obtained no later than today.
-pub(crate) fn new_title(t: &NewTitle, prefix: &str) -> Result<Title, ApiError> {
-    let name = t.name.trim();
-    let level = level_of(name, t.level.map(Into::into), false).map_err(|e| {
-        let field = if t.level.is_some() && cme_domain::titles::lookup(name).is_some() { "level" } else { "name" };
-        ApiError::field(format!("{prefix}{field}"), title_reason(&e))
-    })?;
-    if t.obtained_on > today() {
-        return Err(ApiError::field(format!("{prefix}obtained_on"), "取得职称日期不能晚于今天"));
-    }
-    Ok(Title { name: name.to_owned(), level, obtained_on: t.obtained_on })
-}
-
-/// An optional phone number from the wire (empty = none).
-pub(crate) fn optional_phone(text: Option<&str>, field: &str) -> Result<Option<String>, ApiError> {
-    text.map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|p| parse_phone(p).map_err(|m| ApiError::field(field, m)))
-        .transpose()
-}
-
-/// The unit a new person goes to: the one named (inside the caller's
-/// jurisdiction, else 404), or the caller's own.
-pub(crate) async fn target_unit(
-    state: &AppState,
-    actor: &Actor,
-    unit_id: Option<Uuid>,
-) -> Result<unit::UnitRecord, ApiError> {
-    let id = match (unit_id, actor.scope) {
-        (Some(id), _) => UnitId(id),
-        (None, Scope::Unit(u) | Scope::Department(u, _)) => u,
-        (None, _) => return Err(ApiError::field("unit_id", "请选择单位")),
-    };
-    Ok(unit::get_scoped(&state.db, &actor.scope, id).await?)
-}
-
-/// The ownership guard of personnel upkeep: a person (or a new one) in
-/// `department` of `unit` is kept by that department or by the unit; 403
-/// for anyone else who sees him.
-pub(crate) async fn may_keep(
-    state: &AppState,
-    actor: &Actor,
-    unit: UnitId,
-    department: Option<DepartmentId>,
-) -> Result<(), ApiError> {
-    let owner = Owner::of_person(unit, department);
-    may_act_on(&state.db, actor, Operation::ManagePeople, Object::owned_by(owner)).await
-}
-
-/// [`may_keep`] for new people of `unit` (an import, an HR system's rows):
-/// a department's go to its own department.
-pub(crate) async fn may_keep_in(state: &AppState, actor: &Actor, unit: UnitId) -> Result<(), ApiError> {
-    let department = match actor.scope {
-        Scope::Department(u, d) if u == unit => Some(d),
-        _ => None,
-    };
-    may_keep(state, actor, unit, department).await
-}
-
-/// A department account keeps to its own department.
-pub(crate) fn own_department_only() -> ApiError {
-    ApiError::Forbidden("科室账号只能维护本科室人员".to_owned())
-}
-
-/// The department a person is put in: one of `unit`'s; a department's
-/// account may use only its own (its default).
-pub(crate) async fn resolve_department(
-    state: &AppState,
-    actor: &Actor,
-    unit: UnitId,
-    department_id: Option<Uuid>,
-    field: &str,
-) -> Result<Option<DepartmentId>, ApiError> {
-    if let Scope::Department(_, own) = actor.scope {
-        return match department_id {
-            None => Ok(Some(own)),
-            Some(d) if d == own.0 => Ok(Some(own)),
-            Some(_) => Err(own_department_only()),
-        };
-    }
-    let Some(id) = department_id else { return Ok(None) };
-    match department::get(&state.db, DepartmentId(id)).await {
-        Ok(d) if d.unit_id == unit => Ok(Some(d.id)),
-        Ok(_) | Err(StoreError::NotFound) => Err(ApiError::field(field, "科室不属于该单位")),
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// A person's detail as the upkeep pages show it, with his row version.
-pub(crate) async fn load_detail(
-    state: &AppState,
-    scope: &Scope,
-    id: PersonId,
-) -> Result<(PersonDetail, i32), ApiError> {
-    let rec = person::get_record_scoped(&state.db, &state.pii, scope, id).await?;
-    let history = person::status_history(&state.db, id).await?;
-    Ok((detail(&rec, history), rec.row_version))
-}
-
-pub(crate) fn detail(rec: &person::PersonRecord, history: Vec<person::StatusChange>) -> PersonDetail {
-    let mut titles: Vec<&Title> = rec.person.titles.iter().collect();
-    titles.sort_by_key(|t| t.obtained_on);
-    PersonDetail {
-        person: PersonDto::of(&rec.person, crate::clock::today()),
-        titles: titles.into_iter().map(TitleDto::from).collect(),
-        phone_masked: rec.phone.as_deref().map(mask_phone),
-        status_changes: history
-            .into_iter()
-            .map(|c| StatusChangeDto {
-                from: c.from.map(|s| s.as_str().to_owned()),
-                to: c.to.as_str().to_owned(),
-                reason: c.reason,
-                changed_by: c.changed_by,
-                at: c.at,
-                effective_on: c.effective_on,
-            })
-            .collect(),
-    }
-}
-
-/// 200/201 with the person's detail and `ETag`.
-pub(crate) fn with_etag(
-    mut res: actix_web::HttpResponseBuilder,
-    id: PersonId,
-    version: i32,
-    body: &PersonDetail,
-) -> HttpResponse {
-    res.insert_header(etag::header(id, version)).json(body)
-}
 
 fn audit_entry(actor: &Actor, req: &HttpRequest, action: &str, p: PersonId, unit: UnitId) -> audit::AuditEntry {
     audit::AuditEntry::by(actor, action).ip(Some(&client_ip(req))).target("person", p.0).place(None, Some(unit))
@@ -193,6 +52,27 @@ fn standard_title(titles: &[Title]) -> serde_json::Value {
     let year = today().year();
     title_for_year(titles, year)
         .map_or(serde_json::Value::Null, |t| json!({"year": year, "name": t.name, "level": t.level}))
+}
+
+/// One person with the title and status histories, if in the caller's
+/// jurisdiction. The `ETag` header is the person's version: send it back as
+/// `If-Match` with a change.
+#[utoipa::path(
+    tag = "org",
+    security(("bearer" = []), ("client" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = PersonDetail, headers(("ETag" = String, description = "The person's version, for If-Match"))), (status = 404, body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/people/{id}")]
+pub async fn get_person(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.require(Operation::ReadHierarchy)?;
+    let pid = PersonId(id.into_inner());
+    let (body, version) = load_detail(&state, &actor.scope, pid).await?;
+    Ok(with_etag(HttpResponse::Ok(), pid, version, &body))
 }
 
 /// Create a person (人员新增) in the caller's unit, or in a unit of the
@@ -466,41 +346,6 @@ pub async fn title_catalogue(caller: Caller) -> Result<web::Json<Vec<CatalogueTi
     ))
 }
 
-pub(crate) fn transfer_dto(v: transfer::TransferView) -> TransferDto {
-    let t = v.transfer;
-    TransferDto {
-        id: t.id.0,
-        state: t.state.into(),
-        person: TransferPerson {
-            id: t.person_id.0,
-            name: v.person_name,
-            gender: v.gender.into(),
-            id_number_masked: v.id_number_masked,
-            discipline: v.discipline.into(),
-            status: v.status.into(),
-            title: v.title.as_ref().map(TitleDto::from),
-        },
-        from_unit: UnitRef { id: t.from_unit_id.0, name: v.from_unit_name },
-        from_department_id: t.from_department_id.map(|d| d.0),
-        to_unit: UnitRef { id: t.to_unit_id.0, name: v.to_unit_name },
-        to_department_id: t.to_department_id.map(|d| d.0),
-        reason: t.reason,
-        requested_by: t.requested_by,
-        requested_at: t.requested_at,
-        decided_by: t.decided_by,
-        decided_at: t.decided_at,
-        decision_reason: t.decision_reason,
-    }
-}
-
-/// Transfers are a unit's business, not a department's.
-pub(crate) fn no_department(actor: &Actor) -> Result<(), ApiError> {
-    if matches!(actor.scope, Scope::Department(..)) {
-        return Err(ApiError::Forbidden("人员调动须由单位办理".to_owned()));
-    }
-    Ok(())
-}
-
 /// Ask to transfer a person to another unit (调出申请). The receiving unit
 /// (by id or registration code) sees the request among its incoming
 /// transfers and accepts or rejects it; a person has at most one open
@@ -561,7 +406,7 @@ pub async fn request_transfer(
     audit::append(&txn, &entry).await?;
     let view = transfer::view(&txn, t.id).await?;
     txn.commit().await?;
-    Ok(HttpResponse::Created().json(transfer_dto(view)))
+    Ok(HttpResponse::Created().json(TransferDto::from(view)))
 }
 
 /// A person's transfers, oldest first (调动记录), if he is in the caller's
@@ -582,5 +427,26 @@ pub async fn person_transfers(
     let pid = PersonId(id.into_inner());
     person::get_scoped(&state.db, &state.pii, &actor.scope, pid).await?;
     let history = transfer::history(&state.db, pid).await?;
-    Ok(web::Json(history.into_iter().map(transfer_dto).collect()))
+    Ok(web::Json(history.into_iter().map(TransferDto::from).collect()))
+}
+
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg
+        // Fixed paths under /people before /people/{id}.
+        .service(create_person)
+        .service(title_catalogue)
+        .service(import::import_template)
+        .service(import::import_people)
+        .service(import::import_errors)
+        .service(sync::lookup_person)
+        .service(sync::upsert_person)
+        .service(sync::batch_people)
+        .service(get_person)
+        .service(update_person)
+        .service(add_title)
+        .service(change_status)
+        .service(request_transfer)
+        .service(person_transfers);
 }

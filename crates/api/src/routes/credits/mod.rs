@@ -1,80 +1,32 @@
 //! Paper-credit entry (向导录入), department reports (科室学分上报) and the
-//! unit's decisions, reversals (冲销), and a person-year's credit detail.
+//! unit's decisions, reversals (冲销); a person-year's credit detail
+//! ([`person_year`]) and its registration form ([`forms`]).
+
+pub mod forms;
+pub mod person_year;
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{Datelike as _, Utc};
 use cme_domain::auth::{Actor, Object, Operation, Owner, Scope};
-use cme_domain::compliance::{CourseStatus, Outcome};
 use cme_domain::credit::{CreditCategory, CreditRecord, CreditState, EntryPath};
 use cme_domain::ids::{CreditId, DepartmentId, PersonId};
 use cme_store::StoreError;
 use cme_store::repo::credit::{CreditEntry, NewCredit};
-use cme_store::repo::{audit, compliance as stored, credit, credit_report, evaluation, person, standard};
+use cme_store::repo::{audit, credit, credit_report, person};
 use sea_orm::TransactionTrait as _;
 use serde_json::json;
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::AppState;
 use crate::auth::{Caller, client_ip, may_act_on};
 use crate::clock::today;
-use crate::dto::Amount;
-use crate::dto::compliance::{AppliedStandard, ShortfallDto};
 use crate::dto::credits::{
-    CourseDto, CreditDto, CreditEntryRequest, CreditItem, CreditLine, DecisionsRequest, DraftQuery, NewReportRequest,
-    PersonYearDto, ReportDetail, ReportDto, ReportPage, ReportQuery, ReverseRequest, YearSummary,
+    CreditDto, CreditEntryRequest, CreditItem, DecisionsRequest, DraftQuery, NewReportRequest, ReportDetail, ReportDto,
+    ReportPage, ReportQuery, ReverseRequest,
 };
 use crate::error::{ApiError, MissingAs, Problem};
 use crate::extract::ValidJson;
-
-pub(crate) fn credit_dto(e: &CreditEntry) -> CreditDto {
-    let r = &e.record;
-    CreditDto {
-        id: r.id.0,
-        person_id: r.person_id.0,
-        year: r.year,
-        kind: r.category.kind().into(),
-        source: r.category.source().map(Into::into),
-        class: r.category.source().map(|s| s.class().as_str().to_owned()),
-        amount: Amount(r.amount),
-        entry_path: r.entry_path.into(),
-        state: r.state.into(),
-        activity_name: r.activity_name.clone(),
-        organiser: r.organiser.clone(),
-        earned_on: r.earned_on,
-        certificate_no: r.certificate_no.clone(),
-        reverses_id: r.reverses.map(|c| c.0),
-        note: r.note.clone(),
-        created_at: r.created_at,
-        created_by: e.created_by.clone(),
-        department_id: e.department_id.map(|d| d.0),
-        report_id: e.report_id,
-        decided_by: e.decided_by.clone(),
-        decision_reason: e.decision_reason.clone(),
-        decided_at: e.decided_at,
-    }
-}
-
-fn report_dto(r: credit_report::Report) -> ReportDto {
-    ReportDto {
-        id: r.id,
-        unit_id: r.unit_id.0,
-        department_id: r.department_id.0,
-        department_name: r.department_name,
-        credit_count: r.credit_count,
-        pending: r.pending,
-        note: r.note,
-        submitted_by: r.submitted_by,
-        submitted_at: r.submitted_at,
-        closed_at: r.closed_at,
-    }
-}
-
-fn shortfall_dtos(shortfalls: &[cme_domain::compliance::Shortfall], course: Option<&str>) -> Vec<ShortfallDto> {
-    shortfalls
-        .iter()
-        .map(|s| ShortfallDto { code: s.code.into(), missing: Amount(s.missing), message: s.message(course) })
-        .collect()
-}
 
 /// Enter a paper certificate for a person (向导录入).
 ///
@@ -184,7 +136,7 @@ pub async fn enter_credit(
     audit::append(&txn, &e).await?;
     let entry = credit::get_entry(&txn, record.id).await?;
     txn.commit().await?;
-    Ok(HttpResponse::Created().json(credit_dto(&entry)))
+    Ok(HttpResponse::Created().json(CreditDto::from(&entry)))
 }
 
 /// Reverse a wrong record (冲销): the record is kept as `reversed`, and a
@@ -234,7 +186,7 @@ pub async fn reverse_credit(
     audit::append(&txn, &e).await?;
     let entry = credit::get_entry(&txn, reversal.id).await?;
     txn.commit().await?;
-    Ok(web::Json(credit_dto(&entry)))
+    Ok(web::Json(CreditDto::from(&entry)))
 }
 
 /// The department whose drafts or reports a caller works on.
@@ -254,7 +206,7 @@ async fn items(state: &AppState, entries: Vec<CreditEntry>) -> Result<Vec<Credit
         .into_iter()
         .map(|e| {
             let (person_name, id_number_masked) = names.get(&e.record.person_id).cloned().unwrap_or_default();
-            CreditItem { credit: credit_dto(&e), person_name, id_number_masked }
+            CreditItem { credit: CreditDto::from(&e), person_name, id_number_masked }
         })
         .collect())
 }
@@ -339,7 +291,7 @@ pub async fn submit_report(
         .detail(json!({"credits": body.0.credit_ids.len()}));
     audit::append(&txn, &e).await?;
     txn.commit().await?;
-    Ok(HttpResponse::Created().json(report_dto(report)))
+    Ok(HttpResponse::Created().json(ReportDto::from(report)))
 }
 
 /// Department reports in the caller's jurisdiction, newest first: the
@@ -367,11 +319,11 @@ pub async fn list_reports(
         Some("closed") => Some(false),
         Some(other) => return Err(ApiError::field("state", format!("未知的取值: {other}"))),
     };
-    let (after, limit) = crate::routes::org::page(query.after.as_deref(), query.limit)?;
+    let (after, limit) = crate::paging::page(query.after.as_deref(), query.limit)?;
     let page = credit_report::list(&state.db, &actor.scope, open, after, limit).await?;
     Ok(web::Json(ReportPage {
         next_cursor: page.next.map(|id| id.to_string()),
-        items: page.items.into_iter().map(report_dto).collect(),
+        items: page.items.into_iter().map(ReportDto::from).collect(),
     }))
 }
 
@@ -391,7 +343,7 @@ pub async fn get_report(
     let actor = caller.require(Operation::ReadHierarchy)?;
     let report = credit_report::get_scoped(&state.db, &actor.scope, id.into_inner()).await?;
     let entries = credit::entries_of_report(&state.db, report.id).await?;
-    Ok(web::Json(ReportDetail { report: report_dto(report), items: items(&state, entries).await? }))
+    Ok(web::Json(ReportDetail { report: ReportDto::from(report), items: items(&state, entries).await? }))
 }
 
 /// The unit approves or rejects reported records (审核通过/不通过), one or
@@ -461,173 +413,22 @@ pub async fn decide_report(
     let report = credit_report::get_scoped(&txn, &actor.scope, report.id).await?;
     txn.commit().await?;
     let entries = credit::entries_of_report(&state.db, report.id).await?;
-    Ok(web::Json(ReportDetail { report: report_dto(report), items: items(&state, entries).await? }))
+    Ok(web::Json(ReportDetail { report: ReportDto::from(report), items: items(&state, entries).await? }))
 }
 
-/// The whole person-year: verdict, shortfalls, standard, course and every
-/// record with where it counted.
-pub(crate) async fn person_year(
-    state: &AppState,
-    scope: &Scope,
-    id: PersonId,
-    year: i32,
-) -> Result<PersonYearDto, ApiError> {
-    if !(2015..=2100).contains(&year) {
-        return Err(ApiError::field("year", "年度须在 2015 年及以后"));
-    }
-    let p = person::get_scoped(&state.db, &state.pii, scope, id).await?;
-    let entries = credit::entries_for_person_year(&state.db, id, year).await?;
-    let locked = matches!(credit::ensure_open(&state.db, id, year).await, Err(StoreError::Locked { .. }));
-    let person = crate::dto::org::PersonDto::of(&p, crate::clock::today());
-    match evaluation::evaluate_person_year(&state.db, id, year).await {
-        Ok(e) => {
-            let course_name = e.mandatory_course.as_ref().map(|c| c.name.clone());
-            let outcome = match (p.is_evaluated(), e.evaluation.compliant) {
-                (false, _) => Outcome::NotCounted,
-                (true, true) => Outcome::Compliant,
-                (true, false) => Outcome::NonCompliant,
-            };
-            let credits = entries
-                .iter()
-                .zip(e.allocation.iter())
-                .map(|(entry, a)| CreditLine {
-                    credit: credit_dto(entry),
-                    counted_i: Amount(a.counted_i),
-                    counted_ii: Amount(a.counted_ii),
-                    counted_self_managed: Amount(a.counted_self_managed),
-                    not_counted: Amount(a.not_counted),
-                    not_counted_reason: a.not_counted_reason.map(Into::into),
-                })
-                .collect();
-            Ok(PersonYearDto {
-                person,
-                year,
-                outcome: outcome.into(),
-                undetermined_reason: None,
-                standard: Some(AppliedStandard {
-                    year,
-                    version: e.standard_version,
-                    unit_level: e.row.unit_level.into(),
-                    title_level: e.row.title_level.map(Into::into),
-                    discipline: e.row.discipline.into(),
-                    mandatory_course: e.mandatory_course.as_ref().map(Into::into),
-                    requirement: (&e.row.requirement).into(),
-                }),
-                buckets: Some(e.evaluation.buckets.into()),
-                shortfalls: shortfall_dtos(&e.evaluation.shortfalls, course_name.as_deref()),
-                course: e.mandatory_course.as_ref().map(|c| CourseDto {
-                    name: c.name.clone(),
-                    deadline: c.deadline,
-                    completed: e.course == CourseStatus::Completed,
-                }),
-                locked,
-                credits,
-            })
-        }
-        Err(StoreError::Standard(why)) => Ok(PersonYearDto {
-            person,
-            year,
-            outcome: if p.is_evaluated() { Outcome::Undetermined } else { Outcome::NotCounted }.into(),
-            undetermined_reason: Some(why.to_string()),
-            standard: None,
-            buckets: None,
-            shortfalls: Vec::new(),
-            course: None,
-            locked,
-            credits: entries
-                .iter()
-                .map(|entry| CreditLine {
-                    credit: credit_dto(entry),
-                    counted_i: Amount(cme_domain::Credits::ZERO),
-                    counted_ii: Amount(cme_domain::Credits::ZERO),
-                    counted_self_managed: Amount(cme_domain::Credits::ZERO),
-                    not_counted: Amount(entry.record.amount),
-                    not_counted_reason: None,
-                })
-                .collect(),
-        }),
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// A person's year in the caller's jurisdiction (人员达标详情): the
-/// verdict, what is missing, and every record with where it counted.
-#[utoipa::path(
-    tag = "compliance",
-    security(("bearer" = []), ("client" = [])),
-    params(("id" = Uuid, Path), ("year" = i32, Path)),
-    responses(
-        (status = 200, body = PersonYearDto),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/people/{id}/compliance/{year}")]
-pub async fn person_compliance(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(Uuid, i32)>,
-) -> Result<web::Json<PersonYearDto>, ApiError> {
-    let actor = caller.require(Operation::ReadHierarchy)?;
-    let (id, year) = path.into_inner();
-    Ok(web::Json(person_year(&state, &actor.scope, PersonId(id), year).await?))
-}
-
-/// The trainee's own year: his verdict, what he still needs, and every
-/// record with where it counted.
-#[utoipa::path(
-    tag = "compliance",
-    security(("bearer" = [])),
-    params(("year" = i32, Path)),
-    responses(
-        (status = 200, body = PersonYearDto),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/me/compliance/{year}")]
-pub async fn my_compliance(
-    state: web::Data<AppState>,
-    caller: Caller,
-    year: web::Path<i32>,
-) -> Result<web::Json<PersonYearDto>, ApiError> {
-    let actor = caller.require(Operation::ReadSelf)?;
-    let Scope::Person(_, person) = actor.scope else {
-        return Err(ApiError::Forbidden("仅学员本人可查看".to_owned()));
-    };
-    Ok(web::Json(person_year(&state, &actor.scope, person, year.into_inner()).await?))
-}
-
-/// The trainee's years at a glance, newest first: the verdict and what is
-/// missing in each year he has a record for (and the current year).
-#[utoipa::path(
-    tag = "compliance",
-    security(("bearer" = [])),
-    responses(
-        (status = 200, body = Vec<YearSummary>),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/me/compliance")]
-pub async fn my_years(state: web::Data<AppState>, caller: Caller) -> Result<web::Json<Vec<YearSummary>>, ApiError> {
-    let actor = caller.require(Operation::ReadSelf)?;
-    let Scope::Person(_, person) = actor.scope else {
-        return Err(ApiError::Forbidden("仅学员本人可查看".to_owned()));
-    };
-    let mut years = stored::years_of(&state.db, person).await?;
-    let current = today().year();
-    if !years.iter().any(|v| v.year == current) {
-        stored::refresh(&state.db, person, current).await?;
-        years = stored::years_of(&state.db, person).await?;
-    }
-    let mut out = Vec::with_capacity(years.len());
-    for v in years.into_iter().rev() {
-        let course = standard::get_published(&state.db, v.year).await?.and_then(|s| s.mandatory_course);
-        out.push(YearSummary {
-            year: v.year,
-            outcome: v.outcome.into(),
-            total: Amount(v.total),
-            shortfalls: shortfall_dtos(&v.shortfalls, course.as_ref().map(|c| c.name.as_str())),
-        });
-    }
-    Ok(web::Json(out))
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(enter_credit)
+        .service(reverse_credit)
+        .service(list_drafts)
+        .service(submit_report)
+        .service(list_reports)
+        .service(get_report)
+        .service(decide_report)
+        .service(person_year::person_compliance)
+        .service(person_year::my_compliance)
+        .service(person_year::my_years)
+        .service(forms::registration_form)
+        .service(forms::my_registration_form);
 }

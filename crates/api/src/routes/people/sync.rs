@@ -22,6 +22,7 @@ use serde_json::json;
 use uuid::Uuid;
 use validator::Validate as _;
 
+use super::keep::{load_detail, may_keep_in, new_title, optional_phone, stale_is_412, with_etag};
 use crate::AppState;
 use crate::auth::{Caller, client_ip};
 use crate::clock::today;
@@ -34,7 +35,6 @@ use crate::error::{ApiError, FieldError, Problem};
 use crate::etag;
 use crate::extract::{ValidJson, field_errors, parse_value};
 use crate::printable::NameCheck;
-use crate::routes::people::{load_detail, may_keep_in, new_title, optional_phone, stale_is_412, with_etag};
 
 fn err(field: String, message: impl Into<String>) -> FieldError {
     FieldError { field, message: message.into() }

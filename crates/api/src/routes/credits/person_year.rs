@@ -1,0 +1,190 @@
+//! A person-year: the verdict, shortfalls, standard, mandatory course and
+//! every record with where it counted (学分明细), for an office, a unit or
+//! the trainee himself; and a trainee's years at a glance.
+
+use actix_web::{get, web};
+use chrono::Datelike as _;
+use cme_domain::auth::{Operation, Scope};
+use cme_domain::compliance::{CourseStatus, Outcome};
+use cme_domain::ids::PersonId;
+use cme_store::StoreError;
+use cme_store::repo::{compliance as stored, credit, evaluation, person, standard};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::clock::today;
+use crate::dto::Amount;
+use crate::dto::compliance::{AppliedStandard, ShortfallDto};
+use crate::dto::credits::{CourseDto, CreditDto, CreditLine, PersonYearDto, YearSummary};
+use crate::error::{ApiError, Problem};
+
+fn shortfall_dtos(shortfalls: &[cme_domain::compliance::Shortfall], course: Option<&str>) -> Vec<ShortfallDto> {
+    shortfalls
+        .iter()
+        .map(|s| ShortfallDto { code: s.code.into(), missing: Amount(s.missing), message: s.message(course) })
+        .collect()
+}
+
+/// The whole person-year: verdict, shortfalls, standard, course and every
+/// record with where it counted.
+pub async fn person_year(state: &AppState, scope: &Scope, id: PersonId, year: i32) -> Result<PersonYearDto, ApiError> {
+    if !(2015..=2100).contains(&year) {
+        return Err(ApiError::field("year", "年度须在 2015 年及以后"));
+    }
+    let p = person::get_scoped(&state.db, &state.pii, scope, id).await?;
+    let entries = credit::entries_for_person_year(&state.db, id, year).await?;
+    let locked = matches!(credit::ensure_open(&state.db, id, year).await, Err(StoreError::Locked { .. }));
+    let person = crate::dto::org::PersonDto::of(&p, crate::clock::today());
+    match evaluation::evaluate_person_year(&state.db, id, year).await {
+        Ok(e) => {
+            let course_name = e.mandatory_course.as_ref().map(|c| c.name.clone());
+            let outcome = match (p.is_evaluated(), e.evaluation.compliant) {
+                (false, _) => Outcome::NotCounted,
+                (true, true) => Outcome::Compliant,
+                (true, false) => Outcome::NonCompliant,
+            };
+            let credits = entries
+                .iter()
+                .zip(e.allocation.iter())
+                .map(|(entry, a)| CreditLine {
+                    credit: CreditDto::from(entry),
+                    counted_i: Amount(a.counted_i),
+                    counted_ii: Amount(a.counted_ii),
+                    counted_self_managed: Amount(a.counted_self_managed),
+                    not_counted: Amount(a.not_counted),
+                    not_counted_reason: a.not_counted_reason.map(Into::into),
+                })
+                .collect();
+            Ok(PersonYearDto {
+                person,
+                year,
+                outcome: outcome.into(),
+                undetermined_reason: None,
+                standard: Some(AppliedStandard {
+                    year,
+                    version: e.standard_version,
+                    unit_level: e.row.unit_level.into(),
+                    title_level: e.row.title_level.map(Into::into),
+                    discipline: e.row.discipline.into(),
+                    mandatory_course: e.mandatory_course.as_ref().map(Into::into),
+                    requirement: (&e.row.requirement).into(),
+                }),
+                buckets: Some(e.evaluation.buckets.into()),
+                shortfalls: shortfall_dtos(&e.evaluation.shortfalls, course_name.as_deref()),
+                course: e.mandatory_course.as_ref().map(|c| CourseDto {
+                    name: c.name.clone(),
+                    deadline: c.deadline,
+                    completed: e.course == CourseStatus::Completed,
+                }),
+                locked,
+                credits,
+            })
+        }
+        Err(StoreError::Standard(why)) => Ok(PersonYearDto {
+            person,
+            year,
+            outcome: if p.is_evaluated() { Outcome::Undetermined } else { Outcome::NotCounted }.into(),
+            undetermined_reason: Some(why.to_string()),
+            standard: None,
+            buckets: None,
+            shortfalls: Vec::new(),
+            course: None,
+            locked,
+            credits: entries
+                .iter()
+                .map(|entry| CreditLine {
+                    credit: CreditDto::from(entry),
+                    counted_i: Amount(cme_domain::Credits::ZERO),
+                    counted_ii: Amount(cme_domain::Credits::ZERO),
+                    counted_self_managed: Amount(cme_domain::Credits::ZERO),
+                    not_counted: Amount(entry.record.amount),
+                    not_counted_reason: None,
+                })
+                .collect(),
+        }),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A person's year in the caller's jurisdiction (人员达标详情): the
+/// verdict, what is missing, and every record with where it counted.
+#[utoipa::path(
+    tag = "compliance",
+    security(("bearer" = []), ("client" = [])),
+    params(("id" = Uuid, Path), ("year" = i32, Path)),
+    responses(
+        (status = 200, body = PersonYearDto),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/people/{id}/compliance/{year}")]
+pub async fn person_compliance(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, i32)>,
+) -> Result<web::Json<PersonYearDto>, ApiError> {
+    let actor = caller.require(Operation::ReadHierarchy)?;
+    let (id, year) = path.into_inner();
+    Ok(web::Json(person_year(&state, &actor.scope, PersonId(id), year).await?))
+}
+
+/// The trainee's own year: his verdict, what he still needs, and every
+/// record with where it counted.
+#[utoipa::path(
+    tag = "compliance",
+    security(("bearer" = [])),
+    params(("year" = i32, Path)),
+    responses(
+        (status = 200, body = PersonYearDto),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me/compliance/{year}")]
+pub async fn my_compliance(
+    state: web::Data<AppState>,
+    caller: Caller,
+    year: web::Path<i32>,
+) -> Result<web::Json<PersonYearDto>, ApiError> {
+    let actor = caller.require(Operation::ReadSelf)?;
+    let Scope::Person(_, person) = actor.scope else {
+        return Err(ApiError::Forbidden("仅学员本人可查看".to_owned()));
+    };
+    Ok(web::Json(person_year(&state, &actor.scope, person, year.into_inner()).await?))
+}
+
+/// The trainee's years at a glance, newest first: the verdict and what is
+/// missing in each year he has a record for (and the current year).
+#[utoipa::path(
+    tag = "compliance",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Vec<YearSummary>),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me/compliance")]
+pub async fn my_years(state: web::Data<AppState>, caller: Caller) -> Result<web::Json<Vec<YearSummary>>, ApiError> {
+    let actor = caller.require(Operation::ReadSelf)?;
+    let Scope::Person(_, person) = actor.scope else {
+        return Err(ApiError::Forbidden("仅学员本人可查看".to_owned()));
+    };
+    let mut years = stored::years_of(&state.db, person).await?;
+    let current = today().year();
+    if !years.iter().any(|v| v.year == current) {
+        stored::refresh(&state.db, person, current).await?;
+        years = stored::years_of(&state.db, person).await?;
+    }
+    let mut out = Vec::with_capacity(years.len());
+    for v in years.into_iter().rev() {
+        let course = standard::get_published(&state.db, v.year).await?.and_then(|s| s.mandatory_course);
+        out.push(YearSummary {
+            year: v.year,
+            outcome: v.outcome.into(),
+            total: Amount(v.total),
+            shortfalls: shortfall_dtos(&v.shortfalls, course.as_ref().map(|c| c.name.as_str())),
+        });
+    }
+    Ok(web::Json(out))
+}
