@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { perMille } from "./format";
+import { formatRate, perMille } from "./format";
 
 describe("perMille", () => {
   it("rounds half up on integers, as the API does", () => {
@@ -12,5 +12,15 @@ describe("perMille", () => {
     expect(perMille(7, 7)).toBe(1000);
     expect(perMille(0, 7)).toBe(0);
     expect(perMille(1, 0)).toBeNull();
+  });
+});
+
+describe("formatRate", () => {
+  it("shows a per mille as a percentage with one decimal", () => {
+    expect(formatRate(953)).toBe("95.3%");
+    expect(formatRate(950)).toBe("95.0%");
+    expect(formatRate(833)).toBe("83.3%");
+    expect(formatRate(1000)).toBe("100.0%");
+    expect(formatRate(null)).toBe("—");
   });
 });

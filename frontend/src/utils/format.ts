@@ -15,6 +15,12 @@ export function perMille(part: number, whole: number): number | null {
   return Math.floor((part * 2000 + whole) / (2 * whole));
 }
 
+/** A per mille as a percentage with one decimal: 953 → `95.3%`; null → `—`. */
+export function formatRate(permille: number | null | undefined): string {
+  if (permille === null || permille === undefined) return "—";
+  return `${(permille / 10).toFixed(1)}%`;
+}
+
 const SHANGHAI = new Intl.DateTimeFormat("zh-CN", {
   timeZone: "Asia/Shanghai",
   year: "numeric",
