@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { formatRate, perMille } from "./format";
+import { formatRate, formatSize, perMille } from "./format";
 
 describe("perMille", () => {
   it("rounds half up on integers, as the API does", () => {
@@ -12,6 +12,14 @@ describe("perMille", () => {
     expect(perMille(7, 7)).toBe(1000);
     expect(perMille(0, 7)).toBe(0);
     expect(perMille(1, 0)).toBeNull();
+  });
+});
+
+describe("formatSize", () => {
+  it("says a size in B, KB or MB", () => {
+    expect(formatSize(512)).toBe("512 B");
+    expect(formatSize(12_600)).toBe("12.3 KB");
+    expect(formatSize(1_572_864)).toBe("1.5 MB");
   });
 });
 

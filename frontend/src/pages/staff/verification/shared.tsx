@@ -17,8 +17,7 @@ import {
   VERIFICATION_STATE_LABELS,
 } from "../../../constants/verification";
 import { labelOf } from "../../../constants/enums";
-import { formatDateTime } from "../../../utils/format";
-import { formatSize } from "./logic";
+import { formatDateTime, formatSize } from "../../../utils/format";
 
 /** Every opened cycle, latest first. */
 export function useCycles() {
