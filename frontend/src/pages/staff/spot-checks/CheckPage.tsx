@@ -24,6 +24,7 @@ import { Link, useParams } from "react-router";
 import { api, unwrap } from "../../../api/client";
 import type { CheckItem, CheckUnit, CloseResult, ItemResult, SpotCheck } from "../../../api/types";
 import { useAuth } from "../../../auth/AuthProvider";
+import { idNumberColumn } from "../../../components/PeopleTable";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { RateBar } from "../../../components/RateBar";
 import { labelOf } from "../../../constants/enums";
@@ -210,7 +211,7 @@ export default function CheckPage() {
 
   const itemColumns: ColumnsType<CheckItem> = [
     { title: "姓名", dataIndex: "name", width: 90 },
-    { title: "身份证号", dataIndex: "id_number", width: 180, render: (v: string) => <span style={{ fontFamily: "monospace" }}>{v}</span> },
+    idNumberColumn<CheckItem>({ dataIndex: "id_number", width: 180 }),
     { title: "单位", dataIndex: "unit_id", width: 200, render: (id: string) => unitNames.get(id) ?? "—" },
     {
       title: "检查结果",

@@ -25,6 +25,7 @@ import type { Candidate, Evidence, ListKind, SpecialReason, SubmissionItem, Veri
 import { useAuth } from "../../../auth/AuthProvider";
 import { EvidenceUpload } from "../../../components/EvidenceUpload";
 import { LoadMore } from "../../../components/LoadMore";
+import { idNumberColumn } from "../../../components/PeopleTable";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { DepartmentSelect } from "../../../components/pickers/DepartmentSelect";
 import { OUTCOME_COLORS, OUTCOME_LABELS, labelOf, options } from "../../../constants/enums";
@@ -147,12 +148,7 @@ function CandidatesPanel({ cycleYear, list, isDepartment, unitId }: { cycleYear:
 
   const columns: ColumnsType<Candidate> = [
     { title: "姓名", dataIndex: "name", width: 90 },
-    {
-      title: "身份证号",
-      dataIndex: "id_number_masked",
-      width: 180,
-      render: (v: string) => <span style={{ fontFamily: "monospace" }}>{v}</span>,
-    },
+    idNumberColumn<Candidate>({ width: 180 }),
     { title: "科室", dataIndex: "department_name", width: 110, render: (d: string | null) => d ?? "—" },
     {
       title: `${year} 年度达标情况`,

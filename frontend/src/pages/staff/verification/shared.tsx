@@ -7,6 +7,7 @@ import { useSearchParams } from "react-router";
 import { api, unwrap } from "../../../api/client";
 import { downloadFile } from "../../../api/download";
 import type { Verification, VerificationDetail } from "../../../api/types";
+import { idNumberColumn } from "../../../components/PeopleTable";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { TransitionTimeline } from "../../../components/TransitionTimeline";
 import {
@@ -84,12 +85,7 @@ export function verificationColumns({ showUnit, onOpen }: { showUnit: boolean; o
         </Typography.Link>
       ),
     },
-    {
-      title: "身份证号",
-      dataIndex: "id_number_masked",
-      width: 180,
-      render: (v: string) => <span style={{ fontFamily: "monospace" }}>{v}</span>,
-    },
+    idNumberColumn<Verification>({ width: 180 }),
   ];
   if (showUnit) columns.push({ title: "单位", dataIndex: "unit_name", width: 200 });
   columns.push(
