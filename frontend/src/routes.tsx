@@ -1,9 +1,39 @@
+import {
+  AuditOutlined,
+  BarChartOutlined,
+  CalculatorOutlined,
+  CalendarOutlined,
+  CheckSquareOutlined,
+  CloudUploadOutlined,
+  ClusterOutlined,
+  CopyrightOutlined,
+  EditOutlined,
+  ExperimentOutlined,
+  FieldTimeOutlined,
+  FileSearchOutlined,
+  FormOutlined,
+  FundOutlined,
+  IdcardOutlined,
+  KeyOutlined,
+  NotificationOutlined,
+  NumberOutlined,
+  PrinterOutlined,
+  QrcodeOutlined,
+  ReadOutlined,
+  SafetyCertificateOutlined,
+  SendOutlined,
+  SlidersOutlined,
+  SolutionOutlined,
+  TeamOutlined,
+  TrophyOutlined,
+} from "@ant-design/icons";
 import { Button, Result } from "antd";
 import { Link, Navigate, Outlet, type RouteObject } from "react-router";
 import { AuthProvider, useAuth } from "./auth/AuthProvider";
 import { PageLoading, RequireAuth } from "./auth/guards";
-import { homeFor } from "./auth/permissions";
+import { PASSWORD_PATH } from "./auth/permissions";
 import BasicLayout from "./layouts/BasicLayout";
+import { NavigationProvider, useHomeFor, type RouteEntry, type RouteHandle } from "./navigation";
 import MePage from "./pages/account/me";
 import PasswordPage from "./pages/account/password";
 import CalculatorPage from "./pages/public/calculator";
@@ -65,88 +95,175 @@ function NotFound() {
 /** `/`: the calculator for visitors, the user's home page once signed in. */
 function Home() {
   const { status, me } = useAuth();
+  const homeFor = useHomeFor();
   if (status === "loading") return <PageLoading />;
   return <Navigate to={homeFor(me)} replace />;
 }
 
-/** The route table (a function, so that each test gets a fresh one). */
-export function buildRoutes(): RouteObject[] {
+/**
+ * The route table: every page with its path, frame, access, and its place in
+ * the menu. The router's routes (`buildRoutes`) and the menu (`menuFor`, in
+ * this order) are both derived from it; a page the menu does not list says
+ * `hideInMenu`.
+ */
+export const ROUTE_TABLE: readonly RouteEntry[] = [
+  // Public certificate verification (the QR code's link, and by number): no sign-in, no menu.
+  { path: "/v/:token", page: PublicTokenPage, frame: "public", access: null, hideInMenu: true },
+  { path: "/verify", page: PublicVerifyPage, frame: "public", access: null, hideInMenu: true },
+  { path: "/login", page: StaffLoginPage, frame: "bare", access: null, hideInMenu: true },
+  { path: "/trainee/login", page: TraineeLoginPage, frame: "bare", access: null, hideInMenu: true },
+  { path: "/", page: Home, frame: "menu", access: null, hideInMenu: true },
+  { path: PASSWORD_PATH, page: PasswordPage, frame: "menu", access: "signed_in", hideInMenu: true },
+
+  // The menu, in order, each list followed by its detail pages.
+  { path: "/calculator", page: CalculatorPage, frame: "menu", access: null, label: "学分达标计算器", icon: <CalculatorOutlined /> },
+  { path: "/org", page: OrgPage, frame: "menu", access: "read_hierarchy", label: "机构人员", icon: <ClusterOutlined /> },
+  { path: "/org/units/:unitId", page: UnitPage, frame: "menu", access: "read_hierarchy", hideInMenu: true, parent: "/org" },
+  { path: "/staff", page: StaffPage, frame: "menu", access: "manage_people", label: "人员维护", icon: <SolutionOutlined /> },
+  { path: "/staff/import", page: StaffImportPage, frame: "menu", access: "manage_people", hideInMenu: true, parent: "/staff" },
+  { path: "/compliance", page: CompliancePage, frame: "menu", access: "read_hierarchy", label: "达标情况查询", icon: <FileSearchOutlined /> },
+  {
+    path: "/compliance/people/:personId/:year",
+    page: PersonYearPage,
+    frame: "menu",
+    access: "read_hierarchy",
+    hideInMenu: true,
+    parent: "/compliance",
+  },
+  { path: "/credit-entry", page: CreditEntryPage, frame: "menu", access: "enter_credits", label: "学分录入", icon: <EditOutlined /> },
+  {
+    path: "/credit-drafts",
+    page: CreditDraftsPage,
+    frame: "menu",
+    access: "enter_credits",
+    label: "科室学分上报",
+    icon: <SendOutlined />,
+    kinds: ["department"],
+  },
+  { path: "/credit-reports", page: CreditReportsPage, frame: "menu", access: "review_credits", label: "学分审核", icon: <CheckSquareOutlined /> },
+  // A department opens its own reports from 科室学分上报: reading is enough.
+  { path: "/credit-reports/:reportId", page: ReportPage, frame: "menu", access: "read_hierarchy", hideInMenu: true, parent: "/credit-reports" },
+  { path: "/verification-cycle", page: CyclePage, frame: "menu", access: "manage_cycle", label: "验证周期设置", icon: <CalendarOutlined /> },
+  { path: "/verification-windows", page: WindowsPage, frame: "menu", access: "set_windows", label: "截止时间设置", icon: <FieldTimeOutlined /> },
+  {
+    path: "/verification-submit",
+    page: SubmitPage,
+    frame: "menu",
+    access: "submit_verifications",
+    label: "验证信息上报",
+    icon: <CloudUploadOutlined />,
+  },
+  {
+    path: "/verification-review",
+    page: ReviewPage,
+    frame: "menu",
+    access: "review_verifications",
+    label: "验证审核",
+    icon: <SafetyCertificateOutlined />,
+  },
+  {
+    path: "/certificate-numbers",
+    page: NumbersPage,
+    frame: "menu",
+    access: "issue_certificate_numbers",
+    label: "生成证书编号",
+    icon: <NumberOutlined />,
+  },
+  {
+    path: "/verification-stats",
+    page: StatsPage,
+    frame: "menu",
+    access: "read_hierarchy",
+    label: "验证统计",
+    icon: <BarChartOutlined />,
+    kinds: ["province", "region", "unit"],
+  },
+  { path: "/seal", page: SealPage, frame: "menu", access: "manage_seal", label: "电子印章", icon: <CopyrightOutlined /> },
+  { path: "/certificates", page: CertificatePrintPage, frame: "menu", access: "print_certificates", label: "证书打印", icon: <PrinterOutlined /> },
+  {
+    path: "/title-correction-review",
+    page: CorrectionReviewPage,
+    frame: "menu",
+    access: "review_title_corrections",
+    label: "职称更正审核",
+    icon: <AuditOutlined />,
+  },
+  {
+    path: "/title-corrections",
+    page: CorrectionRequestPage,
+    frame: "menu",
+    access: "request_title_correction",
+    label: "职称更正申请",
+    icon: <FormOutlined />,
+  },
+  { path: "/spot-checks", page: SpotChecksPage, frame: "menu", access: "spot_check", label: "抽验", icon: <ExperimentOutlined /> },
+  { path: "/spot-checks/:checkId", page: SpotCheckPage, frame: "menu", access: "spot_check", hideInMenu: true, parent: "/spot-checks" },
+  { path: "/reports", page: ReportsPage, frame: "menu", access: "read_reports", label: "统计报表", icon: <FundOutlined /> },
+  { path: "/standard-editor", page: StandardsPage, frame: "menu", access: "edit_standards", label: "学分标准维护", icon: <SlidersOutlined /> },
+  { path: "/activities", page: ActivitiesPage, frame: "menu", access: "manage_activities", label: "继教活动", icon: <NotificationOutlined /> },
+  { path: "/activities/:activityId", page: ActivityPage, frame: "menu", access: "manage_activities", hideInMenu: true, parent: "/activities" },
+  // The rotating QR code, full screen for a projector.
+  { path: "/activities/:activityId/screen", page: SignInScreen, frame: "bare", access: "manage_activities", hideInMenu: true },
+  { path: "/courses", page: CoursesPage, frame: "menu", access: "record_course", label: "公需科目", icon: <ReadOutlined /> },
+  { path: "/accounts", page: AccountsPage, frame: "menu", access: "manage_accounts", label: "账号管理", icon: <TeamOutlined /> },
+  { path: "/api-clients", page: ApiClientsPage, frame: "menu", access: "manage_api_clients", label: "接口客户端", icon: <KeyOutlined /> },
+  { path: "/audit", page: AuditPage, frame: "menu", access: "read_audit", label: "审计日志", icon: <AuditOutlined /> },
+  { path: "/my-credits", page: MyCreditsPage, frame: "menu", access: "claim_activity", label: "我的学分", icon: <TrophyOutlined /> },
+  { path: "/my-credits/:year", page: MyYearPage, frame: "menu", access: "claim_activity", hideInMenu: true, parent: "/my-credits" },
+  {
+    path: "/my-certificates",
+    page: MyCertificatesPage,
+    frame: "menu",
+    access: "claim_activity",
+    label: "我的证书",
+    icon: <SafetyCertificateOutlined />,
+  },
+  // The phone page: it sends visitors to the trainee sign-in and tells staff it is for trainees.
+  {
+    path: "/m/sign-in",
+    page: MobileSignInPage,
+    frame: "bare",
+    access: "claim_activity",
+    selfGuarded: true,
+    label: "活动签到",
+    icon: <QrcodeOutlined />,
+  },
+  { path: "/me", page: MePage, frame: "menu", access: "read_self", label: "我的信息", icon: <IdcardOutlined /> },
+  { path: "/*", page: NotFound, frame: "menu", access: null, hideInMenu: true },
+];
+
+/** The page of an entry, behind `RequireAuth` unless anyone may open it or it checks for itself. */
+function elementOf(entry: RouteEntry) {
+  const Page = entry.page;
+  if (entry.access === null || entry.selfGuarded) return <Page />;
+  return (
+    <RequireAuth permission={entry.access === "signed_in" ? undefined : entry.access}>
+      <Page />
+    </RequireAuth>
+  );
+}
+
+function routeOf(entry: RouteEntry): RouteObject {
+  const handle: RouteHandle = { entry };
+  const element = elementOf(entry);
+  // The shell's own path is its index route.
+  return entry.frame === "menu" && entry.path === "/" ? { index: true, element, handle } : { path: entry.path, element, handle };
+}
+
+/** The router's routes, from `table` (a function, so that each test gets a fresh one). */
+export function buildRoutes(table: readonly RouteEntry[] = ROUTE_TABLE): RouteObject[] {
+  const framed = (frame: RouteEntry["frame"]) => table.filter((e) => e.frame === frame).map(routeOf);
   return [
-    // Public certificate verification (the QR code's link, and by number): no sign-in, no menu.
-    { path: "/v/:token", element: <PublicTokenPage /> },
-    { path: "/verify", element: <PublicVerifyPage /> },
+    ...framed("public"),
     {
       element: (
         <AuthProvider>
-          <Outlet />
+          <NavigationProvider table={table}>
+            <Outlet />
+          </NavigationProvider>
         </AuthProvider>
       ),
-      children: [
-        { path: "/login", element: <StaffLoginPage /> },
-        { path: "/trainee/login", element: <TraineeLoginPage /> },
-        // Full-screen and phone pages, without the menu.
-        { path: "/m/sign-in", element: <MobileSignInPage /> },
-        {
-          path: "/activities/:activityId/screen",
-          element: <RequireAuth permission="manage_activities"><SignInScreen /></RequireAuth>,
-        },
-        {
-          path: "/",
-          element: <BasicLayout />,
-          children: [
-            { index: true, element: <Home /> },
-            { path: "calculator", element: <CalculatorPage /> },
-            { path: "account/password", element: <RequireAuth><PasswordPage /></RequireAuth> },
-            { path: "me", element: <RequireAuth permission="read_self"><MePage /></RequireAuth> },
-            { path: "org", element: <RequireAuth permission="read_hierarchy"><OrgPage /></RequireAuth> },
-            { path: "org/units/:unitId", element: <RequireAuth permission="read_hierarchy"><UnitPage /></RequireAuth> },
-            { path: "staff", element: <RequireAuth permission="manage_people"><StaffPage /></RequireAuth> },
-            { path: "staff/import", element: <RequireAuth permission="manage_people"><StaffImportPage /></RequireAuth> },
-            { path: "compliance", element: <RequireAuth permission="read_hierarchy"><CompliancePage /></RequireAuth> },
-            {
-              path: "compliance/people/:personId/:year",
-              element: <RequireAuth permission="read_hierarchy"><PersonYearPage /></RequireAuth>,
-            },
-            { path: "credit-entry", element: <RequireAuth permission="enter_credits"><CreditEntryPage /></RequireAuth> },
-            { path: "credit-drafts", element: <RequireAuth permission="enter_credits"><CreditDraftsPage /></RequireAuth> },
-            { path: "credit-reports", element: <RequireAuth permission="review_credits"><CreditReportsPage /></RequireAuth> },
-            { path: "credit-reports/:reportId", element: <RequireAuth permission="read_hierarchy"><ReportPage /></RequireAuth> },
-            { path: "verification-cycle", element: <RequireAuth permission="manage_cycle"><CyclePage /></RequireAuth> },
-            { path: "verification-windows", element: <RequireAuth permission="set_windows"><WindowsPage /></RequireAuth> },
-            { path: "verification-submit", element: <RequireAuth permission="submit_verifications"><SubmitPage /></RequireAuth> },
-            { path: "verification-review", element: <RequireAuth permission="review_verifications"><ReviewPage /></RequireAuth> },
-            { path: "certificate-numbers", element: <RequireAuth permission="issue_certificate_numbers"><NumbersPage /></RequireAuth> },
-            { path: "verification-stats", element: <RequireAuth permission="read_hierarchy"><StatsPage /></RequireAuth> },
-            { path: "spot-checks", element: <RequireAuth permission="spot_check"><SpotChecksPage /></RequireAuth> },
-            { path: "spot-checks/:checkId", element: <RequireAuth permission="spot_check"><SpotCheckPage /></RequireAuth> },
-            { path: "reports", element: <RequireAuth permission="read_reports"><ReportsPage /></RequireAuth> },
-            { path: "standard-editor", element: <RequireAuth permission="edit_standards"><StandardsPage /></RequireAuth> },
-            { path: "seal", element: <RequireAuth permission="manage_seal"><SealPage /></RequireAuth> },
-            { path: "certificates", element: <RequireAuth permission="print_certificates"><CertificatePrintPage /></RequireAuth> },
-            { path: "my-certificates", element: <RequireAuth permission="claim_activity"><MyCertificatesPage /></RequireAuth> },
-            {
-              path: "title-corrections",
-              element: <RequireAuth permission="request_title_correction"><CorrectionRequestPage /></RequireAuth>,
-            },
-            {
-              path: "title-correction-review",
-              element: <RequireAuth permission="review_title_corrections"><CorrectionReviewPage /></RequireAuth>,
-            },
-            { path: "activities", element: <RequireAuth permission="manage_activities"><ActivitiesPage /></RequireAuth> },
-            {
-              path: "activities/:activityId",
-              element: <RequireAuth permission="manage_activities"><ActivityPage /></RequireAuth>,
-            },
-            { path: "courses", element: <RequireAuth permission="record_course"><CoursesPage /></RequireAuth> },
-            { path: "my-credits", element: <RequireAuth permission="claim_activity"><MyCreditsPage /></RequireAuth> },
-            { path: "my-credits/:year", element: <RequireAuth permission="claim_activity"><MyYearPage /></RequireAuth> },
-            { path: "accounts", element: <RequireAuth permission="manage_accounts"><AccountsPage /></RequireAuth> },
-            { path: "api-clients", element: <RequireAuth permission="manage_api_clients"><ApiClientsPage /></RequireAuth> },
-            { path: "audit", element: <RequireAuth permission="read_audit"><AuditPage /></RequireAuth> },
-            { path: "*", element: <NotFound /> },
-          ],
-        },
-      ],
+      children: [...framed("bare"), { path: "/", element: <BasicLayout />, children: framed("menu") }],
     },
   ];
 }

@@ -4,8 +4,8 @@ import { RouterProvider, createMemoryRouter } from "react-router";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { AppProviders, createQueryClient } from "../App";
 import type { Me, Operation, Role } from "../api/types";
-import { buildRoutes } from "../routes";
-import { NAV_ITEMS, homeFor, navFor } from "./permissions";
+import { homeFor, isMenuEntry, menuFor } from "../navigation";
+import { ROUTE_TABLE, buildRoutes } from "../routes";
 import { authSession } from "./session";
 
 /** The backend's policy table (crates/domain/src/auth.rs `allows`), per role. */
@@ -159,21 +159,21 @@ describe("menu by permissions", () => {
   };
 
   it.each(Object.keys(expected) as (keyof typeof PERMISSIONS)[])("%s sees only what it may do", (role) => {
-    expect(navFor(meFor(role)).map((i) => i.label)).toEqual(expected[role]);
+    expect(menuFor(ROUTE_TABLE, meFor(role)).map((i) => i.label)).toEqual(expected[role]);
   });
 
   it("shows only the calculator when signed out", () => {
-    expect(navFor(null).map((i) => i.label)).toEqual(["学分达标计算器"]);
+    expect(menuFor(ROUTE_TABLE, null).map((i) => i.label)).toEqual(["学分达标计算器"]);
   });
 
   it("every menu item but the calculator needs a permission", () => {
-    expect(NAV_ITEMS.filter((i) => i.permission === null).map((i) => i.path)).toEqual(["/calculator"]);
+    expect(ROUTE_TABLE.filter(isMenuEntry).filter((i) => i.access === null).map((i) => i.path)).toEqual(["/calculator"]);
   });
 
   it("lands trainees on 我的信息 and staff on their first workspace", () => {
-    expect(homeFor(meFor("trainee"))).toBe("/me");
-    expect(homeFor(meFor("county_office"))).toBe("/org");
-    expect(homeFor(null)).toBe("/calculator");
+    expect(homeFor(ROUTE_TABLE, meFor("trainee"))).toBe("/me");
+    expect(homeFor(ROUTE_TABLE, meFor("county_office"))).toBe("/org");
+    expect(homeFor(ROUTE_TABLE, null)).toBe("/calculator");
   });
 
   it("renders the menu of a unit account, with its role and organisation in the header", async () => {
@@ -196,6 +196,12 @@ describe("menu by permissions", () => {
       "我的信息",
       "API 文档",
     ]);
+  });
+
+  it("highlights a detail page's list in the menu", async () => {
+    renderApp("/staff/import", meFor("unit"));
+    const menu = await screen.findByTestId("main-menu");
+    await waitFor(() => expect(menu.querySelector(".ant-menu-item-selected")).toHaveTextContent("人员维护"));
   });
 
   it("renders the calculator alone for a visitor and sends protected pages to sign-in", async () => {

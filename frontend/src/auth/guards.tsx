@@ -2,8 +2,8 @@ import { Button, Result, Spin } from "antd";
 import type { ReactNode } from "react";
 import { Link, Navigate, useLocation } from "react-router";
 import type { Operation } from "../api/types";
+import { useHomeFor } from "../navigation";
 import { useAuth } from "./AuthProvider";
-import { homeFor } from "./permissions";
 
 export function PageLoading() {
   return (
@@ -16,6 +16,7 @@ export function PageLoading() {
 /** 无权访问: the role may not use this page. */
 export function Forbidden() {
   const { me } = useAuth();
+  const homeFor = useHomeFor();
   return (
     <Result
       status="403"
@@ -37,6 +38,7 @@ export function Forbidden() {
  */
 export function NotFoundOrForbidden({ backTo, backLabel = "返回" }: { backTo?: string; backLabel?: string }) {
   const { me } = useAuth();
+  const homeFor = useHomeFor();
   return (
     <Result
       status="404"

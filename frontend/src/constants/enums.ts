@@ -107,6 +107,12 @@ export const PERSON_STATUS_LABELS: Record<PersonStatus, string> = {
   cancelled: "注销",
 };
 
+export const PERSON_STATUS_COLORS: Record<PersonStatus, string> = {
+  normal: "green",
+  exempt: "orange",
+  cancelled: "default",
+};
+
 export const GENDER_LABELS: Record<Gender, string> = {
   male: "男",
   female: "女",

@@ -52,6 +52,9 @@ export const DECISION_LABELS: Record<ReviewDecision, string> = {
   return: "退回",
 };
 
+/** The pass rate below which an institution goes back to re-verify (SPEC §5): the 95% line. */
+export const PASS_LINE_PERMILLE = 950;
+
 /** The statistics' groupings. */
 export const STATS_BY_LABELS = { unit: "按单位", county: "按县市区", prefecture: "按州市" } as const;
 export type StatsBy = keyof typeof STATS_BY_LABELS;

@@ -1,84 +1,17 @@
-import {
-  ApiOutlined,
-  AuditOutlined,
-  BarChartOutlined,
-  BookOutlined,
-  CalculatorOutlined,
-  CalendarOutlined,
-  CheckSquareOutlined,
-  CloudUploadOutlined,
-  ClusterOutlined,
-  CopyrightOutlined,
-  DownOutlined,
-  EditOutlined,
-  ExperimentOutlined,
-  FieldTimeOutlined,
-  FileSearchOutlined,
-  FormOutlined,
-  FundOutlined,
-  IdcardOutlined,
-  KeyOutlined,
-  LoginOutlined,
-  LogoutOutlined,
-  MenuOutlined,
-  NumberOutlined,
-  NotificationOutlined,
-  PrinterOutlined,
-  QrcodeOutlined,
-  ReadOutlined,
-  SafetyCertificateOutlined,
-  SlidersOutlined,
-  SendOutlined,
-  SolutionOutlined,
-  TeamOutlined,
-  TrophyOutlined,
-  UserOutlined,
-} from "@ant-design/icons";
+import { ApiOutlined, DownOutlined, KeyOutlined, LoginOutlined, LogoutOutlined, MenuOutlined, UserOutlined } from "@ant-design/icons";
 import { Button, Dropdown, Grid, Layout, Menu, Space, Tag, Typography } from "antd";
 import type { MenuProps } from "antd";
-import type { ReactNode } from "react";
-import { Link, Navigate, Outlet, useLocation, useNavigate } from "react-router";
+import { Link, Navigate, Outlet, useLocation, useMatches, useNavigate } from "react-router";
 import { useAuth } from "../auth/AuthProvider";
-import { PASSWORD_PATH, navFor } from "../auth/permissions";
+import { PASSWORD_PATH } from "../auth/permissions";
+import { menuKeyOf, useMenu, type RouteHandle } from "../navigation";
 
-const ICONS: Record<string, ReactNode> = {
-  "/calculator": <CalculatorOutlined />,
-  "/org": <ClusterOutlined />,
-  "/staff": <SolutionOutlined />,
-  "/compliance": <FileSearchOutlined />,
-  "/credit-entry": <EditOutlined />,
-  "/credit-drafts": <SendOutlined />,
-  "/credit-reports": <CheckSquareOutlined />,
-  "/verification-cycle": <CalendarOutlined />,
-  "/verification-windows": <FieldTimeOutlined />,
-  "/verification-submit": <CloudUploadOutlined />,
-  "/verification-review": <SafetyCertificateOutlined />,
-  "/certificate-numbers": <NumberOutlined />,
-  "/verification-stats": <BarChartOutlined />,
-  "/spot-checks": <ExperimentOutlined />,
-  "/reports": <FundOutlined />,
-  "/standard-editor": <SlidersOutlined />,
-  "/activities": <NotificationOutlined />,
-  "/courses": <ReadOutlined />,
-  "/my-credits": <TrophyOutlined />,
-  "/my-certificates": <SafetyCertificateOutlined />,
-  "/seal": <CopyrightOutlined />,
-  "/certificates": <PrinterOutlined />,
-  "/title-corrections": <FormOutlined />,
-  "/title-correction-review": <AuditOutlined />,
-  "/m/sign-in": <QrcodeOutlined />,
-  "/people-import": <BookOutlined />,
-  "/accounts": <TeamOutlined />,
-  "/api-clients": <KeyOutlined />,
-  "/audit": <AuditOutlined />,
-  "/me": <IdcardOutlined />,
-};
-
-/** The menu key of a location: its first path segment (`/org/units/1` → `/org`; `/m/sign-in` whole). */
-function selectedKey(pathname: string): string {
-  const parts = pathname.split("/").filter(Boolean);
-  if (parts[0] === "m" && parts[1]) return `/m/${parts[1]}`;
-  return parts[0] ? `/${parts[0]}` : "/";
+/** The menu item of the page shown: the route table's row of the deepest match (`/org/units/1` → `/org`). */
+function useSelectedKeys(): string[] {
+  const matches = useMatches();
+  const handle = matches.at(-1)?.handle as RouteHandle | undefined;
+  const key = menuKeyOf(handle?.entry);
+  return key ? [key] : [];
 }
 
 function UserMenu({ compact }: { compact: boolean }) {
@@ -130,6 +63,8 @@ function UserMenu({ compact }: { compact: boolean }) {
 export default function BasicLayout() {
   const { pathname } = useLocation();
   const { me } = useAuth();
+  const menu = useMenu();
+  const selectedKeys = useSelectedKeys();
   // Phones (trainees checking their credits) get a short title and no organisation name.
   const screens = Grid.useBreakpoint();
   const compact = screens.xs === true;
@@ -140,10 +75,10 @@ export default function BasicLayout() {
   }
 
   const items: MenuProps["items"] = [
-    ...navFor(me).map((item) => ({
-      key: item.path,
-      icon: ICONS[item.path],
-      label: <Link to={item.path}>{item.label}</Link>,
+    ...menu.map((entry) => ({
+      key: entry.path,
+      icon: entry.icon,
+      label: <Link to={entry.path}>{entry.label}</Link>,
     })),
     {
       key: "api-docs",
@@ -165,7 +100,7 @@ export default function BasicLayout() {
         <Space size={4}>
           {compact && (
             // On a phone the menu folds into the header instead of a side bar.
-            <Dropdown menu={{ items, selectedKeys: [selectedKey(pathname)] }} trigger={["click"]}>
+            <Dropdown menu={{ items, selectedKeys }} trigger={["click"]}>
               <Button type="text" icon={<MenuOutlined />} style={{ color: "#fff" }} aria-label="菜单" data-testid="compact-menu" />
             </Dropdown>
           )}
@@ -180,7 +115,7 @@ export default function BasicLayout() {
           <Layout.Sider width={200} theme="light" breakpoint="lg" collapsedWidth={0}>
             <Menu
               mode="inline"
-              selectedKeys={[selectedKey(pathname)]}
+              selectedKeys={selectedKeys}
               items={items}
               style={{ height: "100%", borderInlineEnd: 0 }}
               data-testid="main-menu"

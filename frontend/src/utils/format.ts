@@ -15,6 +15,19 @@ export function perMille(part: number, whole: number): number | null {
   return Math.floor((part * 2000 + whole) / (2 * whole));
 }
 
+/** A per mille as a percentage with one decimal: 953 → `95.3%`; null → `—`. */
+export function formatRate(permille: number | null | undefined): string {
+  if (permille === null || permille === undefined) return "—";
+  return `${(permille / 10).toFixed(1)}%`;
+}
+
+/** A file size in words: `512 B`, `12.3 KB`, `1.5 MB`. */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
 const SHANGHAI = new Intl.DateTimeFormat("zh-CN", {
   timeZone: "Asia/Shanghai",
   year: "numeric",

@@ -8,6 +8,7 @@ import type { Certificate, PrintRequest } from "../../api/certificateTypes";
 import { downloadFile } from "../../api/download";
 import { useAuth } from "../../auth/AuthProvider";
 import { LoadMore } from "../../components/LoadMore";
+import { idNumberColumn } from "../../components/PeopleTable";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { DepartmentSelect } from "../../components/pickers/DepartmentSelect";
 import { UnitSelect } from "../../components/pickers/UnitSelect";
@@ -195,12 +196,7 @@ export default function PrintPage() {
 
   const columns: ColumnsType<Certificate> = [
     { title: "姓名", dataIndex: "name", width: 90, render: (n: string) => <span data-testid="certificate-name">{n}</span> },
-    {
-      title: "身份证号",
-      dataIndex: "id_number",
-      width: 180,
-      render: (v: string) => <span style={{ fontFamily: "monospace" }}>{v}</span>,
-    },
+    idNumberColumn<Certificate>({ dataIndex: "id_number", width: 180 }),
   ];
   if (!isUnit && kind !== "department") columns.push({ title: "单位", dataIndex: "unit_name", width: 200 });
   columns.push(

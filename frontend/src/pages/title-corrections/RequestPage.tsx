@@ -1,19 +1,18 @@
-import { CloudUploadOutlined, DeleteOutlined, PaperClipOutlined, SendOutlined } from "@ant-design/icons";
+import { SendOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, App, AutoComplete, Button, Card, DatePicker, Form, Input, List, Select, Space, Spin, Typography, Upload } from "antd";
+import { Alert, App, AutoComplete, Button, Card, DatePicker, Form, Input, List, Select, Space, Spin, Typography } from "antd";
 import type { Dayjs } from "dayjs";
 import { useEffect, useState } from "react";
 import { useSearchParams } from "react-router";
 import { api, unwrap } from "../../api/client";
 import type { Certificate, Correction } from "../../api/certificateTypes";
-import { postRaw } from "../../api/download";
 import type { Evidence, TitleLevel } from "../../api/types";
 import { useAuth } from "../../auth/AuthProvider";
+import { EvidenceUpload } from "../../components/EvidenceUpload";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { PersonSelect } from "../../components/pickers/PersonSelect";
 import { OUTCOME_LABELS, TITLE_LEVEL_LABELS, labelOf, options } from "../../constants/enums";
 import { evidenceFileProblem, proofYears } from "../certificates/logic";
-import { formatSize } from "../staff/verification/logic";
 import { CorrectionDrawer, CorrectionStateTag, waitingLabel } from "./shared";
 
 interface RequestForm {
@@ -46,63 +45,6 @@ function useCatalogue(enabled: boolean) {
   });
 }
 
-/** Documents uploaded as soon as chosen (PDF, PNG, JPEG). */
-function EvidenceFiles({ files, onChange }: { files: Evidence[]; onChange: (files: Evidence[]) => void }) {
-  const { message } = App.useApp();
-  const upload = useMutation({
-    mutationFn: (file: File) => postRaw<Evidence>("/api/v1/evidence", file, { query: { file_name: file.name }, contentType: file.type }),
-    onSuccess: (e) => onChange([...files, e]),
-  });
-  return (
-    <Space orientation="vertical" style={{ width: "100%" }}>
-      <Upload
-        accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
-        showUploadList={false}
-        multiple
-        beforeUpload={(file) => {
-          const problem = evidenceFileProblem(file);
-          if (problem) message.error(problem);
-          else if (files.length >= 10) message.error("最多上传 10 份证明材料");
-          else upload.mutate(file);
-          return false;
-        }}
-      >
-        <Button icon={<CloudUploadOutlined />} loading={upload.isPending} data-testid="correction-evidence-upload">
-          上传证明材料（职称证书、聘任文件等）
-        </Button>
-      </Upload>
-      {upload.isError && <ProblemAlert problem={upload.error} />}
-      {files.length > 0 && (
-        <List
-          size="small"
-          bordered
-          dataSource={files}
-          data-testid="correction-evidence-list"
-          renderItem={(f) => (
-            <List.Item
-              actions={[
-                <Button
-                  key="remove"
-                  size="small"
-                  type="text"
-                  icon={<DeleteOutlined />}
-                  onClick={() => onChange(files.filter((x) => x.id !== f.id))}
-                  aria-label="移除"
-                />,
-              ]}
-            >
-              <Space>
-                <PaperClipOutlined />
-                <span data-testid="correction-evidence-name">{f.file_name}</span>
-                <Typography.Text type="secondary">{formatSize(f.size_bytes)}</Typography.Text>
-              </Space>
-            </List.Item>
-          )}
-        />
-      )}
-    </Space>
-  );
-}
 
 /** 提出更正申请: the year's certificate, the title held, when, why, documents; the engine's verdict first. */
 function NewRequest({ initialYear, onDone }: { initialYear?: number; onDone: (c: Correction) => void }) {
@@ -227,7 +169,15 @@ function NewRequest({ initialYear, onDone }: { initialYear?: number; onDone: (c:
         <Input.TextArea rows={3} maxLength={1000} showCount placeholder="例如：2021 年 3 月已取得主治医师资格，证书上仍为医师" />
       </Form.Item>
       <Form.Item label="证明材料" required>
-        <EvidenceFiles files={evidence} onChange={setEvidence} />
+        <EvidenceUpload
+          files={evidence}
+          onChange={setEvidence}
+          check={evidenceFileProblem}
+          buttonText="上传证明材料（职称证书、聘任文件等）"
+          multiple
+          max={10}
+          testIdPrefix="correction-"
+        />
       </Form.Item>
       <div style={{ marginBottom: 16 }} data-testid="correction-preview">
         {!previewReady && <Typography.Text type="secondary">选择年度并填写职称后，系统按新职称的标准核算该年度学分。</Typography.Text>}

@@ -1,12 +1,13 @@
 // Pieces shared by the title correction pages: the state tag, the columns of
 // a list of requests and the drawer with the chain (Steps) and the log.
 import { useQuery } from "@tanstack/react-query";
-import { Descriptions, Drawer, Space, Spin, Steps, Tag, Timeline, Typography } from "antd";
+import { Descriptions, Drawer, Space, Spin, Steps, Tag, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { api, unwrap } from "../../api/client";
 import type { Correction } from "../../api/certificateTypes";
 import { downloadFile } from "../../api/download";
 import { ProblemAlert } from "../../components/ProblemAlert";
+import { TransitionTimeline } from "../../components/TransitionTimeline";
 import { CORRECTION_EVENT_LABELS, CORRECTION_STATE_COLORS, CORRECTION_STATE_LABELS } from "../../constants/certificates";
 import { OUTCOME_COLORS, OUTCOME_LABELS, TITLE_LEVEL_LABELS, labelOf } from "../../constants/enums";
 import { REVIEW_TIER_LABELS } from "../../constants/verification";
@@ -116,24 +117,21 @@ export function CorrectionDrawer({ id, onClose }: { id: string | null; onClose: 
           </div>
           <div>
             <Typography.Title level={5}>处理记录</Typography.Title>
-            <Timeline
-              data-testid="correction-log"
-              items={c.log.map((l) => ({
+            <TransitionTimeline
+              testId="correction-log"
+              entryTestId="correction-log-entry"
+              reasonTestId="correction-log-reason"
+              reasonLabel="意见"
+              transitions={c.log.map((l) => ({
                 key: l.seq,
                 color: l.event === "reject" ? "red" : l.to === "approved" ? "green" : "blue",
-                content: (
-                  <div data-testid="correction-log-entry">
-                    <Typography.Text strong>{labelOf(CORRECTION_EVENT_LABELS, l.event)}</Typography.Text>
-                    <span style={{ marginInlineStart: 8 }}>
-                      {l.actor_name}（{labelOf(REVIEW_TIER_LABELS, l.actor_tier)}）
-                    </span>
-                    <div style={{ color: "rgba(0,0,0,0.45)" }}>
-                      {formatDateTime(l.at)} · {l.from ? labelOf(CORRECTION_STATE_LABELS, l.from) : "—"} →{" "}
-                      {labelOf(CORRECTION_STATE_LABELS, l.to)}
-                    </div>
-                    {l.reason && <div data-testid="correction-log-reason">意见：{l.reason}</div>}
-                  </div>
-                ),
+                event: labelOf(CORRECTION_EVENT_LABELS, l.event),
+                actorName: l.actor_name,
+                actorTier: labelOf(REVIEW_TIER_LABELS, l.actor_tier),
+                at: l.at,
+                from: l.from ? labelOf(CORRECTION_STATE_LABELS, l.from) : null,
+                to: labelOf(CORRECTION_STATE_LABELS, l.to),
+                reason: l.reason,
               }))}
             />
           </div>

@@ -3,8 +3,8 @@ import { Alert, App, Button, Card, Form, Input } from "antd";
 import { useLocation, useNavigate } from "react-router";
 import { ApiProblem, api, fieldPath, unwrap } from "../../../api/client";
 import { useAuth } from "../../../auth/AuthProvider";
-import { homeFor } from "../../../auth/permissions";
 import { ProblemAlert } from "../../../components/ProblemAlert";
+import { useHomeFor } from "../../../navigation";
 
 interface PasswordValues {
   current_password?: string;
@@ -24,6 +24,7 @@ export default function PasswordPage() {
   const { me, passwordless, replaceTokens, signOut } = useAuth();
   const navigate = useNavigate();
   const location = useLocation();
+  const homeFor = useHomeFor();
   // The page a sign-in was headed for before the forced change (e.g. a sign-in QR code's link).
   const from = (location.state as { from?: { pathname?: string; search?: string } } | null)?.from;
   const { message } = App.useApp();

@@ -6,14 +6,16 @@ import { api, unwrap } from "../../../api/client";
 import type { LoginRequest, Me } from "../../../api/types";
 import { useAuth } from "../../../auth/AuthProvider";
 import { PageLoading } from "../../../auth/guards";
-import { PASSWORD_PATH, homeFor } from "../../../auth/permissions";
+import { PASSWORD_PATH } from "../../../auth/permissions";
 import LoginLayout from "../../../layouts/LoginLayout";
+import { useHomeFor } from "../../../navigation";
 import { signInMessage } from "./signInMessage";
 
 /** Where to go after signing in: the page that sent the user here, if any. */
 export function useAfterSignIn() {
   const navigate = useNavigate();
   const location = useLocation();
+  const homeFor = useHomeFor();
   const from = (location.state as { from?: { pathname?: string; search?: string } } | null)?.from;
   return (me: Me) => {
     // A forced password change first; the page asked for comes after it.
@@ -27,6 +29,7 @@ export function useAfterSignIn() {
 export default function StaffLoginPage() {
   const { status, me, signIn } = useAuth();
   const afterSignIn = useAfterSignIn();
+  const homeFor = useHomeFor();
   const mutation = useMutation({
     mutationFn: async (body: LoginRequest) => signIn(await unwrap(api.POST("/api/v1/auth/login", { body }))),
     onSuccess: afterSignIn,

@@ -6,8 +6,8 @@ import { ApiProblem, api, unwrap } from "../../../api/client";
 import type { Captcha } from "../../../api/types";
 import { useAuth } from "../../../auth/AuthProvider";
 import { PageLoading } from "../../../auth/guards";
-import { homeFor } from "../../../auth/permissions";
 import LoginLayout from "../../../layouts/LoginLayout";
+import { useHomeFor } from "../../../navigation";
 import { useAfterSignIn } from "../login";
 import { signInMessage } from "../login/signInMessage";
 
@@ -42,6 +42,7 @@ function CaptchaImage({ captcha, loading, onRefresh }: { captcha: Captcha | unde
 export default function TraineeLoginPage() {
   const { status, me, signIn } = useAuth();
   const afterSignIn = useAfterSignIn();
+  const homeFor = useHomeFor();
   const [form] = Form.useForm<TraineeLoginValues>();
   const captcha = useQuery({
     queryKey: ["auth", "captcha"],

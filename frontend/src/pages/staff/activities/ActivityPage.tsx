@@ -23,6 +23,7 @@ import { ApiProblem, api, unwrap } from "../../../api/client";
 import { postRaw } from "../../../api/download";
 import type { Activity, RosterReport, RosterRow } from "../../../api/types";
 import { NotFoundOrForbidden } from "../../../auth/guards";
+import { idNumberColumn } from "../../../components/PeopleTable";
 import { categoryLabel } from "../../../components/PersonYearView";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { ROSTER_OUTCOME_LABELS, labelOf } from "../../../constants/enums";
@@ -157,11 +158,7 @@ function Roster({ activity }: { activity: Activity }) {
             dataSource={report.results}
             columns={[
               { title: "行号", dataIndex: "row", width: 70 },
-              {
-                title: "身份证号",
-                dataIndex: "id_number_masked",
-                render: (v: string) => <span style={{ fontFamily: "monospace" }}>{v}</span>,
-              },
+              idNumberColumn<RosterRow>(),
               {
                 title: "结果",
                 dataIndex: "outcome",

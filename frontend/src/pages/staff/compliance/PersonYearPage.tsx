@@ -7,6 +7,7 @@ import { ApiProblem, api, unwrap } from "../../../api/client";
 import type { CreditLine } from "../../../api/types";
 import { useAuth } from "../../../auth/AuthProvider";
 import { NotFoundOrForbidden } from "../../../auth/guards";
+import { IdNumber } from "../../../components/PeopleTable";
 import { PersonYearView, categoryLabel } from "../../../components/PersonYearView";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { RegistrationFormButtons } from "../../../components/RegistrationFormButtons";
@@ -128,7 +129,7 @@ export default function PersonYearPage() {
       >
         <Descriptions size="small" column={{ xs: 1, md: 4 }}>
           <Descriptions.Item label="身份证号">
-            <span style={{ fontFamily: "monospace" }}>{p.id_number_masked}</span>
+            <IdNumber value={p.id_number_masked} />
           </Descriptions.Item>
           <Descriptions.Item label="类别">{labelOf(DISCIPLINE_LABELS, p.discipline)}</Descriptions.Item>
           <Descriptions.Item label="职称">{p.title ? p.title.name : "—"}</Descriptions.Item>

@@ -10,6 +10,7 @@ import type { CompliancePage as Page, ComplianceRow, Outcome, OutcomeCounts } fr
 import { useAuth } from "../../../auth/AuthProvider";
 import { PageLoading } from "../../../auth/guards";
 import { LoadMore } from "../../../components/LoadMore";
+import { idNumberColumn, titleText } from "../../../components/PeopleTable";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { DepartmentSelect } from "../../../components/pickers/DepartmentSelect";
 import { RegionTreeSelect } from "../../../components/pickers/RegionTreeSelect";
@@ -19,7 +20,6 @@ import {
   DISCIPLINE_LABELS,
   OUTCOME_COLORS,
   OUTCOME_LABELS,
-  TITLE_LEVEL_LABELS,
   labelOf,
   options,
 } from "../../../constants/enums";
@@ -111,12 +111,7 @@ export default function CompliancePage() {
         </Link>
       ),
     },
-    {
-      title: "身份证号",
-      dataIndex: "id_number_masked",
-      width: 180,
-      render: (v: string) => <span style={{ fontFamily: "monospace" }}>{v}</span>,
-    },
+    idNumberColumn<ComplianceRow>({ width: 180 }),
     ...(ownUnit || kind === "department"
       ? []
       : [{ title: "单位", dataIndex: "unit_name", width: 180 } as ColumnsType<ComplianceRow>[number]]),
@@ -128,7 +123,7 @@ export default function CompliancePage() {
       title: "职称",
       key: "title",
       width: 130,
-      render: (_, r) => (r.title_name ? `${r.title_name}（${labelOf(TITLE_LEVEL_LABELS, r.title_level)}）` : "—"),
+      render: (_, r) => titleText(r.title_name, r.title_level),
     },
     { title: "I类", dataIndex: "counted_i", align: "right", width: 60, render: (v: number) => formatCredits(v) },
     { title: "II类", dataIndex: "counted_ii", align: "right", width: 60, render: (v: number) => formatCredits(v) },

@@ -2,6 +2,7 @@ import { Tag } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { Link } from "react-router";
 import type { CreditItem, CreditReport } from "../../../api/types";
+import { idNumberColumn } from "../../../components/PeopleTable";
 import { categoryLabel } from "../../../components/PersonYearView";
 import { CREDIT_STATE_COLORS, CREDIT_STATE_LABELS } from "../../../constants/enums";
 import { formatCredits, formatDateTime } from "../../../utils/format";
@@ -10,12 +11,7 @@ import { formatCredits, formatDateTime } from "../../../utils/format";
 export function creditItemColumns(): ColumnsType<CreditItem> {
   return [
     { title: "姓名", dataIndex: "person_name", width: 90 },
-    {
-      title: "身份证号",
-      dataIndex: "id_number_masked",
-      width: 180,
-      render: (v: string) => <span style={{ fontFamily: "monospace" }}>{v}</span>,
-    },
+    idNumberColumn<CreditItem>({ width: 180 }),
     { title: "年度", dataIndex: "year", width: 70 },
     { title: "类别", key: "category", width: 110, render: (_, c) => categoryLabel(c) },
     { title: "学分", dataIndex: "amount", width: 60, align: "right", render: (v: number) => formatCredits(v) },

@@ -7,7 +7,7 @@ import { useAuth } from "../../../auth/AuthProvider";
 import { NotFoundOrForbidden } from "../../../auth/guards";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { MEDICINE_LABELS, UNIT_LEVEL_LABELS, labelOf } from "../../../constants/enums";
-import { PeopleTable } from "./PeopleTable";
+import { OrgPeople } from "./OrgPeople";
 
 const ALL = "__all__";
 
@@ -67,7 +67,7 @@ export default function UnitPage() {
           </Card>
         </Col>
         <Col xs={24} lg={19}>
-          <PeopleTable
+          <OrgPeople
             key={department}
             unitId={u.id}
             departmentId={department === ALL ? undefined : department}

@@ -11,7 +11,7 @@ import { LoadMore } from "../../../components/LoadMore";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { MEDICINE_LABELS, UNIT_LEVEL_LABELS, labelOf, options } from "../../../constants/enums";
 import { useCursorList } from "../../../hooks/useCursorList";
-import { PeopleTable } from "./PeopleTable";
+import { OrgPeople } from "./OrgPeople";
 
 const PAGE_SIZE = 50;
 
@@ -150,7 +150,7 @@ export default function OrgPage() {
   // A unit sees its own unit; a department its own people.
   if (me.organisation.kind === "unit") return <Navigate to={`/org/units/${me.organisation.id}`} replace />;
   if (me.organisation.kind === "department") {
-    return <PeopleTable departmentId={me.organisation.id ?? undefined} title={`人员 · ${me.organisation.name}`} />;
+    return <OrgPeople departmentId={me.organisation.id ?? undefined} title={`人员 · ${me.organisation.name}`} />;
   }
   return (
     <Row gutter={[16, 16]}>

@@ -24,6 +24,7 @@ import { Link } from "react-router";
 import { ApiProblem, api, toApiProblem } from "../../../api/client";
 import type { Discipline, TitleLevel } from "../../../api/types";
 import { useAuth } from "../../../auth/AuthProvider";
+import { IdNumber, titleText } from "../../../components/PeopleTable";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { DepartmentSelect, useDepartments } from "../../../components/pickers/DepartmentSelect";
 import {
@@ -247,13 +248,13 @@ export function PersonUpkeepDrawer({ personId, onClose }: { personId: string | n
             <Descriptions.Item label="姓名">{p.name}</Descriptions.Item>
             <Descriptions.Item label="性别">{labelOf(GENDER_LABELS, p.gender)}</Descriptions.Item>
             <Descriptions.Item label="身份证号">
-              <span style={{ fontFamily: "monospace" }}>{p.id_number_masked}</span>
+              <IdNumber value={p.id_number_masked} />
             </Descriptions.Item>
             <Descriptions.Item label="手机号">{p.phone_masked ?? "—"}</Descriptions.Item>
             <Descriptions.Item label="科室">{departmentName(p.department_id)}</Descriptions.Item>
             <Descriptions.Item label="专业类别">{labelOf(DISCIPLINE_LABELS, p.discipline)}</Descriptions.Item>
             <Descriptions.Item label="职称">
-              {p.title ? `${p.title.name}（${labelOf(TITLE_LEVEL_LABELS, p.title.level)}）` : "—"}
+              {titleText(p.title?.name, p.title?.level)}
             </Descriptions.Item>
             <Descriptions.Item label="状态">
               <Tag>{labelOf(PERSON_STATUS_LABELS, p.status)}</Tag>

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { api, toApiProblem } from "../../../api/client";
 import { useAuth } from "../../../auth/AuthProvider";
 import { LoadMore } from "../../../components/LoadMore";
+import { IdNumber } from "../../../components/PeopleTable";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { DepartmentSelect } from "../../../components/pickers/DepartmentSelect";
 import { DISCIPLINE_LABELS, labelOf } from "../../../constants/enums";
@@ -57,7 +58,7 @@ export function Transfers() {
     {
       title: "身份证号",
       key: "id",
-      render: (_, t) => <span style={{ fontFamily: "monospace" }}>{t.person.id_number_masked}</span>,
+      render: (_, t) => <IdNumber value={t.person.id_number_masked} />,
     },
     { title: "类别", key: "discipline", render: (_, t) => labelOf(DISCIPLINE_LABELS, t.person.discipline) },
     { title: direction === "incoming" ? "调出单位" : "接收单位", key: "unit", render: (_, t) => (direction === "incoming" ? t.from_unit.name : t.to_unit.name) },

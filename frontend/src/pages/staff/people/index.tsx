@@ -1,7 +1,6 @@
 import { ImportOutlined, PlusOutlined } from "@ant-design/icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Card, DatePicker, Form, Input, Modal, Radio, Select, Space, Table, Tabs, Tag } from "antd";
-import type { ColumnsType } from "antd/es/table";
+import { Alert, App, Button, Card, DatePicker, Form, Input, Modal, Radio, Select, Space, Tabs } from "antd";
 import type { Dayjs } from "dayjs";
 import dayjs from "dayjs";
 import { useState } from "react";
@@ -10,6 +9,7 @@ import { ApiProblem, api, toApiProblem, unwrap } from "../../../api/client";
 import type { Discipline, PersonStatus, PersonSummary, TitleLevel } from "../../../api/types";
 import { useAuth } from "../../../auth/AuthProvider";
 import { LoadMore } from "../../../components/LoadMore";
+import { PeopleTable } from "../../../components/PeopleTable";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { DepartmentSelect, useDepartments } from "../../../components/pickers/DepartmentSelect";
 import { UnitSelect } from "../../../components/pickers/UnitSelect";
@@ -18,7 +18,6 @@ import {
   GENDER_LABELS,
   PERSON_STATUS_LABELS,
   TITLE_LEVEL_LABELS,
-  labelOf,
   options,
 } from "../../../constants/enums";
 import { useCursorList } from "../../../hooks/useCursorList";
@@ -28,8 +27,6 @@ import { submitModalForm } from "../../../utils/modalForm";
 import { PersonUpkeepDrawer, TitleNameInput, catalogueLevel, useTitleCatalogue } from "./PersonUpkeep";
 import { Transfers } from "./Transfers";
 import type { GenderValue, NewPersonRequest } from "./types";
-
-const STATUS_COLORS: Record<string, string> = { normal: "green", exempt: "orange", cancelled: "default" };
 
 interface NewPersonValues {
   name: string;
@@ -206,39 +203,8 @@ function StaffList() {
     if (!response.ok || !data) throw toApiProblem(error, response);
     return data;
   });
-  const departmentName = new Map((departments.data ?? []).map((d) => [d.id, d.name]));
-  const columns: ColumnsType<PersonSummary> = [
-    {
-      title: "姓名",
-      dataIndex: "name",
-      render: (name: string, p) => (
-        <Button type="link" style={{ padding: 0 }} onClick={() => setOpenId(p.id)} data-testid="staff-open">
-          {name}
-        </Button>
-      ),
-    },
-    { title: "性别", dataIndex: "gender", width: 70, render: (g: string) => labelOf(GENDER_LABELS, g) },
-    {
-      title: "身份证号",
-      dataIndex: "id_number_masked",
-      render: (v: string) => <span style={{ fontFamily: "monospace" }}>{v}</span>,
-    },
-    ...(kind === "department"
-      ? []
-      : [{ title: "科室", dataIndex: "department_id", render: (d: string | null) => (d ? (departmentName.get(d) ?? "—") : "—") }]),
-    { title: "专业类别", dataIndex: "discipline", render: (d: string) => labelOf(DISCIPLINE_LABELS, d) },
-    {
-      title: "职称",
-      dataIndex: "title",
-      render: (t: PersonSummary["title"]) => (t ? `${t.name}（${labelOf(TITLE_LEVEL_LABELS, t.level)}）` : "—"),
-    },
-    {
-      title: "状态",
-      dataIndex: "status",
-      width: 100,
-      render: (s: string) => <Tag color={STATUS_COLORS[s] ?? "default"}>{labelOf(PERSON_STATUS_LABELS, s)}</Tag>,
-    },
-  ];
+  // A department's own list has no 科室 column.
+  const departmentNames = kind === "department" ? undefined : new Map((departments.data ?? []).map((d) => [d.id, d.name]));
   return (
     <>
       <Space wrap style={{ marginBottom: 16, justifyContent: "space-between", width: "100%" }}>
@@ -275,14 +241,14 @@ function StaffList() {
         </Space>
       </Space>
       {list.isError && <ProblemAlert problem={list.error} />}
-      <Table<PersonSummary>
-        rowKey="id"
-        size="middle"
-        columns={columns}
-        dataSource={list.items}
+      <PeopleTable
+        people={list.items}
         loading={list.isLoading}
-        pagination={false}
-        data-testid="staff-table"
+        onOpen={setOpenId}
+        departmentNames={departmentNames}
+        disciplineTitle="专业类别"
+        openTestId="staff-open"
+        testId="staff-table"
       />
       <LoadMore hasMore={list.hasNextPage} loading={list.isFetchingNextPage} onLoad={() => void list.fetchNextPage()} count={list.items.length} />
       <CreatePerson

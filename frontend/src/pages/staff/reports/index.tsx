@@ -7,16 +7,16 @@ import { api, unwrap } from "../../../api/client";
 import { downloadFile } from "../../../api/download";
 import type { StatsRow } from "../../../api/types";
 import { ProblemAlert } from "../../../components/ProblemAlert";
+import { RateBar } from "../../../components/RateBar";
+import { formatRate } from "../../../utils/format";
 import { CycleSelect, NoCycle, useCycleYear } from "../verification/shared";
 import {
   type DisciplineFilter,
   REPORT_BY_LABELS,
   type ReportBy,
   barColor,
-  barWidth,
   complianceRate,
   exportFileName,
-  formatRate,
   passRate,
   reportQuery,
 } from "./logic";
@@ -28,21 +28,9 @@ const DISCIPLINE_OPTIONS: { value: DisciplineFilter; label: string }[] = [
   { value: "nursing_public_health", label: "护理、公卫类" },
 ];
 
-/** A horizontal bar of a rate, with the 95% line (plain CSS, prints as drawn). */
-export function RateBar({ permille, label, testId }: { permille: number | null; label: string; testId: string }) {
-  return (
-    <div style={{ display: "flex", alignItems: "center", gap: 8 }} data-testid={testId} data-permille={permille ?? ""}>
-      <span style={{ width: 64, color: "rgba(0,0,0,0.55)", fontSize: 12, flex: "none" }}>{label}</span>
-      <div className="report-bar-track" style={{ position: "relative", flex: 1, height: 12, background: "#f0f0f0", borderRadius: 2 }}>
-        <div
-          className="report-bar"
-          style={{ width: `${barWidth(permille)}%`, height: "100%", background: barColor(permille), borderRadius: 2 }}
-        />
-        <div style={{ position: "absolute", top: -2, bottom: -2, left: "95%", width: 1, background: "rgba(0,0,0,0.65)" }} />
-      </div>
-      <span style={{ width: 52, textAlign: "right", fontVariantNumeric: "tabular-nums", flex: "none" }}>{formatRate(permille)}</span>
-    </div>
-  );
+/** A rate of the report, coloured green, amber or red against the 95% line. */
+function ReportBar({ permille, label, testId }: { permille: number | null; label: string; testId: string }) {
+  return <RateBar permille={permille} color={barColor(permille)} label={label} height={12} testId={testId} />;
 }
 
 /** The two rates of every row as bars. */
@@ -71,8 +59,8 @@ function RateChart({ rows }: { rows: StatsRow[] }) {
             {r.name}
           </div>
           <div>
-            <RateBar permille={complianceRate(r)} label="达标率" testId="bar-compliance" />
-            <RateBar permille={passRate(r)} label="审核通过率" testId="bar-pass" />
+            <ReportBar permille={complianceRate(r)} label="达标率" testId="bar-compliance" />
+            <ReportBar permille={passRate(r)} label="审核通过率" testId="bar-pass" />
           </div>
         </div>
       ))}

@@ -1,5 +1,6 @@
 // Pure helpers of 统计报表: the rates, the query both the table and the export use, the bars.
 import type { Discipline } from "../../../api/types";
+import { PASS_LINE_PERMILLE } from "../../../constants/verification";
 
 export type ReportBy = "unit" | "county" | "prefecture";
 export type DisciplineFilter = Discipline | "all";
@@ -31,12 +32,6 @@ export function passRate(row: RateFigures): number | null {
   return row.pass_rate_per_mille ?? permilleOf(row.approved, row.submitted);
 }
 
-/** A per mille as a percentage with one decimal: 953 → `95.3%`; null → `—`. */
-export function formatRate(permille: number | null | undefined): string {
-  if (permille === null || permille === undefined) return "—";
-  return `${(permille / 10).toFixed(1)}%`;
-}
-
 /** The query of the statistics and of their export: the same filters for both. */
 export function reportQuery(cycleYear: number, by: ReportBy, discipline: DisciplineFilter): {
   cycle_year: number;
@@ -55,11 +50,5 @@ export function exportFileName(cycleYear: number, by: ReportBy, discipline: Disc
 /** A bar's colour against the 95% line. */
 export function barColor(permille: number | null): string {
   if (permille === null) return "#d9d9d9";
-  return permille >= 950 ? "#52c41a" : permille >= 800 ? "#faad14" : "#ff4d4f";
-}
-
-/** A bar's width in percent of its track (0–100). */
-export function barWidth(permille: number | null): number {
-  if (permille === null) return 0;
-  return Math.max(0, Math.min(100, permille / 10));
+  return permille >= PASS_LINE_PERMILLE ? "#52c41a" : permille >= 800 ? "#faad14" : "#ff4d4f";
 }

@@ -24,16 +24,16 @@ import { Link, useParams } from "react-router";
 import { api, unwrap } from "../../../api/client";
 import type { CheckItem, CheckUnit, CloseResult, ItemResult, SpotCheck } from "../../../api/types";
 import { useAuth } from "../../../auth/AuthProvider";
+import { idNumberColumn } from "../../../components/PeopleTable";
 import { ProblemAlert } from "../../../components/ProblemAlert";
+import { RateBar } from "../../../components/RateBar";
 import { labelOf } from "../../../constants/enums";
-import { REVIEW_TIER_LABELS } from "../../../constants/verification";
-import { formatDateTime } from "../../../utils/format";
+import { PASS_LINE_PERMILLE, REVIEW_TIER_LABELS } from "../../../constants/verification";
+import { formatDateTime, formatRate } from "../../../utils/format";
 import {
-  PASS_LINE_PERMILLE,
   type ResultEdit,
   closeSummary,
   effectiveResult,
-  formatPermille,
   formatSamplingRate,
   markPassed,
   resultsToSave,
@@ -42,23 +42,10 @@ import {
 } from "./logic";
 import { ClosedTag, KIND_LABELS, RESULT_COLORS, RESULT_LABELS, SeedText, drawLink, isProvinceOffice } from "./shared";
 
-/** A pass-rate bar with the 95% line marked (plain CSS). */
-function RateBar({ permille }: { permille: number | null }) {
-  return (
-    <div style={{ position: "relative", height: 10, width: 120, background: "#f0f0f0", borderRadius: 2 }} data-testid="rate-bar">
-      {permille !== null && (
-        <div
-          style={{
-            width: `${permille / 10}%`,
-            height: "100%",
-            borderRadius: 2,
-            background: permille >= PASS_LINE_PERMILLE ? "#52c41a" : "#ff4d4f",
-          }}
-        />
-      )}
-      <div style={{ position: "absolute", top: -2, bottom: -2, left: "95%", width: 1, background: "#000" }} title="95% 合格线" />
-    </div>
-  );
+/** An institution's pass rate: green from the 95% line up, red below. */
+function PassRateBar({ permille }: { permille: number | null }) {
+  const color = permille !== null && permille >= PASS_LINE_PERMILLE ? "#52c41a" : "#ff4d4f";
+  return <RateBar permille={permille} color={color} width={120} testId="rate-bar" valueTestId="unit-rate" />;
 }
 
 function CloseResultAlert({ result, onClose }: { result: CloseResult; onClose: () => void }) {
@@ -191,15 +178,7 @@ export default function CheckPage() {
       title: "合格率",
       key: "rate",
       width: 200,
-      render: (_, u) => {
-        const p = u.pass_permille ?? tally(items, edits, u.unit_id).permille;
-        return (
-          <Space>
-            <RateBar permille={p ?? null} />
-            <span data-testid="unit-rate">{formatPermille(p)}</span>
-          </Space>
-        );
-      },
+      render: (_, u) => <PassRateBar permille={u.pass_permille ?? tally(items, edits, u.unit_id).permille ?? null} />,
     },
     {
       title: "结论",
@@ -232,7 +211,7 @@ export default function CheckPage() {
 
   const itemColumns: ColumnsType<CheckItem> = [
     { title: "姓名", dataIndex: "name", width: 90 },
-    { title: "身份证号", dataIndex: "id_number", width: 180, render: (v: string) => <span style={{ fontFamily: "monospace" }}>{v}</span> },
+    idNumberColumn<CheckItem>({ dataIndex: "id_number", width: 180 }),
     { title: "单位", dataIndex: "unit_id", width: 200, render: (id: string) => unitNames.get(id) ?? "—" },
     {
       title: "检查结果",
@@ -477,7 +456,7 @@ export default function CheckPage() {
               const o = unitOutcome(u, t.permille);
               return (
                 <li key={u.unit_id}>
-                  {u.unit_name}：合格 {t.pass}/{t.pass + t.fail + t.pending}，{formatPermille(t.permille)} — {o.text}
+                  {u.unit_name}：合格 {t.pass}/{t.pass + t.fail + t.pending}，{formatRate(t.permille)} — {o.text}
                 </li>
               );
             })}

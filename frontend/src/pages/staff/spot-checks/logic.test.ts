@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import {
   closeSummary,
   drawRequestOf,
-  formatPermille,
   formatSamplingRate,
   markPassed,
   rateError,
@@ -36,9 +35,6 @@ describe("sampling rate", () => {
     expect(rateError(30, "percent")).toBeNull();
   });
   it("formats", () => {
-    expect(formatPermille(950)).toBe("95.0%");
-    expect(formatPermille(833)).toBe("83.3%");
-    expect(formatPermille(null)).toBe("—");
     expect(formatSamplingRate(1000)).toBe("100%（1000‰）");
     expect(formatSamplingRate(125)).toBe("12.5%（125‰）");
   });

@@ -2,9 +2,7 @@
 // the seed, the draw request's body, the results to save and what closing did.
 import { perMille } from "../../../utils/format";
 import type { CheckItem, CheckUnit, CloseResult, DrawRequest, ItemResult, ResultInput } from "../../../api/types";
-
-/** The line below which an institution goes back to re-verify (SPEC §5). */
-export const PASS_LINE_PERMILLE = 950;
+import { PASS_LINE_PERMILLE } from "../../../constants/verification";
 
 // ---- rates ------------------------------------------------------------------
 
@@ -29,12 +27,6 @@ export function rateError(value: number | null | undefined, unit: RateUnit): str
   if (value === null || value === undefined) return "请填写抽样比例";
   if (toPermille(value, unit) !== null) return null;
   return unit === "percent" ? "抽样比例须在 0.1% 至 100% 之间，最多一位小数" : "抽样比例须在 1‰ 至 1000‰ 之间的整数";
-}
-
-/** A per mille as a percentage with one decimal: 950 → `95.0%`; null → `—`. */
-export function formatPermille(permille: number | null | undefined, empty = "—"): string {
-  if (permille === null || permille === undefined) return empty;
-  return `${(permille / 10).toFixed(1)}%`;
 }
 
 /** A sampling rate for people: 1000 → `100%（1000‰）`, 125 → `12.5%（125‰）`. */

@@ -29,6 +29,7 @@ import { useEffect, useMemo, useState } from "react";
 import { ApiProblem, api, unwrap } from "../../../api/client";
 import type { Discipline, PreviewDto, PreviewRow, PublishResult, TitleLevel, UnitLevel } from "../../../api/types";
 import { ProblemAlert } from "../../../components/ProblemAlert";
+import { RateBar } from "../../../components/RateBar";
 import { YearSelect, defaultYear, useStandardYears } from "../../../components/pickers/YearSelect";
 import { DISCIPLINE_LABELS, TITLE_LEVEL_LABELS, UNIT_LEVEL_LABELS, labelOf } from "../../../constants/enums";
 import {
@@ -67,19 +68,17 @@ async function orNull<T>(call: Promise<T>): Promise<T | null> {
 /** The rate now and under the draft, as two bars (grey: now; blue or red: the draft). */
 function CompareBars({ row }: { row: PreviewRow }) {
   const { drop } = previewDelta(row);
-  const bar = (permille: number, color: string, label: string, testId: string) => (
-    <div style={{ display: "flex", alignItems: "center", gap: 6 }} data-testid={testId}>
-      <span style={{ width: 28, fontSize: 12, color: "rgba(0,0,0,0.55)" }}>{label}</span>
-      <div style={{ flex: 1, minWidth: 120, height: 10, background: "#f0f0f0", borderRadius: 2 }}>
-        <div style={{ width: `${Math.min(100, permille / 10)}%`, height: "100%", background: color, borderRadius: 2 }} />
-      </div>
-      <span style={{ width: 48, textAlign: "right", fontVariantNumeric: "tabular-nums" }}>{(permille / 10).toFixed(1)}%</span>
-    </div>
-  );
   return (
     <div>
-      {bar(row.rate_now_permille, "#bfbfbf", "现行", "bar-now")}
-      {bar(row.rate_draft_permille, drop ? "#ff4d4f" : "#1677ff", "草稿", "bar-draft")}
+      <RateBar permille={row.rate_now_permille} color="#bfbfbf" label="现行" labelWidth={28} passLine={false} testId="bar-now" />
+      <RateBar
+        permille={row.rate_draft_permille}
+        color={drop ? "#ff4d4f" : "#1677ff"}
+        label="草稿"
+        labelWidth={28}
+        passLine={false}
+        testId="bar-draft"
+      />
     </div>
   );
 }

@@ -6,7 +6,7 @@ import { api, unwrap } from "../../../api/client";
 import type { StatsRow } from "../../../api/types";
 import { useAuth } from "../../../auth/AuthProvider";
 import { ProblemAlert } from "../../../components/ProblemAlert";
-import { STATS_BY_LABELS, type StatsBy } from "../../../constants/verification";
+import { PASS_LINE_PERMILLE, STATS_BY_LABELS, type StatsBy } from "../../../constants/verification";
 import { percent, statsSegments, windowStatus } from "./logic";
 import { CycleSelect, NoCycle, useCycleYear } from "./shared";
 
@@ -68,7 +68,7 @@ export default function StatsPage() {
       dataIndex: "pass_rate_per_mille",
       width: 140,
       render: (v: number | null | undefined, r) =>
-        v == null ? "—" : <Progress percent={v / 10} size="small" format={() => r.pass_rate ?? `${v / 10}%`} status={v < 950 ? "exception" : "success"} />,
+        v == null ? "—" : <Progress percent={v / 10} size="small" format={() => r.pass_rate ?? `${v / 10}%`} status={v < PASS_LINE_PERMILLE ? "exception" : "success"} />,
     },
     { title: "进度", key: "bar", width: 220, render: (_, r) => <StackedBar row={r} /> },
   ];
@@ -132,7 +132,7 @@ export default function StatsPage() {
                 <Progress
                   percent={total.pass_rate_per_mille / 10}
                   format={() => total.pass_rate ?? ""}
-                  status={total.pass_rate_per_mille < 950 ? "exception" : "success"}
+                  status={total.pass_rate_per_mille < PASS_LINE_PERMILLE ? "exception" : "success"}
                 />
               )}
             </Card>

@@ -1,4 +1,4 @@
-import { CloudUploadOutlined, DeleteOutlined, PaperClipOutlined, SendOutlined } from "@ant-design/icons";
+import { SendOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import {
   Alert,
@@ -8,7 +8,6 @@ import {
   DatePicker,
   Form,
   Input,
-  List,
   Modal,
   Select,
   Space,
@@ -17,16 +16,16 @@ import {
   Tabs,
   Tag,
   Typography,
-  Upload,
 } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import type { Dayjs } from "dayjs";
 import { useState } from "react";
 import { ApiProblem, api, unwrap } from "../../../api/client";
-import { postRaw } from "../../../api/download";
 import type { Candidate, Evidence, ListKind, SpecialReason, SubmissionItem, Verification } from "../../../api/types";
 import { useAuth } from "../../../auth/AuthProvider";
+import { EvidenceUpload } from "../../../components/EvidenceUpload";
 import { LoadMore } from "../../../components/LoadMore";
+import { idNumberColumn } from "../../../components/PeopleTable";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { DepartmentSelect } from "../../../components/pickers/DepartmentSelect";
 import { OUTCOME_COLORS, OUTCOME_LABELS, labelOf, options } from "../../../constants/enums";
@@ -37,7 +36,6 @@ import {
   WINDOW_STATUS_LABELS,
   candidateStatus,
   evidenceProblem,
-  formatSize,
   listYears,
   nameSubmissionErrors,
   selectableSelection,
@@ -74,64 +72,6 @@ interface SpecialForm {
   note?: string;
 }
 
-/** The evidence files of a special claim: uploaded as soon as they are chosen, listed with name and size. */
-function EvidenceUpload({ files, onChange }: { files: Evidence[]; onChange: (files: Evidence[]) => void }) {
-  const { message } = App.useApp();
-  const upload = useMutation({
-    mutationFn: (file: File) =>
-      postRaw<Evidence>("/api/v1/evidence", file, { query: { file_name: file.name }, contentType: file.type }),
-    onSuccess: (e) => onChange([...files, e]),
-  });
-  return (
-    <Space orientation="vertical" style={{ width: "100%" }}>
-      <Upload
-        accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
-        showUploadList={false}
-        beforeUpload={(file) => {
-          const problem = evidenceProblem(file);
-          if (problem) message.error(problem);
-          else upload.mutate(file);
-          return false;
-        }}
-      >
-        <Button icon={<CloudUploadOutlined />} loading={upload.isPending} data-testid="evidence-upload">
-          上传证明材料（PDF/PNG/JPEG，10 MB 以内）
-        </Button>
-      </Upload>
-      {upload.isError && <ProblemAlert problem={upload.error} />}
-      {files.length > 0 && (
-        <List
-          size="small"
-          bordered
-          dataSource={files}
-          data-testid="evidence-list"
-          renderItem={(f) => (
-            <List.Item
-              actions={[
-                <Button
-                  key="remove"
-                  size="small"
-                  type="text"
-                  icon={<DeleteOutlined />}
-                  onClick={() => onChange(files.filter((x) => x.id !== f.id))}
-                  aria-label="移除"
-                />,
-              ]}
-            >
-              <Space>
-                <PaperClipOutlined />
-                <span data-testid="evidence-name">{f.file_name}</span>
-                <Typography.Text type="secondary" data-testid="evidence-size">
-                  {formatSize(f.size_bytes)}
-                </Typography.Text>
-              </Space>
-            </List.Item>
-          )}
-        />
-      )}
-    </Space>
-  );
-}
 
 /** One list's candidates: who may go on it, why not, selected and submitted (a department: prepared). */
 function CandidatesPanel({ cycleYear, list, isDepartment, unitId }: { cycleYear: number; list: ListKind; isDepartment: boolean; unitId?: string }) {
@@ -208,12 +148,7 @@ function CandidatesPanel({ cycleYear, list, isDepartment, unitId }: { cycleYear:
 
   const columns: ColumnsType<Candidate> = [
     { title: "姓名", dataIndex: "name", width: 90 },
-    {
-      title: "身份证号",
-      dataIndex: "id_number_masked",
-      width: 180,
-      render: (v: string) => <span style={{ fontFamily: "monospace" }}>{v}</span>,
-    },
+    idNumberColumn<Candidate>({ width: 180 }),
     { title: "科室", dataIndex: "department_name", width: 110, render: (d: string | null) => d ?? "—" },
     {
       title: `${year} 年度达标情况`,
@@ -329,7 +264,12 @@ function CandidatesPanel({ cycleYear, list, isDepartment, unitId }: { cycleYear:
               <DatePicker.RangePicker style={{ width: "100%" }} />
             </Form.Item>
             <Form.Item label="证明材料（派出通知、进修证明等）" required>
-              <EvidenceUpload files={evidence} onChange={setEvidence} />
+              <EvidenceUpload
+                files={evidence}
+                onChange={setEvidence}
+                check={evidenceProblem}
+                buttonText="上传证明材料（PDF/PNG/JPEG，10 MB 以内）"
+              />
             </Form.Item>
             <Form.Item name="note" label="备注（选填）">
               <Input.TextArea rows={2} maxLength={500} showCount />

@@ -151,13 +151,6 @@ export function percent(part: number, whole: number): number {
   return Math.min(100, (perMille(part, whole) ?? 0) / 10);
 }
 
-/** A file size in words: `512 B`, `12.3 KB`, `1.5 MB`. */
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
 export const EVIDENCE_TYPES = ["application/pdf", "image/png", "image/jpeg"] as const;
 export const EVIDENCE_MAX_BYTES = 10 * 1024 * 1024;
 

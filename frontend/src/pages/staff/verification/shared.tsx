@@ -1,13 +1,15 @@
 // Shared pieces of the verification pages: the cycle picker, record columns
 // and the record drawer (its chain as Steps, its timeline as a Timeline).
 import { useQuery } from "@tanstack/react-query";
-import { Alert, Descriptions, Drawer, Empty, Select, Space, Spin, Steps, Tag, Timeline, Typography } from "antd";
+import { Alert, Descriptions, Drawer, Empty, Select, Space, Spin, Steps, Tag, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useSearchParams } from "react-router";
 import { api, unwrap } from "../../../api/client";
 import { downloadFile } from "../../../api/download";
 import type { Verification, VerificationDetail } from "../../../api/types";
+import { idNumberColumn } from "../../../components/PeopleTable";
 import { ProblemAlert } from "../../../components/ProblemAlert";
+import { TransitionTimeline } from "../../../components/TransitionTimeline";
 import {
   LIST_KIND_LABELS,
   REVIEW_TIER_LABELS,
@@ -16,8 +18,7 @@ import {
   VERIFICATION_STATE_LABELS,
 } from "../../../constants/verification";
 import { labelOf } from "../../../constants/enums";
-import { formatDateTime } from "../../../utils/format";
-import { formatSize } from "./logic";
+import { formatDateTime, formatSize } from "../../../utils/format";
 
 /** Every opened cycle, latest first. */
 export function useCycles() {
@@ -84,12 +85,7 @@ export function verificationColumns({ showUnit, onOpen }: { showUnit: boolean; o
         </Typography.Link>
       ),
     },
-    {
-      title: "身份证号",
-      dataIndex: "id_number_masked",
-      width: 180,
-      render: (v: string) => <span style={{ fontFamily: "monospace" }}>{v}</span>,
-    },
+    idNumberColumn<Verification>({ width: 180 }),
   ];
   if (showUnit) columns.push({ title: "单位", dataIndex: "unit_name", width: 200 });
   columns.push(
@@ -184,24 +180,21 @@ export function VerificationDrawer({ id, onClose }: { id: string | null; onClose
           </div>
           <div>
             <Typography.Title level={5}>处理记录</Typography.Title>
-            <Timeline
-              data-testid="record-timeline"
-              items={data.timeline.map((e) => ({
+            <TransitionTimeline
+              testId="record-timeline"
+              entryTestId="timeline-entry"
+              reasonTestId="timeline-reason"
+              reasonLabel="原因"
+              transitions={data.timeline.map((e) => ({
                 key: e.seq,
                 color: e.to === "returned" ? "red" : e.to === "approved" || e.to === "certified" ? "green" : "blue",
-                content: (
-                  <div data-testid="timeline-entry">
-                    <Typography.Text strong>{e.event_label}</Typography.Text>
-                    <span style={{ marginInlineStart: 8 }}>
-                      {e.actor_name}（{labelOf(REVIEW_TIER_LABELS, e.actor_tier)}）
-                    </span>
-                    <div style={{ color: "rgba(0,0,0,0.45)" }}>
-                      {formatDateTime(e.at)} · {e.from ? labelOf(VERIFICATION_STATE_LABELS, e.from) : "—"} →{" "}
-                      {labelOf(VERIFICATION_STATE_LABELS, e.to)}
-                    </div>
-                    {e.reason && <div data-testid="timeline-reason">原因：{e.reason}</div>}
-                  </div>
-                ),
+                event: e.event_label,
+                actorName: e.actor_name,
+                actorTier: labelOf(REVIEW_TIER_LABELS, e.actor_tier),
+                at: e.at,
+                from: e.from ? labelOf(VERIFICATION_STATE_LABELS, e.from) : null,
+                to: labelOf(VERIFICATION_STATE_LABELS, e.to),
+                reason: e.reason,
               }))}
             />
           </div>

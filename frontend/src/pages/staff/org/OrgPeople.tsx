@@ -1,18 +1,11 @@
-import { Button, Card, Form, Input, Select, Space, Table, Tag } from "antd";
-import type { ColumnsType } from "antd/es/table";
+import { Button, Card, Form, Input, Select, Space } from "antd";
 import { useState } from "react";
 import { api, unwrap } from "../../../api/client";
 import type { Department, PersonStatus, PersonSummary } from "../../../api/types";
 import { LoadMore } from "../../../components/LoadMore";
+import { PeopleTable } from "../../../components/PeopleTable";
 import { ProblemAlert } from "../../../components/ProblemAlert";
-import {
-  DISCIPLINE_LABELS,
-  GENDER_LABELS,
-  PERSON_STATUS_LABELS,
-  TITLE_LEVEL_LABELS,
-  labelOf,
-  options,
-} from "../../../constants/enums";
+import { DISCIPLINE_LABELS, PERSON_STATUS_LABELS, options } from "../../../constants/enums";
 import { useCursorList } from "../../../hooks/useCursorList";
 import type { Discipline } from "../../../api/types";
 import { PersonDrawer } from "./PersonDrawer";
@@ -25,10 +18,8 @@ interface PeopleFilters {
   discipline?: Discipline;
 }
 
-const STATUS_COLORS: Record<string, string> = { normal: "green", exempt: "orange", cancelled: "default" };
-
 /** A unit's or a department's people: masked ID numbers, keyset "加载更多", a detail drawer. */
-export function PeopleTable({
+export function OrgPeople({
   unitId,
   departmentId,
   departments = [],
@@ -58,46 +49,8 @@ export function PeopleTable({
       }),
     ),
   );
-  const departmentName = new Map(departments.map((d) => [d.id, d.name]));
-
-  const columns: ColumnsType<PersonSummary> = [
-    {
-      title: "姓名",
-      dataIndex: "name",
-      render: (name: string, person) => (
-        <Button type="link" style={{ padding: 0 }} onClick={() => setOpenId(person.id)} data-testid="person-open">
-          {name}
-        </Button>
-      ),
-    },
-    { title: "性别", dataIndex: "gender", width: 70, render: (g: string) => labelOf(GENDER_LABELS, g) },
-    {
-      title: "身份证号",
-      dataIndex: "id_number_masked",
-      render: (v: string) => <span style={{ fontFamily: "monospace" }}>{v}</span>,
-    },
-    ...(departmentId
-      ? []
-      : [
-          {
-            title: "科室",
-            dataIndex: "department_id",
-            render: (id: string | null) => (id ? (departmentName.get(id) ?? "—") : "—"),
-          },
-        ]),
-    { title: "类别", dataIndex: "discipline", render: (d: string) => labelOf(DISCIPLINE_LABELS, d) },
-    {
-      title: "职称",
-      dataIndex: "title",
-      render: (t: PersonSummary["title"]) => (t ? `${t.name}（${labelOf(TITLE_LEVEL_LABELS, t.level)}）` : "—"),
-    },
-    {
-      title: "状态",
-      dataIndex: "status",
-      width: 100,
-      render: (s: string) => <Tag color={STATUS_COLORS[s] ?? "default"}>{labelOf(PERSON_STATUS_LABELS, s)}</Tag>,
-    },
-  ];
+  // A department's own list has no 科室 column.
+  const departmentNames = departmentId ? undefined : new Map(departments.map((d) => [d.id, d.name]));
 
   return (
     <Card title={title} data-testid="people">
@@ -118,14 +71,13 @@ export function PeopleTable({
         </Space>
       </Form>
       {list.isError && <ProblemAlert problem={list.error} />}
-      <Table<PersonSummary>
-        rowKey="id"
-        size="middle"
-        columns={columns}
-        dataSource={list.items}
+      <PeopleTable
+        people={list.items}
         loading={list.isLoading}
-        pagination={false}
-        data-testid="people-table"
+        onOpen={setOpenId}
+        departmentNames={departmentNames}
+        openTestId="person-open"
+        testId="people-table"
       />
       <LoadMore
         hasMore={list.hasNextPage}

@@ -1,0 +1,288 @@
+import { isValidElement, type ReactElement, type ReactNode } from "react";
+import { matchRoutes, type RouteObject } from "react-router";
+import { describe, expect, it } from "vitest";
+import type { Me } from "./api/types";
+import { homeFor, isMenuEntry, menuFor, menuKeyOf, type RouteHandle } from "./navigation";
+import { ROUTE_TABLE, buildRoutes } from "./routes";
+
+// The expectations below were written from the code before the route table
+// (routes.tsx, permissions.ts NAV_ITEMS, BasicLayout's ICONS and selectedKey):
+// the table must change nothing a user can see or reach.
+
+/** Every route before the table: [path, frame, access enforced by RequireAuth ("-": none), page]. */
+const ROUTES_BEFORE: [string, string, string, string][] = [
+  ["/v/:token", "public", "-", "TokenPage"],
+  ["/verify", "public", "-", "VerifyPage"],
+  ["/login", "bare", "-", "StaffLoginPage"],
+  ["/trainee/login", "bare", "-", "TraineeLoginPage"],
+  ["/m/sign-in", "bare", "-", "MobileSignInPage"],
+  ["/activities/:activityId/screen", "bare", "manage_activities", "SignInScreen"],
+  ["/", "menu", "-", "Home"],
+  ["/calculator", "menu", "-", "CalculatorPage"],
+  ["/account/password", "menu", "signed_in", "PasswordPage"],
+  ["/me", "menu", "read_self", "MePage"],
+  ["/org", "menu", "read_hierarchy", "OrgPage"],
+  ["/org/units/:unitId", "menu", "read_hierarchy", "UnitPage"],
+  ["/staff", "menu", "manage_people", "StaffPage"],
+  ["/staff/import", "menu", "manage_people", "StaffImportPage"],
+  ["/compliance", "menu", "read_hierarchy", "CompliancePage"],
+  ["/compliance/people/:personId/:year", "menu", "read_hierarchy", "PersonYearPage"],
+  ["/credit-entry", "menu", "enter_credits", "CreditEntryPage"],
+  ["/credit-drafts", "menu", "enter_credits", "CreditDraftsPage"],
+  ["/credit-reports", "menu", "review_credits", "CreditReportsPage"],
+  ["/credit-reports/:reportId", "menu", "read_hierarchy", "ReportPage"],
+  ["/verification-cycle", "menu", "manage_cycle", "CyclePage"],
+  ["/verification-windows", "menu", "set_windows", "WindowsPage"],
+  ["/verification-submit", "menu", "submit_verifications", "SubmitPage"],
+  ["/verification-review", "menu", "review_verifications", "ReviewPage"],
+  ["/certificate-numbers", "menu", "issue_certificate_numbers", "NumbersPage"],
+  ["/verification-stats", "menu", "read_hierarchy", "StatsPage"],
+  ["/spot-checks", "menu", "spot_check", "SpotChecksPage"],
+  ["/spot-checks/:checkId", "menu", "spot_check", "CheckPage"],
+  ["/reports", "menu", "read_reports", "ReportsPage"],
+  ["/standard-editor", "menu", "edit_standards", "StandardsPage"],
+  ["/seal", "menu", "manage_seal", "SealPage"],
+  ["/certificates", "menu", "print_certificates", "PrintPage"],
+  ["/my-certificates", "menu", "claim_activity", "MyCertificatesPage"],
+  ["/title-corrections", "menu", "request_title_correction", "RequestPage"],
+  ["/title-correction-review", "menu", "review_title_corrections", "ReviewPage"],
+  ["/activities", "menu", "manage_activities", "ActivitiesPage"],
+  ["/activities/:activityId", "menu", "manage_activities", "ActivityPage"],
+  ["/courses", "menu", "record_course", "CoursesPage"],
+  ["/my-credits", "menu", "claim_activity", "MyCreditsPage"],
+  ["/my-credits/:year", "menu", "claim_activity", "MyYearPage"],
+  ["/accounts", "menu", "manage_accounts", "AccountsPage"],
+  ["/api-clients", "menu", "manage_api_clients", "ApiClientsPage"],
+  ["/audit", "menu", "read_audit", "AuditPage"],
+  ["/*", "menu", "-", "NotFound"],
+];
+
+/** The menu before the table (permissions.ts NAV_ITEMS and BasicLayout ICONS): [path, label, access, icon, kinds]. */
+const MENU_BEFORE: [string, string, string | null, string, string[] | null][] = [
+  ["/calculator", "学分达标计算器", null, "CalculatorOutlined", null],
+  ["/org", "机构人员", "read_hierarchy", "ClusterOutlined", null],
+  ["/staff", "人员维护", "manage_people", "SolutionOutlined", null],
+  ["/compliance", "达标情况查询", "read_hierarchy", "FileSearchOutlined", null],
+  ["/credit-entry", "学分录入", "enter_credits", "EditOutlined", null],
+  ["/credit-drafts", "科室学分上报", "enter_credits", "SendOutlined", ["department"]],
+  ["/credit-reports", "学分审核", "review_credits", "CheckSquareOutlined", null],
+  ["/verification-cycle", "验证周期设置", "manage_cycle", "CalendarOutlined", null],
+  ["/verification-windows", "截止时间设置", "set_windows", "FieldTimeOutlined", null],
+  ["/verification-submit", "验证信息上报", "submit_verifications", "CloudUploadOutlined", null],
+  ["/verification-review", "验证审核", "review_verifications", "SafetyCertificateOutlined", null],
+  ["/certificate-numbers", "生成证书编号", "issue_certificate_numbers", "NumberOutlined", null],
+  ["/verification-stats", "验证统计", "read_hierarchy", "BarChartOutlined", ["province", "region", "unit"]],
+  ["/seal", "电子印章", "manage_seal", "CopyrightOutlined", null],
+  ["/certificates", "证书打印", "print_certificates", "PrinterOutlined", null],
+  ["/title-correction-review", "职称更正审核", "review_title_corrections", "AuditOutlined", null],
+  ["/title-corrections", "职称更正申请", "request_title_correction", "FormOutlined", null],
+  ["/spot-checks", "抽验", "spot_check", "ExperimentOutlined", null],
+  ["/reports", "统计报表", "read_reports", "FundOutlined", null],
+  ["/standard-editor", "学分标准维护", "edit_standards", "SlidersOutlined", null],
+  ["/activities", "继教活动", "manage_activities", "NotificationOutlined", null],
+  ["/courses", "公需科目", "record_course", "ReadOutlined", null],
+  ["/accounts", "账号管理", "manage_accounts", "TeamOutlined", null],
+  ["/api-clients", "接口客户端", "manage_api_clients", "KeyOutlined", null],
+  ["/audit", "审计日志", "read_audit", "AuditOutlined", null],
+  ["/my-credits", "我的学分", "claim_activity", "TrophyOutlined", null],
+  ["/my-certificates", "我的证书", "claim_activity", "SafetyCertificateOutlined", null],
+  ["/m/sign-in", "活动签到", "claim_activity", "QrcodeOutlined", null],
+  ["/me", "我的信息", "read_self", "IdcardOutlined", null],
+];
+
+/** Each role's menu and home page before the table, under the backend's whole policy. */
+const MENUS_BEFORE: Record<RoleName | "signed_out", { menu: string[]; home: string }> = {
+  system_admin: {
+    menu: ["/calculator",  "/org",  "/compliance",  "/verification-cycle",  "/verification-windows",  "/verification-stats",  "/reports",  "/standard-editor",  "/accounts",  "/api-clients",  "/audit",  "/me"],
+    home: "/org",
+  },
+  province_western: {
+    menu: ["/calculator",  "/org",  "/compliance",  "/verification-cycle",  "/verification-windows",  "/verification-review",  "/certificate-numbers",  "/verification-stats",  "/seal",  "/certificates",  "/title-correction-review",  "/spot-checks",  "/reports",  "/standard-editor",  "/activities",  "/courses",  "/accounts",  "/api-clients",  "/audit",  "/me"],
+    home: "/org",
+  },
+  province_tcm: {
+    menu: ["/calculator",  "/org",  "/compliance",  "/verification-cycle",  "/verification-windows",  "/verification-review",  "/certificate-numbers",  "/verification-stats",  "/seal",  "/certificates",  "/title-correction-review",  "/spot-checks",  "/reports",  "/standard-editor",  "/activities",  "/courses",  "/accounts",  "/api-clients",  "/audit",  "/me"],
+    home: "/org",
+  },
+  prefecture_office: {
+    menu: ["/calculator",  "/org",  "/compliance",  "/verification-windows",  "/verification-review",  "/certificate-numbers",  "/verification-stats",  "/seal",  "/certificates",  "/title-correction-review",  "/spot-checks",  "/reports",  "/activities",  "/courses",  "/accounts",  "/api-clients",  "/audit",  "/me"],
+    home: "/org",
+  },
+  county_office: {
+    menu: ["/calculator",  "/org",  "/compliance",  "/verification-windows",  "/verification-review",  "/certificate-numbers",  "/verification-stats",  "/seal",  "/certificates",  "/title-correction-review",  "/reports",  "/activities",  "/courses",  "/accounts",  "/api-clients",  "/audit",  "/me"],
+    home: "/org",
+  },
+  unit: {
+    menu: ["/calculator",  "/org",  "/staff",  "/compliance",  "/credit-entry",  "/credit-reports",  "/verification-submit",  "/verification-stats",  "/certificates",  "/title-correction-review",  "/title-corrections",  "/reports",  "/activities",  "/courses",  "/accounts",  "/api-clients",  "/me"],
+    home: "/org",
+  },
+  department: {
+    menu: ["/calculator",  "/org",  "/staff",  "/compliance",  "/credit-entry",  "/credit-drafts",  "/verification-submit",  "/certificates",  "/reports",  "/me"],
+    home: "/org",
+  },
+  trainee: {
+    menu: ["/calculator",  "/title-corrections",  "/my-credits",  "/my-certificates",  "/m/sign-in",  "/me"],
+    home: "/me",
+  },
+  signed_out: {
+    menu: ["/calculator"],
+    home: "/calculator",
+  },
+};
+
+/** The organisation kind of each role's accounts. */
+const KINDS = {
+  system_admin: "province",
+  province_western: "province",
+  province_tcm: "province",
+  prefecture_office: "region",
+  county_office: "region",
+  unit: "unit",
+  department: "department",
+  trainee: "person",
+} as const;
+type RoleName = keyof typeof KINDS;
+const ROLES = Object.keys(KINDS) as RoleName[];
+const OFFICES: RoleName[] = ["province_western", "province_tcm", "prefecture_office", "county_office"];
+const PROVINCE: RoleName[] = ["system_admin", "province_western", "province_tcm"];
+
+/** The backend's policy table (crates/domain/src/auth.rs `allows`): the roles allowed each operation. */
+const POLICY: Record<string, RoleName[]> = {
+  read_self: ROLES,
+  read_hierarchy: ROLES.filter((r) => r !== "trainee"),
+  reveal_id_number: [...OFFICES, "unit"],
+  manage_accounts: ["system_admin", ...OFFICES, "unit"],
+  manage_api_clients: ["system_admin", ...OFFICES, "unit"],
+  read_audit: ["system_admin", ...OFFICES],
+  manage_people: ["unit", "department"],
+  enter_credits: ["unit", "department"],
+  review_credits: ["unit"],
+  manage_activities: [...OFFICES, "unit"],
+  claim_activity: ["trainee"],
+  recompute_compliance: PROVINCE,
+  manage_cycle: PROVINCE,
+  edit_standards: PROVINCE,
+  set_windows: ["system_admin", ...OFFICES],
+  submit_verifications: ["unit", "department"],
+  review_verifications: OFFICES,
+  issue_certificate_numbers: OFFICES,
+  manage_seal: OFFICES,
+  revoke_certificates: OFFICES,
+  print_certificates: [...OFFICES, "unit", "department"],
+  spot_check: ["province_western", "province_tcm", "prefecture_office"],
+  request_title_correction: ["unit", "trainee"],
+  review_title_corrections: [...OFFICES, "unit"],
+  read_reports: ["system_admin", ...OFFICES, "unit", "department"],
+  record_course: [...OFFICES, "unit"],
+};
+
+function meFor(role: RoleName): Me {
+  return {
+    id: `acc-${role}`,
+    username: role,
+    display_name: role,
+    role,
+    role_label: role,
+    organisation: { kind: KINDS[role], id: "org-1", name: "测试机构" },
+    must_change_password: false,
+    permissions: Object.keys(POLICY).filter((op) => POLICY[op]!.includes(role)),
+    manageable_roles: [],
+  };
+}
+
+function nameOf(type: unknown): string {
+  if (typeof type === "string") return type;
+  const t = type as { displayName?: string; name?: string };
+  return t.displayName ?? t.name ?? "?";
+}
+
+interface Flat {
+  path: string;
+  frame: string;
+  access: string;
+  page: string;
+  route: RouteObject;
+}
+
+/** The router's leaves with their absolute paths and the frame (the layout routes above them). */
+function flatten(routes: RouteObject[], base = "", layouts: string[] = []): Flat[] {
+  return routes.flatMap((r) => {
+    const path = r.index ? base || "/" : r.path === undefined ? base : r.path.startsWith("/") ? r.path : `${base === "/" ? "" : base}/${r.path}`;
+    const element = isValidElement(r.element) ? (r.element as ReactElement<{ permission?: string; children?: ReactNode }>) : null;
+    if (r.children) return flatten(r.children, path, [...layouts, element ? nameOf(element.type) : "-"]);
+    let access = "-";
+    let page = element ? nameOf(element.type) : "-";
+    if (element && page === "RequireAuth") {
+      access = element.props.permission ?? "signed_in";
+      page = nameOf((element.props.children as ReactElement).type);
+    }
+    const frame = layouts.includes("BasicLayout") ? "menu" : layouts.includes("AuthProvider") ? "bare" : "public";
+    return [{ path, frame, access, page, route: r }];
+  });
+}
+
+/** The old menu's highlighted key: the first path segment (`/m/sign-in` whole). */
+function selectedKeyBefore(pathname: string): string {
+  const parts = pathname.split("/").filter(Boolean);
+  if (parts[0] === "m" && parts[1]) return `/m/${parts[1]}`;
+  return parts[0] ? `/${parts[0]}` : "/";
+}
+
+/** A URL of a route pattern: `/org/units/:unitId` → `/org/units/x1`. */
+function sample(path: string): string {
+  return path.replace(/:\w+/g, "x1").replace("/*", "/no-such-page");
+}
+
+describe("the route table", () => {
+  const flat = flatten(buildRoutes());
+
+  it("derives the same routes, frames, guards and pages as before", () => {
+    const byPath = (a: [string, ...unknown[]], b: [string, ...unknown[]]) => a[0].localeCompare(b[0]);
+    expect(flat.map((f) => [f.path, f.frame, f.access, f.page] as [string, string, string, string]).sort(byPath)).toEqual(
+      [...ROUTES_BEFORE].sort(byPath),
+    );
+  });
+
+  it("derives the same menu items, labels, icons and order as before", () => {
+    const menu = ROUTE_TABLE.filter(isMenuEntry).map((e) => [
+      e.path,
+      e.label,
+      e.access,
+      isValidElement(e.icon) ? nameOf(e.icon.type) : "?",
+      e.kinds ? [...e.kinds] : null,
+    ]);
+    expect(menu).toEqual(MENU_BEFORE);
+  });
+
+  it.each([...ROLES, "signed_out" as const])("gives %s the same menu and home page as before", (role) => {
+    const me = role === "signed_out" ? null : meFor(role);
+    expect(menuFor(ROUTE_TABLE, me).map((e) => e.path)).toEqual(MENUS_BEFORE[role].menu);
+    expect(homeFor(ROUTE_TABLE, me)).toBe(MENUS_BEFORE[role].home);
+  });
+
+  it("routes every menu item's path, and every path once", () => {
+    const paths = flat.map((f) => f.path);
+    expect(new Set(paths).size).toBe(paths.length);
+    for (const entry of ROUTE_TABLE.filter(isMenuEntry)) expect(paths).toContain(entry.path);
+  });
+
+  it("has each route carry its table row, which its URL matches", () => {
+    const routes = buildRoutes();
+    for (const entry of ROUTE_TABLE) {
+      const matches = matchRoutes(routes, sample(entry.path)) ?? [];
+      expect((matches.at(-1)?.route.handle as RouteHandle | undefined)?.entry, entry.path).toBe(entry);
+    }
+  });
+
+  it("places hidden pages under a menu item, highlighting what the old menu highlighted", () => {
+    const menuPaths = new Set(ROUTE_TABLE.filter(isMenuEntry).map((e) => e.path));
+    for (const entry of ROUTE_TABLE) {
+      if (!isMenuEntry(entry) && entry.parent !== undefined) expect(menuPaths, entry.path).toContain(entry.parent);
+      // Only the shell shows the menu. The old key of a page outside the menu (`/account`, `/`) highlighted
+      // nothing, and neither does the table; on the 404 page it now highlights nothing either.
+      if (entry.frame !== "menu" || entry.path === "/*") continue;
+      const before = selectedKeyBefore(sample(entry.path));
+      expect(menuKeyOf(entry), entry.path).toBe(menuPaths.has(before) ? before : undefined);
+    }
+  });
+});
