@@ -21,6 +21,20 @@ use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
 use crate::no_store::NoStore;
 
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(me)
+        .service(list_accounts)
+        .service(create_account)
+        .service(update_account)
+        .service(reset_password)
+        .service(list_api_clients)
+        .service(create_api_client)
+        .service(revoke_api_client)
+        .service(list_audit);
+}
+
 /// The name of the organisation a scope stands for (cached a minute).
 async fn organisation(state: &AppState, scope: &Scope) -> Result<OrganisationRef, ApiError> {
     let (kind, id) = match scope {
@@ -471,18 +485,4 @@ pub async fn list_audit(
             })
             .collect(),
     }))
-}
-
-/// Registers this resource's routes (the route table and the OpenAPI
-/// document are built from the same calls).
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(me)
-        .service(list_accounts)
-        .service(create_account)
-        .service(update_account)
-        .service(reset_password)
-        .service(list_api_clients)
-        .service(create_api_client)
-        .service(revoke_api_client)
-        .service(list_audit);
 }

@@ -35,6 +35,20 @@ use crate::extract::{ValidJson, parse, validation_problem};
 use crate::no_store::NoStore;
 use crate::upload::{Record, Upload};
 
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg
+        // Before `/activities/{id}`, which would otherwise claim the path.
+        .service(sign_in)
+        .service(create_activity)
+        .service(list_activities)
+        .service(get_activity)
+        .service(cancel_activity)
+        .service(get_sign_in_code)
+        .service(upload_roster);
+}
+
 /// The most rows one roster may have.
 const MAX_ROSTER: usize = 10_000;
 
@@ -578,18 +592,4 @@ pub async fn upload_roster(
     let lines = roster_lines(upload)?;
     let ip = client_ip(&req);
     Ok(web::Json(process_roster(&state, actor, &ip, &a, lines, now).await?))
-}
-
-/// Registers this resource's routes (the route table and the OpenAPI
-/// document are built from the same calls).
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg
-        // Before `/activities/{id}`, which would otherwise claim the path.
-        .service(sign_in)
-        .service(create_activity)
-        .service(list_activities)
-        .service(get_activity)
-        .service(cancel_activity)
-        .service(get_sign_in_code)
-        .service(upload_roster);
 }

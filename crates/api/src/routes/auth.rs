@@ -20,6 +20,19 @@ use crate::error::{ApiError, OAuthError, Problem};
 use crate::extract::ValidJson;
 use crate::no_store::NoStore;
 
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(login)
+        .service(refresh_tokens)
+        .service(logout)
+        .service(logout_all)
+        .service(change_password)
+        .service(new_captcha)
+        .service(trainee_login)
+        .service(client_token);
+}
+
 /// Failed sign-ins an account may have in an hour.
 const ACCOUNT_FAILURES_PER_HOUR: u64 = 100;
 /// Failed sign-ins one address may have in an hour (a hospital's NAT shares one).
@@ -431,17 +444,4 @@ async fn issue_client_token(
     audit::append(&state.db, &e).await?;
     let scope = client.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ");
     Ok(ClientToken { access_token, token_type: "Bearer".to_owned(), expires_in, scope })
-}
-
-/// Registers this resource's routes (the route table and the OpenAPI
-/// document are built from the same calls).
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(login)
-        .service(refresh_tokens)
-        .service(logout)
-        .service(logout_all)
-        .service(change_password)
-        .service(new_captcha)
-        .service(trainee_login)
-        .service(client_token);
 }

@@ -47,6 +47,28 @@ use crate::error::{ApiError, MissingAs, Problem};
 use crate::extract::ValidJson;
 use crate::office::{in_scope, office_region, office_scope, tier_of};
 
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(my_seal)
+        .service(put_seal)
+        .service(retire_seal)
+        .service(seal_image)
+        // Fixed paths under /certificates before /certificates/{id}.
+        .service(list_certificates)
+        .service(search_certificates)
+        .service(print_certificates)
+        .service(get_certificate)
+        .service(certificate_pdf)
+        .service(revoke_certificate)
+        .service(my_proof)
+        .service(my_certificates)
+        .service(person_proof)
+        .service(person_certificates)
+        .service(public_by_number)
+        .service(public_by_token);
+}
+
 /// The largest seal scan accepted.
 const MAX_SEAL_BYTES: usize = 10 * 1024 * 1024;
 /// Certificates read from the database per round while printing a batch.
@@ -1092,26 +1114,4 @@ mod tests {
         assert!(proof_years(&ProofQuery { years: "2015,2016,2017,2018,2019,2020".into() }).is_err());
         assert!(proof_years(&ProofQuery { years: "20x1".into() }).is_err());
     }
-}
-
-/// Registers this resource's routes (the route table and the OpenAPI
-/// document are built from the same calls).
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(my_seal)
-        .service(put_seal)
-        .service(retire_seal)
-        .service(seal_image)
-        // Fixed paths under /certificates before /certificates/{id}.
-        .service(list_certificates)
-        .service(search_certificates)
-        .service(print_certificates)
-        .service(get_certificate)
-        .service(certificate_pdf)
-        .service(revoke_certificate)
-        .service(my_proof)
-        .service(my_certificates)
-        .service(person_proof)
-        .service(person_certificates)
-        .service(public_by_number)
-        .service(public_by_token);
 }

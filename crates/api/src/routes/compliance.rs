@@ -24,6 +24,12 @@ use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
 use crate::paging::{filter, page};
 
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(evaluate).service(list_compliance).service(recompute).service(export_compliance);
+}
+
 /// Evaluate a profile and a list of credits against the standard of a year.
 ///
 /// The what-if calculator (学分达标计算器): public, stores nothing. The
@@ -310,10 +316,4 @@ pub async fn export_compliance(
     .map_err(|e| ApiError::Internal(e.to_string()))?
     .map_err(ApiError::from)?;
     Ok(attachment(bytes, XLSX, &format!("{title}.xlsx"), &format!("compliance-{}.xlsx", f.year)))
-}
-
-/// Registers this resource's routes (the route table and the OpenAPI
-/// document are built from the same calls).
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(evaluate).service(list_compliance).service(recompute).service(export_compliance);
 }

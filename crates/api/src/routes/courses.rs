@@ -28,6 +28,12 @@ use crate::error::{ApiError, Problem};
 use crate::extract::{ValidJson, parse, validation_problem};
 use crate::upload::{Record, Upload};
 
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(record_completion).service(list_completions).service(import_completions);
+}
+
 /// The most rows one import may have.
 const MAX_ROWS: usize = 10_000;
 
@@ -423,10 +429,4 @@ fn mode_name(mode: ImportMode) -> &'static str {
         ImportMode::All => "all",
         ImportMode::ValidOnly => "valid_only",
     }
-}
-
-/// Registers this resource's routes (the route table and the OpenAPI
-/// document are built from the same calls).
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(record_completion).service(list_completions).service(import_completions);
 }

@@ -23,6 +23,12 @@ use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
 use crate::office::{office_region, opened_cycle};
 
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_cycles).service(get_cycle).service(put_cycle).service(get_windows).service(put_window);
+}
+
 pub(crate) fn cycle_dto(c: &cycles::CycleRecord) -> CycleDto {
     let d = c.calendar.dates();
     let phase = c.calendar.phase(crate::clock::today());
@@ -315,10 +321,4 @@ pub async fn put_window(
     audit::append(&txn, &e).await?;
     txn.commit().await?;
     Ok(web::Json(windows_view(&state, actor, year).await?))
-}
-
-/// Registers this resource's routes (the route table and the OpenAPI
-/// document are built from the same calls).
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_cycles).service(get_cycle).service(put_cycle).service(get_windows).service(put_window);
 }

@@ -9,6 +9,12 @@ use sea_orm::DbBackend;
 use crate::AppState;
 use crate::dto::health::{DatabaseHealth, DocumentsHealth, Health};
 
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(health);
+}
+
 /// The service's health: whether its database answers and whether it can
 /// render documents.
 ///
@@ -52,10 +58,4 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
         },
     };
     if reachable { HttpResponse::Ok().json(body) } else { HttpResponse::ServiceUnavailable().json(body) }
-}
-
-/// Registers this resource's routes (the route table and the OpenAPI
-/// document are built from the same calls).
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(health);
 }

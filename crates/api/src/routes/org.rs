@@ -22,6 +22,19 @@ use crate::extract::ValidJson;
 use crate::no_store::NoStore;
 use crate::paging::{filter, page};
 
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_regions)
+        .service(get_region)
+        .service(get_department)
+        .service(list_units)
+        .service(get_unit)
+        .service(list_departments)
+        .service(list_people)
+        .service(reveal_id_number);
+}
+
 fn region_dto(r: Region) -> RegionDto {
     RegionDto {
         id: r.id.0,
@@ -242,17 +255,4 @@ pub async fn reveal_id_number(
         .detail(json!({"reason": body.0.reason}));
     audit::append(&state.db, &e).await?;
     Ok(NoStore(web::Json(RevealedIdNumber { id_number: p.id_number.as_str().to_owned() })))
-}
-
-/// Registers this resource's routes (the route table and the OpenAPI
-/// document are built from the same calls).
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_regions)
-        .service(get_region)
-        .service(get_department)
-        .service(list_units)
-        .service(get_unit)
-        .service(list_departments)
-        .service(list_people)
-        .service(reveal_id_number);
 }

@@ -27,6 +27,12 @@ use crate::error::{ApiError, MissingAs, Problem};
 use crate::extract::ValidJson;
 use crate::office::{office_region, office_scope, tier_of};
 
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(draw).service(list_checks).service(get_check).service(record_results).service(close_check);
+}
+
 fn check_dto(c: &Check, owned: bool) -> CheckDto {
     CheckDto {
         owned,
@@ -338,10 +344,4 @@ pub async fn close_check(
             .collect(),
         released: outcome.released.iter().map(|u| u.0).collect(),
     }))
-}
-
-/// Registers this resource's routes (the route table and the OpenAPI
-/// document are built from the same calls).
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(draw).service(list_checks).service(get_check).service(record_results).service(close_check);
 }

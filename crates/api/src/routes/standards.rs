@@ -19,6 +19,17 @@ use crate::dto::standard::{
 use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
 
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_standards)
+        .service(get_draft)
+        .service(put_draft)
+        .service(preview_draft)
+        .service(publish_draft)
+        .service(get_standard);
+}
+
 /// List the years that have a standard, with the version in force.
 #[utoipa::path(tag = "standards", responses((status = 200, body = Vec<StandardSummary>)))]
 #[get("/standards")]
@@ -263,15 +274,4 @@ pub async fn publish_draft(
         written: n(stats.written),
         millis: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
     }))
-}
-
-/// Registers this resource's routes (the route table and the OpenAPI
-/// document are built from the same calls).
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_standards)
-        .service(get_draft)
-        .service(put_draft)
-        .service(preview_draft)
-        .service(publish_draft)
-        .service(get_standard);
 }

@@ -30,6 +30,16 @@ use crate::error::{ApiError, MissingAs, Problem};
 use crate::extract::ValidJson;
 use crate::office::{office_scope, tier_of};
 
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(preview)
+        .service(request_correction)
+        .service(list_corrections)
+        .service(get_correction)
+        .service(decide_correction);
+}
+
 fn correction_dto(c: &Correction) -> CorrectionDto {
     CorrectionDto {
         id: c.id,
@@ -327,14 +337,4 @@ pub async fn decide_correction(
         }));
     audit::append(&state.db, &e).await?;
     Ok(web::Json(correction_dto(&decided)))
-}
-
-/// Registers this resource's routes (the route table and the OpenAPI
-/// document are built from the same calls).
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(preview)
-        .service(request_correction)
-        .service(list_corrections)
-        .service(get_correction)
-        .service(decide_correction);
 }

@@ -23,6 +23,12 @@ use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
 use crate::office::no_department;
 
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_transfers).service(accept_transfer).service(reject_transfer).service(cancel_transfer);
+}
+
 /// Incoming (调入) or outgoing (调出) transfers of the caller's units, by
 /// keyset pages, optionally in one state. A department's account has none.
 #[utoipa::path(
@@ -241,10 +247,4 @@ pub async fn cancel_transfer(
         to_department: None,
     };
     Ok(web::Json(decide(&state, &req, actor, &t, decision).await?))
-}
-
-/// Registers this resource's routes (the route table and the OpenAPI
-/// document are built from the same calls).
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_transfers).service(accept_transfer).service(reject_transfer).service(cancel_transfer);
 }

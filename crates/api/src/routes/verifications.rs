@@ -44,6 +44,24 @@ use crate::extract::ValidJson;
 use crate::office::{in_scope, office_region, office_scope, opened_cycle, tier_of};
 use crate::paging::page;
 
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(candidates)
+        .service(submit_records)
+        .service(submit)
+        .service(list_verifications)
+        .service(review_queue)
+        .service(review_summary)
+        .service(decide)
+        .service(issue_numbers)
+        .service(stats)
+        .service(export_stats)
+        .service(upload_evidence)
+        .service(get_evidence)
+        .service(get_verification);
+}
+
 fn special_dto(s: &Special) -> SpecialDto {
     SpecialDto {
         reason: s.reason.into(),
@@ -1155,22 +1173,4 @@ pub async fn get_evidence(
         .insert_header(disposition(DispositionType::Inline, &file.file_name, &ascii))
         .insert_header(("Cache-Control", "private, max-age=3600, immutable"))
         .body(bytes))
-}
-
-/// Registers this resource's routes (the route table and the OpenAPI
-/// document are built from the same calls).
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(candidates)
-        .service(submit_records)
-        .service(submit)
-        .service(list_verifications)
-        .service(review_queue)
-        .service(review_summary)
-        .service(decide)
-        .service(issue_numbers)
-        .service(stats)
-        .service(export_stats)
-        .service(upload_evidence)
-        .service(get_evidence)
-        .service(get_verification);
 }

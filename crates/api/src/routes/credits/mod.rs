@@ -28,6 +28,23 @@ use crate::dto::credits::{
 use crate::error::{ApiError, MissingAs, Problem};
 use crate::extract::ValidJson;
 
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(enter_credit)
+        .service(reverse_credit)
+        .service(list_drafts)
+        .service(submit_report)
+        .service(list_reports)
+        .service(get_report)
+        .service(decide_report)
+        .service(person_year::person_compliance)
+        .service(person_year::my_compliance)
+        .service(person_year::my_years)
+        .service(forms::registration_form)
+        .service(forms::my_registration_form);
+}
+
 /// Enter a paper certificate for a person (向导录入).
 ///
 /// By the unit's CME office the record is valid at once; by a department it
@@ -414,21 +431,4 @@ pub async fn decide_report(
     txn.commit().await?;
     let entries = credit::entries_of_report(&state.db, report.id).await?;
     Ok(web::Json(ReportDetail { report: ReportDto::from(report), items: items(&state, entries).await? }))
-}
-
-/// Registers this resource's routes (the route table and the OpenAPI
-/// document are built from the same calls).
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(enter_credit)
-        .service(reverse_credit)
-        .service(list_drafts)
-        .service(submit_report)
-        .service(list_reports)
-        .service(get_report)
-        .service(decide_report)
-        .service(person_year::person_compliance)
-        .service(person_year::my_compliance)
-        .service(person_year::my_years)
-        .service(forms::registration_form)
-        .service(forms::my_registration_form);
 }

@@ -42,6 +42,27 @@ use crate::extract::ValidJson;
 use crate::office::no_department;
 use crate::printable::NameCheck;
 
+/// Registers this resource's routes (the route table and the OpenAPI
+/// document are built from the same calls).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg
+        // Fixed paths under /people before /people/{id}.
+        .service(create_person)
+        .service(title_catalogue)
+        .service(import::import_template)
+        .service(import::import_people)
+        .service(import::import_errors)
+        .service(sync::lookup_person)
+        .service(sync::upsert_person)
+        .service(sync::batch_people)
+        .service(get_person)
+        .service(update_person)
+        .service(add_title)
+        .service(change_status)
+        .service(request_transfer)
+        .service(person_transfers);
+}
+
 fn audit_entry(actor: &Actor, req: &HttpRequest, action: &str, p: PersonId, unit: UnitId) -> audit::AuditEntry {
     audit::AuditEntry::by(actor, action).ip(Some(&client_ip(req))).target("person", p.0).place(None, Some(unit))
 }
@@ -428,25 +449,4 @@ pub async fn person_transfers(
     person::get_scoped(&state.db, &state.pii, &actor.scope, pid).await?;
     let history = transfer::history(&state.db, pid).await?;
     Ok(web::Json(history.into_iter().map(TransferDto::from).collect()))
-}
-
-/// Registers this resource's routes (the route table and the OpenAPI
-/// document are built from the same calls).
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg
-        // Fixed paths under /people before /people/{id}.
-        .service(create_person)
-        .service(title_catalogue)
-        .service(import::import_template)
-        .service(import::import_people)
-        .service(import::import_errors)
-        .service(sync::lookup_person)
-        .service(sync::upsert_person)
-        .service(sync::batch_people)
-        .service(get_person)
-        .service(update_person)
-        .service(add_title)
-        .service(change_status)
-        .service(request_transfer)
-        .service(person_transfers);
 }
