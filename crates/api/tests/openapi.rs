@@ -135,3 +135,77 @@ fn schema_names_are_unique() {
     let collisions: Vec<_> = seen.iter().filter(|(_, at)| at.len() > 1).collect();
     assert!(collisions.is_empty(), "schema names used by more than one type: {collisions:#?}");
 }
+
+/// The SPA's Chinese labels of the wire enums come from the Rust
+/// `string_enum!` definitions, written to
+/// `frontend/src/constants/labels.generated.ts`; this fails when that file
+/// drifts from the Rust enums. `UPDATE_LABELS=1` rewrites it.
+#[test]
+fn the_spa_labels_are_generated_from_the_rust_enums() {
+    use std::fmt::Write as _;
+
+    macro_rules! enums {
+        ($($ts:literal => $rust:ty),+ $(,)?) => {{
+            let mut out = String::from(
+                "// Generated from the Rust enums (`string_enum!` in crates/domain): the wire\n\
+                 // names and the Chinese labels people see, one source for the server's\n\
+                 // documents and the SPA. Do not edit: run\n\
+                 // `UPDATE_LABELS=1 cargo test -p cme-api --test openapi` after changing a label.\n",
+            );
+            $(
+                let _ = write!(out, "\nexport const {} = {{\n", $ts);
+                for v in <$rust>::ALL {
+                    let _ = writeln!(out, "  {}: {:?},", v.as_str(), v.label());
+                }
+                out.push_str("} as const;\n");
+            )+
+            out
+        }};
+    }
+    let generated = enums! {
+        "UNIT_LEVEL" => cme_domain::org::UnitLevel,
+        "REGION_LEVEL" => cme_domain::org::RegionLevel,
+        "MEDICINE" => cme_domain::org::Medicine,
+        "TITLE_LEVEL" => cme_domain::person::TitleLevel,
+        "DISCIPLINE" => cme_domain::person::Discipline,
+        "PERSON_STATUS" => cme_domain::person::PersonStatus,
+        "GENDER" => cme_domain::person::Gender,
+        "TITLE_SERIES" => cme_domain::titles::TitleSeries,
+        "ROLE" => cme_domain::auth::Role,
+        "OPERATION" => cme_domain::auth::Operation,
+        "CREDIT_KIND" => cme_domain::credit::CreditKind,
+        "CREDIT_CLASS" => cme_domain::credit::CreditClass,
+        "CREDIT_SOURCE" => cme_domain::credit::CreditSource,
+        "CREDIT_STATE" => cme_domain::credit::CreditState,
+        "ENTRY_PATH" => cme_domain::credit::EntryPath,
+        "OUTCOME" => cme_domain::compliance::Outcome,
+        "SHORTFALL_CODE" => cme_domain::compliance::ShortfallCode,
+        "NOT_COUNTED_REASON" => cme_domain::compliance::NotCountedReason,
+        "TRANSFER_STATE" => cme_domain::transfer::TransferState,
+        "LIST_KIND" => cme_domain::cycle::list::ListKind,
+        "WINDOW_TIER" => cme_domain::cycle::window::WindowTier,
+        "SPECIAL_REASON" => cme_domain::cycle::special::SpecialReason,
+        "EVIDENCE_KIND" => cme_domain::cycle::evidence::EvidenceKind,
+        "REVIEW_TIER" => cme_domain::review::Tier,
+        "REVIEW_STAGE" => cme_domain::review::Stage,
+        "VERIFICATION_STATE" => cme_domain::review::StateKind,
+        "REVIEW_EVENT" => cme_domain::review::Event,
+        "CERTIFICATE_STATUS" => cme_domain::certificate::status::CertificateStatus,
+        "CORRECTION_STATE" => cme_domain::title_correction::CorrectionState,
+        "CORRECTION_EVENT" => cme_domain::title_correction::CorrectionEvent,
+        "SPOT_CHECK_KIND" => cme_domain::spot_check::SpotCheckKind,
+        "ITEM_RESULT" => cme_domain::spot_check::ItemResult,
+        "INSTITUTION_OUTCOME" => cme_domain::spot_check::InstitutionOutcome,
+    };
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../frontend/src/constants/labels.generated.ts");
+    if std::env::var_os("UPDATE_LABELS").is_some() {
+        std::fs::write(&path, &generated).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "frontend/src/constants/labels.generated.ts is stale: run `UPDATE_LABELS=1 cargo test -p cme-api --test openapi` and commit the result"
+    );
+}

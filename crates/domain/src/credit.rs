@@ -24,11 +24,11 @@ string_enum! {
 string_enum! {
     /// Where a project credit comes from; the source decides its class.
     pub enum CreditSource {
-        National => ("national", "国家级"),
-        Provincial => ("provincial", "省级"),
-        DistanceI => ("distance_i", "远程I类"),
-        Prefecture => ("prefecture", "州市级"),
-        DistanceIi => ("distance_ii", "远程II类"),
+        National => ("national", "国家级 I类"),
+        Provincial => ("provincial", "省级 I类"),
+        DistanceI => ("distance_i", "远程 I类"),
+        Prefecture => ("prefecture", "州市级 II类"),
+        DistanceIi => ("distance_ii", "远程 II类"),
     }
 }
 

@@ -1,19 +1,10 @@
 // Chinese labels for the verification cycle's wire enums (exhaustive over the generated types).
+import * as L from "./labels.generated";
 import type { ListKind, ReviewDecision, ReviewTier, SpecialReason, VerificationState, WindowTier } from "../api/types";
 
-export const LIST_KIND_LABELS: Record<ListKind, string> = {
-  normal: "正常验证",
-  make_up: "补验",
-  special: "特殊人员",
-};
+export const LIST_KIND_LABELS: Record<ListKind, string> = L.LIST_KIND;
 
-export const VERIFICATION_STATE_LABELS: Record<VerificationState, string> = {
-  prepared: "待上报",
-  in_review: "审核中",
-  returned: "已退回",
-  approved: "已通过",
-  certified: "已发证书编号",
-};
+export const VERIFICATION_STATE_LABELS: Record<VerificationState, string> = L.VERIFICATION_STATE;
 
 export const VERIFICATION_STATE_COLORS: Record<VerificationState, string> = {
   prepared: "default",
@@ -23,29 +14,11 @@ export const VERIFICATION_STATE_COLORS: Record<VerificationState, string> = {
   certified: "green",
 };
 
-export const WINDOW_TIER_LABELS: Record<WindowTier, string> = {
-  county_and_above: "县级以上学分验证上报",
-  township: "乡镇级学分验证上报",
-  village: "村级学分验证上报",
-};
+export const WINDOW_TIER_LABELS: Record<WindowTier, string> = L.WINDOW_TIER;
 
-export const SPECIAL_REASON_LABELS: Record<SpecialReason, string> = {
-  further_study: "进修",
-  rural_service: "下乡",
-  residency: "规培",
-  front_line: "援外或抗疫一线（视为合格）",
-};
+export const SPECIAL_REASON_LABELS: Record<SpecialReason, string> = L.SPECIAL_REASON;
 
-export const REVIEW_TIER_LABELS: Record<ReviewTier, string> = {
-  department: "科室",
-  unit: "单位",
-  county_office: "县市区继教委办公室",
-  prefecture_office: "州市继教委办公室",
-  province_western: "省科教处",
-  province_tcm: "省中医处",
-  system_admin: "系统管理员",
-  trainee: "学员",
-};
+export const REVIEW_TIER_LABELS: Record<ReviewTier, string> = L.REVIEW_TIER;
 
 export const DECISION_LABELS: Record<ReviewDecision, string> = {
   approve: "通过",

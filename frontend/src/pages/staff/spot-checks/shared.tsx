@@ -1,17 +1,11 @@
 // Labels and small pieces shared by the spot-check pages.
+import * as L from "../../../constants/labels.generated";
 import { Tag } from "antd";
 import type { ItemResult, SpotCheckKind } from "../../../api/types";
 
-export const KIND_LABELS: Record<SpotCheckKind, string> = {
-  sample: "抽验",
-  on_site: "现场抽验",
-};
+export const KIND_LABELS: Record<SpotCheckKind, string> = L.SPOT_CHECK_KIND;
 
-export const RESULT_LABELS: Record<ItemResult, string> = {
-  pending: "待检查",
-  pass: "合格",
-  fail: "不合格",
-};
+export const RESULT_LABELS: Record<ItemResult, string> = L.ITEM_RESULT;
 
 export const RESULT_COLORS: Record<ItemResult, string> = {
   pending: "default",

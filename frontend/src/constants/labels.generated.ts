@@ -1,0 +1,256 @@
+// Generated from the Rust enums (`string_enum!` in crates/domain): the wire
+// names and the Chinese labels people see, one source for the server's
+// documents and the SPA. Do not edit: run
+// `UPDATE_LABELS=1 cargo test -p cme-api --test openapi` after changing a label.
+
+export const UNIT_LEVEL = {
+  provincial: "省级机构",
+  prefecture: "州市级",
+  county: "县级",
+  township: "乡镇/社区",
+  village: "乡村医生",
+} as const;
+
+export const REGION_LEVEL = {
+  province: "省",
+  prefecture: "州市",
+  county: "县市区",
+} as const;
+
+export const MEDICINE = {
+  western: "西医",
+  tcm: "中医",
+} as const;
+
+export const TITLE_LEVEL = {
+  senior: "高级",
+  intermediate: "中级",
+  junior: "初级",
+} as const;
+
+export const DISCIPLINE = {
+  clinical: "临床、检验、放射等类",
+  nursing_public_health: "护理、公卫类",
+} as const;
+
+export const PERSON_STATUS = {
+  normal: "正常",
+  exempt: "不计达标",
+  cancelled: "注销",
+} as const;
+
+export const GENDER = {
+  male: "男",
+  female: "女",
+} as const;
+
+export const TITLE_SERIES = {
+  medicine: "医疗",
+  tcm: "中医",
+  nursing: "护理",
+  pharmacy: "药学",
+  tcm_pharmacy: "中药学",
+  technician: "医技",
+  public_health: "公共卫生",
+  village: "乡村医生",
+} as const;
+
+export const ROLE = {
+  system_admin: "系统管理员",
+  province_western: "省继教委办公室(科教处)",
+  province_tcm: "省继教委办公室(中医处)",
+  prefecture_office: "州市继教委办公室",
+  county_office: "县市区继教委办公室",
+  unit: "单位",
+  department: "科室",
+  trainee: "学员",
+  api_client: "外部系统",
+} as const;
+
+export const OPERATION = {
+  read_hierarchy: "查看机构人员",
+  reveal_id_number: "查看完整身份证号",
+  manage_accounts: "管理下级账号",
+  manage_api_clients: "管理接口客户端",
+  read_audit: "查看审计日志",
+  read_self: "查看本人信息",
+  manage_people: "人员维护",
+  enter_credits: "录入学分",
+  review_credits: "审核学分",
+  manage_activities: "管理继教活动",
+  claim_activity: "扫码签到",
+  record_course: "登记公需科目",
+  recompute_compliance: "重算达标情况",
+  manage_cycle: "验证周期设置",
+  set_windows: "截止时间设置",
+  submit_verifications: "验证信息上报",
+  review_verifications: "验证审核",
+  issue_certificate_numbers: "生成证书编号",
+  manage_seal: "电子印章管理",
+  print_certificates: "证书打印",
+  revoke_certificates: "撤销证书",
+  spot_check: "抽验",
+  request_title_correction: "申请职称更正",
+  review_title_corrections: "审核职称更正",
+  edit_standards: "学分标准维护",
+  read_reports: "统计报表",
+} as const;
+
+export const CREDIT_KIND = {
+  project: "项目学分",
+  self_managed: "自管学分",
+} as const;
+
+export const CREDIT_CLASS = {
+  i: "I类",
+  ii: "II类",
+} as const;
+
+export const CREDIT_SOURCE = {
+  national: "国家级 I类",
+  provincial: "省级 I类",
+  distance_i: "远程 I类",
+  prefecture: "州市级 II类",
+  distance_ii: "远程 II类",
+} as const;
+
+export const CREDIT_STATE = {
+  draft: "科室草稿",
+  valid: "有效",
+  pending: "待审核",
+  rejected: "审核不通过",
+  reversed: "已冲销",
+  reversal: "冲销记录",
+} as const;
+
+export const ENTRY_PATH = {
+  electronic: "电子学分",
+  paper_unit: "单位录入纸质证书",
+  paper_department: "科室录入纸质证书",
+  paper_verification: "纸质验证",
+} as const;
+
+export const OUTCOME = {
+  compliant: "达标",
+  non_compliant: "不达标",
+  not_counted: "不计达标",
+  undetermined: "无法判定",
+} as const;
+
+export const SHORTFALL_CODE = {
+  i_national: "I类国家级学分",
+  i_provincial: "I类省级学分",
+  i_national_provincial: "I类国家级和省级学分",
+  i_subtotal: "I类学分",
+  ii_subtotal: "II类学分",
+  self_managed: "自管学分",
+  total: "总学分",
+  mandatory_course: "全员培训",
+} as const;
+
+export const NOT_COUNTED_REASON = {
+  over_cap: "超出上限",
+  not_valid: "未生效",
+} as const;
+
+export const TRANSFER_STATE = {
+  pending: "待接收",
+  accepted: "已接收",
+  rejected: "已拒收",
+  cancelled: "已撤回",
+} as const;
+
+export const LIST_KIND = {
+  normal: "正常验证",
+  make_up: "补验",
+  special: "特殊人员",
+} as const;
+
+export const WINDOW_TIER = {
+  county_and_above: "县级以上学分验证上报",
+  township: "乡镇级学分验证上报",
+  village: "村级学分验证上报",
+} as const;
+
+export const SPECIAL_REASON = {
+  further_study: "进修",
+  rural_service: "下乡",
+  residency: "规培",
+  front_line: "援外或抗疫一线",
+} as const;
+
+export const EVIDENCE_KIND = {
+  pdf: "PDF 文件",
+  png: "PNG 图片",
+  jpeg: "JPEG 图片",
+} as const;
+
+export const REVIEW_TIER = {
+  department: "科室",
+  unit: "单位",
+  county_office: "县市区继教委办公室",
+  prefecture_office: "州市继教委办公室",
+  province_western: "省继教委办公室(科教处)",
+  province_tcm: "省继教委办公室(中医处)",
+  system_admin: "系统管理员",
+  trainee: "学员",
+} as const;
+
+export const REVIEW_STAGE = {
+  first_review: "初审",
+  second_review: "再审核",
+  recheck: "复核",
+  final_review: "最终复验",
+} as const;
+
+export const VERIFICATION_STATE = {
+  prepared: "待上报",
+  in_review: "审核中",
+  returned: "已退回",
+  approved: "已通过",
+  certified: "已发证书编号",
+} as const;
+
+export const REVIEW_EVENT = {
+  submit: "初审上报",
+  withdraw: "撤回",
+  approve: "审核通过",
+  return: "退回",
+  issue_number: "生成证书编号",
+  reverify: "重新验证",
+} as const;
+
+export const CERTIFICATE_STATUS = {
+  valid: "有效",
+  superseded: "已被更正后的新版本取代",
+  revoked: "已撤销",
+  held: "暂停使用（单位复验中）",
+} as const;
+
+export const CORRECTION_STATE = {
+  in_review: "审核中",
+  approved: "已批准",
+  rejected: "已驳回",
+} as const;
+
+export const CORRECTION_EVENT = {
+  request: "提出申请",
+  approve: "审核通过",
+  reject: "驳回",
+} as const;
+
+export const SPOT_CHECK_KIND = {
+  sample: "抽验",
+  on_site: "现场抽验",
+} as const;
+
+export const ITEM_RESULT = {
+  pending: "待检查",
+  pass: "合格",
+  fail: "不合格",
+} as const;
+
+export const INSTITUTION_OUTCOME = {
+  passed: "通过",
+  sent_back: "合格率低于95%，退回单位重新验证",
+} as const;
