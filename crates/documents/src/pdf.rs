@@ -457,7 +457,7 @@ impl<W: Write> PdfStream<W> {
         let postscript = font
             .localized_strings(StringId::POSTSCRIPT_NAME)
             .english_or_first()
-            .map(|s| s.chars().filter(|c| c.is_ascii_graphic()).collect::<String>())
+            .map(|s| s.chars().filter(char::is_ascii_graphic).collect::<String>())
             .unwrap_or_else(|| "NotoSerifCJK".to_owned());
         let gid_bytes: Vec<u8> = used.remapper.remapped_gids().flat_map(u16::to_be_bytes).collect();
         let mut hash = fnv1a(&gid_bytes) ^ (i as u64);

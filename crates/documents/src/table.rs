@@ -479,7 +479,7 @@ mod tests {
         );
         let rows = read(&far).unwrap_or_default();
         assert_eq!(rows.len(), 2);
-        assert_eq!((rows[0].number, rows[0].cells.as_slice()), (3, ["".to_owned(), "甲".to_owned()].as_slice()));
+        assert_eq!((rows[0].number, rows[0].cells.as_slice()), (3, [String::new(), "甲".to_owned()].as_slice()));
         assert_eq!((rows[1].number, rows[1].cells.len(), rows[1].cells[255].as_str()), (40000, 256, "乙"));
     }
 

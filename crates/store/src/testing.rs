@@ -94,7 +94,7 @@ fn migrations_fingerprint() -> String {
         std::fs::read_dir(&dir).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
     files.sort();
     for f in &files {
-        hash.update(f.file_name().map(|n| n.as_encoded_bytes()).unwrap_or_default());
+        hash.update(f.file_name().map(std::ffi::OsStr::as_encoded_bytes).unwrap_or_default());
         hash.update(std::fs::read(f).unwrap_or_default());
     }
     for m in <migration::Migrator as migration::MigratorTrait>::migrations() {

@@ -47,7 +47,7 @@ pub fn verify(password: &str, stored: Option<&str>) -> bool {
 /// At most this many argon2 computations at once (each holds 19 MiB): a
 /// flood of sign-ins queues here instead of exhausting memory.
 static PERMITS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
-    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()).max(2))
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZero::get).max(2))
 });
 
 /// Hashes on the blocking pool.

@@ -177,7 +177,7 @@ pub async fn create_activity(
     let txn = state.db.begin().await?;
     let created = activity::insert(&txn, &new).await?;
     let detail = json!({"code": created.code, "name": created.name, "kind": category.kind().as_str(),
-        "source": category.source().map(|s| s.as_str()), "amount": created.amount.to_json(),
+        "source": category.source().map(cme_domain::credit::CreditSource::as_str), "amount": created.amount.to_json(),
         "starts_on": created.starts_on, "ends_on": created.ends_on});
     audit::append(&txn, &audit_entry(actor, &ip, "activity.create", &created).detail(detail)).await?;
     txn.commit().await?;

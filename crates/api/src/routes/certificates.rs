@@ -1110,7 +1110,7 @@ mod tests {
     #[test]
     fn proof_years_are_checked() {
         assert_eq!(proof_years(&ProofQuery { years: "2021, 2019,2021".into() }).ok(), Some(vec![2019, 2021]));
-        assert!(proof_years(&ProofQuery { years: "".into() }).is_err());
+        assert!(proof_years(&ProofQuery { years: String::new() }).is_err());
         assert!(proof_years(&ProofQuery { years: "2015,2016,2017,2018,2019,2020".into() }).is_err());
         assert!(proof_years(&ProofQuery { years: "20x1".into() }).is_err());
     }

@@ -193,11 +193,12 @@ pub async fn preview_draft(
             row.compliant_now += c.compliant_now;
             row.compliant_draft += c.compliant_draft;
         }
-        let t = by_title.entry(c.title_level.map(|t| t.as_str())).or_insert_with(|| PreviewRow {
-            title_level: c.title_level.map(Into::into),
-            name: c.title_level.map_or("不分职称（乡镇、村级）", |t| t.label()).to_owned(),
-            ..total_template()
-        });
+        let t =
+            by_title.entry(c.title_level.map(cme_domain::person::TitleLevel::as_str)).or_insert_with(|| PreviewRow {
+                title_level: c.title_level.map(Into::into),
+                name: c.title_level.map_or("不分职称（乡镇、村级）", |t| t.label()).to_owned(),
+                ..total_template()
+            });
         t.people += c.people;
         t.compliant_now += c.compliant_now;
         t.compliant_draft += c.compliant_draft;

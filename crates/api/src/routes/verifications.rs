@@ -971,8 +971,8 @@ async fn compute_stats(state: &AppState, actor: &Actor, query: &StatsQuery) -> R
             returned: u64::from(k.returned),
             approved: u64::from(k.passed()),
             certified: u64::from(k.certified),
-            pass_rate_per_mille: rate.map(|r| r.per_mille()),
-            pass_rate: rate.map(|r| r.percent()),
+            pass_rate_per_mille: rate.map(cme_domain::report::PassRate::per_mille),
+            pass_rate: rate.map(cme_domain::report::PassRate::percent),
             missing: u64::from(k.missing_before_deadline()),
         }
     };

@@ -160,7 +160,7 @@ impl TestApp {
 macro_rules! both_backends {
     ($name:ident, |$app:ident| async move $body:block) => {
         mod $name {
-            #[allow(unused_imports, reason = "a test body may use nothing of its file")]
+            #![allow(unused_imports, reason = "a test body may use nothing of its file")]
             use super::*;
 
             #[tokio::test]

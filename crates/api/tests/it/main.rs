@@ -6,7 +6,7 @@
 //! (it bounds the process's peak memory, which other tests would raise)
 //! and `openapi` (`UPDATE_OPENAPI=1 cargo test -p cme-api --test openapi`
 //! regenerates the document).
-#![expect(clippy::unwrap_used, clippy::expect_used, reason = "a failing test stops loudly")]
+#![cfg(test)] // always set here; said on the crate, clippy's allow-unwrap-in-tests covers the helpers too
 
 #[macro_use]
 #[path = "../common/mod.rs"]

@@ -1,6 +1,6 @@
 //! The crate's integration tests as one binary (one link of the app,
 //! not one per file); each file is a module.
-#![expect(clippy::unwrap_used, clippy::expect_used, reason = "a failing test stops loudly")]
+#![cfg(test)] // always set here; said on the crate, clippy's allow-unwrap-in-tests covers the helpers too
 
 #[macro_use]
 #[path = "../common/mod.rs"]

@@ -544,7 +544,7 @@ pub async fn list(
         q = q.filter(certificates::Column::PersonId.in_subquery(ids));
     }
     if let Some(ps) = &f.people {
-        q = q.filter(certificates::Column::PersonId.is_in(ps.iter().map(|p| p.0).collect::<Vec<_>>()));
+        q = q.filter(certificates::Column::PersonId.is_in(ps.iter().map(|p| p.0)));
     }
     if let Some(n) = f.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
         q = q.filter(certificates::Column::Name.contains(n));

@@ -163,7 +163,7 @@ fn csv_row(out: &mut String, c: &NewCredit) -> Result<(), StoreError> {
     let fail = |_| StoreError::corrupt("formatting a COPY row failed");
     write!(out, "{},{},{},", r.id, r.person_id, r.year).map_err(fail)?;
     text(out, Some(r.category.kind().as_str()));
-    text(out, r.category.source().map(|s| s.as_str()));
+    text(out, r.category.source().map(cme_domain::credit::CreditSource::as_str));
     text(out, r.category.source().map(|s| s.class().as_str()));
     write!(out, "{},", r.amount.tenths()).map_err(fail)?;
     text(out, Some(r.entry_path.as_str()));

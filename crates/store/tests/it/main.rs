@@ -1,6 +1,10 @@
 //! The crate's integration tests as one binary (one link of the app,
 //! not one per file); each file is a module.
-#![expect(clippy::unwrap_used, reason = "a failing test stops loudly")]
+//!
+//! `cfg(test)` is always set here (an integration test is built with
+//! `--test`); said on the crate, it lets clippy's `allow-unwrap-in-tests`
+//! (clippy.toml) cover the helpers too, not only the `#[test]` functions.
+#![cfg(test)]
 
 #[macro_use]
 #[path = "../common/mod.rs"]

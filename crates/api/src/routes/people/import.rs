@@ -41,12 +41,13 @@ pub const MAX_FILE_BYTES: usize = 5 << 20;
 pub const MAX_ROWS: usize = 10_000;
 
 /// A file upload (`multipart/form-data`, field `file`).
+/// It documents the body for OpenAPI only: the handler reads the multipart
+/// stream itself.
 #[derive(ToSchema)]
-#[allow(dead_code, reason = "documents the multipart body for OpenAPI only")]
 pub struct ImportUpload {
     /// The XLSX or CSV file (UTF-8 or GBK), at most 5 MiB.
     #[schema(value_type = String, format = Binary)]
-    file: Vec<u8>,
+    pub file: Vec<u8>,
 }
 
 /// The headers as the template writes them: required columns starred.

@@ -39,7 +39,7 @@ pub(super) fn copy_verdict(buf: &mut Vec<u8>, r: &StoredRow, at: i64) {
     }
     copy_field(buf, r.shortfalls.as_bytes());
     copy_opt(buf, r.note.as_deref().map(str::as_bytes));
-    copy_opt(buf, r.standard_version.map(i32::to_be_bytes).as_ref().map(|b| b.as_slice()));
+    copy_opt(buf, r.standard_version.map(i32::to_be_bytes).as_ref().map(<[u8; 4]>::as_slice));
     copy_field(buf, &at.to_be_bytes());
 }
 
