@@ -8,6 +8,8 @@
 
 pub use sea_orm_migration::prelude::*;
 
+pub mod constraint;
+
 mod m20261123_000001_organisation;
 mod m20261123_000002_people;
 mod m20261123_000003_standards;

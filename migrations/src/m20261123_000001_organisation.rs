@@ -1,5 +1,6 @@
 //! The organisation tree: regions, units and departments (SPEC §2).
 
+use crate::constraint::Constraint;
 use sea_orm_migration::prelude::*;
 
 use crate::util::{fk, index, pk, text, timestamp, unique, uuid, uuid_null};
@@ -21,7 +22,7 @@ impl MigrationTrait for Migration {
                     .col(text("name"))
                     .col(timestamp("created_at"))
                     .primary_key(&mut pk("regions"))
-                    .index(&mut unique("uq_regions_code", &["code"]))
+                    .index(&mut unique(Constraint::RegionsCode.name(), &["code"]))
                     .foreign_key(&mut fk("fk_regions_parent", "regions", "parent_id", "regions"))
                     .take(),
             )
@@ -41,7 +42,7 @@ impl MigrationTrait for Migration {
                     .col(timestamp("created_at"))
                     .col(timestamp("updated_at"))
                     .primary_key(&mut pk("units"))
-                    .index(&mut unique("uq_units_code", &["code"]))
+                    .index(&mut unique(Constraint::UnitsCode.name(), &["code"]))
                     .foreign_key(&mut fk("fk_units_region", "units", "region_id", "regions"))
                     .take(),
             )
@@ -57,7 +58,7 @@ impl MigrationTrait for Migration {
                     .col(text("name"))
                     .col(timestamp("created_at"))
                     .primary_key(&mut pk("departments"))
-                    .index(&mut unique("uq_departments_unit_id_name", &["unit_id", "name"]))
+                    .index(&mut unique(Constraint::DepartmentsUnitName.name(), &["unit_id", "name"]))
                     .foreign_key(&mut fk("fk_departments_unit", "departments", "unit_id", "units"))
                     .take(),
             )

@@ -3,6 +3,7 @@
 //! The plaintext ID number is never stored: only its AES-256-GCM ciphertext,
 //! a keyed HMAC for look-ups (the unique natural key) and a masked display form.
 
+use crate::constraint::Constraint;
 use sea_orm_migration::prelude::*;
 
 use crate::util::{binary, binary_null, fk, index, int, pk, text, text_null, timestamp, unique, uuid, uuid_null};
@@ -32,7 +33,7 @@ impl MigrationTrait for Migration {
                     .col(timestamp("created_at"))
                     .col(timestamp("updated_at"))
                     .primary_key(&mut pk("people"))
-                    .index(&mut unique("uq_people_id_number_hmac", &["id_number_hmac"]))
+                    .index(&mut unique(Constraint::PeopleIdNumber.name(), &["id_number_hmac"]))
                     .foreign_key(&mut fk("fk_people_unit", "people", "unit_id", "units"))
                     .foreign_key(&mut fk("fk_people_department", "people", "department_id", "departments"))
                     .take(),

@@ -1,5 +1,6 @@
 //! Credit standards as versioned data (SPEC §4).
 
+use crate::constraint::Constraint;
 use sea_orm_migration::prelude::*;
 
 use crate::util::{int, pk, text, timestamp, timestamp_null, unique, uuid};
@@ -23,8 +24,8 @@ impl MigrationTrait for Migration {
                     .col(timestamp("created_at"))
                     .col(timestamp_null("published_at"))
                     .primary_key(&mut pk("standards"))
-                    .index(&mut unique("uq_standards_year_version", &["year", "version"]))
-                    .check(("ck_standards_status", Expr::col("status").is_in(["published", "draft"])))
+                    .index(&mut unique(Constraint::StandardsYearVersion.name(), &["year", "version"]))
+                    .check((Constraint::StandardsStatus.name(), Expr::col("status").is_in(["published", "draft"])))
                     .take(),
             )
             .await

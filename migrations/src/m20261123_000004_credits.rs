@@ -2,6 +2,7 @@
 //!
 //! Amounts are integer tenths of a credit, never floats.
 
+use crate::constraint::Constraint;
 use sea_orm_migration::prelude::*;
 
 use crate::util::{fk, index, int, pk, text, text_null, timestamp, unique, uuid, uuid_null};
@@ -39,8 +40,11 @@ impl MigrationTrait for Migration {
                     .primary_key(&mut pk("credits"))
                     .foreign_key(&mut fk("fk_credits_person", "credits", "person_id", "people"))
                     .foreign_key(&mut fk("fk_credits_reverses", "credits", "reverses_id", "credits"))
-                    .check(("ck_credits_amount_positive", Expr::col("amount_tenths").gt(0)))
-                    .check(("ck_credits_class", Expr::col("class").is_null().or(Expr::col("class").is_in(["i", "ii"]))))
+                    .check((Constraint::CreditsAmountPositive.name(), Expr::col("amount_tenths").gt(0)))
+                    .check((
+                        Constraint::CreditsClass.name(),
+                        Expr::col("class").is_null().or(Expr::col("class").is_in(["i", "ii"])),
+                    ))
                     .take(),
             )
             .await?;
@@ -58,7 +62,7 @@ impl MigrationTrait for Migration {
                     .col(text("source"))
                     .col(timestamp("created_at"))
                     .primary_key(&mut pk("course_completions"))
-                    .index(&mut unique("uq_course_completions_person_id_year", &["person_id", "year"]))
+                    .index(&mut unique(Constraint::CourseCompletionsPersonYear.name(), &["person_id", "year"]))
                     .foreign_key(&mut fk("fk_course_completions_person", "course_completions", "person_id", "people"))
                     .take(),
             )

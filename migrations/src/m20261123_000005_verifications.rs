@@ -1,5 +1,6 @@
 //! Person-year verifications and their append-only transition log (SPEC §5).
 
+use crate::constraint::Constraint;
 use sea_orm_migration::prelude::*;
 
 use crate::util::{fk, index, int, pk, text, text_null, timestamp, unique, uuid, uuid_null};
@@ -32,8 +33,8 @@ impl MigrationTrait for Migration {
                     .col(timestamp("created_at"))
                     .col(timestamp("updated_at"))
                     .primary_key(&mut pk("verifications"))
-                    .index(&mut unique("uq_verifications_person_id_year", &["person_id", "year"]))
-                    .index(&mut unique("uq_verifications_certificate_no", &["certificate_no"]))
+                    .index(&mut unique(Constraint::VerificationsPersonYear.name(), &["person_id", "year"]))
+                    .index(&mut unique(Constraint::VerificationsCertificateNo.name(), &["certificate_no"]))
                     .foreign_key(&mut fk("fk_verifications_person", "verifications", "person_id", "people"))
                     .foreign_key(&mut fk("fk_verifications_unit", "verifications", "unit_id", "units"))
                     .take(),
@@ -61,7 +62,7 @@ impl MigrationTrait for Migration {
                     .col(text_null("reason"))
                     .col(timestamp("at"))
                     .primary_key(&mut pk("verification_transitions"))
-                    .index(&mut unique("uq_verification_transitions_verification_id_seq", &["verification_id", "seq"]))
+                    .index(&mut unique(Constraint::VerificationTransitionsSeq.name(), &["verification_id", "seq"]))
                     .foreign_key(&mut fk(
                         "fk_verification_transitions_verification",
                         "verification_transitions",

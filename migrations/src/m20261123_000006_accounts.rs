@@ -6,6 +6,7 @@
 //! tokens, client secrets and captcha answers as SHA-256 digests (they are
 //! random and long, or single-use and short-lived, so a fast hash is right).
 
+use crate::constraint::Constraint;
 use sea_orm_migration::prelude::*;
 
 use crate::util::{
@@ -52,13 +53,13 @@ impl MigrationTrait for Migration {
                     .col(timestamp("updated_at"))
                     .col(int("row_version").default(1))
                     .primary_key(&mut pk("accounts"))
-                    .index(&mut unique("uq_accounts_username", &["username"]))
-                    .index(&mut unique("uq_accounts_person", &["person_id"]))
+                    .index(&mut unique(Constraint::AccountsUsername.name(), &["username"]))
+                    .index(&mut unique(Constraint::AccountsPerson.name(), &["person_id"]))
                     .foreign_key(&mut fk("fk_accounts_region", "accounts", "region_id", "regions"))
                     .foreign_key(&mut fk("fk_accounts_unit", "accounts", "unit_id", "units"))
                     .foreign_key(&mut fk("fk_accounts_department", "accounts", "department_id", "departments"))
                     .foreign_key(&mut fk("fk_accounts_person", "accounts", "person_id", "people"))
-                    .check(("ck_accounts_scope_shape", scope_shape()))
+                    .check((Constraint::AccountsScopeShape.name(), scope_shape()))
                     .take(),
             )
             .await?;
@@ -81,7 +82,7 @@ impl MigrationTrait for Migration {
                     .col(text_null("ip"))
                     .col(text_null("user_agent"))
                     .primary_key(&mut pk("refresh_tokens"))
-                    .index(&mut unique("uq_refresh_tokens_hash", &["token_hash"]))
+                    .index(&mut unique(Constraint::RefreshTokensHash.name(), &["token_hash"]))
                     .foreign_key(&mut fk("fk_refresh_tokens_account", "refresh_tokens", "account_id", "accounts"))
                     .take(),
             )
@@ -107,11 +108,11 @@ impl MigrationTrait for Migration {
                     .col(uuid_null("created_by"))
                     .col(timestamp_null("revoked_at"))
                     .primary_key(&mut pk("api_clients"))
-                    .index(&mut unique("uq_api_clients_client_id", &["client_id"]))
+                    .index(&mut unique(Constraint::ApiClientsClientId.name(), &["client_id"]))
                     .foreign_key(&mut fk("fk_api_clients_region", "api_clients", "region_id", "regions"))
                     .foreign_key(&mut fk("fk_api_clients_unit", "api_clients", "unit_id", "units"))
                     .check((
-                        "ck_api_clients_one_owner",
+                        Constraint::ApiClientsOneOwner.name(),
                         Expr::col("region_id").is_null().or(Expr::col("unit_id").is_null()),
                     ))
                     .take(),
@@ -168,8 +169,8 @@ impl MigrationTrait for Migration {
                     .col(text("detail"))
                     .col(binary("prev_hash"))
                     .col(binary("hash"))
-                    .primary_key(&mut Index::create().name("pk_audit_log").col("seq").take())
-                    .index(&mut unique("uq_audit_log_id", &["id"]))
+                    .primary_key(&mut Index::create().name(Constraint::AuditLogSeq.name()).col("seq").take())
+                    .index(&mut unique(Constraint::AuditLogId.name(), &["id"]))
                     .take(),
             )
             .await?;

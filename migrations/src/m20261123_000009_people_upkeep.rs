@@ -6,6 +6,7 @@
 //! the request, never the request itself, and the first answer only when it
 //! holds no secret and no full ID number.
 
+use crate::constraint::Constraint;
 use sea_orm_migration::prelude::*;
 
 use crate::util::{
@@ -53,10 +54,13 @@ impl MigrationTrait for Migration {
                         "departments",
                     ))
                     .check((
-                        "ck_person_transfers_state",
+                        Constraint::PersonTransfersState.name(),
                         Expr::col("state").is_in(["pending", "accepted", "rejected", "cancelled"]),
                     ))
-                    .check(("ck_person_transfers_other_unit", Expr::col("to_unit_id").ne(Expr::col("from_unit_id"))))
+                    .check((
+                        Constraint::PersonTransfersOtherUnit.name(),
+                        Expr::col("to_unit_id").ne(Expr::col("from_unit_id")),
+                    ))
                     .take(),
             )
             .await?;
@@ -109,7 +113,7 @@ impl MigrationTrait for Migration {
                     .col(timestamp("created_at"))
                     .col(timestamp("expires_at"))
                     .primary_key(&mut pk("idempotency_keys"))
-                    .index(&mut unique("uq_idempotency_keys_caller_key", &["caller", "key"]))
+                    .index(&mut unique(Constraint::IdempotencyKeysCallerKey.name(), &["caller", "key"]))
                     .take(),
             )
             .await?;

@@ -4,6 +4,7 @@
 //! (SQLite cannot add one to an existing table), the store writes only ids
 //! of activities it has read.
 
+use crate::constraint::Constraint;
 use sea_orm_migration::prelude::*;
 
 use crate::util::{fk, index, int, pk, text, text_null, timestamp, timestamp_null, unique, uuid, uuid_null};
@@ -45,13 +46,13 @@ impl MigrationTrait for Migration {
                     .col(timestamp_null("cancelled_at"))
                     .col(text_null("cancel_reason"))
                     .primary_key(&mut pk("activities"))
-                    .index(&mut unique("uq_activities_code", &["code"]))
+                    .index(&mut unique(Constraint::ActivitiesCode.name(), &["code"]))
                     .foreign_key(&mut fk("fk_activities_region", "activities", "region_id", "regions"))
                     .foreign_key(&mut fk("fk_activities_unit", "activities", "unit_id", "units"))
-                    .check(("ck_activities_amount_positive", Expr::col("amount_tenths").gt(0)))
-                    .check(("ck_activities_dates", Expr::col("starts_on").lte(Expr::col("ends_on"))))
+                    .check((Constraint::ActivitiesAmountPositive.name(), Expr::col("amount_tenths").gt(0)))
+                    .check((Constraint::ActivitiesDates.name(), Expr::col("starts_on").lte(Expr::col("ends_on"))))
                     .check((
-                        "ck_activities_owner",
+                        Constraint::ActivitiesOwner.name(),
                         Expr::col("region_id").is_null().and(Expr::col("unit_id").is_not_null()).or(Expr::col(
                             "region_id",
                         )
@@ -59,7 +60,7 @@ impl MigrationTrait for Migration {
                         .and(Expr::col("unit_id").is_null())),
                     ))
                     .check((
-                        "ck_activities_kind",
+                        Constraint::ActivitiesKind.name(),
                         Expr::col("kind").eq("project").and(Expr::col("source").is_not_null()).or(Expr::col("kind")
                             .eq("self_managed")
                             .and(Expr::col("source").is_null())
@@ -76,7 +77,9 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_index(Index::drop().name("uq_credits_activity_id_person_id").table("credits").to_owned()).await?;
+        manager
+            .drop_index(Index::drop().name(Constraint::CreditsActivityPerson.name()).table("credits").to_owned())
+            .await?;
         manager.drop_table(Table::drop().table("activities").take()).await
     }
 }

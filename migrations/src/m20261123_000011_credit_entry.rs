@@ -2,6 +2,7 @@
 //! (科室学分上报), the decision on each record, and the stored compliance of
 //! every person-year (人员达标情况), which the queries page through.
 
+use crate::constraint::Constraint;
 use sea_orm_migration::prelude::*;
 
 use crate::util::{fk, index, int, pk, text, text_null, timestamp, timestamp_null, uuid, uuid_null};
@@ -85,10 +86,16 @@ impl MigrationTrait for Migration {
                     .col(text_null("note"))
                     .col(ColumnDef::new("standard_version").integer().null())
                     .col(timestamp("computed_at"))
-                    .primary_key(&mut Index::create().name("pk_compliance").col("person_id").col("year").take())
+                    .primary_key(
+                        &mut Index::create()
+                            .name(Constraint::CompliancePersonYear.name())
+                            .col("person_id")
+                            .col("year")
+                            .take(),
+                    )
                     .foreign_key(&mut fk("fk_compliance_person", "compliance", "person_id", "people"))
                     .check((
-                        "ck_compliance_outcome",
+                        Constraint::ComplianceOutcome.name(),
                         Expr::col("outcome").is_in(["compliant", "non_compliant", "not_counted", "undetermined"]),
                     ))
                     .take(),

@@ -11,6 +11,7 @@
 //! rebuilds it from the credits when it finds it empty while credits exist
 //! (`compliance::rebuild_if_empty`).
 
+use crate::constraint::Constraint;
 use sea_orm_migration::prelude::*;
 
 use crate::util::{fk, index, int, text, text_null, timestamp, uuid, uuid_null};
@@ -61,10 +62,16 @@ impl MigrationTrait for Migration {
                     .col(text_null("note"))
                     .col(ColumnDef::new("standard_version").integer().null())
                     .col(timestamp("computed_at"))
-                    .primary_key(&mut Index::create().name("pk_compliance").col("person_id").col("year").take())
+                    .primary_key(
+                        &mut Index::create()
+                            .name(Constraint::CompliancePersonYear.name())
+                            .col("person_id")
+                            .col("year")
+                            .take(),
+                    )
                     .foreign_key(&mut fk("fk_compliance_person", "compliance", "person_id", "people"))
                     .check((
-                        "ck_compliance_outcome",
+                        Constraint::ComplianceOutcome.name(),
                         Expr::col("outcome").is_in(["compliant", "non_compliant", "not_counted", "undetermined"]),
                     ))
                     .take(),
@@ -115,10 +122,16 @@ impl MigrationTrait for Migration {
                     .col(text_null("note"))
                     .col(ColumnDef::new("standard_version").integer().null())
                     .col(timestamp("computed_at"))
-                    .primary_key(&mut Index::create().name("pk_compliance").col("person_id").col("year").take())
+                    .primary_key(
+                        &mut Index::create()
+                            .name(Constraint::CompliancePersonYear.name())
+                            .col("person_id")
+                            .col("year")
+                            .take(),
+                    )
                     .foreign_key(&mut fk("fk_compliance_person", "compliance", "person_id", "people"))
                     .check((
-                        "ck_compliance_outcome",
+                        Constraint::ComplianceOutcome.name(),
                         Expr::col("outcome").is_in(["compliant", "non_compliant", "not_counted", "undetermined"]),
                     ))
                     .take(),

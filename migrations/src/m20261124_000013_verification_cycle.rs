@@ -7,6 +7,7 @@
 //! this migration (they had no route), and the new shape has required
 //! columns an ALTER could not add on SQLite.
 
+use crate::constraint::Constraint;
 use sea_orm_migration::prelude::*;
 
 use crate::util::{boolean, fk, index, int, pk, text, text_null, timestamp, timestamp_null, unique, uuid, uuid_null};
@@ -68,7 +69,10 @@ impl MigrationTrait for Migration {
                     .col(text("set_by"))
                     .col(timestamp("set_at"))
                     .primary_key(&mut pk("submission_windows"))
-                    .index(&mut unique("uq_submission_windows_year_region_id_tier", &["year", "region_id", "tier"]))
+                    .index(&mut unique(
+                        Constraint::SubmissionWindowsYearRegionTier.name(),
+                        &["year", "region_id", "tier"],
+                    ))
                     .foreign_key(
                         &mut ForeignKey::create()
                             .name("fk_submission_windows_cycle")
@@ -79,7 +83,7 @@ impl MigrationTrait for Migration {
                             .take(),
                     )
                     .foreign_key(&mut fk("fk_submission_windows_region", "submission_windows", "region_id", "regions"))
-                    .check(("ck_submission_windows_order", Expr::col("ends_at").gt(Expr::col("starts_at"))))
+                    .check((Constraint::SubmissionWindowsOrder.name(), Expr::col("ends_at").gt(Expr::col("starts_at"))))
                     .take(),
             )
             .await?;
@@ -146,8 +150,8 @@ impl MigrationTrait for Migration {
                     .col(timestamp("created_at"))
                     .col(timestamp("updated_at"))
                     .primary_key(&mut pk("verifications"))
-                    .index(&mut unique("uq_verifications_person_id_year", &["person_id", "year"]))
-                    .index(&mut unique("uq_verifications_certificate_no", &["certificate_no"]))
+                    .index(&mut unique(Constraint::VerificationsPersonYear.name(), &["person_id", "year"]))
+                    .index(&mut unique(Constraint::VerificationsCertificateNo.name(), &["certificate_no"]))
                     .foreign_key(&mut fk("fk_verifications_person", "verifications", "person_id", "people"))
                     .foreign_key(&mut fk("fk_verifications_unit", "verifications", "unit_id", "units"))
                     .take(),
@@ -188,7 +192,7 @@ impl MigrationTrait for Migration {
                     .col(text_null("reason"))
                     .col(timestamp("at"))
                     .primary_key(&mut pk("verification_transitions"))
-                    .index(&mut unique("uq_verification_transitions_verification_id_seq", &["verification_id", "seq"]))
+                    .index(&mut unique(Constraint::VerificationTransitionsSeq.name(), &["verification_id", "seq"]))
                     .foreign_key(&mut fk(
                         "fk_verification_transitions_verification",
                         "verification_transitions",

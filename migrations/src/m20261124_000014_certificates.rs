@@ -8,6 +8,7 @@
 //! certificate is superseded, a revoked one keeps its reason, a released hold
 //! keeps who released it.
 
+use crate::constraint::Constraint;
 use sea_orm_migration::prelude::*;
 
 use crate::util::{
@@ -92,8 +93,8 @@ impl MigrationTrait for Migration {
                     .col(text_null("revoke_reason"))
                     .col(int("row_version").default(1))
                     .primary_key(&mut pk("certificates"))
-                    .index(&mut unique("uq_certificates_number_version", &["number", "version"]))
-                    .index(&mut unique("uq_certificates_qr_token", &["qr_token"]))
+                    .index(&mut unique(Constraint::CertificatesNumberVersion.name(), &["number", "version"]))
+                    .index(&mut unique(Constraint::CertificatesQrToken.name(), &["qr_token"]))
                     .foreign_key(&mut fk(
                         "fk_certificates_verification",
                         "certificates",
@@ -210,7 +211,7 @@ impl MigrationTrait for Migration {
                     .col(timestamp_null("recorded_at"))
                     .primary_key(&mut pk("spot_check_items"))
                     .index(&mut unique(
-                        "uq_spot_check_items_spot_check_id_verification_id",
+                        Constraint::SpotCheckItemsCheckVerification.name(),
                         &["spot_check_id", "verification_id"],
                     ))
                     .foreign_key(&mut fk(
@@ -321,7 +322,7 @@ impl MigrationTrait for Migration {
                     .col(text_null("reason"))
                     .col(timestamp("at"))
                     .primary_key(&mut pk("title_correction_transitions"))
-                    .index(&mut unique("uq_title_correction_transitions_correction_id_seq", &["correction_id", "seq"]))
+                    .index(&mut unique(Constraint::TitleCorrectionTransitionsSeq.name(), &["correction_id", "seq"]))
                     .foreign_key(&mut fk(
                         "fk_title_correction_transitions_correction",
                         "title_correction_transitions",

@@ -24,7 +24,7 @@ pub struct Problem {
     pub status: u16,
     pub detail: String,
     /// A stable snake_case code for programs.
-    pub code: String,
+    pub code: ErrorCode,
     /// The failing fields, for validation problems.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
@@ -33,6 +33,181 @@ pub struct Problem {
     /// member OAuth client libraries read; the same as `code`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+macro_rules! error_codes {
+    ($($(#[$meta:meta])* $variant:ident => $wire:literal,)+) => {
+        /// The stable snake_case `code` of every problem, for programs (the
+        /// SPA, HR systems): one enum, documented as such in the OpenAPI
+        /// document.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
+        pub enum ErrorCode {
+            $($(#[$meta])* #[serde(rename = $wire)] $variant,)+
+        }
+
+        impl ErrorCode {
+            /// Every code.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),+];
+
+            /// The wire name.
+            pub const fn as_str(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $wire),+ }
+            }
+        }
+    };
+}
+
+error_codes! {
+        /// 400: the body or a parameter does not parse.
+        MalformedRequest => "malformed_request",
+        /// 422: a value is not acceptable (`errors` names the fields).
+        ValidationFailed => "validation_failed",
+        /// 404.
+        NotFound => "not_found",
+        /// 405 (`Allow` names the methods).
+        MethodNotAllowed => "method_not_allowed",
+        /// 401: no valid credentials.
+        Unauthorized => "unauthorized",
+        /// 422: a wrong, used or expired captcha.
+        CaptchaInvalid => "captcha_invalid",
+        /// 401: wrong username or password.
+        InvalidCredentials => "invalid_credentials",
+        /// 401: the session is over.
+        InvalidRefreshToken => "invalid_refresh_token",
+        /// 403.
+        AccountDisabled => "account_disabled",
+        /// 403: change the password first.
+        PasswordChangeRequired => "password_change_required",
+        /// 429 (`Retry-After`).
+        TooManyAttempts => "too_many_attempts",
+        /// 403: the role or the owner may not.
+        Forbidden => "forbidden",
+        /// 409: the value of the named field is taken.
+        AlreadyExists => "already_exists",
+        /// 428: send `If-Match`.
+        PreconditionRequired => "precondition_required",
+        /// 412: the `If-Match` version is stale.
+        PreconditionFailed => "precondition_failed",
+        /// 422: the key was used with another request.
+        IdempotencyKeyReused => "idempotency_key_reused",
+        /// 413.
+        PayloadTooLarge => "payload_too_large",
+        /// 415.
+        UnsupportedMediaType => "unsupported_media_type",
+        /// 400 from `POST /auth/token` (RFC 6749).
+        InvalidRequest => "invalid_request",
+        /// 401 from `POST /auth/token` (RFC 6749).
+        InvalidClient => "invalid_client",
+        /// 400 from `POST /auth/token` (RFC 6749).
+        UnsupportedGrantType => "unsupported_grant_type",
+        /// 503 (`Retry-After`).
+        ServiceUnavailable => "service_unavailable",
+        /// 500.
+        InternalError => "internal_error",
+        /// 409: the change collides with stored data.
+        Conflict => "conflict",
+        /// 409: someone changed the same data meanwhile; retry.
+        ConcurrentChange => "concurrent_change",
+        /// 409: the data changed since it was read.
+        StaleVersion => "stale_version",
+        /// 409: not possible in the record's current state.
+        InvalidState => "invalid_state",
+        /// 409: the first request with this key is still running.
+        IdempotencyInProgress => "idempotency_in_progress",
+        /// 409: the first answer is not replayed to this caller.
+        IdempotencyReplayWithheld => "idempotency_replay_withheld",
+        /// 409: the person-year is submitted; its credits are locked.
+        PersonYearLocked => "person_year_locked",
+        /// 409: the paper certificate is entered already.
+        DuplicateCertificate => "duplicate_certificate",
+        /// 409: signed in to the activity already.
+        AlreadySignedIn => "already_signed_in",
+        /// 409.
+        ActivityCancelled => "activity_cancelled",
+        /// 409.
+        ActivityNotRunning => "activity_not_running",
+        /// 409.
+        ActivityNotStarted => "activity_not_started",
+        /// 409.
+        AlreadyCancelled => "already_cancelled",
+        /// 409.
+        AlreadyDecided => "already_decided",
+        /// 409.
+        AlreadyRecorded => "already_recorded",
+        /// 409.
+        AlreadySubmitted => "already_submitted",
+        /// 409: the record does not wait on this office.
+        NotWaiting => "not_waiting",
+        /// 409: the verification cycle is over.
+        CycleClosed => "cycle_closed",
+        /// 409.
+        CycleNotOpen => "cycle_not_open",
+        /// 409: outside the office's submission window.
+        OutsideWindow => "outside_window",
+        /// 409.
+        TitleExists => "title_exists",
+        /// 409.
+        UsernameTaken => "username_taken",
+        /// 409: the person has a pending transfer.
+        TransferOpen => "transfer_open",
+        /// 409: the transfer is decided already.
+        TransferClosed => "transfer_closed",
+        /// 409.
+        CertificateRevoked => "certificate_revoked",
+        /// 409: held while the unit is re-checked.
+        CertificateHeld => "certificate_held",
+        /// 409: a corrected version replaces it.
+        CertificateSuperseded => "certificate_superseded",
+        /// 409: the issuing office has no seal yet.
+        CertificateUnsealed => "certificate_unsealed",
+        /// 409.
+        AlreadyOpen => "already_open",
+        /// 409: the spot check is closed.
+        CheckClosed => "check_closed",
+        /// 409.
+        CorrectionRefused => "correction_refused",
+        /// 409.
+        NoCertificate => "no_certificate",
+        /// 409.
+        NotCompliant => "not_compliant",
+        /// 409: another office drew the spot check.
+        NotYourCheck => "not_your_check",
+        /// 409.
+        NothingToCheck => "nothing_to_check",
+        /// 409.
+        ReasonRequired => "reason_required",
+        /// 409.
+        ResultsMissing => "results_missing",
+}
+
+impl From<cme_store::Refusal> for ErrorCode {
+    fn from(r: cme_store::Refusal) -> Self {
+        use cme_store::Refusal as R;
+        match r {
+            R::AlreadyOpen => ErrorCode::AlreadyOpen,
+            R::CertificateRevoked => ErrorCode::CertificateRevoked,
+            R::CheckClosed => ErrorCode::CheckClosed,
+            R::CorrectionRefused => ErrorCode::CorrectionRefused,
+            R::NoCertificate => ErrorCode::NoCertificate,
+            R::NotCompliant => ErrorCode::NotCompliant,
+            R::NotYourCheck => ErrorCode::NotYourCheck,
+            R::NothingToCheck => ErrorCode::NothingToCheck,
+            R::ReasonRequired => ErrorCode::ReasonRequired,
+            R::ResultsMissing => ErrorCode::ResultsMissing,
+        }
+    }
+}
+
+impl From<cme_domain::certificate::status::PrintRefusal> for ErrorCode {
+    fn from(r: cme_domain::certificate::status::PrintRefusal) -> Self {
+        use cme_domain::certificate::status::{CertificateStatus, PrintRefusal};
+        match r {
+            PrintRefusal::NotValid(CertificateStatus::Revoked) => ErrorCode::CertificateRevoked,
+            PrintRefusal::NotValid(CertificateStatus::Held) => ErrorCode::CertificateHeld,
+            PrintRefusal::NotValid(_) => ErrorCode::CertificateSuperseded,
+            PrintRefusal::Unsealed => ErrorCode::CertificateUnsealed,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -72,7 +247,7 @@ pub enum ApiError {
     #[error("forbidden: {0}")]
     Forbidden(String),
     #[error("conflict: {detail}")]
-    Conflict { code: &'static str, detail: String },
+    Conflict { code: ErrorCode, detail: String },
     /// The value of `field` is taken already (409, code `already_exists`).
     #[error("already exists: {field}")]
     Duplicate { field: String, detail: String },
@@ -130,30 +305,32 @@ impl ApiError {
         ApiError::Invalid { detail: format!("{}: {}", error.field, error.message), errors: vec![error] }
     }
 
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            ApiError::Malformed { .. } => "malformed_request",
-            ApiError::Invalid { .. } => "validation_failed",
-            ApiError::NotFound(_) => "not_found",
-            ApiError::MethodNotAllowed(_) => "method_not_allowed",
-            ApiError::Unauthorized => "unauthorized",
-            ApiError::CaptchaInvalid => "captcha_invalid",
-            ApiError::InvalidCredentials => "invalid_credentials",
-            ApiError::InvalidRefreshToken => "invalid_refresh_token",
-            ApiError::AccountDisabled => "account_disabled",
-            ApiError::PasswordChangeRequired => "password_change_required",
-            ApiError::TooManyRequests { .. } => "too_many_attempts",
-            ApiError::Forbidden(_) => "forbidden",
-            ApiError::Conflict { code, .. } => code,
-            ApiError::Duplicate { .. } => "already_exists",
-            ApiError::PreconditionRequired => "precondition_required",
-            ApiError::PreconditionFailed => "precondition_failed",
-            ApiError::IdempotencyKeyReused => "idempotency_key_reused",
-            ApiError::PayloadTooLarge(_) => "payload_too_large",
-            ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
-            ApiError::OAuth(e, _) => e.as_str(),
-            ApiError::Unavailable => "service_unavailable",
-            ApiError::Internal(_) => "internal_error",
+            ApiError::Malformed { .. } => ErrorCode::MalformedRequest,
+            ApiError::Invalid { .. } => ErrorCode::ValidationFailed,
+            ApiError::NotFound(_) => ErrorCode::NotFound,
+            ApiError::MethodNotAllowed(_) => ErrorCode::MethodNotAllowed,
+            ApiError::Unauthorized => ErrorCode::Unauthorized,
+            ApiError::CaptchaInvalid => ErrorCode::CaptchaInvalid,
+            ApiError::InvalidCredentials => ErrorCode::InvalidCredentials,
+            ApiError::InvalidRefreshToken => ErrorCode::InvalidRefreshToken,
+            ApiError::AccountDisabled => ErrorCode::AccountDisabled,
+            ApiError::PasswordChangeRequired => ErrorCode::PasswordChangeRequired,
+            ApiError::TooManyRequests { .. } => ErrorCode::TooManyAttempts,
+            ApiError::Forbidden(_) => ErrorCode::Forbidden,
+            ApiError::Conflict { code, .. } => *code,
+            ApiError::Duplicate { .. } => ErrorCode::AlreadyExists,
+            ApiError::PreconditionRequired => ErrorCode::PreconditionRequired,
+            ApiError::PreconditionFailed => ErrorCode::PreconditionFailed,
+            ApiError::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
+            ApiError::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
+            ApiError::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
+            ApiError::OAuth(OAuthError::InvalidRequest, _) => ErrorCode::InvalidRequest,
+            ApiError::OAuth(OAuthError::InvalidClient, _) => ErrorCode::InvalidClient,
+            ApiError::OAuth(OAuthError::UnsupportedGrantType, _) => ErrorCode::UnsupportedGrantType,
+            ApiError::Unavailable => ErrorCode::ServiceUnavailable,
+            ApiError::Internal(_) => ErrorCode::InternalError,
         }
     }
 
@@ -222,11 +399,11 @@ impl ApiError {
             ApiError::Internal(_) => ("请求未能完成，请稍后再试".to_owned(), Vec::new()),
         };
         Problem {
-            problem_type: format!("/problems/{}", self.code()),
+            problem_type: format!("/problems/{}", self.code().as_str()),
             title: self.title().to_owned(),
             status: self.status_code().as_u16(),
             detail,
-            code: self.code().to_owned(),
+            code: self.code(),
             errors,
             error: match self {
                 ApiError::OAuth(e, _) => Some(e.as_str().to_owned()),
@@ -322,16 +499,14 @@ impl From<cme_store::StoreError> for ApiError {
                 tracing::error!(%cause, "database unavailable");
                 ApiError::Unavailable
             }
-            StoreError::Conflict { constraint } => {
-                ApiError::Conflict { code: "conflict", detail: format!("与已有数据冲突 ({constraint})") }
-            }
-            StoreError::Refused { code, detail } => ApiError::Conflict { code, detail },
+            StoreError::Conflict { constraint } => conflict_answer(&constraint),
+            StoreError::Refused { code, detail } => ApiError::Conflict { code: code.into(), detail },
             StoreError::StaleVersion => ApiError::Conflict {
-                code: "stale_version",
+                code: ErrorCode::StaleVersion,
                 detail: "数据已被他人修改，请刷新后重试".to_owned(),
             },
             StoreError::Locked { year } => ApiError::Conflict {
-                code: "person_year_locked",
+                code: ErrorCode::PersonYearLocked,
                 detail: format!("{year} 年度的学分验证已上报，学分已锁定；退回单位后方可修改"),
             },
             StoreError::ScopeMismatch { .. } => ApiError::field("organisation_id", "所属机构与角色不符"),
@@ -339,7 +514,7 @@ impl From<cme_store::StoreError> for ApiError {
             StoreError::Transition(e) => match e {
                 TransitionError::Forbidden { .. } => ApiError::Forbidden(e.to_string()),
                 TransitionError::InvalidState { .. } => {
-                    ApiError::Conflict { code: "invalid_state", detail: e.to_string() }
+                    ApiError::Conflict { code: ErrorCode::InvalidState, detail: e.to_string() }
                 }
                 TransitionError::ReasonRequired(_) => ApiError::field("reason", "须填写原因"),
             },
@@ -348,6 +523,31 @@ impl From<cme_store::StoreError> for ApiError {
                 other => ApiError::field("year", other.to_string()),
             },
             other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// The one answer to each violated constraint of the schema's catalogue
+/// (`cme_store::Constraint`): a taken value names its field, a rule of the
+/// domain its code; anything else is a plain conflict that names no table.
+fn conflict_answer(name: &str) -> ApiError {
+    use cme_store::Constraint as C;
+    let duplicate =
+        |field: &str, detail: &str| ApiError::Duplicate { field: field.to_owned(), detail: detail.to_owned() };
+    let conflict = |code, detail: &str| ApiError::Conflict { code, detail: detail.to_owned() };
+    match C::from_name(name) {
+        Some(C::PeopleIdNumber) => duplicate("id_number", "该身份证号已登记"),
+        Some(C::UnitsCode) => duplicate("code", "该机构编码已被使用"),
+        Some(C::RegionsCode) => duplicate("code", "该地区编码已被使用"),
+        Some(C::DepartmentsUnitName) => duplicate("name", "本单位已有同名科室"),
+        Some(C::AccountsUsername) => conflict(ErrorCode::UsernameTaken, "用户名已被使用"),
+        Some(C::CreditsPersonCertificate) => conflict(ErrorCode::DuplicateCertificate, "同一纸质证书不能重复录入"),
+        Some(C::CreditsActivityPerson) => conflict(ErrorCode::AlreadySignedIn, "已签到，本活动的学分已记入"),
+        Some(C::PersonTransfersOpen) => conflict(ErrorCode::TransferOpen, "该人员已有待处理的调动申请"),
+        Some(C::VerificationsPersonYear) => conflict(ErrorCode::AlreadySubmitted, "该人员本年度已有验证记录"),
+        _ => {
+            tracing::warn!(constraint = name, "constraint violated");
+            conflict(ErrorCode::Conflict, "与已有数据冲突，请刷新后重试")
         }
     }
 }

@@ -29,7 +29,7 @@ use futures_util::StreamExt as _;
 
 use crate::AppState;
 use crate::auth::tokens::{AUD_ACCESS, AUD_CLIENT};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 /// The request header.
 pub const HEADER: &str = "idempotency-key";
@@ -154,7 +154,7 @@ pub async fn middleware(
         Ok(Claim::Replay(answer)) => return Ok(replay(req, answer)),
         Ok(Claim::InProgress) => {
             let e = ApiError::Conflict {
-                code: "idempotency_in_progress",
+                code: ErrorCode::IdempotencyInProgress,
                 detail: "使用该 Idempotency-Key 的请求仍在处理中，请稍后重试".to_owned(),
             };
             return Ok(problem(req, &e));
@@ -220,7 +220,7 @@ pub async fn middleware(
 fn replay(req: ServiceRequest, answer: StoredAnswer) -> ServiceResponse<BoxBody> {
     if answer.withheld {
         let e = ApiError::Conflict {
-            code: "idempotency_replay_withheld",
+            code: ErrorCode::IdempotencyReplayWithheld,
             detail: "该 Idempotency-Key 的请求已处理；其响应含敏感信息，不予重放".to_owned(),
         };
         return problem(req, &e);

@@ -48,7 +48,7 @@ pub struct AppState {
     /// Uploaded files (evidence), behind the storage interface.
     pub files: std::sync::Arc<dyn storage::BlobStore>,
     /// Public certificate lookups per client address.
-    pub public_limiter: auth::limiter::ClientLimiter,
+    pub public_limiter: auth::limiter::Limiter<[u8; 32]>,
     /// The public base URL (`CME_PUBLIC_URL`, no trailing slash): every
     /// absolute link the system prints or returns (QR codes, `verify_url`)
     /// is built from it, never from the request's Host or X-Forwarded-*.
@@ -60,7 +60,7 @@ pub struct AuthState {
     pub keys: auth::tokens::TokenKeys,
     /// Answer captchas in the response (browser tests only; refused in production).
     pub test_captcha: bool,
-    pub client_limiter: auth::limiter::ClientLimiter,
+    pub client_limiter: auth::limiter::Limiter<uuid::Uuid>,
     /// Sessions looked up in the last seconds.
     pub sessions: auth::cache::SessionCache,
     /// Organisation names.
@@ -186,17 +186,11 @@ impl Application {
             db,
             pii: settings.pii,
             sign_in_key: cme_domain::sign_in_code::SignInKey::derive(&settings.jwt_secret),
-            public_limiter: auth::limiter::ClientLimiter::new(
-                settings.public_lookups_per_minute,
-                std::time::Duration::from_secs(60),
-            ),
+            public_limiter: auth::limiter::Limiter::per_minute(settings.public_lookups_per_minute),
             auth: AuthState {
                 keys: auth::tokens::TokenKeys::new(&settings.jwt_secret),
                 test_captcha: settings.test_captcha,
-                client_limiter: auth::limiter::ClientLimiter::new(
-                    settings.client_requests_per_minute,
-                    std::time::Duration::from_secs(60),
-                ),
+                client_limiter: auth::limiter::Limiter::per_minute(settings.client_requests_per_minute),
                 sessions: auth::cache::SessionCache::default(),
                 names: auth::cache::NameCache::default(),
             },

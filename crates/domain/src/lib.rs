@@ -15,6 +15,7 @@ pub mod credits;
 pub mod cycle;
 pub mod id_card;
 pub mod ids;
+pub mod keys;
 pub mod org;
 pub mod person;
 pub mod report;

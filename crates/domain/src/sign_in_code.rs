@@ -27,8 +27,6 @@ pub const WINDOW_SECS: i64 = 60;
 /// The bytes of a code before base64: id, window, tag.
 const CODE_LEN: usize = 16 + 4 + TAG_LEN;
 const TAG_LEN: usize = 16;
-/// The label that separates this key from every other use of the secret.
-const KEY_LABEL: &[u8] = b"activity-sign-in";
 
 /// The key that signs sign-in codes, derived from the server's secret.
 #[derive(Clone)]
@@ -41,18 +39,15 @@ impl std::fmt::Debug for SignInKey {
 }
 
 impl SignInKey {
-    /// `HMAC-SHA256(secret, "activity-sign-in")`: a key of its own, so a
+    /// A key of its own ([`crate::keys::Purpose::ActivitySignIn`]), so a
     /// sign-in code can never stand for an access token or the reverse.
     pub fn derive(secret: &[u8]) -> Self {
-        let mut mac = mac(secret);
-        mac.update(KEY_LABEL);
-        SignInKey(mac.finalize().into_bytes().into())
+        SignInKey(crate::keys::derive(secret, crate::keys::Purpose::ActivitySignIn))
     }
 }
 
-/// HMAC accepts keys of any length, so this cannot fail.
 fn mac(key: &[u8]) -> HmacSha256 {
-    <HmacSha256 as hmac::Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key"))
+    crate::keys::mac(key)
 }
 
 fn tagger(key: &SignInKey, id: ActivityId, window: u32) -> HmacSha256 {

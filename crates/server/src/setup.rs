@@ -64,11 +64,8 @@ pub fn cipher(config: &Config) -> anyhow::Result<PiiCipher> {
 /// own label, so it never equals the encryption or index keys.
 pub fn jwt_secret(config: &Config) -> anyhow::Result<Vec<u8>> {
     use base64::Engine as _;
-    use hmac::Mac as _;
     let master = base64::engine::general_purpose::STANDARD.decode(master_key(config)?)?;
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&master)?;
-    mac.update(b"cme/jwt/v1");
-    Ok(mac.finalize().into_bytes().to_vec())
+    Ok(cme_domain::keys::derive(&master, cme_domain::keys::Purpose::AccessTokens).to_vec())
 }
 
 #[cfg(unix)]

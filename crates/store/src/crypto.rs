@@ -9,18 +9,13 @@ use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use hmac::{Hmac, Mac};
+use cme_domain::keys::{self, Purpose};
+use hmac::Mac;
 use rand::RngCore as _;
-use sha2::Sha256;
 
 use crate::StoreError;
 
-type HmacSha256 = Hmac<Sha256>;
-
 const NONCE_LEN: usize = 12;
-const ENC_LABEL: &[u8] = b"cme/pii/enc/v1";
-const INDEX_LABEL: &[u8] = b"cme/pii/index/v1";
-const AUDIT_LABEL: &[u8] = b"cme/audit/chain/v1";
 
 /// What a ciphertext holds; bound into it as associated data, so a phone
 /// ciphertext cannot be passed off as an ID number.
@@ -58,21 +53,14 @@ impl std::fmt::Debug for PiiCipher {
     }
 }
 
-fn derive(master: &[u8; 32], label: &[u8]) -> [u8; 32] {
-    // HMAC accepts keys of any length, so `new_from_slice` cannot fail here.
-    let mut mac = <HmacSha256 as Mac>::new_from_slice(master).unwrap_or_else(|_| unreachable!());
-    mac.update(label);
-    mac.finalize().into_bytes().into()
-}
-
 impl PiiCipher {
     /// Builds the cipher from the 32-byte master key.
     pub fn from_key(master: &[u8; 32]) -> Self {
-        let enc = derive(master, ENC_LABEL);
+        let enc = keys::derive(master, Purpose::PiiEncryption);
         PiiCipher {
             aead: Aes256Gcm::new(&enc.into()),
-            index_key: derive(master, INDEX_LABEL),
-            audit_key: derive(master, AUDIT_LABEL),
+            index_key: keys::derive(master, Purpose::PiiIndex),
+            audit_key: keys::derive(master, Purpose::AuditChain),
         }
     }
 
@@ -121,7 +109,7 @@ impl PiiCipher {
     /// The deterministic look-up index of an ID number (HMAC-SHA256 of its
     /// upper-case form).
     pub fn index(&self, id_number: &str) -> Vec<u8> {
-        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.index_key).unwrap_or_else(|_| unreachable!());
+        let mut mac = keys::mac(&self.index_key);
         mac.update(id_number.trim().to_ascii_uppercase().as_bytes());
         mac.finalize().into_bytes().to_vec()
     }
@@ -139,7 +127,7 @@ impl PiiCipher {
     /// holds an ID number must not be stored as a plain hash, which a few
     /// billion guesses would invert.
     pub fn fingerprint(&self, parts: &[&[u8]]) -> Vec<u8> {
-        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.index_key).unwrap_or_else(|_| unreachable!());
+        let mut mac = keys::mac(&self.index_key);
         mac.update(b"cme/fingerprint/v1");
         for part in parts {
             mac.update(&(part.len() as u64).to_be_bytes());

@@ -3,6 +3,7 @@
 use cme_domain::auth::{Role, Scope};
 use cme_domain::review::TransitionError;
 use cme_domain::standard::StandardError;
+use migration::constraint::Constraint;
 use sea_orm::sqlx::error::ErrorKind;
 use sea_orm::{DbErr, RuntimeErr};
 
@@ -45,7 +46,7 @@ pub enum StoreError {
     Standard(#[from] StandardError),
     /// A business rule refused the change; `detail` says why, in Chinese.
     #[error("{detail}")]
-    Refused { code: &'static str, detail: String },
+    Refused { code: Refusal, detail: String },
     /// A stored value does not parse into the domain (or does not decrypt).
     #[error("corrupt stored data: {0}")]
     Corrupt(String),
@@ -57,7 +58,31 @@ pub enum StoreError {
     Db(DbErr),
 }
 
+/// The business rules the store itself refuses a change by (spot checks,
+/// title corrections); the API gives each its own problem code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    AlreadyOpen,
+    CertificateRevoked,
+    CheckClosed,
+    CorrectionRefused,
+    NoCertificate,
+    NotCompliant,
+    NotYourCheck,
+    NothingToCheck,
+    ReasonRequired,
+    ResultsMissing,
+}
+
 impl StoreError {
+    /// The catalogued constraint a `Conflict` names, if any.
+    pub fn constraint(&self) -> Option<Constraint> {
+        match self {
+            StoreError::Conflict { constraint } => Constraint::from_name(constraint),
+            _ => None,
+        }
+    }
+
     pub(crate) fn corrupt(what: impl std::fmt::Display) -> Self {
         StoreError::Corrupt(what.to_string())
     }
@@ -101,7 +126,8 @@ fn outage(err: &DbErr) -> bool {
 
 /// The migration's name of a violated constraint. PostgreSQL reports the name
 /// itself; SQLite reports `UNIQUE constraint failed: t.a, t.b`, which is
-/// looked up in [`SQLITE_UNIQUE`], and names check constraints in its message.
+/// looked up in the catalogue ([`Constraint::from_sqlite_columns`]), and names
+/// check constraints in its message.
 fn constraint_name(kind: ErrorKind, reported: Option<&str>, message: &str) -> Option<String> {
     let is_violation =
         matches!(kind, ErrorKind::UniqueViolation | ErrorKind::ForeignKeyViolation | ErrorKind::CheckViolation);
@@ -120,35 +146,9 @@ fn constraint_name(kind: ErrorKind, reported: Option<&str>, message: &str) -> Op
     })
 }
 
-/// SQLite's column lists of the unique constraints, and their names.
-const SQLITE_UNIQUE: &[(&str, &str)] = &[
-    ("people.id_number_hmac", "uq_people_id_number_hmac"),
-    ("regions.code", "uq_regions_code"),
-    ("units.code", "uq_units_code"),
-    ("departments.unit_id, departments.name", "uq_departments_unit_id_name"),
-    ("standards.year, standards.version", "uq_standards_year_version"),
-    ("course_completions.person_id, course_completions.year", "uq_course_completions_person_id_year"),
-    ("verifications.person_id, verifications.year", "uq_verifications_person_id_year"),
-    ("verifications.certificate_no", "uq_verifications_certificate_no"),
-    ("accounts.username", "uq_accounts_username"),
-    ("accounts.person_id", "uq_accounts_person"),
-    ("refresh_tokens.token_hash", "uq_refresh_tokens_hash"),
-    ("api_clients.client_id", "uq_api_clients_client_id"),
-    ("audit_log.id", "uq_audit_log_id"),
-    ("activities.code", "uq_activities_code"),
-    ("credits.activity_id, credits.person_id", "uq_credits_activity_id_person_id"),
-    ("audit_log.seq", "pk_audit_log"),
-    ("person_transfers.person_id", "uq_person_transfers_open"),
-    ("idempotency_keys.caller, idempotency_keys.key", "uq_idempotency_keys_caller_key"),
-    (
-        "verification_transitions.verification_id, verification_transitions.seq",
-        "uq_verification_transitions_verification_id_seq",
-    ),
-];
-
 fn sqlite_unique_name(columns: &str) -> String {
-    if let Some((_, name)) = SQLITE_UNIQUE.iter().find(|(cols, _)| *cols == columns) {
-        return (*name).to_owned();
+    if let Some(c) = Constraint::from_sqlite_columns(columns) {
+        return c.name().to_owned();
     }
     // A primary key: `people.id` → `pk_people`.
     match columns.split_once('.') {

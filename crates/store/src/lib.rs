@@ -23,7 +23,8 @@ use sea_orm::{ConnectOptions, Database};
 pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, TransactionTrait};
 
 pub use crypto::PiiCipher;
-pub use error::StoreError;
+pub use error::{Refusal, StoreError};
+pub use migration::constraint::{Constraint, ConstraintKind};
 
 /// Connects to `url` (`sqlite://path/to/file.db` or `postgres://…`).
 ///

@@ -3190,6 +3190,13 @@ export interface components {
          */
         EntryPath: "electronic" | "paper_unit" | "paper_department" | "paper_verification";
         /**
+         * @description The stable snake_case `code` of every problem, for programs (the
+         *     SPA, HR systems): one enum, documented as such in the OpenAPI
+         *     document.
+         * @enum {string}
+         */
+        ErrorCode: "MalformedRequest" | "ValidationFailed" | "NotFound" | "MethodNotAllowed" | "Unauthorized" | "CaptchaInvalid" | "InvalidCredentials" | "InvalidRefreshToken" | "AccountDisabled" | "PasswordChangeRequired" | "TooManyAttempts" | "Forbidden" | "AlreadyExists" | "PreconditionRequired" | "PreconditionFailed" | "IdempotencyKeyReused" | "PayloadTooLarge" | "UnsupportedMediaType" | "InvalidRequest" | "InvalidClient" | "UnsupportedGrantType" | "ServiceUnavailable" | "InternalError" | "Conflict" | "ConcurrentChange" | "StaleVersion" | "InvalidState" | "IdempotencyInProgress" | "IdempotencyReplayWithheld" | "PersonYearLocked" | "DuplicateCertificate" | "AlreadySignedIn" | "ActivityCancelled" | "ActivityNotRunning" | "ActivityNotStarted" | "AlreadyCancelled" | "AlreadyDecided" | "AlreadyRecorded" | "AlreadySubmitted" | "NotWaiting" | "CycleClosed" | "CycleNotOpen" | "OutsideWindow" | "TitleExists" | "UsernameTaken" | "TransferOpen" | "TransferClosed" | "CertificateRevoked" | "CertificateHeld" | "CertificateSuperseded" | "CertificateUnsealed" | "AlreadyOpen" | "CheckClosed" | "CorrectionRefused" | "NoCertificate" | "NotCompliant" | "NotYourCheck" | "NothingToCheck" | "ReasonRequired" | "ResultsMissing";
+        /**
          * @description A profile and a list of credits to evaluate.
          * @example {
          *       "credits": [
@@ -3741,7 +3748,7 @@ export interface components {
         /** @description An RFC 9457 problem document. */
         Problem: {
             /** @description A stable snake_case code for programs. */
-            code: string;
+            code: components["schemas"]["ErrorCode"];
             detail: string;
             /**
              * @description Only from `POST /auth/token`: the RFC 6749 §5.2 error code

@@ -1,71 +1,102 @@
-//! A short-lived cache of authenticated sessions, so a request costs no
-//! database round trip for its caller. Every change that ends sessions in
-//! this process (sign-out, password change, disable, reset, a refresh
-//! replay) evicts the account at once; another instance of the server sees
-//! such a change within [`TTL`].
+//! Short-lived caches (`moka`, bounded in size and age). Sessions: a request
+//! costs no database round trip for its caller; every change that ends
+//! sessions in this process (sign-out, password change, disable, reset, a
+//! refresh replay) evicts the account at once; another instance of the
+//! server sees such a change within [`TTL`].
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use cme_store::repo::account::Account;
+use moka::sync::Cache;
 use uuid::Uuid;
 
 /// How long a looked-up session is trusted without asking the database.
 pub const TTL: Duration = Duration::from_secs(5);
-const MAX_ENTRIES: usize = 50_000;
+const MAX_ENTRIES: u64 = 50_000;
 
-/// (account, session) → the account as last read, and when.
-#[derive(Default)]
+/// (account, session) → the account as last read.
 pub struct SessionCache {
-    entries: Mutex<HashMap<(Uuid, Uuid), (Instant, Account)>>,
+    entries: Cache<(Uuid, Uuid), Account>,
+}
+
+impl Default for SessionCache {
+    fn default() -> Self {
+        SessionCache {
+            entries: Cache::builder()
+                .max_capacity(MAX_ENTRIES)
+                .time_to_live(TTL)
+                .support_invalidation_closures()
+                .build(),
+        }
+    }
 }
 
 impl SessionCache {
     pub fn get(&self, account: Uuid, session: Uuid) -> Option<Account> {
-        let entries = self.entries.lock().ok()?;
-        let (at, a) = entries.get(&(account, session))?;
-        (at.elapsed() < TTL).then(|| a.clone())
+        self.entries.get(&(account, session))
     }
 
     pub fn put(&self, account: Account, session: Uuid) {
-        if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= MAX_ENTRIES {
-                entries.retain(|_, (at, _)| at.elapsed() < TTL);
-            }
-            entries.insert((account.id, session), (Instant::now(), account));
-        }
+        self.entries.insert((account.id, session), account);
     }
 
-    /// Forgets every session of an account.
+    /// Forgets every session of an account: no `get` returns one after this.
     pub fn evict(&self, account: Uuid) {
-        if let Ok(mut entries) = self.entries.lock() {
-            entries.retain(|(a, _), _| *a != account);
+        if self.entries.invalidate_entries_if(move |(a, _), _| *a == account).is_err() {
+            // Only if closures were not enabled at build time; drop everything then.
+            self.entries.invalidate_all();
         }
     }
 }
 
 /// Organisation names for `/me` and account lists (they change rarely).
-#[derive(Default)]
 pub struct NameCache {
-    entries: Mutex<HashMap<Uuid, (Instant, String)>>,
+    entries: Cache<Uuid, String>,
+}
+
+impl Default for NameCache {
+    fn default() -> Self {
+        NameCache { entries: Cache::builder().max_capacity(MAX_ENTRIES).time_to_live(Duration::from_secs(60)).build() }
+    }
 }
 
 impl NameCache {
-    const TTL: Duration = Duration::from_secs(60);
-
     pub fn get(&self, id: Uuid) -> Option<String> {
-        let entries = self.entries.lock().ok()?;
-        let (at, name) = entries.get(&id)?;
-        (at.elapsed() < Self::TTL).then(|| name.clone())
+        self.entries.get(&id)
     }
 
     pub fn put(&self, id: Uuid, name: String) {
-        if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= MAX_ENTRIES {
-                entries.clear();
-            }
-            entries.insert(id, (Instant::now(), name));
-        }
+        self.entries.insert(id, name);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evicting_an_account_forgets_its_sessions_only() {
+        let cache = SessionCache::default();
+        let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+        let account = |id| Account {
+            id,
+            username: "u".to_owned(),
+            role: cme_domain::auth::Role::Unit,
+            scope: cme_domain::auth::Scope::Province,
+            display_name: String::new(),
+            must_change_password: false,
+            disabled: false,
+            has_password: true,
+            password_changed_at: None,
+            row_version: 1,
+            created_at: chrono::Utc::now(),
+        };
+        cache.put(account(a), Uuid::nil());
+        cache.put(account(a), Uuid::max());
+        cache.put(account(b), Uuid::nil());
+        cache.evict(a);
+        assert!(cache.get(a, Uuid::nil()).is_none());
+        assert!(cache.get(a, Uuid::max()).is_none());
+        assert_eq!(cache.get(b, Uuid::nil()).map(|x| x.id), Some(b));
     }
 }

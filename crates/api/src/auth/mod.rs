@@ -104,7 +104,7 @@ async fn authenticate(req: HttpRequest) -> Result<PendingCaller, ApiError> {
         if client.revoked {
             return Err(ApiError::Unauthorized);
         }
-        state.auth.client_limiter.check(client.id)?;
+        state.auth.client_limiter.check(&client.id)?;
         return Ok(PendingCaller { actor: client.actor(), must_change_password: false, account: None });
     }
     // Signed out (or every session ended): the token dies with its session.

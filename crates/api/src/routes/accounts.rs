@@ -256,12 +256,8 @@ pub async fn create_account(
         created_by: Some(actor.id),
     };
     let txn = state.db.begin().await?;
-    let created = account::insert(&txn, &new).await.map_err(|e| match e {
-        cme_store::StoreError::Conflict { constraint } if constraint == "uq_accounts_username" => {
-            ApiError::Conflict { code: "username_taken", detail: "用户名已被使用".to_owned() }
-        }
-        other => other.into(),
-    })?;
+    // A taken username is 409 username_taken (the constraint catalogue's answer).
+    let created = account::insert(&txn, &new).await?;
     let ip = client_ip(&req);
     audit::append(&txn, &audit_entry(actor, &ip, "account.create", &created, json!({"role": role.as_str()}))).await?;
     txn.commit().await?;

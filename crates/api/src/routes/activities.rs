@@ -30,7 +30,7 @@ use crate::dto::activities::{
     ActivityDto, ActivityOwnerDto, ActivityPage, ActivityQuery, CancelActivityRequest, NewActivityRequest,
     RosterOutcome, RosterReport, RosterRequest, RosterRowReport, SignInCodeDto, SignInRequest, SignInResult,
 };
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, ErrorCode, Problem};
 use crate::extract::{ValidJson, parse, validation_problem};
 use crate::no_store::NoStore;
 use crate::upload::{Record, Upload};
@@ -286,7 +286,7 @@ pub async fn cancel_activity(
     let a = activity::get_scoped(&txn, &actor.scope, ActivityId(id.into_inner())).await?;
     may_act_on(&txn, actor, Operation::ManageActivities, object(&a)).await?;
     if !activity::cancel(&txn, a.id, &reason, Utc::now()).await? {
-        return Err(ApiError::Conflict { code: "already_cancelled", detail: "活动已取消".to_owned() });
+        return Err(ApiError::Conflict { code: ErrorCode::AlreadyCancelled, detail: "活动已取消".to_owned() });
     }
     audit::append(&txn, &audit_entry(actor, &ip, "activity.cancel", &a).detail(json!({"reason": reason}))).await?;
     let a = activity::get(&txn, a.id).await?;
@@ -323,8 +323,10 @@ pub async fn get_sign_in_code(
     let a = activity::get_scoped(&state.db, &actor.scope, ActivityId(id.into_inner())).await?;
     may_act_on(&state.db, actor, Operation::ManageActivities, object(&a)).await?;
     let now = Utc::now();
-    a.running_on(today_in_shanghai(now))
-        .map_err(|why| ApiError::Conflict { code: "activity_not_running", detail: not_running_message(&a, why) })?;
+    a.running_on(today_in_shanghai(now)).map_err(|why| ApiError::Conflict {
+        code: ErrorCode::ActivityNotRunning,
+        detail: not_running_message(&a, why),
+    })?;
     let issued = issue(&state.sign_in_key, a.id, now);
     Ok(NoStore(web::Json(SignInCodeDto {
         url: format!("/m/sign-in?code={}", issued.code),
@@ -391,14 +393,7 @@ pub async fn sign_in(
         &txn,
         &NewCredit { record, activity_id: Some(a.id.0), created_by: Some(actor.name.clone()), department_id: None },
     )
-    .await
-    .map_err(|e| match e {
-        StoreError::Conflict { constraint } if constraint == "uq_credits_activity_id_person_id" => ApiError::Conflict {
-            code: "already_signed_in",
-            detail: "已签到，本活动的学分已记入".to_owned(),
-        },
-        other => other.into(),
-    })?;
+    .await?;
     let e = audit::AuditEntry::by(actor, "activity.sign_in")
         .ip(Some(&ip))
         .target("activity", a.id)
@@ -579,11 +574,13 @@ pub async fn upload_roster(
     let now = Utc::now();
     match a.running_on(today_in_shanghai(now)) {
         Err(NotRunning::Cancelled) => {
-            return Err(ApiError::Conflict { code: "activity_cancelled", detail: "活动已取消".to_owned() });
+            return Err(ApiError::Conflict {
+                code: ErrorCode::ActivityCancelled, detail: "活动已取消".to_owned()
+            });
         }
         Err(NotRunning::NotStarted) => {
             return Err(ApiError::Conflict {
-                code: "activity_not_started",
+                code: ErrorCode::ActivityNotStarted,
                 detail: format!("活动尚未开始（{} 开始），不能导入签到名单", a.starts_on),
             });
         }

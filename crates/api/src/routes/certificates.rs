@@ -120,7 +120,7 @@ fn printer(actor: &Actor) -> Printer {
 /// (409, its code naming the status: `certificate_revoked`,
 /// `certificate_held`, `certificate_superseded`, `certificate_unsealed`).
 fn refusal(r: PrintRefusal, c: &Certificate, prefix: &str) -> ApiError {
-    ApiError::Conflict { code: r.code(), detail: format!("{prefix}{}", r.detail(c.revoke_reason.as_deref())) }
+    ApiError::Conflict { code: r.into(), detail: format!("{prefix}{}", r.detail(c.revoke_reason.as_deref())) }
 }
 
 /// The one gate every certificate PDF passes (single, batch, proof).
@@ -1039,12 +1039,13 @@ async fn public_answer(
 
 fn limit(state: &AppState, req: &HttpRequest) -> Result<(), ApiError> {
     let ip = client_ip(req);
+    // Keyed by a keyed hash: the address itself is not held.
     let digest = state.pii.index(&format!("limit:{ip}"));
-    let mut key = [0u8; 16];
+    let mut key = [0u8; 32];
     for (k, d) in key.iter_mut().zip(digest.iter()) {
         *k = *d;
     }
-    state.public_limiter.check(Uuid::from_bytes(key))
+    state.public_limiter.check(&key)
 }
 
 /// Public verification by the QR code's token (no sign-in): genuine or

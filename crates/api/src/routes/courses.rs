@@ -24,7 +24,7 @@ use crate::auth::{Caller, client_ip};
 use crate::dto::courses::{
     CompletionDto, CompletionImportRequest, ImportErrorDto, ImportMode, ImportQuery, ImportReport, NewCompletionRequest,
 };
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, ErrorCode, Problem};
 use crate::extract::{ValidJson, parse, validation_problem};
 use crate::upload::{Record, Upload};
 
@@ -100,7 +100,7 @@ pub async fn record_completion(
     credit::ensure_open(&txn, p.id, year).await?;
     if !course::record_completion(&txn, p.id, year, completed_on, "manual").await? {
         return Err(ApiError::Conflict {
-            code: "already_recorded",
+            code: ErrorCode::AlreadyRecorded,
             detail: format!("{} 的 {year} 年度公需科目已登记", p.name),
         });
     }

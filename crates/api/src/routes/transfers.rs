@@ -19,7 +19,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::{Caller, client_ip, may_act_on};
 use crate::dto::people::{AcceptTransfer, TransferDto, TransferPage, TransferQuery, TransferReason};
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, ErrorCode, Problem};
 use crate::extract::ValidJson;
 use crate::office::no_department;
 
@@ -136,7 +136,7 @@ async fn decide(
 }
 
 fn closed() -> ApiError {
-    ApiError::Conflict { code: "transfer_closed", detail: "该调动已处理，不能再更改".to_owned() }
+    ApiError::Conflict { code: ErrorCode::TransferClosed, detail: "该调动已处理，不能再更改".to_owned() }
 }
 
 /// The receiving unit takes the person in (接收), optionally into one of its

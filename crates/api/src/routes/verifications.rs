@@ -39,7 +39,7 @@ use crate::dto::verification::{
     StatsQuery, StatsRow, SubmissionRequest, SubmissionResult, SubmitIdsRequest, TimelineEntry, VerificationDetail,
     VerificationDto, VerificationPage, VerificationQuery, VerificationState,
 };
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, ErrorCode, Problem};
 use crate::extract::ValidJson;
 use crate::office::{in_scope, office_region, office_scope, opened_cycle, tier_of};
 use crate::paging::page;
@@ -115,19 +115,21 @@ async fn check_open(state: &AppState, cycle_year: i32, unit_id: UnitId, submitti
     let today = crate::clock::today();
     if today < c.calendar.opens_on() {
         return Err(ApiError::Conflict {
-            code: "cycle_not_open",
+            code: ErrorCode::CycleNotOpen,
             detail: format!("{cycle_year} 年度学分验证自 {} 开始", c.calendar.opens_on()),
         });
     }
     if c.calendar.is_closed(today) {
         return Err(ApiError::Conflict {
-            code: "cycle_closed",
+            code: ErrorCode::CycleClosed,
             detail: format!("{cycle_year} 年度学分验证已于 {} 结束，不再受理", c.calendar.closes_on()),
         });
     }
     if submitting {
         let window = cycles::effective_for_unit(&state.db, &c.calendar, unit_id).await?;
-        window.check(Utc::now()).map_err(|e| ApiError::Conflict { code: "outside_window", detail: e.to_string() })?;
+        window
+            .check(Utc::now())
+            .map_err(|e| ApiError::Conflict { code: ErrorCode::OutsideWindow, detail: e.to_string() })?;
     }
     Ok(())
 }
@@ -305,7 +307,7 @@ pub async fn submit(
             && !matches!(v.state, State::Prepared | State::Returned)
         {
             return Err(ApiError::Conflict {
-                code: "already_submitted",
+                code: ErrorCode::AlreadySubmitted,
                 detail: format!("people[{i}]：{} 年度已上报（{}）", v.year, verification_state_label(v.state)),
             });
         }
@@ -431,7 +433,7 @@ pub async fn submit_records(
             .ok_or_else(|| ApiError::field(format!("ids[{i}]"), "记录不存在"))?;
         if !matches!(r.state, State::Prepared | State::Returned) {
             return Err(ApiError::Conflict {
-                code: "invalid_state",
+                code: ErrorCode::InvalidState,
                 detail: format!("ids[{i}]：记录{}，不能上报", verification_state_label(r.state)),
             });
         }
@@ -661,7 +663,7 @@ pub async fn decide(
             .ok_or_else(|| ApiError::NotFound(format!("items[{i}]：记录不存在或不在本辖区")))?;
         if r.row_version != item.row_version {
             return Err(ApiError::Conflict {
-                code: "stale_version",
+                code: ErrorCode::StaleVersion,
                 detail: format!(
                     "items[{i}]：记录已被他人处理（现为{}），请刷新后重试",
                     verification_state_label(r.state)
@@ -670,7 +672,7 @@ pub async fn decide(
         }
         if !matches!(r.state, State::InReview { .. }) || r.current_tier != Some(tier) {
             return Err(ApiError::Conflict {
-                code: "not_waiting",
+                code: ErrorCode::NotWaiting,
                 detail: format!("items[{i}]：记录{}，不在本级待审", verification_state_label(r.state)),
             });
         }
@@ -682,7 +684,7 @@ pub async fn decide(
         let c = opened_cycle(&state, y).await?;
         if c.calendar.is_closed(today) {
             return Err(ApiError::Conflict {
-                code: "cycle_closed",
+                code: ErrorCode::CycleClosed,
                 detail: format!("{y} 年度学分验证已于 {} 结束，不再受理", c.calendar.closes_on()),
             });
         }
@@ -691,7 +693,7 @@ pub async fn decide(
     let txn = state.db.begin().await?;
     let applied = verifications::apply_many(&txn, &records, event, &by, reason).await.map_err(|e| match e {
         StoreError::StaleVersion => ApiError::Conflict {
-            code: "stale_version",
+            code: ErrorCode::StaleVersion,
             detail: "记录已被他人处理，本批未作任何更改，请刷新后重试".to_owned(),
         },
         other => other.into(),
@@ -847,7 +849,7 @@ pub async fn issue_numbers(
     .await
     .map_err(|e| match e {
         StoreError::StaleVersion => ApiError::Conflict {
-            code: "stale_version",
+            code: ErrorCode::StaleVersion,
             detail: "部分记录正被他人处理；已生成的编号有效，请再次生成以完成其余".to_owned(),
         },
         other => other.into(),

@@ -21,6 +21,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{Page, now, page_limit, paginate, parse, refresh, scope};
+use crate::Constraint;
 use crate::StoreError;
 use crate::entity::{accounts, departments, people};
 
@@ -240,7 +241,7 @@ where
             Ok(account)
         }
         Err(StoreError::Conflict { constraint })
-            if constraint == "uq_accounts_person" || constraint == "uq_accounts_username" =>
+            if constraint == Constraint::AccountsPerson.name() || constraint == Constraint::AccountsUsername.name() =>
         {
             txn.rollback().await?;
             find_for_person(db, person.id).await?.map(|(a, _)| a).ok_or(StoreError::NotFound)

@@ -18,6 +18,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{Page, contains_pattern, now, page_limit, paginate, parse, scope};
+use crate::Constraint;
 use crate::StoreError;
 use crate::entity::{activities, credits};
 
@@ -157,7 +158,9 @@ where
                 txn.commit().await?;
                 return Ok(created);
             }
-            Err(StoreError::Conflict { constraint }) if constraint == "uq_activities_code" && attempts < 20 => {
+            Err(StoreError::Conflict { constraint })
+                if constraint == Constraint::ActivitiesCode.name() && attempts < 20 =>
+            {
                 txn.rollback().await?;
                 attempts += 1;
             }

@@ -27,6 +27,7 @@ use sha2::{Digest as _, Sha256};
 use uuid::Uuid;
 
 use super::{Page, now, page_limit, paginate, parse, scope};
+use crate::Constraint;
 use crate::StoreError;
 use crate::entity::audit_log;
 
@@ -174,7 +175,7 @@ fn chain_hash(prev_hash: &[u8], m: &audit_log::Model, key: Option<&[u8; 32]>) ->
         Some(key) => {
             use hmac::Mac as _;
             // HMAC takes keys of any length: this cannot fail.
-            let mut mac = hmac::Hmac::<Sha256>::new_from_slice(key).unwrap_or_else(|_| unreachable!());
+            let mut mac = cme_domain::keys::mac(key);
             mac.update(b"cme/audit/chain/v1");
             mac.update(&canonical);
             mac.finalize().into_bytes().to_vec()
@@ -292,7 +293,11 @@ where
     let mut attempts = 0;
     loop {
         match append_once(db, entry).await {
-            Err(StoreError::Conflict { constraint }) if constraint == "pk_audit_log" && attempts < 5 => attempts += 1,
+            Err(StoreError::Conflict { constraint })
+                if constraint == Constraint::AuditLogSeq.name() && attempts < 5 =>
+            {
+                attempts += 1
+            }
             other => return other,
         }
     }

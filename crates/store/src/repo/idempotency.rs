@@ -13,6 +13,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait a
 use uuid::Uuid;
 
 use super::now;
+use crate::Constraint;
 use crate::StoreError;
 use crate::entity::idempotency_keys;
 
@@ -74,7 +75,7 @@ pub async fn claim(
         match inserted {
             Ok(_) => return Ok(Claim::Fresh(id)),
             Err(e) => match StoreError::from(e) {
-                StoreError::Conflict { constraint } if constraint == "uq_idempotency_keys_caller_key" => {}
+                StoreError::Conflict { constraint } if constraint == Constraint::IdempotencyKeysCallerKey.name() => {}
                 other => return Err(other),
             },
         }

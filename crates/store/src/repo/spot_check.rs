@@ -29,7 +29,7 @@ use uuid::Uuid;
 use super::verification::{Acting, OfficeScope, finalised, reverify_unit_year};
 use super::{now, parse};
 use crate::entity::{certificate_holds, people, spot_check_items, spot_check_units, spot_checks, units};
-use crate::{StoreError, batch_rows};
+use crate::{Refusal, StoreError, batch_rows};
 
 /// What to draw.
 #[derive(Debug, Clone)]
@@ -101,7 +101,7 @@ pub struct CheckItem {
     pub recorded_at: Option<DateTime<Utc>>,
 }
 
-fn refused(code: &'static str, detail: impl Into<String>) -> StoreError {
+fn refused(code: Refusal, detail: impl Into<String>) -> StoreError {
     StoreError::Refused { code, detail: detail.into() }
 }
 
@@ -134,7 +134,7 @@ where
     let kinds = checkable(new.office, new.kind);
     if kinds.is_empty() {
         return Err(refused(
-            "not_your_check",
+            Refusal::NotYourCheck,
             format!(
                 "{}不负责{}（抽验由审核链指定的上级办公室进行，现场抽验由省继教委办公室进行）",
                 new.office.label(),
@@ -151,7 +151,7 @@ where
         person_of.insert(*v, *p);
     }
     if strata.is_empty() {
-        return Err(refused("nothing_to_check", format!("{}年度没有可抽验的已完成验证记录", new.year)));
+        return Err(refused(Refusal::NothingToCheck, format!("{}年度没有可抽验的已完成验证记录", new.year)));
     }
     if new.kind == SpotCheckKind::OnSite && new.only_unit.is_none() {
         let k = new.institutions.unwrap_or(1) as usize;
@@ -381,12 +381,12 @@ where
     let txn = db.begin().await?;
     let c = spot_checks::Entity::find_by_id(id).one(&txn).await?.ok_or(StoreError::NotFound)?;
     if c.status == "closed" {
-        return Err(refused("check_closed", "该抽验已结束，不能再登记结果"));
+        return Err(refused(Refusal::CheckClosed, "该抽验已结束，不能再登记结果"));
     }
     let at = now();
     for r in results {
         if r.result == ItemResult::Fail && r.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
-            return Err(refused("reason_required", "不合格须说明原因"));
+            return Err(refused(Refusal::ReasonRequired, "不合格须说明原因"));
         }
         let res = spot_check_items::Entity::update_many()
             .col_expr(spot_check_items::Column::Result, Expr::value(r.result.as_str()))
@@ -430,7 +430,7 @@ where
     let txn = db.begin().await?;
     let c = spot_checks::Entity::find_by_id(id).one(&txn).await?.ok_or(StoreError::NotFound)?;
     if c.status == "closed" {
-        return Err(refused("check_closed", "该抽验已结束"));
+        return Err(refused(Refusal::CheckClosed, "该抽验已结束"));
     }
     if c.row_version != row_version {
         return Err(StoreError::StaleVersion);
@@ -438,7 +438,7 @@ where
     let items = spot_check_items::Entity::find().filter(spot_check_items::Column::SpotCheckId.eq(id)).all(&txn).await?;
     let pending = items.iter().filter(|i| i.result == ItemResult::Pending.as_str()).count();
     if pending > 0 {
-        return Err(refused("results_missing", format!("尚有 {pending} 人未登记抽验结果，不能结束")));
+        return Err(refused(Refusal::ResultsMissing, format!("尚有 {pending} 人未登记抽验结果，不能结束")));
     }
     let mut tally: BTreeMap<Uuid, (u32, u32)> = BTreeMap::new();
     for i in &items {

@@ -24,10 +24,10 @@ use uuid::Uuid;
 
 use super::verification::Acting;
 use super::{certificate, compliance, now, parse};
-use crate::StoreError;
 use crate::entity::{
     people, person_titles, title_correction_evidence, title_correction_transitions, title_corrections, units,
 };
+use crate::{Refusal, StoreError};
 
 /// A request as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,7 +78,7 @@ pub struct LogEntry {
     pub at: DateTime<Utc>,
 }
 
-fn refused(code: &'static str, detail: impl Into<String>) -> StoreError {
+fn refused(code: Refusal, detail: impl Into<String>) -> StoreError {
     StoreError::Refused { code, detail: detail.into() }
 }
 
@@ -104,10 +104,10 @@ where
 {
     let txn = db.begin().await?;
     let cert = certificate::current_of(&txn, new.person_id, new.year).await?.ok_or_else(|| {
-        refused("no_certificate", format!("{}年度没有学分验证合格证书，无需更正证书上的职称", new.year))
+        refused(Refusal::NoCertificate, format!("{}年度没有学分验证合格证书，无需更正证书上的职称", new.year))
     })?;
     if cert.revoked_at.is_some() {
-        return Err(refused("certificate_revoked", "该年度证书已撤销，不能更正"));
+        return Err(refused(Refusal::CertificateRevoked, "该年度证书已撤销，不能更正"));
     }
     let open = title_corrections::Entity::find()
         .filter(title_corrections::Column::PersonId.eq(new.person_id.0))
@@ -116,11 +116,11 @@ where
         .one(&txn)
         .await?;
     if open.is_some() {
-        return Err(refused("already_open", format!("{}年度已有一份职称更正申请在审核中", new.year)));
+        return Err(refused(Refusal::AlreadyOpen, format!("{}年度已有一份职称更正申请在审核中", new.year)));
     }
     let verdict = compliance::verdict_with_title(&txn, new.person_id, new.year, new.new_level).await?;
     if verdict.outcome != Outcome::Compliant {
-        return Err(refused("not_compliant", not_compliant_detail(&verdict)));
+        return Err(refused(Refusal::NotCompliant, not_compliant_detail(&verdict)));
     }
     let p = people::Entity::find_by_id(new.person_id.0).one(&txn).await?.ok_or(StoreError::NotFound)?;
     let (level, medicine): (String, String) = units::Entity::find_by_id(p.unit_id)
@@ -233,14 +233,14 @@ where
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     let chain = c.chain();
     let decided = transition(&chain, c.state, c.step.unwrap_or(0), event, by.tier, reason)
-        .map_err(|e| refused("correction_refused", e.to_string()))?;
+        .map_err(|e| refused(Refusal::CorrectionRefused, e.to_string()))?;
     let (to, step) = (decided.to, decided.step);
     let at = now();
     let mut new_certificate = None;
     if to == CorrectionState::Approved {
         let verdict = compliance::verdict_with_title(&txn, c.person_id, c.year, c.new_level).await?;
         if verdict.outcome != Outcome::Compliant {
-            return Err(refused("not_compliant", not_compliant_detail(&verdict)));
+            return Err(refused(Refusal::NotCompliant, not_compliant_detail(&verdict)));
         }
         let title = Title { name: c.new_title.clone(), level: c.new_level, obtained_on: c.obtained_on };
         person_titles::Entity::insert(person_titles::ActiveModel {

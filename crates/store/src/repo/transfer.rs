@@ -21,6 +21,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{Page, now, page_limit, paginate, parse, person, scope};
+use crate::Constraint;
 use crate::StoreError;
 use crate::entity::{people, person_transfers, units};
 
@@ -104,7 +105,7 @@ pub async fn request(
         decision_reason: None,
     };
     if row.from_unit_id == row.to_unit_id {
-        return Err(StoreError::Conflict { constraint: "ck_person_transfers_other_unit".to_owned() });
+        return Err(StoreError::Conflict { constraint: Constraint::PersonTransfersOtherUnit.name().to_owned() });
     }
     person_transfers::Entity::insert(active(&row)).exec_without_returning(db).await?;
     to_domain(row)

@@ -11,5 +11,6 @@
 mod common;
 
 mod auth;
+mod constraints;
 mod store;
 mod upkeep;

@@ -10,7 +10,6 @@ use chrono::{Datelike as _, Utc};
 use cme_domain::auth::{Actor, Object, Operation, Owner, Scope};
 use cme_domain::credit::{CreditCategory, CreditRecord, CreditState, EntryPath};
 use cme_domain::ids::{CreditId, DepartmentId, PersonId};
-use cme_store::StoreError;
 use cme_store::repo::credit::{CreditEntry, NewCredit};
 use cme_store::repo::{audit, credit, credit_report, person};
 use sea_orm::TransactionTrait as _;
@@ -25,7 +24,7 @@ use crate::dto::credits::{
     CreditDto, CreditEntryRequest, CreditItem, DecisionsRequest, DraftQuery, NewReportRequest, ReportDetail, ReportDto,
     ReportPage, ReportQuery, ReverseRequest,
 };
-use crate::error::{ApiError, MissingAs, Problem};
+use crate::error::{ApiError, ErrorCode, MissingAs, Problem};
 use crate::extract::ValidJson;
 
 /// Registers this resource's routes (the route table and the OpenAPI
@@ -106,7 +105,7 @@ pub async fn enter_credit(
     };
     if let Some(existing) = credit::find_live_certificate(&txn, p.id, &certificate_no).await? {
         return Err(ApiError::Conflict {
-            code: "duplicate_certificate",
+            code: ErrorCode::DuplicateCertificate,
             detail: format!(
                 "证书编号 {certificate_no} 已录入（{}，{}，{}），同一纸质证书不能重复录入",
                 existing.activity_name,
@@ -133,14 +132,9 @@ pub async fn enter_credit(
     };
     let new =
         NewCredit { record: record.clone(), activity_id: None, created_by: Some(actor.name.clone()), department_id };
-    credit::record(&txn, &new).await.map_err(|e| match e {
-        StoreError::Conflict { constraint } if constraint == "uq_credits_person_id_certificate_no" => {
-            ApiError::Conflict {
-                code: "duplicate_certificate", detail: "同一纸质证书不能重复录入".to_owned()
-            }
-        }
-        other => other.into(),
-    })?;
+    // The same live certificate twice is 409 duplicate_certificate (the
+    // constraint catalogue's answer).
+    credit::record(&txn, &new).await?;
     let e = audit::AuditEntry::by(actor, "credit.enter")
         .ip(Some(&client_ip(&req)))
         .target("credit", record.id.0)
@@ -188,7 +182,7 @@ pub async fn reverse_credit(
     may_act_on(&txn, actor, Operation::ReviewCredits, Object::owned_by(owner)).await?;
     if !matches!(original.state, CreditState::Valid | CreditState::Draft) {
         return Err(ApiError::Conflict {
-            code: "invalid_state",
+            code: ErrorCode::InvalidState,
             detail: format!("状态为“{}”的记录不能冲销", original.state.label()),
         });
     }
@@ -410,7 +404,7 @@ pub async fn decide_report(
         }
         if entry.record.state != CreditState::Pending {
             return Err(ApiError::Conflict {
-                code: "already_decided",
+                code: ErrorCode::AlreadyDecided,
                 detail: format!("记录“{}”已审核（{}）", entry.record.activity_name, entry.record.state.label()),
             });
         }

@@ -19,7 +19,7 @@ use cme_domain::ids::{PersonId, UnitId};
 use cme_domain::person::{Person, PersonStatus};
 use cme_domain::roster::{self, Column, TEMPLATE_EXAMPLE, TEMPLATE_NOTES};
 use cme_domain::titles::CATALOGUE;
-use cme_store::StoreError;
+use cme_store::Constraint;
 use cme_store::repo::{audit, department, person};
 use futures_util::StreamExt as _;
 use sea_orm::TransactionTrait as _;
@@ -32,7 +32,7 @@ use crate::attachment::{XLSX, attachment};
 use crate::auth::{Caller, client_ip};
 use crate::clock::today;
 use crate::dto::people::{ImportError, ImportMode, ImportQuery, ImportReport, TemplateQuery};
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, ErrorCode, Problem};
 use crate::printable::NameCheck;
 
 /// The largest file accepted.
@@ -41,8 +41,8 @@ pub const MAX_FILE_BYTES: usize = 5 << 20;
 pub const MAX_ROWS: usize = 10_000;
 
 /// A file upload (`multipart/form-data`, field `file`).
-/// It documents the body for OpenAPI only: the handler reads the multipart
-/// stream itself.
+// It documents the body for OpenAPI only: the handler reads the multipart
+// stream itself.
 #[derive(ToSchema)]
 pub struct ImportUpload {
     /// The XLSX or CSV file (UTF-8 or GBK), at most 5 MiB.
@@ -356,9 +356,9 @@ pub async fn import_people(
         ));
         let txn = state.db.begin().await?;
         match person::create_many(&txn, &state.pii, &checked.valid).await {
-            Err(StoreError::Conflict { constraint }) if constraint == "uq_people_id_number_hmac" => {
+            Err(e) if e.constraint() == Some(Constraint::PeopleIdNumber) => {
                 return Err(ApiError::Conflict {
-                    code: "concurrent_change",
+                    code: ErrorCode::ConcurrentChange,
                     detail: "其间有人登记了文件中的身份证号，请重新导入".to_owned(),
                 });
             }

@@ -36,7 +36,7 @@ use crate::dto::org::PersonDetail;
 use crate::dto::people::{
     CatalogueTitle, NewPersonRequest, NewTitle, PersonPatch, StatusChangeRequest, TransferDto, TransferRequest,
 };
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, ErrorCode, Problem};
 use crate::etag;
 use crate::extract::ValidJson;
 use crate::office::no_department;
@@ -146,12 +146,9 @@ pub async fn create_person(
         "status": p.status, "phone": phone.is_some(), "standard_title": standard_title(&p.titles),
     }));
     let txn = state.db.begin().await?;
-    match person::create(&txn, &state.pii, &person::NewPerson { person: p.clone(), phone }).await {
-        Err(StoreError::Conflict { constraint }) if constraint == "uq_people_id_number_hmac" => {
-            return Err(id_taken("id_number"));
-        }
-        other => other?,
-    }
+    // A number stored already is 409 naming id_number (the constraint
+    // catalogue's answer).
+    person::create(&txn, &state.pii, &person::NewPerson { person: p.clone(), phone }).await?;
     audit::append(&txn, &entry).await?;
     txn.commit().await?;
     let (body, version) = load_detail(&state, &actor.scope, p.id).await?;
@@ -277,7 +274,8 @@ pub async fn add_title(
     let title = new_title(&body.0, "")?;
     if rec.person.titles.iter().any(|t| t.obtained_on == title.obtained_on) {
         return Err(ApiError::Conflict {
-            code: "title_exists", detail: "该人员在这一天已有职称记录".to_owned()
+            code: ErrorCode::TitleExists,
+            detail: "该人员在这一天已有职称记录".to_owned(),
         });
     }
     let mut titles = rec.person.titles.clone();
@@ -413,14 +411,8 @@ pub async fn request_transfer(
         return Err(ApiError::field("to_unit_id", "调入单位不能是当前单位"));
     }
     let txn = state.db.begin().await?;
-    let t = match transfer::request(&txn, pid, to.unit.id, b.reason.trim(), &actor.name).await {
-        Err(StoreError::Conflict { constraint }) if constraint == "uq_person_transfers_open" => {
-            return Err(ApiError::Conflict {
-                code: "transfer_open", detail: "该人员已有待处理的调动申请".to_owned()
-            });
-        }
-        other => other?,
-    };
+    // A second open transfer is 409 transfer_open (the constraint catalogue's answer).
+    let t = transfer::request(&txn, pid, to.unit.id, b.reason.trim(), &actor.name).await?;
     let entry = audit_entry(actor, &req, "person.transfer.request", pid, p.unit_id).detail(json!({
         "transfer_id": t.id, "from_unit_id": t.from_unit_id, "to_unit_id": t.to_unit_id, "reason": t.reason,
     }));

@@ -15,6 +15,7 @@ use cme_domain::ids::{DepartmentId, PersonId, UnitId};
 use cme_domain::org::Department;
 use cme_domain::person::{Discipline, Gender, Person, PersonStatus, Title};
 use cme_domain::roster::id_number_reason;
+use cme_store::Constraint;
 use cme_store::StoreError;
 use cme_store::repo::{audit, department, person, unit};
 use sea_orm::TransactionTrait as _;
@@ -31,7 +32,7 @@ use crate::dto::people::{
     BatchParams, BatchRequest, BatchResponse, BatchRowResult, PersonLookup, PersonUpsert, UpsertOutcome as Outcome,
     UpsertResponse,
 };
-use crate::error::{ApiError, FieldError, Problem};
+use crate::error::{ApiError, ErrorCode, FieldError, Problem};
 use crate::etag;
 use crate::extract::{ValidJson, field_errors, parse_value};
 use crate::printable::NameCheck;
@@ -372,9 +373,9 @@ async fn execute(state: &AppState, req: &HttpRequest, actor: &Actor, plans: &[&P
     let txn = state.db.begin().await?;
     match person::create_many(&txn, &state.pii, &creates).await {
         // Someone stored one of these numbers since the check.
-        Err(StoreError::Conflict { constraint }) if constraint == "uq_people_id_number_hmac" => {
+        Err(e) if e.constraint() == Some(Constraint::PeopleIdNumber) => {
             return Err(ApiError::Conflict {
-                code: "concurrent_change",
+                code: ErrorCode::ConcurrentChange,
                 detail: "其间有人登记了其中的身份证号，请重试".to_owned(),
             });
         }
@@ -597,7 +598,7 @@ pub async fn batch_people(
         // A batch names no version: someone changed one of its people meanwhile.
         Err(ApiError::PreconditionFailed) => {
             return Err(ApiError::Conflict {
-                code: "concurrent_change",
+                code: ErrorCode::ConcurrentChange,
                 detail: "其间有人修改了其中的人员，请重试".to_owned(),
             });
         }
