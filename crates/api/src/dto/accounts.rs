@@ -112,3 +112,16 @@ pub struct AuditPage {
     pub items: Vec<AuditEntryDto>,
     pub next_cursor: Option<String>,
 }
+
+impl From<&cme_store::repo::api_client::ApiClient> for ApiClientDto {
+    fn from(c: &cme_store::repo::api_client::ApiClient) -> Self {
+        Self {
+            id: c.id,
+            client_id: c.client_id.clone(),
+            name: c.name.clone(),
+            scopes: c.scopes.iter().map(|s| s.as_str().to_owned()).collect(),
+            created_at: c.created_at,
+            revoked: c.revoked,
+        }
+    }
+}

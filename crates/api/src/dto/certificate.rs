@@ -484,3 +484,44 @@ pub struct CorrectionDecision {
     #[validate(length(max = 500))]
     pub reason: Option<String>,
 }
+
+impl From<&cme_store::repo::title_correction::Correction> for CorrectionDto {
+    fn from(c: &cme_store::repo::title_correction::Correction) -> Self {
+        Self {
+            id: c.id,
+            person_id: c.person_id.0,
+            person_name: c.person_name.clone(),
+            year: c.year,
+            unit_id: c.unit_id.0,
+            certificate_id: c.certificate_id,
+            old_title: c.old_title.clone(),
+            new_title: c.new_title.clone(),
+            new_level: c.new_level.into(),
+            obtained_on: c.obtained_on,
+            reason: c.reason.clone(),
+            outcome_preview: c.outcome_preview.into(),
+            state: c.state.into(),
+            chain: c.chain().into_iter().map(Into::into).collect(),
+            waiting_on: c.current_tier.map(Into::into),
+            new_certificate_id: c.new_certificate_id,
+            requested_by: c.requested_by.clone(),
+            requested_at: c.requested_at,
+            row_version: c.row_version,
+            evidence_ids: c.evidence.clone(),
+            log: c
+                .log
+                .iter()
+                .map(|l| CorrectionLogDto {
+                    seq: l.seq,
+                    event: l.event.into(),
+                    from: l.from.map(Into::into),
+                    to: l.to.into(),
+                    actor_tier: l.actor_tier.into(),
+                    actor_name: l.actor_name.clone(),
+                    reason: l.reason.clone(),
+                    at: l.at,
+                })
+                .collect(),
+        }
+    }
+}

@@ -166,3 +166,28 @@ impl PersonDto {
         }
     }
 }
+
+impl From<cme_domain::org::Region> for RegionDto {
+    fn from(r: cme_domain::org::Region) -> Self {
+        Self {
+            id: r.id.0,
+            parent_id: r.parent_id.map(|p| p.0),
+            level: r.level.as_str().to_owned(),
+            code: r.code,
+            name: r.name,
+        }
+    }
+}
+
+impl From<cme_store::repo::unit::UnitRecord> for UnitDto {
+    fn from(u: cme_store::repo::unit::UnitRecord) -> Self {
+        Self {
+            id: u.unit.id.0,
+            region_id: u.unit.region_id.0,
+            code: u.code,
+            name: u.unit.name,
+            level: u.unit.level.as_str().to_owned(),
+            medicine: u.unit.medicine.as_str().to_owned(),
+        }
+    }
+}

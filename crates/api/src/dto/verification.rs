@@ -491,3 +491,26 @@ pub struct StatsDto {
     pub deadline: Option<DateTime<Utc>>,
     pub deadline_label: Option<String>,
 }
+
+impl From<&cme_store::repo::cycle::CycleRecord> for CycleDto {
+    fn from(c: &cme_store::repo::cycle::CycleRecord) -> Self {
+        let d = c.calendar.dates();
+        let phase = c.calendar.phase(crate::clock::today());
+        Self {
+            year: c.calendar.year(),
+            opens_on: d.opens_on,
+            data_due: d.data_due,
+            inspection_from: d.inspection_from,
+            inspection_to: d.inspection_to,
+            questions_until: d.questions_until,
+            closes_on: d.closes_on,
+            phase: phase.as_str().to_owned(),
+            phase_label: phase.label().to_owned(),
+            opened_by: c.opened_by.clone(),
+            opened_at: c.opened_at,
+            updated_by: c.updated_by.clone(),
+            updated_at: c.updated_at,
+            row_version: c.row_version,
+        }
+    }
+}

@@ -355,17 +355,6 @@ pub async fn reset_password(
     Ok(NoStore(web::Json(PasswordReset { initial_password: initial })))
 }
 
-fn client_dto(c: &api_client::ApiClient) -> ApiClientDto {
-    ApiClientDto {
-        id: c.id,
-        client_id: c.client_id.clone(),
-        name: c.name.clone(),
-        scopes: c.scopes.iter().map(|s| s.as_str().to_owned()).collect(),
-        created_at: c.created_at,
-        revoked: c.revoked,
-    }
-}
-
 /// The API clients of the caller's organisation (not those of the
 /// organisations below it: a client is its owner's business).
 #[utoipa::path(tag = "api-clients", security(("bearer" = [])), responses((status = 200, body = Vec<ApiClientDto>), (status = 403, body = Problem, content_type = "application/problem+json")))]
@@ -376,7 +365,7 @@ pub async fn list_api_clients(
 ) -> Result<web::Json<Vec<ApiClientDto>>, ApiError> {
     let actor = caller.require(Operation::ManageApiClients)?;
     let clients = api_client::list(&state.db, &actor.scope).await?;
-    Ok(web::Json(clients.iter().map(client_dto).collect()))
+    Ok(web::Json(clients.iter().map(ApiClientDto::from).collect()))
 }
 
 /// Create an API client for an outside system of the caller's organisation,
@@ -418,7 +407,8 @@ pub async fn create_api_client(
     audit::append(&txn, &e).await?;
     txn.commit().await?;
     Ok(NoStore(
-        HttpResponse::Created().json(NewApiClientResponse { client: client_dto(&client), client_secret: secret }),
+        HttpResponse::Created()
+            .json(NewApiClientResponse { client: ApiClientDto::from(&client), client_secret: secret }),
     ))
 }
 

@@ -29,27 +29,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_cycles).service(get_cycle).service(put_cycle).service(get_windows).service(put_window);
 }
 
-pub(crate) fn cycle_dto(c: &cycles::CycleRecord) -> CycleDto {
-    let d = c.calendar.dates();
-    let phase = c.calendar.phase(crate::clock::today());
-    CycleDto {
-        year: c.calendar.year(),
-        opens_on: d.opens_on,
-        data_due: d.data_due,
-        inspection_from: d.inspection_from,
-        inspection_to: d.inspection_to,
-        questions_until: d.questions_until,
-        closes_on: d.closes_on,
-        phase: phase.as_str().to_owned(),
-        phase_label: phase.label().to_owned(),
-        opened_by: c.opened_by.clone(),
-        opened_at: c.opened_at,
-        updated_by: c.updated_by.clone(),
-        updated_at: c.updated_at,
-        row_version: c.row_version,
-    }
-}
-
 fn cycle_etag(year: i32, version: i32) -> String {
     format!("\"cycle-{year}.{version}\"")
 }
@@ -66,7 +45,7 @@ fn cycle_etag(year: i32, version: i32) -> String {
 #[get("/cycles")]
 pub async fn list_cycles(state: web::Data<AppState>, caller: Caller) -> Result<web::Json<Vec<CycleDto>>, ApiError> {
     caller.require(Operation::ReadHierarchy)?;
-    Ok(web::Json(cycles::list(&state.db).await?.iter().map(cycle_dto).collect()))
+    Ok(web::Json(cycles::list(&state.db).await?.iter().map(CycleDto::from).collect()))
 }
 
 /// One year's verification calendar and where it stands today; the ETag is
@@ -88,7 +67,7 @@ pub async fn get_cycle(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Operation::ReadHierarchy)?;
     let c = opened_cycle(&state, year.into_inner()).await?;
-    Ok(HttpResponse::Ok().insert_header((ETAG, cycle_etag(c.calendar.year(), c.row_version))).json(cycle_dto(&c)))
+    Ok(HttpResponse::Ok().insert_header((ETAG, cycle_etag(c.calendar.year(), c.row_version))).json(CycleDto::from(&c)))
 }
 
 /// Open year Y's verification (验证周期设置), or change its dates: the
@@ -152,10 +131,10 @@ pub async fn put_cycle(
     let e = audit::AuditEntry::by(actor, if current.is_none() { "cycle.open" } else { "cycle.update" })
         .ip(Some(&client_ip(&req)))
         .target("cycle", year)
-        .detail(json!({"before": current.as_ref().map(cycle_dto), "after": cycle_dto(&saved)}));
+        .detail(json!({"before": current.as_ref().map(CycleDto::from), "after": CycleDto::from(&saved)}));
     audit::append(&txn, &e).await?;
     txn.commit().await?;
-    Ok(HttpResponse::Ok().insert_header((ETAG, cycle_etag(year, saved.row_version))).json(cycle_dto(&saved)))
+    Ok(HttpResponse::Ok().insert_header((ETAG, cycle_etag(year, saved.row_version))).json(CycleDto::from(&saved)))
 }
 
 fn window_dto(w: &Window, set: Option<&cycles::WindowRecord>) -> WindowDto {

@@ -4,7 +4,7 @@
 use actix_web::{HttpRequest, get, post, web};
 use cme_domain::auth::Operation;
 use cme_domain::ids::{PersonId, RegionId, UnitId};
-use cme_domain::org::{Medicine, Region, RegionLevel, UnitLevel};
+use cme_domain::org::{Medicine, RegionLevel, UnitLevel};
 use cme_domain::person::{Discipline, PersonStatus};
 use cme_store::repo::{audit, department, person, region, unit};
 use serde_json::json;
@@ -35,27 +35,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(reveal_id_number);
 }
 
-fn region_dto(r: Region) -> RegionDto {
-    RegionDto {
-        id: r.id.0,
-        parent_id: r.parent_id.map(|p| p.0),
-        level: r.level.as_str().to_owned(),
-        code: r.code,
-        name: r.name,
-    }
-}
-
-fn unit_dto(u: unit::UnitRecord) -> UnitDto {
-    UnitDto {
-        id: u.unit.id.0,
-        region_id: u.unit.region_id.0,
-        code: u.code,
-        name: u.unit.name,
-        level: u.unit.level.as_str().to_owned(),
-        medicine: u.unit.medicine.as_str().to_owned(),
-    }
-}
-
 /// Regions in the caller's jurisdiction (its own region, those below it,
 /// and those above it for orientation).
 #[utoipa::path(
@@ -78,7 +57,7 @@ pub async fn list_regions(
     let actor = caller.require(Operation::ReadHierarchy)?;
     let level = filter::<RegionLevel>("level", query.level.as_deref())?;
     let regions = region::list_scoped(&state.db, &actor.scope, query.parent_id.map(RegionId), level).await?;
-    Ok(web::Json(regions.into_iter().map(region_dto).collect()))
+    Ok(web::Json(regions.into_iter().map(RegionDto::from).collect()))
 }
 
 /// One region, if the caller may see it (else 404).
@@ -95,7 +74,7 @@ pub async fn get_region(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<RegionDto>, ApiError> {
     let actor = caller.require(Operation::ReadHierarchy)?;
-    Ok(web::Json(region_dto(region::get_scoped(&state.db, &actor.scope, RegionId(id.into_inner())).await?)))
+    Ok(web::Json(RegionDto::from(region::get_scoped(&state.db, &actor.scope, RegionId(id.into_inner())).await?)))
 }
 
 /// Units in the caller's jurisdiction, with filters, by keyset pages.
@@ -122,7 +101,7 @@ pub async fn list_units(
     let page = unit::list_scoped(&state.db, &actor.scope, &filters, after, limit).await?;
     Ok(web::Json(UnitPage {
         next_cursor: page.next.map(|id| id.to_string()),
-        items: page.items.into_iter().map(unit_dto).collect(),
+        items: page.items.into_iter().map(UnitDto::from).collect(),
     }))
 }
 
@@ -141,7 +120,7 @@ pub async fn get_unit(
 ) -> Result<web::Json<UnitDto>, ApiError> {
     let actor = caller.require(Operation::ReadHierarchy)?;
     let u = unit::get_scoped(&state.db, &actor.scope, UnitId(id.into_inner())).await?;
-    Ok(web::Json(unit_dto(u)))
+    Ok(web::Json(UnitDto::from(u)))
 }
 
 /// A unit's departments (those the caller may see).

@@ -23,7 +23,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::{Caller, client_ip, may_act_on};
 use crate::dto::certificate::{
-    CorrectionDecision, CorrectionDto, CorrectionEvent, CorrectionListQuery, CorrectionLogDto, CorrectionPreviewDto,
+    CorrectionDecision, CorrectionDto, CorrectionEvent, CorrectionListQuery, CorrectionPreviewDto,
     CorrectionPreviewQuery, CorrectionRequest,
 };
 use crate::error::{ApiError, MissingAs, Problem};
@@ -38,45 +38,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(list_corrections)
         .service(get_correction)
         .service(decide_correction);
-}
-
-fn correction_dto(c: &Correction) -> CorrectionDto {
-    CorrectionDto {
-        id: c.id,
-        person_id: c.person_id.0,
-        person_name: c.person_name.clone(),
-        year: c.year,
-        unit_id: c.unit_id.0,
-        certificate_id: c.certificate_id,
-        old_title: c.old_title.clone(),
-        new_title: c.new_title.clone(),
-        new_level: c.new_level.into(),
-        obtained_on: c.obtained_on,
-        reason: c.reason.clone(),
-        outcome_preview: c.outcome_preview.into(),
-        state: c.state.into(),
-        chain: c.chain().into_iter().map(Into::into).collect(),
-        waiting_on: c.current_tier.map(Into::into),
-        new_certificate_id: c.new_certificate_id,
-        requested_by: c.requested_by.clone(),
-        requested_at: c.requested_at,
-        row_version: c.row_version,
-        evidence_ids: c.evidence.clone(),
-        log: c
-            .log
-            .iter()
-            .map(|l| CorrectionLogDto {
-                seq: l.seq,
-                event: l.event.into(),
-                from: l.from.map(Into::into),
-                to: l.to.into(),
-                actor_tier: l.actor_tier.into(),
-                actor_name: l.actor_name.clone(),
-                reason: l.reason.clone(),
-                at: l.at,
-            })
-            .collect(),
-    }
 }
 
 /// The person a request is about: a trainee himself; a unit one of its
@@ -203,7 +164,7 @@ pub async fn request_correction(
         .place(None, Some(c.unit_id))
         .detail(json!({"person": person.0, "year": b.year, "old_title": c.old_title, "new_title": c.new_title}));
     audit::append(&state.db, &e).await?;
-    Ok(web::Json(correction_dto(&c)))
+    Ok(web::Json(CorrectionDto::from(&c)))
 }
 
 /// Whose requests the caller sees.
@@ -253,7 +214,7 @@ pub async fn list_corrections(
     let scope = scope_of(&state, actor).await?;
     let waiting = if query.waiting.unwrap_or(false) { Some(tier_of(actor)?) } else { None };
     let rows = corrections::list(&state.db, scope, waiting).await?;
-    Ok(web::Json(rows.iter().map(correction_dto).collect()))
+    Ok(web::Json(rows.iter().map(CorrectionDto::from).collect()))
 }
 
 /// One request with its chain, documents and log.
@@ -281,7 +242,7 @@ pub async fn get_correction(
     if !in_scope(scope, &c) {
         return Err(ApiError::NotFound("申请不存在".into()));
     }
-    Ok(web::Json(correction_dto(&c)))
+    Ok(web::Json(CorrectionDto::from(&c)))
 }
 
 /// Approves (passes upward; the province's approval decides) or rejects,
@@ -336,5 +297,5 @@ pub async fn decide_correction(
             "new_certificate": decided.new_certificate_id,
         }));
     audit::append(&state.db, &e).await?;
-    Ok(web::Json(correction_dto(&decided)))
+    Ok(web::Json(CorrectionDto::from(&decided)))
 }
