@@ -6,8 +6,9 @@
 //! the CPU and wall time per certificate, and for batches of 100, 500 and 2,000 pages the time,
 //! the output size and the peak heap above what was allocated before the batch (a counting
 //! global allocator), for the streaming [`CertificateBatch`] (the same names recurring, and
-//! every person with a name of new characters) and, for comparison, for a krilla document of
-//! similar pages (krilla keeps every page until it finishes).
+//! every person with a name of new characters) and, for comparison, for a [`Composer`]
+//! document of similar pages (the Composer keeps every page's display list until it finishes:
+//! it numbers the pages "第 n 页 / 共 m 页").
 #![expect(clippy::expect_used, reason = "a bench that cannot start must stop")]
 
 #[path = "../tests/common/sample.rs"]
@@ -64,8 +65,8 @@ fn streaming_batch(fonts: &Fonts, seal: &Seal, n: usize, make: fn(usize) -> Cert
     batch.finish().expect("finish").0
 }
 
-/// Pages like a certificate's (about the same text and a QR code) in one krilla document.
-fn krilla_batch(fonts: &Fonts, n: usize) -> usize {
+/// Pages like a certificate's (about the same text and a QR code) in one composed document.
+fn composer_batch(fonts: &Fonts, n: usize) -> usize {
     let mut doc = Composer::a4_portrait(fonts).expect("composer");
     doc.set_page_numbers(None);
     for i in 0..n {
@@ -96,7 +97,7 @@ fn krilla_batch(fonts: &Fonts, n: usize) -> usize {
         }
         doc.qr_code("qr", &c.verify_url, mm(30.0), mm(217.0), mm(30.0)).expect("qr");
     }
-    doc.finish().expect("krilla").len()
+    doc.finish().expect("composer").len()
 }
 
 fn certificates(c: &mut Criterion) {
@@ -138,9 +139,9 @@ fn certificates(c: &mut Criterion) {
         );
     }
     for n in [100, 500, 2000] {
-        let (bytes, secs, peak) = measure(|| krilla_batch(&fonts, n));
+        let (bytes, secs, peak) = measure(|| composer_batch(&fonts, n));
         eprintln!(
-            "krilla Composer, {n} similar pages: {:.2} s, {:.1} MB, peak heap {:.2} MB",
+            "Composer, {n} similar pages: {:.2} s, {:.1} MB, peak heap {:.2} MB",
             secs,
             bytes as f64 / 1e6,
             peak as f64 / 1e6

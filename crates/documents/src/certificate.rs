@@ -195,31 +195,7 @@ impl Page<'_, '_> {
     /// A QR code of `data` (level M) as vector rectangles with its 4-module quiet zone,
     /// filling the square at (`x`, `y`) of side `side`.
     fn qr(&mut self, field: &str, data: &str, x: f32, y: f32, side: f32) -> Result<(), DocumentError> {
-        let code = qrcode::QrCode::with_error_correction_level(data.as_bytes(), qrcode::EcLevel::M)
-            .map_err(|e| DocumentError::InvalidInput { field: field.to_owned(), reason: e.to_string() })?;
-        let n = code.width();
-        let colors = code.to_colors();
-        let module = side / (n as f32 + 8.0);
-        let mut rects = Vec::new();
-        for row in 0..n {
-            let mut col = 0;
-            while col < n {
-                if colors[row * n + col] == qrcode::Color::Dark {
-                    let start = col;
-                    while col < n && colors[row * n + col] == qrcode::Color::Dark {
-                        col += 1;
-                    }
-                    rects.push((
-                        x + (4.0 + start as f32) * module,
-                        y + (4.0 + row as f32) * module,
-                        (col - start) as f32 * module,
-                        module,
-                    ));
-                } else {
-                    col += 1;
-                }
-            }
-        }
+        let rects = crate::qr::modules(field, data, x, y, side)?;
         self.ops.push(Op::Rects { rects, colour: Colour::BLACK });
         Ok(())
     }

@@ -65,12 +65,11 @@ pub(crate) enum FaceKey {
     Fallback(usize),
 }
 
-/// One loaded face: the file's bytes, the face index, and krilla's handle on it.
+/// One loaded face: the file's bytes and the face index.
 pub(crate) struct Face {
     data: Arc<Vec<u8>>,
     /// The face's index in its file (a collection) or 0.
     pub(crate) index: u32,
-    pub(crate) pdf: krilla::text::Font,
     /// Font units per em.
     pub(crate) units_per_em: f32,
     path: PathBuf,
@@ -185,9 +184,7 @@ impl Face {
             )));
         }
         let data = Arc::new(data);
-        let pdf = krilla::text::Font::new(data.clone().into(), index)
-            .ok_or_else(|| invalid("PDF 库无法读取该字体".to_owned()))?;
-        Ok(Face { data, index, pdf, units_per_em, path: path.to_owned() })
+        Ok(Face { data, index, units_per_em, path: path.to_owned() })
     }
 
     /// The bytes of the whole file (the face is [`Face::index`]).

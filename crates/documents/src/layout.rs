@@ -1,6 +1,7 @@
-//! A small page-layout toolkit on top of krilla: A4 pages, text at fixed positions, a CJK line
-//! wrapper, bordered tables that flow onto further pages with their header repeated, page
-//! numbers "第 n 页 / 共 m 页", vector QR codes and PNG images (a seal).
+//! A small page-layout toolkit: A4 pages, text at fixed positions, a CJK line wrapper,
+//! bordered tables that flow onto further pages with their header repeated, page numbers
+//! "第 n 页 / 共 m 页" and vector QR codes. It writes through the one PDF back end,
+//! [`crate::pdf`] (the streaming writer the certificates use).
 //!
 //! Coordinates are PDF points (1/72 inch) from the top-left corner of the page, y downwards;
 //! a text position is its baseline. Every string is shaped through [`Shaper`], which refuses a
@@ -10,24 +11,17 @@
 //! advances from `hmtx`, no kerning or ligatures): exact for Chinese, good enough for the Latin
 //! digits and codes on our forms, and it avoids a shaping engine (rustybuzz).
 //!
-//! A [`Composer`] keeps a display list per page and writes the PDF in [`Composer::finish`], when
-//! the page count is known.
+//! A [`Composer`] keeps a display list per page (the back end's [`Op`]s) and writes the PDF in
+//! [`Composer::finish`], when the page count is known.
 
-use krilla::Document;
-use krilla::color::luma;
-use krilla::geom::{Path, PathBuilder, Point, Rect, Size, Transform};
-use krilla::metadata::Metadata;
-use krilla::num::NormalizedF32;
-use krilla::page::PageSettings;
-use krilla::paint::{Fill, Stroke};
-use krilla::text::{GlyphId, KrillaGlyph};
 use skrifa::MetadataProvider;
 use skrifa::charmap::Charmap;
 use skrifa::instance::{LocationRef, Size as FontSize};
 use skrifa::metrics::GlyphMetrics;
 
 use crate::error::DocumentError;
-use crate::fonts::{FaceKey, Fonts, SYNTHETIC_BOLD_STROKE, Weight, is_layout_control};
+use crate::fonts::{FaceKey, Fonts, Weight, is_layout_control};
+use crate::pdf::{Colour, Op, PdfStream, Seg, rect_path};
 
 /// Width of an A4 page (210 mm) in points.
 pub const A4_WIDTH: f32 = 595.2756;
@@ -102,7 +96,7 @@ pub enum Align {
 #[derive(Debug, Clone)]
 pub struct ShapedLine {
     text: String,
-    glyphs: Vec<KrillaGlyph>,
+    glyphs: Vec<Glyph>,
     /// The face of each glyph.
     faces: Vec<FaceKey>,
     /// Advance width in em.
@@ -128,27 +122,16 @@ impl ShapedLine {
 
     /// Each glyph of the line: its face, its glyph id in the face and the text it stands for.
     pub(crate) fn glyphs(&self) -> impl Iterator<Item = (FaceKey, u32, &str)> + '_ {
-        self.glyphs
-            .iter()
-            .zip(&self.faces)
-            .map(|(g, face)| (*face, g.glyph_id.to_u32(), self.text.get(g.text_range.clone()).unwrap_or("")))
+        self.glyphs.iter().zip(&self.faces).map(|(g, face)| (*face, g.id, self.text.get(g.text.clone()).unwrap_or("")))
     }
+}
 
-    /// The runs of consecutive glyphs from one face: the face, the glyphs, and the advance
-    /// (in em) before the run.
-    fn runs(&self) -> impl Iterator<Item = (FaceKey, &[KrillaGlyph], f32)> + '_ {
-        let mut start = 0;
-        let mut before = 0.0;
-        std::iter::from_fn(move || {
-            let face = *self.faces.get(start)?;
-            let len = self.faces[start..].iter().take_while(|f| **f == face).count();
-            let glyphs = &self.glyphs[start..start + len];
-            let offset = before;
-            before += glyphs.iter().map(|g| g.x_advance).sum::<f32>();
-            start += len;
-            Some((face, glyphs, offset))
-        })
-    }
+/// One glyph of a shaped line: its id in its face and the bytes of the line's text it stands
+/// for (its advance is the face's: the back end writes the same widths).
+#[derive(Debug, Clone)]
+struct Glyph {
+    id: u32,
+    text: std::ops::Range<usize>,
 }
 
 /// One character resolved to a glyph.
@@ -157,7 +140,7 @@ struct Resolved {
     byte: usize,
     ch: char,
     face: FaceKey,
-    glyph: GlyphId,
+    glyph: u32,
     /// Advance in em.
     advance: f32,
 }
@@ -250,7 +233,7 @@ impl<'f> Shaper<'f> {
                     None => return Err(DocumentError::MissingGlyph { field: field.to_owned(), character: ch }),
                 };
                 let advance = face.metrics.advance_width(glyph).unwrap_or(0.0) / face.units_per_em;
-                Ok(Resolved { byte, ch, face: key, glyph: GlyphId::new(glyph.to_u32()), advance })
+                Ok(Resolved { byte, ch, face: key, glyph: glyph.to_u32(), advance })
             })
             .collect()
     }
@@ -265,7 +248,7 @@ impl<'f> Shaper<'f> {
             .iter()
             .map(|c| {
                 let from = c.byte - start;
-                KrillaGlyph::new(c.glyph, c.advance, 0.0, 0.0, 0.0, from..from + c.ch.len_utf8(), None)
+                Glyph { id: c.glyph, text: from..from + c.ch.len_utf8() }
             })
             .collect();
         ShapedLine {
@@ -478,35 +461,6 @@ pub struct Margins {
     pub left: f32,
 }
 
-/// A PNG image (e.g. a seal, with alpha) decoded once and drawn on any number of pages.
-#[derive(Clone)]
-pub struct PngImage(krilla::image::Image);
-
-impl PngImage {
-    /// Reads a PNG file's bytes.
-    ///
-    /// # Errors
-    /// [`DocumentError::InvalidInput`] if the bytes are not a PNG image.
-    pub fn from_bytes(bytes: Vec<u8>) -> Result<Self, DocumentError> {
-        krilla::image::Image::from_png(bytes.into(), true)
-            .map(PngImage)
-            .map_err(|reason| DocumentError::InvalidInput { field: "image".to_owned(), reason })
-    }
-}
-
-impl std::fmt::Debug for PngImage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("PngImage")
-    }
-}
-
-enum Item {
-    Text { origin: Point, line: ShapedLine, gray: u8 },
-    Stroke { path: Path, width: f32 },
-    Fill { path: Path, gray: u8 },
-    Image { image: krilla::image::Image, x: f32, y: f32, size: Size },
-}
-
 /// A table column: its header text, width in points and alignment.
 #[derive(Debug, Clone)]
 pub struct Column<'a> {
@@ -601,7 +555,7 @@ pub struct Composer<'f> {
     width: f32,
     height: f32,
     margins: Margins,
-    pages: Vec<Vec<Item>>,
+    pages: Vec<Vec<Op>>,
     y: f32,
     running_header: Option<ShapedLine>,
     page_numbers: Option<TextStyle>,
@@ -726,7 +680,7 @@ impl<'f> Composer<'f> {
         self.running_header.as_ref().map_or(0.0, |h| h.style.line_height() + 8.0)
     }
 
-    fn items(&mut self) -> &mut Vec<Item> {
+    fn items(&mut self) -> &mut Vec<Op> {
         if self.pages.is_empty() {
             self.pages.push(Vec::new());
         }
@@ -742,7 +696,7 @@ impl<'f> Composer<'f> {
             let style = header.style;
             let baseline = self.y + style.baseline_offset();
             let (left, right) = (self.left(), self.right());
-            self.items().push(Item::Text { origin: Point::from_xy(left, baseline), line: header, gray: HEADER_GRAY });
+            self.items().push(Op::Text { line: header, x: left, baseline, colour: gray(HEADER_GRAY) });
             let rule_y = self.y + style.line_height() + 1.0;
             self.line(left, rule_y, right, rule_y, 0.4);
             self.y += self.running_header_height();
@@ -763,7 +717,7 @@ impl<'f> Composer<'f> {
             Align::Center => x - line.width() / 2.0,
             Align::Right => x - line.width(),
         };
-        self.items().push(Item::Text { origin: Point::from_xy(x, baseline), line, gray: 0 });
+        self.items().push(Op::Text { line, x, baseline, colour: Colour::BLACK });
     }
 
     /// Prints `text` on one line with its baseline at (`x`, `baseline`) of the current page,
@@ -818,34 +772,18 @@ impl<'f> Composer<'f> {
 
     /// A straight rule from (`x1`, `y1`) to (`x2`, `y2`), `width` points thick.
     pub fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, width: f32) {
-        let mut pb = PathBuilder::new();
-        pb.move_to(x1, y1);
-        pb.line_to(x2, y2);
-        if let Some(path) = pb.finish() {
-            self.items().push(Item::Stroke { path, width });
-        }
+        let path = vec![Seg::Move(x1, y1), Seg::Line(x2, y2)];
+        self.items().push(Op::Stroke { path, width, colour: Colour::BLACK, dash: None });
     }
 
     /// The outline of a rectangle.
     pub fn stroke_rect(&mut self, x: f32, y: f32, w: f32, h: f32, width: f32) {
-        if let Some(path) = rect_path(&[(x, y, w, h)]) {
-            self.items().push(Item::Stroke { path, width });
-        }
+        self.items().push(Op::Stroke { path: rect_path(x, y, w, h), width, colour: Colour::BLACK, dash: None });
     }
 
     /// A filled rectangle, `gray` from 0 (black) to 255 (white).
-    pub fn fill_rect(&mut self, x: f32, y: f32, w: f32, h: f32, gray: u8) {
-        if let Some(path) = rect_path(&[(x, y, w, h)]) {
-            self.items().push(Item::Fill { path, gray });
-        }
-    }
-
-    /// Draws `image` scaled into the box at (`x`, `y`) of `w` × `h` points (drawn over what
-    /// is already there; a PNG's transparency is kept).
-    pub fn image(&mut self, image: &PngImage, x: f32, y: f32, w: f32, h: f32) {
-        if let Some(size) = Size::from_wh(w, h) {
-            self.items().push(Item::Image { image: image.0.clone(), x, y, size });
-        }
+    pub fn fill_rect(&mut self, x: f32, y: f32, w: f32, h: f32, shade: u8) {
+        self.items().push(Op::Rects { rects: vec![(x, y, w, h)], colour: gray(shade) });
     }
 
     /// Draws a QR code of `data` (error correction level M) as vector rectangles, with its
@@ -854,35 +792,8 @@ impl<'f> Composer<'f> {
     /// # Errors
     /// [`DocumentError::InvalidInput`] naming `field` if `data` does not fit a QR code.
     pub fn qr_code(&mut self, field: &str, data: &str, x: f32, y: f32, side: f32) -> Result<(), DocumentError> {
-        let code = qrcode::QrCode::with_error_correction_level(data.as_bytes(), qrcode::EcLevel::M)
-            .map_err(|e| DocumentError::InvalidInput { field: field.to_owned(), reason: e.to_string() })?;
-        let n = code.width();
-        let colors = code.to_colors();
-        let quiet = 4.0;
-        let module = side / (n as f32 + 2.0 * quiet);
-        let mut rects = Vec::new();
-        for row in 0..n {
-            let mut col = 0;
-            while col < n {
-                if colors[row * n + col] == qrcode::Color::Dark {
-                    let run_start = col;
-                    while col < n && colors[row * n + col] == qrcode::Color::Dark {
-                        col += 1;
-                    }
-                    rects.push((
-                        x + (quiet + run_start as f32) * module,
-                        y + (quiet + row as f32) * module,
-                        (col - run_start) as f32 * module,
-                        module,
-                    ));
-                } else {
-                    col += 1;
-                }
-            }
-        }
-        if let Some(path) = rect_path(&rects) {
-            self.items().push(Item::Fill { path, gray: 0 });
-        }
+        let rects = crate::qr::modules(field, data, x, y, side)?;
+        self.items().push(Op::Rects { rects, colour: Colour::BLACK });
         Ok(())
     }
 
@@ -1008,17 +919,17 @@ impl<'f> Composer<'f> {
             borders.push((x, top, column.width, height));
             x += column.width;
         }
-        if let Some(path) = rect_path(&borders) {
-            self.items().push(Item::Stroke { path, width: RULE });
-        }
+        let path = borders.iter().flat_map(|&(x, y, w, h)| rect_path(x, y, w, h)).collect();
+        self.items().push(Op::Stroke { path, width: RULE, colour: Colour::BLACK, dash: None });
         self.y += height;
     }
 
-    /// Writes the PDF: adds the page numbers and serialises every page (fonts subset).
+    /// Writes the PDF: adds the page numbers and serialises every page through the back end
+    /// (fonts subset).
     ///
     /// # Errors
     /// [`DocumentError::MissingGlyph`] if the page-number text cannot be printed (it can),
-    /// [`DocumentError::Pdf`] if krilla fails.
+    /// [`DocumentError::Pdf`] if the back end fails.
     pub fn finish(mut self) -> Result<Vec<u8>, DocumentError> {
         let total = self.pages.len();
         if let Some(style) = self.page_numbers {
@@ -1026,64 +937,15 @@ impl<'f> Composer<'f> {
             for (i, page) in self.pages.iter_mut().enumerate() {
                 let line = self.shaper.shape("page_number", &format!("第 {} 页 / 共 {total} 页", i + 1), style)?;
                 let x = self.width / 2.0 - line.width() / 2.0;
-                page.push(Item::Text { origin: Point::from_xy(x, baseline), line, gray: 0 });
+                page.push(Op::Text { line, x, baseline, colour: Colour::BLACK });
             }
         }
-        let fonts = self.shaper.fonts();
-        let settings = PageSettings::from_wh(self.width, self.height)
-            .ok_or_else(|| DocumentError::Pdf(format!("页面尺寸无效：{} × {}", self.width, self.height)))?;
-        let mut document = Document::new();
-        let mut metadata = Metadata::new().language("zh-CN".to_owned()).creator("cme-documents".to_owned());
-        if let Some(title) = self.title.take() {
-            metadata = metadata.title(title);
+        let title = self.title.take().unwrap_or_default();
+        let mut pdf = PdfStream::new(self.shaper.fonts(), Vec::new(), self.width, self.height, &title)?;
+        for page in &self.pages {
+            pdf.page(page)?;
         }
-        document.set_metadata(metadata);
-        for items in self.pages {
-            let mut page = document.start_page_with(settings.clone());
-            let mut surface = page.surface();
-            for item in items {
-                match item {
-                    Item::Text { origin, line, gray } => {
-                        surface.set_stroke(None);
-                        surface.set_fill(Some(fill(gray)));
-                        // One call per run of one face; glyph text ranges index the line's text.
-                        for (face, glyphs, before) in line.runs() {
-                            surface.set_stroke(face.synthetic_bold(line.style.weight).then(|| Stroke {
-                                paint: luma::Color::new(gray).into(),
-                                width: SYNTHETIC_BOLD_STROKE * line.style.size,
-                                ..Stroke::default()
-                            }));
-                            surface.draw_glyphs(
-                                Point::from_xy(origin.x + before * line.style.size, origin.y),
-                                glyphs,
-                                fonts.face_by_key(face).pdf.clone(),
-                                &line.text,
-                                line.style.size,
-                                false,
-                            );
-                        }
-                    }
-                    Item::Stroke { path, width } => {
-                        surface.set_fill(None);
-                        surface.set_stroke(Some(Stroke { width, ..Stroke::default() }));
-                        surface.draw_path(&path);
-                    }
-                    Item::Fill { path, gray } => {
-                        surface.set_stroke(None);
-                        surface.set_fill(Some(fill(gray)));
-                        surface.draw_path(&path);
-                    }
-                    Item::Image { image, x, y, size } => {
-                        surface.push_transform(&Transform::from_translate(x, y));
-                        surface.draw_image(image, size);
-                        surface.pop();
-                    }
-                }
-            }
-            surface.finish();
-            page.finish();
-        }
-        document.finish().map_err(|e| DocumentError::Pdf(e.to_string()))
+        pdf.finish()
     }
 }
 
@@ -1104,18 +966,9 @@ fn rest_height(cells: &[WrappedCell], from: &[usize], pad: f32) -> f32 {
         + 2.0 * pad
 }
 
-fn fill(gray: u8) -> Fill {
-    Fill { paint: luma::Color::new(gray).into(), opacity: NormalizedF32::ONE, rule: Default::default() }
-}
-
-fn rect_path(rects: &[(f32, f32, f32, f32)]) -> Option<Path> {
-    let mut pb = PathBuilder::new();
-    for &(x, y, w, h) in rects {
-        if let Some(rect) = Rect::from_xywh(x, y, w, h) {
-            pb.push_rect(rect);
-        }
-    }
-    pb.finish()
+/// A grey from 0 (black) to 255 (white).
+fn gray(level: u8) -> Colour {
+    Colour::Gray(f32::from(level) / 255.0)
 }
 
 #[cfg(test)]

@@ -32,6 +32,7 @@ pub mod fixtures;
 mod fonts;
 pub mod layout;
 mod pdf;
+mod qr;
 mod registration;
 mod report;
 mod seal;

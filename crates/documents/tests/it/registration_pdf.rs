@@ -155,7 +155,7 @@ fn a_name_the_font_cannot_print_is_refused() {
     ));
 }
 
-/// The registration form (krilla) prints a name with a character Noto lacks from the fallback.
+/// The registration form (the Composer) prints a name with a character Noto lacks from the fallback.
 #[test]
 fn a_name_noto_lacks_prints_from_the_fallback() {
     let dir = scratch("registration_fallback");
