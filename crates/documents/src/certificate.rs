@@ -10,9 +10,10 @@ use std::io::Write;
 
 use crate::error::DocumentError;
 use crate::fonts::Fonts;
-use crate::layout::{A4_HEIGHT, A4_WIDTH, Align, Shaper, TextStyle, mm};
+use crate::layout::{A4_HEIGHT, A4_WIDTH, Align, mm};
 use crate::pdf::{Colour, Op, PdfStream, circle_path, rect_path};
 use crate::seal::Seal;
+use crate::text::{Shaper, TextStyle};
 
 /// Everything printed on one certificate, prepared by the caller (ID number already masked,
 /// date formatted).

@@ -37,6 +37,7 @@ mod registration;
 mod report;
 mod seal;
 pub mod table;
+mod text;
 mod xlsx;
 
 pub use certificate::{

@@ -31,8 +31,8 @@ use subsetter::GlyphRemapper;
 
 use crate::error::DocumentError;
 use crate::fonts::{FaceKey, Fonts, SYNTHETIC_BOLD_STROKE, Weight};
-use crate::layout::ShapedLine;
 use crate::seal::{Seal, fnv1a, zlib};
+use crate::text::ShapedLine;
 
 /// A colour: grey level or RGB, components from 0 to 1.
 #[derive(Debug, Clone, Copy, PartialEq)]

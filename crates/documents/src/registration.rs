@@ -2,7 +2,8 @@
 
 use crate::error::DocumentError;
 use crate::fonts::Fonts;
-use crate::layout::{Align, Cell, Column, Composer, Shaper, Table, TextStyle};
+use crate::layout::{Align, Cell, Column, Composer, Table};
+use crate::text::{Shaper, TextStyle};
 
 /// Everything printed on a registration form, as prepared by the caller: plain strings
 /// (ID number already masked, dates formatted) and credit amounts in exact tenths.
