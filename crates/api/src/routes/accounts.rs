@@ -20,6 +20,7 @@ use crate::dto::auth::{Me, OrganisationRef};
 use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
 use crate::no_store::NoStore;
+use crate::paging::Paging;
 
 /// Registers this resource's routes (the route table and the OpenAPI
 /// document are built from the same calls).
@@ -151,12 +152,11 @@ async fn account_dto(state: &AppState, a: &account::Account) -> Result<AccountDt
 pub async fn list_accounts(
     state: web::Data<AppState>,
     caller: Caller,
-    query: web::Query<PageQuery>,
+    _query: web::Query<PageQuery>,
+    paging: Paging,
 ) -> Result<web::Json<AccountPage>, ApiError> {
     let actor = caller.require(Operation::ManageAccounts)?;
-    let after =
-        query.after.as_deref().map(Uuid::parse_str).transpose().map_err(|_| ApiError::field("after", "无效的游标"))?;
-    let limit = query.limit.unwrap_or(50).clamp(1, 200);
+    let Paging { after, limit } = paging;
     let page = account::list_managed_by(&state.db, actor, after, limit).await?;
     let mut items = Vec::with_capacity(page.items.len());
     for a in &page.items {
@@ -442,16 +442,11 @@ pub async fn revoke_api_client(
 pub async fn list_audit(
     state: web::Data<AppState>,
     caller: Caller,
-    query: web::Query<PageQuery>,
+    _query: web::Query<PageQuery>,
+    paging: Paging<i64>,
 ) -> Result<web::Json<AuditPage>, ApiError> {
     let actor = caller.require(Operation::ReadAudit)?;
-    let after = query
-        .after
-        .as_deref()
-        .map(str::parse::<i64>)
-        .transpose()
-        .map_err(|_| ApiError::field("after", "无效的游标"))?;
-    let limit = query.limit.unwrap_or(50).clamp(1, 200);
+    let Paging { after, limit } = paging;
     let page = audit::list(&state.db, &actor.scope, after, limit).await?;
     Ok(web::Json(AuditPage {
         next_cursor: page.next.map(|seq| seq.to_string()),

@@ -33,6 +33,7 @@ use crate::dto::activities::{
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::extract::{ValidJson, parse, validation_problem};
 use crate::no_store::NoStore;
+use crate::paging::Paging;
 use crate::upload::{Record, Upload};
 
 /// Registers this resource's routes (the route table and the OpenAPI
@@ -201,18 +202,10 @@ pub async fn list_activities(
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<ActivityQuery>,
+    paging: Paging,
 ) -> Result<web::Json<ActivityPage>, ApiError> {
     let actor = caller.require(Operation::ManageActivities)?;
-    let after = query
-        .after
-        .as_deref()
-        .filter(|a| !a.is_empty())
-        .map(|a| Uuid::parse_str(a).map_err(|_| ApiError::field("after", "无效的游标")))
-        .transpose()?;
-    let limit = query.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(ApiError::field("limit", "每页 1–200 条"));
-    }
+    let Paging { after, limit } = paging;
     let filter = activity::ActivityFilter { year: query.year, name_contains: query.name.clone() };
     let page = activity::list_scoped(&state.db, &actor.scope, &filter, after, limit).await?;
     let ids: Vec<ActivityId> = page.items.iter().map(|a| a.id).collect();

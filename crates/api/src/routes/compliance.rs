@@ -22,7 +22,7 @@ use crate::dto::credits::{
 };
 use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
-use crate::paging::{filter, page};
+use crate::paging::{Paging, filter};
 
 /// Registers this resource's routes (the route table and the OpenAPI
 /// document are built from the same calls).
@@ -185,10 +185,11 @@ pub async fn list_compliance(
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<ComplianceQuery>,
+    paging: Paging,
 ) -> Result<web::Json<CompliancePage>, ApiError> {
     let actor = caller.require(Operation::ReadHierarchy)?;
     let f = compliance_filter(&query)?;
-    let (after, limit) = page(query.after.as_deref(), query.limit)?;
+    let Paging { after, limit } = paging;
     let page = stored::list(&state.db, &actor.scope, &f, after, limit).await?;
     let counts = match after {
         None => Some(outcome_counts(&stored::counts(&state.db, &actor.scope, &f).await?)),

@@ -20,7 +20,7 @@ use crate::dto::org::{
 use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
 use crate::no_store::NoStore;
-use crate::paging::{filter, page};
+use crate::paging::{Paging, filter};
 
 /// Registers this resource's routes (the route table and the OpenAPI
 /// document are built from the same calls).
@@ -89,9 +89,10 @@ pub async fn list_units(
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<UnitQuery>,
+    paging: Paging,
 ) -> Result<web::Json<UnitPage>, ApiError> {
     let actor = caller.require(Operation::ReadHierarchy)?;
-    let (after, limit) = page(query.after.as_deref(), query.limit)?;
+    let Paging { after, limit } = paging;
     let filters = unit::UnitFilter {
         region_id: query.region_id.map(RegionId),
         level: filter::<UnitLevel>("level", query.level.as_deref())?,
@@ -175,9 +176,10 @@ pub async fn list_people(
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<PersonQuery>,
+    paging: Paging,
 ) -> Result<web::Json<PersonPage>, ApiError> {
     let actor = caller.require(Operation::ReadHierarchy)?;
-    let (after, limit) = page(query.after.as_deref(), query.limit)?;
+    let Paging { after, limit } = paging;
     let filters = person::PersonFilter {
         unit_id: query.unit_id.map(UnitId),
         department_id: query.department_id.map(cme_domain::ids::DepartmentId),

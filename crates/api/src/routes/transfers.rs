@@ -22,6 +22,7 @@ use crate::dto::people::{AcceptTransfer, TransferDto, TransferPage, TransferQuer
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::extract::ValidJson;
 use crate::office::no_department;
+use crate::paging::Paging;
 
 /// Registers this resource's routes (the route table and the OpenAPI
 /// document are built from the same calls).
@@ -46,6 +47,7 @@ pub async fn list_transfers(
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<TransferQuery>,
+    paging: Paging,
 ) -> Result<web::Json<TransferPage>, ApiError> {
     let actor = caller.require(Operation::ManagePeople)?;
     no_department(actor)?;
@@ -60,16 +62,7 @@ pub async fn list_transfers(
         .filter(|s| !s.is_empty())
         .map(|s| TransferState::parse(s).ok_or_else(|| ApiError::field("state", format!("未知的取值: {s}"))))
         .transpose()?;
-    let after = query
-        .after
-        .as_deref()
-        .filter(|a| !a.is_empty())
-        .map(|a| Uuid::parse_str(a).map_err(|_| ApiError::field("after", "无效的游标")))
-        .transpose()?;
-    let limit = query.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(ApiError::field("limit", "每页 1–200 条"));
-    }
+    let Paging { after, limit } = paging;
     let page = transfer::list(&state.db, &actor.scope, direction, state_filter, after, limit).await?;
     Ok(web::Json(TransferPage {
         next_cursor: page.next.map(|id| id.to_string()),

@@ -42,7 +42,7 @@ use crate::dto::verification::{
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::extract::ValidJson;
 use crate::office::{in_scope, office_region, office_scope, opened_cycle, tier_of};
-use crate::paging::page;
+use crate::paging::Paging;
 
 /// Registers this resource's routes (the route table and the OpenAPI
 /// document are built from the same calls).
@@ -172,13 +172,14 @@ pub async fn candidates(
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<CandidateQuery>,
+    paging: Paging,
 ) -> Result<web::Json<CandidatePage>, ApiError> {
     let actor = caller.require(Operation::SubmitVerifications)?;
     submitter(actor)?;
     opened_cycle(&state, query.cycle_year).await?;
     let list: DomainList = query.list.into();
     let year = list_year(query.cycle_year, list, query.year)?;
-    let (after, limit) = page(query.after.as_deref(), query.limit)?;
+    let Paging { after, limit } = paging;
     let filter = ComplianceFilter {
         year,
         discipline: None,
@@ -502,10 +503,11 @@ pub async fn list_verifications(
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<VerificationQuery>,
+    paging: Paging,
 ) -> Result<web::Json<VerificationPage>, ApiError> {
     let actor = caller.require(Operation::ReadHierarchy)?;
     let scope = office_scope(&state, actor).await?;
-    let (after, limit) = page(query.after.as_deref(), query.limit)?;
+    let Paging { after, limit } = paging;
     let p = verifications::queue(&state.db, scope, &queue_filter(&query), after, limit).await?;
     Ok(web::Json(VerificationPage {
         items: p.items.iter().map(record_dto).collect(),
@@ -532,11 +534,12 @@ pub async fn review_queue(
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<VerificationQuery>,
+    paging: Paging,
 ) -> Result<web::Json<VerificationPage>, ApiError> {
     let actor = caller.require(Operation::ReviewVerifications)?;
     let tier = tier_of(actor)?;
     let scope = office_scope(&state, actor).await?;
-    let (after, limit) = page(query.after.as_deref(), query.limit)?;
+    let Paging { after, limit } = paging;
     let mut filter = queue_filter(&query);
     filter.waiting_on = Some(tier);
     if filter.state.is_none() {

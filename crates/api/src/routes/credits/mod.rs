@@ -26,6 +26,7 @@ use crate::dto::credits::{
 };
 use crate::error::{ApiError, ErrorCode, MissingAs, Problem};
 use crate::extract::ValidJson;
+use crate::paging::Paging;
 
 /// Registers this resource's routes (the route table and the OpenAPI
 /// document are built from the same calls).
@@ -322,6 +323,7 @@ pub async fn list_reports(
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<ReportQuery>,
+    paging: Paging,
 ) -> Result<web::Json<ReportPage>, ApiError> {
     let actor = caller.require(Operation::ReadHierarchy)?;
     let open = match query.state.as_deref().filter(|s| !s.is_empty()) {
@@ -330,7 +332,7 @@ pub async fn list_reports(
         Some("closed") => Some(false),
         Some(other) => return Err(ApiError::field("state", format!("未知的取值: {other}"))),
     };
-    let (after, limit) = crate::paging::page(query.after.as_deref(), query.limit)?;
+    let Paging { after, limit } = paging;
     let page = credit_report::list(&state.db, &actor.scope, open, after, limit).await?;
     Ok(web::Json(ReportPage {
         next_cursor: page.next.map(|id| id.to_string()),
