@@ -657,16 +657,48 @@ pub async fn print_certificates(
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.require(Operation::PrintCertificates)?;
     let b = body.0;
-    let mut f = place_filter(&state, actor, b.year, b.department_id, b.unit_id).await?;
+    let f = print_filter(&state, actor, &b).await?;
+    let fonts = fonts(&state)?;
+    let first = first_page(&state, actor, &f, &fonts).await?;
+    let e = audit::AuditEntry::by(actor, "certificate.print")
+        .ip(Some(&client_ip(&req)))
+        .target("year", b.year)
+        .detail(json!({"department_id": b.department_id, "people": b.person_ids.as_ref().map(Vec::len)}));
+    audit::append(&state.db, &e).await?;
+
+    let (jobs_tx, jobs_rx) = tokio::sync::mpsc::channel::<Job>(2);
+    let (out_tx, out_rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(8);
+    spawn_renderer(fonts.clone(), jobs_rx, out_tx);
+    spawn_reader(state.clone(), actor.clone(), f, first, jobs_tx);
+    let stream = futures_util::stream::unfold(out_rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) });
+    let name = format!("{}年度学分验证合格证书.pdf", b.year);
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header(disposition(DispositionType::Attachment, &name, &format!("certificates-{}.pdf", b.year)))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .streaming(stream))
+}
+
+/// The certificates a print request asks for: a place and year, then chosen
+/// people, a name or an ID number.
+async fn print_filter(state: &AppState, actor: &Actor, b: &PrintRequest) -> Result<PrintFilter, ApiError> {
+    let mut f = place_filter(state, actor, b.year, b.department_id, b.unit_id).await?;
     f.people = b.person_ids.as_ref().map(|v| v.iter().map(|p| PersonId(*p)).collect());
     f.name = b.name.clone();
-    f.id_hmac = id_hmac(&state, b.id_number.as_deref())?;
-    let fonts = fonts(&state)?;
-    let origin = state.public_url.clone();
-    // The first page is read and checked before answering: an empty batch
-    // is a 404 (or the 409 of why none may print, e.g. a department's
-    // unsealed certificates), an unprintable name a 422 naming the person.
-    let first = certs::list(&state.db, &f, PRINT_PAGE, None).await?;
+    f.id_hmac = id_hmac(state, b.id_number.as_deref())?;
+    Ok(f)
+}
+
+/// The first page is read and checked before answering: an empty batch
+/// is a 404 (or the 409 of why none may print, e.g. a department's
+/// unsealed certificates), an unprintable name a 422 naming the person.
+async fn first_page(
+    state: &AppState,
+    actor: &Actor,
+    f: &PrintFilter,
+    fonts: &Fonts,
+) -> Result<Vec<Certificate>, ApiError> {
+    let first = certs::list(&state.db, f, PRINT_PAGE, None).await?;
     let refused = first.iter().find_map(|c| check_printable(actor, c).err().map(|r| (r, c.clone())));
     let first: Vec<Certificate> = first.into_iter().filter(|c| check_printable(actor, c).is_ok()).collect();
     if first.is_empty() {
@@ -675,25 +707,23 @@ pub async fn print_certificates(
             _ => ApiError::NotFound("没有可打印的有效证书".into()),
         });
     }
-    let gate = actor.clone();
     for c in &first {
         fonts.check_text("name", &c.name).map_err(ApiError::from)?;
         fonts.check_text("unit", &c.unit_name).map_err(ApiError::from)?;
     }
-    let e = audit::AuditEntry::by(actor, "certificate.print")
-        .ip(Some(&client_ip(&req)))
-        .target("year", b.year)
-        .detail(json!({"department_id": b.department_id, "people": b.person_ids.as_ref().map(Vec::len)}));
-    audit::append(&state.db, &e).await?;
+    Ok(first)
+}
 
-    let (jobs_tx, mut jobs_rx) = tokio::sync::mpsc::channel::<Job>(2);
-    let (out_tx, out_rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(8);
+/// The renderer: one blocking thread writes the PDF as pages arrive.
+fn spawn_renderer(
+    fonts: Fonts,
+    mut jobs_rx: tokio::sync::mpsc::Receiver<Job>,
+    out_tx: tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>,
+) {
     let writer = ChannelWriter { tx: out_tx.clone(), buf: Vec::with_capacity(64 * 1024) };
-    let render_fonts = fonts.clone();
-    // The renderer: one blocking thread writes the PDF as pages arrive.
     tokio::task::spawn_blocking(move || {
         let run = || -> Result<(), String> {
-            let mut batch = CertificateBatch::new(&render_fonts, writer).map_err(|e| e.to_string())?;
+            let mut batch = CertificateBatch::new(&fonts, writer).map_err(|e| e.to_string())?;
             let mut seals: HashMap<Uuid, Seal> = HashMap::new();
             while let Some(job) = jobs_rx.blocking_recv() {
                 match job {
@@ -716,64 +746,75 @@ pub async fn print_certificates(
             let _ = out_tx.blocking_send(Err(std::io::Error::other(e)));
         }
     });
-    // The reader: pages of certificates from the database, seals once each.
-    // It ends by closing the channel (the batch is complete) or by sending
-    // `Abort` (it is not): a failure never yields a valid, shorter PDF.
-    let reader_state = state.clone();
+}
+
+/// The reader: pages of certificates from the database, seals once each.
+/// It ends by closing the channel (the batch is complete) or by sending
+/// `Abort` (it is not): a failure never yields a valid, shorter PDF.
+fn spawn_reader(
+    state: web::Data<AppState>,
+    gate: Actor,
+    f: PrintFilter,
+    first: Vec<Certificate>,
+    jobs_tx: tokio::sync::mpsc::Sender<Job>,
+) {
     tokio::spawn(async move {
-        let read = async {
-            let mut sent: std::collections::HashSet<Uuid> = std::collections::HashSet::new();
-            let mut page = first;
-            let mut total = 0usize;
-            let mut after: Option<(String, Uuid)> = None;
-            loop {
-                let last = page.last().map(|c| (c.name.clone(), c.id));
-                let mut docs = Vec::with_capacity(page.len());
-                for c in page.iter().filter(|c| check_printable(&gate, c).is_ok()) {
-                    if total >= PRINT_CAP {
-                        break;
-                    }
-                    if let Some(s) = c.seal_id
-                        && sent.insert(s)
-                    {
-                        let stored = certs::seal(&reader_state.db, s).await.map_err(|e| e.to_string())?;
-                        let seal = Seal::from_png(stored.png).map_err(|e| e.to_string())?;
-                        if jobs_tx.send(Job::Seal(s, seal)).await.is_err() {
-                            return Ok(());
-                        }
-                    }
-                    docs.push((printed(c, &origin), c.seal_id));
-                    total += 1;
-                }
-                if jobs_tx.send(Job::Pages(docs)).await.is_err() || total >= PRINT_CAP {
-                    return Ok(());
-                }
-                if (page.len() as u64) < PRINT_PAGE && after.is_some() {
-                    return Ok(());
-                }
-                after = last;
-                if after.is_none() {
-                    return Ok(());
-                }
-                page = certs::list(&reader_state.db, &f, PRINT_PAGE, after.clone()).await.map_err(|e| e.to_string())?;
-                if page.is_empty() {
-                    return Ok(());
-                }
-            }
-        };
-        let outcome: Result<(), String> = read.await;
+        let outcome = read_pages(&state, &gate, &f, first, &jobs_tx).await;
         if let Err(why) = outcome {
             tracing::error!(error = %why, "certificate batch: reading failed, the response is aborted");
             let _ = jobs_tx.send(Job::Abort(why)).await;
         }
     });
-    let stream = futures_util::stream::unfold(out_rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) });
-    let name = format!("{}年度学分验证合格证书.pdf", b.year);
-    Ok(HttpResponse::Ok()
-        .content_type("application/pdf")
-        .insert_header(disposition(DispositionType::Attachment, &name, &format!("certificates-{}.pdf", b.year)))
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .streaming(stream))
+}
+
+/// Sends the renderer the pages from `first` on, at most [`PRINT_CAP`]
+/// certificates, each seal before the first page it stamps.
+async fn read_pages(
+    state: &AppState,
+    gate: &Actor,
+    f: &PrintFilter,
+    first: Vec<Certificate>,
+    jobs_tx: &tokio::sync::mpsc::Sender<Job>,
+) -> Result<(), String> {
+    let origin = &state.public_url;
+    let mut sent: std::collections::HashSet<Uuid> = std::collections::HashSet::new();
+    let mut page = first;
+    let mut total = 0usize;
+    let mut after: Option<(String, Uuid)> = None;
+    loop {
+        let last = page.last().map(|c| (c.name.clone(), c.id));
+        let mut docs = Vec::with_capacity(page.len());
+        for c in page.iter().filter(|c| check_printable(gate, c).is_ok()) {
+            if total >= PRINT_CAP {
+                break;
+            }
+            if let Some(s) = c.seal_id
+                && sent.insert(s)
+            {
+                let stored = certs::seal(&state.db, s).await.map_err(|e| e.to_string())?;
+                let seal = Seal::from_png(stored.png).map_err(|e| e.to_string())?;
+                if jobs_tx.send(Job::Seal(s, seal)).await.is_err() {
+                    return Ok(());
+                }
+            }
+            docs.push((printed(c, origin), c.seal_id));
+            total += 1;
+        }
+        if jobs_tx.send(Job::Pages(docs)).await.is_err() || total >= PRINT_CAP {
+            return Ok(());
+        }
+        if (page.len() as u64) < PRINT_PAGE && after.is_some() {
+            return Ok(());
+        }
+        after = last;
+        if after.is_none() {
+            return Ok(());
+        }
+        page = certs::list(&state.db, f, PRINT_PAGE, after.clone()).await.map_err(|e| e.to_string())?;
+        if page.is_empty() {
+            return Ok(());
+        }
+    }
 }
 
 /// Revokes a certificate version the caller's office issued, with a reason

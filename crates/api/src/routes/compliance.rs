@@ -51,12 +51,7 @@ pub async fn evaluate(
     body: ValidJson<EvaluateRequest>,
 ) -> Result<web::Json<EvaluateResponse>, ApiError> {
     let req = body.0;
-    let credits = req
-        .credits
-        .iter()
-        .enumerate()
-        .map(|(i, c)| Ok(CreditInput { category: c.category(i)?, amount: c.amount.0, valid: true }))
-        .collect::<Result<Vec<_>, ApiError>>()?;
+    let credits = credit_inputs(&req)?;
     let standard = cme_store::repo::standard::get_published(&state.db, req.year)
         .await?
         .ok_or_else(|| ApiError::field("year", format!("{} 年度没有学分验证标准", req.year)))?;
@@ -91,23 +86,38 @@ pub async fn evaluate(
             requirement: (&row.requirement).into(),
         },
         buckets: evaluation.buckets.into(),
-        allocation: allocation
-            .iter()
-            .zip(&credits)
-            .enumerate()
-            .map(|(index, (a, c))| AllocationDto {
-                index,
-                kind: c.category.kind().into(),
-                source: c.category.source().map(Into::into),
-                amount: Amount(c.amount),
-                counted_i: Amount(a.counted_i),
-                counted_ii: Amount(a.counted_ii),
-                counted_self_managed: Amount(a.counted_self_managed),
-                not_counted: Amount(a.not_counted),
-                not_counted_reason: a.not_counted_reason.map(Into::into),
-            })
-            .collect(),
+        allocation: allocation_dtos(&allocation, &credits),
     }))
+}
+
+/// The request's credits as the rules take them (a bad category names
+/// `credits[i]`).
+fn credit_inputs(req: &EvaluateRequest) -> Result<Vec<CreditInput>, ApiError> {
+    req.credits
+        .iter()
+        .enumerate()
+        .map(|(i, c)| Ok(CreditInput { category: c.category(i)?, amount: c.amount.0, valid: true }))
+        .collect()
+}
+
+/// Where each credit counted, in the order of the request.
+fn allocation_dtos(allocation: &[compliance::Allocation], credits: &[CreditInput]) -> Vec<AllocationDto> {
+    allocation
+        .iter()
+        .zip(credits)
+        .enumerate()
+        .map(|(index, (a, c))| AllocationDto {
+            index,
+            kind: c.category.kind().into(),
+            source: c.category.source().map(Into::into),
+            amount: Amount(c.amount),
+            counted_i: Amount(a.counted_i),
+            counted_ii: Amount(a.counted_ii),
+            counted_self_managed: Amount(a.counted_self_managed),
+            not_counted: Amount(a.not_counted),
+            not_counted_reason: a.not_counted_reason.map(Into::into),
+        })
+        .collect()
 }
 
 fn row_dto(r: ComplianceRow, course: Option<&str>) -> ComplianceRowDto {

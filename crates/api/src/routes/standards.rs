@@ -152,35 +152,35 @@ pub async fn preview_draft(
         .ok_or_else(|| ApiError::NotFound(format!("{year} 年度没有正在编辑的标准草稿")))?;
     let on_year = match query.on_year {
         Some(y) => y,
-        None => {
-            let today = crate::clock::today();
-            let closed = cme_store::repo::cycle::list(&state.db)
-                .await?
-                .into_iter()
-                .filter(|c| c.calendar.closes_on() < today)
-                .map(|c| c.calendar.year())
-                .max();
-            closed.unwrap_or(year - 1)
-        }
+        None => last_closed_year(&state, year).await?,
     };
     // The draft's rows applied to that year's people.
     let mut applied = draft.clone();
     applied.year = on_year;
     let cells = stored::preview_standard(&state.db, on_year, &applied).await?;
     let names: HashMap<Uuid, String> = region::list(&state.db).await?.into_iter().map(|r| (r.id.0, r.name)).collect();
-    let mut total = PreviewRow {
-        prefecture_id: None,
-        name: "全省".to_owned(),
-        title_level: None,
-        people: 0,
-        compliant_now: 0,
-        compliant_draft: 0,
-        rate_now_permille: 0,
-        rate_draft_permille: 0,
-    };
+    Ok(web::Json(preview_dto(year, on_year, &cells, &names)))
+}
+
+/// The last year whose cycle has closed (the year before `year` if none has).
+async fn last_closed_year(state: &AppState, year: i32) -> Result<i32, ApiError> {
+    let today = crate::clock::today();
+    let closed = cme_store::repo::cycle::list(&state.db)
+        .await?
+        .into_iter()
+        .filter(|c| c.calendar.closes_on() < today)
+        .map(|c| c.calendar.year())
+        .max();
+    Ok(closed.unwrap_or(year - 1))
+}
+
+/// The preview's cells summed for the province, per prefecture (by name)
+/// and per title level, each with its rates now and under the draft.
+fn preview_dto(year: i32, on_year: i32, cells: &[stored::PreviewCell], names: &HashMap<Uuid, String>) -> PreviewDto {
+    let mut total = PreviewRow { name: "全省".to_owned(), ..total_template() };
     let mut by_pref: BTreeMap<Option<Uuid>, PreviewRow> = BTreeMap::new();
     let mut by_title: BTreeMap<Option<&'static str>, PreviewRow> = BTreeMap::new();
-    for c in &cells {
+    for c in cells {
         for row in [
             &mut total,
             by_pref.entry(c.prefecture_id).or_insert_with(|| PreviewRow {
@@ -210,13 +210,13 @@ pub async fn preview_draft(
     };
     let mut by_prefecture: Vec<PreviewRow> = by_pref.into_values().map(finish).collect();
     by_prefecture.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(web::Json(PreviewDto {
+    PreviewDto {
         year,
         on_year,
         total: finish(total),
         by_prefecture,
         by_title: by_title.into_values().map(finish).collect(),
-    }))
+    }
 }
 
 fn total_template() -> PreviewRow {

@@ -11,13 +11,13 @@ use actix_web::http::header::{CONTENT_TYPE, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Utc;
 use cme_domain::auth::{Actor, Object, Operation, Owner, Scope};
-use cme_domain::compliance::Outcome as DomainOutcome;
+use cme_domain::compliance::{Outcome as DomainOutcome, Shortfall};
 use cme_domain::cycle::evidence::{MAX_EVIDENCE_BYTES, check_evidence};
 use cme_domain::cycle::list::{ListKind as DomainList, check_list_year, check_normal_eligibility};
 use cme_domain::cycle::special::SpecialClaim;
 use cme_domain::ids::{DepartmentId, PersonId, RegionId, UnitId, VerificationId};
 use cme_domain::report::{self, Figures};
-use cme_domain::review::{Event, State, StateKind, may_prepare};
+use cme_domain::review::{Event, State, StateKind, Tier, may_prepare};
 use cme_store::StoreError;
 use cme_store::repo::compliance::{self as stored, ComplianceFilter};
 use cme_store::repo::verification::{
@@ -25,7 +25,9 @@ use cme_store::repo::verification::{
     VerificationRecord,
 };
 use cme_store::repo::{audit, cycle as cycles, evidence, region, unit};
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QuerySelect as _, TransactionTrait as _};
+use sea_orm::{
+    ColumnTrait as _, DatabaseTransaction, EntityTrait as _, QueryFilter as _, QuerySelect as _, TransactionTrait as _,
+};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -34,10 +36,10 @@ use crate::attachment::{XLSX, attachment, disposition};
 use crate::auth::{Caller, client_ip, organisation};
 use crate::digest::sha256_hex;
 use crate::dto::verification::{
-    CandidateDto, CandidatePage, CandidateQuery, ChainStepDto, CycleYearQuery, Decision, DecisionRequest,
+    CandidateDto, CandidatePage, CandidateQuery, ChainStepDto, CycleYearQuery, Decision, DecisionItem, DecisionRequest,
     DecisionResult, EvidenceDto, ListKind, NumbersRequest, NumbersResult, QueueSummaryRow, SpecialDto, StatsDto,
-    StatsQuery, StatsRow, SubmissionRequest, SubmissionResult, SubmitIdsRequest, TimelineEntry, VerificationDetail,
-    VerificationDto, VerificationPage, VerificationQuery, VerificationState,
+    StatsQuery, StatsRow, SubmissionItem, SubmissionRequest, SubmissionResult, SubmitIdsRequest, TimelineEntry,
+    VerificationDetail, VerificationDto, VerificationPage, VerificationQuery, VerificationState,
 };
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::extract::ValidJson;
@@ -268,117 +270,14 @@ pub async fn submit(
     let year = list_year(b.cycle_year, list, b.year)?;
     let submitting = department_id.is_none();
     check_open(&state, b.cycle_year, unit_id, submitting).await?;
-
-    let ids: Vec<PersonId> = b.people.iter().map(|p| PersonId(p.person_id)).collect();
-    let mut seen = HashSet::new();
-    for (i, id) in ids.iter().enumerate() {
-        if !seen.insert(*id) {
-            return Err(ApiError::field(format!("people[{i}].person_id"), "同一人重复出现"));
-        }
-    }
-    // People in the submitter's jurisdiction.
-    let mut allowed: HashSet<Uuid> = HashSet::new();
-    for chunk in ids.chunks(1000) {
-        let found: Vec<Uuid> = cme_store::entity::people::Entity::find()
-            .select_only()
-            .column(cme_store::entity::people::Column::Id)
-            .filter(cme_store::repo::scope::people(&actor.scope))
-            .filter(cme_store::entity::people::Column::Id.is_in(chunk.iter().map(|p| p.0)))
-            .into_tuple()
-            .all(&state.db)
-            .await?;
-        allowed.extend(found);
-    }
-    let verdicts = stored::verdicts_of(&state.db, &ids, year).await?;
-    let existing = verifications::find_many(&state.db, &ids, year).await?;
-    let all_evidence: Vec<Uuid> = b.people.iter().flat_map(|p| p.evidence_ids.iter().copied()).collect();
-    let files: HashMap<Uuid, evidence::Evidence> =
-        evidence::get_many(&state.db, &all_evidence).await?.into_iter().map(|e| (e.id, e)).collect();
-    // Who the caller is as an owner: looked up once, then decided per file.
-    let org = organisation(&state.db, actor).await?;
-
-    let mut fresh = Vec::new();
-    let mut revised = Vec::new();
-    for (i, p) in b.people.iter().enumerate() {
-        let id = PersonId(p.person_id);
-        if !allowed.contains(&id.0) {
-            return Err(ApiError::field(format!("people[{i}].person_id"), "人员不存在或不在本单位（科室）"));
-        }
-        if let Some(v) = existing.get(&id)
-            && !matches!(v.state, State::Prepared | State::Returned)
-        {
-            return Err(ApiError::Conflict {
-                code: ErrorCode::AlreadySubmitted,
-                detail: format!("people[{i}]：{} 年度已上报（{}）", v.year, verification_state_label(v.state)),
-            });
-        }
-        let verdict = verdicts.get(&id);
-        if let Some(why) = ineligible(list, verdict) {
-            return Err(ApiError::field(format!("people[{i}].person_id"), why));
-        }
-        let special = match (list, &p.special) {
-            (DomainList::Special, None) => {
-                return Err(ApiError::field(format!("people[{i}].special"), "特殊人员须填写原因和起止日期"));
-            }
-            (DomainList::Special, Some(s)) => {
-                let claim = SpecialClaim::parse(s.reason.into(), s.period_from, s.period_to, year)
-                    .map_err(|e| ApiError::field(format!("people[{i}].special"), e.to_string()))?;
-                if claim.reason().requires_evidence() && p.evidence_ids.is_empty() {
-                    return Err(ApiError::field(
-                        format!("people[{i}].evidence_ids"),
-                        format!("请上传证明材料（{}）", claim.reason().evidence_label()),
-                    ));
-                }
-                Some(Special::from(&claim))
-            }
-            (_, Some(_)) => {
-                return Err(ApiError::field(format!("people[{i}].special"), "只有特殊人员名单填写特殊原因"));
-            }
-            (_, None) => None,
-        };
-        for (j, e) in p.evidence_ids.iter().enumerate() {
-            // A department attaches its own uploads; the unit, any of its own.
-            let attachable = match files.get(e) {
-                Some(f) if f.unit_id == unit_id => {
-                    let owner = Owner::of_person(f.unit_id, f.department_id);
-                    cme_domain::auth::may_act_on(actor, org, Operation::SubmitVerifications, &Object::owned_by(owner))
-                        .is_ok()
-                }
-                _ => false,
-            };
-            if !attachable {
-                return Err(ApiError::field(format!("people[{i}].evidence_ids[{j}]"), "证明材料不存在"));
-            }
-        }
-        let new = NewVerification {
-            person_id: id,
-            year,
-            cycle_year: b.cycle_year,
-            list_kind: list,
-            special,
-            note: p.note.clone().filter(|n| !n.trim().is_empty()),
-            evidence: p.evidence_ids.clone(),
-            department_id,
-            outcome_at_submit: verdict.map(|(o, _)| o.as_str().to_owned()),
-        };
-        match existing.get(&id) {
-            Some(v) => revised.push((v.clone(), new)),
-            None => fresh.push(new),
-        }
-    }
+    let ids = distinct_people(&b.people)?;
+    let loaded = load_submission(&state, actor, &b.people, &ids, year).await?;
+    let target = Target { unit_id, department_id, cycle_year: b.cycle_year, list, year };
+    let (fresh, revised) = plan_submission(actor, &target, &loaded, &b.people)?;
 
     let by = Acting { tier, id: Some(actor.id), name: &actor.name };
     let txn = state.db.begin().await?;
-    let mut all_ids = verifications::prepare_many(&txn, &fresh, &by).await?;
-    for (record, new) in &revised {
-        verifications::revise(&txn, record, new).await?;
-        all_ids.push(record.id);
-    }
-    let mut submitted = 0;
-    if submitting {
-        let records = verifications::get_many(&txn, &all_ids).await?;
-        submitted = verifications::apply_many(&txn, &records, Event::Submit, &by, None).await?.count;
-    }
+    let (all_ids, submitted) = write_submission(&txn, &fresh, &revised, submitting, &by).await?;
     let e = audit::AuditEntry::by(actor, if submitting { "verification.submit" } else { "verification.prepare" })
         .ip(Some(&client_ip(&req)))
         .target("cycle", b.cycle_year)
@@ -395,6 +294,204 @@ pub async fn submit(
         submitted: n(submitted),
         ids: all_ids.iter().map(|v| v.0).collect(),
     }))
+}
+
+/// The people of a submission, each once (a repeat names `people[i]`).
+fn distinct_people(people: &[SubmissionItem]) -> Result<Vec<PersonId>, ApiError> {
+    let ids: Vec<PersonId> = people.iter().map(|p| PersonId(p.person_id)).collect();
+    let mut seen = HashSet::new();
+    for (i, id) in ids.iter().enumerate() {
+        if !seen.insert(*id) {
+            return Err(ApiError::field(format!("people[{i}].person_id"), "同一人重复出现"));
+        }
+    }
+    Ok(ids)
+}
+
+/// Where a submission goes: the submitter's unit (and department), the
+/// cycle, the list and the year verified.
+struct Target {
+    unit_id: UnitId,
+    department_id: Option<DepartmentId>,
+    cycle_year: i32,
+    list: DomainList,
+    year: i32,
+}
+
+/// What a submission is checked against, loaded once for all its people.
+struct Loaded {
+    /// People in the submitter's jurisdiction.
+    allowed: HashSet<Uuid>,
+    verdicts: HashMap<PersonId, (DomainOutcome, Vec<Shortfall>)>,
+    existing: HashMap<PersonId, VerificationRecord>,
+    files: HashMap<Uuid, evidence::Evidence>,
+    /// Who the caller is as an owner: looked up once, then decided per file.
+    org: Owner,
+}
+
+async fn load_submission(
+    state: &AppState,
+    actor: &Actor,
+    people: &[SubmissionItem],
+    ids: &[PersonId],
+    year: i32,
+) -> Result<Loaded, ApiError> {
+    let mut allowed: HashSet<Uuid> = HashSet::new();
+    for chunk in ids.chunks(1000) {
+        let found: Vec<Uuid> = cme_store::entity::people::Entity::find()
+            .select_only()
+            .column(cme_store::entity::people::Column::Id)
+            .filter(cme_store::repo::scope::people(&actor.scope))
+            .filter(cme_store::entity::people::Column::Id.is_in(chunk.iter().map(|p| p.0)))
+            .into_tuple()
+            .all(&state.db)
+            .await?;
+        allowed.extend(found);
+    }
+    let verdicts = stored::verdicts_of(&state.db, ids, year).await?;
+    let existing = verifications::find_many(&state.db, ids, year).await?;
+    let all_evidence: Vec<Uuid> = people.iter().flat_map(|p| p.evidence_ids.iter().copied()).collect();
+    let files = evidence::get_many(&state.db, &all_evidence).await?.into_iter().map(|e| (e.id, e)).collect();
+    let org = organisation(&state.db, actor).await?;
+    Ok(Loaded { allowed, verdicts, existing, files, org })
+}
+
+/// A returned record and what it becomes.
+type Revision = (VerificationRecord, NewVerification);
+
+/// New records and revisions of returned ones, every person checked in the
+/// order of the request (the first refusal names `people[i]`).
+fn plan_submission(
+    actor: &Actor,
+    target: &Target,
+    loaded: &Loaded,
+    people: &[SubmissionItem],
+) -> Result<(Vec<NewVerification>, Vec<Revision>), ApiError> {
+    let mut fresh = Vec::new();
+    let mut revised = Vec::new();
+    for (i, p) in people.iter().enumerate() {
+        let new = check_person(actor, target, loaded, i, p)?;
+        match loaded.existing.get(&new.person_id) {
+            Some(v) => revised.push((v.clone(), new)),
+            None => fresh.push(new),
+        }
+    }
+    Ok((fresh, revised))
+}
+
+/// One person of a submission, checked: in the jurisdiction, not already
+/// submitted, eligible for the list, the special claim and the evidence.
+fn check_person(
+    actor: &Actor,
+    target: &Target,
+    loaded: &Loaded,
+    i: usize,
+    p: &SubmissionItem,
+) -> Result<NewVerification, ApiError> {
+    let id = PersonId(p.person_id);
+    if !loaded.allowed.contains(&id.0) {
+        return Err(ApiError::field(format!("people[{i}].person_id"), "人员不存在或不在本单位（科室）"));
+    }
+    if let Some(v) = loaded.existing.get(&id)
+        && !matches!(v.state, State::Prepared | State::Returned)
+    {
+        return Err(ApiError::Conflict {
+            code: ErrorCode::AlreadySubmitted,
+            detail: format!("people[{i}]：{} 年度已上报（{}）", v.year, verification_state_label(v.state)),
+        });
+    }
+    let verdict = loaded.verdicts.get(&id);
+    if let Some(why) = ineligible(target.list, verdict) {
+        return Err(ApiError::field(format!("people[{i}].person_id"), why));
+    }
+    let special = special_of(target, i, p)?;
+    check_attachable(actor, target.unit_id, loaded, i, p)?;
+    Ok(NewVerification {
+        person_id: id,
+        year: target.year,
+        cycle_year: target.cycle_year,
+        list_kind: target.list,
+        special,
+        note: p.note.clone().filter(|n| !n.trim().is_empty()),
+        evidence: p.evidence_ids.clone(),
+        department_id: target.department_id,
+        outcome_at_submit: verdict.map(|(o, _)| o.as_str().to_owned()),
+    })
+}
+
+/// The special claim: required on the special list (with evidence where its
+/// reason needs it), refused on the others.
+fn special_of(target: &Target, i: usize, p: &SubmissionItem) -> Result<Option<Special>, ApiError> {
+    match (target.list, &p.special) {
+        (DomainList::Special, None) => {
+            Err(ApiError::field(format!("people[{i}].special"), "特殊人员须填写原因和起止日期"))
+        }
+        (DomainList::Special, Some(s)) => {
+            let claim = SpecialClaim::parse(s.reason.into(), s.period_from, s.period_to, target.year)
+                .map_err(|e| ApiError::field(format!("people[{i}].special"), e.to_string()))?;
+            if claim.reason().requires_evidence() && p.evidence_ids.is_empty() {
+                return Err(ApiError::field(
+                    format!("people[{i}].evidence_ids"),
+                    format!("请上传证明材料（{}）", claim.reason().evidence_label()),
+                ));
+            }
+            Ok(Some(Special::from(&claim)))
+        }
+        (_, Some(_)) => Err(ApiError::field(format!("people[{i}].special"), "只有特殊人员名单填写特殊原因")),
+        (_, None) => Ok(None),
+    }
+}
+
+/// A department attaches its own uploads; the unit, any of its own.
+fn check_attachable(
+    actor: &Actor,
+    unit_id: UnitId,
+    loaded: &Loaded,
+    i: usize,
+    p: &SubmissionItem,
+) -> Result<(), ApiError> {
+    for (j, e) in p.evidence_ids.iter().enumerate() {
+        let attachable = match loaded.files.get(e) {
+            Some(f) if f.unit_id == unit_id => {
+                let owner = Owner::of_person(f.unit_id, f.department_id);
+                cme_domain::auth::may_act_on(
+                    actor,
+                    loaded.org,
+                    Operation::SubmitVerifications,
+                    &Object::owned_by(owner),
+                )
+                .is_ok()
+            }
+            _ => false,
+        };
+        if !attachable {
+            return Err(ApiError::field(format!("people[{i}].evidence_ids[{j}]"), "证明材料不存在"));
+        }
+    }
+    Ok(())
+}
+
+/// Prepares the new records, revises the returned ones and, when the unit
+/// itself submits, submits them all: the ids put on the list and how many
+/// were submitted.
+async fn write_submission(
+    txn: &DatabaseTransaction,
+    fresh: &[NewVerification],
+    revised: &[Revision],
+    submitting: bool,
+    by: &Acting<'_>,
+) -> Result<(Vec<VerificationId>, usize), ApiError> {
+    let mut all_ids = verifications::prepare_many(txn, fresh, by).await?;
+    for (record, new) in revised {
+        verifications::revise(txn, record, new).await?;
+        all_ids.push(record.id);
+    }
+    let mut submitted = 0;
+    if submitting {
+        let records = verifications::get_many(txn, &all_ids).await?;
+        submitted = verifications::apply_many(txn, &records, Event::Submit, by, None).await?.count;
+    }
+    Ok((all_ids, submitted))
 }
 
 /// A unit submits records that wait on it: prepared by a department, or
@@ -426,34 +523,10 @@ pub async fn submit_records(
     let ids: Vec<VerificationId> = body.0.ids.iter().map(|i| VerificationId(*i)).collect();
     let records = verifications::get_many(&state.db, &ids).await?;
     let by_id: HashMap<Uuid, &VerificationRecord> = records.iter().map(|r| (r.id.0, r)).collect();
-    let mut cycle_years = HashSet::new();
-    for (i, id) in ids.iter().enumerate() {
-        let r = by_id
-            .get(&id.0)
-            .filter(|r| r.unit_id == unit_id)
-            .ok_or_else(|| ApiError::field(format!("ids[{i}]"), "记录不存在"))?;
-        if !matches!(r.state, State::Prepared | State::Returned) {
-            return Err(ApiError::Conflict {
-                code: ErrorCode::InvalidState,
-                detail: format!("ids[{i}]：记录{}，不能上报", verification_state_label(r.state)),
-            });
-        }
-        cycle_years.insert(r.cycle_year);
-    }
-    for y in &cycle_years {
+    for y in &submittable_cycles(&ids, &by_id, unit_id)? {
         check_open(&state, *y, unit_id, true).await?;
     }
-    // The verdicts, one query per year verified (not one per record).
-    let mut by_year: HashMap<i32, Vec<PersonId>> = HashMap::new();
-    for r in &records {
-        by_year.entry(r.year).or_default().push(r.person_id);
-    }
-    let mut verdicts = HashMap::new();
-    for (year, people) in by_year {
-        for (person, v) in stored::verdicts_of(&state.db, &people, year).await? {
-            verdicts.insert((person, year), v);
-        }
-    }
+    let verdicts = verdicts_by_year(&state, &records).await?;
     // In the order of the request, so that a refusal names the right `ids[i]`.
     for (i, id) in ids.iter().enumerate() {
         let Some(r) = by_id.get(&id.0) else { continue };
@@ -473,6 +546,49 @@ pub async fn submit_records(
     txn.commit().await?;
     let n = u64::try_from(submitted).unwrap_or(u64::MAX);
     Ok(web::Json(SubmissionResult { prepared: 0, submitted: n, ids: body.0.ids.clone() }))
+}
+
+/// The cycles of records the unit may submit: each its own and waiting on it
+/// (prepared or returned); a refusal names `ids[i]`.
+fn submittable_cycles(
+    ids: &[VerificationId],
+    by_id: &HashMap<Uuid, &VerificationRecord>,
+    unit_id: UnitId,
+) -> Result<HashSet<i32>, ApiError> {
+    let mut cycle_years = HashSet::new();
+    for (i, id) in ids.iter().enumerate() {
+        let r = by_id
+            .get(&id.0)
+            .filter(|r| r.unit_id == unit_id)
+            .ok_or_else(|| ApiError::field(format!("ids[{i}]"), "记录不存在"))?;
+        if !matches!(r.state, State::Prepared | State::Returned) {
+            return Err(ApiError::Conflict {
+                code: ErrorCode::InvalidState,
+                detail: format!("ids[{i}]：记录{}，不能上报", verification_state_label(r.state)),
+            });
+        }
+        cycle_years.insert(r.cycle_year);
+    }
+    Ok(cycle_years)
+}
+
+/// The verdicts of the records' people, one query per year verified (not
+/// one per record).
+async fn verdicts_by_year(
+    state: &AppState,
+    records: &[VerificationRecord],
+) -> Result<HashMap<(PersonId, i32), (DomainOutcome, Vec<Shortfall>)>, ApiError> {
+    let mut by_year: HashMap<i32, Vec<PersonId>> = HashMap::new();
+    for r in records {
+        by_year.entry(r.year).or_default().push(r.person_id);
+    }
+    let mut verdicts = HashMap::new();
+    for (year, people) in by_year {
+        for (person, v) in stored::verdicts_of(&state.db, &people, year).await? {
+            verdicts.insert((person, year), v);
+        }
+    }
+    Ok(verdicts)
 }
 
 fn queue_filter(q: &VerificationQuery) -> QueueFilter {
@@ -643,6 +759,38 @@ pub async fn decide(
     let tier = tier_of(actor)?;
     let scope = office_scope(&state, actor).await?;
     let b = body.0;
+    let (event, reason) = decision_of(&b)?;
+    let ids: Vec<VerificationId> = b.items.iter().map(|i| VerificationId(i.id)).collect();
+    let found = verifications::get_many(&state.db, &ids).await?;
+    let by_id: HashMap<Uuid, VerificationRecord> = found.into_iter().map(|r| (r.id.0, r)).collect();
+    let records = waiting_records(&b.items, &by_id, scope, tier)?;
+    check_not_closed(&state, &records).await?;
+    let by = Acting { tier, id: Some(actor.id), name: &actor.name };
+    let txn = state.db.begin().await?;
+    let applied = verifications::apply_many(&txn, &records, event, &by, reason).await.map_err(|e| match e {
+        StoreError::StaleVersion => ApiError::Conflict {
+            code: ErrorCode::StaleVersion,
+            detail: "记录已被他人处理，本批未作任何更改，请刷新后重试".to_owned(),
+        },
+        other => other.into(),
+    })?;
+    let e = audit::AuditEntry::by(
+        actor,
+        if event == Event::Approve { "verification.approve" } else { "verification.return" },
+    )
+    .ip(Some(&client_ip(&req)))
+    .detail(json!({"ids": b.items.iter().map(|i| i.id).collect::<Vec<_>>(), "reason": reason}));
+    audit::append(&txn, &e).await?;
+    txn.commit().await?;
+    Ok(web::Json(DecisionResult {
+        decided: u64::try_from(applied.count).unwrap_or(u64::MAX),
+        decision: b.decision,
+        millis: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    }))
+}
+
+/// The review event decided and its reason (trimmed; required to return).
+fn decision_of(b: &DecisionRequest) -> Result<(Event, Option<&str>), ApiError> {
     let reason = b.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
     let event = match b.decision {
         Decision::Approve => Event::Approve,
@@ -651,12 +799,20 @@ pub async fn decide(
     if event == Event::Return && reason.is_none() {
         return Err(ApiError::field("reason", "退回须填写原因"));
     }
-    let ids: Vec<VerificationId> = b.items.iter().map(|i| VerificationId(i.id)).collect();
-    let found = verifications::get_many(&state.db, &ids).await?;
-    let by_id: HashMap<Uuid, VerificationRecord> = found.into_iter().map(|r| (r.id.0, r)).collect();
-    let mut records = Vec::with_capacity(b.items.len());
+    Ok((event, reason))
+}
+
+/// The records decided, in the order of the request: each once, in the
+/// office's jurisdiction, as the reviewer saw it and waiting on its tier.
+fn waiting_records(
+    items: &[DecisionItem],
+    by_id: &HashMap<Uuid, VerificationRecord>,
+    scope: OfficeScope,
+    tier: Tier,
+) -> Result<Vec<VerificationRecord>, ApiError> {
+    let mut records = Vec::with_capacity(items.len());
     let mut seen = HashSet::new();
-    for (i, item) in b.items.iter().enumerate() {
+    for (i, item) in items.iter().enumerate() {
         if !seen.insert(item.id) {
             return Err(ApiError::field(format!("items[{i}].id"), "同一记录重复出现"));
         }
@@ -681,10 +837,14 @@ pub async fn decide(
         }
         records.push(r.clone());
     }
-    // After a cycle closes nothing more is accepted, decisions included.
+    Ok(records)
+}
+
+/// After a cycle closes nothing more is accepted, decisions included.
+async fn check_not_closed(state: &AppState, records: &[VerificationRecord]) -> Result<(), ApiError> {
     let today = crate::clock::today();
     for y in records.iter().map(|r| r.cycle_year).collect::<std::collections::BTreeSet<_>>() {
-        let c = opened_cycle(&state, y).await?;
+        let c = opened_cycle(state, y).await?;
         if c.calendar.is_closed(today) {
             return Err(ApiError::Conflict {
                 code: ErrorCode::CycleClosed,
@@ -692,28 +852,7 @@ pub async fn decide(
             });
         }
     }
-    let by = Acting { tier, id: Some(actor.id), name: &actor.name };
-    let txn = state.db.begin().await?;
-    let applied = verifications::apply_many(&txn, &records, event, &by, reason).await.map_err(|e| match e {
-        StoreError::StaleVersion => ApiError::Conflict {
-            code: ErrorCode::StaleVersion,
-            detail: "记录已被他人处理，本批未作任何更改，请刷新后重试".to_owned(),
-        },
-        other => other.into(),
-    })?;
-    let e = audit::AuditEntry::by(
-        actor,
-        if event == Event::Approve { "verification.approve" } else { "verification.return" },
-    )
-    .ip(Some(&client_ip(&req)))
-    .detail(json!({"ids": b.items.iter().map(|i| i.id).collect::<Vec<_>>(), "reason": reason}));
-    audit::append(&txn, &e).await?;
-    txn.commit().await?;
-    Ok(web::Json(DecisionResult {
-        decided: u64::try_from(applied.count).unwrap_or(u64::MAX),
-        decision: b.decision,
-        millis: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-    }))
+    Ok(())
 }
 
 /// A record with its chain, its timeline (every transition: who, when,
@@ -1120,49 +1259,8 @@ pub async fn get_evidence(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let actor = &caller.0;
     let file = evidence::get(&state.db, id.into_inner()).await?;
-    let corrections = cme_store::repo::title_correction::linked_to(&state.db, file.id).await?;
-    let visible = if let Scope::Person(_, p) = actor.scope {
-        // A trainee sees the documents of his own title corrections.
-        corrections.iter().any(|c| c.0 == p)
-    } else {
-        let scope = office_scope(&state, caller.require(Operation::ReadHierarchy)?).await?;
-        match scope {
-            OfficeScope::Unit(u) => file.unit_id == u || corrections.iter().any(|c| c.1 == u),
-            // A department: its own uploads, and files backing a record of
-            // one of its people; never a sibling department's.
-            OfficeScope::Department(u, d) => {
-                file.unit_id == u
-                    && (file.department_id == Some(d) || {
-                        let linked = evidence::linked(&state.db, file.id).await?;
-                        let ids: Vec<VerificationId> = linked.into_iter().map(VerificationId).collect();
-                        let records = verifications::get_many(&state.db, &ids).await?;
-                        let people: Vec<Uuid> =
-                            records.iter().map(|r| r.person_id.0).chain(corrections.iter().map(|c| c.0.0)).collect();
-                        !people.is_empty()
-                            && cme_store::entity::people::Entity::find()
-                                .filter(cme_store::repo::scope::people(&actor.scope))
-                                .filter(cme_store::entity::people::Column::Id.is_in(people))
-                                .one(&state.db)
-                                .await?
-                                .is_some()
-                    })
-            }
-            OfficeScope::Province | OfficeScope::Prefecture(_) | OfficeScope::County(_) => {
-                corrections.iter().any(|(_, _, county, prefecture)| match scope {
-                    OfficeScope::Prefecture(r) => *prefecture == Some(r),
-                    OfficeScope::County(r) => *county == Some(r),
-                    _ => true,
-                }) || {
-                    let linked = evidence::linked(&state.db, file.id).await?;
-                    let ids: Vec<VerificationId> = linked.into_iter().map(VerificationId).collect();
-                    verifications::get_many(&state.db, &ids).await?.iter().any(|r| in_scope(scope, r))
-                }
-            }
-        }
-    };
-    if !visible {
+    if !evidence_visible(&state, &caller, &file).await? {
         return Err(ApiError::NotFound("文件不存在".into()));
     }
     let files = state.files.clone();
@@ -1178,4 +1276,56 @@ pub async fn get_evidence(
         .insert_header(disposition(DispositionType::Inline, &file.file_name, &ascii))
         .insert_header(("Cache-Control", "private, max-age=3600, immutable"))
         .body(bytes))
+}
+
+/// Whether the caller may see an evidence file (see [`get_evidence`]).
+async fn evidence_visible(state: &AppState, caller: &Caller, file: &evidence::Evidence) -> Result<bool, ApiError> {
+    let actor = &caller.0;
+    let corrections = cme_store::repo::title_correction::linked_to(&state.db, file.id).await?;
+    if let Scope::Person(_, p) = actor.scope {
+        // A trainee sees the documents of his own title corrections.
+        return Ok(corrections.iter().any(|c| c.0 == p));
+    }
+    let scope = office_scope(state, caller.require(Operation::ReadHierarchy)?).await?;
+    Ok(match scope {
+        OfficeScope::Unit(u) => file.unit_id == u || corrections.iter().any(|c| c.1 == u),
+        // A department: its own uploads, and files backing a record of
+        // one of its people; never a sibling department's.
+        OfficeScope::Department(u, d) => {
+            file.unit_id == u
+                && (file.department_id == Some(d) || backs_own_person(state, actor, file, &corrections).await?)
+        }
+        OfficeScope::Province | OfficeScope::Prefecture(_) | OfficeScope::County(_) => {
+            corrections.iter().any(|(_, _, county, prefecture)| match scope {
+                OfficeScope::Prefecture(r) => *prefecture == Some(r),
+                OfficeScope::County(r) => *county == Some(r),
+                _ => true,
+            }) || {
+                let linked = evidence::linked(&state.db, file.id).await?;
+                let ids: Vec<VerificationId> = linked.into_iter().map(VerificationId).collect();
+                verifications::get_many(&state.db, &ids).await?.iter().any(|r| in_scope(scope, r))
+            }
+        }
+    })
+}
+
+/// Whether a file backs a record (or a title correction) of one of the
+/// department's people.
+async fn backs_own_person(
+    state: &AppState,
+    actor: &Actor,
+    file: &evidence::Evidence,
+    corrections: &[(PersonId, UnitId, Option<RegionId>, Option<RegionId>)],
+) -> Result<bool, ApiError> {
+    let linked = evidence::linked(&state.db, file.id).await?;
+    let ids: Vec<VerificationId> = linked.into_iter().map(VerificationId).collect();
+    let records = verifications::get_many(&state.db, &ids).await?;
+    let people: Vec<Uuid> = records.iter().map(|r| r.person_id.0).chain(corrections.iter().map(|c| c.0.0)).collect();
+    Ok(!people.is_empty()
+        && cme_store::entity::people::Entity::find()
+            .filter(cme_store::repo::scope::people(&actor.scope))
+            .filter(cme_store::entity::people::Column::Id.is_in(people))
+            .one(&state.db)
+            .await?
+            .is_some())
 }

@@ -12,7 +12,7 @@ use cme_domain::credit::{CreditCategory, CreditRecord, CreditState, EntryPath};
 use cme_domain::ids::{CreditId, DepartmentId, PersonId};
 use cme_store::repo::credit::{CreditEntry, NewCredit};
 use cme_store::repo::{audit, credit, credit_report, person};
-use sea_orm::TransactionTrait as _;
+use sea_orm::{DatabaseTransaction, TransactionTrait as _};
 use serde_json::json;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -76,26 +76,7 @@ pub async fn enter_credit(
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.require(Operation::EnterCredits)?;
     let body = body.0;
-    let category = CreditCategory::from_parts(body.kind.into(), body.source.map(Into::into)).ok_or_else(|| {
-        ApiError::field(
-            "source",
-            if body.source.is_none() {
-                "项目学分须选择来源级别"
-            } else {
-                "自管学分不能选择来源级别"
-            },
-        )
-    })?;
-    if body.earned_on.year() != body.year {
-        return Err(ApiError::field("earned_on", format!("日期须在 {} 年内", body.year)));
-    }
-    if body.earned_on > today() {
-        return Err(ApiError::field("earned_on", "日期不能晚于今天"));
-    }
-    let certificate_no = body.certificate_no.trim().to_owned();
-    if certificate_no.is_empty() {
-        return Err(ApiError::field("certificate_no", "请填写证书编号"));
-    }
+    let (category, certificate_no) = check_entry(&body)?;
     let txn = state.db.begin().await?;
     let p = person::get_scoped(&txn, &state.pii, &actor.scope, PersonId(id.into_inner())).await?;
     let owner = Owner::of_person(p.unit_id, p.department_id);
@@ -104,17 +85,7 @@ pub async fn enter_credit(
         Scope::Department(_, d) => (EntryPath::PaperDepartment, CreditState::Draft, Some(d)),
         _ => (EntryPath::PaperUnit, CreditState::Valid, None),
     };
-    if let Some(existing) = credit::find_live_certificate(&txn, p.id, &certificate_no).await? {
-        return Err(ApiError::Conflict {
-            code: ErrorCode::DuplicateCertificate,
-            detail: format!(
-                "证书编号 {certificate_no} 已录入（{}，{}，{}），同一纸质证书不能重复录入",
-                existing.activity_name,
-                existing.amount,
-                existing.state.label()
-            ),
-        });
-    }
+    refuse_duplicate_certificate(&txn, p.id, &certificate_no).await?;
     let record = CreditRecord {
         id: CreditId(Uuid::now_v7()),
         person_id: p.id,
@@ -149,6 +120,53 @@ pub async fn enter_credit(
     let entry = credit::get_entry(&txn, record.id).await?;
     txn.commit().await?;
     Ok(HttpResponse::Created().json(CreditDto::from(&entry)))
+}
+
+/// A paper certificate's entry, checked: its category (a project credit
+/// names its source level, a self-managed one none), its date (in the year,
+/// not in the future) and its number (trimmed, required).
+fn check_entry(body: &CreditEntryRequest) -> Result<(CreditCategory, String), ApiError> {
+    let category = CreditCategory::from_parts(body.kind.into(), body.source.map(Into::into)).ok_or_else(|| {
+        ApiError::field(
+            "source",
+            if body.source.is_none() {
+                "项目学分须选择来源级别"
+            } else {
+                "自管学分不能选择来源级别"
+            },
+        )
+    })?;
+    if body.earned_on.year() != body.year {
+        return Err(ApiError::field("earned_on", format!("日期须在 {} 年内", body.year)));
+    }
+    if body.earned_on > today() {
+        return Err(ApiError::field("earned_on", "日期不能晚于今天"));
+    }
+    let certificate_no = body.certificate_no.trim().to_owned();
+    if certificate_no.is_empty() {
+        return Err(ApiError::field("certificate_no", "请填写证书编号"));
+    }
+    Ok((category, certificate_no))
+}
+
+/// The same paper certificate is entered once for a person (while live).
+async fn refuse_duplicate_certificate(
+    txn: &DatabaseTransaction,
+    person_id: PersonId,
+    certificate_no: &str,
+) -> Result<(), ApiError> {
+    if let Some(existing) = credit::find_live_certificate(txn, person_id, certificate_no).await? {
+        return Err(ApiError::Conflict {
+            code: ErrorCode::DuplicateCertificate,
+            detail: format!(
+                "证书编号 {certificate_no} 已录入（{}，{}，{}），同一纸质证书不能重复录入",
+                existing.activity_name,
+                existing.amount,
+                existing.state.label()
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Reverse a wrong record (冲销): the record is kept as `reversed`, and a

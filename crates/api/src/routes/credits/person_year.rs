@@ -8,6 +8,8 @@ use cme_domain::auth::{Operation, Scope};
 use cme_domain::compliance::{CourseStatus, Outcome};
 use cme_domain::ids::PersonId;
 use cme_store::StoreError;
+use cme_store::repo::credit::CreditEntry;
+use cme_store::repo::evaluation::PersonYearEvaluation;
 use cme_store::repo::{compliance as stored, credit, evaluation, person, standard};
 use uuid::Uuid;
 
@@ -36,62 +38,88 @@ pub async fn person_year(state: &AppState, scope: &Scope, id: PersonId, year: i3
     let entries = credit::entries_for_person_year(&state.db, id, year).await?;
     let locked = matches!(credit::ensure_open(&state.db, id, year).await, Err(StoreError::Locked { .. }));
     let person = crate::dto::org::PersonDto::of(&p, crate::clock::today());
+    let year_of = PersonYear { person, year, evaluated: p.is_evaluated(), locked, entries: &entries };
     match evaluation::evaluate_person_year(&state.db, id, year).await {
-        Ok(e) => {
-            let course_name = e.mandatory_course.as_ref().map(|c| c.name.clone());
-            let outcome = match (p.is_evaluated(), e.evaluation.compliant) {
-                (false, _) => Outcome::NotCounted,
-                (true, true) => Outcome::Compliant,
-                (true, false) => Outcome::NonCompliant,
-            };
-            let credits = entries
-                .iter()
-                .zip(e.allocation.iter())
-                .map(|(entry, a)| CreditLine {
-                    credit: CreditDto::from(entry),
-                    counted_i: Amount(a.counted_i),
-                    counted_ii: Amount(a.counted_ii),
-                    counted_self_managed: Amount(a.counted_self_managed),
-                    not_counted: Amount(a.not_counted),
-                    not_counted_reason: a.not_counted_reason.map(Into::into),
-                })
-                .collect();
-            Ok(PersonYearDto {
-                person,
-                year,
-                outcome: outcome.into(),
-                undetermined_reason: None,
-                standard: Some(AppliedStandard {
-                    year,
-                    version: e.standard_version,
-                    unit_level: e.row.unit_level.into(),
-                    title_level: e.row.title_level.map(Into::into),
-                    discipline: e.row.discipline.into(),
-                    mandatory_course: e.mandatory_course.as_ref().map(Into::into),
-                    requirement: (&e.row.requirement).into(),
-                }),
-                buckets: Some(e.evaluation.buckets.into()),
-                shortfalls: shortfall_dtos(&e.evaluation.shortfalls, course_name.as_deref()),
-                course: e.mandatory_course.as_ref().map(|c| CourseDto {
-                    name: c.name.clone(),
-                    deadline: c.deadline,
-                    completed: e.course == CourseStatus::Completed,
-                }),
-                locked,
-                credits,
+        Ok(e) => Ok(year_of.determined(e)),
+        Err(StoreError::Standard(why)) => Ok(year_of.undetermined(&why.to_string())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// What a person-year's answer is made of besides its evaluation.
+struct PersonYear<'a> {
+    person: crate::dto::org::PersonDto,
+    year: i32,
+    /// Whether the person is evaluated at all (else 不计入).
+    evaluated: bool,
+    locked: bool,
+    entries: &'a [CreditEntry],
+}
+
+impl PersonYear<'_> {
+    /// The year under its standard: the verdict, the standard applied, the
+    /// buckets and shortfalls, the course and where each record counted.
+    fn determined(self, e: PersonYearEvaluation) -> PersonYearDto {
+        let course_name = e.mandatory_course.as_ref().map(|c| c.name.clone());
+        let outcome = match (self.evaluated, e.evaluation.compliant) {
+            (false, _) => Outcome::NotCounted,
+            (true, true) => Outcome::Compliant,
+            (true, false) => Outcome::NonCompliant,
+        };
+        let credits = self
+            .entries
+            .iter()
+            .zip(e.allocation.iter())
+            .map(|(entry, a)| CreditLine {
+                credit: CreditDto::from(entry),
+                counted_i: Amount(a.counted_i),
+                counted_ii: Amount(a.counted_ii),
+                counted_self_managed: Amount(a.counted_self_managed),
+                not_counted: Amount(a.not_counted),
+                not_counted_reason: a.not_counted_reason.map(Into::into),
             })
+            .collect();
+        PersonYearDto {
+            person: self.person,
+            year: self.year,
+            outcome: outcome.into(),
+            undetermined_reason: None,
+            standard: Some(AppliedStandard {
+                year: self.year,
+                version: e.standard_version,
+                unit_level: e.row.unit_level.into(),
+                title_level: e.row.title_level.map(Into::into),
+                discipline: e.row.discipline.into(),
+                mandatory_course: e.mandatory_course.as_ref().map(Into::into),
+                requirement: (&e.row.requirement).into(),
+            }),
+            buckets: Some(e.evaluation.buckets.into()),
+            shortfalls: shortfall_dtos(&e.evaluation.shortfalls, course_name.as_deref()),
+            course: e.mandatory_course.as_ref().map(|c| CourseDto {
+                name: c.name.clone(),
+                deadline: c.deadline,
+                completed: e.course == CourseStatus::Completed,
+            }),
+            locked: self.locked,
+            credits,
         }
-        Err(StoreError::Standard(why)) => Ok(PersonYearDto {
-            person,
-            year,
-            outcome: if p.is_evaluated() { Outcome::Undetermined } else { Outcome::NotCounted }.into(),
-            undetermined_reason: Some(why.to_string()),
+    }
+
+    /// The year without a standard to apply (`why`): undetermined, every
+    /// record not counted.
+    fn undetermined(self, why: &str) -> PersonYearDto {
+        PersonYearDto {
+            person: self.person,
+            year: self.year,
+            outcome: if self.evaluated { Outcome::Undetermined } else { Outcome::NotCounted }.into(),
+            undetermined_reason: Some(why.to_owned()),
             standard: None,
             buckets: None,
             shortfalls: Vec::new(),
             course: None,
-            locked,
-            credits: entries
+            locked: self.locked,
+            credits: self
+                .entries
                 .iter()
                 .map(|entry| CreditLine {
                     credit: CreditDto::from(entry),
@@ -102,8 +130,7 @@ pub async fn person_year(state: &AppState, scope: &Scope, id: PersonId, year: i3
                     not_counted_reason: None,
                 })
                 .collect(),
-        }),
-        Err(e) => Err(e.into()),
+        }
     }
 }
 

@@ -188,6 +188,30 @@ pub async fn update_person(
     may_keep(&state, actor, rec.person.unit_id, rec.person.department_id).await?;
     let guard = etag::check_if_match(&req, pid, rec.row_version, true)?;
     let b = body.0;
+    let (edit, changes) = person_edit(&state, actor, &rec, &b).await?;
+    if edit.is_empty() {
+        let (body, version) = load_detail(&state, &actor.scope, pid).await?;
+        return Ok(with_etag(HttpResponse::Ok(), pid, version, &body));
+    }
+    let entry = audit_entry(actor, &req, "person.update", pid, rec.person.unit_id)
+        .detail(json!({"changes": changes, "reason": b.reason}));
+    let txn = state.db.begin().await?;
+    person::edit(&txn, &state.pii, pid, Some(guard), &edit).await.map_err(stale_is_412)?;
+    audit::append(&txn, &entry).await?;
+    txn.commit().await?;
+    let (body, version) = load_detail(&state, &actor.scope, pid).await?;
+    Ok(with_etag(HttpResponse::Ok(), pid, version, &body))
+}
+
+/// What a patch changes, checked, and the changes for the log (from → to;
+/// never the phone number itself). Fields equal to the stored ones change
+/// nothing.
+async fn person_edit(
+    state: &AppState,
+    actor: &Actor,
+    rec: &person::PersonRecord,
+    b: &PersonPatch,
+) -> Result<(person::PersonEdit, serde_json::Map<String, serde_json::Value>), ApiError> {
     let current = &rec.person;
     let mut edit = person::PersonEdit::default();
     let mut changes = serde_json::Map::new();
@@ -210,7 +234,7 @@ pub async fn update_person(
     }
     if let Some(department) = b.department_id {
         let department = match department {
-            Some(d) => resolve_department(&state, actor, current.unit_id, Some(d), "department_id").await?,
+            Some(d) => resolve_department(state, actor, current.unit_id, Some(d), "department_id").await?,
             None if matches!(actor.scope, Scope::Department(..)) => return Err(own_department_only()),
             None => None,
         };
@@ -227,18 +251,7 @@ pub async fn update_person(
             edit.phone = Some(phone);
         }
     }
-    if edit.is_empty() {
-        let (body, version) = load_detail(&state, &actor.scope, pid).await?;
-        return Ok(with_etag(HttpResponse::Ok(), pid, version, &body));
-    }
-    let entry = audit_entry(actor, &req, "person.update", pid, current.unit_id)
-        .detail(json!({"changes": changes, "reason": b.reason}));
-    let txn = state.db.begin().await?;
-    person::edit(&txn, &state.pii, pid, Some(guard), &edit).await.map_err(stale_is_412)?;
-    audit::append(&txn, &entry).await?;
-    txn.commit().await?;
-    let (body, version) = load_detail(&state, &actor.scope, pid).await?;
-    Ok(with_etag(HttpResponse::Ok(), pid, version, &body))
+    Ok((edit, changes))
 }
 
 /// Record a newly obtained title (职称维护). The history is kept; the

@@ -547,7 +547,35 @@ pub async fn batch_people(
         return Err(ApiError::field("rows", format!("每批最多 {MAX_BATCH} 行")));
     }
     let mut res = Resolver::new(&state, actor);
-    let mut checked: Vec<Result<ValidRow, Vec<FieldError>>> = Vec::with_capacity(rows.len());
+    let checked = check_rows(&mut res, rows).await?;
+    let planned = plan_rows(&state, &mut res, checked).await?;
+    if params.atomic {
+        refuse_any_failed(&planned)?;
+    }
+    let to_write: Vec<&Plan> = planned.iter().filter_map(|p| p.as_ref().ok()).collect();
+    match execute(&state, &req, actor, &to_write).await {
+        // A batch names no version: someone changed one of its people meanwhile.
+        Err(ApiError::PreconditionFailed) => {
+            return Err(ApiError::Conflict {
+                code: ErrorCode::ConcurrentChange,
+                detail: "其间有人修改了其中的人员，请重试".to_owned(),
+            });
+        }
+        other => other?,
+    }
+    Ok(web::Json(batch_response(planned)))
+}
+
+/// A row of a batch, checked, or why not.
+type Checked = Result<ValidRow, Vec<FieldError>>;
+
+/// A row of a batch, planned, or why not.
+type Planned = Result<Plan, Vec<FieldError>>;
+
+/// Parses and validates every row (field errors named `rows[i].field`),
+/// then fails the rows that repeat an ID number.
+async fn check_rows(res: &mut Resolver<'_>, rows: Vec<serde_json::Value>) -> Result<Vec<Checked>, ApiError> {
+    let mut checked: Vec<Checked> = Vec::with_capacity(rows.len());
     for (i, value) in rows.into_iter().enumerate() {
         let prefix = format!("rows[{i}]");
         let row = match parse_value::<PersonUpsert>(value, &prefix) {
@@ -557,9 +585,14 @@ pub async fn batch_people(
                 continue;
             }
         };
-        checked.push(validate_row(&mut res, &row, &format!("{prefix}.")).await?);
+        checked.push(validate_row(res, &row, &format!("{prefix}.")).await?);
     }
-    // The same number twice in one batch: both rows fail, naming each other.
+    fail_duplicates(&mut checked);
+    Ok(checked)
+}
+
+/// The same number twice in one batch: both rows fail, naming each other.
+fn fail_duplicates(checked: &mut [Checked]) {
     let ids = checked.iter().enumerate().filter_map(|(i, r)| r.as_ref().ok().map(|v| (i, &v.id_number)));
     let pairs = cme_domain::roster::duplicates(ids);
     let mut dup_errors: HashMap<usize, Vec<FieldError>> = HashMap::new();
@@ -574,36 +607,37 @@ pub async fn batch_people(
     for (i, errors) in dup_errors {
         checked[i] = Err(errors);
     }
+}
+
+/// Plans each valid row against the person stored under its ID number.
+async fn plan_rows(state: &AppState, res: &mut Resolver<'_>, checked: Vec<Checked>) -> Result<Vec<Planned>, ApiError> {
     let numbers: Vec<&IdCardNumber> = checked.iter().filter_map(|r| r.as_ref().ok().map(|v| &v.id_number)).collect();
     let existing = person::find_many_by_id_number(&state.db, &state.pii, &numbers).await?;
-    let mut planned: Vec<Result<Plan, Vec<FieldError>>> = Vec::with_capacity(checked.len());
+    let mut planned: Vec<Planned> = Vec::with_capacity(checked.len());
     for (i, row) in checked.into_iter().enumerate() {
         planned.push(match row {
             Ok(v) => {
                 let rec = existing.get(v.id_number.as_str());
-                plan(&mut res, v, rec, &format!("rows[{i}].")).await?
+                plan(res, v, rec, &format!("rows[{i}].")).await?
             }
             Err(e) => Err(e),
         });
     }
-    if params.atomic {
-        let errors: Vec<FieldError> = planned.iter().filter_map(|p| p.as_ref().err()).flatten().cloned().collect();
-        if !errors.is_empty() {
-            let failed = planned.iter().filter(|p| p.is_err()).count();
-            return Err(ApiError::Invalid { detail: format!("{failed} 行有误，整批未写入"), errors });
-        }
+    Ok(planned)
+}
+
+/// An atomic batch with a failing row: 422 naming every failing row's fields.
+fn refuse_any_failed(planned: &[Planned]) -> Result<(), ApiError> {
+    let errors: Vec<FieldError> = planned.iter().filter_map(|p| p.as_ref().err()).flatten().cloned().collect();
+    if !errors.is_empty() {
+        let failed = planned.iter().filter(|p| p.is_err()).count();
+        return Err(ApiError::Invalid { detail: format!("{failed} 行有误，整批未写入"), errors });
     }
-    let to_write: Vec<&Plan> = planned.iter().filter_map(|p| p.as_ref().ok()).collect();
-    match execute(&state, &req, actor, &to_write).await {
-        // A batch names no version: someone changed one of its people meanwhile.
-        Err(ApiError::PreconditionFailed) => {
-            return Err(ApiError::Conflict {
-                code: ErrorCode::ConcurrentChange,
-                detail: "其间有人修改了其中的人员，请重试".to_owned(),
-            });
-        }
-        other => other?,
-    }
+    Ok(())
+}
+
+/// Every row's outcome, and the counts of each.
+fn batch_response(planned: Vec<Planned>) -> BatchResponse {
     let mut response =
         BatchResponse { rows: planned.len(), created: 0, updated: 0, unchanged: 0, failed: 0, results: Vec::new() };
     for (index, p) in planned.into_iter().enumerate() {
@@ -624,5 +658,5 @@ pub async fn batch_people(
         }
         response.results.push(result);
     }
-    Ok(web::Json(response))
+    response
 }
