@@ -1,49 +1,22 @@
-// File downloads (XLSX exports, registration forms, error reports) and
-// uploads the typed client cannot describe (multipart, text/csv), through
-// the same token and refresh handling as every other call.
-import createClient from "openapi-fetch";
-import { createAuthMiddleware } from "../auth/middleware";
-import { authSession } from "../auth/session";
+// File downloads (PDFs, XLSX exports, registration forms, error reports)
+// and file uploads through the one typed client: the OpenAPI document says
+// every file body is `format: binary`, which schema.d.ts types as a Blob
+// (scripts/api-types.mjs). A download is `api.GET(path, { ..., parseAs:
+// "blob" })` handed to `fileOf` or `downloadFile`; an upload passes
+// `bodySerializer: fileBody` (or `formData` for multipart) and names its
+// `Content-Type`, and its JSON answer goes through `unwrap`.
 import { ApiProblem, networkProblem, toApiProblem } from "./problem";
 
-type QueryValue = string | number | boolean | null | undefined;
-export type QueryParams = Record<string, QueryValue>;
-
-interface RawResult {
-  data?: unknown;
+/** What an openapi-fetch call settles to, whatever its path. */
+interface Answer<T> {
+  data?: T;
   error?: unknown;
   response: Response;
 }
-interface RawInit {
-  params?: { query?: QueryParams };
-  body?: unknown;
-  headers?: Record<string, string>;
-  parseAs?: "json" | "text" | "blob";
-  bodySerializer?: (body: unknown) => BodyInit;
-}
-interface RawClient {
-  GET(path: string, init?: RawInit): Promise<RawResult>;
-  POST(path: string, init?: RawInit): Promise<RawResult>;
-}
-
-let raw: RawClient | null = null;
-
-/** An untyped client on the app's session: for paths whose bodies are files. */
-function rawClient(): RawClient {
-  if (raw === null) {
-    const client = createClient({
-      baseUrl: globalThis.location?.origin ?? "",
-      fetch: (input: Request) => globalThis.fetch(input),
-    });
-    client.use(createAuthMiddleware(authSession));
-    raw = client as unknown as RawClient;
-  }
-  return raw;
-}
 
 /** Drops empty filters so the URL carries only what was chosen. */
-export function cleanQuery(query: QueryParams): QueryParams {
-  return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== ""));
+export function cleanQuery<T extends object>(query: T): T {
+  return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== "")) as T;
 }
 
 /**
@@ -77,31 +50,22 @@ async function problemOf(error: unknown, response: Response): Promise<ApiProblem
   return toApiProblem(body, response);
 }
 
-async function call(method: "GET" | "POST", path: string, init: RawInit): Promise<RawResult> {
+/**
+ * The file of a typed call made with `parseAs: "blob"`, named by its
+ * `Content-Disposition` (or `fallbackName`); throws an ApiProblem for any
+ * non-2xx answer and for network failures.
+ */
+export async function fileOf(call: Promise<Answer<Blob>>, fallbackName: string): Promise<{ blob: Blob; filename: string }> {
+  let answer: Answer<Blob>;
   try {
-    return await rawClient()[method](path, init);
+    answer = await call;
   } catch (cause) {
     throw cause instanceof ApiProblem ? cause : networkProblem(cause);
   }
-}
-
-/** Fetches a file; throws an ApiProblem for any non-2xx answer. */
-export async function fetchFile(
-  path: string,
-  options: { query?: QueryParams; method?: "GET" | "POST"; body?: BodyInit; contentType?: string; fallbackName: string },
-): Promise<{ blob: Blob; filename: string }> {
-  const init: RawInit = { params: { query: cleanQuery(options.query ?? {}) }, parseAs: "blob" };
-  if (options.body !== undefined) {
-    init.body = options.body;
-    init.bodySerializer = (b) => b as BodyInit;
-    if (options.contentType) init.headers = { "Content-Type": options.contentType };
-  }
-  const { data, error, response } = await call(options.method ?? "GET", path, init);
+  const { data, error, response } = answer;
   if (!response.ok || error !== undefined) throw await problemOf(error, response);
-  return {
-    blob: data as Blob,
-    filename: filenameFromDisposition(response.headers.get("Content-Disposition"), options.fallbackName),
-  };
+  // An empty answer (Content-Length: 0) is an empty file.
+  return { blob: data ?? new Blob(), filename: filenameFromDisposition(response.headers.get("Content-Disposition"), fallbackName) };
 }
 
 /** Hands a blob to the browser as a download. */
@@ -117,33 +81,25 @@ export function saveBlob(blob: Blob, filename: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** Fetches a file and saves it. */
-export async function downloadFile(
-  path: string,
-  options: { query?: QueryParams; method?: "GET" | "POST"; body?: BodyInit; contentType?: string; fallbackName: string },
-): Promise<string> {
-  const { blob, filename } = await fetchFile(path, options);
+/** Saves the file of a typed call made with `parseAs: "blob"`; returns its name. */
+export async function downloadFile(call: Promise<Answer<Blob>>, fallbackName: string): Promise<string> {
+  const { blob, filename } = await fileOf(call, fallbackName);
   saveBlob(blob, filename);
   return filename;
 }
 
 /**
- * POSTs a raw body (a CSV text, a multipart form) and returns the JSON
- * answer; throws an ApiProblem for any non-2xx answer.
+ * A `bodySerializer` for bodies that may be files: openapi-fetch would
+ * JSON-encode a Blob (an uploaded file, a CSV text), so it goes as it is;
+ * anything else is JSON. The call names the file's `Content-Type`.
  */
-export async function postRaw<T>(
-  path: string,
-  body: BodyInit,
-  options: { query?: QueryParams; contentType?: string } = {},
-): Promise<T> {
-  const init: RawInit = {
-    params: { query: cleanQuery(options.query ?? {}) },
-    body,
-    // A FormData body sets its own multipart boundary; a text body names its type.
-    bodySerializer: (b) => b as BodyInit,
-    ...(options.contentType ? { headers: { "Content-Type": options.contentType } } : {}),
-  };
-  const { data, error, response } = await call("POST", path, init);
-  if (!response.ok || error !== undefined) throw await problemOf(error, response);
-  return data as T;
+export function fileBody<T>(body: T): Blob | string {
+  return body instanceof Blob ? body : JSON.stringify(body);
+}
+
+/** A `bodySerializer` for `multipart/form-data`: one part per field (a File keeps its name). */
+export function formData(body: Record<string, Blob | string>): FormData {
+  const data = new FormData();
+  for (const [name, value] of Object.entries(body)) data.append(name, value);
+  return data;
 }

@@ -3325,7 +3325,7 @@ export interface components {
              * Format: binary
              * @description The XLSX or CSV file (UTF-8 or GBK), at most 5 MiB.
              */
-            file: string;
+            file: Blob;
         };
         /**
          * @description 单位抽验结论: passed 通过, sent_back 合格率低于95%，退回单位重新验证.
@@ -5023,7 +5023,7 @@ export interface operations {
                  * @example 身份证号
                  *     11010519491231002X
                  */
-                "text/csv": string;
+                "text/csv": Blob;
             };
         };
         responses: {
@@ -5613,7 +5613,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/pdf": unknown;
+                    "application/pdf": Blob;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -5723,7 +5723,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/pdf": unknown;
+                    "application/pdf": Blob;
                 };
             };
             /** @description Not modified */
@@ -5921,7 +5921,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Blob;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -5988,7 +5988,7 @@ export interface operations {
                  * @example 身份证号,年度,完成日期
                  *     11010519491231002X,2021,2021-11-20
                  */
-                "text/csv": string;
+                "text/csv": Blob;
             };
         };
         responses: {
@@ -6482,9 +6482,9 @@ export interface operations {
         /** @description The file: PDF, PNG or JPEG; its `Content-Type` must name what its content is */
         requestBody: {
             content: {
-                "application/pdf": string;
-                "image/jpeg": string;
-                "image/png": string;
+                "application/pdf": Blob;
+                "image/jpeg": Blob;
+                "image/png": Blob;
             };
         };
         responses: {
@@ -6524,9 +6524,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/pdf": string;
-                    "image/png": string;
-                    "image/jpeg": string;
+                    "application/pdf": Blob;
+                    "image/png": Blob;
+                    "image/jpeg": Blob;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -6635,7 +6635,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/pdf": unknown;
+                    "application/pdf": Blob;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -6730,8 +6730,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/pdf": string;
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/pdf": Blob;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Blob;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -6947,8 +6947,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
-                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Blob;
+                    "text/csv": Blob;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -6993,7 +6993,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Blob;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -7267,7 +7267,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/pdf": unknown;
+                    "application/pdf": Blob;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -7489,8 +7489,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/pdf": string;
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/pdf": Blob;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Blob;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -8064,8 +8064,8 @@ export interface operations {
         /** @description The scan (PNG or JPEG), recognised by its content */
         requestBody: {
             content: {
-                "image/jpeg": string;
-                "image/png": string;
+                "image/jpeg": Blob;
+                "image/png": Blob;
             };
         };
         responses: {
@@ -8134,7 +8134,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "image/png": unknown;
+                    "image/png": Blob;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -9088,7 +9088,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Blob;
                 };
             };
             400: components["responses"]["BadRequest"];

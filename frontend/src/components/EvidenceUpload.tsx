@@ -2,7 +2,8 @@ import { CloudUploadOutlined, DeleteOutlined, PaperClipOutlined } from "@ant-des
 import { useMutation } from "@tanstack/react-query";
 import { App, Button, List, Space, Typography, Upload } from "antd";
 import { useRef } from "react";
-import { postRaw } from "../api/download";
+import { api, unwrap } from "../api/client";
+import { fileBody } from "../api/download";
 import type { Evidence } from "../api/types";
 import { formatSize } from "../utils/format";
 import { ProblemAlert } from "./ProblemAlert";
@@ -37,7 +38,15 @@ export function EvidenceUpload({
   listed.current = files;
   const inFlight = useRef(0);
   const upload = useMutation({
-    mutationFn: (file: File) => postRaw<Evidence>("/api/v1/evidence", file, { query: { file_name: file.name }, contentType: file.type }),
+    mutationFn: (file: File): Promise<Evidence> =>
+      unwrap(
+        api.POST("/api/v1/evidence", {
+          params: { query: { file_name: file.name } },
+          body: file,
+          bodySerializer: fileBody,
+          headers: { "Content-Type": file.type },
+        }),
+      ),
     onSuccess: (e) => {
       listed.current = [...listed.current, e];
       onChange(listed.current);

@@ -1,7 +1,7 @@
 import { FilePdfOutlined, FileExcelOutlined } from "@ant-design/icons";
 import { useMutation } from "@tanstack/react-query";
 import { App, Button, Space } from "antd";
-import { ApiProblem } from "../api/client";
+import { ApiProblem, api } from "../api/client";
 import { downloadFile } from "../api/download";
 
 type Format = "pdf" | "xlsx";
@@ -25,8 +25,13 @@ export function RegistrationFormButtons({
   const download = useMutation({
     mutationFn: (format: Format) =>
       downloadFile(
-        personId ? `/api/v1/people/${personId}/registration-form/${year}` : `/api/v1/me/registration-form/${year}`,
-        { query: { format }, fallbackName: `学分登记表_${name ?? ""}${year}.${format}` },
+        personId
+          ? api.GET("/api/v1/people/{id}/registration-form/{year}", {
+              params: { path: { id: personId, year }, query: { format } },
+              parseAs: "blob",
+            })
+          : api.GET("/api/v1/me/registration-form/{year}", { params: { path: { year }, query: { format } }, parseAs: "blob" }),
+        `学分登记表_${name ?? ""}${year}.${format}`,
       ),
     onError: (e) => message.error(e instanceof ApiProblem ? (e.detail ?? e.title) : "下载失败"),
   });

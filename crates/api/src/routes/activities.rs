@@ -542,7 +542,7 @@ async fn process_roster(
     params(("id" = Uuid, Path)),
     request_body(
         description = "JSON, or CSV with one ID number a line",
-        content((RosterRequest = "application/json"), (String = "text/csv", example = "身份证号\n11010519491231002X\n"))
+        content((RosterRequest = "application/json"), (inline(crate::dto::FileBytes) = "text/csv", example = "身份证号\n11010519491231002X\n"))
     ),
     responses(
         (status = 200, body = RosterReport),

@@ -351,7 +351,7 @@ pub async fn retire_seal(
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The seal")),
     responses(
-        (status = 200, description = "PNG", content_type = "image/png"),
+        (status = 200, description = "PNG", body = inline(crate::dto::FileBytes), content_type = "image/png"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -540,7 +540,7 @@ pub async fn get_certificate(
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The certificate version")),
     responses(
-        (status = 200, description = "The PDF", content_type = "application/pdf"),
+        (status = 200, description = "The PDF", body = inline(crate::dto::FileBytes), content_type = "application/pdf"),
         (status = 304, description = "Not modified"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
@@ -641,7 +641,7 @@ enum Job {
     security(("bearer" = [])),
     request_body = PrintRequest,
     responses(
-        (status = 200, description = "The PDF", content_type = "application/pdf"),
+        (status = 200, description = "The PDF", body = inline(crate::dto::FileBytes), content_type = "application/pdf"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
@@ -981,7 +981,7 @@ async fn proof(state: &AppState, actor: &Actor, person: PersonId, years: &[i32])
     security(("bearer" = [])),
     params(ProofQuery),
     responses(
-        (status = 200, description = "The PDF", content_type = "application/pdf"),
+        (status = 200, description = "The PDF", body = inline(crate::dto::FileBytes), content_type = "application/pdf"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     )
@@ -1005,7 +1005,7 @@ pub async fn my_proof(
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The person"), ProofQuery),
     responses(
-        (status = 200, description = "The PDF", content_type = "application/pdf"),
+        (status = 200, description = "The PDF", body = inline(crate::dto::FileBytes), content_type = "application/pdf"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),

@@ -278,7 +278,7 @@ const EXPORT_CAP: u64 = 100_000;
     security(("bearer" = []), ("client" = [])),
     params(ComplianceQuery),
     responses(
-        (status = 200, description = "The list", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 200, description = "The list", body = inline(crate::dto::FileBytes), content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     )

@@ -365,7 +365,7 @@ async fn check_lines(
         description = "JSON, or CSV with the header 身份证号,年度,完成日期",
         content(
             (CompletionImportRequest = "application/json"),
-            (String = "text/csv", example = "身份证号,年度,完成日期\n11010519491231002X,2021,2021-11-20\n")
+            (inline(crate::dto::FileBytes) = "text/csv", example = "身份证号,年度,完成日期\n11010519491231002X,2021,2021-11-20\n")
         )
     ),
     responses(

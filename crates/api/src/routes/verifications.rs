@@ -1037,7 +1037,7 @@ pub async fn stats(
     security(("bearer" = [])),
     params(StatsQuery),
     responses(
-        (status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 200, description = "XLSX", body = inline(crate::dto::FileBytes), content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No verification of that year", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),

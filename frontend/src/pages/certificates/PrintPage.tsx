@@ -5,7 +5,7 @@ import type { ColumnsType } from "antd/es/table";
 import { useState } from "react";
 import { api, unwrap } from "../../api/client";
 import type { Certificate, PrintRequest } from "../../api/certificateTypes";
-import { downloadFile } from "../../api/download";
+import { cleanQuery, downloadFile } from "../../api/download";
 import { useAuth } from "../../auth/AuthProvider";
 import { LoadMore } from "../../components/LoadMore";
 import { idNumberColumn } from "../../components/PeopleTable";
@@ -46,10 +46,13 @@ function ProofModal({ person, onClose }: { person: Certificate | null; onClose: 
   const years = proofYears(list.data ?? []);
   const proof = useMutation({
     mutationFn: () =>
-      downloadFile(`/api/v1/people/${person!.person_id}/certificates/proof`, {
-        query: { years: proofParam(chosen) },
-        fallbackName: `继续医学教育学分验证合格证明-${person!.name}.pdf`,
-      }),
+      downloadFile(
+        api.GET("/api/v1/people/{id}/certificates/proof", {
+          params: { path: { id: person!.person_id }, query: cleanQuery({ years: proofParam(chosen) }) },
+          parseAs: "blob",
+        }),
+        `继续医学教育学分验证合格证明-${person!.name}.pdf`,
+      ),
     onSuccess: (name) => {
       message.success(`已下载 ${name}`);
       onClose();
@@ -181,17 +184,15 @@ export default function PrintPage() {
 
   const print = useMutation({
     mutationFn: (body: PrintRequest) =>
-      downloadFile("/api/v1/certificates/print", {
-        method: "POST",
-        body: JSON.stringify(body),
-        contentType: "application/json",
-        fallbackName: `${body.year}年度学分验证合格证书.pdf`,
-      }),
+      downloadFile(api.POST("/api/v1/certificates/print", { body, parseAs: "blob" }), `${body.year}年度学分验证合格证书.pdf`),
     onSuccess: (name) => message.success(`已生成 ${name}`),
   });
   const one = useMutation({
     mutationFn: (c: Certificate) =>
-      downloadFile(`/api/v1/certificates/${c.id}/pdf`, { fallbackName: `${c.year}年度学分验证合格证书-${c.name}-${c.number}.pdf` }),
+      downloadFile(
+        api.GET("/api/v1/certificates/{id}/pdf", { params: { path: { id: c.id } }, parseAs: "blob" }),
+        `${c.year}年度学分验证合格证书-${c.name}-${c.number}.pdf`,
+      ),
   });
 
   const columns: ColumnsType<Certificate> = [

@@ -4,11 +4,12 @@ import { Alert, App, Button, Card, Col, Descriptions, Empty, Modal, Row, Space, 
 import { useEffect, useState } from "react";
 import { api, unwrap } from "../../api/client";
 import type { OfficeSeal } from "../../api/certificateTypes";
+import { fileBody } from "../../api/download";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { labelOf } from "../../constants/enums";
 import { REVIEW_TIER_LABELS } from "../../constants/verification";
 import { formatDateTime } from "../../utils/format";
-import { dataUrlOf, putRaw, useImageUrl } from "./api";
+import { dataUrlOf, useSealImageUrl } from "./api";
 import { sealContentType, sealFileProblem } from "./logic";
 
 /** A checkerboard behind an image, so that a transparent background shows as such. */
@@ -27,8 +28,8 @@ const CHECKERBOARD: React.CSSProperties = {
   justifyContent: "center",
 };
 
-function SealImage({ path }: { path: string }) {
-  const image = useImageUrl(path);
+function SealImage({ sealId }: { sealId: string }) {
+  const image = useSealImageUrl(sealId);
   if (image.isLoading) return <Spin />;
   if (image.isError) return <ProblemAlert problem={image.error} />;
   return image.url ? (
@@ -59,7 +60,14 @@ export default function SealPage() {
   const scanUrl = useLocalUrl(scan);
   const mine = useQuery({ queryKey: ["seal", "mine"], queryFn: () => unwrap(api.GET("/api/v1/seals/mine")) });
   const upload = useMutation({
-    mutationFn: (file: File) => putRaw<OfficeSeal>("/api/v1/seals/mine", file, sealContentType(file)),
+    mutationFn: (file: File): Promise<OfficeSeal> =>
+      unwrap(
+        api.PUT("/api/v1/seals/mine", {
+          body: file,
+          bodySerializer: fileBody,
+          headers: { "Content-Type": sealContentType(file) },
+        }),
+      ),
     onSuccess(data) {
       queryClient.setQueryData(["seal", "mine"], data);
       message.success("电子印章已更新，此后颁发的证书使用新印章");
@@ -122,7 +130,7 @@ export default function SealPage() {
             <Col xs={24} md={scan ? 12 : 24}>
               <Typography.Title level={5}>{scan && seal ? "处理后的印章（已去除白色背景）" : "使用中的印章"}</Typography.Title>
               <div style={CHECKERBOARD} data-testid="seal-preview">
-                {seal ? <SealImage path={seal.image_url} /> : <Empty description="暂无印章" />}
+                {seal ? <SealImage sealId={seal.id} /> : <Empty description="暂无印章" />}
               </div>
             </Col>
           </Row>

@@ -140,7 +140,7 @@ export function CorrectionDrawer({ id, onClose }: { id: string | null; onClose: 
               <Typography.Title level={5}>证明材料</Typography.Title>
               {c.evidence_ids.map((e, i) => (
                 <div key={e}>
-                  <Typography.Link onClick={() => void downloadFile(`/api/v1/evidence/${e}`, { fallbackName: `证明材料${i + 1}` })}>
+                  <Typography.Link onClick={() => void downloadFile(api.GET("/api/v1/evidence/{id}", { params: { path: { id: e } }, parseAs: "blob" }), `证明材料${i + 1}`)}>
                     证明材料 {i + 1}
                   </Typography.Link>
                 </div>

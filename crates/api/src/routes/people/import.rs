@@ -66,7 +66,7 @@ fn template_headers() -> Vec<String> {
     responses(
         (status = 200, description = "The template file", content(
             (inline(crate::dto::FileBytes) = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            (String = "text/csv"))),
+            (inline(crate::dto::FileBytes) = "text/csv"))),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")
     )

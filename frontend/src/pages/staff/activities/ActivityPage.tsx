@@ -20,7 +20,7 @@ import {
 import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { ApiProblem, api, unwrap } from "../../../api/client";
-import { postRaw } from "../../../api/download";
+import { fileBody } from "../../../api/download";
 import type { Activity, RosterReport, RosterRow } from "../../../api/types";
 import { NotFoundOrForbidden } from "../../../auth/guards";
 import { idNumberColumn } from "../../../components/PeopleTable";
@@ -90,7 +90,14 @@ function Roster({ activity }: { activity: Activity }) {
   const queryClient = useQueryClient();
   const upload = useMutation({
     mutationFn: (csv: string) =>
-      postRaw<RosterReport>(`/api/v1/activities/${activity.id}/roster`, csv, { contentType: "text/csv; charset=utf-8" }),
+      unwrap<RosterReport>(
+        api.POST("/api/v1/activities/{id}/roster", {
+          params: { path: { id: activity.id } },
+          body: new Blob([csv]),
+          bodySerializer: fileBody,
+          headers: { "Content-Type": "text/csv; charset=utf-8" },
+        }),
+      ),
     onSuccess() {
       void queryClient.invalidateQueries({ queryKey: ["activity", activity.id] });
       void queryClient.invalidateQueries({ queryKey: ["activities"] });

@@ -5,7 +5,7 @@ import type { ColumnsType } from "antd/es/table";
 import { useEffect, useMemo } from "react";
 import { Link, useSearchParams } from "react-router";
 import { ApiProblem, api, unwrap } from "../../../api/client";
-import { downloadFile } from "../../../api/download";
+import { cleanQuery, downloadFile } from "../../../api/download";
 import type { CompliancePage as Page, ComplianceRow, Outcome, OutcomeCounts } from "../../../api/types";
 import { useAuth } from "../../../auth/AuthProvider";
 import { PageLoading } from "../../../auth/guards";
@@ -88,10 +88,10 @@ export default function CompliancePage() {
   const apply = (next: ComplianceFilters) => setSearch(filtersToSearch(next));
   const exporting = useMutation({
     mutationFn: () =>
-      downloadFile("/api/v1/compliance/export", {
-        query: { ...toApiQuery(filters) },
-        fallbackName: `人员达标情况_${filters.year}.xlsx`,
-      }),
+      downloadFile(
+        api.GET("/api/v1/compliance/export", { params: { query: cleanQuery(toApiQuery(filters)) }, parseAs: "blob" }),
+        `人员达标情况_${filters.year}.xlsx`,
+      ),
     onSuccess: (name) => message.success(`已导出 ${name}`),
     onError: (e) => message.error(e instanceof ApiProblem ? (e.detail ?? e.title) : "导出失败"),
   });

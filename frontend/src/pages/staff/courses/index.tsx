@@ -2,7 +2,8 @@ import { DownloadOutlined, UploadOutlined } from "@ant-design/icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Alert, Button, Card, Input, Radio, Space, Statistic, Typography, Upload } from "antd";
 import { useState } from "react";
-import { postRaw, saveBlob } from "../../../api/download";
+import { api, unwrap } from "../../../api/client";
+import { fileBody, saveBlob } from "../../../api/download";
 import type { CompletionImportReport, ImportMode } from "../../../api/types";
 import { ImportErrorsTable } from "../../../components/ImportErrorsTable";
 import { ProblemAlert } from "../../../components/ProblemAlert";
@@ -40,10 +41,14 @@ export default function CoursesPage() {
   const queryClient = useQueryClient();
   const upload = useMutation({
     mutationFn: ({ csv, mode }: { csv: string; mode: ImportMode }) =>
-      postRaw<CompletionImportReport>("/api/v1/course-completions/import", csv, {
-        query: { mode },
-        contentType: "text/csv; charset=utf-8",
-      }),
+      unwrap<CompletionImportReport>(
+        api.POST("/api/v1/course-completions/import", {
+          params: { query: { mode } },
+          body: new Blob([csv]),
+          bodySerializer: fileBody,
+          headers: { "Content-Type": "text/csv; charset=utf-8" },
+        }),
+      ),
     onSuccess(report) {
       if (report.written > 0) {
         void queryClient.invalidateQueries({ queryKey: ["compliance"] });

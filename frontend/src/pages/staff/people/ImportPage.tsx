@@ -3,8 +3,8 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Breadcrumb, Button, Card, Space, Statistic, Steps, Typography, Upload } from "antd";
 import { useState } from "react";
 import { Link } from "react-router";
-import { ApiProblem } from "../../../api/client";
-import { downloadFile, postRaw } from "../../../api/download";
+import { ApiProblem, api, unwrap } from "../../../api/client";
+import { downloadFile, formData } from "../../../api/download";
 import type { ImportMode } from "../../../api/types";
 import { useAuth } from "../../../auth/AuthProvider";
 import { ImportErrorsTable } from "../../../components/ImportErrorsTable";
@@ -12,11 +12,6 @@ import { ProblemAlert } from "../../../components/ProblemAlert";
 import { UnitSelect } from "../../../components/pickers/UnitSelect";
 import type { StaffImportReport } from "./types";
 
-function formOf(file: File): FormData {
-  const data = new FormData();
-  data.append("file", file, file.name);
-  return data;
-}
 
 /** What a report means, in one sentence. */
 export function importOutcome(report: Pick<StaffImportReport, "mode" | "rows" | "valid_rows" | "created" | "written">): {
@@ -51,7 +46,8 @@ export default function StaffImportPage() {
   const query = (mode: ImportMode) => ({ mode, ...(needsUnit && unitId ? { unit_id: unitId } : {}) });
 
   const send = useMutation({
-    mutationFn: (mode: ImportMode) => postRaw<StaffImportReport>("/api/v1/people/import", formOf(file!), { query: query(mode) }),
+    mutationFn: (mode: ImportMode): Promise<StaffImportReport> =>
+      unwrap(api.POST("/api/v1/people/import", { params: { query: query(mode) }, body: { file: file! }, bodySerializer: formData })),
     onSuccess(r) {
       setReport(r);
       if (r.written) void queryClient.invalidateQueries({ queryKey: ["people"] });
@@ -59,17 +55,23 @@ export default function StaffImportPage() {
   });
   const errorsFile = useMutation({
     mutationFn: () =>
-      downloadFile("/api/v1/people/import/errors", {
-        method: "POST",
-        body: formOf(file!),
-        query: query("check"),
-        fallbackName: "导入错误报告.xlsx",
-      }),
+      downloadFile(
+        api.POST("/api/v1/people/import/errors", {
+          params: { query: query("check") },
+          body: { file: file! },
+          bodySerializer: formData,
+          parseAs: "blob",
+        }),
+        "导入错误报告.xlsx",
+      ),
     onError: (e) => message.error(e instanceof ApiProblem ? (e.detail ?? e.title) : "下载失败"),
   });
   const template = useMutation({
     mutationFn: (format: "xlsx" | "csv") =>
-      downloadFile("/api/v1/people/import-template", { query: { format }, fallbackName: `人员导入模板.${format}` }),
+      downloadFile(
+        api.GET("/api/v1/people/import-template", { params: { query: { format } }, parseAs: "blob" }),
+        `人员导入模板.${format}`,
+      ),
     onError: (e) => message.error(e instanceof ApiProblem ? (e.detail ?? e.title) : "下载失败"),
   });
 

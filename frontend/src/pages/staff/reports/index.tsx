@@ -81,10 +81,10 @@ export default function ReportsPage() {
   });
   const exporting = useMutation({
     mutationFn: () =>
-      downloadFile("/api/v1/verification-stats/export", {
-        query: reportQuery(cycleYear!, by, discipline),
-        fallbackName: exportFileName(cycleYear!, by, discipline),
-      }),
+      downloadFile(
+        api.GET("/api/v1/verification-stats/export", { params: { query: reportQuery(cycleYear!, by, discipline) }, parseAs: "blob" }),
+        exportFileName(cycleYear!, by, discipline),
+      ),
     onSuccess: (name) => message.success(`已导出 ${name}`),
   });
   const data = stats.data;

@@ -204,7 +204,7 @@ export function VerificationDrawer({ id, onClose }: { id: string | null; onClose
               {data.evidence.map((f) => (
                 <div key={f.id}>
                   <Typography.Link
-                    onClick={() => void downloadFile(`/api/v1/evidence/${f.id}`, { fallbackName: f.file_name })}
+                    onClick={() => void downloadFile(api.GET("/api/v1/evidence/{id}", { params: { path: { id: f.id } }, parseAs: "blob" }), f.file_name)}
                   >
                     {f.file_name}
                   </Typography.Link>{" "}

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { api, unwrap } from "../../../api/client";
 import type { Certificate } from "../../../api/certificateTypes";
-import { downloadFile } from "../../../api/download";
+import { cleanQuery, downloadFile } from "../../../api/download";
 import { useAuth } from "../../../auth/AuthProvider";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { MAX_PROOF_YEARS } from "../../../constants/certificates";
@@ -18,7 +18,10 @@ function CertificateItem({ c }: { c: Certificate }) {
   const { message } = App.useApp();
   const download = useMutation({
     mutationFn: () =>
-      downloadFile(`/api/v1/certificates/${c.id}/pdf`, { fallbackName: `${c.year}年度学分验证合格证书-${c.number}.pdf` }),
+      downloadFile(
+        api.GET("/api/v1/certificates/{id}/pdf", { params: { path: { id: c.id } }, parseAs: "blob" }),
+        `${c.year}年度学分验证合格证书-${c.number}.pdf`,
+      ),
     onSuccess: (name) => message.success(`已下载 ${name}`),
   });
   const path = verifyPath(c.verify_url);
@@ -88,10 +91,10 @@ function ProofCard({ certificates }: { certificates: Certificate[] }) {
   const { message } = App.useApp();
   const proof = useMutation({
     mutationFn: (list: number[]) =>
-      downloadFile("/api/v1/me/certificates/proof", {
-        query: { years: proofParam(list) },
-        fallbackName: `继续医学教育学分验证合格证明-${proofParam(list)}.pdf`,
-      }),
+      downloadFile(
+        api.GET("/api/v1/me/certificates/proof", { params: { query: cleanQuery({ years: proofParam(list) }) }, parseAs: "blob" }),
+        `继续医学教育学分验证合格证明-${proofParam(list)}.pdf`,
+      ),
     onSuccess: (name) => message.success(`已下载 ${name}`),
   });
   if (years.length === 0) return null;
