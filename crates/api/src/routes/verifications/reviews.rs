@@ -1,0 +1,472 @@
+//! Each office's review queue, its summary and its decisions (one record or
+//! a batch, all or nothing), a record's timeline, and certificate numbers
+//! (生成证书编号) for approved records.
+
+use std::collections::{HashMap, HashSet};
+
+use actix_web::{HttpRequest, get, post, web};
+use cme_domain::auth::Operation;
+use cme_domain::cycle::list::ListKind as DomainList;
+use cme_domain::ids::{RegionId, UnitId, VerificationId};
+use cme_domain::review::{Event, State, StateKind, Tier};
+use cme_store::StoreError;
+use cme_store::repo::verification::{
+    self as verifications, Acting, Grouping, OfficeScope, QueueFilter, QueueRow, Special, VerificationRecord,
+};
+use cme_store::repo::{audit, evidence, unit};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QuerySelect as _, TransactionTrait as _};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::evidence::evidence_dto;
+use super::submissions::verification_state_label;
+use crate::AppState;
+use crate::auth::{Caller, client_ip};
+use crate::dto::verification::{
+    ChainStepDto, CycleYearQuery, Decision, DecisionItem, DecisionRequest, DecisionResult, ListKind, NumbersRequest,
+    NumbersResult, QueueSummaryRow, SpecialDto, TimelineEntry, VerificationDetail, VerificationDto, VerificationPage,
+    VerificationQuery, VerificationState,
+};
+use crate::error::{ApiError, ErrorCode, Problem};
+use crate::extract::ValidJson;
+use crate::office::{in_scope, office_region, office_scope, opened_cycle, tier_of};
+use crate::paging::Paging;
+
+fn special_dto(s: &Special) -> SpecialDto {
+    SpecialDto {
+        reason: s.reason.into(),
+        period_from: s.period_from,
+        period_to: s.period_to,
+        deemed_compliant: s.deemed_compliant,
+    }
+}
+
+fn record_dto(row: &QueueRow) -> VerificationDto {
+    let r = &row.record;
+    VerificationDto {
+        id: r.id.0,
+        person_id: r.person_id.0,
+        person_name: row.person_name.clone(),
+        id_number_masked: row.id_number_masked.clone(),
+        unit_id: r.unit_id.0,
+        unit_name: row.unit_name.clone(),
+        unit_level: r.unit_level.into(),
+        medicine: r.medicine.into(),
+        year: r.year,
+        cycle_year: r.cycle_year,
+        list: r.list_kind.into(),
+        state: r.state.into(),
+        step: r.state.step(),
+        waiting_on: r.current_tier.map(Into::into),
+        waiting_on_label: r.current_tier.map(|t| t.label().to_owned()),
+        special: r.special.as_ref().map(special_dto),
+        note: r.note.clone(),
+        outcome_at_submit: r.outcome_at_submit.clone(),
+        certificate_no: r.certificate_no.clone(),
+        issued_at: r.issued_at,
+        row_version: r.row_version,
+        updated_at: r.updated_at,
+    }
+}
+
+fn queue_filter(q: &VerificationQuery) -> QueueFilter {
+    QueueFilter {
+        cycle_year: q.cycle_year,
+        waiting_on: None,
+        state: q.state.map(|s| s.as_str().to_owned()),
+        list_kind: q.list.map(Into::into),
+        unit_id: q.unit_id.map(UnitId),
+        year: q.year,
+    }
+}
+
+/// The verification records of a cycle in the caller's jurisdiction (a
+/// unit's own, an office's region's), filtered, by keyset pages.
+#[utoipa::path(
+    tag = "verification",
+    security(("bearer" = [])),
+    params(VerificationQuery),
+    responses(
+        (status = 200, body = VerificationPage),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/verifications")]
+pub async fn list_verifications(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<VerificationQuery>,
+    paging: Paging,
+) -> Result<web::Json<VerificationPage>, ApiError> {
+    let actor = caller.require(Operation::ReadHierarchy)?;
+    let scope = office_scope(&state, actor).await?;
+    let Paging { after, limit } = paging;
+    let p = verifications::queue(&state.db, scope, &queue_filter(&query), after, limit).await?;
+    Ok(web::Json(VerificationPage {
+        items: p.items.iter().map(record_dto).collect(),
+        next_cursor: p.next.map(|n| n.to_string()),
+    }))
+}
+
+/// An office's review queue (审核): the records of its region waiting on
+/// its review (`state=in_review`, the default) or, as a chain's final
+/// office, approved and waiting for a certificate number (`state=approved`);
+/// by unit, list and year.
+#[utoipa::path(
+    tag = "verification",
+    security(("bearer" = [])),
+    params(VerificationQuery),
+    responses(
+        (status = 200, body = VerificationPage),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/reviews/queue")]
+pub async fn review_queue(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<VerificationQuery>,
+    paging: Paging,
+) -> Result<web::Json<VerificationPage>, ApiError> {
+    let actor = caller.require(Operation::ReviewVerifications)?;
+    let tier = tier_of(actor)?;
+    let scope = office_scope(&state, actor).await?;
+    let Paging { after, limit } = paging;
+    let mut filter = queue_filter(&query);
+    filter.waiting_on = Some(tier);
+    if filter.state.is_none() {
+        filter.state = Some(VerificationState::InReview.as_str().to_owned());
+    }
+    let p = verifications::queue(&state.db, scope, &filter, after, limit).await?;
+    Ok(web::Json(VerificationPage {
+        items: p.items.iter().map(record_dto).collect(),
+        next_cursor: p.next.map(|n| n.to_string()),
+    }))
+}
+
+/// What waits on the caller's office, per unit and list: to review, and
+/// (final office) to number.
+#[utoipa::path(
+    tag = "verification",
+    security(("bearer" = [])),
+    params(CycleYearQuery),
+    responses(
+        (status = 200, body = [QueueSummaryRow]),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/reviews/summary")]
+pub async fn review_summary(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<CycleYearQuery>,
+) -> Result<web::Json<Vec<QueueSummaryRow>>, ApiError> {
+    let actor = caller.require(Operation::ReviewVerifications)?;
+    let tier = tier_of(actor)?;
+    let scope = office_scope(&state, actor).await?;
+    // Only what waits on this office: one range of the queue index.
+    let counts = verifications::counts_by(&state.db, scope, query.cycle_year, Grouping::Unit, Some(tier), None).await?;
+    let mut rows: HashMap<(Uuid, DomainList), (u64, u64)> = HashMap::new();
+    for c in counts.into_iter().filter(|c| c.current_tier == Some(tier)) {
+        let Some(unit_id) = c.key else { continue };
+        let e = rows.entry((unit_id, c.list_kind)).or_default();
+        match c.state {
+            StateKind::InReview => e.0 += c.count,
+            StateKind::Approved => e.1 += c.count,
+            _ => {}
+        }
+    }
+    let names = unit_names(&state, rows.keys().map(|(u, _)| *u).collect()).await?;
+    let mut out: Vec<QueueSummaryRow> = rows
+        .into_iter()
+        .map(|((unit_id, list), (in_review, awaiting_number))| QueueSummaryRow {
+            unit_id,
+            unit_name: names.get(&unit_id).cloned().unwrap_or_default(),
+            list: ListKind::from(list),
+            in_review,
+            awaiting_number,
+        })
+        .collect();
+    out.sort_by(|a, b| a.unit_name.cmp(&b.unit_name).then(a.unit_id.cmp(&b.unit_id)));
+    Ok(web::Json(out))
+}
+
+pub(super) async fn unit_names(state: &AppState, ids: HashSet<Uuid>) -> Result<HashMap<Uuid, String>, ApiError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(cme_store::entity::units::Entity::find()
+        .select_only()
+        .columns([cme_store::entity::units::Column::Id, cme_store::entity::units::Column::Name])
+        .filter(cme_store::entity::units::Column::Id.is_in(ids))
+        .into_tuple::<(Uuid, String)>()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// Approve (通过: on to the next office, or approved at the final one) or
+/// return (退回: back to the unit, with a reason) one record or a batch, as
+/// the reviewer saw them (`row_version`). All or nothing: a record not
+/// waiting on the caller's office, or changed meanwhile (another reviewer
+/// acted first), refuses the whole batch with 409 and nothing changes.
+#[utoipa::path(
+    tag = "verification",
+    security(("bearer" = [])),
+    request_body = DecisionRequest,
+    responses(
+        (status = 200, body = DecisionResult),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/reviews/decisions")]
+pub async fn decide(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    body: ValidJson<DecisionRequest>,
+) -> Result<web::Json<DecisionResult>, ApiError> {
+    let started = std::time::Instant::now();
+    let actor = caller.require(Operation::ReviewVerifications)?;
+    let tier = tier_of(actor)?;
+    let scope = office_scope(&state, actor).await?;
+    let b = body.0;
+    let (event, reason) = decision_of(&b)?;
+    let ids: Vec<VerificationId> = b.items.iter().map(|i| VerificationId(i.id)).collect();
+    let found = verifications::get_many(&state.db, &ids).await?;
+    let by_id: HashMap<Uuid, VerificationRecord> = found.into_iter().map(|r| (r.id.0, r)).collect();
+    let records = waiting_records(&b.items, &by_id, scope, tier)?;
+    check_not_closed(&state, &records).await?;
+    let by = Acting { tier, id: Some(actor.id), name: &actor.name };
+    let txn = state.db.begin().await?;
+    let applied = verifications::apply_many(&txn, &records, event, &by, reason).await.map_err(|e| match e {
+        StoreError::StaleVersion => ApiError::Conflict {
+            code: ErrorCode::StaleVersion,
+            detail: "记录已被他人处理，本批未作任何更改，请刷新后重试".to_owned(),
+        },
+        other => other.into(),
+    })?;
+    let e = audit::AuditEntry::by(
+        actor,
+        if event == Event::Approve { "verification.approve" } else { "verification.return" },
+    )
+    .ip(Some(&client_ip(&req)))
+    .detail(json!({"ids": b.items.iter().map(|i| i.id).collect::<Vec<_>>(), "reason": reason}));
+    audit::append(&txn, &e).await?;
+    txn.commit().await?;
+    Ok(web::Json(DecisionResult {
+        decided: u64::try_from(applied.count).unwrap_or(u64::MAX),
+        decision: b.decision,
+        millis: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    }))
+}
+
+/// The review event decided and its reason (trimmed; required to return).
+fn decision_of(b: &DecisionRequest) -> Result<(Event, Option<&str>), ApiError> {
+    let reason = b.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    let event = match b.decision {
+        Decision::Approve => Event::Approve,
+        Decision::Return => Event::Return,
+    };
+    if event == Event::Return && reason.is_none() {
+        return Err(ApiError::field("reason", "退回须填写原因"));
+    }
+    Ok((event, reason))
+}
+
+/// The records decided, in the order of the request: each once, in the
+/// office's jurisdiction, as the reviewer saw it and waiting on its tier.
+fn waiting_records(
+    items: &[DecisionItem],
+    by_id: &HashMap<Uuid, VerificationRecord>,
+    scope: OfficeScope,
+    tier: Tier,
+) -> Result<Vec<VerificationRecord>, ApiError> {
+    let mut records = Vec::with_capacity(items.len());
+    let mut seen = HashSet::new();
+    for (i, item) in items.iter().enumerate() {
+        if !seen.insert(item.id) {
+            return Err(ApiError::field(format!("items[{i}].id"), "同一记录重复出现"));
+        }
+        let r = by_id
+            .get(&item.id)
+            .filter(|r| in_scope(scope, r))
+            .ok_or_else(|| ApiError::NotFound(format!("items[{i}]：记录不存在或不在本辖区")))?;
+        if r.row_version != item.row_version {
+            return Err(ApiError::Conflict {
+                code: ErrorCode::StaleVersion,
+                detail: format!(
+                    "items[{i}]：记录已被他人处理（现为{}），请刷新后重试",
+                    verification_state_label(r.state)
+                ),
+            });
+        }
+        if !matches!(r.state, State::InReview { .. }) || r.current_tier != Some(tier) {
+            return Err(ApiError::Conflict {
+                code: ErrorCode::NotWaiting,
+                detail: format!("items[{i}]：记录{}，不在本级待审", verification_state_label(r.state)),
+            });
+        }
+        records.push(r.clone());
+    }
+    Ok(records)
+}
+
+/// After a cycle closes nothing more is accepted, decisions included.
+async fn check_not_closed(state: &AppState, records: &[VerificationRecord]) -> Result<(), ApiError> {
+    let today = crate::clock::today();
+    for y in records.iter().map(|r| r.cycle_year).collect::<std::collections::BTreeSet<_>>() {
+        let c = opened_cycle(state, y).await?;
+        if c.calendar.is_closed(today) {
+            return Err(ApiError::Conflict {
+                code: ErrorCode::CycleClosed,
+                detail: format!("{y} 年度学分验证已于 {} 结束，不再受理", c.calendar.closes_on()),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A record with its chain, its timeline (every transition: who, when,
+/// from which state to which, why) and its evidence.
+#[utoipa::path(
+    tag = "verification",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The verification record")),
+    responses(
+        (status = 200, body = VerificationDetail),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/verifications/{id}")]
+pub async fn get_verification(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<VerificationDetail>, ApiError> {
+    let actor = caller.require(Operation::ReadHierarchy)?;
+    let scope = office_scope(&state, actor).await?;
+    let id = VerificationId(id.into_inner());
+    let record = verifications::get(&state.db, id).await?;
+    if !in_scope(scope, &record) {
+        return Err(ApiError::NotFound("记录不存在".into()));
+    }
+    let names = cme_store::repo::person::names(&state.db, [record.person_id]).await?;
+    let (person_name, id_number_masked) = names.get(&record.person_id).cloned().unwrap_or_default();
+    let unit_name = unit::get(&state.db, record.unit_id).await?.unit.name;
+    let chain = record
+        .chain()
+        .steps
+        .iter()
+        .map(|s| ChainStepDto {
+            stage: s.stage.as_str().to_owned(),
+            stage_label: s.stage.label().to_owned(),
+            tier: s.tier.into(),
+            tier_label: s.tier.label().to_owned(),
+        })
+        .collect();
+    let timeline = verifications::history(&state.db, id)
+        .await?
+        .into_iter()
+        .map(|t| TimelineEntry {
+            seq: t.seq,
+            event_label: event_label(&t.event),
+            event: t.event,
+            from: t.from.map(Into::into),
+            from_step: t.from.and_then(State::step),
+            to: t.to.into(),
+            to_step: t.to.step(),
+            actor_tier: t.actor_tier.into(),
+            actor_name: t.actor_name,
+            reason: t.reason,
+            at: t.at,
+        })
+        .collect();
+    let files = evidence::get_many(&state.db, &verifications::evidence_of(&state.db, id).await?).await?;
+    let row = QueueRow { record, person_name, id_number_masked, unit_name };
+    Ok(web::Json(VerificationDetail {
+        record: record_dto(&row),
+        chain,
+        timeline,
+        evidence: files.into_iter().map(evidence_dto).collect(),
+    }))
+}
+
+fn event_label(event: &str) -> String {
+    if event == verifications::PREPARE_EVENT {
+        return "列入名单".to_owned();
+    }
+    event.parse::<Event>().map_or_else(|_| event.to_owned(), |e| e.label().to_owned())
+}
+
+/// 生成证书编号: the final office of a chain numbers the approved records
+/// waiting on it, those chosen or all (optionally of one year). Numbers are
+/// `{year}-{office region code}-{sequence:06}`, unique, never reused and
+/// without gaps per office and year; each chunk of 1,000 commits with its
+/// counter, so an interrupted run loses nothing and running it again
+/// finishes the rest.
+#[utoipa::path(
+    tag = "verification",
+    security(("bearer" = [])),
+    request_body = NumbersRequest,
+    responses(
+        (status = 200, body = NumbersResult),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/certificate-numbers")]
+pub async fn issue_numbers(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    body: ValidJson<NumbersRequest>,
+) -> Result<web::Json<NumbersResult>, ApiError> {
+    let started = std::time::Instant::now();
+    let actor = caller.require(Operation::IssueCertificateNumbers)?;
+    let tier = tier_of(actor)?;
+    let scope = office_scope(&state, actor).await?;
+    let office = office_region(&state, actor)
+        .await?
+        .ok_or_else(|| ApiError::Forbidden("只有继教委办公室可以生成证书编号".into()))?;
+    let ids: Option<Vec<VerificationId>> = body.0.ids.as_ref().map(|v| v.iter().map(|i| VerificationId(*i)).collect());
+    let by = Acting { tier, id: Some(actor.id), name: &actor.name };
+    let issuer = cme_domain::certificate::snapshot::issuer(tier, &office.name);
+    // One audit entry per committed chunk, written with it.
+    let audit = audit::AuditEntry::by(actor, "verification.numbers")
+        .ip(Some(&client_ip(&req)))
+        .target("cycle", body.0.cycle_year)
+        .place(Some(office.id), None);
+    let issued = verifications::issue_numbers(
+        &state.db,
+        (RegionId(office.id.0), &office.code),
+        &issuer,
+        scope,
+        ids.as_deref(),
+        Some(body.0.cycle_year),
+        body.0.year,
+        &by,
+        1000,
+        &audit,
+    )
+    .await
+    .map_err(|e| match e {
+        StoreError::StaleVersion => ApiError::Conflict {
+            code: ErrorCode::StaleVersion,
+            detail: "部分记录正被他人处理；已生成的编号有效，请再次生成以完成其余".to_owned(),
+        },
+        other => other.into(),
+    })?;
+    Ok(web::Json(NumbersResult {
+        issued: u64::try_from(issued.issued).unwrap_or(u64::MAX),
+        first: issued.first,
+        last: issued.last,
+        millis: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    }))
+}

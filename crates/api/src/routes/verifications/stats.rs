@@ -1,0 +1,161 @@
+//! The cycle's statistics (验证统计), by unit, county or prefecture, as
+//! JSON or as XLSX: the store's tallies folded by `domain::report`.
+
+use std::collections::{HashMap, HashSet};
+
+use actix_web::{HttpResponse, get, web};
+use cme_domain::auth::{Actor, Operation, Scope};
+use cme_domain::report::{self, Figures};
+use cme_store::repo::compliance::{self as stored};
+use cme_store::repo::verification::{self as verifications, Grouping};
+use cme_store::repo::{cycle as cycles, region};
+use uuid::Uuid;
+
+use super::reviews::unit_names;
+use crate::AppState;
+use crate::attachment::{XLSX, attachment};
+use crate::auth::Caller;
+use crate::dto::verification::{StatsDto, StatsQuery, StatsRow};
+use crate::error::{ApiError, Problem};
+use crate::office::{office_scope, opened_cycle};
+
+/// The cycle's figures in the caller's jurisdiction, per unit (default),
+/// county or prefecture: people to verify, compliant, submitted, returned,
+/// approved, with a certificate number, the pass rate and what is still
+/// missing; a unit sees its own with the end of its window.
+#[utoipa::path(
+    tag = "verification",
+    security(("bearer" = [])),
+    params(StatsQuery),
+    responses(
+        (status = 200, body = StatsDto),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/verification-stats")]
+pub async fn stats(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<StatsQuery>,
+) -> Result<web::Json<StatsDto>, ApiError> {
+    let actor = caller.require(Operation::ReadHierarchy)?;
+    Ok(web::Json(compute_stats(&state, actor, &query).await?))
+}
+
+/// The report (SPEC §10) as XLSX: the same figures as
+/// `/verification-stats`, one row per unit, county or prefecture, with the
+/// compliance and pass rates and the total, numbers as numbers.
+#[utoipa::path(
+    tag = "verification",
+    security(("bearer" = [])),
+    params(StatsQuery),
+    responses(
+        (status = 200, description = "XLSX", body = inline(crate::dto::FileBytes), content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No verification of that year", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/verification-stats/export")]
+pub async fn export_stats(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<StatsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.require(Operation::ReadReports)?;
+    let dto = compute_stats(&state, actor, &query).await?;
+    let by = match dto.by.as_str() {
+        "county" => "县市区",
+        "prefecture" => "州市",
+        _ => "单位",
+    };
+    let discipline = query.discipline.map_or("全部专业", |d| cme_domain::person::Discipline::from(d).label());
+    let title = format!("{}年度学分验证统计（按{by}，{discipline}）", dto.cycle_year);
+    let row = |r: &StatsRow| cme_documents::ReportRow {
+        name: r.name.clone(),
+        counts: vec![r.to_verify, r.compliant, r.submitted, r.returned, r.approved, r.certified, r.missing],
+        rates: vec![report::per_mille(r.compliant, r.to_verify), r.pass_rate_per_mille],
+    };
+    let rows: Vec<cme_documents::ReportRow> = dto.rows.iter().map(row).collect();
+    let total = row(&dto.total);
+    let columns = ["应验证人数", "达标人数", "已上报", "退回待改", "审核通过", "已发证书", "未上报"];
+    let rate_columns = ["达标率", "审核通过率"];
+    let bytes = web::block(move || cme_documents::report_xlsx(&title, by, &columns, &rate_columns, &rows, &total))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let name = format!("{}年度学分验证统计.xlsx", dto.cycle_year);
+    Ok(attachment(bytes, XLSX, &name, &format!("stats-{}.xlsx", dto.cycle_year)))
+}
+
+async fn compute_stats(state: &AppState, actor: &Actor, query: &StatsQuery) -> Result<StatsDto, ApiError> {
+    let c = opened_cycle(state, query.cycle_year).await?;
+    let scope = office_scope(state, actor).await?;
+    let by = query.by.as_deref().unwrap_or("unit");
+    let group = match by {
+        "unit" => Grouping::Unit,
+        "county" => Grouping::County,
+        "prefecture" => Grouping::Prefecture,
+        _ => return Err(ApiError::field("by", "按 unit、county 或 prefecture 统计")),
+    };
+    let discipline = query.discipline.map(Into::into);
+    let tallies = stored::tally_by(&state.db, &actor.scope, query.cycle_year, group, discipline).await?;
+    let counts = verifications::counts_by(&state.db, scope, query.cycle_year, group, None, discipline).await?;
+    let figures = report::statistics(
+        tallies.into_iter().map(|t| (t.key, t.outcome, t.count)),
+        counts.into_iter().map(|c| (c.key, c.state, c.count)),
+    );
+    let keys: HashSet<Uuid> = figures.groups.keys().flatten().copied().collect();
+    let names: HashMap<Uuid, String> = match group {
+        Grouping::Unit => unit_names(state, keys).await?,
+        // One read of the region tree (a few hundred rows), not one per key.
+        Grouping::County | Grouping::Prefecture => region::list(&state.db)
+            .await?
+            .into_iter()
+            .filter(|r| keys.contains(&r.id.0))
+            .map(|r| (r.id.0, r.name))
+            .collect(),
+    };
+    let row = |id: Uuid, name: String, f: &Figures| {
+        let k = &f.counts;
+        let rate = k.pass_rate();
+        StatsRow {
+            id,
+            name,
+            to_verify: u64::from(k.to_verify),
+            compliant: f.compliant,
+            submitted: u64::from(k.submitted),
+            returned: u64::from(k.returned),
+            approved: u64::from(k.passed()),
+            certified: u64::from(k.certified),
+            pass_rate_per_mille: rate.map(cme_domain::report::PassRate::per_mille),
+            pass_rate: rate.map(cme_domain::report::PassRate::percent),
+            missing: u64::from(k.missing_before_deadline()),
+        }
+    };
+    let mut rows: Vec<StatsRow> = figures
+        .groups
+        .iter()
+        .map(|(key, f)| {
+            let name = key.and_then(|k| names.get(&k).cloned()).unwrap_or_else(|| "直属单位".to_owned());
+            row(key.unwrap_or_default(), name, f)
+        })
+        .collect();
+    rows.sort_by(|a, b| a.name.cmp(&b.name));
+    let deadline = match actor.scope {
+        Scope::Unit(u) | Scope::Department(u, _) => {
+            Some(cycles::effective_for_unit(&state.db, &c.calendar, u).await?.ends_at())
+        }
+        _ => None,
+    };
+    Ok(StatsDto {
+        cycle_year: query.cycle_year,
+        by: by.to_owned(),
+        rows,
+        total: row(Uuid::nil(), "合计".to_owned(), &figures.total),
+        deadline,
+        deadline_label: deadline.map(cme_domain::time::fmt_local),
+    })
+}
