@@ -40,9 +40,12 @@ macro_rules! error_codes {
         /// The stable snake_case `code` of every problem, for programs (the
         /// SPA, HR systems): one enum, documented as such in the OpenAPI
         /// document.
+        // The variants are the wire names in CamelCase (a test checks both
+        // agree): utoipa does not read a `rename` passed through a macro.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
+        #[serde(rename_all = "snake_case")]
         pub enum ErrorCode {
-            $($(#[$meta])* #[serde(rename = $wire)] $variant,)+
+            $($(#[$meta])* $variant,)+
         }
 
         impl ErrorCode {
@@ -614,4 +617,20 @@ pub fn form_error(err: actix_web::error::UrlencodedError, _req: &actix_web::Http
 pub fn query_error(err: actix_web::error::QueryPayloadError, _req: &actix_web::HttpRequest) -> actix_web::Error {
     let detail = crate::telemetry::redact_text(&err.to_string()).into_owned();
     ApiError::Malformed { detail, errors: Vec::new() }.into()
+}
+
+#[cfg(test)]
+mod error_code_tests {
+    use super::*;
+
+    #[test]
+    fn the_wire_name_is_the_serialised_name_and_the_documented_one() {
+        let doc = serde_json::to_value(<ErrorCode as utoipa::PartialSchema>::schema()).unwrap_or_default();
+        let documented: Vec<&str> = doc["enum"].as_array().into_iter().flatten().filter_map(|v| v.as_str()).collect();
+        assert_eq!(documented.len(), ErrorCode::ALL.len(), "{doc}");
+        for code in ErrorCode::ALL {
+            assert_eq!(serde_json::to_value(code).unwrap_or_default(), code.as_str());
+            assert!(documented.contains(&code.as_str()), "{} is not documented", code.as_str());
+        }
+    }
 }
