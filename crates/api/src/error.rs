@@ -302,6 +302,12 @@ impl OAuthError {
 }
 
 impl ApiError {
+    /// 409 `already_exists` naming `field`: the ID number is stored already
+    /// (the answer says so, never where).
+    pub fn id_number_taken(field: &str) -> Self {
+        ApiError::Duplicate { field: field.to_owned(), detail: "该身份证号已登记".to_owned() }
+    }
+
     /// A 422 naming one field.
     pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
         let error = FieldError { field: field.into(), message: message.into() };
@@ -539,7 +545,7 @@ fn conflict_answer(name: &str) -> ApiError {
         |field: &str, detail: &str| ApiError::Duplicate { field: field.to_owned(), detail: detail.to_owned() };
     let conflict = |code, detail: &str| ApiError::Conflict { code, detail: detail.to_owned() };
     match C::from_name(name) {
-        Some(C::PeopleIdNumber) => duplicate("id_number", "该身份证号已登记"),
+        Some(C::PeopleIdNumber) => ApiError::id_number_taken("id_number"),
         Some(C::UnitsCode) => duplicate("code", "该机构编码已被使用"),
         Some(C::RegionsCode) => duplicate("code", "该地区编码已被使用"),
         Some(C::DepartmentsUnitName) => duplicate("name", "本单位已有同名科室"),

@@ -29,11 +29,6 @@ pub fn stale_is_412(e: StoreError) -> ApiError {
     }
 }
 
-/// The same ID number is stored already: say so, not where.
-pub fn id_taken(field: &str) -> ApiError {
-    ApiError::Duplicate { field: field.to_owned(), detail: "该身份证号已登记".to_owned() }
-}
-
 pub fn parse_id_number(text: &str, field: &str) -> Result<IdCardNumber, ApiError> {
     IdCardNumber::parse(text, today()).map_err(|e| ApiError::field(field, id_number_reason(&e)))
 }

@@ -26,8 +26,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use self::keep::{
-    id_taken, load_detail, may_keep, new_title, optional_phone, own_department_only, parse_id_number,
-    resolve_department, stale_is_412, target_unit, with_etag,
+    load_detail, may_keep, new_title, optional_phone, own_department_only, parse_id_number, resolve_department,
+    stale_is_412, target_unit, with_etag,
 };
 use crate::AppState;
 use crate::auth::{Caller, client_ip};
@@ -128,7 +128,7 @@ pub async fn create_person(
     let phone = optional_phone(b.phone.as_deref(), "phone")?;
     let title = b.title.as_ref().map(|t| new_title(t, "title.")).transpose()?;
     if person::find_by_id_number(&state.db, &state.pii, &id_number).await?.is_some() {
-        return Err(id_taken("id_number"));
+        return Err(ApiError::id_number_taken("id_number"));
     }
     let p = Person {
         id: PersonId::new(),
