@@ -144,9 +144,9 @@ impl State {
         self.kind().as_str()
     }
 
-    /// Rebuilds a state from its stored name and step.
-    pub fn from_parts(name: &str, step: Option<u8>) -> Option<State> {
-        Some(match (StateKind::parse(name)?, step) {
+    /// Rebuilds a state from its stored kind and step.
+    pub fn from_parts(kind: StateKind, step: Option<u8>) -> Option<State> {
+        Some(match (kind, step) {
             (StateKind::Prepared, _) => State::Prepared,
             (StateKind::InReview, Some(step)) if step >= 1 => State::InReview { step },
             (StateKind::InReview, _) => return None,
@@ -393,9 +393,9 @@ mod tests {
     fn stored_states_round_trip() {
         let chain = review_chain(UnitLevel::County, Medicine::Tcm);
         for s in State::all(&chain) {
-            assert_eq!(State::from_parts(s.as_str(), s.step()), Some(s));
+            assert_eq!(State::from_parts(s.kind(), s.step()), Some(s));
         }
-        assert_eq!(State::from_parts("in_review", None), None);
+        assert_eq!(State::from_parts(StateKind::InReview, None), None);
         for &kind in StateKind::ALL {
             assert!(State::all(&chain).iter().any(|s| s.kind() == kind), "{kind}");
         }

@@ -20,6 +20,14 @@ string_enum! {
 }
 
 string_enum! {
+    /// Whether a check still takes results, or has decided.
+    pub enum CheckStatus {
+        Open => ("open", "进行中"),
+        Closed => ("closed", "已结束"),
+    }
+}
+
+string_enum! {
     /// The result recorded for one sampled person.
     pub enum ItemResult {
         Pending => ("pending", "待检查"),

@@ -14,6 +14,15 @@ use crate::person::{Discipline, TitleLevel};
 /// The first year certificates (and so standards) exist for.
 pub const FIRST_YEAR: i32 = 2015;
 
+string_enum! {
+    /// A stored version of a year's standard: the one in force, or the
+    /// office's unpublished edit of it.
+    pub enum StandardStatus {
+        Draft => ("draft", "草稿"),
+        Published => ("published", "已发布"),
+    }
+}
+
 /// What one row of the standard demands. `None` means no constraint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Requirement {

@@ -4466,7 +4466,7 @@ export interface components {
             list: components["schemas"]["ListKind"];
             medicine: components["schemas"]["Medicine"];
             note?: string | null;
-            outcome_at_submit?: string | null;
+            outcome_at_submit?: components["schemas"]["Outcome"] | null;
             /** Format: uuid */
             person_id: string;
             person_name: string;

@@ -181,5 +181,9 @@ mod tests {
         for (wire, v) in NotCountedReason::WIRE {
             assert_eq!(cme_domain::compliance::NotCountedReason::from(*v).as_str(), *wire);
         }
+        for (wire, v) in verification::VerificationState::WIRE {
+            assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
+            assert_eq!(cme_domain::review::StateKind::from(*v).as_str(), *wire);
+        }
     }
 }

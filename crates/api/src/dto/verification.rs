@@ -41,39 +41,16 @@ wire_enum!(
     Medicine => cme_domain::org::Medicine { Western = "western", Tcm = "tcm" }
 );
 
-/// A verification's state: prepared 待上报, in_review 审核中, returned 已退回, approved 已通过, certified 已发证书编号.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum VerificationState {
-    Prepared,
-    InReview,
-    Returned,
-    Approved,
-    Certified,
-}
-
-impl VerificationState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VerificationState::Prepared => "prepared",
-            VerificationState::InReview => "in_review",
-            VerificationState::Returned => "returned",
-            VerificationState::Approved => "approved",
-            VerificationState::Certified => "certified",
-        }
+wire_enum!(
+    /// A verification's state: prepared 待上报, in_review 审核中, returned 已退回, approved 已通过, certified 已发证书编号.
+    VerificationState => cme_domain::review::StateKind {
+        Prepared = "prepared", InReview = "in_review", Returned = "returned", Approved = "approved", Certified = "certified",
     }
-}
+);
 
 impl From<cme_domain::review::State> for VerificationState {
     fn from(s: cme_domain::review::State) -> Self {
-        use cme_domain::review::State;
-        match s {
-            State::Prepared => VerificationState::Prepared,
-            State::InReview { .. } => VerificationState::InReview,
-            State::Returned => VerificationState::Returned,
-            State::Approved => VerificationState::Approved,
-            State::Certified => VerificationState::Certified,
-        }
+        s.kind().into()
     }
 }
 
@@ -299,7 +276,8 @@ pub struct VerificationDto {
     pub waiting_on_label: Option<String>,
     pub special: Option<SpecialDto>,
     pub note: Option<String>,
-    pub outcome_at_submit: Option<String>,
+    /// The compliance verdict when the unit submitted the record.
+    pub outcome_at_submit: Option<Outcome>,
     pub certificate_no: Option<String>,
     pub issued_at: Option<DateTime<Utc>>,
     /// Send it back with a decision: a record changed meanwhile is refused (409).

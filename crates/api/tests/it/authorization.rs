@@ -1176,9 +1176,9 @@ async fn target_id(app: &TestApp, w: &World, target: Target, place: Place) -> St
             let id = uuid::Uuid::now_v7();
             cme_store::entity::spot_checks::Entity::insert(cme_store::entity::spot_checks::ActiveModel {
                 id: Set(id),
-                kind: Set("sample".to_owned()),
+                kind: Set(cme_domain::spot_check::SpotCheckKind::Sample),
                 year: Set(2021),
-                office: Set(office.as_str().to_owned()),
+                office: Set(office),
                 region_id: Set(region.0),
                 seed: Set(7),
                 rate_permille: Set(100),
@@ -1186,7 +1186,7 @@ async fn target_id(app: &TestApp, w: &World, target: Target, place: Place) -> St
                 institutions: Set(None),
                 only_unit_id: Set(None),
                 candidates: Set(0),
-                status: Set("open".to_owned()),
+                status: Set(cme_domain::spot_check::CheckStatus::Open),
                 note: Set(None),
                 created_by: Set("fixture".to_owned()),
                 created_at: Set(chrono::Utc::now()),

@@ -11,6 +11,16 @@ pub const FIRST_CERTIFICATE_YEAR: i32 = FIRST_YEAR;
 pub const MAX_PROOF_YEARS: usize = 5;
 
 string_enum! {
+    /// How the public looked a certificate up.
+    pub enum LookupMethod {
+        /// The QR code printed on the certificate.
+        Qr => ("qr", "扫描二维码"),
+        /// The certificate number and its check code.
+        Number => ("number", "证书编号查询"),
+    }
+}
+
+string_enum! {
     /// What a certificate (one version of it) is worth today.
     pub enum CertificateStatus {
         Valid => ("valid", "有效"),

@@ -10,7 +10,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub username: String,
     pub password_hash: Option<String>,
-    pub role: String,
+    pub role: cme_domain::auth::Role,
     pub region_id: Option<Uuid>,
     pub unit_id: Option<Uuid>,
     pub department_id: Option<Uuid>,

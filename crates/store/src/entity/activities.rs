@@ -14,10 +14,10 @@ pub struct Model {
     pub seq: i32,
     pub name: String,
     pub organiser: String,
-    pub kind: String,
-    pub source: Option<String>,
+    pub kind: cme_domain::credit::CreditKind,
+    pub source: Option<cme_domain::credit::CreditSource>,
     /// `i` / `ii`, derived from the source.
-    pub class: Option<String>,
+    pub class: Option<cme_domain::credit::CreditClass>,
     pub amount_tenths: i32,
     pub starts_on: Date,
     pub ends_on: Date,

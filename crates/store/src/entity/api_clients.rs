@@ -12,7 +12,7 @@ pub struct Model {
     #[sea_orm(column_type = "Blob")]
     pub secret_hash: Vec<u8>,
     pub name: String,
-    pub role: String,
+    pub role: cme_domain::auth::Role,
     pub region_id: Option<Uuid>,
     pub unit_id: Option<Uuid>,
     pub scopes: String,

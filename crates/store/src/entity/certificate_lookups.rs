@@ -8,11 +8,11 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub at: DateTimeUtc,
-    pub method: String,
+    pub method: cme_domain::certificate::status::LookupMethod,
     pub number: Option<String>,
     pub found: bool,
     pub certificate_id: Option<Uuid>,
-    pub status: Option<String>,
+    pub status: Option<cme_domain::certificate::status::CertificateStatus>,
     pub client: String,
 }
 

@@ -25,7 +25,7 @@ pub struct Model {
     pub verdict: String,
     pub issuer: String,
     pub issued_by_region: Uuid,
-    pub issued_by_office: String,
+    pub issued_by_office: cme_domain::review::Tier,
     pub seal_id: Option<Uuid>,
     pub qr_token: String,
     pub check_code: String,

@@ -9,13 +9,13 @@ pub struct Model {
     pub id: Uuid,
     pub person_id: Uuid,
     pub year: i32,
-    pub kind: String,
-    pub source: Option<String>,
+    pub kind: cme_domain::credit::CreditKind,
+    pub source: Option<cme_domain::credit::CreditSource>,
     /// `i` / `ii`, derived from the source.
-    pub class: Option<String>,
+    pub class: Option<cme_domain::credit::CreditClass>,
     pub amount_tenths: i32,
-    pub entry_path: String,
-    pub state: String,
+    pub entry_path: cme_domain::credit::EntryPath,
+    pub state: cme_domain::credit::CreditState,
     pub activity_name: String,
     pub organiser: Option<String>,
     pub earned_on: Option<Date>,
@@ -55,11 +55,10 @@ impl TryFrom<Model> for cme_domain::credit::CreditRecord {
         use cme_domain::credit::CreditCategory;
         use cme_domain::ids::{CreditId, PersonId};
 
-        use super::parse;
         use crate::StoreError;
 
-        let kind = parse(&m.kind)?;
-        let source = m.source.as_deref().map(parse).transpose()?;
+        let kind = m.kind;
+        let source = m.source;
         let category = CreditCategory::from_parts(kind, source).ok_or_else(|| {
             StoreError::corrupt(format!("credit {} has kind {} and source {:?}", m.id, m.kind, m.source))
         })?;
@@ -71,8 +70,8 @@ impl TryFrom<Model> for cme_domain::credit::CreditRecord {
             year: m.year,
             category,
             amount: Credits::from_tenths(tenths),
-            entry_path: parse(&m.entry_path)?,
-            state: parse(&m.state)?,
+            entry_path: m.entry_path,
+            state: m.state,
             activity_name: m.activity_name,
             organiser: m.organiser,
             earned_on: m.earned_on,

@@ -11,7 +11,7 @@ pub struct Model {
     pub unit_id: Uuid,
     pub department_id: Option<Uuid>,
     pub name: String,
-    pub gender: String,
+    pub gender: cme_domain::person::Gender,
     /// AES-256-GCM: nonce ‖ ciphertext.
     #[sea_orm(column_type = "Blob")]
     pub id_number_cipher: Vec<u8>,
@@ -19,8 +19,8 @@ pub struct Model {
     #[sea_orm(column_type = "Blob", unique)]
     pub id_number_hmac: Vec<u8>,
     pub id_number_masked: String,
-    pub discipline: String,
-    pub status: String,
+    pub discipline: cme_domain::person::Discipline,
+    pub status: cme_domain::person::PersonStatus,
     #[sea_orm(column_type = "Blob", nullable)]
     pub phone_cipher: Option<Vec<u8>>,
     /// Copied from the unit's region by the store (for an office's pages).

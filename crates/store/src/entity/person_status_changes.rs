@@ -8,8 +8,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub person_id: Uuid,
-    pub from_status: Option<String>,
-    pub to_status: String,
+    pub from_status: Option<cme_domain::person::PersonStatus>,
+    pub to_status: cme_domain::person::PersonStatus,
     pub reason: Option<String>,
     pub changed_by: Option<String>,
     pub at: DateTimeUtc,

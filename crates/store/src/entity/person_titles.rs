@@ -9,7 +9,7 @@ pub struct Model {
     pub id: Uuid,
     pub person_id: Uuid,
     pub name: String,
-    pub level: String,
+    pub level: cme_domain::person::TitleLevel,
     pub obtained_on: Date,
     pub created_at: DateTimeUtc,
 }
@@ -27,7 +27,7 @@ impl TryFrom<&Model> for cme_domain::person::Title {
     type Error = crate::StoreError;
 
     fn try_from(m: &Model) -> Result<Self, Self::Error> {
-        Ok(Self { name: m.name.clone(), level: super::parse(&m.level)?, obtained_on: m.obtained_on })
+        Ok(Self { name: m.name.clone(), level: m.level, obtained_on: m.obtained_on })
     }
 }
 

@@ -13,7 +13,7 @@ pub struct Model {
     pub from_department_id: Option<Uuid>,
     pub to_unit_id: Uuid,
     pub to_department_id: Option<Uuid>,
-    pub state: String,
+    pub state: cme_domain::transfer::TransferState,
     pub reason: String,
     pub requested_by: String,
     pub requested_at: DateTimeUtc,

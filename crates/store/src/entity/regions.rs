@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub parent_id: Option<Uuid>,
-    pub level: String,
+    pub level: cme_domain::org::RegionLevel,
     #[sea_orm(unique)]
     pub code: String,
     pub name: String,

@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub region_id: Uuid,
-    pub office: String,
+    pub office: cme_domain::review::Tier,
     pub png: Vec<u8>,
     pub width: i32,
     pub height: i32,

@@ -11,7 +11,7 @@ pub struct Model {
     pub verification_id: Uuid,
     pub unit_id: Uuid,
     pub person_id: Uuid,
-    pub result: String,
+    pub result: cme_domain::spot_check::ItemResult,
     pub note: Option<String>,
     pub recorded_by: Option<String>,
     pub recorded_at: Option<DateTimeUtc>,

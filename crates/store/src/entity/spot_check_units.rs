@@ -14,7 +14,7 @@ pub struct Model {
     pub passed: Option<i32>,
     pub failed: Option<i32>,
     pub pass_permille: Option<i32>,
-    pub outcome: Option<String>,
+    pub outcome: Option<cme_domain::spot_check::InstitutionOutcome>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,9 +7,9 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    pub kind: String,
+    pub kind: cme_domain::spot_check::SpotCheckKind,
     pub year: i32,
-    pub office: String,
+    pub office: cme_domain::review::Tier,
     pub region_id: Uuid,
     pub seed: i64,
     pub rate_permille: i32,
@@ -17,7 +17,7 @@ pub struct Model {
     pub institutions: Option<i32>,
     pub only_unit_id: Option<Uuid>,
     pub candidates: i32,
-    pub status: String,
+    pub status: cme_domain::spot_check::CheckStatus,
     pub note: Option<String>,
     pub created_by: String,
     pub created_at: DateTimeUtc,

@@ -10,7 +10,7 @@ pub struct Model {
     pub year: i32,
     pub version: i32,
     /// `published` or `draft`.
-    pub status: String,
+    pub status: cme_domain::standard::StandardStatus,
     /// The serde JSON of `domain::standard::Standard`.
     #[sea_orm(column_type = "JsonBinary")]
     pub body: Json,

@@ -9,7 +9,7 @@ pub struct Model {
     pub id: Uuid,
     pub year: i32,
     pub region_id: Uuid,
-    pub tier: String,
+    pub tier: cme_domain::cycle::window::WindowTier,
     pub starts_at: DateTimeUtc,
     pub ends_at: DateTimeUtc,
     pub set_by: String,

@@ -11,8 +11,8 @@ pub struct Model {
     #[sea_orm(unique)]
     pub code: String,
     pub name: String,
-    pub level: String,
-    pub medicine: String,
+    pub level: cme_domain::org::UnitLevel,
+    pub medicine: cme_domain::org::Medicine,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

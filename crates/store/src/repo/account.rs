@@ -20,7 +20,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{Page, now, page_limit, paginate, parse, refresh, scope};
+use super::{Page, now, page_limit, paginate, refresh, scope};
 use crate::Constraint;
 use crate::StoreError;
 use crate::entity::{accounts, departments, people};
@@ -103,7 +103,7 @@ fn to_domain(m: accounts::Model) -> Result<(Account, Option<String>), StoreError
     let account = Account {
         id: m.id,
         username: m.username,
-        role: parse(&m.role)?,
+        role: m.role,
         scope: scope_of(m.region_id, m.unit_id, m.department_id, m.person_id)?,
         display_name: m.display_name,
         must_change_password: m.must_change_password,
@@ -151,7 +151,7 @@ pub async fn insert(db: &impl ConnectionTrait, new: &NewAccount) -> Result<Accou
         id: Set(id),
         username: Set(normalise_username(&new.username)),
         password_hash: Set(new.password_hash.clone()),
-        role: Set(new.role.as_str().to_owned()),
+        role: Set(new.role),
         region_id: Set(region),
         unit_id: Set(unit),
         department_id: Set(department),

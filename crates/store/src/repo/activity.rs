@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use cme_domain::Credits;
 use cme_domain::activity::{Activity, ActivityOwner, Cancellation, activity_code};
 use cme_domain::auth::Scope;
-use cme_domain::credit::CreditCategory;
+use cme_domain::credit::{CreditCategory, CreditSource};
 use cme_domain::ids::{ActivityId, PersonId, RegionId, UnitId};
 use sea_orm::prelude::Expr;
 use sea_orm::sea_query::ExprTrait as _;
@@ -17,7 +17,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{Page, contains_pattern, now, page_limit, paginate, parse, scope};
+use super::{Page, contains_pattern, now, page_limit, paginate, scope};
 use crate::Constraint;
 use crate::StoreError;
 use crate::entity::{activities, credits};
@@ -36,8 +36,8 @@ pub struct NewActivity {
 }
 
 fn to_domain(m: activities::Model) -> Result<Activity, StoreError> {
-    let kind = parse(&m.kind)?;
-    let source = m.source.as_deref().map(parse).transpose()?;
+    let kind = m.kind;
+    let source = m.source;
     let category = CreditCategory::from_parts(kind, source).ok_or_else(|| {
         StoreError::corrupt(format!("activity {} has kind {} and source {:?}", m.id, m.kind, m.source))
     })?;
@@ -138,9 +138,9 @@ where
             seq: Set(seq),
             name: Set(new.name.clone()),
             organiser: Set(new.organiser.clone()),
-            kind: Set(new.category.kind().as_str().to_owned()),
-            source: Set(new.category.source().map(|s| s.as_str().to_owned())),
-            class: Set(new.category.source().map(|s| s.class().as_str().to_owned())),
+            kind: Set(new.category.kind()),
+            source: Set(new.category.source()),
+            class: Set(new.category.source().map(CreditSource::class)),
             amount_tenths: Set(amount),
             starts_on: Set(new.starts_on),
             ends_on: Set(new.ends_on),

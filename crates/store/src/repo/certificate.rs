@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use cme_domain::certificate::number::token;
 use cme_domain::certificate::snapshot::verdict;
-use cme_domain::certificate::status::{CertificateStatus, FIRST_CERTIFICATE_YEAR, status};
+use cme_domain::certificate::status::{CertificateStatus, FIRST_CERTIFICATE_YEAR, LookupMethod, status};
 use cme_domain::ids::{DepartmentId, PersonId, RegionId, UnitId};
 use cme_domain::person::{Gender, Title, title_for_year};
 use cme_domain::review::Tier;
@@ -25,7 +25,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{now, parse};
+use super::now;
 use crate::entity::{
     certificate_holds, certificate_lookups, certificates, compliance, people, person_titles, seals, units,
 };
@@ -95,7 +95,7 @@ impl Certificate {
             verdict: m.verdict,
             issuer: m.issuer,
             issued_by_region: RegionId(m.issued_by_region),
-            issued_by_office: parse(&m.issued_by_office)?,
+            issued_by_office: m.issued_by_office,
             seal_id: m.seal_id,
             qr_token: m.qr_token,
             check_code: m.check_code,
@@ -177,11 +177,7 @@ pub(crate) async fn create_for(
     for t in
         person_titles::Entity::find().filter(person_titles::Column::PersonId.is_in(person_ids.clone())).all(db).await?
     {
-        titles.entry(t.person_id).or_default().push(Title {
-            name: t.name,
-            level: parse(&t.level)?,
-            obtained_on: t.obtained_on,
-        });
+        titles.entry(t.person_id).or_default().push(Title { name: t.name, level: t.level, obtained_on: t.obtained_on });
     }
     let mut sums: HashMap<(Uuid, i32), [i32; 4]> = HashMap::new();
     let mut compliant: HashSet<(Uuid, i32)> = HashSet::new();
@@ -260,7 +256,7 @@ pub(crate) async fn create_for(
             verdict: Set(verdict(r.special, r.deemed_compliant, compliant.contains(&(r.person_id, r.year)))),
             issuer: Set(issuer.name.to_owned()),
             issued_by_region: Set(issuer.region.0),
-            issued_by_office: Set(issuer.office.as_str().to_owned()),
+            issued_by_office: Set(issuer.office),
             seal_id: Set(seal),
             qr_token: Set(qr),
             check_code: Set(check),
@@ -344,7 +340,7 @@ pub async fn reissue_with_title(
         verdict: Set(old.verdict.clone()),
         issuer: Set(old.issuer.clone()),
         issued_by_region: Set(old.issued_by_region.0),
-        issued_by_office: Set(old.issued_by_office.as_str().to_owned()),
+        issued_by_office: Set(old.issued_by_office),
         seal_id: Set(seal),
         qr_token: Set(qr),
         check_code: Set(check),
@@ -552,7 +548,7 @@ pub async fn list(
     if let Some((region, office)) = f.issued_by {
         q = q
             .filter(certificates::Column::IssuedByRegion.eq(region.0))
-            .filter(certificates::Column::IssuedByOffice.eq(office.as_str()));
+            .filter(certificates::Column::IssuedByOffice.eq(office));
     }
     if let Some((name, id)) = after {
         q = q.filter(
@@ -572,7 +568,7 @@ pub async fn list(
 /// never the address itself.
 pub async fn log_lookup<C>(
     db: &C,
-    method: &str,
+    method: LookupMethod,
     number: Option<&str>,
     found: Option<&Certificate>,
     client: &str,
@@ -595,11 +591,11 @@ where
     certificate_lookups::Entity::insert(certificate_lookups::ActiveModel {
         id: Set(Uuid::new_v4()),
         at: Set(now()),
-        method: Set(method.to_owned()),
+        method: Set(method),
         number: Set(number.map(str::to_owned)),
         found: Set(found.is_some()),
         certificate_id: Set(found.map(|c| c.id)),
-        status: Set(found.map(|c| c.status().as_str().to_owned())),
+        status: Set(found.map(Certificate::status)),
         client: Set(client.to_owned()),
     })
     .exec_without_returning(&txn)
@@ -636,7 +632,7 @@ fn seal_from(m: seals::Model) -> Result<Seal, StoreError> {
     Ok(Seal {
         id: m.id,
         region_id: RegionId(m.region_id),
-        office: parse(&m.office)?,
+        office: m.office,
         png: m.png,
         width: m.width,
         height: m.height,
@@ -652,7 +648,7 @@ async fn active_seal_id(db: &impl ConnectionTrait, region: RegionId, office: Tie
         .select_only()
         .column(seals::Column::Id)
         .filter(seals::Column::RegionId.eq(region.0))
-        .filter(seals::Column::Office.eq(office.as_str()))
+        .filter(seals::Column::Office.eq(office))
         .filter(seals::Column::RetiredAt.is_null())
         .into_tuple::<Uuid>()
         .one(db)
@@ -667,7 +663,7 @@ pub async fn active_seal(
 ) -> Result<Option<Seal>, StoreError> {
     seals::Entity::find()
         .filter(seals::Column::RegionId.eq(region.0))
-        .filter(seals::Column::Office.eq(office.as_str()))
+        .filter(seals::Column::Office.eq(office))
         .filter(seals::Column::RetiredAt.is_null())
         .one(db)
         .await?
@@ -698,7 +694,7 @@ pub async fn put_seal(
     seals::Entity::insert(seals::ActiveModel {
         id: Set(id),
         region_id: Set(region.0),
-        office: Set(office.as_str().to_owned()),
+        office: Set(office),
         png: Set(png),
         width: Set(i32::try_from(width).map_err(StoreError::corrupt)?),
         height: Set(i32::try_from(height).map_err(StoreError::corrupt)?),
@@ -725,7 +721,7 @@ pub async fn retire_seal(
         .col_expr(seals::Column::RetiredAt, Expr::value(now()))
         .col_expr(seals::Column::RetiredBy, Expr::value(by))
         .filter(seals::Column::RegionId.eq(region.0))
-        .filter(seals::Column::Office.eq(office.as_str()))
+        .filter(seals::Column::Office.eq(office))
         .filter(seals::Column::RetiredAt.is_null())
         .exec(db)
         .await?;

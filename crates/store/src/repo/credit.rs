@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::SubsecRound as _;
 
-use cme_domain::credit::{CreditRecord, CreditState, EntryPath};
+use cme_domain::credit::{CreditRecord, CreditSource, CreditState, EntryPath};
 use cme_domain::ids::{CreditId, DepartmentId, PersonId};
 use sea_orm::prelude::Expr;
 use sea_orm::{
@@ -44,12 +44,12 @@ fn active(c: &NewCredit) -> Result<credits::ActiveModel, StoreError> {
         id: Set(r.id.0),
         person_id: Set(r.person_id.0),
         year: Set(r.year),
-        kind: Set(r.category.kind().as_str().to_owned()),
-        source: Set(r.category.source().map(|s| s.as_str().to_owned())),
-        class: Set(r.category.source().map(|s| s.class().as_str().to_owned())),
+        kind: Set(r.category.kind()),
+        source: Set(r.category.source()),
+        class: Set(r.category.source().map(CreditSource::class)),
         amount_tenths: Set(amount),
-        entry_path: Set(r.entry_path.as_str().to_owned()),
-        state: Set(r.state.as_str().to_owned()),
+        entry_path: Set(r.entry_path),
+        state: Set(r.state),
         activity_name: Set(r.activity_name.clone()),
         organiser: Set(r.organiser.clone()),
         earned_on: Set(r.earned_on),
@@ -209,9 +209,9 @@ pub async fn set_state(
     to: CreditState,
 ) -> Result<(), StoreError> {
     let res = credits::Entity::update_many()
-        .col_expr(credits::Column::State, Expr::value(to.as_str()))
+        .col_expr(credits::Column::State, Expr::value(to))
         .filter(credits::Column::Id.eq(id.0))
-        .filter(credits::Column::State.eq(from.as_str()))
+        .filter(credits::Column::State.eq(from))
         .exec(db)
         .await?;
     if res.rows_affected == 1 {
@@ -276,7 +276,7 @@ pub async fn drafts_of_department(
 ) -> Result<Vec<CreditEntry>, StoreError> {
     credits::Entity::find()
         .filter(credits::Column::DepartmentId.eq(department.0))
-        .filter(credits::Column::State.eq(CreditState::Draft.as_str()))
+        .filter(credits::Column::State.eq(CreditState::Draft))
         .order_by_asc(credits::Column::CreatedAt)
         .order_by_asc(credits::Column::Id)
         .limit(2_000)

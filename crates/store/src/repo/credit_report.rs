@@ -69,7 +69,7 @@ async fn with_details(db: &impl ConnectionTrait, rows: Vec<credit_reports::Model
         .column(credits::Column::ReportId)
         .column_as(Expr::from(Func::count(Expr::col((credits::Entity, credits::Column::Id)))), "n")
         .filter(credits::Column::ReportId.is_in(rows.iter().map(|m| m.id)))
-        .filter(credits::Column::State.eq(CreditState::Pending.as_str()))
+        .filter(credits::Column::State.eq(CreditState::Pending))
         .group_by(credits::Column::ReportId)
         .into_tuple::<(Uuid, i64)>()
         .all(db)
@@ -157,10 +157,10 @@ pub async fn submit(
             person_years.insert((r.person_id, r.year));
         }
         let res = credits::Entity::update_many()
-            .col_expr(credits::Column::State, Expr::value(CreditState::Pending.as_str()))
+            .col_expr(credits::Column::State, Expr::value(CreditState::Pending))
             .col_expr(credits::Column::ReportId, Expr::value(id))
             .filter(credits::Column::Id.is_in(chunk.iter().map(|c| c.0)))
-            .filter(credits::Column::State.eq(CreditState::Draft.as_str()))
+            .filter(credits::Column::State.eq(CreditState::Draft))
             .filter(credits::Column::DepartmentId.eq(department.0))
             .exec(db)
             .await?;
@@ -202,13 +202,13 @@ pub async fn decide(
         person_years.insert((r.person_id.0, r.year));
         let to = if d.approve { CreditState::Valid } else { CreditState::Rejected };
         let res = credits::Entity::update_many()
-            .col_expr(credits::Column::State, Expr::value(to.as_str()))
+            .col_expr(credits::Column::State, Expr::value(to))
             .col_expr(credits::Column::DecidedBy, Expr::value(by))
             .col_expr(credits::Column::DecisionReason, Expr::value(d.reason.clone()))
             .col_expr(credits::Column::DecidedAt, Expr::value(now))
             .filter(credits::Column::Id.eq(d.credit_id.0))
             .filter(credits::Column::ReportId.eq(report))
-            .filter(credits::Column::State.eq(CreditState::Pending.as_str()))
+            .filter(credits::Column::State.eq(CreditState::Pending))
             .exec(db)
             .await?;
         if res.rows_affected != 1 {
@@ -220,7 +220,7 @@ pub async fn decide(
     }
     let pending = credits::Entity::find()
         .filter(credits::Column::ReportId.eq(report))
-        .filter(credits::Column::State.eq(CreditState::Pending.as_str()))
+        .filter(credits::Column::State.eq(CreditState::Pending))
         .count(db)
         .await?;
     if pending == 0 {

@@ -13,7 +13,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{now, parse, region};
+use super::{now, region};
 use crate::StoreError;
 use crate::entity::{cycles, submission_windows, units};
 
@@ -129,7 +129,7 @@ pub struct WindowRecord {
 }
 
 fn window_of(m: submission_windows::Model) -> Result<WindowRecord, StoreError> {
-    let tier: WindowTier = parse(&m.tier)?;
+    let tier: WindowTier = m.tier;
     Ok(WindowRecord {
         year: m.year,
         region_id: RegionId(m.region_id),
@@ -192,7 +192,7 @@ pub async fn effective_for_unit(
     unit: UnitId,
 ) -> Result<Window, StoreError> {
     let u = units::Entity::find_by_id(unit.0).one(db).await?.ok_or(StoreError::NotFound)?;
-    let tier = WindowTier::of(parse(&u.level)?);
+    let tier = WindowTier::of(u.level);
     let path = path_of(db, RegionId(u.region_id)).await?;
     effective(db, cycle, tier, &path).await
 }
@@ -211,7 +211,7 @@ pub async fn set_window(
         id: Set(Uuid::now_v7()),
         year: Set(year),
         region_id: Set(region_id.0),
-        tier: Set(window.tier().as_str().to_owned()),
+        tier: Set(window.tier()),
         starts_at: Set(window.starts_at()),
         ends_at: Set(window.ends_at()),
         set_by: Set(by.to_owned()),

@@ -8,7 +8,7 @@ use cme_domain::person::{PersonStatus, Title, title_for_year};
 use cme_domain::standard::{MandatoryCourse, Profile, StandardError, StandardRow};
 use sea_orm::{ConnectionTrait, EntityTrait as _};
 
-use super::{course, credit, parse, person, standard};
+use super::{course, credit, person, standard};
 use crate::StoreError;
 use crate::entity::{people, units};
 
@@ -52,11 +52,8 @@ pub async fn evaluate_person_year(
     let unit = units::Entity::find_by_id(p.unit_id).one(db).await?.ok_or(StoreError::NotFound)?;
     let titles = person::titles(db, person_id).await?;
     let title = title_for_year(&titles, year).cloned();
-    let profile = Profile {
-        unit_level: parse(&unit.level)?,
-        title_level: title.as_ref().map(|t| t.level),
-        discipline: parse(&p.discipline)?,
-    };
+    let profile =
+        Profile { unit_level: unit.level, title_level: title.as_ref().map(|t| t.level), discipline: p.discipline };
     let standard = standard::get_published(db, year).await?.ok_or(StandardError::NoRow { year })?;
     let row = standard.requirement(profile)?.clone();
     let completed = course::is_completed(db, person_id, year).await?;
@@ -66,7 +63,7 @@ pub async fn evaluate_person_year(
     Ok(PersonYearEvaluation {
         person_id,
         year,
-        status: parse(&p.status)?,
+        status: p.status,
         title,
         profile,
         standard_version: standard.version,

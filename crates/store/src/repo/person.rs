@@ -40,7 +40,7 @@ fn title_active(person: PersonId, title: &Title) -> person_titles::ActiveModel {
         id: Set(Uuid::now_v7()),
         person_id: Set(person.0),
         name: Set(title.name.clone()),
-        level: Set(title.level.as_str().to_owned()),
+        level: Set(title.level),
         obtained_on: Set(title.obtained_on),
         created_at: Set(now()),
     }
@@ -53,12 +53,12 @@ fn person_active(cipher: &PiiCipher, p: &Person, phone: Option<&str>) -> Result<
         unit_id: Set(p.unit_id.0),
         department_id: Set(p.department_id.map(|d| d.0)),
         name: Set(p.name.clone()),
-        gender: Set(p.gender.as_str().to_owned()),
+        gender: Set(p.gender),
         id_number_cipher: Set(cipher.encrypt(Field::IdNumber, p.id_number.as_str())?),
         id_number_hmac: Set(cipher.index(p.id_number.as_str())),
         id_number_masked: Set(p.id_number.masked()),
-        discipline: Set(p.discipline.as_str().to_owned()),
-        status: Set(p.status.as_str().to_owned()),
+        discipline: Set(p.discipline),
+        status: Set(p.status),
         phone_cipher: Set(phone.map(|ph| cipher.encrypt(Field::Phone, ph)).transpose()?),
         // Filled from the unit's region by `sync_jurisdiction`.
         county_id: sea_orm::ActiveValue::NotSet,
@@ -76,10 +76,10 @@ fn to_domain(cipher: &PiiCipher, m: people::Model, titles: &[person_titles::Mode
         unit_id: UnitId(m.unit_id),
         department_id: m.department_id.map(DepartmentId),
         name: m.name,
-        gender: parse(&m.gender)?,
+        gender: m.gender,
         id_number: IdCardNumber::from_trusted(id_number),
-        discipline: parse(&m.discipline)?,
-        status: parse(&m.status)?,
+        discipline: m.discipline,
+        status: m.status,
         titles: titles.iter().map(Title::try_from).collect::<Result<_, _>>()?,
     })
 }
@@ -259,13 +259,13 @@ where
 {
     let txn = db.begin().await?;
     let row = people::Entity::find_by_id(person.0).one(&txn).await?.ok_or(StoreError::NotFound)?;
-    let from: PersonStatus = parse(&row.status)?;
+    let from: PersonStatus = row.status;
     if from == to {
         return Ok(from);
     }
     let at = now();
     let res = people::Entity::update_many()
-        .col_expr(people::Column::Status, Expr::value(to.as_str()))
+        .col_expr(people::Column::Status, Expr::value(to))
         .col_expr(people::Column::RowVersion, Expr::value(row.row_version + 1))
         .col_expr(people::Column::UpdatedAt, Expr::value(at))
         .filter(people::Column::Id.eq(person.0))
@@ -278,8 +278,8 @@ where
     person_status_changes::Entity::insert(person_status_changes::ActiveModel {
         id: Set(Uuid::now_v7()),
         person_id: Set(person.0),
-        from_status: Set(Some(from.as_str().to_owned())),
-        to_status: Set(to.as_str().to_owned()),
+        from_status: Set(Some(from)),
+        to_status: Set(to),
         reason: Set(reason.map(str::to_owned)),
         changed_by: Set(changed_by.map(str::to_owned)),
         at: Set(at),
@@ -303,8 +303,8 @@ pub async fn status_history(db: &impl ConnectionTrait, person: PersonId) -> Resu
         .into_iter()
         .map(|m| {
             Ok(StatusChange {
-                from: m.from_status.as_deref().map(parse).transpose()?,
-                to: parse(&m.to_status)?,
+                from: m.from_status,
+                to: m.to_status,
                 reason: m.reason,
                 changed_by: m.changed_by,
                 at: m.at,
@@ -356,10 +356,10 @@ fn filtered(
         query = query.filter(people::Column::DepartmentId.eq(department.0));
     }
     if let Some(status) = filter.status {
-        query = query.filter(people::Column::Status.eq(status.as_str()));
+        query = query.filter(people::Column::Status.eq(status));
     }
     if let Some(discipline) = filter.discipline {
-        query = query.filter(people::Column::Discipline.eq(discipline.as_str()));
+        query = query.filter(people::Column::Discipline.eq(discipline));
     }
     if let Some(name) = filter.name_contains.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
         query = query.filter(people::Column::Name.like(contains_pattern(name)));
@@ -659,13 +659,13 @@ pub async fn edit(
         changes.push((people::Column::Name, Expr::value(name.clone())));
     }
     if let Some(gender) = edit.gender {
-        changes.push((people::Column::Gender, Expr::value(gender.as_str())));
+        changes.push((people::Column::Gender, Expr::value(gender)));
     }
     if let Some(department) = edit.department_id {
         changes.push((people::Column::DepartmentId, Expr::value(department.map(|d| d.0))));
     }
     if let Some(discipline) = edit.discipline {
-        changes.push((people::Column::Discipline, Expr::value(discipline.as_str())));
+        changes.push((people::Column::Discipline, Expr::value(discipline)));
     }
     if let Some(phone) = &edit.phone {
         let blob = phone.as_deref().map(|p| cipher.encrypt(Field::Phone, p)).transpose()?;
@@ -708,19 +708,18 @@ pub async fn change_status_versioned(
     change: &StatusChangeRequest,
 ) -> Result<(PersonStatus, i32), StoreError> {
     let row = people::Entity::find_by_id(person.0).one(db).await?.ok_or(StoreError::NotFound)?;
-    let from: PersonStatus = parse(&row.status)?;
+    let from: PersonStatus = row.status;
     // Guard on the version read, so the recorded `from` is the one replaced.
     let guard = expected.unwrap_or(row.row_version);
     if guard != row.row_version {
         return Err(StoreError::StaleVersion);
     }
-    let version =
-        bump(db, person, Some(guard), vec![(people::Column::Status, Expr::value(change.to.as_str()))]).await?;
+    let version = bump(db, person, Some(guard), vec![(people::Column::Status, Expr::value(change.to))]).await?;
     person_status_changes::Entity::insert(person_status_changes::ActiveModel {
         id: Set(Uuid::now_v7()),
         person_id: Set(person.0),
-        from_status: Set(Some(from.as_str().to_owned())),
-        to_status: Set(change.to.as_str().to_owned()),
+        from_status: Set(Some(from)),
+        to_status: Set(change.to),
         reason: Set(change.reason.clone()),
         changed_by: Set(Some(change.changed_by.clone())),
         at: Set(now()),

@@ -7,18 +7,12 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _, QueryOrder as _,
 };
 
-use super::{now, parse, scope};
+use super::{now, scope};
 use crate::StoreError;
 use crate::entity::regions;
 
 fn to_domain(m: regions::Model) -> Result<Region, StoreError> {
-    Ok(Region {
-        id: RegionId(m.id),
-        parent_id: m.parent_id.map(RegionId),
-        level: parse(&m.level)?,
-        code: m.code,
-        name: m.name,
-    })
+    Ok(Region { id: RegionId(m.id), parent_id: m.parent_id.map(RegionId), level: m.level, code: m.code, name: m.name })
 }
 
 /// Inserts a region; its code must be unused (`uq_regions_code`).
@@ -26,7 +20,7 @@ pub async fn insert(db: &impl ConnectionTrait, region: &Region) -> Result<(), St
     regions::Entity::insert(regions::ActiveModel {
         id: Set(region.id.0),
         parent_id: Set(region.parent_id.map(|p| p.0)),
-        level: Set(region.level.as_str().to_owned()),
+        level: Set(region.level),
         code: Set(region.code.clone()),
         name: Set(region.name.clone()),
         created_at: Set(now()),
@@ -45,7 +39,7 @@ pub async fn get(db: &impl ConnectionTrait, id: RegionId) -> Result<Region, Stor
 pub async fn root(db: &impl ConnectionTrait) -> Result<RegionId, StoreError> {
     regions::Entity::find()
         .filter(regions::Column::ParentId.is_null())
-        .filter(regions::Column::Level.eq(RegionLevel::Province.as_str()))
+        .filter(regions::Column::Level.eq(RegionLevel::Province))
         .one(db)
         .await?
         .map(|m| RegionId(m.id))
@@ -88,7 +82,7 @@ pub async fn list_scoped(
         query = query.filter(regions::Column::ParentId.eq(parent.0));
     }
     if let Some(level) = level {
-        query = query.filter(regions::Column::Level.eq(level.as_str()));
+        query = query.filter(regions::Column::Level.eq(level));
     }
     query.order_by_asc(regions::Column::Code).all(db).await?.into_iter().map(to_domain).collect()
 }

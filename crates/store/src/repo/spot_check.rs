@@ -16,8 +16,8 @@ use cme_domain::ids::{PersonId, RegionId, UnitId};
 use cme_domain::org::{Medicine, UnitLevel};
 use cme_domain::review::{Tier, review_chain};
 use cme_domain::spot_check::{
-    InstitutionOutcome, ItemResult, SampleSpec, SpotCheckKind, draw_institutions, draw_sample, institution_outcome,
-    may_check, pass_permille,
+    CheckStatus, InstitutionOutcome, ItemResult, SampleSpec, SpotCheckKind, draw_institutions, draw_sample,
+    institution_outcome, may_check, pass_permille,
 };
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
@@ -26,8 +26,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::now;
 use super::verification::{Acting, OfficeScope, finalised, reverify_unit_year};
-use super::{now, parse};
 use crate::entity::{certificate_holds, people, spot_check_items, spot_check_units, spot_checks, units};
 use crate::{Refusal, StoreError, batch_rows};
 
@@ -164,9 +164,9 @@ where
     let at = now();
     spot_checks::Entity::insert(spot_checks::ActiveModel {
         id: Set(id),
-        kind: Set(new.kind.as_str().to_owned()),
+        kind: Set(new.kind),
         year: Set(new.year),
-        office: Set(new.office.as_str().to_owned()),
+        office: Set(new.office),
         region_id: Set(new.region.0),
         seed: Set(i64::try_from(new.seed).map_err(StoreError::corrupt)?),
         rate_permille: Set(i32_of(new.spec.rate_permille)),
@@ -174,7 +174,7 @@ where
         institutions: Set(new.institutions.map(i32_of)),
         only_unit_id: Set(new.only_unit.map(|u| u.0)),
         candidates: Set(i32_of(all.len())),
-        status: Set("open".to_owned()),
+        status: Set(CheckStatus::Open),
         note: Set(new.note.clone()),
         created_by: Set(by.to_owned()),
         created_at: Set(at),
@@ -210,7 +210,7 @@ where
             verification_id: Set(v),
             unit_id: Set(u),
             person_id: Set(person_of.get(&v).copied().unwrap_or_default()),
-            result: Set(ItemResult::Pending.as_str().to_owned()),
+            result: Set(ItemResult::Pending),
             note: Set(None),
             recorded_by: Set(None),
             recorded_at: Set(None),
@@ -269,7 +269,7 @@ pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<Check, StoreErro
                 passed: u.passed.map(u32_of),
                 failed: u.failed.map(u32_of),
                 pass_permille: u.pass_permille.map(u32_of),
-                outcome: u.outcome.as_deref().map(parse).transpose()?,
+                outcome: u.outcome,
             })
         })
         .collect::<Result<_, StoreError>>()?;
@@ -285,7 +285,7 @@ pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<Check, StoreErro
                 person_id: PersonId(i.person_id),
                 name,
                 id_masked: masked,
-                result: parse(&i.result)?,
+                result: i.result,
                 note: i.note,
                 recorded_by: i.recorded_by,
                 recorded_at: i.recorded_at,
@@ -294,9 +294,9 @@ pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<Check, StoreErro
         .collect::<Result<_, StoreError>>()?;
     Ok(Check {
         id: c.id,
-        kind: parse(&c.kind)?,
+        kind: c.kind,
         year: c.year,
-        office: parse(&c.office)?,
+        office: c.office,
         region_id: RegionId(c.region_id),
         seed: u64::try_from(c.seed).map_err(StoreError::corrupt)?,
         rate_permille: u32_of(c.rate_permille),
@@ -304,7 +304,7 @@ pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<Check, StoreErro
         institutions: c.institutions.map(u32_of),
         only_unit: c.only_unit_id.map(UnitId),
         candidates: u32_of(c.candidates),
-        closed: c.status == "closed",
+        closed: c.status == CheckStatus::Closed,
         note: c.note,
         created_by: c.created_by,
         created_at: c.created_at,
@@ -351,12 +351,12 @@ pub async fn list(
         .map(|c| {
             Ok(CheckSummary {
                 id: c.id,
-                kind: parse(&c.kind)?,
+                kind: c.kind,
                 year: c.year,
-                office: parse(&c.office)?,
+                office: c.office,
                 seed: u64::try_from(c.seed).map_err(StoreError::corrupt)?,
                 candidates: u32_of(c.candidates),
-                closed: c.status == "closed",
+                closed: c.status == CheckStatus::Closed,
                 created_by: c.created_by,
                 created_at: c.created_at,
             })
@@ -380,7 +380,7 @@ where
 {
     let txn = db.begin().await?;
     let c = spot_checks::Entity::find_by_id(id).one(&txn).await?.ok_or(StoreError::NotFound)?;
-    if c.status == "closed" {
+    if c.status == CheckStatus::Closed {
         return Err(refused(Refusal::CheckClosed, "该抽验已结束，不能再登记结果"));
     }
     let at = now();
@@ -389,7 +389,7 @@ where
             return Err(refused(Refusal::ReasonRequired, "不合格须说明原因"));
         }
         let res = spot_check_items::Entity::update_many()
-            .col_expr(spot_check_items::Column::Result, Expr::value(r.result.as_str()))
+            .col_expr(spot_check_items::Column::Result, Expr::value(r.result))
             .col_expr(spot_check_items::Column::Note, Expr::value(r.note.clone()))
             .col_expr(spot_check_items::Column::RecordedBy, Expr::value(by))
             .col_expr(spot_check_items::Column::RecordedAt, Expr::value(at))
@@ -429,21 +429,21 @@ where
 {
     let txn = db.begin().await?;
     let c = spot_checks::Entity::find_by_id(id).one(&txn).await?.ok_or(StoreError::NotFound)?;
-    if c.status == "closed" {
+    if c.status == CheckStatus::Closed {
         return Err(refused(Refusal::CheckClosed, "该抽验已结束"));
     }
     if c.row_version != row_version {
         return Err(StoreError::StaleVersion);
     }
     let items = spot_check_items::Entity::find().filter(spot_check_items::Column::SpotCheckId.eq(id)).all(&txn).await?;
-    let pending = items.iter().filter(|i| i.result == ItemResult::Pending.as_str()).count();
+    let pending = items.iter().filter(|i| i.result == ItemResult::Pending).count();
     if pending > 0 {
         return Err(refused(Refusal::ResultsMissing, format!("尚有 {pending} 人未登记抽验结果，不能结束")));
     }
     let mut tally: BTreeMap<Uuid, (u32, u32)> = BTreeMap::new();
     for i in &items {
         let e = tally.entry(i.unit_id).or_default();
-        if i.result == ItemResult::Pass.as_str() {
+        if i.result == ItemResult::Pass {
             e.0 += 1;
         } else {
             e.1 += 1;
@@ -451,7 +451,7 @@ where
     }
     let at = now();
     let mut out = Closed::default();
-    let kind: SpotCheckKind = parse(&c.kind)?;
+    let kind: SpotCheckKind = c.kind;
     for (unit, (passed, failed)) in &tally {
         let sampled = passed + failed;
         let permille = pass_permille(*passed, sampled);
@@ -460,7 +460,7 @@ where
             .col_expr(spot_check_units::Column::Passed, Expr::value(i32_of(*passed)))
             .col_expr(spot_check_units::Column::Failed, Expr::value(i32_of(*failed)))
             .col_expr(spot_check_units::Column::PassPermille, Expr::value(i32_of(permille)))
-            .col_expr(spot_check_units::Column::Outcome, Expr::value(outcome.as_str()))
+            .col_expr(spot_check_units::Column::Outcome, Expr::value(outcome))
             .filter(spot_check_units::Column::SpotCheckId.eq(id))
             .filter(spot_check_units::Column::UnitId.eq(*unit))
             .exec(&txn)
@@ -515,7 +515,7 @@ where
         }
     }
     spot_checks::Entity::update_many()
-        .col_expr(spot_checks::Column::Status, Expr::value("closed"))
+        .col_expr(spot_checks::Column::Status, Expr::value(CheckStatus::Closed))
         .col_expr(spot_checks::Column::ClosedBy, Expr::value(by.name))
         .col_expr(spot_checks::Column::ClosedAt, Expr::value(at))
         .col_expr(spot_checks::Column::RowVersion, Expr::col(spot_checks::Column::RowVersion).add(1))

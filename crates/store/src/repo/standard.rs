@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use cme_domain::standard::{Standard, default_standards};
+use cme_domain::standard::{Standard, StandardStatus, default_standards};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _, QueryOrder as _,
 };
@@ -11,8 +11,6 @@ use uuid::Uuid;
 use super::now;
 use crate::StoreError;
 use crate::entity::standards;
-
-const PUBLISHED: &str = "published";
 
 fn to_domain(m: standards::Model) -> Result<Standard, StoreError> {
     let standard: Standard = serde_json::from_value(m.body)
@@ -38,7 +36,7 @@ pub async fn seed_defaults(db: &impl ConnectionTrait, last_year: i32) -> Result<
             id: Set(Uuid::now_v7()),
             year: Set(standard.year),
             version: Set(i32::try_from(standard.version).map_err(StoreError::corrupt)?),
-            status: Set(PUBLISHED.to_owned()),
+            status: Set(StandardStatus::Published),
             body: Set(serde_json::to_value(&standard).map_err(StoreError::corrupt)?),
             created_at: Set(at),
             published_at: Set(Some(at)),
@@ -54,7 +52,7 @@ pub async fn seed_defaults(db: &impl ConnectionTrait, last_year: i32) -> Result<
 /// The latest published version of every year, by year.
 pub async fn list_published(db: &impl ConnectionTrait) -> Result<Vec<Standard>, StoreError> {
     let rows = standards::Entity::find()
-        .filter(standards::Column::Status.eq(PUBLISHED))
+        .filter(standards::Column::Status.eq(StandardStatus::Published))
         .order_by_asc(standards::Column::Year)
         .order_by_asc(standards::Column::Version)
         .all(db)
@@ -68,7 +66,7 @@ pub async fn list_published(db: &impl ConnectionTrait) -> Result<Vec<Standard>, 
 pub async fn get_published(db: &impl ConnectionTrait, year: i32) -> Result<Option<Standard>, StoreError> {
     standards::Entity::find()
         .filter(standards::Column::Year.eq(year))
-        .filter(standards::Column::Status.eq(PUBLISHED))
+        .filter(standards::Column::Status.eq(StandardStatus::Published))
         .order_by_desc(standards::Column::Version)
         .one(db)
         .await?
@@ -76,13 +74,11 @@ pub async fn get_published(db: &impl ConnectionTrait, year: i32) -> Result<Optio
         .transpose()
 }
 
-const DRAFT: &str = "draft";
-
 /// The draft of a year's next version, if one is being edited.
 pub async fn get_draft(db: &impl ConnectionTrait, year: i32) -> Result<Option<Standard>, StoreError> {
     standards::Entity::find()
         .filter(standards::Column::Year.eq(year))
-        .filter(standards::Column::Status.eq(DRAFT))
+        .filter(standards::Column::Status.eq(StandardStatus::Draft))
         .one(db)
         .await?
         .map(to_domain)
@@ -102,7 +98,7 @@ pub async fn save_draft(db: &impl ConnectionTrait, draft: &Standard) -> Result<S
         .col_expr(standards::Column::Body, Expr::value(body.clone()))
         .col_expr(standards::Column::Version, Expr::value(i32::try_from(next).map_err(StoreError::corrupt)?))
         .filter(standards::Column::Year.eq(draft.year))
-        .filter(standards::Column::Status.eq(DRAFT))
+        .filter(standards::Column::Status.eq(StandardStatus::Draft))
         .exec(db)
         .await?;
     if updated.rows_affected == 0 {
@@ -110,7 +106,7 @@ pub async fn save_draft(db: &impl ConnectionTrait, draft: &Standard) -> Result<S
             id: Set(Uuid::now_v7()),
             year: Set(draft.year),
             version: Set(i32::try_from(next).map_err(StoreError::corrupt)?),
-            status: Set(DRAFT.to_owned()),
+            status: Set(StandardStatus::Draft),
             body: Set(body),
             created_at: Set(now()),
             published_at: Set(None),
@@ -128,10 +124,10 @@ pub async fn publish_draft(db: &impl ConnectionTrait, year: i32) -> Result<Stand
     use sea_orm::sea_query::Expr;
     let draft = get_draft(db, year).await?.ok_or(StoreError::NotFound)?;
     let res = standards::Entity::update_many()
-        .col_expr(standards::Column::Status, Expr::value(PUBLISHED))
+        .col_expr(standards::Column::Status, Expr::value(StandardStatus::Published))
         .col_expr(standards::Column::PublishedAt, Expr::value(now()))
         .filter(standards::Column::Year.eq(year))
-        .filter(standards::Column::Status.eq(DRAFT))
+        .filter(standards::Column::Status.eq(StandardStatus::Draft))
         .exec(db)
         .await?;
     if res.rows_affected != 1 {

@@ -23,7 +23,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::verification::Acting;
-use super::{certificate, compliance, now, parse};
+use super::{certificate, compliance, now};
 use crate::entity::{
     people, person_titles, title_correction_evidence, title_correction_transitions, title_corrections, units,
 };
@@ -112,7 +112,7 @@ where
     let open = title_corrections::Entity::find()
         .filter(title_corrections::Column::PersonId.eq(new.person_id.0))
         .filter(title_corrections::Column::Year.eq(new.year))
-        .filter(title_corrections::Column::State.eq(CorrectionState::InReview.as_str()))
+        .filter(title_corrections::Column::State.eq(CorrectionState::InReview))
         .one(&txn)
         .await?;
     if open.is_some() {
@@ -123,7 +123,7 @@ where
         return Err(refused(Refusal::NotCompliant, not_compliant_detail(&verdict)));
     }
     let p = people::Entity::find_by_id(new.person_id.0).one(&txn).await?.ok_or(StoreError::NotFound)?;
-    let (level, medicine): (String, String) = units::Entity::find_by_id(p.unit_id)
+    let (level, medicine): (UnitLevel, Medicine) = units::Entity::find_by_id(p.unit_id)
         .select_only()
         .columns([units::Column::Level, units::Column::Medicine])
         .into_tuple()
@@ -144,13 +144,13 @@ where
         certificate_id: Set(Some(cert.id)),
         old_title: Set(cert.title_name.clone()),
         new_title: Set(new.new_title.clone()),
-        new_level: Set(new.new_level.as_str().to_owned()),
+        new_level: Set(new.new_level),
         obtained_on: Set(new.obtained_on),
         reason: Set(new.reason.clone()),
-        outcome_preview: Set(verdict.outcome.as_str().to_owned()),
-        state: Set(CorrectionState::InReview.as_str().to_owned()),
+        outcome_preview: Set(verdict.outcome),
+        state: Set(CorrectionState::InReview),
         step: Set(Some(0)),
-        current_tier: Set(Some(Tier::Unit.as_str().to_owned())),
+        current_tier: Set(Some(Tier::Unit)),
         new_certificate_id: Set(None),
         requested_by: Set(by.name.to_owned()),
         requested_at: Set(at),
@@ -197,10 +197,10 @@ async fn log(
         id: Set(Uuid::new_v4()),
         correction_id: Set(id),
         seq: Set(seq),
-        event: Set(event.as_str().to_owned()),
-        from_state: Set(from.map(|s| s.as_str().to_owned())),
-        to_state: Set(to.as_str().to_owned()),
-        actor_tier: Set(by.tier.as_str().to_owned()),
+        event: Set(event),
+        from_state: Set(from),
+        to_state: Set(to),
+        actor_tier: Set(by.tier),
         actor_id: Set(by.id),
         actor_name: Set(by.name.to_owned()),
         reason: Set(reason.map(str::to_owned)),
@@ -247,7 +247,7 @@ where
             id: Set(Uuid::new_v4()),
             person_id: Set(c.person_id.0),
             name: Set(title.name.clone()),
-            level: Set(title.level.as_str().to_owned()),
+            level: Set(title.level),
             obtained_on: Set(title.obtained_on),
             created_at: Set(at),
         })
@@ -265,7 +265,7 @@ where
         new_certificate = Some(reissued.id);
     }
     let res = title_corrections::Entity::update_many()
-        .col_expr(title_corrections::Column::State, Expr::value(to.as_str()))
+        .col_expr(title_corrections::Column::State, Expr::value(to))
         .col_expr(title_corrections::Column::Step, Expr::value(step.map(i16::from)))
         .col_expr(
             title_corrections::Column::CurrentTier,
@@ -293,20 +293,20 @@ fn from_model(m: title_corrections::Model, name: String) -> Result<Correction, S
         person_name: name,
         year: m.year,
         unit_id: UnitId(m.unit_id),
-        unit_level: parse(&m.unit_level)?,
-        medicine: parse(&m.medicine)?,
+        unit_level: m.unit_level,
+        medicine: m.medicine,
         county_id: m.county_id.map(RegionId),
         prefecture_id: m.prefecture_id.map(RegionId),
         certificate_id: m.certificate_id,
         old_title: m.old_title,
         new_title: m.new_title,
-        new_level: parse(&m.new_level)?,
+        new_level: m.new_level,
         obtained_on: m.obtained_on,
         reason: m.reason,
-        outcome_preview: parse(&m.outcome_preview)?,
-        state: parse(&m.state)?,
+        outcome_preview: m.outcome_preview,
+        state: m.state,
         step: m.step.and_then(|s| u8::try_from(s).ok()),
-        current_tier: m.current_tier.as_deref().map(parse).transpose()?,
+        current_tier: m.current_tier,
         new_certificate_id: m.new_certificate_id,
         requested_by: m.requested_by,
         requested_at: m.requested_at,
@@ -343,10 +343,10 @@ pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<Correction, Stor
         .map(|t| {
             Ok(LogEntry {
                 seq: t.seq,
-                event: parse(&t.event)?,
-                from: t.from_state.as_deref().map(parse).transpose()?,
-                to: parse(&t.to_state)?,
-                actor_tier: parse(&t.actor_tier)?,
+                event: t.event,
+                from: t.from_state,
+                to: t.to_state,
+                actor_tier: t.actor_tier,
                 actor_name: t.actor_name,
                 reason: t.reason,
                 at: t.at,
@@ -382,7 +382,7 @@ pub async fn list(
     };
     let mut q = title_corrections::Entity::find().filter(cond);
     if let Some(t) = waiting_on {
-        q = q.filter(title_corrections::Column::CurrentTier.eq(t.as_str()));
+        q = q.filter(title_corrections::Column::CurrentTier.eq(t));
     }
     let rows = q.order_by_desc(title_corrections::Column::RequestedAt).limit(500).all(db).await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.person_id).collect();

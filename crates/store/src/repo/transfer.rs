@@ -67,7 +67,7 @@ fn to_domain(m: person_transfers::Model) -> Result<Transfer, StoreError> {
         from_department_id: m.from_department_id.map(DepartmentId),
         to_unit_id: UnitId(m.to_unit_id),
         to_department_id: m.to_department_id.map(DepartmentId),
-        state: parse(&m.state)?,
+        state: m.state,
         reason: m.reason,
         requested_by: m.requested_by,
         requested_at: m.requested_at,
@@ -96,7 +96,7 @@ pub async fn request(
         from_department_id: p.department_id,
         to_unit_id: to.0,
         to_department_id: None,
-        state: TransferState::Pending.as_str().to_owned(),
+        state: TransferState::Pending,
         reason: reason.to_owned(),
         requested_by: requested_by.to_owned(),
         requested_at: now(),
@@ -119,7 +119,7 @@ fn active(m: &person_transfers::Model) -> person_transfers::ActiveModel {
         from_department_id: Set(m.from_department_id),
         to_unit_id: Set(m.to_unit_id),
         to_department_id: Set(m.to_department_id),
-        state: Set(m.state.clone()),
+        state: Set(m.state),
         reason: Set(m.reason.clone()),
         requested_by: Set(m.requested_by.clone()),
         requested_at: Set(m.requested_at),
@@ -175,13 +175,13 @@ pub async fn decide(db: &impl ConnectionTrait, id: TransferId, d: &Decision) -> 
         .map_err(|_| StoreError::Conflict { constraint: "transfer_closed".to_owned() })?;
     let at = now();
     let res = person_transfers::Entity::update_many()
-        .col_expr(person_transfers::Column::State, Expr::value(to.as_str()))
+        .col_expr(person_transfers::Column::State, Expr::value(to))
         .col_expr(person_transfers::Column::DecidedBy, Expr::value(d.decided_by.clone()))
         .col_expr(person_transfers::Column::DecidedAt, Expr::value(at))
         .col_expr(person_transfers::Column::DecisionReason, Expr::value(d.reason.clone()))
         .col_expr(person_transfers::Column::ToDepartmentId, Expr::value(d.to_department.map(|x| x.0)))
         .filter(person_transfers::Column::Id.eq(id.0))
-        .filter(person_transfers::Column::State.eq(TransferState::Pending.as_str()))
+        .filter(person_transfers::Column::State.eq(TransferState::Pending))
         .exec(db)
         .await?;
     if res.rows_affected == 0 {
@@ -223,7 +223,7 @@ pub async fn list(
         query = query.filter(column.in_subquery(units_in(scope)));
     }
     if let Some(state) = state {
-        query = query.filter(person_transfers::Column::State.eq(state.as_str()));
+        query = query.filter(person_transfers::Column::State.eq(state));
     }
     if let Some(after) = after {
         query = query.filter(person_transfers::Column::Id.gt(after));

@@ -9,7 +9,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{Page, contains_pattern, now, page_limit, paginate, parse, scope};
+use super::{Page, contains_pattern, now, page_limit, paginate, scope};
 use crate::StoreError;
 use crate::entity::units;
 
@@ -27,8 +27,8 @@ fn to_domain(m: units::Model) -> Result<UnitRecord, StoreError> {
             id: UnitId(m.id),
             region_id: RegionId(m.region_id),
             name: m.name,
-            level: parse(&m.level)?,
-            medicine: parse(&m.medicine)?,
+            level: m.level,
+            medicine: m.medicine,
         },
         code: m.code,
     })
@@ -41,8 +41,8 @@ fn active(unit: &Unit, code: &str) -> units::ActiveModel {
         region_id: Set(unit.region_id.0),
         code: Set(code.to_owned()),
         name: Set(unit.name.clone()),
-        level: Set(unit.level.as_str().to_owned()),
-        medicine: Set(unit.medicine.as_str().to_owned()),
+        level: Set(unit.level),
+        medicine: Set(unit.medicine),
         created_at: Set(at),
         updated_at: Set(at),
     }
@@ -112,10 +112,10 @@ pub async fn list_scoped(
         query = query.filter(units::Column::RegionId.in_subquery(scope::region_and_below(region)));
     }
     if let Some(level) = filter.level {
-        query = query.filter(units::Column::Level.eq(level.as_str()));
+        query = query.filter(units::Column::Level.eq(level));
     }
     if let Some(medicine) = filter.medicine {
-        query = query.filter(units::Column::Medicine.eq(medicine.as_str()));
+        query = query.filter(units::Column::Medicine.eq(medicine));
     }
     if let Some(name) = filter.name_contains.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
         query = query.filter(units::Column::Name.like(contains_pattern(name)));

@@ -80,7 +80,7 @@ pub struct VerificationRecord {
     pub special: Option<Special>,
     pub note: Option<String>,
     /// The stored verdict when the unit submitted (`compliant` …).
-    pub outcome_at_submit: Option<String>,
+    pub outcome_at_submit: Option<cme_domain::compliance::Outcome>,
     pub certificate_no: Option<String>,
     pub issued_at: Option<DateTime<Utc>>,
     /// The optimistic lock (and ETag): bumped by every transition.
@@ -118,7 +118,7 @@ pub struct NewVerification {
     /// Evidence files (uploaded first) that back the record.
     pub evidence: Vec<Uuid>,
     pub department_id: Option<DepartmentId>,
-    pub outcome_at_submit: Option<String>,
+    pub outcome_at_submit: Option<cme_domain::compliance::Outcome>,
 }
 
 impl NewVerification {
@@ -165,19 +165,16 @@ fn step_of(state: State) -> Option<i16> {
     state.step().map(i16::from)
 }
 
-fn state_from(name: &str, step: Option<i16>) -> Result<State, StoreError> {
+fn state_from(kind: StateKind, step: Option<i16>) -> Result<State, StoreError> {
     let step = step.map(u8::try_from).transpose().map_err(StoreError::corrupt)?;
-    State::from_parts(name, step).ok_or_else(|| StoreError::corrupt(format!("verification state {name} / {step:?}")))
+    State::from_parts(kind, step).ok_or_else(|| StoreError::corrupt(format!("verification state {kind} / {step:?}")))
 }
 
 fn to_domain(m: verifications::Model) -> Result<VerificationRecord, StoreError> {
-    let special = match (m.special_reason.as_deref(), m.special_from, m.special_to) {
-        (Some(reason), Some(from), Some(to)) => Some(Special {
-            reason: parse(reason)?,
-            period_from: from,
-            period_to: to,
-            deemed_compliant: m.deemed_compliant,
-        }),
+    let special = match (m.special_reason, m.special_from, m.special_to) {
+        (Some(reason), Some(from), Some(to)) => {
+            Some(Special { reason, period_from: from, period_to: to, deemed_compliant: m.deemed_compliant })
+        }
         (None, _, _) => None,
         _ => return Err(StoreError::corrupt(format!("verification {}: a special reason without its period", m.id))),
     };
@@ -187,14 +184,14 @@ fn to_domain(m: verifications::Model) -> Result<VerificationRecord, StoreError> 
         year: m.year,
         cycle_year: m.cycle_year,
         unit_id: UnitId(m.unit_id),
-        unit_level: parse(&m.unit_level)?,
-        medicine: parse(&m.medicine)?,
+        unit_level: m.unit_level,
+        medicine: m.medicine,
         county_id: m.county_id.map(RegionId),
         prefecture_id: m.prefecture_id.map(RegionId),
         department_id: m.department_id.map(DepartmentId),
-        list_kind: parse(&m.list_kind)?,
-        state: state_from(&m.state, m.step)?,
-        current_tier: m.current_tier.as_deref().map(parse).transpose()?,
+        list_kind: m.list_kind,
+        state: state_from(m.state, m.step)?,
+        current_tier: m.current_tier,
         special,
         note: m.note,
         outcome_at_submit: m.outcome_at_submit,
@@ -264,11 +261,11 @@ fn log_row(
         verification_id: Set(verification),
         seq: Set(seq),
         event: Set(event.to_owned()),
-        from_state: Set(from.map(|s| s.as_str().to_owned())),
+        from_state: Set(from.map(State::kind)),
         from_step: Set(from.and_then(step_of)),
-        to_state: Set(to.as_str().to_owned()),
+        to_state: Set(to.kind()),
         to_step: Set(step_of(to)),
-        actor_tier: Set(by.tier.as_str().to_owned()),
+        actor_tier: Set(by.tier),
         actor_id: Set(by.id),
         actor_name: Set(by.name.to_owned()),
         reason: Set(reason.map(str::to_owned)),
@@ -306,21 +303,21 @@ pub async fn prepare_many(
             year: Set(n.year),
             cycle_year: Set(n.cycle_year),
             unit_id: Set(p.unit_id),
-            unit_level: Set(p.level.as_str().to_owned()),
-            medicine: Set(p.medicine.as_str().to_owned()),
+            unit_level: Set(p.level),
+            medicine: Set(p.medicine),
             county_id: Set(p.county_id),
             prefecture_id: Set(p.prefecture_id),
             department_id: Set(n.department_id.map(|d| d.0)),
-            list_kind: Set(n.list_kind.as_str().to_owned()),
-            state: Set(State::Prepared.as_str().to_owned()),
+            list_kind: Set(n.list_kind),
+            state: Set(State::Prepared.kind()),
             step: Set(None),
-            current_tier: Set(next_tier(&chain, State::Prepared).map(|t| t.as_str().to_owned())),
-            special_reason: Set(n.special.as_ref().map(|s| s.reason.as_str().to_owned())),
+            current_tier: Set(next_tier(&chain, State::Prepared)),
+            special_reason: Set(n.special.as_ref().map(|s| s.reason)),
             special_from: Set(n.special.as_ref().map(|s| s.period_from)),
             special_to: Set(n.special.as_ref().map(|s| s.period_to)),
             deemed_compliant: Set(n.special.as_ref().is_some_and(|s| s.deemed_compliant)),
             note: Set(n.note.clone()),
-            outcome_at_submit: Set(n.outcome_at_submit.clone()),
+            outcome_at_submit: Set(n.outcome_at_submit),
             certificate_no: Set(None),
             issued_by_region: Set(None),
             certificate_seq: Set(None),
@@ -373,7 +370,7 @@ pub async fn revise(
     new: &NewVerification,
 ) -> Result<(), StoreError> {
     let res = verifications::Entity::update_many()
-        .col_expr(verifications::Column::ListKind, Expr::value(new.list_kind.as_str()))
+        .col_expr(verifications::Column::ListKind, Expr::value(new.list_kind))
         .col_expr(verifications::Column::CycleYear, Expr::value(new.cycle_year))
         .col_expr(verifications::Column::SpecialReason, Expr::value(new.special.as_ref().map(|s| s.reason.as_str())))
         .col_expr(verifications::Column::SpecialFrom, Expr::value(new.special.as_ref().map(|s| s.period_from)))
@@ -383,7 +380,7 @@ pub async fn revise(
             Expr::value(new.special.as_ref().is_some_and(|s| s.deemed_compliant)),
         )
         .col_expr(verifications::Column::Note, Expr::value(new.note.clone()))
-        .col_expr(verifications::Column::OutcomeAtSubmit, Expr::value(new.outcome_at_submit.clone()))
+        .col_expr(verifications::Column::OutcomeAtSubmit, Expr::value(new.outcome_at_submit))
         .col_expr(verifications::Column::UpdatedAt, Expr::value(now()))
         .filter(verifications::Column::Id.eq(record.id.0))
         .filter(verifications::Column::RowVersion.eq(record.row_version))
@@ -701,8 +698,8 @@ where
     loop {
         let txn = db.begin().await?;
         let mut q = verifications::Entity::find()
-            .filter(verifications::Column::State.eq(State::Approved.as_str()))
-            .filter(verifications::Column::CurrentTier.eq(by.tier.as_str()))
+            .filter(verifications::Column::State.eq(StateKind::Approved))
+            .filter(verifications::Column::CurrentTier.eq(by.tier))
             .filter(office_scope.condition());
         if let Some(c) = cycle_year {
             q = q.filter(verifications::Column::CycleYear.eq(c));
@@ -743,10 +740,8 @@ where
             .collect();
         let deemed: std::collections::HashSet<Uuid> =
             rows.iter().filter(|m| m.deemed_compliant).map(|m| m.id).collect();
-        let special: std::collections::HashMap<Uuid, SpecialReason> = rows
-            .iter()
-            .filter_map(|m| m.special_reason.as_deref().and_then(|r| r.parse().ok()).map(|r| (m.id, r)))
-            .collect();
+        let special: std::collections::HashMap<Uuid, SpecialReason> =
+            rows.iter().filter_map(|m| m.special_reason.map(|r| (m.id, r))).collect();
         let records: Vec<VerificationRecord> = rows.into_iter().map(to_domain).collect::<Result<_, _>>()?;
         let mut issues = Vec::with_capacity(records.len());
         let mut by_year: std::collections::BTreeMap<i32, usize> = std::collections::BTreeMap::new();
@@ -865,7 +860,7 @@ pub struct QueueFilter {
     pub cycle_year: i32,
     /// Only records waiting on this tier (an office's queue).
     pub waiting_on: Option<Tier>,
-    pub state: Option<String>,
+    pub state: Option<StateKind>,
     pub list_kind: Option<ListKind>,
     pub unit_id: Option<UnitId>,
     pub year: Option<i32>,
@@ -893,13 +888,13 @@ pub async fn queue(
         .filter(scope.condition())
         .filter(verifications::Column::CycleYear.eq(filter.cycle_year));
     if let Some(t) = filter.waiting_on {
-        q = q.filter(verifications::Column::CurrentTier.eq(t.as_str()));
+        q = q.filter(verifications::Column::CurrentTier.eq(t));
     }
-    if let Some(s) = &filter.state {
-        q = q.filter(verifications::Column::State.eq(s.as_str()));
+    if let Some(s) = filter.state {
+        q = q.filter(verifications::Column::State.eq(s));
     }
     if let Some(k) = filter.list_kind {
-        q = q.filter(verifications::Column::ListKind.eq(k.as_str()));
+        q = q.filter(verifications::Column::ListKind.eq(k));
     }
     if let Some(u) = filter.unit_id {
         q = q.filter(verifications::Column::UnitId.eq(u.0));
@@ -997,12 +992,12 @@ pub async fn counts_by(
         .column_as(Expr::expr(Func::count(Expr::col(verifications::Column::Id))), "n")
         .filter(scope.condition())
         .filter(verifications::Column::CycleYear.eq(cycle_year))
-        .apply_if(waiting_on, |q, t| sea_orm::QueryFilter::filter(q, verifications::Column::CurrentTier.eq(t.as_str())))
+        .apply_if(waiting_on, |q, t| sea_orm::QueryFilter::filter(q, verifications::Column::CurrentTier.eq(t)))
         .apply_if(discipline, |q, d| {
             let people_of = people::Entity::find()
                 .select_only()
                 .column(people::Column::Id)
-                .filter(people::Column::Discipline.eq(d.as_str()))
+                .filter(people::Column::Discipline.eq(d))
                 .into_query();
             sea_orm::QueryFilter::filter(q, verifications::Column::PersonId.in_subquery(people_of))
         })
@@ -1048,10 +1043,10 @@ pub async fn history(db: &impl ConnectionTrait, id: VerificationId) -> Result<Ve
         .map(|m| {
             Ok(TransitionEntry {
                 seq: m.seq,
-                from: m.from_state.as_deref().map(|s| state_from(s, m.from_step)).transpose()?,
-                to: state_from(&m.to_state, m.to_step)?,
+                from: m.from_state.map(|s| state_from(s, m.from_step)).transpose()?,
+                to: state_from(m.to_state, m.to_step)?,
                 event: m.event,
-                actor_tier: parse(&m.actor_tier)?,
+                actor_tier: m.actor_tier,
                 actor_id: m.actor_id,
                 actor_name: m.actor_name,
                 reason: m.reason,
@@ -1103,8 +1098,8 @@ pub(crate) async fn finalised(
         for (level, medicine) in kinds {
             any = any.add(
                 sea_orm::Condition::all()
-                    .add(verifications::Column::UnitLevel.eq(level.as_str()))
-                    .add(verifications::Column::Medicine.eq(medicine.as_str())),
+                    .add(verifications::Column::UnitLevel.eq(*level))
+                    .add(verifications::Column::Medicine.eq(*medicine)),
             );
         }
         q = q.filter(any);

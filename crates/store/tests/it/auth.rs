@@ -289,7 +289,7 @@ both_backends!(usernames_are_unique_in_any_case_and_scopes_must_fit, |db| async 
         id: Set(Uuid::now_v7()),
         username: Set("twisted".into()),
         password_hash: Set(None),
-        role: Set("unit".into()),
+        role: Set(cme_domain::auth::Role::Unit),
         region_id: Set(Some(w.county.id.0)),
         unit_id: Set(Some(w.a.id.0)),
         department_id: Set(None),

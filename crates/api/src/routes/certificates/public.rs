@@ -4,6 +4,7 @@
 use actix_web::{HttpRequest, get, web};
 use cme_domain::certificate::number::normalise_code;
 use cme_domain::certificate::snapshot::mask_name;
+use cme_domain::certificate::status::LookupMethod;
 use cme_store::repo::certificate::{self as certs, Certificate};
 
 use crate::AppState;
@@ -39,7 +40,7 @@ fn public_dto(c: &Certificate, current_version: Option<i32>) -> PublicCertificat
 async fn public_answer(
     state: &AppState,
     req: &HttpRequest,
-    method: &str,
+    method: LookupMethod,
     number: Option<&str>,
     found: Option<Certificate>,
 ) -> Result<web::Json<PublicCertificateDto>, ApiError> {
@@ -89,7 +90,7 @@ pub async fn public_by_token(
     limit(&state, &req)?;
     let token = normalise_code(&token);
     let found = if token.len() == 26 { certs::by_qr_token(&state.db, &token).await? } else { None };
-    public_answer(&state, &req, "qr", None, found).await
+    public_answer(&state, &req, LookupMethod::Qr, None, found).await
 }
 
 /// Public verification by certificate number and the check code printed on
@@ -120,5 +121,5 @@ pub async fn public_by_number(
         return Err(ApiError::field("code", "验证码为 8 位"));
     }
     let found = certs::by_number_and_code(&state.db, &number, &code).await?;
-    public_answer(&state, &req, "number", Some(&number), found).await
+    public_answer(&state, &req, LookupMethod::Number, Some(&number), found).await
 }

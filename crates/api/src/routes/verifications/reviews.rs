@@ -25,7 +25,7 @@ use crate::auth::{Caller, client_ip};
 use crate::dto::verification::{
     ChainStepDto, CycleYearQuery, Decision, DecisionItem, DecisionRequest, DecisionResult, ListKind, NumbersRequest,
     NumbersResult, QueueSummaryRow, SpecialDto, TimelineEntry, VerificationDetail, VerificationDto, VerificationPage,
-    VerificationQuery, VerificationState,
+    VerificationQuery,
 };
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::extract::ValidJson;
@@ -61,7 +61,7 @@ fn record_dto(row: &QueueRow) -> VerificationDto {
         waiting_on_label: r.current_tier.map(|t| t.label().to_owned()),
         special: r.special.as_ref().map(special_dto),
         note: r.note.clone(),
-        outcome_at_submit: r.outcome_at_submit.clone(),
+        outcome_at_submit: r.outcome_at_submit.map(Into::into),
         certificate_no: r.certificate_no.clone(),
         issued_at: r.issued_at,
         row_version: r.row_version,
@@ -73,7 +73,7 @@ fn queue_filter(q: &VerificationQuery) -> QueueFilter {
     QueueFilter {
         cycle_year: q.cycle_year,
         waiting_on: None,
-        state: q.state.map(|s| s.as_str().to_owned()),
+        state: q.state.map(Into::into),
         list_kind: q.list.map(Into::into),
         unit_id: q.unit_id.map(UnitId),
         year: q.year,
@@ -137,7 +137,7 @@ pub async fn review_queue(
     let mut filter = queue_filter(&query);
     filter.waiting_on = Some(tier);
     if filter.state.is_none() {
-        filter.state = Some(VerificationState::InReview.as_str().to_owned());
+        filter.state = Some(StateKind::InReview);
     }
     let p = verifications::queue(&state.db, scope, &filter, after, limit).await?;
     Ok(web::Json(VerificationPage {

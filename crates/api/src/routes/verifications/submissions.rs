@@ -345,7 +345,7 @@ fn check_person(
         note: p.note.clone().filter(|n| !n.trim().is_empty()),
         evidence: p.evidence_ids.clone(),
         department_id: target.department_id,
-        outcome_at_submit: verdict.map(|(o, _)| o.as_str().to_owned()),
+        outcome_at_submit: verdict.map(|(o, _)| *o),
     })
 }
 

@@ -51,9 +51,9 @@ pub(super) async fn inputs_of(db: &impl ConnectionTrait, person_id: PersonId, ye
     let inputs = Inputs {
         person_id,
         year,
-        status: parse(&p.status)?,
+        status: p.status,
         unit_level: parse(&unit_level)?,
-        discipline: parse(&p.discipline)?,
+        discipline: p.discipline,
         title_level: title_for_year(&titles, year).map(|t| t.level),
         course_done: course_done(db, person_id, year).await?,
         sums: source_sums(&inputs),

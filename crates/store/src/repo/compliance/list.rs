@@ -123,7 +123,7 @@ pub(super) async fn filtered(
         .filter(compliance::Column::Year.eq(filter.year))
         .filter(scope::compliance_resolved(db, scope).await?);
     if let Some(d) = filter.discipline {
-        q = q.filter(compliance::Column::Discipline.eq(d.as_str()));
+        q = q.filter(compliance::Column::Discipline.eq(d));
     }
     if let Some(u) = filter.unit_id {
         q = q.filter(compliance::Column::UnitId.eq(u.0));
@@ -153,7 +153,7 @@ pub(super) async fn query(
         q = q.filter(people::Column::Name.like(pattern));
     }
     if let Some(o) = filter.outcome {
-        q = q.filter(compliance::Column::Outcome.eq(o.as_str()));
+        q = q.filter(compliance::Column::Outcome.eq(o));
     }
     if let Some(after) = after {
         q = q.filter(compliance::Column::PersonId.gt(after));
@@ -328,7 +328,7 @@ pub async fn tally_by(
         .column_as(Expr::from(Func::count(Expr::col((compliance::Entity, compliance::Column::PersonId)))), "n")
         .filter(compliance::Column::Year.eq(year))
         .filter(scope::compliance_resolved(db, scope).await?)
-        .apply_if(discipline, |q, d| q.filter(compliance::Column::Discipline.eq(d.as_str())))
+        .apply_if(discipline, |q, d| q.filter(compliance::Column::Discipline.eq(d)))
         .group_by(column)
         .group_by(compliance::Column::Outcome)
         .into_tuple()

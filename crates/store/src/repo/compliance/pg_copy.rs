@@ -33,7 +33,7 @@ pub(super) fn binary_verdicts(buf: &mut Vec<u8>, rows: &[StoredRow], at: i64) {
 /// The verdict's fields of `r`, the tail of both [`COLUMNS`] and
 /// [`VERDICT_COLUMNS`]: outcome to `computed_at`.
 pub(super) fn copy_verdict(buf: &mut Vec<u8>, r: &StoredRow, at: i64) {
-    copy_field(buf, r.outcome.as_bytes());
+    copy_field(buf, r.outcome.as_str().as_bytes());
     for v in [r.i_tenths, r.ii_tenths, r.self_tenths, r.total_tenths] {
         copy_field(buf, &v.to_be_bytes());
     }
@@ -77,8 +77,8 @@ pub(super) fn binary_rows(buf: &mut Vec<u8>, rows: &[StoredRow], at: i64) {
         for place in [r.department_id, r.county_id, r.prefecture_id] {
             copy_opt(buf, place.as_ref().map(|u| u.as_bytes().as_slice()));
         }
-        copy_field(buf, r.discipline.as_bytes());
-        copy_opt(buf, r.title_level.as_deref().map(str::as_bytes));
+        copy_field(buf, r.discipline.as_str().as_bytes());
+        copy_opt(buf, r.title_level.map(|t| t.as_str().as_bytes()));
         copy_field(buf, &[u8::from(r.course_done)]);
         for s in r.sums {
             copy_field(buf, &s.to_be_bytes());

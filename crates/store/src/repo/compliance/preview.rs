@@ -10,7 +10,6 @@ use super::pg_copy::sqlx_err;
 use super::recompute::{InputRow, RecomputeFrom, inputs_sql};
 use super::verdict::verdict_of;
 use crate::StoreError;
-use crate::repo::parse;
 
 /// One cell of a draft standard's preview: the people of a prefecture and
 /// title level counted for compliance, how many are compliant under the
@@ -33,16 +32,16 @@ pub async fn preview_standard(
     year: i32,
     draft: &Standard,
 ) -> Result<Vec<PreviewCell>, StoreError> {
-    let mut cells: std::collections::BTreeMap<(Option<Uuid>, Option<String>), PreviewCell> =
+    let mut cells: std::collections::BTreeMap<(Option<Uuid>, Option<&str>), PreviewCell> =
         std::collections::BTreeMap::new();
     let mut take = |r: &InputRow| -> Result<(), StoreError> {
         let inputs = r.inputs(year)?;
         let verdict = verdict_of(Some(draft), &inputs);
-        let now = r.o_outcome.as_deref().map(parse::<Outcome>).transpose()?.unwrap_or(Outcome::Undetermined);
+        let now = r.o_outcome.unwrap_or(Outcome::Undetermined);
         if verdict.outcome == Outcome::NotCounted && now == Outcome::NotCounted {
             return Ok(());
         }
-        let key = (inputs.prefecture_id, inputs.title_level.map(|t| t.as_str().to_owned()));
+        let key = (inputs.prefecture_id, inputs.title_level.map(TitleLevel::as_str));
         let cell = cells.entry(key).or_insert_with(|| PreviewCell {
             prefecture_id: inputs.prefecture_id,
             title_level: inputs.title_level,

@@ -7,6 +7,8 @@ use std::fmt::Write as _;
 use chrono::{SubsecRound as _, Utc};
 use cme_domain::compliance::{Outcome, SourceSums};
 use cme_domain::ids::PersonId;
+use cme_domain::org::UnitLevel;
+use cme_domain::person::{Discipline, PersonStatus, TitleLevel};
 use cme_domain::standard::Standard;
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait as _, FromQueryResult, QuerySelect as _,
@@ -42,14 +44,14 @@ pub enum RecomputeFrom {
 #[derive(Debug, FromQueryResult)]
 pub(super) struct InputRow {
     pub(super) person_id: Uuid,
-    pub(super) status: String,
-    pub(super) discipline: String,
-    pub(super) unit_level: String,
+    pub(super) status: PersonStatus,
+    pub(super) discipline: Discipline,
+    pub(super) unit_level: UnitLevel,
     pub(super) unit_id: Uuid,
     pub(super) department_id: Option<Uuid>,
     pub(super) county_id: Option<Uuid>,
     pub(super) prefecture_id: Option<Uuid>,
-    pub(super) title_level: Option<String>,
+    pub(super) title_level: Option<TitleLevel>,
     pub(super) course_done: bool,
     pub(super) sum_national: i64,
     pub(super) sum_provincial: i64,
@@ -61,8 +63,8 @@ pub(super) struct InputRow {
     pub(super) o_department_id: Option<Uuid>,
     pub(super) o_county_id: Option<Uuid>,
     pub(super) o_prefecture_id: Option<Uuid>,
-    pub(super) o_discipline: Option<String>,
-    pub(super) o_title_level: Option<String>,
+    pub(super) o_discipline: Option<Discipline>,
+    pub(super) o_title_level: Option<TitleLevel>,
     pub(super) o_course_done: Option<bool>,
     pub(super) o_sum_national: Option<i32>,
     pub(super) o_sum_provincial: Option<i32>,
@@ -70,7 +72,7 @@ pub(super) struct InputRow {
     pub(super) o_sum_prefecture: Option<i32>,
     pub(super) o_sum_distance_ii: Option<i32>,
     pub(super) o_sum_self_managed: Option<i32>,
-    pub(super) o_outcome: Option<String>,
+    pub(super) o_outcome: Option<Outcome>,
     pub(super) o_i_tenths: Option<i32>,
     pub(super) o_ii_tenths: Option<i32>,
     pub(super) o_self_tenths: Option<i32>,
@@ -85,10 +87,10 @@ impl InputRow {
         Ok(Inputs {
             person_id: PersonId(self.person_id),
             year,
-            status: parse(&self.status)?,
-            unit_level: parse(&self.unit_level)?,
-            discipline: parse(&self.discipline)?,
-            title_level: self.title_level.as_deref().map(parse).transpose()?,
+            status: self.status,
+            unit_level: self.unit_level,
+            discipline: self.discipline,
+            title_level: self.title_level,
             course_done: self.course_done,
             sums: SourceSums {
                 national: credits_of(self.sum_national),
@@ -113,7 +115,7 @@ impl InputRow {
             && o.o_department_id == row.department_id
             && o.o_county_id == row.county_id
             && o.o_prefecture_id == row.prefecture_id
-            && o.o_discipline.as_deref() == Some(row.discipline.as_str())
+            && o.o_discipline == Some(row.discipline)
             && o.o_title_level == row.title_level
             && o.o_course_done == Some(row.course_done)
             && [
@@ -129,7 +131,7 @@ impl InputRow {
     /// Whether the stored verdict is `row`'s.
     pub(super) fn stored_verdict_is(&self, row: &StoredRow) -> bool {
         let o = self;
-        o.o_outcome.as_deref() == Some(row.outcome.as_str())
+        o.o_outcome == Some(row.outcome)
             && o.o_i_tenths == Some(row.i_tenths)
             && o.o_ii_tenths == Some(row.ii_tenths)
             && o.o_self_tenths == Some(row.self_tenths)
@@ -603,16 +605,29 @@ impl InputRow {
                 row.try_get_unchecked(at - 1).map_err(sqlx_err)?
             }};
         }
+        // A stored enum name, parsed from the borrowed text.
+        macro_rules! named {
+            () => {{
+                let text: &str = get!();
+                parse(text)?
+            }};
+        }
+        macro_rules! named_opt {
+            () => {{
+                let text: Option<&str> = get!();
+                text.map(parse).transpose()?
+            }};
+        }
         Ok(InputRow {
             person_id: get!(),
-            status: get!(),
-            discipline: get!(),
-            unit_level: get!(),
+            status: named!(),
+            discipline: named!(),
+            unit_level: named!(),
             unit_id: get!(),
             department_id: get!(),
             county_id: get!(),
             prefecture_id: get!(),
-            title_level: get!(),
+            title_level: named_opt!(),
             course_done: get!(),
             sum_national: get!(),
             sum_provincial: get!(),
@@ -624,8 +639,8 @@ impl InputRow {
             o_department_id: get!(),
             o_county_id: get!(),
             o_prefecture_id: get!(),
-            o_discipline: get!(),
-            o_title_level: get!(),
+            o_discipline: named_opt!(),
+            o_title_level: named_opt!(),
             o_course_done: get!(),
             o_sum_national: get!(),
             o_sum_provincial: get!(),
@@ -633,7 +648,7 @@ impl InputRow {
             o_sum_prefecture: get!(),
             o_sum_distance_ii: get!(),
             o_sum_self_managed: get!(),
-            o_outcome: get!(),
+            o_outcome: named_opt!(),
             o_i_tenths: get!(),
             o_ii_tenths: get!(),
             o_self_tenths: get!(),

@@ -14,7 +14,7 @@ use super::list::parse_shortfalls;
 use super::recompute::{InputRow, RecomputeFrom, inputs_sql};
 use super::verdict::{StoredRow, Verdict, credits_of, upsert, verdict_of};
 use crate::entity::{compliance, credits};
-use crate::repo::{parse, standard};
+use crate::repo::standard;
 use crate::{StoreError, batch_rows};
 
 /// Re-evaluates one person-year from its credits and stores the verdict
@@ -116,7 +116,7 @@ pub async fn years_of(db: &impl ConnectionTrait, person_id: PersonId) -> Result<
             Ok(Verdict {
                 person_id,
                 year: m.year,
-                outcome: parse(&m.outcome)?,
+                outcome: m.outcome,
                 counted_i: credits(m.i_tenths),
                 counted_ii: credits(m.ii_tenths),
                 self_managed: credits(m.self_tenths),

@@ -6,7 +6,7 @@ use chrono::Utc;
 use cme_domain::Credits;
 use cme_domain::compliance::{CourseStatus, Evaluation, Outcome, Shortfall, evaluate};
 use cme_domain::ids::PersonId;
-use cme_domain::person::PersonStatus;
+use cme_domain::person::{Discipline, PersonStatus, TitleLevel};
 use cme_domain::standard::{Profile, Standard};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::OnConflict;
@@ -126,11 +126,11 @@ pub(super) struct StoredRow {
     pub(super) department_id: Option<Uuid>,
     pub(super) county_id: Option<Uuid>,
     pub(super) prefecture_id: Option<Uuid>,
-    pub(super) discipline: String,
-    pub(super) title_level: Option<String>,
+    pub(super) discipline: Discipline,
+    pub(super) title_level: Option<TitleLevel>,
     pub(super) course_done: bool,
     pub(super) sums: [i32; 6],
-    pub(super) outcome: String,
+    pub(super) outcome: Outcome,
     pub(super) i_tenths: i32,
     pub(super) ii_tenths: i32,
     pub(super) self_tenths: i32,
@@ -150,8 +150,8 @@ impl StoredRow {
             department_id: i.department_id,
             county_id: i.county_id,
             prefecture_id: i.prefecture_id,
-            discipline: i.discipline.as_str().to_owned(),
-            title_level: i.title_level.map(|t| t.as_str().to_owned()),
+            discipline: i.discipline,
+            title_level: i.title_level,
             course_done: i.course_done,
             sums: [
                 tenths(s.national),
@@ -161,7 +161,7 @@ impl StoredRow {
                 tenths(s.distance_ii),
                 tenths(s.self_managed),
             ],
-            outcome: v.outcome.as_str().to_owned(),
+            outcome: v.outcome,
             i_tenths: tenths(v.counted_i),
             ii_tenths: tenths(v.counted_ii),
             self_tenths: tenths(v.self_managed),
@@ -180,8 +180,8 @@ impl StoredRow {
             department_id: Set(self.department_id),
             county_id: Set(self.county_id),
             prefecture_id: Set(self.prefecture_id),
-            discipline: Set(self.discipline.clone()),
-            title_level: Set(self.title_level.clone()),
+            discipline: Set(self.discipline),
+            title_level: Set(self.title_level),
             course_done: Set(self.course_done),
             sum_national: Set(self.sums[0]),
             sum_provincial: Set(self.sums[1]),
@@ -189,7 +189,7 @@ impl StoredRow {
             sum_prefecture: Set(self.sums[3]),
             sum_distance_ii: Set(self.sums[4]),
             sum_self_managed: Set(self.sums[5]),
-            outcome: Set(self.outcome.clone()),
+            outcome: Set(self.outcome),
             i_tenths: Set(self.i_tenths),
             ii_tenths: Set(self.ii_tenths),
             self_tenths: Set(self.self_tenths),
