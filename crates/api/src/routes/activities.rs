@@ -27,8 +27,8 @@ use crate::AppState;
 use crate::auth::{Caller, client_ip, may_act_on, organisation};
 use crate::dto::Amount;
 use crate::dto::activities::{
-    ActivityDto, ActivityOwnerDto, ActivityPage, ActivityQuery, CancelActivityRequest, NewActivityRequest,
-    RosterOutcome, RosterReport, RosterRequest, RosterRowReport, SignInCodeDto, SignInRequest, SignInResult,
+    ActivityDto, ActivityPage, ActivityQuery, CancelActivityRequest, NewActivityRequest, RosterOutcome, RosterReport,
+    RosterRequest, RosterRowReport, SignInCodeDto, SignInRequest, SignInResult,
 };
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::extract::{ValidJson, parse, validation_problem};
@@ -52,34 +52,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
 /// The most rows one roster may have.
 const MAX_ROSTER: usize = 10_000;
-
-fn dto(a: &Activity, sign_in_count: u64, now: DateTime<Utc>, owned: bool) -> ActivityDto {
-    let (kind, id) = match a.owner {
-        ActivityOwner::Region(r) => ("region", r.0),
-        ActivityOwner::Unit(u) => ("unit", u.0),
-    };
-    ActivityDto {
-        id: a.id.0,
-        code: a.code.clone(),
-        name: a.name.clone(),
-        organiser: a.organiser.clone(),
-        kind: a.category.kind().into(),
-        source: a.category.source().map(Into::into),
-        class: a.category.source().map(|s| s.class().as_str().to_owned()),
-        amount: Amount(a.amount),
-        starts_on: a.starts_on,
-        ends_on: a.ends_on,
-        year: a.year(),
-        owner: ActivityOwnerDto { kind: kind.to_owned(), id },
-        created_by: a.created_by.clone(),
-        created_at: a.created_at,
-        cancelled_at: a.cancelled.as_ref().map(|c| c.at),
-        cancel_reason: a.cancelled.as_ref().map(|c| c.reason.clone()),
-        running: a.running_on(today_in_shanghai(now)).is_ok(),
-        sign_in_count,
-        owned,
-    }
-}
 
 /// Whether the actor (acting for `org`) owns the activity.
 fn owns(actor: &Actor, org: Owner, a: &Activity) -> bool {
@@ -182,7 +154,7 @@ pub async fn create_activity(
         "starts_on": created.starts_on, "ends_on": created.ends_on});
     audit::append(&txn, &audit_entry(actor, &ip, "activity.create", &created).detail(detail)).await?;
     txn.commit().await?;
-    Ok(HttpResponse::Created().json(dto(&created, 0, Utc::now(), true)))
+    Ok(HttpResponse::Created().json(ActivityDto::new(&created, 0, Utc::now(), true)))
 }
 
 /// Activities of the caller's organisation and of those below it, newest
@@ -216,7 +188,7 @@ pub async fn list_activities(
         items: page
             .items
             .iter()
-            .map(|a| dto(a, counts.get(&a.id).copied().unwrap_or(0), now, owns(actor, org, a)))
+            .map(|a| ActivityDto::new(a, counts.get(&a.id).copied().unwrap_or(0), now, owns(actor, org, a)))
             .collect(),
         next_cursor: page.next.map(|id| id.to_string()),
     }))
@@ -244,7 +216,7 @@ pub async fn get_activity(
     let a = activity::get_scoped(&state.db, &actor.scope, ActivityId(id.into_inner())).await?;
     let count = activity::sign_in_counts(&state.db, &[a.id]).await?.get(&a.id).copied().unwrap_or(0);
     let owned = owns(actor, organisation(&state.db, actor).await?, &a);
-    Ok(web::Json(dto(&a, count, Utc::now(), owned)))
+    Ok(web::Json(ActivityDto::new(&a, count, Utc::now(), owned)))
 }
 
 /// Cancel an activity (it is kept, never deleted). It takes no more
@@ -285,7 +257,7 @@ pub async fn cancel_activity(
     let a = activity::get(&txn, a.id).await?;
     let count = activity::sign_in_counts(&txn, &[a.id]).await?.get(&a.id).copied().unwrap_or(0);
     txn.commit().await?;
-    Ok(web::Json(dto(&a, count, Utc::now(), true)))
+    Ok(web::Json(ActivityDto::new(&a, count, Utc::now(), true)))
 }
 
 /// The activity's current sign-in code, for the QR code on the event's

@@ -155,23 +155,11 @@ pub async fn list_completions(
         .filter_map(|s| s.mandatory_course.map(|c| (s.year, c)))
         .collect();
     let completions = course::list_for_person(&state.db, p.id).await?;
-    Ok(web::Json(
-        completions
-            .into_iter()
-            .map(|c| {
-                let course = courses.get(&c.completion.year);
-                CompletionDto {
-                    person_id: p.id.0,
-                    year: c.completion.year,
-                    completed_on: c.completion.completed_on,
-                    course_name: course.map(|c| c.name.clone()),
-                    deadline: course.map(|c| c.deadline),
-                    source: c.source,
-                    recorded_at: c.created_at,
-                }
-            })
-            .collect(),
-    ))
+    let dto = |c: course::CompletionRecord| {
+        let course = courses.get(&c.completion.year);
+        CompletionDto::new(c, course)
+    };
+    Ok(web::Json(completions.into_iter().map(dto).collect()))
 }
 
 /// One import row as read, before any check.
