@@ -600,6 +600,27 @@ pub struct StatsRow {
     pub missing: u64,
 }
 
+impl StatsRow {
+    /// A group's figures (or the total's), named.
+    pub fn new(id: Uuid, name: String, f: &cme_domain::report::Figures) -> Self {
+        let k = &f.counts;
+        let rate = k.pass_rate();
+        StatsRow {
+            id,
+            name,
+            to_verify: u64::from(k.to_verify),
+            compliant: f.compliant,
+            submitted: u64::from(k.submitted),
+            returned: u64::from(k.returned),
+            approved: u64::from(k.passed()),
+            certified: u64::from(k.certified),
+            pass_rate_per_mille: rate.map(cme_domain::report::PassRate::per_mille),
+            pass_rate: rate.map(cme_domain::report::PassRate::percent),
+            missing: u64::from(k.missing_before_deadline()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StatsDto {
     pub cycle_year: i32,
