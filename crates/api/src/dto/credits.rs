@@ -450,3 +450,10 @@ impl From<cme_store::repo::credit_report::Report> for ReportDto {
         }
     }
 }
+
+/// The format of a document.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+pub struct FormatQuery {
+    /// `pdf` (default) or `xlsx`.
+    pub format: Option<String>,
+}

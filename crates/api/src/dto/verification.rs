@@ -481,6 +481,14 @@ impl From<cme_store::repo::evidence::Evidence> for EvidenceDto {
     }
 }
 
+/// The name of an uploaded evidence file.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EvidenceQuery {
+    /// The original file name, shown to reviewers.
+    pub file_name: String,
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct VerificationDetail {
     pub record: VerificationDto,

@@ -12,8 +12,6 @@ use cme_domain::ids::{DepartmentId, PersonId, UnitId};
 use cme_domain::org::UnitLevel;
 use cme_domain::person::{Discipline, Gender, TitleLevel};
 use cme_store::repo::{department, unit};
-use serde::Deserialize;
-use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::person_year::person_year;
@@ -21,15 +19,9 @@ use crate::AppState;
 use crate::attachment::{XLSX, attachment};
 use crate::auth::Caller;
 use crate::dto::compliance::{AppliedStandard, BucketsDto};
-use crate::dto::credits::PersonYearDto;
+use crate::dto::credits::{FormatQuery, PersonYearDto};
 use crate::dto::org::PersonDto;
 use crate::error::{ApiError, Problem};
-
-#[derive(Debug, Clone, Deserialize, IntoParams)]
-pub struct FormatQuery {
-    /// `pdf` (default) or `xlsx`.
-    pub format: Option<String>,
-}
 
 fn label<T: Into<D> + Copy, D: LabelOf>(v: T) -> &'static str {
     v.into().label_of()

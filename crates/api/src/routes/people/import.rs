@@ -26,14 +26,13 @@ use cme_store::repo::{audit, department, person};
 use futures_util::StreamExt as _;
 use sea_orm::TransactionTrait as _;
 use serde_json::json;
-use utoipa::ToSchema;
 
 use super::keep::{may_keep_in, target_unit};
 use crate::AppState;
 use crate::attachment::{XLSX, attachment};
 use crate::auth::{Caller, client_ip};
 use crate::clock::today;
-use crate::dto::people::{ImportError, ImportMode, ImportQuery, ImportReport, TemplateQuery};
+use crate::dto::people::{ImportError, ImportMode, ImportQuery, ImportReport, ImportUpload, TemplateQuery};
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::printable::NameCheck;
 
@@ -41,16 +40,6 @@ use crate::printable::NameCheck;
 pub const MAX_FILE_BYTES: usize = 5 << 20;
 /// The most data rows one file may hold.
 pub const MAX_ROWS: usize = 10_000;
-
-/// A file upload (`multipart/form-data`, field `file`).
-// It documents the body for OpenAPI only: the handler reads the multipart
-// stream itself.
-#[derive(ToSchema)]
-pub struct ImportUpload {
-    /// The XLSX or CSV file (UTF-8 or GBK), at most 5 MiB.
-    #[schema(value_type = String, format = Binary)]
-    pub file: Vec<u8>,
-}
 
 /// The headers as the template writes them: required columns starred.
 fn template_headers() -> Vec<String> {

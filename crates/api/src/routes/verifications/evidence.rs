@@ -17,19 +17,12 @@ use crate::AppState;
 use crate::attachment::disposition;
 use crate::auth::{Caller, client_ip};
 use crate::digest::sha256_hex;
-use crate::dto::verification::EvidenceDto;
+use crate::dto::verification::{EvidenceDto, EvidenceQuery};
 use crate::error::{ApiError, Problem};
 use crate::office::{in_scope, office_scope};
 
 /// The largest evidence file accepted.
 const MAX_EVIDENCE: usize = MAX_EVIDENCE_BYTES;
-
-#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct EvidenceQuery {
-    /// The original file name, shown to reviewers.
-    pub file_name: String,
-}
 
 /// Upload an evidence file (a dispatch notice, a study certificate): the
 /// body is the file, `Content-Type` application/pdf, image/png or
