@@ -130,16 +130,10 @@ pub async fn middleware(
         return Ok(problem(req, &ApiError::field("Idempotency-Key", "须为 1–255 个可见 ASCII 字符")));
     }
     // The body, to fingerprint it and hand it on unchanged.
-    let mut payload = req.take_payload();
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk?;
-        if body.len() + chunk.len() > MAX_BODY {
-            return Ok(problem(req, &ApiError::PayloadTooLarge(format!("请求不能超过 {} MB", MAX_BODY >> 20))));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    let body = body.freeze();
+    let body = match read_body(&mut req).await? {
+        Ok(body) => body,
+        Err(e) => return Ok(problem(req, &e)),
+    };
     let fingerprint = state.pii.fingerprint(&[
         req.method().as_str().as_bytes(),
         req.path().as_bytes(),
@@ -163,13 +157,38 @@ pub async fn middleware(
         Err(e) => return Ok(problem(req, &ApiError::from(e))),
     };
     let withheld_path = secret_bearing(req.path());
-    // The claim is leased: renewed while the request runs, it lapses within
-    // seconds if this process dies, and a retry then runs afresh.
-    let call = next.call(req);
+    let res = match leased(&state, id, next.call(req)).await {
+        Ok(res) => res,
+        Err(e) => {
+            release(&state, id).await;
+            return Err(e);
+        }
+    };
+    Ok(keep(&state, id, res, withheld_path).await)
+}
+
+/// The request's body, at most [`MAX_BODY`] bytes (a larger one is 413).
+async fn read_body(req: &mut ServiceRequest) -> Result<Result<web::Bytes, ApiError>, actix_web::Error> {
+    let mut payload = req.take_payload();
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk?;
+        if body.len() + chunk.len() > MAX_BODY {
+            return Ok(Err(ApiError::PayloadTooLarge(format!("请求不能超过 {} MB", MAX_BODY >> 20))));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Ok(body.freeze()))
+}
+
+/// Runs the request (`call`) under claim `id`. The claim is leased: renewed
+/// while the request runs, it lapses within seconds if this process dies,
+/// and a retry then runs afresh.
+async fn leased<F: std::future::Future>(state: &AppState, id: uuid::Uuid, call: F) -> F::Output {
     tokio::pin!(call);
     let mut tick = actix_web::rt::time::interval(idempotency::RENEW_EVERY);
     tick.tick().await;
-    let answered = loop {
+    loop {
         tokio::select! {
             answered = &mut call => break answered,
             _ = tick.tick() => {
@@ -178,18 +197,22 @@ pub async fn middleware(
                 }
             }
         }
-    };
-    let res = match answered {
-        Ok(res) => res,
-        Err(e) => {
-            release(&state, id).await;
-            return Err(e);
-        }
-    };
+    }
+}
+
+/// Keeps the answer under claim `id` for retries (withheld when it may hold
+/// a secret) and gives it on; a 5xx or 429 is not kept (the claim is
+/// released, and a retry runs afresh).
+async fn keep<B: MessageBody + 'static>(
+    state: &AppState,
+    id: uuid::Uuid,
+    res: ServiceResponse<B>,
+    withheld_path: bool,
+) -> ServiceResponse<BoxBody> {
     let status = res.status();
     if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
-        release(&state, id).await;
-        return Ok(res.map_into_boxed_body());
+        release(state, id).await;
+        return res.map_into_boxed_body();
     }
     let withheld_answer = crate::no_store::is_secret(res.response());
     let (req, res) = res.into_parts();
@@ -197,9 +220,9 @@ pub async fn middleware(
     let bytes = match actix_web::body::to_bytes(body).await {
         Ok(b) => b,
         Err(_) => {
-            release(&state, id).await;
+            release(state, id).await;
             let e = ApiError::Internal("the response body could not be read".into());
-            return Ok(ServiceResponse::new(req, e.error_response()));
+            return ServiceResponse::new(req, e.error_response());
         }
     };
     let content_type = head.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
@@ -214,7 +237,7 @@ pub async fn middleware(
         // unanswered and, after a while, run again.
         tracing::warn!(error = %e, "an idempotency key could not be completed");
     }
-    Ok(ServiceResponse::new(req, head.set_body(bytes).map_into_boxed_body()))
+    ServiceResponse::new(req, head.set_body(bytes).map_into_boxed_body())
 }
 
 fn replay(req: ServiceRequest, answer: StoredAnswer) -> ServiceResponse<BoxBody> {

@@ -162,25 +162,38 @@ fn cors(origins: &[String]) -> actix_cors::Cors {
     c
 }
 
+/// The document fonts, or none (PDFs cannot be rendered until they are installed).
+fn load_fonts() -> Option<cme_documents::Fonts> {
+    match cme_documents::Fonts::system() {
+        Ok(f) => Some(f),
+        Err(e) => {
+            tracing::warn!(
+                error = %e,
+                packages = ?cme_documents::FONT_PACKAGES,
+                "document fonts unavailable: PDFs cannot be rendered (install the packages, e.g. with `make run`)"
+            );
+            None
+        }
+    }
+}
+
+/// The headers every answer carries.
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("Referrer-Policy", "no-referrer"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Content-Security-Policy", CSP))
+}
+
 impl Application {
     /// Binds the listener and builds the app.
     pub async fn build(settings: Settings, db: DatabaseConnection) -> std::io::Result<Self> {
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
         cme_store::repo::audit::use_key(settings.pii.audit_key());
-        let fonts = match cme_documents::Fonts::system() {
-            Ok(f) => Some(f),
-            Err(e) => {
-                tracing::warn!(
-                    error = %e,
-                    packages = ?cme_documents::FONT_PACKAGES,
-                    "document fonts unavailable: PDFs cannot be rendered (install the packages, e.g. with `make run`)"
-                );
-                None
-            }
-        };
         let state = web::Data::new(AppState {
-            fonts,
+            fonts: load_fonts(),
             files: settings.files,
             public_url: settings.public_url.trim_end_matches('/').to_owned(),
             db,
@@ -219,13 +232,7 @@ impl Application {
                 .wrap(tracing_actix_web::TracingLogger::<telemetry::RedactingRootSpan>::new())
                 .wrap(Compress::default())
                 .wrap(cors(&cors_origins))
-                .wrap(
-                    DefaultHeaders::new()
-                        .add(("X-Content-Type-Options", "nosniff"))
-                        .add(("Referrer-Policy", "no-referrer"))
-                        .add(("X-Frame-Options", "DENY"))
-                        .add(("Content-Security-Policy", CSP)),
-                )
+                .wrap(security_headers())
                 .service(web::redirect("/api/docs", "/api/docs/"))
                 .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/v1/openapi.json", openapi::complete(api_doc)))
                 .service(web::scope("/api").default_service(web::to(spa::api_not_found)))

@@ -139,7 +139,29 @@ pub fn complete(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
 const NEVER_FORBIDDEN: &[(&str, &str)] = &[("GET", "/api/v1/me")];
 
 fn complete_operation(path: &str, method: &str, op: &mut utoipa::openapi::path::Operation) {
-    use utoipa::openapi::path::ParameterIn;
+    let keyed = method == "POST" && crate::idempotency::honours_key(path);
+    let add = shared_answers(method, path, op, keyed);
+    if keyed {
+        add_idempotency_key(op);
+    }
+    let responses = &mut op.responses.responses;
+    for shared in add {
+        let status = shared.status().to_owned();
+        let bare = match responses.get(&status) {
+            None => true,
+            Some(utoipa::openapi::RefOr::T(r)) => r.description.trim().is_empty(),
+            Some(utoipa::openapi::RefOr::Ref(_)) => false,
+        };
+        if bare {
+            responses.insert(status, utoipa::openapi::Ref::from_response_name(shared.name()).into());
+        }
+    }
+}
+
+/// The shared answers an operation can give, from what it declares: its
+/// security, its request body's types, its parameters, and whether it
+/// takes an `Idempotency-Key` (`keyed`).
+fn shared_answers(method: &str, path: &str, op: &utoipa::openapi::path::Operation, keyed: bool) -> Vec<Shared> {
     let secured = op
         .security
         .iter()
@@ -149,28 +171,6 @@ fn complete_operation(path: &str, method: &str, op: &mut utoipa::openapi::path::
         Some(utoipa::openapi::RefOr::T(body)) => body.content.keys().cloned().collect(),
         _ => Vec::new(),
     };
-    let params: Vec<(ParameterIn, serde_json::Value)> = op
-        .parameters
-        .iter()
-        .flatten()
-        .filter_map(|p| match p {
-            utoipa::openapi::RefOr::T(p) => {
-                Some((p.parameter_in.clone(), serde_json::to_value(&p.schema).unwrap_or_default()))
-            }
-            utoipa::openapi::RefOr::Ref(_) => None,
-        })
-        .collect();
-    let free_text = serde_json::json!({"type": "string"});
-    let unparsable = params.iter().any(|(at, schema)| match at {
-        ParameterIn::Query => true,
-        ParameterIn::Path => *schema != free_text,
-        _ => false,
-    });
-    let paged = op.parameters.iter().flatten().any(|p| {
-        matches!(p, utoipa::openapi::RefOr::T(p) if p.parameter_in == ParameterIn::Query && (p.name == "after" || p.name == "limit"))
-    });
-    let keyed = method == "POST" && crate::idempotency::honours_key(path);
-
     let mut add = Vec::new();
     if secured {
         add.extend([Shared::Unauthorized, Shared::TooManyRequests]);
@@ -193,30 +193,48 @@ fn complete_operation(path: &str, method: &str, op: &mut utoipa::openapi::path::
             add.push(Shared::UnprocessableEntity);
         }
     }
-    if unparsable {
+    if unparsable_parameters(op) {
         add.push(Shared::BadRequest);
     }
-    if paged {
+    if paged(op) {
         add.push(Shared::UnprocessableEntity);
     }
     if keyed {
-        add_idempotency_key(op);
         add.extend([Shared::IdempotencyConflict, Shared::PayloadTooLarge, Shared::UnprocessableEntity]);
     }
     add.push(Shared::ServiceUnavailable);
+    add
+}
 
-    let responses = &mut op.responses.responses;
-    for shared in add {
-        let status = shared.status().to_owned();
-        let bare = match responses.get(&status) {
-            None => true,
-            Some(utoipa::openapi::RefOr::T(r)) => r.description.trim().is_empty(),
-            Some(utoipa::openapi::RefOr::Ref(_)) => false,
-        };
-        if bare {
-            responses.insert(status, utoipa::openapi::Ref::from_response_name(shared.name()).into());
-        }
-    }
+/// Whether a parameter can fail to parse: any query parameter, or a path
+/// parameter that is not free text.
+fn unparsable_parameters(op: &utoipa::openapi::path::Operation) -> bool {
+    use utoipa::openapi::path::ParameterIn;
+    let params: Vec<(ParameterIn, serde_json::Value)> = op
+        .parameters
+        .iter()
+        .flatten()
+        .filter_map(|p| match p {
+            utoipa::openapi::RefOr::T(p) => {
+                Some((p.parameter_in.clone(), serde_json::to_value(&p.schema).unwrap_or_default()))
+            }
+            utoipa::openapi::RefOr::Ref(_) => None,
+        })
+        .collect();
+    let free_text = serde_json::json!({"type": "string"});
+    params.iter().any(|(at, schema)| match at {
+        ParameterIn::Query => true,
+        ParameterIn::Path => *schema != free_text,
+        _ => false,
+    })
+}
+
+/// Whether an operation is paged (`after`, `limit` in its query).
+fn paged(op: &utoipa::openapi::path::Operation) -> bool {
+    use utoipa::openapi::path::ParameterIn;
+    op.parameters.iter().flatten().any(|p| {
+        matches!(p, utoipa::openapi::RefOr::T(p) if p.parameter_in == ParameterIn::Query && (p.name == "after" || p.name == "limit"))
+    })
 }
 
 /// The answers the shared machinery gives, as `components/responses`.

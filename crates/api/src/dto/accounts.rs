@@ -107,6 +107,22 @@ pub struct AuditEntryDto {
     pub detail: serde_json::Value,
 }
 
+impl From<cme_store::repo::audit::AuditRecord> for AuditEntryDto {
+    fn from(r: cme_store::repo::audit::AuditRecord) -> Self {
+        AuditEntryDto {
+            seq: r.seq,
+            at: r.at,
+            actor_name: r.actor_name,
+            actor_role: r.actor_role.map(|role| role.as_str().to_owned()),
+            ip: r.ip,
+            action: r.action,
+            target_type: r.target_type,
+            target_id: r.target_id,
+            detail: r.detail,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AuditPage {
     pub items: Vec<AuditEntryDto>,

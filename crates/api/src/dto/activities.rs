@@ -106,6 +106,38 @@ pub struct ActivityDto {
     pub owned: bool,
 }
 
+impl ActivityDto {
+    /// An activity with its `sign_in_count`, running or not at `now`; `owned`:
+    /// the caller's organisation created it.
+    pub fn new(a: &cme_domain::activity::Activity, sign_in_count: u64, now: DateTime<Utc>, owned: bool) -> Self {
+        let (kind, id) = match a.owner {
+            cme_domain::activity::ActivityOwner::Region(r) => ("region", r.0),
+            cme_domain::activity::ActivityOwner::Unit(u) => ("unit", u.0),
+        };
+        ActivityDto {
+            id: a.id.0,
+            code: a.code.clone(),
+            name: a.name.clone(),
+            organiser: a.organiser.clone(),
+            kind: a.category.kind().into(),
+            source: a.category.source().map(Into::into),
+            class: a.category.source().map(|s| s.class().as_str().to_owned()),
+            amount: Amount(a.amount),
+            starts_on: a.starts_on,
+            ends_on: a.ends_on,
+            year: a.year(),
+            owner: ActivityOwnerDto { kind: kind.to_owned(), id },
+            created_by: a.created_by.clone(),
+            created_at: a.created_at,
+            cancelled_at: a.cancelled.as_ref().map(|c| c.at),
+            cancel_reason: a.cancelled.as_ref().map(|c| c.reason.clone()),
+            running: a.running_on(cme_domain::time::today_in_shanghai(now)).is_ok(),
+            sign_in_count,
+            owned,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ActivityPage {
     pub items: Vec<ActivityDto>,

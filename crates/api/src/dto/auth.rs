@@ -103,3 +103,13 @@ pub struct ClientToken {
     /// The granted operations, space-separated.
     pub scope: String,
 }
+
+/// The form of a client-credentials token request (RFC 6749 §4.4.2).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ClientTokenForm {
+    /// Must be `client_credentials`.
+    pub grant_type: String,
+    /// Or in HTTP Basic authentication.
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+}

@@ -60,6 +60,21 @@ pub struct SealDto {
     pub image_url: String,
 }
 
+impl From<&cme_store::repo::certificate::Seal> for SealDto {
+    fn from(s: &cme_store::repo::certificate::Seal) -> Self {
+        SealDto {
+            id: s.id,
+            office: s.office.into(),
+            region_id: s.region_id.0,
+            width: s.width,
+            height: s.height,
+            uploaded_by: s.uploaded_by.clone(),
+            uploaded_at: s.uploaded_at,
+            image_url: format!("/api/v1/seals/{}/image", s.id),
+        }
+    }
+}
+
 /// The caller's office and its seal, if any: without one, its certificates
 /// print with the seal area marked 须加盖印章.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -113,6 +128,52 @@ pub struct CertificateDto {
     pub revoked_by: Option<String>,
     pub revoke_reason: Option<String>,
     pub row_version: i32,
+}
+
+/// The public verification page of a certificate: always under the
+/// configured public URL (`CME_PUBLIC_URL`), never the request's Host.
+pub fn verify_url(public_url: &str, token: &str) -> String {
+    format!("{public_url}/v/{token}")
+}
+
+impl CertificateDto {
+    /// A stored version, its verification link under `public_url`.
+    pub fn new(c: &cme_store::repo::certificate::Certificate, public_url: &str) -> Self {
+        let status = c.status();
+        CertificateDto {
+            id: c.id,
+            verification_id: c.verification_id,
+            person_id: c.person_id.0,
+            unit_id: c.unit_id.0,
+            year: c.year,
+            number: c.number.clone(),
+            version: c.version,
+            name: c.name.clone(),
+            gender: c.gender.clone(),
+            id_number: c.id_masked.clone(),
+            unit_name: c.unit_name.clone(),
+            title: c.title_name.clone(),
+            class1_tenths: c.class1_tenths,
+            class2_tenths: c.class2_tenths,
+            self_managed_tenths: c.self_managed_tenths,
+            total_tenths: c.total_tenths,
+            verdict: c.verdict.clone(),
+            issuer: c.issuer.clone(),
+            issued_by_office: c.issued_by_office.into(),
+            sealed: c.seal_id.is_some(),
+            check_code: c.check_code.clone(),
+            verify_url: verify_url(public_url, &c.qr_token),
+            issued_by: c.issued_by.clone(),
+            issued_at: c.issued_at,
+            status: status.into(),
+            status_label: status.label().to_owned(),
+            superseded_at: c.superseded_at,
+            revoked_at: c.revoked_at,
+            revoked_by: c.revoked_by.clone(),
+            revoke_reason: c.revoke_reason.clone(),
+            row_version: c.row_version,
+        }
+    }
 }
 
 /// Which certificates to list. An ID number is never taken in a URL: look
@@ -240,6 +301,32 @@ pub struct PublicCertificateDto {
     pub revoke_reason: Option<String>,
 }
 
+impl PublicCertificateDto {
+    /// A genuine certificate as the public sees it (name masked); a
+    /// superseded one names the `current_version`.
+    pub fn new(c: &cme_store::repo::certificate::Certificate, current_version: Option<i32>) -> Self {
+        let status = c.status();
+        PublicCertificateDto {
+            genuine: true,
+            number: c.number.clone(),
+            version: c.version,
+            year: c.year,
+            name: cme_domain::certificate::snapshot::mask_name(&c.name),
+            id_number: c.id_masked.clone(),
+            unit_name: c.unit_name.clone(),
+            title: c.title_name.clone(),
+            total_tenths: c.total_tenths,
+            verdict: c.verdict.clone(),
+            issuer: c.issuer.clone(),
+            issued_at: c.issued_at,
+            status: status.into(),
+            status_label: status.label().to_owned(),
+            current_version,
+            revoke_reason: c.revoke_reason.clone(),
+        }
+    }
+}
+
 /// Draw a spot check or an on-site inspection.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct DrawRequest {
@@ -324,6 +411,62 @@ pub struct CheckDto {
     pub owned: bool,
 }
 
+impl CheckDto {
+    /// A stored check; `owned`: the caller's office drew it.
+    pub fn new(c: &cme_store::repo::spot_check::Check, owned: bool) -> Self {
+        CheckDto {
+            owned,
+            id: c.id,
+            kind: c.kind.into(),
+            year: c.year,
+            office: c.office.into(),
+            seed: c.seed.to_string(),
+            rate_permille: c.rate_permille,
+            per_unit_min: c.per_unit_min,
+            institutions: c.institutions,
+            only_unit_id: c.only_unit.map(|u| u.0),
+            candidates: c.candidates,
+            closed: c.closed,
+            note: c.note.clone(),
+            created_by: c.created_by.clone(),
+            created_at: c.created_at,
+            closed_by: c.closed_by.clone(),
+            closed_at: c.closed_at,
+            row_version: c.row_version,
+            units: c
+                .units
+                .iter()
+                .map(|u| CheckUnitDto {
+                    unit_id: u.unit_id.0,
+                    unit_name: u.unit_name.clone(),
+                    finalised: u.finalised,
+                    sampled: u.sampled,
+                    passed: u.passed,
+                    failed: u.failed,
+                    pass_permille: u.pass_permille,
+                    outcome: u.outcome.map(Into::into),
+                })
+                .collect(),
+            items: c
+                .items
+                .iter()
+                .map(|i| CheckItemDto {
+                    id: i.id,
+                    verification_id: i.verification_id,
+                    unit_id: i.unit_id.0,
+                    person_id: i.person_id.0,
+                    name: i.name.clone(),
+                    id_number: i.id_masked.clone(),
+                    result: i.result.into(),
+                    note: i.note.clone(),
+                    recorded_by: i.recorded_by.clone(),
+                    recorded_at: i.recorded_at,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// A check's headline.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CheckSummaryDto {
@@ -336,6 +479,22 @@ pub struct CheckSummaryDto {
     pub closed: bool,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
+}
+
+impl From<cme_store::repo::spot_check::CheckSummary> for CheckSummaryDto {
+    fn from(c: cme_store::repo::spot_check::CheckSummary) -> Self {
+        CheckSummaryDto {
+            id: c.id,
+            kind: c.kind.into(),
+            year: c.year,
+            office: c.office.into(),
+            seed: c.seed.to_string(),
+            candidates: c.candidates,
+            closed: c.closed,
+            created_by: c.created_by,
+            created_at: c.created_at,
+        }
+    }
 }
 
 /// Checks of a year.

@@ -33,6 +33,20 @@ pub struct EvaluateRequest {
     pub credits: Vec<CreditIn>,
 }
 
+impl EvaluateRequest {
+    /// The request's credits as the rules take them (a bad category names
+    /// `credits[i]`).
+    pub fn credit_inputs(&self) -> Result<Vec<cme_domain::compliance::CreditInput>, ApiError> {
+        self.credits
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                Ok(cme_domain::compliance::CreditInput { category: c.category(i)?, amount: c.amount.0, valid: true })
+            })
+            .collect()
+    }
+}
+
 /// One credit of the calculator's input.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -67,6 +81,13 @@ pub struct ShortfallDto {
     pub message: String,
 }
 
+impl ShortfallDto {
+    /// A shortfall, its message naming the year's mandatory `course`.
+    pub fn new(s: &cme_domain::compliance::Shortfall, course: Option<&str>) -> Self {
+        ShortfallDto { code: s.code.into(), missing: Amount(s.missing), message: s.message(course) }
+    }
+}
+
 /// The standard row that was applied.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AppliedStandard {
@@ -78,6 +99,27 @@ pub struct AppliedStandard {
     pub discipline: Discipline,
     pub mandatory_course: Option<MandatoryCourse>,
     pub requirement: RequirementDto,
+}
+
+impl AppliedStandard {
+    /// The `row` of version `version` of the year's standard, with the
+    /// year's mandatory `course`.
+    pub fn new(
+        year: i32,
+        version: u32,
+        row: &cme_domain::standard::StandardRow,
+        course: Option<&cme_domain::standard::MandatoryCourse>,
+    ) -> Self {
+        AppliedStandard {
+            year,
+            version,
+            unit_level: row.unit_level.into(),
+            title_level: row.title_level.map(Into::into),
+            discipline: row.discipline.into(),
+            mandatory_course: course.map(Into::into),
+            requirement: (&row.requirement).into(),
+        }
+    }
 }
 
 /// The counted amount of every bucket.
@@ -115,6 +157,23 @@ pub struct AllocationDto {
     pub counted_self_managed: Amount,
     pub not_counted: Amount,
     pub not_counted_reason: Option<NotCountedReason>,
+}
+
+impl AllocationDto {
+    /// Where the request's credit at `index` (`c`) counted (`a`).
+    pub fn new(index: usize, a: &cme_domain::compliance::Allocation, c: &cme_domain::compliance::CreditInput) -> Self {
+        AllocationDto {
+            index,
+            kind: c.category.kind().into(),
+            source: c.category.source().map(Into::into),
+            amount: Amount(c.amount),
+            counted_i: Amount(a.counted_i),
+            counted_ii: Amount(a.counted_ii),
+            counted_self_managed: Amount(a.counted_self_managed),
+            not_counted: Amount(a.not_counted),
+            not_counted_reason: a.not_counted_reason.map(Into::into),
+        }
+    }
 }
 
 /// The verdict, with everything that explains it.

@@ -32,6 +32,24 @@ pub struct CompletionDto {
     pub recorded_at: DateTime<Utc>,
 }
 
+impl CompletionDto {
+    /// A stored completion, with the `course` its year names.
+    pub fn new(
+        c: cme_store::repo::course::CompletionRecord,
+        course: Option<&cme_domain::standard::MandatoryCourse>,
+    ) -> Self {
+        CompletionDto {
+            person_id: c.completion.person_id.0,
+            year: c.completion.year,
+            completed_on: c.completion.completed_on,
+            course_name: course.map(|c| c.name.clone()),
+            deadline: course.map(|c| c.deadline),
+            source: c.source,
+            recorded_at: c.created_at,
+        }
+    }
+}
+
 /// `check` only reports; `all` writes only when every row is valid;
 /// `valid_only` writes the valid rows and reports the rest: the same modes
 /// (and the same schema) as the staff import.

@@ -9,6 +9,8 @@ use validator::Validate;
 use super::compliance::{AppliedStandard, BucketsDto, ShortfallDto};
 use super::org::PersonDto;
 use super::{Amount, CreditKind, CreditSource, Discipline, NotCountedReason, RecordAmount, TitleLevel};
+use crate::error::ApiError;
+use crate::paging::filter;
 
 wire_enum!(
     /// How a record entered: electronic 电子学分, paper_unit 单位录入, paper_department 科室录入, paper_verification 纸质验证.
@@ -103,6 +105,32 @@ pub struct CreditLine {
     pub counted_self_managed: Amount,
     pub not_counted: Amount,
     pub not_counted_reason: Option<NotCountedReason>,
+}
+
+impl CreditLine {
+    /// A record of a person-year under its standard, where it counted (`a`).
+    pub fn counted(entry: &cme_store::repo::credit::CreditEntry, a: &cme_domain::compliance::Allocation) -> Self {
+        CreditLine {
+            credit: CreditDto::from(entry),
+            counted_i: Amount(a.counted_i),
+            counted_ii: Amount(a.counted_ii),
+            counted_self_managed: Amount(a.counted_self_managed),
+            not_counted: Amount(a.not_counted),
+            not_counted_reason: a.not_counted_reason.map(Into::into),
+        }
+    }
+
+    /// A record of a person-year without a standard to apply: not counted.
+    pub fn uncounted(entry: &cme_store::repo::credit::CreditEntry) -> Self {
+        CreditLine {
+            credit: CreditDto::from(entry),
+            counted_i: Amount(cme_domain::Credits::ZERO),
+            counted_ii: Amount(cme_domain::Credits::ZERO),
+            counted_self_managed: Amount(cme_domain::Credits::ZERO),
+            not_counted: Amount(entry.record.amount),
+            not_counted_reason: None,
+        }
+    }
 }
 
 /// The year's mandatory course and whether the person completed it.
@@ -250,6 +278,27 @@ pub struct ComplianceQuery {
     pub limit: Option<u64>,
 }
 
+impl TryFrom<&ComplianceQuery> for cme_store::repo::compliance::ComplianceFilter {
+    type Error = ApiError;
+
+    /// The filters of a compliance query, each named when it is wrong.
+    fn try_from(q: &ComplianceQuery) -> Result<Self, ApiError> {
+        use cme_domain::ids::{DepartmentId, RegionId, UnitId};
+        if !(2015..=2100).contains(&q.year) {
+            return Err(ApiError::field("year", "年度须在 2015 年及以后"));
+        }
+        Ok(cme_store::repo::compliance::ComplianceFilter {
+            year: q.year,
+            discipline: filter::<cme_domain::person::Discipline>("discipline", q.discipline.as_deref())?,
+            unit_id: q.unit_id.map(UnitId),
+            department_id: q.department_id.map(DepartmentId),
+            region_id: q.region_id.map(RegionId),
+            outcome: filter::<cme_domain::compliance::Outcome>("outcome", q.outcome.as_deref())?,
+            name_contains: q.name.clone().filter(|n| !n.trim().is_empty()),
+        })
+    }
+}
+
 /// A person's verdict in a compliance list.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ComplianceRowDto {
@@ -277,6 +326,32 @@ pub struct ComplianceRowDto {
     pub note: Option<String>,
 }
 
+impl ComplianceRowDto {
+    /// A stored verdict, its shortfalls naming the year's mandatory `course`.
+    pub fn new(r: cme_store::repo::compliance::ComplianceRow, course: Option<&str>) -> Self {
+        ComplianceRowDto {
+            person_id: r.person_id.0,
+            name: r.name,
+            id_number_masked: r.id_number_masked,
+            unit_id: r.unit_id.0,
+            unit_name: r.unit_name,
+            department_id: r.department_id.map(|d| d.0),
+            department_name: r.department_name,
+            discipline: r.discipline.into(),
+            status: r.status.as_str().to_owned(),
+            title_name: r.title.as_ref().map(|t| t.name.clone()),
+            title_level: r.title.as_ref().map(|t| t.level.into()),
+            outcome: r.outcome.into(),
+            counted_i: Amount(r.counted_i),
+            counted_ii: Amount(r.counted_ii),
+            self_managed: Amount(r.self_managed),
+            total: Amount(r.total),
+            shortfalls: r.shortfalls.iter().map(|s| ShortfallDto::new(s, course)).collect(),
+            note: r.note,
+        }
+    }
+}
+
 /// How many people of the query fall under each outcome.
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct OutcomeCounts {
@@ -284,6 +359,19 @@ pub struct OutcomeCounts {
     pub non_compliant: u64,
     pub not_counted: u64,
     pub undetermined: u64,
+}
+
+impl From<&std::collections::HashMap<cme_domain::compliance::Outcome, u64>> for OutcomeCounts {
+    fn from(counts: &std::collections::HashMap<cme_domain::compliance::Outcome, u64>) -> Self {
+        use cme_domain::compliance::Outcome;
+        let n = |o| counts.get(&o).copied().unwrap_or(0);
+        OutcomeCounts {
+            compliant: n(Outcome::Compliant),
+            non_compliant: n(Outcome::NonCompliant),
+            not_counted: n(Outcome::NotCounted),
+            undetermined: n(Outcome::Undetermined),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -361,4 +449,11 @@ impl From<cme_store::repo::credit_report::Report> for ReportDto {
             closed_at: r.closed_at,
         }
     }
+}
+
+/// The format of a document.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+pub struct FormatQuery {
+    /// `pdf` (default) or `xlsx`.
+    pub format: Option<String>,
 }

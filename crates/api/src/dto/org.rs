@@ -42,6 +42,12 @@ pub struct DepartmentDto {
     pub name: String,
 }
 
+impl From<cme_domain::org::Department> for DepartmentDto {
+    fn from(d: cme_domain::org::Department) -> Self {
+        DepartmentDto { id: d.id.0, unit_id: d.unit_id.0, name: d.name }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TitleDto {
     pub name: String,
@@ -66,6 +72,22 @@ pub struct PersonDto {
     pub title: Option<TitleDto>,
 }
 
+impl From<cme_store::repo::person::PersonSummary> for PersonDto {
+    fn from(p: cme_store::repo::person::PersonSummary) -> Self {
+        PersonDto {
+            id: p.id.0,
+            unit_id: p.unit_id.0,
+            department_id: p.department_id.map(|d| d.0),
+            title: p.title.as_ref().map(TitleDto::from),
+            name: p.name,
+            gender: p.gender.as_str().to_owned(),
+            id_number_masked: p.id_number_masked,
+            discipline: p.discipline.as_str().to_owned(),
+            status: p.status.as_str().to_owned(),
+        }
+    }
+}
+
 /// A person with his histories. The response carries the person's `ETag`,
 /// to send back as `If-Match` with a change.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -78,6 +100,35 @@ pub struct PersonDetail {
     pub phone_masked: Option<String>,
     /// Every status change, oldest first (状态变更历史).
     pub status_changes: Vec<StatusChangeDto>,
+}
+
+impl PersonDetail {
+    /// A person's detail as the upkeep pages show it: his titles by date, his
+    /// phone masked, his status `history`; listed with the title held on `today`.
+    pub fn new(
+        rec: &cme_store::repo::person::PersonRecord,
+        history: Vec<cme_store::repo::person::StatusChange>,
+        today: NaiveDate,
+    ) -> Self {
+        let mut titles: Vec<&cme_domain::person::Title> = rec.person.titles.iter().collect();
+        titles.sort_by_key(|t| t.obtained_on);
+        PersonDetail {
+            person: PersonDto::of(&rec.person, today),
+            titles: titles.into_iter().map(TitleDto::from).collect(),
+            phone_masked: rec.phone.as_deref().map(cme_domain::roster::mask_phone),
+            status_changes: history
+                .into_iter()
+                .map(|c| StatusChangeDto {
+                    from: c.from.map(|s| s.as_str().to_owned()),
+                    to: c.to.as_str().to_owned(),
+                    reason: c.reason,
+                    changed_by: c.changed_by,
+                    at: c.at,
+                    effective_on: c.effective_on,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// One status change of a person.

@@ -298,6 +298,16 @@ pub struct ImportQuery {
     pub mode: Option<ImportMode>,
 }
 
+/// A file upload (`multipart/form-data`, field `file`).
+// It documents the body for OpenAPI only: the handler reads the multipart
+// stream itself.
+#[derive(ToSchema)]
+pub struct ImportUpload {
+    /// The XLSX or CSV file (UTF-8 or GBK), at most 5 MiB.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+}
+
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 pub struct TemplateQuery {
     /// xlsx (default) or csv.

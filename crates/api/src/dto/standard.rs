@@ -220,6 +220,36 @@ pub struct PreviewRow {
     pub rate_draft_permille: u32,
 }
 
+impl PreviewRow {
+    /// A row named `name`, nothing counted yet.
+    fn named(name: String) -> Self {
+        PreviewRow {
+            prefecture_id: None,
+            name,
+            title_level: None,
+            people: 0,
+            compliant_now: 0,
+            compliant_draft: 0,
+            rate_now_permille: 0,
+            rate_draft_permille: 0,
+        }
+    }
+
+    fn add(&mut self, c: &cme_store::repo::compliance::PreviewCell) {
+        self.people += c.people;
+        self.compliant_now += c.compliant_now;
+        self.compliant_draft += c.compliant_draft;
+    }
+
+    /// The row with its rates.
+    fn finish(mut self) -> Self {
+        let rate = |n, of| cme_domain::report::per_mille(n, of).unwrap_or(0);
+        self.rate_now_permille = rate(self.compliant_now, self.people);
+        self.rate_draft_permille = rate(self.compliant_draft, self.people);
+        self
+    }
+}
+
 /// How a draft would change who passes.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PreviewDto {
@@ -230,6 +260,52 @@ pub struct PreviewDto {
     pub total: PreviewRow,
     pub by_prefecture: Vec<PreviewRow>,
     pub by_title: Vec<PreviewRow>,
+}
+
+impl PreviewDto {
+    /// The preview's cells of the draft of `year` applied to `on_year`'s
+    /// people, summed for the province, per prefecture (by name, from
+    /// `names`) and per title level, each with its rates now and under the
+    /// draft.
+    pub fn new(
+        year: i32,
+        on_year: i32,
+        cells: &[cme_store::repo::compliance::PreviewCell],
+        names: &std::collections::HashMap<Uuid, String>,
+    ) -> Self {
+        use std::collections::BTreeMap;
+        let mut total = PreviewRow::named("全省".to_owned());
+        let mut by_pref: BTreeMap<Option<Uuid>, PreviewRow> = BTreeMap::new();
+        let mut by_title: BTreeMap<Option<&'static str>, PreviewRow> = BTreeMap::new();
+        for c in cells {
+            total.add(c);
+            by_pref
+                .entry(c.prefecture_id)
+                .or_insert_with(|| PreviewRow {
+                    prefecture_id: c.prefecture_id,
+                    ..PreviewRow::named(
+                        c.prefecture_id.and_then(|p| names.get(&p).cloned()).unwrap_or_else(|| "省直".to_owned()),
+                    )
+                })
+                .add(c);
+            by_title
+                .entry(c.title_level.map(cme_domain::person::TitleLevel::as_str))
+                .or_insert_with(|| PreviewRow {
+                    title_level: c.title_level.map(Into::into),
+                    ..PreviewRow::named(c.title_level.map_or("不分职称（乡镇、村级）", |t| t.label()).to_owned())
+                })
+                .add(c);
+        }
+        let mut by_prefecture: Vec<PreviewRow> = by_pref.into_values().map(PreviewRow::finish).collect();
+        by_prefecture.sort_by(|a, b| a.name.cmp(&b.name));
+        PreviewDto {
+            year,
+            on_year,
+            total: total.finish(),
+            by_prefecture,
+            by_title: by_title.into_values().map(PreviewRow::finish).collect(),
+        }
+    }
 }
 
 /// What publishing did.

@@ -112,6 +112,20 @@ pub struct WindowDto {
     pub set_at: Option<DateTime<Utc>>,
 }
 
+impl WindowDto {
+    /// A window, with who set it (`set`; none for the cycle's own default).
+    pub fn new(w: &cme_domain::cycle::window::Window, set: Option<&cme_store::repo::cycle::WindowRecord>) -> Self {
+        WindowDto {
+            tier: w.tier().into(),
+            starts_at: w.starts_at(),
+            ends_at: w.ends_at(),
+            label: format!("{w}（北京时间）"),
+            set_by: set.map(|s| s.set_by.clone()),
+            set_at: set.map(|s| s.set_at),
+        }
+    }
+}
+
 /// One tier's windows as an office sees them.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TierWindows {
@@ -202,6 +216,17 @@ pub struct SpecialDto {
     pub deemed_compliant: bool,
 }
 
+impl From<&cme_store::repo::verification::Special> for SpecialDto {
+    fn from(s: &cme_store::repo::verification::Special) -> Self {
+        SpecialDto {
+            reason: s.reason.into(),
+            period_from: s.period_from,
+            period_to: s.period_to,
+            deemed_compliant: s.deemed_compliant,
+        }
+    }
+}
+
 /// One person to put on a list.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -285,6 +310,36 @@ pub struct VerificationDto {
     pub updated_at: DateTime<Utc>,
 }
 
+impl From<&cme_store::repo::verification::QueueRow> for VerificationDto {
+    fn from(row: &cme_store::repo::verification::QueueRow) -> Self {
+        let r = &row.record;
+        VerificationDto {
+            id: r.id.0,
+            person_id: r.person_id.0,
+            person_name: row.person_name.clone(),
+            id_number_masked: row.id_number_masked.clone(),
+            unit_id: r.unit_id.0,
+            unit_name: row.unit_name.clone(),
+            unit_level: r.unit_level.into(),
+            medicine: r.medicine.into(),
+            year: r.year,
+            cycle_year: r.cycle_year,
+            list: r.list_kind.into(),
+            state: r.state.into(),
+            step: r.state.step(),
+            waiting_on: r.current_tier.map(Into::into),
+            waiting_on_label: r.current_tier.map(|t| t.label().to_owned()),
+            special: r.special.as_ref().map(SpecialDto::from),
+            note: r.note.clone(),
+            outcome_at_submit: r.outcome_at_submit.map(Into::into),
+            certificate_no: r.certificate_no.clone(),
+            issued_at: r.issued_at,
+            row_version: r.row_version,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct VerificationPage {
     pub items: Vec<VerificationDto>,
@@ -305,6 +360,19 @@ pub struct VerificationQuery {
     pub limit: Option<u64>,
 }
 
+impl From<&VerificationQuery> for cme_store::repo::verification::QueueFilter {
+    fn from(q: &VerificationQuery) -> Self {
+        cme_store::repo::verification::QueueFilter {
+            cycle_year: q.cycle_year,
+            waiting_on: None,
+            state: q.state.map(Into::into),
+            list_kind: q.list.map(Into::into),
+            unit_id: q.unit_id.map(cme_domain::ids::UnitId),
+            year: q.year,
+        }
+    }
+}
+
 /// One step of a record's chain, for its timeline.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ChainStepDto {
@@ -312,6 +380,17 @@ pub struct ChainStepDto {
     pub stage_label: String,
     pub tier: Tier,
     pub tier_label: String,
+}
+
+impl From<&cme_domain::review::Step> for ChainStepDto {
+    fn from(s: &cme_domain::review::Step) -> Self {
+        ChainStepDto {
+            stage: s.stage.as_str().to_owned(),
+            stage_label: s.stage.label().to_owned(),
+            tier: s.tier.into(),
+            tier_label: s.tier.label().to_owned(),
+        }
+    }
 }
 
 /// One transition of a record: who, when, from which state to which, why.
@@ -330,6 +409,33 @@ pub struct TimelineEntry {
     pub at: DateTime<Utc>,
 }
 
+impl From<cme_store::repo::verification::TransitionEntry> for TimelineEntry {
+    fn from(t: cme_store::repo::verification::TransitionEntry) -> Self {
+        TimelineEntry {
+            seq: t.seq,
+            event_label: event_label(&t.event),
+            event: t.event,
+            from: t.from.map(Into::into),
+            from_step: t.from.and_then(cme_domain::review::State::step),
+            to: t.to.into(),
+            to_step: t.to.step(),
+            actor_tier: t.actor_tier.into(),
+            actor_name: t.actor_name,
+            reason: t.reason,
+            at: t.at,
+        }
+    }
+}
+
+/// An event's label: a review decision's, or 列入名单 for the preparation
+/// that opens every record.
+fn event_label(event: &str) -> String {
+    if event == cme_store::repo::verification::PREPARE_EVENT {
+        return "列入名单".to_owned();
+    }
+    event.parse::<cme_domain::review::Event>().map_or_else(|_| event.to_owned(), |e| e.label().to_owned())
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct EvidenceDto {
     pub id: Uuid,
@@ -338,6 +444,27 @@ pub struct EvidenceDto {
     pub size_bytes: i64,
     pub uploaded_by: String,
     pub uploaded_at: DateTime<Utc>,
+}
+
+impl From<cme_store::repo::evidence::Evidence> for EvidenceDto {
+    fn from(e: cme_store::repo::evidence::Evidence) -> Self {
+        EvidenceDto {
+            id: e.id,
+            file_name: e.file_name,
+            content_type: e.content_type,
+            size_bytes: e.size_bytes,
+            uploaded_by: e.uploaded_by,
+            uploaded_at: e.uploaded_at,
+        }
+    }
+}
+
+/// The name of an uploaded evidence file.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EvidenceQuery {
+    /// The original file name, shown to reviewers.
+    pub file_name: String,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -457,6 +584,27 @@ pub struct StatsRow {
     pub pass_rate: Option<String>,
     /// to_verify − submitted.
     pub missing: u64,
+}
+
+impl StatsRow {
+    /// A group's figures (or the total's), named.
+    pub fn new(id: Uuid, name: String, f: &cme_domain::report::Figures) -> Self {
+        let k = &f.counts;
+        let rate = k.pass_rate();
+        StatsRow {
+            id,
+            name,
+            to_verify: u64::from(k.to_verify),
+            compliant: f.compliant,
+            submitted: u64::from(k.submitted),
+            returned: u64::from(k.returned),
+            approved: u64::from(k.passed()),
+            certified: u64::from(k.certified),
+            pass_rate_per_mille: rate.map(cme_domain::report::PassRate::per_mille),
+            pass_rate: rate.map(cme_domain::report::PassRate::percent),
+            missing: u64::from(k.missing_before_deadline()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -450,20 +450,6 @@ pub async fn list_audit(
     let page = audit::list(&state.db, &actor.scope, after, limit).await?;
     Ok(web::Json(AuditPage {
         next_cursor: page.next.map(|seq| seq.to_string()),
-        items: page
-            .items
-            .into_iter()
-            .map(|r| AuditEntryDto {
-                seq: r.seq,
-                at: r.at,
-                actor_name: r.actor_name,
-                actor_role: r.actor_role.map(|role| role.as_str().to_owned()),
-                ip: r.ip,
-                action: r.action,
-                target_type: r.target_type,
-                target_id: r.target_id,
-                detail: r.detail,
-            })
-            .collect(),
+        items: page.items.into_iter().map(AuditEntryDto::from).collect(),
     }))
 }

@@ -2,11 +2,11 @@
 //! rotating sign-in code; trainees sign in with it and get the credit at
 //! once; organisers upload an attendance roster after the event.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use cme_domain::IdCardNumber;
 use cme_domain::activity::{self as domain, Activity, ActivityError, ActivityOwner, NotRunning};
 use cme_domain::auth::{Actor, Object, Operation, Owner, Scope};
@@ -18,7 +18,7 @@ use cme_domain::time::today_in_shanghai;
 use cme_store::StoreError;
 use cme_store::repo::credit::NewCredit;
 use cme_store::repo::{activity, audit, credit, id_lookup};
-use sea_orm::TransactionTrait as _;
+use sea_orm::{DatabaseTransaction, TransactionTrait as _};
 use serde_json::json;
 use uuid::Uuid;
 use validator::Validate as _;
@@ -27,8 +27,8 @@ use crate::AppState;
 use crate::auth::{Caller, client_ip, may_act_on, organisation};
 use crate::dto::Amount;
 use crate::dto::activities::{
-    ActivityDto, ActivityOwnerDto, ActivityPage, ActivityQuery, CancelActivityRequest, NewActivityRequest,
-    RosterOutcome, RosterReport, RosterRequest, RosterRowReport, SignInCodeDto, SignInRequest, SignInResult,
+    ActivityDto, ActivityPage, ActivityQuery, CancelActivityRequest, NewActivityRequest, RosterOutcome, RosterReport,
+    RosterRequest, RosterRowReport, SignInCodeDto, SignInRequest, SignInResult,
 };
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::extract::{ValidJson, parse, validation_problem};
@@ -52,34 +52,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
 /// The most rows one roster may have.
 const MAX_ROSTER: usize = 10_000;
-
-fn dto(a: &Activity, sign_in_count: u64, now: DateTime<Utc>, owned: bool) -> ActivityDto {
-    let (kind, id) = match a.owner {
-        ActivityOwner::Region(r) => ("region", r.0),
-        ActivityOwner::Unit(u) => ("unit", u.0),
-    };
-    ActivityDto {
-        id: a.id.0,
-        code: a.code.clone(),
-        name: a.name.clone(),
-        organiser: a.organiser.clone(),
-        kind: a.category.kind().into(),
-        source: a.category.source().map(Into::into),
-        class: a.category.source().map(|s| s.class().as_str().to_owned()),
-        amount: Amount(a.amount),
-        starts_on: a.starts_on,
-        ends_on: a.ends_on,
-        year: a.year(),
-        owner: ActivityOwnerDto { kind: kind.to_owned(), id },
-        created_by: a.created_by.clone(),
-        created_at: a.created_at,
-        cancelled_at: a.cancelled.as_ref().map(|c| c.at),
-        cancel_reason: a.cancelled.as_ref().map(|c| c.reason.clone()),
-        running: a.running_on(today_in_shanghai(now)).is_ok(),
-        sign_in_count,
-        owned,
-    }
-}
 
 /// Whether the actor (acting for `org`) owns the activity.
 fn owns(actor: &Actor, org: Owner, a: &Activity) -> bool {
@@ -182,7 +154,7 @@ pub async fn create_activity(
         "starts_on": created.starts_on, "ends_on": created.ends_on});
     audit::append(&txn, &audit_entry(actor, &ip, "activity.create", &created).detail(detail)).await?;
     txn.commit().await?;
-    Ok(HttpResponse::Created().json(dto(&created, 0, Utc::now(), true)))
+    Ok(HttpResponse::Created().json(ActivityDto::new(&created, 0, Utc::now(), true)))
 }
 
 /// Activities of the caller's organisation and of those below it, newest
@@ -216,7 +188,7 @@ pub async fn list_activities(
         items: page
             .items
             .iter()
-            .map(|a| dto(a, counts.get(&a.id).copied().unwrap_or(0), now, owns(actor, org, a)))
+            .map(|a| ActivityDto::new(a, counts.get(&a.id).copied().unwrap_or(0), now, owns(actor, org, a)))
             .collect(),
         next_cursor: page.next.map(|id| id.to_string()),
     }))
@@ -244,7 +216,7 @@ pub async fn get_activity(
     let a = activity::get_scoped(&state.db, &actor.scope, ActivityId(id.into_inner())).await?;
     let count = activity::sign_in_counts(&state.db, &[a.id]).await?.get(&a.id).copied().unwrap_or(0);
     let owned = owns(actor, organisation(&state.db, actor).await?, &a);
-    Ok(web::Json(dto(&a, count, Utc::now(), owned)))
+    Ok(web::Json(ActivityDto::new(&a, count, Utc::now(), owned)))
 }
 
 /// Cancel an activity (it is kept, never deleted). It takes no more
@@ -285,7 +257,7 @@ pub async fn cancel_activity(
     let a = activity::get(&txn, a.id).await?;
     let count = activity::sign_in_counts(&txn, &[a.id]).await?.get(&a.id).copied().unwrap_or(0);
     txn.commit().await?;
-    Ok(web::Json(dto(&a, count, Utc::now(), true)))
+    Ok(web::Json(ActivityDto::new(&a, count, Utc::now(), true)))
 }
 
 /// The activity's current sign-in code, for the QR code on the event's
@@ -456,8 +428,6 @@ async fn process_roster(
     now: DateTime<Utc>,
 ) -> Result<RosterReport, ApiError> {
     let today = today_in_shanghai(now);
-    // The credit was earned at the event; a roster typed in later keeps its day.
-    let earned_on = today.min(a.ends_on);
     let parsed: Vec<Result<IdCardNumber, IdCardError>> =
         lines.iter().map(|l| IdCardNumber::parse(&l.id_number, today)).collect();
     let numbers: Vec<IdCardNumber> = parsed.iter().filter_map(|p| p.as_ref().ok().cloned()).collect();
@@ -466,10 +436,52 @@ async fn process_roster(
     let found = id_lookup::find_many(&txn, &state.pii, &numbers, &activity::owner_scope(a.owner)).await?;
     let people: Vec<PersonId> = found.values().map(|f| f.id).collect();
     let already = activity::signed_in(&txn, a.id, &people).await?;
-    let mut first_row: HashMap<PersonId, usize> = HashMap::new();
+    let mut run = RosterRun {
+        actor,
+        a,
+        now,
+        // The credit was earned at the event; a roster typed in later keeps its day.
+        earned_on: today.min(a.ends_on),
+        found,
+        already,
+        first_row: HashMap::new(),
+        credited: Vec::new(),
+    };
     let mut results = Vec::with_capacity(lines.len());
-    let mut credited = Vec::new();
     for (line, parsed) in lines.iter().zip(parsed) {
+        results.push(run.line(&txn, line, parsed).await?);
+    }
+    let credited = run.credited;
+    let detail = json!({"code": a.code, "rows": lines.len(), "credited": credited.len(), "people": credited});
+    audit::append(&txn, &audit_entry(actor, ip, "activity.roster", a).detail(detail)).await?;
+    txn.commit().await?;
+    Ok(RosterReport { activity_id: a.id.0, rows: lines.len(), credited: credited.len(), results })
+}
+
+/// A roster being credited: what its lines are checked against, and whom it
+/// has credited so far.
+struct RosterRun<'a> {
+    actor: &'a Actor,
+    a: &'a Activity,
+    now: DateTime<Utc>,
+    earned_on: NaiveDate,
+    /// The roster's people by ID number.
+    found: HashMap<String, id_lookup::Found>,
+    /// Those who signed in already.
+    already: HashSet<PersonId>,
+    /// The first line of each person.
+    first_row: HashMap<PersonId, usize>,
+    credited: Vec<PersonId>,
+}
+
+impl RosterRun<'_> {
+    /// One line's report, its person credited if he may have the credit.
+    async fn line(
+        &mut self,
+        txn: &DatabaseTransaction,
+        line: &RosterLine,
+        parsed: Result<IdCardNumber, IdCardError>,
+    ) -> Result<RosterRowReport, ApiError> {
         let (masked, outcome, reason) = match parsed {
             Err(e) => (
                 mask_id_number(line.id_number.trim()),
@@ -477,51 +489,50 @@ async fn process_roster(
                 cme_domain::roster::id_number_reason(&e).into(),
             ),
             Ok(number) => {
-                let masked = number.masked();
-                match found.get(number.as_str()) {
-                    None => (masked, RosterOutcome::UnknownPerson, "查无此人".to_owned()),
-                    Some(f) if !f.in_scope => {
-                        (masked, RosterOutcome::OutOfJurisdiction, "不在主办机构的辖区内".to_owned())
-                    }
-                    Some(f) => {
-                        if let Some(row) = first_row.get(&f.id) {
-                            (masked, RosterOutcome::DuplicateRow, format!("与第 {row} 行为同一人"))
-                        } else {
-                            first_row.insert(f.id, line.row);
-                            if already.contains(&f.id) {
-                                (masked, RosterOutcome::AlreadySignedIn, "已签到，本活动的学分已记入".to_owned())
-                            } else {
-                                let record = a.credit_for(f.id, earned_on, now, Some("签到名单导入".into()));
-                                let new = NewCredit {
-                                    record,
-                                    activity_id: Some(a.id.0),
-                                    created_by: Some(actor.name.clone()),
-                                    department_id: None,
-                                };
-                                // The lock is checked before the insert, so a locked
-                                // person-year leaves the transaction usable.
-                                match credit::record(&txn, &new).await {
-                                    Err(StoreError::Locked { year }) => {
-                                        (masked, RosterOutcome::Locked, format!("{year} 年度的学分已锁定"))
-                                    }
-                                    Err(e) => return Err(e.into()),
-                                    Ok(()) => {
-                                        credited.push(f.id);
-                                        (masked, RosterOutcome::Credited, "已记入学分".to_owned())
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+                let (outcome, reason) = match self.found.get(number.as_str()).copied() {
+                    None => (RosterOutcome::UnknownPerson, "查无此人".to_owned()),
+                    Some(f) if !f.in_scope => (RosterOutcome::OutOfJurisdiction, "不在主办机构的辖区内".to_owned()),
+                    Some(f) => self.credit(txn, line.row, f.id).await?,
+                };
+                (number.masked(), outcome, reason)
             }
         };
-        results.push(RosterRowReport { row: line.row, id_number_masked: masked, outcome, reason });
+        Ok(RosterRowReport { row: line.row, id_number_masked: masked, outcome, reason })
     }
-    let detail = json!({"code": a.code, "rows": lines.len(), "credited": credited.len(), "people": credited});
-    audit::append(&txn, &audit_entry(actor, ip, "activity.roster", a).detail(detail)).await?;
-    txn.commit().await?;
-    Ok(RosterReport { activity_id: a.id.0, rows: lines.len(), credited: credited.len(), results })
+
+    /// Credits a person of the organiser's jurisdiction (first named on line
+    /// `row`) once.
+    async fn credit(
+        &mut self,
+        txn: &DatabaseTransaction,
+        row: usize,
+        person: PersonId,
+    ) -> Result<(RosterOutcome, String), ApiError> {
+        if let Some(first) = self.first_row.get(&person) {
+            return Ok((RosterOutcome::DuplicateRow, format!("与第 {first} 行为同一人")));
+        }
+        self.first_row.insert(person, row);
+        if self.already.contains(&person) {
+            return Ok((RosterOutcome::AlreadySignedIn, "已签到，本活动的学分已记入".to_owned()));
+        }
+        let record = self.a.credit_for(person, self.earned_on, self.now, Some("签到名单导入".into()));
+        let new = NewCredit {
+            record,
+            activity_id: Some(self.a.id.0),
+            created_by: Some(self.actor.name.clone()),
+            department_id: None,
+        };
+        // The lock is checked before the insert, so a locked person-year
+        // leaves the transaction usable.
+        match credit::record(txn, &new).await {
+            Err(StoreError::Locked { year }) => Ok((RosterOutcome::Locked, format!("{year} 年度的学分已锁定"))),
+            Err(e) => Err(e.into()),
+            Ok(()) => {
+                self.credited.push(person);
+                Ok((RosterOutcome::Credited, "已记入学分".to_owned()))
+            }
+        }
+    }
 }
 
 /// Upload the attendance roster of an activity that has begun (during or

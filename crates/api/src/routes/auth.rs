@@ -14,7 +14,7 @@ use crate::AppState;
 use crate::auth::tokens::{AUD_ACCESS, AUD_CLIENT};
 use crate::auth::{PendingCaller, client_ip, password};
 use crate::dto::auth::{
-    CaptchaDto, ClientToken, LoginRequest, PasswordChange, RefreshRequest, TokenPair, TraineeLogin,
+    CaptchaDto, ClientToken, ClientTokenForm, LoginRequest, PasswordChange, RefreshRequest, TokenPair, TraineeLogin,
 };
 use crate::error::{ApiError, OAuthError, Problem};
 use crate::extract::ValidJson;
@@ -361,16 +361,6 @@ pub async fn trainee_login(
     let pair = issue_pair(&state, &acct, &req).await?;
     audit::append(&state.db, &entry(Some(&acct), &acct.username, &ip, "auth.trainee_login.success")).await?;
     Ok(NoStore(web::Json(pair)))
-}
-
-/// The form of a client-credentials token request (RFC 6749 §4.4.2).
-#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
-pub struct ClientTokenForm {
-    /// Must be `client_credentials`.
-    pub grant_type: String,
-    /// Or in HTTP Basic authentication.
-    pub client_id: Option<String>,
-    pub client_secret: Option<String>,
 }
 
 /// Outside systems: exchange a client id and secret for an access token

@@ -2,27 +2,24 @@
 //! over the stored verdicts, as pages or as one XLSX export.
 
 use actix_web::{HttpResponse, get, post, web};
-use cme_domain::compliance::{self, CourseStatus, CreditInput};
+use cme_domain::compliance::{self, CourseStatus};
 use cme_domain::standard::{Profile, StandardError};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use cme_domain::auth::Operation;
 use cme_domain::compliance::Outcome;
-use cme_domain::ids::{DepartmentId, RegionId, UnitId};
-use cme_domain::person::Discipline;
-use cme_store::repo::compliance::{self as stored, ComplianceFilter, ComplianceRow};
+use cme_store::repo::compliance::{self as stored, ComplianceFilter};
 
 use crate::AppState;
 use crate::attachment::{XLSX, attachment};
 use crate::auth::Caller;
-use crate::dto::Amount;
 use crate::dto::compliance::{AllocationDto, AppliedStandard, EvaluateRequest, EvaluateResponse, ShortfallDto};
 use crate::dto::credits::{
     CompliancePage, ComplianceQuery, ComplianceRowDto, OutcomeCounts, RecomputeRequest, RecomputeResult,
 };
 use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
-use crate::paging::{Paging, filter};
+use crate::paging::Paging;
 
 /// Registers this resource's routes (the route table and the OpenAPI
 /// document are built from the same calls).
@@ -51,7 +48,7 @@ pub async fn evaluate(
     body: ValidJson<EvaluateRequest>,
 ) -> Result<web::Json<EvaluateResponse>, ApiError> {
     let req = body.0;
-    let credits = credit_inputs(&req)?;
+    let credits = req.credit_inputs()?;
     let standard = cme_store::repo::standard::get_published(&state.db, req.year)
         .await?
         .ok_or_else(|| ApiError::field("year", format!("{} 年度没有学分验证标准", req.year)))?;
@@ -71,106 +68,16 @@ pub async fn evaluate(
 
     Ok(web::Json(EvaluateResponse {
         compliant: evaluation.compliant,
-        shortfalls: evaluation
-            .shortfalls
-            .iter()
-            .map(|s| ShortfallDto { code: s.code.into(), missing: Amount(s.missing), message: s.message(course_name) })
-            .collect(),
-        standard: AppliedStandard {
-            year: standard.year,
-            version: standard.version,
-            unit_level: row.unit_level.into(),
-            title_level: row.title_level.map(Into::into),
-            discipline: row.discipline.into(),
-            mandatory_course: standard.mandatory_course.as_ref().map(Into::into),
-            requirement: (&row.requirement).into(),
-        },
+        shortfalls: evaluation.shortfalls.iter().map(|s| ShortfallDto::new(s, course_name)).collect(),
+        standard: AppliedStandard::new(standard.year, standard.version, row, standard.mandatory_course.as_ref()),
         buckets: evaluation.buckets.into(),
-        allocation: allocation_dtos(&allocation, &credits),
-    }))
-}
-
-/// The request's credits as the rules take them (a bad category names
-/// `credits[i]`).
-fn credit_inputs(req: &EvaluateRequest) -> Result<Vec<CreditInput>, ApiError> {
-    req.credits
-        .iter()
-        .enumerate()
-        .map(|(i, c)| Ok(CreditInput { category: c.category(i)?, amount: c.amount.0, valid: true }))
-        .collect()
-}
-
-/// Where each credit counted, in the order of the request.
-fn allocation_dtos(allocation: &[compliance::Allocation], credits: &[CreditInput]) -> Vec<AllocationDto> {
-    allocation
-        .iter()
-        .zip(credits)
-        .enumerate()
-        .map(|(index, (a, c))| AllocationDto {
-            index,
-            kind: c.category.kind().into(),
-            source: c.category.source().map(Into::into),
-            amount: Amount(c.amount),
-            counted_i: Amount(a.counted_i),
-            counted_ii: Amount(a.counted_ii),
-            counted_self_managed: Amount(a.counted_self_managed),
-            not_counted: Amount(a.not_counted),
-            not_counted_reason: a.not_counted_reason.map(Into::into),
-        })
-        .collect()
-}
-
-fn row_dto(r: ComplianceRow, course: Option<&str>) -> ComplianceRowDto {
-    ComplianceRowDto {
-        person_id: r.person_id.0,
-        name: r.name,
-        id_number_masked: r.id_number_masked,
-        unit_id: r.unit_id.0,
-        unit_name: r.unit_name,
-        department_id: r.department_id.map(|d| d.0),
-        department_name: r.department_name,
-        discipline: r.discipline.into(),
-        status: r.status.as_str().to_owned(),
-        title_name: r.title.as_ref().map(|t| t.name.clone()),
-        title_level: r.title.as_ref().map(|t| t.level.into()),
-        outcome: r.outcome.into(),
-        counted_i: Amount(r.counted_i),
-        counted_ii: Amount(r.counted_ii),
-        self_managed: Amount(r.self_managed),
-        total: Amount(r.total),
-        shortfalls: r
-            .shortfalls
+        allocation: allocation
             .iter()
-            .map(|s| ShortfallDto { code: s.code.into(), missing: Amount(s.missing), message: s.message(course) })
+            .zip(&credits)
+            .enumerate()
+            .map(|(i, (a, c))| AllocationDto::new(i, a, c))
             .collect(),
-        note: r.note,
-    }
-}
-
-/// The filters of a compliance query, each named when it is wrong.
-fn compliance_filter(q: &ComplianceQuery) -> Result<ComplianceFilter, ApiError> {
-    if !(2015..=2100).contains(&q.year) {
-        return Err(ApiError::field("year", "年度须在 2015 年及以后"));
-    }
-    Ok(ComplianceFilter {
-        year: q.year,
-        discipline: filter::<Discipline>("discipline", q.discipline.as_deref())?,
-        unit_id: q.unit_id.map(UnitId),
-        department_id: q.department_id.map(DepartmentId),
-        region_id: q.region_id.map(RegionId),
-        outcome: filter::<Outcome>("outcome", q.outcome.as_deref())?,
-        name_contains: q.name.clone().filter(|n| !n.trim().is_empty()),
-    })
-}
-
-fn outcome_counts(counts: &std::collections::HashMap<Outcome, u64>) -> OutcomeCounts {
-    let n = |o| counts.get(&o).copied().unwrap_or(0);
-    OutcomeCounts {
-        compliant: n(Outcome::Compliant),
-        non_compliant: n(Outcome::NonCompliant),
-        not_counted: n(Outcome::NotCounted),
-        undetermined: n(Outcome::Undetermined),
-    }
+    }))
 }
 
 /// People's compliance for a year in the caller's jurisdiction (人员达标情况查询).
@@ -198,18 +105,18 @@ pub async fn list_compliance(
     paging: Paging,
 ) -> Result<web::Json<CompliancePage>, ApiError> {
     let actor = caller.require(Operation::ReadHierarchy)?;
-    let f = compliance_filter(&query)?;
+    let f = ComplianceFilter::try_from(&*query)?;
     let Paging { after, limit } = paging;
     let page = stored::list(&state.db, &actor.scope, &f, after, limit).await?;
     let counts = match after {
-        None => Some(outcome_counts(&stored::counts(&state.db, &actor.scope, &f).await?)),
+        None => Some(OutcomeCounts::from(&stored::counts(&state.db, &actor.scope, &f).await?)),
         Some(_) => None,
     };
     let course = cme_store::repo::standard::get_published(&state.db, f.year).await?.and_then(|s| s.mandatory_course);
     let course = course.as_ref().map(|c| c.name.as_str());
     Ok(web::Json(CompliancePage {
         next_cursor: page.next.map(|id| id.to_string()),
-        items: page.items.into_iter().map(|r| row_dto(r, course)).collect(),
+        items: page.items.into_iter().map(|r| ComplianceRowDto::new(r, course)).collect(),
         counts,
     }))
 }
@@ -290,7 +197,7 @@ pub async fn export_compliance(
     query: web::Query<ComplianceQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.require(Operation::ReadHierarchy)?;
-    let f = compliance_filter(&query)?;
+    let f = ComplianceFilter::try_from(&*query)?;
     let rows = stored::list_all(&state.db, &actor.scope, &f, EXPORT_CAP).await?;
     let course = cme_store::repo::standard::get_published(&state.db, f.year).await?.and_then(|s| s.mandatory_course);
     let title = format!("{}年度人员达标情况", f.year);

@@ -3,6 +3,7 @@
 //! whose standard names a course (SPEC §3, §4 rule 4).
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -155,23 +156,11 @@ pub async fn list_completions(
         .filter_map(|s| s.mandatory_course.map(|c| (s.year, c)))
         .collect();
     let completions = course::list_for_person(&state.db, p.id).await?;
-    Ok(web::Json(
-        completions
-            .into_iter()
-            .map(|c| {
-                let course = courses.get(&c.completion.year);
-                CompletionDto {
-                    person_id: p.id.0,
-                    year: c.completion.year,
-                    completed_on: c.completion.completed_on,
-                    course_name: course.map(|c| c.name.clone()),
-                    deadline: course.map(|c| c.deadline),
-                    source: c.source,
-                    recorded_at: c.created_at,
-                }
-            })
-            .collect(),
-    ))
+    let dto = |c: course::CompletionRecord| {
+        let course = courses.get(&c.completion.year);
+        CompletionDto::new(c, course)
+    };
+    Ok(web::Json(completions.into_iter().map(dto).collect()))
 }
 
 /// One import row as read, before any check.
@@ -251,14 +240,6 @@ async fn check_lines(
     lines: &[CompletionLine],
 ) -> Result<(Vec<ValidRow>, Vec<ImportErrorDto>), ApiError> {
     let today = crate::clock::today();
-    let error = |row: usize, column: &str, reason: String| {
-        let label = match column {
-            "id_number" => "身份证号",
-            "year" => "年度",
-            _ => "完成日期",
-        };
-        ImportErrorDto { row, column: column.to_owned(), column_label: label.to_owned(), reason }
-    };
     let numbers: Vec<Option<IdCardNumber>> =
         lines.iter().map(|l| IdCardNumber::parse(&l.id_number, today).ok()).collect();
     let valid_numbers: Vec<IdCardNumber> = numbers.iter().flatten().cloned().collect();
@@ -268,82 +249,118 @@ async fn check_lines(
     let (mut valid, mut errors) = (Vec::new(), Vec::new());
     for (line, number) in lines.iter().zip(numbers) {
         let before = errors.len();
-        let who = match &number {
-            None if line.id_number.trim().is_empty() => {
-                errors.push(error(line.row, "id_number", "请填写身份证号".to_owned()));
-                None
-            }
-            None => {
-                let why = IdCardNumber::parse(&line.id_number, today)
-                    .err()
-                    .map_or("身份证号无效", |e| id_number_reason(&e));
-                errors.push(error(line.row, "id_number", why.to_owned()));
-                None
-            }
-            Some(n) => match found.get(n.as_str()) {
-                Some(f) if f.in_scope => Some(*f),
-                _ => {
-                    errors.push(error(line.row, "id_number", "查无此人或不在本辖区".to_owned()));
-                    None
-                }
-            },
-        };
-        let year = match line.year.trim().parse::<i32>() {
-            Ok(y) if (2015..=2100).contains(&y) => {
-                if let std::collections::hash_map::Entry::Vacant(slot) = courses.entry(y) {
-                    slot.insert(course_of(db, y).await?);
-                }
-                match courses.get(&y) {
-                    Some(Ok(course)) => Some((y, course.clone())),
-                    Some(Err(m)) => {
-                        errors.push(error(line.row, "year", m.clone()));
-                        None
-                    }
-                    None => None,
-                }
-            }
-            _ => {
-                errors.push(error(line.row, "year", "年度须为 2015 年及以后的四位数字".to_owned()));
-                None
-            }
-        };
-        let date = match parse_date(&line.completed_on) {
-            None => {
-                errors.push(error(line.row, "completed_on", "完成日期须为 YYYY-MM-DD 格式的日期".to_owned()));
-                None
-            }
-            Some(d) => {
-                if let Some((y, course)) = &year
-                    && let Err(m) = check_date(course, *y, d, today)
-                {
-                    errors.push(error(line.row, "completed_on", m));
-                }
-                Some(d)
-            }
-        };
+        let who = person_of(line, number.as_ref(), &found, today).map_err(|e| errors.push(e)).ok();
+        let year = year_of(db, &mut courses, line).await?.map_err(|e| errors.push(e)).ok();
+        let date = date_of(line, year.as_ref(), today, &mut errors);
         let (Some(who), Some((year, _)), Some(completed_on)) = (who, year, date) else { continue };
         if let Some(row) = first_row.get(&(who.id, year)) {
-            errors.push(error(line.row, "id_number", format!("与第 {row} 行为同一人同一年度")));
+            errors.push(line_error(line.row, "id_number", format!("与第 {row} 行为同一人同一年度")));
             continue;
         }
         first_row.insert((who.id, year), line.row);
         if errors.len() > before {
             continue;
         }
-        if course::is_completed(db, who.id, year).await? {
-            errors.push(error(line.row, "year", format!("该人员 {year} 年度的公需科目已登记")));
+        if let Some(e) = refused_by_store(db, line, who.id, year).await? {
+            errors.push(e);
             continue;
-        }
-        match credit::ensure_open(db, who.id, year).await {
-            Err(StoreError::Locked { .. }) => {
-                errors.push(error(line.row, "year", format!("{year} 年度的学分验证已上报，已锁定")));
-                continue;
-            }
-            other => other?,
         }
         valid.push(ValidRow { person: who.id, unit: who.unit_id, year, completed_on });
     }
     Ok((valid, errors))
+}
+
+/// A problem of an import row, its column named and labelled.
+fn line_error(row: usize, column: &str, reason: String) -> ImportErrorDto {
+    let label = match column {
+        "id_number" => "身份证号",
+        "year" => "年度",
+        _ => "完成日期",
+    };
+    ImportErrorDto { row, column: column.to_owned(), column_label: label.to_owned(), reason }
+}
+
+/// The person a line names (its ID number parsed as `number`), if he is in
+/// the caller's jurisdiction.
+fn person_of(
+    line: &CompletionLine,
+    number: Option<&IdCardNumber>,
+    found: &HashMap<String, id_lookup::Found>,
+    today: NaiveDate,
+) -> Result<id_lookup::Found, ImportErrorDto> {
+    match number {
+        None if line.id_number.trim().is_empty() => Err(line_error(line.row, "id_number", "请填写身份证号".to_owned())),
+        None => {
+            let why = IdCardNumber::parse(&line.id_number, today)
+                .err()
+                .map_or("身份证号无效", |e| id_number_reason(&e));
+            Err(line_error(line.row, "id_number", why.to_owned()))
+        }
+        Some(n) => match found.get(n.as_str()) {
+            Some(f) if f.in_scope => Ok(*f),
+            _ => Err(line_error(line.row, "id_number", "查无此人或不在本辖区".to_owned())),
+        },
+    }
+}
+
+/// A line's year with its mandatory course (each year's read once into
+/// `courses`).
+async fn year_of(
+    db: &impl ConnectionTrait,
+    courses: &mut HashMap<i32, Result<MandatoryCourse, String>>,
+    line: &CompletionLine,
+) -> Result<Result<(i32, MandatoryCourse), ImportErrorDto>, ApiError> {
+    let y = match line.year.trim().parse::<i32>() {
+        Ok(y) if (2015..=2100).contains(&y) => y,
+        _ => return Ok(Err(line_error(line.row, "year", "年度须为 2015 年及以后的四位数字".to_owned()))),
+    };
+    let course = match courses.entry(y) {
+        Entry::Occupied(known) => known.into_mut(),
+        Entry::Vacant(slot) => slot.insert(course_of(db, y).await?),
+    };
+    Ok(match course {
+        Ok(course) => Ok((y, course.clone())),
+        Err(m) => Err(line_error(line.row, "year", m.clone())),
+    })
+}
+
+/// A line's completion date; a date after the course's deadline (or
+/// otherwise out of its year) is reported but still read.
+fn date_of(
+    line: &CompletionLine,
+    year: Option<&(i32, MandatoryCourse)>,
+    today: NaiveDate,
+    errors: &mut Vec<ImportErrorDto>,
+) -> Option<NaiveDate> {
+    let Some(d) = parse_date(&line.completed_on) else {
+        errors.push(line_error(line.row, "completed_on", "完成日期须为 YYYY-MM-DD 格式的日期".to_owned()));
+        return None;
+    };
+    if let Some((y, course)) = year
+        && let Err(m) = check_date(course, *y, d, today)
+    {
+        errors.push(line_error(line.row, "completed_on", m));
+    }
+    Some(d)
+}
+
+/// Why what is stored refuses a line: the person-year's course already
+/// recorded, or its verification submitted (locked).
+async fn refused_by_store(
+    db: &impl ConnectionTrait,
+    line: &CompletionLine,
+    person: PersonId,
+    year: i32,
+) -> Result<Option<ImportErrorDto>, ApiError> {
+    if course::is_completed(db, person, year).await? {
+        return Ok(Some(line_error(line.row, "year", format!("该人员 {year} 年度的公需科目已登记"))));
+    }
+    match credit::ensure_open(db, person, year).await {
+        Err(StoreError::Locked { .. }) => {
+            Ok(Some(line_error(line.row, "year", format!("{year} 年度的学分验证已上报，已锁定"))))
+        }
+        other => other.map(|()| None).map_err(Into::into),
+    }
 }
 
 /// Import mandatory-course completions: JSON `{"rows": [{id_number, year,

@@ -137,17 +137,6 @@ pub async fn put_cycle(
     Ok(HttpResponse::Ok().insert_header((ETAG, cycle_etag(year, saved.row_version))).json(CycleDto::from(&saved)))
 }
 
-fn window_dto(w: &Window, set: Option<&cycles::WindowRecord>) -> WindowDto {
-    WindowDto {
-        tier: w.tier().into(),
-        starts_at: w.starts_at(),
-        ends_at: w.ends_at(),
-        label: format!("{w}（北京时间）"),
-        set_by: set.map(|s| s.set_by.clone()),
-        set_at: set.map(|s| s.set_at),
-    }
-}
-
 /// The window an office's own one must lie inside: for the province, the
 /// whole cycle (opening to closing day); below, what is in force above it.
 async fn parent_window(
@@ -188,9 +177,9 @@ async fn windows_view(state: &AppState, actor: &Actor, year: i32) -> Result<Wind
             tiers.push(TierWindows {
                 tier: tier.into(),
                 tier_label: tier.label().to_owned(),
-                own: own.map(|o| window_dto(&o.window, Some(o))),
-                parent: window_dto(&parent, parent_set.as_ref()),
-                effective: window_dto(&effective, own.or(parent_set.as_ref())),
+                own: own.map(|o| WindowDto::new(&o.window, Some(o))),
+                parent: WindowDto::new(&parent, parent_set.as_ref()),
+                effective: WindowDto::new(&effective, own.or(parent_set.as_ref())),
             });
         }
         return Ok(WindowsDto {
@@ -217,7 +206,7 @@ async fn windows_view(state: &AppState, actor: &Actor, year: i32) -> Result<Wind
         region_id: None,
         region_name: None,
         tiers: Vec::new(),
-        unit_window: Some(window_dto(&w, record)),
+        unit_window: Some(WindowDto::new(&w, record)),
         open_now: Some(w.contains(Utc::now())),
     })
 }

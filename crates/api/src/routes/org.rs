@@ -15,7 +15,7 @@ use crate::AppState;
 use crate::auth::{Caller, client_ip};
 use crate::dto::org::{
     DepartmentDto, PersonDto, PersonPage, PersonQuery, RegionDto, RegionQuery, RevealRequest, RevealedIdNumber,
-    TitleDto, UnitDto, UnitPage, UnitQuery,
+    UnitDto, UnitPage, UnitQuery,
 };
 use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
@@ -141,9 +141,7 @@ pub async fn list_departments(
     let unit_id = UnitId(id.into_inner());
     unit::get_scoped(&state.db, &actor.scope, unit_id).await?;
     let departments = department::list_scoped(&state.db, &actor.scope, unit_id).await?;
-    Ok(web::Json(
-        departments.into_iter().map(|d| DepartmentDto { id: d.id.0, unit_id: d.unit_id.0, name: d.name }).collect(),
-    ))
+    Ok(web::Json(departments.into_iter().map(DepartmentDto::from).collect()))
 }
 
 /// One department, if the caller may see it (else 404).
@@ -161,7 +159,7 @@ pub async fn get_department(
 ) -> Result<web::Json<DepartmentDto>, ApiError> {
     let actor = caller.require(Operation::ReadHierarchy)?;
     let d = department::get_scoped(&state.db, &actor.scope, cme_domain::ids::DepartmentId(id.into_inner())).await?;
-    Ok(web::Json(DepartmentDto { id: d.id.0, unit_id: d.unit_id.0, name: d.name }))
+    Ok(web::Json(DepartmentDto::from(d)))
 }
 
 /// People in the caller's jurisdiction, ID numbers masked, by keyset pages.
@@ -191,21 +189,7 @@ pub async fn list_people(
     let page = person::list_summaries(&state.db, &actor.scope, &filters, after, limit, today).await?;
     Ok(web::Json(PersonPage {
         next_cursor: page.next.map(|id| id.to_string()),
-        items: page
-            .items
-            .into_iter()
-            .map(|p| PersonDto {
-                id: p.id.0,
-                unit_id: p.unit_id.0,
-                department_id: p.department_id.map(|d| d.0),
-                title: p.title.as_ref().map(TitleDto::from),
-                name: p.name,
-                gender: p.gender.as_str().to_owned(),
-                id_number_masked: p.id_number_masked,
-                discipline: p.discipline.as_str().to_owned(),
-                status: p.status.as_str().to_owned(),
-            })
-            .collect(),
+        items: page.items.into_iter().map(PersonDto::from).collect(),
     }))
 }
 

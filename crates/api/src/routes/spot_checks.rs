@@ -20,8 +20,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::{Caller, client_ip, may_act_on, organisation};
 use crate::dto::certificate::{
-    CheckDto, CheckItemDto, CheckListQuery, CheckSummaryDto, CheckUnitDto, CloseRequest, CloseResult, DrawRequest,
-    ResultsRequest, SentBackDto,
+    CheckDto, CheckListQuery, CheckSummaryDto, CloseRequest, CloseResult, DrawRequest, ResultsRequest, SentBackDto,
 };
 use crate::error::{ApiError, MissingAs, Problem};
 use crate::extract::ValidJson;
@@ -31,59 +30,6 @@ use crate::office::{office_region, office_scope, tier_of};
 /// document are built from the same calls).
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(draw).service(list_checks).service(get_check).service(record_results).service(close_check);
-}
-
-fn check_dto(c: &Check, owned: bool) -> CheckDto {
-    CheckDto {
-        owned,
-        id: c.id,
-        kind: c.kind.into(),
-        year: c.year,
-        office: c.office.into(),
-        seed: c.seed.to_string(),
-        rate_permille: c.rate_permille,
-        per_unit_min: c.per_unit_min,
-        institutions: c.institutions,
-        only_unit_id: c.only_unit.map(|u| u.0),
-        candidates: c.candidates,
-        closed: c.closed,
-        note: c.note.clone(),
-        created_by: c.created_by.clone(),
-        created_at: c.created_at,
-        closed_by: c.closed_by.clone(),
-        closed_at: c.closed_at,
-        row_version: c.row_version,
-        units: c
-            .units
-            .iter()
-            .map(|u| CheckUnitDto {
-                unit_id: u.unit_id.0,
-                unit_name: u.unit_name.clone(),
-                finalised: u.finalised,
-                sampled: u.sampled,
-                passed: u.passed,
-                failed: u.failed,
-                pass_permille: u.pass_permille,
-                outcome: u.outcome.map(Into::into),
-            })
-            .collect(),
-        items: c
-            .items
-            .iter()
-            .map(|i| CheckItemDto {
-                id: i.id,
-                verification_id: i.verification_id,
-                unit_id: i.unit_id.0,
-                person_id: i.person_id.0,
-                name: i.name.clone(),
-                id_number: i.id_masked.clone(),
-                result: i.result.into(),
-                note: i.note.clone(),
-                recorded_by: i.recorded_by.clone(),
-                recorded_at: i.recorded_at,
-            })
-            .collect(),
-    }
 }
 
 /// The caller's office: tier, region and the records it sees.
@@ -186,7 +132,7 @@ pub async fn draw(
             "institutions": c.units.len(), "sampled": c.items.len(),
         }));
     audit::append(&state.db, &e).await?;
-    Ok(web::Json(check_dto(&c, true)))
+    Ok(web::Json(CheckDto::new(&c, true)))
 }
 
 /// The checks the caller's office drew (the province sees every one).
@@ -209,21 +155,7 @@ pub async fn list_checks(
     let (_, region, scope) = office(&state, actor).await?;
     let region = if scope == OfficeScope::Province { None } else { Some(region.id) };
     let rows = checks::list(&state.db, region, query.year).await?;
-    Ok(web::Json(
-        rows.into_iter()
-            .map(|c| CheckSummaryDto {
-                id: c.id,
-                kind: c.kind.into(),
-                year: c.year,
-                office: c.office.into(),
-                seed: c.seed.to_string(),
-                candidates: c.candidates,
-                closed: c.closed,
-                created_by: c.created_by,
-                created_at: c.created_at,
-            })
-            .collect(),
-    ))
+    Ok(web::Json(rows.into_iter().map(CheckSummaryDto::from).collect()))
 }
 
 /// A check with its institutions, sample and results.
@@ -246,7 +178,7 @@ pub async fn get_check(
     let (c, _) = visible_check(&state, actor, id.into_inner()).await?;
     let org = organisation(&state.db, actor).await?;
     let owned = cme_domain::auth::may_act_on(actor, org, Operation::SpotCheck, &object(&c)).is_ok();
-    Ok(web::Json(check_dto(&c, owned)))
+    Ok(web::Json(CheckDto::new(&c, owned)))
 }
 
 /// Records results of sampled people (合格, or 不合格 with the reason), all
@@ -295,7 +227,7 @@ pub async fn record_results(
         .target("spot_check", c.id)
         .detail(json!({"results": results.iter().map(|r| json!({"item": r.item_id, "result": r.result.as_str(), "note": r.note})).collect::<Vec<_>>()}));
     audit::append(&state.db, &e).await?;
-    Ok(web::Json(check_dto(&updated, true)))
+    Ok(web::Json(CheckDto::new(&updated, true)))
 }
 
 /// Closes a check as seen (`row_version`): every sampled person must have a
@@ -336,7 +268,7 @@ pub async fn close_check(
         }));
     audit::append(&state.db, &e).await?;
     Ok(web::Json(CloseResult {
-        check: check_dto(&closed, true),
+        check: CheckDto::new(&closed, true),
         sent_back: outcome
             .sent_back
             .iter()

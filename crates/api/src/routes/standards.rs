@@ -1,6 +1,6 @@
 //! The credit standard in force, as data.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use actix_web::{HttpRequest, get, post, put, web};
@@ -13,9 +13,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::auth::{Caller, client_ip};
-use crate::dto::standard::{
-    DraftInput, PreviewDto, PreviewQuery, PreviewRow, PublishResult, StandardDto, StandardSummary,
-};
+use crate::dto::standard::{DraftInput, PreviewDto, PreviewQuery, PublishResult, StandardDto, StandardSummary};
 use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
 
@@ -121,10 +119,6 @@ pub async fn put_draft(
     Ok(web::Json((&saved).into()))
 }
 
-fn rate(n: u64, of: u64) -> u32 {
-    cme_domain::report::per_mille(n, of).unwrap_or(0)
-}
-
 /// How many people would pass the draft, against the standard in force:
 /// the people of the last closed verification year (or `on_year`), in
 /// total, by prefecture and by title level. Nothing is stored.
@@ -159,7 +153,7 @@ pub async fn preview_draft(
     applied.year = on_year;
     let cells = stored::preview_standard(&state.db, on_year, &applied).await?;
     let names: HashMap<Uuid, String> = region::list(&state.db).await?.into_iter().map(|r| (r.id.0, r.name)).collect();
-    Ok(web::Json(preview_dto(year, on_year, &cells, &names)))
+    Ok(web::Json(PreviewDto::new(year, on_year, &cells, &names)))
 }
 
 /// The last year whose cycle has closed (the year before `year` if none has).
@@ -172,64 +166,6 @@ async fn last_closed_year(state: &AppState, year: i32) -> Result<i32, ApiError> 
         .map(|c| c.calendar.year())
         .max();
     Ok(closed.unwrap_or(year - 1))
-}
-
-/// The preview's cells summed for the province, per prefecture (by name)
-/// and per title level, each with its rates now and under the draft.
-fn preview_dto(year: i32, on_year: i32, cells: &[stored::PreviewCell], names: &HashMap<Uuid, String>) -> PreviewDto {
-    let mut total = PreviewRow { name: "全省".to_owned(), ..total_template() };
-    let mut by_pref: BTreeMap<Option<Uuid>, PreviewRow> = BTreeMap::new();
-    let mut by_title: BTreeMap<Option<&'static str>, PreviewRow> = BTreeMap::new();
-    for c in cells {
-        for row in [
-            &mut total,
-            by_pref.entry(c.prefecture_id).or_insert_with(|| PreviewRow {
-                prefecture_id: c.prefecture_id,
-                name: c.prefecture_id.and_then(|p| names.get(&p).cloned()).unwrap_or_else(|| "省直".to_owned()),
-                ..total_template()
-            }),
-        ] {
-            row.people += c.people;
-            row.compliant_now += c.compliant_now;
-            row.compliant_draft += c.compliant_draft;
-        }
-        let t =
-            by_title.entry(c.title_level.map(cme_domain::person::TitleLevel::as_str)).or_insert_with(|| PreviewRow {
-                title_level: c.title_level.map(Into::into),
-                name: c.title_level.map_or("不分职称（乡镇、村级）", |t| t.label()).to_owned(),
-                ..total_template()
-            });
-        t.people += c.people;
-        t.compliant_now += c.compliant_now;
-        t.compliant_draft += c.compliant_draft;
-    }
-    let finish = |mut r: PreviewRow| {
-        r.rate_now_permille = rate(r.compliant_now, r.people);
-        r.rate_draft_permille = rate(r.compliant_draft, r.people);
-        r
-    };
-    let mut by_prefecture: Vec<PreviewRow> = by_pref.into_values().map(finish).collect();
-    by_prefecture.sort_by(|a, b| a.name.cmp(&b.name));
-    PreviewDto {
-        year,
-        on_year,
-        total: finish(total),
-        by_prefecture,
-        by_title: by_title.into_values().map(finish).collect(),
-    }
-}
-
-fn total_template() -> PreviewRow {
-    PreviewRow {
-        prefecture_id: None,
-        name: String::new(),
-        title_level: None,
-        people: 0,
-        compliant_now: 0,
-        compliant_draft: 0,
-        rate_now_permille: 0,
-        rate_draft_permille: 0,
-    }
 }
 
 /// Publishes the draft as the year's next version and recomputes the

@@ -15,12 +15,12 @@ use cme_store::repo::certificate::{self as certs, Certificate, PrintFilter};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::register::{id_hmac, in_place, place_filter, verify_url, visible};
+use super::register::{id_hmac, in_place, place_filter, visible};
 use crate::AppState;
 use crate::attachment::disposition;
 use crate::auth::{Caller, client_ip};
 use crate::digest::sha256_hex;
-use crate::dto::certificate::{PrintRequest, ProofQuery};
+use crate::dto::certificate::{PrintRequest, ProofQuery, verify_url};
 use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
 

@@ -3,7 +3,6 @@
 
 use actix_web::{HttpRequest, get, web};
 use cme_domain::certificate::number::normalise_code;
-use cme_domain::certificate::snapshot::mask_name;
 use cme_domain::certificate::status::LookupMethod;
 use cme_store::repo::certificate::{self as certs, Certificate};
 
@@ -12,28 +11,6 @@ use crate::auth::client_ip;
 use crate::digest::sha256_hex;
 use crate::dto::certificate::{PublicCertificateDto, PublicLookupQuery};
 use crate::error::{ApiError, Problem};
-
-fn public_dto(c: &Certificate, current_version: Option<i32>) -> PublicCertificateDto {
-    let status = c.status();
-    PublicCertificateDto {
-        genuine: true,
-        number: c.number.clone(),
-        version: c.version,
-        year: c.year,
-        name: mask_name(&c.name),
-        id_number: c.id_masked.clone(),
-        unit_name: c.unit_name.clone(),
-        title: c.title_name.clone(),
-        total_tenths: c.total_tenths,
-        verdict: c.verdict.clone(),
-        issuer: c.issuer.clone(),
-        issued_at: c.issued_at,
-        status: status.into(),
-        status_label: status.label().to_owned(),
-        current_version,
-        revoke_reason: c.revoke_reason.clone(),
-    }
-}
 
 /// Rate limit and log of the public lookups; the client is kept only as a
 /// keyed hash of its address.
@@ -54,7 +31,7 @@ async fn public_answer(
         Some(newer) => Some(certs::get(&state.db, newer).await?.version),
         None => None,
     };
-    Ok(web::Json(public_dto(&c, current)))
+    Ok(web::Json(PublicCertificateDto::new(&c, current)))
 }
 
 fn limit(state: &AppState, req: &HttpRequest) -> Result<(), ApiError> {

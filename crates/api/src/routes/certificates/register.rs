@@ -19,49 +19,6 @@ use crate::error::{ApiError, MissingAs, Problem};
 use crate::extract::ValidJson;
 use crate::office::{in_scope, office_scope};
 
-/// The public verification page of a certificate: always under the
-/// configured public URL (`CME_PUBLIC_URL`), never the request's Host.
-pub(super) fn verify_url(public_url: &str, token: &str) -> String {
-    format!("{public_url}/v/{token}")
-}
-
-fn dto(c: &Certificate, public_url: &str) -> CertificateDto {
-    let status = c.status();
-    CertificateDto {
-        id: c.id,
-        verification_id: c.verification_id,
-        person_id: c.person_id.0,
-        unit_id: c.unit_id.0,
-        year: c.year,
-        number: c.number.clone(),
-        version: c.version,
-        name: c.name.clone(),
-        gender: c.gender.clone(),
-        id_number: c.id_masked.clone(),
-        unit_name: c.unit_name.clone(),
-        title: c.title_name.clone(),
-        class1_tenths: c.class1_tenths,
-        class2_tenths: c.class2_tenths,
-        self_managed_tenths: c.self_managed_tenths,
-        total_tenths: c.total_tenths,
-        verdict: c.verdict.clone(),
-        issuer: c.issuer.clone(),
-        issued_by_office: c.issued_by_office.into(),
-        sealed: c.seal_id.is_some(),
-        check_code: c.check_code.clone(),
-        verify_url: verify_url(public_url, &c.qr_token),
-        issued_by: c.issued_by.clone(),
-        issued_at: c.issued_at,
-        status: status.into(),
-        status_label: status.label().to_owned(),
-        superseded_at: c.superseded_at,
-        revoked_at: c.revoked_at,
-        revoked_by: c.revoked_by.clone(),
-        revoke_reason: c.revoke_reason.clone(),
-        row_version: c.row_version,
-    }
-}
-
 /// Whether the caller may see this certificate: a trainee his own; a unit,
 /// department or office the records of its place.
 pub(super) async fn visible(state: &AppState, actor: &Actor, c: &Certificate) -> Result<bool, ApiError> {
@@ -199,7 +156,8 @@ async fn certificate_page(state: &AppState, actor: &Actor, q: CertificateSearch)
     };
     let rows = certs::list(&state.db, &f, limit + 1, after).await?;
     let more = rows.len() as u64 > limit;
-    let items: Vec<CertificateDto> = rows.iter().take(limit as usize).map(|c| dto(c, &state.public_url)).collect();
+    let items: Vec<CertificateDto> =
+        rows.iter().take(limit as usize).map(|c| CertificateDto::new(c, &state.public_url)).collect();
     let next = if more { items.last().map(|c| c.id.to_string()) } else { None };
     Ok(CertificatePage { items, next })
 }
@@ -225,7 +183,7 @@ pub async fn get_certificate(
     if !visible(&state, actor, &c).await? {
         return Err(ApiError::NotFound("证书不存在".into()));
     }
-    Ok(web::Json(dto(&c, &state.public_url)))
+    Ok(web::Json(CertificateDto::new(&c, &state.public_url)))
 }
 
 /// Revokes a certificate version the caller's office issued, with a reason
@@ -267,7 +225,7 @@ pub async fn revoke_certificate(
         .detail(json!({"number": c.number, "version": c.version, "reason": body.0.reason.trim()}));
     audit::append(&txn, &e).await?;
     txn.commit().await?;
-    Ok(web::Json(dto(&revoked, &state.public_url)))
+    Ok(web::Json(CertificateDto::new(&revoked, &state.public_url)))
 }
 
 /// The trainee's own certificates, every version, newest first.
@@ -287,7 +245,9 @@ pub async fn my_certificates(
     let Scope::Person(_, person) = caller.0.scope else {
         return Err(ApiError::Forbidden("仅学员可查看本人证书".into()));
     };
-    Ok(web::Json(certs::of_person(&state.db, person).await?.iter().map(|c| dto(c, &state.public_url)).collect()))
+    Ok(web::Json(
+        certs::of_person(&state.db, person).await?.iter().map(|c| CertificateDto::new(c, &state.public_url)).collect(),
+    ))
 }
 
 /// A person's certificates, every version (staff of his place).
@@ -313,7 +273,7 @@ pub async fn person_certificates(
     let mut out = Vec::with_capacity(all.len());
     for c in &all {
         if visible(&state, actor, c).await? {
-            out.push(dto(c, &state.public_url));
+            out.push(CertificateDto::new(c, &state.public_url));
         }
     }
     Ok(web::Json(out))

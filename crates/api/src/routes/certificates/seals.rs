@@ -38,19 +38,6 @@ pub(super) async fn office(
     Ok((tier, region))
 }
 
-fn seal_dto(s: &certs::Seal) -> SealDto {
-    SealDto {
-        id: s.id,
-        office: s.office.into(),
-        region_id: s.region_id.0,
-        width: s.width,
-        height: s.height,
-        uploaded_by: s.uploaded_by.clone(),
-        uploaded_at: s.uploaded_at,
-        image_url: format!("/api/v1/seals/{}/image", s.id),
-    }
-}
-
 /// The caller's office, the committee its certificates name and its seal
 /// in use (none: its certificates print 须加盖印章).
 #[utoipa::path(
@@ -70,7 +57,7 @@ pub async fn my_seal(state: web::Data<AppState>, caller: Caller) -> Result<web::
         office: tier.into(),
         region_id: region.id.0,
         issuer: issuer(tier, &region.name),
-        seal: seal.as_ref().map(seal_dto),
+        seal: seal.as_ref().map(SealDto::from),
     }))
 }
 
@@ -135,7 +122,7 @@ pub async fn put_seal(
         office: tier.into(),
         region_id: region.id.0,
         issuer: issuer(tier, &region.name),
-        seal: Some(seal_dto(&stored)),
+        seal: Some(SealDto::from(&stored)),
     }))
 }
 

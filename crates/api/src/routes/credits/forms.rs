@@ -12,22 +12,16 @@ use cme_domain::ids::{DepartmentId, PersonId, UnitId};
 use cme_domain::org::UnitLevel;
 use cme_domain::person::{Discipline, Gender, TitleLevel};
 use cme_store::repo::{department, unit};
-use serde::Deserialize;
-use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::person_year::person_year;
 use crate::AppState;
 use crate::attachment::{XLSX, attachment};
 use crate::auth::Caller;
-use crate::dto::credits::PersonYearDto;
+use crate::dto::compliance::{AppliedStandard, BucketsDto};
+use crate::dto::credits::{FormatQuery, PersonYearDto};
+use crate::dto::org::PersonDto;
 use crate::error::{ApiError, Problem};
-
-#[derive(Debug, Clone, Deserialize, IntoParams)]
-pub struct FormatQuery {
-    /// `pdf` (default) or `xlsx`.
-    pub format: Option<String>,
-}
 
 fn label<T: Into<D> + Copy, D: LabelOf>(v: T) -> &'static str {
     v.into().label_of()
@@ -46,87 +40,10 @@ label_of!(cme_domain::credit::EntryPath, cme_domain::credit::CreditState);
 
 /// The form's content from the person-year the compliance page shows.
 async fn form_of(state: &AppState, y: &PersonYearDto) -> Result<RegistrationForm, ApiError> {
-    let p = &y.person;
-    let unit = unit::get(&state.db, UnitId(p.unit_id)).await?;
-    let department = match p.department_id {
-        Some(d) => department::get(&state.db, DepartmentId(d)).await?.name,
-        None => String::new(),
-    };
-    let discipline: Discipline = p.discipline.parse().map_err(|_| ApiError::Internal("discipline".to_owned()))?;
-    let gender: Gender = p.gender.parse().map_err(|_| ApiError::Internal("gender".to_owned()))?;
+    let person = person_info(state, &y.person).await?;
     let standard = match &y.standard {
-        Some(s) => {
-            let r = &s.requirement;
-            let mut parts = vec![format!("年度总学分不少于 {} 分", r.total.0)];
-            if let Some(i) = r.i_subtotal_min {
-                parts.push(format!("I类不少于 {} 分", i.0));
-            }
-            if let Some(ii) = r.ii_subtotal_min {
-                parts.push(format!("II类不少于 {} 分", ii.0));
-            }
-            if let Some(own) = r.self_managed_min {
-                parts.push(format!("自管学分不少于 {} 分", own.0));
-            }
-            let title = s.title_level.map_or("不限职称", |t| label::<_, TitleLevel>(t));
-            format!(
-                "{}（{}，{}）：{}",
-                label::<_, UnitLevel>(s.unit_level),
-                title,
-                label::<_, Discipline>(s.discipline),
-                parts.join("，")
-            )
-        }
+        Some(s) => standard_line(s),
         None => y.undetermined_reason.clone().unwrap_or_else(|| "无适用标准".to_owned()),
-    };
-    let credits = y
-        .credits
-        .iter()
-        .map(|c| {
-            let d = &c.credit;
-            let category = match d.class.as_deref() {
-                Some("i") => "I类",
-                Some("ii") => "II类",
-                _ => "自管",
-            };
-            let mut counted = Vec::new();
-            for (name, amount) in [("I类", c.counted_i.0), ("II类", c.counted_ii.0), ("自管", c.counted_self_managed.0)]
-            {
-                if !amount.is_zero() {
-                    counted.push(format!("{name} {amount}"));
-                }
-            }
-            if !c.not_counted.0.is_zero() {
-                let why = c.not_counted_reason.map_or("未计入", |r| label::<_, NotCountedReason>(r));
-                counted.push(format!("未计入 {}：{why}", c.not_counted.0));
-            }
-            CreditLine {
-                date: d.earned_on.map(|x| x.to_string()).unwrap_or_default(),
-                activity: d.activity_name.clone(),
-                organiser: d.organiser.clone().unwrap_or_default(),
-                category: category.to_owned(),
-                source_level: d.source.map_or("—", |s| label::<_, CreditSource>(s)).to_owned(),
-                tenths: i64::from(d.amount.0.tenths()),
-                certificate_no: d.certificate_no.clone().unwrap_or_default(),
-                entry_method: label::<_, cme_domain::credit::EntryPath>(d.entry_path).to_owned(),
-                status: label::<_, cme_domain::credit::CreditState>(d.state).to_owned(),
-                counted: counted.join("；"),
-            }
-        })
-        .collect();
-    let totals = match &y.buckets {
-        Some(b) => vec![
-            Total {
-                label: "I类（国家级+省级）".to_owned(), tenths: i64::from(b.i_national_provincial.0.tenths())
-            },
-            Total { label: "I类（远程，计入部分）".to_owned(), tenths: i64::from(b.i_distance.0.tenths()) },
-            Total { label: "I类合计".to_owned(), tenths: i64::from(b.i_subtotal.0.tenths()) },
-            Total {
-                label: "II类合计（含I类超出部分）".to_owned(), tenths: i64::from(b.ii_subtotal.0.tenths())
-            },
-            Total { label: "自管学分".to_owned(), tenths: i64::from(b.self_managed.0.tenths()) },
-            Total { label: "总学分".to_owned(), tenths: i64::from(b.total.0.tenths()) },
-        ],
-        None => Vec::new(),
     };
     let mut shortfalls: Vec<String> = y.shortfalls.iter().map(|s| s.message.clone()).collect();
     if let Some(why) = &y.undetermined_reason {
@@ -134,29 +51,108 @@ async fn form_of(state: &AppState, y: &PersonYearDto) -> Result<RegistrationForm
     }
     Ok(RegistrationForm {
         title: format!("{}年度继续医学教育学分登记表", y.year),
-        person: PersonInfo {
-            name: p.name.clone(),
-            gender: gender.label().to_owned(),
-            id_number: p.id_number_masked.clone(),
-            unit: unit.unit.name,
-            department,
-            discipline: discipline.label().to_owned(),
-            title: p.title.as_ref().map(|t| t.name.clone()).unwrap_or_default(),
-            title_level: p
-                .title
-                .as_ref()
-                .and_then(|t| t.level.parse::<TitleLevel>().ok())
-                .map(|l| l.label().to_owned())
-                .unwrap_or_default(),
-            unit_level: unit.unit.level.label().to_owned(),
-        },
+        person,
         standard,
-        credits,
-        totals,
+        credits: y.credits.iter().map(credit_line).collect(),
+        totals: y.buckets.as_ref().map_or_else(Vec::new, totals),
         compliant: y.outcome == crate::dto::credits::Outcome::Compliant,
         shortfalls,
         generated_at: cme_domain::time::fmt_local(Utc::now()),
     })
+}
+
+/// The person's block of the form, with the names of his unit and department.
+async fn person_info(state: &AppState, p: &PersonDto) -> Result<PersonInfo, ApiError> {
+    let unit = unit::get(&state.db, UnitId(p.unit_id)).await?;
+    let department = match p.department_id {
+        Some(d) => department::get(&state.db, DepartmentId(d)).await?.name,
+        None => String::new(),
+    };
+    let discipline: Discipline = p.discipline.parse().map_err(|_| ApiError::Internal("discipline".to_owned()))?;
+    let gender: Gender = p.gender.parse().map_err(|_| ApiError::Internal("gender".to_owned()))?;
+    Ok(PersonInfo {
+        name: p.name.clone(),
+        gender: gender.label().to_owned(),
+        id_number: p.id_number_masked.clone(),
+        unit: unit.unit.name,
+        department,
+        discipline: discipline.label().to_owned(),
+        title: p.title.as_ref().map(|t| t.name.clone()).unwrap_or_default(),
+        title_level: p
+            .title
+            .as_ref()
+            .and_then(|t| t.level.parse::<TitleLevel>().ok())
+            .map(|l| l.label().to_owned())
+            .unwrap_or_default(),
+        unit_level: unit.unit.level.label().to_owned(),
+    })
+}
+
+/// The standard applied, in one line: its row and its minimums.
+fn standard_line(s: &AppliedStandard) -> String {
+    let r = &s.requirement;
+    let mut parts = vec![format!("年度总学分不少于 {} 分", r.total.0)];
+    if let Some(i) = r.i_subtotal_min {
+        parts.push(format!("I类不少于 {} 分", i.0));
+    }
+    if let Some(ii) = r.ii_subtotal_min {
+        parts.push(format!("II类不少于 {} 分", ii.0));
+    }
+    if let Some(own) = r.self_managed_min {
+        parts.push(format!("自管学分不少于 {} 分", own.0));
+    }
+    let title = s.title_level.map_or("不限职称", |t| label::<_, TitleLevel>(t));
+    format!(
+        "{}（{}，{}）：{}",
+        label::<_, UnitLevel>(s.unit_level),
+        title,
+        label::<_, Discipline>(s.discipline),
+        parts.join("，")
+    )
+}
+
+/// One record of the form, with where it counted.
+fn credit_line(c: &crate::dto::credits::CreditLine) -> CreditLine {
+    let d = &c.credit;
+    let category = match d.class.as_deref() {
+        Some("i") => "I类",
+        Some("ii") => "II类",
+        _ => "自管",
+    };
+    let mut counted = Vec::new();
+    for (name, amount) in [("I类", c.counted_i.0), ("II类", c.counted_ii.0), ("自管", c.counted_self_managed.0)] {
+        if !amount.is_zero() {
+            counted.push(format!("{name} {amount}"));
+        }
+    }
+    if !c.not_counted.0.is_zero() {
+        let why = c.not_counted_reason.map_or("未计入", |r| label::<_, NotCountedReason>(r));
+        counted.push(format!("未计入 {}：{why}", c.not_counted.0));
+    }
+    CreditLine {
+        date: d.earned_on.map(|x| x.to_string()).unwrap_or_default(),
+        activity: d.activity_name.clone(),
+        organiser: d.organiser.clone().unwrap_or_default(),
+        category: category.to_owned(),
+        source_level: d.source.map_or("—", |s| label::<_, CreditSource>(s)).to_owned(),
+        tenths: i64::from(d.amount.0.tenths()),
+        certificate_no: d.certificate_no.clone().unwrap_or_default(),
+        entry_method: label::<_, cme_domain::credit::EntryPath>(d.entry_path).to_owned(),
+        status: label::<_, cme_domain::credit::CreditState>(d.state).to_owned(),
+        counted: counted.join("；"),
+    }
+}
+
+/// The counted buckets' totals.
+fn totals(b: &BucketsDto) -> Vec<Total> {
+    vec![
+        Total { label: "I类（国家级+省级）".to_owned(), tenths: i64::from(b.i_national_provincial.0.tenths()) },
+        Total { label: "I类（远程，计入部分）".to_owned(), tenths: i64::from(b.i_distance.0.tenths()) },
+        Total { label: "I类合计".to_owned(), tenths: i64::from(b.i_subtotal.0.tenths()) },
+        Total { label: "II类合计（含I类超出部分）".to_owned(), tenths: i64::from(b.ii_subtotal.0.tenths()) },
+        Total { label: "自管学分".to_owned(), tenths: i64::from(b.self_managed.0.tenths()) },
+        Total { label: "总学分".to_owned(), tenths: i64::from(b.total.0.tenths()) },
+    ]
 }
 
 async fn render_form(state: &AppState, y: PersonYearDto, format: Option<&str>) -> Result<HttpResponse, ApiError> {

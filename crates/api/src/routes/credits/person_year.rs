@@ -18,15 +18,8 @@ use crate::auth::Caller;
 use crate::clock::today;
 use crate::dto::Amount;
 use crate::dto::compliance::{AppliedStandard, ShortfallDto};
-use crate::dto::credits::{CourseDto, CreditDto, CreditLine, PersonYearDto, YearSummary};
+use crate::dto::credits::{CourseDto, CreditLine, PersonYearDto, YearSummary};
 use crate::error::{ApiError, Problem};
-
-fn shortfall_dtos(shortfalls: &[cme_domain::compliance::Shortfall], course: Option<&str>) -> Vec<ShortfallDto> {
-    shortfalls
-        .iter()
-        .map(|s| ShortfallDto { code: s.code.into(), missing: Amount(s.missing), message: s.message(course) })
-        .collect()
-}
 
 /// The whole person-year: verdict, shortfalls, standard, course and every
 /// record with where it counted.
@@ -66,35 +59,16 @@ impl PersonYear<'_> {
             (true, true) => Outcome::Compliant,
             (true, false) => Outcome::NonCompliant,
         };
-        let credits = self
-            .entries
-            .iter()
-            .zip(e.allocation.iter())
-            .map(|(entry, a)| CreditLine {
-                credit: CreditDto::from(entry),
-                counted_i: Amount(a.counted_i),
-                counted_ii: Amount(a.counted_ii),
-                counted_self_managed: Amount(a.counted_self_managed),
-                not_counted: Amount(a.not_counted),
-                not_counted_reason: a.not_counted_reason.map(Into::into),
-            })
-            .collect();
+        let credits =
+            self.entries.iter().zip(e.allocation.iter()).map(|(entry, a)| CreditLine::counted(entry, a)).collect();
         PersonYearDto {
             person: self.person,
             year: self.year,
             outcome: outcome.into(),
             undetermined_reason: None,
-            standard: Some(AppliedStandard {
-                year: self.year,
-                version: e.standard_version,
-                unit_level: e.row.unit_level.into(),
-                title_level: e.row.title_level.map(Into::into),
-                discipline: e.row.discipline.into(),
-                mandatory_course: e.mandatory_course.as_ref().map(Into::into),
-                requirement: (&e.row.requirement).into(),
-            }),
+            standard: Some(AppliedStandard::new(self.year, e.standard_version, &e.row, e.mandatory_course.as_ref())),
             buckets: Some(e.evaluation.buckets.into()),
-            shortfalls: shortfall_dtos(&e.evaluation.shortfalls, course_name.as_deref()),
+            shortfalls: e.evaluation.shortfalls.iter().map(|s| ShortfallDto::new(s, course_name.as_deref())).collect(),
             course: e.mandatory_course.as_ref().map(|c| CourseDto {
                 name: c.name.clone(),
                 deadline: c.deadline,
@@ -118,18 +92,7 @@ impl PersonYear<'_> {
             shortfalls: Vec::new(),
             course: None,
             locked: self.locked,
-            credits: self
-                .entries
-                .iter()
-                .map(|entry| CreditLine {
-                    credit: CreditDto::from(entry),
-                    counted_i: Amount(cme_domain::Credits::ZERO),
-                    counted_ii: Amount(cme_domain::Credits::ZERO),
-                    counted_self_managed: Amount(cme_domain::Credits::ZERO),
-                    not_counted: Amount(entry.record.amount),
-                    not_counted_reason: None,
-                })
-                .collect(),
+            credits: self.entries.iter().map(CreditLine::uncounted).collect(),
         }
     }
 }
@@ -210,7 +173,11 @@ pub async fn my_years(state: web::Data<AppState>, caller: Caller) -> Result<web:
             year: v.year,
             outcome: v.outcome.into(),
             total: Amount(v.total),
-            shortfalls: shortfall_dtos(&v.shortfalls, course.as_ref().map(|c| c.name.as_str())),
+            shortfalls: v
+                .shortfalls
+                .iter()
+                .map(|s| ShortfallDto::new(s, course.as_ref().map(|c| c.name.as_str())))
+                .collect(),
         });
     }
     Ok(web::Json(out))

@@ -12,10 +12,12 @@ use std::collections::HashMap;
 
 use actix_multipart::{Multipart, MultipartError};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::NaiveDate;
 use cme_documents::table;
 use cme_domain::IdCardNumber;
 use cme_domain::auth::{Actor, Operation, Scope};
 use cme_domain::ids::{PersonId, UnitId};
+use cme_domain::org::Department;
 use cme_domain::person::{Person, PersonStatus};
 use cme_domain::roster::{self, Column, TEMPLATE_EXAMPLE, TEMPLATE_NOTES};
 use cme_domain::titles::CATALOGUE;
@@ -24,14 +26,13 @@ use cme_store::repo::{audit, department, person};
 use futures_util::StreamExt as _;
 use sea_orm::TransactionTrait as _;
 use serde_json::json;
-use utoipa::ToSchema;
 
 use super::keep::{may_keep_in, target_unit};
 use crate::AppState;
 use crate::attachment::{XLSX, attachment};
 use crate::auth::{Caller, client_ip};
 use crate::clock::today;
-use crate::dto::people::{ImportError, ImportMode, ImportQuery, ImportReport, TemplateQuery};
+use crate::dto::people::{ImportError, ImportMode, ImportQuery, ImportReport, ImportUpload, TemplateQuery};
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::printable::NameCheck;
 
@@ -39,16 +40,6 @@ use crate::printable::NameCheck;
 pub const MAX_FILE_BYTES: usize = 5 << 20;
 /// The most data rows one file may hold.
 pub const MAX_ROWS: usize = 10_000;
-
-/// A file upload (`multipart/form-data`, field `file`).
-// It documents the body for OpenAPI only: the handler reads the multipart
-// stream itself.
-#[derive(ToSchema)]
-pub struct ImportUpload {
-    /// The XLSX or CSV file (UTF-8 or GBK), at most 5 MiB.
-    #[schema(value_type = String, format = Binary)]
-    pub file: Vec<u8>,
-}
 
 /// The headers as the template writes them: required columns starred.
 fn template_headers() -> Vec<String> {
@@ -150,6 +141,55 @@ fn error(row: usize, column: Option<Column>, reason: impl Into<String>) -> Impor
 
 /// Reads and checks a file for `unit`.
 async fn check(state: &AppState, actor: &Actor, unit: UnitId, bytes: Vec<u8>) -> Result<Checked, ApiError> {
+    let HeadedRows { header, columns, data } = split_header(read_rows(bytes).await?)?;
+    let mut errors = missing_columns(&header, &columns);
+    if data.len() > MAX_ROWS {
+        return Err(ApiError::field("file", format!("一次最多导入 {MAX_ROWS} 行")));
+    }
+    if !errors.is_empty() {
+        return Ok(Checked { rows: data.len(), valid: Vec::new(), errors });
+    }
+    let departments = department::list_by_unit(&state.db, unit).await?;
+    let row_check = RowCheck {
+        unit,
+        own_department: match actor.scope {
+            Scope::Department(_, d) => departments.iter().find(|x| x.id == d),
+            _ => None,
+        },
+        departments: &departments,
+        today: today(),
+        names: NameCheck::new(state.fonts.as_ref()),
+    };
+    let mut parsed: Vec<(usize, Option<Person>, Option<String>)> = Vec::with_capacity(data.len());
+    let mut ids: Vec<(usize, IdCardNumber)> = Vec::new();
+    for (i, row) in data.iter().enumerate() {
+        let cells: HashMap<Column, String> =
+            columns.iter().map(|(idx, c)| (*c, row.cells.get(*idx).cloned().unwrap_or_default())).collect();
+        // The number alone, to find duplicates among rows with other errors too.
+        if let Some(Ok(id)) = cells.get(&Column::IdNumber).map(|t| IdCardNumber::parse(t, row_check.today)) {
+            ids.push((i, id));
+        }
+        match row_check.person(row.number, &cells) {
+            Ok((person, phone)) => parsed.push((i, Some(person), phone)),
+            Err(row_errors) => {
+                errors.extend(row_errors);
+                parsed.push((i, None, None));
+            }
+        }
+    }
+    let bad = taken_rows(state, &data, &ids, &mut errors).await?;
+    errors.sort_by_key(|e| (e.row, Column::ALL.iter().position(|c| c.label() == e.column)));
+    errors.dedup_by(|a, b| a.row == b.row && a.column == b.column && a.reason == b.reason);
+    let valid = parsed
+        .into_iter()
+        .filter(|(i, _, _)| !bad.contains(i))
+        .filter_map(|(_, p, phone)| p.map(|person| person::NewPerson { person, phone }))
+        .collect();
+    Ok(Checked { rows: data.len(), valid, errors })
+}
+
+/// The rows of a file, notes left out.
+async fn read_rows(bytes: Vec<u8>) -> Result<Vec<table::Row>, ApiError> {
     // Parsing an untrusted file is CPU-bound (a 10,000-row sheet takes tens of
     // milliseconds, the worst file within the budget about a second): off the
     // async workers, within the upload budget.
@@ -158,8 +198,20 @@ async fn check(state: &AppState, actor: &Actor, unit: UnitId, bytes: Vec<u8>) ->
         .map_err(|e| ApiError::Internal(e.to_string()))?
         .map_err(|e| ApiError::field("file", e.to_string()))?;
     // Rows whose first cell starts with `#` are notes.
-    let rows: Vec<table::Row> =
-        rows.into_iter().filter(|r| !r.cells.first().is_some_and(|c| c.starts_with('#'))).collect();
+    Ok(rows.into_iter().filter(|r| !r.cells.first().is_some_and(|c| c.starts_with('#'))).collect())
+}
+
+/// A file's rows under its header.
+struct HeadedRows {
+    header: table::Row,
+    /// The column of each known header (the first of a repeated one).
+    columns: HashMap<usize, Column>,
+    /// The rows below the header.
+    data: Vec<table::Row>,
+}
+
+/// The header row (the first naming the ID column) and the rows below it.
+fn split_header(rows: Vec<table::Row>) -> Result<HeadedRows, ApiError> {
     // The header is the first row naming the ID column (a title row above
     // it, as spreadsheets often have, is skipped); else the first row.
     let at = rows
@@ -177,50 +229,50 @@ async fn check(state: &AppState, actor: &Actor, unit: UnitId, bytes: Vec<u8>) ->
             columns.insert(i, c);
         }
     }
-    let mut errors = Vec::new();
-    for c in Column::ALL.iter().copied().filter(|c| c.required()) {
-        if !columns.values().any(|known| *known == c) {
-            errors.push(error(header.number, Some(c), format!("缺少必填列「{}」", c.label())));
-        }
-    }
-    let data: Vec<table::Row> = rows.collect();
-    if data.len() > MAX_ROWS {
-        return Err(ApiError::field("file", format!("一次最多导入 {MAX_ROWS} 行")));
-    }
-    if !errors.is_empty() {
-        return Ok(Checked { rows: data.len(), valid: Vec::new(), errors });
-    }
-    let departments = department::list_by_unit(&state.db, unit).await?;
-    let own_department = match actor.scope {
-        Scope::Department(_, d) => departments.iter().find(|x| x.id == d),
-        _ => None,
-    };
-    let today = today();
-    let example: Vec<&str> = TEMPLATE_EXAMPLE.to_vec();
-    let mut parsed: Vec<(usize, Option<Person>, Option<String>)> = Vec::with_capacity(data.len());
-    let mut ids: Vec<(usize, IdCardNumber)> = Vec::new();
-    let names = NameCheck::new(state.fonts.as_ref());
-    for (i, row) in data.iter().enumerate() {
-        let cells: HashMap<Column, String> =
-            columns.iter().map(|(idx, c)| (*c, row.cells.get(*idx).cloned().unwrap_or_default())).collect();
-        // The number alone, to find duplicates among rows with other errors too.
-        if let Some(Ok(id)) = cells.get(&Column::IdNumber).map(|t| IdCardNumber::parse(t, today)) {
-            ids.push((i, id));
-        }
+    Ok(HeadedRows { header, columns, data: rows.collect() })
+}
+
+/// An error for each required column the header lacks.
+fn missing_columns(header: &table::Row, columns: &HashMap<usize, Column>) -> Vec<ImportError> {
+    Column::ALL
+        .iter()
+        .copied()
+        .filter(|c| c.required() && !columns.values().any(|known| known == c))
+        .map(|c| error(header.number, Some(c), format!("缺少必填列「{}」", c.label())))
+        .collect()
+}
+
+/// What each data row is checked against: the unit and its departments (a
+/// department's account imports into its own only), today, and the fonts
+/// a name must print in.
+struct RowCheck<'a> {
+    unit: UnitId,
+    departments: &'a [Department],
+    own_department: Option<&'a Department>,
+    today: NaiveDate,
+    names: NameCheck<'a>,
+}
+
+impl RowCheck<'_> {
+    /// The new person (and phone) of the data row numbered `number`, or its
+    /// errors.
+    fn person(
+        &self,
+        number: usize,
+        cells: &HashMap<Column, String>,
+    ) -> Result<(Person, Option<String>), Vec<ImportError>> {
         let as_template: Vec<&str> = Column::ALL.iter().map(|c| cells.get(c).map_or("", String::as_str)).collect();
-        if as_template == example {
-            errors.push(error(row.number, None, "这是模板的示例行，请删除后再导入"));
-            parsed.push((i, None, None));
-            continue;
+        if as_template == TEMPLATE_EXAMPLE {
+            return Err(vec![error(number, None, "这是模板的示例行，请删除后再导入")]);
         }
         // The name must also be printable in the document fonts (the domain checks code
         // points); reported with the row's other errors.
         let unprintable = cells
             .get(&Column::Name)
             .filter(|text| roster::parse_name(text).is_ok())
-            .and_then(|text| names.parse(text).err())
+            .and_then(|text| self.names.parse(text).err())
             .map(|reason| roster::CellError { column: Column::Name, reason });
-        let parsed_row = match (roster::parse_row(&cells, today), unprintable) {
+        let parsed_row = match (roster::parse_row(cells, self.today), unprintable) {
             (Ok(_), Some(e)) => Err(vec![e]),
             (Err(mut cell_errors), Some(e)) => {
                 cell_errors.push(e);
@@ -228,45 +280,41 @@ async fn check(state: &AppState, actor: &Actor, unit: UnitId, bytes: Vec<u8>) ->
             }
             (row, None) => row,
         };
-        match parsed_row {
-            Err(cell_errors) => {
-                errors.extend(cell_errors.into_iter().map(|e| error(row.number, Some(e.column), e.reason)));
-                parsed.push((i, None, None));
+        let entry = parsed_row.map_err(|cell_errors| {
+            cell_errors.into_iter().map(|e| error(number, Some(e.column), e.reason)).collect::<Vec<_>>()
+        })?;
+        let department = match (&entry.department, self.own_department) {
+            (None, own) => Ok(own.map(|d| d.id)),
+            (Some(name), Some(own)) if *name == own.name => Ok(Some(own.id)),
+            (Some(_), Some(_)) => Err("科室账号只能导入本科室人员"),
+            (Some(name), None) => {
+                self.departments.iter().find(|d| d.name == *name).map(|d| Some(d.id)).ok_or("本单位没有该科室")
             }
-            Ok(entry) => {
-                let department = match (&entry.department, own_department) {
-                    (None, own) => Ok(own.map(|d| d.id)),
-                    (Some(name), Some(own)) if *name == own.name => Ok(Some(own.id)),
-                    (Some(_), Some(_)) => Err("科室账号只能导入本科室人员"),
-                    (Some(name), None) => {
-                        departments.iter().find(|d| d.name == *name).map(|d| Some(d.id)).ok_or("本单位没有该科室")
-                    }
-                };
-                match department {
-                    Err(reason) => {
-                        errors.push(error(row.number, Some(Column::Department), reason));
-                        parsed.push((i, None, None));
-                    }
-                    Ok(department_id) => parsed.push((
-                        i,
-                        Some(Person {
-                            id: PersonId::new(),
-                            unit_id: unit,
-                            department_id,
-                            name: entry.name,
-                            gender: entry.gender,
-                            id_number: entry.id_number,
-                            discipline: entry.discipline,
-                            status: PersonStatus::Normal,
-                            titles: entry.title.into_iter().collect(),
-                        }),
-                        entry.phone,
-                    )),
-                }
-            }
-        }
+        };
+        let department_id = department.map_err(|reason| vec![error(number, Some(Column::Department), reason)])?;
+        let person = Person {
+            id: PersonId::new(),
+            unit_id: self.unit,
+            department_id,
+            name: entry.name,
+            gender: entry.gender,
+            id_number: entry.id_number,
+            discipline: entry.discipline,
+            status: PersonStatus::Normal,
+            titles: entry.title.into_iter().collect(),
+        };
+        Ok((person, entry.phone))
     }
-    // Duplicates inside the file: both rows are named.
+}
+
+/// The rows whose ID number is taken: by another row of the file (both
+/// rows are named) or by a stored person (it exists, not where).
+async fn taken_rows(
+    state: &AppState,
+    data: &[table::Row],
+    ids: &[(usize, IdCardNumber)],
+    errors: &mut Vec<ImportError>,
+) -> Result<std::collections::HashSet<usize>, ApiError> {
     let mut bad: std::collections::HashSet<usize> = std::collections::HashSet::new();
     for (first, later) in roster::duplicates(ids.iter().map(|(i, id)| (*i, id))) {
         let (a, b) = (data[first].number, data[later].number);
@@ -274,23 +322,15 @@ async fn check(state: &AppState, actor: &Actor, unit: UnitId, bytes: Vec<u8>) ->
         errors.push(error(b, Some(Column::IdNumber), format!("与第 {a} 行的身份证号重复")));
         bad.extend([first, later]);
     }
-    // Against the database: it exists, not where.
     let all_ids: Vec<&IdCardNumber> = ids.iter().map(|(_, id)| id).collect();
     let stored = person::find_many_by_id_number(&state.db, &state.pii, &all_ids).await?;
-    for (i, id) in &ids {
+    for (i, id) in ids {
         if stored.contains_key(id.as_str()) {
             errors.push(error(data[*i].number, Some(Column::IdNumber), "该身份证号已登记"));
             bad.insert(*i);
         }
     }
-    errors.sort_by_key(|e| (e.row, Column::ALL.iter().position(|c| c.label() == e.column)));
-    errors.dedup_by(|a, b| a.row == b.row && a.column == b.column && a.reason == b.reason);
-    let valid = parsed
-        .into_iter()
-        .filter(|(i, _, _)| !bad.contains(i))
-        .filter_map(|(_, p, phone)| p.map(|person| person::NewPerson { person, phone }))
-        .collect();
-    Ok(Checked { rows: data.len(), valid, errors })
+    Ok(bad)
 }
 
 /// The unit of an import: the one named, or the caller's own.

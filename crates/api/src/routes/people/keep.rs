@@ -7,7 +7,7 @@ use cme_domain::IdCardNumber;
 use cme_domain::auth::{Actor, Object, Operation, Owner, Scope};
 use cme_domain::ids::{DepartmentId, PersonId, UnitId};
 use cme_domain::person::Title;
-use cme_domain::roster::{id_number_reason, mask_phone, parse_phone, title_reason};
+use cme_domain::roster::{id_number_reason, parse_phone, title_reason};
 use cme_domain::titles::level_of;
 use cme_store::StoreError;
 use cme_store::repo::{department, person, unit};
@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::may_act_on;
 use crate::clock::today;
-use crate::dto::org::{PersonDetail, PersonDto, StatusChangeDto, TitleDto};
+use crate::dto::org::PersonDetail;
 use crate::dto::people::NewTitle;
 use crate::error::ApiError;
 use crate::etag;
@@ -122,28 +122,7 @@ pub async fn resolve_department(
 pub async fn load_detail(state: &AppState, scope: &Scope, id: PersonId) -> Result<(PersonDetail, i32), ApiError> {
     let rec = person::get_record_scoped(&state.db, &state.pii, scope, id).await?;
     let history = person::status_history(&state.db, id).await?;
-    Ok((detail(&rec, history), rec.row_version))
-}
-
-pub fn detail(rec: &person::PersonRecord, history: Vec<person::StatusChange>) -> PersonDetail {
-    let mut titles: Vec<&Title> = rec.person.titles.iter().collect();
-    titles.sort_by_key(|t| t.obtained_on);
-    PersonDetail {
-        person: PersonDto::of(&rec.person, crate::clock::today()),
-        titles: titles.into_iter().map(TitleDto::from).collect(),
-        phone_masked: rec.phone.as_deref().map(mask_phone),
-        status_changes: history
-            .into_iter()
-            .map(|c| StatusChangeDto {
-                from: c.from.map(|s| s.as_str().to_owned()),
-                to: c.to.as_str().to_owned(),
-                reason: c.reason,
-                changed_by: c.changed_by,
-                at: c.at,
-                effective_on: c.effective_on,
-            })
-            .collect(),
-    }
+    Ok((PersonDetail::new(&rec, history, today()), rec.row_version))
 }
 
 /// 200/201 with the person's detail and `ETag`.

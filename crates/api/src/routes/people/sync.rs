@@ -18,7 +18,7 @@ use cme_domain::roster::id_number_reason;
 use cme_store::Constraint;
 use cme_store::StoreError;
 use cme_store::repo::{audit, department, person, unit};
-use sea_orm::TransactionTrait as _;
+use sea_orm::{DatabaseTransaction, TransactionTrait as _};
 use serde_json::json;
 use uuid::Uuid;
 use validator::Validate as _;
@@ -168,36 +168,10 @@ async fn validate_row(
             None
         }
     };
-    let mut department = DepartmentChoice::Keep;
-    if let Some(unit) = unit {
-        let named = row.department_name.as_deref().map(str::trim).filter(|n| !n.is_empty());
-        let wanted = match (row.department_id, named) {
-            (Some(id), _) => match res.departments(unit).await?.iter().find(|d| d.id.0 == id) {
-                Some(d) => Some(d.id),
-                None => {
-                    errors.push(err(f("department_id"), "科室不属于该单位"));
-                    None
-                }
-            },
-            (None, Some(name)) => match res.departments(unit).await?.iter().find(|d| d.name == name) {
-                Some(d) => Some(d.id),
-                None => {
-                    errors.push(err(f("department_name"), "本单位没有该科室"));
-                    None
-                }
-            },
-            (None, None) => None,
-        };
-        department = match (res.actor.scope, wanted) {
-            (Scope::Department(_, own), Some(d)) if d != own => {
-                errors.push(err(f("department_id"), "科室账号只能维护本科室人员"));
-                DepartmentChoice::Keep
-            }
-            (Scope::Department(_, own), _) => DepartmentChoice::Set(Some(own)),
-            (_, Some(d)) => DepartmentChoice::Set(Some(d)),
-            (_, None) => DepartmentChoice::Keep,
-        };
-    }
+    let department = match unit {
+        Some(unit) => department_choice(res, row, unit, prefix, &mut errors).await?,
+        None => DepartmentChoice::Keep,
+    };
     Ok(match (id_number, name, unit) {
         (Some(id_number), Some(name), Some(unit)) if errors.is_empty() => Ok(ValidRow {
             id_number,
@@ -211,6 +185,46 @@ async fn validate_row(
             title,
         }),
         _ => Err(errors),
+    })
+}
+
+/// The department a row of `unit` asks for (by id, else by name); a
+/// department's account keeps its own. Failing fields are named under
+/// `prefix` in `errors`.
+async fn department_choice(
+    res: &mut Resolver<'_>,
+    row: &PersonUpsert,
+    unit: UnitId,
+    prefix: &str,
+    errors: &mut Vec<FieldError>,
+) -> Result<DepartmentChoice, ApiError> {
+    let f = |name: &str| format!("{prefix}{name}");
+    let named = row.department_name.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    let wanted = match (row.department_id, named) {
+        (Some(id), _) => match res.departments(unit).await?.iter().find(|d| d.id.0 == id) {
+            Some(d) => Some(d.id),
+            None => {
+                errors.push(err(f("department_id"), "科室不属于该单位"));
+                None
+            }
+        },
+        (None, Some(name)) => match res.departments(unit).await?.iter().find(|d| d.name == name) {
+            Some(d) => Some(d.id),
+            None => {
+                errors.push(err(f("department_name"), "本单位没有该科室"));
+                None
+            }
+        },
+        (None, None) => None,
+    };
+    Ok(match (res.actor.scope, wanted) {
+        (Scope::Department(_, own), Some(d)) if d != own => {
+            errors.push(err(f("department_id"), "科室账号只能维护本科室人员"));
+            DepartmentChoice::Keep
+        }
+        (Scope::Department(_, own), _) => DepartmentChoice::Set(Some(own)),
+        (_, Some(d)) => DepartmentChoice::Set(Some(d)),
+        (_, None) => DepartmentChoice::Keep,
     })
 }
 
@@ -259,24 +273,7 @@ async fn plan(
 ) -> Result<Result<Plan, Vec<FieldError>>, ApiError> {
     let f = |name: &str| format!("{prefix}{name}");
     let Some(rec) = existing else {
-        let department = match v.department {
-            DepartmentChoice::Set(d) => d,
-            DepartmentChoice::Keep => None,
-        };
-        return Ok(Ok(Plan::Create(person::NewPerson {
-            person: Person {
-                id: PersonId::new(),
-                unit_id: v.unit,
-                department_id: department,
-                name: v.name,
-                gender: v.gender,
-                id_number: v.id_number,
-                discipline: v.discipline,
-                status: v.status.unwrap_or(PersonStatus::Normal),
-                titles: v.title.into_iter().collect(),
-            },
-            phone: v.phone,
-        })));
+        return Ok(Ok(Plan::Create(new_person(v))));
     };
     let p = &rec.person;
     let visible = res.unit_visible(p.unit_id).await?
@@ -291,6 +288,35 @@ async fn plan(
     if p.unit_id != v.unit {
         return Ok(Err(vec![err(f("unit_id"), "该人员属于本辖区其他单位，变更单位须办理调动")]));
     }
+    Ok(update_of(v, rec, prefix))
+}
+
+/// The person a valid row creates.
+fn new_person(v: ValidRow) -> person::NewPerson {
+    let department = match v.department {
+        DepartmentChoice::Set(d) => d,
+        DepartmentChoice::Keep => None,
+    };
+    person::NewPerson {
+        person: Person {
+            id: PersonId::new(),
+            unit_id: v.unit,
+            department_id: department,
+            name: v.name,
+            gender: v.gender,
+            id_number: v.id_number,
+            discipline: v.discipline,
+            status: v.status.unwrap_or(PersonStatus::Normal),
+            titles: v.title.into_iter().collect(),
+        },
+        phone: v.phone,
+    }
+}
+
+/// What a valid row changes in the stored person `rec` of the caller's
+/// unit: each change with its audit detail, or nothing.
+fn update_of(v: ValidRow, rec: &person::PersonRecord, prefix: &str) -> Result<Plan, Vec<FieldError>> {
+    let p = &rec.person;
     let mut edit = person::PersonEdit::default();
     let mut changes = serde_json::Map::new();
     if v.name != p.name {
@@ -324,7 +350,7 @@ async fn plan(
     let title = match v.title {
         Some(t) => match p.titles.iter().find(|held| held.obtained_on == t.obtained_on) {
             Some(held) if held.name == t.name && held.level == t.level => None,
-            Some(_) => return Ok(Err(vec![err(f("title.obtained_on"), "该人员在这一天已有另一职称记录")])),
+            Some(_) => return Err(vec![err(format!("{prefix}title.obtained_on"), "该人员在这一天已有另一职称记录")]),
             None => {
                 changes.insert("title".into(), json!({"name": t.name, "level": t.level, "obtained_on": t.obtained_on}));
                 Some(t)
@@ -333,40 +359,14 @@ async fn plan(
         None => None,
     };
     if changes.is_empty() {
-        return Ok(Ok(Plan::Unchanged(p.id)));
+        return Ok(Plan::Unchanged(p.id));
     }
-    Ok(Ok(Plan::Update(Update { id: p.id, unit: p.unit_id, version: rec.row_version, edit, changes, status, title })))
+    Ok(Plan::Update(Update { id: p.id, unit: p.unit_id, version: rec.row_version, edit, changes, status, title }))
 }
 
 /// Writes the plans in one transaction, each change with its audit entry.
 async fn execute(state: &AppState, req: &HttpRequest, actor: &Actor, plans: &[&Plan]) -> Result<(), ApiError> {
-    let ip = client_ip(req);
-    let mut creates = Vec::new();
-    let mut entries = Vec::new();
-    for plan in plans {
-        match plan {
-            Plan::Create(n) => {
-                let p = &n.person;
-                entries.push(
-                    audit::AuditEntry::by(actor, "person.upsert.create")
-                        .ip(Some(&ip))
-                        .target("person", p.id.0)
-                        .place(None, Some(p.unit_id))
-                        .detail(json!({"name": p.name, "department_id": p.department_id, "status": p.status,
-                                       "titles": p.titles.len(), "source": "hr_api"})),
-                );
-                creates.push(n.clone());
-            }
-            Plan::Update(u) => entries.push(
-                audit::AuditEntry::by(actor, "person.upsert.update")
-                    .ip(Some(&ip))
-                    .target("person", u.id.0)
-                    .place(None, Some(u.unit))
-                    .detail(json!({"changes": u.changes, "source": "hr_api"})),
-            ),
-            Plan::Unchanged(_) => {}
-        }
-    }
+    let (creates, entries) = creates_and_entries(actor, &client_ip(req), plans);
     if entries.is_empty() {
         return Ok(());
     }
@@ -383,27 +383,66 @@ async fn execute(state: &AppState, req: &HttpRequest, actor: &Actor, plans: &[&P
     };
     for plan in plans {
         let Plan::Update(u) = plan else { continue };
-        let mut guard = Some(u.version);
-        if !u.edit.is_empty() {
-            person::edit(&txn, &state.pii, u.id, guard, &u.edit).await.map_err(stale_is_412)?;
-            guard = None;
-        }
-        if let Some(to) = u.status {
-            let change = person::StatusChangeRequest {
-                to,
-                reason: Some("人事系统同步".to_owned()),
-                effective_on: Some(today()),
-                changed_by: actor.name.clone(),
-            };
-            person::change_status_versioned(&txn, u.id, guard, &change).await.map_err(stale_is_412)?;
-            guard = None;
-        }
-        if let Some(t) = &u.title {
-            person::add_title_versioned(&txn, u.id, guard, t).await.map_err(stale_is_412)?;
-        }
+        apply_update(&txn, state, actor, u).await?;
     }
     audit::append_many(&txn, &entries).await?;
     txn.commit().await?;
+    Ok(())
+}
+
+/// The people the plans create, and the audit entry of every create and
+/// update.
+fn creates_and_entries(actor: &Actor, ip: &str, plans: &[&Plan]) -> (Vec<person::NewPerson>, Vec<audit::AuditEntry>) {
+    let mut creates = Vec::new();
+    let mut entries = Vec::new();
+    for plan in plans {
+        match plan {
+            Plan::Create(n) => {
+                let p = &n.person;
+                entries.push(
+                    audit::AuditEntry::by(actor, "person.upsert.create")
+                        .ip(Some(ip))
+                        .target("person", p.id.0)
+                        .place(None, Some(p.unit_id))
+                        .detail(json!({"name": p.name, "department_id": p.department_id, "status": p.status,
+                                       "titles": p.titles.len(), "source": "hr_api"})),
+                );
+                creates.push(n.clone());
+            }
+            Plan::Update(u) => entries.push(
+                audit::AuditEntry::by(actor, "person.upsert.update")
+                    .ip(Some(ip))
+                    .target("person", u.id.0)
+                    .place(None, Some(u.unit))
+                    .detail(json!({"changes": u.changes, "source": "hr_api"})),
+            ),
+            Plan::Unchanged(_) => {}
+        }
+    }
+    (creates, entries)
+}
+
+/// Writes one update: the edit, the status change, the title, the row
+/// version checked by the first of them.
+async fn apply_update(txn: &DatabaseTransaction, state: &AppState, actor: &Actor, u: &Update) -> Result<(), ApiError> {
+    let mut guard = Some(u.version);
+    if !u.edit.is_empty() {
+        person::edit(txn, &state.pii, u.id, guard, &u.edit).await.map_err(stale_is_412)?;
+        guard = None;
+    }
+    if let Some(to) = u.status {
+        let change = person::StatusChangeRequest {
+            to,
+            reason: Some("人事系统同步".to_owned()),
+            effective_on: Some(today()),
+            changed_by: actor.name.clone(),
+        };
+        person::change_status_versioned(txn, u.id, guard, &change).await.map_err(stale_is_412)?;
+        guard = None;
+    }
+    if let Some(t) = &u.title {
+        person::add_title_versioned(txn, u.id, guard, t).await.map_err(stale_is_412)?;
+    }
     Ok(())
 }
 

@@ -17,30 +17,12 @@ use crate::AppState;
 use crate::attachment::disposition;
 use crate::auth::{Caller, client_ip};
 use crate::digest::sha256_hex;
-use crate::dto::verification::EvidenceDto;
+use crate::dto::verification::{EvidenceDto, EvidenceQuery};
 use crate::error::{ApiError, Problem};
 use crate::office::{in_scope, office_scope};
 
-pub(super) fn evidence_dto(e: evidence::Evidence) -> EvidenceDto {
-    EvidenceDto {
-        id: e.id,
-        file_name: e.file_name,
-        content_type: e.content_type,
-        size_bytes: e.size_bytes,
-        uploaded_by: e.uploaded_by,
-        uploaded_at: e.uploaded_at,
-    }
-}
-
 /// The largest evidence file accepted.
 const MAX_EVIDENCE: usize = MAX_EVIDENCE_BYTES;
-
-#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct EvidenceQuery {
-    /// The original file name, shown to reviewers.
-    pub file_name: String,
-}
 
 /// Upload an evidence file (a dispatch notice, a study certificate): the
 /// body is the file, `Content-Type` application/pdf, image/png or
@@ -121,7 +103,7 @@ pub async fn upload_evidence(
         .place(None, Some(unit_id))
         .detail(json!({"file_name": file_name, "sha256": sha, "size": size}));
     audit::append(&state.db, &e).await?;
-    Ok(web::Json(evidence_dto(saved)))
+    Ok(web::Json(EvidenceDto::from(saved)))
 }
 
 /// An evidence file's bytes: for its unit, for a department of it the files

@@ -7,78 +7,29 @@ use std::collections::{HashMap, HashSet};
 use actix_web::{HttpRequest, get, post, web};
 use cme_domain::auth::Operation;
 use cme_domain::cycle::list::ListKind as DomainList;
-use cme_domain::ids::{RegionId, UnitId, VerificationId};
+use cme_domain::ids::{RegionId, VerificationId};
 use cme_domain::review::{Event, State, StateKind, Tier};
 use cme_store::StoreError;
 use cme_store::repo::verification::{
-    self as verifications, Acting, Grouping, OfficeScope, QueueFilter, QueueRow, Special, VerificationRecord,
+    self as verifications, Acting, Grouping, OfficeScope, QueueFilter, QueueRow, VerificationRecord,
 };
 use cme_store::repo::{audit, evidence, unit};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QuerySelect as _, TransactionTrait as _};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::evidence::evidence_dto;
 use super::submissions::verification_state_label;
 use crate::AppState;
 use crate::auth::{Caller, client_ip};
 use crate::dto::verification::{
-    ChainStepDto, CycleYearQuery, Decision, DecisionItem, DecisionRequest, DecisionResult, ListKind, NumbersRequest,
-    NumbersResult, QueueSummaryRow, SpecialDto, TimelineEntry, VerificationDetail, VerificationDto, VerificationPage,
-    VerificationQuery,
+    ChainStepDto, CycleYearQuery, Decision, DecisionItem, DecisionRequest, DecisionResult, EvidenceDto, ListKind,
+    NumbersRequest, NumbersResult, QueueSummaryRow, TimelineEntry, VerificationDetail, VerificationDto,
+    VerificationPage, VerificationQuery,
 };
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::extract::ValidJson;
 use crate::office::{in_scope, office_region, office_scope, opened_cycle, tier_of};
 use crate::paging::Paging;
-
-fn special_dto(s: &Special) -> SpecialDto {
-    SpecialDto {
-        reason: s.reason.into(),
-        period_from: s.period_from,
-        period_to: s.period_to,
-        deemed_compliant: s.deemed_compliant,
-    }
-}
-
-fn record_dto(row: &QueueRow) -> VerificationDto {
-    let r = &row.record;
-    VerificationDto {
-        id: r.id.0,
-        person_id: r.person_id.0,
-        person_name: row.person_name.clone(),
-        id_number_masked: row.id_number_masked.clone(),
-        unit_id: r.unit_id.0,
-        unit_name: row.unit_name.clone(),
-        unit_level: r.unit_level.into(),
-        medicine: r.medicine.into(),
-        year: r.year,
-        cycle_year: r.cycle_year,
-        list: r.list_kind.into(),
-        state: r.state.into(),
-        step: r.state.step(),
-        waiting_on: r.current_tier.map(Into::into),
-        waiting_on_label: r.current_tier.map(|t| t.label().to_owned()),
-        special: r.special.as_ref().map(special_dto),
-        note: r.note.clone(),
-        outcome_at_submit: r.outcome_at_submit.map(Into::into),
-        certificate_no: r.certificate_no.clone(),
-        issued_at: r.issued_at,
-        row_version: r.row_version,
-        updated_at: r.updated_at,
-    }
-}
-
-fn queue_filter(q: &VerificationQuery) -> QueueFilter {
-    QueueFilter {
-        cycle_year: q.cycle_year,
-        waiting_on: None,
-        state: q.state.map(Into::into),
-        list_kind: q.list.map(Into::into),
-        unit_id: q.unit_id.map(UnitId),
-        year: q.year,
-    }
-}
 
 /// The verification records of a cycle in the caller's jurisdiction (a
 /// unit's own, an office's region's), filtered, by keyset pages.
@@ -102,9 +53,9 @@ pub async fn list_verifications(
     let actor = caller.require(Operation::ReadHierarchy)?;
     let scope = office_scope(&state, actor).await?;
     let Paging { after, limit } = paging;
-    let p = verifications::queue(&state.db, scope, &queue_filter(&query), after, limit).await?;
+    let p = verifications::queue(&state.db, scope, &QueueFilter::from(&*query), after, limit).await?;
     Ok(web::Json(VerificationPage {
-        items: p.items.iter().map(record_dto).collect(),
+        items: p.items.iter().map(VerificationDto::from).collect(),
         next_cursor: p.next.map(|n| n.to_string()),
     }))
 }
@@ -134,14 +85,14 @@ pub async fn review_queue(
     let tier = tier_of(actor)?;
     let scope = office_scope(&state, actor).await?;
     let Paging { after, limit } = paging;
-    let mut filter = queue_filter(&query);
+    let mut filter = QueueFilter::from(&*query);
     filter.waiting_on = Some(tier);
     if filter.state.is_none() {
         filter.state = Some(StateKind::InReview);
     }
     let p = verifications::queue(&state.db, scope, &filter, after, limit).await?;
     Ok(web::Json(VerificationPage {
-        items: p.items.iter().map(record_dto).collect(),
+        items: p.items.iter().map(VerificationDto::from).collect(),
         next_cursor: p.next.map(|n| n.to_string()),
     }))
 }
@@ -360,49 +311,16 @@ pub async fn get_verification(
     let names = cme_store::repo::person::names(&state.db, [record.person_id]).await?;
     let (person_name, id_number_masked) = names.get(&record.person_id).cloned().unwrap_or_default();
     let unit_name = unit::get(&state.db, record.unit_id).await?.unit.name;
-    let chain = record
-        .chain()
-        .steps
-        .iter()
-        .map(|s| ChainStepDto {
-            stage: s.stage.as_str().to_owned(),
-            stage_label: s.stage.label().to_owned(),
-            tier: s.tier.into(),
-            tier_label: s.tier.label().to_owned(),
-        })
-        .collect();
-    let timeline = verifications::history(&state.db, id)
-        .await?
-        .into_iter()
-        .map(|t| TimelineEntry {
-            seq: t.seq,
-            event_label: event_label(&t.event),
-            event: t.event,
-            from: t.from.map(Into::into),
-            from_step: t.from.and_then(State::step),
-            to: t.to.into(),
-            to_step: t.to.step(),
-            actor_tier: t.actor_tier.into(),
-            actor_name: t.actor_name,
-            reason: t.reason,
-            at: t.at,
-        })
-        .collect();
+    let chain = record.chain().steps.iter().map(ChainStepDto::from).collect();
+    let timeline = verifications::history(&state.db, id).await?.into_iter().map(TimelineEntry::from).collect();
     let files = evidence::get_many(&state.db, &verifications::evidence_of(&state.db, id).await?).await?;
     let row = QueueRow { record, person_name, id_number_masked, unit_name };
     Ok(web::Json(VerificationDetail {
-        record: record_dto(&row),
+        record: VerificationDto::from(&row),
         chain,
         timeline,
-        evidence: files.into_iter().map(evidence_dto).collect(),
+        evidence: files.into_iter().map(EvidenceDto::from).collect(),
     }))
-}
-
-fn event_label(event: &str) -> String {
-    if event == verifications::PREPARE_EVENT {
-        return "列入名单".to_owned();
-    }
-    event.parse::<Event>().map_or_else(|_| event.to_owned(), |e| e.label().to_owned())
 }
 
 /// 生成证书编号: the final office of a chain numbers the approved records

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use actix_web::{HttpResponse, get, web};
 use cme_domain::auth::{Actor, Operation, Scope};
-use cme_domain::report::{self, Figures};
+use cme_domain::report;
 use cme_store::repo::compliance::{self as stored};
 use cme_store::repo::verification::{self as verifications, Grouping};
 use cme_store::repo::{cycle as cycles, region};
@@ -108,39 +108,13 @@ async fn compute_stats(state: &AppState, actor: &Actor, query: &StatsQuery) -> R
         counts.into_iter().map(|c| (c.key, c.state, c.count)),
     );
     let keys: HashSet<Uuid> = figures.groups.keys().flatten().copied().collect();
-    let names: HashMap<Uuid, String> = match group {
-        Grouping::Unit => unit_names(state, keys).await?,
-        // One read of the region tree (a few hundred rows), not one per key.
-        Grouping::County | Grouping::Prefecture => region::list(&state.db)
-            .await?
-            .into_iter()
-            .filter(|r| keys.contains(&r.id.0))
-            .map(|r| (r.id.0, r.name))
-            .collect(),
-    };
-    let row = |id: Uuid, name: String, f: &Figures| {
-        let k = &f.counts;
-        let rate = k.pass_rate();
-        StatsRow {
-            id,
-            name,
-            to_verify: u64::from(k.to_verify),
-            compliant: f.compliant,
-            submitted: u64::from(k.submitted),
-            returned: u64::from(k.returned),
-            approved: u64::from(k.passed()),
-            certified: u64::from(k.certified),
-            pass_rate_per_mille: rate.map(cme_domain::report::PassRate::per_mille),
-            pass_rate: rate.map(cme_domain::report::PassRate::percent),
-            missing: u64::from(k.missing_before_deadline()),
-        }
-    };
+    let names = group_names(state, group, keys).await?;
     let mut rows: Vec<StatsRow> = figures
         .groups
         .iter()
         .map(|(key, f)| {
             let name = key.and_then(|k| names.get(&k).cloned()).unwrap_or_else(|| "直属单位".to_owned());
-            row(key.unwrap_or_default(), name, f)
+            StatsRow::new(key.unwrap_or_default(), name, f)
         })
         .collect();
     rows.sort_by(|a, b| a.name.cmp(&b.name));
@@ -154,8 +128,26 @@ async fn compute_stats(state: &AppState, actor: &Actor, query: &StatsQuery) -> R
         cycle_year: query.cycle_year,
         by: by.to_owned(),
         rows,
-        total: row(Uuid::nil(), "合计".to_owned(), &figures.total),
+        total: StatsRow::new(Uuid::nil(), "合计".to_owned(), &figures.total),
         deadline,
         deadline_label: deadline.map(cme_domain::time::fmt_local),
+    })
+}
+
+/// The names of the groups `keys`: units, or counties or prefectures.
+async fn group_names(
+    state: &AppState,
+    group: Grouping,
+    keys: HashSet<Uuid>,
+) -> Result<HashMap<Uuid, String>, ApiError> {
+    Ok(match group {
+        Grouping::Unit => unit_names(state, keys).await?,
+        // One read of the region tree (a few hundred rows), not one per key.
+        Grouping::County | Grouping::Prefecture => region::list(&state.db)
+            .await?
+            .into_iter()
+            .filter(|r| keys.contains(&r.id.0))
+            .map(|r| (r.id.0, r.name))
+            .collect(),
     })
 }
