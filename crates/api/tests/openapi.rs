@@ -196,6 +196,7 @@ fn the_spa_labels_are_generated_from_the_rust_enums() {
         "SPOT_CHECK_KIND" => cme_domain::spot_check::SpotCheckKind,
         "ITEM_RESULT" => cme_domain::spot_check::ItemResult,
         "INSTITUTION_OUTCOME" => cme_domain::spot_check::InstitutionOutcome,
+        "ROSTER_OUTCOME" => cme_domain::activity::RosterOutcome,
     };
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../frontend/src/constants/labels.generated.ts");

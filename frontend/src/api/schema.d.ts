@@ -3966,7 +3966,10 @@ export interface components {
             row_version: number;
         };
         /**
-         * @description What happened to one roster row.
+         * @description What happened to one roster row: credited 已记入学分, invalid_id_number 身份证号无效,
+         *     unknown_person 查无此人, out_of_jurisdiction 不在管辖范围 (of the organiser),
+         *     already_signed_in 已签到, duplicate_row 重复行 (the same person on an earlier row),
+         *     locked 年度已锁定 (by a submitted verification).
          * @enum {string}
          */
         RosterOutcome: "credited" | "invalid_id_number" | "unknown_person" | "out_of_jurisdiction" | "already_signed_in" | "duplicate_row" | "locked";

@@ -84,15 +84,7 @@ export const ENTRY_PATH_LABELS: Record<EntryPath, string> = L.ENTRY_PATH;
 
 export const SHORTFALL_CODE_LABELS: Record<ShortfallCode, string> = L.SHORTFALL_CODE;
 
-export const ROSTER_OUTCOME_LABELS: Record<RosterOutcome, string> = {
-  credited: "已记入",
-  invalid_id_number: "身份证号无效",
-  unknown_person: "查无此人",
-  out_of_jurisdiction: "不在管辖范围",
-  already_signed_in: "已签到",
-  duplicate_row: "重复行",
-  locked: "年度已锁定",
-};
+export const ROSTER_OUTCOME_LABELS: Record<RosterOutcome, string> = L.ROSTER_OUTCOME;
 
 export const IMPORT_MODE_LABELS: Record<ImportMode, string> = {
   check: "仅校验，不写入",

@@ -254,3 +254,13 @@ export const INSTITUTION_OUTCOME = {
   passed: "通过",
   sent_back: "合格率低于95%，退回单位重新验证",
 } as const;
+
+export const ROSTER_OUTCOME = {
+  credited: "已记入学分",
+  invalid_id_number: "身份证号无效",
+  unknown_person: "查无此人",
+  out_of_jurisdiction: "不在管辖范围",
+  already_signed_in: "已签到",
+  duplicate_row: "重复行",
+  locked: "年度已锁定",
+} as const;

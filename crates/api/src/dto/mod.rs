@@ -2,7 +2,6 @@
 //! converted to and from the domain.
 
 pub mod accounts;
-pub mod activities;
 pub mod auth;
 pub mod compliance;
 pub mod courses;
@@ -79,6 +78,7 @@ wire_enum!(
     NotCountedReason => cme_domain::compliance::NotCountedReason { OverCap = "over_cap", NotValid = "not_valid" }
 );
 
+pub mod activities;
 pub mod certificate;
 pub mod credits;
 pub mod verification;
