@@ -137,9 +137,10 @@ fn schema_names_are_unique() {
 }
 
 /// The SPA's Chinese labels of the wire enums come from the Rust
-/// `string_enum!` definitions, written to
+/// definitions (the domain's `string_enum!`s and the few enums of the API
+/// alone, which have the same `ALL`, `as_str` and `label`), written to
 /// `frontend/src/constants/labels.generated.ts`; this fails when that file
-/// drifts from the Rust enums. `UPDATE_LABELS=1` rewrites it.
+/// drifts from the Rust code. `UPDATE_LABELS=1` rewrites it.
 #[test]
 fn the_spa_labels_are_generated_from_the_rust_enums() {
     use std::fmt::Write as _;
@@ -147,10 +148,11 @@ fn the_spa_labels_are_generated_from_the_rust_enums() {
     macro_rules! enums {
         ($($ts:literal => $rust:ty),+ $(,)?) => {{
             let mut out = String::from(
-                "// Generated from the Rust enums (`string_enum!` in crates/domain): the wire\n\
-                 // names and the Chinese labels people see, one source for the server's\n\
-                 // documents and the SPA. Do not edit: run\n\
-                 // `UPDATE_LABELS=1 cargo test -p cme-api --test openapi` after changing a label.\n",
+                "// Generated from the Rust enums (`string_enum!` in crates/domain, and the\n\
+                 // API's own enums of the same shape): the wire names and the Chinese labels\n\
+                 // people see, one source for the server's documents and the SPA. Do not\n\
+                 // edit: run `UPDATE_LABELS=1 cargo test -p cme-api --test openapi` after\n\
+                 // changing a label.\n",
             );
             $(
                 let _ = write!(out, "\nexport const {} = {{\n", $ts);
@@ -197,6 +199,8 @@ fn the_spa_labels_are_generated_from_the_rust_enums() {
         "ITEM_RESULT" => cme_domain::spot_check::ItemResult,
         "INSTITUTION_OUTCOME" => cme_domain::spot_check::InstitutionOutcome,
         "ROSTER_OUTCOME" => cme_domain::activity::RosterOutcome,
+        "IMPORT_MODE" => cme_api::dto::people::ImportMode,
+        "REVIEW_DECISION" => cme_api::dto::verification::Decision,
     };
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../frontend/src/constants/labels.generated.ts");

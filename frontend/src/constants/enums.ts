@@ -86,9 +86,4 @@ export const SHORTFALL_CODE_LABELS: Record<ShortfallCode, string> = L.SHORTFALL_
 
 export const ROSTER_OUTCOME_LABELS: Record<RosterOutcome, string> = L.ROSTER_OUTCOME;
 
-export const IMPORT_MODE_LABELS: Record<ImportMode, string> = {
-  check: "仅校验，不写入",
-  all: "全部导入（有错误则不写入）",
-  valid_only: "仅导入正确的行",
-};
-
+export const IMPORT_MODE_LABELS: Record<ImportMode, string> = L.IMPORT_MODE;

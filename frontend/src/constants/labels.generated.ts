@@ -1,7 +1,8 @@
-// Generated from the Rust enums (`string_enum!` in crates/domain): the wire
-// names and the Chinese labels people see, one source for the server's
-// documents and the SPA. Do not edit: run
-// `UPDATE_LABELS=1 cargo test -p cme-api --test openapi` after changing a label.
+// Generated from the Rust enums (`string_enum!` in crates/domain, and the
+// API's own enums of the same shape): the wire names and the Chinese labels
+// people see, one source for the server's documents and the SPA. Do not
+// edit: run `UPDATE_LABELS=1 cargo test -p cme-api --test openapi` after
+// changing a label.
 
 export const UNIT_LEVEL = {
   provincial: "省级机构",
@@ -263,4 +264,15 @@ export const ROSTER_OUTCOME = {
   already_signed_in: "已签到",
   duplicate_row: "重复行",
   locked: "年度已锁定",
+} as const;
+
+export const IMPORT_MODE = {
+  check: "仅校验，不写入",
+  all: "全部导入（有错误则不写入）",
+  valid_only: "仅导入正确的行",
+} as const;
+
+export const REVIEW_DECISION = {
+  approve: "审核通过",
+  return: "退回",
 } as const;

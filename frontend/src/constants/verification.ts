@@ -20,10 +20,7 @@ export const SPECIAL_REASON_LABELS: Record<SpecialReason, string> = L.SPECIAL_RE
 
 export const REVIEW_TIER_LABELS: Record<ReviewTier, string> = L.REVIEW_TIER;
 
-export const DECISION_LABELS: Record<ReviewDecision, string> = {
-  approve: "通过",
-  return: "退回",
-};
+export const DECISION_LABELS: Record<ReviewDecision, string> = L.REVIEW_DECISION;
 
 /** The pass rate below which an institution goes back to re-verify (SPEC §5): the 95% line. */
 export const PASS_LINE_PERMILLE = 950;

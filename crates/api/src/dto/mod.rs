@@ -141,6 +141,22 @@ impl utoipa::PartialSchema for FileBytes {
 
 impl utoipa::ToSchema for FileBytes {}
 
+/// Checks an enum of the API alone (its labels go to the SPA): `as_str`
+/// names every value as serde does and as the document lists it.
+#[cfg(test)]
+fn assert_named_as_serialised_and_documented<T: serde::Serialize + utoipa::PartialSchema + Copy>(
+    all: &[T],
+    as_str: fn(T) -> &'static str,
+) {
+    let doc = serde_json::to_value(T::schema()).unwrap_or_default();
+    let documented: Vec<&str> = doc["enum"].as_array().into_iter().flatten().filter_map(|v| v.as_str()).collect();
+    assert_eq!(documented.len(), all.len(), "{doc}");
+    for v in all {
+        assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(as_str(*v))));
+        assert!(documented.contains(&as_str(*v)), "{} is not documented", as_str(*v));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

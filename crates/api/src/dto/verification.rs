@@ -378,6 +378,30 @@ pub enum Decision {
     Return,
 }
 
+/// A reviewer's decision is one of the review chain's events, and says so
+/// in its labels (the SPA's are generated from them); the wire names come
+/// from serde's `rename_all`, which a test checks `as_str` against.
+impl Decision {
+    pub const ALL: &'static [Decision] = &[Decision::Approve, Decision::Return];
+
+    pub fn as_str(self) -> &'static str {
+        cme_domain::review::Event::from(self).as_str()
+    }
+
+    pub fn label(self) -> &'static str {
+        cme_domain::review::Event::from(self).label()
+    }
+}
+
+impl From<Decision> for cme_domain::review::Event {
+    fn from(d: Decision) -> Self {
+        match d {
+            Decision::Approve => cme_domain::review::Event::Approve,
+            Decision::Return => cme_domain::review::Event::Return,
+        }
+    }
+}
+
 /// A record as the reviewer saw it.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -512,5 +536,15 @@ impl From<&cme_store::repo::cycle::CycleRecord> for CycleDto {
             updated_at: c.updated_at,
             row_version: c.row_version,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Decision;
+
+    #[test]
+    fn decisions_are_named_as_serialised_and_documented() {
+        crate::dto::assert_named_as_serialised_and_documented(Decision::ALL, Decision::as_str);
     }
 }
