@@ -3265,6 +3265,11 @@ export interface components {
          * @enum {string}
          */
         Gender: "male" | "female";
+        /**
+         * @description 统计口径: unit 单位, county 县市区, prefecture 州市.
+         * @enum {string}
+         */
+        Grouping: "unit" | "county" | "prefecture";
         /** @description The state of the service and its database. */
         Health: {
             database: components["schemas"]["DatabaseHealth"];
@@ -4143,7 +4148,7 @@ export interface components {
             year: number;
         };
         StatsDto: {
-            by: string;
+            by: components["schemas"]["Grouping"];
             /** Format: int32 */
             cycle_year: number;
             /**
@@ -9029,7 +9034,7 @@ export interface operations {
             query: {
                 cycle_year: number;
                 /** @description unit (default), county or prefecture. */
-                by?: string;
+                by?: components["schemas"]["Grouping"];
                 /** @description Only one discipline (专业类别). */
                 discipline?: components["schemas"]["Discipline"];
             };
@@ -9075,7 +9080,7 @@ export interface operations {
             query: {
                 cycle_year: number;
                 /** @description unit (default), county or prefecture. */
-                by?: string;
+                by?: components["schemas"]["Grouping"];
                 /** @description Only one discipline (专业类别). */
                 discipline?: components["schemas"]["Discipline"];
             };

@@ -276,3 +276,9 @@ export const REVIEW_DECISION = {
   approve: "审核通过",
   return: "退回",
 } as const;
+
+export const STATS_GROUPING = {
+  unit: "单位",
+  county: "县市区",
+  prefecture: "州市",
+} as const;

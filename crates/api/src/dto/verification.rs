@@ -40,6 +40,10 @@ wire_enum!(
     /// 中医/西医: western 西医, tcm 中医.
     Medicine => cme_domain::org::Medicine { Western = "western", Tcm = "tcm" }
 );
+wire_enum!(
+    /// 统计口径: unit 单位, county 县市区, prefecture 州市.
+    Grouping => cme_domain::report::Grouping { Unit = "unit", County = "county", Prefecture = "prefecture" }
+);
 
 /// A verification's state: prepared 待上报, in_review 审核中, returned 已退回, approved 已通过, certified 已发证书编号.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -477,6 +481,8 @@ pub struct NumbersResult {
 pub struct StatsQuery {
     pub cycle_year: i32,
     /// unit (default), county or prefecture.
+    // Read as text, so that another value is refused naming the field.
+    #[param(value_type = Option<Grouping>)]
     pub by: Option<String>,
     /// Only one discipline (专业类别).
     pub discipline: Option<super::Discipline>,
@@ -508,7 +514,7 @@ pub struct StatsRow {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StatsDto {
     pub cycle_year: i32,
-    pub by: String,
+    pub by: Grouping,
     pub rows: Vec<StatsRow>,
     pub total: StatsRow,
     /// For a unit: the end of its submission window.
@@ -541,7 +547,15 @@ impl From<&cme_store::repo::cycle::CycleRecord> for CycleDto {
 
 #[cfg(test)]
 mod tests {
-    use super::Decision;
+    use super::{Decision, Grouping};
+
+    #[test]
+    fn groupings_are_the_domain_names() {
+        for (wire, v) in Grouping::WIRE {
+            assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
+            assert_eq!(cme_domain::report::Grouping::from(*v).as_str(), *wire);
+        }
+    }
 
     #[test]
     fn decisions_are_named_as_serialised_and_documented() {
