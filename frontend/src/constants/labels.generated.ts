@@ -282,3 +282,15 @@ export const STATS_GROUPING = {
   county: "县市区",
   prefecture: "州市",
 } as const;
+
+export const STANDARD_LIMIT = {
+  total: "总学分 ≥",
+  i_national_min: "I类国家级 ≥",
+  i_provincial_min: "I类省级 ≥",
+  i_national_provincial_min: "I类国家级+省级 ≥",
+  i_distance_cap: "I类远程 ≤（计入上限）",
+  i_subtotal_min: "I类小计 ≥",
+  ii_subtotal_min: "II类小计 ≥",
+  ii_distance_cap: "II类远程 ≤（计入上限）",
+  self_managed_min: "自管学分 ≥",
+} as const;
