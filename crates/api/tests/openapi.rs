@@ -203,6 +203,7 @@ fn the_spa_labels_are_generated_from_the_rust_enums() {
         "REVIEW_DECISION" => cme_api::dto::verification::Decision,
         "STATS_GROUPING" => cme_domain::report::Grouping,
         "STANDARD_LIMIT" => cme_domain::standard::Limit,
+        "WINDOW_STATUS" => cme_domain::cycle::window::WindowStatus,
     };
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../frontend/src/constants/labels.generated.ts");

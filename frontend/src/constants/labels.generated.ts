@@ -294,3 +294,9 @@ export const STANDARD_LIMIT = {
   ii_distance_cap: "II类远程 ≤（计入上限）",
   self_managed_min: "自管学分 ≥",
 } as const;
+
+export const WINDOW_STATUS = {
+  not_started: "未开始",
+  open: "上报中",
+  closed: "已截止",
+} as const;

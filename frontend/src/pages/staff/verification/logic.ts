@@ -9,29 +9,31 @@ import type {
   SubmissionWindow,
   Verification,
 } from "../../../api/types";
+import * as L from "../../../constants/labels.generated";
 import { LIST_KIND_LABELS, VERIFICATION_STATE_LABELS } from "../../../constants/verification";
 import { formatDateTime, perMille } from "../../../utils/format";
 
 // ---- windows ------------------------------------------------------------------
 
-export type WindowStatus = "not_started" | "open" | "closed";
+/** `domain::cycle::window::WindowStatus`: not on the wire, told here by the browser's clock. */
+export type WindowStatus = keyof typeof L.WINDOW_STATUS;
 
-export const WINDOW_STATUS_LABELS: Record<WindowStatus, string> = {
-  not_started: "未开始",
-  open: "上报中",
-  closed: "已截止",
-};
+export const WINDOW_STATUS_LABELS: Record<WindowStatus, string> = L.WINDOW_STATUS;
 export const WINDOW_STATUS_COLORS: Record<WindowStatus, string> = {
   not_started: "default",
   open: "processing",
   closed: "error",
 };
 
-/** Where `now` stands against a window (both ends inclusive). */
+/**
+ * Where `now` stands against a window: the server's rule (`Window::status`:
+ * both ends inclusive, to the second), computed here rather than sent
+ * because the page's tag follows the clock while it stays open.
+ */
 export function windowStatus(window: Pick<SubmissionWindow, "starts_at" | "ends_at">, now: Date = new Date()): WindowStatus {
   const t = now.getTime();
   if (t < new Date(window.starts_at).getTime()) return "not_started";
-  if (t > new Date(window.ends_at).getTime()) return "closed";
+  if (Math.floor(t / 1000) * 1000 > new Date(window.ends_at).getTime()) return "closed";
   return "open";
 }
 
