@@ -204,6 +204,7 @@ fn the_spa_labels_are_generated_from_the_rust_enums() {
         "STATS_GROUPING" => cme_domain::report::Grouping,
         "STANDARD_LIMIT" => cme_domain::standard::Limit,
         "WINDOW_STATUS" => cme_domain::cycle::window::WindowStatus,
+        "SCOPE_KIND" => cme_domain::auth::ScopeKind,
     };
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../frontend/src/constants/labels.generated.ts");

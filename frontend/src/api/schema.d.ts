@@ -3553,8 +3553,7 @@ export interface components {
         OrganisationRef: {
             /** Format: uuid */
             id?: string | null;
-            /** @description `province`, `region`, `unit`, `department` or `person`. */
-            kind: string;
+            kind: components["schemas"]["ScopeKind"];
             name: string;
         };
         /**
@@ -4005,6 +4004,12 @@ export interface components {
              */
             row: number;
         };
+        /**
+         * @description What an account's organisation is: province 全省, region 行政区划 (a prefecture or county office),
+         *     unit 单位, department 科室, person 本人 (a trainee).
+         * @enum {string}
+         */
+        ScopeKind: "province" | "region" | "unit" | "department" | "person";
         /** @description An office's seal (电子印章) in use. */
         SealDto: {
             /** Format: int32 */

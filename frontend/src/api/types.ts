@@ -41,6 +41,7 @@ export type Me = Ok<ApiPaths["/api/v1/me"]["get"]>;
 export type Role = Me["role"];
 export type Operation = Me["permissions"][number];
 export type Organisation = Me["organisation"];
+export type OrganisationKind = Organisation["kind"];
 
 export type Region = Ok<ApiPaths["/api/v1/regions"]["get"]>[number];
 export type RegionLevel = Region["level"];

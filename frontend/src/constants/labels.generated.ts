@@ -300,3 +300,11 @@ export const WINDOW_STATUS = {
   open: "上报中",
   closed: "已截止",
 } as const;
+
+export const SCOPE_KIND = {
+  province: "全省",
+  region: "行政区划",
+  unit: "单位",
+  department: "科室",
+  person: "本人",
+} as const;

@@ -91,6 +91,13 @@ wire_enum!(
     PersonStatus => cme_domain::person::PersonStatus { Normal = "normal", Exempt = "exempt", Cancelled = "cancelled" }
 );
 wire_enum!(
+    /// What an account's organisation is: province 全省, region 行政区划 (a prefecture or county office),
+    /// unit 单位, department 科室, person 本人 (a trainee).
+    ScopeKind => cme_domain::auth::ScopeKind {
+        Province = "province", Region = "region", Unit = "unit", Department = "department", Person = "person",
+    }
+);
+wire_enum!(
     /// 调动状态: pending 待接收, accepted 已接收, rejected 已拒收, cancelled 已撤回.
     TransferState => cme_domain::transfer::TransferState {
         Pending = "pending", Accepted = "accepted", Rejected = "rejected", Cancelled = "cancelled",
@@ -196,6 +203,10 @@ mod tests {
         }
         for (wire, v) in NotCountedReason::WIRE {
             assert_eq!(cme_domain::compliance::NotCountedReason::from(*v).as_str(), *wire);
+        }
+        for (wire, v) in ScopeKind::WIRE {
+            assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
+            assert_eq!(cme_domain::auth::ScopeKind::from(*v).as_str(), *wire);
         }
     }
 }
