@@ -139,10 +139,12 @@ fn schema_names_are_unique() {
 /// The SPA's Chinese labels of the wire enums come from the Rust
 /// definitions (the domain's `string_enum!`s and the few enums of the API
 /// alone, which have the same `ALL`, `as_str` and `label`), written to
-/// `frontend/src/constants/labels.generated.ts`; this fails when that file
-/// drifts from the Rust code. `UPDATE_LABELS=1` rewrites it.
+/// `frontend/src/constants/labels.generated.ts` with the evidence rule's
+/// constants; this fails when that file drifts from the Rust code.
+/// `UPDATE_LABELS=1` rewrites it.
 #[test]
 fn the_spa_labels_are_generated_from_the_rust_enums() {
+    use cme_domain::cycle::evidence::{EvidenceKind, MAX_EVIDENCE_BYTES};
     use std::fmt::Write as _;
 
     macro_rules! enums {
@@ -164,7 +166,7 @@ fn the_spa_labels_are_generated_from_the_rust_enums() {
             out
         }};
     }
-    let generated = enums! {
+    let mut generated = enums! {
         "UNIT_LEVEL" => cme_domain::org::UnitLevel,
         "REGION_LEVEL" => cme_domain::org::RegionLevel,
         "MEDICINE" => cme_domain::org::Medicine,
@@ -206,6 +208,15 @@ fn the_spa_labels_are_generated_from_the_rust_enums() {
         "WINDOW_STATUS" => cme_domain::cycle::window::WindowStatus,
         "SCOPE_KIND" => cme_domain::auth::ScopeKind,
     };
+    // The evidence rule (`domain::cycle::evidence`): the kinds of file
+    // accepted, by media type, and the largest size.
+    generated.push_str("\n// The media type of each evidence kind, and the largest evidence file in bytes.\n");
+    generated.push_str("export const EVIDENCE_CONTENT_TYPE = {\n");
+    for k in EvidenceKind::ALL {
+        let _ = writeln!(generated, "  {}: {:?},", k.as_str(), k.content_type());
+    }
+    generated.push_str("} as const;\n");
+    let _ = writeln!(generated, "\nexport const MAX_EVIDENCE_BYTES = {MAX_EVIDENCE_BYTES};");
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../frontend/src/constants/labels.generated.ts");
     if std::env::var_os("UPDATE_LABELS").is_some() {

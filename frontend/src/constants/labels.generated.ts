@@ -308,3 +308,12 @@ export const SCOPE_KIND = {
   department: "科室",
   person: "本人",
 } as const;
+
+// The media type of each evidence kind, and the largest evidence file in bytes.
+export const EVIDENCE_CONTENT_TYPE = {
+  pdf: "application/pdf",
+  png: "image/png",
+  jpeg: "image/jpeg",
+} as const;
+
+export const MAX_EVIDENCE_BYTES = 10485760;

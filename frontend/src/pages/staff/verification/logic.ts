@@ -11,6 +11,7 @@ import type {
 } from "../../../api/types";
 import * as L from "../../../constants/labels.generated";
 import { LIST_KIND_LABELS, VERIFICATION_STATE_LABELS } from "../../../constants/verification";
+import { type EvidenceFault, evidenceFault } from "../../../utils/evidence";
 import { formatDateTime, perMille } from "../../../utils/format";
 
 // ---- windows ------------------------------------------------------------------
@@ -153,15 +154,16 @@ export function percent(part: number, whole: number): number {
   return Math.min(100, (perMille(part, whole) ?? 0) / 10);
 }
 
-export const EVIDENCE_TYPES = ["application/pdf", "image/png", "image/jpeg"] as const;
-export const EVIDENCE_MAX_BYTES = 10 * 1024 * 1024;
+const EVIDENCE_PROBLEMS: Record<EvidenceFault, string> = {
+  type: "只能上传 PDF、PNG 或 JPEG 文件",
+  empty: "文件为空",
+  too_large: "文件不能超过 10 MB",
+};
 
-/** Why a file may not be uploaded as evidence, or null when it may. */
+/** Why a file may not be uploaded as a special claim's evidence, or null when it may. */
 export function evidenceProblem(file: { type: string; size: number }): string | null {
-  if (!(EVIDENCE_TYPES as readonly string[]).includes(file.type)) return "只能上传 PDF、PNG 或 JPEG 文件";
-  if (file.size > EVIDENCE_MAX_BYTES) return "文件不能超过 10 MB";
-  if (file.size === 0) return "文件为空";
-  return null;
+  const fault = evidenceFault(file);
+  return fault && EVIDENCE_PROBLEMS[fault];
 }
 
 /** A submission's refusal with `people[i]` replaced by the person's name. */
