@@ -137,20 +137,24 @@ fn schema_names_are_unique() {
 }
 
 /// The SPA's Chinese labels of the wire enums come from the Rust
-/// `string_enum!` definitions, written to
-/// `frontend/src/constants/labels.generated.ts`; this fails when that file
-/// drifts from the Rust enums. `UPDATE_LABELS=1` rewrites it.
+/// definitions (the domain's `string_enum!`s and the few enums of the API
+/// alone, which have the same `ALL`, `as_str` and `label`), written to
+/// `frontend/src/constants/labels.generated.ts` with the evidence rule's
+/// constants; this fails when that file drifts from the Rust code.
+/// `UPDATE_LABELS=1` rewrites it.
 #[test]
 fn the_spa_labels_are_generated_from_the_rust_enums() {
+    use cme_domain::cycle::evidence::{EvidenceKind, MAX_EVIDENCE_BYTES};
     use std::fmt::Write as _;
 
     macro_rules! enums {
         ($($ts:literal => $rust:ty),+ $(,)?) => {{
             let mut out = String::from(
-                "// Generated from the Rust enums (`string_enum!` in crates/domain): the wire\n\
-                 // names and the Chinese labels people see, one source for the server's\n\
-                 // documents and the SPA. Do not edit: run\n\
-                 // `UPDATE_LABELS=1 cargo test -p cme-api --test openapi` after changing a label.\n",
+                "// Generated from the Rust enums (`string_enum!` in crates/domain, and the\n\
+                 // API's own enums of the same shape): the wire names and the Chinese labels\n\
+                 // people see, one source for the server's documents and the SPA. Do not\n\
+                 // edit: run `UPDATE_LABELS=1 cargo test -p cme-api --test openapi` after\n\
+                 // changing a label.\n",
             );
             $(
                 let _ = write!(out, "\nexport const {} = {{\n", $ts);
@@ -162,7 +166,7 @@ fn the_spa_labels_are_generated_from_the_rust_enums() {
             out
         }};
     }
-    let generated = enums! {
+    let mut generated = enums! {
         "UNIT_LEVEL" => cme_domain::org::UnitLevel,
         "REGION_LEVEL" => cme_domain::org::RegionLevel,
         "MEDICINE" => cme_domain::org::Medicine,
@@ -196,7 +200,23 @@ fn the_spa_labels_are_generated_from_the_rust_enums() {
         "SPOT_CHECK_KIND" => cme_domain::spot_check::SpotCheckKind,
         "ITEM_RESULT" => cme_domain::spot_check::ItemResult,
         "INSTITUTION_OUTCOME" => cme_domain::spot_check::InstitutionOutcome,
+        "ROSTER_OUTCOME" => cme_domain::activity::RosterOutcome,
+        "IMPORT_MODE" => cme_api::dto::people::ImportMode,
+        "REVIEW_DECISION" => cme_api::dto::verification::Decision,
+        "STATS_GROUPING" => cme_domain::report::Grouping,
+        "STANDARD_LIMIT" => cme_domain::standard::Limit,
+        "WINDOW_STATUS" => cme_domain::cycle::window::WindowStatus,
+        "SCOPE_KIND" => cme_domain::auth::ScopeKind,
     };
+    // The evidence rule (`domain::cycle::evidence`): the kinds of file
+    // accepted, by media type, and the largest size.
+    generated.push_str("\n// The media type of each evidence kind, and the largest evidence file in bytes.\n");
+    generated.push_str("export const EVIDENCE_CONTENT_TYPE = {\n");
+    for k in EvidenceKind::ALL {
+        let _ = writeln!(generated, "  {}: {:?},", k.as_str(), k.content_type());
+    }
+    generated.push_str("} as const;\n");
+    let _ = writeln!(generated, "\nexport const MAX_EVIDENCE_BYTES = {MAX_EVIDENCE_BYTES};");
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../frontend/src/constants/labels.generated.ts");
     if std::env::var_os("UPDATE_LABELS").is_some() {

@@ -74,6 +74,26 @@ pub enum NotRunning {
     Ended,
 }
 
+string_enum! {
+    /// What became of one line of an attendance roster (签到名单).
+    pub enum RosterOutcome {
+        /// The credit was recorded.
+        Credited => ("credited", "已记入学分"),
+        /// Not a valid ID number (length, characters, date or check digit).
+        InvalidIdNumber => ("invalid_id_number", "身份证号无效"),
+        /// Nobody has this ID number.
+        UnknownPerson => ("unknown_person", "查无此人"),
+        /// The person is outside the organiser's jurisdiction.
+        OutOfJurisdiction => ("out_of_jurisdiction", "不在管辖范围"),
+        /// The person already holds this activity's credit.
+        AlreadySignedIn => ("already_signed_in", "已签到"),
+        /// The same person appears on an earlier line.
+        DuplicateRow => ("duplicate_row", "重复行"),
+        /// The person's credits of the year are locked by a submitted verification.
+        Locked => ("locked", "年度已锁定"),
+    }
+}
+
 /// The longest activity (a distance-learning course may run for months).
 pub const MAX_DAYS: i64 = 366;
 

@@ -44,6 +44,29 @@ pub enum Scope {
 }
 
 string_enum! {
+    /// What kind of organisation a [`Scope`] is.
+    pub enum ScopeKind {
+        Province => ("province", "全省"),
+        Region => ("region", "行政区划"),
+        Unit => ("unit", "单位"),
+        Department => ("department", "科室"),
+        Person => ("person", "本人"),
+    }
+}
+
+impl Scope {
+    pub fn kind(self) -> ScopeKind {
+        match self {
+            Scope::Province => ScopeKind::Province,
+            Scope::Region(_) => ScopeKind::Region,
+            Scope::Unit(_) => ScopeKind::Unit,
+            Scope::Department(..) => ScopeKind::Department,
+            Scope::Person(..) => ScopeKind::Person,
+        }
+    }
+}
+
+string_enum! {
     /// Every action the policy table rules on.
     pub enum Operation {
         /// Read regions, units, departments and people (masked) in scope.

@@ -8,6 +8,16 @@ use std::collections::BTreeMap;
 use crate::compliance::Outcome;
 use crate::review::StateKind;
 
+string_enum! {
+    /// What a row of the statistics stands for (统计口径): a unit, or the
+    /// county or prefecture its units lie in.
+    pub enum Grouping {
+        Unit => ("unit", "单位"),
+        County => ("county", "县市区"),
+        Prefecture => ("prefecture", "州市"),
+    }
+}
+
 /// An exact share `passed / total` (`total > 0`, `passed <= total`).
 ///
 /// Compared and stored exactly; shown rounded half up to a thousandth

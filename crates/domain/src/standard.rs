@@ -46,6 +46,22 @@ pub struct Requirement {
     pub self_managed_min: Option<Credits>,
 }
 
+string_enum! {
+    /// The numbers of a [`Requirement`], named as its fields, in the order of
+    /// the notice's table (a test keeps the two in step).
+    pub enum Limit {
+        Total => ("total", "总学分 ≥"),
+        INationalMin => ("i_national_min", "I类国家级 ≥"),
+        IProvincialMin => ("i_provincial_min", "I类省级 ≥"),
+        INationalProvincialMin => ("i_national_provincial_min", "I类国家级+省级 ≥"),
+        IDistanceCap => ("i_distance_cap", "I类远程 ≤（计入上限）"),
+        ISubtotalMin => ("i_subtotal_min", "I类小计 ≥"),
+        IiSubtotalMin => ("ii_subtotal_min", "II类小计 ≥"),
+        IiDistanceCap => ("ii_distance_cap", "II类远程 ≤（计入上限）"),
+        SelfManagedMin => ("self_managed_min", "自管学分 ≥"),
+    }
+}
+
 /// One row: the requirement for a discipline, unit level and title level.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StandardRow {
@@ -261,6 +277,17 @@ fn default_rows() -> Vec<StandardRow> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_limits_are_the_requirement_fields_in_order() {
+        // A struct serialises its fields in declaration order.
+        let text = serde_json::to_string(&default_standards(2026)[0].rows[0].requirement).unwrap_or_default();
+        let fields = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&text).unwrap_or_default();
+        assert_eq!(fields.len(), Limit::ALL.len(), "{text}");
+        let at: Vec<Option<usize>> = Limit::ALL.iter().map(|l| text.find(&format!("\"{}\":", l.as_str()))).collect();
+        assert!(at.iter().all(Option::is_some), "{text}");
+        assert!(at.is_sorted(), "{text}");
+    }
 
     #[test]
     fn the_default_standard_covers_every_profile_once() {

@@ -3265,6 +3265,11 @@ export interface components {
          * @enum {string}
          */
         Gender: "male" | "female";
+        /**
+         * @description 统计口径: unit 单位, county 县市区, prefecture 州市.
+         * @enum {string}
+         */
+        Grouping: "unit" | "county" | "prefecture";
         /** @description The state of the service and its database. */
         Health: {
             database: components["schemas"]["DatabaseHealth"];
@@ -3548,8 +3553,7 @@ export interface components {
         OrganisationRef: {
             /** Format: uuid */
             id?: string | null;
-            /** @description `province`, `region`, `unit`, `department` or `person`. */
-            kind: string;
+            kind: components["schemas"]["ScopeKind"];
             name: string;
         };
         /**
@@ -3966,7 +3970,10 @@ export interface components {
             row_version: number;
         };
         /**
-         * @description What happened to one roster row.
+         * @description What happened to one roster row: credited 已记入学分, invalid_id_number 身份证号无效,
+         *     unknown_person 查无此人, out_of_jurisdiction 不在管辖范围 (of the organiser),
+         *     already_signed_in 已签到, duplicate_row 重复行 (the same person on an earlier row),
+         *     locked 年度已锁定 (by a submitted verification).
          * @enum {string}
          */
         RosterOutcome: "credited" | "invalid_id_number" | "unknown_person" | "out_of_jurisdiction" | "already_signed_in" | "duplicate_row" | "locked";
@@ -3997,6 +4004,12 @@ export interface components {
              */
             row: number;
         };
+        /**
+         * @description What an account's organisation is: province 全省, region 行政区划 (a prefecture or county office),
+         *     unit 单位, department 科室, person 本人 (a trainee).
+         * @enum {string}
+         */
+        ScopeKind: "province" | "region" | "unit" | "department" | "person";
         /** @description An office's seal (电子印章) in use. */
         SealDto: {
             /** Format: int32 */
@@ -4140,7 +4153,7 @@ export interface components {
             year: number;
         };
         StatsDto: {
-            by: string;
+            by: components["schemas"]["Grouping"];
             /** Format: int32 */
             cycle_year: number;
             /**
@@ -9026,7 +9039,7 @@ export interface operations {
             query: {
                 cycle_year: number;
                 /** @description unit (default), county or prefecture. */
-                by?: string;
+                by?: components["schemas"]["Grouping"];
                 /** @description Only one discipline (专业类别). */
                 discipline?: components["schemas"]["Discipline"];
             };
@@ -9072,7 +9085,7 @@ export interface operations {
             query: {
                 cycle_year: number;
                 /** @description unit (default), county or prefecture. */
-                by?: string;
+                by?: components["schemas"]["Grouping"];
                 /** @description Only one discipline (专业类别). */
                 discipline?: components["schemas"]["Discipline"];
             };

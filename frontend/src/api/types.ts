@@ -41,6 +41,7 @@ export type Me = Ok<ApiPaths["/api/v1/me"]["get"]>;
 export type Role = Me["role"];
 export type Operation = Me["permissions"][number];
 export type Organisation = Me["organisation"];
+export type OrganisationKind = Organisation["kind"];
 
 export type Region = Ok<ApiPaths["/api/v1/regions"]["get"]>[number];
 export type RegionLevel = Region["level"];
@@ -140,6 +141,7 @@ export type QueueSummaryRow = Ok<ApiPaths["/api/v1/reviews/summary"]["get"]>[num
 export type NumbersResult = Ok<ApiPaths["/api/v1/certificate-numbers"]["post"]>;
 export type Stats = Ok<ApiPaths["/api/v1/verification-stats"]["get"]>;
 export type StatsRow = Stats["rows"][number];
+export type Grouping = Stats["by"];
 
 // ---- spot checks, reports, the standard editor (issue 8) ---------------------
 export type DrawRequest = Body<ApiPaths["/api/v1/spot-checks"]["post"]>;

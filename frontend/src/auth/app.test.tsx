@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { RouterProvider, createMemoryRouter } from "react-router";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { AppProviders, createQueryClient } from "../App";
-import type { Me, Operation, Role } from "../api/types";
+import type { Me, Operation, OrganisationKind, Role } from "../api/types";
 import { homeFor, isMenuEntry, menuFor } from "../navigation";
 import { ROUTE_TABLE, buildRoutes } from "../routes";
 import { authSession } from "./session";
@@ -41,7 +41,7 @@ const PERMISSIONS: Record<Exclude<Role, "api_client">, Operation[]> = {
   trainee: ["read_self", "claim_activity"],
 };
 
-const ORGANISATION_KINDS: Record<keyof typeof PERMISSIONS, string> = {
+const ORGANISATION_KINDS: Record<keyof typeof PERMISSIONS, OrganisationKind> = {
   system_admin: "province",
   province_western: "province",
   province_tcm: "province",

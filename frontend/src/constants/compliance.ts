@@ -1,18 +1,17 @@
 // Labels of the standard's requirements and the counted buckets, shared by
-// the calculator and the person-year pages.
+// the calculator, the person-year pages and the standard's editor.
 import type { Buckets, Requirement } from "../api/types";
+import * as L from "./labels.generated";
 
-export const REQUIREMENT_LABELS: [keyof Requirement, string][] = [
-  ["total", "总学分 ≥"],
-  ["i_national_min", "I类国家级 ≥"],
-  ["i_provincial_min", "I类省级 ≥"],
-  ["i_national_provincial_min", "I类国家级+省级 ≥"],
-  ["i_distance_cap", "I类远程 ≤（计入上限）"],
-  ["i_subtotal_min", "I类小计 ≥"],
-  ["ii_subtotal_min", "II类小计 ≥"],
-  ["ii_distance_cap", "II类远程 ≤（计入上限）"],
-  ["self_managed_min", "自管学分 ≥"],
-];
+/** A number of the standard's requirement (`domain::standard::Limit`). */
+export type LimitField = keyof typeof L.STANDARD_LIMIT;
+
+/** The requirement's numbers, labelled, in the order of the standard's table. */
+export const LIMIT_LABELS: Record<keyof Requirement, string> = L.STANDARD_LIMIT;
+
+export const LIMIT_FIELDS = Object.keys(L.STANDARD_LIMIT) as LimitField[];
+
+export const REQUIREMENT_LABELS: [keyof Requirement, string][] = LIMIT_FIELDS.map((f) => [f, L.STANDARD_LIMIT[f]]);
 
 export const BUCKET_LABELS: [keyof Buckets, string][] = [
   ["i_national", "I类国家级"],

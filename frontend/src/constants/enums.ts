@@ -10,7 +10,7 @@ import type {
   TitleLevel,
   UnitLevel,
 } from "../api/types";
-import type { Gender, Medicine, Operation, PersonStatus, RegionLevel, Role } from "../api/types";
+import type { Gender, Medicine, Operation, OrganisationKind, PersonStatus, RegionLevel, Role } from "../api/types";
 import type { CreditState, EntryPath, ImportMode, Outcome, RosterOutcome, ShortfallCode } from "../api/types";
 
 export const UNIT_LEVEL_LABELS: Record<UnitLevel, string> = L.UNIT_LEVEL;
@@ -52,6 +52,8 @@ export const PERSON_STATUS_COLORS: Record<PersonStatus, string> = {
 
 export const GENDER_LABELS: Record<Gender, string> = L.GENDER;
 
+export const ORGANISATION_KIND_LABELS: Record<OrganisationKind, string> = L.SCOPE_KIND;
+
 /** A label for a value the type may not know yet (a new enum value on the wire). */
 export function labelOf<K extends string>(labels: Record<K, string>, value: string | null | undefined, empty = "—"): string {
   if (value === null || value === undefined || value === "") return empty;
@@ -84,19 +86,7 @@ export const ENTRY_PATH_LABELS: Record<EntryPath, string> = L.ENTRY_PATH;
 
 export const SHORTFALL_CODE_LABELS: Record<ShortfallCode, string> = L.SHORTFALL_CODE;
 
-export const ROSTER_OUTCOME_LABELS: Record<RosterOutcome, string> = {
-  credited: "已记入",
-  invalid_id_number: "身份证号无效",
-  unknown_person: "查无此人",
-  out_of_jurisdiction: "不在管辖范围",
-  already_signed_in: "已签到",
-  duplicate_row: "重复行",
-  locked: "年度已锁定",
-};
+export const ROSTER_OUTCOME_LABELS: Record<RosterOutcome, string> = L.ROSTER_OUTCOME;
 
-export const IMPORT_MODE_LABELS: Record<ImportMode, string> = {
-  check: "仅校验，不写入",
-  all: "全部导入（有错误则不写入）",
-  valid_only: "仅导入正确的行",
-};
+export const IMPORT_MODE_LABELS: Record<ImportMode, string> = L.IMPORT_MODE;
 

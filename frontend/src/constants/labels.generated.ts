@@ -1,7 +1,8 @@
-// Generated from the Rust enums (`string_enum!` in crates/domain): the wire
-// names and the Chinese labels people see, one source for the server's
-// documents and the SPA. Do not edit: run
-// `UPDATE_LABELS=1 cargo test -p cme-api --test openapi` after changing a label.
+// Generated from the Rust enums (`string_enum!` in crates/domain, and the
+// API's own enums of the same shape): the wire names and the Chinese labels
+// people see, one source for the server's documents and the SPA. Do not
+// edit: run `UPDATE_LABELS=1 cargo test -p cme-api --test openapi` after
+// changing a label.
 
 export const UNIT_LEVEL = {
   provincial: "省级机构",
@@ -254,3 +255,65 @@ export const INSTITUTION_OUTCOME = {
   passed: "通过",
   sent_back: "合格率低于95%，退回单位重新验证",
 } as const;
+
+export const ROSTER_OUTCOME = {
+  credited: "已记入学分",
+  invalid_id_number: "身份证号无效",
+  unknown_person: "查无此人",
+  out_of_jurisdiction: "不在管辖范围",
+  already_signed_in: "已签到",
+  duplicate_row: "重复行",
+  locked: "年度已锁定",
+} as const;
+
+export const IMPORT_MODE = {
+  check: "仅校验，不写入",
+  all: "全部导入（有错误则不写入）",
+  valid_only: "仅导入正确的行",
+} as const;
+
+export const REVIEW_DECISION = {
+  approve: "审核通过",
+  return: "退回",
+} as const;
+
+export const STATS_GROUPING = {
+  unit: "单位",
+  county: "县市区",
+  prefecture: "州市",
+} as const;
+
+export const STANDARD_LIMIT = {
+  total: "总学分 ≥",
+  i_national_min: "I类国家级 ≥",
+  i_provincial_min: "I类省级 ≥",
+  i_national_provincial_min: "I类国家级+省级 ≥",
+  i_distance_cap: "I类远程 ≤（计入上限）",
+  i_subtotal_min: "I类小计 ≥",
+  ii_subtotal_min: "II类小计 ≥",
+  ii_distance_cap: "II类远程 ≤（计入上限）",
+  self_managed_min: "自管学分 ≥",
+} as const;
+
+export const WINDOW_STATUS = {
+  not_started: "未开始",
+  open: "上报中",
+  closed: "已截止",
+} as const;
+
+export const SCOPE_KIND = {
+  province: "全省",
+  region: "行政区划",
+  unit: "单位",
+  department: "科室",
+  person: "本人",
+} as const;
+
+// The media type of each evidence kind, and the largest evidence file in bytes.
+export const EVIDENCE_CONTENT_TYPE = {
+  pdf: "application/pdf",
+  png: "image/png",
+  jpeg: "image/jpeg",
+} as const;
+
+export const MAX_EVIDENCE_BYTES = 10485760;

@@ -1,6 +1,6 @@
 // Chinese labels for the verification cycle's wire enums (exhaustive over the generated types).
 import * as L from "./labels.generated";
-import type { ListKind, ReviewDecision, ReviewTier, SpecialReason, VerificationState, WindowTier } from "../api/types";
+import type { Grouping, ListKind, ReviewDecision, ReviewTier, SpecialReason, VerificationState, WindowTier } from "../api/types";
 
 export const LIST_KIND_LABELS: Record<ListKind, string> = L.LIST_KIND;
 
@@ -20,14 +20,10 @@ export const SPECIAL_REASON_LABELS: Record<SpecialReason, string> = L.SPECIAL_RE
 
 export const REVIEW_TIER_LABELS: Record<ReviewTier, string> = L.REVIEW_TIER;
 
-export const DECISION_LABELS: Record<ReviewDecision, string> = {
-  approve: "通过",
-  return: "退回",
-};
+export const DECISION_LABELS: Record<ReviewDecision, string> = L.REVIEW_DECISION;
 
 /** The pass rate below which an institution goes back to re-verify (SPEC §5): the 95% line. */
 export const PASS_LINE_PERMILLE = 950;
 
-/** The statistics' groupings. */
-export const STATS_BY_LABELS = { unit: "按单位", county: "按县市区", prefecture: "按州市" } as const;
-export type StatsBy = keyof typeof STATS_BY_LABELS;
+/** What a row of the statistics (and of the report) stands for: 单位, 县市区, 州市. */
+export const GROUPING_LABELS: Record<Grouping, string> = L.STATS_GROUPING;

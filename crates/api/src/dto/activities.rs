@@ -214,25 +214,17 @@ pub struct RosterRequest {
     pub id_numbers: Vec<String>,
 }
 
-/// What happened to one roster row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RosterOutcome {
-    /// The credit was recorded.
-    Credited,
-    /// Not a valid ID number (length, characters, date or check digit).
-    InvalidIdNumber,
-    /// Nobody has this ID number.
-    UnknownPerson,
-    /// The person is outside the organiser's jurisdiction.
-    OutOfJurisdiction,
-    /// The person already holds this activity's credit.
-    AlreadySignedIn,
-    /// The same person appears on an earlier row.
-    DuplicateRow,
-    /// The person's credits of the year are locked by a submitted verification.
-    Locked,
-}
+wire_enum!(
+    /// What happened to one roster row: credited 已记入学分, invalid_id_number 身份证号无效,
+    /// unknown_person 查无此人, out_of_jurisdiction 不在管辖范围 (of the organiser),
+    /// already_signed_in 已签到, duplicate_row 重复行 (the same person on an earlier row),
+    /// locked 年度已锁定 (by a submitted verification).
+    RosterOutcome => cme_domain::activity::RosterOutcome {
+        Credited = "credited", InvalidIdNumber = "invalid_id_number", UnknownPerson = "unknown_person",
+        OutOfJurisdiction = "out_of_jurisdiction", AlreadySignedIn = "already_signed_in", DuplicateRow = "duplicate_row",
+        Locked = "locked",
+    }
+);
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RosterRowReport {
@@ -253,4 +245,17 @@ pub struct RosterReport {
     /// Rows that got the credit (all in one transaction).
     pub credited: usize,
     pub results: Vec<RosterRowReport>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RosterOutcome;
+
+    #[test]
+    fn roster_outcomes_are_the_domain_names() {
+        for (wire, v) in RosterOutcome::WIRE {
+            assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
+            assert_eq!(cme_domain::activity::RosterOutcome::from(*v).as_str(), *wire);
+        }
+    }
 }

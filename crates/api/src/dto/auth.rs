@@ -72,8 +72,7 @@ pub struct TraineeLogin {
 /// The organisation an account belongs to.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct OrganisationRef {
-    /// `province`, `region`, `unit`, `department` or `person`.
-    pub kind: String,
+    pub kind: super::ScopeKind,
     pub id: Option<uuid::Uuid>,
     pub name: String,
 }

@@ -2,7 +2,6 @@
 //! converted to and from the domain.
 
 pub mod accounts;
-pub mod activities;
 pub mod auth;
 pub mod compliance;
 pub mod courses;
@@ -79,6 +78,7 @@ wire_enum!(
     NotCountedReason => cme_domain::compliance::NotCountedReason { OverCap = "over_cap", NotValid = "not_valid" }
 );
 
+pub mod activities;
 pub mod certificate;
 pub mod credits;
 pub mod verification;
@@ -89,6 +89,13 @@ wire_enum!(
 wire_enum!(
     /// 人员状态: normal 正常, exempt 不计达标, cancelled 注销.
     PersonStatus => cme_domain::person::PersonStatus { Normal = "normal", Exempt = "exempt", Cancelled = "cancelled" }
+);
+wire_enum!(
+    /// What an account's organisation is: province 全省, region 行政区划 (a prefecture or county office),
+    /// unit 单位, department 科室, person 本人 (a trainee).
+    ScopeKind => cme_domain::auth::ScopeKind {
+        Province = "province", Region = "region", Unit = "unit", Department = "department", Person = "person",
+    }
 );
 wire_enum!(
     /// 调动状态: pending 待接收, accepted 已接收, rejected 已拒收, cancelled 已撤回.
@@ -141,6 +148,22 @@ impl utoipa::PartialSchema for FileBytes {
 
 impl utoipa::ToSchema for FileBytes {}
 
+/// Checks an enum of the API alone (its labels go to the SPA): `as_str`
+/// names every value as serde does and as the document lists it.
+#[cfg(test)]
+fn assert_named_as_serialised_and_documented<T: serde::Serialize + utoipa::PartialSchema + Copy>(
+    all: &[T],
+    as_str: fn(T) -> &'static str,
+) {
+    let doc = serde_json::to_value(T::schema()).unwrap_or_default();
+    let documented: Vec<&str> = doc["enum"].as_array().into_iter().flatten().filter_map(|v| v.as_str()).collect();
+    assert_eq!(documented.len(), all.len(), "{doc}");
+    for v in all {
+        assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(as_str(*v))));
+        assert!(documented.contains(&as_str(*v)), "{} is not documented", as_str(*v));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,6 +207,10 @@ mod tests {
         for (wire, v) in verification::VerificationState::WIRE {
             assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
             assert_eq!(cme_domain::review::StateKind::from(*v).as_str(), *wire);
+        }
+        for (wire, v) in ScopeKind::WIRE {
+            assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
+            assert_eq!(cme_domain::auth::ScopeKind::from(*v).as_str(), *wire);
         }
     }
 }

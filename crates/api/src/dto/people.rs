@@ -290,6 +290,30 @@ pub enum ImportMode {
     ValidOnly,
 }
 
+/// The shape of the domain's `string_enum!` (an option of the API alone, so
+/// no domain type): the SPA's labels are generated from it. The wire names
+/// come from serde's `rename_all`; a test checks `as_str` agrees.
+impl ImportMode {
+    pub const ALL: &'static [ImportMode] = &[ImportMode::Check, ImportMode::All, ImportMode::ValidOnly];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportMode::Check => "check",
+            ImportMode::All => "all",
+            ImportMode::ValidOnly => "valid_only",
+        }
+    }
+
+    /// The option as the import form offers it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ImportMode::Check => "仅校验，不写入",
+            ImportMode::All => "全部导入（有错误则不写入）",
+            ImportMode::ValidOnly => "仅导入正确的行",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 pub struct ImportQuery {
     /// The unit to import into (default: the caller's unit).
@@ -366,5 +390,15 @@ impl From<cme_store::repo::transfer::TransferView> for TransferDto {
             decided_at: t.decided_at,
             decision_reason: t.decision_reason,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ImportMode;
+
+    #[test]
+    fn import_modes_are_named_as_serialised_and_documented() {
+        crate::dto::assert_named_as_serialised_and_documented(ImportMode::ALL, ImportMode::as_str);
     }
 }

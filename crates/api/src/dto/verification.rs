@@ -40,6 +40,10 @@ wire_enum!(
     /// 中医/西医: western 西医, tcm 中医.
     Medicine => cme_domain::org::Medicine { Western = "western", Tcm = "tcm" }
 );
+wire_enum!(
+    /// 统计口径: unit 单位, county 县市区, prefecture 州市.
+    Grouping => cme_domain::report::Grouping { Unit = "unit", County = "county", Prefecture = "prefecture" }
+);
 
 wire_enum!(
     /// A verification's state: prepared 待上报, in_review 审核中, returned 已退回, approved 已通过, certified 已发证书编号.
@@ -483,6 +487,30 @@ pub enum Decision {
     Return,
 }
 
+/// A reviewer's decision is one of the review chain's events, and says so
+/// in its labels (the SPA's are generated from them); the wire names come
+/// from serde's `rename_all`, which a test checks `as_str` against.
+impl Decision {
+    pub const ALL: &'static [Decision] = &[Decision::Approve, Decision::Return];
+
+    pub fn as_str(self) -> &'static str {
+        cme_domain::review::Event::from(self).as_str()
+    }
+
+    pub fn label(self) -> &'static str {
+        cme_domain::review::Event::from(self).label()
+    }
+}
+
+impl From<Decision> for cme_domain::review::Event {
+    fn from(d: Decision) -> Self {
+        match d {
+            Decision::Approve => cme_domain::review::Event::Approve,
+            Decision::Return => cme_domain::review::Event::Return,
+        }
+    }
+}
+
 /// A record as the reviewer saw it.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -558,6 +586,8 @@ pub struct NumbersResult {
 pub struct StatsQuery {
     pub cycle_year: i32,
     /// unit (default), county or prefecture.
+    // Read as text, so that another value is refused naming the field.
+    #[param(value_type = Option<Grouping>)]
     pub by: Option<String>,
     /// Only one discipline (专业类别).
     pub discipline: Option<super::Discipline>,
@@ -610,7 +640,7 @@ impl StatsRow {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StatsDto {
     pub cycle_year: i32,
-    pub by: String,
+    pub by: Grouping,
     pub rows: Vec<StatsRow>,
     pub total: StatsRow,
     /// For a unit: the end of its submission window.
@@ -638,5 +668,23 @@ impl From<&cme_store::repo::cycle::CycleRecord> for CycleDto {
             updated_at: c.updated_at,
             row_version: c.row_version,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Decision, Grouping};
+
+    #[test]
+    fn groupings_are_the_domain_names() {
+        for (wire, v) in Grouping::WIRE {
+            assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
+            assert_eq!(cme_domain::report::Grouping::from(*v).as_str(), *wire);
+        }
+    }
+
+    #[test]
+    fn decisions_are_named_as_serialised_and_documented() {
+        crate::dto::assert_named_as_serialised_and_documented(Decision::ALL, Decision::as_str);
     }
 }

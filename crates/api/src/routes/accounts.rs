@@ -38,49 +38,37 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
 /// The name of the organisation a scope stands for (cached a minute).
 async fn organisation(state: &AppState, scope: &Scope) -> Result<OrganisationRef, ApiError> {
-    let (kind, id) = match scope {
-        Scope::Province => ("province", None),
-        Scope::Region(r) => ("region", Some(r.0)),
-        Scope::Unit(u) => ("unit", Some(u.0)),
-        Scope::Department(_, d) => ("department", Some(d.0)),
-        Scope::Person(_, p) => ("person", Some(p.0)),
+    let kind = scope.kind().into();
+    let id = match scope {
+        Scope::Province => None,
+        Scope::Region(r) => Some(r.0),
+        Scope::Unit(u) => Some(u.0),
+        Scope::Department(_, d) => Some(d.0),
+        Scope::Person(_, p) => Some(p.0),
     };
     if let Some(id) = id
         && let Some(name) = state.auth.names.get(id)
     {
-        return Ok(OrganisationRef { kind: kind.to_owned(), id: Some(id), name });
+        return Ok(OrganisationRef { kind, id: Some(id), name });
     }
-    let org = load_organisation(state, scope).await?;
-    if let Some(id) = org.id {
-        state.auth.names.put(id, org.name.clone());
+    let name = organisation_name(state, scope).await?;
+    if let Some(id) = id {
+        state.auth.names.put(id, name.clone());
     }
-    Ok(org)
+    Ok(OrganisationRef { kind, id, name })
 }
 
-async fn load_organisation(state: &AppState, scope: &Scope) -> Result<OrganisationRef, ApiError> {
+async fn organisation_name(state: &AppState, scope: &Scope) -> Result<String, ApiError> {
     Ok(match scope {
-        Scope::Province => OrganisationRef { kind: "province".into(), id: None, name: "云南省".into() },
-        Scope::Region(r) => {
-            let region = region::get(&state.db, *r).await?;
-            OrganisationRef { kind: "region".into(), id: Some(r.0), name: region.name }
-        }
-        Scope::Unit(u) => {
-            let unit = unit::get(&state.db, *u).await?;
-            OrganisationRef { kind: "unit".into(), id: Some(u.0), name: unit.unit.name }
-        }
+        Scope::Province => "云南省".into(),
+        Scope::Region(r) => region::get(&state.db, *r).await?.name,
+        Scope::Unit(u) => unit::get(&state.db, *u).await?.unit.name,
         Scope::Department(u, d) => {
             let unit = unit::get(&state.db, *u).await?;
             let dep = department::get(&state.db, *d).await?;
-            OrganisationRef {
-                kind: "department".into(),
-                id: Some(d.0),
-                name: format!("{} {}", unit.unit.name, dep.name),
-            }
+            format!("{} {}", unit.unit.name, dep.name)
         }
-        Scope::Person(_, p) => {
-            let person = person::get(&state.db, &state.pii, *p).await?;
-            OrganisationRef { kind: "person".into(), id: Some(p.0), name: person.name }
-        }
+        Scope::Person(_, p) => person::get(&state.db, &state.pii, *p).await?.name,
     })
 }
 

@@ -431,19 +431,11 @@ pub async fn import_completions(
     let place = if units.len() == 1 { units.first().copied().map(cme_domain::ids::UnitId) } else { None };
     let e = audit::AuditEntry::by(actor, "course_completion.import")
         .ip(Some(&client_ip(&req)))
-        .detail(json!({"mode": mode_name(mode), "rows": lines.len(), "written": written,
+        .detail(json!({"mode": mode.as_str(), "rows": lines.len(), "written": written,
             "people": valid.iter().map(|r| json!({"person_id": r.person, "year": r.year})).collect::<Vec<_>>()}));
     // An import within one unit is placed there; a wider one with the actor.
     let e = if place.is_some() { e.place(None, place) } else { e };
     audit::append(&txn, &e).await?;
     txn.commit().await?;
     Ok(web::Json(report(valid.len(), errors, written)))
-}
-
-fn mode_name(mode: ImportMode) -> &'static str {
-    match mode {
-        ImportMode::Check => "check",
-        ImportMode::All => "all",
-        ImportMode::ValidOnly => "valid_only",
-    }
 }

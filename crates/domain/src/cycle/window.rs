@@ -35,6 +35,16 @@ impl WindowTier {
     }
 }
 
+string_enum! {
+    /// Where a moment stands against a window (the SPA tells it by the
+    /// browser's clock with the same rule, [`Window::status`]).
+    pub enum WindowStatus {
+        NotStarted => ("not_started", "未开始"),
+        Open => ("open", "上报中"),
+        Closed => ("closed", "已截止"),
+    }
+}
+
 /// A submission window of one tier: submissions are accepted from
 /// `starts_at` to `ends_at`, both inclusive, to the second (the notices'
 /// settings are given to the second; sub-seconds are dropped).
@@ -109,12 +119,22 @@ impl Window {
     /// window in Shanghai time, e.g. `不在上报时间内：乡镇级学分验证上报
     /// 2022-01-01 00:00 至 2022-02-15 23:59（北京时间），已经截止`.
     pub fn check(&self, now: DateTime<Utc>) -> Result<(), WindowError> {
+        match self.status(now) {
+            WindowStatus::NotStarted => Err(WindowError::NotYetOpen { window: *self }),
+            WindowStatus::Open => Ok(()),
+            WindowStatus::Closed => Err(WindowError::Closed { window: *self }),
+        }
+    }
+
+    /// Whether `now` is before, inside (both ends inclusive, to the second)
+    /// or after the window.
+    pub fn status(&self, now: DateTime<Utc>) -> WindowStatus {
         if now < self.starts_at {
-            Err(WindowError::NotYetOpen { window: *self })
+            WindowStatus::NotStarted
         } else if now.trunc_subsecs(0) > self.ends_at {
-            Err(WindowError::Closed { window: *self })
+            WindowStatus::Closed
         } else {
-            Ok(())
+            WindowStatus::Open
         }
     }
 

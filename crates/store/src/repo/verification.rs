@@ -948,12 +948,7 @@ pub async fn queue(
 }
 
 /// How counts are grouped: by unit, by the unit's county or prefecture.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Grouping {
-    Unit,
-    County,
-    Prefecture,
-}
+pub use cme_domain::report::Grouping;
 
 /// Counts of records in `scope` of a cycle by group, list, state and the
 /// tier waited on (the queue's summary and the cycle's statistics).

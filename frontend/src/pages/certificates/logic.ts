@@ -3,6 +3,7 @@
 import type { Certificate, Correction, PublicCertificate } from "../../api/certificateTypes";
 import { CERTIFICATE_STATUS_LABELS, FIRST_CERTIFICATE_YEAR, MAX_PROOF_YEARS } from "../../constants/certificates";
 import { labelOf } from "../../constants/enums";
+import { type EvidenceFault, evidenceFault } from "../../utils/evidence";
 
 /** Credits kept in tenths on the wire (123 → "12.3", 120 → "12"). */
 export function formatTenths(tenths: number | null | undefined): string {
@@ -173,7 +174,6 @@ export function correctionCurrent(c: Pick<Correction, "state" | "chain" | "waiti
 }
 
 const IMAGE_TYPES = ["image/png", "image/jpeg"];
-const EVIDENCE_TYPES = ["application/pdf", "image/png", "image/jpeg"];
 const MAX_BYTES = 10 * 1024 * 1024;
 
 /** Why a file cannot be a seal scan (PNG or JPEG, 10 MB at most), or null. */
@@ -191,12 +191,16 @@ export function sealContentType(file: { type: string; name: string }): "image/pn
   return "image/png";
 }
 
+const EVIDENCE_PROBLEMS: Record<EvidenceFault, string> = {
+  type: "证明材料须为 PDF、PNG 或 JPEG 文件",
+  empty: "文件是空的",
+  too_large: "单个文件不能超过 10 MB",
+};
+
 /** Why a file cannot be a correction's evidence (PDF, PNG or JPEG, 10 MB at most), or null. */
 export function evidenceFileProblem(file: { type: string; size: number }): string | null {
-  if (!EVIDENCE_TYPES.includes(file.type)) return "证明材料须为 PDF、PNG 或 JPEG 文件";
-  if (file.size === 0) return "文件是空的";
-  if (file.size > MAX_BYTES) return "单个文件不能超过 10 MB";
-  return null;
+  const fault = evidenceFault(file);
+  return fault && EVIDENCE_PROBLEMS[fault];
 }
 
 /** 第 N 版. */

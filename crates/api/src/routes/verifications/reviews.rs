@@ -22,9 +22,9 @@ use super::submissions::verification_state_label;
 use crate::AppState;
 use crate::auth::{Caller, client_ip};
 use crate::dto::verification::{
-    ChainStepDto, CycleYearQuery, Decision, DecisionItem, DecisionRequest, DecisionResult, EvidenceDto, ListKind,
-    NumbersRequest, NumbersResult, QueueSummaryRow, TimelineEntry, VerificationDetail, VerificationDto,
-    VerificationPage, VerificationQuery,
+    ChainStepDto, CycleYearQuery, DecisionItem, DecisionRequest, DecisionResult, EvidenceDto, ListKind, NumbersRequest,
+    NumbersResult, QueueSummaryRow, TimelineEntry, VerificationDetail, VerificationDto, VerificationPage,
+    VerificationQuery,
 };
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::extract::ValidJson;
@@ -221,10 +221,7 @@ pub async fn decide(
 /// The review event decided and its reason (trimmed; required to return).
 fn decision_of(b: &DecisionRequest) -> Result<(Event, Option<&str>), ApiError> {
     let reason = b.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
-    let event = match b.decision {
-        Decision::Approve => Event::Approve,
-        Decision::Return => Event::Return,
-    };
+    let event = Event::from(b.decision);
     if event == Event::Return && reason.is_none() {
         return Err(ApiError::field("reason", "退回须填写原因"));
     }

@@ -66,11 +66,7 @@ pub async fn export_stats(
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.require(Operation::ReadReports)?;
     let dto = compute_stats(&state, actor, &query).await?;
-    let by = match dto.by.as_str() {
-        "county" => "县市区",
-        "prefecture" => "州市",
-        _ => "单位",
-    };
+    let by = Grouping::from(dto.by).label();
     let discipline = query.discipline.map_or("全部专业", |d| cme_domain::person::Discipline::from(d).label());
     let title = format!("{}年度学分验证统计（按{by}，{discipline}）", dto.cycle_year);
     let row = |r: &StatsRow| cme_documents::ReportRow {
@@ -93,12 +89,9 @@ pub async fn export_stats(
 async fn compute_stats(state: &AppState, actor: &Actor, query: &StatsQuery) -> Result<StatsDto, ApiError> {
     let c = opened_cycle(state, query.cycle_year).await?;
     let scope = office_scope(state, actor).await?;
-    let by = query.by.as_deref().unwrap_or("unit");
-    let group = match by {
-        "unit" => Grouping::Unit,
-        "county" => Grouping::County,
-        "prefecture" => Grouping::Prefecture,
-        _ => return Err(ApiError::field("by", "按 unit、county 或 prefecture 统计")),
+    let group = match query.by.as_deref() {
+        None => Grouping::Unit,
+        Some(by) => Grouping::parse(by).ok_or_else(|| ApiError::field("by", "按 unit、county 或 prefecture 统计"))?,
     };
     let discipline = query.discipline.map(Into::into);
     let tallies = stored::tally_by(&state.db, &actor.scope, query.cycle_year, group, discipline).await?;
@@ -126,7 +119,7 @@ async fn compute_stats(state: &AppState, actor: &Actor, query: &StatsQuery) -> R
     };
     Ok(StatsDto {
         cycle_year: query.cycle_year,
-        by: by.to_owned(),
+        by: group.into(),
         rows,
         total: StatsRow::new(Uuid::nil(), "合计".to_owned(), &figures.total),
         deadline,

@@ -2,15 +2,7 @@ import { Card, Descriptions, Space, Tag } from "antd";
 import { Link } from "react-router";
 import { useAuth } from "../../../auth/AuthProvider";
 import { PASSWORD_PATH } from "../../../auth/permissions";
-import { OPERATION_LABELS, ROLE_LABELS, labelOf } from "../../../constants/enums";
-
-const ORGANISATION_KIND_LABELS = {
-  province: "全省",
-  region: "行政区划",
-  unit: "单位",
-  department: "科室",
-  person: "本人",
-} as const;
+import { OPERATION_LABELS, ORGANISATION_KIND_LABELS, ROLE_LABELS, labelOf } from "../../../constants/enums";
 
 /** 我的信息: the signed-in account, its organisation and what it may do. */
 export default function MePage() {

@@ -1,11 +1,12 @@
 // Pure helpers of 统计报表: the rates, the query both the table and the export use, the bars.
-import type { Discipline } from "../../../api/types";
-import { PASS_LINE_PERMILLE } from "../../../constants/verification";
+import type { Discipline, Grouping } from "../../../api/types";
+import { GROUPING_LABELS, PASS_LINE_PERMILLE } from "../../../constants/verification";
 
-export type ReportBy = "unit" | "county" | "prefecture";
+/** The report's rows are the statistics' (`by` of `/verification-stats`). */
+export type ReportBy = Grouping;
 export type DisciplineFilter = Discipline | "all";
 
-export const REPORT_BY_LABELS: Record<ReportBy, string> = { unit: "单位", county: "县市区", prefecture: "州市" };
+export const REPORT_BY_LABELS: Record<ReportBy, string> = GROUPING_LABELS;
 
 /** The figures a rate is drawn from (a row of the statistics). */
 export interface RateFigures {

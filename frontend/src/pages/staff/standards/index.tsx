@@ -31,14 +31,12 @@ import type { Discipline, PreviewDto, PreviewRow, PublishResult, TitleLevel, Uni
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { RateBar } from "../../../components/RateBar";
 import { YearSelect, defaultYear, useStandardYears } from "../../../components/pickers/YearSelect";
+import { LIMIT_FIELDS, LIMIT_LABELS, type LimitField } from "../../../constants/compliance";
 import { DISCIPLINE_LABELS, TITLE_LEVEL_LABELS, UNIT_LEVEL_LABELS, labelOf } from "../../../constants/enums";
 import {
   DISCIPLINES,
   type EditorRow,
   type EditorState,
-  LIMIT_FIELDS,
-  LIMIT_LABELS,
-  type LimitField,
   TITLE_LEVELS,
   UNIT_LEVELS,
   changedCells,

@@ -2,37 +2,13 @@
 // editor's rows and back, the numbers' validation, the profiles' coverage,
 // and the preview's comparisons.
 import type { Discipline, DraftInput, PreviewRow, StandardDto, TitleLevel, UnitLevel } from "../../../api/types";
+import { LIMIT_FIELDS, type LimitField } from "../../../constants/compliance";
 import { DISCIPLINE_LABELS, TITLE_LEVEL_LABELS, UNIT_LEVEL_LABELS } from "../../../constants/enums";
 
-/** The numbers of a row, in the order of the standard's table. */
-export const LIMIT_FIELDS = [
-  "total",
-  "i_national_min",
-  "i_provincial_min",
-  "i_national_provincial_min",
-  "i_distance_cap",
-  "i_subtotal_min",
-  "ii_subtotal_min",
-  "ii_distance_cap",
-  "self_managed_min",
-] as const;
-export type LimitField = (typeof LIMIT_FIELDS)[number];
-
-export const LIMIT_LABELS: Record<LimitField, string> = {
-  total: "总学分",
-  i_national_min: "I类国家级 ≥",
-  i_provincial_min: "I类省级 ≥",
-  i_national_provincial_min: "I类国家级+省级 ≥",
-  i_distance_cap: "I类远程 ≤",
-  i_subtotal_min: "I类小计 ≥",
-  ii_subtotal_min: "II类小计 ≥",
-  ii_distance_cap: "II类远程 ≤",
-  self_managed_min: "自管学分 ≥",
-};
-
-export const DISCIPLINES: readonly Discipline[] = ["clinical", "nursing_public_health"];
-export const UNIT_LEVELS: readonly UnitLevel[] = ["provincial", "prefecture", "county", "township", "village"];
-export const TITLE_LEVELS: readonly TitleLevel[] = ["senior", "intermediate", "junior"];
+// The values in the Rust enums' order (the order of the standard's table).
+export const DISCIPLINES = Object.keys(DISCIPLINE_LABELS) as readonly Discipline[];
+export const UNIT_LEVELS = Object.keys(UNIT_LEVEL_LABELS) as readonly UnitLevel[];
+export const TITLE_LEVELS = Object.keys(TITLE_LEVEL_LABELS) as readonly TitleLevel[];
 
 /** Unit levels whose standard depends on the title (SPEC §4). */
 export function titleMatters(level: UnitLevel): boolean {

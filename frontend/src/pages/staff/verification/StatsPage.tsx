@@ -3,10 +3,10 @@ import { Alert, Card, Col, Progress, Row, Segmented, Space, Statistic, Table, To
 import type { ColumnsType } from "antd/es/table";
 import { useState } from "react";
 import { api, unwrap } from "../../../api/client";
-import type { StatsRow } from "../../../api/types";
+import type { Grouping, StatsRow } from "../../../api/types";
 import { useAuth } from "../../../auth/AuthProvider";
 import { ProblemAlert } from "../../../components/ProblemAlert";
-import { PASS_LINE_PERMILLE, STATS_BY_LABELS, type StatsBy } from "../../../constants/verification";
+import { GROUPING_LABELS, PASS_LINE_PERMILLE } from "../../../constants/verification";
 import { percent, statsSegments, windowStatus } from "./logic";
 import { CycleSelect, NoCycle, useCycleYear } from "./shared";
 
@@ -45,7 +45,7 @@ export default function StatsPage() {
   const { me } = useAuth();
   const [cycleYear, setCycleYear, cycles] = useCycleYear();
   const isUnit = me?.organisation.kind === "unit" || me?.organisation.kind === "department";
-  const [by, setBy] = useState<StatsBy>("unit");
+  const [by, setBy] = useState<Grouping>("unit");
   const stats = useQuery({
     queryKey: ["verification-stats", cycleYear, by],
     queryFn: () => unwrap(api.GET("/api/v1/verification-stats", { params: { query: { cycle_year: cycleYear!, by } } })),
@@ -79,10 +79,10 @@ export default function StatsPage() {
       extra={
         <Space wrap>
           {!isUnit && (
-            <Segmented<StatsBy>
+            <Segmented<Grouping>
               value={by}
               onChange={setBy}
-              options={(Object.keys(STATS_BY_LABELS) as StatsBy[]).map((k) => ({ value: k, label: STATS_BY_LABELS[k] }))}
+              options={(Object.keys(GROUPING_LABELS) as Grouping[]).map((k) => ({ value: k, label: `按${GROUPING_LABELS[k]}` }))}
               data-testid="stats-by"
             />
           )}

@@ -9,29 +9,32 @@ import type {
   SubmissionWindow,
   Verification,
 } from "../../../api/types";
+import * as L from "../../../constants/labels.generated";
 import { LIST_KIND_LABELS, VERIFICATION_STATE_LABELS } from "../../../constants/verification";
+import { type EvidenceFault, evidenceFault } from "../../../utils/evidence";
 import { formatDateTime, perMille } from "../../../utils/format";
 
 // ---- windows ------------------------------------------------------------------
 
-export type WindowStatus = "not_started" | "open" | "closed";
+/** `domain::cycle::window::WindowStatus`: not on the wire, told here by the browser's clock. */
+export type WindowStatus = keyof typeof L.WINDOW_STATUS;
 
-export const WINDOW_STATUS_LABELS: Record<WindowStatus, string> = {
-  not_started: "未开始",
-  open: "上报中",
-  closed: "已截止",
-};
+export const WINDOW_STATUS_LABELS: Record<WindowStatus, string> = L.WINDOW_STATUS;
 export const WINDOW_STATUS_COLORS: Record<WindowStatus, string> = {
   not_started: "default",
   open: "processing",
   closed: "error",
 };
 
-/** Where `now` stands against a window (both ends inclusive). */
+/**
+ * Where `now` stands against a window: the server's rule (`Window::status`:
+ * both ends inclusive, to the second), computed here rather than sent
+ * because the page's tag follows the clock while it stays open.
+ */
 export function windowStatus(window: Pick<SubmissionWindow, "starts_at" | "ends_at">, now: Date = new Date()): WindowStatus {
   const t = now.getTime();
   if (t < new Date(window.starts_at).getTime()) return "not_started";
-  if (t > new Date(window.ends_at).getTime()) return "closed";
+  if (Math.floor(t / 1000) * 1000 > new Date(window.ends_at).getTime()) return "closed";
   return "open";
 }
 
@@ -151,15 +154,16 @@ export function percent(part: number, whole: number): number {
   return Math.min(100, (perMille(part, whole) ?? 0) / 10);
 }
 
-export const EVIDENCE_TYPES = ["application/pdf", "image/png", "image/jpeg"] as const;
-export const EVIDENCE_MAX_BYTES = 10 * 1024 * 1024;
+const EVIDENCE_PROBLEMS: Record<EvidenceFault, string> = {
+  type: "只能上传 PDF、PNG 或 JPEG 文件",
+  empty: "文件为空",
+  too_large: "文件不能超过 10 MB",
+};
 
-/** Why a file may not be uploaded as evidence, or null when it may. */
+/** Why a file may not be uploaded as a special claim's evidence, or null when it may. */
 export function evidenceProblem(file: { type: string; size: number }): string | null {
-  if (!(EVIDENCE_TYPES as readonly string[]).includes(file.type)) return "只能上传 PDF、PNG 或 JPEG 文件";
-  if (file.size > EVIDENCE_MAX_BYTES) return "文件不能超过 10 MB";
-  if (file.size === 0) return "文件为空";
-  return null;
+  const fault = evidenceFault(file);
+  return fault && EVIDENCE_PROBLEMS[fault];
 }
 
 /** A submission's refusal with `people[i]` replaced by the person's name. */
