@@ -12,6 +12,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV := $(HOME)/.cache/cme-venv
 SCHEMATHESIS_VERSION := 4.32.5
 
+# Each step of `make test` prints its wall time (bash's `time`), so that CI's
+# log shows where its minutes go.
+export TIMEFORMAT := [step took %0R s]
+
 .PHONY: run test frontend-deps frontend-build e2e-deps fuzz-deps fonts browser openapi bench
 
 # The Debian packages of the fonts the server prints PDFs with: the list
@@ -36,21 +40,21 @@ run: frontend-build fonts
 ## OpenAPI document fuzzed with schemathesis, the database-outage fault test
 ## (a PostgreSQL instance of its own) and Playwright.
 test: frontend-deps e2e-deps fuzz-deps fonts browser
-	cargo fmt --all -- --check
-	python3 tests/arch/test_module_cycles.py
-	for c in domain store documents server; do python3 tests/arch/module_cycles.py --quiet crates/$$c || exit 1; done
-	python3 tests/arch/module_cycles.py --quiet --ignore-root --independent routes crates/api
-	cargo clippy --workspace --all-targets -- -D warnings
-	cargo test --workspace
-	cd frontend && npm run check:api && npm run typecheck && npm test && npm run build
-	cargo build -p cme-server
-	SCHEMATHESIS=$(VENV)/bin/schemathesis tests/fuzz/schemathesis.sh $(CME)
-	python3 tests/faults/db_outage.py $(CME)
-	tests/e2e/run.sh $(CME)
+	time cargo fmt --all -- --check
+	time python3 tests/arch/test_module_cycles.py
+	time (for c in domain store documents server; do python3 tests/arch/module_cycles.py --quiet crates/$$c || exit 1; done)
+	time python3 tests/arch/module_cycles.py --quiet --ignore-root --independent routes crates/api
+	time cargo clippy --workspace --all-targets -- -D warnings
+	time cargo test --workspace
+	time (cd frontend && npm run check:api && npm run typecheck && npm test && npm run build)
+	time cargo build -p cme-server
+	time SCHEMATHESIS=$(VENV)/bin/schemathesis tests/fuzz/schemathesis.sh $(CME)
+	time python3 tests/faults/db_outage.py $(CME)
+	time tests/e2e/run.sh $(CME)
 
 frontend-deps:
 	@if [ ! -d frontend/node_modules ] || [ frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]; then \
-		cd frontend && npm ci --no-audit --no-fund; fi
+		time (cd frontend && npm ci --no-audit --no-fund); fi
 
 frontend-build: frontend-deps
 	cd frontend && npm run build
@@ -63,7 +67,7 @@ fuzz-deps:
 
 e2e-deps:
 	@if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then \
-		cd tests/e2e && npm ci --no-audit --no-fund; fi
+		time (cd tests/e2e && npm ci --no-audit --no-fund); fi
 
 ## The fonts the PDFs print with (Noto Serif CJK SC, and HanaMin for the rare
 ## name characters Noto lacks), from Debian when a file is missing. Without
