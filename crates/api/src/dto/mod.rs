@@ -98,6 +98,55 @@ wire_enum!(
     }
 );
 wire_enum!(
+    /// 行政区划级别: province 省, prefecture 州市, county 县市区.
+    RegionLevel => cme_domain::org::RegionLevel { Province = "province", Prefecture = "prefecture", County = "county" }
+);
+wire_enum!(
+    /// 职称系列: medicine 医疗, tcm 中医, nursing 护理, pharmacy 药学, tcm_pharmacy 中药学, technician 医技,
+    /// public_health 公共卫生, village 乡村医生.
+    TitleSeries => cme_domain::titles::TitleSeries {
+        Medicine = "medicine", Tcm = "tcm", Nursing = "nursing", Pharmacy = "pharmacy", TcmPharmacy = "tcm_pharmacy",
+        Technician = "technician", PublicHealth = "public_health", Village = "village",
+    }
+);
+wire_enum!(
+    /// 学分类别: i I类, ii II类 (a project credit's class, from its source).
+    CreditClass => cme_domain::credit::CreditClass { I = "i", Ii = "ii" }
+);
+wire_enum!(
+    /// 账号角色: system_admin 系统管理员, province_western 省继教委办公室(科教处), province_tcm 省继教委办公室(中医处),
+    /// prefecture_office 州市继教委办公室, county_office 县市区继教委办公室, unit 单位, department 科室, trainee 学员,
+    /// api_client 外部系统.
+    Role => cme_domain::auth::Role {
+        SystemAdmin = "system_admin", ProvinceWestern = "province_western", ProvinceTcm = "province_tcm",
+        PrefectureOffice = "prefecture_office", CountyOffice = "county_office", Unit = "unit", Department = "department",
+        Trainee = "trainee", ApiClient = "api_client",
+    }
+);
+wire_enum!(
+    /// 操作权限 (the policy table's operations; an outside system's scopes): read_hierarchy 查看机构人员,
+    /// reveal_id_number 查看完整身份证号, manage_accounts 管理下级账号, manage_api_clients 管理接口客户端,
+    /// read_audit 查看审计日志, read_self 查看本人信息, manage_people 人员维护, enter_credits 录入学分,
+    /// review_credits 审核学分, manage_activities 管理继教活动, claim_activity 扫码签到, record_course 登记公需科目,
+    /// recompute_compliance 重算达标情况, manage_cycle 验证周期设置, set_windows 截止时间设置,
+    /// submit_verifications 验证信息上报, review_verifications 验证审核, issue_certificate_numbers 生成证书编号,
+    /// manage_seal 电子印章管理, print_certificates 证书打印, revoke_certificates 撤销证书, spot_check 抽验,
+    /// request_title_correction 申请职称更正, review_title_corrections 审核职称更正, edit_standards 学分标准维护,
+    /// read_reports 统计报表.
+    Operation => cme_domain::auth::Operation {
+        ReadHierarchy = "read_hierarchy", RevealIdNumber = "reveal_id_number", ManageAccounts = "manage_accounts",
+        ManageApiClients = "manage_api_clients", ReadAudit = "read_audit", ReadSelf = "read_self",
+        ManagePeople = "manage_people", EnterCredits = "enter_credits", ReviewCredits = "review_credits",
+        ManageActivities = "manage_activities", ClaimActivity = "claim_activity", RecordCourse = "record_course",
+        RecomputeCompliance = "recompute_compliance", ManageCycle = "manage_cycle", SetWindows = "set_windows",
+        SubmitVerifications = "submit_verifications", ReviewVerifications = "review_verifications",
+        IssueCertificateNumbers = "issue_certificate_numbers", ManageSeal = "manage_seal",
+        PrintCertificates = "print_certificates", RevokeCertificates = "revoke_certificates", SpotCheck = "spot_check",
+        RequestTitleCorrection = "request_title_correction", ReviewTitleCorrections = "review_title_corrections",
+        EditStandards = "edit_standards", ReadReports = "read_reports",
+    }
+);
+wire_enum!(
     /// 调动状态: pending 待接收, accepted 已接收, rejected 已拒收, cancelled 已撤回.
     TransferState => cme_domain::transfer::TransferState {
         Pending = "pending", Accepted = "accepted", Rejected = "rejected", Cancelled = "cancelled",
@@ -211,6 +260,40 @@ mod tests {
         for (wire, v) in ScopeKind::WIRE {
             assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
             assert_eq!(cme_domain::auth::ScopeKind::from(*v).as_str(), *wire);
+        }
+        for (wire, v) in RegionLevel::WIRE {
+            assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
+            assert_eq!(cme_domain::org::RegionLevel::from(*v).as_str(), *wire);
+        }
+        for (wire, v) in TitleSeries::WIRE {
+            assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
+            assert_eq!(cme_domain::titles::TitleSeries::from(*v).as_str(), *wire);
+        }
+        for (wire, v) in CreditClass::WIRE {
+            assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
+            assert_eq!(cme_domain::credit::CreditClass::from(*v).as_str(), *wire);
+        }
+        for (wire, v) in Role::WIRE {
+            assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
+            assert_eq!(cme_domain::auth::Role::from(*v).as_str(), *wire);
+        }
+        assert_eq!(Role::WIRE.len(), cme_domain::auth::Role::ALL.len());
+        for (wire, v) in Operation::WIRE {
+            assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
+            assert_eq!(cme_domain::auth::Operation::from(*v).as_str(), *wire);
+        }
+        assert_eq!(Operation::WIRE.len(), cme_domain::auth::Operation::ALL.len());
+        for (wire, v) in verification::Medicine::WIRE {
+            assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
+            assert_eq!(cme_domain::org::Medicine::from(*v).as_str(), *wire);
+        }
+        for (wire, v) in verification::ReviewStage::WIRE {
+            assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
+            assert_eq!(cme_domain::review::Stage::from(*v).as_str(), *wire);
+        }
+        for (wire, v) in verification::CyclePhase::WIRE {
+            assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
+            assert_eq!(cme_domain::cycle::calendar::Phase::from(*v).as_str(), *wire);
         }
     }
 }

@@ -46,6 +46,20 @@ wire_enum!(
 );
 
 wire_enum!(
+    /// 审核环节: first_review 初审, second_review 再审核, recheck 复核, final_review 最终复验.
+    ReviewStage => cme_domain::review::Stage {
+        FirstReview = "first_review", SecondReview = "second_review", Recheck = "recheck", FinalReview = "final_review",
+    }
+);
+wire_enum!(
+    /// 验证周期阶段: not_open 未开始, submission 数据上报, review 审验, inspection 现场抽验, questions 疑问反馈,
+    /// winding_up 收尾, closed 已结束.
+    CyclePhase => cme_domain::cycle::calendar::Phase {
+        NotOpen = "not_open", Submission = "submission", Review = "review", Inspection = "inspection",
+        Questions = "questions", WindingUp = "winding_up", Closed = "closed",
+    }
+);
+wire_enum!(
     /// A verification's state: prepared 待上报, in_review 审核中, returned 已退回, approved 已通过, certified 已发证书编号.
     VerificationState => cme_domain::review::StateKind {
         Prepared = "prepared", InReview = "in_review", Returned = "returned", Approved = "approved", Certified = "certified",
