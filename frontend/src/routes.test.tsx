@@ -1,7 +1,7 @@
 import { isValidElement, type ReactElement, type ReactNode } from "react";
 import { matchRoutes, type RouteObject } from "react-router";
 import { describe, expect, it } from "vitest";
-import type { Me } from "./api/types";
+import type { Me, Operation } from "./api/types";
 import { homeFor, isMenuEntry, menuFor, menuKeyOf, type RouteHandle } from "./navigation";
 import { ROUTE_TABLE, buildRoutes } from "./routes";
 
@@ -147,7 +147,7 @@ const OFFICES: RoleName[] = ["province_western", "province_tcm", "prefecture_off
 const PROVINCE: RoleName[] = ["system_admin", "province_western", "province_tcm"];
 
 /** The backend's policy table (crates/domain/src/auth.rs `allows`): the roles allowed each operation. */
-const POLICY: Record<string, RoleName[]> = {
+const POLICY: Record<Operation, RoleName[]> = {
   read_self: ROLES,
   read_hierarchy: ROLES.filter((r) => r !== "trainee"),
   reveal_id_number: [...OFFICES, "unit"],
@@ -185,7 +185,7 @@ function meFor(role: RoleName): Me {
     role_label: role,
     organisation: { kind: KINDS[role], id: "org-1", name: "测试机构" },
     must_change_password: false,
-    permissions: Object.keys(POLICY).filter((op) => POLICY[op]!.includes(role)),
+    permissions: (Object.keys(POLICY) as Operation[]).filter((op) => POLICY[op].includes(role)),
     manageable_roles: [],
   };
 }

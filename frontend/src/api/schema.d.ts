@@ -2267,7 +2267,7 @@ export interface components {
             id: string;
             must_change_password: boolean;
             organisation: components["schemas"]["OrganisationRef"];
-            role: string;
+            role: components["schemas"]["Role"];
             username: string;
         };
         AccountPage: {
@@ -2285,8 +2285,7 @@ export interface components {
             cancel_reason?: string | null;
             /** Format: date-time */
             cancelled_at?: string | null;
-            /** @description `i` or `ii` (derived from the source); `null` for self-managed. */
-            class?: string | null;
+            class?: components["schemas"]["CreditClass"] | null;
             /** @description The serial, e.g. `HD2026-000123`; it is the credits' certificate number. */
             code: string;
             /** Format: date-time */
@@ -2373,7 +2372,7 @@ export interface components {
             name: string;
             revoked: boolean;
             /** @description The granted operations. */
-            scopes: string[];
+            scopes: components["schemas"]["Operation"][];
         };
         /** @description The standard row that was applied. */
         AppliedStandard: {
@@ -2390,7 +2389,7 @@ export interface components {
         AuditEntryDto: {
             action: string;
             actor_name: string;
-            actor_role?: string | null;
+            actor_role?: components["schemas"]["Role"] | null;
             /** Format: date-time */
             at: string;
             detail: unknown;
@@ -2496,8 +2495,7 @@ export interface components {
         CatalogueTitle: {
             level: components["schemas"]["TitleLevel"];
             name: string;
-            /** @description medicine, tcm, nursing, pharmacy, tcm_pharmacy, technician, public_health or village. */
-            series: string;
+            series: components["schemas"]["TitleSeries"];
             series_label: string;
         };
         /** @description One version of a certificate (学分验证合格证书), as issued. */
@@ -2602,7 +2600,7 @@ export interface components {
         CertificateStatus: "valid" | "superseded" | "revoked" | "held";
         /** @description One step of a record's chain, for its timeline. */
         ChainStepDto: {
-            stage: string;
+            stage: components["schemas"]["ReviewStage"];
             stage_label: string;
             tier: components["schemas"]["Tier"];
             tier_label: string;
@@ -2794,7 +2792,7 @@ export interface components {
             person_id: string;
             self_managed: components["schemas"]["Amount"];
             shortfalls: components["schemas"]["ShortfallDto"][];
-            status: string;
+            status: components["schemas"]["PersonStatus"];
             title_level?: components["schemas"]["TitleLevel"] | null;
             /** @description The title held on 31 December of the year. */
             title_name?: string | null;
@@ -2919,13 +2917,17 @@ export interface components {
             /** @description Completions recorded (0 for `check`, and for `all` when any row is bad). */
             written: number;
         };
+        /**
+         * @description 学分类别: i I类, ii II类 (a project credit's class, from its source).
+         * @enum {string}
+         */
+        CreditClass: "i" | "ii";
         /** @description A stored credit record. */
         CreditDto: {
             activity_name: string;
             amount: components["schemas"]["Amount"];
             certificate_no?: string | null;
-            /** @description `i` or `ii` for project credits. */
-            class?: string | null;
+            class?: components["schemas"]["CreditClass"] | null;
             /** Format: date-time */
             created_at: string;
             created_by?: string | null;
@@ -3045,8 +3047,8 @@ export interface components {
             opened_by: string;
             /** Format: date */
             opens_on: string;
-            /** @description Where the cycle stands today: not_open, submission, review, inspection, questions, winding_up, closed. */
-            phase: string;
+            /** @description Where the cycle stands today. */
+            phase: components["schemas"]["CyclePhase"];
             phase_label: string;
             /** Format: date */
             questions_until: string;
@@ -3064,6 +3066,12 @@ export interface components {
              */
             year: number;
         };
+        /**
+         * @description 验证周期阶段: not_open 未开始, submission 数据上报, review 审验, inspection 现场抽验, questions 疑问反馈,
+         *     winding_up 收尾, closed 已结束.
+         * @enum {string}
+         */
+        CyclePhase: "not_open" | "submission" | "review" | "inspection" | "questions" | "winding_up" | "closed";
         /**
          * @description Open a year's verification, or change its dates (If-Match required once
          *     open). A date left out takes the default of SPEC §5 (open 1 Jan Y+1, data
@@ -3379,12 +3387,12 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @description The roles of the accounts this caller may create. */
-            manageable_roles: string[];
+            manageable_roles: components["schemas"]["Role"][];
             must_change_password: boolean;
             organisation: components["schemas"]["OrganisationRef"];
             /** @description The operations this caller may take (the policy table's row). */
-            permissions: string[];
-            role: string;
+            permissions: components["schemas"]["Operation"][];
+            role: components["schemas"]["Role"];
             role_label: string;
             username: string;
         };
@@ -3549,6 +3557,19 @@ export interface components {
             region_id: string;
             seal?: components["schemas"]["SealDto"] | null;
         };
+        /**
+         * @description 操作权限 (the policy table's operations; an outside system's scopes): read_hierarchy 查看机构人员,
+         *     reveal_id_number 查看完整身份证号, manage_accounts 管理下级账号, manage_api_clients 管理接口客户端,
+         *     read_audit 查看审计日志, read_self 查看本人信息, manage_people 人员维护, enter_credits 录入学分,
+         *     review_credits 审核学分, manage_activities 管理继教活动, claim_activity 扫码签到, record_course 登记公需科目,
+         *     recompute_compliance 重算达标情况, manage_cycle 验证周期设置, set_windows 截止时间设置,
+         *     submit_verifications 验证信息上报, review_verifications 验证审核, issue_certificate_numbers 生成证书编号,
+         *     manage_seal 电子印章管理, print_certificates 证书打印, revoke_certificates 撤销证书, spot_check 抽验,
+         *     request_title_correction 申请职称更正, review_title_corrections 审核职称更正, edit_standards 学分标准维护,
+         *     read_reports 统计报表.
+         * @enum {string}
+         */
+        Operation: "read_hierarchy" | "reveal_id_number" | "manage_accounts" | "manage_api_clients" | "read_audit" | "read_self" | "manage_people" | "enter_credits" | "review_credits" | "manage_activities" | "claim_activity" | "record_course" | "recompute_compliance" | "manage_cycle" | "set_windows" | "submit_verifications" | "review_verifications" | "issue_certificate_numbers" | "manage_seal" | "print_certificates" | "revoke_certificates" | "spot_check" | "request_title_correction" | "review_title_corrections" | "edit_standards" | "read_reports";
         /** @description The organisation an account belongs to. */
         OrganisationRef: {
             /** Format: uuid */
@@ -3597,14 +3618,14 @@ export interface components {
         PersonDto: {
             /** Format: uuid */
             department_id?: string | null;
-            discipline: string;
-            gender: string;
+            discipline: components["schemas"]["Discipline"];
+            gender: components["schemas"]["Gender"];
             /** Format: uuid */
             id: string;
             /** @description e.g. `5301**********123X`; the full number only through the audited reveal. */
             id_number_masked: string;
             name: string;
-            status: string;
+            status: components["schemas"]["PersonStatus"];
             title?: components["schemas"]["TitleDto"] | null;
             /** Format: uuid */
             unit_id: string;
@@ -3870,12 +3891,16 @@ export interface components {
             code: string;
             /** Format: uuid */
             id: string;
-            /** @description province, prefecture or county. */
-            level: string;
+            level: components["schemas"]["RegionLevel"];
             name: string;
             /** Format: uuid */
             parent_id?: string | null;
         };
+        /**
+         * @description 行政区划级别: province 省, prefecture 州市, county 县市区.
+         * @enum {string}
+         */
+        RegionLevel: "province" | "prefecture" | "county";
         ReportDetail: {
             items: components["schemas"]["CreditItem"][];
             report: components["schemas"]["ReportDto"];
@@ -3960,6 +3985,11 @@ export interface components {
             /** @description Why the record is wrong (kept with the reversal entry and in the audit log). */
             reason: string;
         };
+        /**
+         * @description 审核环节: first_review 初审, second_review 再审核, recheck 复核, final_review 最终复验.
+         * @enum {string}
+         */
+        ReviewStage: "first_review" | "second_review" | "recheck" | "final_review";
         /** @description A revocation. */
         RevokeRequest: {
             reason: string;
@@ -3969,6 +3999,13 @@ export interface components {
              */
             row_version: number;
         };
+        /**
+         * @description 账号角色: system_admin 系统管理员, province_western 省继教委办公室(科教处), province_tcm 省继教委办公室(中医处),
+         *     prefecture_office 州市继教委办公室, county_office 县市区继教委办公室, unit 单位, department 科室, trainee 学员,
+         *     api_client 外部系统.
+         * @enum {string}
+         */
+        Role: "system_admin" | "province_western" | "province_tcm" | "prefecture_office" | "county_office" | "unit" | "department" | "trainee" | "api_client";
         /**
          * @description What happened to one roster row: credited 已记入学分, invalid_id_number 身份证号无效,
          *     unknown_person 查无此人, out_of_jurisdiction 不在管辖范围 (of the organiser),
@@ -4220,10 +4257,9 @@ export interface components {
              * @description The day it takes effect, as the unit said.
              */
             effective_on?: string | null;
-            /** @description normal, exempt or cancelled; null for the first record. */
-            from?: string | null;
+            from?: components["schemas"]["PersonStatus"] | null;
             reason?: string | null;
-            to: string;
+            to: components["schemas"]["PersonStatus"];
         };
         /** @description A status change (状态维护). Needs `If-Match`. */
         StatusChangeRequest: {
@@ -4321,8 +4357,7 @@ export interface components {
             to_step?: number | null;
         };
         TitleDto: {
-            /** @description senior, intermediate or junior. */
-            level: string;
+            level: components["schemas"]["TitleLevel"];
             name: string;
             /** Format: date */
             obtained_on: string;
@@ -4332,6 +4367,12 @@ export interface components {
          * @enum {string}
          */
         TitleLevel: "senior" | "intermediate" | "junior";
+        /**
+         * @description 职称系列: medicine 医疗, tcm 中医, nursing 护理, pharmacy 药学, tcm_pharmacy 中药学, technician 医技,
+         *     public_health 公共卫生, village 乡村医生.
+         * @enum {string}
+         */
+        TitleSeries: "medicine" | "tcm" | "nursing" | "pharmacy" | "tcm_pharmacy" | "technician" | "public_health" | "village";
         /** @description An access token and its refresh token (names fixed for outside clients). */
         TokenPair: {
             /** @description A JWT for `Authorization: Bearer`, valid `expires_in` seconds. */
@@ -4425,10 +4466,8 @@ export interface components {
             code: string;
             /** Format: uuid */
             id: string;
-            /** @description provincial, prefecture, county, township or village. */
-            level: string;
-            /** @description western or tcm. */
-            medicine: string;
+            level: components["schemas"]["UnitLevel"];
+            medicine: components["schemas"]["Medicine"];
             name: string;
             /** Format: uuid */
             region_id: string;

@@ -7,13 +7,14 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::dto::auth::OrganisationRef;
+use crate::dto::{Operation, Role};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AccountDto {
     pub id: Uuid,
     pub username: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Role,
     pub organisation: OrganisationRef,
     pub disabled: bool,
     pub must_change_password: bool,
@@ -73,7 +74,7 @@ pub struct ApiClientDto {
     pub client_id: String,
     pub name: String,
     /// The granted operations.
-    pub scopes: Vec<String>,
+    pub scopes: Vec<Operation>,
     pub created_at: DateTime<Utc>,
     pub revoked: bool,
 }
@@ -99,7 +100,7 @@ pub struct AuditEntryDto {
     pub seq: i64,
     pub at: DateTime<Utc>,
     pub actor_name: String,
-    pub actor_role: Option<String>,
+    pub actor_role: Option<Role>,
     pub ip: Option<String>,
     pub action: String,
     pub target_type: Option<String>,
@@ -113,7 +114,7 @@ impl From<cme_store::repo::audit::AuditRecord> for AuditEntryDto {
             seq: r.seq,
             at: r.at,
             actor_name: r.actor_name,
-            actor_role: r.actor_role.map(|role| role.as_str().to_owned()),
+            actor_role: r.actor_role.map(Into::into),
             ip: r.ip,
             action: r.action,
             target_type: r.target_type,
@@ -135,7 +136,7 @@ impl From<&cme_store::repo::api_client::ApiClient> for ApiClientDto {
             id: c.id,
             client_id: c.client_id.clone(),
             name: c.name.clone(),
-            scopes: c.scopes.iter().map(|s| s.as_str().to_owned()).collect(),
+            scopes: c.scopes.iter().map(|s| (*s).into()).collect(),
             created_at: c.created_at,
             revoked: c.revoked,
         }

@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use super::{Amount, CreditKind, CreditSource};
+use super::{Amount, CreditClass, CreditKind, CreditSource};
 
 /// A credit amount in a request: a JSON number (`2.5`) or a decimal string
 /// (`"2.5"`), greater than 0, with at most one decimal. Held exactly.
@@ -84,8 +84,8 @@ pub struct ActivityDto {
     pub kind: CreditKind,
     /// `null` for self-managed activities.
     pub source: Option<CreditSource>,
-    /// `i` or `ii` (derived from the source); `null` for self-managed.
-    pub class: Option<String>,
+    /// Derived from the source; `null` for self-managed.
+    pub class: Option<CreditClass>,
     pub amount: Amount,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
@@ -121,7 +121,7 @@ impl ActivityDto {
             organiser: a.organiser.clone(),
             kind: a.category.kind().into(),
             source: a.category.source().map(Into::into),
-            class: a.category.source().map(|s| s.class().as_str().to_owned()),
+            class: a.category.source().map(|s| s.class().into()),
             amount: Amount(a.amount),
             starts_on: a.starts_on,
             ends_on: a.ends_on,

@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::{Operation, Role};
+
 /// Staff sign-in.
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 pub struct LoginRequest {
@@ -83,14 +85,14 @@ pub struct Me {
     pub id: uuid::Uuid,
     pub username: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Role,
     pub role_label: String,
     pub organisation: OrganisationRef,
     pub must_change_password: bool,
     /// The operations this caller may take (the policy table's row).
-    pub permissions: Vec<String>,
+    pub permissions: Vec<Operation>,
     /// The roles of the accounts this caller may create.
-    pub manageable_roles: Vec<String>,
+    pub manageable_roles: Vec<Role>,
 }
 
 /// OAuth 2.0 client-credentials answer (RFC 6749 §4.4.3).

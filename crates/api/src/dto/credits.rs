@@ -8,7 +8,9 @@ use validator::Validate;
 
 use super::compliance::{AppliedStandard, BucketsDto, ShortfallDto};
 use super::org::PersonDto;
-use super::{Amount, CreditKind, CreditSource, Discipline, NotCountedReason, RecordAmount, TitleLevel};
+use super::{
+    Amount, CreditClass, CreditKind, CreditSource, Discipline, NotCountedReason, PersonStatus, RecordAmount, TitleLevel,
+};
 use crate::error::ApiError;
 use crate::paging::filter;
 
@@ -71,8 +73,8 @@ pub struct CreditDto {
     pub year: i32,
     pub kind: CreditKind,
     pub source: Option<CreditSource>,
-    /// `i` or `ii` for project credits.
-    pub class: Option<String>,
+    /// For project credits (derived from the source); `null` for self-managed.
+    pub class: Option<CreditClass>,
     pub amount: Amount,
     pub entry_path: EntryPath,
     pub state: CreditState,
@@ -310,7 +312,7 @@ pub struct ComplianceRowDto {
     pub department_id: Option<Uuid>,
     pub department_name: Option<String>,
     pub discipline: Discipline,
-    pub status: String,
+    pub status: PersonStatus,
     /// The title held on 31 December of the year.
     pub title_name: Option<String>,
     pub title_level: Option<TitleLevel>,
@@ -338,7 +340,7 @@ impl ComplianceRowDto {
             department_id: r.department_id.map(|d| d.0),
             department_name: r.department_name,
             discipline: r.discipline.into(),
-            status: r.status.as_str().to_owned(),
+            status: r.status.into(),
             title_name: r.title.as_ref().map(|t| t.name.clone()),
             title_level: r.title.as_ref().map(|t| t.level.into()),
             outcome: r.outcome.into(),
@@ -413,7 +415,7 @@ impl From<&cme_store::repo::credit::CreditEntry> for CreditDto {
             year: r.year,
             kind: r.category.kind().into(),
             source: r.category.source().map(Into::into),
-            class: r.category.source().map(|s| s.class().as_str().to_owned()),
+            class: r.category.source().map(|s| s.class().into()),
             amount: Amount(r.amount),
             entry_path: r.entry_path.into(),
             state: r.state.into(),

@@ -6,12 +6,14 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
+use super::verification::Medicine;
+use super::{Discipline, Gender, PersonStatus, RegionLevel, TitleLevel, UnitLevel};
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RegionDto {
     pub id: Uuid,
     pub parent_id: Option<Uuid>,
-    /// province, prefecture or county.
-    pub level: String,
+    pub level: RegionLevel,
     pub code: String,
     pub name: String,
 }
@@ -22,10 +24,8 @@ pub struct UnitDto {
     pub region_id: Uuid,
     pub code: String,
     pub name: String,
-    /// provincial, prefecture, county, township or village.
-    pub level: String,
-    /// western or tcm.
-    pub medicine: String,
+    pub level: UnitLevel,
+    pub medicine: Medicine,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -51,8 +51,7 @@ impl From<cme_domain::org::Department> for DepartmentDto {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TitleDto {
     pub name: String,
-    /// senior, intermediate or junior.
-    pub level: String,
+    pub level: TitleLevel,
     pub obtained_on: NaiveDate,
 }
 
@@ -63,11 +62,11 @@ pub struct PersonDto {
     pub unit_id: Uuid,
     pub department_id: Option<Uuid>,
     pub name: String,
-    pub gender: String,
+    pub gender: Gender,
     /// e.g. `5301**********123X`; the full number only through the audited reveal.
     pub id_number_masked: String,
-    pub discipline: String,
-    pub status: String,
+    pub discipline: Discipline,
+    pub status: PersonStatus,
     /// The title held today.
     pub title: Option<TitleDto>,
 }
@@ -80,10 +79,10 @@ impl From<cme_store::repo::person::PersonSummary> for PersonDto {
             department_id: p.department_id.map(|d| d.0),
             title: p.title.as_ref().map(TitleDto::from),
             name: p.name,
-            gender: p.gender.as_str().to_owned(),
+            gender: p.gender.into(),
             id_number_masked: p.id_number_masked,
-            discipline: p.discipline.as_str().to_owned(),
-            status: p.status.as_str().to_owned(),
+            discipline: p.discipline.into(),
+            status: p.status.into(),
         }
     }
 }
@@ -119,8 +118,8 @@ impl PersonDetail {
             status_changes: history
                 .into_iter()
                 .map(|c| StatusChangeDto {
-                    from: c.from.map(|s| s.as_str().to_owned()),
-                    to: c.to.as_str().to_owned(),
+                    from: c.from.map(Into::into),
+                    to: c.to.into(),
                     reason: c.reason,
                     changed_by: c.changed_by,
                     at: c.at,
@@ -134,9 +133,9 @@ impl PersonDetail {
 /// One status change of a person.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StatusChangeDto {
-    /// normal, exempt or cancelled; null for the first record.
-    pub from: Option<String>,
-    pub to: String,
+    /// Null for the first record.
+    pub from: Option<PersonStatus>,
+    pub to: PersonStatus,
     pub reason: Option<String>,
     /// The account or client that changed it.
     pub changed_by: Option<String>,
@@ -197,7 +196,7 @@ pub struct PersonQuery {
 
 impl From<&cme_domain::person::Title> for TitleDto {
     fn from(t: &cme_domain::person::Title) -> Self {
-        TitleDto { name: t.name.clone(), level: t.level.as_str().to_owned(), obtained_on: t.obtained_on }
+        TitleDto { name: t.name.clone(), level: t.level.into(), obtained_on: t.obtained_on }
     }
 }
 
@@ -209,10 +208,10 @@ impl PersonDto {
             unit_id: p.unit_id.0,
             department_id: p.department_id.map(|d| d.0),
             name: p.name.clone(),
-            gender: p.gender.as_str().to_owned(),
+            gender: p.gender.into(),
             id_number_masked: p.id_number.masked(),
-            discipline: p.discipline.as_str().to_owned(),
-            status: p.status.as_str().to_owned(),
+            discipline: p.discipline.into(),
+            status: p.status.into(),
             title: cme_domain::person::title_on(&p.titles, today).map(TitleDto::from),
         }
     }
@@ -220,13 +219,7 @@ impl PersonDto {
 
 impl From<cme_domain::org::Region> for RegionDto {
     fn from(r: cme_domain::org::Region) -> Self {
-        Self {
-            id: r.id.0,
-            parent_id: r.parent_id.map(|p| p.0),
-            level: r.level.as_str().to_owned(),
-            code: r.code,
-            name: r.name,
-        }
+        Self { id: r.id.0, parent_id: r.parent_id.map(|p| p.0), level: r.level.into(), code: r.code, name: r.name }
     }
 }
 
@@ -237,8 +230,8 @@ impl From<cme_store::repo::unit::UnitRecord> for UnitDto {
             region_id: u.unit.region_id.0,
             code: u.code,
             name: u.unit.name,
-            level: u.unit.level.as_str().to_owned(),
-            medicine: u.unit.medicine.as_str().to_owned(),
+            level: u.unit.level.into(),
+            medicine: u.unit.medicine.into(),
         }
     }
 }

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use super::org::{PersonDetail, TitleDto};
-use super::{Discipline, Gender, PersonStatus, TitleLevel, TransferState};
+use super::{Discipline, Gender, PersonStatus, TitleLevel, TitleSeries, TransferState};
 use crate::error::FieldError;
 
 /// `Some(None)` for an explicit `null`, `None` for an absent field.
@@ -91,8 +91,7 @@ pub struct StatusChangeRequest {
 pub struct CatalogueTitle {
     pub name: String,
     pub level: TitleLevel,
-    /// medicine, tcm, nursing, pharmacy, tcm_pharmacy, technician, public_health or village.
-    pub series: String,
+    pub series: TitleSeries,
     pub series_label: String,
 }
 

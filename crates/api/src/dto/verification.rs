@@ -86,8 +86,8 @@ pub struct CycleDto {
     pub inspection_to: NaiveDate,
     pub questions_until: NaiveDate,
     pub closes_on: NaiveDate,
-    /// Where the cycle stands today: not_open, submission, review, inspection, questions, winding_up, closed.
-    pub phase: String,
+    /// Where the cycle stands today.
+    pub phase: CyclePhase,
     pub phase_label: String,
     pub opened_by: String,
     pub opened_at: DateTime<Utc>,
@@ -394,7 +394,7 @@ impl From<&VerificationQuery> for cme_store::repo::verification::QueueFilter {
 /// One step of a record's chain, for its timeline.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ChainStepDto {
-    pub stage: String,
+    pub stage: ReviewStage,
     pub stage_label: String,
     pub tier: Tier,
     pub tier_label: String,
@@ -403,7 +403,7 @@ pub struct ChainStepDto {
 impl From<&cme_domain::review::Step> for ChainStepDto {
     fn from(s: &cme_domain::review::Step) -> Self {
         ChainStepDto {
-            stage: s.stage.as_str().to_owned(),
+            stage: s.stage.into(),
             stage_label: s.stage.label().to_owned(),
             tier: s.tier.into(),
             tier_label: s.tier.label().to_owned(),
@@ -674,7 +674,7 @@ impl From<&cme_store::repo::cycle::CycleRecord> for CycleDto {
             inspection_to: d.inspection_to,
             questions_until: d.questions_until,
             closes_on: d.closes_on,
-            phase: phase.as_str().to_owned(),
+            phase: phase.into(),
             phase_label: phase.label().to_owned(),
             opened_by: c.opened_by.clone(),
             opened_at: c.opened_at,

@@ -102,16 +102,16 @@ pub async fn me(state: web::Data<AppState>, caller: PendingCaller) -> Result<web
         id: actor.id,
         username: actor.name.clone(),
         display_name,
-        role: actor.role.as_str().to_owned(),
+        role: actor.role.into(),
         role_label: actor.role.label().to_owned(),
         organisation: organisation(&state, &actor.scope).await?,
         must_change_password: caller.must_change_password,
-        permissions: Operation::ALL.iter().filter(|op| actor.may(**op)).map(|op| op.as_str().to_owned()).collect(),
+        permissions: Operation::ALL.iter().filter(|op| actor.may(**op)).map(|op| (*op).into()).collect(),
         manageable_roles: Role::ALL
             .iter()
             // Trainee accounts are managed but never created: a first sign-in makes them.
             .filter(|r| actor.may(Operation::ManageAccounts) && manages(actor.role, **r) && **r != Role::Trainee)
-            .map(|r| r.as_str().to_owned())
+            .map(|r| (*r).into())
             .collect(),
     }))
 }
@@ -121,7 +121,7 @@ async fn account_dto(state: &AppState, a: &account::Account) -> Result<AccountDt
         id: a.id,
         username: a.username.clone(),
         display_name: a.display_name.clone(),
-        role: a.role.as_str().to_owned(),
+        role: a.role.into(),
         organisation: organisation(state, &a.scope).await?,
         disabled: a.disabled,
         must_change_password: a.must_change_password,

@@ -7,7 +7,7 @@ use chrono::Utc;
 use cme_documents::{CreditLine, PersonInfo, RegistrationForm, Total};
 use cme_domain::auth::{Operation, Scope};
 use cme_domain::compliance::{NotCountedReason, Outcome};
-use cme_domain::credit::CreditSource;
+use cme_domain::credit::{CreditClass, CreditSource};
 use cme_domain::ids::{DepartmentId, PersonId, UnitId};
 use cme_domain::org::UnitLevel;
 use cme_domain::person::{Discipline, Gender, TitleLevel};
@@ -36,7 +36,7 @@ macro_rules! label_of {
     ($($t:ty),*) => {$(impl LabelOf for $t { fn label_of(self) -> &'static str { self.label() } })*};
 }
 label_of!(Discipline, TitleLevel, UnitLevel, CreditSource, Gender, Outcome, NotCountedReason);
-label_of!(cme_domain::credit::EntryPath, cme_domain::credit::CreditState);
+label_of!(cme_domain::credit::EntryPath, cme_domain::credit::CreditState, CreditClass);
 
 /// The form's content from the person-year the compliance page shows.
 async fn form_of(state: &AppState, y: &PersonYearDto) -> Result<RegistrationForm, ApiError> {
@@ -68,22 +68,15 @@ async fn person_info(state: &AppState, p: &PersonDto) -> Result<PersonInfo, ApiE
         Some(d) => department::get(&state.db, DepartmentId(d)).await?.name,
         None => String::new(),
     };
-    let discipline: Discipline = p.discipline.parse().map_err(|_| ApiError::Internal("discipline".to_owned()))?;
-    let gender: Gender = p.gender.parse().map_err(|_| ApiError::Internal("gender".to_owned()))?;
     Ok(PersonInfo {
         name: p.name.clone(),
-        gender: gender.label().to_owned(),
+        gender: label::<_, Gender>(p.gender).to_owned(),
         id_number: p.id_number_masked.clone(),
         unit: unit.unit.name,
         department,
-        discipline: discipline.label().to_owned(),
+        discipline: label::<_, Discipline>(p.discipline).to_owned(),
         title: p.title.as_ref().map(|t| t.name.clone()).unwrap_or_default(),
-        title_level: p
-            .title
-            .as_ref()
-            .and_then(|t| t.level.parse::<TitleLevel>().ok())
-            .map(|l| l.label().to_owned())
-            .unwrap_or_default(),
+        title_level: p.title.as_ref().map(|t| label::<_, TitleLevel>(t.level).to_owned()).unwrap_or_default(),
         unit_level: unit.unit.level.label().to_owned(),
     })
 }
@@ -114,11 +107,7 @@ fn standard_line(s: &AppliedStandard) -> String {
 /// One record of the form, with where it counted.
 fn credit_line(c: &crate::dto::credits::CreditLine) -> CreditLine {
     let d = &c.credit;
-    let category = match d.class.as_deref() {
-        Some("i") => "I类",
-        Some("ii") => "II类",
-        _ => "自管",
-    };
+    let category = d.class.map_or("自管", |c| label::<_, CreditClass>(c));
     let mut counted = Vec::new();
     for (name, amount) in [("I类", c.counted_i.0), ("II类", c.counted_ii.0), ("自管", c.counted_self_managed.0)] {
         if !amount.is_zero() {

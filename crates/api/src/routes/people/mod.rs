@@ -371,7 +371,7 @@ pub async fn title_catalogue(caller: Caller) -> Result<web::Json<Vec<CatalogueTi
             .map(|t| CatalogueTitle {
                 name: t.name.to_owned(),
                 level: t.level.into(),
-                series: t.series.as_str().to_owned(),
+                series: t.series.into(),
                 series_label: t.series.label().to_owned(),
             })
             .collect(),

@@ -24,10 +24,13 @@ interface Secret {
   password: string;
 }
 
+/** The form's values: the role is picked from the caller's `manageable_roles`. */
+type AccountForm = Omit<CreateAccountRequest, "role"> & { role: Role };
+
 function CreateAccountModal({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (s: Secret) => void }) {
   const { me } = useAuth();
   const queryClient = useQueryClient();
-  const [form] = Form.useForm<CreateAccountRequest>();
+  const [form] = Form.useForm<AccountForm>();
   const role = Form.useWatch("role", form);
   const mutation = useMutation({
     mutationFn: (body: CreateAccountRequest) => unwrap(api.POST("/api/v1/accounts", { body })),
@@ -43,8 +46,8 @@ function CreateAccountModal({ open, onClose, onCreated }: { open: boolean; onClo
       }
     },
   });
-  const roles = (me?.manageable_roles ?? []) as Role[];
-  const finish = (v: CreateAccountRequest) =>
+  const roles = me?.manageable_roles ?? [];
+  const finish = (v: AccountForm) =>
     mutation.mutate({ ...v, username: v.username.trim(), display_name: v.display_name.trim() });
   return (
     <Modal
@@ -60,7 +63,7 @@ function CreateAccountModal({ open, onClose, onCreated }: { open: boolean; onClo
       {mutation.isError && mutation.error instanceof ApiProblem && mutation.error.errors.length === 0 && (
         <ProblemAlert problem={mutation.error} />
       )}
-      <Form<CreateAccountRequest>
+      <Form<AccountForm>
         form={form}
         name="create_account"
         layout="vertical"
