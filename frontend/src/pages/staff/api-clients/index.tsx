@@ -4,7 +4,7 @@ import { App, Button, Card, Checkbox, Form, Input, Modal, Popconfirm, Space, Tab
 import type { ColumnsType } from "antd/es/table";
 import { useState } from "react";
 import { ApiProblem, api, fieldPath, unwrap } from "../../../api/client";
-import type { ApiClientInfo, CreateApiClientRequest, CreatedApiClient, Operation } from "../../../api/types";
+import type { ApiClientInfo, CreateApiClientRequest, CreatedApiClient } from "../../../api/types";
 import { useAuth } from "../../../auth/AuthProvider";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { SecretModal } from "../../../components/SecretModal";
@@ -21,7 +21,7 @@ function CreateClientModal({ open, onClose, onCreated }: { open: boolean; onClos
   const { me } = useAuth();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<CreateApiClientRequest>();
-  const grantable = (me?.permissions ?? []).filter((op) => !NOT_GRANTABLE.includes(op)) as Operation[];
+  const grantable = (me?.permissions ?? []).filter((op) => !NOT_GRANTABLE.includes(op));
   const mutation = useMutation({
     mutationFn: (body: CreateApiClientRequest) => unwrap(api.POST("/api/v1/api-clients", { body })),
     onSuccess(created) {

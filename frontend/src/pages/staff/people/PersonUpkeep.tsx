@@ -350,8 +350,8 @@ export function PersonUpkeepDrawer({ personId, onClose }: { personId: string | n
             known={["name", "gender", "discipline", "department_id", "phone", "reason"]}
             initialValues={{
               name: p.name,
-              gender: p.gender as Gender,
-              discipline: p.discipline as Discipline,
+              gender: p.gender,
+              discipline: p.discipline,
               department_id: p.department_id ?? null,
             }}
             submit={(v) =>
@@ -445,7 +445,7 @@ export function PersonUpkeepDrawer({ personId, onClose }: { personId: string | n
             open={dialog === "status"}
             onClose={() => setDialog(null)}
             known={["status", "effective_on", "reason"]}
-            initialValues={{ status: p.status as PersonStatus }}
+            initialValues={{ status: p.status }}
             submit={(v) =>
               guarded((etag) =>
                 versioned(
