@@ -8,8 +8,8 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
+use super::Outcome;
 use super::TitleLevel;
-use super::credits::Outcome;
 use super::verification::Tier;
 
 wire_enum!(

@@ -28,12 +28,7 @@ wire_enum!(
         Reversal = "reversal",
     }
 );
-wire_enum!(
-    /// compliant 达标, non_compliant 不达标, not_counted 不计达标 (exempt/cancelled), undetermined 无法判定.
-    Outcome => cme_domain::compliance::Outcome {
-        Compliant = "compliant", NonCompliant = "non_compliant", NotCounted = "not_counted", Undetermined = "undetermined",
-    }
-);
+pub use super::Outcome;
 
 /// A paper certificate typed in (向导录入): by the unit's CME office it is
 /// valid at once; by a department it is a draft until reported and approved.

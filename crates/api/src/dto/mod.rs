@@ -78,6 +78,16 @@ wire_enum!(
     NotCountedReason => cme_domain::compliance::NotCountedReason { OverCap = "over_cap", NotValid = "not_valid" }
 );
 
+wire_enum!(
+    /// compliant 达标, non_compliant 不达标, not_counted 不计达标 (exempt/cancelled), undetermined 无法判定.
+    Outcome => cme_domain::compliance::Outcome {
+        Compliant = "compliant", NonCompliant = "non_compliant", NotCounted = "not_counted", Undetermined = "undetermined",
+    }
+);
+wire_enum!(
+    /// 中医/西医: western 西医, tcm 中医.
+    Medicine => cme_domain::org::Medicine { Western = "western", Tcm = "tcm" }
+);
 pub mod activities;
 pub mod certificate;
 pub mod credits;
@@ -250,12 +260,16 @@ mod tests {
         for (wire, v) in TransferState::WIRE {
             assert_eq!(cme_domain::transfer::TransferState::from(*v).as_str(), *wire);
         }
+        for (wire, v) in Medicine::WIRE {
+            assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
+            assert_eq!(cme_domain::org::Medicine::from(*v).as_str(), *wire);
+        }
+        for (wire, v) in Outcome::WIRE {
+            assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
+            assert_eq!(cme_domain::compliance::Outcome::from(*v).as_str(), *wire);
+        }
         for (wire, v) in NotCountedReason::WIRE {
             assert_eq!(cme_domain::compliance::NotCountedReason::from(*v).as_str(), *wire);
-        }
-        for (wire, v) in verification::VerificationState::WIRE {
-            assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
-            assert_eq!(cme_domain::review::StateKind::from(*v).as_str(), *wire);
         }
         for (wire, v) in ScopeKind::WIRE {
             assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
@@ -283,17 +297,5 @@ mod tests {
             assert_eq!(cme_domain::auth::Operation::from(*v).as_str(), *wire);
         }
         assert_eq!(Operation::WIRE.len(), cme_domain::auth::Operation::ALL.len());
-        for (wire, v) in verification::Medicine::WIRE {
-            assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
-            assert_eq!(cme_domain::org::Medicine::from(*v).as_str(), *wire);
-        }
-        for (wire, v) in verification::ReviewStage::WIRE {
-            assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
-            assert_eq!(cme_domain::review::Stage::from(*v).as_str(), *wire);
-        }
-        for (wire, v) in verification::CyclePhase::WIRE {
-            assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
-            assert_eq!(cme_domain::cycle::calendar::Phase::from(*v).as_str(), *wire);
-        }
     }
 }

@@ -6,8 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use super::verification::Medicine;
-use super::{Discipline, Gender, PersonStatus, RegionLevel, TitleLevel, UnitLevel};
+use super::{Discipline, Gender, Medicine, PersonStatus, RegionLevel, TitleLevel, UnitLevel};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RegionDto {

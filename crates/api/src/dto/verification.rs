@@ -8,8 +8,8 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use super::UnitLevel;
-use super::credits::Outcome;
+pub use super::Medicine;
+use super::{Outcome, UnitLevel};
 
 wire_enum!(
     /// 名单: normal 正常验证, make_up 补验, special 特殊人员.
@@ -35,10 +35,6 @@ wire_enum!(
         ProvinceWestern = "province_western", ProvinceTcm = "province_tcm", SystemAdmin = "system_admin",
         Trainee = "trainee",
     }
-);
-wire_enum!(
-    /// 中医/西医: western 西医, tcm 中医.
-    Medicine => cme_domain::org::Medicine { Western = "western", Tcm = "tcm" }
 );
 wire_enum!(
     /// 统计口径: unit 单位, county 县市区, prefecture 州市.
@@ -687,7 +683,7 @@ impl From<&cme_store::repo::cycle::CycleRecord> for CycleDto {
 
 #[cfg(test)]
 mod tests {
-    use super::{Decision, Grouping};
+    use super::{CyclePhase, Decision, Grouping, ReviewStage, VerificationState};
 
     #[test]
     fn groupings_are_the_domain_names() {
@@ -700,5 +696,22 @@ mod tests {
     #[test]
     fn decisions_are_named_as_serialised_and_documented() {
         crate::dto::assert_named_as_serialised_and_documented(Decision::ALL, Decision::as_str);
+    }
+
+    /// The wire names are the domain's stored names.
+    #[test]
+    fn wire_names_match_the_domain() {
+        for (wire, v) in VerificationState::WIRE {
+            assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
+            assert_eq!(cme_domain::review::StateKind::from(*v).as_str(), *wire);
+        }
+        for (wire, v) in ReviewStage::WIRE {
+            assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
+            assert_eq!(cme_domain::review::Stage::from(*v).as_str(), *wire);
+        }
+        for (wire, v) in CyclePhase::WIRE {
+            assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
+            assert_eq!(cme_domain::cycle::calendar::Phase::from(*v).as_str(), *wire);
+        }
     }
 }
