@@ -9,7 +9,8 @@ use validator::Validate;
 use super::compliance::{AppliedStandard, BucketsDto, ShortfallDto};
 use super::org::PersonDto;
 use super::{
-    Amount, CreditClass, CreditKind, CreditSource, Discipline, NotCountedReason, PersonStatus, RecordAmount, TitleLevel,
+    Amount, CreditClass, CreditKind, CreditSource, Discipline, NotCountedReason, Outcome, PersonStatus, RecordAmount,
+    TitleLevel,
 };
 use crate::error::ApiError;
 use crate::paging::filter;
@@ -28,7 +29,6 @@ wire_enum!(
         Reversal = "reversal",
     }
 );
-pub use super::Outcome;
 
 /// A paper certificate typed in (向导录入): by the unit's CME office it is
 /// valid at once; by a department it is a draft until reported and approved.

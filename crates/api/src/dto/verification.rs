@@ -8,8 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-pub use super::Medicine;
-use super::{Outcome, UnitLevel};
+use super::{Medicine, Outcome, UnitLevel};
 
 wire_enum!(
     /// 名单: normal 正常验证, make_up 补验, special 特殊人员.
@@ -358,6 +357,15 @@ impl From<&cme_store::repo::verification::QueueRow> for VerificationDto {
 pub struct VerificationPage {
     pub items: Vec<VerificationDto>,
     pub next_cursor: Option<String>,
+}
+
+impl From<cme_store::repo::Page<cme_store::repo::verification::QueueRow>> for VerificationPage {
+    fn from(p: cme_store::repo::Page<cme_store::repo::verification::QueueRow>) -> Self {
+        VerificationPage {
+            items: p.items.iter().map(VerificationDto::from).collect(),
+            next_cursor: p.next.map(|n| n.to_string()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, IntoParams)]

@@ -55,7 +55,7 @@ async fn form_of(state: &AppState, y: &PersonYearDto) -> Result<RegistrationForm
         standard,
         credits: y.credits.iter().map(credit_line).collect(),
         totals: y.buckets.as_ref().map_or_else(Vec::new, totals),
-        compliant: y.outcome == crate::dto::credits::Outcome::Compliant,
+        compliant: y.outcome == crate::dto::Outcome::Compliant,
         shortfalls,
         generated_at: cme_domain::time::fmt_local(Utc::now()),
     })

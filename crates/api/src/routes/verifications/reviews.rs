@@ -54,10 +54,7 @@ pub async fn list_verifications(
     let scope = office_scope(&state, actor).await?;
     let Paging { after, limit } = paging;
     let p = verifications::queue(&state.db, scope, &QueueFilter::from(&*query), after, limit).await?;
-    Ok(web::Json(VerificationPage {
-        items: p.items.iter().map(VerificationDto::from).collect(),
-        next_cursor: p.next.map(|n| n.to_string()),
-    }))
+    Ok(web::Json(VerificationPage::from(p)))
 }
 
 /// An office's review queue (审核): the records of its region waiting on
@@ -91,10 +88,7 @@ pub async fn review_queue(
         filter.state = Some(StateKind::InReview);
     }
     let p = verifications::queue(&state.db, scope, &filter, after, limit).await?;
-    Ok(web::Json(VerificationPage {
-        items: p.items.iter().map(VerificationDto::from).collect(),
-        next_cursor: p.next.map(|n| n.to_string()),
-    }))
+    Ok(web::Json(VerificationPage::from(p)))
 }
 
 /// What waits on the caller's office, per unit and list: to review, and
