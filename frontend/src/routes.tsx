@@ -7,6 +7,7 @@ import {
   CloudUploadOutlined,
   ClusterOutlined,
   CopyrightOutlined,
+  DashboardOutlined,
   EditOutlined,
   ExperimentOutlined,
   FieldTimeOutlined,
@@ -76,6 +77,7 @@ import SpotChecksPage from "./pages/staff/spot-checks";
 import SpotCheckPage from "./pages/staff/spot-checks/CheckPage";
 import ReportsPage from "./pages/staff/reports";
 import StandardsPage from "./pages/staff/standards";
+import WorkbenchPage from "./pages/staff/workbench";
 
 function NotFound() {
   return (
@@ -116,6 +118,8 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
   { path: PASSWORD_PATH, page: PasswordPage, frame: "menu", access: "signed_in", hideInMenu: true },
 
   // The menu, in order, each list followed by its detail pages.
+  // Staff land here (the first page of the menu they may use): what waits on them.
+  { path: "/workbench", page: WorkbenchPage, frame: "menu", access: "read_hierarchy", label: "工作台", icon: <DashboardOutlined /> },
   { path: "/calculator", page: CalculatorPage, frame: "menu", access: null, label: "学分达标计算器", icon: <CalculatorOutlined /> },
   { path: "/org", page: OrgPage, frame: "menu", access: "read_hierarchy", label: "机构人员", icon: <ClusterOutlined /> },
   { path: "/org/units/:unitId", page: UnitPage, frame: "menu", access: "read_hierarchy", hideInMenu: true, parent: "/org" },

@@ -40,13 +40,16 @@ token() {
     "http://127.0.0.1:$port/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
 }
 
-# GETs PATH as TOKEN under wrk (2 threads, 16 connections, $duration) and
-# prints one line: LABEL, requests/s, p99 and the non-2xx count.
+# GETs PATH as TOKEN under wrk (2 threads, 16 connections, $duration, a 10 s
+# timeout) and prints one line: LABEL, requests/s, p99, the non-2xx count and
+# wrk's socket errors (connect/read/write/timeout), so that a run whose
+# requests failed or timed out never reads as fast.
 run() { # label path token
-  local out rps p99 non2xx
-  out="$(wrk -t2 -c16 -d"$duration" --latency -H "Authorization: Bearer $3" "http://127.0.0.1:$port$2")"
+  local out rps p99 non2xx errors
+  out="$(wrk -t2 -c16 -d"$duration" --timeout 10s --latency -H "Authorization: Bearer $3" "http://127.0.0.1:$port$2")"
   rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
   p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
   non2xx="$(awk '/Non-2xx/ {print $5}' <<<"$out")"
-  printf '%-36s %10s req/s   p99 %8s   non-2xx %s\n' "$1" "$rps" "$p99" "${non2xx:-0}"
+  errors="$(awk '/Socket errors/ {print $4 $6 $8 $10}' <<<"$out" | tr ',' '/')"
+  printf '%-36s %10s req/s   p99 %8s   non-2xx %s   socket errors %s\n' "$1" "$rps" "$p99" "${non2xx:-0}" "${errors:-0/0/0/0}"
 }

@@ -11,6 +11,7 @@ pub mod dto;
 pub mod error;
 pub mod etag;
 pub mod extract;
+pub mod figures;
 pub mod idempotency;
 pub mod no_store;
 pub mod office;
@@ -49,6 +50,8 @@ pub struct AppState {
     pub files: std::sync::Arc<dyn storage::BlobStore>,
     /// Public certificate lookups per client address.
     pub public_limiter: auth::limiter::Limiter<[u8; 32]>,
+    /// Offices' figures of a cycle, shared for a few seconds (the workbench).
+    pub figures: figures::FiguresCache,
     /// The public base URL (`CME_PUBLIC_URL`, no trailing slash): every
     /// absolute link the system prints or returns (QR codes, `verify_url`)
     /// is built from it, never from the request's Host or X-Forwarded-*.
@@ -123,6 +126,7 @@ where
             .configure(routes::courses::routes)
             .configure(routes::cycles::routes)
             .configure(routes::verifications::routes)
+            .configure(routes::workbench::routes)
             .configure(routes::certificates::routes)
             .configure(routes::spot_checks::routes)
             .configure(routes::title_corrections::routes)
@@ -200,6 +204,7 @@ impl Application {
             pii: settings.pii,
             sign_in_key: cme_domain::sign_in_code::SignInKey::derive(&settings.jwt_secret),
             public_limiter: auth::limiter::Limiter::per_minute(settings.public_lookups_per_minute),
+            figures: figures::FiguresCache::default(),
             auth: AuthState {
                 keys: auth::tokens::TokenKeys::new(&settings.jwt_secret),
                 test_captcha: settings.test_captcha,

@@ -74,7 +74,7 @@ async fn load_accounts(db: &impl ConnectionTrait, p: &Province) -> anyhow::Resul
     Ok(())
 }
 
-pub async fn run(config: &Config, if_empty: bool) -> anyhow::Result<()> {
+pub async fn run(config: &Config, if_empty: bool, queue_people: u32) -> anyhow::Result<()> {
     let db = setup::open(config).await?;
     let cipher = setup::cipher(config)?;
     if !region::list(&db).await?.is_empty() {
@@ -102,6 +102,10 @@ pub async fn run(config: &Config, if_empty: bool) -> anyhow::Result<()> {
             .await?;
     }
     open_demo_cycle(&db).await?;
+    if queue_people > 0 {
+        let waiting = crate::demo_queue::load(&db, &cipher, 2021, queue_people).await?;
+        tracing::info!(generated = queue_people, waiting, "a county's queue generated (宣威市人民医院)");
+    }
     tracing::info!(
         regions = province.regions.len(),
         units = province.units.len(),

@@ -206,7 +206,7 @@ async fn open_cycle_and_submit(db: &sea_orm::DatabaseConnection, year: i32) -> a
     Ok(inserted)
 }
 
-async fn flush(
+pub(crate) async fn flush(
     db: &sea_orm::DatabaseConnection,
     cipher: &cme_store::crypto::PiiCipher,
     people: &mut Vec<cme_domain::person::Person>,

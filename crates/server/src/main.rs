@@ -3,6 +3,7 @@
 mod config;
 mod demo;
 mod demo_data;
+mod demo_queue;
 mod generate;
 mod generate_data;
 mod serve;
@@ -29,6 +30,11 @@ enum Command {
         /// Do nothing when the database already holds regions.
         #[arg(long)]
         if_empty: bool,
+        /// Also generate this many people in one county hospital, the
+        /// compliant ones submitted and waiting on the county office (a
+        /// queue of thousands, for the browser tests).
+        #[arg(long, default_value_t = 0)]
+        queue_people: u32,
     },
     /// The audit log.
     Audit {
@@ -72,7 +78,7 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve => serve::serve(config).await,
         Command::Migrate => setup::open(&config).await.map(|_| ()),
-        Command::Demo { if_empty } => demo::run(&config, if_empty).await,
+        Command::Demo { if_empty, queue_people } => demo::run(&config, if_empty, queue_people).await,
         Command::Generate { people, seed } => generate::run(&config, people, seed).await,
         Command::Audit { command: AuditCommand::Verify } => audit_verify(&config).await,
     }

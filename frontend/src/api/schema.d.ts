@@ -1603,6 +1603,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reviews/decisions/matching": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 全部通过: approve every record waiting on the caller's office that
+         *     matches the filters, after the reviewer confirmed their count (`expected`,
+         *     counted at `counted_at`: the queue page's `total` and `counted_at`).
+         *     Records changed since they were counted (edited, resubmitted, newly
+         *     submitted) are not approved but listed; records counted that no longer
+         *     wait (decided by someone else) are counted as `gone`. The rest are
+         *     approved in one transaction, all or nothing (409 when one is decided
+         *     meanwhile). At most 5,000 at once.
+         */
+        post: operations["approve_matching"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reviews/queue": {
         parameters: {
             query?: never;
@@ -1619,6 +1645,27 @@ export interface paths {
         get: operations["review_queue"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews/queue/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * One person's records in the caller's queue, found by ID number (sent in
+         *     the body: it never reaches a URL or an access log). An unknown number,
+         *     or a person outside the jurisdiction, is an empty page alike.
+         */
+        post: operations["lookup_in_queue"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2246,6 +2293,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workbench": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 工作台: what waits on the caller by kind (records to review per list,
+         *     numbers to issue, returned and unsubmitted records, department reports,
+         *     transfers, title corrections), the cycle's phase with the days left in
+         *     the caller's windows and the province's data deadline, and the progress
+         *     of the prefectures, counties or units below, least progress first.
+         */
+        get: operations["workbench"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2604,6 +2674,13 @@ export interface components {
             stage_label: string;
             tier: components["schemas"]["Tier"];
             tier_label: string;
+        };
+        /** @description A record left out of an approval because it changed after it was counted. */
+        ChangedRecord: {
+            /** Format: uuid */
+            id: string;
+            person_name: string;
+            unit_name: string;
         };
         /** @description A check with its institutions and sample. */
         CheckDto: {
@@ -3381,6 +3458,59 @@ export interface components {
             deadline: string;
             name: string;
         };
+        /**
+         * @description 全部通过: approve every record of the caller's queue that matches the
+         *     filters, after the reviewer confirmed their count.
+         */
+        MatchingApproval: {
+            /**
+             * Format: date-time
+             * @description When it was counted (the queue page's `counted_at`): records changed since are reported, not approved.
+             */
+            counted_at: string;
+            /** Format: int32 */
+            cycle_year: number;
+            /**
+             * Format: int64
+             * @description The count the reviewer was shown and confirmed (the queue page's `total`).
+             */
+            expected: number;
+            list?: components["schemas"]["ListKind"] | null;
+            name?: string | null;
+            /** Format: uuid */
+            unit_id?: string | null;
+            /** Format: int32 */
+            year?: number | null;
+        };
+        MatchingApprovalResult: {
+            /**
+             * @description Matching but changed since they were counted (edited, returned and
+             *     resubmitted): not approved, listed for a look.
+             */
+            changed: components["schemas"]["ChangedRecord"][];
+            /**
+             * Format: int64
+             * @description Approved now.
+             */
+            decided: number;
+            /**
+             * Format: int64
+             * @description The count confirmed.
+             */
+            expected: number;
+            /**
+             * Format: int64
+             * @description Records matching now and waiting on the caller (decided + changed).
+             */
+            found: number;
+            /**
+             * Format: int64
+             * @description Counted but no longer waiting on the caller (someone else decided them).
+             */
+            gone: number;
+            /** Format: int64 */
+            millis: number;
+        };
         /** @description The signed-in caller. */
         Me: {
             display_name: string;
@@ -3835,6 +3965,16 @@ export interface components {
             /** Format: int64 */
             written: number;
         };
+        /**
+         * @description Find the records of one person in the caller's queue by ID number (in
+         *     the body, so that it never reaches a URL or an access log).
+         */
+        QueueLookup: {
+            /** Format: int32 */
+            cycle_year: number;
+            id_number: string;
+            state?: components["schemas"]["VerificationState"] | null;
+        };
         /** @description Per unit and list: what waits on the caller's office. */
         QueueSummaryRow: {
             /**
@@ -3884,6 +4024,24 @@ export interface components {
          * @example 2.5
          */
         RecordAmount: number;
+        /** @description The stored verdict beside a record: what a reviewer reviews. */
+        RecordVerdictDto: {
+            /** @description Counted I类 (after caps). */
+            counted_i: components["schemas"]["Amount"];
+            /** @description Counted II类, the I surplus included. */
+            counted_ii: components["schemas"]["Amount"];
+            /** @description Why the verdict is undetermined. */
+            note?: string | null;
+            outcome: components["schemas"]["Outcome"];
+            required?: components["schemas"]["RequirementDto"] | null;
+            self_managed: components["schemas"]["Amount"];
+            /** @description Every unmet requirement (不达标原因). */
+            shortfalls: components["schemas"]["ShortfallDto"][];
+            title_level?: components["schemas"]["TitleLevel"] | null;
+            /** @description The title held on 31 December of the year verified. */
+            title_name?: string | null;
+            total: components["schemas"]["Amount"];
+        };
         RefreshRequest: {
             refresh_token: string;
         };
@@ -4323,6 +4481,11 @@ export interface components {
             ids: string[];
         };
         /**
+         * @description A kind of work waiting on the caller; the SPA links each to its page.
+         * @enum {string}
+         */
+        TaskKind: "review_records" | "awaiting_numbers" | "returned_records" | "prepared_records" | "not_submitted" | "credit_reports" | "transfers" | "title_corrections";
+        /**
          * @description Who acts: department 科室, unit 单位, county_office 县市区, prefecture_office 州市,
          *     province_western 省科教处, province_tcm 省中医处.
          * @enum {string}
@@ -4540,6 +4703,7 @@ export interface components {
             unit_name: string;
             /** Format: date-time */
             updated_at: string;
+            verdict?: components["schemas"]["RecordVerdictDto"] | null;
             waiting_on?: components["schemas"]["Tier"] | null;
             waiting_on_label?: string | null;
             /**
@@ -4549,8 +4713,19 @@ export interface components {
             year: number;
         };
         VerificationPage: {
+            /**
+             * Format: date-time
+             * @description When `total` was counted: send it back with "approve all that match",
+             *     which reports the records changed since.
+             */
+            counted_at?: string | null;
             items: components["schemas"]["VerificationDto"][];
             next_cursor?: string | null;
+            /**
+             * Format: int64
+             * @description How many records match the filters (first page only: without `after`).
+             */
+            total?: number | null;
         };
         /**
          * @description A verification's state: prepared 待上报, in_review 审核中, returned 已退回, approved 已通过, certified 已发证书编号.
@@ -4605,6 +4780,61 @@ export interface components {
             unit_window?: components["schemas"]["WindowDto"] | null;
             /** Format: int32 */
             year: number;
+        };
+        /** @description The caller's workbench, in one answer. */
+        Workbench: {
+            /**
+             * @description The prefectures, counties or units below the caller, least progress
+             *     first (approved over people to verify).
+             */
+            below: components["schemas"]["StatsRow"][];
+            below_by?: components["schemas"]["Grouping"] | null;
+            cycle?: components["schemas"]["WorkbenchCycle"] | null;
+            /**
+             * Format: date-time
+             * @description When `below` and `total` were computed (they are shared for up to 30 s).
+             */
+            figures_at?: string | null;
+            /** @description What waits on the caller, kinds with nothing waiting included (count 0). */
+            tasks: components["schemas"]["WorkbenchTask"][];
+            total?: components["schemas"]["StatsRow"] | null;
+        };
+        /** @description The cycle the workbench shows. */
+        WorkbenchCycle: {
+            deadlines: components["schemas"]["WorkbenchDeadline"][];
+            phase: components["schemas"]["CyclePhase"];
+            phase_label: string;
+            /**
+             * Format: int32
+             * @description The year verified.
+             */
+            year: number;
+        };
+        /** @description A deadline the caller works to. */
+        WorkbenchDeadline: {
+            /**
+             * Format: int64
+             * @description Whole days from today (Beijing time) to the last day; negative once past.
+             */
+            days_left: number;
+            /** Format: date-time */
+            ends_at: string;
+            /** @description e.g. "2022-02-15 23:59（北京时间）". */
+            ends_label: string;
+            /** @description e.g. "本单位上报截止", "乡镇级单位上报截止", "数据报送省级截止". */
+            label: string;
+            /** @description Whether it is the caller's own (its window, or those it set) rather than its parent's. */
+            own: boolean;
+            tier?: components["schemas"]["WindowTier"] | null;
+        };
+        /** @description One kind of work, with how much of it waits. */
+        WorkbenchTask: {
+            /** Format: int64 */
+            count: number;
+            kind: components["schemas"]["TaskKind"];
+            /** @description e.g. "正常验证名单待审核". */
+            label: string;
+            list?: components["schemas"]["ListKind"] | null;
         };
         /** @description A year in the trainee's overview. */
         YearSummary: {
@@ -8022,6 +8252,41 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    approve_matching: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MatchingApproval"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchingApprovalResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["IdempotencyConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     review_queue: {
         parameters: {
             query: {
@@ -8032,6 +8297,8 @@ export interface operations {
                 unit_id?: string;
                 /** @description The year verified (make-up lists hold earlier years). */
                 year?: number;
+                /** @description Part of the person's name (an ID number is looked up by POST /reviews/queue/lookup, never in a URL). */
+                name?: string;
                 after?: string;
                 limit?: number;
             };
@@ -8052,6 +8319,41 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    lookup_in_queue: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QueueLookup"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerificationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["IdempotencyConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
@@ -9177,6 +9479,8 @@ export interface operations {
                 unit_id?: string;
                 /** @description The year verified (make-up lists hold earlier years). */
                 year?: number;
+                /** @description Part of the person's name (an ID number is looked up by POST /reviews/queue/lookup, never in a URL). */
+                name?: string;
                 after?: string;
                 limit?: number;
             };
@@ -9342,6 +9646,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VerificationDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    workbench: {
+        parameters: {
+            query?: {
+                /** @description The year verified; by default the year of the open cycle (else the latest opened). */
+                cycle_year?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workbench"];
                 };
             };
             400: components["responses"]["BadRequest"];

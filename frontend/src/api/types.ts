@@ -162,3 +162,8 @@ export type DraftInput = Body<ApiPaths["/api/v1/standards/{year}/draft"]["put"]>
 export type PreviewDto = Ok<ApiPaths["/api/v1/standards/{year}/draft/preview"]["post"]>;
 export type PreviewRow = PreviewDto["total"];
 export type PublishResult = Ok<ApiPaths["/api/v1/standards/{year}/draft/publish"]["post"]>;
+
+// ---- workbench (issue 15) ----------------------------------------------------
+export type Workbench = Ok<ApiPaths["/api/v1/workbench"]["get"]>;
+export type WorkbenchTask = Workbench["tasks"][number];
+export type MatchingApprovalResult = Ok<ApiPaths["/api/v1/reviews/decisions/matching"]["post"]>;

@@ -1,10 +1,12 @@
 import { ApiOutlined, DownOutlined, KeyOutlined, LoginOutlined, LogoutOutlined, MenuOutlined, UserOutlined } from "@ant-design/icons";
-import { Button, Dropdown, Grid, Layout, Menu, Space, Tag, Typography } from "antd";
+import { Badge, Button, Dropdown, Grid, Layout, Menu, Space, Tag, Typography } from "antd";
 import type { MenuProps } from "antd";
 import { Link, Navigate, Outlet, useLocation, useMatches, useNavigate } from "react-router";
 import { useAuth } from "../auth/AuthProvider";
 import { PASSWORD_PATH } from "../auth/permissions";
 import { menuKeyOf, useMenu, type RouteHandle } from "../navigation";
+import { menuBadges } from "../pages/staff/workbench/logic";
+import { useWorkbench } from "../pages/staff/workbench/useWorkbench";
 
 /** The menu item of the page shown: the route table's row of the deepest match (`/org/units/1` → `/org`). */
 function useSelectedKeys(): string[] {
@@ -65,6 +67,8 @@ export default function BasicLayout() {
   const { me } = useAuth();
   const menu = useMenu();
   const selectedKeys = useSelectedKeys();
+  // The workbench's counts, as badges on the menu items where the work is done.
+  const badges = menuBadges(useWorkbench().data);
   // Phones (trainees checking their credits) get a short title and no organisation name.
   const screens = Grid.useBreakpoint();
   const compact = screens.xs === true;
@@ -78,7 +82,14 @@ export default function BasicLayout() {
     ...menu.map((entry) => ({
       key: entry.path,
       icon: entry.icon,
-      label: <Link to={entry.path}>{entry.label}</Link>,
+      label: (
+        <Link to={entry.path}>
+          {entry.label}
+          {badges[entry.path] ? (
+            <Badge count={badges[entry.path]} overflowCount={999} size="small" style={{ marginInlineStart: 8 }} data-testid={`menu-badge-${entry.path.slice(1)}`} />
+          ) : null}
+        </Link>
+      ),
     })),
     {
       key: "api-docs",

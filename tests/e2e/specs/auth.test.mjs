@@ -15,6 +15,7 @@ after(async () => {
 });
 
 const OFFICE = [
+  "工作台",
   "学分达标计算器",
   "机构人员",
   "达标情况查询",
@@ -40,10 +41,11 @@ const CERTIFICATES = ["电子印章", "证书打印", "职称更正审核"];
 // 抽验 (province and prefecture offices), 统计报表 (everyone but trainees), 学分标准维护 (the province).
 const PREFECTURE = after_(OFFICE, "验证统计", [...CERTIFICATES, "抽验", "统计报表"]);
 const COUNTY = after_(OFFICE, "验证统计", [...CERTIFICATES, "统计报表"]);
-const PROVINCE = after_([...OFFICE.slice(0, 3), "验证周期设置", ...OFFICE.slice(3)], "验证统计", [...CERTIFICATES, "抽验", "统计报表", "学分标准维护"]);
+const PROVINCE = after_([...OFFICE.slice(0, 4), "验证周期设置", ...OFFICE.slice(4)], "验证统计", [...CERTIFICATES, "抽验", "统计报表", "学分标准维护"]);
 // The system administrator runs the system, not the units' business: no
 // people, credits, activities, courses, submissions or certificates.
 const ADMIN = [
+  "工作台",
   "学分达标计算器",
   "机构人员",
   "达标情况查询",
@@ -59,6 +61,7 @@ const ADMIN = [
   "API 文档",
 ];
 const UNIT = [
+  "工作台",
   "学分达标计算器",
   "机构人员",
   "人员维护",
@@ -78,7 +81,7 @@ const UNIT = [
   "我的信息",
   "API 文档",
 ];
-const DEPARTMENT = ["学分达标计算器", "机构人员", "人员维护", "达标情况查询", "学分录入", "科室学分上报", "验证信息上报", "证书打印", "统计报表", "我的信息", "API 文档"];
+const DEPARTMENT = ["工作台", "学分达标计算器", "机构人员", "人员维护", "达标情况查询", "学分录入", "科室学分上报", "验证信息上报", "证书打印", "统计报表", "我的信息", "API 文档"];
 
 /** Every demo account, the menu it must see, its role label and (part of) its organisation's name. */
 const DEMO_ACCOUNTS = [

@@ -92,6 +92,7 @@ pub mod activities;
 pub mod certificate;
 pub mod credits;
 pub mod verification;
+pub mod workbench;
 wire_enum!(
     /// 性别: male 男, female 女.
     Gender => cme_domain::person::Gender { Male = "male", Female = "female" }

@@ -321,6 +321,9 @@ pub struct VerificationDto {
     /// Send it back with a decision: a record changed meanwhile is refused (409).
     pub row_version: i32,
     pub updated_at: DateTime<Utc>,
+    /// The stored verdict of the person-year: title, credits against the
+    /// standard, shortfalls (in review queues and lists; absent elsewhere).
+    pub verdict: Option<RecordVerdictDto>,
 }
 
 impl From<&cme_store::repo::verification::QueueRow> for VerificationDto {
@@ -349,6 +352,51 @@ impl From<&cme_store::repo::verification::QueueRow> for VerificationDto {
             issued_at: r.issued_at,
             row_version: r.row_version,
             updated_at: r.updated_at,
+            verdict: None,
+        }
+    }
+}
+
+/// The stored verdict beside a record: what a reviewer reviews.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RecordVerdictDto {
+    /// The title held on 31 December of the year verified.
+    pub title_name: Option<String>,
+    pub title_level: Option<super::TitleLevel>,
+    pub outcome: Outcome,
+    /// Counted I类 (after caps).
+    pub counted_i: super::Amount,
+    /// Counted II类, the I surplus included.
+    pub counted_ii: super::Amount,
+    pub self_managed: super::Amount,
+    pub total: super::Amount,
+    /// What the year's standard requires of the person (absent when no row
+    /// applies, e.g. a county unit's person without a title).
+    pub required: Option<super::standard::RequirementDto>,
+    /// Every unmet requirement (不达标原因).
+    pub shortfalls: Vec<super::compliance::ShortfallDto>,
+    /// Why the verdict is undetermined.
+    pub note: Option<String>,
+}
+
+impl RecordVerdictDto {
+    /// A stored verdict with the requirement of its standard row; shortfalls name the year's mandatory `course`.
+    pub fn new(
+        v: &cme_store::repo::compliance::RecordVerdict,
+        required: Option<&cme_domain::standard::Requirement>,
+        course: Option<&str>,
+    ) -> Self {
+        RecordVerdictDto {
+            title_name: v.title.as_ref().map(|t| t.name.clone()),
+            title_level: v.title.as_ref().map(|t| t.level.into()),
+            outcome: v.outcome.into(),
+            counted_i: super::Amount(v.counted_i),
+            counted_ii: super::Amount(v.counted_ii),
+            self_managed: super::Amount(v.self_managed),
+            total: super::Amount(v.total),
+            required: required.map(Into::into),
+            shortfalls: v.shortfalls.iter().map(|s| super::compliance::ShortfallDto::new(s, course)).collect(),
+            note: v.note.clone(),
         }
     }
 }
@@ -357,6 +405,11 @@ impl From<&cme_store::repo::verification::QueueRow> for VerificationDto {
 pub struct VerificationPage {
     pub items: Vec<VerificationDto>,
     pub next_cursor: Option<String>,
+    /// How many records match the filters (first page only: without `after`).
+    pub total: Option<u64>,
+    /// When `total` was counted: send it back with "approve all that match",
+    /// which reports the records changed since.
+    pub counted_at: Option<DateTime<Utc>>,
 }
 
 impl From<cme_store::repo::Page<cme_store::repo::verification::QueueRow>> for VerificationPage {
@@ -364,6 +417,8 @@ impl From<cme_store::repo::Page<cme_store::repo::verification::QueueRow>> for Ve
         VerificationPage {
             items: p.items.iter().map(VerificationDto::from).collect(),
             next_cursor: p.next.map(|n| n.to_string()),
+            total: None,
+            counted_at: None,
         }
     }
 }
@@ -378,6 +433,8 @@ pub struct VerificationQuery {
     pub unit_id: Option<Uuid>,
     /// The year verified (make-up lists hold earlier years).
     pub year: Option<i32>,
+    /// Part of the person's name (an ID number is looked up by POST /reviews/queue/lookup, never in a URL).
+    pub name: Option<String>,
     pub after: Option<String>,
     pub limit: Option<u64>,
 }
@@ -391,6 +448,8 @@ impl From<&VerificationQuery> for cme_store::repo::verification::QueueFilter {
             list_kind: q.list.map(Into::into),
             unit_id: q.unit_id.map(cme_domain::ids::UnitId),
             year: q.year,
+            name_contains: q.name.clone(),
+            people: None,
         }
     }
 }
@@ -554,6 +613,65 @@ pub struct DecisionRequest {
 pub struct DecisionResult {
     pub decided: u64,
     pub decision: Decision,
+    pub millis: u64,
+}
+
+/// Find the records of one person in the caller's queue by ID number (in
+/// the body, so that it never reaches a URL or an access log).
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QueueLookup {
+    pub cycle_year: i32,
+    #[validate(length(min = 1, max = 32, message = "请填写身份证号"))]
+    pub id_number: String,
+    /// in_review (default) or approved (waiting for a number).
+    #[serde(default)]
+    pub state: Option<VerificationState>,
+}
+
+/// 全部通过: approve every record of the caller's queue that matches the
+/// filters, after the reviewer confirmed their count.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MatchingApproval {
+    pub cycle_year: i32,
+    #[serde(default)]
+    pub list: Option<ListKind>,
+    #[serde(default)]
+    pub unit_id: Option<Uuid>,
+    #[serde(default)]
+    pub year: Option<i32>,
+    #[serde(default)]
+    #[validate(length(max = 50, message = "姓名 50 字以内"))]
+    pub name: Option<String>,
+    /// The count the reviewer was shown and confirmed (the queue page's `total`).
+    #[validate(range(min = 1, max = 5000, message = "每次 1 至 5000 条"))]
+    pub expected: u64,
+    /// When it was counted (the queue page's `counted_at`): records changed since are reported, not approved.
+    pub counted_at: DateTime<Utc>,
+}
+
+/// A record left out of an approval because it changed after it was counted.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ChangedRecord {
+    pub id: Uuid,
+    pub person_name: String,
+    pub unit_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MatchingApprovalResult {
+    /// Approved now.
+    pub decided: u64,
+    /// The count confirmed.
+    pub expected: u64,
+    /// Records matching now and waiting on the caller (decided + changed).
+    pub found: u64,
+    /// Matching but changed since they were counted (edited, returned and
+    /// resubmitted): not approved, listed for a look.
+    pub changed: Vec<ChangedRecord>,
+    /// Counted but no longer waiting on the caller (someone else decided them).
+    pub gone: u64,
     pub millis: u64,
 }
 

@@ -16,3 +16,4 @@ pub mod standards;
 pub mod title_corrections;
 pub mod transfers;
 pub mod verifications;
+pub mod workbench;

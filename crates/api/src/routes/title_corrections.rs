@@ -14,7 +14,7 @@ use cme_domain::review::Tier as DomainTier;
 use cme_domain::title_correction::CorrectionEvent as DomainEvent;
 use cme_store::repo::compliance as stored;
 use cme_store::repo::title_correction::{self as corrections, Correction, CorrectionScope, NewCorrection};
-use cme_store::repo::verification::{Acting, OfficeScope};
+use cme_store::repo::verification::Acting;
 use cme_store::repo::{audit, evidence};
 use serde_json::json;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -172,12 +172,7 @@ async fn scope_of(state: &AppState, actor: &Actor) -> Result<CorrectionScope, Ap
     if let Scope::Person(_, p) = actor.scope {
         return Ok(CorrectionScope::Person(p));
     }
-    Ok(match office_scope(state, actor).await? {
-        OfficeScope::Province => CorrectionScope::Province,
-        OfficeScope::Prefecture(r) => CorrectionScope::Prefecture(r),
-        OfficeScope::County(r) => CorrectionScope::County(r),
-        OfficeScope::Unit(u) | OfficeScope::Department(u, _) => CorrectionScope::Unit(u),
-    })
+    Ok(office_scope(state, actor).await?.into())
 }
 
 fn in_scope(scope: CorrectionScope, c: &Correction) -> bool {

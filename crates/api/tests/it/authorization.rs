@@ -137,6 +137,8 @@ struct Row {
 #[derive(Clone, Copy)]
 enum Body {
     None,
+    /// Side A's person's ID number, looked up in a review queue.
+    QueueLookup,
     /// A fixed JSON body.
     Fixed(fn() -> Value),
     Reveal,
@@ -330,6 +332,10 @@ fn table() -> Vec<Row> {
             ("POST", "/api/v1/verifications/submit") => Body::UnknownRecords,
             ("POST", "/api/v1/reviews/decisions") => Body::Decision,
             ("POST", "/api/v1/certificate-numbers") => Body::Numbers,
+            ("POST", "/api/v1/reviews/decisions/matching") => {
+                Body::Fixed(|| json!({"cycle_year": 2021, "expected": 1, "counted_at": chrono::Utc::now()}))
+            }
+            ("POST", "/api/v1/reviews/queue/lookup") => Body::QueueLookup,
             ("POST", "/api/v1/evidence") => Body::EvidenceFile,
             ("PUT", "/api/v1/seals/mine") => Body::Fixed(|| json!({"not": "an image"})),
             ("POST", "/api/v1/certificates/print" | "/api/v1/certificates/search") => {
@@ -808,7 +814,12 @@ fn table() -> Vec<Row> {
         )
         .sibling([401, 403, 409, 409, 409, 200, 403, 403, 403, 403]),
         row("POST", "/api/v1/certificate-numbers", Target::None, REVIEW, None, true),
+        // 全部通过: what matches in the office's own queue (nothing of side A's waits on the offices above it here).
+        row("POST", "/api/v1/reviews/decisions/matching", Target::None, REVIEW, None, true),
+        row("POST", "/api/v1/reviews/queue/lookup", Target::None, REVIEW, None, false),
         row("GET", "/api/v1/verification-stats", Target::None, READ, None, false),
+        // 工作台: every staff account's landing page (its own jurisdiction's counts).
+        row("GET", "/api/v1/workbench", Target::None, READ, None, false),
         // Trainees upload the documents of their title corrections.
         row("POST", "/api/v1/evidence", Target::None, [401, 403, 403, 403, 403, 403, 200, 200, 200, 403], None, true),
         // A trainee sees only the documents of his own title corrections; a
@@ -1426,6 +1437,7 @@ fn body_for(body: Body, w: &World, place: Place, n: usize, target: &str) -> Opti
         Body::UnknownRecords => Some(json!({"ids": [uuid::Uuid::now_v7()]})),
         Body::Decision => Some(json!({"decision": "approve", "items": [{"id": target, "row_version": 2}]})),
         Body::Numbers => Some(json!({"cycle_year": 2021})),
+        Body::QueueLookup => Some(json!({"cycle_year": 2021, "id_number": f.a.id_number})),
     }
 }
 

@@ -846,6 +846,165 @@ both_backends!(statistics_per_unit_county_and_prefecture, |app| async move {
     assert_eq!(in_review, 2, "{s}");
 });
 
+/// The count of `kind` (and `list`) on a workbench; `None` when the task is not offered.
+fn task(w: &Value, kind: &str, list: Option<&str>) -> Option<u64> {
+    w["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["kind"] == kind && t["list"].as_str() == list)
+        .map(|t| t["count"].as_u64().unwrap())
+}
+
+both_backends!(the_workbench_counts_what_waits_and_the_progress_below, |app| async move {
+    let ctx = setup(&app).await;
+    let f = &ctx.f;
+    let unit = app.token("unit-a", PASSWORD).await;
+    let town = app.token("unit-town", PASSWORD).await;
+    let county = app.token("county-a", PASSWORD).await;
+    let pref = app.token("pref-a", PASSWORD).await;
+    let kjc = app.token("kjc", PASSWORD).await;
+    let (u, d) = (f.a.unit, f.a.department);
+    fixture::store_verdict(&app, f.a.person, Y).await;
+    let mut ids = Vec::new();
+    for _ in 0..4 {
+        let p = ctx.person(&app, u, d, &[Y]).await;
+        ids.push(submit_one(&app, &unit, p).await);
+    }
+    ctx.person(&app, u, d, &[]).await;
+    let tp = ctx.person(&app, ctx.town, ctx.town_dept, &[Y]).await;
+    submit_one(&app, &town, tp).await;
+    let d0 = detail(&app, &county, &ids[0]).await;
+    let items = json!([{"id": ids[0], "row_version": d0["record"]["row_version"]}]);
+    assert_eq!(decide(&app, &county, "return", Some("信息有误"), items).await.status(), 200);
+    for id in &ids[1..3] {
+        approve(&app, &county, id).await;
+        approve(&app, &pref, id).await;
+        approve(&app, &kjc, id).await;
+    }
+    numbers(&app, &kjc, Some(json!([ids[1]]))).await;
+
+    // The unit: its returned and unsubmitted records, its window and the province's deadline.
+    let w = body(app.get_as("/api/v1/workbench", &unit).await).await;
+    assert_eq!(w["cycle"]["year"], Y, "{w}");
+    assert_eq!(w["cycle"]["phase"], "submission");
+    let deadlines = w["cycle"]["deadlines"].as_array().unwrap();
+    assert_eq!(deadlines[0]["label"], "本单位上报截止", "{w}");
+    assert_eq!(deadlines[0]["own"], true);
+    let due = deadlines.iter().find(|x| x["label"] == "数据报送省级截止").unwrap();
+    assert_eq!(due["days_left"], 40, "{due}");
+    assert_eq!(task(&w, "returned_records", None), Some(1), "{w}");
+    assert_eq!(task(&w, "prepared_records", None), Some(0));
+    assert_eq!(task(&w, "not_submitted", None), Some(2));
+    assert_eq!(task(&w, "credit_reports", None), Some(0));
+    assert_eq!(task(&w, "transfers", None), Some(0));
+    assert_eq!(task(&w, "review_records", Some("normal")), None, "a unit reviews no records");
+    assert!(w["below_by"].is_null() && w["below"].as_array().unwrap().is_empty(), "{w}");
+    assert_eq!(w["total"]["to_verify"], 6);
+
+    // The county: two records wait on it; its units, least progress first.
+    let w = body(app.get_as("/api/v1/workbench", &county).await).await;
+    assert_eq!(task(&w, "review_records", Some("normal")), Some(2), "{w}");
+    assert_eq!(task(&w, "review_records", Some("make_up")), Some(0));
+    assert_eq!(task(&w, "returned_records", None), None, "an office fixes no records");
+    assert_eq!(task(&w, "title_corrections", None), Some(0));
+    assert_eq!(w["below_by"], "unit");
+    let names: Vec<&str> = w["below"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names[0], "甲镇卫生院", "nothing approved there yet: first. {names:?}");
+    assert!(names.contains(&"甲县人民医院") && !names.contains(&"乙县人民医院"), "{names:?}");
+    assert!(w["cycle"]["deadlines"].as_array().unwrap().iter().any(|x| x["label"] == "乡镇级学分验证上报截止"), "{w}");
+
+    // The province: one approved record waits for its number; prefectures below.
+    let w = body(app.get_as("/api/v1/workbench", &kjc).await).await;
+    assert_eq!(task(&w, "awaiting_numbers", None), Some(1), "{w}");
+    assert_eq!(w["below_by"], "prefecture");
+    let row = w["below"].as_array().unwrap().iter().find(|r| r["name"] == "甲州").unwrap().clone();
+    assert_eq!(row["submitted"], 5, "{row}");
+    assert_eq!(row["approved"], 2);
+
+    // What waits is counted live; the figures below are shared for a few seconds.
+    let d3 = detail(&app, &county, &ids[3]).await;
+    let items = json!([{"id": ids[3], "row_version": d3["record"]["row_version"]}]);
+    assert_eq!(decide(&app, &county, "approve", None, items).await.status(), 200);
+    let w = body(app.get_as("/api/v1/workbench", &county).await).await;
+    assert_eq!(task(&w, "review_records", Some("normal")), Some(1), "{w}");
+
+    assert_eq!(app.get_as("/api/v1/workbench?cycle_year=2019", &kjc).await.status(), 404);
+});
+
+both_backends!(the_queue_shows_the_verdict_and_approves_all_that_match_at_once, |app| async move {
+    let ctx = setup(&app).await;
+    let (u, d) = (ctx.f.a.unit, ctx.f.a.department);
+    let unit = app.token("unit-a", PASSWORD).await;
+    let county = app.token("county-a", PASSWORD).await;
+    let mut ids = Vec::new();
+    for _ in 0..5 {
+        let p = ctx.person(&app, u, d, &[Y]).await;
+        ids.push(submit_one(&app, &unit, p).await);
+    }
+
+    // Each row carries what the reviewer reviews; the first page counts all.
+    let page = body(app.get_as(&format!("/api/v1/reviews/queue?cycle_year={Y}&limit=2"), &county).await).await;
+    assert_eq!(page["total"], 5, "{page}");
+    assert!(page["counted_at"].is_string());
+    let v = &page["items"][0]["verdict"];
+    assert_eq!(v["title_name"], "主治医师", "{v}");
+    assert_eq!(v["title_level"], "intermediate");
+    assert_eq!(v["outcome"], "compliant");
+    assert!(!v["required"]["total"].is_null(), "the standard's row for a county hospital's intermediate title: {v}");
+    assert!(v["shortfalls"].as_array().unwrap().is_empty());
+    let cursor = page["next_cursor"].as_str().unwrap();
+    let next =
+        body(app.get_as(&format!("/api/v1/reviews/queue?cycle_year={Y}&limit=2&after={cursor}"), &county).await).await;
+    assert!(next["total"].is_null(), "counted on the first page only");
+
+    // Search by name in the URL, by ID number in a body.
+    let page =
+        body(app.get_as(&format!("/api/v1/reviews/queue?cycle_year={Y}&name=%E9%AA%8C%E8%AF%812"), &county).await)
+            .await;
+    assert_eq!(page["total"], 1, "验证2: {page}");
+    assert_eq!(page["items"][0]["person_name"], "验证2");
+    let lookup = json!({"cycle_year": Y, "id_number": fixture::id_number_of(103)});
+    let res = app.call_as(Method::POST, "/api/v1/reviews/queue/lookup", Some(&county), Some(&lookup)).await;
+    let page = body(res).await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 1, "{page}");
+    assert_eq!(page["items"][0]["person_name"], "验证3");
+    let bad = json!({"cycle_year": Y, "id_number": "12345"});
+    let res = app.call_as(Method::POST, "/api/v1/reviews/queue/lookup", Some(&county), Some(&bad)).await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(field(&body(res).await), "id_number");
+
+    // Counted: 5. Then one record is returned and resubmitted: it changed
+    // after the count, so "approve all 5" approves 4 and reports it.
+    let page = body(app.get_as(&format!("/api/v1/reviews/queue?cycle_year={Y}"), &county).await).await;
+    let counted_at = page["counted_at"].as_str().unwrap().to_owned();
+    let d0 = detail(&app, &county, &ids[0]).await;
+    let items = json!([{"id": ids[0], "row_version": d0["record"]["row_version"]}]);
+    assert_eq!(decide(&app, &county, "return", Some("信息有误"), items).await.status(), 200);
+    let res =
+        app.call_as(Method::POST, "/api/v1/verifications/submit", Some(&unit), Some(&json!({"ids": [ids[0]]}))).await;
+    assert_eq!(res.status(), 200);
+    let all = json!({"cycle_year": Y, "expected": 5, "counted_at": counted_at});
+    let res = app.call_as(Method::POST, "/api/v1/reviews/decisions/matching", Some(&county), Some(&all)).await;
+    assert_eq!(res.status(), 200);
+    let r = body(res).await;
+    assert_eq!(r["decided"], 4, "{r}");
+    assert_eq!(r["found"], 5);
+    assert_eq!(r["gone"], 0);
+    assert_eq!(r["changed"].as_array().unwrap().len(), 1, "{r}");
+    assert_eq!(r["changed"][0]["id"], ids[0].as_str());
+    assert_eq!(r["changed"][0]["person_name"], "验证1");
+    assert_eq!(r["changed"][0]["unit_name"], "甲县人民医院");
+    assert_eq!(detail(&app, &county, &ids[1]).await["record"]["waiting_on"], "prefecture_office");
+    assert_eq!(queue_ids(&app, &county, None).await, vec![ids[0].clone()]);
+
+    // The unit's figures did not count it twice; a count of nothing is refused.
+    let zero = json!({"cycle_year": Y, "expected": 0, "counted_at": counted_at});
+    let res = app.call_as(Method::POST, "/api/v1/reviews/decisions/matching", Some(&county), Some(&zero)).await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(field(&body(res).await), "expected");
+});
+
 both_backends!(candidates_and_a_refused_submission_name_the_right_record, |app| async move {
     let ctx = setup(&app).await;
     let (u, d) = (ctx.f.a.unit, ctx.f.a.department);

@@ -118,6 +118,16 @@ pub async fn list(
     Ok(Page { items: with_details(db, rows).await?, next })
 }
 
+/// How many reports visible in `scope` still have records to decide (the
+/// workbench's 科室学分上报待审核).
+pub async fn count_open(db: &impl ConnectionTrait, scope: &Scope) -> Result<u64, StoreError> {
+    Ok(credit_reports::Entity::find()
+        .filter(visible(scope))
+        .filter(credit_reports::Column::ClosedAt.is_null())
+        .count(db)
+        .await?)
+}
+
 /// One report visible in `scope` (else `NotFound`).
 pub async fn get_scoped(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Result<Report, StoreError> {
     let m = credit_reports::Entity::find_by_id(id).filter(visible(scope)).one(db).await?.ok_or(StoreError::NotFound)?;

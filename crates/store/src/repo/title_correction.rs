@@ -17,8 +17,8 @@ use cme_domain::review::Tier;
 use cme_domain::title_correction::{CorrectionEvent, CorrectionState, correction_chain, transition};
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, EntityTrait as _, QueryFilter as _,
-    QueryOrder as _, QuerySelect as _, TransactionSession as _, TransactionTrait,
+    ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, EntityTrait as _, PaginatorTrait as _,
+    QueryFilter as _, QueryOrder as _, QuerySelect as _, TransactionSession as _, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -366,6 +366,38 @@ pub enum CorrectionScope {
     Province,
 }
 
+impl From<super::verification::OfficeScope> for CorrectionScope {
+    /// An office's requests are those of the records it sees (a department: its unit's).
+    fn from(scope: super::verification::OfficeScope) -> Self {
+        use super::verification::OfficeScope;
+        match scope {
+            OfficeScope::Province => CorrectionScope::Province,
+            OfficeScope::Prefecture(r) => CorrectionScope::Prefecture(r),
+            OfficeScope::County(r) => CorrectionScope::County(r),
+            OfficeScope::Unit(u) | OfficeScope::Department(u, _) => CorrectionScope::Unit(u),
+        }
+    }
+}
+
+fn condition_of(scope: CorrectionScope) -> Condition {
+    match scope {
+        CorrectionScope::Person(p) => Condition::all().add(title_corrections::Column::PersonId.eq(p.0)),
+        CorrectionScope::Unit(u) => Condition::all().add(title_corrections::Column::UnitId.eq(u.0)),
+        CorrectionScope::County(r) => Condition::all().add(title_corrections::Column::CountyId.eq(r.0)),
+        CorrectionScope::Prefecture(r) => Condition::all().add(title_corrections::Column::PrefectureId.eq(r.0)),
+        CorrectionScope::Province => Condition::all(),
+    }
+}
+
+/// How many requests in `scope` wait on `tier` (the workbench's 职称更正待审核).
+pub async fn count_waiting(db: &impl ConnectionTrait, scope: CorrectionScope, tier: Tier) -> Result<u64, StoreError> {
+    Ok(title_corrections::Entity::find()
+        .filter(condition_of(scope))
+        .filter(title_corrections::Column::CurrentTier.eq(tier))
+        .count(db)
+        .await?)
+}
+
 /// Requests in `scope`, newest first; with `waiting_on`, only those waiting
 /// on that tier.
 pub async fn list(
@@ -373,14 +405,7 @@ pub async fn list(
     scope: CorrectionScope,
     waiting_on: Option<Tier>,
 ) -> Result<Vec<Correction>, StoreError> {
-    let cond = match scope {
-        CorrectionScope::Person(p) => Condition::all().add(title_corrections::Column::PersonId.eq(p.0)),
-        CorrectionScope::Unit(u) => Condition::all().add(title_corrections::Column::UnitId.eq(u.0)),
-        CorrectionScope::County(r) => Condition::all().add(title_corrections::Column::CountyId.eq(r.0)),
-        CorrectionScope::Prefecture(r) => Condition::all().add(title_corrections::Column::PrefectureId.eq(r.0)),
-        CorrectionScope::Province => Condition::all(),
-    };
-    let mut q = title_corrections::Entity::find().filter(cond);
+    let mut q = title_corrections::Entity::find().filter(condition_of(scope));
     if let Some(t) = waiting_on {
         q = q.filter(title_corrections::Column::CurrentTier.eq(t));
     }

@@ -15,8 +15,8 @@ use cme_domain::transfer::{TransferDecision, TransferId, TransferState};
 use sea_orm::prelude::Expr;
 use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, EntityTrait as _, QueryFilter as _,
-    QueryOrder as _, QuerySelect as _,
+    ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, EntityTrait as _, PaginatorTrait as _,
+    QueryFilter as _, QueryOrder as _, QuerySelect as _,
 };
 use uuid::Uuid;
 
@@ -231,6 +231,16 @@ pub async fn list(
     let rows = query.order_by_asc(person_transfers::Column::Id).limit(limit + 1).all(db).await?;
     let (rows, next) = paginate(rows, limit, |m| m.id);
     Ok(Page { items: views(db, rows).await?, next })
+}
+
+/// How many transfers into the units of `scope` wait to be accepted or
+/// refused (the workbench's 待接收调入).
+pub async fn count_pending_incoming(db: &impl ConnectionTrait, scope: &Scope) -> Result<u64, StoreError> {
+    let mut query = person_transfers::Entity::find().filter(person_transfers::Column::State.eq(TransferState::Pending));
+    if *scope != Scope::Province {
+        query = query.filter(person_transfers::Column::ToUnitId.in_subquery(units_in(scope)));
+    }
+    Ok(query.count(db).await?)
 }
 
 /// A person's transfers, oldest first.

@@ -830,7 +830,7 @@ async fn take_numbers(db: &impl ConnectionTrait, region: RegionId, year: i32, n:
 
 /// The records an office sees in its queues: a county's, a prefecture's,
 /// or (the province) all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OfficeScope {
     Province,
     Prefecture(RegionId),
@@ -864,6 +864,10 @@ pub struct QueueFilter {
     pub list_kind: Option<ListKind>,
     pub unit_id: Option<UnitId>,
     pub year: Option<i32>,
+    /// Part of the person's name.
+    pub name_contains: Option<String>,
+    /// Only these people's records (an ID number looked up first).
+    pub people: Option<Vec<PersonId>>,
 }
 
 /// A record with the names the queue shows.
@@ -875,15 +879,8 @@ pub struct QueueRow {
     pub unit_name: String,
 }
 
-/// One keyset page of records in `scope` that pass `filter`, by id.
-pub async fn queue(
-    db: &impl ConnectionTrait,
-    scope: OfficeScope,
-    filter: &QueueFilter,
-    after: Option<Uuid>,
-    limit: u64,
-) -> Result<super::Page<QueueRow>, StoreError> {
-    let limit = super::page_limit(limit);
+/// The records in `scope` that pass `filter`.
+fn matching_query(scope: OfficeScope, filter: &QueueFilter) -> sea_orm::Select<verifications::Entity> {
     let mut q = verifications::Entity::find()
         .filter(scope.condition())
         .filter(verifications::Column::CycleYear.eq(filter.cycle_year));
@@ -902,6 +899,47 @@ pub async fn queue(
     if let Some(y) = filter.year {
         q = q.filter(verifications::Column::Year.eq(y));
     }
+    if let Some(pattern) = filter.name_contains.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        let named = people::Entity::find()
+            .select_only()
+            .column(people::Column::Id)
+            .filter(people::Column::Name.like(super::contains_pattern(pattern)))
+            .into_query();
+        q = q.filter(verifications::Column::PersonId.in_subquery(named));
+    }
+    if let Some(ids) = &filter.people {
+        q = q.filter(verifications::Column::PersonId.is_in(ids.iter().map(|p| p.0)));
+    }
+    q
+}
+
+/// How many records in `scope` pass `filter` ("共 N 条", "全部通过 N 条").
+pub async fn count(db: &impl ConnectionTrait, scope: OfficeScope, filter: &QueueFilter) -> Result<u64, StoreError> {
+    Ok(sea_orm::PaginatorTrait::count(matching_query(scope, filter), db).await?)
+}
+
+/// Every record in `scope` that passes `filter`, by id, at most `cap` + 1
+/// (so that the caller can tell there were more).
+pub async fn matching(
+    db: &impl ConnectionTrait,
+    scope: OfficeScope,
+    filter: &QueueFilter,
+    cap: u64,
+) -> Result<Vec<VerificationRecord>, StoreError> {
+    let rows = matching_query(scope, filter).order_by_asc(verifications::Column::Id).limit(cap + 1).all(db).await?;
+    rows.into_iter().map(to_domain).collect()
+}
+
+/// One keyset page of records in `scope` that pass `filter`, by id.
+pub async fn queue(
+    db: &impl ConnectionTrait,
+    scope: OfficeScope,
+    filter: &QueueFilter,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<super::Page<QueueRow>, StoreError> {
+    let limit = super::page_limit(limit);
+    let mut q = matching_query(scope, filter);
     if let Some(after) = after {
         q = q.filter(verifications::Column::Id.gt(after));
     }

@@ -2,18 +2,21 @@
 //! a batch, all or nothing), a record's timeline, and certificate numbers
 //! (生成证书编号) for approved records.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use actix_web::{HttpRequest, get, post, web};
 use cme_domain::auth::Operation;
 use cme_domain::cycle::list::ListKind as DomainList;
-use cme_domain::ids::{RegionId, VerificationId};
+use cme_domain::id_card::IdCardNumber;
+use cme_domain::ids::{PersonId, RegionId, VerificationId};
 use cme_domain::review::{Event, State, StateKind, Tier};
+use cme_domain::standard::Profile;
 use cme_store::StoreError;
+use cme_store::repo::compliance as stored;
 use cme_store::repo::verification::{
     self as verifications, Acting, Grouping, OfficeScope, QueueFilter, QueueRow, VerificationRecord,
 };
-use cme_store::repo::{audit, evidence, unit};
+use cme_store::repo::{audit, evidence, person, standard, unit};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QuerySelect as _, TransactionTrait as _};
 use serde_json::json;
 use uuid::Uuid;
@@ -22,9 +25,9 @@ use super::submissions::verification_state_label;
 use crate::AppState;
 use crate::auth::{Caller, client_ip};
 use crate::dto::verification::{
-    ChainStepDto, CycleYearQuery, DecisionItem, DecisionRequest, DecisionResult, EvidenceDto, ListKind, NumbersRequest,
-    NumbersResult, QueueSummaryRow, TimelineEntry, VerificationDetail, VerificationDto, VerificationPage,
-    VerificationQuery,
+    ChainStepDto, ChangedRecord, CycleYearQuery, DecisionItem, DecisionRequest, DecisionResult, EvidenceDto, ListKind,
+    MatchingApproval, MatchingApprovalResult, NumbersRequest, NumbersResult, QueueLookup, QueueSummaryRow,
+    RecordVerdictDto, TimelineEntry, VerificationDetail, VerificationDto, VerificationPage, VerificationQuery,
 };
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::extract::ValidJson;
@@ -53,8 +56,7 @@ pub async fn list_verifications(
     let actor = caller.require(Operation::ReadHierarchy)?;
     let scope = office_scope(&state, actor).await?;
     let Paging { after, limit } = paging;
-    let p = verifications::queue(&state.db, scope, &QueueFilter::from(&*query), after, limit).await?;
-    Ok(web::Json(VerificationPage::from(p)))
+    Ok(web::Json(page_with_verdicts(&state, scope, &QueueFilter::from(&*query), after, limit).await?))
 }
 
 /// An office's review queue (审核): the records of its region waiting on
@@ -87,8 +89,94 @@ pub async fn review_queue(
     if filter.state.is_none() {
         filter.state = Some(StateKind::InReview);
     }
-    let p = verifications::queue(&state.db, scope, &filter, after, limit).await?;
-    Ok(web::Json(VerificationPage::from(p)))
+    Ok(web::Json(page_with_verdicts(&state, scope, &filter, after, limit).await?))
+}
+
+/// One person's records in the caller's queue, found by ID number (sent in
+/// the body: it never reaches a URL or an access log). An unknown number,
+/// or a person outside the jurisdiction, is an empty page alike.
+#[utoipa::path(
+    tag = "verification",
+    security(("bearer" = [])),
+    request_body = QueueLookup,
+    responses(
+        (status = 200, body = VerificationPage),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/reviews/queue/lookup")]
+pub async fn lookup_in_queue(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ValidJson<QueueLookup>,
+) -> Result<web::Json<VerificationPage>, ApiError> {
+    let actor = caller.require(Operation::ReviewVerifications)?;
+    let tier = tier_of(actor)?;
+    let scope = office_scope(&state, actor).await?;
+    let b = body.0;
+    let number = IdCardNumber::parse(b.id_number.trim(), crate::clock::today())
+        .map_err(|_| ApiError::field("id_number", "身份证号格式不正确（18 位，末位可为 X）"))?;
+    let found = person::find_many_by_id_number(&state.db, &state.pii, &[&number]).await?;
+    let filter = QueueFilter {
+        cycle_year: b.cycle_year,
+        waiting_on: Some(tier),
+        state: Some(b.state.map_or(StateKind::InReview, Into::into)),
+        people: Some(found.values().map(|r| r.person.id).collect()),
+        ..QueueFilter::default()
+    };
+    Ok(web::Json(page_with_verdicts(&state, scope, &filter, None, 200).await?))
+}
+
+/// A page of records with each person-year's stored verdict beside it (the
+/// title on 31 December, credits against the standard, shortfalls) and, on
+/// the first page, how many match in all.
+async fn page_with_verdicts(
+    state: &AppState,
+    scope: OfficeScope,
+    filter: &QueueFilter,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<VerificationPage, ApiError> {
+    // Taken before counting: a record changed after it is reported by "approve all".
+    let counted_at = chrono::Utc::now();
+    let total = match after {
+        None => Some(verifications::count(&state.db, scope, filter).await?),
+        Some(_) => None,
+    };
+    let p = verifications::queue(&state.db, scope, filter, after, limit).await?;
+    let pairs: Vec<(PersonId, i32)> = p.items.iter().map(|r| (r.record.person_id, r.record.year)).collect();
+    let verdicts = stored::record_verdicts(&state.db, &pairs).await?;
+    let mut standards = HashMap::new();
+    for year in pairs.iter().map(|(_, y)| *y).collect::<BTreeSet<_>>() {
+        standards.insert(year, standard::get_published(&state.db, year).await?);
+    }
+    let items = p
+        .items
+        .iter()
+        .map(|row| {
+            let r = &row.record;
+            let mut dto = VerificationDto::from(row);
+            dto.verdict = verdicts.get(&(r.person_id, r.year)).map(|v| {
+                let std = standards.get(&r.year).and_then(Option::as_ref);
+                let profile = Profile {
+                    unit_level: r.unit_level,
+                    title_level: v.title.as_ref().map(|t| t.level),
+                    discipline: v.discipline,
+                };
+                let required = std.and_then(|s| s.requirement(profile).ok()).map(|row| &row.requirement);
+                let course = std.and_then(|s| s.mandatory_course.as_ref()).map(|c| c.name.as_str());
+                RecordVerdictDto::new(v, required, course)
+            });
+            dto
+        })
+        .collect();
+    Ok(VerificationPage {
+        items,
+        next_cursor: p.next.map(|n| n.to_string()),
+        total,
+        counted_at: total.map(|_| counted_at),
+    })
 }
 
 /// What waits on the caller's office, per unit and list: to review, and
@@ -138,7 +226,7 @@ pub async fn review_summary(
     Ok(web::Json(out))
 }
 
-pub(super) async fn unit_names(state: &AppState, ids: HashSet<Uuid>) -> Result<HashMap<Uuid, String>, ApiError> {
+async fn unit_names(state: &AppState, ids: HashSet<Uuid>) -> Result<HashMap<Uuid, String>, ApiError> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -210,6 +298,109 @@ pub async fn decide(
         decision: b.decision,
         millis: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
     }))
+}
+
+/// 全部通过: approve every record waiting on the caller's office that
+/// matches the filters, after the reviewer confirmed their count (`expected`,
+/// counted at `counted_at`: the queue page's `total` and `counted_at`).
+/// Records changed since they were counted (edited, resubmitted, newly
+/// submitted) are not approved but listed; records counted that no longer
+/// wait (decided by someone else) are counted as `gone`. The rest are
+/// approved in one transaction, all or nothing (409 when one is decided
+/// meanwhile). At most 5,000 at once.
+#[utoipa::path(
+    tag = "verification",
+    security(("bearer" = [])),
+    request_body = MatchingApproval,
+    responses(
+        (status = 200, body = MatchingApprovalResult),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/reviews/decisions/matching")]
+pub async fn approve_matching(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    body: ValidJson<MatchingApproval>,
+) -> Result<web::Json<MatchingApprovalResult>, ApiError> {
+    /// The most records one approval takes (as a batch of decisions).
+    const CAP: u64 = 5000;
+    let started = std::time::Instant::now();
+    let actor = caller.require(Operation::ReviewVerifications)?;
+    let tier = tier_of(actor)?;
+    let scope = office_scope(&state, actor).await?;
+    let b = body.0;
+    let filter = QueueFilter {
+        cycle_year: b.cycle_year,
+        waiting_on: Some(tier),
+        state: Some(StateKind::InReview),
+        list_kind: b.list.map(Into::into),
+        unit_id: b.unit_id.map(cme_domain::ids::UnitId),
+        year: b.year,
+        name_contains: b.name.clone(),
+        people: None,
+    };
+    let found = verifications::matching(&state.db, scope, &filter, CAP).await?;
+    if found.len() as u64 > CAP {
+        return Err(ApiError::field("expected", "符合条件的记录超过 5000 条，请按单位或名单缩小范围后再全部通过"));
+    }
+    let (changed, records): (Vec<VerificationRecord>, Vec<VerificationRecord>) =
+        found.into_iter().partition(|r| r.updated_at > b.counted_at);
+    check_not_closed(&state, &records).await?;
+    let by = Acting { tier, id: Some(actor.id), name: &actor.name };
+    let txn = state.db.begin().await?;
+    let applied = verifications::apply_many(&txn, &records, Event::Approve, &by, None).await.map_err(|e| match e {
+        StoreError::StaleVersion => ApiError::Conflict {
+            code: ErrorCode::StaleVersion,
+            detail: "有记录刚被他人处理，本次未作任何更改，请刷新后重试".to_owned(),
+        },
+        other => other.into(),
+    })?;
+    let e = audit::AuditEntry::by(actor, "verification.approve").ip(Some(&client_ip(&req))).detail(json!({
+        "matching": {"cycle_year": b.cycle_year, "list": b.list, "unit_id": b.unit_id, "year": b.year, "name": b.name},
+        "expected": b.expected,
+        "ids": records.iter().map(|r| r.id.0).collect::<Vec<_>>(),
+        "changed": changed.iter().map(|r| r.id.0).collect::<Vec<_>>(),
+    }));
+    audit::append(&txn, &e).await?;
+    txn.commit().await?;
+    let found_count = (records.len() + changed.len()) as u64;
+    Ok(web::Json(MatchingApprovalResult {
+        decided: u64::try_from(applied.count).unwrap_or(u64::MAX),
+        expected: b.expected,
+        found: found_count,
+        changed: changed_records(&state, &changed).await?,
+        gone: b.expected.saturating_sub(found_count),
+        millis: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    }))
+}
+
+/// The changed records with the names a reviewer recognises.
+async fn changed_records(state: &AppState, records: &[VerificationRecord]) -> Result<Vec<ChangedRecord>, ApiError> {
+    if records.is_empty() {
+        return Ok(Vec::new());
+    }
+    let people: HashMap<Uuid, String> = cme_store::entity::people::Entity::find()
+        .select_only()
+        .columns([cme_store::entity::people::Column::Id, cme_store::entity::people::Column::Name])
+        .filter(cme_store::entity::people::Column::Id.is_in(records.iter().map(|r| r.person_id.0)))
+        .into_tuple::<(Uuid, String)>()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .collect();
+    let units = unit_names(state, records.iter().map(|r| r.unit_id.0).collect()).await?;
+    Ok(records
+        .iter()
+        .map(|r| ChangedRecord {
+            id: r.id.0,
+            person_name: people.get(&r.person_id.0).cloned().unwrap_or_default(),
+            unit_name: units.get(&r.unit_id.0).cloned().unwrap_or_default(),
+        })
+        .collect())
 }
 
 /// The review event decided and its reason (trimmed; required to return).

@@ -1,22 +1,18 @@
 //! The cycle's statistics (验证统计), by unit, county or prefecture, as
 //! JSON or as XLSX: the store's tallies folded by `domain::report`.
 
-use std::collections::{HashMap, HashSet};
-
 use actix_web::{HttpResponse, get, web};
 use cme_domain::auth::{Actor, Operation, Scope};
 use cme_domain::report;
-use cme_store::repo::compliance::{self as stored};
-use cme_store::repo::verification::{self as verifications, Grouping};
-use cme_store::repo::{cycle as cycles, region};
-use uuid::Uuid;
+use cme_store::repo::cycle as cycles;
+use cme_store::repo::verification::Grouping;
 
-use super::reviews::unit_names;
 use crate::AppState;
 use crate::attachment::{XLSX, attachment};
 use crate::auth::Caller;
 use crate::dto::verification::{StatsDto, StatsQuery, StatsRow};
 use crate::error::{ApiError, Problem};
+use crate::figures;
 use crate::office::{office_scope, opened_cycle};
 
 /// The cycle's figures in the caller's jurisdiction, per unit (default),
@@ -94,23 +90,8 @@ async fn compute_stats(state: &AppState, actor: &Actor, query: &StatsQuery) -> R
         Some(by) => Grouping::parse(by).ok_or_else(|| ApiError::field("by", "按 unit、county 或 prefecture 统计"))?,
     };
     let discipline = query.discipline.map(Into::into);
-    let tallies = stored::tally_by(&state.db, &actor.scope, query.cycle_year, group, discipline).await?;
-    let counts = verifications::counts_by(&state.db, scope, query.cycle_year, group, None, discipline).await?;
-    let figures = report::statistics(
-        tallies.into_iter().map(|t| (t.key, t.outcome, t.count)),
-        counts.into_iter().map(|c| (c.key, c.state, c.count)),
-    );
-    let keys: HashSet<Uuid> = figures.groups.keys().flatten().copied().collect();
-    let names = group_names(state, group, keys).await?;
-    let mut rows: Vec<StatsRow> = figures
-        .groups
-        .iter()
-        .map(|(key, f)| {
-            let name = key.and_then(|k| names.get(&k).cloned()).unwrap_or_else(|| "直属单位".to_owned());
-            StatsRow::new(key.unwrap_or_default(), name, f)
-        })
-        .collect();
-    rows.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut figures = figures::compute(state, actor, scope, query.cycle_year, group, discipline).await?;
+    figures.rows.sort_by(|a, b| a.name.cmp(&b.name));
     let deadline = match actor.scope {
         Scope::Unit(u) | Scope::Department(u, _) => {
             Some(cycles::effective_for_unit(&state.db, &c.calendar, u).await?.ends_at())
@@ -120,27 +101,9 @@ async fn compute_stats(state: &AppState, actor: &Actor, query: &StatsQuery) -> R
     Ok(StatsDto {
         cycle_year: query.cycle_year,
         by: group.into(),
-        rows,
-        total: StatsRow::new(Uuid::nil(), "合计".to_owned(), &figures.total),
+        rows: figures.rows,
+        total: figures.total,
         deadline,
         deadline_label: deadline.map(cme_domain::time::fmt_local),
-    })
-}
-
-/// The names of the groups `keys`: units, or counties or prefectures.
-async fn group_names(
-    state: &AppState,
-    group: Grouping,
-    keys: HashSet<Uuid>,
-) -> Result<HashMap<Uuid, String>, ApiError> {
-    Ok(match group {
-        Grouping::Unit => unit_names(state, keys).await?,
-        // One read of the region tree (a few hundred rows), not one per key.
-        Grouping::County | Grouping::Prefecture => region::list(&state.db)
-            .await?
-            .into_iter()
-            .filter(|r| keys.contains(&r.id.0))
-            .map(|r| (r.id.0, r.name))
-            .collect(),
     })
 }

@@ -299,6 +299,93 @@ pub async fn verdicts_of(
     Ok(out)
 }
 
+/// A stored verdict as a reviewer reads it beside a record: the title held
+/// on 31 December, the counted credits and what is missing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordVerdict {
+    pub discipline: Discipline,
+    pub title: Option<Title>,
+    pub outcome: Outcome,
+    pub counted_i: Credits,
+    pub counted_ii: Credits,
+    pub self_managed: Credits,
+    pub total: Credits,
+    pub shortfalls: Vec<Shortfall>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct VerdictRow {
+    person_id: Uuid,
+    discipline: String,
+    current_title: Option<String>,
+    outcome: String,
+    i_tenths: i32,
+    ii_tenths: i32,
+    self_tenths: i32,
+    total_tenths: i32,
+    shortfalls: String,
+    note: Option<String>,
+}
+
+/// The stored verdicts of person-years (a page of a review queue): one
+/// query per year (a page holds at most three: the cycle's and two make-up years).
+pub async fn record_verdicts(
+    db: &impl ConnectionTrait,
+    person_years: &[(PersonId, i32)],
+) -> Result<HashMap<(PersonId, i32), RecordVerdict>, StoreError> {
+    let mut by_year: std::collections::BTreeMap<i32, Vec<Uuid>> = std::collections::BTreeMap::new();
+    for (p, y) in person_years {
+        by_year.entry(*y).or_default().push(p.0);
+    }
+    let mut out = HashMap::with_capacity(person_years.len());
+    for (year, ids) in by_year {
+        let day = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| StoreError::corrupt("year out of range"))?;
+        for chunk in ids.chunks(1000) {
+            let rows = compliance::Entity::find()
+                .join(JoinType::InnerJoin, compliance::Relation::Person.def())
+                .filter(compliance::Column::Year.eq(year))
+                .filter(compliance::Column::PersonId.is_in(chunk.iter().copied()))
+                .select_only()
+                .column(compliance::Column::PersonId)
+                .column(people::Column::Discipline)
+                .expr_as(crate::entity::person_titles::current_title_expr(day), "current_title")
+                .columns([
+                    compliance::Column::Outcome,
+                    compliance::Column::ITenths,
+                    compliance::Column::IiTenths,
+                    compliance::Column::SelfTenths,
+                    compliance::Column::TotalTenths,
+                    compliance::Column::Shortfalls,
+                    compliance::Column::Note,
+                ])
+                .into_model::<VerdictRow>()
+                .all(db)
+                .await?;
+            for r in rows {
+                let credits = |t: i32| credits_of(i64::from(t));
+                let verdict = RecordVerdict {
+                    discipline: parse(&r.discipline)?,
+                    title: r
+                        .current_title
+                        .as_deref()
+                        .map(crate::entity::person_titles::parse_current_title)
+                        .transpose()?,
+                    outcome: parse(&r.outcome)?,
+                    counted_i: credits(r.i_tenths),
+                    counted_ii: credits(r.ii_tenths),
+                    self_managed: credits(r.self_tenths),
+                    total: credits(r.total_tenths),
+                    shortfalls: parse_shortfalls(&r.shortfalls)?,
+                    note: r.note,
+                };
+                out.insert((PersonId(r.person_id), year), verdict);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Stored verdicts of a year in `scope`, counted by unit, county or
 /// prefecture and outcome (the cycle's "to verify").
 #[derive(Debug, Clone, PartialEq, Eq)]

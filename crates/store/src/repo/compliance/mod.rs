@@ -15,7 +15,10 @@ mod recompute;
 mod refresh;
 mod verdict;
 
-pub use list::{ComplianceFilter, ComplianceRow, OutcomeTally, counts, list, list_all, tally_by, vacuum, verdicts_of};
+pub use list::{
+    ComplianceFilter, ComplianceRow, OutcomeTally, RecordVerdict, counts, list, list_all, record_verdicts, tally_by,
+    vacuum, verdicts_of,
+};
 pub use preview::{PreviewCell, preview_standard};
 pub use recompute::{
     RecomputeFrom, RecomputeStats, rebuild_missing_years, recompute_year, reference_aggregate, reference_aggregate_sql,

@@ -8,6 +8,7 @@ import { api, unwrap } from "../../../api/client";
 import { downloadFile } from "../../../api/download";
 import type { Verification, VerificationDetail } from "../../../api/types";
 import { idNumberColumn } from "../../../components/PeopleTable";
+import { PersonYearView } from "../../../components/PersonYearView";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { TransitionTimeline } from "../../../components/TransitionTimeline";
 import {
@@ -138,6 +139,17 @@ export function VerificationDrawer({ id, onClose }: { id: string | null; onClose
     enabled: id !== null,
   });
   const data = detail.data;
+  // The person-year as the verdict saw it: every credit, where it counted and why not.
+  const personYear = useQuery({
+    queryKey: ["person-year", data?.record.person_id, data?.record.year],
+    queryFn: () =>
+      unwrap(
+        api.GET("/api/v1/people/{id}/compliance/{year}", {
+          params: { path: { id: data!.record.person_id, year: data!.record.year } },
+        }),
+      ),
+    enabled: id !== null && data !== undefined,
+  });
   return (
     <Drawer title="验证记录" open={id !== null} onClose={onClose} size="large" destroyOnHidden data-testid="record-drawer">
       {detail.isLoading && <Spin />}
@@ -197,6 +209,12 @@ export function VerificationDrawer({ id, onClose }: { id: string | null; onClose
                 reason: e.reason,
               }))}
             />
+          </div>
+          <div data-testid="record-credits">
+            <Typography.Title level={5}>学分与计入情况</Typography.Title>
+            {personYear.isLoading && <Spin />}
+            {personYear.isError && <ProblemAlert problem={personYear.error} />}
+            {personYear.data && <PersonYearView data={personYear.data} plain />}
           </div>
           {data.evidence.length > 0 && (
             <div>
