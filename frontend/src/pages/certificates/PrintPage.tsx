@@ -16,7 +16,7 @@ import { MAX_PROOF_YEARS } from "../../constants/certificates";
 import { useCursorList } from "../../hooks/useCursorList";
 import { formatDateTime } from "../../utils/format";
 import { submitModalForm } from "../../utils/modalForm";
-import { useCycles } from "../staff/verification/shared";
+import { useWorkingYear, yearInShanghai } from "../../hooks/workingYear";
 import { canTickYear, certificateYears, formatTenths, proofParam, proofYears, toggleYear, versionLabel } from "./logic";
 import { CertificateStatusTag, SealTag } from "./shared";
 
@@ -25,13 +25,6 @@ interface Filters {
   unit_id?: string;
   name?: string;
   id_number?: string;
-}
-
-/** The year the page opens on: the latest opened verification cycle, or last year. */
-function useDefaultYear(): number | undefined {
-  const cycles = useCycles();
-  if (cycles.isLoading) return undefined;
-  return cycles.data?.[0]?.year ?? new Date().getFullYear() - 1;
 }
 
 /** A person's certificates of every year, for a multi-year proof. */
@@ -154,7 +147,7 @@ function RevokeModal({ certificate, onClose }: { certificate: Certificate | null
 /** 证书打印: a year's certificates of the caller's place, printed in batches or one by one. */
 export default function PrintPage() {
   const { me, can } = useAuth();
-  const defaultYear = useDefaultYear();
+  const defaultYear = useWorkingYear();
   const [pickedYear, setYear] = useState<number | undefined>();
   const year = pickedYear ?? defaultYear;
   const [filters, setFilters] = useState<Filters>({});
@@ -261,7 +254,8 @@ export default function PrintPage() {
             setYear(y);
             setSelected([]);
           }}
-          options={certificateYears(new Date().getFullYear()).map((y) => ({ value: y, label: `${y} 年度` }))}
+          // Year Y's certificates are issued in Y+1: none of this calendar year yet.
+          options={certificateYears(Math.max(yearInShanghai() - 1, year ?? 0)).map((y) => ({ value: y, label: `${y} 年度` }))}
           style={{ width: 120 }}
           placeholder="年度"
           data-testid="certificate-year"

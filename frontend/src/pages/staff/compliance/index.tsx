@@ -15,7 +15,7 @@ import { ProblemAlert } from "../../../components/ProblemAlert";
 import { DepartmentSelect } from "../../../components/pickers/DepartmentSelect";
 import { RegionTreeSelect } from "../../../components/pickers/RegionTreeSelect";
 import { UnitSelect } from "../../../components/pickers/UnitSelect";
-import { YearSelect, defaultYear, useStandardYears } from "../../../components/pickers/YearSelect";
+import { YearSelect } from "../../../components/pickers/YearSelect";
 import {
   DISCIPLINE_LABELS,
   OUTCOME_COLORS,
@@ -24,6 +24,7 @@ import {
   options,
 } from "../../../constants/enums";
 import { useCursorList } from "../../../hooks/useCursorList";
+import { useWorkingYear } from "../../../hooks/workingYear";
 import { formatCredits } from "../../../utils/format";
 import { type ComplianceFilters, filtersFromSearch, filtersToSearch, toApiQuery } from "./filters";
 
@@ -61,9 +62,10 @@ function Counts({ counts, active, onPick }: { counts: OutcomeCounts; active?: Ou
 export default function CompliancePage() {
   const { me } = useAuth();
   const { message } = App.useApp();
-  const years = useStandardYears();
+  const workingYear = useWorkingYear();
   const [search, setSearch] = useSearchParams();
-  const fallbackYear = defaultYear(years.data);
+  // Until the working year is known the list waits (`ready`); the URL's year wins.
+  const fallbackYear = workingYear ?? 0;
   const filters = useMemo(() => filtersFromSearch(search, fallbackYear), [search, fallbackYear]);
   const [form] = Form.useForm<ComplianceFilters>();
   useEffect(() => form.setFieldsValue({ discipline: undefined, outcome: undefined, ...filters }), [filters, form]);
@@ -75,7 +77,7 @@ export default function CompliancePage() {
   const chosenUnit = Form.useWatch("unit_id", form);
   const chosenRegion = Form.useWatch("region_id", form);
 
-  const ready = !years.isLoading;
+  const ready = filters.year > 0;
   const list = useCursorList<ComplianceRow, Page>(
     ["compliance", filters],
     (after) =>

@@ -30,7 +30,8 @@ import { ApiProblem, api, unwrap } from "../../../api/client";
 import type { Discipline, PreviewDto, PreviewRow, PublishResult, TitleLevel, UnitLevel } from "../../../api/types";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { RateBar } from "../../../components/RateBar";
-import { YearSelect, defaultYear, useStandardYears } from "../../../components/pickers/YearSelect";
+import { YearSelect } from "../../../components/pickers/YearSelect";
+import { useStandardYears, useWorkingYear } from "../../../hooks/workingYear";
 import { LIMIT_FIELDS, LIMIT_LABELS, type LimitField } from "../../../constants/compliance";
 import { DISCIPLINE_LABELS, TITLE_LEVEL_LABELS, UNIT_LEVEL_LABELS, labelOf } from "../../../constants/enums";
 import {
@@ -209,7 +210,8 @@ export default function StandardsPage() {
   const queryClient = useQueryClient();
   const years = useStandardYears();
   const [year, setYear] = useState<number | undefined>();
-  const shownYear = year ?? (years.data ? defaultYear(years.data) : undefined);
+  const workingYear = useWorkingYear();
+  const shownYear = year ?? workingYear;
   const [state, setState] = useState<EditorState | null>(null);
   const [loadedFor, setLoadedFor] = useState<number | null>(null);
   const [dirty, setDirty] = useState(false);

@@ -10,6 +10,7 @@ import type { Verification, VerificationDetail } from "../../../api/types";
 import { idNumberColumn } from "../../../components/PeopleTable";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { TransitionTimeline } from "../../../components/TransitionTimeline";
+import { useCycles, useWorkingYear } from "../../../hooks/workingYear";
 import {
   LIST_KIND_LABELS,
   REVIEW_TIER_LABELS,
@@ -20,21 +21,22 @@ import {
 import { labelOf } from "../../../constants/enums";
 import { formatDateTime, formatSize } from "../../../utils/format";
 
-/** Every opened cycle, latest first. */
-export function useCycles() {
-  return useQuery({
-    queryKey: ["cycles"],
-    queryFn: () => unwrap(api.GET("/api/v1/cycles")),
-    staleTime: 60_000,
-  });
-}
-
-/** The cycle a page shows: `?cycle_year=` or the latest opened. */
+/**
+ * The cycle a page shows: `?cycle_year=` when that cycle is open, else the
+ * working year's cycle, else the latest opened. `undefined` while the cycles
+ * load, and for a year whose cycle was never opened: the page shows
+ * `<NoCycle />` rather than asking for what the list says is absent (a 404).
+ */
 export function useCycleYear(): [number | undefined, (year: number) => void, ReturnType<typeof useCycles>] {
   const cycles = useCycles();
+  const working = useWorkingYear();
   const [search, setSearch] = useSearchParams();
+  const opened = cycles.data?.map((c) => c.year) ?? [];
   const fromUrl = Number(search.get("cycle_year"));
-  const year = Number.isInteger(fromUrl) && fromUrl > 0 ? fromUrl : cycles.data?.[0]?.year;
+  const asked = Number.isInteger(fromUrl) && fromUrl > 0 ? fromUrl : undefined;
+  let year: number | undefined;
+  if (asked !== undefined) year = opened.includes(asked) ? asked : undefined;
+  else if (working !== undefined) year = opened.includes(working) ? working : opened[0];
   const setYear = (y: number) => {
     const next = new URLSearchParams(search);
     next.set("cycle_year", String(y));
@@ -59,9 +61,12 @@ export function CycleSelect({ value, onChange }: { value?: number; onChange: (ye
   );
 }
 
-/** Shown when no cycle is open yet. */
+/** Shown when no cycle is open yet, or the one in the URL (`?cycle_year=`) never was. */
 export function NoCycle() {
-  return <Empty description="尚未开启任何年度的学分验证（由省继教委办公室在“验证周期设置”中开启）" data-testid="no-cycle" />;
+  const [search] = useSearchParams();
+  const asked = Number(search.get("cycle_year"));
+  const what = Number.isInteger(asked) && asked > 0 ? `${asked} 年度的学分验证尚未开启` : "尚未开启任何年度的学分验证";
+  return <Empty description={`${what}（由省继教委办公室在“验证周期设置”中开启）`} data-testid="no-cycle" />;
 }
 
 export function StateTag({ state }: { state: Verification["state"] }) {
