@@ -14,6 +14,7 @@ import { formatDateTime } from "../../../utils/format";
 import { useCycles, useWorkingYear } from "../../../hooks/workingYear";
 import { type DrawForm, type RateUnit, drawRequestOf, rateError, seedError, serializeDrawRequest } from "./logic";
 import { ClosedTag, KIND_LABELS, SeedText, isProvinceOffice } from "./shared";
+import { pagesOf } from "../../../components/paging";
 
 /**
  * The draw form's starting values: a redraw or a re-inspection passes them in the URL. Without a
@@ -237,7 +238,7 @@ export default function SpotChecksPage() {
           columns={columns}
           dataSource={list.data ?? []}
           loading={list.isLoading}
-          pagination={(list.data?.length ?? 0) > 20 ? { pageSize: 20 } : false}
+          pagination={pagesOf(list.data?.length ?? 0, 20)}
           scroll={{ x: "max-content" }}
           locale={{ emptyText: "尚无抽验" }}
           data-testid="checks-table"
