@@ -13,7 +13,8 @@ import { LIST_KIND_LABELS } from "../../../constants/verification";
 import { useCursorList } from "../../../hooks/useCursorList";
 import { submitModalForm } from "../../../utils/modalForm";
 import { type UnitSummary, decisionItems, summaryByUnit } from "./logic";
-import { CycleSelect, NoCycle, VerificationDrawer, useCycleYear, verificationColumns } from "./shared";
+import { CycleSelect, NoCycle, VerificationDrawer, columnsWidth, useCycleYear, verificationColumns } from "./shared";
+import { pagesOf } from "../../../components/paging";
 
 interface Filters {
   unit_id?: string;
@@ -83,7 +84,7 @@ function Summary({
         columns={columns}
         dataSource={rows}
         loading={summary.isLoading}
-        pagination={rows.length > 10 ? { pageSize: 10 } : false}
+        pagination={pagesOf(rows.length, 10)}
         locale={{ emptyText: "没有等待本机构处理的记录" }}
       />
     </Card>
@@ -136,14 +137,15 @@ export default function ReviewPage() {
 
   const finishReturn = (v: { reason: string }) => decide.mutate({ decision: "return", reason: v.reason.trim(), items: returning ?? [] });
 
-  const columns = verificationColumns({ showUnit: true, onOpen: (r) => setOpenId(r.id) });
+  // Records awaiting review have no certificate number yet. The actions scroll with the row
+  // (a fixed column would cover the values on a narrow screen).
+  const columns = verificationColumns({ showUnit: true, showCertificate: false, onOpen: (r) => setOpenId(r.id) });
   columns.push({
     title: "操作",
     key: "actions",
-    width: 150,
-    fixed: "right",
+    width: 128,
     render: (_, r) => (
-      <Space>
+      <Space size={4}>
         <Button
           size="small"
           type="primary"
@@ -225,7 +227,7 @@ export default function ReviewPage() {
             dataSource={queue.items}
             loading={queue.isLoading}
             pagination={false}
-            scroll={{ x: "max-content" }}
+            scroll={{ x: columnsWidth(columns, true) }}
             rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)) }}
             locale={{ emptyText: "没有等待本机构审核的记录" }}
             data-testid="review-queue"
