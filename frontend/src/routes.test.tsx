@@ -1,9 +1,9 @@
 import { isValidElement, type ReactElement, type ReactNode } from "react";
 import { matchRoutes, type RouteObject } from "react-router";
 import { describe, expect, it } from "vitest";
-import type { Me, Operation } from "./api/types";
 import { homeFor, isMenuEntry, menuFor, menuKeyOf, type RouteHandle } from "./navigation";
 import { ROUTE_TABLE, buildRoutes } from "./routes";
+import { ROLES, type RoleName, meFor } from "./test/policy";
 
 // The expectations below were written from the code before the route table
 // (routes.tsx, permissions.ts NAV_ITEMS, BasicLayout's ICONS and selectedKey):
@@ -19,6 +19,7 @@ const ROUTES_BEFORE: [string, string, string, string][] = [
   ["/activities/:activityId/screen", "bare", "manage_activities", "SignInScreen"],
   ["/", "menu", "-", "Home"],
   ["/calculator", "menu", "-", "CalculatorPage"],
+  ["/workbench", "menu", "read_hierarchy", "WorkbenchPage"],
   ["/account/password", "menu", "signed_in", "PasswordPage"],
   ["/me", "menu", "read_self", "MePage"],
   ["/org", "menu", "read_hierarchy", "OrgPage"],
@@ -59,6 +60,7 @@ const ROUTES_BEFORE: [string, string, string, string][] = [
 
 /** The menu before the table (permissions.ts NAV_ITEMS and BasicLayout ICONS): [path, label, access, icon, kinds]. */
 const MENU_BEFORE: [string, string, string | null, string, string[] | null][] = [
+  ["/workbench", "工作台", "read_hierarchy", "DashboardOutlined", null],
   ["/calculator", "学分达标计算器", null, "CalculatorOutlined", null],
   ["/org", "机构人员", "read_hierarchy", "ClusterOutlined", null],
   ["/staff", "人员维护", "manage_people", "SolutionOutlined", null],
@@ -68,7 +70,8 @@ const MENU_BEFORE: [string, string, string | null, string, string[] | null][] = 
   ["/credit-reports", "学分审核", "review_credits", "CheckSquareOutlined", null],
   ["/verification-cycle", "验证周期设置", "manage_cycle", "CalendarOutlined", null],
   ["/verification-windows", "截止时间设置", "set_windows", "FieldTimeOutlined", null],
-  ["/verification-submit", "验证信息上报", "submit_verifications", "CloudUploadOutlined", null],
+  // Since issue 15: listed for units and departments only, as the API submits for nobody else.
+  ["/verification-submit", "验证信息上报", "submit_verifications", "CloudUploadOutlined", ["unit", "department"]],
   ["/verification-review", "验证审核", "review_verifications", "SafetyCertificateOutlined", null],
   ["/certificate-numbers", "生成证书编号", "issue_certificate_numbers", "NumberOutlined", null],
   ["/verification-stats", "验证统计", "read_hierarchy", "BarChartOutlined", ["province", "region", "unit"]],
@@ -93,32 +96,32 @@ const MENU_BEFORE: [string, string, string | null, string, string[] | null][] = 
 /** Each role's menu and home page before the table, under the backend's whole policy. */
 const MENUS_BEFORE: Record<RoleName | "signed_out", { menu: string[]; home: string }> = {
   system_admin: {
-    menu: ["/calculator",  "/org",  "/compliance",  "/verification-cycle",  "/verification-windows",  "/verification-stats",  "/reports",  "/standard-editor",  "/accounts",  "/api-clients",  "/audit",  "/me"],
-    home: "/org",
+    menu: ["/workbench",  "/calculator",  "/org",  "/compliance",  "/verification-cycle",  "/verification-windows",  "/verification-stats",  "/reports",  "/standard-editor",  "/accounts",  "/api-clients",  "/audit",  "/me"],
+    home: "/workbench",
   },
   province_western: {
-    menu: ["/calculator",  "/org",  "/compliance",  "/verification-cycle",  "/verification-windows",  "/verification-review",  "/certificate-numbers",  "/verification-stats",  "/seal",  "/certificates",  "/title-correction-review",  "/spot-checks",  "/reports",  "/standard-editor",  "/activities",  "/courses",  "/accounts",  "/api-clients",  "/audit",  "/me"],
-    home: "/org",
+    menu: ["/workbench",  "/calculator",  "/org",  "/compliance",  "/verification-cycle",  "/verification-windows",  "/verification-review",  "/certificate-numbers",  "/verification-stats",  "/seal",  "/certificates",  "/title-correction-review",  "/spot-checks",  "/reports",  "/standard-editor",  "/activities",  "/courses",  "/accounts",  "/api-clients",  "/audit",  "/me"],
+    home: "/workbench",
   },
   province_tcm: {
-    menu: ["/calculator",  "/org",  "/compliance",  "/verification-cycle",  "/verification-windows",  "/verification-review",  "/certificate-numbers",  "/verification-stats",  "/seal",  "/certificates",  "/title-correction-review",  "/spot-checks",  "/reports",  "/standard-editor",  "/activities",  "/courses",  "/accounts",  "/api-clients",  "/audit",  "/me"],
-    home: "/org",
+    menu: ["/workbench",  "/calculator",  "/org",  "/compliance",  "/verification-cycle",  "/verification-windows",  "/verification-review",  "/certificate-numbers",  "/verification-stats",  "/seal",  "/certificates",  "/title-correction-review",  "/spot-checks",  "/reports",  "/standard-editor",  "/activities",  "/courses",  "/accounts",  "/api-clients",  "/audit",  "/me"],
+    home: "/workbench",
   },
   prefecture_office: {
-    menu: ["/calculator",  "/org",  "/compliance",  "/verification-windows",  "/verification-review",  "/certificate-numbers",  "/verification-stats",  "/seal",  "/certificates",  "/title-correction-review",  "/spot-checks",  "/reports",  "/activities",  "/courses",  "/accounts",  "/api-clients",  "/audit",  "/me"],
-    home: "/org",
+    menu: ["/workbench",  "/calculator",  "/org",  "/compliance",  "/verification-windows",  "/verification-review",  "/certificate-numbers",  "/verification-stats",  "/seal",  "/certificates",  "/title-correction-review",  "/spot-checks",  "/reports",  "/activities",  "/courses",  "/accounts",  "/api-clients",  "/audit",  "/me"],
+    home: "/workbench",
   },
   county_office: {
-    menu: ["/calculator",  "/org",  "/compliance",  "/verification-windows",  "/verification-review",  "/certificate-numbers",  "/verification-stats",  "/seal",  "/certificates",  "/title-correction-review",  "/reports",  "/activities",  "/courses",  "/accounts",  "/api-clients",  "/audit",  "/me"],
-    home: "/org",
+    menu: ["/workbench",  "/calculator",  "/org",  "/compliance",  "/verification-windows",  "/verification-review",  "/certificate-numbers",  "/verification-stats",  "/seal",  "/certificates",  "/title-correction-review",  "/reports",  "/activities",  "/courses",  "/accounts",  "/api-clients",  "/audit",  "/me"],
+    home: "/workbench",
   },
   unit: {
-    menu: ["/calculator",  "/org",  "/staff",  "/compliance",  "/credit-entry",  "/credit-reports",  "/verification-submit",  "/verification-stats",  "/certificates",  "/title-correction-review",  "/title-corrections",  "/reports",  "/activities",  "/courses",  "/accounts",  "/api-clients",  "/me"],
-    home: "/org",
+    menu: ["/workbench",  "/calculator",  "/org",  "/staff",  "/compliance",  "/credit-entry",  "/credit-reports",  "/verification-submit",  "/verification-stats",  "/certificates",  "/title-correction-review",  "/title-corrections",  "/reports",  "/activities",  "/courses",  "/accounts",  "/api-clients",  "/me"],
+    home: "/workbench",
   },
   department: {
-    menu: ["/calculator",  "/org",  "/staff",  "/compliance",  "/credit-entry",  "/credit-drafts",  "/verification-submit",  "/certificates",  "/reports",  "/me"],
-    home: "/org",
+    menu: ["/workbench",  "/calculator",  "/org",  "/staff",  "/compliance",  "/credit-entry",  "/credit-drafts",  "/verification-submit",  "/certificates",  "/reports",  "/me"],
+    home: "/workbench",
   },
   trainee: {
     menu: ["/calculator",  "/title-corrections",  "/my-credits",  "/my-certificates",  "/m/sign-in",  "/me"],
@@ -129,66 +132,6 @@ const MENUS_BEFORE: Record<RoleName | "signed_out", { menu: string[]; home: stri
     home: "/calculator",
   },
 };
-
-/** The organisation kind of each role's accounts. */
-const KINDS = {
-  system_admin: "province",
-  province_western: "province",
-  province_tcm: "province",
-  prefecture_office: "region",
-  county_office: "region",
-  unit: "unit",
-  department: "department",
-  trainee: "person",
-} as const;
-type RoleName = keyof typeof KINDS;
-const ROLES = Object.keys(KINDS) as RoleName[];
-const OFFICES: RoleName[] = ["province_western", "province_tcm", "prefecture_office", "county_office"];
-const PROVINCE: RoleName[] = ["system_admin", "province_western", "province_tcm"];
-
-/** The backend's policy table (crates/domain/src/auth.rs `allows`): the roles allowed each operation. */
-const POLICY: Record<Operation, RoleName[]> = {
-  read_self: ROLES,
-  read_hierarchy: ROLES.filter((r) => r !== "trainee"),
-  reveal_id_number: [...OFFICES, "unit"],
-  manage_accounts: ["system_admin", ...OFFICES, "unit"],
-  manage_api_clients: ["system_admin", ...OFFICES, "unit"],
-  read_audit: ["system_admin", ...OFFICES],
-  manage_people: ["unit", "department"],
-  enter_credits: ["unit", "department"],
-  review_credits: ["unit"],
-  manage_activities: [...OFFICES, "unit"],
-  claim_activity: ["trainee"],
-  recompute_compliance: PROVINCE,
-  manage_cycle: PROVINCE,
-  edit_standards: PROVINCE,
-  set_windows: ["system_admin", ...OFFICES],
-  submit_verifications: ["unit", "department"],
-  review_verifications: OFFICES,
-  issue_certificate_numbers: OFFICES,
-  manage_seal: OFFICES,
-  revoke_certificates: OFFICES,
-  print_certificates: [...OFFICES, "unit", "department"],
-  spot_check: ["province_western", "province_tcm", "prefecture_office"],
-  request_title_correction: ["unit", "trainee"],
-  review_title_corrections: [...OFFICES, "unit"],
-  read_reports: ["system_admin", ...OFFICES, "unit", "department"],
-  record_course: [...OFFICES, "unit"],
-};
-
-function meFor(role: RoleName): Me {
-  return {
-    id: `acc-${role}`,
-    username: role,
-    display_name: role,
-    role,
-    role_label: role,
-    organisation: { kind: KINDS[role], id: "org-1", name: "测试机构" },
-    must_change_password: false,
-    permissions: (Object.keys(POLICY) as Operation[]).filter((op) => POLICY[op].includes(role)),
-    manageable_roles: [],
-  };
-}
 
 function nameOf(type: unknown): string {
   if (typeof type === "string") return type;

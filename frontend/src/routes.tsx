@@ -156,6 +156,8 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
     access: "submit_verifications",
     label: "验证信息上报",
     icon: <CloudUploadOutlined />,
+    // The API submits for a unit or a department only (`submitter`), whoever holds the operation.
+    kinds: ["unit", "department"],
   },
   {
     path: "/verification-review",

@@ -120,10 +120,11 @@ afterEach(() => {
 });
 
 describe("menu by permissions", () => {
-  const office = ["学分达标计算器", "机构人员", "达标情况查询", "截止时间设置", "验证审核", "生成证书编号", "验证统计", "继教活动", "公需科目", "账号管理", "接口客户端", "审计日志", "我的信息"];
-  const province = [...office.slice(0, 3), "验证周期设置", ...office.slice(3)];
+  const office = ["工作台", "学分达标计算器", "机构人员", "达标情况查询", "截止时间设置", "验证审核", "生成证书编号", "验证统计", "继教活动", "公需科目", "账号管理", "接口客户端", "审计日志", "我的信息"];
+  const province = [...office.slice(0, 4), "验证周期设置", ...office.slice(4)];
   const expected: Record<keyof typeof PERMISSIONS, string[]> = {
     system_admin: [
+      "工作台",
       "学分达标计算器",
       "机构人员",
       "达标情况查询",
@@ -140,6 +141,7 @@ describe("menu by permissions", () => {
     prefecture_office: office,
     county_office: office,
     unit: [
+      "工作台",
       "学分达标计算器",
       "机构人员",
       "人员维护",
@@ -154,7 +156,7 @@ describe("menu by permissions", () => {
       "接口客户端",
       "我的信息",
     ],
-    department: ["学分达标计算器", "机构人员", "人员维护", "达标情况查询", "学分录入", "科室学分上报", "验证信息上报", "我的信息"],
+    department: ["工作台", "学分达标计算器", "机构人员", "人员维护", "达标情况查询", "学分录入", "科室学分上报", "验证信息上报", "我的信息"],
     trainee: ["学分达标计算器", "我的学分", "我的证书", "活动签到", "我的信息"],
   };
 
@@ -172,7 +174,7 @@ describe("menu by permissions", () => {
 
   it("lands trainees on 我的信息 and staff on their first workspace", () => {
     expect(homeFor(ROUTE_TABLE, meFor("trainee"))).toBe("/me");
-    expect(homeFor(ROUTE_TABLE, meFor("county_office"))).toBe("/org");
+    expect(homeFor(ROUTE_TABLE, meFor("county_office"))).toBe("/workbench");
     expect(homeFor(ROUTE_TABLE, null)).toBe("/calculator");
   });
 
@@ -181,6 +183,7 @@ describe("menu by permissions", () => {
     await waitFor(() => expect(screen.getByTestId("header-organisation")).toHaveTextContent("宜良县第一人民医院"));
     expect(screen.getByTestId("header-role")).toHaveTextContent("单位");
     expect(menuLabels()).toEqual([
+      "工作台",
       "学分达标计算器",
       "机构人员",
       "人员维护",
@@ -243,7 +246,7 @@ describe("forced password change", () => {
     await user.click(screen.getByTestId("password-submit"));
 
     await waitFor(() => expect(app.fetch.mock.calls.map(([r]) => new URL(r.url).pathname)).toContain("/api/v1/auth/password"));
-    await waitFor(() => expect(app.router.state.location.pathname).toBe("/org"));
+    await waitFor(() => expect(app.router.state.location.pathname).toBe("/workbench"));
     expect(sent).toEqual([{ current_password: "Init1234567", new_password: "NewPass2026x" }]);
     expect(app.session.accessToken).toBe("a2");
     await app.router.navigate("/calculator");

@@ -1,4 +1,5 @@
 import { Table } from "antd";
+import { pagesOf } from "./paging";
 
 /** One problem of one row of an imported file. */
 export interface ImportRowError {
@@ -15,7 +16,7 @@ export function ImportErrorsTable({ errors, testId = "import-errors" }: { errors
       rowKey={(e) => `${e.row}:${e.column}:${e.reason}`}
       size="small"
       dataSource={[...errors]}
-      pagination={{ pageSize: 50, hideOnSinglePage: true }}
+      pagination={pagesOf(errors.length, 50)}
       data-testid={testId}
       columns={[
         { title: "行号", dataIndex: "row", width: 80 },

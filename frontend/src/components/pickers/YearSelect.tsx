@@ -1,22 +1,5 @@
-import { useQuery } from "@tanstack/react-query";
 import { Select } from "antd";
-import { api, unwrap } from "../../api/client";
-
-/** The years that have a published standard, newest first. */
-export function useStandardYears() {
-  return useQuery({
-    queryKey: ["standards"],
-    queryFn: () => unwrap(api.GET("/api/v1/standards")),
-    staleTime: 5 * 60_000,
-    select: (list) => [...new Set(list.map((s) => s.year))].sort((a, b) => b - a),
-  });
-}
-
-/** The year a page opens on: the latest standard year not after this one. */
-export function defaultYear(years: readonly number[] | undefined, now = new Date()): number {
-  const current = now.getFullYear();
-  return years?.find((y) => y <= current) ?? years?.[0] ?? current;
-}
+import { useStandardYears } from "../../hooks/workingYear";
 
 /** 年度: a year that has a standard. */
 export function YearSelect({

@@ -72,7 +72,7 @@ function renderPage() {
     urls.push(request.url);
     const p = new URL(request.url).pathname;
     if (p === "/api/v1/me") return json(unitMe);
-    if (p === "/api/v1/cycles") return json([{ year: 2021 }]);
+    if (p === "/api/v1/cycles") return json([{ year: 2021, phase: "submission", phase_label: "数据上报" }]);
     if (p === "/api/v1/units/u1/departments") return json([]);
     if (p === "/api/v1/certificates/search" && request.method === "POST") {
       const body = (await request.json()) as Record<string, unknown>;

@@ -1,6 +1,6 @@
-import { DownloadOutlined, FilePdfOutlined, PrinterOutlined, SearchOutlined, StopOutlined } from "@ant-design/icons";
+import { DownloadOutlined, FilePdfOutlined, PrinterOutlined, ReloadOutlined, SearchOutlined, StopOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Card, Checkbox, Form, Input, Modal, Select, Space, Table, Typography } from "antd";
+import { Alert, App, Button, Card, Checkbox, Form, Input, Modal, Select, Space, Table, Tooltip, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useState } from "react";
 import { api, unwrap } from "../../api/client";
@@ -8,7 +8,9 @@ import type { Certificate, PrintRequest } from "../../api/certificateTypes";
 import { cleanQuery, downloadFile } from "../../api/download";
 import { useAuth } from "../../auth/AuthProvider";
 import { LoadMore } from "../../components/LoadMore";
-import { idNumberColumn } from "../../components/PeopleTable";
+import { PageHeader } from "../../components/PageHeader";
+import { IdNumber } from "../../components/PeopleTable";
+import { Clipped, Stacked } from "../../components/cells";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { DepartmentSelect } from "../../components/pickers/DepartmentSelect";
 import { UnitSelect } from "../../components/pickers/UnitSelect";
@@ -16,7 +18,7 @@ import { MAX_PROOF_YEARS } from "../../constants/certificates";
 import { useCursorList } from "../../hooks/useCursorList";
 import { formatDateTime } from "../../utils/format";
 import { submitModalForm } from "../../utils/modalForm";
-import { useCycles } from "../staff/verification/shared";
+import { useWorkingYear, yearInShanghai } from "../../hooks/workingYear";
 import { canTickYear, certificateYears, formatTenths, proofParam, proofYears, toggleYear, versionLabel } from "./logic";
 import { CertificateStatusTag, SealTag } from "./shared";
 
@@ -25,13 +27,6 @@ interface Filters {
   unit_id?: string;
   name?: string;
   id_number?: string;
-}
-
-/** The year the page opens on: the latest opened verification cycle, or last year. */
-function useDefaultYear(): number | undefined {
-  const cycles = useCycles();
-  if (cycles.isLoading) return undefined;
-  return cycles.data?.[0]?.year ?? new Date().getFullYear() - 1;
 }
 
 /** A person's certificates of every year, for a multi-year proof. */
@@ -154,7 +149,7 @@ function RevokeModal({ certificate, onClose }: { certificate: Certificate | null
 /** 证书打印: a year's certificates of the caller's place, printed in batches or one by one. */
 export default function PrintPage() {
   const { me, can } = useAuth();
-  const defaultYear = useDefaultYear();
+  const defaultYear = useWorkingYear();
   const [pickedYear, setYear] = useState<number | undefined>();
   const year = pickedYear ?? defaultYear;
   const [filters, setFilters] = useState<Filters>({});
@@ -195,37 +190,62 @@ export default function PrintPage() {
       ),
   });
 
+  // Compact for a 1280 px screen with the selection column: name over ID number, unit over
+  // title, number over version and date, state over seal; the actions scroll with the row
+  // (a fixed column covered the seal and the number).
   const columns: ColumnsType<Certificate> = [
-    { title: "姓名", dataIndex: "name", width: 90, render: (n: string) => <span data-testid="certificate-name">{n}</span> },
-    idNumberColumn<Certificate>({ dataIndex: "id_number", width: 180 }),
-  ];
-  if (!isUnit && kind !== "department") columns.push({ title: "单位", dataIndex: "unit_name", width: 200 });
-  columns.push(
-    { title: "职称", dataIndex: "title", width: 110 },
     {
-      title: "证书编号",
-      dataIndex: "number",
-      width: 180,
-      render: (n: string) => (
-        <span style={{ fontFamily: "monospace" }} data-testid="certificate-number">
-          {n}
-        </span>
+      title: "姓名 / 身份证号",
+      key: "person",
+      width: 156,
+      render: (_, c) => (
+        <Stacked main={<span data-testid="certificate-name">{c.name}</span>} sub={<IdNumber value={c.id_number} />} />
       ),
     },
-    { title: "版本", dataIndex: "version", width: 70, render: (v: number) => versionLabel(v) },
-    { title: "状态", key: "status", width: 170, render: (_, c) => <CertificateStatusTag certificate={c} /> },
-    { title: "印章", dataIndex: "sealed", width: 100, render: (s: boolean) => <SealTag sealed={s} /> },
-    { title: "总学分", dataIndex: "total_tenths", width: 70, align: "right", render: (t: number) => formatTenths(t) },
-    { title: "颁发日期", dataIndex: "issued_at", width: 110, render: (t: string) => formatDateTime(t).slice(0, 10) },
+    isUnit || kind === "department"
+      ? { title: "职称", dataIndex: "title", width: 96, render: (t: string) => <Clipped text={t} /> }
+      : {
+          title: "单位 / 职称",
+          key: "unit",
+          width: 150,
+          render: (_, c) => <Stacked main={c.unit_name} sub={c.title || "—"} tip={`${c.unit_name} ${c.title ?? ""}`} />,
+        },
+    {
+      title: "证书编号 / 版本",
+      key: "number",
+      width: 176,
+      render: (_, c) => (
+        <Stacked
+          main={
+            <span style={{ fontFamily: "monospace" }} data-testid="certificate-number">
+              {c.number}
+            </span>
+          }
+          sub={`${versionLabel(c.version)} · ${formatDateTime(c.issued_at).slice(0, 10)} 颁发`}
+        />
+      ),
+    },
+    {
+      title: "状态 / 印章",
+      key: "status",
+      width: 168,
+      render: (_, c) => (
+        <Space orientation="vertical" size={4}>
+          <CertificateStatusTag certificate={c} />
+          <SealTag sealed={c.sealed} />
+        </Space>
+      ),
+    },
+    { title: "总学分", dataIndex: "total_tenths", width: 64, align: "right", render: (t: number) => formatTenths(t) },
     {
       title: "操作",
       key: "actions",
-      width: 250,
-      fixed: "right",
+      width: 140,
       render: (_, c) => (
-        <Space size={4} wrap>
+        <Space size={[4, 0]} wrap>
           <Button
             size="small"
+            type="link"
             icon={<DownloadOutlined />}
             disabled={c.status !== "valid"}
             loading={one.isPending && one.variables?.id === c.id}
@@ -234,18 +254,18 @@ export default function PrintPage() {
           >
             PDF
           </Button>
-          <Button size="small" icon={<FilePdfOutlined />} onClick={() => setProofOf(c)} data-testid="certificate-proof">
+          <Button size="small" type="link" icon={<FilePdfOutlined />} onClick={() => setProofOf(c)} data-testid="certificate-proof">
             多年度证明
           </Button>
           {can("revoke_certificates") && c.status === "valid" && (
-            <Button size="small" danger icon={<StopOutlined />} onClick={() => setRevoking(c)} data-testid="certificate-revoke">
+            <Button size="small" type="link" danger icon={<StopOutlined />} onClick={() => setRevoking(c)} data-testid="certificate-revoke">
               撤销
             </Button>
           )}
         </Space>
       ),
     },
-  );
+  ];
 
   const applySearch = () => {
     setSelected([]);
@@ -253,104 +273,123 @@ export default function PrintPage() {
   };
 
   return (
-    <Card title="证书打印" data-testid="certificate-print">
-      <Space wrap style={{ marginBottom: 12 }}>
-        <Select<number>
-          value={year}
-          onChange={(y) => {
-            setYear(y);
-            setSelected([]);
+    <div data-testid="certificate-print">
+      <PageHeader title="证书打印" description="打印本辖区人员的学分验证合格证书：批量合成一个 PDF 文件（每人一页，只打印有效证书），或逐人下载。" />
+      <Card size="small" style={{ marginBottom: 16 }}>
+        <Space wrap>
+          <Select<number>
+            value={year}
+            onChange={(y) => {
+              setYear(y);
+              setSelected([]);
+            }}
+            // Year Y's certificates are issued in Y+1: none of this calendar year yet.
+            options={certificateYears(Math.max(yearInShanghai() - 1, year ?? 0)).map((y) => ({ value: y, label: `${y} 年度` }))}
+            style={{ width: 120 }}
+            placeholder="年度"
+            data-testid="certificate-year"
+          />
+          {isUnit && me && (
+            <DepartmentSelect
+              unitId={me.organisation.id}
+              value={filters.department_id}
+              onChange={(department_id) => {
+                setSelected([]);
+                setFilters({ ...filters, department_id });
+              }}
+            />
+          )}
+          {isOffice && (
+            <UnitSelect
+              value={filters.unit_id}
+              onChange={(unit_id) => {
+                setSelected([]);
+                setFilters({ ...filters, unit_id });
+              }}
+            />
+          )}
+          <Input
+            allowClear
+            placeholder="姓名"
+            value={search.name}
+            onChange={(e) => setSearch({ ...search, name: e.target.value })}
+            onPressEnter={applySearch}
+            style={{ width: 120 }}
+            data-testid="certificate-search-name"
+          />
+          <Input
+            allowClear
+            placeholder="身份证号（完整）"
+            value={search.id_number}
+            onChange={(e) => setSearch({ ...search, id_number: e.target.value })}
+            onPressEnter={applySearch}
+            style={{ width: 200 }}
+            data-testid="certificate-search-id"
+          />
+          <Button type="primary" icon={<SearchOutlined />} onClick={applySearch} data-testid="certificate-search">
+            查询
+          </Button>
+        </Space>
+      </Card>
+      <Card
+        size="small"
+        title={year === undefined ? "证书" : `${year} 年度证书`}
+        extra={
+          <Tooltip title="刷新">
+            <Button
+              icon={<ReloadOutlined />}
+              aria-label="刷新"
+              loading={list.isRefetching && !list.isFetchingNextPage}
+              onClick={() => void list.refetch()}
+              data-testid="certificates-refresh"
+            />
+          </Tooltip>
+        }
+      >
+        <Space wrap style={{ marginBottom: 12 }}>
+          <Button
+            type="primary"
+            icon={<PrinterOutlined />}
+            disabled={chosen.length === 0 || year === undefined}
+            loading={print.isPending && print.variables?.person_ids !== undefined}
+            onClick={() => print.mutate({ year: year!, person_ids: chosen, department_id: filters.department_id, unit_id: filters.unit_id })}
+            data-testid="print-selected"
+          >
+            打印所选（{chosen.length}）
+          </Button>
+          <Button
+            icon={<PrinterOutlined />}
+            disabled={printable === 0 || year === undefined}
+            loading={print.isPending && print.variables?.person_ids === undefined}
+            onClick={() => print.mutate({ year: year!, ...filters })}
+            data-testid="print-all"
+          >
+            打印当前查询的全部有效证书{list.hasNextPage ? "" : `（${printable}）`}
+          </Button>
+        </Space>
+        {print.isError && <ProblemAlert problem={print.error} />}
+        {one.isError && <ProblemAlert problem={one.error} />}
+        {list.isError && <ProblemAlert problem={list.error} />}
+        <Table<Certificate>
+          rowKey="id"
+          size="middle"
+          columns={columns}
+          dataSource={shown}
+          loading={list.isLoading}
+          pagination={false}
+          scroll={{ x: columns.reduce((sum, c) => sum + Number(c.width ?? 0), 32) }}
+          rowSelection={{
+            selectedRowKeys: shown.filter((c) => chosen.includes(c.person_id)).map((c) => c.id),
+            onChange: (_, rows) => setSelected(rows.map((r) => r.person_id)),
+            getCheckboxProps: (c) => ({ disabled: c.status !== "valid", name: c.name }),
           }}
-          options={certificateYears(new Date().getFullYear()).map((y) => ({ value: y, label: `${y} 年度` }))}
-          style={{ width: 120 }}
-          placeholder="年度"
-          data-testid="certificate-year"
+          locale={{ emptyText: year ? `${year} 年度没有证书` : "请选择年度" }}
+          data-testid="certificates-table"
         />
-        {isUnit && me && (
-          <DepartmentSelect
-            unitId={me.organisation.id}
-            value={filters.department_id}
-            onChange={(department_id) => {
-              setSelected([]);
-              setFilters({ ...filters, department_id });
-            }}
-          />
-        )}
-        {isOffice && (
-          <UnitSelect
-            value={filters.unit_id}
-            onChange={(unit_id) => {
-              setSelected([]);
-              setFilters({ ...filters, unit_id });
-            }}
-          />
-        )}
-        <Input
-          allowClear
-          placeholder="姓名"
-          value={search.name}
-          onChange={(e) => setSearch({ ...search, name: e.target.value })}
-          onPressEnter={applySearch}
-          style={{ width: 120 }}
-          data-testid="certificate-search-name"
-        />
-        <Input
-          allowClear
-          placeholder="身份证号（完整）"
-          value={search.id_number}
-          onChange={(e) => setSearch({ ...search, id_number: e.target.value })}
-          onPressEnter={applySearch}
-          style={{ width: 200 }}
-          data-testid="certificate-search-id"
-        />
-        <Button icon={<SearchOutlined />} onClick={applySearch} data-testid="certificate-search">
-          查询
-        </Button>
-      </Space>
-      <Space wrap style={{ marginBottom: 16 }}>
-        <Button
-          type="primary"
-          icon={<PrinterOutlined />}
-          disabled={chosen.length === 0 || year === undefined}
-          loading={print.isPending && print.variables?.person_ids !== undefined}
-          onClick={() => print.mutate({ year: year!, person_ids: chosen, department_id: filters.department_id, unit_id: filters.unit_id })}
-          data-testid="print-selected"
-        >
-          打印所选（{chosen.length}）
-        </Button>
-        <Button
-          icon={<PrinterOutlined />}
-          disabled={printable === 0 || year === undefined}
-          loading={print.isPending && print.variables?.person_ids === undefined}
-          onClick={() => print.mutate({ year: year!, ...filters })}
-          data-testid="print-all"
-        >
-          打印当前查询的全部有效证书{list.hasNextPage ? "" : `（${printable}）`}
-        </Button>
-        <Typography.Text type="secondary">合成一个 PDF 文件下载，每人一页；只打印有效证书。</Typography.Text>
-      </Space>
-      {print.isError && <ProblemAlert problem={print.error} />}
-      {one.isError && <ProblemAlert problem={one.error} />}
-      {list.isError && <ProblemAlert problem={list.error} />}
-      <Table<Certificate>
-        rowKey="id"
-        size="middle"
-        columns={columns}
-        dataSource={shown}
-        loading={list.isLoading}
-        pagination={false}
-        scroll={{ x: "max-content" }}
-        rowSelection={{
-          selectedRowKeys: shown.filter((c) => chosen.includes(c.person_id)).map((c) => c.id),
-          onChange: (_, rows) => setSelected(rows.map((r) => r.person_id)),
-          getCheckboxProps: (c) => ({ disabled: c.status !== "valid", name: c.name }),
-        }}
-        locale={{ emptyText: year ? `${year} 年度没有证书` : "请选择年度" }}
-        data-testid="certificates-table"
-      />
-      <LoadMore hasMore={list.hasNextPage} loading={list.isFetchingNextPage} onLoad={() => void list.fetchNextPage()} count={shown.length} />
+        <LoadMore hasMore={list.hasNextPage} loading={list.isFetchingNextPage} onLoad={() => void list.fetchNextPage()} count={shown.length} />
+      </Card>
       <ProofModal person={proofOf} onClose={() => setProofOf(null)} />
       <RevokeModal certificate={revoking} onClose={() => setRevoking(null)} />
-    </Card>
+    </div>
   );
 }

@@ -7,6 +7,7 @@ import type { Correction } from "../../api/certificateTypes";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { submitModalForm } from "../../utils/modalForm";
 import { CorrectionDrawer, correctionColumns } from "./shared";
+import { pagesOf } from "../../components/paging";
 
 type Deciding = { correction: Correction; decision: "approve" | "reject" };
 
@@ -43,7 +44,7 @@ function CorrectionTable({ waiting, onOpen, onDecide }: { waiting: boolean; onOp
         columns={columns}
         dataSource={list.data ?? []}
         loading={list.isLoading}
-        pagination={(list.data?.length ?? 0) > 20 ? { pageSize: 20 } : false}
+        pagination={pagesOf(list.data?.length ?? 0, 20)}
         scroll={{ x: "max-content" }}
         locale={{ emptyText: waiting ? "没有等待本机构审核的更正申请" : "暂无更正申请" }}
         data-testid={waiting ? "correction-queue" : "correction-all"}

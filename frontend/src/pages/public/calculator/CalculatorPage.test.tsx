@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { MemoryRouter } from "react-router";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { AppProviders, createQueryClient } from "../../../App";
+import { AuthProvider } from "../../../auth/AuthProvider";
 import { compliant, nonCompliant } from "../../../test/fixtures";
 import { ResultView } from "./components/ResultView";
 import CalculatorPage from "./index";
@@ -10,7 +11,9 @@ import CalculatorPage from "./index";
 function renderWithProviders(ui: React.ReactElement) {
   return render(
     <AppProviders queryClient={createQueryClient()}>
-      <MemoryRouter>{ui}</MemoryRouter>
+      <MemoryRouter>
+        <AuthProvider>{ui}</AuthProvider>
+      </MemoryRouter>
     </AppProviders>,
   );
 }
@@ -43,18 +46,21 @@ describe("CalculatorPage", () => {
   afterEach(() => vi.unstubAllGlobals());
 
   it("posts the form and shows the verdict", async () => {
-    const fetchMock = vi.fn(async (_req: Request) =>
-      new Response(JSON.stringify(nonCompliant), { headers: { "Content-Type": "application/json" } }),
-    );
+    const fetchMock = vi.fn(async (req: Request) => {
+      // The year picker lists the years with a standard and opens on the working year.
+      const body = new URL(req.url).pathname === "/api/v1/standards" ? [{ year: 2021, version: 1, mandatory_course: null }] : nonCompliant;
+      return new Response(JSON.stringify(body), { headers: { "Content-Type": "application/json" } });
+    });
     vi.stubGlobal("fetch", fetchMock);
     const user = userEvent.setup();
     renderWithProviders(<CalculatorPage />);
 
+    await waitFor(() => expect(screen.getByTestId("calculator-year")).toHaveTextContent("2021 年度"));
     await user.type(screen.getByPlaceholderText("学分"), "5");
     await user.click(screen.getByTestId("calculate-submit"));
 
     await waitFor(() => expect(screen.getByTestId("verdict")).toHaveTextContent("不达标"));
-    const req = fetchMock.mock.calls[0]![0];
+    const req = fetchMock.mock.calls.map((c) => c[0]).find((r) => new URL(r.url).pathname !== "/api/v1/standards")!;
     expect(new URL(req.url).pathname).toBe("/api/v1/compliance/evaluate");
     expect(await req.json()).toEqual({
       year: 2021,
@@ -84,6 +90,7 @@ describe("CalculatorPage", () => {
     );
     const user = userEvent.setup();
     renderWithProviders(<CalculatorPage />);
+    await waitFor(() => expect(screen.getByTestId("calculator-year")).toHaveTextContent(/\d{4} 年度/));
     await user.type(screen.getByPlaceholderText("学分"), "5");
     await user.click(screen.getByTestId("calculate-submit"));
 

@@ -1,10 +1,12 @@
 import { useMutation } from "@tanstack/react-query";
 import { Card, Col, Empty, Form, Row, Typography } from "antd";
 import type { FormInstance } from "antd";
+import { useEffect } from "react";
 import { ApiProblem, api, fieldPath, unwrap } from "../../../api/client";
 import type { EvaluateRequest, EvaluateResponse } from "../../../api/types";
 import { CalculatorForm } from "./components/CalculatorForm";
 import { ProblemAlert } from "../../../components/ProblemAlert";
+import { useWorkingYear } from "../../../hooks/workingYear";
 import { ResultView } from "./components/ResultView";
 import { toEvaluateRequest, type CalculatorFormValues } from "./mapping";
 
@@ -15,6 +17,10 @@ export function evaluate(body: EvaluateRequest): Promise<EvaluateResponse> {
 /** 学分达标计算器: a what-if evaluation of a profile and a list of credits. */
 export default function CalculatorPage() {
   const [form] = Form.useForm<CalculatorFormValues>();
+  const workingYear = useWorkingYear();
+  useEffect(() => {
+    if (workingYear !== undefined && form.getFieldValue("year") === undefined) form.setFieldValue("year", workingYear);
+  }, [workingYear, form]);
   const mutation = useMutation<EvaluateResponse, ApiProblem, EvaluateRequest>({
     mutationFn: evaluate,
     onError(problem) {

@@ -5,6 +5,7 @@ describe("toEvaluateRequest", () => {
   it("omits the source of self-managed credits", () => {
     const body = toEvaluateRequest({
       ...INITIAL_VALUES,
+      year: 2021,
       mandatory_course_completed: true,
       credits: [
         { kind: "project", source: "national", amount: 5 },
@@ -28,7 +29,7 @@ describe("toEvaluateRequest", () => {
 
   it("omits the title for township and village workers", () => {
     for (const unit_level of ["township", "village"] as const) {
-      const body = toEvaluateRequest({ ...INITIAL_VALUES, unit_level, title_level: "junior", credits: [] });
+      const body = toEvaluateRequest({ ...INITIAL_VALUES, year: 2021, unit_level, title_level: "junior", credits: [] });
       expect(body).not.toHaveProperty("title_level");
       expect(body.unit_level).toBe(unit_level);
     }
@@ -37,6 +38,7 @@ describe("toEvaluateRequest", () => {
   it("keeps row order so credits[i] errors map back to form rows", () => {
     const body = toEvaluateRequest({
       ...INITIAL_VALUES,
+      year: 2021,
       credits: [
         { kind: "project", source: "prefecture", amount: 1 },
         { kind: "project", source: "distance_ii", amount: null },

@@ -26,11 +26,8 @@ export interface CalculatorFormValues {
   credits?: CreditRow[];
 }
 
-export const DEFAULT_YEAR = 2021;
-export const YEARS: number[] = Array.from({ length: 2026 - 2015 + 1 }, (_, i) => 2015 + i);
-
-export const INITIAL_VALUES: CalculatorFormValues = {
-  year: DEFAULT_YEAR,
+/** The form's starting values; the year is the working year, set once known. */
+export const INITIAL_VALUES: Omit<CalculatorFormValues, "year"> = {
   unit_level: "county",
   title_level: "senior",
   discipline: "clinical",

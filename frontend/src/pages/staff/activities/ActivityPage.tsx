@@ -30,6 +30,7 @@ import { ROSTER_OUTCOME_LABELS, labelOf } from "../../../constants/enums";
 import { formatCredits, formatDateTime } from "../../../utils/format";
 import { submitModalForm } from "../../../utils/modalForm";
 import { ActivityStatus } from "./ActivityStatus";
+import { pagesOf } from "../../../components/paging";
 
 function CancelButton({ activity }: { activity: Activity }) {
   const [open, setOpen] = useState(false);
@@ -161,7 +162,7 @@ function Roster({ activity }: { activity: Activity }) {
           <Table<RosterRow>
             rowKey="row"
             size="small"
-            pagination={{ pageSize: 50, hideOnSinglePage: true }}
+            pagination={pagesOf(report.results.length, 50)}
             dataSource={report.results}
             columns={[
               { title: "行号", dataIndex: "row", width: 70 },

@@ -1,36 +1,34 @@
-import { DownloadOutlined } from "@ant-design/icons";
+import { DownloadOutlined, ReloadOutlined } from "@ant-design/icons";
 import { useMutation } from "@tanstack/react-query";
-import { App, Button, Card, Col, Form, Input, Row, Select, Space, Statistic, Table, Tag, Typography } from "antd";
-import type { ColumnsType } from "antd/es/table";
+import { App, Button, Card, Col, Form, Input, Row, Select, Space, Statistic, Table, Tooltip } from "antd";
 import { useEffect, useMemo } from "react";
-import { Link, useSearchParams } from "react-router";
+import { useSearchParams } from "react-router";
 import { ApiProblem, api, unwrap } from "../../../api/client";
 import { cleanQuery, downloadFile } from "../../../api/download";
 import type { CompliancePage as Page, ComplianceRow, Outcome, OutcomeCounts } from "../../../api/types";
 import { useAuth } from "../../../auth/AuthProvider";
 import { PageLoading } from "../../../auth/guards";
 import { LoadMore } from "../../../components/LoadMore";
-import { idNumberColumn, titleText } from "../../../components/PeopleTable";
+import { PageHeader } from "../../../components/PageHeader";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { DepartmentSelect } from "../../../components/pickers/DepartmentSelect";
 import { RegionTreeSelect } from "../../../components/pickers/RegionTreeSelect";
 import { UnitSelect } from "../../../components/pickers/UnitSelect";
-import { YearSelect, defaultYear, useStandardYears } from "../../../components/pickers/YearSelect";
-import {
-  DISCIPLINE_LABELS,
-  OUTCOME_COLORS,
-  OUTCOME_LABELS,
-  labelOf,
-  options,
-} from "../../../constants/enums";
+import { YearSelect } from "../../../components/pickers/YearSelect";
+import { DISCIPLINE_LABELS, OUTCOME_LABELS, options } from "../../../constants/enums";
 import { useCursorList } from "../../../hooks/useCursorList";
-import { formatCredits } from "../../../utils/format";
+import { useWorkingYear } from "../../../hooks/workingYear";
+import { type Viewer, complianceColumns, minimumWidth } from "./columns";
 import { type ComplianceFilters, filtersFromSearch, filtersToSearch, toApiQuery } from "./filters";
 
 const PAGE_SIZE = 50;
 
+function totalOf(counts: OutcomeCounts): number {
+  return counts.compliant + counts.non_compliant + counts.not_counted + counts.undetermined;
+}
+
 function Counts({ counts, active, onPick }: { counts: OutcomeCounts; active?: Outcome; onPick: (o?: Outcome) => void }) {
-  const total = counts.compliant + counts.non_compliant + counts.not_counted + counts.undetermined;
+  const total = totalOf(counts);
   const cells: { key?: Outcome; label: string; value: number; color?: string }[] = [
     { label: "总人数", value: total },
     { key: "compliant", label: "达标", value: counts.compliant, color: "#389e0d" },
@@ -61,9 +59,10 @@ function Counts({ counts, active, onPick }: { counts: OutcomeCounts; active?: Ou
 export default function CompliancePage() {
   const { me } = useAuth();
   const { message } = App.useApp();
-  const years = useStandardYears();
+  const workingYear = useWorkingYear();
   const [search, setSearch] = useSearchParams();
-  const fallbackYear = defaultYear(years.data);
+  // Until the working year is known the list waits (`ready`); the URL's year wins.
+  const fallbackYear = workingYear ?? 0;
   const filters = useMemo(() => filtersFromSearch(search, fallbackYear), [search, fallbackYear]);
   const [form] = Form.useForm<ComplianceFilters>();
   useEffect(() => form.setFieldsValue({ discipline: undefined, outcome: undefined, ...filters }), [filters, form]);
@@ -75,7 +74,7 @@ export default function CompliancePage() {
   const chosenUnit = Form.useWatch("unit_id", form);
   const chosenRegion = Form.useWatch("region_id", form);
 
-  const ready = !years.isLoading;
+  const ready = filters.year > 0;
   const list = useCursorList<ComplianceRow, Page>(
     ["compliance", filters],
     (after) =>
@@ -99,144 +98,99 @@ export default function CompliancePage() {
   if (!me) return null;
   if (!ready) return <PageLoading />;
 
-  const columns: ColumnsType<ComplianceRow> = [
-    {
-      title: "姓名",
-      dataIndex: "name",
-      fixed: "left",
-      width: 100,
-      render: (name: string, row) => (
-        <Link to={`/compliance/people/${row.person_id}/${filters.year}`} data-testid="compliance-person">
-          {name}
-        </Link>
-      ),
-    },
-    idNumberColumn<ComplianceRow>({ width: 180 }),
-    ...(ownUnit || kind === "department"
-      ? []
-      : [{ title: "单位", dataIndex: "unit_name", width: 180 } as ColumnsType<ComplianceRow>[number]]),
-    ...(kind === "department"
-      ? []
-      : [{ title: "科室", dataIndex: "department_name", width: 100, render: (d: string | null) => d ?? "—" } as ColumnsType<ComplianceRow>[number]]),
-    { title: "类别", dataIndex: "discipline", width: 170, render: (d: string) => labelOf(DISCIPLINE_LABELS, d) },
-    {
-      title: "职称",
-      key: "title",
-      width: 130,
-      render: (_, r) => titleText(r.title_name, r.title_level),
-    },
-    { title: "I类", dataIndex: "counted_i", align: "right", width: 60, render: (v: number) => formatCredits(v) },
-    { title: "II类", dataIndex: "counted_ii", align: "right", width: 60, render: (v: number) => formatCredits(v) },
-    { title: "自管", dataIndex: "self_managed", align: "right", width: 60, render: (v: number) => formatCredits(v) },
-    { title: "总学分", dataIndex: "total", align: "right", width: 70, render: (v: number) => formatCredits(v) },
-    {
-      title: "结果",
-      dataIndex: "outcome",
-      width: 90,
-      render: (o: Outcome) => (
-        <Tag color={OUTCOME_COLORS[o]} data-testid="outcome-tag">
-          {OUTCOME_LABELS[o]}
-        </Tag>
-      ),
-    },
-    {
-      title: "不达标原因",
-      key: "shortfalls",
-      width: 280,
-      render: (_, r) =>
-        r.shortfalls.length > 0 ? (
-          <Space orientation="vertical" size={0} data-testid="row-shortfalls">
-            {r.shortfalls.map((s) => (
-              <Typography.Text key={s.code} type="danger">
-                {s.message}
-              </Typography.Text>
-            ))}
-          </Space>
-        ) : r.note ? (
-          <Typography.Text type="warning">{r.note}</Typography.Text>
-        ) : (
-          "—"
-        ),
-    },
-  ];
+  const viewer: Viewer = isOffice ? "office" : kind === "department" ? "department" : "unit";
+  const columns = complianceColumns(viewer, filters.year);
+  // The query's total: the server counts every outcome; the outcome filter picks one.
+  const total = counts ? (filters.outcome ? counts[filters.outcome] : totalOf(counts)) : undefined;
 
   return (
-    <Card
-      title="人员达标情况查询"
-      data-testid="compliance-page"
-      extra={
-        <Button
-          icon={<DownloadOutlined />}
-          loading={exporting.isPending}
-          onClick={() => exporting.mutate()}
-          data-testid="compliance-export"
+    <div data-testid="compliance-page">
+      <PageHeader title="人员达标情况查询" description={`${filters.year} 年度，辖区内人员的学分达标结论与不达标原因。`} />
+      <Card size="small" style={{ marginBottom: 16 }}>
+        <Form<ComplianceFilters>
+          form={form}
+          name="compliance_filters"
+          layout="inline"
+          initialValues={filters}
+          onFinish={(v) => apply({ ...v, year: v.year ?? filters.year })}
+          style={{ rowGap: 8 }}
         >
-          导出 XLSX
-        </Button>
-      }
-    >
-      <Form<ComplianceFilters>
-        form={form}
-        name="compliance_filters"
-        layout="inline"
-        initialValues={filters}
-        onFinish={(v) => apply({ ...v, year: v.year ?? filters.year })}
-        style={{ marginBottom: 16, rowGap: 8 }}
+          <Form.Item name="year" label="年度">
+            <YearSelect />
+          </Form.Item>
+          {isOffice && (
+            <Form.Item name="region_id">
+              <RegionTreeSelect />
+            </Form.Item>
+          )}
+          {isOffice && (
+            <Form.Item name="unit_id">
+              <UnitSelect regionId={chosenRegion} />
+            </Form.Item>
+          )}
+          {kind !== "department" && (
+            <Form.Item name="department_id">
+              <DepartmentSelect unitId={ownUnit ?? chosenUnit ?? unitForDepartments} />
+            </Form.Item>
+          )}
+          <Form.Item name="discipline">
+            <Select placeholder="类别" allowClear style={{ width: 190 }} options={options(DISCIPLINE_LABELS)} />
+          </Form.Item>
+          <Form.Item name="outcome">
+            <Select placeholder="结果" allowClear style={{ width: 120 }} options={options(OUTCOME_LABELS)} />
+          </Form.Item>
+          <Form.Item name="name">
+            <Input placeholder="姓名" allowClear style={{ width: 140 }} />
+          </Form.Item>
+          <Space>
+            <Button type="primary" htmlType="submit" data-testid="compliance-search">
+              查询
+            </Button>
+            <Button onClick={() => apply({ year: filters.year })}>重置</Button>
+          </Space>
+        </Form>
+      </Card>
+      {counts && <Counts counts={counts} active={filters.outcome} onPick={(outcome) => apply({ ...filters, outcome })} />}
+      <Card
+        size="small"
+        title={total === undefined ? "查询结果" : `查询结果（共 ${total} 人）`}
+        extra={
+          <Space>
+            <Tooltip title="刷新">
+              <Button
+                icon={<ReloadOutlined />}
+                aria-label="刷新"
+                loading={list.isRefetching && !list.isFetchingNextPage}
+                onClick={() => void list.refetch()}
+                data-testid="compliance-refresh"
+              />
+            </Tooltip>
+            <Button icon={<DownloadOutlined />} loading={exporting.isPending} onClick={() => exporting.mutate()} data-testid="compliance-export">
+              导出 XLSX
+            </Button>
+          </Space>
+        }
       >
-        <Form.Item name="year" label="年度">
-          <YearSelect />
-        </Form.Item>
-        {isOffice && (
-          <Form.Item name="region_id">
-            <RegionTreeSelect />
-          </Form.Item>
-        )}
-        {isOffice && (
-          <Form.Item name="unit_id">
-            <UnitSelect regionId={chosenRegion} />
-          </Form.Item>
-        )}
-        {kind !== "department" && (
-          <Form.Item name="department_id">
-            <DepartmentSelect unitId={ownUnit ?? chosenUnit ?? unitForDepartments} />
-          </Form.Item>
-        )}
-        <Form.Item name="discipline">
-          <Select placeholder="类别" allowClear style={{ width: 190 }} options={options(DISCIPLINE_LABELS)} />
-        </Form.Item>
-        <Form.Item name="outcome">
-          <Select placeholder="结果" allowClear style={{ width: 120 }} options={options(OUTCOME_LABELS)} />
-        </Form.Item>
-        <Form.Item name="name">
-          <Input placeholder="姓名" allowClear style={{ width: 140 }} />
-        </Form.Item>
-        <Space>
-          <Button type="primary" htmlType="submit" data-testid="compliance-search">
-            查询
-          </Button>
-          <Button onClick={() => apply({ year: filters.year })}>重置</Button>
-        </Space>
-      </Form>
-      {counts && (
-        <Counts counts={counts} active={filters.outcome} onPick={(outcome) => apply({ ...filters, outcome })} />
-      )}
-      {list.isError && <ProblemAlert problem={list.error} />}
-      <Table<ComplianceRow>
-        rowKey="person_id"
-        size="middle"
-        columns={columns}
-        dataSource={list.items}
-        loading={list.isLoading}
-        pagination={false}
-        scroll={{ x: 1600 }}
-        data-testid="compliance-table"
-      />
-      <LoadMore
-        hasMore={list.hasNextPage}
-        loading={list.isFetchingNextPage}
-        onLoad={() => void list.fetchNextPage()}
-        count={list.items.length}
-      />
-    </Card>
+        {list.isError && <ProblemAlert problem={list.error} />}
+        <Table<ComplianceRow>
+          rowKey="person_id"
+          size="small"
+          columns={columns}
+          dataSource={list.items}
+          loading={list.isLoading}
+          pagination={false}
+          // Below the columns' minimum the table scrolls, the name column staying put.
+          scroll={{ x: minimumWidth(columns) }}
+          data-testid="compliance-table"
+        />
+        <LoadMore
+          hasMore={list.hasNextPage}
+          loading={list.isFetchingNextPage}
+          onLoad={() => void list.fetchNextPage()}
+          count={list.items.length}
+          total={total}
+        />
+      </Card>
+    </div>
   );
 }

@@ -20,7 +20,8 @@ import { ApiProblem, api, unwrap } from "../../../api/client";
 import type { Credit, CreditSource, PersonSummary } from "../../../api/types";
 import { useAuth } from "../../../auth/AuthProvider";
 import { PersonSelect } from "../../../components/pickers/PersonSelect";
-import { YearSelect, defaultYear, useStandardYears } from "../../../components/pickers/YearSelect";
+import { YearSelect } from "../../../components/pickers/YearSelect";
+import { useWorkingYear } from "../../../hooks/workingYear";
 import { CREDIT_STATE_LABELS, labelOf } from "../../../constants/enums";
 import { formatCredits } from "../../../utils/format";
 import { applyProblem } from "../../../utils/formErrors";
@@ -88,7 +89,7 @@ function Done({ credit, person, onAgain, onNext }: { credit: Credit; person: Per
 export default function CreditEntryPage() {
   const { me } = useAuth();
   const [search] = useSearchParams();
-  const years = useStandardYears();
+  const workingYear = useWorkingYear();
   const [form] = Form.useForm<FormValues>();
   const queryClient = useQueryClient();
   const [personId, setPersonId] = useState<string | undefined>(search.get("person") ?? undefined);
@@ -110,10 +111,10 @@ export default function CreditEntryPage() {
 
   const urlYear = Number(search.get("year"));
   useEffect(() => {
-    if (form.getFieldValue("year") === undefined && !years.isLoading) {
-      form.setFieldValue("year", Number.isInteger(urlYear) && urlYear >= 2015 ? urlYear : defaultYear(years.data));
-    }
-  }, [years.isLoading, years.data, urlYear, form]);
+    if (form.getFieldValue("year") !== undefined) return;
+    if (Number.isInteger(urlYear) && urlYear >= 2015) form.setFieldValue("year", urlYear);
+    else if (workingYear !== undefined) form.setFieldValue("year", workingYear);
+  }, [workingYear, urlYear, form]);
 
   const creditClass = Form.useWatch("credit_class", form) as CreditClass | undefined;
   const year = Form.useWatch("year", form) as number | undefined;

@@ -35,6 +35,7 @@ import {
   labelOf,
   options,
 } from "../../../constants/enums";
+import { useWorkingYear } from "../../../hooks/workingYear";
 import { formatDateTime } from "../../../utils/format";
 import { applyProblem } from "../../../utils/formErrors";
 import { submitModalForm } from "../../../utils/modalForm";
@@ -181,6 +182,7 @@ type Dialog = "edit" | "title" | "status" | "transfer" | null;
 /** 人员维护: one person's details and histories, with guarded edits. */
 export function PersonUpkeepDrawer({ personId, onClose }: { personId: string | null; onClose: () => void }) {
   const { me } = useAuth();
+  const workingYear = useWorkingYear();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const person = usePerson(personId);
@@ -240,9 +242,11 @@ export function PersonUpkeepDrawer({ personId, onClose }: { personId: string | n
                 调出
               </Button>
             )}
-            <Link to={`/compliance/people/${p.id}/${dayjs().year()}`}>
-              <Button type="link">学分达标详情</Button>
-            </Link>
+            {workingYear !== undefined && (
+              <Link to={`/compliance/people/${p.id}/${workingYear}`}>
+                <Button type="link">学分达标详情</Button>
+              </Link>
+            )}
           </Space>
           <Descriptions column={2} bordered size="small" data-testid="upkeep-details">
             <Descriptions.Item label="姓名">{p.name}</Descriptions.Item>

@@ -41,6 +41,7 @@ import {
   unitOutcome,
 } from "./logic";
 import { ClosedTag, KIND_LABELS, RESULT_COLORS, RESULT_LABELS, SeedText, drawLink, isProvinceOffice } from "./shared";
+import { pagesOf } from "../../../components/paging";
 
 /** An institution's pass rate: green from the 95% line up, red below. */
 function PassRateBar({ permille }: { permille: number | null }) {
@@ -351,7 +352,7 @@ export default function CheckPage() {
           size="small"
           columns={unitColumns}
           dataSource={check.units}
-          pagination={check.units.length > 20 ? { pageSize: 20 } : false}
+          pagination={pagesOf(check.units.length, 20)}
           scroll={{ x: "max-content" }}
           data-testid="check-units"
         />
@@ -429,7 +430,7 @@ export default function CheckPage() {
           size="small"
           columns={itemColumns}
           dataSource={shown}
-          pagination={shown.length > 50 ? { pageSize: 50 } : false}
+          pagination={pagesOf(shown.length, 50)}
           scroll={{ x: "max-content" }}
           rowSelection={editable ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)) } : undefined}
           data-testid="check-items"

@@ -11,12 +11,16 @@ import { ProblemAlert } from "../../../components/ProblemAlert";
 import { UnitSelect } from "../../../components/pickers/UnitSelect";
 import { labelOf } from "../../../constants/enums";
 import { formatDateTime } from "../../../utils/format";
-import { useCycles } from "../verification/shared";
+import { useCycles, useWorkingYear } from "../../../hooks/workingYear";
 import { type DrawForm, type RateUnit, drawRequestOf, rateError, seedError, serializeDrawRequest } from "./logic";
 import { ClosedTag, KIND_LABELS, SeedText, isProvinceOffice } from "./shared";
+import { pagesOf } from "../../../components/paging";
 
-/** The draw form's starting values: a redraw or a re-inspection passes them in the URL. */
-function initialForm(search: URLSearchParams, year: number | undefined): DrawForm {
+/**
+ * The draw form's starting values: a redraw or a re-inspection passes them in the URL. Without a
+ * year there, `year` is left for the working year (DrawCard fills it once known).
+ */
+function initialForm(search: URLSearchParams, year: number | undefined): Omit<DrawForm, "year"> & { year: number | undefined } {
   const num = (k: string) => {
     const v = search.get(k);
     return v === null || v === "" || !Number.isFinite(Number(v)) ? null : Number(v);
@@ -25,7 +29,7 @@ function initialForm(search: URLSearchParams, year: number | undefined): DrawFor
   const permille = num("rate_permille");
   return {
     kind,
-    year: num("year") ?? year ?? new Date().getFullYear() - 1,
+    year: num("year") ?? year,
     rate: permille ?? 10,
     rateUnit: permille !== null ? "permille" : "percent",
     perUnitMin: num("per_unit_min") ?? (kind === "on_site" ? 0 : 1),
@@ -46,9 +50,13 @@ function DrawCard({ defaultYear }: { defaultYear: number | undefined }) {
   const kind = Form.useWatch("kind", form) as SpotCheckKind | undefined;
   const rateUnit = Form.useWatch("rateUnit", form) as RateUnit | undefined;
   const unitId = Form.useWatch("unitId", form) as string | null | undefined;
-  // A redraw or re-inspection link fills the form; the latest cycle fills an untouched year.
+  // A redraw or re-inspection link fills the form; the working year fills an untouched year.
   const initial = useMemo(() => initialForm(search, undefined), [search]);
-  useEffect(() => form.setFieldsValue(initial), [form, initial]);
+  useEffect(() => {
+    // Without a year in the URL the year field keeps what it holds (the working year, or the user's).
+    const { year, ...rest } = initial;
+    form.setFieldsValue(year === undefined ? rest : { ...rest, year });
+  }, [form, initial]);
   useEffect(() => {
     if (defaultYear !== undefined && !search.get("year") && !form.isFieldTouched("year")) form.setFieldValue("year", defaultYear);
   }, [form, defaultYear, search]);
@@ -177,7 +185,7 @@ function DrawCard({ defaultYear }: { defaultYear: number | undefined }) {
 /** 抽验 / 现场抽验: draw a check and list the office's checks. */
 export default function SpotChecksPage() {
   const cycles = useCycles();
-  const latest = cycles.data?.[0]?.year;
+  const workingYear = useWorkingYear();
   const [year, setYear] = useState<number | undefined>();
   const list = useQuery({
     queryKey: ["spot-checks", year ?? null],
@@ -208,7 +216,7 @@ export default function SpotChecksPage() {
       <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
         按单位分层随机抽取已完成验证的人员，逐人登记合格或不合格；结束抽验时，合格率低于 95% 的单位本年度全部人员退回单位重新验证，其证书暂停使用，复查合格后恢复。
       </Typography.Paragraph>
-      <DrawCard defaultYear={latest} />
+      <DrawCard defaultYear={workingYear} />
       <Card
         title="本机构的抽验"
         size="small"
@@ -230,7 +238,7 @@ export default function SpotChecksPage() {
           columns={columns}
           dataSource={list.data ?? []}
           loading={list.isLoading}
-          pagination={(list.data?.length ?? 0) > 20 ? { pageSize: 20 } : false}
+          pagination={pagesOf(list.data?.length ?? 0, 20)}
           scroll={{ x: "max-content" }}
           locale={{ emptyText: "尚无抽验" }}
           data-testid="checks-table"

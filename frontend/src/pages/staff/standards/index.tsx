@@ -30,7 +30,8 @@ import { ApiProblem, api, unwrap } from "../../../api/client";
 import type { Discipline, PreviewDto, PreviewRow, PublishResult, TitleLevel, UnitLevel } from "../../../api/types";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { RateBar } from "../../../components/RateBar";
-import { YearSelect, defaultYear, useStandardYears } from "../../../components/pickers/YearSelect";
+import { YearSelect } from "../../../components/pickers/YearSelect";
+import { useStandardYears, useWorkingYear } from "../../../hooks/workingYear";
 import { LIMIT_FIELDS, LIMIT_LABELS, type LimitField } from "../../../constants/compliance";
 import { DISCIPLINE_LABELS, TITLE_LEVEL_LABELS, UNIT_LEVEL_LABELS, labelOf } from "../../../constants/enums";
 import {
@@ -53,7 +54,11 @@ import {
   validateEditor,
 } from "./logic";
 
-/** `null` for a 404 (no draft being edited), the value otherwise. */
+/**
+ * `null` for a 404 (no draft being edited), the value otherwise. The one 404 this page still
+ * asks for: nothing lists which years have a draft (the API would need to say so, e.g. in
+ * `GET /standards`), so the browser logs the failed request of a year without one.
+ */
 async function orNull<T>(call: Promise<T>): Promise<T | null> {
   try {
     return await call;
@@ -209,7 +214,8 @@ export default function StandardsPage() {
   const queryClient = useQueryClient();
   const years = useStandardYears();
   const [year, setYear] = useState<number | undefined>();
-  const shownYear = year ?? (years.data ? defaultYear(years.data) : undefined);
+  const workingYear = useWorkingYear();
+  const shownYear = year ?? workingYear;
   const [state, setState] = useState<EditorState | null>(null);
   const [loadedFor, setLoadedFor] = useState<number | null>(null);
   const [dirty, setDirty] = useState(false);
@@ -218,27 +224,31 @@ export default function StandardsPage() {
   const [published, setPublished] = useState<PublishResult | null>(null);
   const [confirmPublish, setConfirmPublish] = useState(false);
 
+  // A year the list does not name has no standard yet: asking would only answer 404.
+  const listed = shownYear !== undefined && (years.data ?? []).includes(shownYear);
   const inForce = useQuery({
     queryKey: ["standard", shownYear],
-    queryFn: () => orNull(unwrap(api.GET("/api/v1/standards/{year}", { params: { path: { year: shownYear! } } }))),
-    enabled: shownYear !== undefined,
+    queryFn: () => unwrap(api.GET("/api/v1/standards/{year}", { params: { path: { year: shownYear! } } })),
+    enabled: listed,
   });
+  /** The standard in force: `null` for a year without one, `undefined` while unknown. */
+  const inForceStandard = listed ? inForce.data : shownYear !== undefined && years.isSuccess ? null : undefined;
   const draft = useQuery({
     queryKey: ["standard-draft", shownYear],
     queryFn: () => orNull(unwrap(api.GET("/api/v1/standards/{year}/draft", { params: { path: { year: shownYear! } } }))),
     enabled: shownYear !== undefined,
   });
   // A year without a standard yet starts from the latest year before it that has one.
-  const baseYear = inForce.data === null && shownYear !== undefined ? (years.data ?? []).find((y) => y < shownYear) ?? years.data?.[0] : undefined;
+  const baseYear = inForceStandard === null && shownYear !== undefined ? (years.data ?? []).find((y) => y < shownYear) ?? years.data?.[0] : undefined;
   const base = useQuery({
     queryKey: ["standard", baseYear],
     queryFn: () => unwrap(api.GET("/api/v1/standards/{year}", { params: { path: { year: baseYear! } } })),
     enabled: baseYear !== undefined,
   });
   const inForceState = useMemo(() => {
-    const source = inForce.data ?? base.data;
+    const source = inForceStandard ?? base.data;
     return source ? editorFromStandard(source) : null;
-  }, [inForce.data, base.data]);
+  }, [inForceStandard, base.data]);
   const [otherYear, setOtherYear] = useState<number | null>(null);
 
   // A year's saved draft opens in the editor; without one the editor waits for 以现行标准开始.
@@ -359,7 +369,7 @@ export default function StandardsPage() {
     },
   ];
 
-  const loading = inForce.isLoading || draft.isLoading || base.isLoading;
+  const loading = years.isLoading || inForce.isLoading || draft.isLoading || base.isLoading;
   return (
     <Card
       title="学分标准维护"
@@ -387,7 +397,9 @@ export default function StandardsPage() {
       <Typography.Paragraph type="secondary">
         编辑所选年度学分验证标准的下一版本：每个专业类别、单位级别、职称级别须恰好有一行；留空表示不作要求（总学分必填）。保存后可预览达标人数的变化，发布后立即按新标准重算该年度的达标情况。
       </Typography.Paragraph>
-      {(inForce.isError || draft.isError || base.isError) && <ProblemAlert problem={(inForce.error ?? draft.error ?? base.error)!} />}
+      {(years.isError || inForce.isError || draft.isError || base.isError) && (
+        <ProblemAlert problem={(years.error ?? inForce.error ?? draft.error ?? base.error)!} />
+      )}
       {published && (
         <Alert
           type="success"
@@ -400,7 +412,7 @@ export default function StandardsPage() {
         />
       )}
       {loading && <Spin />}
-      {inForce.data === null && shownYear !== undefined && (
+      {inForceStandard === null && shownYear !== undefined && (
         <Alert
           type="info"
           showIcon
@@ -409,17 +421,17 @@ export default function StandardsPage() {
           title={`${shownYear} 年度尚无学分验证标准${base.data ? `：以 ${base.data.year} 年度标准为起点起草，发布后为第 1 版` : ""}`}
         />
       )}
-      {inForce.data && (
+      {inForceStandard && (
         <Descriptions size="small" column={{ xs: 1, md: 3 }} style={{ marginBottom: 12 }} data-testid="standard-info">
           <Descriptions.Item label="现行标准">
-            {inForce.data.year} 年度第 {inForce.data.version} 版
+            {inForceStandard.year} 年度第 {inForceStandard.version} 版
           </Descriptions.Item>
           <Descriptions.Item label="草稿">
             {hasDraft ? <Tag color="processing" data-testid="draft-status">已保存草稿</Tag> : <Tag data-testid="draft-status">无草稿</Tag>}
             {dirty && <Tag color="orange">有未保存的修改</Tag>}
           </Descriptions.Item>
           <Descriptions.Item label="现行公需科目">
-            {inForce.data.mandatory_course ? `${inForce.data.mandatory_course.name}（${inForce.data.mandatory_course.deadline} 前）` : "无"}
+            {inForceStandard.mandatory_course ? `${inForceStandard.mandatory_course.name}（${inForceStandard.mandatory_course.deadline} 前）` : "无"}
           </Descriptions.Item>
         </Descriptions>
       )}
@@ -431,7 +443,7 @@ export default function StandardsPage() {
             onClick={() => inForceState && edit(structuredClone(inForceState))}
             data-testid="start-draft"
           >
-            {inForce.data ? "以现行标准开始草稿" : `以 ${base.data?.year ?? ""} 年度标准开始草稿`}
+            {inForceStandard ? "以现行标准开始草稿" : `以 ${base.data?.year ?? ""} 年度标准开始草稿`}
           </Button>
         </Empty>
       )}
@@ -513,7 +525,7 @@ export default function StandardsPage() {
             )}
             {inForceState && (
               <Button onClick={() => edit(structuredClone(inForceState))} data-testid="reset-to-in-force">
-                {inForce.data ? "恢复为现行标准" : `恢复为 ${base.data?.year ?? ""} 年度标准`}
+                {inForceStandard ? "恢复为现行标准" : `恢复为 ${base.data?.year ?? ""} 年度标准`}
               </Button>
             )}
           </Space>

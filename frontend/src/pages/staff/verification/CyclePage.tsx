@@ -7,7 +7,7 @@ import { api, toApiProblem, unwrap } from "../../../api/client";
 import type { Cycle, CycleRequest } from "../../../api/types";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { formatDateTime } from "../../../utils/format";
-import { useCycles } from "./shared";
+import { useCycles, useWorkingYear } from "../../../hooks/workingYear";
 
 const DATE_FIELDS = [
   { name: "opens_on", label: "开启日期" },
@@ -33,10 +33,9 @@ export function defaultDates(year: number): Record<DateField, string> {
   };
 }
 
-/** One cycle with the ETag that guards changing it. */
-async function fetchCycle(year: number): Promise<{ cycle: Cycle; etag: string | null } | null> {
+/** An opened cycle with the ETag that guards changing it. */
+async function fetchCycle(year: number): Promise<{ cycle: Cycle; etag: string | null }> {
   const { data, error, response } = await api.GET("/api/v1/cycles/{year}", { params: { path: { year } } });
-  if (response.status === 404) return null;
   if (!response.ok || error !== undefined) throw toApiProblem(error, response);
   return { cycle: data as Cycle, etag: response.headers.get("ETag") };
 }
@@ -48,15 +47,20 @@ export default function CyclePage() {
   const [form] = Form.useForm<CycleForm>();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
-  const chosen = year ?? cycles.data?.[0]?.year ?? new Date().getFullYear() - 1;
-  const current = useQuery({ queryKey: ["cycle", chosen], queryFn: () => fetchCycle(chosen) });
-  const existing = current.data ?? null;
+  const working = useWorkingYear();
+  const chosen = year ?? working;
+  // Only an opened cycle is asked for (with its ETag): the list says which are, so a
+  // year not yet opened is an empty form, not a 404.
+  const opened = chosen !== undefined && (cycles.data ?? []).some((c) => c.year === chosen);
+  const current = useQuery({ queryKey: ["cycle", chosen], queryFn: () => fetchCycle(chosen!), enabled: opened });
+  const existing = opened ? (current.data ?? null) : null;
+  const loading = chosen === undefined || cycles.isLoading || current.isLoading;
 
   useEffect(() => {
-    if (current.isLoading) return;
+    if (loading || chosen === undefined) return;
     const dates: Record<DateField, string> = existing ? existing.cycle : defaultDates(chosen);
     form.setFieldsValue(Object.fromEntries(DATE_FIELDS.map((f) => [f.name, dayjs(dates[f.name])])) as CycleForm);
-  }, [existing, chosen, current.isLoading, form]);
+  }, [existing, chosen, loading, form]);
 
   const save = useMutation({
     mutationFn: (values: CycleForm) => {
@@ -65,7 +69,7 @@ export default function CyclePage() {
       ) as CycleRequest;
       return unwrap(
         api.PUT("/api/v1/cycles/{year}", {
-          params: { path: { year: chosen } },
+          params: { path: { year: chosen! } },
           body,
           headers: existing?.etag ? { "If-Match": existing.etag } : undefined,
         }),
@@ -73,6 +77,10 @@ export default function CyclePage() {
     },
     onSuccess(cycle) {
       message.success(existing ? "验证周期已保存" : `已开启 ${cycle.year} 年度学分验证`);
+      // Listed at once, so that the page asks for the cycle (and its ETag) now that it exists.
+      queryClient.setQueryData<Cycle[]>(["cycles"], (list) =>
+        [...(list ?? []).filter((c) => c.year !== cycle.year), cycle].sort((a, b) => b.year - a.year),
+      );
       void queryClient.invalidateQueries({ queryKey: ["cycles"] });
       void queryClient.invalidateQueries({ queryKey: ["cycle", chosen] });
       void queryClient.invalidateQueries({ queryKey: ["windows"] });
@@ -100,11 +108,11 @@ export default function CyclePage() {
               {existing.cycle.phase_label}
             </Tag>
           ) : (
-            !current.isLoading && <Tag data-testid="cycle-phase">尚未开启</Tag>
+            !loading && <Tag data-testid="cycle-phase">尚未开启</Tag>
           )}
         </Space>
         {current.isError && <ProblemAlert problem={current.error} />}
-        {!existing && !current.isLoading && (
+        {!existing && !loading && (
           <Alert
             type="info"
             showIcon
@@ -130,7 +138,7 @@ export default function CyclePage() {
               <ProblemAlert problem={save.error} />
             </div>
           )}
-          <Button type="primary" htmlType="submit" icon={<SaveOutlined />} loading={save.isPending} data-testid="cycle-save">
+          <Button type="primary" htmlType="submit" icon={<SaveOutlined />} loading={save.isPending} disabled={chosen === undefined} data-testid="cycle-save">
             {existing ? "保存" : "开启本年度验证"}
           </Button>
         </Form>

@@ -7,7 +7,7 @@ import type { NumbersResult, Verification } from "../../../api/types";
 import { LoadMore } from "../../../components/LoadMore";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { useCursorList } from "../../../hooks/useCursorList";
-import { CycleSelect, NoCycle, VerificationDrawer, useCycleYear, verificationColumns } from "./shared";
+import { CycleSelect, NoCycle, VerificationDrawer, columnsWidth, useCycleYear, verificationColumns } from "./shared";
 
 /** Approved records waiting on this (final) office for their number. */
 function Awaiting({ cycleYear, onOpen }: { cycleYear: number; onOpen: (id: string) => void }) {
@@ -21,6 +21,8 @@ function Awaiting({ cycleYear, onOpen }: { cycleYear: number; onOpen: (id: strin
     unwrap(api.GET("/api/v1/reviews/queue", { params: { query: { cycle_year: cycleYear, state: "approved", year, after, limit: 200 } } })),
   );
   const chosen = selected.filter((id) => queue.items.some((r) => r.id === id));
+  // Approved records await their number: no number column yet.
+  const awaitingColumns = verificationColumns({ showUnit: true, showCertificate: false, onOpen: (r) => onOpen(r.id) });
   const issue = useMutation({
     mutationFn: (ids: string[] | undefined) =>
       unwrap(api.POST("/api/v1/certificate-numbers", { body: { cycle_year: cycleYear, year, ids } })),
@@ -80,11 +82,11 @@ function Awaiting({ cycleYear, onOpen }: { cycleYear: number; onOpen: (id: strin
       <Table<Verification>
         rowKey="id"
         size="middle"
-        columns={verificationColumns({ showUnit: true, onOpen: (r) => onOpen(r.id) })}
+        columns={awaitingColumns}
         dataSource={queue.items}
         loading={queue.isLoading}
         pagination={false}
-        scroll={{ x: "max-content" }}
+        scroll={{ x: columnsWidth(awaitingColumns, true) }}
         rowSelection={{ selectedRowKeys: chosen, onChange: (keys) => setSelected(keys.map(String)) }}
         locale={{ emptyText: "没有等待生成证书编号的记录" }}
         data-testid="awaiting-numbers"
@@ -110,17 +112,18 @@ function Certified({ cycleYear, onOpen }: { cycleYear: number; onOpen: (id: stri
   const list = useCursorList<Verification>(["verifications", { cycleYear, state: "certified" }], (after) =>
     unwrap(api.GET("/api/v1/verifications", { params: { query: { cycle_year: cycleYear, state: "certified", after, limit: 200 } } })),
   );
+  const columns = verificationColumns({ showUnit: true, onOpen: (r) => onOpen(r.id) });
   return (
     <>
       {list.isError && <ProblemAlert problem={list.error} />}
       <Table<Verification>
         rowKey="id"
         size="middle"
-        columns={verificationColumns({ showUnit: true, onOpen: (r) => onOpen(r.id) })}
+        columns={columns}
         dataSource={list.items}
         loading={list.isLoading}
         pagination={false}
-        scroll={{ x: "max-content" }}
+        scroll={{ x: columnsWidth(columns) }}
         data-testid="certified-table"
       />
       <LoadMore hasMore={list.hasNextPage} loading={list.isFetchingNextPage} onLoad={() => void list.fetchNextPage()} count={list.items.length} />

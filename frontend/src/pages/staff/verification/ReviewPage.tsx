@@ -7,6 +7,7 @@ import { useSearchParams } from "react-router";
 import { ApiProblem, api, unwrap } from "../../../api/client";
 import type { DecisionItem, ListKind, MatchingApprovalResult, ReviewDecision, Verification, VerificationPage } from "../../../api/types";
 import { LoadMore } from "../../../components/LoadMore";
+import { pagesOf } from "../../../components/paging";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { UnitSelect } from "../../../components/pickers/UnitSelect";
 import { options } from "../../../constants/enums";
@@ -116,7 +117,7 @@ function Summary({
         columns={columns}
         dataSource={rows}
         loading={summary.isLoading}
-        pagination={rows.length > 10 ? { pageSize: 10 } : false}
+        pagination={pagesOf(rows.length, 10)}
         locale={{ emptyText: "没有等待本机构处理的记录" }}
       />
     </Card>
@@ -395,7 +396,7 @@ export default function ReviewPage() {
             data-testid="review-queue"
           />
           {idNumber === null && (
-            <LoadMore hasMore={queue.hasNextPage} loading={queue.isFetchingNextPage} onLoad={() => void queue.fetchNextPage()} count={queue.items.length} />
+            <LoadMore hasMore={queue.hasNextPage} loading={queue.isFetchingNextPage} onLoad={() => void queue.fetchNextPage()} count={queue.items.length} total={firstPage?.total ?? undefined} />
           )}
         </>
       )}

@@ -9,6 +9,7 @@ import { ProblemAlert } from "../../../components/ProblemAlert";
 import { GROUPING_LABELS, PASS_LINE_PERMILLE } from "../../../constants/verification";
 import { percent, statsSegments, windowStatus } from "./logic";
 import { CycleSelect, NoCycle, useCycleYear } from "./shared";
+import { pagesOf } from "../../../components/paging";
 
 /** A stacked bar of one row's people (plain CSS: no chart library for five numbers). */
 export function StackedBar({ row }: { row: StatsRow }) {
@@ -146,7 +147,7 @@ export default function StatsPage() {
         columns={columns}
         dataSource={data?.rows ?? []}
         loading={stats.isLoading}
-        pagination={(data?.rows.length ?? 0) > 20 ? { pageSize: 20 } : false}
+        pagination={pagesOf(data?.rows.length ?? 0, 20)}
         scroll={{ x: "max-content" }}
         data-testid="stats-table"
       />

@@ -41,7 +41,7 @@ import {
   selectableSelection,
   windowStatus,
 } from "./logic";
-import { CycleSelect, NoCycle, VerificationDrawer, useCycleYear, verificationColumns } from "./shared";
+import { CycleSelect, NoCycle, VerificationDrawer, columnsWidth, useCycleYear, verificationColumns } from "./shared";
 
 /** A refusal: the problem's detail, and each refused person by name. */
 function SubmissionProblem({ problem, names }: { problem: ApiProblem; names: string[] }) {
@@ -309,8 +309,7 @@ function RecordsPanel({ cycleYear, isDepartment }: { cycleYear: number; isDepart
     columns.push({
       title: "操作",
       key: "actions",
-      width: 110,
-      fixed: "right",
+      width: 96,
       render: (_, r) =>
         r.state === "prepared" || r.state === "returned" ? (
           <Button size="small" type="link" onClick={() => submit.mutate([r.id])} loading={submit.isPending} data-testid="resubmit-one">
@@ -361,7 +360,7 @@ function RecordsPanel({ cycleYear, isDepartment }: { cycleYear: number; isDepart
         dataSource={records.items}
         loading={records.isLoading}
         pagination={false}
-        scroll={{ x: "max-content" }}
+        scroll={{ x: columnsWidth(columns, !isDepartment) }}
         rowSelection={
           isDepartment
             ? undefined

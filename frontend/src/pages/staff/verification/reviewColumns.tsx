@@ -73,7 +73,7 @@ export function reviewColumns({
     {
       title: "名单",
       key: "list",
-      width: 92,
+      width: 80,
       render: (_, r) => (
         <Space orientation="vertical" size={0}>
           <span>{labelOf(LIST_KIND_LABELS, r.list)}</span>
@@ -91,28 +91,28 @@ export function reviewColumns({
     {
       title: "职称（12月31日）",
       key: "title",
-      width: 120,
+      width: 100,
       ellipsis: true,
       render: (_, r) => r.verdict?.title_name ?? <Typography.Text type="secondary">无职称</Typography.Text>,
     },
     {
       title: "I类",
       key: "i",
-      width: 72,
+      width: 64,
       align: "right",
       render: (_, r) => (r.verdict ? <Figure counted={r.verdict.counted_i} required={requiredOf(r.verdict, "i_subtotal_min")} testId="figure-i" /> : "—"),
     },
     {
       title: "II类",
       key: "ii",
-      width: 72,
+      width: 64,
       align: "right",
       render: (_, r) => (r.verdict ? <Figure counted={r.verdict.counted_ii} required={requiredOf(r.verdict, "ii_subtotal_min")} testId="figure-ii" /> : "—"),
     },
     {
       title: "自管",
       key: "self",
-      width: 72,
+      width: 64,
       align: "right",
       render: (_, r) =>
         r.verdict ? <Figure counted={r.verdict.self_managed} required={requiredOf(r.verdict, "self_managed_min")} testId="figure-self" /> : "—",
@@ -120,14 +120,14 @@ export function reviewColumns({
     {
       title: "总学分",
       key: "total",
-      width: 80,
+      width: 72,
       align: "right",
       render: (_, r) => (r.verdict ? <Figure counted={r.verdict.total} required={requiredOf(r.verdict, "total")} testId="figure-total" /> : "—"),
     },
     {
       title: "结论",
       key: "verdict",
-      width: 180,
+      width: 160,
       render: (_, r) =>
         r.verdict ? (
           <Space orientation="vertical" size={0}>
@@ -147,7 +147,7 @@ export function reviewColumns({
     {
       title: "操作",
       key: "actions",
-      width: 124,
+      width: 116,
       render: (_, r) => (
         <Space size={4}>
           <Button size="small" type="primary" loading={busy} onClick={() => onApprove(r)} data-testid="approve-one">

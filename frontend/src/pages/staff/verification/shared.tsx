@@ -7,10 +7,12 @@ import { useSearchParams } from "react-router";
 import { api, unwrap } from "../../../api/client";
 import { downloadFile } from "../../../api/download";
 import type { Verification, VerificationDetail } from "../../../api/types";
-import { idNumberColumn } from "../../../components/PeopleTable";
+import { IdNumber } from "../../../components/PeopleTable";
 import { PersonYearView } from "../../../components/PersonYearView";
+import { Clipped, Stacked } from "../../../components/cells";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { TransitionTimeline } from "../../../components/TransitionTimeline";
+import { useCycles, useWorkingYear } from "../../../hooks/workingYear";
 import {
   LIST_KIND_LABELS,
   REVIEW_TIER_LABELS,
@@ -21,21 +23,22 @@ import {
 import { labelOf } from "../../../constants/enums";
 import { formatDateTime, formatSize } from "../../../utils/format";
 
-/** Every opened cycle, latest first. */
-export function useCycles() {
-  return useQuery({
-    queryKey: ["cycles"],
-    queryFn: () => unwrap(api.GET("/api/v1/cycles")),
-    staleTime: 60_000,
-  });
-}
-
-/** The cycle a page shows: `?cycle_year=` or the latest opened. */
+/**
+ * The cycle a page shows: `?cycle_year=` when that cycle is open, else the
+ * working year's cycle, else the latest opened. `undefined` while the cycles
+ * load, and for a year whose cycle was never opened: the page shows
+ * `<NoCycle />` rather than asking for what the list says is absent (a 404).
+ */
 export function useCycleYear(): [number | undefined, (year: number) => void, ReturnType<typeof useCycles>] {
   const cycles = useCycles();
+  const working = useWorkingYear();
   const [search, setSearch] = useSearchParams();
+  const opened = cycles.data?.map((c) => c.year) ?? [];
   const fromUrl = Number(search.get("cycle_year"));
-  const year = Number.isInteger(fromUrl) && fromUrl > 0 ? fromUrl : cycles.data?.[0]?.year;
+  const asked = Number.isInteger(fromUrl) && fromUrl > 0 ? fromUrl : undefined;
+  let year: number | undefined;
+  if (asked !== undefined) year = opened.includes(asked) ? asked : undefined;
+  else if (working !== undefined) year = opened.includes(working) ? working : opened[0];
   const setYear = (y: number) => {
     const next = new URLSearchParams(search);
     next.set("cycle_year", String(y));
@@ -60,9 +63,12 @@ export function CycleSelect({ value, onChange }: { value?: number; onChange: (ye
   );
 }
 
-/** Shown when no cycle is open yet. */
+/** Shown when no cycle is open yet, or the one in the URL (`?cycle_year=`) never was. */
 export function NoCycle() {
-  return <Empty description="尚未开启任何年度的学分验证（由省继教委办公室在“验证周期设置”中开启）" data-testid="no-cycle" />;
+  const [search] = useSearchParams();
+  const asked = Number(search.get("cycle_year"));
+  const what = Number.isInteger(asked) && asked > 0 ? `${asked} 年度的学分验证尚未开启` : "尚未开启任何年度的学分验证";
+  return <Empty description={`${what}（由省继教委办公室在“验证周期设置”中开启）`} data-testid="no-cycle" />;
 }
 
 export function StateTag({ state }: { state: Verification["state"] }) {
@@ -73,43 +79,96 @@ export function StateTag({ state }: { state: Verification["state"] }) {
   );
 }
 
-/** Columns of a list of records (a unit's own, an office's queue). */
-export function verificationColumns({ showUnit, onOpen }: { showUnit: boolean; onOpen: (r: Verification) => void }): ColumnsType<Verification> {
+/**
+ * Columns of a list of records (a unit's own, an office's queue), compact enough for a 1280 px
+ * screen with a selection and an actions column: name over ID number, list over year, state over
+ * the office awaited, the special case wrapped in full. `showCertificate` for lists that can hold
+ * numbered records.
+ */
+export function verificationColumns({
+  showUnit,
+  showCertificate = true,
+  onOpen,
+}: {
+  showUnit: boolean;
+  showCertificate?: boolean;
+  onOpen: (r: Verification) => void;
+}): ColumnsType<Verification> {
   const columns: ColumnsType<Verification> = [
     {
-      title: "姓名",
-      dataIndex: "person_name",
-      width: 90,
-      render: (name: string, r) => (
-        <Typography.Link onClick={() => onOpen(r)} data-testid="record-open">
-          {name}
-        </Typography.Link>
+      title: "姓名 / 身份证号",
+      key: "person",
+      width: 156,
+      render: (_, r) => (
+        <Stacked
+          main={
+            <Typography.Link onClick={() => onOpen(r)} data-testid="record-open">
+              {r.person_name}
+            </Typography.Link>
+          }
+          sub={<IdNumber value={r.id_number_masked} />}
+        />
       ),
     },
-    idNumberColumn<Verification>({ width: 180 }),
   ];
-  if (showUnit) columns.push({ title: "单位", dataIndex: "unit_name", width: 200 });
+  if (showUnit) columns.push({ title: "单位", dataIndex: "unit_name", width: 130, render: (u: string) => <Clipped text={u} /> });
   columns.push(
-    { title: "名单", dataIndex: "list", width: 90, render: (l: Verification["list"]) => labelOf(LIST_KIND_LABELS, l) },
-    { title: "验证年度", dataIndex: "year", width: 80 },
-    { title: "状态", dataIndex: "state", width: 110, render: (s: Verification["state"]) => <StateTag state={s} /> },
-    { title: "当前环节", dataIndex: "waiting_on_label", width: 150, render: (v: string | null) => v ?? "—" },
+    {
+      title: "名单 / 年度",
+      key: "list",
+      width: 88,
+      render: (_, r) => <Stacked main={labelOf(LIST_KIND_LABELS, r.list)} sub={`${r.year} 年度`} />,
+    },
+    {
+      title: "状态 / 当前环节",
+      key: "state",
+      width: 140,
+      render: (_, r) => <Stacked main={<StateTag state={r.state} />} sub={r.waiting_on_label ?? "—"} tip={r.waiting_on_label ?? undefined} />,
+    },
     {
       title: "特殊情况",
       dataIndex: "special",
-      width: 170,
-      render: (s: Verification["special"]) =>
-        s ? `${labelOf(SPECIAL_REASON_LABELS, s.reason)} ${s.period_from} 至 ${s.period_to}` : "—",
+      width: 140,
+      render: (sp: Verification["special"]) =>
+        sp ? (
+          <span data-testid="record-special">
+            {labelOf(SPECIAL_REASON_LABELS, sp.reason)} {sp.period_from} 至 {sp.period_to}
+          </span>
+        ) : (
+          "—"
+        ),
     },
-    {
+  );
+  if (showCertificate) {
+    columns.push({
       title: "证书编号",
       dataIndex: "certificate_no",
       width: 170,
-      render: (c: string | null) => (c ? <span data-testid="certificate-no">{c}</span> : "—"),
+      render: (c: string | null) =>
+        c ? (
+          <span style={{ fontFamily: "monospace" }} data-testid="certificate-no">
+            {c}
+          </span>
+        ) : (
+          "—"
+        ),
+    });
+  }
+  columns.push({
+    title: "更新时间",
+    dataIndex: "updated_at",
+    width: 96,
+    render: (t: string) => {
+      const [day, time] = formatDateTime(t).split(" ");
+      return <Stacked main={day} sub={time ?? ""} />;
     },
-    { title: "更新时间", dataIndex: "updated_at", width: 170, render: (t: string) => formatDateTime(t) },
-  );
+  });
   return columns;
+}
+
+/** The width a list's columns need (antd's selection column: 32 more). */
+export function columnsWidth<T>(columns: ColumnsType<T>, selectable = false): number {
+  return columns.reduce((sum, c) => sum + (typeof c.width === "number" ? c.width : 0), selectable ? 32 : 0);
 }
 
 /** The current position of a record on its chain, for Steps (the final step once decided). */

@@ -9,7 +9,8 @@ import {
   UNIT_LEVEL_LABELS,
   options,
 } from "../../../../constants/enums";
-import { INITIAL_VALUES, YEARS, titleApplies, type CalculatorFormValues } from "../mapping";
+import { useStandardYears } from "../../../../hooks/workingYear";
+import { INITIAL_VALUES, titleApplies, type CalculatorFormValues } from "../mapping";
 
 interface Props {
   form: FormInstance<CalculatorFormValues>;
@@ -21,6 +22,10 @@ interface Props {
 export function CalculatorForm({ form, submitting, onSubmit }: Props) {
   const unitLevel = Form.useWatch("unit_level", form);
   const hasTitle = titleApplies(unitLevel);
+  const year = Form.useWatch("year", form);
+  const standardYears = useStandardYears();
+  // The years with a standard (what the engine can evaluate), and the one chosen.
+  const years = [...new Set([...(standardYears.data ?? []), ...(year ? [year] : [])])].sort((a, b) => b - a);
 
   return (
     <Form<CalculatorFormValues>
@@ -34,7 +39,9 @@ export function CalculatorForm({ form, submitting, onSubmit }: Props) {
       <Form.Item label="年度" name="year" rules={[{ required: true, message: "请选择年度" }]}>
         <Select
           style={{ width: 160 }}
-          options={YEARS.map((y) => ({ value: y, label: `${y} 年度` }))}
+          loading={standardYears.isLoading}
+          options={years.map((y) => ({ value: y, label: `${y} 年度` }))}
+          data-testid="calculator-year"
         />
       </Form.Item>
       <Form.Item label="单位级别" name="unit_level" rules={[{ required: true, message: "请选择单位级别" }]}>
