@@ -1,6 +1,7 @@
 //! `cme demo --queue-people N`: a county's queue at the deadline. N
 //! generated people of 宣威市人民医院 (a county-level hospital of the demo),
-//! with credits of the demo's cycle year; those compliant are submitted and
+//! with credits of the demo's cycle year and its mandatory course (about
+//! two in three are then compliant); those compliant are submitted and
 //! wait on 宣威市's office (account `xuanwei`). The browser test that clears
 //! a queue of thousands runs on it; no other test acts in that county.
 
@@ -9,9 +10,12 @@ use std::collections::HashSet;
 use anyhow::Context as _;
 use cme_domain::ids::DepartmentId;
 use cme_store::crypto::PiiCipher;
-use cme_store::entity::{departments, units};
+use cme_store::entity::{course_completions, departments, units};
 use cme_store::repo::credit;
-use sea_orm::{ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, QuerySelect as _, Statement};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, QuerySelect as _,
+    Statement,
+};
 
 use crate::generate::flush;
 use crate::generate_data;
@@ -47,7 +51,21 @@ pub async fn load(db: &DatabaseConnection, cipher: &PiiCipher, year: i32, people
             credits.extend(cs.into_iter().map(credit::NewCredit::from));
         }
     }
+    let ids: Vec<uuid::Uuid> = batch.iter().map(|p| p.id.0).collect();
     flush(db, cipher, &mut batch, &mut credits).await?;
+    // Everyone took the year's mandatory course (公需科目), as most do by the deadline.
+    let completed_on = chrono::NaiveDate::from_ymd_opt(year, 11, 20).context("date")?;
+    for chunk in ids.chunks(500) {
+        let rows = chunk.iter().map(|id| course_completions::ActiveModel {
+            id: Set(uuid::Uuid::now_v7()),
+            person_id: Set(*id),
+            year: Set(year),
+            completed_on: Set(completed_on),
+            source: Set("demo".to_owned()),
+            created_at: Set(chrono::Utc::now()),
+        });
+        course_completions::Entity::insert_many(rows).exec(db).await?;
+    }
     cme_store::repo::compliance::recompute_year(db, year, cme_store::repo::compliance::RecomputeFrom::Credits).await?;
     let backend = db.get_database_backend();
     let pg = backend == sea_orm::DbBackend::Postgres;
