@@ -31,6 +31,7 @@ import { DepartmentSelect } from "../../../components/pickers/DepartmentSelect";
 import { OUTCOME_COLORS, OUTCOME_LABELS, labelOf, options } from "../../../constants/enums";
 import { LIST_KIND_LABELS, SPECIAL_REASON_LABELS, VERIFICATION_STATE_LABELS } from "../../../constants/verification";
 import { useCursorList } from "../../../hooks/useCursorList";
+import { submitModalForm } from "../../../utils/modalForm";
 import {
   WINDOW_STATUS_COLORS,
   WINDOW_STATUS_LABELS,
@@ -82,7 +83,7 @@ function CandidatesPanel({ cycleYear, list, isDepartment, unitId }: { cycleYear:
   const [selected, setSelected] = useState<string[]>([]);
   const [confirming, setConfirming] = useState(false);
   const [evidence, setEvidence] = useState<Evidence[]>([]);
-  const [form] = Form.useForm<SpecialForm & { note?: string }>();
+  const [form] = Form.useForm<SpecialForm>();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
 
@@ -124,12 +125,7 @@ function CandidatesPanel({ cycleYear, list, isDepartment, unitId }: { cycleYear:
     },
   });
 
-  const onConfirm = async () => {
-    if (list !== "special") {
-      submit.mutate(chosen.map((person_id) => ({ person_id })));
-      return;
-    }
-    const v = await form.validateFields();
+  const finishSpecial = (v: SpecialForm) => {
     const special = {
       reason: v.reason,
       period_from: v.period[0].format("YYYY-MM-DD"),
@@ -145,6 +141,8 @@ function CandidatesPanel({ cycleYear, list, isDepartment, unitId }: { cycleYear:
       })),
     );
   };
+  const onConfirm = () =>
+    list === "special" ? submitModalForm(form, finishSpecial) : submit.mutate(chosen.map((person_id) => ({ person_id })));
 
   const columns: ColumnsType<Candidate> = [
     { title: "姓名", dataIndex: "name", width: 90 },
@@ -252,7 +250,7 @@ function CandidatesPanel({ cycleYear, list, isDepartment, unitId }: { cycleYear:
           }
         />
         {list === "special" && (
-          <Form form={form} layout="vertical" name="special" initialValues={{ reason: "further_study" }}>
+          <Form form={form} layout="vertical" name="special" initialValues={{ reason: "further_study" }} onFinish={finishSpecial}>
             <Form.Item name="reason" label="特殊原因" rules={[{ required: true, message: "请选择原因" }]}>
               <Select options={options(SPECIAL_REASON_LABELS)} />
             </Form.Item>
