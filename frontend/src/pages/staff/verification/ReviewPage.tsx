@@ -4,7 +4,7 @@ import { Alert, App, Button, Card, Col, Form, Input, Modal, Row, Select, Space, 
 import type { ColumnsType } from "antd/es/table";
 import { useState } from "react";
 import { ApiProblem, api, unwrap } from "../../../api/client";
-import type { DecisionItem, ListKind, ReviewDecision, Verification } from "../../../api/types";
+import type { DecisionItem, DecisionRequest, ListKind, ReviewDecision, Verification } from "../../../api/types";
 import { LoadMore } from "../../../components/LoadMore";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { UnitSelect } from "../../../components/pickers/UnitSelect";
@@ -119,22 +119,29 @@ export default function ReviewPage() {
     void queryClient.invalidateQueries({ queryKey: ["verification"] });
     void queryClient.invalidateQueries({ queryKey: ["verification-stats"] });
   };
-  const decide = useMutation({
-    mutationFn: (body: { decision: ReviewDecision; reason?: string; items: DecisionItem[] }) =>
-      unwrap(api.POST("/api/v1/reviews/decisions", { body })),
-    onSuccess(result) {
+  const decided = {
+    onSuccess(result: { decision: ReviewDecision; decided: number }) {
       message.success(`已${result.decision === "approve" ? "通过" : "退回"} ${result.decided} 条`);
       setSelected([]);
       setReturning(null);
       refresh();
     },
-    onError(error) {
+    onError(error: ApiProblem) {
       // Someone acted first: show the queue as it is now.
-      if (error instanceof ApiProblem && error.status === 409) refresh();
+      if (error.status === 409) refresh();
     },
-  });
+  };
+  const sendDecision = (body: DecisionRequest) => unwrap(api.POST("/api/v1/reviews/decisions", { body }));
+  // Two mutations, so that the return modal's OK button is never loading
+  // (and ignoring its click) for an approval sent from the table.
+  const approve = useMutation({ mutationFn: sendDecision, ...decided });
+  const sendBack = useMutation({ mutationFn: sendDecision, ...decided });
+  const openReturn = (chosen: DecisionItem[]) => {
+    sendBack.reset();
+    setReturning(chosen);
+  };
 
-  const finishReturn = (v: { reason: string }) => decide.mutate({ decision: "return", reason: v.reason.trim(), items: returning ?? [] });
+  const finishReturn = (v: { reason: string }) => sendBack.mutate({ decision: "return", reason: v.reason.trim(), items: returning ?? [] });
 
   const columns = verificationColumns({ showUnit: true, onOpen: (r) => setOpenId(r.id) });
   columns.push({
@@ -148,13 +155,13 @@ export default function ReviewPage() {
           size="small"
           type="primary"
           icon={<CheckOutlined />}
-          loading={decide.isPending}
-          onClick={() => decide.mutate({ decision: "approve", items: [{ id: r.id, row_version: r.row_version }] })}
+          loading={approve.isPending}
+          onClick={() => approve.mutate({ decision: "approve", items: [{ id: r.id, row_version: r.row_version }] })}
           data-testid="approve-one"
         >
           通过
         </Button>
-        <Button size="small" danger onClick={() => setReturning([{ id: r.id, row_version: r.row_version }])} data-testid="return-one">
+        <Button size="small" danger onClick={() => openReturn([{ id: r.id, row_version: r.row_version }])} data-testid="return-one">
           退回
         </Button>
       </Space>
@@ -193,8 +200,8 @@ export default function ReviewPage() {
               type="primary"
               icon={<CheckOutlined />}
               disabled={items.length === 0}
-              loading={decide.isPending}
-              onClick={() => decide.mutate({ decision: "approve", items })}
+              loading={approve.isPending}
+              onClick={() => approve.mutate({ decision: "approve", items })}
               data-testid="approve-selected"
             >
               批量通过（{items.length}）
@@ -203,18 +210,18 @@ export default function ReviewPage() {
               danger
               icon={<RollbackOutlined />}
               disabled={items.length === 0}
-              onClick={() => setReturning(items)}
+              onClick={() => openReturn(items)}
               data-testid="return-selected"
             >
               批量退回（{items.length}）
             </Button>
           </Space>
-          {decide.isError && !returning && (
+          {approve.isError && (
             <div style={{ marginBottom: 16 }}>
-              {decide.error.status === 409 && (
+              {approve.error.status === 409 && (
                 <Alert type="warning" showIcon style={{ marginBottom: 8 }} title="记录已被他人处理或已变更，列表已刷新，请重新选择。" />
               )}
-              <ProblemAlert problem={decide.error} />
+              <ProblemAlert problem={approve.error} />
             </div>
           )}
           {queue.isError && <ProblemAlert problem={queue.error} />}
@@ -240,13 +247,20 @@ export default function ReviewPage() {
         okText="确认退回"
         okButtonProps={{ danger: true }}
         cancelText="取消"
-        confirmLoading={decide.isPending}
+        confirmLoading={sendBack.isPending}
         onOk={() => submitModalForm(form, finishReturn)}
         onCancel={() => setReturning(null)}
         destroyOnHidden
       >
         <Alert type="info" showIcon style={{ marginBottom: 16 }} title="退回的记录回到单位，单位修改后可重新上报。" />
-        {decide.isError && <ProblemAlert problem={decide.error} />}
+        {sendBack.isError && (
+          <div style={{ marginBottom: 16 }}>
+            {sendBack.error.status === 409 && (
+              <Alert type="warning" showIcon style={{ marginBottom: 8 }} title="记录已被他人处理或已变更，列表已刷新，请重新选择。" />
+            )}
+            <ProblemAlert problem={sendBack.error} />
+          </div>
+        )}
         <Form form={form} layout="vertical" name="return" onFinish={finishReturn}>
           <Form.Item name="reason" label="退回原因" rules={[{ required: true, whitespace: true, message: "请填写退回原因" }]}>
             <Input.TextArea rows={3} maxLength={500} showCount placeholder="例如：学分证书与系统记录不符，请核对后重新上报" />
