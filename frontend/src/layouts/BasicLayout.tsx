@@ -104,9 +104,10 @@ export default function BasicLayout() {
               <Button type="text" icon={<MenuOutlined />} style={{ color: "#fff" }} aria-label="菜单" data-testid="compact-menu" />
             </Dropdown>
           )}
-          <Typography.Title level={compact ? 5 : 4} style={{ color: "#fff", margin: 0, whiteSpace: "nowrap" }}>
+          {/* The system's name, not a heading: each page's one h1 is its own title (PageTitle). */}
+          <Typography.Text strong style={{ color: "#fff", fontSize: compact ? 16 : 20, whiteSpace: "nowrap" }}>
             {compact ? "云南继教学分" : "云南省继续医学教育学分管理系统"}
-          </Typography.Title>
+          </Typography.Text>
         </Space>
         <UserMenu compact={compact} />
       </Layout.Header>
