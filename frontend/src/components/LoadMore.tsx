@@ -1,4 +1,4 @@
-import { Button } from "antd";
+import { Button, Typography } from "antd";
 
 /** The "加载更多" button under a keyset-paginated table. */
 export function LoadMore({
@@ -19,7 +19,7 @@ export function LoadMore({
           加载更多
         </Button>
       ) : (
-        <span style={{ color: "rgba(0,0,0,0.45)" }}>{count > 0 ? `已显示全部 ${count} 条` : ""}</span>
+        <Typography.Text type="secondary">{count > 0 ? `已显示全部 ${count} 条` : ""}</Typography.Text>
       )}
     </div>
   );

@@ -11,6 +11,7 @@ import { useAuth } from "../../../auth/AuthProvider";
 import { PageLoading } from "../../../auth/guards";
 import { LoadMore } from "../../../components/LoadMore";
 import { idNumberColumn, titleText } from "../../../components/PeopleTable";
+import { PageTitle } from "../../../components/PageTitle";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { DepartmentSelect } from "../../../components/pickers/DepartmentSelect";
 import { RegionTreeSelect } from "../../../components/pickers/RegionTreeSelect";
@@ -74,6 +75,7 @@ export default function CompliancePage() {
   const unitForDepartments = ownUnit ?? filters.unit_id;
   const chosenUnit = Form.useWatch("unit_id", form);
   const chosenRegion = Form.useWatch("region_id", form);
+  const departmentsOf = ownUnit ?? chosenUnit ?? unitForDepartments;
 
   const ready = !years.isLoading;
   const list = useCursorList<ComplianceRow, Page>(
@@ -162,7 +164,7 @@ export default function CompliancePage() {
 
   return (
     <Card
-      title="人员达标情况查询"
+      title={<PageTitle>人员达标情况查询</PageTitle>}
       data-testid="compliance-page"
       extra={
         <Button
@@ -196,19 +198,20 @@ export default function CompliancePage() {
             <UnitSelect regionId={chosenRegion} />
           </Form.Item>
         )}
-        {kind !== "department" && (
+        {/* Shown once a unit is known: a greyed-out select that does nothing is noise, and unreadable (1.8:1). */}
+        {kind !== "department" && departmentsOf && (
           <Form.Item name="department_id">
-            <DepartmentSelect unitId={ownUnit ?? chosenUnit ?? unitForDepartments} />
+            <DepartmentSelect unitId={departmentsOf} />
           </Form.Item>
         )}
         <Form.Item name="discipline">
-          <Select placeholder="类别" allowClear style={{ width: 190 }} options={options(DISCIPLINE_LABELS)} />
+          <Select placeholder="类别" aria-label="类别" allowClear style={{ width: 190 }} options={options(DISCIPLINE_LABELS)} />
         </Form.Item>
         <Form.Item name="outcome">
-          <Select placeholder="结果" allowClear style={{ width: 120 }} options={options(OUTCOME_LABELS)} />
+          <Select placeholder="结果" aria-label="结果" allowClear style={{ width: 120 }} options={options(OUTCOME_LABELS)} />
         </Form.Item>
         <Form.Item name="name">
-          <Input placeholder="姓名" allowClear style={{ width: 140 }} />
+          <Input placeholder="姓名" aria-label="姓名" allowClear style={{ width: 140 }} />
         </Form.Item>
         <Space>
           <Button type="primary" htmlType="submit" data-testid="compliance-search">

@@ -6,6 +6,7 @@ import { useState } from "react";
 import { ApiProblem, api, unwrap } from "../../../api/client";
 import type { DecisionItem, DecisionRequest, ListKind, ReviewDecision, Verification } from "../../../api/types";
 import { LoadMore } from "../../../components/LoadMore";
+import { PageTitle } from "../../../components/PageTitle";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { UnitSelect } from "../../../components/pickers/UnitSelect";
 import { options } from "../../../constants/enums";
@@ -170,7 +171,7 @@ export default function ReviewPage() {
 
   const years = cycleYear ? [cycleYear, cycleYear - 1, cycleYear - 2] : [];
   return (
-    <Card title="验证审核" extra={<CycleSelect value={cycleYear} onChange={setCycleYear} />} data-testid="verification-review">
+    <Card title={<PageTitle>验证审核</PageTitle>} extra={<CycleSelect value={cycleYear} onChange={setCycleYear} />} data-testid="verification-review">
       {cycles.isError && <ProblemAlert problem={cycles.error} />}
       {!cycles.isLoading && cycleYear === undefined && <NoCycle />}
       {cycleYear !== undefined && (
@@ -180,6 +181,7 @@ export default function ReviewPage() {
             <Select
               allowClear
               placeholder="名单"
+              aria-label="名单"
               value={filters.list}
               onChange={(list) => setFilters({ ...filters, list })}
               options={options(LIST_KIND_LABELS)}
@@ -189,6 +191,7 @@ export default function ReviewPage() {
             <Select<number>
               allowClear
               placeholder="验证年度"
+              aria-label="验证年度"
               value={filters.year}
               onChange={(year) => setFilters({ ...filters, year })}
               options={years.map((y) => ({ value: y, label: `${y} 年度` }))}

@@ -26,6 +26,7 @@ import { useAuth } from "../../../auth/AuthProvider";
 import { EvidenceUpload } from "../../../components/EvidenceUpload";
 import { LoadMore } from "../../../components/LoadMore";
 import { idNumberColumn } from "../../../components/PeopleTable";
+import { PageTitle } from "../../../components/PageTitle";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { DepartmentSelect } from "../../../components/pickers/DepartmentSelect";
 import { OUTCOME_COLORS, OUTCOME_LABELS, labelOf, options } from "../../../constants/enums";
@@ -181,6 +182,7 @@ function CandidatesPanel({ cycleYear, list, isDepartment, unitId }: { cycleYear:
               setSelected([]);
             }}
             options={years.map((y) => ({ value: y, label: `补验 ${y} 年度` }))}
+            aria-label="补验年度"
             style={{ width: 140 }}
             data-testid="make-up-year"
           />
@@ -189,7 +191,7 @@ function CandidatesPanel({ cycleYear, list, isDepartment, unitId }: { cycleYear:
           <DepartmentSelect unitId={unitId} value={departmentId} onChange={setDepartmentId} />
         )}
         <Space>
-          <Switch checked={eligibleOnly} onChange={setEligibleOnly} data-testid="eligible-only" />
+          <Switch checked={eligibleOnly} onChange={setEligibleOnly} aria-label="只看可上报" data-testid="eligible-only" />
           只看可上报
         </Space>
         <Button
@@ -323,6 +325,7 @@ function RecordsPanel({ cycleYear, isDepartment }: { cycleYear: number; isDepart
         <Select
           allowClear
           placeholder="状态"
+          aria-label="状态"
           value={state}
           onChange={setState}
           options={options(VERIFICATION_STATE_LABELS)}
@@ -332,6 +335,7 @@ function RecordsPanel({ cycleYear, isDepartment }: { cycleYear: number; isDepart
         <Select
           allowClear
           placeholder="名单"
+          aria-label="名单"
           value={list}
           onChange={setList}
           options={options(LIST_KIND_LABELS)}
@@ -413,7 +417,7 @@ export default function SubmitPage() {
   const unitId = me?.organisation.kind === "unit" ? (me.organisation.id ?? undefined) : undefined;
   return (
     <Card
-      title={isDepartment ? "验证信息上报（科室准备）" : "验证信息上报"}
+      title={<PageTitle>{isDepartment ? "验证信息上报（科室准备）" : "验证信息上报"}</PageTitle>}
       extra={<CycleSelect value={cycleYear} onChange={setCycleYear} />}
       data-testid="verification-submit"
     >
