@@ -4,6 +4,7 @@ import type { MenuProps } from "antd";
 import { Link, Navigate, Outlet, useLocation, useMatches, useNavigate } from "react-router";
 import { useAuth } from "../auth/AuthProvider";
 import { PASSWORD_PATH } from "../auth/permissions";
+import { useMendedTables } from "../hooks/useMendedTables";
 import { menuKeyOf, useMenu, type RouteHandle } from "../navigation";
 
 /** The menu item of the page shown: the route table's row of the deepest match (`/org/units/1` → `/org`). */
@@ -68,6 +69,7 @@ export default function BasicLayout() {
   // Phones (trainees checking their credits) get a short title and no organisation name.
   const screens = Grid.useBreakpoint();
   const compact = screens.xs === true;
+  useMendedTables();
 
   // A password that must be changed comes before everything else.
   if (me?.must_change_password && pathname !== PASSWORD_PATH) {
