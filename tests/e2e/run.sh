@@ -31,7 +31,7 @@ specs=("$@")
 }
 
 cd "$here"
-if [[ ! -d node_modules/playwright-core ]]; then
+if [[ ! -d node_modules/playwright-core || ! -d node_modules/axe-core ]]; then
   npm ci --no-fund --no-audit
 fi
 
