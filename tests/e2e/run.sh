@@ -31,7 +31,7 @@ specs=("$@")
 }
 
 cd "$here"
-if [[ ! -d node_modules/playwright-core ]]; then
+if [[ ! -d node_modules/playwright-core || ! -d node_modules/axe-core ]]; then
   npm ci --no-fund --no-audit
 fi
 
@@ -99,14 +99,5 @@ echo "e2e: server healthy"
 if [[ ${#specs[@]} -gt 0 ]]; then
   BASE_URL="$base_url" E2E_DATA_KEY_FILE="$work/cme.key" node --test "${specs[@]}"
 else
-  # The specs of `npm test`, in its order. A spec that fails is run once
-  # more, loudly: a few UI steps are intermittently lost on a loaded machine
-  # (a modal's button clicked as its form mounts); a real failure fails twice.
-  mapfile -t all < <(grep -o 'specs/[a-z]*\.test\.mjs' package.json)
-  for spec in "${all[@]}"; do
-    if ! BASE_URL="$base_url" E2E_DATA_KEY_FILE="$work/cme.key" node --test "$spec"; then
-      echo "e2e: RETRY $spec failed once; running it again" >&2
-      BASE_URL="$base_url" E2E_DATA_KEY_FILE="$work/cme.key" node --test "$spec"
-    fi
-  done
+  BASE_URL="$base_url" E2E_DATA_KEY_FILE="$work/cme.key" npm test
 fi

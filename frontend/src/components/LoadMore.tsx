@@ -1,4 +1,4 @@
-import { Button, Space } from "antd";
+import { Button, Space, Typography } from "antd";
 
 /** The "加载更多" button under a keyset-paginated table. */
 export function LoadMore({
@@ -22,10 +22,10 @@ export function LoadMore({
           <Button onClick={onLoad} loading={loading} data-testid="load-more">
             加载更多
           </Button>
-          {total !== undefined && <span style={{ color: "rgba(0,0,0,0.45)" }}>{`已显示 ${count} 条，共 ${total} 条`}</span>}
+          {total !== undefined && <Typography.Text type="secondary">{`已显示 ${count} 条，共 ${total} 条`}</Typography.Text>}
         </Space>
       ) : (
-        <span style={{ color: "rgba(0,0,0,0.45)" }}>{count > 0 ? `已显示全部 ${count} 条` : ""}</span>
+        <Typography.Text type="secondary">{count > 0 ? `已显示全部 ${count} 条` : ""}</Typography.Text>
       )}
     </div>
   );

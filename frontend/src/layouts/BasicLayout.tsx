@@ -4,6 +4,7 @@ import type { MenuProps } from "antd";
 import { Link, Navigate, Outlet, useLocation, useMatches, useNavigate } from "react-router";
 import { useAuth } from "../auth/AuthProvider";
 import { PASSWORD_PATH } from "../auth/permissions";
+import { useMendedTables } from "../hooks/useMendedTables";
 import { menuKeyOf, useMenu, type RouteHandle } from "../navigation";
 import { menuBadges } from "../pages/staff/workbench/logic";
 import { useWorkbench } from "../pages/staff/workbench/useWorkbench";
@@ -72,6 +73,7 @@ export default function BasicLayout() {
   // Phones (trainees checking their credits) get a short title and no organisation name.
   const screens = Grid.useBreakpoint();
   const compact = screens.xs === true;
+  useMendedTables();
 
   // A password that must be changed comes before everything else.
   if (me?.must_change_password && pathname !== PASSWORD_PATH) {
@@ -115,9 +117,10 @@ export default function BasicLayout() {
               <Button type="text" icon={<MenuOutlined />} style={{ color: "#fff" }} aria-label="菜单" data-testid="compact-menu" />
             </Dropdown>
           )}
-          <Typography.Title level={compact ? 5 : 4} style={{ color: "#fff", margin: 0, whiteSpace: "nowrap" }}>
+          {/* The system's name, not a heading: each page's one h1 is its own title (PageTitle). */}
+          <Typography.Text strong style={{ color: "#fff", fontSize: compact ? 16 : 20, whiteSpace: "nowrap" }}>
             {compact ? "云南继教学分" : "云南省继续医学教育学分管理系统"}
-          </Typography.Title>
+          </Typography.Text>
         </Space>
         <UserMenu compact={compact} />
       </Layout.Header>

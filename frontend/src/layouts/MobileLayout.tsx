@@ -12,7 +12,8 @@ export default function MobileLayout({ title, children }: { title: string; child
       <Layout.Header
         style={{ display: "flex", alignItems: "center", justifyContent: "space-between", padding: "0 12px", height: 52, lineHeight: "52px" }}
       >
-        <Typography.Title level={5} style={{ color: "#fff", margin: 0, whiteSpace: "nowrap" }}>
+        {/* The page's title, its one h1 (a phone page has no card title). */}
+        <Typography.Title level={1} style={{ color: "#fff", margin: 0, fontSize: 16, lineHeight: "inherit", whiteSpace: "nowrap" }}>
           {title}
         </Typography.Title>
         {me && (

@@ -71,6 +71,37 @@ describe("submitModalForm", () => {
     expect(onValid).toHaveBeenNthCalledWith(2, { reason: "材料不全", kind: "reject" });
   });
 
+  it("sends once when a newer validation overtakes the OK button's (the click is not dropped)", async () => {
+    const onValid = vi.fn();
+    const form = renderModal(onValid);
+    act(() => form().setFieldsValue({ reason: "材料不全" }));
+    await act(async () => {
+      const sent = submitModalForm(form(), onValid);
+      // A field's own validation (on change, on blur) starting while the OK
+      // button's is running: the store rejects the older one as out of date.
+      void form()
+        .validateFields(["reason"])
+        .catch(() => {});
+      await sent;
+    });
+    expect(onValid).toHaveBeenCalledTimes(1);
+    expect(onValid).toHaveBeenCalledWith({ reason: "材料不全", kind: "reject" });
+  });
+
+  it("still reports a field's error after a validation was overtaken", async () => {
+    const onValid = vi.fn();
+    const form = renderModal(onValid);
+    await act(async () => {
+      const sent = submitModalForm(form(), onValid);
+      void form()
+        .validateFields(["reason"])
+        .catch(() => {});
+      await sent;
+    });
+    expect(onValid).not.toHaveBeenCalled();
+    expect(await screen.findByText("请填写原因")).toBeInTheDocument();
+  });
+
   it("lets an error of the handler itself through", async () => {
     const form = renderModal(() => {});
     act(() => form().setFieldsValue({ reason: "材料不全" }));

@@ -19,12 +19,15 @@ export function DepartmentSelect({
   onChange,
   id,
   style,
+  "aria-label": ariaLabel = "科室",
 }: {
   unitId: string | null | undefined;
   value?: string;
   onChange?: (id: string | undefined) => void;
   id?: string;
   style?: React.CSSProperties;
+  /** The name screen readers announce; the placeholder's word by default (filter bars have no labels). */
+  "aria-label"?: string;
 }) {
   const departments = useDepartments(unitId);
   return (
@@ -35,6 +38,7 @@ export function DepartmentSelect({
       allowClear
       disabled={!unitId}
       placeholder="科室"
+      aria-label={ariaLabel}
       loading={departments.isLoading}
       options={(departments.data ?? []).map((d) => ({ value: d.id, label: d.name }))}
       style={{ width: 160, ...style }}

@@ -28,11 +28,14 @@ export function RegionTreeSelect({
   onChange,
   id,
   style,
+  "aria-label": ariaLabel = "行政区划",
 }: {
   value?: string;
   onChange?: (id: string | undefined) => void;
   id?: string;
   style?: React.CSSProperties;
+  /** The name screen readers announce; the placeholder's word by default (filter bars have no labels). */
+  "aria-label"?: string;
 }) {
   const roots = useQuery({ queryKey: ["regions", "roots"], queryFn: () => unwrap(api.GET("/api/v1/regions")) });
   const [nodes, setNodes] = useState<Node[]>([]);
@@ -60,6 +63,7 @@ export function RegionTreeSelect({
       onChange={(v) => onChange?.(v ? String(v) : undefined)}
       allowClear
       placeholder="行政区划"
+      aria-label={ariaLabel}
       loading={roots.isLoading}
       style={{ width: 200, ...style }}
       data-testid="region-select"

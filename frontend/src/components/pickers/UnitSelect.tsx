@@ -10,12 +10,15 @@ export function UnitSelect({
   regionId,
   id,
   style,
+  "aria-label": ariaLabel = "单位",
 }: {
   value?: string;
   onChange?: (id: string | undefined) => void;
   regionId?: string;
   id?: string;
   style?: React.CSSProperties;
+  /** The name screen readers announce; the placeholder's word by default (filter bars have no labels). */
+  "aria-label"?: string;
 }) {
   const [search, setSearch] = useState("");
   const units = useQuery({
@@ -41,6 +44,7 @@ export function UnitSelect({
       onChange={(v) => onChange?.(v ?? undefined)}
       allowClear
       placeholder="单位"
+      aria-label={ariaLabel}
       loading={units.isFetching}
       options={options}
       style={{ width: 220, ...style }}

@@ -103,7 +103,7 @@ export default function TraineeLoginPage() {
         <Form.Item name="name" label="姓名" rules={[{ required: true, whitespace: true, message: "请输入姓名" }]}>
           <Input prefix={<UserOutlined />} autoComplete="name" />
         </Form.Item>
-        <Form.Item label="验证码" required>
+        <Form.Item label="验证码" htmlFor="trainee_login_captcha_answer" required>
           <Space align="start">
             <Form.Item name="captcha_answer" noStyle rules={[{ required: true, whitespace: true, message: "请输入验证码" }]}>
               <Input prefix={<SafetyOutlined />} style={{ width: 140 }} autoComplete="off" />

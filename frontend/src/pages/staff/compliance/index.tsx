@@ -128,19 +128,20 @@ export default function CompliancePage() {
               <UnitSelect regionId={chosenRegion} />
             </Form.Item>
           )}
-          {kind !== "department" && (
+          {/* Shown once a unit is known: a greyed-out select that does nothing is noise, and unreadable (1.8:1). */}
+          {kind !== "department" && (ownUnit ?? chosenUnit ?? unitForDepartments) && (
             <Form.Item name="department_id">
               <DepartmentSelect unitId={ownUnit ?? chosenUnit ?? unitForDepartments} />
             </Form.Item>
           )}
           <Form.Item name="discipline">
-            <Select placeholder="类别" allowClear style={{ width: 190 }} options={options(DISCIPLINE_LABELS)} />
+            <Select placeholder="类别" aria-label="类别" allowClear style={{ width: 190 }} options={options(DISCIPLINE_LABELS)} />
           </Form.Item>
           <Form.Item name="outcome">
-            <Select placeholder="结果" allowClear style={{ width: 120 }} options={options(OUTCOME_LABELS)} />
+            <Select placeholder="结果" aria-label="结果" allowClear style={{ width: 120 }} options={options(OUTCOME_LABELS)} />
           </Form.Item>
           <Form.Item name="name">
-            <Input placeholder="姓名" allowClear style={{ width: 140 }} />
+            <Input placeholder="姓名" aria-label="姓名" allowClear style={{ width: 140 }} />
           </Form.Item>
           <Space>
             <Button type="primary" htmlType="submit" data-testid="compliance-search">

@@ -19,6 +19,7 @@ import { Link, useSearchParams } from "react-router";
 import { ApiProblem, api, unwrap } from "../../../api/client";
 import type { Credit, CreditSource, PersonSummary } from "../../../api/types";
 import { useAuth } from "../../../auth/AuthProvider";
+import { PageTitle } from "../../../components/PageTitle";
 import { PersonSelect } from "../../../components/pickers/PersonSelect";
 import { YearSelect } from "../../../components/pickers/YearSelect";
 import { useWorkingYear } from "../../../hooks/workingYear";
@@ -168,7 +169,7 @@ export default function CreditEntryPage() {
   const v = step === 2 ? values() : null;
 
   return (
-    <Card title="学分录入（纸质证书）" data-testid="credit-entry">
+    <Card title={<PageTitle>学分录入（纸质证书）</PageTitle>} data-testid="credit-entry">
       <Alert
         type="info"
         showIcon
@@ -179,7 +180,7 @@ export default function CreditEntryPage() {
             : "单位录入的学分即时生效。同一纸质证书（证书编号）不能重复录入。"
         }
       />
-      <Form.Item label="人员" required style={{ marginBottom: 24 }}>
+      <Form.Item label="人员" htmlFor="credit_entry_person" required style={{ marginBottom: 24 }}>
         <PersonSelect
           id="credit_entry_person"
           value={personId}

@@ -27,10 +27,8 @@ export default function ReportPage() {
     queryKey: ["credit-report", reportId],
     queryFn: () => unwrap(api.GET("/api/v1/credit-reports/{id}", { params: { path: { id: reportId } } })),
   });
-  const decide = useMutation({
-    mutationFn: (decisions: Decision[]) =>
-      unwrap(api.POST("/api/v1/credit-reports/{id}/decisions", { params: { path: { id: reportId } }, body: { decisions } })),
-    onSuccess(updated, decisions) {
+  const decided = {
+    onSuccess(updated: NonNullable<typeof detail.data>, decisions: Decision[]) {
       queryClient.setQueryData(["credit-report", reportId], updated);
       void queryClient.invalidateQueries({ queryKey: ["credit-reports"] });
       void queryClient.invalidateQueries({ queryKey: ["compliance"] });
@@ -41,7 +39,17 @@ export default function ReportPage() {
       setSelected([]);
       setRejecting(null);
     },
-  });
+  };
+  const sendDecisions = (decisions: Decision[]) =>
+    unwrap(api.POST("/api/v1/credit-reports/{id}/decisions", { params: { path: { id: reportId } }, body: { decisions } }));
+  // Two mutations, so that the reject modal's OK button is never loading
+  // (and ignoring its click) for an approval sent from the table.
+  const approval = useMutation({ mutationFn: sendDecisions, ...decided });
+  const reject = useMutation({ mutationFn: sendDecisions, ...decided });
+  const openReject = (rows: CreditItem[]) => {
+    reject.reset();
+    setRejecting(rows);
+  };
 
   if (detail.isLoading) return <Spin size="large" />;
   if (detail.isError) {
@@ -53,9 +61,9 @@ export default function ReportPage() {
   const { report, items } = detail.data!;
   const pending = items.filter((i) => i.state === "pending");
   const selectedPending = pending.filter((i) => selected.includes(i.id));
-  const approve = (rows: CreditItem[]) => decide.mutate(rows.map((r) => ({ credit_id: r.id, approve: true })));
+  const approve = (rows: CreditItem[]) => approval.mutate(rows.map((r) => ({ credit_id: r.id, approve: true })));
   const finishReject = (v: { reason: string }) =>
-    decide.mutate((rejecting ?? []).map((r) => ({ credit_id: r.id, approve: false, reason: v.reason.trim() })));
+    reject.mutate((rejecting ?? []).map((r) => ({ credit_id: r.id, approve: false, reason: v.reason.trim() })));
 
   const columns: ColumnsType<CreditItem> = [
     ...creditItemColumns(),
@@ -75,10 +83,10 @@ export default function ReportPage() {
       render: (_, c) =>
         c.state === "pending" ? (
           <Space>
-            <Button size="small" type="primary" icon={<CheckOutlined />} onClick={() => approve([c])} loading={decide.isPending} data-testid="approve-one">
+            <Button size="small" type="primary" icon={<CheckOutlined />} onClick={() => approve([c])} loading={approval.isPending} data-testid="approve-one">
               通过
             </Button>
-            <Button size="small" danger icon={<CloseOutlined />} onClick={() => setRejecting([c])} data-testid="reject-one">
+            <Button size="small" danger icon={<CloseOutlined />} onClick={() => openReject([c])} data-testid="reject-one">
               不通过
             </Button>
           </Space>
@@ -112,7 +120,7 @@ export default function ReportPage() {
                 type="primary"
                 icon={<CheckOutlined />}
                 disabled={selectedPending.length === 0}
-                loading={decide.isPending}
+                loading={approval.isPending}
                 onClick={() => approve(selectedPending)}
                 data-testid="approve-selected"
               >
@@ -121,7 +129,7 @@ export default function ReportPage() {
               <Button
                 danger
                 disabled={selectedPending.length === 0}
-                onClick={() => setRejecting(selectedPending)}
+                onClick={() => openReject(selectedPending)}
                 data-testid="reject-selected"
               >
                 批量不通过（{selectedPending.length}）
@@ -133,7 +141,7 @@ export default function ReportPage() {
         {!mayDecide && me?.organisation.kind === "department" && report.pending > 0 && (
           <Alert type="info" showIcon title="等待单位审核；审核通过的记录才计入学分。" style={{ marginBottom: 16 }} />
         )}
-        {decide.isError && <ProblemAlert problem={decide.error} />}
+        {approval.isError && <ProblemAlert problem={approval.error} />}
         <Table<CreditItem>
           rowKey="id"
           size="middle"
@@ -159,11 +167,16 @@ export default function ReportPage() {
         okText="确认不通过"
         okButtonProps={{ danger: true }}
         cancelText="取消"
-        confirmLoading={decide.isPending}
+        confirmLoading={reject.isPending}
         onOk={() => submitModalForm(form, finishReject)}
         onCancel={() => setRejecting(null)}
         destroyOnHidden
       >
+        {reject.isError && (
+          <div style={{ marginBottom: 16 }}>
+            <ProblemAlert problem={reject.error} />
+          </div>
+        )}
         <Form form={form} layout="vertical" name="reject" onFinish={finishReject}>
           <Form.Item name="reason" label="不通过原因" rules={[{ required: true, whitespace: true, message: "请填写不通过原因" }]}>
             <Input.TextArea rows={3} maxLength={200} showCount placeholder="例如：证书学分与录入不符" />

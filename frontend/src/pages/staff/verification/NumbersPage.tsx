@@ -23,10 +23,8 @@ function Awaiting({ cycleYear, onOpen }: { cycleYear: number; onOpen: (id: strin
   const chosen = selected.filter((id) => queue.items.some((r) => r.id === id));
   // Approved records await their number: no number column yet.
   const awaitingColumns = verificationColumns({ showUnit: true, showCertificate: false, onOpen: (r) => onOpen(r.id) });
-  const issue = useMutation({
-    mutationFn: (ids: string[] | undefined) =>
-      unwrap(api.POST("/api/v1/certificate-numbers", { body: { cycle_year: cycleYear, year, ids } })),
-    onSuccess(r) {
+  const issued = {
+    onSuccess(r: NumbersResult) {
       setResult(r);
       setSelected([]);
       setConfirmAll(false);
@@ -36,7 +34,13 @@ function Awaiting({ cycleYear, onOpen }: { cycleYear: number; onOpen: (id: strin
       void queryClient.invalidateQueries({ queryKey: ["verifications"] });
       void queryClient.invalidateQueries({ queryKey: ["verification-stats"] });
     },
-  });
+  };
+  const issueNumbers = (ids: string[] | undefined) =>
+    unwrap(api.POST("/api/v1/certificate-numbers", { body: { cycle_year: cycleYear, year, ids } }));
+  // The selection's button and the "all" modal each have their own, so that
+  // the modal's OK button is never loading (and ignoring its click) for the other.
+  const issue = useMutation({ mutationFn: issueNumbers, ...issued });
+  const issueAll = useMutation({ mutationFn: issueNumbers, ...issued });
   const years = [cycleYear, cycleYear - 1, cycleYear - 2];
   return (
     <>
@@ -59,7 +63,14 @@ function Awaiting({ cycleYear, onOpen }: { cycleYear: number; onOpen: (id: strin
         >
           为所选生成（{chosen.length}）
         </Button>
-        <Button disabled={queue.items.length === 0} onClick={() => setConfirmAll(true)} data-testid="issue-all">
+        <Button
+          disabled={queue.items.length === 0}
+          onClick={() => {
+            issueAll.reset();
+            setConfirmAll(true);
+          }}
+          data-testid="issue-all"
+        >
           全部生成{year ? `（${year} 年度）` : ""}
         </Button>
       </Space>
@@ -97,11 +108,16 @@ function Awaiting({ cycleYear, onOpen }: { cycleYear: number; onOpen: (id: strin
         open={confirmAll}
         okText="确认生成"
         cancelText="取消"
-        confirmLoading={issue.isPending}
-        onOk={() => issue.mutate(undefined)}
+        confirmLoading={issueAll.isPending}
+        onOk={() => issueAll.mutate(undefined)}
         onCancel={() => setConfirmAll(false)}
       >
         为本机构所有已终审通过、尚无编号的{year ? ` ${year} 年度` : ""}记录生成证书编号。编号按年度连续、不重复，生成后不能撤销。
+        {issueAll.isError && (
+          <div style={{ marginTop: 16 }}>
+            <ProblemAlert problem={issueAll.error} />
+          </div>
+        )}
       </Modal>
     </>
   );

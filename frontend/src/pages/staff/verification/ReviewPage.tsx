@@ -5,8 +5,9 @@ import type { ColumnsType } from "antd/es/table";
 import { useEffect, useRef, useState } from "react";
 import { useSearchParams } from "react-router";
 import { ApiProblem, api, unwrap } from "../../../api/client";
-import type { DecisionItem, ListKind, MatchingApprovalResult, ReviewDecision, Verification, VerificationPage } from "../../../api/types";
+import type { DecisionItem, DecisionRequest, ListKind, MatchingApprovalResult, Verification, VerificationPage } from "../../../api/types";
 import { LoadMore } from "../../../components/LoadMore";
+import { PageTitle } from "../../../components/PageTitle";
 import { pagesOf } from "../../../components/paging";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { UnitSelect } from "../../../components/pickers/UnitSelect";
@@ -222,20 +223,23 @@ export default function ReviewPage() {
     void queryClient.invalidateQueries({ queryKey: ["verification-stats"] });
     void queryClient.invalidateQueries({ queryKey: ["workbench"] });
   };
-  const decide = useMutation({
-    mutationFn: (body: { decision: ReviewDecision; reason?: string; items: DecisionItem[] }) =>
-      unwrap(api.POST("/api/v1/reviews/decisions", { body })),
-    onSuccess(result) {
+  const decided = {
+    onSuccess(result: { decision: DecisionRequest["decision"]; decided: number }) {
       message.success(`已${result.decision === "approve" ? "通过" : "退回"} ${result.decided} 条`);
       setSelected([]);
       setReturning(null);
       refresh();
     },
-    onError(error) {
+    onError(error: ApiProblem) {
       // Someone acted first: show the queue as it is now.
-      if (error instanceof ApiProblem && error.status === 409) refresh();
+      if (error.status === 409) refresh();
     },
-  });
+  };
+  const sendDecision = (body: DecisionRequest) => unwrap(api.POST("/api/v1/reviews/decisions", { body }));
+  // Two mutations, so that the return modal's OK button is never loading
+  // (and ignoring its click) for an approval sent from the table.
+  const decide = useMutation({ mutationFn: sendDecision, ...decided });
+  const sendBack = useMutation({ mutationFn: sendDecision, ...decided });
   const approveAll = useMutation({
     mutationFn: (body: { expected: number; counted_at: string }) =>
       unwrap(api.POST("/api/v1/reviews/decisions/matching", { body: { cycle_year: cycleYear!, ...filters, ...body } })),
@@ -262,25 +266,25 @@ export default function ReviewPage() {
   };
 
   const approveOne = (r: Verification) => decide.mutate({ decision: "approve", items: [{ id: r.id, row_version: r.row_version }] });
-  const returnOne = (r: Verification) => setReturning([{ id: r.id, row_version: r.row_version }]);
-  const idle = returning === null && openId === null && !decide.isPending && !approveAll.isPending;
+  const openReturn = (chosen: DecisionItem[]) => {
+    sendBack.reset();
+    setReturning(chosen);
+  };
+  const returnOne = (r: Verification) => openReturn([{ id: r.id, row_version: r.row_version }]);
+  const idle = returning === null && openId === null && !decide.isPending && !sendBack.isPending && !approveAll.isPending;
   const focus = useQueueKeys(idle, rows.length, {
     approve: (i) => rows[i] && approveOne(rows[i]),
     ret: (i) => rows[i] && returnOne(rows[i]),
     open: (i) => rows[i] && setOpenId(rows[i].id),
   });
 
-  const finishReturn = (v: { reason: string }) => decide.mutate({ decision: "return", reason: v.reason.trim(), items: returning ?? [] });
+  const finishReturn = (v: { reason: string }) => sendBack.mutate({ decision: "return", reason: v.reason.trim(), items: returning ?? [] });
   const columns = reviewColumns({ onOpen: (r) => setOpenId(r.id), onApprove: approveOne, onReturn: returnOne, busy: decide.isPending });
 
   const years = cycleYear ? [cycleYear, cycleYear - 1, cycleYear - 2] : [];
   return (
     <Card
-      title={
-        <Typography.Title level={1} style={{ fontSize: 18, margin: 0 }}>
-          验证审核
-        </Typography.Title>
-      }
+      title={<PageTitle>验证审核</PageTitle>}
       extra={<CycleSelect value={cycleYear} onChange={setCycleYear} />}
       data-testid="verification-review"
     >
@@ -355,7 +359,7 @@ export default function ReviewPage() {
                 danger
                 icon={<RollbackOutlined />}
                 disabled={items.length === 0}
-                onClick={() => setReturning(items)}
+                onClick={() => openReturn(items)}
                 data-testid="return-selected"
               >
                 退回所选（{items.length}）
@@ -407,13 +411,13 @@ export default function ReviewPage() {
         okText="确认退回"
         okButtonProps={{ danger: true }}
         cancelText="取消"
-        confirmLoading={decide.isPending}
+        confirmLoading={sendBack.isPending}
         onOk={() => submitModalForm(form, finishReturn)}
         onCancel={() => setReturning(null)}
         destroyOnHidden
       >
         <Alert type="info" showIcon style={{ marginBottom: 16 }} title="退回的记录回到单位，单位修改后可重新上报。" />
-        {decide.isError && <ProblemAlert problem={decide.error} />}
+        {sendBack.isError && <ProblemAlert problem={sendBack.error} />}
         <Form form={form} layout="vertical" name="return" onFinish={finishReturn}>
           <Form.Item label="常用原因">
             <Space wrap>

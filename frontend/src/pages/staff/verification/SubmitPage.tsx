@@ -26,11 +26,13 @@ import { useAuth } from "../../../auth/AuthProvider";
 import { EvidenceUpload } from "../../../components/EvidenceUpload";
 import { LoadMore } from "../../../components/LoadMore";
 import { idNumberColumn } from "../../../components/PeopleTable";
+import { PageTitle } from "../../../components/PageTitle";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { DepartmentSelect } from "../../../components/pickers/DepartmentSelect";
 import { OUTCOME_COLORS, OUTCOME_LABELS, labelOf, options } from "../../../constants/enums";
 import { LIST_KIND_LABELS, SPECIAL_REASON_LABELS, VERIFICATION_STATE_LABELS } from "../../../constants/verification";
 import { useCursorList } from "../../../hooks/useCursorList";
+import { submitModalForm } from "../../../utils/modalForm";
 import {
   WINDOW_STATUS_COLORS,
   WINDOW_STATUS_LABELS,
@@ -82,7 +84,7 @@ function CandidatesPanel({ cycleYear, list, isDepartment, unitId }: { cycleYear:
   const [selected, setSelected] = useState<string[]>([]);
   const [confirming, setConfirming] = useState(false);
   const [evidence, setEvidence] = useState<Evidence[]>([]);
-  const [form] = Form.useForm<SpecialForm & { note?: string }>();
+  const [form] = Form.useForm<SpecialForm>();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
 
@@ -124,12 +126,7 @@ function CandidatesPanel({ cycleYear, list, isDepartment, unitId }: { cycleYear:
     },
   });
 
-  const onConfirm = async () => {
-    if (list !== "special") {
-      submit.mutate(chosen.map((person_id) => ({ person_id })));
-      return;
-    }
-    const v = await form.validateFields();
+  const finishSpecial = (v: SpecialForm) => {
     const special = {
       reason: v.reason,
       period_from: v.period[0].format("YYYY-MM-DD"),
@@ -145,6 +142,8 @@ function CandidatesPanel({ cycleYear, list, isDepartment, unitId }: { cycleYear:
       })),
     );
   };
+  const onConfirm = () =>
+    list === "special" ? submitModalForm(form, finishSpecial) : submit.mutate(chosen.map((person_id) => ({ person_id })));
 
   const columns: ColumnsType<Candidate> = [
     { title: "姓名", dataIndex: "name", width: 90 },
@@ -183,6 +182,7 @@ function CandidatesPanel({ cycleYear, list, isDepartment, unitId }: { cycleYear:
               setSelected([]);
             }}
             options={years.map((y) => ({ value: y, label: `补验 ${y} 年度` }))}
+            aria-label="补验年度"
             style={{ width: 140 }}
             data-testid="make-up-year"
           />
@@ -191,7 +191,7 @@ function CandidatesPanel({ cycleYear, list, isDepartment, unitId }: { cycleYear:
           <DepartmentSelect unitId={unitId} value={departmentId} onChange={setDepartmentId} />
         )}
         <Space>
-          <Switch checked={eligibleOnly} onChange={setEligibleOnly} data-testid="eligible-only" />
+          <Switch checked={eligibleOnly} onChange={setEligibleOnly} aria-label="只看可上报" data-testid="eligible-only" />
           只看可上报
         </Space>
         <Button
@@ -252,7 +252,7 @@ function CandidatesPanel({ cycleYear, list, isDepartment, unitId }: { cycleYear:
           }
         />
         {list === "special" && (
-          <Form form={form} layout="vertical" name="special" initialValues={{ reason: "further_study" }}>
+          <Form form={form} layout="vertical" name="special" initialValues={{ reason: "further_study" }} onFinish={finishSpecial}>
             <Form.Item name="reason" label="特殊原因" rules={[{ required: true, message: "请选择原因" }]}>
               <Select options={options(SPECIAL_REASON_LABELS)} />
             </Form.Item>
@@ -324,6 +324,7 @@ function RecordsPanel({ cycleYear, isDepartment }: { cycleYear: number; isDepart
         <Select
           allowClear
           placeholder="状态"
+          aria-label="状态"
           value={state}
           onChange={setState}
           options={options(VERIFICATION_STATE_LABELS)}
@@ -333,6 +334,7 @@ function RecordsPanel({ cycleYear, isDepartment }: { cycleYear: number; isDepart
         <Select
           allowClear
           placeholder="名单"
+          aria-label="名单"
           value={list}
           onChange={setList}
           options={options(LIST_KIND_LABELS)}
@@ -414,7 +416,7 @@ export default function SubmitPage() {
   const unitId = me?.organisation.kind === "unit" ? (me.organisation.id ?? undefined) : undefined;
   return (
     <Card
-      title={isDepartment ? "验证信息上报（科室准备）" : "验证信息上报"}
+      title={<PageTitle>{isDepartment ? "验证信息上报（科室准备）" : "验证信息上报"}</PageTitle>}
       extra={<CycleSelect value={cycleYear} onChange={setCycleYear} />}
       data-testid="verification-submit"
     >

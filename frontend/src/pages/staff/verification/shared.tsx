@@ -56,6 +56,7 @@ export function CycleSelect({ value, onChange }: { value?: number; onChange: (ye
       onChange={onChange}
       loading={cycles.isLoading}
       placeholder="验证年度"
+      aria-label="验证年度"
       options={(cycles.data ?? []).map((c) => ({ value: c.year, label: `${c.year} 年度验证` }))}
       style={{ width: 150 }}
       data-testid="cycle-select"

@@ -5,6 +5,7 @@ import { Suspense, lazy } from "react";
 import { Link } from "react-router";
 import type { StatsRow, Workbench, WorkbenchTask } from "../../../api/types";
 import { useAuth } from "../../../auth/AuthProvider";
+import { PageHeader } from "../../../components/PageHeader";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { RateBar } from "../../../components/RateBar";
 import { GROUPING_LABELS } from "../../../constants/verification";
@@ -125,21 +126,19 @@ export default function WorkbenchPage() {
   const data = workbench.data;
   const by = data?.below_by ? GROUPING_LABELS[data.below_by] : undefined;
   return (
-    <Space direction="vertical" size={16} style={{ width: "100%" }} data-testid="workbench">
-      <Space style={{ width: "100%", justifyContent: "space-between" }} wrap>
-        <Typography.Title level={1} style={{ fontSize: 20, margin: 0 }}>
-          工作台
-          <Typography.Text type="secondary" style={{ fontSize: 14, marginInlineStart: 12, fontWeight: "normal" }}>
-            {me?.organisation.name}
-          </Typography.Text>
-        </Typography.Title>
-        <Space>
-          {data?.figures_at && <Typography.Text type="secondary">统计于 {formatDateTime(data.figures_at)}</Typography.Text>}
-          <Button icon={<ReloadOutlined />} onClick={() => void workbench.refetch()} loading={workbench.isFetching} aria-label="刷新">
-            刷新
-          </Button>
-        </Space>
-      </Space>
+    <Space orientation="vertical" size={16} style={{ width: "100%" }} data-testid="workbench">
+      <PageHeader
+        title="工作台"
+        description={me?.organisation.name}
+        extra={
+          <>
+            {data?.figures_at && <Typography.Text type="secondary">统计于 {formatDateTime(data.figures_at)}</Typography.Text>}
+            <Button icon={<ReloadOutlined />} onClick={() => void workbench.refetch()} loading={workbench.isFetching}>
+              刷新
+            </Button>
+          </>
+        }
+      />
       {workbench.isError && <ProblemAlert problem={workbench.error} />}
       {workbench.isLoading && <Skeleton active />}
       {data && (

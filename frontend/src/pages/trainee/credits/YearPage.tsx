@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Button, Card, Space, Spin } from "antd";
 import { Link, useParams } from "react-router";
 import { api, unwrap } from "../../../api/client";
+import { PageTitle } from "../../../components/PageTitle";
 import { PersonYearView } from "../../../components/PersonYearView";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { RegistrationFormButtons } from "../../../components/RegistrationFormButtons";
@@ -23,7 +24,7 @@ export default function MyYearPage() {
           <Button icon={<LeftOutlined />}>全部年度</Button>
         </Link>
       </Space>
-      <Card title={`${yearParam} 年度学分`} size="small" extra={null}>
+      <Card title={<PageTitle>{yearParam} 年度学分</PageTitle>} size="small" extra={null}>
         {detail.isLoading && <Spin />}
         {detail.isError && <ProblemAlert problem={detail.error} />}
         {detail.data && (

@@ -4,6 +4,7 @@ import { Button, Card, List, Space, Spin, Tag, Typography } from "antd";
 import { Link } from "react-router";
 import { api, unwrap } from "../../../api/client";
 import type { YearSummary } from "../../../api/types";
+import { PageTitle } from "../../../components/PageTitle";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { OUTCOME_COLORS, OUTCOME_LABELS } from "../../../constants/enums";
 import { formatCredits } from "../../../utils/format";
@@ -15,7 +16,7 @@ export default function MyCreditsPage() {
   return (
     <div style={{ maxWidth: 720, margin: "0 auto" }} data-testid="my-credits">
       <Card
-        title="我的学分"
+        title={<PageTitle>我的学分</PageTitle>}
         size="small"
         extra={
           <Link to="/m/sign-in">
