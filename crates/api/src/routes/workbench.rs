@@ -115,7 +115,7 @@ fn below(scope: OfficeScope) -> Option<Grouping> {
 
 /// Approved per mille of the people to verify; groups with nobody to verify last.
 fn progress(row: &StatsRow) -> u64 {
-    if row.to_verify == 0 { u64::MAX } else { row.approved * 1000 / row.to_verify }
+    (row.approved * 1000).checked_div(row.to_verify).unwrap_or(u64::MAX)
 }
 
 fn task(kind: TaskKind, list: Option<ListKind>, label: String, count: u64) -> WorkbenchTask {
