@@ -114,15 +114,7 @@ async fn group_names(
         return Ok(HashMap::new());
     }
     Ok(match group {
-        Grouping::Unit => cme_store::entity::units::Entity::find()
-            .select_only()
-            .columns([cme_store::entity::units::Column::Id, cme_store::entity::units::Column::Name])
-            .filter(cme_store::entity::units::Column::Id.is_in(keys))
-            .into_tuple::<(Uuid, String)>()
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .collect(),
+        Grouping::Unit => unit_names(state, keys).await?,
         // One read of the region tree (a few hundred rows), not one per key.
         Grouping::County | Grouping::Prefecture => region::list(&state.db)
             .await?
@@ -131,4 +123,20 @@ async fn group_names(
             .map(|r| (r.id.0, r.name))
             .collect(),
     })
+}
+
+/// The names of units `ids`, one query.
+pub async fn unit_names(state: &AppState, ids: HashSet<Uuid>) -> Result<HashMap<Uuid, String>, ApiError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(cme_store::entity::units::Entity::find()
+        .select_only()
+        .columns([cme_store::entity::units::Column::Id, cme_store::entity::units::Column::Name])
+        .filter(cme_store::entity::units::Column::Id.is_in(ids))
+        .into_tuple::<(Uuid, String)>()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .collect())
 }

@@ -31,6 +31,7 @@ use crate::dto::verification::{
 };
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::extract::ValidJson;
+use crate::figures::unit_names;
 use crate::office::{in_scope, office_region, office_scope, opened_cycle, tier_of};
 use crate::paging::Paging;
 
@@ -224,21 +225,6 @@ pub async fn review_summary(
         .collect();
     out.sort_by(|a, b| a.unit_name.cmp(&b.unit_name).then(a.unit_id.cmp(&b.unit_id)));
     Ok(web::Json(out))
-}
-
-async fn unit_names(state: &AppState, ids: HashSet<Uuid>) -> Result<HashMap<Uuid, String>, ApiError> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(cme_store::entity::units::Entity::find()
-        .select_only()
-        .columns([cme_store::entity::units::Column::Id, cme_store::entity::units::Column::Name])
-        .filter(cme_store::entity::units::Column::Id.is_in(ids))
-        .into_tuple::<(Uuid, String)>()
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .collect())
 }
 
 /// Approve (通过: on to the next office, or approved at the final one) or
