@@ -585,7 +585,7 @@ impl From<sea_orm::DbErr> for ApiError {
 /// Actix quotes the rejected value (`can not parse "…" to a i32`): an ID
 /// number put where it does not belong is not echoed.
 pub fn path_error(err: actix_web::error::PathError, _req: &actix_web::HttpRequest) -> actix_web::Error {
-    let detail = crate::telemetry::redact_text(&err.to_string()).into_owned();
+    let detail = crate::wording::path_message(&err.to_string()).to_owned();
     ApiError::Malformed { detail, errors: Vec::new() }.into()
 }
 
@@ -598,8 +598,23 @@ pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &actix_web::Htt
             ApiError::PayloadTooLarge(format!("请求不能超过 {} KB", limit / 1024)).into()
         }
         JsonPayloadError::ContentType => ApiError::UnsupportedMediaType("请求须为 application/json".to_owned()).into(),
-        other => ApiError::Malformed { detail: other.to_string(), errors: Vec::new() }.into(),
+        JsonPayloadError::Deserialize(e) => serde_problem(&e.to_string(), "body"),
+        JsonPayloadError::Payload(e) => ApiError::Malformed {
+            detail: crate::wording::payload_message(&e.to_string()).to_owned(),
+            errors: Vec::new(),
+        }
+        .into(),
+        _ => ApiError::Malformed { detail: "请求内容不是合法的 JSON".to_owned(), errors: Vec::new() }.into(),
     }
+}
+
+/// A query string or form that serde refused: the field it names (for a
+/// missing one) or `what`, and the reason in words.
+fn serde_problem(message: &str, what: &str) -> actix_web::Error {
+    let field = message.strip_prefix("missing field `").and_then(|m| m.split('`').next()).unwrap_or(what).to_owned();
+    let reason = crate::wording::serde_message(message).into_owned();
+    let detail = format!("{field}: {reason}");
+    ApiError::Malformed { detail, errors: vec![FieldError { field, message: reason }] }.into()
 }
 
 /// Same for form bodies (`application/x-www-form-urlencoded`).
@@ -612,17 +627,17 @@ pub fn form_error(err: actix_web::error::UrlencodedError, _req: &actix_web::Http
         UrlencodedError::ContentType => {
             ApiError::UnsupportedMediaType("请求须为 application/x-www-form-urlencoded".to_owned()).into()
         }
-        other => {
-            let detail = crate::telemetry::redact_text(&other.to_string()).into_owned();
-            ApiError::Malformed { detail, errors: Vec::new() }.into()
-        }
+        UrlencodedError::Parse(e) => serde_problem(&e.to_string(), "body"),
+        other => serde_problem(&other.to_string(), "body"),
     }
 }
 
 /// Same for query strings.
 pub fn query_error(err: actix_web::error::QueryPayloadError, _req: &actix_web::HttpRequest) -> actix_web::Error {
-    let detail = crate::telemetry::redact_text(&err.to_string()).into_owned();
-    ApiError::Malformed { detail, errors: Vec::new() }.into()
+    match err {
+        actix_web::error::QueryPayloadError::Deserialize(e) => serde_problem(&e.to_string(), "query"),
+        other => serde_problem(&other.to_string(), "query"),
+    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use crate::error::{ApiError, FieldError};
+use crate::wording;
 
 /// The largest JSON body accepted.
 const MAX_BODY: usize = 1 << 20;
@@ -33,7 +34,10 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
             }
             let mut body = web::BytesMut::new();
             while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| ApiError::Malformed { detail: e.to_string(), errors: Vec::new() })?;
+                let chunk = chunk.map_err(|e| ApiError::Malformed {
+                    detail: wording::payload_message(&e.to_string()).to_owned(),
+                    errors: Vec::new(),
+                })?;
                 if body.len() + chunk.len() > MAX_BODY {
                     return Err(ApiError::PayloadTooLarge(format!("请求不能超过 {} KB", MAX_BODY / 1024)).into());
                 }
@@ -60,7 +64,7 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             None if path == "." => "body".to_owned(),
             None => path,
         };
-        let message = redact_value(message.split(" at line ").next().unwrap_or(&message));
+        let message = wording::serde_message(&message).into_owned();
         let error = FieldError { field, message };
         let detail = format!("{}: {}", error.field, error.message);
         if inner.is_syntax() || inner.is_eof() {
@@ -83,7 +87,7 @@ pub fn parse_value<T: DeserializeOwned>(value: serde_json::Value, prefix: &str) 
             None if path == "." => prefix.to_owned(),
             None => format!("{prefix}.{path}"),
         };
-        vec![FieldError { field, message: redact_value(&message) }]
+        vec![FieldError { field, message: wording::serde_message(&message).into_owned() }]
     })
 }
 
@@ -93,21 +97,6 @@ pub fn field_errors(errors: &ValidationErrors, prefix: &str) -> Vec<FieldError> 
     flatten(errors, prefix, &mut out);
     out.sort_by(|a, b| a.field.cmp(&b.field));
     out
-}
-
-/// Serde quotes the rejected value ("invalid type: integer `5301…`"); the
-/// value may be personal data, and error texts reach logs, so keep only what
-/// was expected.
-fn redact_value(message: &str) -> String {
-    for kind in ["invalid type", "invalid value", "invalid length", "unknown variant"] {
-        if message.starts_with(kind) {
-            return match message.split_once(", expected ") {
-                Some((_, expected)) => format!("{kind}, expected {expected}"),
-                None => kind.to_owned(),
-            };
-        }
-    }
-    message.to_owned()
 }
 
 /// Flattens validator's nested errors into `a.b[2].c` paths.
@@ -125,7 +114,7 @@ fn flatten(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
         match kind {
             ValidationErrorsKind::Field(list) => {
                 for e in list {
-                    let message = e.message.as_ref().map_or_else(|| e.code.to_string(), ToString::to_string);
+                    let message = wording::validator_message(e);
                     out.push(FieldError { field: path.clone(), message });
                 }
             }

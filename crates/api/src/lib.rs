@@ -23,6 +23,7 @@ mod spa;
 pub mod storage;
 pub mod telemetry;
 pub mod upload;
+pub mod wording;
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -68,6 +69,8 @@ pub struct AuthState {
     pub sessions: auth::cache::SessionCache,
     /// Organisation names.
     pub names: auth::cache::NameCache,
+    /// Unit levels, which narrow what a unit's accounts may do.
+    pub unit_levels: auth::cache::LevelCache,
 }
 
 /// What the HTTP layer needs to know.
@@ -118,6 +121,7 @@ where
             .configure(routes::standards::routes)
             .configure(routes::auth::routes)
             .configure(routes::accounts::routes)
+            .configure(routes::audit::routes)
             .configure(routes::org::routes)
             .configure(routes::people::routes)
             .configure(routes::transfers::routes)
@@ -211,6 +215,7 @@ impl Application {
                 client_limiter: auth::limiter::Limiter::per_minute(settings.client_requests_per_minute),
                 sessions: auth::cache::SessionCache::default(),
                 names: auth::cache::NameCache::default(),
+                unit_levels: auth::cache::LevelCache::default(),
             },
         });
         let cors_origins = settings.cors_origins;

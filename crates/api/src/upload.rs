@@ -45,7 +45,7 @@ impl FromRequest for Upload {
             }
             let mut body = web::BytesMut::new();
             while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| malformed(&e.to_string()))?;
+                let chunk = chunk.map_err(|e| malformed(crate::wording::payload_message(&e.to_string())))?;
                 if body.len() + chunk.len() > MAX_UPLOAD {
                     return Err(ApiError::PayloadTooLarge(format!("文件不能超过 {} MB", MAX_UPLOAD >> 20)).into());
                 }

@@ -159,7 +159,12 @@ fn the_spa_labels_are_generated_from_the_rust_enums() {
             $(
                 let _ = write!(out, "\nexport const {} = {{\n", $ts);
                 for v in <$rust>::ALL {
-                    let _ = writeln!(out, "  {}: {:?},", v.as_str(), v.label());
+                    // A dotted name (an audit action) is quoted.
+                    if v.as_str().contains('.') {
+                        let _ = writeln!(out, "  {:?}: {:?},", v.as_str(), v.label());
+                    } else {
+                        let _ = writeln!(out, "  {}: {:?},", v.as_str(), v.label());
+                    }
                 }
                 out.push_str("} as const;\n");
             )+
@@ -207,6 +212,8 @@ fn the_spa_labels_are_generated_from_the_rust_enums() {
         "STANDARD_LIMIT" => cme_domain::standard::Limit,
         "WINDOW_STATUS" => cme_domain::cycle::window::WindowStatus,
         "SCOPE_KIND" => cme_domain::auth::ScopeKind,
+        "AUDIT_ACTION" => cme_domain::audit::AuditAction,
+        "AUDIT_TARGET" => cme_domain::audit::AuditTarget,
     };
     // The evidence rule (`domain::cycle::evidence`): the kinds of file
     // accepted, by media type, and the largest size.

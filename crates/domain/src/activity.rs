@@ -53,24 +53,24 @@ pub struct Activity {
 /// Why an activity cannot be created as asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum ActivityError {
-    #[error("the last day is before the first")]
+    #[error("结束日期早于开始日期")]
     EndsBeforeStart,
-    #[error("an activity lasts at most {MAX_DAYS} days")]
+    #[error("一次活动最长 {MAX_DAYS} 天")]
     TooLong,
-    #[error("activities before {FIRST_YEAR} are not recorded")]
+    #[error("{FIRST_YEAR} 年以前的活动不予登记")]
     TooEarly,
-    #[error("only a unit organises self-managed activities")]
+    #[error("只有单位可以举办自管活动")]
     SelfManagedNeedsUnit,
 }
 
 /// Why an activity does not take sign-ins today.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum NotRunning {
-    #[error("the activity was cancelled")]
+    #[error("该活动已取消")]
     Cancelled,
-    #[error("the activity has not started")]
+    #[error("该活动尚未开始")]
     NotStarted,
-    #[error("the activity has ended")]
+    #[error("该活动已结束")]
     Ended,
 }
 

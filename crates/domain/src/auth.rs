@@ -9,7 +9,7 @@
 use uuid::Uuid;
 
 use crate::ids::{DepartmentId, PersonId, RegionId, UnitId};
-use crate::org::Medicine;
+use crate::org::{Medicine, UnitLevel};
 use crate::review::{Tier, province_office};
 
 string_enum! {
@@ -426,8 +426,9 @@ pub struct Actor {
     pub name: String,
     pub role: Role,
     pub scope: Scope,
-    /// For API clients: the operations granted (a subset of what the role
-    /// allows). `None` for people, who get everything their role allows.
+    /// The operations granted, a subset of what the role allows: an API
+    /// client's grant, or what a unit's level leaves its accounts (see
+    /// [`withheld_at`]). `None`: everything the role allows.
     pub granted: Option<Vec<Operation>>,
 }
 
@@ -436,11 +437,52 @@ impl Actor {
     pub fn may(&self, op: Operation) -> bool {
         allows(self.role, op) && self.granted.as_ref().is_none_or(|g| g.contains(&op))
     }
+
+    /// The actor of a unit of `level` (or of one of its departments): what
+    /// the level withholds is taken away from what it may do.
+    pub fn at_unit_level(mut self, level: UnitLevel) -> Actor {
+        let withheld = withheld_at(level);
+        if withheld.is_empty() {
+            return self;
+        }
+        let granted = Operation::ALL.iter().copied().filter(|op| self.may(*op) && !withheld.contains(op)).collect();
+        self.granted = Some(granted);
+        self
+    }
+}
+
+/// What a unit's level withholds from its accounts although their role
+/// allows it: a village clinic (乡村医生) organises no CME activities of its
+/// own and connects no HR system; its doctors are trained by the township
+/// health centre and the county, and their credits are entered on paper.
+pub fn withheld_at(level: UnitLevel) -> &'static [Operation] {
+    match level {
+        UnitLevel::Village => &[Operation::ManageActivities, Operation::ManageApiClients],
+        _ => &[],
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_village_clinic_keeps_everything_of_its_role_but_activities_and_api_clients() {
+        let unit = Actor {
+            id: Uuid::nil(),
+            name: "u".into(),
+            role: Role::Unit,
+            scope: Scope::Unit(UnitId(Uuid::nil())),
+            granted: None,
+        };
+        let village = unit.clone().at_unit_level(UnitLevel::Village);
+        for op in Operation::ALL {
+            let expected = unit.may(*op) && !matches!(op, Operation::ManageActivities | Operation::ManageApiClients);
+            assert_eq!(village.may(*op), expected, "{op}");
+        }
+        assert!(unit.may(Operation::ManageActivities) && unit.may(Operation::ManageApiClients));
+        assert_eq!(unit.clone().at_unit_level(UnitLevel::County).granted, None);
+    }
 
     #[test]
     fn each_tier_manages_only_the_tier_below() {

@@ -14,15 +14,15 @@ pub struct Credits(u32);
 /// Why a text is not a credit amount.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CreditsError {
-    #[error("must be a number")]
+    #[error("须为数字")]
     NotANumber,
-    #[error("must have at most one decimal")]
+    #[error("最多保留一位小数")]
     TooPrecise,
-    #[error("must be greater than 0")]
+    #[error("须大于 0")]
     NotPositive,
-    #[error("must be at most 1000")]
+    #[error("不能超过 1000")]
     TooLarge,
-    #[error("must be at most 25 for a single record")]
+    #[error("单条学分不能超过 25 分")]
     AboveSingleMax,
 }
 

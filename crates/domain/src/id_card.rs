@@ -9,15 +9,15 @@ pub struct IdCardNumber(String);
 /// Why a text is not a valid ID number.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IdCardError {
-    #[error("must be 18 characters")]
+    #[error("须为 18 位")]
     Length,
-    #[error("must be 17 digits followed by a digit or X")]
+    #[error("须为 17 位数字加 1 位数字或 X")]
     Characters,
-    #[error("has an unknown province code")]
+    #[error("前两位不是有效的省份代码")]
     Province,
-    #[error("has an impossible birth date")]
+    #[error("出生日期不存在")]
     BirthDate,
-    #[error("has a wrong check character")]
+    #[error("校验位不正确")]
     CheckDigit,
 }
 

@@ -7,6 +7,7 @@
 mod macros;
 
 pub mod activity;
+pub mod audit;
 pub mod auth;
 pub mod certificate;
 pub mod compliance;
@@ -34,7 +35,7 @@ pub use id_card::IdCardNumber;
 
 /// A stored or received name that is not one of an enum's values.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown {kind} value `{value}`")]
+#[error("取值不在允许范围内（{kind}）")]
 pub struct UnknownValue {
     pub kind: &'static str,
     pub value: String,

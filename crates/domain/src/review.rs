@@ -196,16 +196,27 @@ impl Event {
     }
 }
 
+/// The label of a stored state name (`InvalidState` keeps the name).
+fn state_label(name: &str) -> &'static str {
+    name.parse::<StateKind>().map_or("处于其他状态", |k| match k {
+        StateKind::Prepared => "待上报",
+        StateKind::InReview => "正在审核",
+        StateKind::Returned => "已退回",
+        StateKind::Approved => "已通过",
+        StateKind::Certified => "已发证书编号",
+    })
+}
+
 /// Why a transition is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransitionError {
     /// The event does not apply in this state (a stale view, or a race lost).
-    #[error("cannot {event} a verification that is {from}")]
+    #[error("该验证记录当前{}，不能{}", state_label(.from), .event.label())]
     InvalidState { from: &'static str, event: Event },
     /// The event applies, but not for this tier.
-    #[error("{actor} may not {event} at this step")]
+    #[error("当前环节{}不能{}", .actor.label(), .event.label())]
     Forbidden { actor: Tier, event: Event },
-    #[error("{0} needs a reason")]
+    #[error("{}须填写原因", .0.label())]
     ReasonRequired(Event),
 }
 

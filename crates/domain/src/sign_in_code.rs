@@ -80,10 +80,10 @@ pub struct IssuedCode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum CodeError {
     /// Not a code at all, or altered, or signed with another key.
-    #[error("the sign-in code is not valid")]
+    #[error("签到码无效")]
     Invalid,
     /// A genuine code whose time has passed.
-    #[error("the sign-in code has expired")]
+    #[error("签到码已过期，请扫描现场的最新签到码")]
     Expired,
 }
 

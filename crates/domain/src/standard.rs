@@ -99,17 +99,22 @@ pub struct Profile {
     pub discipline: Discipline,
 }
 
+/// A row's title level as people read it (none: every title).
+fn title_text(title: Option<TitleLevel>) -> &'static str {
+    title.map_or("不限职称", TitleLevel::label)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StandardError {
-    #[error("a title level is required for {0} units")]
+    #[error("{}的人员须填写职称级别", .0.label())]
     TitleRequired(UnitLevel),
-    #[error("the standard of {year} has no row for this profile")]
+    #[error("{year} 年度的学分验证标准中没有适用于该人员的条目")]
     NoRow { year: i32 },
-    #[error("the standard has two rows for {discipline} / {unit_level} / {title:?}")]
+    #[error("学分验证标准中“{}／{}／{}”的条目重复", .discipline.label(), .unit_level.label(), title_text(*.title))]
     DuplicateRow { discipline: Discipline, unit_level: UnitLevel, title: Option<TitleLevel> },
-    #[error("the standard has no row for {discipline} / {unit_level} / {title:?}")]
+    #[error("学分验证标准缺少“{}／{}／{}”的条目", .discipline.label(), .unit_level.label(), title_text(*.title))]
     MissingRow { discipline: Discipline, unit_level: UnitLevel, title: Option<TitleLevel> },
-    #[error("years before {FIRST_YEAR} have no standard")]
+    #[error("{FIRST_YEAR} 年度以前没有学分验证标准")]
     TooEarly,
 }
 

@@ -63,9 +63,9 @@ pub fn lookup(name: &str) -> Option<&'static KnownTitle> {
 /// Why a title cannot be taken as given.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TitleError {
-    #[error("unknown title")]
+    #[error("职称名称不在职称目录中")]
     Unknown,
-    #[error("the title {name} is {expected}, not {given}")]
+    #[error("职称“{name}”属于{}，不是{}", .expected.label(), .given.label())]
     WrongLevel { name: &'static str, expected: TitleLevel, given: TitleLevel },
 }
 

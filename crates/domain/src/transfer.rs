@@ -32,7 +32,7 @@ string_enum! {
 
 /// A decision on a transfer that is no longer pending.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("a {state} transfer cannot be {decision}ed")]
+#[error("该调动申请{}，不能再{}", .state.label(), .decision.label())]
 pub struct TransferClosed {
     pub state: TransferState,
     pub decision: TransferDecision,

@@ -221,6 +221,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/actors/names": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Who the logins in records are, in words ("张三（宣威市人民医院）"):
+         *     records name their authors by login (`created_by`, `decided_by`, a
+         *     timeline's `actor_name`); pages show these words instead. Logins that
+         *     name no account or client are left out of the answer.
+         */
+        post: operations["actor_names"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/api-clients": {
         parameters: {
             query?: never;
@@ -274,8 +296,33 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The audit log of the caller's jurisdiction, newest first. */
+        /**
+         * The audit log of the caller's jurisdiction, newest first: who (a name
+         *     and an organisation), what, on what and the change, in words, beside
+         *     the stored codes. Filters: `actor` (part of a name, or a login),
+         *     `action`, `target_type`, `from` and `to` (Beijing days, inclusive).
+         */
         get: operations["list_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The same entries as XLSX (up to 50,000, newest first; the last row says
+         *     when there were more): 时间, 操作人, 角色, 操作, 对象, 内容, IP.
+         */
+        get: operations["export_audit"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2406,6 +2453,16 @@ export interface components {
             /** @description Pass as `after` for the next page; `null` on the last. */
             next_cursor?: string | null;
         };
+        /** @description Each known login's words. */
+        ActorNames: {
+            names: {
+                [key: string]: string;
+            };
+        };
+        /** @description Logins to put into words. */
+        ActorNamesRequest: {
+            logins: string[];
+        };
         /** @description Where one input credit counted. */
         AllocationDto: {
             amount: components["schemas"]["Amount"];
@@ -2456,19 +2513,38 @@ export interface components {
             /** Format: int32 */
             year: number;
         };
+        /** @description One entry. */
         AuditEntryDto: {
+            /** @description The stored action code (`auth.login.success`), for programs. */
             action: string;
+            /** @description The action in words (登录). */
+            action_label: string;
+            /**
+             * @description Who, in words: "张三（宣威市人民医院）"; "未登录的访问者" when no
+             *     account was known (a failed sign-in, a public look-up).
+             */
+            actor: string;
+            /** @description The stored login or client id (for programs; not shown to people). */
             actor_name: string;
             actor_role?: components["schemas"]["Role"] | null;
             /** Format: date-time */
             at: string;
+            /** @description The stored change, as JSON (for programs). */
             detail: unknown;
             ip?: string | null;
             /** Format: int64 */
             seq: number;
+            /** @description The change in words ("原因：材料不全；人数：3"); ids are left out. */
+            summary: string;
             target_id?: string | null;
+            /**
+             * @description What was acted on, in words: its kind and, for a person or an
+             *     account, the name ("人员 张三").
+             */
+            target_label?: string | null;
             target_type?: string | null;
         };
+        /** @description A page of entries, newest first. */
         AuditPage: {
             items: components["schemas"]["AuditEntryDto"][];
             next_cursor?: string | null;
@@ -5378,6 +5454,41 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    actor_names: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActorNamesRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActorNames"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["IdempotencyConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     list_api_clients: {
         parameters: {
             query?: never;
@@ -5471,8 +5582,18 @@ export interface operations {
     list_audit: {
         parameters: {
             query?: {
-                after?: string | null;
-                limit?: number | null;
+                /** @description Who: part of an account's name, or its login. */
+                actor?: string;
+                /** @description What: one action code (see `action` of an entry). */
+                action?: string;
+                /** @description On what: one target kind (`person`, `account`, `verification` …). */
+                target_type?: string;
+                /** @description From this day. */
+                from?: string;
+                /** @description Up to and including this day. */
+                to?: string;
+                after?: string;
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -5486,6 +5607,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    export_audit: {
+        parameters: {
+            query?: {
+                /** @description Who: part of an account's name, or its login. */
+                actor?: string;
+                /** @description What: one action code (see `action` of an entry). */
+                action?: string;
+                /** @description On what: one target kind (`person`, `account`, `verification` …). */
+                target_type?: string;
+                /** @description From this day. */
+                from?: string;
+                /** @description Up to and including this day. */
+                to?: string;
+                after?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description XLSX */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Blob;
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -1,14 +1,16 @@
 import { Timeline, Typography } from "antd";
 import type { Key } from "react";
 import { formatDateTime } from "../utils/format";
+import { ActorName } from "./ActorName";
 
 /** One step of a record's history, in words (the caller labels its own states and events). */
 export interface Transition {
   key: Key;
   /** What was done: 提交, 通过, 退回… */
   event: string;
+  /** The actor's login: shown as the account's name and organisation. */
   actorName: string;
-  /** The actor's tier: 单位, 县市区继教委办公室… */
+  /** The actor's tier (shown until, or when, the name is unknown): 单位, 县市区继教委办公室… */
   actorTier: string;
   /** When, a UTC instant from the wire (shown in Beijing time). */
   at: string;
@@ -49,7 +51,7 @@ export function TransitionTimeline({
           <div data-testid={entryTestId}>
             <Typography.Text strong>{t.event}</Typography.Text>
             <span style={{ marginInlineStart: 8 }}>
-              {t.actorName}（{t.actorTier}）
+              <ActorName login={t.actorName} fallback={t.actorTier} />
             </span>
             <div style={{ color: "rgba(0,0,0,0.45)" }}>
               {formatDateTime(t.at)} · {t.from ?? "—"} → {t.to}

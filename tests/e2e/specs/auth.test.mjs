@@ -81,6 +81,8 @@ const UNIT = [
   "我的信息",
   "API 文档",
 ];
+// A village clinic (乡村医生) keeps a unit's work but organises no activities and connects no HR system.
+const VILLAGE = UNIT.filter((label) => label !== "继教活动" && label !== "接口客户端");
 const DEPARTMENT = ["工作台", "学分达标计算器", "机构人员", "人员维护", "达标情况查询", "学分录入", "科室学分上报", "验证信息上报", "证书打印", "统计报表", "我的信息", "API 文档"];
 
 /** Every demo account, the menu it must see, its role label and (part of) its organisation's name. */
@@ -94,6 +96,7 @@ const DEMO_ACCOUNTS = [
   { username: "xuanwei", menu: COUNTY, role: "县市区继教委办公室", organisation: "宣威" },
   { username: "ylyy", menu: UNIT, role: "单位", organisation: "宜良县第一人民医院" },
   { username: "ylyy-nk", menu: DEPARTMENT, role: "科室", organisation: "内科" },
+  { username: "xscws", menu: VILLAGE, role: "单位", organisation: "小哨村卫生室" },
 ];
 
 describe("each demo account sees exactly its own menu", () => {

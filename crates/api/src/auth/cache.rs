@@ -70,6 +70,28 @@ impl NameCache {
     }
 }
 
+/// Unit levels (they change rarely; a change reaches the unit's accounts
+/// within a minute).
+pub struct LevelCache {
+    entries: Cache<Uuid, cme_domain::org::UnitLevel>,
+}
+
+impl Default for LevelCache {
+    fn default() -> Self {
+        LevelCache { entries: Cache::builder().max_capacity(MAX_ENTRIES).time_to_live(Duration::from_secs(60)).build() }
+    }
+}
+
+impl LevelCache {
+    pub fn get(&self, unit: Uuid) -> Option<cme_domain::org::UnitLevel> {
+        self.entries.get(&unit)
+    }
+
+    pub fn put(&self, unit: Uuid, level: cme_domain::org::UnitLevel) {
+        self.entries.insert(unit, level);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -130,10 +130,25 @@ async fn authenticate(req: HttpRequest) -> Result<PendingCaller, ApiError> {
         return Err(ApiError::Unauthorized);
     }
     Ok(PendingCaller {
-        actor: account.actor(),
+        actor: at_unit_level(&state, account.actor()).await?,
         must_change_password: must_change_password(&account),
         account: Some(account),
     })
+}
+
+/// A unit's (or its department's) account may do what its role allows,
+/// less what the unit's level withholds (`cme_domain::auth::withheld_at`).
+async fn at_unit_level(state: &AppState, actor: Actor) -> Result<Actor, ApiError> {
+    let (Scope::Unit(unit) | Scope::Department(unit, _)) = actor.scope else { return Ok(actor) };
+    let level = match state.auth.unit_levels.get(unit.0) {
+        Some(level) => level,
+        None => {
+            let level = cme_store::repo::unit::get(&state.db, unit).await?.unit.level;
+            state.auth.unit_levels.put(unit.0, level);
+            level
+        }
+    };
+    Ok(actor.at_unit_level(level))
 }
 
 impl FromRequest for PendingCaller {

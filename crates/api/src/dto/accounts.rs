@@ -95,41 +95,6 @@ pub struct NewApiClientResponse {
     pub client_secret: String,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct AuditEntryDto {
-    pub seq: i64,
-    pub at: DateTime<Utc>,
-    pub actor_name: String,
-    pub actor_role: Option<Role>,
-    pub ip: Option<String>,
-    pub action: String,
-    pub target_type: Option<String>,
-    pub target_id: Option<String>,
-    pub detail: serde_json::Value,
-}
-
-impl From<cme_store::repo::audit::AuditRecord> for AuditEntryDto {
-    fn from(r: cme_store::repo::audit::AuditRecord) -> Self {
-        AuditEntryDto {
-            seq: r.seq,
-            at: r.at,
-            actor_name: r.actor_name,
-            actor_role: r.actor_role.map(Into::into),
-            ip: r.ip,
-            action: r.action,
-            target_type: r.target_type,
-            target_id: r.target_id,
-            detail: r.detail,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct AuditPage {
-    pub items: Vec<AuditEntryDto>,
-    pub next_cursor: Option<String>,
-}
-
 impl From<&cme_store::repo::api_client::ApiClient> for ApiClientDto {
     fn from(c: &cme_store::repo::api_client::ApiClient) -> Self {
         Self {

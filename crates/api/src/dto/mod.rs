@@ -2,6 +2,7 @@
 //! converted to and from the domain.
 
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod compliance;
 pub mod courses;

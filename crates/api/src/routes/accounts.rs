@@ -1,7 +1,7 @@
-//! The caller (`/me`), accounts of the tier below, API clients, and the
-//! audit log.
+//! The caller (`/me`), accounts of the tier below, and API clients.
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use cme_domain::audit::{AuditAction, AuditTarget};
 use cme_domain::auth::{Actor, Object, Operation, Owner, Role, Scope, allows, manages};
 use cme_domain::ids::{DepartmentId, UnitId};
 use cme_store::repo::{account, api_client, audit, department, person, region, unit};
@@ -13,9 +13,10 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::{Caller, PendingCaller, client_ip, may_act_on, password};
 use crate::dto::accounts::{
-    AccountDto, AccountPage, AccountPatch, ApiClientDto, AuditEntryDto, AuditPage, NewAccountRequest,
-    NewAccountResponse, NewApiClientRequest, NewApiClientResponse, PageQuery, PasswordReset,
+    AccountDto, AccountPage, AccountPatch, ApiClientDto, NewAccountRequest, NewAccountResponse, NewApiClientRequest,
+    NewApiClientResponse, PageQuery, PasswordReset,
 };
+use crate::dto::audit::{ActorNames, ActorNamesRequest};
 use crate::dto::auth::{Me, OrganisationRef};
 use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
@@ -33,7 +34,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(list_api_clients)
         .service(create_api_client)
         .service(revoke_api_client)
-        .service(list_audit);
+        .service(actor_names);
 }
 
 /// The name of the organisation a scope stands for (cached a minute).
@@ -76,7 +77,7 @@ async fn organisation_name(state: &AppState, scope: &Scope) -> Result<String, Ap
 fn audit_entry(
     actor: &Actor,
     ip: &str,
-    action: &str,
+    action: AuditAction,
     target: &account::Account,
     detail: serde_json::Value,
 ) -> audit::AuditEntry {
@@ -85,7 +86,11 @@ fn audit_entry(
         Scope::Region(r) => (Some(r), None),
         Scope::Unit(u) | Scope::Department(u, _) | Scope::Person(u, _) => (None, Some(u)),
     };
-    audit::AuditEntry::by(actor, action).ip(Some(ip)).target("account", target.id).place(region, unit).detail(detail)
+    audit::AuditEntry::by(actor, action)
+        .ip(Some(ip))
+        .target(AuditTarget::Account, target.id)
+        .place(region, unit)
+        .detail(detail)
 }
 
 /// The signed-in caller: account, role, organisation, and what it may do.
@@ -247,7 +252,8 @@ pub async fn create_account(
     // A taken username is 409 username_taken (the constraint catalogue's answer).
     let created = account::insert(&txn, &new).await?;
     let ip = client_ip(&req);
-    audit::append(&txn, &audit_entry(actor, &ip, "account.create", &created, json!({"role": role.as_str()}))).await?;
+    audit::append(&txn, &audit_entry(actor, &ip, AuditAction::AccountCreate, &created, json!({"role": role.as_str()})))
+        .await?;
     txn.commit().await?;
     Ok(NoStore(
         HttpResponse::Created()
@@ -302,11 +308,12 @@ pub async fn update_account(
     let txn = state.db.begin().await?;
     if let Some(name) = body.display_name.as_deref() {
         account::set_display_name(&txn, a.id, name.trim()).await?;
-        audit::append(&txn, &audit_entry(actor, &ip, "account.rename", &a, json!({"display_name": name}))).await?;
+        audit::append(&txn, &audit_entry(actor, &ip, AuditAction::AccountRename, &a, json!({"display_name": name})))
+            .await?;
     }
     if let Some(disabled) = body.disabled {
         account::set_disabled(&txn, a.id, disabled).await?;
-        let action = if disabled { "account.disable" } else { "account.enable" };
+        let action = if disabled { AuditAction::AccountDisable } else { AuditAction::AccountEnable };
         audit::append(&txn, &audit_entry(actor, &ip, action, &a, json!({}))).await?;
     }
     txn.commit().await?;
@@ -337,7 +344,8 @@ pub async fn reset_password(
     let hash = password::hash_blocking(initial.clone()).await?;
     let txn = state.db.begin().await?;
     account::set_password(&txn, a.id, &hash, true).await?;
-    audit::append(&txn, &audit_entry(actor, &client_ip(&req), "account.password.reset", &a, json!({}))).await?;
+    audit::append(&txn, &audit_entry(actor, &client_ip(&req), AuditAction::AccountPasswordReset, &a, json!({})))
+        .await?;
     txn.commit().await?;
     state.auth.sessions.evict(a.id);
     Ok(NoStore(web::Json(PasswordReset { initial_password: initial })))
@@ -388,9 +396,9 @@ pub async fn create_api_client(
     }
     let txn = state.db.begin().await?;
     let (_, secret, client) = api_client::create(&txn, body.name.trim(), actor.scope, scopes, Some(actor.id)).await?;
-    let e = audit::AuditEntry::by(actor, "api_client.create")
+    let e = audit::AuditEntry::by(actor, AuditAction::ApiClientCreate)
         .ip(Some(&client_ip(&req)))
-        .target("api_client", client.id)
+        .target(AuditTarget::ApiClient, client.id)
         .detail(json!({"scopes": body.scopes}));
     audit::append(&txn, &e).await?;
     txn.commit().await?;
@@ -418,26 +426,34 @@ pub async fn revoke_api_client(
     may_act_on(&state.db, actor, Operation::ManageApiClients, Object::owned_by(owner)).await?;
     let txn = state.db.begin().await?;
     api_client::revoke(&txn, &actor.scope, id).await?;
-    let e = audit::AuditEntry::by(actor, "api_client.revoke").ip(Some(&client_ip(&req))).target("api_client", id);
+    let e = audit::AuditEntry::by(actor, AuditAction::ApiClientRevoke)
+        .ip(Some(&client_ip(&req)))
+        .target(AuditTarget::ApiClient, id);
     audit::append(&txn, &e).await?;
     txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// The audit log of the caller's jurisdiction, newest first.
-#[utoipa::path(tag = "audit", security(("bearer" = [])), params(PageQuery), responses((status = 200, body = AuditPage), (status = 403, body = Problem, content_type = "application/problem+json")))]
-#[get("/audit")]
-pub async fn list_audit(
+/// Who the logins in records are, in words ("张三（宣威市人民医院）"):
+/// records name their authors by login (`created_by`, `decided_by`, a
+/// timeline's `actor_name`); pages show these words instead. Logins that
+/// name no account or client are left out of the answer.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = []), ("client" = [])),
+    request_body = ActorNamesRequest,
+    responses(
+        (status = 200, body = ActorNames),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/actors/names")]
+pub async fn actor_names(
     state: web::Data<AppState>,
-    caller: Caller,
-    _query: web::Query<PageQuery>,
-    paging: Paging<i64>,
-) -> Result<web::Json<AuditPage>, ApiError> {
-    let actor = caller.require(Operation::ReadAudit)?;
-    let Paging { after, limit } = paging;
-    let page = audit::list(&state.db, &actor.scope, after, limit).await?;
-    Ok(web::Json(AuditPage {
-        next_cursor: page.next.map(|seq| seq.to_string()),
-        items: page.items.into_iter().map(AuditEntryDto::from).collect(),
-    }))
+    _caller: Caller,
+    body: ValidJson<ActorNamesRequest>,
+) -> Result<web::Json<ActorNames>, ApiError> {
+    let names = cme_store::repo::actor::by_logins(&state.db, &body.0.logins).await?;
+    Ok(web::Json(ActorNames { names: names.into_iter().collect() }))
 }

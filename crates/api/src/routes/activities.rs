@@ -2,6 +2,7 @@
 //! rotating sign-in code; trainees sign in with it and get the credit at
 //! once; organisers upload an attendance roster after the event.
 
+use cme_domain::audit::{AuditAction, AuditTarget};
 use std::collections::{HashMap, HashSet};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -69,12 +70,12 @@ fn object(a: &Activity) -> Object {
 }
 
 /// An audit entry about an activity, placed with its owner.
-fn audit_entry(actor: &Actor, ip: &str, action: &str, a: &Activity) -> audit::AuditEntry {
+fn audit_entry(actor: &Actor, ip: &str, action: AuditAction, a: &Activity) -> audit::AuditEntry {
     let (region, unit) = match a.owner {
         ActivityOwner::Region(r) => (Some(r), None),
         ActivityOwner::Unit(u) => (None, Some(u)),
     };
-    audit::AuditEntry::by(actor, action).ip(Some(ip)).target("activity", a.id).place(region, unit)
+    audit::AuditEntry::by(actor, action).ip(Some(ip)).target(AuditTarget::Activity, a.id).place(region, unit)
 }
 
 fn not_running_message(a: &Activity, why: NotRunning) -> String {
@@ -152,7 +153,7 @@ pub async fn create_activity(
     let detail = json!({"code": created.code, "name": created.name, "kind": category.kind().as_str(),
         "source": category.source().map(cme_domain::credit::CreditSource::as_str), "amount": created.amount.to_json(),
         "starts_on": created.starts_on, "ends_on": created.ends_on});
-    audit::append(&txn, &audit_entry(actor, &ip, "activity.create", &created).detail(detail)).await?;
+    audit::append(&txn, &audit_entry(actor, &ip, AuditAction::ActivityCreate, &created).detail(detail)).await?;
     txn.commit().await?;
     Ok(HttpResponse::Created().json(ActivityDto::new(&created, 0, Utc::now(), true)))
 }
@@ -253,7 +254,8 @@ pub async fn cancel_activity(
     if !activity::cancel(&txn, a.id, &reason, Utc::now()).await? {
         return Err(ApiError::Conflict { code: ErrorCode::AlreadyCancelled, detail: "活动已取消".to_owned() });
     }
-    audit::append(&txn, &audit_entry(actor, &ip, "activity.cancel", &a).detail(json!({"reason": reason}))).await?;
+    audit::append(&txn, &audit_entry(actor, &ip, AuditAction::ActivityCancel, &a).detail(json!({"reason": reason})))
+        .await?;
     let a = activity::get(&txn, a.id).await?;
     let count = activity::sign_in_counts(&txn, &[a.id]).await?.get(&a.id).copied().unwrap_or(0);
     txn.commit().await?;
@@ -359,9 +361,9 @@ pub async fn sign_in(
         &NewCredit { record, activity_id: Some(a.id.0), created_by: Some(actor.name.clone()), department_id: None },
     )
     .await?;
-    let e = audit::AuditEntry::by(actor, "activity.sign_in")
+    let e = audit::AuditEntry::by(actor, AuditAction::ActivitySignIn)
         .ip(Some(&ip))
-        .target("activity", a.id)
+        .target(AuditTarget::Activity, a.id)
         .detail(json!({"code": a.code, "credit_id": credit_id, "person_id": person}));
     audit::append(&txn, &e).await?;
     txn.commit().await?;
@@ -453,7 +455,7 @@ async fn process_roster(
     }
     let credited = run.credited;
     let detail = json!({"code": a.code, "rows": lines.len(), "credited": credited.len(), "people": credited});
-    audit::append(&txn, &audit_entry(actor, ip, "activity.roster", a).detail(detail)).await?;
+    audit::append(&txn, &audit_entry(actor, ip, AuditAction::ActivityRoster, a).detail(detail)).await?;
     txn.commit().await?;
     Ok(RosterReport { activity_id: a.id.0, rows: lines.len(), credited: credited.len(), results })
 }

@@ -4,6 +4,7 @@
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{Duration, Utc};
 use cme_domain::IdCardNumber;
+use cme_domain::audit::{AuditAction, AuditTarget};
 use cme_domain::auth::Role;
 use cme_store::repo::{account, audit, captcha, login_failure, refresh};
 use sea_orm::TransactionTrait as _;
@@ -87,9 +88,9 @@ async fn issue_pair(state: &AppState, account: &account::Account, req: &HttpRequ
 }
 
 /// An audit entry about an account's sign-in (or an unknown name's).
-fn entry(account: Option<&account::Account>, name: &str, ip: &str, action: &str) -> audit::AuditEntry {
+fn entry(account: Option<&account::Account>, name: &str, ip: &str, action: AuditAction) -> audit::AuditEntry {
     let mut e = match account {
-        Some(a) => audit::AuditEntry::by(&a.actor(), action).target("account", a.id),
+        Some(a) => audit::AuditEntry::by(&a.actor(), action).target(AuditTarget::Account, a.id),
         None => audit::AuditEntry::new(action),
     };
     e.actor_name = name.to_owned();
@@ -139,15 +140,15 @@ pub async fn login(
     let ok = password::verify_blocking(body.password, hash).await;
     let Some(acct) = acct.filter(|_| ok) else {
         record_failure(&state, &keys).await?;
-        audit::append(&state.db, &entry(None, &username, &ip, "auth.login.failure")).await?;
+        audit::append(&state.db, &entry(None, &username, &ip, AuditAction::AuthLoginFailure)).await?;
         return Err(ApiError::InvalidCredentials);
     };
     if acct.disabled {
-        audit::append(&state.db, &entry(Some(&acct), &acct.username, &ip, "auth.login.disabled")).await?;
+        audit::append(&state.db, &entry(Some(&acct), &acct.username, &ip, AuditAction::AuthLoginDisabled)).await?;
         return Err(ApiError::AccountDisabled);
     }
     let pair = issue_pair(&state, &acct, &req).await?;
-    audit::append(&state.db, &entry(Some(&acct), &acct.username, &ip, "auth.login.success")).await?;
+    audit::append(&state.db, &entry(Some(&acct), &acct.username, &ip, AuditAction::AuthLoginSuccess)).await?;
     Ok(NoStore(web::Json(pair)))
 }
 
@@ -185,7 +186,7 @@ pub async fn refresh_tokens(
                 None => None,
             };
             let name = acct.as_ref().map_or("?", |a| a.username.as_str()).to_owned();
-            audit::append(&state.db, &entry(acct.as_ref(), &name, &ip, "auth.refresh.replay")).await?;
+            audit::append(&state.db, &entry(acct.as_ref(), &name, &ip, AuditAction::AuthRefreshReplay)).await?;
             return Err(ApiError::InvalidRefreshToken);
         }
         Err(cme_store::StoreError::TokenInvalid) => return Err(ApiError::InvalidRefreshToken),
@@ -205,7 +206,7 @@ pub async fn refresh_tokens(
         return Err(ApiError::InvalidRefreshToken);
     }
     let (access_token, expires_in) = state.auth.keys.issue(acct.id, AUD_ACCESS, Some(family))?;
-    audit::append(&state.db, &entry(Some(&acct), &acct.username, &ip, "auth.refresh")).await?;
+    audit::append(&state.db, &entry(Some(&acct), &acct.username, &ip, AuditAction::AuthRefresh)).await?;
     Ok(NoStore(web::Json(TokenPair {
         access_token,
         refresh_token,
@@ -227,7 +228,8 @@ pub async fn logout(
         && let Ok(acct) = account::get(&state.db, account_id).await
     {
         state.auth.sessions.evict(account_id);
-        audit::append(&state.db, &entry(Some(&acct), &acct.username, &client_ip(&req), "auth.logout")).await?;
+        audit::append(&state.db, &entry(Some(&acct), &acct.username, &client_ip(&req), AuditAction::AuthLogout))
+            .await?;
     }
     Ok(HttpResponse::NoContent().finish())
 }
@@ -244,7 +246,7 @@ pub async fn logout_all(
     let acct = caller.account.ok_or(ApiError::Unauthorized)?;
     refresh::revoke_all(&state.db, acct.id).await?;
     state.auth.sessions.evict(acct.id);
-    audit::append(&state.db, &entry(Some(&acct), &acct.username, &client_ip(&req), "auth.logout_all")).await?;
+    audit::append(&state.db, &entry(Some(&acct), &acct.username, &client_ip(&req), AuditAction::AuthLogoutAll)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -280,7 +282,8 @@ pub async fn change_password(
     let new_hash = password::hash_blocking(body.new_password).await?;
     let txn = state.db.begin().await?;
     account::set_password(&txn, acct.id, &new_hash, false).await?;
-    audit::append(&txn, &entry(Some(&acct), &acct.username, &client_ip(&req), "account.password.change")).await?;
+    audit::append(&txn, &entry(Some(&acct), &acct.username, &client_ip(&req), AuditAction::AccountPasswordChange))
+        .await?;
     txn.commit().await?;
     state.auth.sessions.evict(acct.id);
     let acct = account::get(&state.db, acct.id).await?;
@@ -339,7 +342,7 @@ pub async fn trainee_login(
         // The same work as a wrong password, so a miss takes as long.
         let _ = password::verify_blocking(body.password.clone().unwrap_or_default(), None).await;
         record_failure(&state, &ip_key).await?;
-        audit::append(&state.db, &entry(None, "trainee", &ip, "auth.trainee_login.failure")).await?;
+        audit::append(&state.db, &entry(None, "trainee", &ip, AuditAction::AuthTraineeLoginFailure)).await?;
         return Err(ApiError::InvalidCredentials);
     };
     // Idempotent; it also moves the account along when the worker changed unit.
@@ -351,7 +354,8 @@ pub async fn trainee_login(
         let ok = password::verify_blocking(body.password.unwrap_or_default(), hash).await;
         if !ok {
             record_failure(&state, &keys).await?;
-            audit::append(&state.db, &entry(Some(&acct), &acct.username, &ip, "auth.trainee_login.failure")).await?;
+            audit::append(&state.db, &entry(Some(&acct), &acct.username, &ip, AuditAction::AuthTraineeLoginFailure))
+                .await?;
             return Err(ApiError::InvalidCredentials);
         }
     }
@@ -359,7 +363,7 @@ pub async fn trainee_login(
         return Err(ApiError::AccountDisabled);
     }
     let pair = issue_pair(&state, &acct, &req).await?;
-    audit::append(&state.db, &entry(Some(&acct), &acct.username, &ip, "auth.trainee_login.success")).await?;
+    audit::append(&state.db, &entry(Some(&acct), &acct.username, &ip, AuditAction::AuthTraineeLoginSuccess)).await?;
     Ok(NoStore(web::Json(pair)))
 }
 
@@ -424,13 +428,14 @@ async fn issue_client_token(
     };
     let Some(client) = cme_store::repo::api_client::authenticate(&state.db, &id, &secret).await? else {
         let ip = client_ip(req);
-        let mut e = audit::AuditEntry::new("auth.client_token.failure").ip(Some(&ip)).detail(json!({"client_id": id}));
+        let mut e =
+            audit::AuditEntry::new(AuditAction::AuthClientTokenFailure).ip(Some(&ip)).detail(json!({"client_id": id}));
         e.actor_role = Some(Role::ApiClient);
         audit::append(&state.db, &e).await?;
         return Err(ApiError::OAuth(OAuthError::InvalidClient, "客户端凭据无效或已吊销".to_owned()));
     };
     let (access_token, expires_in) = state.auth.keys.issue(client.id, AUD_CLIENT, None)?;
-    let e = audit::AuditEntry::by(&client.actor(), "auth.client_token").ip(Some(&client_ip(req)));
+    let e = audit::AuditEntry::by(&client.actor(), AuditAction::AuthClientToken).ip(Some(&client_ip(req)));
     audit::append(&state.db, &e).await?;
     let scope = client.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ");
     Ok(ClientToken { access_token, token_type: "Bearer".to_owned(), expires_in, scope })

@@ -2,6 +2,7 @@
 //! over the stored verdicts, as pages or as one XLSX export.
 
 use actix_web::{HttpResponse, get, post, web};
+use cme_domain::audit::AuditAction;
 use cme_domain::compliance::{self, CourseStatus};
 use cme_domain::standard::{Profile, StandardError};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -155,7 +156,7 @@ pub async fn recompute(
         });
     }
     let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    let e = cme_store::repo::audit::AuditEntry::by(actor, "compliance.recompute")
+    let e = cme_store::repo::audit::AuditEntry::by(actor, AuditAction::ComplianceRecompute)
         .ip(Some(&crate::auth::client_ip(&req)))
         .detail(serde_json::json!({"year": body.0.year, "from_credits": body.0.from_credits, "people": stats.people,
             "written": stats.written, "millis": millis}));

@@ -2,6 +2,7 @@
 //! and by import. A year without one completed is not compliant in a year
 //! whose standard names a course (SPEC §3, §4 rule 4).
 
+use cme_domain::audit::{AuditAction, AuditTarget};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -105,9 +106,9 @@ pub async fn record_completion(
             detail: format!("{} 的 {year} 年度公需科目已登记", p.name),
         });
     }
-    let e = audit::AuditEntry::by(actor, "course_completion.record")
+    let e = audit::AuditEntry::by(actor, AuditAction::CourseCompletionRecord)
         .ip(Some(&ip))
-        .target("person", p.id)
+        .target(AuditTarget::Person, p.id)
         .place(None, Some(p.unit_id))
         .detail(json!({"year": year, "completed_on": completed_on}));
     audit::append(&txn, &e).await?;
@@ -429,7 +430,7 @@ pub async fn import_completions(
     }
     let units: std::collections::BTreeSet<Uuid> = valid.iter().map(|r| r.unit.0).collect();
     let place = if units.len() == 1 { units.first().copied().map(cme_domain::ids::UnitId) } else { None };
-    let e = audit::AuditEntry::by(actor, "course_completion.import")
+    let e = audit::AuditEntry::by(actor, AuditAction::CourseCompletionImport)
         .ip(Some(&client_ip(&req)))
         .detail(json!({"mode": mode.as_str(), "rows": lines.len(), "written": written,
             "people": valid.iter().map(|r| json!({"person_id": r.person, "year": r.year})).collect::<Vec<_>>()}));

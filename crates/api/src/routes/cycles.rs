@@ -5,6 +5,7 @@
 use actix_web::http::header::ETAG;
 use actix_web::{HttpRequest, HttpResponse, get, put, web};
 use chrono::Utc;
+use cme_domain::audit::{AuditAction, AuditTarget};
 use cme_domain::auth::{Actor, Operation, Scope};
 use cme_domain::cycle::calendar::{Calendar, CalendarDates, CalendarError};
 use cme_domain::cycle::window::{Window, WindowTier};
@@ -128,10 +129,11 @@ pub async fn put_cycle(
         cme_store::StoreError::StaleVersion => ApiError::PreconditionFailed,
         other => other.into(),
     })?;
-    let e = audit::AuditEntry::by(actor, if current.is_none() { "cycle.open" } else { "cycle.update" })
-        .ip(Some(&client_ip(&req)))
-        .target("cycle", year)
-        .detail(json!({"before": current.as_ref().map(CycleDto::from), "after": CycleDto::from(&saved)}));
+    let e =
+        audit::AuditEntry::by(actor, if current.is_none() { AuditAction::CycleOpen } else { AuditAction::CycleUpdate })
+            .ip(Some(&client_ip(&req)))
+            .target(AuditTarget::Cycle, year)
+            .detail(json!({"before": current.as_ref().map(CycleDto::from), "after": CycleDto::from(&saved)}));
     audit::append(&txn, &e).await?;
     txn.commit().await?;
     Ok(HttpResponse::Ok().insert_header((ETAG, cycle_etag(year, saved.row_version))).json(CycleDto::from(&saved)))
@@ -277,9 +279,9 @@ pub async fn put_window(
     let txn = state.db.begin().await?;
     let before = cycles::windows_of(&txn, year, &[office.id]).await?.into_iter().find(|w| w.window.tier() == tier);
     cycles::set_window(&txn, year, office.id, &window, &actor.name).await?;
-    let e = audit::AuditEntry::by(actor, "cycle.window")
+    let e = audit::AuditEntry::by(actor, AuditAction::CycleWindow)
         .ip(Some(&client_ip(&req)))
-        .target("cycle", year)
+        .target(AuditTarget::Cycle, year)
         .place(Some(office.id), None)
         .detail(json!({
             "tier": tier.as_str(),

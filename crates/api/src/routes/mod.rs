@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod audit;
 pub mod auth;
 pub mod certificates;
 pub mod compliance;

@@ -2,6 +2,7 @@
 //! departments, people. Outside the caller's jurisdiction is 404.
 
 use actix_web::{HttpRequest, get, post, web};
+use cme_domain::audit::{AuditAction, AuditTarget};
 use cme_domain::auth::Operation;
 use cme_domain::ids::{PersonId, RegionId, UnitId};
 use cme_domain::org::{Medicine, RegionLevel, UnitLevel};
@@ -213,9 +214,9 @@ pub async fn reveal_id_number(
     let actor = caller.require(Operation::RevealIdNumber)?;
     let p = person::get_scoped(&state.db, &state.pii, &actor.scope, PersonId(id.into_inner())).await?;
     let ip = client_ip(&req);
-    let e = audit::AuditEntry::by(actor, "person.id_number.reveal")
+    let e = audit::AuditEntry::by(actor, AuditAction::PersonIdNumberReveal)
         .ip(Some(&ip))
-        .target("person", p.id.0)
+        .target(AuditTarget::Person, p.id.0)
         .place(None, Some(p.unit_id))
         .detail(json!({"reason": body.0.reason}));
     audit::append(&state.db, &e).await?;

@@ -6,6 +6,7 @@
 //! certificates of the year held until a later inspection passes it.
 
 use actix_web::{HttpRequest, get, post, web};
+use cme_domain::audit::{AuditAction, AuditTarget};
 use cme_domain::auth::{Actor, Object, Operation, Owner};
 use cme_domain::ids::UnitId;
 use cme_domain::review::Tier as DomainTier;
@@ -123,9 +124,9 @@ pub async fn draw(
         note: b.note.clone().filter(|n| !n.trim().is_empty()),
     };
     let c = checks::draw(&state.db, &new, &actor.name).await?;
-    let e = audit::AuditEntry::by(actor, "spot_check.draw")
+    let e = audit::AuditEntry::by(actor, AuditAction::SpotCheckDraw)
         .ip(Some(&client_ip(&req)))
-        .target("spot_check", c.id)
+        .target(AuditTarget::SpotCheck, c.id)
         .place(Some(region.id), None)
         .detail(json!({
             "kind": kind.as_str(), "year": b.year, "seed": seed.to_string(), "candidates": c.candidates,
@@ -222,9 +223,9 @@ pub async fn record_results(
         results.push(Recorded { item_id: r.item_id, result: r.result.into(), note });
     }
     let updated = checks::record(&state.db, c.id, &results, &actor.name).await?;
-    let e = audit::AuditEntry::by(actor, "spot_check.record")
+    let e = audit::AuditEntry::by(actor, AuditAction::SpotCheckRecord)
         .ip(Some(&client_ip(&req)))
-        .target("spot_check", c.id)
+        .target(AuditTarget::SpotCheck, c.id)
         .detail(json!({"results": results.iter().map(|r| json!({"item": r.item_id, "result": r.result.as_str(), "note": r.note})).collect::<Vec<_>>()}));
     audit::append(&state.db, &e).await?;
     Ok(web::Json(CheckDto::new(&updated, true)))
@@ -259,9 +260,9 @@ pub async fn close_check(
     let (c, tier) = own_check(&state, actor, id.into_inner()).await?;
     let by = Acting { tier, id: Some(actor.id), name: &actor.name };
     let (closed, outcome) = checks::close(&state.db, c.id, body.0.row_version, &by).await?;
-    let e = audit::AuditEntry::by(actor, "spot_check.close")
+    let e = audit::AuditEntry::by(actor, AuditAction::SpotCheckClose)
         .ip(Some(&client_ip(&req)))
-        .target("spot_check", c.id)
+        .target(AuditTarget::SpotCheck, c.id)
         .detail(json!({
             "sent_back": outcome.sent_back.iter().map(|(u, n)| json!({"unit": u.0, "records": n})).collect::<Vec<_>>(),
             "released": outcome.released.iter().map(|u| u.0).collect::<Vec<_>>(),

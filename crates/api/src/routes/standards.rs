@@ -1,5 +1,6 @@
 //! The credit standard in force, as data.
 
+use cme_domain::audit::{AuditAction, AuditTarget};
 use std::collections::HashMap;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -111,9 +112,9 @@ pub async fn put_draft(
     let draft = body.0.to_domain(year);
     draft.validate().map_err(|e| ApiError::field("rows", e.to_string()))?;
     let saved = cme_store::repo::standard::save_draft(&state.db, &draft).await?;
-    let e = audit::AuditEntry::by(actor, "standard.draft")
+    let e = audit::AuditEntry::by(actor, AuditAction::StandardDraft)
         .ip(Some(&client_ip(&req)))
-        .target("standard", year)
+        .target(AuditTarget::Standard, year)
         .detail(json!({"version": saved.version, "rows": saved.rows.len()}));
     audit::append(&state.db, &e).await?;
     Ok(web::Json((&saved).into()))
@@ -196,9 +197,9 @@ pub async fn publish_draft(
         cme_store::StoreError::NotFound => ApiError::NotFound(format!("{year} 年度没有正在编辑的标准草稿")),
         other => other.into(),
     })?;
-    let e = audit::AuditEntry::by(actor, "standard.publish")
+    let e = audit::AuditEntry::by(actor, AuditAction::StandardPublish)
         .ip(Some(&client_ip(&req)))
-        .target("standard", year)
+        .target(AuditTarget::Standard, year)
         .detail(json!({"version": published.version}));
     audit::append(&txn, &e).await?;
     txn.commit().await?;

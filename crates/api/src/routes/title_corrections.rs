@@ -6,6 +6,7 @@
 //! the certificate is reissued with the same number as a new version.
 
 use actix_web::{HttpRequest, get, post, web};
+use cme_domain::audit::{AuditAction, AuditTarget};
 use cme_domain::auth::{Actor, Object, Operation, Owner, Scope};
 use cme_domain::compliance::Outcome as DomainOutcome;
 use cme_domain::ids::PersonId;
@@ -158,9 +159,9 @@ pub async fn request_correction(
         evidence: b.evidence_ids.clone(),
     };
     let c = corrections::request(&state.db, &new, &by).await?;
-    let e = audit::AuditEntry::by(actor, "title_correction.request")
+    let e = audit::AuditEntry::by(actor, AuditAction::TitleCorrectionRequest)
         .ip(Some(&client_ip(&req)))
-        .target("title_correction", c.id)
+        .target(AuditTarget::TitleCorrection, c.id)
         .place(None, Some(c.unit_id))
         .detail(json!({"person": person.0, "year": b.year, "old_title": c.old_title, "new_title": c.new_title}));
     audit::append(&state.db, &e).await?;
@@ -283,9 +284,9 @@ pub async fn decide_correction(
     let by = Acting { tier, id: Some(actor.id), name: &actor.name };
     let decided =
         corrections::decide(&state.db, c.id, body.0.row_version, event, &by, body.0.reason.as_deref()).await?;
-    let e = audit::AuditEntry::by(actor, "title_correction.decide")
+    let e = audit::AuditEntry::by(actor, AuditAction::TitleCorrectionDecide)
         .ip(Some(&client_ip(&req)))
-        .target("title_correction", c.id)
+        .target(AuditTarget::TitleCorrection, c.id)
         .place(c.county_id.or(c.prefecture_id), Some(c.unit_id))
         .detail(json!({
             "decision": event.as_str(), "reason": body.0.reason, "state": decided.state.as_str(),

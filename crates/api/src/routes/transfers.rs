@@ -6,6 +6,7 @@
 
 use actix_web::get;
 use actix_web::{HttpRequest, post, web};
+use cme_domain::audit::{AuditAction, AuditTarget};
 use cme_domain::auth::{Actor, Object, Operation, Owner};
 use cme_domain::ids::{DepartmentId, UnitId};
 use cme_domain::transfer::{TransferDecision, TransferId, TransferState};
@@ -105,10 +106,14 @@ async fn decide(
         TransferDecision::Cancel => t.from_unit_id,
         _ => t.to_unit_id,
     };
-    let action = format!("person.transfer.{}", decision.decision.as_str());
+    let action = match decision.decision {
+        TransferDecision::Accept => AuditAction::PersonTransferAccept,
+        TransferDecision::Reject => AuditAction::PersonTransferReject,
+        TransferDecision::Cancel => AuditAction::PersonTransferCancel,
+    };
     let entry = audit::AuditEntry::by(actor, action)
         .ip(Some(&client_ip(req)))
-        .target("person", t.person_id.0)
+        .target(AuditTarget::Person, t.person_id.0)
         .place(None, Some(place))
         .detail(json!({
             "transfer_id": t.id, "from_unit_id": t.from_unit_id, "to_unit_id": t.to_unit_id,

@@ -118,6 +118,21 @@ pub const ACCOUNTS: &[(&str, Role)] = &[
     ("dept-a", Role::Department),
 ];
 
+/// The name a fixture account goes by: a person's name, never its login,
+/// so a test can tell the two apart.
+pub fn display_name(username: &str) -> String {
+    match username {
+        "admin" => "管理员王五".to_owned(),
+        "kjc" => "科教处李明".to_owned(),
+        "zyc" => "中医处赵芳".to_owned(),
+        "pref-a" => "州市办周强".to_owned(),
+        "county-a" => "县办吴敏".to_owned(),
+        "unit-a" => "科教科郑丽".to_owned(),
+        "dept-a" => "内科秘书陈红".to_owned(),
+        other => format!("经办人{other}"),
+    }
+}
+
 pub async fn load(app: &TestApp) -> Fixture {
     let province = Region {
         id: RegionId::new(),
@@ -144,7 +159,7 @@ pub async fn load(app: &TestApp) -> Fixture {
                 username: (*username).to_owned(),
                 role: *role,
                 scope,
-                display_name: (*username).to_owned(),
+                display_name: display_name(username),
                 password_hash: Some(hash.clone()),
                 must_change_password: false,
                 created_by: None,
@@ -167,7 +182,7 @@ pub async fn add_target_accounts(app: &TestApp, f: &Fixture) {
                 username: username.to_owned(),
                 role: Role::Department,
                 scope: Scope::Department(side.unit, side.department),
-                display_name: username.to_owned(),
+                display_name: display_name(username),
                 password_hash: Some(hash.clone()),
                 must_change_password: false,
                 created_by: None,
@@ -222,7 +237,7 @@ pub async fn add_account(app: &TestApp, username: &str, role: Role, scope: Scope
             username: username.to_owned(),
             role,
             scope,
-            display_name: username.to_owned(),
+            display_name: display_name(username),
             password_hash: Some(hash),
             must_change_password: false,
             created_by: None,

@@ -2,6 +2,7 @@
 //! or a uniquely named PostgreSQL database when `TEST_DATABASE_URL` is set.
 #![allow(dead_code, reason = "each test binary uses a different part of the harness")]
 
+pub mod checked;
 pub mod fixture;
 
 use std::path::PathBuf;
@@ -18,7 +19,8 @@ pub enum Backend {
 /// A running app and what it needs to stay alive.
 pub struct TestApp {
     pub base: String,
-    pub client: reqwest::Client,
+    /// Checks the wording of every problem answer (see `checked`).
+    pub client: checked::Client,
     pub db: DatabaseConnection,
     /// The app's key for personal data (fixtures insert people with it).
     pub pii: cme_store::PiiCipher,
@@ -85,7 +87,7 @@ pub async fn spawn(backend: Backend) -> TestApp {
     tokio::spawn(app.run_until_stopped());
     TestApp {
         base,
-        client: reqwest::Client::new(),
+        client: checked::Client::new(),
         db,
         pii,
         backend: match backend {

@@ -598,3 +598,43 @@ both_backends!(mandatory_course_completions_singly_and_by_import, |app| async mo
     let (_, report) = post(&app, &unit, &import("valid_only"), &rows).await;
     assert_eq!((report["written"].clone(), report["errors"][0]["column"].clone()), (json!(0), json!("year")));
 });
+
+both_backends!(a_village_clinic_has_no_activities_and_no_api_clients, |app| async move {
+    let f = fixture::load(&app).await;
+    let clinic = cme_domain::org::Unit {
+        id: UnitId::new(),
+        region_id: f.a.county,
+        name: "甲村卫生室".to_owned(),
+        level: cme_domain::org::UnitLevel::Village,
+        medicine: cme_domain::org::Medicine::Western,
+    };
+    cme_store::repo::unit::insert(&app.db, &clinic, "V530125A").await.unwrap_or_else(|e| panic!("{e}"));
+    fixture::add_account(&app, "village-a", cme_domain::auth::Role::Unit, cme_domain::auth::Scope::Unit(clinic.id))
+        .await;
+    let village = app.token("village-a", PASSWORD).await;
+    let unit = app.token("unit-a", PASSWORD).await;
+    let me = |token: String| {
+        let app = &app;
+        async move {
+            let me: Value = app.get_as("/api/v1/me", &token).await.json().await.unwrap_or_default();
+            me["permissions"].as_array().cloned().unwrap_or_default()
+        }
+    };
+    let theirs = me(village.clone()).await;
+    let ours = me(unit.clone()).await;
+    // Everything a county hospital's office may do, but activities and API clients.
+    let missing: Vec<&Value> = ours.iter().filter(|p| !theirs.contains(p)).collect();
+    assert_eq!(missing, vec![&json!("manage_api_clients"), &json!("manage_activities")], "{theirs:?}");
+    assert!(theirs.contains(&json!("enter_credits")) && theirs.contains(&json!("submit_verifications")));
+    // The server holds to it, not only the menu.
+    let d = today();
+    let (status, problem) =
+        post(&app, &village, "/api/v1/activities", &project("村级培训", "national", json!(1), d, d)).await;
+    assert_eq!(status, 403, "{problem}");
+    let client = json!({"name": "村卫生室系统", "scopes": ["read_hierarchy"]});
+    let (status, _) = post(&app, &village, "/api/v1/api-clients", &client).await;
+    assert_eq!(status, 403);
+    assert_eq!(get(&app, &village, "/api/v1/activities").await.0, 403);
+    // The county hospital keeps both.
+    create(&app, &unit, project("县级培训", "national", json!(1), d, d)).await;
+});

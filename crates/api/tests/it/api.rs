@@ -133,3 +133,56 @@ both_backends!(bodies_too_large_or_of_the_wrong_type_are_problems, |app| async m
         problem(res, 415, "unsupported_media_type").await;
     }
 });
+
+both_backends!(what_serde_and_actix_refuse_is_told_in_chinese_naming_the_field, |app| async move {
+    use crate::common::checked::{CHECKED, english_in};
+    use std::sync::atomic::Ordering;
+    let _f = crate::common::fixture::load(&app).await;
+    let token = app.token("kjc", crate::common::fixture::PASSWORD).await;
+    let before = CHECKED.load(Ordering::Relaxed);
+    let call = |method: reqwest::Method, path: &str, body: Option<&str>| {
+        let mut r = app.client.request(method, format!("{}{path}", app.base)).bearer_auth(&token);
+        if let Some(b) = body {
+            r = r.header("content-type", "application/json").body(b.to_owned());
+        }
+        r.send()
+    };
+    // Each of these went out in English before (serde's and actix's own words).
+    let cases = [
+        (reqwest::Method::POST, "/api/v1/spot-checks", Some("{\"kind\": \"sample\"}"), "year", "缺少必填项"),
+        (
+            reqwest::Method::POST,
+            "/api/v1/spot-checks",
+            Some("{\"kind\": \"sample\", \"year\": \"x\", \"rate_permille\": 1}"),
+            "year",
+            "应为整数",
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/v1/spot-checks",
+            Some("{\"kind\": \"nope\", \"year\": 2021, \"rate_permille\": 1}"),
+            "kind",
+            "取值不在允许范围内",
+        ),
+        (reqwest::Method::POST, "/api/v1/spot-checks", Some("{\"kind\": "), "kind", "请求内容不完整"),
+        (reqwest::Method::GET, "/api/v1/compliance?year=abc", None, "", "应为整数"),
+        (reqwest::Method::GET, "/api/v1/people/not-a-uuid", None, "", "地址"),
+    ];
+    let count = cases.len();
+    for (method, path, body, field, words) in cases {
+        let res = call(method.clone(), path, body).await.unwrap_or_else(|e| panic!("{e}"));
+        assert!(res.status().is_client_error(), "{method} {path}: {}", res.status());
+        let p: Value = res.json().await.unwrap_or_default();
+        assert!(p["detail"].as_str().unwrap_or_default().contains(words), "{method} {path}: {p}");
+        if !field.is_empty() {
+            assert_eq!(p["errors"][0]["field"], field, "{method} {path}: {p}");
+        }
+        assert!(!p.to_string().contains("line 1"), "no parser positions: {p}");
+    }
+    // Every one of them went through the client's check …
+    assert!(CHECKED.load(Ordering::Relaxed) >= before + count);
+    // … which fails a problem without Chinese.
+    let english = serde_json::json!({"title": "Bad Request", "detail": "missing field `year`", "errors": [{"field": "year", "message": "required"}]});
+    assert_eq!(english_in(&english).len(), 3);
+    assert!(english_in(&serde_json::json!({"title": "请求参数不合法", "detail": "year: 缺少必填项"})).is_empty());
+});

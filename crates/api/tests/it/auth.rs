@@ -332,6 +332,54 @@ both_backends!(the_audit_log_is_scoped_and_chained, |app| async move {
         assert_ne!(e["actor_name"], "kjc", "a county office must not see the province's sign-ins");
     }
     assert_eq!(app.get_as("/api/v1/audit", &unit).await.status(), 403);
+
+    // In words: who by name and organisation, what, on whom; no login, no id.
+    let reveal = all["items"].as_array().into_iter().flatten().find(|e| e["action"] == "person.id_number.reveal");
+    let reveal = reveal.cloned().unwrap_or_default();
+    assert_eq!(reveal["actor"], "科教科郑丽（甲县人民医院）", "{reveal}");
+    assert_eq!(reveal["action_label"], "查看完整身份证号");
+    assert_eq!(reveal["target_label"], format!("人员 {}", f.a.person_name), "{reveal}");
+    assert!(reveal["summary"].as_str().unwrap_or_default().contains("原因：核对职称材料"), "{reveal}");
+    for e in all["items"].as_array().into_iter().flatten() {
+        let words = format!("{}{}{}{}", e["actor"], e["action_label"], e["target_label"], e["summary"]);
+        assert!(!words.contains("unit-a") && !words.contains("kjc"), "a login in {words}");
+        if let Some(id) = e["target_id"].as_str() {
+            assert!(!words.contains(id), "an id in {words}");
+        }
+    }
+    // Filters: who (part of a name), what, on what, when.
+    let q = |query: &str| {
+        let app = &app;
+        let kjc = kjc.clone();
+        let query = query.to_owned();
+        async move {
+            let page: Value =
+                app.get_as(&format!("/api/v1/audit?{query}"), &kjc).await.json().await.unwrap_or_default();
+            page["items"].as_array().cloned().unwrap_or_default()
+        }
+    };
+    let by_name = q("actor=%E9%83%91%E4%B8%BD").await; // 郑丽
+    assert!(!by_name.is_empty() && by_name.iter().all(|e| e["actor_name"] == "unit-a"), "{by_name:?}");
+    let reveals = q("action=person.id_number.reveal").await;
+    assert_eq!(reveals.len(), 1);
+    let on_people = q("target_type=person").await;
+    assert!(on_people.iter().all(|e| e["target_type"] == "person") && !on_people.is_empty());
+    let today = cme_domain::time::today_in_shanghai(chrono::Utc::now());
+    assert!(!q(&format!("from={today}&to={today}")).await.is_empty());
+    assert!(q(&format!("to={}", today.pred_opt().unwrap_or(today))).await.is_empty());
+    let bad = app.get_as("/api/v1/audit?action=made.up", &kjc).await;
+    assert_eq!(bad.status(), 422);
+    let bad: Value = bad.json().await.unwrap_or_default();
+    assert_eq!(bad["errors"][0]["field"], "action");
+    // The export: the same words in XLSX.
+    let res = app.get_as("/api/v1/audit/export?action=person.id_number.reveal", &kjc).await;
+    assert_eq!(res.status(), 200);
+    let bytes = res.bytes().await.unwrap_or_default();
+    let rows = cme_documents::table::read(&bytes).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(rows.len(), 2, "a header and one entry");
+    let cells = rows[1].cells.join("|");
+    assert!(cells.contains("科教科郑丽（甲县人民医院）") && cells.contains("查看完整身份证号"), "{cells}");
+
     let check = cme_store::repo::audit::verify_chain(&app.db).await.unwrap_or_else(|e| panic!("{e}"));
     assert!(matches!(check, cme_store::repo::audit::ChainCheck::Intact { .. }), "broken chain: {check:?}");
 });

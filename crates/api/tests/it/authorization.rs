@@ -336,6 +336,7 @@ fn table() -> Vec<Row> {
                 Body::Fixed(|| json!({"cycle_year": 2021, "expected": 1, "counted_at": chrono::Utc::now()}))
             }
             ("POST", "/api/v1/reviews/queue/lookup") => Body::QueueLookup,
+            ("POST", "/api/v1/actors/names") => Body::Fixed(|| json!({"logins": ["admin"]})),
             ("POST", "/api/v1/evidence") => Body::EvidenceFile,
             ("PUT", "/api/v1/seals/mine") => Body::Fixed(|| json!({"not": "an image"})),
             ("POST", "/api/v1/certificates/print" | "/api/v1/certificates/search") => {
@@ -365,6 +366,14 @@ fn table() -> Vec<Row> {
     };
     vec![
         row("GET", "/api/v1/me", Target::None, [401, 200, 200, 200, 200, 200, 200, 200, 200, 200], None, false),
+        row(
+            "POST",
+            "/api/v1/actors/names",
+            Target::None,
+            [401, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+            None,
+            false,
+        ),
         row(
             "POST",
             "/api/v1/auth/logout-all",
@@ -480,6 +489,14 @@ fn table() -> Vec<Row> {
         )
         .sibling([401, 404, 404, 404, 404, 204, 404, 403, 403, 403]),
         row("GET", "/api/v1/audit", Target::None, [401, 200, 200, 200, 200, 200, 403, 403, 403, 403], None, false),
+        row(
+            "GET",
+            "/api/v1/audit/export",
+            Target::None,
+            [401, 200, 200, 200, 200, 200, 403, 403, 403, 403],
+            None,
+            false,
+        ),
         row("GET", "/api/v1/compliance", Target::None, READ, None, false),
         row(
             "POST",

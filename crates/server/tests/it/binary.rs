@@ -139,7 +139,8 @@ async fn audit_verify_names_the_first_broken_entry() {
     cme_store::repo::audit::use_key(cipher.audit_key());
     let db = cme_store::connect(&db_url).await.expect("open the database");
     for i in 0..10 {
-        let entry = cme_store::repo::audit::AuditEntry::new("auth.login.failure").detail(serde_json::json!({ "i": i }));
+        let entry = cme_store::repo::audit::AuditEntry::new(cme_domain::audit::AuditAction::AuthLoginFailure)
+            .detail(serde_json::json!({ "i": i }));
         cme_store::repo::audit::append(&db, &entry).await.expect("append");
     }
     db.close().await.expect("close");

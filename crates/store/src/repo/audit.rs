@@ -17,6 +17,7 @@
 //! `detail` is JSON; never put a plaintext ID number or a secret in it.
 
 use chrono::{DateTime, Utc};
+use cme_domain::audit::{AuditAction, AuditTarget};
 use cme_domain::auth::{Actor, Role, Scope};
 use cme_domain::ids::{RegionId, UnitId};
 use sea_orm::{
@@ -74,17 +75,17 @@ pub struct AuditEntry {
 
 impl AuditEntry {
     /// An anonymous event (before anyone is known).
-    pub fn new(action: impl Into<String>) -> Self {
+    pub fn new(action: AuditAction) -> Self {
         AuditEntry {
             actor_name: "anonymous".to_owned(),
-            action: action.into(),
+            action: action.as_str().to_owned(),
             detail: serde_json::Value::Object(serde_json::Map::new()),
             ..AuditEntry::default()
         }
     }
 
     /// An event by `actor`, placed in the actor's organisation.
-    pub fn by(actor: &Actor, action: impl Into<String>) -> Self {
+    pub fn by(actor: &Actor, action: AuditAction) -> Self {
         let (region_id, unit_id) = match actor.scope {
             Scope::Province => (None, None),
             Scope::Region(r) => (Some(r), None),
@@ -107,8 +108,8 @@ impl AuditEntry {
     }
 
     /// What was acted on.
-    pub fn target(mut self, kind: &str, id: impl ToString) -> Self {
-        self.target_type = Some(kind.to_owned());
+    pub fn target(mut self, kind: AuditTarget, id: impl ToString) -> Self {
+        self.target_type = Some(kind.as_str().to_owned());
         self.target_id = Some(id.to_string());
         self
     }
@@ -349,19 +350,72 @@ pub async fn verify_chain(db: &impl ConnectionTrait) -> Result<ChainCheck, Store
     }
 }
 
-/// The entries that happened inside `scope` (see `scope::audit`), newest
-/// first, before the cursor `after_seq`; at most
-/// [`MAX_PAGE`](super::MAX_PAGE) per page.
+/// Which entries to read, beside the jurisdiction (every part optional).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AuditFilter {
+    /// Done by one of these accounts or clients (an empty list matches none).
+    pub actor_ids: Option<Vec<Uuid>>,
+    pub action: Option<AuditAction>,
+    pub target: Option<AuditTarget>,
+    /// At or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Before.
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// The entries that happened inside `scope` (see `scope::audit`) and match
+/// `filter`, newest first, before the cursor `after_seq`; at most `limit`
+/// (clamped to [`MAX_PAGE`](super::MAX_PAGE) unless `export`, which reads up
+/// to [`MAX_EXPORT`]).
 pub async fn list(
     db: &impl ConnectionTrait,
     scope: &Scope,
+    filter: &AuditFilter,
     after_seq: Option<i64>,
     limit: u64,
 ) -> Result<Page<AuditRecord, i64>, StoreError> {
     let limit = page_limit(limit);
+    read(db, scope, filter, after_seq, limit).await
+}
+
+/// The most entries one export holds.
+pub const MAX_EXPORT: u64 = 50_000;
+
+/// Up to [`MAX_EXPORT`] entries for an export, newest first; `next` is set
+/// when there were more.
+pub async fn export(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    filter: &AuditFilter,
+) -> Result<Page<AuditRecord, i64>, StoreError> {
+    read(db, scope, filter, None, MAX_EXPORT).await
+}
+
+async fn read(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    filter: &AuditFilter,
+    after_seq: Option<i64>,
+    limit: u64,
+) -> Result<Page<AuditRecord, i64>, StoreError> {
     let mut query = audit_log::Entity::find().filter(scope::audit(scope));
     if let Some(after) = after_seq {
         query = query.filter(audit_log::Column::Seq.lt(after));
+    }
+    if let Some(ids) = &filter.actor_ids {
+        query = query.filter(audit_log::Column::ActorId.is_in(ids.iter().copied()));
+    }
+    if let Some(action) = filter.action {
+        query = query.filter(audit_log::Column::Action.eq(action.as_str()));
+    }
+    if let Some(target) = filter.target {
+        query = query.filter(audit_log::Column::TargetType.eq(target.as_str()));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(audit_log::Column::At.gte(from));
+    }
+    if let Some(until) = filter.until {
+        query = query.filter(audit_log::Column::At.lt(until));
     }
     let rows = query.order_by_desc(audit_log::Column::Seq).limit(limit + 1).all(db).await?;
     let (rows, next) = paginate(rows, limit, |m| m.seq);

@@ -9,6 +9,7 @@
 //! institution's year sent back by an inspection holds its certificates
 //! until a later inspection passes it.
 
+use cme_domain::audit::{AuditAction, AuditTarget};
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
@@ -577,7 +578,7 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     let txn = db.begin().await?;
-    let mut entry = super::audit::AuditEntry::new("certificate.public_lookup").detail(serde_json::json!({
+    let mut entry = super::audit::AuditEntry::new(AuditAction::CertificatePublicLookup).detail(serde_json::json!({
         "method": method,
         "number": number,
         "found": found.is_some(),
@@ -585,7 +586,7 @@ where
         "client": client,
     }));
     if let Some(c) = found {
-        entry = entry.target("certificate", c.id).place(Some(c.issued_by_region), Some(c.unit_id));
+        entry = entry.target(AuditTarget::Certificate, c.id).place(Some(c.issued_by_region), Some(c.unit_id));
     }
     super::audit::append(&txn, &entry).await?;
     certificate_lookups::Entity::insert(certificate_lookups::ActiveModel {

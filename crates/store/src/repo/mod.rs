@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod activity;
+pub mod actor;
 pub mod api_client;
 pub mod audit;
 pub mod captcha;

@@ -561,19 +561,21 @@ both_backends!(the_audit_chain_shows_an_edit, |db| async move {
     assert_eq!(audit::verify_chain(&db).await.unwrap(), ChainCheck::Intact { entries: 0 });
     for i in 1..=50 {
         let entry = if i % 2 == 0 {
-            AuditEntry::by(&actor, "account.create")
+            AuditEntry::by(&actor, cme_domain::audit::AuditAction::AccountCreate)
                 .ip(Some("10.0.0.1"))
-                .target("account", Uuid::now_v7())
+                .target(cme_domain::audit::AuditTarget::Account, Uuid::now_v7())
                 .detail(serde_json::json!({ "n": i, "role": "unit" }))
         } else {
-            AuditEntry::new("auth.login.failure").ip(Some("10.0.0.2")).place(None, Some(w.b.id))
+            AuditEntry::new(cme_domain::audit::AuditAction::AuthLoginFailure)
+                .ip(Some("10.0.0.2"))
+                .place(None, Some(w.b.id))
         };
         assert_eq!(audit::append(&db, &entry).await.unwrap(), i);
     }
     assert_eq!(audit::verify_chain(&db).await.unwrap(), ChainCheck::Intact { entries: 50 });
 
     // Read by jurisdiction, newest first, in pages.
-    let page = audit::list(&db, &Scope::Region(w.county.id), None, 10).await.unwrap();
+    let page = audit::list(&db, &Scope::Region(w.county.id), &Default::default(), None, 10).await.unwrap();
     assert_eq!(page.items.len(), 10);
     assert_eq!(page.items[0].seq, 50);
     assert!(page.items.iter().all(|e| e.action == "account.create"));
@@ -582,15 +584,18 @@ both_backends!(the_audit_chain_shows_an_edit, |db| async move {
     let mut all = page.items.len();
     let mut next = page.next;
     while let Some(after) = next {
-        let page = audit::list(&db, &Scope::Region(w.county.id), Some(after), 10).await.unwrap();
+        let page = audit::list(&db, &Scope::Region(w.county.id), &Default::default(), Some(after), 10).await.unwrap();
         all += page.items.len();
         next = page.next;
     }
     assert_eq!(all, 25);
-    assert_eq!(audit::list(&db, &Scope::Unit(w.b.id), None, 200).await.unwrap().items.len(), 25);
-    assert_eq!(audit::list(&db, &Scope::Region(w.prefecture.id), None, 200).await.unwrap().items.len(), 50);
-    assert_eq!(audit::list(&db, &Scope::Unit(w.a.id), None, 200).await.unwrap().items.len(), 0);
-    assert_eq!(audit::list(&db, &Scope::Province, None, 200).await.unwrap().items.len(), 50);
+    assert_eq!(audit::list(&db, &Scope::Unit(w.b.id), &Default::default(), None, 200).await.unwrap().items.len(), 25);
+    assert_eq!(
+        audit::list(&db, &Scope::Region(w.prefecture.id), &Default::default(), None, 200).await.unwrap().items.len(),
+        50
+    );
+    assert_eq!(audit::list(&db, &Scope::Unit(w.a.id), &Default::default(), None, 200).await.unwrap().items.len(), 0);
+    assert_eq!(audit::list(&db, &Scope::Province, &Default::default(), None, 200).await.unwrap().items.len(), 50);
     assert_eq!(audit::head(&db).await.unwrap().unwrap().0, 50);
 
     let edit = r#"UPDATE audit_log SET detail = '{"n":17,"role":"admin"}' WHERE seq = 17"#;
@@ -620,7 +625,7 @@ async fn tamper(db: &DatabaseConnection, sql: &str) {
 
 both_backends!(an_edited_row_rehashed_without_the_key_still_breaks_the_chain, |db| async move {
     for _ in 0..4 {
-        audit::append(&db, &AuditEntry::new("auth.login.failure")).await.unwrap();
+        audit::append(&db, &AuditEntry::new(cme_domain::audit::AuditAction::AuthLoginFailure)).await.unwrap();
     }
     // Whoever edits entry 2 and recomputes the plain SHA-256 chain from it
     // (as one could before the chain was keyed) is still found out.
@@ -644,7 +649,7 @@ both_backends!(an_edited_row_rehashed_without_the_key_still_breaks_the_chain, |d
 
 both_backends!(a_deleted_audit_row_breaks_the_chain, |db| async move {
     for _ in 0..5 {
-        audit::append(&db, &AuditEntry::new("auth.login.failure")).await.unwrap();
+        audit::append(&db, &AuditEntry::new(cme_domain::audit::AuditAction::AuthLoginFailure)).await.unwrap();
     }
     assert!(db.execute_unprepared("DELETE FROM audit_log WHERE seq = 3").await.is_err());
     tamper(&db, "DELETE FROM audit_log WHERE seq = 3").await;
@@ -657,7 +662,8 @@ both_backends!(concurrent_appends_keep_the_chain_gap_free, |db| async move {
             let db = db.clone();
             tokio::spawn(async move {
                 for i in 0..10 {
-                    let entry = AuditEntry::new("auth.login.success").detail(serde_json::json!({ "task": t, "i": i }));
+                    let entry = AuditEntry::new(cme_domain::audit::AuditAction::AuthLoginSuccess)
+                        .detail(serde_json::json!({ "task": t, "i": i }));
                     audit::append(&db, &entry).await.unwrap();
                 }
             })
@@ -667,7 +673,7 @@ both_backends!(concurrent_appends_keep_the_chain_gap_free, |db| async move {
         t.await.unwrap();
     }
     assert_eq!(audit::verify_chain(&db).await.unwrap(), ChainCheck::Intact { entries: 80 });
-    let page = audit::list(&db, &Scope::Province, None, 200).await.unwrap();
+    let page = audit::list(&db, &Scope::Province, &Default::default(), None, 200).await.unwrap();
     let seqs: Vec<i64> = page.items.iter().map(|e| e.seq).collect();
     assert_eq!(seqs, (1..=80).rev().collect::<Vec<_>>());
 });
@@ -675,11 +681,11 @@ both_backends!(concurrent_appends_keep_the_chain_gap_free, |db| async move {
 both_backends!(an_audit_entry_rolls_back_with_its_transaction, |db| async move {
     use sea_orm::TransactionTrait as _;
     let txn = db.begin().await.unwrap();
-    audit::append(&txn, &AuditEntry::new("account.create")).await.unwrap();
+    audit::append(&txn, &AuditEntry::new(cme_domain::audit::AuditAction::AccountCreate)).await.unwrap();
     txn.rollback().await.unwrap();
     assert_eq!(audit::verify_chain(&db).await.unwrap(), ChainCheck::Intact { entries: 0 });
     let txn = db.begin().await.unwrap();
-    assert_eq!(audit::append(&txn, &AuditEntry::new("account.create")).await.unwrap(), 1);
+    assert_eq!(audit::append(&txn, &AuditEntry::new(cme_domain::audit::AuditAction::AccountCreate)).await.unwrap(), 1);
     txn.commit().await.unwrap();
     assert_eq!(audit::verify_chain(&db).await.unwrap(), ChainCheck::Intact { entries: 1 });
 });

@@ -434,7 +434,7 @@ async fn county_numbers(db: &DatabaseConnection, s: &Setup, by: &verification::A
         None,
         by,
         1000,
-        &cme_store::repo::audit::AuditEntry::new("verification.numbers"),
+        &cme_store::repo::audit::AuditEntry::new(cme_domain::audit::AuditAction::VerificationNumbers),
     )
     .await
     .unwrap()
@@ -609,7 +609,10 @@ both_backends!(batches_move_together_and_numbers_run_without_gaps, |db| async mo
     // Every committed chunk wrote its own audit entry: the entries add up
     // to the numbers issued, whoever stopped where.
     let entries =
-        cme_store::repo::audit::list(&db, &cme_domain::auth::Scope::Province, None, 1000).await.unwrap().items;
+        cme_store::repo::audit::list(&db, &cme_domain::auth::Scope::Province, &Default::default(), None, 1000)
+            .await
+            .unwrap()
+            .items;
     let runs: Vec<&serde_json::Value> =
         entries.iter().filter(|e| e.action == "verification.numbers").map(|e| &e.detail).collect();
     assert!(runs.len() >= 5, "30 records in chunks of 7: {runs:?}");
@@ -762,5 +765,5 @@ both_backends!(numbers_make_certificates_with_their_snapshot, |db| async move {
 });
 
 fn numbers_audit() -> cme_store::repo::audit::AuditEntry {
-    cme_store::repo::audit::AuditEntry::new("verification.numbers")
+    cme_store::repo::audit::AuditEntry::new(cme_domain::audit::AuditAction::VerificationNumbers)
 }

@@ -11,6 +11,7 @@ import { REVIEW_TIER_LABELS } from "../../constants/verification";
 import { formatDateTime } from "../../utils/format";
 import { dataUrlOf, useSealImageUrl } from "./api";
 import { sealContentType, sealFileProblem } from "./logic";
+import { ActorName } from "../../components/ActorName";
 
 /** A checkerboard behind an image, so that a transparent background shows as such. */
 const CHECKERBOARD: React.CSSProperties = {
@@ -107,7 +108,7 @@ export default function SealPage() {
                 </Typography.Text>
               )}
             </Descriptions.Item>
-            <Descriptions.Item label="上传">{seal ? `${seal.uploaded_by} ${formatDateTime(seal.uploaded_at)}` : "—"}</Descriptions.Item>
+            <Descriptions.Item label="上传">{seal ? (<><ActorName login={seal.uploaded_by} /> {formatDateTime(seal.uploaded_at)}</>) : "—"}</Descriptions.Item>
           </Descriptions>
           {!seal && (
             <Alert

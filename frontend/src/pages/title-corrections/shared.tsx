@@ -13,6 +13,7 @@ import { OUTCOME_COLORS, OUTCOME_LABELS, TITLE_LEVEL_LABELS, labelOf } from "../
 import { REVIEW_TIER_LABELS } from "../../constants/verification";
 import { formatDateTime } from "../../utils/format";
 import { correctionCurrent } from "../certificates/logic";
+import { ActorName } from "../../components/ActorName";
 
 export function CorrectionStateTag({ state }: { state: Correction["state"] }) {
   return (
@@ -98,7 +99,7 @@ export function CorrectionDrawer({ id, onClose }: { id: string | null; onClose: 
               {c.reason}
             </Descriptions.Item>
             <Descriptions.Item label="申请人" span={2}>
-              {c.requested_by} {formatDateTime(c.requested_at)}
+              <ActorName login={c.requested_by} /> {formatDateTime(c.requested_at)}
             </Descriptions.Item>
             {c.new_certificate_id && (
               <Descriptions.Item label="新证书" span={2}>

@@ -1,6 +1,7 @@
 //! Printing: one certificate's PDF, a batch (up to 5,000, streamed page by page), and
 //! multi-year proofs; every PDF passes one gate (`check_printable`).
 
+use cme_domain::audit::{AuditAction, AuditTarget};
 use std::collections::HashMap;
 
 use actix_web::http::header::{self, DispositionType};
@@ -228,9 +229,9 @@ pub async fn print_certificates(
     let f = print_filter(&state, actor, &b).await?;
     let fonts = fonts(&state)?;
     let first = first_page(&state, actor, &f, &fonts).await?;
-    let e = audit::AuditEntry::by(actor, "certificate.print")
+    let e = audit::AuditEntry::by(actor, AuditAction::CertificatePrint)
         .ip(Some(&client_ip(&req)))
-        .target("year", b.year)
+        .target(AuditTarget::Year, b.year)
         .detail(json!({"department_id": b.department_id, "people": b.person_ids.as_ref().map(Vec::len)}));
     audit::append(&state.db, &e).await?;
 

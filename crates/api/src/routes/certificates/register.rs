@@ -2,6 +2,7 @@
 //! a person's certificates, and revocation.
 
 use actix_web::{HttpRequest, get, post, web};
+use cme_domain::audit::{AuditAction, AuditTarget};
 use cme_domain::auth::{Actor, Object, Operation, Owner, Scope};
 use cme_domain::ids::{DepartmentId, PersonId, UnitId, VerificationId};
 use cme_store::repo::audit;
@@ -218,9 +219,9 @@ pub async fn revoke_certificate(
     may_act_on(&state.db, actor, Operation::RevokeCertificates, Object::owned_by(issuer)).await?;
     let txn = state.db.begin().await?;
     let revoked = certs::revoke(&txn, c.id, body.0.row_version, &actor.name, body.0.reason.trim()).await?;
-    let e = audit::AuditEntry::by(actor, "certificate.revoke")
+    let e = audit::AuditEntry::by(actor, AuditAction::CertificateRevoke)
         .ip(Some(&client_ip(&req)))
-        .target("certificate", c.id)
+        .target(AuditTarget::Certificate, c.id)
         .place(Some(region.id), Some(c.unit_id))
         .detail(json!({"number": c.number, "version": c.version, "reason": body.0.reason.trim()}));
     audit::append(&txn, &e).await?;

@@ -4,6 +4,7 @@
 use actix_web::http::header::{self};
 use actix_web::{HttpRequest, HttpResponse, delete, get, put, web};
 use cme_documents::Seal;
+use cme_domain::audit::{AuditAction, AuditTarget};
 use cme_domain::auth::{Actor, Operation};
 use cme_domain::certificate::snapshot::{issuer, issues_certificates};
 use cme_store::repo::audit;
@@ -91,7 +92,10 @@ pub async fn put_seal(
     let (tier, region) = office(&state, actor).await?;
     let mut bytes = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::Malformed { detail: e.to_string(), errors: Vec::new() })?;
+        let chunk = chunk.map_err(|e| ApiError::Malformed {
+            detail: crate::wording::payload_message(&e.to_string()).to_owned(),
+            errors: Vec::new(),
+        })?;
         if bytes.len() + chunk.len() > MAX_SEAL_BYTES {
             return Err(ApiError::PayloadTooLarge("印章图片不能超过 10 MB".into()));
         }
@@ -111,9 +115,9 @@ pub async fn put_seal(
     let txn = state.db.begin().await?;
     let stored =
         certs::put_seal(&txn, region.id, tier, png, (seal.width(), seal.height()), sha.clone(), &actor.name).await?;
-    let e = audit::AuditEntry::by(actor, "seal.upload")
+    let e = audit::AuditEntry::by(actor, AuditAction::SealUpload)
         .ip(Some(&client_ip(&req)))
-        .target("seal", stored.id)
+        .target(AuditTarget::Seal, stored.id)
         .place(Some(region.id), None)
         .detail(json!({"office": tier.as_str(), "sha256": sha, "width": stored.width, "height": stored.height}));
     audit::append(&txn, &e).await?;
@@ -148,7 +152,7 @@ pub async fn retire_seal(
     if !certs::retire_seal(&txn, region.id, tier, &actor.name).await? {
         return Err(ApiError::NotFound("本办公室尚未上传电子印章".into()));
     }
-    let e = audit::AuditEntry::by(actor, "seal.retire")
+    let e = audit::AuditEntry::by(actor, AuditAction::SealRetire)
         .ip(Some(&client_ip(&req)))
         .place(Some(region.id), None)
         .detail(json!({"office": tier.as_str()}));

@@ -7,6 +7,7 @@ pub mod person_year;
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{Datelike as _, Utc};
+use cme_domain::audit::{AuditAction, AuditTarget};
 use cme_domain::auth::{Actor, Object, Operation, Owner, Scope};
 use cme_domain::credit::{CreditCategory, CreditRecord, CreditState, EntryPath};
 use cme_domain::ids::{CreditId, DepartmentId, PersonId};
@@ -107,9 +108,9 @@ pub async fn enter_credit(
     // The same live certificate twice is 409 duplicate_certificate (the
     // constraint catalogue's answer).
     credit::record(&txn, &new).await?;
-    let e = audit::AuditEntry::by(actor, "credit.enter")
+    let e = audit::AuditEntry::by(actor, AuditAction::CreditEnter)
         .ip(Some(&client_ip(&req)))
-        .target("credit", record.id.0)
+        .target(AuditTarget::Credit, record.id.0)
         .place(None, Some(p.unit_id))
         .detail(json!({
             "person_id": p.id.0, "year": record.year, "amount": record.amount.to_string(),
@@ -206,9 +207,9 @@ pub async fn reverse_credit(
         });
     }
     let reversal = credit::reverse(&txn, original.id, body.0.reason.trim(), &actor.name, Utc::now()).await?;
-    let e = audit::AuditEntry::by(actor, "credit.reverse")
+    let e = audit::AuditEntry::by(actor, AuditAction::CreditReverse)
         .ip(Some(&client_ip(&req)))
-        .target("credit", original.id.0)
+        .target(AuditTarget::Credit, original.id.0)
         .place(None, Some(p.unit_id))
         .detail(
             json!({"reversal_id": reversal.id.0, "reason": body.0.reason, "person_id": p.id.0, "year": original.year}),
@@ -315,9 +316,9 @@ pub async fn submit_report(
         &actor.name,
     )
     .await?;
-    let e = audit::AuditEntry::by(actor, "credit_report.submit")
+    let e = audit::AuditEntry::by(actor, AuditAction::CreditReportSubmit)
         .ip(Some(&client_ip(&req)))
-        .target("credit_report", report.id)
+        .target(AuditTarget::CreditReport, report.id)
         .detail(json!({"credits": body.0.credit_ids.len()}));
     audit::append(&txn, &e).await?;
     txn.commit().await?;
@@ -431,9 +432,9 @@ pub async fn decide_report(
     }
     credit_report::decide(&txn, report.id, &decisions, &actor.name).await?;
     let approved = decisions.iter().filter(|d| d.approve).count();
-    let e = audit::AuditEntry::by(actor, "credit_report.decide")
+    let e = audit::AuditEntry::by(actor, AuditAction::CreditReportDecide)
         .ip(Some(&client_ip(&req)))
-        .target("credit_report", report.id)
+        .target(AuditTarget::CreditReport, report.id)
         .place(None, Some(report.unit_id))
         .detail(json!({
             "approved": approved,

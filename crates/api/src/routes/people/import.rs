@@ -8,6 +8,7 @@
 //! `valid_only` writes the good rows. A write is one transaction, people in
 //! multi-row statements.
 
+use cme_domain::audit::{AuditAction, AuditTarget};
 use std::collections::HashMap;
 
 use actix_multipart::{Multipart, MultipartError};
@@ -100,18 +101,27 @@ async fn upload(mut multipart: Multipart) -> Result<Vec<u8>, ApiError> {
             | MultipartError::ContentTypeIncompatible => {
                 ApiError::UnsupportedMediaType("请求须为 multipart/form-data".to_owned())
             }
-            other => ApiError::Malformed { detail: other.to_string(), errors: Vec::new() },
+            other => ApiError::Malformed {
+                detail: crate::wording::payload_message(&other.to_string()).to_owned(),
+                errors: Vec::new(),
+            },
         })?;
         if field.name() != Some("file") {
             // Drain other parts.
             while let Some(chunk) = field.next().await {
-                chunk.map_err(|e| ApiError::Malformed { detail: e.to_string(), errors: Vec::new() })?;
+                chunk.map_err(|e| ApiError::Malformed {
+                    detail: crate::wording::payload_message(&e.to_string()).to_owned(),
+                    errors: Vec::new(),
+                })?;
             }
             continue;
         }
         let mut bytes = Vec::new();
         while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|e| ApiError::Malformed { detail: e.to_string(), errors: Vec::new() })?;
+            let chunk = chunk.map_err(|e| ApiError::Malformed {
+                detail: crate::wording::payload_message(&e.to_string()).to_owned(),
+                errors: Vec::new(),
+            })?;
             if bytes.len() + chunk.len() > MAX_FILE_BYTES {
                 return Err(ApiError::PayloadTooLarge(format!("文件不能超过 {} MB", MAX_FILE_BYTES >> 20)));
             }
@@ -383,15 +393,15 @@ pub async fn import_people(
             .valid
             .iter()
             .map(|n| {
-                audit::AuditEntry::by(actor, "person.import")
+                audit::AuditEntry::by(actor, AuditAction::PersonImport)
                     .ip(Some(&ip))
-                    .target("person", n.person.id.0)
+                    .target(AuditTarget::Person, n.person.id.0)
                     .place(None, Some(unit))
                     .detail(json!({"name": n.person.name, "department_id": n.person.department_id,
                                    "titles": n.person.titles.len(), "source": "file"}))
             })
             .collect();
-        entries.push(audit::AuditEntry::by(actor, "person.import.file").ip(Some(&ip)).place(None, Some(unit)).detail(
+        entries.push(audit::AuditEntry::by(actor, AuditAction::PersonImportFile).ip(Some(&ip)).place(None, Some(unit)).detail(
             json!({"mode": mode, "rows": checked.rows, "created": checked.valid.len(), "bad_cells": checked.errors.len()}),
         ));
         let txn = state.db.begin().await?;

@@ -14,6 +14,7 @@ pub mod sync;
 
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use cme_domain::audit::{AuditAction, AuditTarget};
 use cme_domain::auth::{Actor, Operation, Scope};
 use cme_domain::ids::{PersonId, UnitId};
 use cme_domain::person::{Person, PersonStatus, Title, title_for_year};
@@ -63,8 +64,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(person_transfers);
 }
 
-fn audit_entry(actor: &Actor, req: &HttpRequest, action: &str, p: PersonId, unit: UnitId) -> audit::AuditEntry {
-    audit::AuditEntry::by(actor, action).ip(Some(&client_ip(req))).target("person", p.0).place(None, Some(unit))
+fn audit_entry(actor: &Actor, req: &HttpRequest, action: AuditAction, p: PersonId, unit: UnitId) -> audit::AuditEntry {
+    audit::AuditEntry::by(actor, action)
+        .ip(Some(&client_ip(req)))
+        .target(AuditTarget::Person, p.0)
+        .place(None, Some(unit))
 }
 
 /// The title a person's standard of this year is chosen by (for the audit).
@@ -141,7 +145,7 @@ pub async fn create_person(
         status: b.status.map_or(PersonStatus::Normal, Into::into),
         titles: title.into_iter().collect(),
     };
-    let entry = audit_entry(actor, &req, "person.create", p.id, p.unit_id).detail(json!({
+    let entry = audit_entry(actor, &req, AuditAction::PersonCreate, p.id, p.unit_id).detail(json!({
         "name": p.name, "unit_id": p.unit_id, "department_id": p.department_id, "discipline": p.discipline,
         "status": p.status, "phone": phone.is_some(), "standard_title": standard_title(&p.titles),
     }));
@@ -193,7 +197,7 @@ pub async fn update_person(
         let (body, version) = load_detail(&state, &actor.scope, pid).await?;
         return Ok(with_etag(HttpResponse::Ok(), pid, version, &body));
     }
-    let entry = audit_entry(actor, &req, "person.update", pid, rec.person.unit_id)
+    let entry = audit_entry(actor, &req, AuditAction::PersonUpdate, pid, rec.person.unit_id)
         .detail(json!({"changes": changes, "reason": b.reason}));
     let txn = state.db.begin().await?;
     person::edit(&txn, &state.pii, pid, Some(guard), &edit).await.map_err(stale_is_412)?;
@@ -293,7 +297,7 @@ pub async fn add_title(
     }
     let mut titles = rec.person.titles.clone();
     titles.push(title.clone());
-    let entry = audit_entry(actor, &req, "person.title.add", pid, rec.person.unit_id).detail(json!({
+    let entry = audit_entry(actor, &req, AuditAction::PersonTitleAdd, pid, rec.person.unit_id).detail(json!({
         "name": title.name, "level": title.level, "obtained_on": title.obtained_on, "reason": body.0.reason,
         "standard_title": standard_title(&titles),
     }));
@@ -345,7 +349,7 @@ pub async fn change_status(
         effective_on: Some(b.effective_on.unwrap_or_else(today)),
         changed_by: actor.name.clone(),
     };
-    let entry = audit_entry(actor, &req, "person.status.change", pid, rec.person.unit_id).detail(json!({
+    let entry = audit_entry(actor, &req, AuditAction::PersonStatusChange, pid, rec.person.unit_id).detail(json!({
         "from": rec.person.status, "to": to, "reason": change.reason, "effective_on": change.effective_on,
     }));
     let txn = state.db.begin().await?;
@@ -426,7 +430,7 @@ pub async fn request_transfer(
     let txn = state.db.begin().await?;
     // A second open transfer is 409 transfer_open (the constraint catalogue's answer).
     let t = transfer::request(&txn, pid, to.unit.id, b.reason.trim(), &actor.name).await?;
-    let entry = audit_entry(actor, &req, "person.transfer.request", pid, p.unit_id).detail(json!({
+    let entry = audit_entry(actor, &req, AuditAction::PersonTransferRequest, pid, p.unit_id).detail(json!({
         "transfer_id": t.id, "from_unit_id": t.from_unit_id, "to_unit_id": t.to_unit_id, "reason": t.reason,
     }));
     audit::append(&txn, &entry).await?;

@@ -6,6 +6,7 @@
 //! transaction, people in multi-row statements; a bad row fails alone,
 //! named `rows[i].field`.
 
+use cme_domain::audit::{AuditAction, AuditTarget};
 use std::collections::HashMap;
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
@@ -400,9 +401,9 @@ fn creates_and_entries(actor: &Actor, ip: &str, plans: &[&Plan]) -> (Vec<person:
             Plan::Create(n) => {
                 let p = &n.person;
                 entries.push(
-                    audit::AuditEntry::by(actor, "person.upsert.create")
+                    audit::AuditEntry::by(actor, AuditAction::PersonUpsertCreate)
                         .ip(Some(ip))
-                        .target("person", p.id.0)
+                        .target(AuditTarget::Person, p.id.0)
                         .place(None, Some(p.unit_id))
                         .detail(json!({"name": p.name, "department_id": p.department_id, "status": p.status,
                                        "titles": p.titles.len(), "source": "hr_api"})),
@@ -410,9 +411,9 @@ fn creates_and_entries(actor: &Actor, ip: &str, plans: &[&Plan]) -> (Vec<person:
                 creates.push(n.clone());
             }
             Plan::Update(u) => entries.push(
-                audit::AuditEntry::by(actor, "person.upsert.update")
+                audit::AuditEntry::by(actor, AuditAction::PersonUpsertUpdate)
                     .ip(Some(ip))
-                    .target("person", u.id.0)
+                    .target(AuditTarget::Person, u.id.0)
                     .place(None, Some(u.unit))
                     .detail(json!({"changes": u.changes, "source": "hr_api"})),
             ),

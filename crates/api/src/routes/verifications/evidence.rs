@@ -3,6 +3,7 @@
 
 use actix_web::http::header::{CONTENT_TYPE, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use cme_domain::audit::{AuditAction, AuditTarget};
 use cme_domain::auth::{Actor, Operation, Scope};
 use cme_domain::cycle::evidence::{MAX_EVIDENCE_BYTES, check_evidence};
 use cme_domain::ids::{PersonId, RegionId, UnitId, VerificationId};
@@ -66,7 +67,10 @@ pub async fn upload_evidence(
     }
     let mut bytes = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::Malformed { detail: e.to_string(), errors: Vec::new() })?;
+        let chunk = chunk.map_err(|e| ApiError::Malformed {
+            detail: crate::wording::payload_message(&e.to_string()).to_owned(),
+            errors: Vec::new(),
+        })?;
         if bytes.len() + chunk.len() > MAX_EVIDENCE {
             return Err(ApiError::PayloadTooLarge("证明材料不能超过 10 MB".into()));
         }
@@ -97,9 +101,9 @@ pub async fn upload_evidence(
         },
     )
     .await?;
-    let e = audit::AuditEntry::by(actor, "evidence.upload")
+    let e = audit::AuditEntry::by(actor, AuditAction::EvidenceUpload)
         .ip(Some(&client_ip(&req)))
-        .target("evidence", saved.id)
+        .target(AuditTarget::Evidence, saved.id)
         .place(None, Some(unit_id))
         .detail(json!({"file_name": file_name, "sha256": sha, "size": size}));
     audit::append(&state.db, &e).await?;

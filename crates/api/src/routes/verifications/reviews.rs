@@ -2,6 +2,7 @@
 //! a batch, all or nothing), a record's timeline, and certificate numbers
 //! (生成证书编号) for approved records.
 
+use cme_domain::audit::{AuditAction, AuditTarget};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use actix_web::{HttpRequest, get, post, web};
@@ -273,7 +274,7 @@ pub async fn decide(
     })?;
     let e = audit::AuditEntry::by(
         actor,
-        if event == Event::Approve { "verification.approve" } else { "verification.return" },
+        if event == Event::Approve { AuditAction::VerificationApprove } else { AuditAction::VerificationReturn },
     )
     .ip(Some(&client_ip(&req)))
     .detail(json!({"ids": b.items.iter().map(|i| i.id).collect::<Vec<_>>(), "reason": reason}));
@@ -345,7 +346,7 @@ pub async fn approve_matching(
         },
         other => other.into(),
     })?;
-    let e = audit::AuditEntry::by(actor, "verification.approve").ip(Some(&client_ip(&req))).detail(json!({
+    let e = audit::AuditEntry::by(actor, AuditAction::VerificationApprove).ip(Some(&client_ip(&req))).detail(json!({
         "matching": {"cycle_year": b.cycle_year, "list": b.list, "unit_id": b.unit_id, "year": b.year, "name": b.name},
         "expected": b.expected,
         "ids": records.iter().map(|r| r.id.0).collect::<Vec<_>>(),
@@ -525,9 +526,9 @@ pub async fn issue_numbers(
     let by = Acting { tier, id: Some(actor.id), name: &actor.name };
     let issuer = cme_domain::certificate::snapshot::issuer(tier, &office.name);
     // One audit entry per committed chunk, written with it.
-    let audit = audit::AuditEntry::by(actor, "verification.numbers")
+    let audit = audit::AuditEntry::by(actor, AuditAction::VerificationNumbers)
         .ip(Some(&client_ip(&req)))
-        .target("cycle", body.0.cycle_year)
+        .target(AuditTarget::Cycle, body.0.cycle_year)
         .place(Some(office.id), None);
     let issued = verifications::issue_numbers(
         &state.db,

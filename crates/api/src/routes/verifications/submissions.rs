@@ -2,6 +2,7 @@
 //! make-up 补验, special personnel), a submission in one transaction, and
 //! prepared or returned records sent up the chain.
 
+use cme_domain::audit::{AuditAction, AuditTarget};
 use std::collections::{HashMap, HashSet};
 
 use actix_web::{HttpRequest, get, post, web};
@@ -208,14 +209,17 @@ pub async fn submit(
     let by = Acting { tier, id: Some(actor.id), name: &actor.name };
     let txn = state.db.begin().await?;
     let (all_ids, submitted) = write_submission(&txn, &fresh, &revised, submitting, &by).await?;
-    let e = audit::AuditEntry::by(actor, if submitting { "verification.submit" } else { "verification.prepare" })
-        .ip(Some(&client_ip(&req)))
-        .target("cycle", b.cycle_year)
-        .place(None, Some(unit_id))
-        .detail(json!({
-            "list": list.as_str(), "year": year, "people": ids.iter().map(|p| p.0).collect::<Vec<_>>(),
-            "revised": revised.len(),
-        }));
+    let e = audit::AuditEntry::by(
+        actor,
+        if submitting { AuditAction::VerificationSubmit } else { AuditAction::VerificationPrepare },
+    )
+    .ip(Some(&client_ip(&req)))
+    .target(AuditTarget::Cycle, b.cycle_year)
+    .place(None, Some(unit_id))
+    .detail(json!({
+        "list": list.as_str(), "year": year, "people": ids.iter().map(|p| p.0).collect::<Vec<_>>(),
+        "revised": revised.len(),
+    }));
     audit::append(&txn, &e).await?;
     txn.commit().await?;
     let n = |x: usize| u64::try_from(x).unwrap_or(u64::MAX);
@@ -468,7 +472,7 @@ pub async fn submit_records(
     let by = Acting { tier, id: Some(actor.id), name: &actor.name };
     let txn = state.db.begin().await?;
     let submitted = verifications::apply_many(&txn, &records, Event::Submit, &by, None).await?.count;
-    let e = audit::AuditEntry::by(actor, "verification.submit")
+    let e = audit::AuditEntry::by(actor, AuditAction::VerificationSubmit)
         .ip(Some(&client_ip(&req)))
         .place(None, Some(unit_id))
         .detail(json!({"ids": body.0.ids}));

@@ -159,7 +159,7 @@ export default function AccountsPage() {
         a.id === me?.id ? null : (
           <Space>
             <Popconfirm
-              title={a.disabled ? `启用账号 ${a.username}？` : `停用账号 ${a.username}？`}
+              title={a.disabled ? `启用“${a.display_name}”的账号？` : `停用“${a.display_name}”的账号？`}
               description={a.disabled ? undefined : "停用后该账号的所有登录立即失效。"}
               okText="确定"
               cancelText="取消"
@@ -170,7 +170,7 @@ export default function AccountsPage() {
               </Button>
             </Popconfirm>
             <Popconfirm
-              title={`重置 ${a.username} 的密码？`}
+              title={`重置“${a.display_name}”的密码？`}
               description="将生成一次性初始密码，该账号下次登录须修改密码。"
               okText="重置"
               cancelText="取消"

@@ -31,6 +31,7 @@ import { formatCredits, formatDateTime } from "../../../utils/format";
 import { submitModalForm } from "../../../utils/modalForm";
 import { ActivityStatus } from "./ActivityStatus";
 import { pagesOf } from "../../../components/paging";
+import { ActorName } from "../../../components/ActorName";
 
 function CancelButton({ activity }: { activity: Activity }) {
   const [open, setOpen] = useState(false);
@@ -238,7 +239,7 @@ export default function ActivityPage() {
             <span data-testid="sign-in-count">{a.sign_in_count}</span>
           </Descriptions.Item>
           <Descriptions.Item label="创建">
-            {a.created_by ?? "—"} {formatDateTime(a.created_at)}
+            <ActorName login={a.created_by} /> {formatDateTime(a.created_at)}
           </Descriptions.Item>
           {a.cancelled_at && (
             <Descriptions.Item label="已取消">

@@ -12,6 +12,7 @@ import { ProblemAlert } from "../../../components/ProblemAlert";
 import { formatDateTime } from "../../../utils/format";
 import { submitModalForm } from "../../../utils/modalForm";
 import { creditItemColumns } from "./columns";
+import { ActorName } from "../../../components/ActorName";
 
 /** 审核上报: the unit approves or rejects (with a reason) each reported record. */
 export default function ReportPage() {
@@ -71,7 +72,15 @@ export default function ReportPage() {
       title: "审核意见",
       key: "decision",
       width: 180,
-      render: (_, c) => (c.decided_at ? `${c.decided_by ?? ""} ${formatDateTime(c.decided_at)}${c.decision_reason ? `：${c.decision_reason}` : ""}` : "—"),
+      render: (_, c) =>
+        c.decided_at ? (
+          <>
+            <ActorName login={c.decided_by} fallback="" /> {formatDateTime(c.decided_at)}
+            {c.decision_reason ? `：${c.decision_reason}` : ""}
+          </>
+        ) : (
+          "—"
+        ),
     },
   ];
   if (mayDecide) {
@@ -101,7 +110,7 @@ export default function ReportPage() {
       <Breadcrumb style={{ marginBottom: 16 }} items={[{ title: <Link to={backTo}>{backLabel}</Link> }, { title: `${report.department_name}的上报` }]} />
       <Card title={`${report.department_name} · 学分上报`} style={{ marginBottom: 16 }} data-testid="report-detail">
         <Descriptions size="small" column={{ xs: 1, md: 3 }}>
-          <Descriptions.Item label="上报人">{report.submitted_by}</Descriptions.Item>
+          <Descriptions.Item label="上报人"><ActorName login={report.submitted_by} /></Descriptions.Item>
           <Descriptions.Item label="上报时间">{formatDateTime(report.submitted_at)}</Descriptions.Item>
           <Descriptions.Item label="记录数">{report.credit_count}</Descriptions.Item>
           <Descriptions.Item label="待审核">

@@ -6,6 +6,7 @@ import { idNumberColumn } from "../../../components/PeopleTable";
 import { categoryLabel } from "../../../components/PersonYearView";
 import { CREDIT_STATE_COLORS, CREDIT_STATE_LABELS } from "../../../constants/enums";
 import { formatCredits, formatDateTime } from "../../../utils/format";
+import { ActorName } from "../../../components/ActorName";
 
 /** The columns a record shows in a draft list or a report. */
 export function creditItemColumns(): ColumnsType<CreditItem> {
@@ -39,7 +40,7 @@ export function reportColumns(): ColumnsType<CreditReport> {
       align: "right",
       render: (n: number) => (n > 0 ? <Tag color="processing">{n}</Tag> : <Tag color="success">0</Tag>),
     },
-    { title: "上报人", dataIndex: "submitted_by", width: 120 },
+    { title: "上报人", dataIndex: "submitted_by", width: 160, render: (login: string) => <ActorName login={login} /> },
     { title: "上报时间", dataIndex: "submitted_at", width: 170, render: (t: string) => formatDateTime(t) },
     { title: "完成时间", dataIndex: "closed_at", width: 170, render: (t: string | null) => formatDateTime(t) },
     { title: "说明", dataIndex: "note", render: (n: string | null) => n ?? "—" },

@@ -42,6 +42,7 @@ import { submitModalForm } from "../../../utils/modalForm";
 import type { CatalogueTitle, GenderValue as Gender, PersonFull, StatusChange, StatusValue as PersonStatus, Transfer } from "./types";
 import { TRANSFER_STATE_COLORS, TRANSFER_STATE_LABELS } from "./transferLabels";
 import { type VersionedPerson, isStale, personKey, usePerson } from "./usePerson";
+import { ActorName } from "../../../components/ActorName";
 
 type Answer<T> = Promise<{ data?: T; error?: unknown; response: Response }>;
 
@@ -302,7 +303,7 @@ export function PersonUpkeepDrawer({ personId, onClose }: { personId: string | n
                       },
                       { title: "生效日期", dataIndex: "effective_on", render: (d: string | null) => d ?? "—" },
                       { title: "原因", dataIndex: "reason", render: (r: string | null) => r ?? "—" },
-                      { title: "操作人", dataIndex: "changed_by", render: (r: string | null) => r ?? "—" },
+                      { title: "操作人", dataIndex: "changed_by", render: (r: string | null) => <ActorName login={r} /> },
                       { title: "时间", dataIndex: "at", render: (t: string) => formatDateTime(t) },
                     ]}
                     data-testid="status-history"

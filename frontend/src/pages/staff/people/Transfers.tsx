@@ -14,6 +14,7 @@ import { formatDateTime } from "../../../utils/format";
 import { submitModalForm } from "../../../utils/modalForm";
 import { TRANSFER_STATE_COLORS, TRANSFER_STATE_LABELS } from "./transferLabels";
 import type { Transfer, TransferPage } from "./types";
+import { ActorName } from "../../../components/ActorName";
 
 type Direction = "incoming" | "outgoing";
 type Action = { kind: "accept" | "reject" | "cancel"; transfer: Transfer } | null;
@@ -63,7 +64,7 @@ export function Transfers() {
     { title: "类别", key: "discipline", render: (_, t) => labelOf(DISCIPLINE_LABELS, t.person.discipline) },
     { title: direction === "incoming" ? "调出单位" : "接收单位", key: "unit", render: (_, t) => (direction === "incoming" ? t.from_unit.name : t.to_unit.name) },
     { title: "原因", dataIndex: "reason" },
-    { title: "申请", key: "req", render: (_, t) => `${t.requested_by} ${formatDateTime(t.requested_at)}` },
+    { title: "申请", key: "req", render: (_, t) => (<><ActorName login={t.requested_by} /> {formatDateTime(t.requested_at)}</>) },
     {
       title: "状态",
       dataIndex: "state",

@@ -42,6 +42,7 @@ import {
 } from "./logic";
 import { ClosedTag, KIND_LABELS, RESULT_COLORS, RESULT_LABELS, SeedText, drawLink, isProvinceOffice } from "./shared";
 import { pagesOf } from "../../../components/paging";
+import { ActorName } from "../../../components/ActorName";
 
 /** An institution's pass rate: green from the 95% line up, red below. */
 function PassRateBar({ permille }: { permille: number | null }) {
@@ -268,7 +269,7 @@ export default function CheckPage() {
           <Tag color="orange">未保存</Tag>
         ) : item.recorded_by ? (
           <Typography.Text type="secondary">
-            {item.recorded_by} {formatDateTime(item.recorded_at)}
+            <ActorName login={item.recorded_by} /> {formatDateTime(item.recorded_at)}
           </Typography.Text>
         ) : (
           "—"
@@ -333,11 +334,11 @@ export default function CheckPage() {
             </Descriptions.Item>
           )}
           <Descriptions.Item label="抽取">
-            {check.created_by} {formatDateTime(check.created_at)}
+            <ActorName login={check.created_by} /> {formatDateTime(check.created_at)}
           </Descriptions.Item>
           {check.closed && (
             <Descriptions.Item label="结束">
-              {check.closed_by ?? "—"} {formatDateTime(check.closed_at)}
+              <ActorName login={check.closed_by} /> {formatDateTime(check.closed_at)}
             </Descriptions.Item>
           )}
           {check.note && <Descriptions.Item label="备注">{check.note}</Descriptions.Item>}

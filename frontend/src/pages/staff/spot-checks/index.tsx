@@ -15,6 +15,7 @@ import { useCycles, useWorkingYear } from "../../../hooks/workingYear";
 import { type DrawForm, type RateUnit, drawRequestOf, rateError, seedError, serializeDrawRequest } from "./logic";
 import { ClosedTag, KIND_LABELS, SeedText, isProvinceOffice } from "./shared";
 import { pagesOf } from "../../../components/paging";
+import { ActorName } from "../../../components/ActorName";
 
 /**
  * The draw form's starting values: a redraw or a re-inspection passes them in the URL. Without a
@@ -205,7 +206,7 @@ export default function SpotChecksPage() {
     { title: "随机种子", dataIndex: "seed", width: 220, render: (s: string) => <Typography.Text copyable={{ text: s }}><SeedText seed={s} /></Typography.Text> },
     { title: "候选记录", dataIndex: "candidates", width: 90, align: "right" },
     { title: "状态", dataIndex: "closed", width: 90, render: (c: boolean) => <ClosedTag closed={c} /> },
-    { title: "发起人", dataIndex: "created_by", width: 160 },
+    { title: "发起人", dataIndex: "created_by", width: 200, render: (login: string) => <ActorName login={login} /> },
     { title: "抽取时间", dataIndex: "created_at", width: 170, render: (t: string) => formatDateTime(t) },
   ];
   return (

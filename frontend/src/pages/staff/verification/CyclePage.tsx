@@ -8,6 +8,7 @@ import type { Cycle, CycleRequest } from "../../../api/types";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { formatDateTime } from "../../../utils/format";
 import { useCycles, useWorkingYear } from "../../../hooks/workingYear";
+import { ActorName } from "../../../components/ActorName";
 
 const DATE_FIELDS = [
   { name: "opens_on", label: "开启日期" },
@@ -145,10 +146,10 @@ export default function CyclePage() {
         {existing && (
           <Descriptions size="small" style={{ marginTop: 16 }} column={{ xs: 1, md: 2 }}>
             <Descriptions.Item label="开启">
-              {existing.cycle.opened_by} {formatDateTime(existing.cycle.opened_at)}
+              <ActorName login={existing.cycle.opened_by} /> {formatDateTime(existing.cycle.opened_at)}
             </Descriptions.Item>
             <Descriptions.Item label="最后修改">
-              {existing.cycle.updated_by} {formatDateTime(existing.cycle.updated_at)}
+              <ActorName login={existing.cycle.updated_by} /> {formatDateTime(existing.cycle.updated_at)}
             </Descriptions.Item>
           </Descriptions>
         )}

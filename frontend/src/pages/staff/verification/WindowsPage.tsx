@@ -19,6 +19,7 @@ import {
   windowStatus,
 } from "./logic";
 import { CycleSelect, NoCycle, useCycleYear } from "./shared";
+import { ActorName } from "../../../components/ActorName";
 
 function WindowLine({ window, testId }: { window: SubmissionWindow; testId: string }) {
   const status = windowStatus(window);
@@ -102,7 +103,7 @@ export default function WindowsPage() {
                   <Space wrap>
                     <WindowLine window={t.own} testId="window-own" />
                     <Typography.Text type="secondary">
-                      {t.own.set_by} {formatDateTime(t.own.set_at)}
+                      <ActorName login={t.own.set_by} /> {formatDateTime(t.own.set_at)}
                     </Typography.Text>
                   </Space>
                 ) : (

@@ -22,6 +22,7 @@ import {
 } from "../../../constants/verification";
 import { labelOf } from "../../../constants/enums";
 import { formatDateTime, formatSize } from "../../../utils/format";
+import { ActorName } from "../../../components/ActorName";
 
 /**
  * The cycle a page shows: `?cycle_year=` when that cycle is open, else the
@@ -287,7 +288,7 @@ export function VerificationDrawer({ id, onClose }: { id: string | null; onClose
                     {f.file_name}
                   </Typography.Link>{" "}
                   <Typography.Text type="secondary">
-                    {formatSize(f.size_bytes)} · {f.uploaded_by} {formatDateTime(f.uploaded_at)}
+                    {formatSize(f.size_bytes)} · <ActorName login={f.uploaded_by} /> {formatDateTime(f.uploaded_at)}
                   </Typography.Text>
                 </div>
               ))}
