@@ -64,10 +64,12 @@ export const THEME: ThemeConfig = {
 /** Providers shared by the app and by component tests. */
 export function AppProviders({ children, queryClient }: { children: ReactNode; queryClient: QueryClient }) {
   return (
-    <ConfigProvider locale={zhCN} theme={THEME}>
-      <AntApp>
-        <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
-      </AntApp>
-    </ConfigProvider>
+    // The query client encloses antd's App, so that what its modal and
+    // message holders render can read queries too (an actor's name).
+    <QueryClientProvider client={queryClient}>
+      <ConfigProvider locale={zhCN} theme={THEME}>
+        <AntApp>{children}</AntApp>
+      </ConfigProvider>
+    </QueryClientProvider>
   );
 }

@@ -53,6 +53,8 @@ pub struct AppState {
     pub public_limiter: auth::limiter::Limiter<[u8; 32]>,
     /// Offices' figures of a cycle, shared for a few seconds (the workbench).
     pub figures: figures::FiguresCache,
+    /// See [`Settings::approve_in_request`].
+    pub approve_in_request: usize,
     /// The public base URL (`CME_PUBLIC_URL`, no trailing slash): every
     /// absolute link the system prints or returns (QR codes, `verify_url`)
     /// is built from it, never from the request's Host or X-Forwarded-*.
@@ -90,6 +92,9 @@ pub struct Settings {
     pub client_requests_per_minute: u32,
     /// Public certificate lookups one client address may make per minute.
     pub public_lookups_per_minute: u32,
+    /// "Approve all that match" approves up to this many records in the
+    /// request, all or nothing; more run as a background job in chunks.
+    pub approve_in_request: usize,
     /// Where uploaded files are kept.
     pub files: std::sync::Arc<dyn storage::BlobStore>,
     /// The public base URL, e.g. `https://cme.ynwsjkw.gov.cn`: the origin of
@@ -209,6 +214,7 @@ impl Application {
             sign_in_key: cme_domain::sign_in_code::SignInKey::derive(&settings.jwt_secret),
             public_limiter: auth::limiter::Limiter::per_minute(settings.public_lookups_per_minute),
             figures: figures::FiguresCache::default(),
+            approve_in_request: settings.approve_in_request,
             auth: AuthState {
                 keys: auth::tokens::TokenKeys::new(&settings.jwt_secret),
                 test_captcha: settings.test_captcha,

@@ -68,6 +68,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             cors_origins: config.cors_origins.clone(),
             client_requests_per_minute: 600,
             public_lookups_per_minute: 60,
+            // Measured: 2,773 records approve in 0.4-0.8 s (issue 15's e2e run).
+            approve_in_request: 1000,
             files: std::sync::Arc::new(cme_api::storage::LocalDisk::new(config.files_dir.clone())),
             public_url,
         },

@@ -1665,11 +1665,35 @@ export interface paths {
          *     counted at `counted_at`: the queue page's `total` and `counted_at`).
          *     Records changed since they were counted (edited, resubmitted, newly
          *     submitted) are not approved but listed; records counted that no longer
-         *     wait (decided by someone else) are counted as `gone`. The rest are
-         *     approved in one transaction, all or nothing (409 when one is decided
-         *     meanwhile). At most 5,000 at once.
+         *     wait (decided by someone else) are counted as `gone`. Up to 1,000 (the
+         *     server's `approve_in_request`) are approved in one transaction, all or
+         *     nothing (409 when one is decided meanwhile): 200. More are approved in the
+         *     background in chunks (202 with `job`; follow `GET /reviews/jobs/{id}`):
+         *     a record decided by someone else meanwhile is skipped and counted there.
+         *     At most 50,000 at once.
          */
         post: operations["approve_matching"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How far a background "approve all" is: approved and skipped of the
+         *     total, and whether it still runs. Only the account that started it reads
+         *     it (404 for anyone else).
+         */
+        get: operations["get_review_job"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3584,6 +3608,7 @@ export interface components {
              * @description Counted but no longer waiting on the caller (someone else decided them).
              */
             gone: number;
+            job?: components["schemas"]["ReviewJobDto"] | null;
             /** Format: int64 */
             millis: number;
         };
@@ -4219,6 +4244,32 @@ export interface components {
             /** @description Why the record is wrong (kept with the reversal entry and in the audit log). */
             reason: string;
         };
+        /** @description A background "approve all that match": approved so far of the total. */
+        ReviewJobDto: {
+            /** Format: int64 */
+            done: number;
+            /** Format: date-time */
+            finished_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description Why it stopped, when it failed (Chinese, for the reviewer). */
+            message?: string | null;
+            /**
+             * Format: int64
+             * @description Not approved: decided by someone else while the job ran.
+             */
+            skipped: number;
+            /** Format: date-time */
+            started_at: string;
+            state: components["schemas"]["ReviewJobState"];
+            /** Format: int64 */
+            total: number;
+        };
+        /**
+         * @description Where a background "approve all" stands.
+         * @enum {string}
+         */
+        ReviewJobState: "running" | "finished" | "failed";
         /**
          * @description 审核环节: first_review 初审, second_review 再审核, recheck 复核, final_review 最终复验.
          * @enum {string}
@@ -8436,6 +8487,15 @@ export interface operations {
                     "application/json": components["schemas"]["MatchingApprovalResult"];
                 };
             };
+            /** @description Started in the background */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchingApprovalResult"];
+                };
+            };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -8443,6 +8503,40 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    get_review_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewJobDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -167,3 +167,4 @@ export type PublishResult = Ok<ApiPaths["/api/v1/standards/{year}/draft/publish"
 export type Workbench = Ok<ApiPaths["/api/v1/workbench"]["get"]>;
 export type WorkbenchTask = Workbench["tasks"][number];
 export type MatchingApprovalResult = Ok<ApiPaths["/api/v1/reviews/decisions/matching"]["post"]>;
+export type ReviewJob = Ok<ApiPaths["/api/v1/reviews/jobs/{id}"]["get"]>;

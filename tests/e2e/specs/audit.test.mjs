@@ -25,7 +25,9 @@ test("yiliang reads who signed in by name, filters to sign-ins, and exports them
     const table = page.getByTestId("audit-table");
     await table.locator("tbody tr").first().waitFor();
     // Filter: 操作 = 登录.
-    await page.getByLabel("操作").click();
+    // The list of actions is long (and virtual): search it.
+    await page.getByRole("combobox", { name: "操作", exact: true }).click();
+    await page.keyboard.type("登录");
     await page.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option").filter({ hasText: /^登录$/ }).click();
     await page.getByRole("button", { name: "查 询" }).or(page.getByRole("button", { name: "查询" })).click();
     await page.waitForURL((url) => url.searchParams.get("action") === "auth.login.success");

@@ -673,6 +673,54 @@ pub struct MatchingApprovalResult {
     /// Counted but no longer waiting on the caller (someone else decided them).
     pub gone: u64,
     pub millis: u64,
+    /// Set when there were more records than one request approves: they are
+    /// being approved in the background (`decided` is 0); follow
+    /// `GET /reviews/jobs/{id}`.
+    pub job: Option<ReviewJobDto>,
+}
+
+/// Where a background "approve all" stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewJobState {
+    Running,
+    Finished,
+    Failed,
+}
+
+/// A background "approve all that match": approved so far of the total.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReviewJobDto {
+    pub id: Uuid,
+    pub total: u64,
+    pub done: u64,
+    /// Not approved: decided by someone else while the job ran.
+    pub skipped: u64,
+    pub state: ReviewJobState,
+    /// Why it stopped, when it failed (Chinese, for the reviewer).
+    pub message: Option<String>,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+impl From<cme_store::repo::review_job::ReviewJob> for ReviewJobDto {
+    fn from(j: cme_store::repo::review_job::ReviewJob) -> Self {
+        use cme_store::repo::review_job::JobState;
+        ReviewJobDto {
+            id: j.id,
+            total: u64::from(j.total),
+            done: u64::from(j.done),
+            skipped: u64::from(j.skipped),
+            state: match j.state {
+                JobState::Running => ReviewJobState::Running,
+                JobState::Finished => ReviewJobState::Finished,
+                JobState::Failed => ReviewJobState::Failed,
+            },
+            message: j.message,
+            started_at: j.created_at,
+            finished_at: j.finished_at,
+        }
+    }
 }
 
 /// Per unit and list: what waits on the caller's office.

@@ -76,6 +76,8 @@ pub async fn spawn(backend: Backend) -> TestApp {
             cors_origins: vec!["https://hr.example.org".to_owned()],
             client_requests_per_minute: 600,
             public_lookups_per_minute: 20,
+            // Low, so that a test reaches the background job with a few records.
+            approve_in_request: 4,
             files: std::sync::Arc::new(cme_api::storage::LocalDisk::new(spa.0.join("files"))),
             public_url: PUBLIC_URL.to_owned(),
         },

@@ -333,7 +333,10 @@ fn table() -> Vec<Row> {
             ("POST", "/api/v1/reviews/decisions") => Body::Decision,
             ("POST", "/api/v1/certificate-numbers") => Body::Numbers,
             ("POST", "/api/v1/reviews/decisions/matching") => {
-                Body::Fixed(|| json!({"cycle_year": 2021, "expected": 1, "counted_at": chrono::Utc::now()}))
+                // Matching no one: a queue large enough for a background job answers 202.
+                Body::Fixed(
+                    || json!({"cycle_year": 2021, "name": "无此人", "expected": 1, "counted_at": chrono::Utc::now()}),
+                )
             }
             ("POST", "/api/v1/reviews/queue/lookup") => Body::QueueLookup,
             ("POST", "/api/v1/actors/names") => Body::Fixed(|| json!({"logins": ["admin"]})),
@@ -834,6 +837,15 @@ fn table() -> Vec<Row> {
         // 全部通过: what matches in the office's own queue (nothing of side A's waits on the offices above it here).
         row("POST", "/api/v1/reviews/decisions/matching", Target::None, REVIEW, None, true),
         row("POST", "/api/v1/reviews/queue/lookup", Target::None, REVIEW, None, false),
+        // A background "approve all": only its own account reads it (an unknown one is 404 to a reviewer).
+        row(
+            "GET",
+            "/api/v1/reviews/jobs/{id}",
+            Target::Missing,
+            [401, 403, 404, 404, 404, 404, 403, 403, 403, 403],
+            None,
+            false,
+        ),
         row("GET", "/api/v1/verification-stats", Target::None, READ, None, false),
         // 工作台: every staff account's landing page (its own jurisdiction's counts).
         row("GET", "/api/v1/workbench", Target::None, READ, None, false),

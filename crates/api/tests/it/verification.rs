@@ -1005,6 +1005,55 @@ both_backends!(the_queue_shows_the_verdict_and_approves_all_that_match_at_once, 
     assert_eq!(field(&body(res).await), "expected");
 });
 
+both_backends!(approving_more_than_one_request_holds_runs_as_a_job_with_progress, |app| async move {
+    // The test app approves up to 4 records in the request; 6 run as a job.
+    let ctx = setup(&app).await;
+    let (u, d) = (ctx.f.a.unit, ctx.f.a.department);
+    let unit = app.token("unit-a", PASSWORD).await;
+    let county = app.token("county-a", PASSWORD).await;
+    let mut ids = Vec::new();
+    for _ in 0..6 {
+        let p = ctx.person(&app, u, d, &[Y]).await;
+        ids.push(submit_one(&app, &unit, p).await);
+    }
+    let page = body(app.get_as(&format!("/api/v1/reviews/queue?cycle_year={Y}"), &county).await).await;
+    let all = json!({"cycle_year": Y, "expected": 6, "counted_at": page["counted_at"]});
+    let res = app.call_as(Method::POST, "/api/v1/reviews/decisions/matching", Some(&county), Some(&all)).await;
+    assert_eq!(res.status(), 202);
+    let r = body(res).await;
+    assert_eq!(r["decided"], 0, "{r}");
+    assert_eq!(r["found"], 6);
+    assert_eq!(r["job"]["total"], 6, "{r}");
+    let job = r["job"]["id"].as_str().unwrap().to_owned();
+    // Followed to its end.
+    let mut state = Value::Null;
+    for _ in 0..100 {
+        state = body(app.get_as(&format!("/api/v1/reviews/jobs/{job}"), &county).await).await;
+        if state["state"] != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(state["state"], "finished", "{state}");
+    assert_eq!(state["done"], 6);
+    assert_eq!(state["skipped"], 0);
+    assert!(state["finished_at"].is_string());
+    for id in &ids {
+        assert_eq!(detail(&app, &county, id).await["record"]["waiting_on"], "prefecture_office");
+    }
+    assert!(queue_ids(&app, &county, None).await.is_empty());
+    // Audited, naming the job.
+    let kjc = app.token("kjc", PASSWORD).await;
+    let log = body(app.get_as("/api/v1/audit?action=verification.approve", &kjc).await).await;
+    let approvals: Vec<&Value> =
+        log["items"].as_array().unwrap().iter().filter(|e| e["detail"]["job"] == job.as_str()).collect();
+    let approved: usize = approvals.iter().map(|e| e["detail"]["ids"].as_array().unwrap().len()).sum();
+    assert_eq!(approved, 6, "{log}");
+    // Only the account that started it follows it.
+    let pref = app.token("pref-a", PASSWORD).await;
+    assert_eq!(app.get_as(&format!("/api/v1/reviews/jobs/{job}"), &pref).await.status(), 404);
+});
+
 both_backends!(candidates_and_a_refused_submission_name_the_right_record, |app| async move {
     let ctx = setup(&app).await;
     let (u, d) = (ctx.f.a.unit, ctx.f.a.department);

@@ -27,6 +27,7 @@ pub mod person_titles;
 pub mod person_transfers;
 pub mod refresh_tokens;
 pub mod regions;
+pub mod review_jobs;
 pub mod seals;
 pub mod spot_check_items;
 pub mod spot_check_units;

@@ -21,6 +21,7 @@ pub mod login_failure;
 pub mod person;
 pub mod refresh;
 pub mod region;
+pub mod review_job;
 pub mod scope;
 pub mod spot_check;
 pub mod standard;

@@ -5,6 +5,7 @@
 //! (生成证书编号) and the cycle's statistics.
 
 mod evidence;
+mod jobs;
 mod reviews;
 mod stats;
 mod submissions;
@@ -23,6 +24,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(reviews::lookup_in_queue)
         .service(reviews::decide)
         .service(reviews::approve_matching)
+        .service(jobs::get_review_job)
         .service(reviews::issue_numbers)
         .service(stats::stats)
         .service(stats::export_stats)

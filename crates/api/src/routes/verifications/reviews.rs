@@ -5,7 +5,7 @@
 use cme_domain::audit::{AuditAction, AuditTarget};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use actix_web::{HttpRequest, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use cme_domain::auth::Operation;
 use cme_domain::cycle::list::ListKind as DomainList;
 use cme_domain::id_card::IdCardNumber;
@@ -22,6 +22,7 @@ use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QuerySelect 
 use serde_json::json;
 use uuid::Uuid;
 
+use super::jobs;
 use super::submissions::verification_state_label;
 use crate::AppState;
 use crate::auth::{Caller, client_ip};
@@ -292,15 +293,19 @@ pub async fn decide(
 /// counted at `counted_at`: the queue page's `total` and `counted_at`).
 /// Records changed since they were counted (edited, resubmitted, newly
 /// submitted) are not approved but listed; records counted that no longer
-/// wait (decided by someone else) are counted as `gone`. The rest are
-/// approved in one transaction, all or nothing (409 when one is decided
-/// meanwhile). At most 5,000 at once.
+/// wait (decided by someone else) are counted as `gone`. Up to 1,000 (the
+/// server's `approve_in_request`) are approved in one transaction, all or
+/// nothing (409 when one is decided meanwhile): 200. More are approved in the
+/// background in chunks (202 with `job`; follow `GET /reviews/jobs/{id}`):
+/// a record decided by someone else meanwhile is skipped and counted there.
+/// At most 50,000 at once.
 #[utoipa::path(
     tag = "verification",
     security(("bearer" = [])),
     request_body = MatchingApproval,
     responses(
         (status = 200, body = MatchingApprovalResult),
+        (status = 202, description = "Started in the background", body = MatchingApprovalResult),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -312,9 +317,9 @@ pub async fn approve_matching(
     req: HttpRequest,
     caller: Caller,
     body: ValidJson<MatchingApproval>,
-) -> Result<web::Json<MatchingApprovalResult>, ApiError> {
-    /// The most records one approval takes (as a batch of decisions).
-    const CAP: u64 = 5000;
+) -> Result<HttpResponse, ApiError> {
+    /// The most records one approval takes.
+    const CAP: u64 = 50_000;
     let started = std::time::Instant::now();
     let actor = caller.require(Operation::ReviewVerifications)?;
     let tier = tier_of(actor)?;
@@ -332,11 +337,27 @@ pub async fn approve_matching(
     };
     let found = verifications::matching(&state.db, scope, &filter, CAP).await?;
     if found.len() as u64 > CAP {
-        return Err(ApiError::field("expected", "符合条件的记录超过 5000 条，请按单位或名单缩小范围后再全部通过"));
+        return Err(ApiError::field("expected", "符合条件的记录超过 50000 条，请按单位或名单缩小范围后再全部通过"));
     }
     let (changed, records): (Vec<VerificationRecord>, Vec<VerificationRecord>) =
         found.into_iter().partition(|r| r.updated_at > b.counted_at);
     check_not_closed(&state, &records).await?;
+    let matching =
+        json!({"cycle_year": b.cycle_year, "list": b.list, "unit_id": b.unit_id, "year": b.year, "name": b.name});
+    let found_count = (records.len() + changed.len()) as u64;
+    if records.len() > state.approve_in_request {
+        let started_job = jobs::Started { actor: actor.clone(), tier, ip: client_ip(&req), matching };
+        let job = jobs::start(&state, started_job, b.cycle_year, records).await?;
+        return Ok(HttpResponse::Accepted().json(MatchingApprovalResult {
+            decided: 0,
+            expected: b.expected,
+            found: found_count,
+            changed: changed_records(&state, &changed).await?,
+            gone: b.expected.saturating_sub(found_count),
+            millis: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            job: Some(job),
+        }));
+    }
     let by = Acting { tier, id: Some(actor.id), name: &actor.name };
     let txn = state.db.begin().await?;
     let applied = verifications::apply_many(&txn, &records, Event::Approve, &by, None).await.map_err(|e| match e {
@@ -347,21 +368,21 @@ pub async fn approve_matching(
         other => other.into(),
     })?;
     let e = audit::AuditEntry::by(actor, AuditAction::VerificationApprove).ip(Some(&client_ip(&req))).detail(json!({
-        "matching": {"cycle_year": b.cycle_year, "list": b.list, "unit_id": b.unit_id, "year": b.year, "name": b.name},
+        "matching": matching,
         "expected": b.expected,
         "ids": records.iter().map(|r| r.id.0).collect::<Vec<_>>(),
         "changed": changed.iter().map(|r| r.id.0).collect::<Vec<_>>(),
     }));
     audit::append(&txn, &e).await?;
     txn.commit().await?;
-    let found_count = (records.len() + changed.len()) as u64;
-    Ok(web::Json(MatchingApprovalResult {
+    Ok(HttpResponse::Ok().json(MatchingApprovalResult {
         decided: u64::try_from(applied.count).unwrap_or(u64::MAX),
         expected: b.expected,
         found: found_count,
         changed: changed_records(&state, &changed).await?,
         gone: b.expected.saturating_sub(found_count),
         millis: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        job: None,
     }))
 }
 

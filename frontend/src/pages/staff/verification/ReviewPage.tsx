@@ -1,11 +1,11 @@
 import { CheckOutlined, ReloadOutlined, RollbackOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Card, Col, Form, Input, Modal, Row, Select, Space, Statistic, Table, Tag, Tooltip, Typography } from "antd";
+import { Alert, App, Button, Card, Col, Form, Input, Modal, Progress, Row, Select, Space, Statistic, Table, Tag, Tooltip, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useEffect, useRef, useState } from "react";
 import { useSearchParams } from "react-router";
 import { ApiProblem, api, unwrap } from "../../../api/client";
-import type { DecisionItem, DecisionRequest, ListKind, MatchingApprovalResult, Verification, VerificationPage } from "../../../api/types";
+import type { DecisionItem, DecisionRequest, ListKind, MatchingApprovalResult, ReviewJob, Verification, VerificationPage } from "../../../api/types";
 import { LoadMore } from "../../../components/LoadMore";
 import { PageTitle } from "../../../components/PageTitle";
 import { pagesOf } from "../../../components/paging";
@@ -158,13 +158,16 @@ export function useQueueKeys(
 }
 
 /** The result of "approve all": what was approved, what changed since it was counted. */
-function MatchingResult({ result }: { result: MatchingApprovalResult }) {
+function MatchingResult({ result, job }: { result: MatchingApprovalResult; job?: ReviewJob }) {
+  const decided = job ? job.done : result.decided;
   return (
     <Space orientation="vertical" data-testid="matching-result">
       <span>
-        已通过 <b>{result.decided}</b> 条（确认时为 {result.expected} 条）。
+        已通过 <b>{decided}</b> 条（确认时为 {result.expected} 条）。
       </span>
       {result.gone > 0 && <span>{result.gone} 条已被他人处理，不在本级待审。</span>}
+      {job && job.skipped > 0 && <span>{job.skipped} 条在处理过程中被他人处理，未予通过。</span>}
+      {job?.state === "failed" && <Alert type="error" showIcon title={job.message ?? "批量审核中断"} />}
       {result.changed.length > 0 && (
         <>
           <span>以下 {result.changed.length} 条在统计后有变动，未予通过，请逐条查看：</span>
@@ -178,6 +181,48 @@ function MatchingResult({ result }: { result: MatchingApprovalResult }) {
         </>
       )}
     </Space>
+  );
+}
+
+/**
+ * A large "approve all" runs on the server in the background: its progress,
+ * read every second until it ends, then the result.
+ */
+function JobModal({ result, onClose }: { result: MatchingApprovalResult; onClose: () => void }) {
+  const id = result.job?.id ?? "";
+  const job = useQuery({
+    queryKey: ["review-job", id],
+    queryFn: () => unwrap(api.GET("/api/v1/reviews/jobs/{id}", { params: { path: { id } } })),
+    initialData: result.job ?? undefined,
+    refetchInterval: (q) => (q.state.data?.state === "running" ? 1000 : false),
+  });
+  const data = job.data;
+  const running = !data || data.state === "running";
+  const percent = data && data.total > 0 ? Math.floor(((data.done + data.skipped) * 100) / data.total) : 0;
+  return (
+    <Modal
+      open
+      title={running ? "正在全部通过…" : "全部通过完成"}
+      closable={!running}
+      maskClosable={false}
+      onCancel={onClose}
+      footer={
+        <Button type="primary" disabled={running} onClick={onClose}>
+          知道了
+        </Button>
+      }
+    >
+      <Space orientation="vertical" style={{ width: "100%" }} data-testid="matching-job">
+        <Progress percent={percent} status={data?.state === "failed" ? "exception" : running ? "active" : "success"} />
+        {data && (
+          <span>
+            已通过 {data.done} / {data.total} 条{running ? "，可以离开本页，处理不会中断" : ""}
+          </span>
+        )}
+        {!running && data && <MatchingResult result={result} job={data} />}
+        {job.isError && <ProblemAlert problem={job.error} />}
+      </Space>
+    </Modal>
   );
 }
 
@@ -240,11 +285,13 @@ export default function ReviewPage() {
   // (and ignoring its click) for an approval sent from the table.
   const decide = useMutation({ mutationFn: sendDecision, ...decided });
   const sendBack = useMutation({ mutationFn: sendDecision, ...decided });
+  const [jobResult, setJobResult] = useState<MatchingApprovalResult | null>(null);
   const approveAll = useMutation({
     mutationFn: (body: { expected: number; counted_at: string }) =>
       unwrap(api.POST("/api/v1/reviews/decisions/matching", { body: { cycle_year: cycleYear!, ...filters, ...body } })),
     onSuccess(result) {
-      modal.info({ title: "全部通过完成", content: <MatchingResult result={result} />, okText: "知道了" });
+      if (result.job) setJobResult(result);
+      else modal.info({ title: "全部通过完成", content: <MatchingResult result={result} />, okText: "知道了" });
       setSelected([]);
       refresh();
     },
@@ -271,7 +318,7 @@ export default function ReviewPage() {
     setReturning(chosen);
   };
   const returnOne = (r: Verification) => openReturn([{ id: r.id, row_version: r.row_version }]);
-  const idle = returning === null && openId === null && !decide.isPending && !sendBack.isPending && !approveAll.isPending;
+  const idle = jobResult === null && returning === null && openId === null && !decide.isPending && !sendBack.isPending && !approveAll.isPending;
   const focus = useQueueKeys(idle, rows.length, {
     approve: (i) => rows[i] && approveOne(rows[i]),
     ret: (i) => rows[i] && returnOne(rows[i]),
@@ -288,6 +335,15 @@ export default function ReviewPage() {
       extra={<CycleSelect value={cycleYear} onChange={setCycleYear} />}
       data-testid="verification-review"
     >
+      {jobResult && (
+        <JobModal
+          result={jobResult}
+          onClose={() => {
+            setJobResult(null);
+            refresh();
+          }}
+        />
+      )}
       {cycles.isError && <ProblemAlert problem={cycles.error} />}
       {!cycles.isLoading && cycleYear === undefined && <NoCycle />}
       {cycleYear !== undefined && (
