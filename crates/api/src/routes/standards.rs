@@ -22,6 +22,7 @@ use crate::extract::ValidJson;
 /// document are built from the same calls).
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_standards)
+        .service(list_standard_drafts)
         .service(get_draft)
         .service(put_draft)
         .service(preview_draft)
@@ -57,6 +58,22 @@ pub async fn get_standard(
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("{year} 年度没有学分验证标准")))?;
     Ok(web::Json((&standard).into()))
+}
+
+/// The years whose next standard is being edited (has a draft), so that an
+/// editor asks only for drafts that exist.
+#[utoipa::path(
+    tag = "standards",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Vec<i32>),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/standards/drafts")]
+pub async fn list_standard_drafts(state: web::Data<AppState>, caller: Caller) -> Result<web::Json<Vec<i32>>, ApiError> {
+    caller.require(Operation::EditStandards)?;
+    Ok(web::Json(cme_store::repo::standard::draft_years(&state.db).await?))
 }
 
 /// The draft of a year's next standard (the province's editor); 404 when

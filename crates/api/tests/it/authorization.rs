@@ -999,6 +999,14 @@ fn table() -> Vec<Row> {
         // The standard editor: the province (and the administrator).
         row("GET", "/api/v1/standards/{year}/draft", Target::None, EDITORS_404, None, false),
         row(
+            "GET",
+            "/api/v1/standards/drafts",
+            Target::None,
+            [401, 200, 200, 200, 403, 403, 403, 403, 403, 403],
+            None,
+            false,
+        ),
+        row(
             "PUT",
             "/api/v1/standards/{year}/draft",
             Target::None,

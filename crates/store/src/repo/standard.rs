@@ -74,6 +74,19 @@ pub async fn get_published(db: &impl ConnectionTrait, year: i32) -> Result<Optio
         .transpose()
 }
 
+/// The years that have a draft being edited, ascending.
+pub async fn draft_years(db: &impl ConnectionTrait) -> Result<Vec<i32>, StoreError> {
+    use sea_orm::QuerySelect as _;
+    Ok(standards::Entity::find()
+        .select_only()
+        .column(standards::Column::Year)
+        .filter(standards::Column::Status.eq(StandardStatus::Draft))
+        .order_by_asc(standards::Column::Year)
+        .into_tuple::<i32>()
+        .all(db)
+        .await?)
+}
+
 /// The draft of a year's next version, if one is being edited.
 pub async fn get_draft(db: &impl ConnectionTrait, year: i32) -> Result<Option<Standard>, StoreError> {
     standards::Entity::find()

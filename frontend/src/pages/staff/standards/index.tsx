@@ -26,7 +26,7 @@ import {
 import type { ColumnsType } from "antd/es/table";
 import dayjs from "dayjs";
 import { useEffect, useMemo, useState } from "react";
-import { ApiProblem, api, unwrap } from "../../../api/client";
+import { api, unwrap } from "../../../api/client";
 import type { Discipline, PreviewDto, PreviewRow, PublishResult, TitleLevel, UnitLevel } from "../../../api/types";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { RateBar } from "../../../components/RateBar";
@@ -54,19 +54,6 @@ import {
   validateEditor,
 } from "./logic";
 
-/**
- * `null` for a 404 (no draft being edited), the value otherwise. The one 404 this page still
- * asks for: nothing lists which years have a draft (the API would need to say so, e.g. in
- * `GET /standards`), so the browser logs the failed request of a year without one.
- */
-async function orNull<T>(call: Promise<T>): Promise<T | null> {
-  try {
-    return await call;
-  } catch (e) {
-    if (e instanceof ApiProblem && e.status === 404) return null;
-    throw e;
-  }
-}
 
 /** The rate now and under the draft, as two bars (grey: now; blue or red: the draft). */
 function CompareBars({ row }: { row: PreviewRow }) {
@@ -233,10 +220,18 @@ export default function StandardsPage() {
   });
   /** The standard in force: `null` for a year without one, `undefined` while unknown. */
   const inForceStandard = listed ? inForce.data : shownYear !== undefined && years.isSuccess ? null : undefined;
+  // Which years have a draft: a year without one is a state (start from the standard in
+  // force), never a 404 asked for.
+  const draftYears = useQuery({
+    queryKey: ["standard-drafts"],
+    queryFn: () => unwrap(api.GET("/api/v1/standards/drafts")),
+  });
+  const draftListed = shownYear !== undefined && (draftYears.data ?? []).includes(shownYear);
   const draft = useQuery({
     queryKey: ["standard-draft", shownYear],
-    queryFn: () => orNull(unwrap(api.GET("/api/v1/standards/{year}/draft", { params: { path: { year: shownYear! } } }))),
-    enabled: shownYear !== undefined,
+    queryFn: () =>
+      draftListed ? unwrap(api.GET("/api/v1/standards/{year}/draft", { params: { path: { year: shownYear! } } })) : Promise.resolve(null),
+    enabled: shownYear !== undefined && draftYears.isSuccess,
   });
   // A year without a standard yet starts from the latest year before it that has one.
   const baseYear = inForceStandard === null && shownYear !== undefined ? (years.data ?? []).find((y) => y < shownYear) ?? years.data?.[0] : undefined;
@@ -280,6 +275,7 @@ export default function StandardsPage() {
       unwrap(api.PUT("/api/v1/standards/{year}/draft", { params: { path: { year: shownYear! } }, body: draftInputOf(s) })),
     onSuccess(saved) {
       queryClient.setQueryData(["standard-draft", shownYear], saved);
+      queryClient.setQueryData<number[]>(["standard-drafts"], (years = []) => (years.includes(saved.year) ? years : [...years, saved.year]));
       setState(editorFromStandard(saved));
       setDirty(false);
       message.success("草稿已保存");
@@ -303,6 +299,7 @@ export default function StandardsPage() {
       setState(null);
       setDirty(false);
       queryClient.setQueryData(["standard-draft", shownYear], null);
+      queryClient.setQueryData<number[]>(["standard-drafts"], (years = []) => years.filter((y) => y !== shownYear));
       void queryClient.invalidateQueries({ queryKey: ["standard", shownYear] });
       void queryClient.invalidateQueries({ queryKey: ["standards"] });
       void queryClient.invalidateQueries({ queryKey: ["compliance"] });
