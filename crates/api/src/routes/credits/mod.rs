@@ -1,7 +1,8 @@
-//! Paper-credit entry (向导录入), department reports (科室学分上报) and the
+//! Paper-credit entry (向导录入; by the pile in [`batch`]), department reports (科室学分上报) and the
 //! unit's decisions, reversals (冲销); a person-year's credit detail
 //! ([`person_year`]) and its registration form ([`forms`]).
 
+pub mod batch;
 pub mod forms;
 pub mod person_year;
 
@@ -9,10 +10,10 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{Datelike as _, Utc};
 use cme_domain::auth::{Actor, Object, Operation, Owner, Scope};
 use cme_domain::credit::{CreditCategory, CreditRecord, CreditState, EntryPath};
-use cme_domain::ids::{CreditId, DepartmentId, PersonId};
+use cme_domain::ids::{CreditId, DepartmentId, PersonId, UnitId};
 use cme_store::repo::credit::{CreditEntry, NewCredit};
 use cme_store::repo::{audit, credit, credit_report, person};
-use sea_orm::{DatabaseTransaction, TransactionTrait as _};
+use sea_orm::{ConnectionTrait, TransactionTrait as _};
 use serde_json::json;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -32,6 +33,10 @@ use crate::paging::Paging;
 /// document are built from the same calls).
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(enter_credit)
+        .service(batch::enter_batch)
+        .service(batch::batch_template)
+        .service(batch::read_batch_file)
+        .service(batch::import_batch)
         .service(reverse_credit)
         .service(list_drafts)
         .service(submit_report)
@@ -81,14 +86,35 @@ pub async fn enter_credit(
     let p = person::get_scoped(&txn, &state.pii, &actor.scope, PersonId(id.into_inner())).await?;
     let owner = Owner::of_person(p.unit_id, p.department_id);
     may_act_on(&txn, actor, Operation::EnterCredits, Object::owned_by(owner)).await?;
+    refuse_duplicate_certificate(&txn, p.id, &certificate_no).await?;
+    let new = paper_credit(actor, p.id, body, category, certificate_no);
+    // The same live certificate twice is 409 duplicate_certificate (the
+    // constraint catalogue's answer).
+    credit::record(&txn, &new).await?;
+    audit::append(&txn, &entered(actor, &client_ip(&req), &new.record, p.unit_id)).await?;
+    let record = new.record;
+    let entry = credit::get_entry(&txn, record.id).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Created().json(CreditDto::from(&entry)))
+}
+
+/// The record of a paper certificate that `actor` entered for a person,
+/// checked by [`check_entry`]: by a unit's CME office valid at once, by a
+/// department a draft of the department (科室草稿).
+fn paper_credit(
+    actor: &Actor,
+    person_id: PersonId,
+    body: CreditEntryRequest,
+    category: CreditCategory,
+    certificate_no: String,
+) -> NewCredit {
     let (entry_path, credit_state, department_id) = match actor.scope {
         Scope::Department(_, d) => (EntryPath::PaperDepartment, CreditState::Draft, Some(d)),
         _ => (EntryPath::PaperUnit, CreditState::Valid, None),
     };
-    refuse_duplicate_certificate(&txn, p.id, &certificate_no).await?;
     let record = CreditRecord {
         id: CreditId(Uuid::now_v7()),
-        person_id: p.id,
+        person_id,
         year: body.year,
         category,
         amount: body.amount.0,
@@ -102,24 +128,18 @@ pub async fn enter_credit(
         note: body.note.filter(|n| !n.trim().is_empty()),
         created_at: Utc::now(),
     };
-    let new =
-        NewCredit { record: record.clone(), activity_id: None, created_by: Some(actor.name.clone()), department_id };
-    // The same live certificate twice is 409 duplicate_certificate (the
-    // constraint catalogue's answer).
-    credit::record(&txn, &new).await?;
-    let e = audit::AuditEntry::by(actor, "credit.enter")
-        .ip(Some(&client_ip(&req)))
-        .target("credit", record.id.0)
-        .place(None, Some(p.unit_id))
-        .detail(json!({
-            "person_id": p.id.0, "year": record.year, "amount": record.amount.to_string(),
+    NewCredit { record, activity_id: None, created_by: Some(actor.name.clone()), department_id }
+}
+
+/// The audit entry of a paper certificate entered (`credit.enter`).
+fn entered(actor: &Actor, ip: &str, record: &CreditRecord, unit: UnitId) -> audit::AuditEntry {
+    audit::AuditEntry::by(actor, "credit.enter").ip(Some(ip)).target("credit", record.id.0).place(None, Some(unit)).detail(
+        json!({
+            "person_id": record.person_id.0, "year": record.year, "amount": record.amount.to_string(),
             "category": record.category.source().map_or("self_managed", |s| s.as_str()),
             "state": record.state.as_str(), "certificate_no": record.certificate_no,
-        }));
-    audit::append(&txn, &e).await?;
-    let entry = credit::get_entry(&txn, record.id).await?;
-    txn.commit().await?;
-    Ok(HttpResponse::Created().json(CreditDto::from(&entry)))
+        }),
+    )
 }
 
 /// A paper certificate's entry, checked: its category (a project credit
@@ -151,7 +171,7 @@ fn check_entry(body: &CreditEntryRequest) -> Result<(CreditCategory, String), Ap
 
 /// The same paper certificate is entered once for a person (while live).
 async fn refuse_duplicate_certificate(
-    txn: &DatabaseTransaction,
+    txn: &impl ConnectionTrait,
     person_id: PersonId,
     certificate_no: &str,
 ) -> Result<(), ApiError> {
