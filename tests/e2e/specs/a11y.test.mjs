@@ -84,6 +84,8 @@ const STAFF_PAGES = [
   { user: "ylyy", path: `/verification-submit?cycle_year=${YEAR}`, ready: "candidates-table", title: /^验证信息上报$/ },
   { user: "ylyy", path: "/credit-entry", ready: "credit-entry", title: /^学分录入/ },
   { user: "ylyy-nk", path: "/credit-entry", ready: "credit-entry", title: /^学分录入/ },
+  { user: "ylyy-nk", path: "/credit-grid", ready: "credit-grid", title: /^纸质学分批量录入$/ },
+  { user: "ylyy", path: "/courses", ready: "courses", title: /^公需科目/ },
 ];
 
 describe("signed out", () => {

@@ -116,9 +116,11 @@ describe("the server's answer", () => {
         { field: "rows[1].year", message: "2021 年度的学分验证已上报，已锁定" },
         { field: "rows[0].source", message: "项目学分须选择来源级别" },
         { field: "rows[0].id_number", message: "查无此人或不在本辖区" },
+        { field: "rows[2].certificate_no", message: "与本批第 1 条为同一人的同一张证书" },
       ],
     });
-    const { rows, general } = serverErrors(problem, [0, 3]);
+    const { rows, general } = serverErrors(problem, [0, 3, 5]);
+    expect(rows.get(5)?.certificate_no).toBe("与第 1 行为同一人的同一张证书");
     expect(general).toBeNull();
     expect(rows.get(3)).toEqual({ certificate_no: "证书编号 YN-2 已录入", earned_on: "2021 年度的学分验证已上报，已锁定" });
     expect(rows.get(0)).toEqual({ category: "项目学分须选择来源级别", id_number: "查无此人或不在本辖区" });

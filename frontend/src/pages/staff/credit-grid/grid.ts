@@ -200,7 +200,12 @@ export function serverErrors(problem: ApiProblem, sent: number[]): { rows: Map<n
     const wire = m[2] ?? "id_number";
     const field: GridField = WIRE_TO_GRID[wire] ?? ((FIELDS as readonly string[]).includes(wire) ? (wire as GridField) : "id_number");
     const errors = rows.get(gridIndex) ?? {};
-    errors[field] = errors[field] ? `${errors[field]}；${e.message}` : e.message;
+    // "本批第 N 条" counts the rows sent: say the grid's row instead.
+    const message = e.message.replace(/本批第 (\d+) 条/g, (whole, n: string) => {
+      const at = sent[Number(n) - 1];
+      return at === undefined ? whole : `第 ${at + 1} 行`;
+    });
+    errors[field] = errors[field] ? `${errors[field]}；${message}` : message;
     rows.set(gridIndex, errors);
   }
   if (rows.size === 0 && general === null) general = problem.detail ?? problem.title;

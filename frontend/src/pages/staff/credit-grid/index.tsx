@@ -126,16 +126,14 @@ export default function CreditGridPage() {
       const { body, sent } = toBatch(current, today);
       if (body.length === 0) return;
       const seq = ++checkSeq.current;
-      const sigs = sent.map((i) => ({ key: current[i]!.key, sig: signature(current[i]!) }));
+      const sigs = sent.map((i) => ({ index: i, key: current[i]!.key, sig: signature(current[i]!) }));
       let mapped: Map<number, RowErrors> = new Map();
       let generalError: string | null = null;
       try {
         await unwrap(api.POST("/api/v1/credits/batch", { params: { query: { dry_run: true } }, body: { rows: body } }));
       } catch (e) {
         if (!(e instanceof ApiProblem) || e.status !== 422) return;
-        // Errors are named among the rows sent: index them by position in `sent`.
-        const positions = sent.map((_, i) => i);
-        const answer = serverErrors(e, positions);
+        const answer = serverErrors(e, sent);
         mapped = answer.rows;
         generalError = answer.general;
       }
@@ -143,7 +141,7 @@ export default function CreditGridPage() {
       setGeneral(generalError);
       setChecked((old) => {
         const next = new Map(old);
-        sigs.forEach(({ key, sig }, i) => next.set(key, { sig, errors: mapped.get(i) ?? null }));
+        for (const { index, key, sig } of sigs) next.set(key, { sig, errors: mapped.get(index) ?? null });
         return next;
       });
     },
@@ -211,14 +209,14 @@ export default function CreditGridPage() {
     onError(e, sentRows) {
       if (!(e instanceof ApiProblem) || e.status !== 422) return;
       const { sent } = toBatch(sentRows, today);
-      const answer = serverErrors(e, sent.map((_, i) => i));
+      const answer = serverErrors(e, sent);
       setGeneral(answer.general);
       setChecked((old) => {
         const next = new Map(old);
-        sent.forEach((gridIndex, i) => {
+        for (const gridIndex of sent) {
           const row = sentRows[gridIndex]!;
-          next.set(row.key, { sig: signature(row), errors: answer.rows.get(i) ?? null });
-        });
+          next.set(row.key, { sig: signature(row), errors: answer.rows.get(gridIndex) ?? null });
+        }
         return next;
       });
       message.error(`${e.detail ?? "有行有误"}：请按各行提示修改`);
