@@ -125,8 +125,9 @@ mod tests {
     #[actix_web::test]
     async fn reads_a_workbook_by_its_magic() {
         let rows = vec![vec!["11010519491231002X".to_owned(), "2021".to_owned()]];
-        let xlsx = table::write_xlsx(&[table::Sheet { name: "表", headers: &["身份证号", "年度"], rows: &rows }])
-            .unwrap_or_default();
+        let xlsx =
+            table::write_xlsx(&[table::Sheet { name: "表", headers: &["身份证号", "年度"], rows: &rows }])
+                .unwrap_or_default();
         assert_eq!(
             fields(&records(&xlsx).await),
             vec![(1, vec!["身份证号", "年度"]), (2, vec!["11010519491231002X", "2021"])]

@@ -636,7 +636,10 @@ both_backends!(course_completions_import_from_xlsx_and_gbk_files, |app| async mo
     let (status, report) = post_bytes(xlsx_type, xlsx, "check").await;
     assert_eq!(status, 200, "{report}");
     assert_eq!((report["rows"].clone(), report["valid_rows"].clone()), (json!(2), json!(1)), "{report}");
-    assert_eq!((report["errors"][0]["row"].clone(), report["errors"][0]["column"].clone()), (json!(3), json!("completed_on")));
+    assert_eq!(
+        (report["errors"][0]["row"].clone(), report["errors"][0]["column"].clone()),
+        (json!(3), json!("completed_on"))
+    );
 
     let csv = format!("身份证号,年度,完成日期\r\n{},2021,2021-11-20\r\n{second},2021,2021年12月1日\r\n", f.a.id_number);
     let (gbk, _, _) = encoding_rs::GBK.encode(&csv);

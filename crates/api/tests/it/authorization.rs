@@ -1428,7 +1428,8 @@ fn place_id_number(f: &Fixture, place: Place) -> String {
 /// A CSV file of one paper certificate for the place's person.
 fn paper_file(f: &Fixture, place: Place, n: usize) -> Vec<u8> {
     let id = place_id_number(f, place);
-    format!("身份证号,项目/活动名称,学分类别,学分,获得日期,证书编号\n{id},讲座,自管学分,1,2021-04-01,MF-{n}\n").into_bytes()
+    format!("身份证号,项目/活动名称,学分类别,学分,获得日期,证书编号\n{id},讲座,自管学分,1,2021-04-01,MF-{n}\n")
+        .into_bytes()
 }
 
 fn body_for(body: Body, w: &World, place: Place, n: usize, target: &str) -> Option<Value> {

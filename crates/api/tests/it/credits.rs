@@ -432,7 +432,9 @@ fn field_errors(p: &Value) -> Vec<(String, String)> {
         .as_array()
         .into_iter()
         .flatten()
-        .map(|e| (e["field"].as_str().unwrap_or_default().to_owned(), e["message"].as_str().unwrap_or_default().to_owned()))
+        .map(|e| {
+            (e["field"].as_str().unwrap_or_default().to_owned(), e["message"].as_str().unwrap_or_default().to_owned())
+        })
         .collect()
 }
 
@@ -529,7 +531,8 @@ both_backends!(a_departments_batch_becomes_drafts, |app| async move {
     let f = fixture::load(&app).await;
     let unit = app.token("unit-a", PASSWORD).await;
     let dept = app.token("dept-a", PASSWORD).await;
-    let rows = json!({"rows": [batch_row(&f.a.id_number, "D-1", json!(2)), batch_row(&f.a.id_number, "D-2", json!(3))]});
+    let rows =
+        json!({"rows": [batch_row(&f.a.id_number, "D-1", json!(2)), batch_row(&f.a.id_number, "D-2", json!(3))]});
     let res = app.call_as(Method::POST, "/api/v1/credits/batch", Some(&dept), Some(&rows)).await;
     assert_eq!(res.status(), 201);
     let r: Value = res.json().await.unwrap();
@@ -609,7 +612,16 @@ both_backends!(paper_certificates_import_from_gbk_csv_and_xlsx, |app| async move
     let xlsx = |rows: Vec<Vec<String>>| {
         cme_documents::table::write_xlsx(&[cme_documents::table::Sheet {
             name: "纸质学分",
-            headers: &["*身份证号", "姓名", "*项目/活动名称", "*学分类别", "*学分", "*获得日期", "*证书编号", "主办单位"],
+            headers: &[
+                "*身份证号",
+                "姓名",
+                "*项目/活动名称",
+                "*学分类别",
+                "*学分",
+                "*获得日期",
+                "*证书编号",
+                "主办单位",
+            ],
             rows: &rows,
         }])
         .unwrap()
@@ -628,7 +640,8 @@ both_backends!(paper_certificates_import_from_gbk_csv_and_xlsx, |app| async move
     assert!(errors[0].1.starts_with("第 3 行"), "{errors:?}");
     assert!(errors[2].1.starts_with("第 4 行"), "{errors:?}");
     let good = xlsx(vec![row("X-1", "国家级", "2"), row("X-2", "远程II类", "1.5")]);
-    let (status, r) = post_file(&app, &unit, "/api/v1/credits/batch/import?dry_run=true", XLSX_TYPE, good.clone()).await;
+    let (status, r) =
+        post_file(&app, &unit, "/api/v1/credits/batch/import?dry_run=true", XLSX_TYPE, good.clone()).await;
     assert_eq!((status, r["saved"].clone()), (200, json!(false)), "{r}");
     assert_eq!(credit_count(&app, &unit, &f).await, 2);
     let (status, r) = post_file(&app, &unit, "/api/v1/credits/batch/import", XLSX_TYPE, good).await;

@@ -413,7 +413,8 @@ async fn person_of(
     found: &HashMap<String, id_lookup::Found>,
     prefix: &str,
 ) -> Result<Result<cme_domain::person::Person, FieldError>, ApiError> {
-    let error = |field: &str, message: &str| FieldError { field: format!("{prefix}.{field}"), message: message.to_owned() };
+    let error =
+        |field: &str, message: &str| FieldError { field: format!("{prefix}.{field}"), message: message.to_owned() };
     let (id, field) = match (row.person_id, row.id_number.as_deref().map(str::trim).filter(|n| !n.is_empty())) {
         (Some(id), _) => (PersonId(id), "person_id"),
         (None, None) => return Ok(Err(error("id_number", "请填写身份证号"))),
@@ -477,7 +478,7 @@ fn in_chinese(errors: Vec<FieldError>) -> Vec<FieldError> {
     errors
         .into_iter()
         .map(|e| {
-            if e.message.chars().any(|c| !c.is_ascii()) {
+            if !e.message.is_ascii() {
                 return e;
             }
             let field = e.field.rsplit('.').next().unwrap_or_default();
@@ -583,7 +584,9 @@ fn parse_cells(c: &CreditBatchCells, prefix: &str) -> Parsed {
         error("amount", "请填写学分".to_owned());
         None
     } else {
-        cme_domain::Credits::parse_single(c.amount.trim()).map_err(|e| error("amount", format!("学分{}", e.message()))).ok()
+        cme_domain::Credits::parse_single(c.amount.trim())
+            .map_err(|e| error("amount", format!("学分{}", e.message())))
+            .ok()
     };
     let earned_on = if c.earned_on.trim().is_empty() {
         error("earned_on", "请填写获得日期".to_owned());
@@ -622,9 +625,7 @@ fn parse_category(text: &str) -> Option<(CreditKind, Option<CreditSource>)> {
         .filter(|c| !c.is_whitespace() && !matches!(c, '·' | '・' | '-' | '（' | '）' | '(' | ')'))
         .collect::<String>()
         .replace('Ⅱ', "II")
-        .replace('Ⅰ', "I")
-        .replace('ｉ', "I")
-        .replace('Ｉ', "I");
+        .replace(['Ⅰ', 'ｉ', 'Ｉ'], "I");
     if t.is_empty() {
         return None;
     }
@@ -673,7 +674,12 @@ mod tests {
 
     #[test]
     fn a_row_of_text_names_every_bad_cell() {
-        let c = CreditBatchCells { category: "县级".into(), amount: "2.55".into(), earned_on: "昨天".into(), ..Default::default() };
+        let c = CreditBatchCells {
+            category: "县级".into(),
+            amount: "2.55".into(),
+            earned_on: "昨天".into(),
+            ..Default::default()
+        };
         let errors = parse_cells(&c, "rows[3]").err().unwrap_or_default();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["rows[3].category", "rows[3].amount", "rows[3].earned_on"]);

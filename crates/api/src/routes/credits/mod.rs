@@ -133,13 +133,15 @@ fn paper_credit(
 
 /// The audit entry of a paper certificate entered (`credit.enter`).
 fn entered(actor: &Actor, ip: &str, record: &CreditRecord, unit: UnitId) -> audit::AuditEntry {
-    audit::AuditEntry::by(actor, "credit.enter").ip(Some(ip)).target("credit", record.id.0).place(None, Some(unit)).detail(
-        json!({
+    audit::AuditEntry::by(actor, "credit.enter")
+        .ip(Some(ip))
+        .target("credit", record.id.0)
+        .place(None, Some(unit))
+        .detail(json!({
             "person_id": record.person_id.0, "year": record.year, "amount": record.amount.to_string(),
             "category": record.category.source().map_or("self_managed", |s| s.as_str()),
             "state": record.state.as_str(), "certificate_no": record.certificate_no,
-        }),
-    )
+        }))
 }
 
 /// A paper certificate's entry, checked: its category (a project credit
