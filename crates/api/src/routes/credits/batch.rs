@@ -2,7 +2,7 @@
 //! types them into a grid, or imports a file made from the template, and
 //! saves them all in one transaction or none.
 //!
-//! Every row is checked by the wizard's rules ([`super::check_entry`], the
+//! Every row is checked by the wizard's rules ([`super::entry::check_entry`], the
 //! request's own `validate`, the person in the caller's jurisdiction and
 //! owned by him, the certificate not entered twice, the person-year open),
 //! and every problem is named `rows[i].field`, in Chinese. A dry run
@@ -26,7 +26,7 @@ use sea_orm::{ConnectionTrait, TransactionTrait as _};
 use serde_json::json;
 use validator::Validate as _;
 
-use super::{check_entry, entered, paper_credit, refuse_duplicate_certificate};
+use super::entry::{check_entry, entered, paper_credit, refuse_duplicate_certificate};
 use crate::AppState;
 use crate::attachment::{XLSX, attachment};
 use crate::auth::{Caller, client_ip, may_act_on};
