@@ -817,7 +817,8 @@ export interface paths {
          *     Otherwise all rows are written in one transaction (201), each audited as
          *     `credit.enter`: valid at once by a unit, drafts by a department.
          *     `dry_run=true` checks the same way and writes nothing (200). At most
-         *     2,000 rows.
+         *     2,000 rows and a body of 1 MiB (413 beyond); a larger pile is a file
+         *     (`/credits/batch/import`, 4 MiB).
          */
         post: operations["enter_batch"];
         delete?: never;
