@@ -18,6 +18,7 @@ use cme_domain::IdCardNumber;
 use cme_domain::auth::{Actor, Object, Operation, Owner};
 use cme_domain::credit::{CreditKind, CreditSource};
 use cme_domain::ids::PersonId;
+use cme_domain::person::Person;
 use cme_domain::roster::id_number_reason;
 use cme_store::StoreError;
 use cme_store::repo::credit::{CreditEntry, NewCredit};
@@ -348,6 +349,7 @@ async fn check_rows(
         .collect();
     let found = id_lookup::find_many(db, &state.pii, &numbers, &actor.scope).await?;
     let mut first_row: HashMap<(PersonId, String), usize> = HashMap::new();
+    let mut people: HashMap<PersonId, Result<Person, String>> = HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
     for (i, row) in rows.into_iter().enumerate() {
         let prefix = format!("rows[{i}]");
@@ -364,7 +366,7 @@ async fn check_rows(
             errors.extend(field_errors(&e, &prefix));
         }
         let checked_entry = check_entry(&entry).map_err(|e| errors.extend(under(&prefix, e))).ok();
-        let who = match person_of(db, state, actor, &row, &found, &prefix).await? {
+        let who = match person_of(db, state, actor, &row, &found, &mut people, &prefix).await? {
             Ok(p) => Some(p),
             Err(e) => {
                 errors.push(e);
@@ -412,8 +414,9 @@ async fn person_of(
     actor: &Actor,
     row: &CreditBatchRow,
     found: &HashMap<String, id_lookup::Found>,
+    people: &mut HashMap<PersonId, Result<Person, String>>,
     prefix: &str,
-) -> Result<Result<cme_domain::person::Person, FieldError>, ApiError> {
+) -> Result<Result<Person, FieldError>, ApiError> {
     let error =
         |field: &str, message: &str| FieldError { field: format!("{prefix}.{field}"), message: message.to_owned() };
     let (id, field) = match (row.person_id, row.id_number.as_deref().map(str::trim).filter(|n| !n.is_empty())) {
@@ -427,18 +430,30 @@ async fn person_of(
             },
         },
     };
-    let p = match person::get_scoped(db, &state.pii, &actor.scope, id).await {
-        Ok(p) => p,
-        Err(StoreError::NotFound) => return Ok(Err(error(field, "查无此人或不在本辖区"))),
-        Err(e) => return Err(e.into()),
+    // A pile holds several certificates of one person: read and judge him once.
+    let p = match people.get(&id) {
+        Some(known) => known.clone(),
+        None => {
+            let judged = match person::get_scoped(db, &state.pii, &actor.scope, id).await {
+                Ok(p) => {
+                    let owner = Owner::of_person(p.unit_id, p.department_id);
+                    match may_act_on(db, actor, Operation::EnterCredits, Object::owned_by(owner)).await {
+                        Ok(()) => Ok(p),
+                        Err(ApiError::Forbidden(why)) => Err(why),
+                        Err(other) => return Err(other),
+                    }
+                }
+                Err(StoreError::NotFound) => Err("查无此人或不在本辖区".to_owned()),
+                Err(e) => return Err(e.into()),
+            };
+            people.insert(id, judged.clone());
+            judged
+        }
     };
-    let owner = Owner::of_person(p.unit_id, p.department_id);
-    if let Err(e) = may_act_on(db, actor, Operation::EnterCredits, Object::owned_by(owner)).await {
-        return match e {
-            ApiError::Forbidden(why) => Ok(Err(error(field, &why))),
-            other => Err(other),
-        };
-    }
+    let p = match p {
+        Ok(p) => p,
+        Err(why) => return Ok(Err(error(field, &why))),
+    };
     if let Some(name) = row.name.as_deref().map(str::trim).filter(|n| !n.is_empty())
         && name != p.name
     {
@@ -451,7 +466,7 @@ async fn person_of(
 /// person, or the person-year's verification submitted.
 async fn refused_by_store(
     db: &impl ConnectionTrait,
-    p: &cme_domain::person::Person,
+    p: &Person,
     entry: &crate::dto::credits::CreditEntryRequest,
     certificate_no: &str,
     prefix: &str,
