@@ -20,6 +20,7 @@ const PAGE_NEEDS: Record<string, { op: Operation | null; kinds?: OrganisationKin
   "/staff": { op: "manage_people", calls: "POST /people, PUT /people/{id}, titles, status" },
   "/compliance": { op: "read_hierarchy", calls: "GET /compliance, /compliance/export" },
   "/credit-entry": { op: "enter_credits", calls: "POST /people/{id}/credits" },
+  "/credit-grid": { op: "enter_credits", calls: "POST /credits/batch, /credits/batch/read, GET /credits/batch/template" },
   // A unit's entries count at once: only a department has drafts to report (`department_of`).
   "/credit-drafts": { op: "enter_credits", kinds: ["department"], calls: "GET /credit-drafts, POST /credit-reports" },
   "/credit-reports": { op: "review_credits", calls: "POST /credit-reports/{id}/decisions" },
@@ -60,10 +61,10 @@ const PROVINCE = [
 const PREFECTURE = PROVINCE.filter((l) => l !== "验证周期设置" && l !== "学分标准维护");
 const COUNTY = PREFECTURE.filter((l) => l !== "抽验");
 const UNIT = [
-  WORKBENCH, CALCULATOR, "机构人员", "人员维护", "达标情况查询", "学分录入", "学分审核", "验证信息上报", "验证统计", "证书打印", "职称更正审核",
+  WORKBENCH, CALCULATOR, "机构人员", "人员维护", "达标情况查询", "学分录入", "纸质学分批量录入", "学分审核", "验证信息上报", "验证统计", "证书打印", "职称更正审核",
   "职称更正申请", "统计报表", "继教活动", "公需科目", "账号管理", "接口客户端", "我的信息",
 ];
-const DEPARTMENT = [WORKBENCH, CALCULATOR, "机构人员", "人员维护", "达标情况查询", "学分录入", "科室学分上报", "验证信息上报", "证书打印", "统计报表", "我的信息"];
+const DEPARTMENT = [WORKBENCH, CALCULATOR, "机构人员", "人员维护", "达标情况查询", "学分录入", "纸质学分批量录入", "科室学分上报", "验证信息上报", "证书打印", "统计报表", "我的信息"];
 const TRAINEE = [CALCULATOR, "职称更正申请", "我的学分", "我的证书", "活动签到", "我的信息"];
 
 /** Every demo account: its role, its organisation, the menu it must see. */

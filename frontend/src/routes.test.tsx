@@ -29,6 +29,7 @@ const ROUTES_BEFORE: [string, string, string, string][] = [
   ["/compliance", "menu", "read_hierarchy", "CompliancePage"],
   ["/compliance/people/:personId/:year", "menu", "read_hierarchy", "PersonYearPage"],
   ["/credit-entry", "menu", "enter_credits", "CreditEntryPage"],
+  ["/credit-grid", "menu", "enter_credits", "CreditGridPage"],
   ["/credit-drafts", "menu", "enter_credits", "CreditDraftsPage"],
   ["/credit-reports", "menu", "review_credits", "CreditReportsPage"],
   ["/credit-reports/:reportId", "menu", "read_hierarchy", "ReportPage"],
@@ -66,6 +67,7 @@ const MENU_BEFORE: [string, string, string | null, string, string[] | null][] = 
   ["/staff", "人员维护", "manage_people", "SolutionOutlined", null],
   ["/compliance", "达标情况查询", "read_hierarchy", "FileSearchOutlined", null],
   ["/credit-entry", "学分录入", "enter_credits", "EditOutlined", null],
+  ["/credit-grid", "纸质学分批量录入", "enter_credits", "TableOutlined", null],
   ["/credit-drafts", "科室学分上报", "enter_credits", "SendOutlined", ["department"]],
   ["/credit-reports", "学分审核", "review_credits", "CheckSquareOutlined", null],
   ["/verification-cycle", "验证周期设置", "manage_cycle", "CalendarOutlined", null],
@@ -116,11 +118,11 @@ const MENUS_BEFORE: Record<RoleName | "signed_out", { menu: string[]; home: stri
     home: "/workbench",
   },
   unit: {
-    menu: ["/workbench",  "/calculator",  "/org",  "/staff",  "/compliance",  "/credit-entry",  "/credit-reports",  "/verification-submit",  "/verification-stats",  "/certificates",  "/title-correction-review",  "/title-corrections",  "/reports",  "/activities",  "/courses",  "/accounts",  "/api-clients",  "/me"],
+    menu: ["/workbench",  "/calculator",  "/org",  "/staff",  "/compliance",  "/credit-entry",  "/credit-grid",  "/credit-reports",  "/verification-submit",  "/verification-stats",  "/certificates",  "/title-correction-review",  "/title-corrections",  "/reports",  "/activities",  "/courses",  "/accounts",  "/api-clients",  "/me"],
     home: "/workbench",
   },
   department: {
-    menu: ["/workbench",  "/calculator",  "/org",  "/staff",  "/compliance",  "/credit-entry",  "/credit-drafts",  "/verification-submit",  "/certificates",  "/reports",  "/me"],
+    menu: ["/workbench",  "/calculator",  "/org",  "/staff",  "/compliance",  "/credit-entry",  "/credit-grid",  "/credit-drafts",  "/verification-submit",  "/certificates",  "/reports",  "/me"],
     home: "/workbench",
   },
   trainee: {

@@ -25,6 +25,7 @@ import {
   SendOutlined,
   SlidersOutlined,
   SolutionOutlined,
+  TableOutlined,
   TeamOutlined,
   TrophyOutlined,
 } from "@ant-design/icons";
@@ -54,6 +55,7 @@ import PersonYearPage from "./pages/staff/compliance/PersonYearPage";
 import CoursesPage from "./pages/staff/courses";
 import CreditDraftsPage from "./pages/staff/credit-drafts";
 import CreditEntryPage from "./pages/staff/credit-entry";
+import CreditGridPage from "./pages/staff/credit-grid";
 import CreditReportsPage from "./pages/staff/credit-reports";
 import ReportPage from "./pages/staff/credit-reports/ReportPage";
 import MyCreditsPage from "./pages/trainee/credits";
@@ -135,6 +137,14 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
     parent: "/compliance",
   },
   { path: "/credit-entry", page: CreditEntryPage, frame: "menu", access: "enter_credits", label: "学分录入", icon: <EditOutlined /> },
+  {
+    path: "/credit-grid",
+    page: CreditGridPage,
+    frame: "menu",
+    access: "enter_credits",
+    label: "纸质学分批量录入",
+    icon: <TableOutlined />,
+  },
   {
     path: "/credit-drafts",
     page: CreditDraftsPage,

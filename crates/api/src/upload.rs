@@ -1,8 +1,9 @@
-//! Uploaded tables (rosters, imports): the body as JSON or as CSV records.
-//! Parsing a format ends here; the routes turn records into rows and process
-//! rows without knowing the format. CSV is read by the one table reader
-//! (`cme_documents::table`: UTF-8 or GBK, within the upload budget) on the
-//! blocking pool.
+//! Uploaded tables (rosters, imports): the body as JSON, or as the records
+//! of a CSV file or an XLSX workbook's first sheet. Parsing a format ends
+//! here; the routes turn records into rows and process rows without knowing
+//! the format. Files are read by the one table reader
+//! (`cme_documents::table`: CSV in UTF-8 or GBK, XLSX by its zip magic,
+//! within the upload budget) on the blocking pool.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -12,17 +13,20 @@ use futures_util::StreamExt as _;
 
 use cme_documents::table;
 
+use crate::attachment::XLSX;
 use crate::error::ApiError;
 
 /// The largest upload accepted.
 const MAX_UPLOAD: usize = 4 << 20;
 
-/// A request body that is JSON or CSV.
+/// A request body that is JSON or a table file.
 pub enum Upload {
     /// `application/json`: the raw bytes, for the route's own type.
     Json(web::Bytes),
-    /// `text/csv` (UTF-8, with or without BOM, or GBK): its non-blank records.
-    Csv(Vec<Record>),
+    /// `text/csv` (UTF-8, with or without BOM, or GBK) or an XLSX workbook
+    /// (its first sheet): its non-blank records. The bytes decide which
+    /// (`table::kind`), so a workbook sent as `text/csv` is still read right.
+    Table(Vec<Record>),
 }
 
 impl FromRequest for Upload {
@@ -39,9 +43,12 @@ impl FromRequest for Upload {
         let mut payload = payload.take();
         Box::pin(async move {
             let json = content_type == "application/json" || content_type.ends_with("+json");
-            let csv = content_type == "text/csv";
-            if !json && !csv {
-                return Err(ApiError::UnsupportedMediaType("请求须为 application/json 或 text/csv".to_owned()).into());
+            let table = content_type == "text/csv" || content_type == XLSX;
+            if !json && !table {
+                return Err(ApiError::UnsupportedMediaType(format!(
+                    "请求须为 application/json、text/csv 或 {XLSX}（XLSX 工作簿）"
+                ))
+                .into());
             }
             let mut body = web::BytesMut::new();
             while let Some(chunk) = payload.next().await {
@@ -54,7 +61,7 @@ impl FromRequest for Upload {
             if json {
                 return Ok(Upload::Json(body.freeze()));
             }
-            Ok(Upload::Csv(csv_records(body.freeze()).await?))
+            Ok(Upload::Table(table_records(body.freeze()).await?))
         })
     }
 }
@@ -71,10 +78,11 @@ pub struct Record {
     pub fields: Vec<String>,
 }
 
-/// Reads CSV bytes into records within the upload budget, off the async
-/// workers; a file that cannot be read is refused naming `file`.
-pub async fn csv_records(bytes: web::Bytes) -> Result<Vec<Record>, ApiError> {
-    let rows = web::block(move || table::read_csv(&bytes, &table::Budget::UPLOAD))
+/// Reads a CSV file or an XLSX workbook (told apart by its first bytes)
+/// into records within the upload budget, checked before expansion, off the
+/// async workers; a file that cannot be read is refused naming `file`.
+pub async fn table_records(bytes: web::Bytes) -> Result<Vec<Record>, ApiError> {
+    let rows = web::block(move || table::read_within(&bytes, &table::Budget::UPLOAD))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?
         .map_err(|e| ApiError::field("file", e.to_string()))?;
@@ -90,7 +98,7 @@ mod tests {
     }
 
     async fn records(text: &[u8]) -> Vec<Record> {
-        csv_records(web::Bytes::copy_from_slice(text)).await.unwrap_or_default()
+        table_records(web::Bytes::copy_from_slice(text)).await.unwrap_or_default()
     }
 
     #[actix_web::test]
@@ -112,6 +120,18 @@ mod tests {
         assert_eq!(fields(&r), vec![(1, vec!["a,b", "say \"hi\""]), (2, vec!["two\nlines", "x"]), (4, vec!["last"])]);
         let (gbk, _, _) = encoding_rs::GBK.encode("身份证号\r\n11010519491231002X\r\n");
         assert_eq!(fields(&records(&gbk).await), vec![(1, vec!["身份证号"]), (2, vec!["11010519491231002X"])]);
+    }
+
+    #[actix_web::test]
+    async fn reads_a_workbook_by_its_magic() {
+        let rows = vec![vec!["11010519491231002X".to_owned(), "2021".to_owned()]];
+        let xlsx =
+            table::write_xlsx(&[table::Sheet { name: "表", headers: &["身份证号", "年度"], rows: &rows }])
+                .unwrap_or_default();
+        assert_eq!(
+            fields(&records(&xlsx).await),
+            vec![(1, vec!["身份证号", "年度"]), (2, vec!["11010519491231002X", "2021"])]
+        );
     }
 
     #[actix_web::test]

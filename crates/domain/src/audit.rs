@@ -36,6 +36,7 @@ string_enum! {
         CourseCompletionImport => ("course_completion.import", "导入公需科目完成记录"),
         CourseCompletionRecord => ("course_completion.record", "登记公需科目完成"),
         CreditEnter => ("credit.enter", "录入学分"),
+        CreditEnterBatch => ("credit.enter.batch", "批量录入纸质学分"),
         CreditReverse => ("credit.reverse", "冲销学分"),
         CreditReportDecide => ("credit_report.decide", "审批科室学分上报"),
         CreditReportSubmit => ("credit_report.submit", "科室上报学分"),

@@ -743,7 +743,9 @@ export interface paths {
         put?: never;
         /**
          * Import mandatory-course completions: JSON `{"rows": [{id_number, year,
-         *     completed_on}]}` or `text/csv` with the header `身份证号,年度,完成日期`.
+         *     completed_on}]}`, or a file with the columns 身份证号, 年度, 完成日期: CSV
+         *     (`text/csv`, UTF-8 or GBK) or an XLSX workbook (its first sheet), at most
+         *     4 MiB, read within the upload budget.
          * @description Every row is checked (ID number and check digit, the person in the
          *     caller's jurisdiction, a year whose standard names a course, the date
          *     not after its deadline, duplicates in the file, already recorded, a
@@ -834,6 +836,106 @@ export interface paths {
          *     All decisions of a request apply together or not at all.
          */
         post: operations["decide_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credits/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enter a batch of paper certificates (纸质学分批量录入).
+         * @description Each row is a certificate for one person, named by `id_number` (in the
+         *     body, never in a URL) or `person_id`, with the wizard's fields; its year
+         *     is the certificate date's unless given. Every row is checked by the
+         *     wizard's rules (`POST /people/{id}/credits`), the person in the caller's
+         *     jurisdiction and his to enter (else the row says 查无此人或不在本辖区,
+         *     whether or not the person exists), the same certificate not twice in the
+         *     batch nor already live, the person-year not submitted. One bad row and
+         *     nothing is written: 422 whose `errors` name every failing `rows[i].field`.
+         *     Otherwise all rows are written in one transaction (201), each audited as
+         *     `credit.enter`: valid at once by a unit, drafts by a department.
+         *     `dry_run=true` checks the same way and writes nothing (200). At most
+         *     2,000 rows and a body of 1 MiB (413 beyond); a larger pile is a file
+         *     (`/credits/batch/import`, 4 MiB).
+         */
+        post: operations["enter_batch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credits/batch/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import paper certificates from an XLSX or CSV file (UTF-8 or GBK) made
+         *     from the template: the same checks and the same answer as
+         *     `POST /credits/batch` (row `i` is the file's `i`-th data row, and each
+         *     message names the row as the sheet numbers it), all rows written in one
+         *     transaction or none. `dry_run=true` writes nothing. At most 4 MiB and
+         *     2,000 rows.
+         */
+        post: operations["import_batch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credits/batch/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read a file of paper certificates into rows for the grid: the data rows
+         *     of an XLSX workbook (first sheet) or a CSV file (UTF-8 or GBK) made from
+         *     the template, each cell as text under its field. Nothing is checked
+         *     against the database and nothing is written; the grid checks the rows
+         *     with `POST /credits/batch?dry_run=true`. At most 4 MiB and 2,000 rows.
+         */
+        post: operations["read_batch_file"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credits/batch/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The template for importing paper certificates (纸质学分导入模板): an XLSX
+         *     workbook with the headers (required ones starred), an example row, and
+         *     the notes with the list of 学分类别 on a second sheet.
+         */
+        get: operations["batch_template"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3113,6 +3215,82 @@ export interface components {
             valid_rows: number;
             /** @description Completions recorded (0 for `check`, and for `all` when any row is bad). */
             written: number;
+        };
+        /**
+         * @description One data row of an uploaded file of paper certificates, its cells as
+         *     text, keyed by the fields of [`CreditBatchRow`] (`category` is one
+         *     cell: 国家级, 省级, 远程I类, 州市级, 远程II类 or 自管学分), for the grid to
+         *     show and check.
+         */
+        CreditBatchCells: {
+            activity_name: string;
+            amount: string;
+            category: string;
+            certificate_no: string;
+            earned_on: string;
+            id_number: string;
+            name: string;
+            note: string;
+            organiser: string;
+            /** @description The row's number as the sheet shows it (from 1). */
+            row: number;
+        };
+        /** @description Paper certificates typed into the grid, written together or not at all. */
+        CreditBatchRequest: {
+            /**
+             * @description Each row as [`CreditBatchRow`]; a row that does not parse fails
+             *     alone, named `rows[i].field`. 1–2,000 rows.
+             */
+            rows: components["schemas"]["CreditBatchRow"][];
+        };
+        /** @description A batch checked (a dry run) or written. */
+        CreditBatchResult: {
+            /** @description The records written, in row order (empty for a dry run). */
+            credits: components["schemas"]["CreditDto"][];
+            /** @description The rows checked. */
+            rows: number;
+            /** @description Whether the rows were written (false for a dry run). */
+            saved: boolean;
+        };
+        /**
+         * @description One paper certificate of a batch (纸质学分批量录入): whose it is, and what
+         *     the wizard asks ([`CreditEntryRequest`]), its year by default the year of
+         *     the certificate's date.
+         * @example {
+         *       "activity_name": "基层医疗机构合理用药培训班",
+         *       "amount": 2.5,
+         *       "certificate_no": "YN2021-000123",
+         *       "earned_on": "2021-05-12",
+         *       "id_number": "11010519491231002X",
+         *       "kind": "project",
+         *       "name": "张三",
+         *       "source": "provincial"
+         *     }
+         */
+        CreditBatchRow: {
+            activity_name: string;
+            amount: components["schemas"]["RecordAmount"];
+            certificate_no: string;
+            /** Format: date */
+            earned_on: string;
+            /** @description The person's ID number (sent in the body, never in a URL); or `person_id`. */
+            id_number?: string | null;
+            kind: components["schemas"]["CreditKind"];
+            /** @description The name on the certificate: when given, it must be the person's. */
+            name?: string | null;
+            note?: string | null;
+            organiser?: string | null;
+            /**
+             * Format: uuid
+             * @description The person, when the caller knows his id; or `id_number`.
+             */
+            person_id?: string | null;
+            source?: components["schemas"]["CreditSource"] | null;
+            /**
+             * Format: int32
+             * @description The credit year; by default the year of `earned_on`.
+             */
+            year?: number | null;
         };
         /**
          * @description 学分类别: i I类, ii II类 (a project credit's class, from its source).
@@ -6493,10 +6671,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description JSON, or CSV with the header 身份证号,年度,完成日期 */
+        /** @description JSON, or a CSV or XLSX file with the columns 身份证号, 年度, 完成日期 */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CompletionImportRequest"];
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Blob;
                 /**
                  * @example 身份证号,年度,完成日期
                  *     11010519491231002X,2021,2021-11-20
@@ -6708,6 +6887,165 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    enter_batch: {
+        parameters: {
+            query?: {
+                /** @description `true`: check every row as a save would, write nothing (200). */
+                dry_run?: boolean;
+            };
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreditBatchRequest"];
+            };
+        };
+        responses: {
+            /** @description A dry run: every row passed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditBatchResult"];
+                };
+            };
+            /** @description Every row written */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditBatchResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["IdempotencyConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    import_batch: {
+        parameters: {
+            query?: {
+                /** @description `true`: check every row as a save would, write nothing (200). */
+                dry_run?: boolean;
+            };
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description An XLSX or CSV file made from the template */
+        requestBody: {
+            content: {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Blob;
+                "text/csv": Blob;
+            };
+        };
+        responses: {
+            /** @description A dry run: every row passed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditBatchResult"];
+                };
+            };
+            /** @description Every row written */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditBatchResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["IdempotencyConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    read_batch_file: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description An XLSX or CSV file made from the template */
+        requestBody: {
+            content: {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Blob;
+                "text/csv": Blob;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditBatchCells"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["IdempotencyConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    batch_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Blob;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -88,6 +88,10 @@ export type Credit = Created<ApiPaths["/api/v1/people/{id}/credits"]["post"]>;
 export type CreditState = Credit["state"];
 export type EntryPath = Credit["entry_path"];
 export type CreditItem = Ok<ApiPaths["/api/v1/credit-drafts"]["get"]>[number];
+export type CreditBatchRequest = Body<ApiPaths["/api/v1/credits/batch"]["post"]>;
+export type CreditBatchRow = CreditBatchRequest["rows"][number];
+export type CreditBatchResult = Created<ApiPaths["/api/v1/credits/batch"]["post"]>;
+export type CreditBatchCells = Ok<ApiPaths["/api/v1/credits/batch/read"]["post"]>[number];
 
 export type ReportPage = Ok<ApiPaths["/api/v1/credit-reports"]["get"]>;
 export type CreditReport = Items<ReportPage>;

@@ -340,6 +340,7 @@ export const AUDIT_ACTION = {
   "course_completion.import": "导入公需科目完成记录",
   "course_completion.record": "登记公需科目完成",
   "credit.enter": "录入学分",
+  "credit.enter.batch": "批量录入纸质学分",
   "credit.reverse": "冲销学分",
   "credit_report.decide": "审批科室学分上报",
   "credit_report.submit": "科室上报学分",

@@ -3,14 +3,12 @@
 // A/AA and axe's best practices: names of controls, contrast, ARIA), and one
 // h1 per page, its title (the header's system name is not a heading).
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { after, before, describe, test } from "node:test";
 import { api, apiToken, signIn } from "../lib/auth.mjs";
+import { assertAccessible } from "../lib/axe.mjs";
 import { BASE_URL, openBrowser } from "../lib/browser.mjs";
 import { captchaWatcher, revealIdNumber, traineeSignIn } from "../lib/trainee.mjs";
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const YEAR = 2021;
 
 let browser;
@@ -20,35 +18,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** Waits until nothing moves (an antd motion still running would skew contrast), spinners aside. */
-async function settled(page) {
-  await page.waitForLoadState("networkidle");
-  await page.waitForFunction(() =>
-    document
-      .getAnimations()
-      .every((a) => a.playState !== "running" || a.effect?.getComputedTiming().iterations === Infinity),
-  );
-}
-
-/**
- * Runs axe on the page as shown and fails on any critical or serious
- * violation, naming each with its rule, help and the elements it found.
- */
-async function assertAccessible(page, label) {
-  await settled(page);
-  // script-src 'self' forbids an injected <script>; evaluating is not subject to it.
-  if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.evaluate(AXE_SOURCE);
-  const { violations } = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-  const blocking = violations.filter((v) => v.impact === "critical" || v.impact === "serious");
-  const report = blocking
-    .map((v) => {
-      const nodes = v.nodes.map((n) => `    ${n.target.join(" ")}\n      ${n.failureSummary?.replace(/\n/g, "\n      ")}`);
-      return `  [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n${nodes.join("\n")}`;
-    })
-    .join("\n");
-  assert.equal(blocking.length, 0, `${label}: ${blocking.length} critical/serious axe violation(s):\n${report}`);
-}
 
 /** Exactly one h1, and it is the page's title. */
 async function assertOneH1(page, label, title) {
@@ -84,6 +53,8 @@ const STAFF_PAGES = [
   { user: "ylyy", path: `/verification-submit?cycle_year=${YEAR}`, ready: "candidates-table", title: /^验证信息上报$/ },
   { user: "ylyy", path: "/credit-entry", ready: "credit-entry", title: /^学分录入/ },
   { user: "ylyy-nk", path: "/credit-entry", ready: "credit-entry", title: /^学分录入/ },
+  { user: "ylyy-nk", path: "/credit-grid", ready: "credit-grid", title: /^纸质学分批量录入$/ },
+  { user: "ylyy", path: "/courses", ready: "courses", title: /^公需科目/ },
 ];
 
 describe("signed out", () => {

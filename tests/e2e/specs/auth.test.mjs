@@ -67,6 +67,7 @@ const UNIT = [
   "人员维护",
   "达标情况查询",
   "学分录入",
+  "纸质学分批量录入",
   "学分审核",
   "验证信息上报",
   "验证统计",
@@ -83,7 +84,7 @@ const UNIT = [
 ];
 // A village clinic (乡村医生) keeps a unit's work but organises no activities and connects no HR system.
 const VILLAGE = UNIT.filter((label) => label !== "继教活动" && label !== "接口客户端");
-const DEPARTMENT = ["工作台", "学分达标计算器", "机构人员", "人员维护", "达标情况查询", "学分录入", "科室学分上报", "验证信息上报", "证书打印", "统计报表", "我的信息", "API 文档"];
+const DEPARTMENT = ["工作台", "学分达标计算器", "机构人员", "人员维护", "达标情况查询", "学分录入", "纸质学分批量录入", "科室学分上报", "验证信息上报", "证书打印", "统计报表", "我的信息", "API 文档"];
 
 /** Every demo account, the menu it must see, its role label and (part of) its organisation's name. */
 const DEMO_ACCOUNTS = [

@@ -60,6 +60,113 @@ pub struct CreditEntryRequest {
     pub note: Option<String>,
 }
 
+/// The most paper certificates one batch (纸质学分批量录入) or one imported
+/// file may hold: a department's pile of a season, checked and written in one
+/// transaction.
+pub const MAX_BATCH_ROWS: usize = 2_000;
+
+/// One paper certificate of a batch (纸质学分批量录入): whose it is, and what
+/// the wizard asks ([`CreditEntryRequest`]), its year by default the year of
+/// the certificate's date.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"id_number": "11010519491231002X", "name": "张三", "kind": "project",
+    "source": "provincial", "amount": 2.5, "activity_name": "基层医疗机构合理用药培训班",
+    "earned_on": "2021-05-12", "certificate_no": "YN2021-000123"}))]
+pub struct CreditBatchRow {
+    /// The person's ID number (sent in the body, never in a URL); or `person_id`.
+    #[serde(default)]
+    pub id_number: Option<String>,
+    /// The person, when the caller knows his id; or `id_number`.
+    #[serde(default)]
+    pub person_id: Option<Uuid>,
+    /// The name on the certificate: when given, it must be the person's.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The credit year; by default the year of `earned_on`.
+    #[serde(default)]
+    pub year: Option<i32>,
+    pub kind: CreditKind,
+    /// Required for project credits; absent for self-managed ones.
+    #[serde(default)]
+    pub source: Option<CreditSource>,
+    pub amount: RecordAmount,
+    pub activity_name: String,
+    #[serde(default)]
+    pub organiser: Option<String>,
+    pub earned_on: NaiveDate,
+    pub certificate_no: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl CreditBatchRow {
+    /// The wizard's request for this row, so that it is checked by the
+    /// wizard's rules.
+    pub fn entry(&self) -> CreditEntryRequest {
+        CreditEntryRequest {
+            year: self.year.unwrap_or_else(|| chrono::Datelike::year(&self.earned_on)),
+            kind: self.kind,
+            source: self.source,
+            amount: self.amount,
+            activity_name: self.activity_name.clone(),
+            organiser: self.organiser.clone(),
+            earned_on: self.earned_on,
+            certificate_no: self.certificate_no.clone(),
+            note: self.note.clone(),
+        }
+    }
+}
+
+/// Paper certificates typed into the grid, written together or not at all.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+pub struct CreditBatchRequest {
+    /// Each row as [`CreditBatchRow`]; a row that does not parse fails
+    /// alone, named `rows[i].field`. 1–2,000 rows.
+    #[validate(length(min = 1, max = 2000, message = "每批 1–2000 行"))]
+    #[schema(value_type = Vec<CreditBatchRow>)]
+    pub rows: Vec<serde_json::Value>,
+}
+
+/// Whether a batch is only checked.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CreditBatchQuery {
+    /// `true`: check every row as a save would, write nothing (200).
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// A batch checked (a dry run) or written.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CreditBatchResult {
+    /// The rows checked.
+    pub rows: usize,
+    /// Whether the rows were written (false for a dry run).
+    pub saved: bool,
+    /// The records written, in row order (empty for a dry run).
+    pub credits: Vec<CreditDto>,
+}
+
+/// One data row of an uploaded file of paper certificates, its cells as
+/// text, keyed by the fields of [`CreditBatchRow`] (`category` is one
+/// cell: 国家级, 省级, 远程I类, 州市级, 远程II类 or 自管学分), for the grid to
+/// show and check.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct CreditBatchCells {
+    /// The row's number as the sheet shows it (from 1).
+    pub row: usize,
+    pub id_number: String,
+    pub name: String,
+    pub activity_name: String,
+    pub category: String,
+    pub amount: String,
+    pub earned_on: String,
+    pub certificate_no: String,
+    pub organiser: String,
+    pub note: String,
+}
+
 /// A stored credit record.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CreditDto {

@@ -398,7 +398,7 @@ pub fn roster_lines(upload: Upload) -> Result<Vec<RosterLine>, ApiError> {
             body.validate().map_err(|e| validation_problem(&e))?;
             body.id_numbers.into_iter().enumerate().map(|(i, id_number)| RosterLine { row: i + 1, id_number }).collect()
         }
-        Upload::Csv(records) => roster_from_records(records),
+        Upload::Table(records) => roster_from_records(records),
     };
     if lines.is_empty() {
         return Err(ApiError::field("id_numbers", "名单中没有身份证号"));

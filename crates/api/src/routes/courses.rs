@@ -192,7 +192,7 @@ pub fn completion_lines(upload: Upload) -> Result<Vec<CompletionLine>, ApiError>
                 })
                 .collect()
         }
-        Upload::Csv(records) => completions_from_records(records),
+        Upload::Table(records) => completions_from_records(records),
     };
     if lines.is_empty() {
         return Err(ApiError::field("rows", "文件中没有数据行"));
@@ -365,7 +365,9 @@ async fn refused_by_store(
 }
 
 /// Import mandatory-course completions: JSON `{"rows": [{id_number, year,
-/// completed_on}]}` or `text/csv` with the header `身份证号,年度,完成日期`.
+/// completed_on}]}`, or a file with the columns 身份证号, 年度, 完成日期: CSV
+/// (`text/csv`, UTF-8 or GBK) or an XLSX workbook (its first sheet), at most
+/// 4 MiB, read within the upload budget.
 ///
 /// Every row is checked (ID number and check digit, the person in the
 /// caller's jurisdiction, a year whose standard names a course, the date
@@ -380,16 +382,19 @@ async fn refused_by_store(
     security(("bearer" = []), ("client" = [])),
     params(ImportQuery),
     request_body(
-        description = "JSON, or CSV with the header 身份证号,年度,完成日期",
+        description = "JSON, or a CSV or XLSX file with the columns 身份证号, 年度, 完成日期",
         content(
             (CompletionImportRequest = "application/json"),
-            (inline(crate::dto::FileBytes) = "text/csv", example = "身份证号,年度,完成日期\n11010519491231002X,2021,2021-11-20\n")
+            (inline(crate::dto::FileBytes) = "text/csv", example = "身份证号,年度,完成日期\n11010519491231002X,2021,2021-11-20\n"),
+            (inline(crate::dto::FileBytes) = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         )
     ),
     responses(
         (status = 200, body = ImportReport),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -638,3 +638,63 @@ both_backends!(a_village_clinic_has_no_activities_and_no_api_clients, |app| asyn
     // The county hospital keeps both.
     create(&app, &unit, project("县级培训", "national", json!(1), d, d)).await;
 });
+
+// The course completions come as a file: XLSX (its first sheet) or CSV in
+// GBK, as Excel writes them, through the same checks.
+both_backends!(course_completions_import_from_xlsx_and_gbk_files, |app| async move {
+    let f: Fixture = fixture::load(&app).await;
+    let unit = app.token("unit-a", PASSWORD).await;
+    let second = id_number("530125", 41);
+    let second_id = add_person(&app, f.a.unit, f.a.department, &second, "甲四").await;
+    let post_bytes = |content_type: &'static str, bytes: Vec<u8>, mode: &'static str| {
+        let (app, unit) = (&app, &unit);
+        async move {
+            let res = app
+                .client
+                .post(format!("{}/api/v1/course-completions/import?mode={mode}", app.base))
+                .bearer_auth(unit)
+                .header("content-type", content_type)
+                .body(bytes)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let status = res.status().as_u16();
+            (status, res.json::<Value>().await.unwrap_or_default())
+        }
+    };
+    let rows = vec![
+        vec![f.a.id_number.clone(), "2021".to_owned(), "2021-11-20".to_owned()],
+        vec![second.clone(), "2021".to_owned(), "2022-03-02".to_owned()],
+    ];
+    let xlsx = cme_documents::table::write_xlsx(&[cme_documents::table::Sheet {
+        name: "公需科目",
+        headers: &["身份证号", "年度", "完成日期"],
+        rows: &rows,
+    }])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let (status, report) = post_bytes(xlsx_type, xlsx, "check").await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!((report["rows"].clone(), report["valid_rows"].clone()), (json!(2), json!(1)), "{report}");
+    assert_eq!(
+        (report["errors"][0]["row"].clone(), report["errors"][0]["column"].clone()),
+        (json!(3), json!("completed_on"))
+    );
+
+    let csv = format!("身份证号,年度,完成日期\r\n{},2021,2021-11-20\r\n{second},2021,2021年12月1日\r\n", f.a.id_number);
+    let (gbk, _, _) = encoding_rs::GBK.encode(&csv);
+    let (status, report) = post_bytes("text/csv", gbk.to_vec(), "check").await;
+    assert_eq!(status, 200, "{report}");
+    // The header (身份证号, in GBK) was recognised: two data rows, the bad date named.
+    assert_eq!(report["rows"], 2, "{report}");
+    assert_eq!(report["errors"][0]["column"], "completed_on", "{report}");
+    let csv = format!("身份证号,年度,完成日期\r\n{},2021,2021-11-20\r\n{second},2021,2021/12/1\r\n", f.a.id_number);
+    let (gbk, _, _) = encoding_rs::GBK.encode(&csv);
+    let (status, report) = post_bytes("text/csv", gbk.to_vec(), "all").await;
+    assert_eq!((status, report["written"].clone()), (200, json!(2)), "{report}");
+    let _ = second_id;
+
+    // Anything else is refused by type.
+    let (status, _) = post_bytes("application/pdf", b"%PDF".to_vec(), "check").await;
+    assert_eq!(status, 415);
+});

@@ -151,6 +151,10 @@ enum Body {
     NewClient,
     /// A paper certificate (a fresh number each call).
     PaperCredit,
+    /// A batch of one paper certificate for the place's person, by ID number.
+    PaperBatch,
+    /// A CSV file (raw body) of one paper certificate for the place's person.
+    PaperFile,
     Reason,
     /// Drafts that do not exist: only the role check is exercised.
     UnknownDrafts,
@@ -293,6 +297,7 @@ impl Row {
                         | Body::NewPerson
                         | Body::Upsert
                         | Body::Submission
+                        | Body::PaperBatch
                 ))
     }
 }
@@ -306,6 +311,8 @@ fn table() -> Vec<Row> {
             ("POST", "/api/v1/auth/password") => Body::WrongPassword,
             ("POST", "/api/v1/api-clients") => Body::NewClient,
             ("POST", "/api/v1/people/{id}/credits") => Body::PaperCredit,
+            ("POST", "/api/v1/credits/batch") => Body::PaperBatch,
+            ("POST", "/api/v1/credits/batch/import" | "/api/v1/credits/batch/read") => Body::PaperFile,
             ("POST", "/api/v1/credits/{id}/reverse") => Body::Reason,
             ("POST", "/api/v1/credit-reports") => Body::UnknownDrafts,
             ("POST", "/api/v1/credit-reports/{id}/decisions") => Body::UnknownDecision,
@@ -547,6 +554,43 @@ fn table() -> Vec<Row> {
             true,
         )
         .sibling([401, 403, 403, 403, 403, 403, 201, 404, 403, 403]),
+        // The same by the pile: a person the caller may not enter for is a
+        // row error (422), the same whether or not he exists.
+        row(
+            "POST",
+            "/api/v1/credits/batch",
+            Target::None,
+            [401, 403, 403, 403, 403, 403, 201, 201, 403, 403],
+            Some([401, 403, 403, 403, 403, 403, 422, 422, 403, 403]),
+            true,
+        )
+        .sibling([401, 403, 403, 403, 403, 403, 201, 422, 403, 403]),
+        row(
+            "POST",
+            "/api/v1/credits/batch/import",
+            Target::None,
+            [401, 403, 403, 403, 403, 403, 201, 201, 403, 403],
+            Some([401, 403, 403, 403, 403, 403, 422, 422, 403, 403]),
+            true,
+        )
+        .sibling([401, 403, 403, 403, 403, 403, 201, 422, 403, 403]),
+        row(
+            "GET",
+            "/api/v1/credits/batch/template",
+            Target::None,
+            [401, 403, 403, 403, 403, 403, 200, 200, 403, 403],
+            None,
+            false,
+        ),
+        // Reads a file into rows; writes nothing.
+        row(
+            "POST",
+            "/api/v1/credits/batch/read",
+            Target::None,
+            [401, 403, 403, 403, 403, 403, 200, 200, 403, 403],
+            None,
+            true,
+        ),
         row(
             "POST",
             "/api/v1/credits/{id}/reverse",
@@ -1409,6 +1453,22 @@ fn import_file(n: usize) -> Vec<u8> {
     format!("姓名,性别,身份证号,专业类别\n导入{n},男,{id},临床\n").into_bytes()
 }
 
+/// The ID number of the place's person.
+fn place_id_number(f: &Fixture, place: Place) -> String {
+    match place {
+        Place::Own => f.a.id_number.clone(),
+        Place::Sibling => fixture::sibling_id_number(),
+        Place::Foreign => f.b.id_number.clone(),
+    }
+}
+
+/// A CSV file of one paper certificate for the place's person.
+fn paper_file(f: &Fixture, place: Place, n: usize) -> Vec<u8> {
+    let id = place_id_number(f, place);
+    format!("身份证号,项目/活动名称,学分类别,学分,获得日期,证书编号\n{id},讲座,自管学分,1,2021-04-01,MF-{n}\n")
+        .into_bytes()
+}
+
 fn body_for(body: Body, w: &World, place: Place, n: usize, target: &str) -> Option<Value> {
     let f = &w.f;
     let (_, department, person) = w.staff(place);
@@ -1427,6 +1487,9 @@ fn body_for(body: Body, w: &World, place: Place, n: usize, target: &str) -> Opti
         Body::PaperCredit => Some(json!({"year": 2021, "kind": "project", "source": "national", "amount": 1,
                                          "activity_name": "培训", "earned_on": "2021-04-01",
                                          "certificate_no": format!("M-{n}")})),
+        Body::PaperBatch => Some(json!({"rows": [{"id_number": place_id_number(f, place), "kind": "self_managed",
+                                                  "amount": 1, "activity_name": "讲座", "earned_on": "2021-04-01",
+                                                  "certificate_no": format!("MB-{n}")}]})),
         Body::Reason => Some(json!({"reason": "录入错误"})),
         Body::UnknownDrafts => Some(json!({"credit_ids": [uuid::Uuid::now_v7()]})),
         Body::UnknownDecision => Some(json!({"decisions": [{"credit_id": uuid::Uuid::now_v7(), "approve": true}]})),
@@ -1457,17 +1520,13 @@ fn body_for(body: Body, w: &World, place: Place, n: usize, target: &str) -> Opti
             json!({"to_unit_code": if place == Place::Foreign { "U530125" } else { "U530381" }, "reason": "工作调动"}),
         ),
         Body::Empty => Some(json!({})),
-        Body::Lookup => Some(json!({"id_number": match place {
-            Place::Own => f.a.id_number.clone(),
-            Place::Sibling => fixture::sibling_id_number(),
-            Place::Foreign => f.b.id_number.clone(),
-        }})),
+        Body::Lookup => Some(json!({"id_number": place_id_number(f, place)})),
         Body::Upsert => Some(json!({"id_number": id_number(n as u32), "name": format!("同步{n}"), "gender": "male",
                                      "unit_id": unit.0, "discipline": "clinical"})),
         Body::Batch => Some(json!({"rows": [{"id_number": id_number(n as u32), "name": format!("批量{n}"),
                                               "gender": "male", "unit_id": unit.0, "discipline": "clinical"}]})),
         // Sent as multipart (or raw) by the loop.
-        Body::ImportFile | Body::EvidenceFile => None,
+        Body::ImportFile | Body::EvidenceFile | Body::PaperFile => None,
         Body::Cycle => Some(json!({})),
         Body::Window => Some(json!({"starts_at": "2022-01-10T00:00:00+08:00", "ends_at": "2022-02-10T23:59:59+08:00"})),
         Body::Submission => Some(json!({"cycle_year": 2021, "list": "normal", "people": [{"person_id": person.0}]})),
@@ -1546,6 +1605,16 @@ both_backends!(every_operation_every_role_owner_sibling_and_foreign, |app| async
                         .client
                         .post(format!("{}{path}", app.base))
                         .multipart(reqwest::multipart::Form::new().part("file", part));
+                    if let Some(t) = token.as_deref() {
+                        r = r.bearer_auth(t);
+                    }
+                    r.send().await.unwrap_or_else(|e| panic!("{e}"))
+                } else if matches!(row.body, Body::PaperFile) {
+                    let mut r = app
+                        .client
+                        .post(format!("{}{path}", app.base))
+                        .header("content-type", "text/csv")
+                        .body(paper_file(f, place, n));
                     if let Some(t) = token.as_deref() {
                         r = r.bearer_auth(t);
                     }

@@ -404,3 +404,253 @@ both_backends!(documents_render_the_registration_form_and_the_list, |app| async 
     let p: Value = res.json().await.unwrap();
     assert_eq!(p["errors"][0]["field"], "person.name");
 });
+
+// ---- 纸质学分批量录入: the grid's batch, its dry run, and files ----
+
+fn batch_row(id_number: &str, cert: &str, amount: Value) -> Value {
+    json!({"id_number": id_number, "kind": "project", "source": "provincial", "amount": amount,
+           "activity_name": "县级医院临床路径管理培训班", "earned_on": "2021-05-12", "certificate_no": cert})
+}
+
+async fn post_file(app: &TestApp, token: &str, path: &str, content_type: &str, bytes: Vec<u8>) -> (u16, Value) {
+    let res = app
+        .client
+        .post(format!("{}{path}", app.base))
+        .bearer_auth(token)
+        .header("content-type", content_type)
+        .body(bytes)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or_default())
+}
+
+/// The `errors` of a problem as (field, message).
+fn field_errors(p: &Value) -> Vec<(String, String)> {
+    p["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            (e["field"].as_str().unwrap_or_default().to_owned(), e["message"].as_str().unwrap_or_default().to_owned())
+        })
+        .collect()
+}
+
+async fn credit_count(app: &TestApp, token: &str, f: &Fixture) -> usize {
+    detail(app, token, f).await["credits"].as_array().map_or(0, Vec::len)
+}
+
+async fn audit_count(app: &TestApp, action: &str) -> i64 {
+    let sql = format!("SELECT COUNT(*) AS n FROM audit_log WHERE action = '{action}'");
+    let rows = app
+        .db
+        .query_all_raw(Statement::from_string(app.db.get_database_backend(), sql))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    rows.first().and_then(|r| r.try_get::<i64>("", "n").ok()).unwrap_or(-1)
+}
+
+const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+both_backends!(a_batch_saves_every_row_or_none, |app| async move {
+    let f = fixture::load(&app).await;
+    let unit = app.token("unit-a", PASSWORD).await;
+    let rows = json!({"rows": [batch_row(&f.a.id_number, "B-1", json!(2.5)),
+                               {"person_id": f.a.person.0, "name": f.a.person_name, "kind": "self_managed",
+                                "amount": 1, "activity_name": "科内病例讨论", "earned_on": "2021-06-01",
+                                "certificate_no": "B-2"}]});
+
+    // A dry run checks and writes nothing.
+    let res = app.call_as(Method::POST, "/api/v1/credits/batch?dry_run=true", Some(&unit), Some(&rows)).await;
+    assert_eq!(res.status(), 200);
+    let r: Value = res.json().await.unwrap();
+    assert_eq!((r["rows"].clone(), r["saved"].clone()), (json!(2), json!(false)));
+    assert_eq!(credit_count(&app, &unit, &f).await, 0);
+
+    let res = app.call_as(Method::POST, "/api/v1/credits/batch", Some(&unit), Some(&rows)).await;
+    assert_eq!(res.status(), 201);
+    let r: Value = res.json().await.unwrap();
+    assert_eq!(r["saved"], true);
+    let states: Vec<&str> = r["credits"].as_array().unwrap().iter().map(|c| c["state"].as_str().unwrap()).collect();
+    assert_eq!(states, ["valid", "valid"]);
+    assert_eq!(r["credits"][1]["kind"], "self_managed");
+    assert_eq!(r["credits"][0]["year"], 2021);
+    assert_eq!(credit_count(&app, &unit, &f).await, 2);
+    assert_eq!(listed_total(&app, &unit).await, 3.5);
+
+    // One bad row and nothing is written; every failing row and field is named, in Chinese.
+    let bad = json!({"rows": [
+        batch_row(&f.a.id_number, "B-3", json!(1)),
+        batch_row(&f.a.id_number, "B-4", json!(1.25)),
+        batch_row(&f.a.id_number, "B-1", json!(1)),
+        {"id_number": f.a.id_number, "kind": "project", "amount": 1, "activity_name": "培训",
+         "earned_on": "2021-07-01", "certificate_no": "B-5", "name": "别人"},
+        batch_row(&f.a.id_number, "B-3", json!(1)),
+        {"id_number": f.a.id_number, "kind": "project", "source": "national", "amount": 1, "activity_name": "",
+         "earned_on": "2021-13-01", "certificate_no": "B-6"},
+    ]});
+    for path in ["/api/v1/credits/batch", "/api/v1/credits/batch?dry_run=true"] {
+        let res = app.call_as(Method::POST, path, Some(&unit), Some(&bad)).await;
+        assert_eq!(res.status(), 422, "{path}");
+        let p: Value = res.json().await.unwrap();
+        let errors = field_errors(&p);
+        let fields: Vec<&str> = errors.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "rows[1].amount",
+                "rows[2].certificate_no",
+                "rows[3].source",
+                "rows[3].name",
+                "rows[4].certificate_no",
+                "rows[5].earned_on"
+            ],
+            "{p}"
+        );
+        assert!(errors.iter().all(|(_, m)| !m.is_ascii()), "every reason in Chinese: {errors:?}");
+        assert!(errors[1].1.contains("已录入"), "{errors:?}");
+        assert!(errors[4].1.contains("第 1 条"), "{errors:?}");
+    }
+    assert_eq!(credit_count(&app, &unit, &f).await, 2, "nothing stored");
+
+    // More than 2,000 rows: refused whole.
+    let many: Vec<Value> = (0..2001).map(|i| batch_row(&f.a.id_number, &format!("M-{i}"), json!(1))).collect();
+    let res = app.call_as(Method::POST, "/api/v1/credits/batch", Some(&unit), Some(&json!({"rows": many}))).await;
+    assert_eq!(res.status(), 422);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["errors"][0]["field"], "rows");
+
+    // Every row written is audited like the wizard's entry, and the batch once.
+    assert_eq!(audit_count(&app, "credit.enter").await, 2);
+    assert_eq!(audit_count(&app, "credit.enter.batch").await, 1);
+});
+
+both_backends!(a_departments_batch_becomes_drafts, |app| async move {
+    let f = fixture::load(&app).await;
+    let unit = app.token("unit-a", PASSWORD).await;
+    let dept = app.token("dept-a", PASSWORD).await;
+    let rows =
+        json!({"rows": [batch_row(&f.a.id_number, "D-1", json!(2)), batch_row(&f.a.id_number, "D-2", json!(3))]});
+    let res = app.call_as(Method::POST, "/api/v1/credits/batch", Some(&dept), Some(&rows)).await;
+    assert_eq!(res.status(), 201);
+    let r: Value = res.json().await.unwrap();
+    for c in r["credits"].as_array().unwrap() {
+        assert_eq!((c["state"].as_str(), c["entry_path"].as_str()), (Some("draft"), Some("paper_department")));
+    }
+    // Drafts do not count until reported and approved.
+    assert_eq!(listed_total(&app, &unit).await, 0);
+    let drafts: Value = app.get_as("/api/v1/credit-drafts", &dept).await.json().await.unwrap();
+    assert_eq!(drafts.as_array().unwrap().len(), 2);
+});
+
+both_backends!(a_batch_row_outside_the_jurisdiction_does_not_reveal_the_person, |app| async move {
+    let f = fixture::load(&app).await;
+    let unit = app.token("unit-a", PASSWORD).await;
+    let nobody = fixture::id_number_of(977);
+    let rows = json!({"rows": [batch_row(&f.a.id_number, "S-1", json!(1)),
+                               batch_row(&f.b.id_number, "S-2", json!(1)),
+                               batch_row(&nobody, "S-3", json!(1)),
+                               {"person_id": f.b.person.0, "kind": "self_managed", "amount": 1,
+                                "activity_name": "讲座", "earned_on": "2021-05-12", "certificate_no": "S-4"},
+                               batch_row("53010219700101001", "S-5", json!(1))]});
+    let res = app.call_as(Method::POST, "/api/v1/credits/batch", Some(&unit), Some(&rows)).await;
+    assert_eq!(res.status(), 422);
+    let p: Value = res.json().await.unwrap();
+    let errors = field_errors(&p);
+    assert_eq!(errors[0], ("rows[1].id_number".to_owned(), "查无此人或不在本辖区".to_owned()));
+    assert_eq!(errors[1], ("rows[2].id_number".to_owned(), "查无此人或不在本辖区".to_owned()), "the same words");
+    assert_eq!(errors[2], ("rows[3].person_id".to_owned(), "查无此人或不在本辖区".to_owned()));
+    assert_eq!(errors[3].0, "rows[4].id_number");
+    assert!(!errors[3].1.is_ascii());
+    assert_eq!(errors.len(), 4);
+    assert_eq!(credit_count(&app, &unit, &f).await, 0);
+    // The wrong role: the county office enters nothing.
+    let county = app.token("county-a", PASSWORD).await;
+    let res = app.call_as(Method::POST, "/api/v1/credits/batch", Some(&county), Some(&rows)).await;
+    assert_eq!(res.status(), 403);
+});
+
+both_backends!(paper_certificates_import_from_gbk_csv_and_xlsx, |app| async move {
+    let f = fixture::load(&app).await;
+    let unit = app.token("unit-a", PASSWORD).await;
+
+    // The template: XLSX, read back by the same reader, with the headers the import reads.
+    let res = app.get_as("/api/v1/credits/batch/template", &unit).await;
+    assert_eq!(res.status(), 200);
+    let template = res.bytes().await.unwrap().to_vec();
+    assert!(template.starts_with(b"PK"));
+    let sheet = cme_documents::table::read(&template).unwrap();
+    assert_eq!(sheet[0].cells[0], "*身份证号");
+    // The template as downloaded holds only its example: no data rows.
+    let (status, p) = post_file(&app, &unit, "/api/v1/credits/batch/import", XLSX_TYPE, template).await;
+    assert_eq!((status, p["errors"][0]["field"].as_str()), (422, Some("file")), "{p}");
+
+    // GBK CSV, as Excel saves it on Chinese Windows.
+    let csv = format!(
+        "身份证号,姓名,项目/活动名称,学分类别,学分,获得日期,证书编号\r\n\
+         {id},{name},县级医院临床路径管理培训班,省级,2.5,2021/5/12,G-1\r\n\
+         {id},{name},科内病例讨论,自管学分,1,2021-06-01,G-2\r\n",
+        id = f.a.id_number,
+        name = f.a.person_name
+    );
+    let (gbk, _, lossy) = encoding_rs::GBK.encode(&csv);
+    assert!(!lossy);
+    let (status, r) = post_file(&app, &unit, "/api/v1/credits/batch/read", "text/csv", gbk.to_vec()).await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!((r[0]["row"].clone(), r[0]["category"].clone()), (json!(2), json!("省级")));
+    assert_eq!(r[1]["activity_name"], "科内病例讨论");
+    assert_eq!(credit_count(&app, &unit, &f).await, 0, "reading writes nothing");
+    let (status, r) = post_file(&app, &unit, "/api/v1/credits/batch/import", "text/csv", gbk.to_vec()).await;
+    assert_eq!(status, 201, "{r}");
+    assert_eq!(r["credits"][0]["activity_name"], "县级医院临床路径管理培训班");
+    assert_eq!(r["credits"][1]["kind"], "self_managed");
+    assert_eq!(credit_count(&app, &unit, &f).await, 2);
+
+    // XLSX: a bad row fails the file, named by index and by the sheet's row.
+    let xlsx = |rows: Vec<Vec<String>>| {
+        cme_documents::table::write_xlsx(&[cme_documents::table::Sheet {
+            name: "纸质学分",
+            headers: &[
+                "*身份证号",
+                "姓名",
+                "*项目/活动名称",
+                "*学分类别",
+                "*学分",
+                "*获得日期",
+                "*证书编号",
+                "主办单位",
+            ],
+            rows: &rows,
+        }])
+        .unwrap()
+    };
+    let row = |cert: &str, category: &str, amount: &str| {
+        [f.a.id_number.as_str(), "", "院内培训", category, amount, "2021-08-01", cert, "云南省卫生健康委"]
+            .map(str::to_owned)
+            .to_vec()
+    };
+    let bad = xlsx(vec![row("X-1", "国家级", "2"), row("X-2", "县级", "2.55"), row("G-1", "省级", "1")]);
+    let (status, p) = post_file(&app, &unit, "/api/v1/credits/batch/import?dry_run=true", XLSX_TYPE, bad).await;
+    assert_eq!(status, 422, "{p}");
+    let errors = field_errors(&p);
+    let fields: Vec<&str> = errors.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(fields, ["rows[1].category", "rows[1].amount", "rows[2].certificate_no"], "{p}");
+    assert!(errors[0].1.starts_with("第 3 行"), "{errors:?}");
+    assert!(errors[2].1.starts_with("第 4 行"), "{errors:?}");
+    let good = xlsx(vec![row("X-1", "国家级", "2"), row("X-2", "远程II类", "1.5")]);
+    let (status, r) =
+        post_file(&app, &unit, "/api/v1/credits/batch/import?dry_run=true", XLSX_TYPE, good.clone()).await;
+    assert_eq!((status, r["saved"].clone()), (200, json!(false)), "{r}");
+    assert_eq!(credit_count(&app, &unit, &f).await, 2);
+    let (status, r) = post_file(&app, &unit, "/api/v1/credits/batch/import", XLSX_TYPE, good).await;
+    assert_eq!(status, 201, "{r}");
+    assert_eq!(r["credits"][1]["source"], "distance_ii");
+    assert_eq!(r["credits"][0]["organiser"], "云南省卫生健康委");
+    assert_eq!(credit_count(&app, &unit, &f).await, 4);
+
+    // JSON is not a file.
+    let (status, _) = post_file(&app, &unit, "/api/v1/credits/batch/read", "application/json", b"{}".to_vec()).await;
+    assert_eq!(status, 415);
+});

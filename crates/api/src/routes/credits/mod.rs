@@ -1,26 +1,28 @@
-//! Paper-credit entry (向导录入), department reports (科室学分上报) and the
+//! Paper-credit entry (向导录入; by the pile in [`batch`]), department reports (科室学分上报) and the
 //! unit's decisions, reversals (冲销); a person-year's credit detail
 //! ([`person_year`]) and its registration form ([`forms`]).
 
+pub mod batch;
+mod entry;
 pub mod forms;
 pub mod person_year;
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use chrono::{Datelike as _, Utc};
+use chrono::Utc;
 use cme_domain::audit::{AuditAction, AuditTarget};
 use cme_domain::auth::{Actor, Object, Operation, Owner, Scope};
-use cme_domain::credit::{CreditCategory, CreditRecord, CreditState, EntryPath};
+use cme_domain::credit::CreditState;
 use cme_domain::ids::{CreditId, DepartmentId, PersonId};
-use cme_store::repo::credit::{CreditEntry, NewCredit};
+use cme_store::repo::credit::CreditEntry;
 use cme_store::repo::{audit, credit, credit_report, person};
-use sea_orm::{DatabaseTransaction, TransactionTrait as _};
+use sea_orm::TransactionTrait as _;
 use serde_json::json;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
+use self::entry::{check_entry, entered, paper_credit, refuse_duplicate_certificate};
 use crate::AppState;
 use crate::auth::{Caller, client_ip, may_act_on};
-use crate::clock::today;
 use crate::dto::credits::{
     CreditDto, CreditEntryRequest, CreditItem, DecisionsRequest, DraftQuery, NewReportRequest, ReportDetail, ReportDto,
     ReportPage, ReportQuery, ReverseRequest,
@@ -33,6 +35,10 @@ use crate::paging::Paging;
 /// document are built from the same calls).
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(enter_credit)
+        .service(batch::enter_batch)
+        .service(batch::batch_template)
+        .service(batch::read_batch_file)
+        .service(batch::import_batch)
         .service(reverse_credit)
         .service(list_drafts)
         .service(submit_report)
@@ -82,92 +88,16 @@ pub async fn enter_credit(
     let p = person::get_scoped(&txn, &state.pii, &actor.scope, PersonId(id.into_inner())).await?;
     let owner = Owner::of_person(p.unit_id, p.department_id);
     may_act_on(&txn, actor, Operation::EnterCredits, Object::owned_by(owner)).await?;
-    let (entry_path, credit_state, department_id) = match actor.scope {
-        Scope::Department(_, d) => (EntryPath::PaperDepartment, CreditState::Draft, Some(d)),
-        _ => (EntryPath::PaperUnit, CreditState::Valid, None),
-    };
     refuse_duplicate_certificate(&txn, p.id, &certificate_no).await?;
-    let record = CreditRecord {
-        id: CreditId(Uuid::now_v7()),
-        person_id: p.id,
-        year: body.year,
-        category,
-        amount: body.amount.0,
-        entry_path,
-        state: credit_state,
-        activity_name: body.activity_name.trim().to_owned(),
-        organiser: body.organiser.map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()),
-        earned_on: Some(body.earned_on),
-        certificate_no: Some(certificate_no),
-        reverses: None,
-        note: body.note.filter(|n| !n.trim().is_empty()),
-        created_at: Utc::now(),
-    };
-    let new =
-        NewCredit { record: record.clone(), activity_id: None, created_by: Some(actor.name.clone()), department_id };
+    let new = paper_credit(actor, p.id, body, category, certificate_no);
     // The same live certificate twice is 409 duplicate_certificate (the
     // constraint catalogue's answer).
     credit::record(&txn, &new).await?;
-    let e = audit::AuditEntry::by(actor, AuditAction::CreditEnter)
-        .ip(Some(&client_ip(&req)))
-        .target(AuditTarget::Credit, record.id.0)
-        .place(None, Some(p.unit_id))
-        .detail(json!({
-            "person_id": p.id.0, "year": record.year, "amount": record.amount.to_string(),
-            "category": record.category.source().map_or("self_managed", |s| s.as_str()),
-            "state": record.state.as_str(), "certificate_no": record.certificate_no,
-        }));
-    audit::append(&txn, &e).await?;
+    audit::append(&txn, &entered(actor, &client_ip(&req), &new.record, p.unit_id)).await?;
+    let record = new.record;
     let entry = credit::get_entry(&txn, record.id).await?;
     txn.commit().await?;
     Ok(HttpResponse::Created().json(CreditDto::from(&entry)))
-}
-
-/// A paper certificate's entry, checked: its category (a project credit
-/// names its source level, a self-managed one none), its date (in the year,
-/// not in the future) and its number (trimmed, required).
-fn check_entry(body: &CreditEntryRequest) -> Result<(CreditCategory, String), ApiError> {
-    let category = CreditCategory::from_parts(body.kind.into(), body.source.map(Into::into)).ok_or_else(|| {
-        ApiError::field(
-            "source",
-            if body.source.is_none() {
-                "项目学分须选择来源级别"
-            } else {
-                "自管学分不能选择来源级别"
-            },
-        )
-    })?;
-    if body.earned_on.year() != body.year {
-        return Err(ApiError::field("earned_on", format!("日期须在 {} 年内", body.year)));
-    }
-    if body.earned_on > today() {
-        return Err(ApiError::field("earned_on", "日期不能晚于今天"));
-    }
-    let certificate_no = body.certificate_no.trim().to_owned();
-    if certificate_no.is_empty() {
-        return Err(ApiError::field("certificate_no", "请填写证书编号"));
-    }
-    Ok((category, certificate_no))
-}
-
-/// The same paper certificate is entered once for a person (while live).
-async fn refuse_duplicate_certificate(
-    txn: &DatabaseTransaction,
-    person_id: PersonId,
-    certificate_no: &str,
-) -> Result<(), ApiError> {
-    if let Some(existing) = credit::find_live_certificate(txn, person_id, certificate_no).await? {
-        return Err(ApiError::Conflict {
-            code: ErrorCode::DuplicateCertificate,
-            detail: format!(
-                "证书编号 {certificate_no} 已录入（{}，{}，{}），同一纸质证书不能重复录入",
-                existing.activity_name,
-                existing.amount,
-                existing.state.label()
-            ),
-        });
-    }
-    Ok(())
 }
 
 /// Reverse a wrong record (冲销): the record is kept as `reversed`, and a

@@ -1,12 +1,13 @@
 import { DownloadOutlined, UploadOutlined } from "@ant-design/icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Alert, Button, Card, Input, Radio, Space, Statistic, Typography, Upload } from "antd";
+import { Alert, Button, Card, Radio, Space, Statistic, Typography, Upload } from "antd";
 import { useState } from "react";
 import { api, unwrap } from "../../../api/client";
 import { fileBody, saveBlob } from "../../../api/download";
 import type { CompletionImportReport, ImportMode } from "../../../api/types";
 import { ImportErrorsTable } from "../../../components/ImportErrorsTable";
 import { ProblemAlert } from "../../../components/ProblemAlert";
+import { PageTitle } from "../../../components/PageTitle";
 import { IMPORT_MODE_LABELS, options } from "../../../constants/enums";
 
 const TEMPLATE = "身份证号,年度,完成日期\n";
@@ -34,19 +35,26 @@ function Report({ report }: { report: CompletionImportReport }) {
   );
 }
 
-/** 公需科目: import completions of the year's mandatory course from a CSV file. */
+const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/** The content type a chosen file is sent as: XLSX by its name, else CSV (the server reads UTF-8 or GBK). */
+export function contentTypeOf(file: { name: string }): string {
+  return /\.xlsx$/i.test(file.name) ? XLSX_TYPE : "text/csv";
+}
+
+/** 公需科目: import completions of the year's mandatory course from an XLSX or CSV file. */
 export default function CoursesPage() {
-  const [text, setText] = useState(TEMPLATE);
+  const [file, setFile] = useState<File | null>(null);
   const [mode, setMode] = useState<ImportMode>("check");
   const queryClient = useQueryClient();
   const upload = useMutation({
-    mutationFn: ({ csv, mode }: { csv: string; mode: ImportMode }) =>
+    mutationFn: ({ file, mode }: { file: File; mode: ImportMode }) =>
       unwrap<CompletionImportReport>(
         api.POST("/api/v1/course-completions/import", {
           params: { query: { mode } },
-          body: new Blob([csv]),
+          body: file,
           bodySerializer: fileBody,
-          headers: { "Content-Type": "text/csv; charset=utf-8" },
+          headers: { "Content-Type": contentTypeOf(file) },
         }),
       ),
     onSuccess(report) {
@@ -57,10 +65,10 @@ export default function CoursesPage() {
     },
   });
   return (
-    <Card title="公需科目（全员培训）完成情况导入" data-testid="courses">
+    <Card title={<PageTitle>公需科目（全员培训）完成情况导入</PageTitle>} data-testid="courses">
       <Typography.Paragraph type="secondary">
-        每行一人：身份证号、年度、完成日期（YYYY-MM-DD）。先“校验”查看每一行的问题；“全部导入”仅在全部正确时写入；“仅导入正确的行”跳过有问题的行。
-        单个人员的完成情况也可在“达标情况查询”的人员详情中登记。
+        上传 XLSX 或 CSV 文件（CSV 可为 UTF-8 或 Excel 另存的 GBK 编码），每行一人：身份证号、年度、完成日期（YYYY-MM-DD）。先“校验”查看每一行的问题；“全部导入”仅在全部正确时写入；“仅导入正确的行”跳过有问题的行。
+        文件不超过 4 MB。单个人员的完成情况也可在“达标情况查询”的人员详情中登记。
       </Typography.Paragraph>
       <Space wrap style={{ marginBottom: 12 }}>
         <Button
@@ -70,35 +78,39 @@ export default function CoursesPage() {
           下载 CSV 模板
         </Button>
         <Upload
-          accept=".csv,text/csv"
+          accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
           showUploadList={false}
-          beforeUpload={(file) => {
-            void file.text().then((content) => setText(content.replace(/^\ufeff/, "")));
+          beforeUpload={(chosen) => {
+            setFile(chosen);
+            upload.reset();
             return false;
           }}
         >
-          <Button icon={<UploadOutlined />}>选择 CSV 文件</Button>
+          <Button icon={<UploadOutlined />} data-testid="course-import-file">
+            选择文件（XLSX/CSV）
+          </Button>
         </Upload>
+        <Typography.Text data-testid="course-import-name">{file ? `已选择：${file.name}` : "尚未选择文件"}</Typography.Text>
       </Space>
-      <Input.TextArea
-        rows={10}
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-        style={{ fontFamily: "monospace", marginBottom: 12 }}
-        data-testid="course-import-text"
-      />
-      <Space wrap>
-        <Radio.Group value={mode} onChange={(e) => setMode(e.target.value as ImportMode)} options={options(IMPORT_MODE_LABELS)} />
-        <Button
-          type="primary"
-          loading={upload.isPending}
-          disabled={text.trim() === ""}
-          onClick={() => upload.mutate({ csv: text, mode })}
-          data-testid="course-import-submit"
-        >
-          {mode === "check" ? "校验" : "导入"}
-        </Button>
-      </Space>
+      <div>
+        <Space wrap>
+          <Radio.Group
+            value={mode}
+            onChange={(e) => setMode(e.target.value as ImportMode)}
+            options={options(IMPORT_MODE_LABELS)}
+            aria-label="导入方式"
+          />
+          <Button
+            type="primary"
+            loading={upload.isPending}
+            disabled={!file}
+            onClick={() => file && upload.mutate({ file, mode })}
+            data-testid="course-import-submit"
+          >
+            {mode === "check" ? "校验" : "导入"}
+          </Button>
+        </Space>
+      </div>
       {upload.isError && (
         <div style={{ marginTop: 16 }}>
           <ProblemAlert problem={upload.error} />
