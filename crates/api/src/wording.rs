@@ -35,10 +35,10 @@ pub fn serde_message(message: &str) -> Cow<'static, str> {
     if message.starts_with("invalid length") {
         return Cow::Borrowed("数量不对");
     }
-    if let Some(expected) = message.split_once(", expected ").map(|(_, e)| e) {
-        if message.starts_with("invalid type") || message.starts_with("invalid value") {
-            return Cow::Owned(format!("应为{}", expected_text(expected)));
-        }
+    if let Some(expected) = message.split_once(", expected ").map(|(_, e)| e)
+        && (message.starts_with("invalid type") || message.starts_with("invalid value"))
+    {
+        return Cow::Owned(format!("应为{}", expected_text(expected)));
     }
     if message.starts_with("invalid digit") || message.starts_with("cannot parse integer") {
         return Cow::Borrowed("应为整数");

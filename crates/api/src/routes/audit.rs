@@ -34,10 +34,10 @@ async fn filter_of(state: &AppState, q: &AuditQuery) -> Result<AuditFilter, ApiE
         Some(t) => Some(AuditTarget::parse(t).ok_or_else(|| ApiError::field("target_type", "没有这种对象"))?),
         None => None,
     };
-    if let (Some(from), Some(to)) = (q.from, q.to) {
-        if to < from {
-            return Err(ApiError::field("to", "结束日期早于开始日期"));
-        }
+    if let (Some(from), Some(to)) = (q.from, q.to)
+        && to < from
+    {
+        return Err(ApiError::field("to", "结束日期早于开始日期"));
     }
     let actor_ids = match q.actor.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(text) => Some(actors::ids_named(&state.db, text).await?),
