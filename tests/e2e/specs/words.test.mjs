@@ -55,6 +55,11 @@ for (const username of ACCOUNTS) {
   test(`every page of ${username}'s menu speaks Chinese and names people`, async () => {
     const page = await browser.newPage();
     const problems = [];
+    // An empty state is a state: no page asks the API for something that is not there.
+    const missing = [];
+    page.on("response", (r) => {
+      if (r.status() === 404 && new URL(r.url()).pathname.startsWith("/api/")) missing.push(`${r.request().method()} ${new URL(r.url()).pathname}`);
+    });
     try {
       await signIn(page, username);
       const labels = await menuLabels(page);
@@ -67,6 +72,7 @@ for (const username of ACCOUNTS) {
         const path = new URL(page.url()).pathname;
         const text = await page.locator("body").innerText();
         const found = foreignWords(text, { logins: !LOGINS_SHOWN.has(path) });
+        if (missing.length) found.push(`404: ${missing.splice(0).join(", ")}`);
         if (found.length) problems.push(`${label} (${path}): ${found.join("; ")}`);
         const shot = `words-${username}-${i}.png`;
         await page.screenshot({ path: join(OUT_DIR, shot), fullPage: true });
