@@ -20,7 +20,7 @@ use cme_domain::ids::{DepartmentId, PersonId, RegionId, UnitId, VerificationId};
 use cme_domain::org::{Medicine, UnitLevel};
 use cme_domain::review::{Event, ReviewChain, State, StateKind, Tier, Transition, review_chain, transition};
 use sea_orm::QueryTrait as _;
-use sea_orm::sea_query::{Expr, ExprTrait as _, Func};
+use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DbBackend, EntityTrait as _, JoinType, QueryFilter as _,
     QueryOrder as _, QuerySelect as _, RelationTrait as _, Statement, TransactionSession as _, TransactionTrait, Value,
@@ -1022,7 +1022,8 @@ pub async fn counts_by(
         .column(verifications::Column::ListKind)
         .column(verifications::Column::State)
         .column(verifications::Column::CurrentTier)
-        .column_as(Expr::expr(Func::count(Expr::col(verifications::Column::Id))), "n")
+        // COUNT(*): the counts indexes (migration 19) answer from the index alone.
+        .column_as(Expr::cust("COUNT(*)"), "n")
         .filter(scope.condition())
         .filter(verifications::Column::CycleYear.eq(cycle_year))
         .apply_if(waiting_on, |q, t| sea_orm::QueryFilter::filter(q, verifications::Column::CurrentTier.eq(t)))
