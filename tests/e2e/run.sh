@@ -31,6 +31,10 @@ specs=("$@")
 }
 
 cd "$here"
+# Every spec runs in the full suite: one left out of package.json's test script fails here.
+for spec in specs/*.test.mjs; do
+  grep -q "$spec" package.json || { echo "e2e: $spec is missing from package.json's test script" >&2; exit 2; }
+done
 if [[ ! -d node_modules/playwright-core || ! -d node_modules/axe-core ]]; then
   npm ci --no-fund --no-audit
 fi
