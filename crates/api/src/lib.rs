@@ -245,6 +245,7 @@ impl Application {
             .split_for_parts();
             // Innermost: keyed POSTs see and keep the uncompressed answer.
             app.wrap(actix_web::middleware::from_fn(idempotency::middleware))
+                .wrap(actix_web::middleware::from_fn(spa::caching))
                 .wrap(tracing_actix_web::TracingLogger::<telemetry::RedactingRootSpan>::new())
                 .wrap(Compress::default())
                 .wrap(cors(&cors_origins))

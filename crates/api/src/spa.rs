@@ -53,6 +53,40 @@ fn allowed_methods(doc: &utoipa::openapi::OpenApi, path: &str) -> Vec<&'static s
     allowed
 }
 
+/// How long the browser may keep the SPA's files. Vite names every built
+/// asset by its content's hash (`/assets/index-3f9a1c.js`), so an asset
+/// never changes: a year, immutable, saves a phone on a slow link every
+/// request for it. `index.html` (and every client route, which answers it)
+/// names the current assets: revalidated each time (`no-cache`), so a new
+/// release is picked up at once. API answers set their own.
+pub async fn caching(
+    req: ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue};
+    let asset = req.path().starts_with("/assets/");
+    let api = req.path().starts_with("/api/");
+    let mut res = next.call(req).await?;
+    let ok = res.status().is_success() || res.status() == actix_web::http::StatusCode::NOT_MODIFIED;
+    if api || !ok || res.headers().contains_key(CACHE_CONTROL) {
+        return Ok(res);
+    }
+    let html =
+        res.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|ct| ct.starts_with("text/html"));
+    // A missing asset answers index.html: that must never be kept a year.
+    let policy = if html {
+        Some("no-cache")
+    } else if asset {
+        Some("public, max-age=31536000, immutable")
+    } else {
+        None
+    };
+    if let Some(policy) = policy {
+        res.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
+    Ok(res)
+}
+
 const NOT_BUILT: &str = "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>云南省继续医学教育学分管理系统</title>\
 <p>前端尚未构建 (frontend/dist)。请运行 <code>make run</code>。API 文档: <a href=\"/api/docs/\">/api/docs/</a></p></html>";
 

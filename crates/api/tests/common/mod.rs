@@ -53,6 +53,9 @@ pub async fn spawn(backend: Backend) -> TestApp {
     let spa = TempDir(std::env::temp_dir().join(format!("cme-spa-{}", uuid::Uuid::new_v4().simple())));
     std::fs::create_dir_all(&spa.0).expect("spa dir");
     std::fs::write(spa.0.join("index.html"), "<!doctype html><div id=\"root\"></div>").expect("index.html");
+    // A built asset, named by its hash as Vite names them.
+    std::fs::create_dir_all(spa.0.join("assets")).expect("assets dir");
+    std::fs::write(spa.0.join("assets/index-3f9a1c.js"), "console.log(1)").expect("asset");
 
     let (db, guard) = match backend {
         Backend::Sqlite => cme_store::testing::fresh_sqlite().await.expect("fresh SQLite database"),

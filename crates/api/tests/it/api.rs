@@ -75,6 +75,19 @@ both_backends!(client_routes_fall_back_to_the_spa, |app| async move {
     assert!(res.text().await.unwrap_or_default().contains("<div id=\"root\">"));
     let res = app.get("/").await;
     assert_eq!(res.headers().get("x-content-type-options").and_then(|v| v.to_str().ok()), Some("nosniff"));
+    // index.html (and every client route) is revalidated; hashed assets are kept a year.
+    let cache = |res: &reqwest::Response| {
+        res.headers().get("cache-control").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+    };
+    assert_eq!(cache(&res), "no-cache");
+    assert_eq!(cache(&app.get("/calculator").await), "no-cache");
+    let asset = app.get("/assets/index-3f9a1c.js").await;
+    assert_eq!(asset.status(), 200);
+    assert_eq!(cache(&asset), "public, max-age=31536000, immutable");
+    // A missing asset is not cached for a year (it answers index.html, revalidated).
+    assert_ne!(cache(&app.get("/assets/gone-000000.js").await), "public, max-age=31536000, immutable");
+    // API answers keep their own (none, or no-store).
+    assert_ne!(cache(&app.get("/api/v1/health").await), "no-cache");
 });
 
 both_backends!(cors_comes_from_the_allow_list_and_pages_carry_a_csp, |app| async move {
