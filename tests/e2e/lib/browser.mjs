@@ -54,3 +54,14 @@ export async function openBrowser() {
     },
   };
 }
+
+/**
+ * Clicks a button inside a modal once no modal is zooming in or out. antd
+ * zooms a modal in (0.3 s): under load, a click whose point was computed
+ * mid-zoom lands beside the button, and the OK is silently lost (seen in CI
+ * on the submission and title-correction modals).
+ */
+export async function clickSettled(locator) {
+  await locator.page().waitForFunction(() => !document.querySelector(".ant-zoom-appear, .ant-zoom-enter, .ant-zoom-leave"));
+  await locator.click();
+}

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { deflateSync } from "node:zlib";
 import { api, apiToken, signIn } from "../lib/auth.mjs";
-import { BASE_URL, OUT_DIR, openBrowser } from "../lib/browser.mjs";
+import { BASE_URL, OUT_DIR, clickSettled, openBrowser } from "../lib/browser.mjs";
 import { authSpecPersonId, captchaWatcher, revealIdNumber, traineeSignIn } from "../lib/trainee.mjs";
 
 const CYCLE = 2021;
@@ -237,7 +237,7 @@ async function approveInUi(username, person) {
   const modal = page.locator(".ant-modal:visible");
   await modal.locator("#correction_decision_reason").waitFor();
   const answer = page.waitForResponse((r) => r.url().includes("/api/v1/title-corrections/") && r.url().endsWith("/decision"));
-  await modal.locator(".ant-modal-footer .ant-btn-primary").click();
+  await clickSettled(modal.locator(".ant-modal-footer .ant-btn-primary"));
   const response = await answer.catch(async (e) => {
     await page.screenshot({ path: join(OUT_DIR, `certificates-approve-${username}-failed.png`), fullPage: true });
     throw e;

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { join } from "node:path";
 import { api, apiToken, signIn } from "../lib/auth.mjs";
-import { BASE_URL, OUT_DIR, openBrowser } from "../lib/browser.mjs";
+import { BASE_URL, OUT_DIR, clickSettled, openBrowser } from "../lib/browser.mjs";
 import { chooseSelect } from "../lib/calculator.mjs";
 import { authSpecPersonId, captchaWatcher, revealIdNumber, traineeSignIn } from "../lib/trainee.mjs";
 
@@ -111,7 +111,7 @@ test("a department's paper credit, reported and approved, closes the trainee's s
   await draftRow.locator(".ant-checkbox-input").check();
   await department.getByTestId("report-drafts").click();
   const reported = department.waitForResponse((r) => r.url().endsWith("/api/v1/credit-reports") && r.request().method() === "POST");
-  await department.locator(".ant-modal .ant-btn-primary").click();
+  await clickSettled(department.locator(".ant-modal .ant-btn-primary"));
   const report = await (await reported).json();
   await department.waitForURL(new RegExp(`/credit-reports/${report.id}$`));
   await department.getByTestId("report-items").getByText(certificate).waitFor();

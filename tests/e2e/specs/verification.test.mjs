@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { join } from "node:path";
 import { api, apiToken, signIn } from "../lib/auth.mjs";
-import { BASE_URL, OUT_DIR, openBrowser } from "../lib/browser.mjs";
+import { BASE_URL, OUT_DIR, clickSettled, openBrowser } from "../lib/browser.mjs";
 
 const CYCLE = 2021;
 const NUMBER = /^2021-\d+-\d{6}$/;
@@ -56,7 +56,7 @@ async function unitSubmits(username, count) {
   await modal.waitFor();
   for (const p of people) assert.match(await modal.innerText(), new RegExp(p.name));
   const answer = page.waitForResponse((r) => r.url().endsWith("/api/v1/verifications") && r.request().method() === "POST");
-  await modal.locator(".ant-btn-primary").click();
+  await clickSettled(modal.locator(".ant-btn-primary"));
   const response = await answer;
   assert.equal(response.status(), 200, await response.text());
   assert.equal((await response.json()).submitted, count);
@@ -257,7 +257,7 @@ test("special personnel: a department prepares with evidence, the unit submits, 
   assert.equal((await modal.getByTestId("evidence-size").innerText()).trim(), `${pdf.length} B`);
   await department.screenshot({ path: join(OUT_DIR, "verification-special.png"), fullPage: true });
   const prepared = department.waitForResponse((r) => r.url().endsWith("/api/v1/verifications") && r.request().method() === "POST");
-  await modal.locator(".ant-modal-footer .ant-btn-primary").click();
+  await clickSettled(modal.locator(".ant-modal-footer .ant-btn-primary"));
   const answer = await prepared;
   assert.equal(answer.status(), 200, await answer.text());
   assert.deepEqual([(await answer.json()).prepared, (await answer.json()).submitted], [1, 0]);
@@ -338,7 +338,7 @@ test("a submission outside its window is refused, naming the window", async () =
   await inputs.last().fill("2022-02-15 23:59");
   await inputs.last().press("Enter");
   const saved = county.waitForResponse((r) => r.url().endsWith(`/api/v1/cycles/${CYCLE}/windows/village`));
-  await modal.locator(".ant-modal-footer .ant-btn-primary").click();
+  await clickSettled(modal.locator(".ant-modal-footer .ant-btn-primary"));
   const response = await saved;
   assert.equal(response.status(), 200, await response.text());
   await card.getByTestId("window-own").filter({ hasText: "2022-02-15 23:59" }).waitFor();
@@ -355,7 +355,7 @@ test("a submission outside its window is refused, naming the window", async () =
     await unit.getByTestId("submit-selected").click();
     const dialog = unit.locator(".ant-modal:visible");
     const refused = unit.waitForResponse((r) => r.url().endsWith("/api/v1/verifications") && r.request().method() === "POST");
-    await dialog.locator(".ant-btn-primary").click();
+    await clickSettled(dialog.locator(".ant-btn-primary"));
     assert.equal((await refused).status(), 409);
     const problem = dialog.getByTestId("problem");
     await problem.waitFor();

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { join } from "node:path";
 import { api, apiToken, signIn } from "../lib/auth.mjs";
-import { BASE_URL, OUT_DIR, openBrowser } from "../lib/browser.mjs";
+import { BASE_URL, OUT_DIR, clickSettled, openBrowser } from "../lib/browser.mjs";
 
 let browser;
 before(async () => {
@@ -79,7 +79,7 @@ test("xuanwei clears a generated county's queue of thousands in a few actions", 
     const confirm = page.locator(".ant-modal-confirm:visible");
     await confirm.locator(".ant-modal-confirm-title").getByText(`全部通过 ${waiting - 1} 条记录？`).waitFor();
     const all = page.waitForResponse((r) => r.url().endsWith("/api/v1/reviews/decisions/matching"), { timeout: 60_000 });
-    await confirm.locator(".ant-btn-primary").click();
+    await clickSettled(confirm.locator(".ant-btn-primary"));
     actions += 2;
     const response = await all;
     // More than the server approves in one request (1,000): a background job with progress.
