@@ -29,15 +29,19 @@ test("yiliang reads who signed in by name, filters to sign-ins, and exports them
     await page.getByRole("combobox", { name: "操作", exact: true }).click();
     await page.keyboard.type("登录");
     await page.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option").filter({ hasText: /^登录$/ }).click();
+    // Wait for the filtered page itself: the unfiltered rows are on screen until it arrives.
+    const filtered = page.waitForResponse((r) => r.url().includes("/api/v1/audit?") && r.url().includes("action=auth.login.success"));
     await page.getByRole("button", { name: "查 询" }).or(page.getByRole("button", { name: "查询" })).click();
     await page.waitForURL((url) => url.searchParams.get("action") === "auth.login.success");
-    await table.getByText("宜良县第一人民医院").first().waitFor();
+    assert.equal((await filtered).status(), 200);
+    const dataRows = table.locator("tbody tr.ant-table-row");
+    await dataRows.filter({ hasText: "宜良县第一人民医院" }).first().waitFor();
     const text = await table.innerText();
     assert.doesNotMatch(text, /auth\.login|ylyy|yiliang/, "no codes, no logins");
-    for (const row of await table.locator("tbody tr").allInnerTexts()) assert.match(row, /登录/);
+    for (const row of await dataRows.allInnerTexts()) assert.match(row, /登录/);
     // The filter survives a reload (it lives in the URL).
     await page.reload();
-    await table.getByText("宜良县第一人民医院").first().waitFor();
+    await dataRows.filter({ hasText: "宜良县第一人民医院" }).first().waitFor();
     assert.equal(new URL(page.url()).searchParams.get("action"), "auth.login.success");
     await page.screenshot({ path: join(OUT_DIR, "audit-yiliang.png"), fullPage: true });
     // The export: an XLSX named in Chinese.
