@@ -148,7 +148,7 @@ pub async fn enter_batch(
         .rows
         .into_iter()
         .enumerate()
-        .map(|(i, value)| parse_value::<CreditBatchRow>(value, &format!("rows[{i}]")).map_err(in_chinese))
+        .map(|(i, value)| parse_value::<CreditBatchRow>(value, &format!("rows[{i}]")))
         .collect();
     run(&state, &req, actor, rows, query.dry_run, None).await
 }
@@ -487,31 +487,6 @@ async fn refused_by_store(
         })),
         Err(e) => Err(e.into()),
     }
-}
-
-/// Serde's own words are English: a row's field that does not parse is
-/// named in Chinese by what it should be.
-fn in_chinese(errors: Vec<FieldError>) -> Vec<FieldError> {
-    errors
-        .into_iter()
-        .map(|e| {
-            if !e.message.is_ascii() {
-                return e;
-            }
-            let field = e.field.rsplit('.').next().unwrap_or_default();
-            let message = match field {
-                "earned_on" => "须为日期，如 2021-05-12",
-                "kind" | "source" => "学分类别无效",
-                "amount" => "须为数字，如 2 或 2.5",
-                "person_id" => "人员无效",
-                "year" => "年度须为四位数字",
-                "activity_name" | "certificate_no" => "请填写",
-                f if f.starts_with("rows[") => "须为一行证书的各项",
-                _ => "格式不正确",
-            };
-            FieldError { field: e.field, message: message.to_owned() }
-        })
-        .collect()
 }
 
 /// A file's data rows as text cells under their fields: the header is the
