@@ -1,7 +1,8 @@
+import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { RouterProvider, createBrowserRouter } from "react-router";
-import { AppProviders, createQueryClient } from "./App";
+import { createQueryClient } from "./queryClient";
 import { routes } from "./routes";
 
 const router = createBrowserRouter(routes);
@@ -10,10 +11,11 @@ const queryClient = createQueryClient();
 const root = document.getElementById("root");
 if (!root) throw new Error("missing #root");
 
+// antd's providers come with the pages that use antd (routes.tsx).
 createRoot(root).render(
   <StrictMode>
-    <AppProviders queryClient={queryClient}>
+    <QueryClientProvider client={queryClient}>
       <RouterProvider router={router} />
-    </AppProviders>
+    </QueryClientProvider>
   </StrictMode>,
 );

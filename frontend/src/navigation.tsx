@@ -19,11 +19,16 @@ export type Frame = "menu" | "bare" | "public";
 interface EntryBase {
   /** The URL pattern (react-router's syntax), absolute; `/` is the shell's index, `/*` its fallback. */
   path: string;
-  /** The page. (An entry could hold `lazy: () => import(...)` instead once pages are split.) */
+  /** The page: `React.lazy` in the app's table, so that each page is its own chunk. */
   page: ComponentType;
   frame: Frame;
   /** Enforced by `RequireAuth` around the page, unless `selfGuarded`. */
   access: Access;
+  /**
+   * `light`: the page is drawn without antd (`src/light`), so that a phone on
+   * a slow link loads it fast; the default wraps it in antd's providers.
+   */
+  kit?: "light";
   /** The page checks sign-in and access itself (the phone page sends to the trainee sign-in): no `RequireAuth`. */
   selfGuarded?: boolean;
 }

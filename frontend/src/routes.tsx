@@ -29,72 +29,67 @@ import {
   TeamOutlined,
   TrophyOutlined,
 } from "@ant-design/icons";
-import { Button, Result } from "antd";
-import { Link, Navigate, Outlet, type RouteObject } from "react-router";
+import { lazy, Suspense } from "react";
+import { Navigate, Outlet, type RouteObject } from "react-router";
 import { AuthProvider, useAuth } from "./auth/AuthProvider";
 import { PageLoading, RequireAuth } from "./auth/guards";
 import { PASSWORD_PATH } from "./auth/permissions";
-import BasicLayout from "./layouts/BasicLayout";
 import { NavigationProvider, useHomeFor, type RouteEntry, type RouteHandle } from "./navigation";
-import MePage from "./pages/account/me";
-import PasswordPage from "./pages/account/password";
-import CalculatorPage from "./pages/public/calculator";
-import StaffLoginPage from "./pages/public/login";
-import TraineeLoginPage from "./pages/public/trainee-login";
-import AccountsPage from "./pages/staff/accounts";
-import ApiClientsPage from "./pages/staff/api-clients";
-import AuditPage from "./pages/staff/audit";
-import OrgPage from "./pages/staff/org";
-import UnitPage from "./pages/staff/org/UnitPage";
-import MobileSignInPage from "./pages/mobile/sign-in";
-import ActivitiesPage from "./pages/staff/activities";
-import ActivityPage from "./pages/staff/activities/ActivityPage";
-import SignInScreen from "./pages/staff/activities/SignInScreen";
-import CompliancePage from "./pages/staff/compliance";
-import PersonYearPage from "./pages/staff/compliance/PersonYearPage";
-import CoursesPage from "./pages/staff/courses";
-import CreditDraftsPage from "./pages/staff/credit-drafts";
-import CreditEntryPage from "./pages/staff/credit-entry";
-import CreditGridPage from "./pages/staff/credit-grid";
-import CreditReportsPage from "./pages/staff/credit-reports";
-import ReportPage from "./pages/staff/credit-reports/ReportPage";
-import MyCreditsPage from "./pages/trainee/credits";
-import MyYearPage from "./pages/trainee/credits/YearPage";
-import StaffPage from "./pages/staff/people";
-import StaffImportPage from "./pages/staff/people/ImportPage";
-import CyclePage from "./pages/staff/verification/CyclePage";
-import NumbersPage from "./pages/staff/verification/NumbersPage";
-import ReviewPage from "./pages/staff/verification/ReviewPage";
-import StatsPage from "./pages/staff/verification/StatsPage";
-import SubmitPage from "./pages/staff/verification/SubmitPage";
-import WindowsPage from "./pages/staff/verification/WindowsPage";
-import CertificatePrintPage from "./pages/certificates/PrintPage";
-import SealPage from "./pages/certificates/SealPage";
-import PublicTokenPage from "./pages/public/verify/TokenPage";
-import PublicVerifyPage from "./pages/public/verify/VerifyPage";
-import MyCertificatesPage from "./pages/trainee/certificates";
-import CorrectionRequestPage from "./pages/title-corrections/RequestPage";
-import CorrectionReviewPage from "./pages/title-corrections/ReviewPage";
-import SpotChecksPage from "./pages/staff/spot-checks";
-import SpotCheckPage from "./pages/staff/spot-checks/CheckPage";
-import ReportsPage from "./pages/staff/reports";
-import StandardsPage from "./pages/staff/standards";
-import WorkbenchPage from "./pages/staff/workbench";
 
-function NotFound() {
-  return (
-    <Result
-      status="404"
-      title="404"
-      subTitle="页面不存在"
-      extra={
-        <Link to="/calculator">
-          <Button type="primary">返回学分达标计算器</Button>
-        </Link>
-      }
-    />
-  );
-}
+/*
+ * Every page is its own chunk, loaded when first opened: a phone on a county
+ * link signing in fetches the sign-in page, not the 60 pages of the offices
+ * (the whole SPA was one 1.8 MB script; tests/bench/slow-link.mjs prints what
+ * each entry page now costs). The shell's layout is split off the same way.
+ */
+const BasicLayout = lazy(() => import("./layouts/BasicLayout"));
+const MePage = lazy(() => import("./pages/account/me"));
+const PasswordPage = lazy(() => import("./pages/account/password"));
+const CalculatorPage = lazy(() => import("./pages/public/calculator"));
+const StaffLoginPage = lazy(() => import("./pages/public/login"));
+const TraineeLoginPage = lazy(() => import("./pages/public/trainee-login"));
+const AccountsPage = lazy(() => import("./pages/staff/accounts"));
+const ApiClientsPage = lazy(() => import("./pages/staff/api-clients"));
+const AuditPage = lazy(() => import("./pages/staff/audit"));
+const OrgPage = lazy(() => import("./pages/staff/org"));
+const UnitPage = lazy(() => import("./pages/staff/org/UnitPage"));
+const MobileSignInPage = lazy(() => import("./pages/mobile/sign-in"));
+const ActivitiesPage = lazy(() => import("./pages/staff/activities"));
+const ActivityPage = lazy(() => import("./pages/staff/activities/ActivityPage"));
+const SignInScreen = lazy(() => import("./pages/staff/activities/SignInScreen"));
+const CompliancePage = lazy(() => import("./pages/staff/compliance"));
+const PersonYearPage = lazy(() => import("./pages/staff/compliance/PersonYearPage"));
+const CoursesPage = lazy(() => import("./pages/staff/courses"));
+const CreditDraftsPage = lazy(() => import("./pages/staff/credit-drafts"));
+const CreditEntryPage = lazy(() => import("./pages/staff/credit-entry"));
+const CreditGridPage = lazy(() => import("./pages/staff/credit-grid"));
+const CreditReportsPage = lazy(() => import("./pages/staff/credit-reports"));
+const ReportPage = lazy(() => import("./pages/staff/credit-reports/ReportPage"));
+const MyCreditsPage = lazy(() => import("./pages/trainee/credits"));
+const MyYearPage = lazy(() => import("./pages/trainee/credits/YearPage"));
+const StaffPage = lazy(() => import("./pages/staff/people"));
+const StaffImportPage = lazy(() => import("./pages/staff/people/ImportPage"));
+const CyclePage = lazy(() => import("./pages/staff/verification/CyclePage"));
+const NumbersPage = lazy(() => import("./pages/staff/verification/NumbersPage"));
+const ReviewPage = lazy(() => import("./pages/staff/verification/ReviewPage"));
+const StatsPage = lazy(() => import("./pages/staff/verification/StatsPage"));
+const SubmitPage = lazy(() => import("./pages/staff/verification/SubmitPage"));
+const WindowsPage = lazy(() => import("./pages/staff/verification/WindowsPage"));
+const CertificatePrintPage = lazy(() => import("./pages/certificates/PrintPage"));
+const SealPage = lazy(() => import("./pages/certificates/SealPage"));
+const PublicTokenPage = lazy(() => import("./pages/public/verify/TokenPage"));
+const PublicVerifyPage = lazy(() => import("./pages/public/verify/VerifyPage"));
+const MyCertificatesPage = lazy(() => import("./pages/trainee/certificates"));
+const CorrectionRequestPage = lazy(() => import("./pages/title-corrections/RequestPage"));
+const CorrectionReviewPage = lazy(() => import("./pages/title-corrections/ReviewPage"));
+const SpotChecksPage = lazy(() => import("./pages/staff/spot-checks"));
+const SpotCheckPage = lazy(() => import("./pages/staff/spot-checks/CheckPage"));
+const ReportsPage = lazy(() => import("./pages/staff/reports"));
+const StandardsPage = lazy(() => import("./pages/staff/standards"));
+const WorkbenchPage = lazy(() => import("./pages/staff/workbench"));
+
+const NotFound = lazy(() => import("./auth/denied").then((m) => ({ default: m.NotFound })));
+const AntdProviders = lazy(() => import("./antd"));
 
 /** `/`: the calculator for visitors, the user's home page once signed in. */
 function Home() {
@@ -251,12 +246,20 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
 /** The page of an entry, behind `RequireAuth` unless anyone may open it or it checks for itself. */
 function elementOf(entry: RouteEntry) {
   const Page = entry.page;
-  if (entry.access === null || entry.selfGuarded) return <Page />;
-  return (
-    <RequireAuth permission={entry.access === "signed_in" ? undefined : entry.access}>
-      <Page />
-    </RequireAuth>
+  // A menu page has antd's providers from its frame; a light page does without.
+  const page = (
+    <Suspense fallback={<PageLoading />}>
+      {entry.frame === "menu" || entry.kit === "light" ? (
+        <Page />
+      ) : (
+        <AntdProviders>
+          <Page />
+        </AntdProviders>
+      )}
+    </Suspense>
   );
+  if (entry.access === null || entry.selfGuarded) return page;
+  return <RequireAuth permission={entry.access === "signed_in" ? undefined : entry.access}>{page}</RequireAuth>;
 }
 
 function routeOf(entry: RouteEntry): RouteObject {
@@ -279,7 +282,20 @@ export function buildRoutes(table: readonly RouteEntry[] = ROUTE_TABLE): RouteOb
           </NavigationProvider>
         </AuthProvider>
       ),
-      children: [...framed("bare"), { path: "/", element: <BasicLayout />, children: framed("menu") }],
+      children: [
+        ...framed("bare"),
+        {
+          path: "/",
+          element: (
+            <Suspense fallback={<PageLoading />}>
+              <AntdProviders>
+                <BasicLayout />
+              </AntdProviders>
+            </Suspense>
+          ),
+          children: framed("menu"),
+        },
+      ],
     },
   ];
 }

@@ -1,5 +1,4 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { App } from "antd";
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { useLocation, useNavigate } from "react-router";
 import { api as defaultClient, unwrap, type ApiClient } from "../api/client";
@@ -81,7 +80,6 @@ export function AuthProvider({
   const locationRef = useRef(location);
   locationRef.current = location;
   const queryClient = useQueryClient();
-  const { message } = App.useApp();
 
   const loadMe = useCallback(async () => {
     const loaded = await unwrap(client.GET("/api/v1/me"));
@@ -119,12 +117,12 @@ export function AuthProvider({
         setStatus("signed_out");
         setPasswordless(false);
         queryClient.clear();
+        // The sign-in page says why it is shown (`expired`).
         if (event.reason === "expired") {
-          message.warning("登录已失效，请重新登录");
-          navigate(loginPathFor(lastRole.current), { replace: true, state: { from: locationRef.current } });
+          navigate(loginPathFor(lastRole.current), { replace: true, state: { from: locationRef.current, expired: true } });
         }
       }),
-    [session, queryClient, navigate, message, setPasswordless],
+    [session, queryClient, navigate, setPasswordless],
   );
 
   const signIn = useCallback(

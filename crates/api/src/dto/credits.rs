@@ -262,6 +262,9 @@ pub struct PersonYearDto {
     pub course: Option<CourseDto>,
     /// Whether the year's verification has been submitted (credits locked).
     pub locked: bool,
+    /// The year is still being earned: its verification has not opened, so
+    /// the verdict is provisional (进行中, not 不达标).
+    pub in_progress: bool,
     pub credits: Vec<CreditLine>,
 }
 
@@ -270,6 +273,9 @@ pub struct PersonYearDto {
 pub struct YearSummary {
     pub year: i32,
     pub outcome: Outcome,
+    /// The year is still being earned: its verification has not opened, so
+    /// the verdict is provisional (进行中, not 不达标).
+    pub in_progress: bool,
     pub total: Amount,
     pub shortfalls: Vec<ShortfallDto>,
 }

@@ -233,10 +233,36 @@ impl Calendar {
     }
 }
 
+/// Whether year `year` is still being earned on `on` (a Shanghai date): its
+/// verification has not opened, so no verdict is final (进行中, never
+/// 不达标). `cycle` is the province's calendar of `year`, if set; without
+/// one, the notices' own (it opens on 1 January of the next year).
+pub fn year_in_progress(year: i32, cycle: Option<&Calendar>, on: NaiveDate) -> bool {
+    match cycle {
+        Some(c) => c.phase(on) == Phase::NotOpen,
+        None => Calendar::defaults(year).is_ok_and(|c| c.phase(on) == Phase::NotOpen),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::time::testing::day;
+
+    #[test]
+    fn a_year_is_in_progress_until_its_verification_opens() {
+        assert!(year_in_progress(2026, None, day(2026, 12, 31)));
+        assert!(!year_in_progress(2026, None, day(2027, 1, 1)));
+        assert!(!year_in_progress(2025, None, day(2026, 12, 7)));
+        // The province's calendar decides when it sets one.
+        let late = Calendar::parse(
+            2026,
+            CalendarDates { opens_on: day(2027, 1, 15), ..Calendar::defaults(2026).unwrap().dates() },
+        )
+        .unwrap();
+        assert!(year_in_progress(2026, Some(&late), day(2027, 1, 14)));
+        assert!(!year_in_progress(2026, Some(&late), day(2027, 1, 15)));
+    }
     use proptest::prelude::*;
 
     fn cal(year: i32) -> Calendar {

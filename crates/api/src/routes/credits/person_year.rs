@@ -10,7 +10,7 @@ use cme_domain::ids::PersonId;
 use cme_store::StoreError;
 use cme_store::repo::credit::CreditEntry;
 use cme_store::repo::evaluation::PersonYearEvaluation;
-use cme_store::repo::{compliance as stored, credit, evaluation, person, standard};
+use cme_store::repo::{compliance as stored, credit, cycle, evaluation, person, standard};
 use uuid::Uuid;
 
 use crate::AppState;
@@ -31,12 +31,20 @@ pub async fn person_year(state: &AppState, scope: &Scope, id: PersonId, year: i3
     let entries = credit::entries_for_person_year(&state.db, id, year).await?;
     let locked = matches!(credit::ensure_open(&state.db, id, year).await, Err(StoreError::Locked { .. }));
     let person = crate::dto::org::PersonDto::of(&p, crate::clock::today());
-    let year_of = PersonYear { person, year, evaluated: p.is_evaluated(), locked, entries: &entries };
+    let in_progress = in_progress(state, year).await?;
+    let year_of = PersonYear { person, year, evaluated: p.is_evaluated(), locked, in_progress, entries: &entries };
     match evaluation::evaluate_person_year(&state.db, id, year).await {
         Ok(e) => Ok(year_of.determined(e)),
         Err(StoreError::Standard(why)) => Ok(year_of.undetermined(&why.to_string())),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Whether `year` is still being earned today (see
+/// [`cme_domain::cycle::calendar::year_in_progress`]).
+async fn in_progress(state: &AppState, year: i32) -> Result<bool, ApiError> {
+    let cycle = cycle::get(&state.db, year).await?.map(|c| c.calendar);
+    Ok(cme_domain::cycle::calendar::year_in_progress(year, cycle.as_ref(), today()))
 }
 
 /// What a person-year's answer is made of besides its evaluation.
@@ -46,6 +54,7 @@ struct PersonYear<'a> {
     /// Whether the person is evaluated at all (else 不计入).
     evaluated: bool,
     locked: bool,
+    in_progress: bool,
     entries: &'a [CreditEntry],
 }
 
@@ -75,6 +84,7 @@ impl PersonYear<'_> {
                 completed: e.course == CourseStatus::Completed,
             }),
             locked: self.locked,
+            in_progress: self.in_progress,
             credits,
         }
     }
@@ -92,6 +102,7 @@ impl PersonYear<'_> {
             shortfalls: Vec::new(),
             course: None,
             locked: self.locked,
+            in_progress: self.in_progress,
             credits: self.entries.iter().map(CreditLine::uncounted).collect(),
         }
     }
@@ -172,6 +183,7 @@ pub async fn my_years(state: web::Data<AppState>, caller: Caller) -> Result<web:
         out.push(YearSummary {
             year: v.year,
             outcome: v.outcome.into(),
+            in_progress: in_progress(&state, v.year).await?,
             total: Amount(v.total),
             shortfalls: v
                 .shortfalls

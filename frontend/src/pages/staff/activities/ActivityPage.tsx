@@ -22,7 +22,7 @@ import { Link, useNavigate, useParams } from "react-router";
 import { ApiProblem, api, unwrap } from "../../../api/client";
 import { fileBody } from "../../../api/download";
 import type { Activity, RosterReport, RosterRow } from "../../../api/types";
-import { NotFoundOrForbidden } from "../../../auth/guards";
+import { NotFoundOrForbidden } from "../../../auth/denied";
 import { idNumberColumn } from "../../../components/PeopleTable";
 import { categoryLabel } from "../../../components/PersonYearView";
 import { ProblemAlert } from "../../../components/ProblemAlert";

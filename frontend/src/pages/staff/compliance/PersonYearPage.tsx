@@ -6,7 +6,7 @@ import { Link, useNavigate, useParams } from "react-router";
 import { ApiProblem, api, unwrap } from "../../../api/client";
 import type { CreditLine } from "../../../api/types";
 import { useAuth } from "../../../auth/AuthProvider";
-import { NotFoundOrForbidden } from "../../../auth/guards";
+import { NotFoundOrForbidden } from "../../../auth/denied";
 import { IdNumber } from "../../../components/PeopleTable";
 import { PersonYearView, categoryLabel } from "../../../components/PersonYearView";
 import { ProblemAlert } from "../../../components/ProblemAlert";

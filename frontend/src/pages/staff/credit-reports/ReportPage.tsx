@@ -7,7 +7,7 @@ import { Link, useParams } from "react-router";
 import { ApiProblem, api, unwrap } from "../../../api/client";
 import type { CreditItem, Decision } from "../../../api/types";
 import { useAuth } from "../../../auth/AuthProvider";
-import { NotFoundOrForbidden } from "../../../auth/guards";
+import { NotFoundOrForbidden } from "../../../auth/denied";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { formatDateTime } from "../../../utils/format";
 import { submitModalForm } from "../../../utils/modalForm";

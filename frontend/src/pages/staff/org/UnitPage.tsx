@@ -4,7 +4,7 @@ import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { ApiProblem, api, unwrap } from "../../../api/client";
 import { useAuth } from "../../../auth/AuthProvider";
-import { NotFoundOrForbidden } from "../../../auth/guards";
+import { NotFoundOrForbidden } from "../../../auth/denied";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { MEDICINE_LABELS, UNIT_LEVEL_LABELS, labelOf } from "../../../constants/enums";
 import { OrgPeople } from "./OrgPeople";
