@@ -70,7 +70,7 @@ server_env=(
 
 echo "e2e: loading demo data (log: $log)"
 # From the temp dir, so that no relative default (data/, keys) lands in the repo.
-if ! (cd "$work" && env "${server_env[@]}" "$binary" demo --queue-people 4500) >"$log" 2>&1; then
+if ! (cd "$work" && env "${server_env[@]}" "$binary" demo --queue-people 4500 --certified-people 800) >"$log" 2>&1; then
   echo "e2e: '$binary demo' failed; last log lines:" >&2
   tail -n 40 "$log" >&2
   exit 1

@@ -163,6 +163,8 @@ error_codes! {
         CertificateSuperseded => "certificate_superseded",
         /// 409: the issuing office has no seal yet.
         CertificateUnsealed => "certificate_unsealed",
+        /// 409: the batch print has no file (yet, or any more).
+        PrintJobNotReady => "print_job_not_ready",
         /// 409.
         AlreadyOpen => "already_open",
         /// 409: the spot check is closed.

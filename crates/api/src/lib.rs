@@ -49,6 +49,9 @@ pub struct AppState {
     pub fonts: Option<cme_documents::Fonts>,
     /// Uploaded files (evidence), behind the storage interface.
     pub files: std::sync::Arc<dyn storage::BlobStore>,
+    /// Batch prints' files, and the worker that prints them.
+    pub spool: storage::Spool,
+    pub print_worker: std::sync::Arc<routes::certificates::PrintWorker>,
     /// Public certificate lookups per client address.
     pub public_limiter: auth::limiter::Limiter<[u8; 32]>,
     /// Offices' figures of a cycle, shared for a few seconds (the workbench).
@@ -97,6 +100,8 @@ pub struct Settings {
     pub approve_in_request: usize,
     /// Where uploaded files are kept.
     pub files: std::sync::Arc<dyn storage::BlobStore>,
+    /// Where batch prints are written for download (kept a day).
+    pub spool: storage::Spool,
     /// The public base URL, e.g. `https://cme.ynwsjkw.gov.cn`: the origin of
     /// every link the system prints or returns.
     pub public_url: String,
@@ -208,6 +213,8 @@ impl Application {
         let state = web::Data::new(AppState {
             fonts: load_fonts(),
             files: settings.files,
+            spool: settings.spool,
+            print_worker: std::sync::Arc::new(routes::certificates::PrintWorker::new()),
             public_url: settings.public_url.trim_end_matches('/').to_owned(),
             db,
             pii: settings.pii,
@@ -224,6 +231,7 @@ impl Application {
                 unit_levels: auth::cache::LevelCache::default(),
             },
         });
+        routes::certificates::start_print_worker(state.clone());
         let cors_origins = settings.cors_origins;
         let doc = web::Data::new(openapi());
         let static_dir = settings.static_dir.filter(|d| d.join("index.html").is_file());

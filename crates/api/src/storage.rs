@@ -55,6 +55,62 @@ impl BlobStore for LocalDisk {
     }
 }
 
+/// Files the server makes for someone to fetch later (a batch print's PDF),
+/// one per job, written as they are made and kept until housekeeping
+/// removes them. Several instances share it as they share the database (a
+/// shared volume), so whichever instance printed, any may answer the
+/// download.
+#[derive(Debug, Clone)]
+pub struct Spool {
+    root: PathBuf,
+}
+
+impl Spool {
+    pub fn new(root: PathBuf) -> Spool {
+        Spool { root }
+    }
+
+    /// Where the finished file of `job` is.
+    pub fn path(&self, job: uuid::Uuid) -> PathBuf {
+        self.root.join(format!("{}.pdf", job.simple()))
+    }
+
+    /// A file to write `job`'s output to; [`Spool::keep`] moves it into
+    /// place when it is complete, so that a half-written file is never served.
+    pub fn create(&self, job: uuid::Uuid) -> io::Result<(std::fs::File, PathBuf)> {
+        std::fs::create_dir_all(&self.root)?;
+        let tmp = self.root.join(format!("{}.pdf.tmp-{}", job.simple(), uuid::Uuid::new_v4().simple()));
+        Ok((std::fs::File::create(&tmp)?, tmp))
+    }
+
+    /// Makes the written `tmp` the file of `job` (synced first: the job is
+    /// recorded finished only once its file will survive a crash).
+    pub fn keep(&self, job: uuid::Uuid, file: std::fs::File, tmp: &std::path::Path) -> io::Result<u64> {
+        file.sync_all()?;
+        let bytes = file.metadata()?.len();
+        drop(file);
+        std::fs::rename(tmp, self.path(job))?;
+        Ok(bytes)
+    }
+
+    /// Removes `job`'s file and any of its unfinished ones (none is fine).
+    pub fn remove(&self, job: uuid::Uuid) -> io::Result<()> {
+        let prefix = format!("{}.pdf", job.simple());
+        let entries = match std::fs::read_dir(&self.root) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        for entry in entries {
+            let entry = entry?;
+            if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                std::fs::remove_file(entry.path())?;
+            }
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,6 +125,24 @@ mod tests {
         assert_eq!(disk.get(key).unwrap_or_default(), b"%PDF-1.4 test");
         assert!(disk.get("../../etc/passwd").is_err());
         assert!(disk.put("zz", b"x").is_err());
+        let _ = std::fs::remove_dir_all(root);
+    }
+
+    #[test]
+    fn a_spooled_file_appears_only_when_kept_and_goes_with_its_leftovers() {
+        use std::io::Write as _;
+        let root = std::env::temp_dir().join(format!("cme-spool-{}", uuid::Uuid::new_v4().simple()));
+        let spool = Spool::new(root.clone());
+        let job = uuid::Uuid::new_v4();
+        let (mut file, tmp) = spool.create(job).unwrap_or_else(|e| panic!("{e}"));
+        file.write_all(b"%PDF-1.7").unwrap_or_else(|e| panic!("{e}"));
+        assert!(!spool.path(job).exists(), "not served before it is complete");
+        assert_eq!(spool.keep(job, file, &tmp).unwrap_or_default(), 8);
+        assert_eq!(std::fs::read(spool.path(job)).unwrap_or_default(), b"%PDF-1.7");
+        // A crash's leftover goes too.
+        let (_left, _) = spool.create(job).unwrap_or_else(|e| panic!("{e}"));
+        spool.remove(job).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(std::fs::read_dir(&root).map(Iterator::count).unwrap_or(1), 0);
         let _ = std::fs::remove_dir_all(root);
     }
 }

@@ -35,8 +35,20 @@ pub const REDACTED: &str = "[redacted]";
 
 /// Query parameters and route parameters whose values are secret, by a part
 /// of their (lower-case) name.
-const SECRET_NAMES: &[&str] =
-    &["id_number", "idnumber", "id_card", "idcard", "token", "password", "passwd", "secret", "code", "captcha", "key"];
+const SECRET_NAMES: &[&str] = &[
+    "id_number",
+    "idnumber",
+    "id_card",
+    "idcard",
+    "token",
+    "ticket",
+    "password",
+    "passwd",
+    "secret",
+    "code",
+    "captcha",
+    "key",
+];
 
 /// Paths of the SPA whose rest is a secret: the certificate QR code's
 /// `/v/{token}`. (API routes are found by their route parameters' names.)
@@ -332,7 +344,9 @@ mod tests {
     fn secret_query_values_are_redacted() {
         let t = redact_target("/api/v1/certificates", &format!("year=2021&id_number={ID}&limit=50"), None);
         assert_eq!(t, "/api/v1/certificates?year=2021&id_number=[redacted]&limit=50");
-        for name in ["token", "access_token", "password", "client_secret", "code", "captcha_answer", "ID-Number"] {
+        for name in
+            ["token", "access_token", "ticket", "password", "client_secret", "code", "captcha_answer", "ID-Number"]
+        {
             let t = redact_target("/x", &format!("{name}=abc&a=1"), None);
             assert_eq!(t, format!("/x?{name}=[redacted]&a=1"), "{name}");
         }

@@ -418,6 +418,115 @@ fn proof_summary_page(
     Ok(page.ops)
 }
 
+/// The cover of a printed batch: what the bundle is and who is not in it,
+/// so that the CME office can file the paper and answer for the gaps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchCover {
+    pub unit: String,
+    /// The department printed, or `None` for the whole unit (or chosen people).
+    pub department: Option<String>,
+    pub year: i32,
+    /// The certificates that follow.
+    pub count: usize,
+    /// When it was printed, as written on the cover (2026年12月7日).
+    pub printed_on: String,
+    /// Every chosen person without a page, and why.
+    pub left_out: Vec<LeftOut>,
+}
+
+/// A chosen person the batch holds no certificate of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftOut {
+    pub name: String,
+    pub department: String,
+    /// In words: 无证书, 证书已撤销, 证书暂缓（抽验中）…
+    pub reason: String,
+}
+
+/// The lowest a cover's table may reach before it goes on the next page.
+const COVER_BOTTOM: f32 = A4_HEIGHT - 56.692_91; // 20 mm
+const COVER_CELL: TextStyle = TextStyle::regular(10.5);
+
+/// The cover's pages: the particulars, a count by reason, then the
+/// left-out table over as many pages as it needs (rows measured as the
+/// table draws them, so a long name that wraps never runs off the page).
+fn cover_pages(shaper: &Shaper<'_>, cover: &BatchCover) -> Result<Vec<Vec<Op>>, DocumentError> {
+    let centre = A4_WIDTH / 2.0;
+    let mut pages = Vec::new();
+    let mut page = Page { shaper, ops: Vec::with_capacity(256) };
+    page.text("title", "继续医学教育学分验证合格证书", TITLE, centre, mm(40.0), Align::Center, Colour::BLACK)?;
+    page.text("subtitle", "打印清单（封面）", YEAR, centre, mm(52.0), Align::Center, Colour::BLACK)?;
+    let step = mm(9.0);
+    let mut y = mm(72.0);
+    y = page.particular("unit", "单　　位：", &cover.unit, LEFT, y, CONTENT_WIDTH)? + step;
+    let department = cover.department.as_deref().unwrap_or("全部科室");
+    y = page.particular("department", "科　　室：", department, LEFT, y, CONTENT_WIDTH)? + step;
+    y = page.particular("year", "年　　度：", &format!("{}年度", cover.year), LEFT, y, CONTENT_WIDTH)? + step;
+    y = page.particular("count", "证书份数：", &format!("{} 份", cover.count), LEFT, y, CONTENT_WIDTH)? + step;
+    y = page.particular("printed_on", "打印日期：", &cover.printed_on, LEFT, y, CONTENT_WIDTH)? + step;
+    let order = "证书按科室、再按姓名拼音排序。";
+    y = page.wrapped("order", order, VALUE, LEFT, y, CONTENT_WIDTH, mm(7.0), Align::Left)? + step;
+    if cover.left_out.is_empty() {
+        page.wrapped(
+            "left_out",
+            "所选人员均已打印，无未打印人员。",
+            VALUE,
+            LEFT,
+            y,
+            CONTENT_WIDTH,
+            mm(7.0),
+            Align::Left,
+        )?;
+        pages.push(page.ops);
+        return Ok(pages);
+    }
+    // How many for each reason, in the order they first appear.
+    let mut reasons: Vec<(&str, usize)> = Vec::new();
+    for l in &cover.left_out {
+        match reasons.iter_mut().find(|(r, _)| *r == l.reason) {
+            Some((_, n)) => *n += 1,
+            None => reasons.push((&l.reason, 1)),
+        }
+    }
+    let counts: Vec<String> = reasons.iter().map(|(r, n)| format!("{r} {n} 人")).collect();
+    let heading = format!("未打印人员（{} 人）：{}。", cover.left_out.len(), counts.join("；"));
+    y = page.wrapped("left_out", &heading, VALUE, LEFT, y, CONTENT_WIDTH, mm(7.0), Align::Left)? + mm(4.0);
+    // 425 points: number, name, department, reason.
+    let widths = [40.0, 110.0, 125.0, 150.0];
+    let scale = CONTENT_WIDTH / widths.iter().sum::<f32>();
+    let widths = widths.map(|w| w * scale);
+    let header = ["序号", "姓名", "科室", "原因"].map(str::to_owned).to_vec();
+    let bold = TextStyle { weight: crate::Weight::Bold, ..COVER_CELL };
+    let height = |row: &[String], style: TextStyle| -> Result<f32, DocumentError> {
+        let mut lines = 1;
+        for (c, (text, w)) in row.iter().zip(&widths).enumerate() {
+            lines = lines.max(shaper.wrap(&format!("left_out[{c}]"), text, style, w - 8.0)?.len());
+        }
+        Ok(lines as f32 * style.line_height() + 10.0)
+    };
+    let header_height = height(&header, bold)?;
+    let mut rows = vec![header.clone()];
+    let mut bottom = y + header_height;
+    for (i, l) in cover.left_out.iter().enumerate() {
+        let row = vec![(i + 1).to_string(), l.name.clone(), l.department.clone(), l.reason.clone()];
+        let h = height(&row, COVER_CELL)?;
+        if bottom + h > COVER_BOTTOM && rows.len() > 1 {
+            page.table("left_out", LEFT, y, &widths, &rows, COVER_CELL, true)?;
+            pages.push(std::mem::take(&mut page.ops));
+            let more = format!("未打印人员（续，自第 {} 人）", i + 1);
+            page.text("left_out", &more, VALUE, LEFT, mm(18.0), Align::Left, Colour::BLACK)?;
+            y = mm(25.0);
+            rows = vec![header.clone()];
+            bottom = y + header_height;
+        }
+        bottom += h;
+        rows.push(row);
+    }
+    page.table("left_out", LEFT, y, &widths, &rows, COVER_CELL, true)?;
+    pages.push(page.ops);
+    Ok(pages)
+}
+
 /// Many certificates in one PDF, written to the output page by page: memory does not grow
 /// with the number of pages: each page goes to the output as soon as it is pushed, and what is
 /// kept for the end (object offsets, page references, the glyphs used) is a few bytes a page.
@@ -448,6 +557,20 @@ impl<W: Write> CertificateBatch<W> {
         let shaper = Shaper::new(&fonts)?;
         let ops = certificate_page(&shaper, cert, seal)?;
         self.stream.page(&ops)
+    }
+
+    /// Adds the batch's cover (one page, more when many people are left
+    /// out); call it before the first certificate.
+    ///
+    /// # Errors
+    /// As [`CertificateBatch::push`].
+    pub fn cover(&mut self, cover: &BatchCover) -> Result<(), DocumentError> {
+        let fonts = self.stream.fonts().clone();
+        let shaper = Shaper::new(&fonts)?;
+        for ops in cover_pages(&shaper, cover)? {
+            self.stream.page(&ops)?;
+        }
+        Ok(())
     }
 
     /// Pages written so far.

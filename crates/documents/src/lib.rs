@@ -41,8 +41,8 @@ mod text;
 mod xlsx;
 
 pub use certificate::{
-    CERTIFICATE_TITLE, Certificate, CertificateBatch, PROOF_MAX_YEARS, ProofHolder, QR_AREA, QR_CAPTION, SEAL_AREA,
-    STAMP_REQUIRED, certificate_pdf, format_credit, multi_year_proof_pdf,
+    BatchCover, CERTIFICATE_TITLE, Certificate, CertificateBatch, LeftOut, PROOF_MAX_YEARS, ProofHolder, QR_AREA,
+    QR_CAPTION, SEAL_AREA, STAMP_REQUIRED, certificate_pdf, format_credit, multi_year_proof_pdf,
 };
 pub use error::DocumentError;
 pub use fonts::{FACE_INDEX, FAMILY, FONT_PACKAGES, Fonts, SYSTEM_BOLD, SYSTEM_FALLBACKS, SYSTEM_REGULAR, Weight};

@@ -30,6 +30,7 @@ string_enum! {
         AuthTraineeLoginFailure => ("auth.trainee_login.failure", "学员登录失败"),
         AuthTraineeLoginSuccess => ("auth.trainee_login.success", "学员登录"),
         CertificatePrint => ("certificate.print", "打印证书"),
+        CertificatePrintCancel => ("certificate.print.cancel", "取消批量打印"),
         CertificatePublicLookup => ("certificate.public_lookup", "公众查验证书"),
         CertificateRevoke => ("certificate.revoke", "撤销证书"),
         ComplianceRecompute => ("compliance.recompute", "重新计算达标情况"),

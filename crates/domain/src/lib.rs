@@ -10,6 +10,7 @@ pub mod activity;
 pub mod audit;
 pub mod auth;
 pub mod certificate;
+pub mod collation;
 pub mod compliance;
 pub mod credit;
 pub mod credits;

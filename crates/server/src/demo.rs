@@ -25,6 +25,7 @@ pub const DEMO_ACCOUNTS: &[(&str, Role, &str, DemoOrg)] = &[
     ("yiliang", Role::CountyOffice, "宜良县继教委办公室", DemoOrg::Region("530125")),
     ("xuanwei", Role::CountyOffice, "宣威市继教委办公室", DemoOrg::Region("530381")),
     ("ylyy", Role::Unit, "宜良县第一人民医院科教科", DemoOrg::Unit("宜良县第一人民医院")),
+    ("xwyy", Role::Unit, "宣威市人民医院科教科", DemoOrg::Unit("宣威市人民医院")),
     ("ylyy-nk", Role::Department, "宜良县第一人民医院内科", DemoOrg::Department("宜良县第一人民医院", "内科")),
     ("ylzyy", Role::Unit, "宜良县中医医院科教科", DemoOrg::Unit("宜良县中医医院")),
     ("gjwsy", Role::Unit, "宜良县狗街镇卫生院", DemoOrg::Unit("宜良县狗街镇卫生院")),
@@ -74,7 +75,7 @@ async fn load_accounts(db: &impl ConnectionTrait, p: &Province) -> anyhow::Resul
     Ok(())
 }
 
-pub async fn run(config: &Config, if_empty: bool, queue_people: u32) -> anyhow::Result<()> {
+pub async fn run(config: &Config, if_empty: bool, queue_people: u32, certified_people: u32) -> anyhow::Result<()> {
     let db = setup::open(config).await?;
     let cipher = setup::cipher(config)?;
     if !region::list(&db).await?.is_empty() {
@@ -102,6 +103,11 @@ pub async fn run(config: &Config, if_empty: bool, queue_people: u32) -> anyhow::
             .await?;
     }
     open_demo_cycle(&db).await?;
+    // Before the queue: the queue submits every compliant person not yet submitted.
+    if certified_people > 0 {
+        let issued = crate::demo_queue::certify(&db, &cipher, 2021, certified_people).await?;
+        tracing::info!(issued, "certificates issued for printing (宣威市人民医院, account xwyy)");
+    }
     if queue_people > 0 {
         let waiting = crate::demo_queue::load(&db, &cipher, 2021, queue_people).await?;
         tracing::info!(generated = queue_people, waiting, "a county's queue generated (宣威市人民医院)");

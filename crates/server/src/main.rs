@@ -35,6 +35,11 @@ enum Command {
         /// queue of thousands, for the browser tests).
         #[arg(long, default_value_t = 0)]
         queue_people: u32,
+        /// Also give that hospital this many people certified by the
+        /// province (its CME office `xwyy` prints them: the browser test of
+        /// batch printing).
+        #[arg(long, default_value_t = 0)]
+        certified_people: u32,
     },
     /// The audit log.
     Audit {
@@ -78,7 +83,9 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve => serve::serve(config).await,
         Command::Migrate => setup::open(&config).await.map(|_| ()),
-        Command::Demo { if_empty, queue_people } => demo::run(&config, if_empty, queue_people).await,
+        Command::Demo { if_empty, queue_people, certified_people } => {
+            demo::run(&config, if_empty, queue_people, certified_people).await
+        }
         Command::Generate { people, seed } => generate::run(&config, people, seed).await,
         Command::Audit { command: AuditCommand::Verify } => audit_verify(&config).await,
     }

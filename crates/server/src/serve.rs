@@ -71,6 +71,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             // Measured: 2,773 records approve in 0.4-0.8 s (issue 15's e2e run).
             approve_in_request: 1000,
             files: std::sync::Arc::new(cme_api::storage::LocalDisk::new(config.files_dir.clone())),
+            spool: cme_api::storage::Spool::new(config.files_dir.join("print-jobs")),
             public_url,
         },
         db,

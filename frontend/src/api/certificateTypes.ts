@@ -13,6 +13,8 @@ export type CertificatePage = Ok<ApiPaths["/api/v1/certificates"]["get"]>;
 export type Certificate = CertificatePage["items"][number];
 export type CertificateStatus = Certificate["status"];
 export type PrintRequest = Body<ApiPaths["/api/v1/certificates/print"]["post"]>;
+export type PrintJob = Ok<ApiPaths["/api/v1/certificates/print-jobs/{id}"]["get"]>;
+export type PrintJobState = PrintJob["state"];
 export type RevokeRequest = Body<ApiPaths["/api/v1/certificates/{id}/revoke"]["post"]>;
 
 export type PublicCertificate = Ok<ApiPaths["/api/v1/public/certificates/{token}"]["get"]>;

@@ -562,6 +562,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/certificates/print-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Queues a batch print: the certificates of a year, then a department or
+         *     chosen people (or the whole unit), or a name, as `POST
+         *     /certificates/print` prints them, but in the background (any instance
+         *     of the server may take it). Checked before it is queued: 404 when none
+         *     may print, 409 `certificate_unsealed` when a department's are all
+         *     unsealed, 422 over 5,000. Answers 202 with the job; follow it with `GET
+         *     /certificates/print-jobs/{id}`.
+         */
+        post: operations["queue_print"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates/print-jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A batch print of one's own: where it stands (n of N). */
+        get: operations["get_print_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates/print-jobs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancels a batch print of one's own that is not over (the worker stops at
+         *     its next progress report and removes what it wrote).
+         */
+        post: operations["cancel_print_job"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates/print-jobs/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A download address of a finished batch print of one's own, good for two
+         *     minutes: the browser's download manager fetches it and streams the file
+         *     to disk (a phone or an old PC never holds the 800 pages in memory).
+         */
+        post: operations["print_job_download"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates/print-jobs/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A finished batch print's PDF, by its download address (the ticket
+         *     stands for the bearer token; it names the job and the account).
+         */
+        get: operations["print_job_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/certificates/search": {
         parameters: {
             query?: never;
@@ -3530,6 +3633,19 @@ export interface components {
             /** @description The CJK fonts the PDFs print with were found at start-up. */
             renderable: boolean;
         };
+        /**
+         * @description A short-lived address the browser downloads a finished batch from (its
+         *     download manager streams it to disk; no bearer token needed).
+         */
+        DownloadAddress: {
+            /**
+             * Format: int64
+             * @description Seconds it works for.
+             */
+            expires_in: number;
+            /** @description Relative to the server, e.g. `/api/v1/certificates/print-jobs/…/file?ticket=…`. */
+            url: string;
+        };
         /** @description A draft of a year's next standard: every profile must have exactly one row. */
         DraftInput: {
             mandatory_course?: components["schemas"]["MandatoryCourseInput"] | null;
@@ -3578,7 +3694,7 @@ export interface components {
          *     document.
          * @enum {string}
          */
-        ErrorCode: "malformed_request" | "validation_failed" | "not_found" | "method_not_allowed" | "unauthorized" | "captcha_invalid" | "invalid_credentials" | "invalid_refresh_token" | "account_disabled" | "password_change_required" | "too_many_attempts" | "forbidden" | "already_exists" | "precondition_required" | "precondition_failed" | "idempotency_key_reused" | "payload_too_large" | "unsupported_media_type" | "invalid_request" | "invalid_client" | "unsupported_grant_type" | "service_unavailable" | "internal_error" | "conflict" | "concurrent_change" | "stale_version" | "invalid_state" | "idempotency_in_progress" | "idempotency_replay_withheld" | "person_year_locked" | "duplicate_certificate" | "already_signed_in" | "activity_cancelled" | "activity_not_running" | "activity_not_started" | "already_cancelled" | "already_decided" | "already_recorded" | "already_submitted" | "not_waiting" | "cycle_closed" | "cycle_not_open" | "outside_window" | "title_exists" | "username_taken" | "transfer_open" | "transfer_closed" | "certificate_revoked" | "certificate_held" | "certificate_superseded" | "certificate_unsealed" | "already_open" | "check_closed" | "correction_refused" | "no_certificate" | "not_compliant" | "not_your_check" | "nothing_to_check" | "reason_required" | "results_missing";
+        ErrorCode: "malformed_request" | "validation_failed" | "not_found" | "method_not_allowed" | "unauthorized" | "captcha_invalid" | "invalid_credentials" | "invalid_refresh_token" | "account_disabled" | "password_change_required" | "too_many_attempts" | "forbidden" | "already_exists" | "precondition_required" | "precondition_failed" | "idempotency_key_reused" | "payload_too_large" | "unsupported_media_type" | "invalid_request" | "invalid_client" | "unsupported_grant_type" | "service_unavailable" | "internal_error" | "conflict" | "concurrent_change" | "stale_version" | "invalid_state" | "idempotency_in_progress" | "idempotency_replay_withheld" | "person_year_locked" | "duplicate_certificate" | "already_signed_in" | "activity_cancelled" | "activity_not_running" | "activity_not_started" | "already_cancelled" | "already_decided" | "already_recorded" | "already_submitted" | "not_waiting" | "cycle_closed" | "cycle_not_open" | "outside_window" | "title_exists" | "username_taken" | "transfer_open" | "transfer_closed" | "certificate_revoked" | "certificate_held" | "certificate_superseded" | "certificate_unsealed" | "print_job_not_ready" | "already_open" | "check_closed" | "correction_refused" | "no_certificate" | "not_compliant" | "not_your_check" | "nothing_to_check" | "reason_required" | "results_missing";
         /**
          * @description A profile and a list of credits to evaluate.
          * @example {
@@ -4129,6 +4245,11 @@ export interface components {
             buckets?: components["schemas"]["BucketsDto"] | null;
             course?: components["schemas"]["CourseDto"] | null;
             credits: components["schemas"]["CreditLine"][];
+            /**
+             * @description The year is still being earned: its verification has not opened, so
+             *     the verdict is provisional (进行中, not 不达标).
+             */
+            in_progress: boolean;
             /** @description Whether the year's verification has been submitted (credits locked). */
             locked: boolean;
             outcome: components["schemas"]["Outcome"];
@@ -4183,6 +4304,43 @@ export interface components {
             rate_now_permille: number;
             title_level?: components["schemas"]["TitleLevel"] | null;
         };
+        /**
+         * @description A batch print run in the background: `done` of `total` certificates
+         *     printed; when finished, its file is fetched by a download address
+         *     (`POST /certificates/print-jobs/{id}/download`).
+         */
+        PrintJobDto: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            done: number;
+            /**
+             * Format: int64
+             * @description The file's size once finished.
+             */
+            file_bytes: number;
+            /** @description What the file is called: unit, department, year. */
+            file_name: string;
+            /** Format: date-time */
+            finished_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description Why it failed (Chinese, for the person who asked). */
+            message?: string | null;
+            state: components["schemas"]["PrintJobState"];
+            /**
+             * Format: int64
+             * @description Certificates in the batch (the cover page aside).
+             */
+            total: number;
+            /** Format: int32 */
+            year: number;
+        };
+        /**
+         * @description Where a batch print stands.
+         * @enum {string}
+         */
+        PrintJobState: "queued" | "running" | "finished" | "failed" | "cancelled" | "expired";
         /**
          * @description A batch to print as one PDF: a year, then a department or chosen people
          *     (or everyone of the unit), or one person by name or ID number.
@@ -5163,6 +5321,11 @@ export interface components {
         };
         /** @description A year in the trainee's overview. */
         YearSummary: {
+            /**
+             * @description The year is still being earned: its verification has not opened, so
+             *     the verdict is provisional (进行中, not 不达标).
+             */
+            in_progress: boolean;
             outcome: components["schemas"]["Outcome"];
             shortfalls: components["schemas"]["ShortfallDto"][];
             total: components["schemas"]["Amount"];
@@ -6323,6 +6486,205 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    queue_print: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PrintRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrintJobDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["IdempotencyConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    get_print_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrintJobDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancel_print_job: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrintJobDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["IdempotencyConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    print_job_download: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DownloadAddress"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["IdempotencyConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    print_job_file: {
+        parameters: {
+            query: {
+                ticket: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": Blob;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             503: components["responses"]["ServiceUnavailable"];
         };
     };

@@ -334,6 +334,7 @@ export const AUDIT_ACTION = {
   "auth.trainee_login.failure": "学员登录失败",
   "auth.trainee_login.success": "学员登录",
   "certificate.print": "打印证书",
+  "certificate.print.cancel": "取消批量打印",
   "certificate.public_lookup": "公众查验证书",
   "certificate.revoke": "撤销证书",
   "compliance.recompute": "重新计算达标情况",

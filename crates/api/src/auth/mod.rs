@@ -138,7 +138,7 @@ async fn authenticate(req: HttpRequest) -> Result<PendingCaller, ApiError> {
 
 /// A unit's (or its department's) account may do what its role allows,
 /// less what the unit's level withholds (`cme_domain::auth::withheld_at`).
-async fn at_unit_level(state: &AppState, actor: Actor) -> Result<Actor, ApiError> {
+pub(crate) async fn at_unit_level(state: &AppState, actor: Actor) -> Result<Actor, ApiError> {
     let (Scope::Unit(unit) | Scope::Department(unit, _)) = actor.scope else { return Ok(actor) };
     let level = match state.auth.unit_levels.get(unit.0) {
         Some(level) => level,

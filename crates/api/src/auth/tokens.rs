@@ -17,6 +17,13 @@ pub const AUD_CLIENT: &str = "cme:client";
 /// Access tokens live 15 minutes.
 pub const ACCESS_TTL_SECS: i64 = 15 * 60;
 
+/// A one-time download address of a batch print (`sub` the job, `sid`
+/// the account): the browser's download manager fetches it, streaming the
+/// file to disk, and it carries no bearer token. Never an access token.
+pub const AUD_PRINT_FILE: &str = "cme:print-file";
+/// How long a download address works.
+pub const PRINT_FILE_TTL_SECS: i64 = 120;
+
 /// The claims of an access token.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {
@@ -55,6 +62,11 @@ impl TokenKeys {
 
     /// Issues an access token for `sub` with the audience of its purpose.
     pub fn issue(&self, sub: Uuid, audience: &str, sid: Option<Uuid>) -> Result<(String, i64), ApiError> {
+        self.issue_for(sub, audience, sid, ACCESS_TTL_SECS)
+    }
+
+    /// A token of `audience` living `ttl` seconds.
+    pub fn issue_for(&self, sub: Uuid, audience: &str, sid: Option<Uuid>, ttl: i64) -> Result<(String, i64), ApiError> {
         let now = Utc::now().timestamp();
         let claims = Claims {
             iss: ISSUER.to_owned(),
@@ -62,13 +74,13 @@ impl TokenKeys {
             sub,
             iat: now,
             nbf: now,
-            exp: now + ACCESS_TTL_SECS,
+            exp: now + ttl,
             jti: Uuid::new_v4(),
             sid,
         };
         let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|e| ApiError::Internal(e.to_string()))?;
-        Ok((token, ACCESS_TTL_SECS))
+        Ok((token, ttl))
     }
 
     /// Checks a token for one of `audiences`: the algorithm is pinned (no

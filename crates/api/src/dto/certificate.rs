@@ -684,3 +684,80 @@ impl From<&cme_store::repo::title_correction::Correction> for CorrectionDto {
         }
     }
 }
+
+/// Where a batch print stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PrintJobState {
+    /// Waiting for an instance of the server to take it.
+    Queued,
+    Running,
+    /// The file is ready (kept a day).
+    Finished,
+    Failed,
+    Cancelled,
+    /// Finished more than a day ago: the file was removed.
+    Expired,
+}
+
+/// A batch print run in the background: `done` of `total` certificates
+/// printed; when finished, its file is fetched by a download address
+/// (`POST /certificates/print-jobs/{id}/download`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PrintJobDto {
+    pub id: Uuid,
+    pub state: PrintJobState,
+    pub year: i32,
+    /// Certificates in the batch (the cover page aside).
+    pub total: u64,
+    pub done: u64,
+    /// What the file is called: unit, department, year.
+    pub file_name: String,
+    /// The file's size once finished.
+    pub file_bytes: u64,
+    /// Why it failed (Chinese, for the person who asked).
+    pub message: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+impl From<cme_store::repo::print_job::PrintJob> for PrintJobDto {
+    fn from(j: cme_store::repo::print_job::PrintJob) -> Self {
+        use cme_store::repo::print_job::PrintState;
+        PrintJobDto {
+            id: j.id,
+            state: match j.state {
+                PrintState::Queued => PrintJobState::Queued,
+                PrintState::Running => PrintJobState::Running,
+                PrintState::Finished => PrintJobState::Finished,
+                PrintState::Failed => PrintJobState::Failed,
+                PrintState::Cancelled => PrintJobState::Cancelled,
+                PrintState::Expired => PrintJobState::Expired,
+            },
+            year: j.year,
+            total: u64::from(j.total),
+            done: u64::from(j.done),
+            file_name: j.file_name,
+            file_bytes: j.file_bytes,
+            message: j.message,
+            created_at: j.created_at,
+            finished_at: j.finished_at,
+        }
+    }
+}
+
+/// A short-lived address the browser downloads a finished batch from (its
+/// download manager streams it to disk; no bearer token needed).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DownloadAddress {
+    /// Relative to the server, e.g. `/api/v1/certificates/print-jobs/…/file?ticket=…`.
+    pub url: String,
+    /// Seconds it works for.
+    pub expires_in: i64,
+}
+
+/// The download ticket of a batch print's file.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+pub struct TicketQuery {
+    pub ticket: String,
+}

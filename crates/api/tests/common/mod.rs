@@ -56,6 +56,9 @@ pub async fn spawn(backend: Backend) -> TestApp {
     // A built asset, named by its hash as Vite names them.
     std::fs::create_dir_all(spa.0.join("assets")).expect("assets dir");
     std::fs::write(spa.0.join("assets/index-3f9a1c.js"), "console.log(1)").expect("asset");
+    // Its build-time compressions (stand-ins: the test reads which one is served).
+    std::fs::write(spa.0.join("assets/index-3f9a1c.js.br"), "brotli bytes").expect("asset.br");
+    std::fs::write(spa.0.join("assets/index-3f9a1c.js.gz"), "gzip bytes").expect("asset.gz");
 
     let (db, guard) = match backend {
         Backend::Sqlite => cme_store::testing::fresh_sqlite().await.expect("fresh SQLite database"),
@@ -82,6 +85,7 @@ pub async fn spawn(backend: Backend) -> TestApp {
             // Low, so that a test reaches the background job with a few records.
             approve_in_request: 4,
             files: std::sync::Arc::new(cme_api::storage::LocalDisk::new(spa.0.join("files"))),
+            spool: cme_api::storage::Spool::new(spa.0.join("spool")),
             public_url: PUBLIC_URL.to_owned(),
         },
         db.clone(),

@@ -84,6 +84,23 @@ both_backends!(client_routes_fall_back_to_the_spa, |app| async move {
     let asset = app.get("/assets/index-3f9a1c.js").await;
     assert_eq!(asset.status(), 200);
     assert_eq!(cache(&asset), "public, max-age=31536000, immutable");
+    // Each asset is served as its build-time brotli or gzip sibling, by Accept-Encoding.
+    let fetch = |accept: &'static str| {
+        app.client.get(format!("{}/assets/index-3f9a1c.js", app.base)).header("accept-encoding", accept).send()
+    };
+    for (accept, encoding, body) in [
+        ("gzip, deflate, br, zstd", Some("br"), "brotli bytes"),
+        ("gzip, br;q=0", Some("gzip"), "gzip bytes"),
+        ("identity", None, "console.log(1)"),
+    ] {
+        let res = fetch(accept).await.unwrap_or_else(|e| panic!("{e}"));
+        let header = |name: &str| res.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        assert_eq!(header("content-encoding").as_deref(), encoding, "{accept}");
+        assert!(header("content-type").unwrap_or_default().contains("javascript"), "{accept}");
+        assert!(header("vary").unwrap_or_default().to_lowercase().contains("accept-encoding"), "{accept}");
+        assert_eq!(header("cache-control").as_deref(), Some("public, max-age=31536000, immutable"));
+        assert_eq!(res.text().await.unwrap_or_default(), body, "{accept}");
+    }
     // A missing asset is not cached for a year (it answers index.html, revalidated).
     assert_ne!(cache(&app.get("/assets/gone-000000.js").await), "public, max-age=31536000, immutable");
     // API answers keep their own (none, or no-store).

@@ -211,6 +211,9 @@ const PUBLIC: &[(&str, &str)] = &[
     ("POST", "/api/v1/auth/token"),
     ("GET", "/api/v1/public/certificates"),
     ("GET", "/api/v1/public/certificates/{token}"),
+    // A batch print's file: its download address carries a short-lived
+    // ticket naming the job and the account (tested in certificates.rs).
+    ("GET", "/api/v1/certificates/print-jobs/{id}/file"),
 ];
 
 //                         anon admin kjc  zyc  pref county unit dept trainee client
@@ -349,9 +352,10 @@ fn table() -> Vec<Row> {
             ("POST", "/api/v1/actors/names") => Body::Fixed(|| json!({"logins": ["admin"]})),
             ("POST", "/api/v1/evidence") => Body::EvidenceFile,
             ("PUT", "/api/v1/seals/mine") => Body::Fixed(|| json!({"not": "an image"})),
-            ("POST", "/api/v1/certificates/print" | "/api/v1/certificates/search") => {
-                Body::Fixed(|| json!({"year": 2021}))
-            }
+            (
+                "POST",
+                "/api/v1/certificates/print" | "/api/v1/certificates/search" | "/api/v1/certificates/print-jobs",
+            ) => Body::Fixed(|| json!({"year": 2021})),
             ("POST", "/api/v1/certificates/{id}/revoke") => {
                 Body::Fixed(|| json!({"row_version": 1, "reason": "撤销原因"}))
             }
@@ -934,6 +938,40 @@ fn table() -> Vec<Row> {
             "POST",
             "/api/v1/certificates/print",
             Target::None,
+            [401, 403, 404, 404, 404, 404, 404, 404, 403, 403],
+            None,
+            false,
+        ),
+        // Batch prints in the background: queued as /certificates/print
+        // prints; a job is its owner's alone (anyone else's reads as missing).
+        row(
+            "POST",
+            "/api/v1/certificates/print-jobs",
+            Target::None,
+            [401, 403, 404, 404, 404, 404, 404, 404, 403, 403],
+            None,
+            false,
+        ),
+        row(
+            "GET",
+            "/api/v1/certificates/print-jobs/{id}",
+            Target::Missing,
+            [401, 403, 404, 404, 404, 404, 404, 404, 403, 403],
+            None,
+            false,
+        ),
+        row(
+            "POST",
+            "/api/v1/certificates/print-jobs/{id}/cancel",
+            Target::Missing,
+            [401, 403, 404, 404, 404, 404, 404, 404, 403, 403],
+            None,
+            true,
+        ),
+        row(
+            "POST",
+            "/api/v1/certificates/print-jobs/{id}/download",
+            Target::Missing,
             [401, 403, 404, 404, 404, 404, 404, 404, 403, 403],
             None,
             false,

@@ -1137,3 +1137,95 @@ both_backends!(a_batch_whose_reading_fails_mid_stream_is_aborted_not_shortened, 
     let read = res.bytes().await;
     assert!(read.is_err(), "a failed batch ended as a complete answer of {:?} pages", read.map(|b| pages(&b)));
 });
+
+/// Follows a print job until it is over.
+async fn await_job(app: &TestApp, token: &str, id: &str) -> Value {
+    for _ in 0..600 {
+        let job = body(app.get_as(&format!("/api/v1/certificates/print-jobs/{id}"), token).await).await;
+        if !matches!(job["state"].as_str(), Some("queued" | "running")) {
+            return job;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the print job did not end");
+}
+
+both_backends!(a_batch_print_runs_as_a_job_in_pinyin_order_with_a_cover, |app| async move {
+    let ctx = setup(&app).await;
+    let unit = app.token("unit-village", PASSWORD).await;
+    let county = app.token("county-a", PASSWORD).await;
+    upload_seal(&app, &county).await;
+    // Code-point order would be 张 曾 李 王; pinyin order is li wang zeng zhang.
+    let mut people = Vec::new();
+    for name in ["张三", "曾伟", "李四", "王五"] {
+        let (p, _) = ctx.person(&app, ctx.village, ctx.village_dept, name).await;
+        fixture::make_compliant(&app, p, Y).await;
+        people.push(p);
+    }
+    let (_without, _) = ctx.person(&app, ctx.village, ctx.village_dept, "赵六").await;
+    let ids = submit(&app, &unit, &people).await;
+    approve_all(&app, &county, &ids).await;
+    assert_eq!(number(&app, &county).await["issued"], 4);
+    let list = certificates(&app, &unit).await;
+    let wang = list.iter().find(|c| c["person_id"] == json!(people[3].0)).unwrap().clone();
+    let revoke = json!({"row_version": wang["row_version"], "reason": "材料不实"});
+    let path = format!("/api/v1/certificates/{}/revoke", wang["id"].as_str().unwrap());
+    assert_eq!(app.call_as(Method::POST, &path, Some(&county), Some(&revoke)).await.status(), 200);
+
+    let res =
+        app.call_as(Method::POST, "/api/v1/certificates/print-jobs", Some(&unit), Some(&json!({"year": Y}))).await;
+    assert_eq!(res.status(), 202);
+    let job = body(res).await;
+    assert_eq!(job["total"], 3, "{job}");
+    let id = job["id"].as_str().unwrap().to_owned();
+    let file_name = job["file_name"].as_str().unwrap();
+    assert!(
+        file_name.contains("甲村卫生室") && file_name.contains("全部科室") && file_name.contains("2025年度"),
+        "{file_name}"
+    );
+    // Only its owner sees it.
+    assert_eq!(app.get_as(&format!("/api/v1/certificates/print-jobs/{id}"), &county).await.status(), 404);
+    let job = await_job(&app, &unit, &id).await;
+    assert_eq!(job["state"], "finished", "{job}");
+    assert_eq!(job["done"], 3);
+
+    // The download address works without a bearer token, for this job only.
+    let download = format!("/api/v1/certificates/print-jobs/{id}/download");
+    let res = app.call_as(Method::POST, &download, Some(&county), None).await;
+    assert_eq!(res.status(), 404);
+    let address = body(app.call_as(Method::POST, &download, Some(&unit), None).await).await;
+    let url = address["url"].as_str().unwrap();
+    let res = app.get(url).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let disposition = res.headers()["content-disposition"].to_str().unwrap().to_owned();
+    assert!(disposition.contains("filename*=UTF-8''"), "{disposition}");
+    let pdf = res.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    assert_eq!(pages(&pdf), 4, "a cover and three certificates");
+    let text = pdftotext(&pdf);
+    let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    for expected in
+        ["打印清单", "甲村卫生室", "3份", "未打印人员（2人）", "王五", "证书已撤销", "赵六", "无2025年度证书"]
+    {
+        assert!(squeezed.contains(expected), "{expected} missing from the cover: {squeezed}");
+    }
+    // The certificates follow in pinyin order.
+    let pages_text: Vec<&str> = text.split('\u{c}').collect();
+    let holder = |page: &str| ["李四", "曾伟", "张三"].into_iter().find(|n| page.contains(n)).unwrap_or("?");
+    let order: Vec<&str> = pages_text[1..4].iter().map(|p| holder(p)).collect();
+    assert_eq!(order, ["李四", "曾伟", "张三"]);
+    // A ticket names its job: not another's, and not forged.
+    let other = url.replace(&id, &uuid::Uuid::now_v7().to_string());
+    assert_eq!(app.get(&other).await.status(), 401);
+    assert_eq!(app.get(&format!("/api/v1/certificates/print-jobs/{id}/file?ticket=forged")).await.status(), 401);
+    // Cancelling a finished job changes nothing; its file stays.
+    let res =
+        app.call_as(Method::POST, &format!("/api/v1/certificates/print-jobs/{id}/cancel"), Some(&unit), None).await;
+    assert_eq!(body(res).await["state"], "finished");
+    assert_eq!(app.get(url).await.status(), 200);
+    // Nothing printable: refused before any job is queued.
+    let res =
+        app.call_as(Method::POST, "/api/v1/certificates/print-jobs", Some(&unit), Some(&json!({"year": 2020}))).await;
+    assert_eq!(res.status(), 404);
+});

@@ -4,8 +4,8 @@
 use crate::common::sample::{certificate, red_ring_png, verify_url};
 use crate::common::{fonts, page_count, pdffonts, pdftoppm, pdftotext, read_rgb, scratch, write_pdf, zbarimg};
 use cme_documents::{
-    Certificate, CertificateBatch, DocumentError, ProofHolder, SEAL_AREA, STAMP_REQUIRED, Seal, certificate_pdf,
-    multi_year_proof_pdf,
+    BatchCover, Certificate, CertificateBatch, DocumentError, LeftOut, ProofHolder, SEAL_AREA, STAMP_REQUIRED, Seal,
+    certificate_pdf, multi_year_proof_pdf,
 };
 
 /// Text without the blanks and line breaks pdftotext puts between and inside lines.
@@ -271,7 +271,7 @@ fn multi_year_proof() {
     let bytes = multi_year_proof_pdf(fonts(), &holder(), &years).unwrap();
     eprintln!("proof of 3 years: {} bytes", bytes.len());
     let pdf = write_pdf(&dir, "proof.pdf", &bytes);
-    assert_eq!(page_count(&pdf), 4);
+    assert_eq!(page_count(&pdf), 5);
     let text = squeeze(&pdftotext(&pdf));
     for expected in ["继续医学教育学分验证证明", "2019-530000-000077", "2021-530000-000079", "已撤销", "有效"]
     {
@@ -443,4 +443,54 @@ fn a_name_noto_lacks_prints_from_the_fallback() {
     let bold = Certificate { verdict: "合格𪛖".to_owned(), ..cert };
     let pdf = write_pdf(&dir, "bold.pdf", &certificate_pdf(fonts(), &bold, None).unwrap());
     assert!(squeeze(&pdftotext(&pdf)).contains("合格𪛖"));
+}
+
+#[test]
+fn a_batch_cover_names_the_bundle_and_everyone_left_out() {
+    let dir = scratch("batch_cover");
+    let left_out: Vec<LeftOut> = (0..45)
+        .map(|i| LeftOut {
+            name: format!("缺证{i}号"),
+            department: "内科".to_owned(),
+            reason: if i % 2 == 0 { "无证书".to_owned() } else { "证书已撤销".to_owned() },
+        })
+        .collect();
+    let cover = BatchCover {
+        unit: "宜良县第一人民医院".to_owned(),
+        department: Some("内科".to_owned()),
+        year: 2025,
+        count: 2,
+        printed_on: "2026年12月7日".to_owned(),
+        left_out,
+    };
+    let mut batch = CertificateBatch::new(fonts(), Vec::new()).unwrap();
+    batch.cover(&cover).unwrap();
+    // 45 rows: 15 under the particulars, 27 on the next page, 3 on a third.
+    assert_eq!(batch.pages(), 3);
+    batch.push(&certificate(0), None).unwrap();
+    batch.push(&certificate(1), None).unwrap();
+    let bytes = batch.finish().unwrap();
+    let pdf = write_pdf(&dir, "cover.pdf", &bytes);
+    assert_eq!(page_count(&pdf), 5);
+    let text = squeeze(&pdftotext(&pdf));
+    for expected in [
+        "打印清单",
+        "宜良县第一人民医院",
+        "内科",
+        "2025年度",
+        "2份",
+        "未打印人员（45人）",
+        "缺证0号",
+        "缺证44号",
+        "证书已撤销",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from the cover: {text}");
+    }
+    // Nobody left out: the cover says so.
+    let mut batch = CertificateBatch::new(fonts(), Vec::new()).unwrap();
+    batch.cover(&BatchCover { left_out: Vec::new(), department: None, ..cover }).unwrap();
+    batch.push(&certificate(0), None).unwrap();
+    let pdf = write_pdf(&dir, "cover-none.pdf", &batch.finish().unwrap());
+    let text = squeeze(&pdftotext(&pdf));
+    assert!(text.contains("全部科室") && text.contains("无未打印人员"), "{text}");
 }

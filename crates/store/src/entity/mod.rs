@@ -25,6 +25,7 @@ pub mod people;
 pub mod person_status_changes;
 pub mod person_titles;
 pub mod person_transfers;
+pub mod print_jobs;
 pub mod refresh_tokens;
 pub mod regions;
 pub mod review_jobs;

@@ -728,3 +728,13 @@ pub async fn retire_seal(
         .await?;
     Ok(res.rows_affected > 0)
 }
+
+/// The certificate versions `ids`, in that order (missing ones left out).
+pub async fn by_ids(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<Certificate>, StoreError> {
+    let mut found: HashMap<Uuid, Certificate> = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(crate::batch_rows(db.get_database_backend(), 1)) {
+        let rows = certificates::Entity::find().filter(certificates::Column::Id.is_in(chunk.to_vec())).all(db).await?;
+        found.extend(with_holds(db, rows).await?.into_iter().map(|c| (c.id, c)));
+    }
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+}

@@ -19,6 +19,7 @@ pub mod id_lookup;
 pub mod idempotency;
 pub mod login_failure;
 pub mod person;
+pub mod print_job;
 pub mod refresh;
 pub mod region;
 pub mod review_job;

@@ -765,3 +765,74 @@ pub(crate) async fn move_to_unit(
     after_change(db, person).await?;
     row_version(db, person).await
 }
+
+/// Whose names a printed list needs.
+#[derive(Debug, Clone, Copy)]
+pub enum RosterOf<'a> {
+    /// The people of a unit, or of one of its departments, with status normal.
+    Place { unit: UnitId, department: Option<DepartmentId> },
+    /// These people, whatever their status.
+    People(&'a [PersonId]),
+}
+
+/// A person on a printed list: the name and the department's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterEntry {
+    pub id: PersonId,
+    pub name: String,
+    pub department: Option<String>,
+}
+
+/// Names and departments of `who` (a batch print's cover and order), in no
+/// particular order.
+pub async fn roster(db: &impl ConnectionTrait, who: RosterOf<'_>) -> Result<Vec<RosterEntry>, StoreError> {
+    use crate::entity::departments;
+    let select = || {
+        people::Entity::find().select_only().columns([
+            people::Column::Id,
+            people::Column::Name,
+            people::Column::DepartmentId,
+        ])
+    };
+    let mut rows: Vec<(Uuid, String, Option<Uuid>)> = Vec::new();
+    match who {
+        RosterOf::Place { unit, department } => {
+            let mut q = select()
+                .filter(people::Column::UnitId.eq(unit.0))
+                .filter(people::Column::Status.eq(PersonStatus::Normal));
+            if let Some(d) = department {
+                q = q.filter(people::Column::DepartmentId.eq(d.0));
+            }
+            rows = q.into_tuple().all(db).await?;
+        }
+        RosterOf::People(ids) => {
+            for chunk in ids.chunks(batch_rows(db.get_database_backend(), 1)) {
+                let part: Vec<(Uuid, String, Option<Uuid>)> =
+                    select().filter(people::Column::Id.is_in(chunk.iter().map(|p| p.0))).into_tuple().all(db).await?;
+                rows.extend(part);
+            }
+        }
+    }
+    let mut department_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.2).collect();
+    department_ids.sort_unstable();
+    department_ids.dedup();
+    let mut names: HashMap<Uuid, String> = HashMap::new();
+    for chunk in department_ids.chunks(batch_rows(db.get_database_backend(), 1)) {
+        let part: Vec<(Uuid, String)> = departments::Entity::find()
+            .select_only()
+            .columns([departments::Column::Id, departments::Column::Name])
+            .filter(departments::Column::Id.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        names.extend(part);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, department)| RosterEntry {
+            id: PersonId(id),
+            name,
+            department: department.and_then(|d| names.get(&d).cloned()),
+        })
+        .collect())
+}

@@ -4,7 +4,7 @@ import { Alert, App, Button, Card, Checkbox, Form, Input, Modal, Select, Space, 
 import type { ColumnsType } from "antd/es/table";
 import { useState } from "react";
 import { api, unwrap } from "../../api/client";
-import type { Certificate, PrintRequest } from "../../api/certificateTypes";
+import type { Certificate, PrintJob, PrintRequest } from "../../api/certificateTypes";
 import { cleanQuery, downloadFile } from "../../api/download";
 import { useAuth } from "../../auth/AuthProvider";
 import { LoadMore } from "../../components/LoadMore";
@@ -20,6 +20,7 @@ import { formatDateTime } from "../../utils/format";
 import { submitModalForm } from "../../utils/modalForm";
 import { useWorkingYear, yearInShanghai } from "../../hooks/workingYear";
 import { canTickYear, certificateYears, formatTenths, proofParam, proofYears, toggleYear, versionLabel } from "./logic";
+import { PrintJobModal } from "./PrintJob";
 import { CertificateStatusTag, SealTag } from "./shared";
 
 interface Filters {
@@ -157,7 +158,6 @@ export default function PrintPage() {
   const [selected, setSelected] = useState<string[]>([]);
   const [proofOf, setProofOf] = useState<Certificate | null>(null);
   const [revoking, setRevoking] = useState<Certificate | null>(null);
-  const { message } = App.useApp();
   const kind = me?.organisation.kind;
   const isUnit = kind === "unit";
   const isOffice = can("manage_seal") || kind === "region" || kind === "province";
@@ -177,10 +177,11 @@ export default function PrintPage() {
   const chosen = shown.filter((c) => selected.includes(c.person_id) && c.status === "valid").map((c) => c.person_id);
   const printable = shown.filter((c) => c.status === "valid").length;
 
+  // A batch prints on the server in the background (n of N, cancel, a file kept a day).
+  const [job, setJob] = useState<PrintJob | null>(null);
   const print = useMutation({
-    mutationFn: (body: PrintRequest) =>
-      downloadFile(api.POST("/api/v1/certificates/print", { body, parseAs: "blob" }), `${body.year}年度学分验证合格证书.pdf`),
-    onSuccess: (name) => message.success(`已生成 ${name}`),
+    mutationFn: (body: PrintRequest) => unwrap(api.POST("/api/v1/certificates/print-jobs", { body })),
+    onSuccess: setJob,
   });
   const one = useMutation({
     mutationFn: (c: Certificate) =>
@@ -368,6 +369,7 @@ export default function PrintPage() {
           </Button>
         </Space>
         {print.isError && <ProblemAlert problem={print.error} />}
+        {job && <PrintJobModal started={job} onClose={() => setJob(null)} />}
         {one.isError && <ProblemAlert problem={one.error} />}
         {list.isError && <ProblemAlert problem={list.error} />}
         <Table<Certificate>

@@ -15,11 +15,13 @@
 //! rendered from that snapshot whenever asked: the same bytes every time,
 //! so its ETag is the version's id and row version.
 
+mod jobs;
 mod print;
 mod public;
 mod register;
 mod seals;
 
+pub use jobs::{PrintWorker, start_print_worker};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers this resource's routes (the route table and the OpenAPI
@@ -33,6 +35,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(register::list_certificates)
         .service(register::search_certificates)
         .service(print::print_certificates)
+        .service(jobs::queue_print)
+        .service(jobs::get_print_job)
+        .service(jobs::cancel_print_job)
+        .service(jobs::print_job_download)
+        .service(jobs::print_job_file)
         .service(register::get_certificate)
         .service(print::certificate_pdf)
         .service(register::revoke_certificate)

@@ -26,11 +26,11 @@ use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
 
 /// Certificates read from the database per round while printing a batch.
-const PRINT_PAGE: u64 = 200;
+pub(super) const PRINT_PAGE: u64 = 200;
 /// The most certificates one batch prints.
-const PRINT_CAP: usize = 5000;
+pub(super) const PRINT_CAP: usize = 5000;
 
-fn fonts(state: &AppState) -> Result<Fonts, ApiError> {
+pub(super) fn fonts(state: &AppState) -> Result<Fonts, ApiError> {
     state.fonts.clone().ok_or_else(|| {
         ApiError::Internal(format!("证书字体未安装（{}），无法生成 PDF", cme_documents::FONT_PACKAGES.join("、")))
     })
@@ -57,12 +57,12 @@ fn refusal(r: PrintRefusal, c: &Certificate, prefix: &str) -> ApiError {
 }
 
 /// The one gate every certificate PDF passes (single, batch, proof).
-fn check_printable(actor: &Actor, c: &Certificate) -> Result<(), PrintRefusal> {
+pub(super) fn check_printable(actor: &Actor, c: &Certificate) -> Result<(), PrintRefusal> {
     may_print(c.status(), c.seal_id.is_some(), printer(actor))
 }
 
 /// What the PDF prints, from the stored snapshot.
-fn printed(c: &Certificate, public_url: &str) -> cme_documents::Certificate {
+pub(super) fn printed(c: &Certificate, public_url: &str) -> cme_documents::Certificate {
     let day = cme_domain::time::date_in_shanghai(c.issued_at);
     cme_documents::Certificate {
         name: c.name.clone(),
@@ -85,7 +85,11 @@ fn printed(c: &Certificate, public_url: &str) -> cme_documents::Certificate {
     }
 }
 
-async fn load_seal(state: &AppState, id: Option<Uuid>, cache: &mut HashMap<Uuid, Seal>) -> Result<(), ApiError> {
+pub(super) async fn load_seal(
+    state: &AppState,
+    id: Option<Uuid>,
+    cache: &mut HashMap<Uuid, Seal>,
+) -> Result<(), ApiError> {
     if let Some(id) = id
         && !cache.contains_key(&id)
     {
@@ -250,7 +254,7 @@ pub async fn print_certificates(
 
 /// The certificates a print request asks for: a place and year, then chosen
 /// people, a name or an ID number.
-async fn print_filter(state: &AppState, actor: &Actor, b: &PrintRequest) -> Result<PrintFilter, ApiError> {
+pub(super) async fn print_filter(state: &AppState, actor: &Actor, b: &PrintRequest) -> Result<PrintFilter, ApiError> {
     let mut f = place_filter(state, actor, b.year, b.department_id, b.unit_id).await?;
     f.people = b.person_ids.as_ref().map(|v| v.iter().map(|p| PersonId(*p)).collect());
     f.name = b.name.clone();
