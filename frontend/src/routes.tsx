@@ -107,10 +107,10 @@ function Home() {
  */
 export const ROUTE_TABLE: readonly RouteEntry[] = [
   // Public certificate verification (the QR code's link, and by number): no sign-in, no menu.
-  { path: "/v/:token", page: PublicTokenPage, frame: "public", access: null, hideInMenu: true },
-  { path: "/verify", page: PublicVerifyPage, frame: "public", access: null, hideInMenu: true },
-  { path: "/login", page: StaffLoginPage, frame: "bare", access: null, hideInMenu: true },
-  { path: "/trainee/login", page: TraineeLoginPage, frame: "bare", access: null, hideInMenu: true },
+  { path: "/v/:token", page: PublicTokenPage, frame: "public", kit: "light", access: null, hideInMenu: true },
+  { path: "/verify", page: PublicVerifyPage, frame: "public", kit: "light", access: null, hideInMenu: true },
+  { path: "/login", page: StaffLoginPage, frame: "bare", kit: "light", access: null, hideInMenu: true },
+  { path: "/trainee/login", page: TraineeLoginPage, frame: "bare", kit: "light", access: null, hideInMenu: true },
   { path: "/", page: Home, frame: "menu", access: null, hideInMenu: true },
   { path: PASSWORD_PATH, page: PasswordPage, frame: "menu", access: "signed_in", hideInMenu: true },
 

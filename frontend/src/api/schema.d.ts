@@ -4129,6 +4129,9 @@ export interface components {
             buckets?: components["schemas"]["BucketsDto"] | null;
             course?: components["schemas"]["CourseDto"] | null;
             credits: components["schemas"]["CreditLine"][];
+            /** @description The year is still being earned: its verification has not opened, so
+             *     the verdict is provisional (进行中, not 不达标). */
+            in_progress: boolean;
             /** @description Whether the year's verification has been submitted (credits locked). */
             locked: boolean;
             outcome: components["schemas"]["Outcome"];
@@ -5163,6 +5166,9 @@ export interface components {
         };
         /** @description A year in the trainee's overview. */
         YearSummary: {
+            /** @description The year is still being earned: its verification has not opened, so
+             *     the verdict is provisional (进行中, not 不达标). */
+            in_progress: boolean;
             outcome: components["schemas"]["Outcome"];
             shortfalls: components["schemas"]["ShortfallDto"][];
             total: components["schemas"]["Amount"];
