@@ -8,6 +8,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { api, apiToken } from "../lib/auth.mjs";
+import { calculate, fillCalculator } from "../lib/calculator.mjs";
 import { BASE_URL, OUT_DIR, openBrowser } from "../lib/browser.mjs";
 import { captchaWatcher, freshTrainee, traineeSignIn } from "../lib/trainee.mjs";
 
@@ -20,7 +21,22 @@ const PUBLIC_PAGES = [
   ["/trainee/login", "captcha-image"],
   ["/verify", "lookup-submit"],
   [`/v/${"0".repeat(26)}`, "lookup-failed"],
-  ["/calculator", null],
+  ["/calculator", "calculate-submit"],
+  // With a credit row and a result: the widest the calculator gets.
+  ["/calculator", "calculate-submit", async (page) => {
+    await fillCalculator(page, {
+      year: 2021,
+      unit: "县级",
+      title: "高级",
+      discipline: "临床、检验、放射等类",
+      mandatory: true,
+      credits: [
+        { kind: "项目学分", source: "国家级 I类", amount: 5 },
+        { kind: "自管学分", amount: 5 },
+      ],
+    });
+    await calculate(page);
+  }],
 ];
 const TRAINEE_PAGES = [
   ["/my-credits", "year-progress"],
@@ -63,15 +79,16 @@ function overflowOf(page) {
   });
 }
 
-async function checkPage(page, path, ready, who) {
+async function checkPage(page, path, ready, who, act) {
   const problems = [];
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: 844 });
     await page.goto(`${BASE_URL}${path}`);
     await (ready ? page.getByTestId(ready).first() : page.locator("h1").first()).waitFor();
     await page.waitForLoadState("networkidle");
+    if (act) await act(page);
     const found = await overflowOf(page);
-    checked.push(`${who}\t${path}\t${width}px\t${found.length ? `FAIL: ${found.join("; ")}` : "ok"}`);
+    checked.push(`${who}\t${path}${act ? " (filled in)" : ""}\t${width}px\t${found.length ? `FAIL: ${found.join("; ")}` : "ok"}`);
     if (found.length) {
       problems.push(`${path} at ${width} px: ${found.join("; ")}`);
       await page.screenshot({ path: join(OUT_DIR, `widths-${path.replace(/\W+/g, "_")}-${width}.png`), fullPage: true });
@@ -83,7 +100,7 @@ async function checkPage(page, path, ready, who) {
 test("public pages fit 360, 390 and 414 px", async () => {
   const page = await browser.newPage();
   const problems = [];
-  for (const [path, ready] of PUBLIC_PAGES) problems.push(...(await checkPage(page, path, ready, "public")));
+  for (const [path, ready, act] of PUBLIC_PAGES) problems.push(...(await checkPage(page, path, ready, "public", act)));
   await page.close();
   assert.deepEqual(problems, []);
 });
