@@ -242,8 +242,8 @@ test("a trainee signs in through the captcha, sets a password, and lands on his 
     assert.deepEqual((await page.getByTestId("tab-bar").getByRole("link").allInnerTexts()).map((t) => t.trim()), ["学分", "签到", "证书", "我的"]);
     // 我的信息 is his 我的: who he is, no account internals.
     await page.goto(`${BASE_URL}/me`);
-    await page.waitForURL(/\/my-profile$/);
     await page.getByTestId("trainee-profile").waitFor();
+    assert.match(page.url(), /\/my-profile$/);
     const profile = await page.getByTestId("trainee-profile").innerText();
     assert.match(profile, new RegExp(person.name));
     assert.doesNotMatch(profile, /权限|[0-9a-f]{8}-[0-9a-f]{4}-/);
