@@ -257,7 +257,8 @@ test("a trainee signs in through the captcha, sets a password, and lands on his 
     await page.locator("#trainee_login_password").fill(newPassword);
     await fillCaptcha();
     await page.getByTestId("login-submit").click();
-    await page.waitForURL(/\/my-credits$/);
+    // Home, or back on the page he signed out from (RequireAuth remembers it).
+    await page.waitForURL(/\/(my-credits|my-profile)$/);
   } finally {
     await page.close();
   }
