@@ -69,9 +69,21 @@ export function menuFor(table: readonly RouteEntry[], me: Me | null | undefined)
   return table.filter(isMenuEntry).filter((entry) => allows(me, entry.access) && (!entry.kinds || (kind !== undefined && entry.kinds.includes(kind))));
 }
 
-/** Where a user lands after signing in: trainees on 我的信息, staff on their first workspace. */
+/** What a trainee may do; an account holding anything else is staff. */
+const TRAINEE_OPERATIONS: ReadonlySet<Operation> = new Set<Operation>(["claim_activity", "read_self", "request_title_correction"]);
+
+/** A trainee: signs in to activities for himself, and does nothing of an office's. */
+export function isTrainee(me: Me | null | undefined): boolean {
+  return can(me, "claim_activity") && (me?.permissions.every((op) => TRAINEE_OPERATIONS.has(op)) ?? false);
+}
+
+/** The trainee's home: his current year, what is still missing. */
+export const TRAINEE_HOME = "/my-credits";
+
+/** Where a user lands after signing in: trainees on their year, staff on their first workspace. */
 export function homeFor(table: readonly RouteEntry[], me: Me | null | undefined): string {
   if (!me) return "/calculator";
+  if (isTrainee(me)) return TRAINEE_HOME;
   if (me.role === "trainee") return can(me, "read_self") ? "/me" : "/calculator";
   const first = menuFor(table, me).find((entry) => entry.access !== null && entry.access !== "read_self");
   return first?.path ?? (can(me, "read_self") ? "/me" : "/calculator");

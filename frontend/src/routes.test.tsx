@@ -1,4 +1,4 @@
-import { isValidElement, type ReactElement, type ReactNode } from "react";
+import { Suspense, isValidElement, type ReactElement, type ReactNode } from "react";
 import { matchRoutes, type RouteObject } from "react-router";
 import { describe, expect, it } from "vitest";
 import { homeFor, isMenuEntry, menuFor, menuKeyOf, type RouteHandle } from "./navigation";
@@ -9,29 +9,34 @@ import { ROLES, type RoleName, meFor } from "./test/policy";
 // (routes.tsx, permissions.ts NAV_ITEMS, BasicLayout's ICONS and selectedKey):
 // the table must change nothing a user can see or reach.
 
-/** Every route before the table: [path, frame, access enforced by RequireAuth ("-": none), page]. */
+/**
+ * Every route: [path, frame, access enforced by RequireAuth ("-": none), page
+ * (its module's file, or its folder for an index)]. Changed since the table:
+ * the trainee's pages left the shell for their own frame (TraineeLayout, "bare"),
+ * and 我的 (/my-profile) is new.
+ */
 const ROUTES_BEFORE: [string, string, string, string][] = [
   ["/v/:token", "public", "-", "TokenPage"],
   ["/verify", "public", "-", "VerifyPage"],
-  ["/login", "bare", "-", "StaffLoginPage"],
-  ["/trainee/login", "bare", "-", "TraineeLoginPage"],
-  ["/m/sign-in", "bare", "-", "MobileSignInPage"],
+  ["/login", "bare", "-", "login"],
+  ["/trainee/login", "bare", "-", "trainee-login"],
+  ["/m/sign-in", "bare", "-", "sign-in"],
   ["/activities/:activityId/screen", "bare", "manage_activities", "SignInScreen"],
   ["/", "menu", "-", "Home"],
-  ["/calculator", "menu", "-", "CalculatorPage"],
-  ["/workbench", "menu", "read_hierarchy", "WorkbenchPage"],
-  ["/account/password", "menu", "signed_in", "PasswordPage"],
-  ["/me", "menu", "read_self", "MePage"],
-  ["/org", "menu", "read_hierarchy", "OrgPage"],
+  ["/calculator", "menu", "-", "calculator"],
+  ["/workbench", "menu", "read_hierarchy", "workbench"],
+  ["/account/password", "menu", "signed_in", "password"],
+  ["/me", "menu", "read_self", "me"],
+  ["/org", "menu", "read_hierarchy", "org"],
   ["/org/units/:unitId", "menu", "read_hierarchy", "UnitPage"],
-  ["/staff", "menu", "manage_people", "StaffPage"],
-  ["/staff/import", "menu", "manage_people", "StaffImportPage"],
-  ["/compliance", "menu", "read_hierarchy", "CompliancePage"],
+  ["/staff", "menu", "manage_people", "people"],
+  ["/staff/import", "menu", "manage_people", "ImportPage"],
+  ["/compliance", "menu", "read_hierarchy", "compliance"],
   ["/compliance/people/:personId/:year", "menu", "read_hierarchy", "PersonYearPage"],
-  ["/credit-entry", "menu", "enter_credits", "CreditEntryPage"],
-  ["/credit-grid", "menu", "enter_credits", "CreditGridPage"],
-  ["/credit-drafts", "menu", "enter_credits", "CreditDraftsPage"],
-  ["/credit-reports", "menu", "review_credits", "CreditReportsPage"],
+  ["/credit-entry", "menu", "enter_credits", "credit-entry"],
+  ["/credit-grid", "menu", "enter_credits", "credit-grid"],
+  ["/credit-drafts", "menu", "enter_credits", "credit-drafts"],
+  ["/credit-reports", "menu", "review_credits", "credit-reports"],
   ["/credit-reports/:reportId", "menu", "read_hierarchy", "ReportPage"],
   ["/verification-cycle", "menu", "manage_cycle", "CyclePage"],
   ["/verification-windows", "menu", "set_windows", "WindowsPage"],
@@ -39,24 +44,25 @@ const ROUTES_BEFORE: [string, string, string, string][] = [
   ["/verification-review", "menu", "review_verifications", "ReviewPage"],
   ["/certificate-numbers", "menu", "issue_certificate_numbers", "NumbersPage"],
   ["/verification-stats", "menu", "read_hierarchy", "StatsPage"],
-  ["/spot-checks", "menu", "spot_check", "SpotChecksPage"],
+  ["/spot-checks", "menu", "spot_check", "spot-checks"],
   ["/spot-checks/:checkId", "menu", "spot_check", "CheckPage"],
-  ["/reports", "menu", "read_reports", "ReportsPage"],
-  ["/standard-editor", "menu", "edit_standards", "StandardsPage"],
+  ["/reports", "menu", "read_reports", "reports"],
+  ["/standard-editor", "menu", "edit_standards", "standards"],
   ["/seal", "menu", "manage_seal", "SealPage"],
   ["/certificates", "menu", "print_certificates", "PrintPage"],
-  ["/my-certificates", "menu", "claim_activity", "MyCertificatesPage"],
+  ["/my-certificates", "bare", "claim_activity", "certificates"],
   ["/title-corrections", "menu", "request_title_correction", "RequestPage"],
   ["/title-correction-review", "menu", "review_title_corrections", "ReviewPage"],
-  ["/activities", "menu", "manage_activities", "ActivitiesPage"],
+  ["/activities", "menu", "manage_activities", "activities"],
   ["/activities/:activityId", "menu", "manage_activities", "ActivityPage"],
-  ["/courses", "menu", "record_course", "CoursesPage"],
-  ["/my-credits", "menu", "claim_activity", "MyCreditsPage"],
-  ["/my-credits/:year", "menu", "claim_activity", "MyYearPage"],
-  ["/accounts", "menu", "manage_accounts", "AccountsPage"],
-  ["/api-clients", "menu", "manage_api_clients", "ApiClientsPage"],
-  ["/audit", "menu", "read_audit", "AuditPage"],
-  ["/*", "menu", "-", "NotFound"],
+  ["/courses", "menu", "record_course", "courses"],
+  ["/my-credits", "bare", "claim_activity", "credits"],
+  ["/my-credits/:year", "bare", "claim_activity", "YearPage"],
+  ["/accounts", "menu", "manage_accounts", "accounts"],
+  ["/api-clients", "menu", "manage_api_clients", "api-clients"],
+  ["/audit", "menu", "read_audit", "audit"],
+  ["/*", "menu", "-", "denied"],
+  ["/my-profile", "bare", "claim_activity", "profile"],
 ];
 
 /** The menu before the table (permissions.ts NAV_ITEMS and BasicLayout ICONS): [path, label, access, icon, kinds]. */
@@ -127,7 +133,8 @@ const MENUS_BEFORE: Record<RoleName | "signed_out", { menu: string[]; home: stri
   },
   trainee: {
     menu: ["/calculator",  "/title-corrections",  "/my-credits",  "/my-certificates",  "/m/sign-in",  "/me"],
-    home: "/me",
+    // Since the phone app: his year, what is still missing.
+    home: "/my-credits",
   },
   signed_out: {
     menu: ["/calculator"],
@@ -135,10 +142,31 @@ const MENUS_BEFORE: Record<RoleName | "signed_out", { menu: string[]; home: stri
   },
 };
 
+/** A lazy page's module as its loader names it (`./pages/staff/org/UnitPage`, or vitest's `/src/…`); null when not lazy. */
+function lazyModule(type: unknown): string | null {
+  const loader = (type as { _payload?: { _result?: unknown } } | null)?._payload?._result;
+  if (typeof loader !== "function") return null;
+  const spec = /["'](?:\.|\/src)\/([^"']+)["']/.exec(String(loader))?.[1];
+  return spec ? spec.replace(/\.tsx?$/, "").replace(/\/index$/, "") : "?";
+}
+
+/** A component's name: a lazy page's file (`UnitPage`, `org` for an index), or its function's name. */
 function nameOf(type: unknown): string {
   if (typeof type === "string") return type;
+  if (type === Suspense) return "Suspense";
+  const module = lazyModule(type);
+  if (module) return module === "antd" ? "AntdProviders" : module.split("/").at(-1)!;
   const t = type as { displayName?: string; name?: string };
   return t.displayName ?? t.name ?? "?";
+}
+
+/** The page inside a route's element: through Suspense and antd's providers. */
+function pageElement(element: ReactElement<{ children?: ReactNode }>): ReactElement<{ children?: ReactNode }> {
+  const name = nameOf(element.type);
+  if ((name === "Suspense" || name === "AntdProviders") && isValidElement(element.props.children)) {
+    return pageElement(element.props.children as ReactElement<{ children?: ReactNode }>);
+  }
+  return element;
 }
 
 interface Flat {
@@ -154,12 +182,14 @@ function flatten(routes: RouteObject[], base = "", layouts: string[] = []): Flat
   return routes.flatMap((r) => {
     const path = r.index ? base || "/" : r.path === undefined ? base : r.path.startsWith("/") ? r.path : `${base === "/" ? "" : base}/${r.path}`;
     const element = isValidElement(r.element) ? (r.element as ReactElement<{ permission?: string; children?: ReactNode }>) : null;
-    if (r.children) return flatten(r.children, path, [...layouts, element ? nameOf(element.type) : "-"]);
+    if (r.children) return flatten(r.children, path, [...layouts, element ? nameOf(pageElement(element).type) : "-"]);
     let access = "-";
     let page = element ? nameOf(element.type) : "-";
     if (element && page === "RequireAuth") {
       access = element.props.permission ?? "signed_in";
-      page = nameOf((element.props.children as ReactElement).type);
+      page = nameOf(pageElement(element.props.children as ReactElement<{ children?: ReactNode }>).type);
+    } else if (element) {
+      page = nameOf(pageElement(element).type);
     }
     const frame = layouts.includes("BasicLayout") ? "menu" : layouts.includes("AuthProvider") ? "bare" : "public";
     return [{ path, frame, access, page, route: r }];

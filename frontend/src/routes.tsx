@@ -80,6 +80,7 @@ const SealPage = lazy(() => import("./pages/certificates/SealPage"));
 const PublicTokenPage = lazy(() => import("./pages/public/verify/TokenPage"));
 const PublicVerifyPage = lazy(() => import("./pages/public/verify/VerifyPage"));
 const MyCertificatesPage = lazy(() => import("./pages/trainee/certificates"));
+const TraineeProfilePage = lazy(() => import("./pages/trainee/profile"));
 const CorrectionRequestPage = lazy(() => import("./pages/title-corrections/RequestPage"));
 const CorrectionReviewPage = lazy(() => import("./pages/title-corrections/ReviewPage"));
 const SpotChecksPage = lazy(() => import("./pages/staff/spot-checks"));
@@ -107,10 +108,10 @@ function Home() {
  */
 export const ROUTE_TABLE: readonly RouteEntry[] = [
   // Public certificate verification (the QR code's link, and by number): no sign-in, no menu.
-  { path: "/v/:token", page: PublicTokenPage, frame: "public", access: null, hideInMenu: true },
-  { path: "/verify", page: PublicVerifyPage, frame: "public", access: null, hideInMenu: true },
-  { path: "/login", page: StaffLoginPage, frame: "bare", access: null, hideInMenu: true },
-  { path: "/trainee/login", page: TraineeLoginPage, frame: "bare", access: null, hideInMenu: true },
+  { path: "/v/:token", page: PublicTokenPage, frame: "public", kit: "light", access: null, hideInMenu: true },
+  { path: "/verify", page: PublicVerifyPage, frame: "public", kit: "light", access: null, hideInMenu: true },
+  { path: "/login", page: StaffLoginPage, frame: "bare", kit: "light", access: null, hideInMenu: true },
+  { path: "/trainee/login", page: TraineeLoginPage, frame: "bare", kit: "light", access: null, hideInMenu: true },
   { path: "/", page: Home, frame: "menu", access: null, hideInMenu: true },
   { path: PASSWORD_PATH, page: PasswordPage, frame: "menu", access: "signed_in", hideInMenu: true },
 
@@ -219,12 +220,14 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
   { path: "/accounts", page: AccountsPage, frame: "menu", access: "manage_accounts", label: "账号管理", icon: <TeamOutlined /> },
   { path: "/api-clients", page: ApiClientsPage, frame: "menu", access: "manage_api_clients", label: "接口客户端", icon: <KeyOutlined /> },
   { path: "/audit", page: AuditPage, frame: "menu", access: "read_audit", label: "审计日志", icon: <AuditOutlined /> },
-  { path: "/my-credits", page: MyCreditsPage, frame: "menu", access: "claim_activity", label: "我的学分", icon: <TrophyOutlined /> },
-  { path: "/my-credits/:year", page: MyYearPage, frame: "menu", access: "claim_activity", hideInMenu: true, parent: "/my-credits" },
+  // The trainee's pages: his own frame (TraineeLayout, a tab bar on a phone), without antd.
+  { path: "/my-credits", page: MyCreditsPage, frame: "bare", kit: "light", access: "claim_activity", label: "我的学分", icon: <TrophyOutlined /> },
+  { path: "/my-credits/:year", page: MyYearPage, frame: "bare", kit: "light", access: "claim_activity", hideInMenu: true, parent: "/my-credits" },
   {
     path: "/my-certificates",
     page: MyCertificatesPage,
-    frame: "menu",
+    frame: "bare",
+    kit: "light",
     access: "claim_activity",
     label: "我的证书",
     icon: <SafetyCertificateOutlined />,
@@ -234,11 +237,13 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
     path: "/m/sign-in",
     page: MobileSignInPage,
     frame: "bare",
+    kit: "light",
     access: "claim_activity",
     selfGuarded: true,
     label: "活动签到",
     icon: <QrcodeOutlined />,
   },
+  { path: "/my-profile", page: TraineeProfilePage, frame: "bare", kit: "light", access: "claim_activity", hideInMenu: true },
   { path: "/me", page: MePage, frame: "menu", access: "read_self", label: "我的信息", icon: <IdcardOutlined /> },
   { path: "/*", page: NotFound, frame: "menu", access: null, hideInMenu: true },
 ];

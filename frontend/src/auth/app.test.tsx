@@ -173,8 +173,8 @@ describe("menu by permissions", () => {
     expect(ROUTE_TABLE.filter(isMenuEntry).filter((i) => i.access === null).map((i) => i.path)).toEqual(["/calculator"]);
   });
 
-  it("lands trainees on 我的信息 and staff on their first workspace", () => {
-    expect(homeFor(ROUTE_TABLE, meFor("trainee"))).toBe("/me");
+  it("lands trainees on their year and staff on their first workspace", () => {
+    expect(homeFor(ROUTE_TABLE, meFor("trainee"))).toBe("/my-credits");
     expect(homeFor(ROUTE_TABLE, meFor("county_office"))).toBe("/workbench");
     expect(homeFor(ROUTE_TABLE, null)).toBe("/calculator");
   });

@@ -23,8 +23,11 @@ const ARGS = [
   "--disable-sync",
 ];
 
-/** A fresh browser profile per run; returns a page and a close() that cleans up. */
-export async function openBrowser() {
+/**
+ * A fresh browser profile per run; returns a page and a close() that cleans up.
+ * `device` overrides the desktop viewport (a phone: viewport, isMobile, hasTouch).
+ */
+export async function openBrowser(device = {}) {
   mkdirSync(OUT_DIR, { recursive: true });
   const userDataDir = mkdtempSync(join(tmpdir(), "cme-e2e-profile-"));
   const context = await chromium.launchPersistentContext(userDataDir, {
@@ -33,6 +36,7 @@ export async function openBrowser() {
     args: ARGS,
     locale: "zh-CN",
     viewport: { width: 1440, height: 1000 },
+    ...device,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(15_000);

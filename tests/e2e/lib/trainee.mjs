@@ -64,3 +64,25 @@ export async function authSpecPersonId(unitId, unitToken) {
   assert.equal(people.status, 200, people.text);
   return people.json.items[0]?.id;
 }
+
+/**
+ * A person of the unit who has never signed in (no password yet), found by
+ * trying the trainee sign-in over the API without one; `skip` is a set of
+ * person ids to pass over. Returns { person, idNumber }.
+ */
+export async function freshTrainee(unitToken, people, skip = new Set()) {
+  for (const person of people) {
+    if (skip.has(person.id)) continue;
+    const idNumber = await revealIdNumber(person.id, unitToken);
+    const captcha = await api.get("/api/v1/auth/captcha");
+    assert.equal(captcha.status, 200, captcha.text);
+    const tried = await api.post("/api/v1/auth/trainee/login", {
+      id_number: idNumber,
+      name: person.name,
+      captcha_id: captcha.json.captcha_id,
+      captcha_answer: captcha.json.test_answer,
+    });
+    if (tried.status === 200 && tried.json.must_change_password) return { person, idNumber };
+  }
+  assert.fail("no person left who has never signed in");
+}

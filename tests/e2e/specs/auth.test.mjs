@@ -181,7 +181,7 @@ test("signing out ends the session", async () => {
   }
 });
 
-test("a trainee signs in through the captcha, sets a password, and lands on 我的信息", async () => {
+test("a trainee signs in through the captcha, sets a password, and lands on his year", async () => {
   // Find a trainee: a normal person of 宜良县第一人民医院, his full ID number revealed by the unit.
   const ylyy = await apiToken("ylyy");
   const me = await api.get("/api/v1/me", ylyy);
@@ -236,21 +236,29 @@ test("a trainee signs in through the captcha, sets a password, and lands on 我�
     await page.locator("#password_new_password").fill(newPassword);
     await page.locator("#password_confirm").fill(newPassword);
     await page.getByTestId("password-submit").click();
-    await page.waitForURL(/\/me$/);
-    await page.getByTestId("me-page").waitFor();
-    assert.match(await page.getByTestId("me-page").innerText(), new RegExp(person.name));
-    assert.deepEqual(await menuLabels(page), ["学分达标计算器", "职称更正申请", "我的学分", "我的证书", "活动签到", "我的信息", "API 文档"]);
+    // He lands on his year, in the trainee's own frame: its tab bar, no menu of the offices.
+    await page.waitForURL(/\/my-credits$/);
+    await page.getByTestId("my-credits").waitFor();
+    assert.deepEqual((await page.getByTestId("tab-bar").getByRole("link").allInnerTexts()).map((t) => t.trim()), ["学分", "签到", "证书", "我的"]);
+    // 我的信息 is his 我的: who he is, no account internals.
+    await page.goto(`${BASE_URL}/me`);
+    await page.getByTestId("trainee-profile").waitFor();
+    assert.match(page.url(), /\/my-profile$/);
+    const profile = await page.getByTestId("trainee-profile").innerText();
+    assert.match(profile, new RegExp(person.name));
+    assert.doesNotMatch(profile, /权限|[0-9a-f]{8}-[0-9a-f]{4}-/);
     await page.screenshot({ path: join(OUT_DIR, "auth-trainee-me.png"), fullPage: true });
 
     // Signing out returns to the trainee sign-in; the new password works.
-    await userMenu(page, "退出登录");
+    await page.getByTestId("profile-sign-out").click();
     await page.waitForURL(/\/trainee\/login$/);
     await page.locator("#trainee_login_id_number").fill(idNumber);
     await page.locator("#trainee_login_name").fill(person.name);
     await page.locator("#trainee_login_password").fill(newPassword);
     await fillCaptcha();
     await page.getByTestId("login-submit").click();
-    await page.waitForURL(/\/me$/);
+    // Home, or back on the page he signed out from (RequireAuth remembers it).
+    await page.waitForURL(/\/(my-credits|my-profile)$/);
   } finally {
     await page.close();
   }

@@ -1,13 +1,16 @@
 import { Card, Descriptions, Space, Tag } from "antd";
-import { Link } from "react-router";
+import { Link, Navigate } from "react-router";
 import { useAuth } from "../../../auth/AuthProvider";
 import { PASSWORD_PATH } from "../../../auth/permissions";
+import { isTrainee } from "../../../navigation";
 import { OPERATION_LABELS, ORGANISATION_KIND_LABELS, ROLE_LABELS, labelOf } from "../../../constants/enums";
 
 /** 我的信息: the signed-in account, its organisation and what it may do. */
 export default function MePage() {
   const { me } = useAuth();
   if (!me) return null;
+  // A trainee's own page says who he is without account internals.
+  if (isTrainee(me)) return <Navigate to="/my-profile" replace />;
   return (
     <Card title="我的信息" data-testid="me-page" extra={<Link to={PASSWORD_PATH}>修改密码</Link>}>
       <Descriptions column={1} bordered size="middle">

@@ -1,5 +1,5 @@
-import { Alert, Button } from "antd";
 import { useEffect, useRef, useState } from "react";
+import { Alert, Button } from "../../../light";
 
 // The Shape Detection API is not in TypeScript's DOM library yet.
 interface DetectedBarcode {
@@ -69,7 +69,7 @@ export function Scanner({ onRead, onClose }: { onRead: (text: string) => void; o
   return (
     <div data-testid="scanner">
       {error ? (
-        <Alert type="warning" showIcon title={error} style={{ marginBottom: 12 }} />
+        <Alert type="warning" title={error} />
       ) : (
         <video
           ref={video}
@@ -78,7 +78,7 @@ export function Scanner({ onRead, onClose }: { onRead: (text: string) => void; o
           style={{ width: "100%", borderRadius: 8, background: "#000", aspectRatio: "1 / 1", objectFit: "cover" }}
         />
       )}
-      <Button block onClick={onClose} style={{ marginTop: 8 }}>
+      <Button block onClick={onClose} style={{ marginTop: 8 }} data-testid="scanner-close">
         关闭摄像头
       </Button>
     </div>

@@ -1,51 +1,42 @@
-import { CameraOutlined } from "@ant-design/icons";
 import { useMutation } from "@tanstack/react-query";
-import { Alert, Button, Card, Form, Input, Result, Space, Typography } from "antd";
-import { useCallback, useEffect, useRef, useState } from "react";
-import { Link, Navigate, useLocation, useNavigate, useSearchParams } from "react-router";
+import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
+import { Navigate, useLocation, useNavigate, useSearchParams } from "react-router";
 import { ApiProblem, api, unwrap } from "../../../api/client";
 import type { SignInResult } from "../../../api/types";
 import { useAuth } from "../../../auth/AuthProvider";
 import { PageLoading } from "../../../auth/guards";
 import { PASSWORD_PATH } from "../../../auth/permissions";
-import { categoryLabel } from "../../../components/PersonYearView";
-import MobileLayout from "../../../layouts/MobileLayout";
+import { categoryLabel } from "../../../components/creditWords";
+import TraineeLayout from "../../../layouts/TraineeLayout";
+import { Alert, Button, ButtonLink, Card, Loading, TextArea, type Tone } from "../../../light";
 import { formatCredits } from "../../../utils/format";
 import { Scanner, canScan } from "./Scanner";
 import { type SignInOutcome, extractCode, signInOutcome } from "./code";
 
 function Success({ result }: { result: SignInResult }) {
   return (
-    <Result
-      status="success"
-      title="签到成功"
-      data-testid="sign-in-success"
-      subTitle={
-        <Space orientation="vertical" size={2}>
-          <Typography.Text strong>{result.activity_name}</Typography.Text>
-          <span>{result.organiser}</span>
-          <span data-testid="sign-in-credit">
-            {categoryLabel(result)} {formatCredits(result.amount)} 分，已计入 {result.year} 年度
-          </span>
-        </Space>
-      }
-      extra={
-        <Link to={`/my-credits/${result.year}`}>
-          <Button type="primary" block>
-            查看我的学分
-          </Button>
-        </Link>
-      }
-    />
+    <Card testId="sign-in-success">
+      <div className="lk-stack" style={{ gap: 6, textAlign: "center" }}>
+        <div style={{ fontSize: 22, fontWeight: 600, color: "#237804" }}>✓ 签到成功</div>
+        <strong>{result.activity_name}</strong>
+        <span className="lk-muted">{result.organiser}</span>
+        <span data-testid="sign-in-credit">
+          {categoryLabel(result)} {formatCredits(result.amount)} 分，已计入 {result.year} 年度
+        </span>
+        <ButtonLink to={`/my-credits/${result.year}`} variant="primary" block>
+          查看我的学分
+        </ButtonLink>
+      </div>
+    </Card>
   );
 }
 
-const OUTCOME_VIEW: Record<SignInOutcome["kind"], { status: "warning" | "info" | "error"; title: string }> = {
-  expired: { status: "warning", title: "签到码已过期" },
-  invalid: { status: "error", title: "签到码无效" },
-  already: { status: "info", title: "已签到" },
-  forbidden: { status: "error", title: "无法签到" },
-  other: { status: "error", title: "签到失败" },
+const OUTCOME_VIEW: Record<SignInOutcome["kind"], { type: Tone; title: string }> = {
+  expired: { type: "warning", title: "签到码已过期" },
+  invalid: { type: "error", title: "签到码无效" },
+  already: { type: "info", title: "已签到" },
+  forbidden: { type: "error", title: "无法签到" },
+  other: { type: "error", title: "签到失败" },
 };
 
 function Refused({ outcome }: { outcome: SignInOutcome }) {
@@ -57,23 +48,13 @@ function Refused({ outcome }: { outcome: SignInOutcome }) {
         ? "请确认扫描的是活动现场大屏上的签到二维码。"
         : null;
   return (
-    <Alert
-      type={view.status}
-      showIcon
-      data-testid="sign-in-refused"
-      data-kind={outcome.kind}
-      title={view.title}
-      description={
-        <>
-          {/* The title says it already when the server's words are the same. */}
-          <div data-testid="sign-in-message" style={outcome.message === view.title ? { display: "none" } : undefined}>
-            {outcome.message}
-          </div>
-          {hint && <div>{hint}</div>}
-        </>
-      }
-      style={{ marginBottom: 12 }}
-    />
+    <Alert type={view.type} title={view.title} testId="sign-in-refused" data-kind={outcome.kind}>
+      {/* The title says it already when the server's words are the same. */}
+      <div data-testid="sign-in-message" style={outcome.message === view.title ? { display: "none" } : undefined}>
+        {outcome.message}
+      </div>
+      {hint && <div>{hint}</div>}
+    </Alert>
   );
 }
 
@@ -89,7 +70,8 @@ export default function MobileSignInPage() {
   const [search] = useSearchParams();
   const urlCode = extractCode(search.get("code"));
   const [scanning, setScanning] = useState(false);
-  const [form] = Form.useForm<{ code: string }>();
+  const [typed, setTyped] = useState("");
+  const [codeError, setCodeError] = useState<string | null>(null);
   const sent = useRef<string | null>(null);
 
   const mutation = useMutation({
@@ -101,13 +83,14 @@ export default function MobileSignInPage() {
     (text: string) => {
       const code = extractCode(text);
       if (!code) {
-        form.setFields([{ name: "code", errors: ["没有识别到签到码"] }]);
+        setCodeError(text.trim() === "" ? "请粘贴签到码或签到链接" : "没有识别到签到码");
         return;
       }
+      setCodeError(null);
       setScanning(false);
       mutate(code);
     },
-    [form, mutate],
+    [mutate],
   );
 
   const ready = status === "signed_in" && me !== null && !me.must_change_password && can("claim_activity");
@@ -127,54 +110,61 @@ export default function MobileSignInPage() {
   if (me.must_change_password) return <Navigate to={PASSWORD_PATH} replace state={{ from: location }} />;
 
   const refused = mutation.error instanceof ApiProblem ? signInOutcome(mutation.error) : null;
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    submit(typed);
+  };
   return (
-    <MobileLayout title="活动签到">
+    <TraineeLayout title="活动签到">
       {!can("claim_activity") ? (
-        <Result status="403" title="请使用学员账号签到" subTitle="活动签到仅限学员本人，请退出后在“学员中心登录”。" />
+        <Alert type="error" title="请使用学员账号签到">
+          活动签到仅限学员本人，请退出后在“学员中心登录”。
+        </Alert>
       ) : (
-        <Space orientation="vertical" size={12} style={{ width: "100%" }} data-testid="mobile-sign-in">
+        <div className="lk-stack" data-testid="mobile-sign-in">
           {mutation.isPending && (
             <Card>
-              <Result status="info" title="正在签到…" />
+              <Loading label="正在签到" />
+              <p style={{ textAlign: "center", margin: 0 }}>正在签到…</p>
             </Card>
           )}
-          {mutation.isSuccess && (
-            <Card>
-              <Success result={mutation.data} />
-            </Card>
-          )}
+          {mutation.isSuccess && <Success result={mutation.data} />}
           {refused && <Refused outcome={refused} />}
-          <Card title={mutation.isSuccess ? "继续签到其他活动" : "扫描大屏上的签到二维码"} size="small">
+          <Card title={mutation.isSuccess ? "继续签到其他活动" : "扫描大屏上的签到二维码"}>
             {scanning ? (
               <Scanner onRead={submit} onClose={() => setScanning(false)} />
             ) : canScan() ? (
-              <Button type="primary" size="large" block icon={<CameraOutlined />} onClick={() => setScanning(true)} data-testid="scan">
+              <Button variant="primary" block onClick={() => setScanning(true)} data-testid="scan">
                 打开摄像头扫码
               </Button>
             ) : (
-              <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
+              <p className="lk-muted" style={{ margin: 0 }}>
                 也可以用手机相机或微信扫描大屏二维码，在浏览器中打开后自动签到。
-              </Typography.Paragraph>
+              </p>
             )}
           </Card>
-          <Card title="或粘贴签到码" size="small">
-            <Form
-              form={form}
-              name="sign_in"
-              layout="vertical"
-              requiredMark={false}
-              onFinish={(v) => submit(v.code)}
-            >
-              <Form.Item name="code" rules={[{ required: true, whitespace: true, message: "请粘贴签到码或签到链接" }]}>
-                <Input.TextArea rows={3} placeholder="签到码或签到链接" autoComplete="off" data-testid="sign-in-code" />
-              </Form.Item>
-              <Button type="primary" htmlType="submit" size="large" block loading={mutation.isPending} data-testid="sign-in-submit">
+          <Card title="或粘贴签到码">
+            <form name="sign_in" noValidate onSubmit={onSubmit}>
+              <TextArea
+                id="sign_in_code"
+                label="签到码或签到链接"
+                rows={3}
+                autoComplete="off"
+                value={typed}
+                error={codeError}
+                onChange={(e) => {
+                  setTyped(e.target.value);
+                  setCodeError(null);
+                }}
+                data-testid="sign-in-code"
+              />
+              <Button type="submit" variant="primary" block loading={mutation.isPending} data-testid="sign-in-submit">
                 签到
               </Button>
-            </Form>
+            </form>
           </Card>
-        </Space>
+        </div>
       )}
-    </MobileLayout>
+    </TraineeLayout>
   );
 }

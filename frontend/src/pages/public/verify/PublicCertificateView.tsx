@@ -1,51 +1,79 @@
-import { CheckCircleFilled, CloseCircleFilled, ExclamationCircleFilled, SafetyCertificateOutlined } from "@ant-design/icons";
-import { Alert, Card, Descriptions, Layout, Result, Space, Spin, Typography } from "antd";
-import type { ReactNode } from "react";
-import { Link } from "react-router";
 import type { ApiProblem } from "../../../api/client";
 import type { PublicCertificate } from "../../../api/certificateTypes";
+import type { ReactNode } from "react";
+import { Alert, Card, type TagTone } from "../../../light";
 import { formatDateTime } from "../../../utils/format";
 import { formatTenths, lookupFailure, publicVerdict, versionLabel } from "../../certificates/logic";
 
-/** The public pages' frame: a title bar and a narrow column that fits a phone. */
-export function PublicShell({ children }: { children: ReactNode }) {
+export { PublicFrame as PublicShell } from "../../../light/frames";
+export { Loading } from "../../../light";
+
+const MARKS: Record<ReturnType<typeof publicVerdict>["type"], { mark: string; tone: TagTone }> = {
+  success: { mark: "✓", tone: "success" },
+  warning: { mark: "!", tone: "warning" },
+  error: { mark: "✕", tone: "error" },
+  info: { mark: "i", tone: "processing" },
+};
+
+const TONE_COLOURS: Record<TagTone, string> = {
+  success: "#237804",
+  warning: "#ad4e00",
+  error: "#cf1322",
+  processing: "#0958d9",
+  default: "rgba(0, 0, 0, 0.88)",
+};
+
+/** The verdict in big letters with a mark beside it. */
+function Headline({ mark, tone, title, subtitle, testId }: { mark: string; tone: TagTone; title: string; subtitle: ReactNode; testId: string }) {
   return (
-    <Layout style={{ minHeight: "100vh" }}>
-      <Layout.Header style={{ display: "flex", alignItems: "center", paddingInline: 16 }}>
-        <Typography.Title level={5} style={{ color: "#fff", margin: 0, whiteSpace: "nowrap", overflow: "hidden", textOverflow: "ellipsis" }}>
-          <SafetyCertificateOutlined /> 云南省继续医学教育学分验证合格证书查验
-        </Typography.Title>
-      </Layout.Header>
-      <Layout.Content style={{ padding: 12 }}>
-        <div style={{ maxWidth: 640, margin: "0 auto" }}>{children}</div>
-      </Layout.Content>
-      <Layout.Footer style={{ textAlign: "center", padding: "12px 16px" }}>
-        <Space orientation="vertical" size={4}>
-          <Link to="/verify">按证书编号和验证码查验</Link>
-          <Typography.Text type="secondary">云南省继续医学教育学分管理系统</Typography.Text>
-        </Space>
-      </Layout.Footer>
-    </Layout>
+    <div style={{ textAlign: "center", padding: "8px 0 12px" }}>
+      <div
+        aria-hidden="true"
+        style={{ width: 56, height: 56, margin: "0 auto 8px", borderRadius: "50%", background: TONE_COLOURS[tone], color: "#fff", fontSize: 30, lineHeight: "56px", fontWeight: 700 }}
+      >
+        {mark}
+      </div>
+      <div style={{ fontSize: 22, fontWeight: 600 }} data-testid={testId}>
+        {title}
+      </div>
+      <div className="lk-muted">{subtitle}</div>
+    </div>
   );
 }
-
-const ICONS = {
-  success: <CheckCircleFilled style={{ color: "#52c41a" }} />,
-  warning: <ExclamationCircleFilled style={{ color: "#faad14" }} />,
-  error: <CloseCircleFilled style={{ color: "#ff4d4f" }} />,
-  info: <ExclamationCircleFilled style={{ color: "#1677ff" }} />,
-};
 
 /** What the public may know of a certificate: its status first, then the facts. */
 export function PublicCertificateView({ certificate: c }: { certificate: PublicCertificate }) {
   const verdict = publicVerdict(c);
+  const { mark, tone } = MARKS[verdict.type];
+  const facts: [string, ReactNode][] = [
+    ["证书编号", <span className="lk-mono" data-testid="public-number">{c.number}</span>],
+    [
+      "版本",
+      <>
+        <span data-testid="public-version">{versionLabel(c.version)}</span>
+        {c.current_version !== null && c.current_version !== undefined && c.current_version !== c.version && (
+          <span style={{ color: "#ad4e00" }}>（当前有效：{versionLabel(c.current_version)}）</span>
+        )}
+      </>,
+    ],
+    ["验证年度", `${c.year} 年度`],
+    ["姓名", <span data-testid="public-name">{c.name}</span>],
+    ["身份证号", <span className="lk-mono">{c.id_number}</span>],
+    ["单位", c.unit_name],
+    ["职称", <span data-testid="public-title">{c.title}</span>],
+    ["总学分", `${formatTenths(c.total_tenths)} 分`],
+    ["验证结论", c.verdict],
+    ["颁发机构", c.issuer],
+    ["颁发日期", formatDateTime(c.issued_at).slice(0, 10)],
+  ];
   return (
-    <Card size="small" data-testid="public-certificate" data-status={c.status}>
-      <Result
-        style={{ padding: "16px 0" }}
-        icon={ICONS[verdict.type]}
-        title={<span data-testid="public-status">{verdict.title}</span>}
-        subTitle={
+    <Card testId="public-certificate" data-status={c.status}>
+      <Headline
+        mark={mark}
+        tone={tone}
+        title={verdict.title}
+        testId="public-status"
+        subtitle={
           <span data-testid="public-status-label">
             证书状态：{c.status_label}
             {c.genuine ? "（本系统签发）" : ""}
@@ -53,36 +81,18 @@ export function PublicCertificateView({ certificate: c }: { certificate: PublicC
         }
       />
       {verdict.detail && (
-        <Alert type={verdict.type} showIcon style={{ marginBottom: 12 }} title={<span data-testid="public-status-detail">{verdict.detail}</span>} />
+        <div style={{ marginBottom: 12 }}>
+          <Alert type={verdict.type} title={<span data-testid="public-status-detail">{verdict.detail}</span>} />
+        </div>
       )}
-      <Descriptions size="small" column={1} bordered data-testid="public-facts">
-        <Descriptions.Item label="证书编号">
-          <span style={{ fontFamily: "monospace" }} data-testid="public-number">
-            {c.number}
-          </span>
-        </Descriptions.Item>
-        <Descriptions.Item label="版本">
-          <span data-testid="public-version">{versionLabel(c.version)}</span>
-          {c.current_version !== null && c.current_version !== undefined && c.current_version !== c.version && (
-            <Typography.Text type="warning">（当前有效：{versionLabel(c.current_version)}）</Typography.Text>
-          )}
-        </Descriptions.Item>
-        <Descriptions.Item label="验证年度">{c.year} 年度</Descriptions.Item>
-        <Descriptions.Item label="姓名">
-          <span data-testid="public-name">{c.name}</span>
-        </Descriptions.Item>
-        <Descriptions.Item label="身份证号">
-          <span style={{ fontFamily: "monospace" }}>{c.id_number}</span>
-        </Descriptions.Item>
-        <Descriptions.Item label="单位">{c.unit_name}</Descriptions.Item>
-        <Descriptions.Item label="职称">
-          <span data-testid="public-title">{c.title}</span>
-        </Descriptions.Item>
-        <Descriptions.Item label="总学分">{formatTenths(c.total_tenths)} 分</Descriptions.Item>
-        <Descriptions.Item label="验证结论">{c.verdict}</Descriptions.Item>
-        <Descriptions.Item label="颁发机构">{c.issuer}</Descriptions.Item>
-        <Descriptions.Item label="颁发日期">{formatDateTime(c.issued_at).slice(0, 10)}</Descriptions.Item>
-      </Descriptions>
+      <dl className="lk-facts" data-testid="public-facts">
+        {facts.map(([label, value]) => (
+          <div key={label} style={{ display: "contents" }}>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
     </Card>
   );
 }
@@ -92,21 +102,14 @@ export function LookupFailed({ problem }: { problem: Pick<ApiProblem, "status" |
   const failure = lookupFailure(problem);
   const wait = failure.kind === "rate_limited" && problem.retryAfter ? `请 ${problem.retryAfter} 秒后再试。` : failure.detail;
   return (
-    <Card size="small" data-testid="lookup-failed" data-kind={failure.kind}>
-      <Result
-        style={{ padding: "16px 0" }}
-        status={failure.kind === "not_found" ? "error" : "warning"}
-        title={<span data-testid="lookup-failed-title">{failure.title}</span>}
-        subTitle={wait}
+    <Card testId="lookup-failed" data-kind={failure.kind}>
+      <Headline
+        mark={failure.kind === "not_found" ? "✕" : "!"}
+        tone={failure.kind === "not_found" ? "error" : "warning"}
+        title={failure.title}
+        testId="lookup-failed-title"
+        subtitle={wait}
       />
     </Card>
-  );
-}
-
-export function Loading() {
-  return (
-    <div style={{ textAlign: "center", padding: 48 }}>
-      <Spin size="large" />
-    </div>
   );
 }

@@ -17,7 +17,7 @@ export default function TokenPage() {
   });
   return (
     <PublicShell>
-      <div data-testid="public-verify-page">
+      <div className="lk-stack" data-testid="public-verify-page">
         {token === null && <LookupFailed problem={{ status: 404, title: "", detail: null, retryAfter: null }} />}
         {lookup.isLoading && <Loading />}
         {lookup.isError && <LookupFailed problem={lookup.error} />}

@@ -1,15 +1,10 @@
-import { SearchOutlined } from "@ant-design/icons";
 import { useQuery } from "@tanstack/react-query";
-import { Button, Card, Form, Input, Typography } from "antd";
+import { useState, type FormEvent } from "react";
 import { useSearchParams } from "react-router";
+import { Button, Card, TextField } from "../../../light";
 import { publicByNumber } from "../../certificates/api";
 import { checkCodeProblem, normaliseCode } from "../../certificates/logic";
 import { Loading, LookupFailed, PublicCertificateView, PublicShell } from "./PublicCertificateView";
-
-interface LookupForm {
-  number: string;
-  code: string;
-}
 
 /** `/verify`: anyone checks a certificate by its number and the 8-character 验证码 printed on it. */
 export default function VerifyPage() {
@@ -23,42 +18,54 @@ export default function VerifyPage() {
     enabled: ready,
     retry: false,
   });
-  const [form] = Form.useForm<LookupForm>();
+  const [typed, setTyped] = useState({ number, code: search.get("code") ?? "" });
+  const [errors, setErrors] = useState<{ number?: string | null; code?: string | null }>({});
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    const found = { number: typed.number.trim() === "" ? "请输入证书编号" : null, code: checkCodeProblem(typed.code) };
+    setErrors(found);
+    if (!found.number && !found.code) setSearch({ number: typed.number.trim(), code: normaliseCode(typed.code) });
+  };
   return (
     <PublicShell>
-      <div data-testid="public-lookup-page">
-        <Card size="small" title="证书查验" style={{ marginBottom: 12 }}>
-          <Typography.Paragraph type="secondary" style={{ marginBottom: 12 }}>
+      <div className="lk-stack" data-testid="public-lookup-page">
+        <Card title="证书查验">
+          <p className="lk-muted" style={{ marginTop: 0 }}>
             输入证书上的证书编号和 8 位验证码，或用手机扫描证书上的二维码。
-          </Typography.Paragraph>
-          <Form<LookupForm>
-            form={form}
-            name="lookup"
-            layout="vertical"
-            initialValues={{ number, code: search.get("code") ?? "" }}
-            onFinish={(v) => setSearch({ number: v.number.trim(), code: normaliseCode(v.code) })}
-          >
-            <Form.Item name="number" label="证书编号" rules={[{ required: true, whitespace: true, message: "请输入证书编号" }]}>
-              <Input placeholder="如 2021-530125-000123" autoComplete="off" inputMode="text" maxLength={40} />
-            </Form.Item>
-            <Form.Item
-              name="code"
+          </p>
+          <form name="lookup" noValidate onSubmit={onSubmit}>
+            <TextField
+              id="lookup_number"
+              label="证书编号"
+              placeholder="如 2021-530125-000123"
+              autoComplete="off"
+              maxLength={40}
+              value={typed.number}
+              error={errors.number}
+              onChange={(e) => {
+                setTyped((t) => ({ ...t, number: e.target.value }));
+                setErrors((v) => ({ ...v, number: null }));
+              }}
+            />
+            <TextField
+              id="lookup_code"
               label="验证码"
-              rules={[
-                {
-                  validator: (_, value: string | undefined) => {
-                    const problem = checkCodeProblem(value);
-                    return problem ? Promise.reject(new Error(problem)) : Promise.resolve();
-                  },
-                },
-              ]}
-            >
-              <Input placeholder="8 位字母或数字" autoComplete="off" maxLength={12} style={{ fontFamily: "monospace" }} />
-            </Form.Item>
-            <Button type="primary" htmlType="submit" icon={<SearchOutlined />} block loading={lookup.isFetching} data-testid="lookup-submit">
+              placeholder="8 位字母或数字"
+              autoComplete="off"
+              autoCapitalize="characters"
+              maxLength={12}
+              className="lk-mono"
+              value={typed.code}
+              error={errors.code}
+              onChange={(e) => {
+                setTyped((t) => ({ ...t, code: e.target.value }));
+                setErrors((v) => ({ ...v, code: null }));
+              }}
+            />
+            <Button type="submit" variant="primary" block loading={lookup.isFetching} data-testid="lookup-submit">
               查验
             </Button>
-          </Form>
+          </form>
         </Card>
         {lookup.isFetching && !lookup.data && <Loading />}
         {lookup.isError && <LookupFailed problem={lookup.error} />}
