@@ -61,6 +61,33 @@ export default defineConfig({
     emptyOutDir: true,
     // Pages are split by route (routes.tsx); echarts is one chunk of its own (~510 KB raw), loaded by the pages with charts only.
     chunkSizeWarningLimit: 600,
+    rolldownOptions: {
+      output: {
+        // Few files for the phone's first pages: each request costs a
+        // round trip (400 ms on a county link, six at a time over
+        // HTTP/1.1), and left alone the splitter made 19 files of 0.1-3 KB
+        // for /my-credits. Grouped: what every page runs (React, the
+        // router, react-query, the API client) and what the light pages
+        // share (the light kit, the trainee frame, small helpers); antd.
+        codeSplitting: {
+          groups: [
+            { name: "react", test: /node_modules[\\/](react|react-dom|scheduler|react-router|@tanstack|openapi-fetch)[\\/]/, priority: 20 },
+            // antd in one file, cached for a year: the offices' first page
+            // made 47 requests of 0.1-40 KB; antd's modules change together.
+            { name: "antd", test: /node_modules[\\/](antd|@ant-design[\\/](?!icons)|@rc-component|rc-[a-z-]+|stylis|@emotion|dayjs|throttle-debounce|compute-scroll-into-view|scroll-into-view-if-needed|json2mq|copy-to-clipboard|toggle-selection|classnames|clsx)/, priority: 15 },
+            {
+              name: "light",
+              // Only these modules themselves: their antd-free imports go
+              // where the splitter puts them (some helpers here are
+              // imported by antd pages too; antd must never come along).
+              test: /[\\/]src[\\/](light[\\/]|layouts[\\/]TraineeLayout|utils[\\/](format|shortfall)\.|constants[\\/]|api[\\/]download\.|components[\\/]creditWords\.|pages[\\/]certificates[\\/](logic|api)\.|pages[\\/]public[\\/](login[\\/](afterSignIn|signInMessage)|verify[\\/]PublicCertificateView))/,
+              includeDependenciesRecursively: false,
+              priority: 10,
+            },
+          ],
+        },
+      },
+    },
   },
   test: {
     environment: "jsdom",

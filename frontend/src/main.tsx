@@ -3,8 +3,10 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { RouterProvider, createBrowserRouter } from "react-router";
 import { createQueryClient } from "./queryClient";
-import { routes } from "./routes";
+import { preloadRoute, routes } from "./routes";
 
+// The page's own chunks load alongside the session, not after it.
+preloadRoute(window.location.pathname);
 const router = createBrowserRouter(routes);
 const queryClient = createQueryClient();
 

@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useMemo, type ComponentType, type ReactNode } from "react";
 import type { Me, Operation } from "./api/types";
+import type { MenuIconName } from "./layouts/menuIcons";
 import { useAuth } from "./auth/AuthProvider";
 import { can } from "./auth/permissions";
 
@@ -38,7 +39,8 @@ export interface MenuEntry extends EntryBase {
   hideInMenu?: false;
   /** The menu item's text. */
   label: string;
-  icon: ReactNode;
+  /** The menu icon's name (drawn by BasicLayout from `layouts/menuIcons`). */
+  icon: MenuIconName;
   /** Listed only for accounts of these organisation kinds; the route itself does not check them (the API scopes the data). */
   kinds?: readonly string[];
 }

@@ -223,7 +223,7 @@ describe("the route table", () => {
       e.path,
       e.label,
       e.access,
-      isValidElement(e.icon) ? nameOf(e.icon.type) : "?",
+      e.icon,
       e.kinds ? [...e.kinds] : null,
     ]);
     expect(menu).toEqual(MENU_BEFORE);

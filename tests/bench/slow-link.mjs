@@ -57,7 +57,7 @@ async function trainee() {
     return call("POST", "/api/v1/auth/trainee/login", {
       id_number,
       name: person.name,
-      captcha_id: captcha.id,
+      captcha_id: captcha.captcha_id,
       captcha_answer: captcha.test_answer,
       ...(withPassword ? { password } : {}),
     });
@@ -78,7 +78,18 @@ const PAGES = [
   { path: "/login", device: DESKTOP, ready: '[data-testid="login-submit"]' },
   { path: "/trainee/login", device: PHONE, ready: '[data-testid="login-submit"]' },
   { path: "/verify", device: PHONE, ready: '[data-testid="lookup-submit"]' },
-  { path: "/my-credits", device: PHONE, ready: '[data-testid="my-year"]', signedIn: true },
+  // Usable: the year's "what is missing" (the phone home since issue 16), or
+  // the list of years (the page before it, which showed nothing more).
+  {
+    path: "/my-credits",
+    device: PHONE,
+    signedIn: true,
+    ready: () => {
+      const current = document.querySelector('[data-testid="current-year"]');
+      if (current) return current.querySelector('[data-testid="missing"]') !== null;
+      return document.querySelector('[data-testid="my-year"]') !== null;
+    },
+  },
 ];
 
 async function measure(browser, page, refreshToken) {
@@ -98,7 +109,8 @@ async function measure(browser, page, refreshToken) {
   cdp.on("Network.loadingFinished", (e) => done.push({ ...kinds.get(e.requestId), bytes: e.encodedDataLength, at: Date.now() }));
   const start = Date.now();
   await tab.goto(`${BASE_URL}${page.path}`, { waitUntil: "commit" });
-  await tab.locator(page.ready).first().waitFor({ state: "visible", timeout: 120_000 });
+  if (typeof page.ready === "function") await tab.waitForFunction(page.ready, null, { timeout: 120_000, polling: 50 });
+  else await tab.locator(page.ready).first().waitFor({ state: "visible", timeout: 120_000 });
   const usableAt = Date.now();
   const paint = await tab.evaluate(
     () => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? performance.getEntriesByName("first-paint")[0]?.startTime ?? NaN,

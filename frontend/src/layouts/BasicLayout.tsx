@@ -3,6 +3,7 @@ import { Badge, Button, Dropdown, Grid, Layout, Menu, Space, Tag, Typography } f
 import type { MenuProps } from "antd";
 import { Link, Navigate, Outlet, useLocation, useMatches, useNavigate } from "react-router";
 import { useAuth } from "../auth/AuthProvider";
+import { MENU_ICONS } from "./menuIcons";
 import { PASSWORD_PATH } from "../auth/permissions";
 import { useMendedTables } from "../hooks/useMendedTables";
 import { menuKeyOf, useMenu, type RouteHandle } from "../navigation";
@@ -83,7 +84,7 @@ export default function BasicLayout() {
   const items: MenuProps["items"] = [
     ...menu.map((entry) => ({
       key: entry.path,
-      icon: entry.icon,
+      icon: MENU_ICONS[entry.icon],
       label: (
         <Link to={entry.path}>
           {entry.label}
