@@ -77,11 +77,9 @@ export default defineConfig({
             { name: "antd", test: /node_modules[\\/](antd|@ant-design[\\/](?!icons)|@rc-component|rc-[a-z-]+|stylis|@emotion|dayjs|throttle-debounce|compute-scroll-into-view|scroll-into-view-if-needed|json2mq|copy-to-clipboard|toggle-selection|classnames|clsx)/, priority: 15 },
             {
               name: "light",
-              // Only these modules themselves: their antd-free imports go
-              // where the splitter puts them (some helpers here are
-              // imported by antd pages too; antd must never come along).
+              // Named one by one: none of them imports antd (budget.test.ts),
+              // so nothing heavy comes along with their own imports.
               test: /[\\/]src[\\/](light[\\/]|layouts[\\/]TraineeLayout|utils[\\/](format|shortfall)\.|constants[\\/]|api[\\/]download\.|components[\\/]creditWords\.|pages[\\/]certificates[\\/](logic|api)\.|pages[\\/]public[\\/](login[\\/](afterSignIn|signInMessage)|verify[\\/]PublicCertificateView))/,
-              includeDependenciesRecursively: false,
               priority: 10,
             },
           ],

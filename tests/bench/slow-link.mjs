@@ -98,6 +98,12 @@ async function measure(browser, page, refreshToken) {
     // A reload of a signed-in tab: the SPA resumes from the refresh token.
     await context.addInitScript((token) => sessionStorage.setItem("cme.refresh_token", token), refreshToken);
   }
+  // First contentful paint, as the page reports it (read once it is usable).
+  await context.addInitScript(() => {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (e.name === "first-contentful-paint") window.__fcp = e.startTime;
+    }).observe({ type: "paint", buffered: true });
+  });
   const tab = await context.newPage();
   const cdp = await context.newCDPSession(tab);
   await cdp.send("Network.enable");
@@ -112,9 +118,8 @@ async function measure(browser, page, refreshToken) {
   if (typeof page.ready === "function") await tab.waitForFunction(page.ready, null, { timeout: 120_000, polling: 50 });
   else await tab.locator(page.ready).first().waitFor({ state: "visible", timeout: 120_000 });
   const usableAt = Date.now();
-  const paint = await tab.evaluate(
-    () => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? performance.getEntriesByName("first-paint")[0]?.startTime ?? NaN,
-  );
+  await tab.waitForFunction(() => window.__fcp !== undefined, null, { timeout: 10_000 }).catch(() => undefined);
+  const paint = await tab.evaluate(() => window.__fcp ?? NaN);
   await tab.waitForLoadState("networkidle").catch(() => {});
   const before = done.filter((d) => d.at <= usableAt);
   const sum = (list, type) => list.filter((d) => d.type === type).reduce((a, d) => a + d.bytes, 0);

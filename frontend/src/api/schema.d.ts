@@ -3940,6 +3940,7 @@ export interface components {
             role: components["schemas"]["Role"];
             role_label: string;
             username: string;
+            workplace?: components["schemas"]["Workplace"] | null;
         };
         /**
          * @description 中医/西医: western 西医, tcm 中医.
@@ -5318,6 +5319,11 @@ export interface components {
             /** @description e.g. "正常验证名单待审核". */
             label: string;
             list?: components["schemas"]["ListKind"] | null;
+        };
+        /** @description Where a trainee works. */
+        Workplace: {
+            department?: string | null;
+            unit: string;
         };
         /** @description A year in the trainee's overview. */
         YearSummary: {

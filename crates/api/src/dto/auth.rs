@@ -93,6 +93,16 @@ pub struct Me {
     pub permissions: Vec<Operation>,
     /// The roles of the accounts this caller may create.
     pub manageable_roles: Vec<Role>,
+    /// A trainee's unit and department, by name (his 我的 page); `null` for
+    /// every other account.
+    pub workplace: Option<Workplace>,
+}
+
+/// Where a trainee works.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Workplace {
+    pub unit: String,
+    pub department: Option<String>,
 }
 
 /// OAuth 2.0 client-credentials answer (RFC 6749 §4.4.3).

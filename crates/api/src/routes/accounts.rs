@@ -17,7 +17,7 @@ use crate::dto::accounts::{
     NewApiClientResponse, PageQuery, PasswordReset,
 };
 use crate::dto::audit::{ActorNames, ActorNamesRequest};
-use crate::dto::auth::{Me, OrganisationRef};
+use crate::dto::auth::{Me, OrganisationRef, Workplace};
 use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
 use crate::no_store::NoStore;
@@ -118,7 +118,18 @@ pub async fn me(state: web::Data<AppState>, caller: PendingCaller) -> Result<web
             .filter(|r| actor.may(Operation::ManageAccounts) && manages(actor.role, **r) && **r != Role::Trainee)
             .map(|r| (*r).into())
             .collect(),
+        workplace: workplace(&state, &actor.scope).await?,
     }))
+}
+
+/// A trainee's unit and department, by name.
+async fn workplace(state: &AppState, scope: &Scope) -> Result<Option<Workplace>, ApiError> {
+    let Scope::Person(unit, person) = scope else { return Ok(None) };
+    let department = cme_store::repo::person::roster(&state.db, cme_store::repo::person::RosterOf::People(&[*person]))
+        .await?
+        .pop()
+        .and_then(|r| r.department);
+    Ok(Some(Workplace { unit: cme_store::repo::unit::get(&state.db, *unit).await?.unit.name, department }))
 }
 
 async fn account_dto(state: &AppState, a: &account::Account) -> Result<AccountDto, ApiError> {

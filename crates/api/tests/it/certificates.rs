@@ -7,7 +7,7 @@
 
 use crate::common::TestApp;
 use crate::common::fixture::{self, Fixture, PASSWORD};
-use chrono::{Duration, Utc};
+use chrono::{Datelike as _, Duration, Utc};
 use cme_domain::auth::{Role, Scope};
 use cme_domain::credit::{CreditCategory, CreditSource};
 use cme_domain::ids::{DepartmentId, PersonId, UnitId};
@@ -969,6 +969,20 @@ both_backends!(revoked_and_held_certificates_never_print, |app| async move {
 
     // Valid and sealed: the holder prints his own, and his proof.
     let me = trainee_token(&app, s1, "钱一").await;
+    // His 我的 page names his unit and department; an office's account has none.
+    let profile: Value = app.get_as("/api/v1/me", &me).await.json().await.unwrap();
+    assert_eq!(profile["workplace"]["unit"], "甲村卫生室", "{profile}");
+    assert!(profile["workplace"]["department"].is_string(), "{profile}");
+    let office: Value = app.get_as("/api/v1/me", &unit).await.json().await.unwrap();
+    assert!(office["workplace"].is_null(), "{office}");
+    // His years: the current one is still being earned (进行中), 2025's verification is open.
+    let years: Value = app.get_as("/api/v1/me/compliance", &me).await.json().await.unwrap();
+    let current = cme_domain::time::today_in_shanghai(Utc::now()).year();
+    let year_of = |y: i32| years.as_array().unwrap().iter().find(|v| v["year"] == y).cloned().unwrap_or_default();
+    assert_eq!(year_of(current)["in_progress"], true, "{years}");
+    assert_eq!(year_of(Y)["in_progress"], false, "{years}");
+    let detail: Value = app.get_as(&format!("/api/v1/me/compliance/{Y}"), &me).await.json().await.unwrap();
+    assert_eq!(detail["in_progress"], false);
     assert_eq!(app.get_as(&pdf1, &me).await.status(), 200);
     assert_eq!(app.get_as(&format!("/api/v1/me/certificates/proof?years={Y}"), &me).await.status(), 200);
     assert_eq!(app.get_as(&pdf1, &unit).await.status(), 200);

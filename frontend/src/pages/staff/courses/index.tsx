@@ -7,6 +7,7 @@ import { fileBody, saveBlob } from "../../../api/download";
 import type { CompletionImportReport, ImportMode } from "../../../api/types";
 import { ImportErrorsTable } from "../../../components/ImportErrorsTable";
 import { ProblemAlert } from "../../../components/ProblemAlert";
+import { UploadProgress, useUploadProgress } from "../../../components/UploadProgress";
 import { PageTitle } from "../../../components/PageTitle";
 import { IMPORT_MODE_LABELS, options } from "../../../constants/enums";
 
@@ -47,16 +48,20 @@ export default function CoursesPage() {
   const [file, setFile] = useState<File | null>(null);
   const [mode, setMode] = useState<ImportMode>("check");
   const queryClient = useQueryClient();
+  const progress = useUploadProgress();
   const upload = useMutation({
-    mutationFn: ({ file, mode }: { file: File; mode: ImportMode }) =>
-      unwrap<CompletionImportReport>(
+    mutationFn: ({ file, mode }: { file: File; mode: ImportMode }) => {
+      progress.reset();
+      return unwrap<CompletionImportReport>(
         api.POST("/api/v1/course-completions/import", {
           params: { query: { mode } },
           body: file,
           bodySerializer: fileBody,
           headers: { "Content-Type": contentTypeOf(file) },
+          fetch: progress.fetch,
         }),
-      ),
+      );
+    },
     onSuccess(report) {
       if (report.written > 0) {
         void queryClient.invalidateQueries({ queryKey: ["compliance"] });
@@ -116,6 +121,7 @@ export default function CoursesPage() {
           <ProblemAlert problem={upload.error} />
         </div>
       )}
+      <UploadProgress transfer={progress.transfer} active={upload.isPending} />
       {upload.data && <Report report={upload.data} />}
     </Card>
   );

@@ -9,6 +9,7 @@ import type { CreditBatchCells, CreditBatchResult } from "../../../api/types";
 import { useAuth } from "../../../auth/AuthProvider";
 import { PageTitle } from "../../../components/PageTitle";
 import { ProblemAlert } from "../../../components/ProblemAlert";
+import { UploadProgress, useUploadProgress } from "../../../components/UploadProgress";
 import {
   CATEGORIES,
   COLUMNS,
@@ -270,15 +271,19 @@ export default function CreditGridPage() {
     mutationFn: () => downloadFile(api.GET("/api/v1/credits/batch/template", { parseAs: "blob" }), "纸质学分导入模板.xlsx"),
     onError: (e) => message.error(e instanceof ApiProblem ? (e.detail ?? e.title) : "下载失败"),
   });
+  const progress = useUploadProgress();
   const read = useMutation({
-    mutationFn: (file: File) =>
-      unwrap<CreditBatchCells[]>(
+    mutationFn: (file: File) => {
+      progress.reset();
+      return unwrap<CreditBatchCells[]>(
         api.POST("/api/v1/credits/batch/read", {
           body: file,
           bodySerializer: fileBody,
           headers: { "Content-Type": /\.xlsx$/i.test(file.name) ? XLSX_TYPE : "text/csv" },
+          fetch: progress.fetch,
         }),
-      ),
+      );
+    },
     onSuccess(found) {
       const typed = rows.filter((r) => !isBlank(r));
       const room = MAX_ROWS - typed.length;
@@ -326,6 +331,7 @@ export default function CreditGridPage() {
           共 {filled} 行{bad > 0 ? `，${bad} 行有误` : ""}
         </Typography.Text>
       </Space>
+      <UploadProgress transfer={progress.transfer} active={read.isPending} />
       {read.isError && <ProblemAlert problem={read.error} />}
       {save.isError && !(save.error instanceof ApiProblem && save.error.status === 422) && <ProblemAlert problem={save.error} />}
       {general && <Alert type="error" showIcon title={general} style={{ marginBottom: 12 }} />}

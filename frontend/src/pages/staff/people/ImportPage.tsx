@@ -9,6 +9,7 @@ import type { ImportMode } from "../../../api/types";
 import { useAuth } from "../../../auth/AuthProvider";
 import { ImportErrorsTable } from "../../../components/ImportErrorsTable";
 import { ProblemAlert } from "../../../components/ProblemAlert";
+import { UploadProgress, useUploadProgress } from "../../../components/UploadProgress";
 import { UnitSelect } from "../../../components/pickers/UnitSelect";
 import type { StaffImportReport } from "./types";
 
@@ -45,9 +46,14 @@ export default function StaffImportPage() {
   const [report, setReport] = useState<StaffImportReport | null>(null);
   const query = (mode: ImportMode) => ({ mode, ...(needsUnit && unitId ? { unit_id: unitId } : {}) });
 
+  const progress = useUploadProgress();
   const send = useMutation({
-    mutationFn: (mode: ImportMode): Promise<StaffImportReport> =>
-      unwrap(api.POST("/api/v1/people/import", { params: { query: query(mode) }, body: { file: file! }, bodySerializer: formData })),
+    mutationFn: (mode: ImportMode): Promise<StaffImportReport> => {
+      progress.reset();
+      return unwrap(
+        api.POST("/api/v1/people/import", { params: { query: query(mode) }, body: { file: file! }, bodySerializer: formData, fetch: progress.fetch }),
+      );
+    },
     onSuccess(r) {
       setReport(r);
       if (r.written) void queryClient.invalidateQueries({ queryKey: ["people"] });
@@ -149,6 +155,7 @@ export default function StaffImportPage() {
               </Button>
             )}
           </Space>
+          <UploadProgress transfer={progress.transfer} active={send.isPending} />
           {send.isError && <ProblemAlert problem={send.error} />}
           {report && outcome && (
             <div data-testid="import-report" data-written={report.written ? "true" : "false"}>

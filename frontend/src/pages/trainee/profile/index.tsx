@@ -6,7 +6,6 @@ import { TITLE_LEVEL_LABELS } from "../../../constants/enums";
 import TraineeLayout from "../../../layouts/TraineeLayout";
 import { Button, ButtonLink, Card, Loading } from "../../../light";
 import { Problem } from "../../../light/Problem";
-import { sortCertificates } from "../../certificates/logic";
 
 /**
  * 我的 (the trainee's): who he is, in the words of his record (name, ID
@@ -23,14 +22,12 @@ export default function TraineeProfilePage() {
     queryFn: () => unwrap(api.GET("/api/v1/me/compliance/{year}", { params: { path: { year: year! } } })),
     enabled: year !== undefined,
   });
-  // The unit's name is on his certificates; the API has no other way for him to read it yet.
-  const certificates = useQuery({ queryKey: ["me", "certificates"], queryFn: () => unwrap(api.GET("/api/v1/me/certificates")) });
   const person = detail.data?.person;
-  const unit = sortCertificates(certificates.data ?? [])[0]?.unit_name;
   const facts: [string, string | null | undefined][] = [
     ["姓名", person?.name ?? me?.display_name],
     ["身份证号", person?.id_number_masked],
-    ["单位", unit],
+    ["单位", me?.workplace?.unit],
+    ["科室", me?.workplace?.department ?? (me?.workplace ? "未分科室" : null)],
     ["职称", person?.title ? `${person.title.name}（${TITLE_LEVEL_LABELS[person.title.level]}）` : null],
   ];
   return (
