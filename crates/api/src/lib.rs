@@ -13,6 +13,7 @@ pub mod etag;
 pub mod extract;
 pub mod figures;
 pub mod idempotency;
+pub mod me;
 pub mod no_store;
 pub mod office;
 pub mod openapi;

@@ -5026,6 +5026,11 @@ export interface components {
             access_token: string;
             /** Format: int64 */
             expires_in: number;
+            /**
+             * @description The account, as `GET /me` answers it: a client resuming a session
+             *     need not ask again (one round trip less on a slow link).
+             */
+            me: components["schemas"]["Me"];
             /** @description The account must set a new password before anything else. */
             must_change_password: boolean;
             /** @description Opaque; exchange it at `/auth/refresh` for a new pair. Single use. */

@@ -82,13 +82,14 @@ export function AuthProvider({
   const queryClient = useQueryClient();
 
   const loadMe = useCallback(async () => {
-    const loaded = await unwrap(client.GET("/api/v1/me"));
+    // The token pair just taken says who signed in; else ask.
+    const loaded = session.takeMe() ?? (await unwrap(client.GET("/api/v1/me")));
     lastRole.current = loaded.role;
     setLoginPath(loginPathFor(loaded.role));
     setMe(loaded);
     setStatus("signed_in");
     return loaded;
-  }, [client]);
+  }, [client, session]);
 
   // Resume a session after a reload.
   useEffect(() => {

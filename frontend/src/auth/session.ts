@@ -93,9 +93,23 @@ export class AuthSession {
     for (const listener of [...this.listeners]) listener(event);
   }
 
+  /** The account the last token pair described (`me`), until it is taken. */
+  private pairMe: TokenPair["me"] | null = null;
+
+  /**
+   * The account as the last token pair described it, once: a session
+   * resumed or begun needs no `GET /me` (one round trip less on a slow link).
+   */
+  takeMe(): TokenPair["me"] | null {
+    const me = this.pairMe;
+    this.pairMe = null;
+    return me;
+  }
+
   /** Takes a token pair from a sign-in, a refresh or a password change. */
-  setTokens(pair: Pick<TokenPair, "access_token" | "refresh_token" | "expires_in">): void {
+  setTokens(pair: Pick<TokenPair, "access_token" | "refresh_token" | "expires_in"> & { me?: TokenPair["me"] }): void {
     this.access = pair.access_token;
+    this.pairMe = pair.me ?? null;
     this.storeRefreshToken(pair.refresh_token);
     this.schedule(Math.max(pair.expires_in * 1000 - PROACTIVE_MARGIN_MS, 5_000));
     this.emit({ type: "tokens" });
@@ -105,6 +119,7 @@ export class AuthSession {
   clear(reason: SignOutReason): void {
     const had = this.hasSession();
     this.access = null;
+    this.pairMe = null;
     this.storeRefreshToken(null);
     this.inflight = null;
     this.cancelTimer();

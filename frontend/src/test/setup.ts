@@ -1,8 +1,13 @@
 import "@testing-library/jest-dom/vitest";
-import { cleanup } from "@testing-library/react";
+import { cleanup, configure } from "@testing-library/react";
 import { afterEach } from "vitest";
 
 afterEach(() => cleanup());
+
+// Pages, their frame and antd load lazily (routes.tsx): on a loaded 2-core
+// CI machine the first render of a route can take seconds, not the one
+// second findBy and waitFor wait by default.
+configure({ asyncUtilTimeout: 10_000 });
 
 // jsdom lacks these; antd's responsive grid and Descriptions use them.
 if (!window.matchMedia) {

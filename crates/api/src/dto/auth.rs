@@ -27,6 +27,9 @@ pub struct TokenPair {
     pub token_type: String,
     /// The account must set a new password before anything else.
     pub must_change_password: bool,
+    /// The account, as `GET /me` answers it: a client resuming a session
+    /// need not ask again (one round trip less on a slow link).
+    pub me: Me,
 }
 
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]

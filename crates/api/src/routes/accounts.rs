@@ -4,7 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use cme_domain::audit::{AuditAction, AuditTarget};
 use cme_domain::auth::{Actor, Object, Operation, Owner, Role, Scope, allows, manages};
 use cme_domain::ids::{DepartmentId, UnitId};
-use cme_store::repo::{account, api_client, audit, department, person, region, unit};
+use cme_store::repo::{account, api_client, audit, department, region, unit};
 use sea_orm::TransactionTrait as _;
 use serde_json::json;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -17,9 +17,10 @@ use crate::dto::accounts::{
     NewApiClientResponse, PageQuery, PasswordReset,
 };
 use crate::dto::audit::{ActorNames, ActorNamesRequest};
-use crate::dto::auth::{Me, OrganisationRef, Workplace};
+use crate::dto::auth::Me;
 use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
+use crate::me::organisation;
 use crate::no_store::NoStore;
 use crate::paging::Paging;
 
@@ -35,42 +36,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(create_api_client)
         .service(revoke_api_client)
         .service(actor_names);
-}
-
-/// The name of the organisation a scope stands for (cached a minute).
-async fn organisation(state: &AppState, scope: &Scope) -> Result<OrganisationRef, ApiError> {
-    let kind = scope.kind().into();
-    let id = match scope {
-        Scope::Province => None,
-        Scope::Region(r) => Some(r.0),
-        Scope::Unit(u) => Some(u.0),
-        Scope::Department(_, d) => Some(d.0),
-        Scope::Person(_, p) => Some(p.0),
-    };
-    if let Some(id) = id
-        && let Some(name) = state.auth.names.get(id)
-    {
-        return Ok(OrganisationRef { kind, id: Some(id), name });
-    }
-    let name = organisation_name(state, scope).await?;
-    if let Some(id) = id {
-        state.auth.names.put(id, name.clone());
-    }
-    Ok(OrganisationRef { kind, id, name })
-}
-
-async fn organisation_name(state: &AppState, scope: &Scope) -> Result<String, ApiError> {
-    Ok(match scope {
-        Scope::Province => "云南省".into(),
-        Scope::Region(r) => region::get(&state.db, *r).await?.name,
-        Scope::Unit(u) => unit::get(&state.db, *u).await?.unit.name,
-        Scope::Department(u, d) => {
-            let unit = unit::get(&state.db, *u).await?;
-            let dep = department::get(&state.db, *d).await?;
-            format!("{} {}", unit.unit.name, dep.name)
-        }
-        Scope::Person(_, p) => person::get(&state.db, &state.pii, *p).await?.name,
-    })
 }
 
 /// An audit entry about an account change, placed where the account lives.
@@ -101,35 +66,7 @@ fn audit_entry(
 )]
 #[get("/me")]
 pub async fn me(state: web::Data<AppState>, caller: PendingCaller) -> Result<web::Json<Me>, ApiError> {
-    let actor = &caller.actor;
-    let display_name = caller.account.as_ref().map_or_else(|| actor.name.clone(), |a| a.display_name.clone());
-    Ok(web::Json(Me {
-        id: actor.id,
-        username: actor.name.clone(),
-        display_name,
-        role: actor.role.into(),
-        role_label: actor.role.label().to_owned(),
-        organisation: organisation(&state, &actor.scope).await?,
-        must_change_password: caller.must_change_password,
-        permissions: Operation::ALL.iter().filter(|op| actor.may(**op)).map(|op| (*op).into()).collect(),
-        manageable_roles: Role::ALL
-            .iter()
-            // Trainee accounts are managed but never created: a first sign-in makes them.
-            .filter(|r| actor.may(Operation::ManageAccounts) && manages(actor.role, **r) && **r != Role::Trainee)
-            .map(|r| (*r).into())
-            .collect(),
-        workplace: workplace(&state, &actor.scope).await?,
-    }))
-}
-
-/// A trainee's unit and department, by name.
-async fn workplace(state: &AppState, scope: &Scope) -> Result<Option<Workplace>, ApiError> {
-    let Scope::Person(unit, person) = scope else { return Ok(None) };
-    let department = cme_store::repo::person::roster(&state.db, cme_store::repo::person::RosterOf::People(&[*person]))
-        .await?
-        .pop()
-        .and_then(|r| r.department);
-    Ok(Some(Workplace { unit: cme_store::repo::unit::get(&state.db, *unit).await?.unit.name, department }))
+    Ok(web::Json(crate::me::me(&state, &caller.actor, caller.account.as_ref(), caller.must_change_password).await?))
 }
 
 async fn account_dto(state: &AppState, a: &account::Account) -> Result<AccountDto, ApiError> {

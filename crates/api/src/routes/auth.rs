@@ -84,7 +84,14 @@ async fn issue_pair(state: &AppState, account: &account::Account, req: &HttpRequ
         expires_in,
         token_type: "Bearer".to_owned(),
         must_change_password: crate::auth::must_change_password(account),
+        me: me_of(state, account).await?,
     })
+}
+
+/// The account as `GET /me` describes it, for its token pair.
+async fn me_of(state: &AppState, account: &account::Account) -> Result<crate::dto::auth::Me, ApiError> {
+    let actor = crate::auth::at_unit_level(state, account.actor()).await?;
+    crate::me::me(state, &actor, Some(account), crate::auth::must_change_password(account)).await
 }
 
 /// An audit entry about an account's sign-in (or an unknown name's).
@@ -213,6 +220,7 @@ pub async fn refresh_tokens(
         expires_in,
         token_type: "Bearer".to_owned(),
         must_change_password: crate::auth::must_change_password(&acct),
+        me: me_of(&state, &acct).await?,
     })))
 }
 

@@ -144,3 +144,92 @@ both_backends!(idempotency_claims, |db| async move {
     expire_all(&db).await;
     assert!(idempotency::prune(&db, chrono::Utc::now()).await.unwrap() >= 3);
 });
+
+both_backends!(
+    a_print_job_is_claimed_once_cancelled_between_pages_and_taken_over_when_its_instance_dies,
+    |db| async move {
+        use cme_domain::auth::{Role, Scope};
+        use cme_store::repo::account;
+        use cme_store::repo::print_job::{self, PrintState};
+        let t = tree(&db).await;
+        let u = unit_in(&db, &t.county, UnitLevel::County, "UP").await;
+        let owner = account::insert(
+            &db,
+            &account::NewAccount {
+                username: "printer".into(),
+                role: Role::Unit,
+                scope: Scope::Unit(u.id),
+                display_name: "科教科".into(),
+                password_hash: None,
+                must_change_password: false,
+                created_by: None,
+            },
+        )
+        .await
+        .unwrap();
+        let job = print_job::queue(&db, owner.id, 2025, "{}".into(), "x.pdf".into(), 800).await.unwrap();
+        assert_eq!(job.state, PrintState::Queued);
+        // One instance wins the job; the other finds nothing to do.
+        let a = print_job::claim(&db, "instance-a").await.unwrap().unwrap();
+        assert_eq!((a.id, a.state), (job.id, PrintState::Running));
+        assert!(print_job::claim(&db, "instance-b").await.unwrap().is_none());
+        assert!(print_job::progress(&db, job.id, "instance-a", 25).await.unwrap());
+        assert!(!print_job::progress(&db, job.id, "instance-b", 50).await.unwrap(), "only its holder reports");
+        assert_eq!(print_job::get(&db, owner.id, job.id).await.unwrap().done, 25);
+        // Someone else's job reads as missing.
+        assert!(matches!(print_job::get(&db, uuid::Uuid::now_v7(), job.id).await, Err(StoreError::NotFound)));
+
+        // Its instance dies: no heartbeat for a minute, and another takes it over from the start.
+        let stale = chrono::Utc::now() - print_job::STALE - chrono::Duration::seconds(5);
+        db.execute_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+                "UPDATE print_jobs SET heartbeat_at = $1 WHERE id = $2"
+            } else {
+                "UPDATE print_jobs SET heartbeat_at = ? WHERE id = ?"
+            },
+            [stale.into(), job.id.into()],
+        ))
+        .await
+        .unwrap();
+        let b = print_job::claim(&db, "instance-b").await.unwrap().unwrap();
+        assert_eq!((b.id, b.done), (job.id, 0));
+        // The dead instance, were it back, is told to stop; its end is not recorded.
+        assert!(!print_job::progress(&db, job.id, "instance-a", 75).await.unwrap());
+        assert!(!print_job::finish(&db, job.id, "instance-a", Ok(10)).await.unwrap());
+
+        // Cancelled between two pages: the renderer's next report says stop, and its end is not recorded.
+        let cancelled = print_job::cancel(&db, owner.id, job.id).await.unwrap();
+        assert_eq!(cancelled.state, PrintState::Cancelled);
+        assert!(!print_job::progress(&db, job.id, "instance-b", 100).await.unwrap());
+        assert!(!print_job::finish(&db, job.id, "instance-b", Ok(10)).await.unwrap());
+        assert_eq!(print_job::get(&db, owner.id, job.id).await.unwrap().state, PrintState::Cancelled);
+
+        // A finished job stays finished when cancelled late, and expires after a day.
+        let done = print_job::queue(&db, owner.id, 2025, "{}".into(), "y.pdf".into(), 1).await.unwrap();
+        print_job::claim(&db, "instance-a").await.unwrap().unwrap();
+        assert!(print_job::finish(&db, done.id, "instance-a", Ok(4096)).await.unwrap());
+        assert_eq!(print_job::cancel(&db, owner.id, done.id).await.unwrap().state, PrintState::Finished);
+        assert!(print_job::expire(&db).await.unwrap().is_empty(), "kept a day");
+        let old = chrono::Utc::now() - print_job::KEEP - chrono::Duration::minutes(1);
+        db.execute_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+                "UPDATE print_jobs SET finished_at = $1"
+            } else {
+                "UPDATE print_jobs SET finished_at = ?"
+            },
+            [old.into()],
+        ))
+        .await
+        .unwrap();
+        let mut expired = print_job::expire(&db).await.unwrap();
+        expired.sort();
+        let mut both = vec![job.id, done.id];
+        both.sort();
+        assert_eq!(expired, both, "files of the old finished and cancelled jobs go");
+        assert_eq!(print_job::get(&db, owner.id, done.id).await.unwrap().state, PrintState::Expired);
+        assert_eq!(print_job::get(&db, owner.id, job.id).await.unwrap().state, PrintState::Cancelled);
+        assert!(print_job::expire(&db).await.unwrap().is_empty(), "once");
+    }
+);

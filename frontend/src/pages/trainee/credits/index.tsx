@@ -1,6 +1,7 @@
-import { useQuery } from "@tanstack/react-query";
+import { usePrefetchQuery, useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { api, unwrap } from "../../../api/client";
+import { yearInShanghai } from "../../../hooks/workingYear";
 import type { PersonYear, YearSummary } from "../../../api/types";
 import TraineeLayout from "../../../layouts/TraineeLayout";
 import { Alert, Button, ButtonLink, Card, Loading, Toast, useToast } from "../../../light";
@@ -123,6 +124,12 @@ function EarlierYears({ years }: { years: YearSummary[] }) {
 /** 我的学分, the trainee's home: this year's progress and what is missing, then earlier years. */
 export default function MyCreditsPage() {
   const years = useQuery({ queryKey: ["me", "compliance"], queryFn: () => unwrap(api.GET("/api/v1/me/compliance")) });
+  // This year's detail alongside the list, not after it (the list always has this year): one round trip less.
+  const thisYear = yearInShanghai();
+  usePrefetchQuery({
+    queryKey: ["me", "compliance", thisYear],
+    queryFn: () => unwrap(api.GET("/api/v1/me/compliance/{year}", { params: { path: { year: thisYear } } })),
+  });
   // Newest first: the current year is always there (the API adds it).
   const [current, ...earlier] = years.data ?? [];
   return (
