@@ -165,6 +165,8 @@ error_codes! {
         CertificateUnsealed => "certificate_unsealed",
         /// 409: the batch print has no file (yet, or any more).
         PrintJobNotReady => "print_job_not_ready",
+        /// 409: the account has as many batch prints queued or running as it may.
+        TooManyPrintJobs => "too_many_print_jobs",
         /// 409.
         AlreadyOpen => "already_open",
         /// 409: the spot check is closed.

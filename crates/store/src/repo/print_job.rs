@@ -149,6 +149,16 @@ pub async fn get(db: &impl ConnectionTrait, account: Uuid, id: Uuid) -> Result<P
     of(m)
 }
 
+/// How many of `account`'s jobs are queued or running.
+pub async fn active_of(db: &impl ConnectionTrait, account: Uuid) -> Result<u64, StoreError> {
+    use sea_orm::PaginatorTrait as _;
+    Ok(print_jobs::Entity::find()
+        .filter(print_jobs::Column::AccountId.eq(account))
+        .filter(print_jobs::Column::State.is_in([PrintState::Queued.as_str(), PrintState::Running.as_str()]))
+        .count(db)
+        .await?)
+}
+
 /// Claims the oldest job waiting (queued, or running without a heartbeat
 /// for [`STALE`]) for `instance`. `None` when there is none or another
 /// instance won every candidate.

@@ -169,6 +169,7 @@ both_backends!(
         .unwrap();
         let job = print_job::queue(&db, owner.id, 2025, "{}".into(), "x.pdf".into(), 800).await.unwrap();
         assert_eq!(job.state, PrintState::Queued);
+        assert_eq!(print_job::active_of(&db, owner.id).await.unwrap(), 1);
         // One instance wins the job; the other finds nothing to do.
         let a = print_job::claim(&db, "instance-a").await.unwrap().unwrap();
         assert_eq!((a.id, a.state), (job.id, PrintState::Running));
@@ -201,6 +202,7 @@ both_backends!(
         // Cancelled between two pages: the renderer's next report says stop, and its end is not recorded.
         let cancelled = print_job::cancel(&db, owner.id, job.id).await.unwrap();
         assert_eq!(cancelled.state, PrintState::Cancelled);
+        assert_eq!(print_job::active_of(&db, owner.id).await.unwrap(), 0, "a cancelled job no longer counts");
         assert!(!print_job::progress(&db, job.id, "instance-b", 100).await.unwrap());
         assert!(!print_job::finish(&db, job.id, "instance-b", Ok(10)).await.unwrap());
         assert_eq!(print_job::get(&db, owner.id, job.id).await.unwrap().state, PrintState::Cancelled);

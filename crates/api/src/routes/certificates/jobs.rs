@@ -49,6 +49,11 @@ use crate::extract::ValidJson;
 /// the database barely notices.
 const PROGRESS_EVERY: usize = 25;
 
+/// Batch prints one account may have queued or running at once: a second
+/// click on 打印全部, or a few departments in a row, but not a flood that
+/// would keep every instance's worker busy for the rest of the province.
+const ACTIVE_PER_ACCOUNT: u64 = 3;
+
 /// How often an idle worker looks for jobs queued by another instance (its
 /// own wake it at once).
 const POLL: std::time::Duration = std::time::Duration::from_secs(2);
@@ -253,6 +258,12 @@ pub async fn queue_print(
     let actor = caller.require(Operation::PrintCertificates)?;
     let b = body.0;
     fonts(&state)?;
+    if print_job::active_of(&state.db, actor.id).await? >= ACTIVE_PER_ACCOUNT {
+        return Err(ApiError::Conflict {
+            code: ErrorCode::TooManyPrintJobs,
+            detail: format!("已有 {ACTIVE_PER_ACCOUNT} 个打印任务在排队或打印中，请等其完成（或取消）后再打印"),
+        });
+    }
     let stored = StoredRequest {
         year: b.year,
         department_id: b.department_id,
