@@ -125,14 +125,18 @@ async fn plan(state: &AppState, actor: &Actor, stored: &StoredRequest) -> Result
     };
     let mut f = print_filter(state, actor, &request).await?;
     f.id_hmac.clone_from(&stored.id_hmac);
+    // Read until the end, or until the batch is known to be too large (a
+    // province-wide year would otherwise be read whole before refusing it).
     let mut all: Vec<Certificate> = Vec::new();
     let mut after = None;
+    let mut may_print = 0usize;
     loop {
         let page = certs::list(&state.db, &f, PRINT_PAGE, after).await?;
         let n = page.len();
         after = page.last().map(|c| (c.name.clone(), c.id));
+        may_print += page.iter().filter(|c| check_printable(actor, c).is_ok()).count();
         all.extend(page);
-        if (n as u64) < PRINT_PAGE {
+        if (n as u64) < PRINT_PAGE || may_print > PRINT_CAP {
             break;
         }
     }
@@ -147,7 +151,7 @@ async fn plan(state: &AppState, actor: &Actor, stored: &StoredRequest) -> Result
     if printable.len() > PRINT_CAP {
         return Err(ApiError::field(
             "department_id",
-            format!("共 {} 份证书，一次最多打印 {PRINT_CAP} 份：请按科室分批打印", printable.len()),
+            format!("超过 {PRINT_CAP} 份证书：一次最多打印 {PRINT_CAP} 份，请按单位或科室分批打印"),
         ));
     }
     if let Some(fonts) = &state.fonts {
