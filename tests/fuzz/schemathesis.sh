@@ -122,7 +122,9 @@ run_as() {
 # Python exception in schemathesis or hypothesis, e.g. CPython 3.11's
 # "AST constructor recursion depth mismatch" while hypothesis describes a
 # lambda) while every generated case passed. Such a run says nothing about
-# the API; it is run once more, and a second failure of any kind fails.
+# the API; it is run again, up to three runs in all (CI met it in about one
+# run in three, always on POST /course-completions/import's coverage phase),
+# and any other failure fails at once.
 tool_error_only() {
   grep -q 'Runtime Error' "$1" && grep -Eq '^ *([0-9]+) generated, \1 passed *$' "$1"
 }
@@ -132,16 +134,18 @@ for who in ylyy kjc; do
   bearer="$(token "$who")"
   echo "schemathesis: as $who ($max_examples examples per operation and phase, seed $seed, ${budget}s)"
   out="$work/schemathesis-$who.txt"
-  if ! run_as "$out"; then
-    if tool_error_only "$out"; then
-      echo "schemathesis: as $who, a tool error only (every case passed); running once more" >&2
+  for attempt in 1 2 3; do
+    if run_as "$out"; then
+      break
+    elif [[ "$attempt" -lt 3 ]] && tool_error_only "$out"; then
+      echo "schemathesis: as $who, a tool error only (every case passed); running again" >&2
       bearer="$(token "$who")"
-      run_as "$out" || { echo "schemathesis: FAIL as $who (second run)" >&2; status=1; }
     else
-      echo "schemathesis: FAIL as $who" >&2
+      echo "schemathesis: FAIL as $who (run $attempt)" >&2
       status=1
+      break
     fi
-  fi
+  done
 done
 if grep -q 'panicked' "$log"; then
   echo "schemathesis: the server panicked (log: $log)" >&2
