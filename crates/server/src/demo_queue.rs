@@ -82,29 +82,38 @@ async fn generate(
     Ok(unit)
 }
 
-/// Generates `people` people for cycle `year` and submits the compliant
-/// ones; returns how many wait on the county office.
-pub async fn load(db: &DatabaseConnection, cipher: &PiiCipher, year: i32, people: u32) -> anyhow::Result<u64> {
+/// Submits the unit's compliant people of `year` not yet submitted (at
+/// most `limit`, by id), their records standing at `step` of the chain,
+/// in `state`, with `tier` to act; each with its submission in the history.
+/// Returns how many were submitted.
+async fn submit(
+    db: &DatabaseConnection,
+    unit: &Unit,
+    year: i32,
+    (state, step, tier): (&str, usize, Tier),
+    limit: Option<u32>,
+) -> anyhow::Result<u64> {
     use sea_orm::ConnectionTrait as _;
-    let unit = generate(db, cipher, year, people, u64::from(people)).await?;
     let backend = db.get_database_backend();
     let pg = backend == sea_orm::DbBackend::Postgres;
     let now = chrono::Utc::now();
     let mark = |n: usize| if pg { format!("${n}") } else { "?".to_owned() };
-    // Waiting on the county office, the first office of a county hospital's chain.
     let insert = format!(
         "INSERT INTO verifications (id, person_id, year, cycle_year, unit_id, unit_level, medicine, county_id, \
          prefecture_id, department_id, list_kind, state, step, current_tier, deemed_compliant, outcome_at_submit, \
          row_version, created_at, updated_at) \
          SELECT c.person_id, c.person_id, {year}, {year}, c.unit_id, u.level, u.medicine, c.county_id, \
-         c.prefecture_id, c.department_id, 'normal', 'in_review', 1, 'county_office', {f}, 'compliant', 1, {t1}, {t2} \
+         c.prefecture_id, c.department_id, 'normal', '{state}', {step}, '{tier}', {f}, 'compliant', 1, {t1}, {t2} \
          FROM compliance c JOIN units u ON u.id = c.unit_id \
          WHERE c.year = {year} AND c.outcome = 'compliant' AND c.unit_id = {u} \
-         AND NOT EXISTS (SELECT 1 FROM verifications v WHERE v.person_id = c.person_id)",
+         AND NOT EXISTS (SELECT 1 FROM verifications v WHERE v.person_id = c.person_id) \
+         ORDER BY c.person_id{limit}",
+        tier = tier.as_str(),
         f = if pg { "false" } else { "0" },
         t1 = mark(1),
         t2 = mark(if pg { 1 } else { 2 }),
         u = mark(if pg { 2 } else { 3 }),
+        limit = limit.map_or_else(String::new, |n| format!(" LIMIT {n}")),
     );
     let mut values = vec![sea_orm::Value::from(now)];
     if !pg {
@@ -126,55 +135,26 @@ pub async fn load(db: &DatabaseConnection, cipher: &PiiCipher, year: i32, people
     Ok(inserted)
 }
 
+/// Generates `people` people for cycle `year` and submits the compliant
+/// ones; returns how many wait on the county office.
+pub async fn load(db: &DatabaseConnection, cipher: &PiiCipher, year: i32, people: u32) -> anyhow::Result<u64> {
+    let unit = generate(db, cipher, year, people, u64::from(people)).await?;
+    // Waiting on the county office, the first office of a county hospital's chain.
+    submit(db, &unit, year, ("in_review", 1, Tier::CountyOffice), None).await
+}
+
 /// Gives the unit `people` people certified for `year`: compliant people
 /// whose verification the province approved last, numbered as its 科教处
 /// (or 中医处) numbers them. Returns how many certificates were issued.
 pub async fn certify(db: &DatabaseConnection, cipher: &PiiCipher, year: i32, people: u32) -> anyhow::Result<u64> {
-    use sea_orm::ConnectionTrait as _;
     // About two in three generated are compliant.
     let unit = generate(db, cipher, year, people * 3 / 2 + 100, u64::from(people) + 7).await?;
     let chain = review_chain(unit.level, unit.medicine);
     let last = chain.steps.len() - 1;
     let tier = chain.final_tier();
     anyhow::ensure!(matches!(tier, Tier::ProvinceWestern | Tier::ProvinceTcm), "the unit's chain ends at the province");
-    let backend = db.get_database_backend();
-    let pg = backend == sea_orm::DbBackend::Postgres;
-    let mark = |n: usize| if pg { format!("${n}") } else { "?".to_owned() };
-    let now = chrono::Utc::now();
     // Approved at the last step of the chain, waiting for its number.
-    let insert = format!(
-        "INSERT INTO verifications (id, person_id, year, cycle_year, unit_id, unit_level, medicine, county_id, \
-         prefecture_id, department_id, list_kind, state, step, current_tier, deemed_compliant, outcome_at_submit, \
-         row_version, created_at, updated_at) \
-         SELECT c.person_id, c.person_id, {year}, {year}, c.unit_id, u.level, u.medicine, c.county_id, \
-         c.prefecture_id, c.department_id, 'normal', 'approved', {last}, '{tier}', {f}, 'compliant', 1, {t1}, {t2} \
-         FROM compliance c JOIN units u ON u.id = c.unit_id \
-         WHERE c.year = {year} AND c.outcome = 'compliant' AND c.unit_id = {u} \
-         AND NOT EXISTS (SELECT 1 FROM verifications v WHERE v.person_id = c.person_id) \
-         ORDER BY c.person_id LIMIT {people}",
-        tier = tier.as_str(),
-        f = if pg { "false" } else { "0" },
-        t1 = mark(1),
-        t2 = mark(if pg { 1 } else { 2 }),
-        u = mark(if pg { 2 } else { 3 }),
-    );
-    let mut values = vec![sea_orm::Value::from(now)];
-    if !pg {
-        values.push(sea_orm::Value::from(now));
-    }
-    values.push(sea_orm::Value::from(unit.id.0));
-    db.execute_raw(Statement::from_sql_and_values(backend, insert, values)).await?;
-    let log = format!(
-        "INSERT INTO verification_transitions (id, verification_id, seq, event, from_state, from_step, to_state, \
-         to_step, actor_tier, actor_id, actor_name, reason, at) \
-         SELECT v.id, v.id, 1, 'submit', 'prepared', NULL, 'in_review', 1, 'unit', NULL, '{UNIT}', NULL, {} \
-         FROM verifications v WHERE v.unit_id = {} AND NOT EXISTS \
-         (SELECT 1 FROM verification_transitions t WHERE t.verification_id = v.id)",
-        mark(1),
-        mark(2)
-    );
-    let values = vec![sea_orm::Value::from(now), sea_orm::Value::from(unit.id.0)];
-    db.execute_raw(Statement::from_sql_and_values(backend, log, values)).await?;
+    submit(db, &unit, year, ("approved", last, tier), Some(people)).await?;
 
     let regions = cme_store::repo::region::list(db).await?;
     let province = regions.iter().find(|r| r.parent_id.is_none()).context("the province")?;

@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, EntityTrait as _,
-    QueryFilter as _, QueryOrder as _,
+    QueryFilter as _, QueryOrder as _, QuerySelect as _,
 };
 use uuid::Uuid;
 
@@ -171,9 +171,14 @@ pub async fn claim(db: &impl ConnectionTrait, instance: &str) -> Result<Option<P
                 .add(print_jobs::Column::HeartbeatAt.lt(at - STALE)),
         )
     };
-    let candidates =
-        print_jobs::Entity::find().filter(waiting()).order_by_asc(print_jobs::Column::CreatedAt).all(db).await?;
-    for c in candidates.into_iter().take(8) {
+    // The oldest few: another instance may win some of them.
+    let candidates = print_jobs::Entity::find()
+        .filter(waiting())
+        .order_by_asc(print_jobs::Column::CreatedAt)
+        .limit(8)
+        .all(db)
+        .await?;
+    for c in candidates {
         // Only one claimant's update matches the row as it was read.
         let claimed = print_jobs::Entity::update_many()
             .col_expr(print_jobs::Column::State, Expr::value(PrintState::Running.as_str()))
@@ -198,6 +203,14 @@ pub async fn claim(db: &impl ConnectionTrait, instance: &str) -> Result<Option<P
     Ok(None)
 }
 
+/// The job `id`, running and held by `instance` (not cancelled, not taken over).
+fn held_by(id: Uuid, instance: &str) -> Condition {
+    Condition::all()
+        .add(print_jobs::Column::Id.eq(id))
+        .add(print_jobs::Column::State.eq(PrintState::Running.as_str()))
+        .add(print_jobs::Column::ClaimedBy.eq(instance))
+}
+
 /// Reports `done` pages of the job `instance` holds. Answers whether it
 /// should go on: false once it was cancelled, or claimed by another
 /// instance after a stall.
@@ -207,9 +220,7 @@ pub async fn progress(db: &impl ConnectionTrait, id: Uuid, instance: &str, done:
         .col_expr(print_jobs::Column::Done, Expr::value(stored(done)))
         .col_expr(print_jobs::Column::HeartbeatAt, Expr::value(Some(at)))
         .col_expr(print_jobs::Column::UpdatedAt, Expr::value(at))
-        .filter(print_jobs::Column::Id.eq(id))
-        .filter(print_jobs::Column::State.eq(PrintState::Running.as_str()))
-        .filter(print_jobs::Column::ClaimedBy.eq(instance))
+        .filter(held_by(id, instance))
         .exec(db)
         .await?;
     Ok(updated.rows_affected == 1)
@@ -235,9 +246,7 @@ pub async fn finish(
         .col_expr(print_jobs::Column::Message, Expr::value(message))
         .col_expr(print_jobs::Column::UpdatedAt, Expr::value(at))
         .col_expr(print_jobs::Column::FinishedAt, Expr::value(Some(at)))
-        .filter(print_jobs::Column::Id.eq(id))
-        .filter(print_jobs::Column::State.eq(PrintState::Running.as_str()))
-        .filter(print_jobs::Column::ClaimedBy.eq(instance))
+        .filter(held_by(id, instance))
         .exec(db)
         .await?;
     Ok(updated.rows_affected == 1)

@@ -149,8 +149,11 @@ both_backends!(
     a_print_job_is_claimed_once_cancelled_between_pages_and_taken_over_when_its_instance_dies,
     |db| async move {
         use cme_domain::auth::{Role, Scope};
+        use cme_store::entity::print_jobs as jobs;
         use cme_store::repo::account;
         use cme_store::repo::print_job::{self, PrintState};
+        use sea_orm::sea_query::Expr;
+        use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
         let t = tree(&db).await;
         let u = unit_in(&db, &t.county, UnitLevel::County, "UP").await;
         let owner = account::insert(
@@ -182,17 +185,12 @@ both_backends!(
 
         // Its instance dies: no heartbeat for a minute, and another takes it over from the start.
         let stale = chrono::Utc::now() - print_job::STALE - chrono::Duration::seconds(5);
-        db.execute_raw(Statement::from_sql_and_values(
-            db.get_database_backend(),
-            if db.get_database_backend() == sea_orm::DbBackend::Postgres {
-                "UPDATE print_jobs SET heartbeat_at = $1 WHERE id = $2"
-            } else {
-                "UPDATE print_jobs SET heartbeat_at = ? WHERE id = ?"
-            },
-            [stale.into(), job.id.into()],
-        ))
-        .await
-        .unwrap();
+        jobs::Entity::update_many()
+            .col_expr(jobs::Column::HeartbeatAt, Expr::value(Some(stale)))
+            .filter(jobs::Column::Id.eq(job.id))
+            .exec(&db)
+            .await
+            .unwrap();
         let b = print_job::claim(&db, "instance-b").await.unwrap().unwrap();
         assert_eq!((b.id, b.done), (job.id, 0));
         // The dead instance, were it back, is told to stop; its end is not recorded.
@@ -214,17 +212,7 @@ both_backends!(
         assert_eq!(print_job::cancel(&db, owner.id, done.id).await.unwrap().state, PrintState::Finished);
         assert!(print_job::expire(&db).await.unwrap().is_empty(), "kept a day");
         let old = chrono::Utc::now() - print_job::KEEP - chrono::Duration::minutes(1);
-        db.execute_raw(Statement::from_sql_and_values(
-            db.get_database_backend(),
-            if db.get_database_backend() == sea_orm::DbBackend::Postgres {
-                "UPDATE print_jobs SET finished_at = $1"
-            } else {
-                "UPDATE print_jobs SET finished_at = ?"
-            },
-            [old.into()],
-        ))
-        .await
-        .unwrap();
+        jobs::Entity::update_many().col_expr(jobs::Column::FinishedAt, Expr::value(Some(old))).exec(&db).await.unwrap();
         let mut expired = print_job::expire(&db).await.unwrap();
         expired.sort();
         let mut both = vec![job.id, done.id];

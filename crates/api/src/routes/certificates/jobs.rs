@@ -26,7 +26,7 @@ use cme_domain::auth::{Actor, Operation};
 use cme_domain::certificate::status::PrintRefusal;
 use cme_domain::collation::pinyin_key;
 use cme_domain::ids::PersonId;
-use cme_store::repo::certificate::{self as certs, Certificate};
+use cme_store::repo::certificate::{self as certs, Certificate, PrintFilter};
 use cme_store::repo::person::{self, RosterOf};
 use cme_store::repo::print_job::{self, PrintJob};
 use cme_store::repo::{account, audit, department, unit};
@@ -112,6 +112,70 @@ fn left_out_reason(year: i32, c: Option<&Certificate>, refusal: Option<PrintRefu
     }
 }
 
+/// Every chosen person without a page, and why, by department then name:
+/// the people chosen, else (not a search by name or ID number) the unit's
+/// or the department's people.
+async fn left_out(
+    state: &AppState,
+    actor: &Actor,
+    stored: &StoredRequest,
+    f: &PrintFilter,
+    all: &[Certificate],
+    printed: &HashSet<PersonId>,
+) -> Result<Vec<LeftOut>, ApiError> {
+    let searching = stored.name.as_deref().is_some_and(|n| !n.trim().is_empty()) || stored.id_hmac.is_some();
+    let chosen = match (&stored.person_ids, f.unit) {
+        (Some(ids), _) => {
+            let ids: Vec<PersonId> = ids.iter().map(|p| PersonId(*p)).collect();
+            person::roster(&state.db, RosterOf::People(&ids)).await?
+        }
+        (None, Some(unit)) if !searching => {
+            person::roster(&state.db, RosterOf::Place { unit, department: f.department }).await?
+        }
+        _ => Vec::new(),
+    };
+    let by_person: HashMap<PersonId, &Certificate> = all.iter().map(|c| (c.person_id, c)).collect();
+    let mut left_out: Vec<(Option<String>, LeftOut)> = chosen
+        .into_iter()
+        .filter(|r| !printed.contains(&r.id))
+        .map(|r| {
+            let c = by_person.get(&r.id).copied();
+            let refusal = c.and_then(|c| check_printable(actor, c).err());
+            let entry = LeftOut {
+                name: r.name,
+                department: r.department.clone().unwrap_or_else(|| "未分科室".to_owned()),
+                reason: left_out_reason(stored.year, c, refusal),
+            };
+            (r.department, entry)
+        })
+        .collect();
+    left_out.sort_by_cached_key(|(d, l)| (d.is_none(), d.as_deref().map(pinyin_key), pinyin_key(&l.name)));
+    Ok(left_out.into_iter().map(|(_, l)| l).collect())
+}
+
+/// The unit's and the department's names, for the cover and the file name
+/// (a batch across units names the first and how many).
+async fn batch_names(
+    state: &AppState,
+    f: &PrintFilter,
+    printable: &[&Certificate],
+) -> Result<(String, Option<String>), ApiError> {
+    let unit_name = match f.unit {
+        Some(u) => unit::get(&state.db, u).await?.unit.name,
+        None => {
+            let mut names: Vec<&str> = printable.iter().map(|c| c.unit_name.as_str()).collect();
+            names.sort_unstable();
+            names.dedup();
+            if names.len() == 1 { names[0].to_owned() } else { format!("{} 等 {} 个单位", names[0], names.len()) }
+        }
+    };
+    let department_name = match f.department {
+        Some(d) => Some(department::get(&state.db, d).await?.name),
+        None => None,
+    };
+    Ok((unit_name, department_name))
+}
+
 /// Reads what the batch holds: every matching current certificate (at most
 /// [`PRINT_CAP`] printable), in department then pinyin order, and the cover.
 async fn plan(state: &AppState, actor: &Actor, stored: &StoredRequest) -> Result<Plan, ApiError> {
@@ -161,60 +225,20 @@ async fn plan(state: &AppState, actor: &Actor, stored: &StoredRequest) -> Result
         }
     }
 
-    // Departments of the printed, and the people chosen (for who is left out).
+    // Department (by its name's pinyin, none last), then name in pinyin order.
     let printed_people: Vec<PersonId> = printable.iter().map(|c| c.person_id).collect();
     let departments: HashMap<PersonId, Option<String>> = person::roster(&state.db, RosterOf::People(&printed_people))
         .await?
         .into_iter()
         .map(|r| (r.id, r.department))
         .collect();
-    let chosen_people: Option<Vec<PersonId>> =
-        stored.person_ids.as_ref().map(|v| v.iter().map(|p| PersonId(*p)).collect());
-    let searching = stored.name.as_deref().is_some_and(|n| !n.trim().is_empty()) || stored.id_hmac.is_some();
-    let chosen = match (&chosen_people, f.unit) {
-        (Some(ids), _) => person::roster(&state.db, RosterOf::People(ids)).await?,
-        (None, Some(unit)) if !searching => {
-            person::roster(&state.db, RosterOf::Place { unit, department: f.department }).await?
-        }
-        _ => Vec::new(),
-    };
-    let printed_set: HashSet<PersonId> = printed_people.iter().copied().collect();
-    let by_person: HashMap<PersonId, &Certificate> = all.iter().map(|c| (c.person_id, c)).collect();
-    let mut left_out: Vec<(Option<String>, LeftOut)> = chosen
-        .into_iter()
-        .filter(|r| !printed_set.contains(&r.id))
-        .map(|r| {
-            let c = by_person.get(&r.id).copied();
-            let refusal = c.and_then(|c| check_printable(actor, c).err());
-            let reason = left_out_reason(stored.year, c, refusal);
-            let entry = LeftOut {
-                name: r.name,
-                department: r.department.clone().unwrap_or_else(|| "未分科室".to_owned()),
-                reason,
-            };
-            (r.department, entry)
-        })
-        .collect();
-    left_out.sort_by_cached_key(|(d, l)| (d.is_none(), d.as_deref().map(pinyin_key), pinyin_key(&l.name)));
-
-    // Department (by its name's pinyin, none last), then name in pinyin order.
     let mut ordered: Vec<(Option<&str>, &Certificate)> =
         printable.iter().map(|c| (departments.get(&c.person_id).and_then(|d| d.as_deref()), *c)).collect();
     ordered.sort_by_cached_key(|(d, c)| (d.is_none(), d.map(pinyin_key), pinyin_key(&c.name), c.id));
 
-    let unit_name = match f.unit {
-        Some(u) => unit::get(&state.db, u).await?.unit.name,
-        None => {
-            let mut names: Vec<&str> = printable.iter().map(|c| c.unit_name.as_str()).collect();
-            names.sort_unstable();
-            names.dedup();
-            if names.len() == 1 { names[0].to_owned() } else { format!("{} 等 {} 个单位", names[0], names.len()) }
-        }
-    };
-    let department_name = match f.department {
-        Some(d) => Some(department::get(&state.db, d).await?.name),
-        None => None,
-    };
+    let printed: HashSet<PersonId> = printed_people.into_iter().collect();
+    let left_out = left_out(state, actor, stored, &f, &all, &printed).await?;
+    let (unit_name, department_name) = batch_names(state, &f, &printable).await?;
     let file_name = format!(
         "{}-{}-{}年度学分验证合格证书.pdf",
         unit_name,
@@ -228,7 +252,7 @@ async fn plan(state: &AppState, actor: &Actor, stored: &StoredRequest) -> Result
         year: stored.year,
         count: ordered.len(),
         printed_on: format!("{}", today.format("%Y年%-m月%-d日")),
-        left_out: left_out.into_iter().map(|(_, l)| l).collect(),
+        left_out,
     };
     Ok(Plan { ids: ordered.into_iter().map(|(_, c)| c.id).collect(), cover, file_name })
 }
@@ -314,10 +338,7 @@ pub async fn get_print_job(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<PrintJobDto>, ApiError> {
     let actor = caller.require(Operation::PrintCertificates)?;
-    let job = print_job::get(&state.db, actor.id, id.into_inner())
-        .await
-        .missing_as(|| ApiError::NotFound("没有这个打印任务".into()))?;
-    Ok(web::Json(job.into()))
+    Ok(web::Json(own_job(&state, actor, id.into_inner()).await?.into()))
 }
 
 /// Cancels a batch print of one's own that is not over (the worker stops at
@@ -340,8 +361,7 @@ pub async fn cancel_print_job(
 ) -> Result<web::Json<PrintJobDto>, ApiError> {
     let actor = caller.require(Operation::PrintCertificates)?;
     let id = id.into_inner();
-    let before =
-        print_job::get(&state.db, actor.id, id).await.missing_as(|| ApiError::NotFound("没有这个打印任务".into()))?;
+    let before = own_job(&state, actor, id).await?;
     let job = print_job::cancel(&state.db, actor.id, id).await?;
     if !before.state.is_over() {
         let e = audit::AuditEntry::by(actor, AuditAction::CertificatePrintCancel)
@@ -374,15 +394,18 @@ pub async fn print_job_download(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<DownloadAddress>, ApiError> {
     let actor = caller.require(Operation::PrintCertificates)?;
-    let job = print_job::get(&state.db, actor.id, id.into_inner())
-        .await
-        .missing_as(|| ApiError::NotFound("没有这个打印任务".into()))?;
+    let job = own_job(&state, actor, id.into_inner()).await?;
     ready(&job)?;
     let (ticket, ttl) = state.auth.keys.issue_for(job.id, AUD_PRINT_FILE, Some(actor.id), PRINT_FILE_TTL_SECS)?;
     Ok(web::Json(DownloadAddress {
         url: format!("/api/v1/certificates/print-jobs/{}/file?ticket={ticket}", job.id),
         expires_in: ttl,
     }))
+}
+
+/// The caller's job `id` (anyone else's is 404, as if it did not exist).
+async fn own_job(state: &AppState, actor: &Actor, id: Uuid) -> Result<PrintJob, ApiError> {
+    print_job::get(&state.db, actor.id, id).await.missing_as(|| ApiError::NotFound("没有这个打印任务".into()))
 }
 
 /// The file of a finished job, or why there is none (409).
