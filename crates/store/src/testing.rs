@@ -161,6 +161,9 @@ async fn admin_connection(admin_url: &str) -> Result<DatabaseConnection, StoreEr
     Ok(Database::connect(options).await?)
 }
 
+/// The comment a template carries: when it was made (Unix seconds follow).
+const TEMPLATE_NOTE: &str = "cme test template made at ";
+
 /// The migrated PostgreSQL template of this fingerprint, made once per
 /// server: under an advisory lock, so that concurrent test processes
 /// neither race nor copy a half-migrated database.
@@ -186,11 +189,21 @@ async fn postgres_template(admin_url: &str) -> Result<String, StoreError> {
                     let stale = admin
                         .query_all_raw(Statement::from_string(
                             DbBackend::Postgres,
-                            "SELECT datname FROM pg_database WHERE datname LIKE 'cme\\_tpl\\_%' \
-                             OR datname LIKE 'cme\\_building\\_%'",
+                            "SELECT datname, shobj_description(oid, 'pg_database') AS note FROM pg_database \
+                             WHERE datname LIKE 'cme\\_tpl\\_%' OR datname LIKE 'cme\\_building\\_%'",
                         ))
                         .await?;
+                    let now = chrono::Utc::now().timestamp();
                     for row in stale {
+                        let note = row.try_get::<Option<String>>("", "note").ok().flatten();
+                        // Another checkout (a branch with other migrations) may be testing on
+                        // this server right now with its own template: keep any template
+                        // made in the last day, drop older ones and half-built ones (those
+                        // are only ever built under this lock).
+                        let made = note.as_deref().and_then(|n| n.strip_prefix(TEMPLATE_NOTE)?.parse::<i64>().ok());
+                        if made.is_some_and(|at| now - at < 86_400) {
+                            continue;
+                        }
                         if let Ok(old) = row.try_get::<String>("", "datname") {
                             let _ = admin
                                 .execute_unprepared(&format!(r#"DROP DATABASE IF EXISTS "{old}" WITH (FORCE)"#))
@@ -203,6 +216,12 @@ async fn postgres_template(admin_url: &str) -> Result<String, StoreError> {
                     migrate(&db).await?;
                     db.close().await?;
                     admin.execute_unprepared(&format!(r#"ALTER DATABASE "{building}" RENAME TO "{name}""#)).await?;
+                    admin
+                        .execute_unprepared(&format!(
+                            r#"COMMENT ON DATABASE "{name}" IS '{TEMPLATE_NOTE}{}'"#,
+                            chrono::Utc::now().timestamp()
+                        ))
+                        .await?;
                 }
                 Ok::<_, StoreError>(())
             }
