@@ -18,6 +18,7 @@ import { ROLES, type RoleName, meFor } from "./test/policy";
 const ROUTES_BEFORE: [string, string, string, string][] = [
   ["/v/:token", "public", "-", "TokenPage"],
   ["/verify", "public", "-", "VerifyPage"],
+  ["/support", "public", "-", "support"],
   ["/login", "bare", "-", "login"],
   ["/trainee/login", "bare", "-", "trainee-login"],
   ["/m/sign-in", "bare", "-", "sign-in"],
@@ -61,6 +62,7 @@ const ROUTES_BEFORE: [string, string, string, string][] = [
   ["/accounts", "menu", "manage_accounts", "accounts"],
   ["/api-clients", "menu", "manage_api_clients", "api-clients"],
   ["/audit", "menu", "read_audit", "audit"],
+  ["/support-desk", "menu", "edit_support", "support"],
   ["/*", "menu", "-", "denied"],
   ["/my-profile", "bare", "claim_activity", "profile"],
 ];
@@ -95,6 +97,7 @@ const MENU_BEFORE: [string, string, string | null, string, string[] | null][] = 
   ["/accounts", "账号管理", "manage_accounts", "TeamOutlined", null],
   ["/api-clients", "接口客户端", "manage_api_clients", "KeyOutlined", null],
   ["/audit", "审计日志", "read_audit", "AuditOutlined", null],
+  ["/support-desk", "技术支持维护", "edit_support", "CustomerServiceOutlined", null],
   ["/my-credits", "我的学分", "claim_activity", "TrophyOutlined", null],
   ["/my-certificates", "我的证书", "claim_activity", "SafetyCertificateOutlined", null],
   ["/m/sign-in", "活动签到", "claim_activity", "QrcodeOutlined", null],
@@ -108,19 +111,19 @@ const MENUS_BEFORE: Record<RoleName | "signed_out", { menu: string[]; home: stri
     home: "/workbench",
   },
   province_western: {
-    menu: ["/workbench",  "/calculator",  "/org",  "/compliance",  "/verification-cycle",  "/verification-windows",  "/verification-review",  "/certificate-numbers",  "/verification-stats",  "/seal",  "/certificates",  "/title-correction-review",  "/spot-checks",  "/reports",  "/standard-editor",  "/activities",  "/courses",  "/accounts",  "/api-clients",  "/audit",  "/me"],
+    menu: ["/workbench",  "/calculator",  "/org",  "/compliance",  "/verification-cycle",  "/verification-windows",  "/verification-review",  "/certificate-numbers",  "/verification-stats",  "/seal",  "/certificates",  "/title-correction-review",  "/spot-checks",  "/reports",  "/standard-editor",  "/activities",  "/courses",  "/accounts",  "/api-clients",  "/audit",  "/support-desk",  "/me"],
     home: "/workbench",
   },
   province_tcm: {
-    menu: ["/workbench",  "/calculator",  "/org",  "/compliance",  "/verification-cycle",  "/verification-windows",  "/verification-review",  "/certificate-numbers",  "/verification-stats",  "/seal",  "/certificates",  "/title-correction-review",  "/spot-checks",  "/reports",  "/standard-editor",  "/activities",  "/courses",  "/accounts",  "/api-clients",  "/audit",  "/me"],
+    menu: ["/workbench",  "/calculator",  "/org",  "/compliance",  "/verification-cycle",  "/verification-windows",  "/verification-review",  "/certificate-numbers",  "/verification-stats",  "/seal",  "/certificates",  "/title-correction-review",  "/spot-checks",  "/reports",  "/standard-editor",  "/activities",  "/courses",  "/accounts",  "/api-clients",  "/audit",  "/support-desk",  "/me"],
     home: "/workbench",
   },
   prefecture_office: {
-    menu: ["/workbench",  "/calculator",  "/org",  "/compliance",  "/verification-windows",  "/verification-review",  "/certificate-numbers",  "/verification-stats",  "/seal",  "/certificates",  "/title-correction-review",  "/spot-checks",  "/reports",  "/activities",  "/courses",  "/accounts",  "/api-clients",  "/audit",  "/me"],
+    menu: ["/workbench",  "/calculator",  "/org",  "/compliance",  "/verification-windows",  "/verification-review",  "/certificate-numbers",  "/verification-stats",  "/seal",  "/certificates",  "/title-correction-review",  "/spot-checks",  "/reports",  "/activities",  "/courses",  "/accounts",  "/api-clients",  "/audit",  "/support-desk",  "/me"],
     home: "/workbench",
   },
   county_office: {
-    menu: ["/workbench",  "/calculator",  "/org",  "/compliance",  "/verification-windows",  "/verification-review",  "/certificate-numbers",  "/verification-stats",  "/seal",  "/certificates",  "/title-correction-review",  "/reports",  "/activities",  "/courses",  "/accounts",  "/api-clients",  "/audit",  "/me"],
+    menu: ["/workbench",  "/calculator",  "/org",  "/compliance",  "/verification-windows",  "/verification-review",  "/certificate-numbers",  "/verification-stats",  "/seal",  "/certificates",  "/title-correction-review",  "/reports",  "/activities",  "/courses",  "/accounts",  "/api-clients",  "/audit",  "/support-desk",  "/me"],
     home: "/workbench",
   },
   unit: {

@@ -55,6 +55,8 @@ const CertificatePrintPage = page(() => import("./pages/certificates/PrintPage")
 const SealPage = page(() => import("./pages/certificates/SealPage"));
 const PublicTokenPage = page(() => import("./pages/public/verify/TokenPage"));
 const PublicVerifyPage = page(() => import("./pages/public/verify/VerifyPage"));
+const PublicSupportPage = page(() => import("./pages/public/support"));
+const SupportEditPage = page(() => import("./pages/staff/support"));
 const MyCertificatesPage = page(() => import("./pages/trainee/certificates"));
 const TraineeProfilePage = page(() => import("./pages/trainee/profile"));
 const CorrectionRequestPage = page(() => import("./pages/title-corrections/RequestPage"));
@@ -87,6 +89,7 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
   // Public certificate verification (the QR code's link, and by number): no sign-in, no menu.
   { path: "/v/:token", page: PublicTokenPage, frame: "public", kit: "light", access: null, hideInMenu: true },
   { path: "/verify", page: PublicVerifyPage, frame: "public", kit: "light", access: null, hideInMenu: true },
+  { path: "/support", page: PublicSupportPage, frame: "public", kit: "light", access: null, hideInMenu: true },
   { path: "/login", page: StaffLoginPage, frame: "bare", kit: "light", access: null, hideInMenu: true },
   { path: "/trainee/login", page: TraineeLoginPage, frame: "bare", kit: "light", access: null, hideInMenu: true },
   { path: "/", page: Home, frame: "menu", access: null, hideInMenu: true },
@@ -197,6 +200,7 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
   { path: "/accounts", page: AccountsPage, frame: "menu", access: "manage_accounts", label: "账号管理", icon: "TeamOutlined" },
   { path: "/api-clients", page: ApiClientsPage, frame: "menu", access: "manage_api_clients", label: "接口客户端", icon: "KeyOutlined" },
   { path: "/audit", page: AuditPage, frame: "menu", access: "read_audit", label: "审计日志", icon: "AuditOutlined" },
+  { path: "/support-desk", page: SupportEditPage, frame: "menu", access: "edit_support", label: "技术支持维护", icon: "CustomerServiceOutlined" },
   // The trainee's pages: his own frame (TraineeLayout, a tab bar on a phone), without antd.
   { path: "/my-credits", page: MyCreditsPage, frame: "bare", kit: "light", access: "claim_activity", label: "我的学分", icon: "TrophyOutlined" },
   { path: "/my-credits/:year", page: MyYearPage, frame: "bare", kit: "light", access: "claim_activity", hideInMenu: true, parent: "/my-credits" },

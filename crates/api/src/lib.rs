@@ -145,6 +145,7 @@ where
             .configure(routes::certificates::routes)
             .configure(routes::spot_checks::routes)
             .configure(routes::title_corrections::routes)
+            .configure(routes::support::routes)
             // Not an operation of its own document.
             .route("/openapi.json", web::get().to(openapi_json))
             .default_service(web::to(spa::api_not_found)),

@@ -27,6 +27,8 @@ pub struct Certificate {
     pub id_number: String,
     /// 工作单位.
     pub unit: String,
+    /// 科室, or empty where the unit has none (a village clinic): the line is left out.
+    pub department: String,
     /// 职称.
     pub title: String,
     /// The year the credits were earned.
@@ -49,10 +51,13 @@ pub struct Certificate {
     pub version: u32,
     /// The issuing committee, e.g. "云南省继续医学教育委员会".
     pub issuer: String,
-    /// Issue date, formatted, e.g. "2022年3月15日".
+    /// Issue date in the official form, e.g. "二〇二二年三月十五日" (`domain::time::official_date`).
     pub issued_on: String,
     /// What the QR code holds: the public verification page of this certificate.
     pub verify_url: String,
+    /// The address of the public verification page where the number and check code are typed,
+    /// printed under the QR code for a reader without a phone (e.g. "cme.example.cn/verify").
+    pub verify_page: String,
 }
 
 /// Whose multi-year proof it is (the first page of [`multi_year_proof_pdf`]).
@@ -77,8 +82,14 @@ pub const CERTIFICATE_TITLE: &str = "继续医学教育学分验证合格证书"
 /// What the seal area says on a certificate printed without an electronic seal.
 pub const STAMP_REQUIRED: &str = "须加盖印章";
 
-/// The caption under the QR code.
-pub const QR_CAPTION: &str = "扫码或访问公众验证页面核验";
+/// The caption under the QR code, above the verification page's address.
+pub const QR_CAPTION: &str = "扫码核验，或在以下网址输入证书编号和验证码核验：";
+
+/// The label before the issuing committee's name.
+pub const ISSUER_LABEL: &str = "发证机关：";
+
+/// The label before the issue date.
+pub const DATE_LABEL: &str = "发证日期：";
 
 /// The seal area of a certificate page: centre x, centre y (points from the top-left corner)
 /// and diameter. A seal is drawn scaled into this square (keeping its proportions) over the
@@ -121,6 +132,8 @@ const VERDICT: TextStyle = TextStyle::bold(15.0);
 const ISSUER: TextStyle = TextStyle::regular(14.0);
 const DATE: TextStyle = TextStyle::regular(13.0);
 const CAPTION: TextStyle = TextStyle::regular(9.0);
+const ADDRESS: TextStyle = TextStyle::regular(10.5);
+const CODE: TextStyle = TextStyle::bold(14.0);
 const PLACEHOLDER: TextStyle = TextStyle::regular(12.0);
 
 const FRAME: Colour = Colour::Rgb(0.55, 0.12, 0.10);
@@ -276,12 +289,14 @@ fn check_certificate(shaper: &Shaper<'_>, prefix: &str, cert: &Certificate) -> R
         ("gender", &cert.gender),
         ("id_number", &cert.id_number),
         ("unit", &cert.unit),
+        ("department", &cert.department),
         ("title", &cert.title),
         ("verdict", &cert.verdict),
         ("number", &cert.number),
         ("check_code", &cert.check_code),
         ("issuer", &cert.issuer),
         ("issued_on", &cert.issued_on),
+        ("verify_page", &cert.verify_page),
     ] {
         shaper.check(&format!("{prefix}{field}"), text)?;
     }
@@ -305,6 +320,9 @@ fn certificate_page(shaper: &Shaper<'_>, cert: &Certificate, seal: Option<&Seal>
     y += step;
     y = page.particular("id_number", "身份证号：", &cert.id_number, LEFT, y, CONTENT_WIDTH)? + step;
     y = page.particular("unit", "工作单位：", &cert.unit, LEFT, y, CONTENT_WIDTH)? + step;
+    if !cert.department.trim().is_empty() {
+        y = page.particular("department", "科　　室：", &cert.department, LEFT, y, CONTENT_WIDTH)? + step;
+    }
     y = page.particular("title", "职　　称：", &cert.title, LEFT, y, CONTENT_WIDTH)? + step + mm(2.0);
 
     let intro = format!("经审核，该同志{}年度继续医学教育学分情况如下：", cert.year);
@@ -329,8 +347,13 @@ fn certificate_page(shaper: &Shaper<'_>, cert: &Certificate, seal: Option<&Seal>
     y += step;
     let number =
         if cert.version > 1 { format!("{}（第{}版）", cert.number, cert.version) } else { cert.number.clone() };
-    y = page.particular("number", "证书编号：", &number, LEFT, y, CONTENT_WIDTH)? + step;
-    y = page.particular("check_code", "验 证 码：", &cert.check_code, LEFT, y, CONTENT_WIDTH)?;
+    // The number and check code in a larger bold face, each on its own line, to be typed
+    // on the verification page printed under the QR code.
+    let w = page.text("label", "证书编号：", LABEL, LEFT, y, Align::Left, Colour::BLACK)?;
+    page.text("number", &number, CODE, LEFT + w, y, Align::Left, Colour::BLACK)?;
+    y += step;
+    let w = page.text("label", "验 证 码：", LABEL, LEFT, y, Align::Left, Colour::BLACK)?;
+    page.text("check_code", &cert.check_code, CODE, LEFT + w, y, Align::Left, Colour::BLACK)?;
     if y > FLOW_LIMIT {
         return Err(DocumentError::InvalidInput {
             field: "unit".to_owned(),
@@ -338,13 +361,30 @@ fn certificate_page(shaper: &Shaper<'_>, cert: &Certificate, seal: Option<&Seal>
         });
     }
 
-    // The QR code and its caption.
+    // The QR code; under it, for a reader without a phone, where to type the number and code.
     page.qr("verify_url", &cert.verify_url, LEFT, QR_TOP, QR_SIDE)?;
-    page.text("caption", QR_CAPTION, CAPTION, LEFT + mm(3.0), QR_TOP + QR_SIDE + mm(3.0), Align::Left, GREY)?;
+    let caption = QR_TOP + QR_SIDE + mm(3.5);
+    page.text("caption", QR_CAPTION, CAPTION, LEFT + mm(2.0), caption, Align::Left, GREY)?;
+    let address_width = SEAL_CX - SEAL_D / 2.0 - LEFT - mm(2.0);
+    page.wrapped(
+        "verify_page",
+        &cert.verify_page,
+        ADDRESS,
+        LEFT + mm(2.0),
+        caption + mm(5.0),
+        address_width,
+        mm(4.5),
+        Align::Left,
+    )?;
 
-    // Issuer and date, right-aligned; then the seal over them, or the place to stamp.
-    page.text("issuer", &cert.issuer, ISSUER, RIGHT, ISSUER_BASELINE, Align::Right, Colour::BLACK)?;
-    page.text("issued_on", &cert.issued_on, DATE, RIGHT, DATE_BASELINE, Align::Right, Colour::BLACK)?;
+    // 发证机关 and 发证日期, right-aligned; the seal is centred over the committee's name
+    // (the label stands left of it), or a dashed circle marks where to stamp.
+    let issuer_width =
+        page.text("issuer", &cert.issuer, ISSUER, RIGHT, ISSUER_BASELINE, Align::Right, Colour::BLACK)?;
+    page.text("label", ISSUER_LABEL, ISSUER, RIGHT - issuer_width, ISSUER_BASELINE, Align::Right, Colour::BLACK)?;
+    let date_width =
+        page.text("issued_on", &cert.issued_on, DATE, RIGHT, DATE_BASELINE, Align::Right, Colour::BLACK)?;
+    page.text("label", DATE_LABEL, DATE, RIGHT - date_width, DATE_BASELINE, Align::Right, Colour::BLACK)?;
     match seal {
         Some(seal) => {
             let (w, h) = (seal.width() as f32, seal.height() as f32);

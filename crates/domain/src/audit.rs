@@ -60,6 +60,7 @@ string_enum! {
         PersonUpsertUpdate => ("person.upsert.update", "接口更新人员"),
         SealRetire => ("seal.retire", "停用印章"),
         SealUpload => ("seal.upload", "上传印章"),
+        SupportUpdate => ("support.update", "修改技术支持信息"),
         SpotCheckClose => ("spot_check.close", "结束抽查"),
         SpotCheckDraw => ("spot_check.draw", "抽取抽查对象"),
         SpotCheckRecord => ("spot_check.record", "记录抽查结果"),

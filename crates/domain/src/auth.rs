@@ -124,6 +124,8 @@ string_enum! {
         EditStandards => ("edit_standards", "学分标准维护"),
         /// Read the reports of one's jurisdiction (统计报表).
         ReadReports => ("read_reports", "统计报表"),
+        /// Keep one's office's help-desk entry (技术支持服务); the province keeps any.
+        EditSupport => ("edit_support", "技术支持维护"),
     }
 }
 
@@ -163,7 +165,7 @@ pub fn allows(role: Role, op: Operation) -> bool {
         ReviewVerifications | IssueCertificateNumbers => {
             matches!(role, ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice)
         }
-        ManageSeal | RevokeCertificates => {
+        ManageSeal | RevokeCertificates | EditSupport => {
             matches!(role, ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice)
         }
         PrintCertificates => {
@@ -253,6 +255,9 @@ pub enum Ownership {
     /// ([`Owner::reviewer`]): a department's people, credits and reports
     /// (and its unit), a worker's own title correction (and his unit).
     OwnerOrReviewer,
+    /// The owning office, or the province's offices for any: an office's
+    /// help-desk entry (the province keeps the directory whole).
+    OwnerOrProvince,
     /// Anyone allowed the operation whose jurisdiction holds the object:
     /// reads, the accounts of the tier below ([`manages`]), the mandatory
     /// course's completions, province-wide settings, and the review
@@ -267,6 +272,7 @@ pub fn ownership(op: Operation) -> Ownership {
     match op {
         ManageApiClients | ManageActivities | SetWindows | ManageSeal | RevokeCertificates | SpotCheck => OwnerOnly,
         ManagePeople | EnterCredits | ReviewCredits | SubmitVerifications | RequestTitleCorrection => OwnerOrReviewer,
+        EditSupport => OwnerOrProvince,
         ReadSelf
         | ReadHierarchy
         | RevealIdNumber
@@ -358,7 +364,10 @@ pub fn may_act_on(actor: &Actor, org: Owner, op: Operation, object: &Object) -> 
         Ownership::OwnerOrReviewer if !actor.is(org, owner) && owner.reviewer().is_none_or(|r| !actor.is(org, r)) => {
             return Err(Refusal::NotOwnerOrReviewer);
         }
-        Ownership::OwnerOnly | Ownership::OwnerOrReviewer => {}
+        Ownership::OwnerOrProvince if !actor.is(org, owner) && actor.scope != Scope::Province => {
+            return Err(Refusal::NotOwner);
+        }
+        Ownership::OwnerOnly | Ownership::OwnerOrReviewer | Ownership::OwnerOrProvince => {}
     }
     if split_by_medicine(op)
         && let (Some(medicine), Some(tier @ (Tier::ProvinceWestern | Tier::ProvinceTcm))) =

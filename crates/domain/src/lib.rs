@@ -26,6 +26,7 @@ pub mod roster;
 pub mod sign_in_code;
 pub mod spot_check;
 pub mod standard;
+pub mod support;
 pub mod time;
 pub mod title_correction;
 pub mod titles;

@@ -61,6 +61,32 @@ pub fn fmt_local(at: DateTime<Utc>) -> String {
     at.with_timezone(&SHANGHAI).format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// `day` in the official form of a document's date (公文日期), every digit a
+/// Chinese numeral: 2022-03-01 → 二〇二二年三月一日, 2021-12-31 →
+/// 二〇二一年十二月三十一日. The year reads digit by digit with 〇 for zero;
+/// month and day read as numbers (十, 十一, 二十, 三十一).
+pub fn official_date(day: NaiveDate) -> String {
+    use chrono::Datelike as _;
+    const DIGITS: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+    fn number(n: u32) -> String {
+        let (tens, ones) = (n / 10, n % 10);
+        let mut out = String::new();
+        if tens > 1 {
+            out.push(DIGITS[tens as usize]);
+        }
+        if tens > 0 {
+            out.push('十');
+        }
+        if ones > 0 || tens == 0 {
+            out.push(DIGITS[ones as usize]);
+        }
+        out
+    }
+    let year: String =
+        day.year().to_string().chars().map(|c| c.to_digit(10).map_or(c, |d| DIGITS[d as usize])).collect();
+    format!("{year}年{}月{}日", number(day.month()), number(day.day()))
+}
+
 /// Dates and Shanghai wall-clock instants for the tests of every module.
 #[cfg(test)]
 pub(crate) mod testing {
@@ -85,6 +111,17 @@ pub(crate) mod testing {
 mod tests {
     use super::testing::{day, sh};
     use super::*;
+
+    #[test]
+    fn official_dates_read_in_chinese_numerals() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        assert_eq!(official_date(d(2022, 3, 1)), "二〇二二年三月一日");
+        assert_eq!(official_date(d(2021, 12, 31)), "二〇二一年十二月三十一日");
+        assert_eq!(official_date(d(2020, 10, 10)), "二〇二〇年十月十日");
+        assert_eq!(official_date(d(2019, 11, 20)), "二〇一九年十一月二十日");
+        assert_eq!(official_date(d(2008, 1, 19)), "二〇〇八年一月十九日");
+        assert_eq!(official_date(d(2030, 2, 28)), "二〇三〇年二月二十八日");
+    }
 
     #[test]
     fn shanghai_days_in_utc() {

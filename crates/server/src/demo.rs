@@ -195,5 +195,29 @@ pub async fn load(db: &impl ConnectionTrait, cipher: &PiiCipher, p: &Province) -
         course::record_completion(db, c.person_id, c.year, c.completed_on, "demo").await?;
     }
     load_accounts(db, p).await?;
+    load_support(db, p).await?;
+    Ok(())
+}
+
+/// The help desk of notice-2017 附件 4, for the regions the demo has.
+async fn load_support(db: &impl ConnectionTrait, p: &Province) -> anyhow::Result<()> {
+    for (code, contact, qq) in crate::yunnan::SUPPORT {
+        let Some(region) = p.regions.iter().find(|r| r.code == *code) else { continue };
+        let province = region.level == cme_domain::org::RegionLevel::Province;
+        let entry = cme_domain::support::SupportEntry {
+            phone: province.then(|| crate::yunnan::SUPPORT_OFFICE_PHONE.to_owned()),
+            hours: province.then(|| "工作日 9:00–12:00，14:30–17:30".to_owned()),
+            contacts: contact
+                .iter()
+                .map(|(name, phone)| cme_domain::support::Contact {
+                    name: (*name).to_owned(),
+                    phone: (*phone).to_owned(),
+                })
+                .collect(),
+            qq_groups: vec![(*qq).to_owned()],
+            note: None,
+        };
+        cme_store::repo::support::put(db, region, &entry, "demo").await?;
+    }
     Ok(())
 }

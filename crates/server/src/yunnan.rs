@@ -98,3 +98,32 @@ pub const PREFECTURE_ACTIVITIES: &[&str] =
 pub const DISTANCE_ACTIVITIES: &[&str] = &["华医网远程教育课程", "好医生远程继续教育", "中国继续医学教育网课程"];
 pub const SELF_MANAGED_ACTIVITIES: &[&str] =
     &["院内业务学习", "科室病例讨论", "学术论文发表", "院内专题讲座", "教学查房"];
+
+/// The province office's line (办公室座机), notice-2017 附件 4.
+pub const SUPPORT_OFFICE_PHONE: &str = "0871-63575660";
+
+/// A help-desk contact: name and phone, where the notice names one.
+pub type SupportContact = Option<(&'static str, &'static str)>;
+
+/// The help desk of notice-2017 附件 4 (云南省继续医学教育管理平台技术支持服务):
+/// by region code (530000 stands for 省直单位), the contact with his phone
+/// where the notice names one, and the technical-service QQ group.
+pub const SUPPORT: &[(&str, SupportContact, &str)] = &[
+    ("530000", Some(("李耿", "15287105524")), "158413552"),
+    ("530100", None, "457728944"),
+    ("530400", Some(("刘永贵", "13887683197")), "472485053"),
+    ("530800", None, "466351803"),
+    ("532500", None, "476091675"),
+    ("532600", None, "272394849"),
+    ("532800", None, "470767135"),
+    ("530300", Some(("莫云淞", "13698775159")), "472635848"),
+    ("530700", None, "258561269"),
+    ("532300", None, "259903184"),
+    ("532900", None, "473349850"),
+    ("533400", None, "261044419"),
+    ("530500", Some(("张峰", "18987484132")), "263633045"),
+    ("530600", None, "472768941"),
+    ("530900", None, "258549957"),
+    ("533100", None, "118624451"),
+    ("533300", None, "299506185"),
+];

@@ -1795,6 +1795,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/support": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The help desk (技术支持服务), public: the province office's line, and every
+         *     office's contacts and QQ groups (省直单位 first, then each prefecture
+         *     before its counties). Cached by browsers for a minute.
+         */
+        get: operations["support_desk"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regions": {
         parameters: {
             query?: never;
@@ -2220,6 +2241,47 @@ export interface paths {
          *     recomputation follows set-wise).
          */
         post: operations["publish_draft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller office's own entry, for its edit page (`entry` is absent
+         *     before the first save).
+         */
+        get: operations["my_support_entry"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Writes an office's help-desk entry whole (its line, service hours,
+         *     contacts, QQ groups, a note): an office its own, the province's offices
+         *     any. Audited with the entry before and after.
+         */
+        put: operations["put_support_entry"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2904,6 +2966,8 @@ export interface components {
             class1_tenths: number;
             /** Format: int32 */
             class2_tenths: number;
+            /** @description 科室 as printed; absent for a person without one. */
+            department_name?: string | null;
             gender: string;
             /** Format: uuid */
             id: string;
@@ -3202,6 +3266,13 @@ export interface components {
             /** Format: uuid */
             unit_id: string;
             unit_name: string;
+        };
+        /** @description A person to call. */
+        ContactDto: {
+            /** @description 姓名. */
+            name: string;
+            /** @description 电话, e.g. 15287105524 or 0871-63575660. */
+            phone: string;
         };
         /** @description A decision on a correction. */
         CorrectionDecision: {
@@ -3947,6 +4018,16 @@ export interface components {
          * @enum {string}
          */
         Medicine: "western" | "tcm";
+        /**
+         * @description The caller office's own entry, for its edit page: its region, and the
+         *     entry (`None` before the first write).
+         */
+        MySupportEntryDto: {
+            entry?: components["schemas"]["SupportEntryDto"] | null;
+            /** Format: uuid */
+            region_id: string;
+            region_name: string;
+        };
         NewAccountRequest: {
             display_name: string;
             /**
@@ -4112,10 +4193,10 @@ export interface components {
          *     submit_verifications 验证信息上报, review_verifications 验证审核, issue_certificate_numbers 生成证书编号,
          *     manage_seal 电子印章管理, print_certificates 证书打印, revoke_certificates 撤销证书, spot_check 抽验,
          *     request_title_correction 申请职称更正, review_title_corrections 审核职称更正, edit_standards 学分标准维护,
-         *     read_reports 统计报表.
+         *     read_reports 统计报表, edit_support 技术支持维护.
          * @enum {string}
          */
-        Operation: "read_hierarchy" | "reveal_id_number" | "manage_accounts" | "manage_api_clients" | "read_audit" | "read_self" | "manage_people" | "enter_credits" | "review_credits" | "manage_activities" | "claim_activity" | "record_course" | "recompute_compliance" | "manage_cycle" | "set_windows" | "submit_verifications" | "review_verifications" | "issue_certificate_numbers" | "manage_seal" | "print_certificates" | "revoke_certificates" | "spot_check" | "request_title_correction" | "review_title_corrections" | "edit_standards" | "read_reports";
+        Operation: "read_hierarchy" | "reveal_id_number" | "manage_accounts" | "manage_api_clients" | "read_audit" | "read_self" | "manage_people" | "enter_credits" | "review_credits" | "manage_activities" | "claim_activity" | "record_course" | "recompute_compliance" | "manage_cycle" | "set_windows" | "submit_verifications" | "review_verifications" | "issue_certificate_numbers" | "manage_seal" | "print_certificates" | "revoke_certificates" | "spot_check" | "request_title_correction" | "review_title_corrections" | "edit_standards" | "read_reports" | "edit_support";
         /** @description The organisation an account belongs to. */
         OrganisationRef: {
             /** Format: uuid */
@@ -4963,6 +5044,50 @@ export interface components {
         /** @description Submit prepared or returned records (a department's, or after fixing a return). */
         SubmitIdsRequest: {
             ids: string[];
+        };
+        /**
+         * @description The help desk: the province office's line, then every office's entry
+         *     (省直单位 first, then by region code: each prefecture before its counties).
+         */
+        SupportDeskDto: {
+            entries: components["schemas"]["SupportEntryDto"][];
+            office_hours?: string | null;
+            /** @description The province office's line (办公室座机), from the province's entry. */
+            office_phone?: string | null;
+        };
+        /** @description One office's entry as the public page shows it. */
+        SupportEntryDto: {
+            /**
+             * @description Whom the entry serves, in words: 省直单位 for the province's entry,
+             *     else the region's name (昆明市, 宜良县).
+             */
+            area: string;
+            contacts: components["schemas"]["ContactDto"][];
+            /** @description When the line answers. */
+            hours?: string | null;
+            level: components["schemas"]["RegionLevel"];
+            note?: string | null;
+            /** @description The office's line (办公室座机). */
+            phone?: string | null;
+            /** @description 技术服务 QQ 群. */
+            qq_groups: string[];
+            /** Format: uuid */
+            region_id: string;
+            /** Format: int32 */
+            row_version: number;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
+         * @description An office's entry as it writes it, whole. Empty lists and blank texts
+         *     clear a field.
+         */
+        SupportEntryRequest: {
+            contacts?: components["schemas"]["ContactDto"][];
+            hours?: string | null;
+            note?: string | null;
+            phone?: string | null;
+            qq_groups?: string[];
         };
         /**
          * @description A kind of work waiting on the caller; the SPA links each to its page.
@@ -9080,6 +9205,26 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    support_desk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportDeskDto"];
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     list_regions: {
         parameters: {
             query?: {
@@ -9904,6 +10049,71 @@ export interface operations {
             };
             409: components["responses"]["IdempotencyConflict"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    my_support_entry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MySupportEntryDto"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    put_support_entry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The office's region */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SupportEntryRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportEntryDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];

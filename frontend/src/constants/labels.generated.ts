@@ -95,6 +95,7 @@ export const OPERATION = {
   review_title_corrections: "审核职称更正",
   edit_standards: "学分标准维护",
   read_reports: "统计报表",
+  edit_support: "技术支持维护",
 } as const;
 
 export const CREDIT_KIND = {
@@ -364,6 +365,7 @@ export const AUDIT_ACTION = {
   "person.upsert.update": "接口更新人员",
   "seal.retire": "停用印章",
   "seal.upload": "上传印章",
+  "support.update": "修改技术支持信息",
   "spot_check.close": "结束抽查",
   "spot_check.draw": "抽取抽查对象",
   "spot_check.record": "记录抽查结果",

@@ -21,21 +21,25 @@ export function SignInFrame({ title, children, footer }: { title: string; childr
           {children}
           {footer && <div style={{ marginTop: 16, textAlign: "center" }}>{footer}</div>}
         </div>
+        <p className="lk-muted" style={{ textAlign: "center", marginTop: 16 }}>
+          遇到问题？<Link to="/support">技术支持服务</Link>
+        </p>
       </main>
     </Page>
   );
 }
 
-/** The public verification pages' frame: the title bar is the page's h1; a narrow column. */
-export function PublicFrame({ children }: { children: ReactNode }) {
+/** The public pages' frame: the title bar is the page's h1; a narrow column. */
+export function PublicFrame({ children, title = "学分验证合格证书查验" }: { children: ReactNode; title?: string }) {
   return (
     <Page>
       <header className="lk-header">
-        <h1 className="lk-header-title">学分验证合格证书查验</h1>
+        <h1 className="lk-header-title">{title}</h1>
       </header>
       <main className="lk-main">{children}</main>
       <footer className="lk-footer lk-stack" style={{ gap: 4 }}>
         <Link to="/verify">按证书编号和验证码查验</Link>
+        <Link to="/support">技术支持服务</Link>
         <span>{SYSTEM_NAME}</span>
       </footer>
     </Page>

@@ -41,6 +41,7 @@ export const POLICY: Record<Operation, RoleName[]> = {
   issue_certificate_numbers: OFFICES,
   manage_seal: OFFICES,
   revoke_certificates: OFFICES,
+  edit_support: OFFICES,
   print_certificates: [...OFFICES, "unit", "department"],
   spot_check: ["province_western", "province_tcm", "prefecture_office"],
   request_title_correction: ["unit", "trainee"],

@@ -103,6 +103,8 @@ pub struct CertificateDto {
     /// Masked (e.g. `530102********123X`).
     pub id_number: String,
     pub unit_name: String,
+    /// 科室 as printed; absent for a person without one.
+    pub department_name: Option<String>,
     pub title: String,
     /// Credits in tenths: class I, class II, self-managed, total.
     pub class1_tenths: i32,
@@ -136,6 +138,14 @@ pub fn verify_url(public_url: &str, token: &str) -> String {
     format!("{public_url}/v/{token}")
 }
 
+/// The public page where a certificate's number and check code are typed,
+/// as a certificate prints it under its QR code: under the configured public
+/// URL, without `https://` (a browser adds it; fewer characters to type).
+pub fn verify_page(public_url: &str) -> String {
+    let page = format!("{}/verify", public_url.trim_end_matches('/'));
+    page.strip_prefix("https://").map_or_else(|| page.clone(), str::to_owned)
+}
+
 impl CertificateDto {
     /// A stored version, its verification link under `public_url`.
     pub fn new(c: &cme_store::repo::certificate::Certificate, public_url: &str) -> Self {
@@ -152,6 +162,7 @@ impl CertificateDto {
             gender: c.gender.clone(),
             id_number: c.id_masked.clone(),
             unit_name: c.unit_name.clone(),
+            department_name: c.department_name.clone(),
             title: c.title_name.clone(),
             class1_tenths: c.class1_tenths,
             class2_tenths: c.class2_tenths,

@@ -14,6 +14,7 @@ pub mod org;
 pub mod people;
 pub mod spot_checks;
 pub mod standards;
+pub mod support;
 pub mod title_corrections;
 pub mod transfers;
 pub mod verifications;

@@ -114,6 +114,10 @@ enum Target {
     Verification,
     /// An evidence file uploaded by the side's unit, backing a verification.
     Evidence,
+    /// An office's region for its help-desk entry: side A's county; the
+    /// sibling is side A's prefecture (above the county office, which sees it
+    /// but does not keep it); foreign: side B's county.
+    OfficeRegion,
     /// An id nothing has (only the role check and the 404 are exercised).
     Missing,
 }
@@ -211,6 +215,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("POST", "/api/v1/auth/token"),
     ("GET", "/api/v1/public/certificates"),
     ("GET", "/api/v1/public/certificates/{token}"),
+    ("GET", "/api/v1/public/support"),
     // A batch print's file: its download address carries a short-lived
     // ticket naming the job and the account (tested in certificates.rs).
     ("GET", "/api/v1/certificates/print-jobs/{id}/file"),
@@ -352,6 +357,9 @@ fn table() -> Vec<Row> {
             ("POST", "/api/v1/actors/names") => Body::Fixed(|| json!({"logins": ["admin"]})),
             ("POST", "/api/v1/evidence") => Body::EvidenceFile,
             ("PUT", "/api/v1/seals/mine") => Body::Fixed(|| json!({"not": "an image"})),
+            ("PUT", "/api/v1/support/{id}") => Body::Fixed(
+                || json!({"contacts": [{"name": "王芳", "phone": "0874-1234567"}], "qq_groups": ["472635848"]}),
+            ),
             (
                 "POST",
                 "/api/v1/certificates/print" | "/api/v1/certificates/search" | "/api/v1/certificates/print-jobs",
@@ -1036,6 +1044,18 @@ fn table() -> Vec<Row> {
         .sibling(CHECK_RECORD_SIBLING),
         row("POST", "/api/v1/spot-checks/{id}/close", Target::SpotCheck, CHECK_CLOSE, Some(CHECK_WRITE_FOREIGN), true)
             .sibling(CHECK_CLOSE_SIBLING),
+        // The help desk: an office keeps its own entry (the prefecture sees
+        // its county's but does not keep it), the province keeps any.
+        row("GET", "/api/v1/support/mine", Target::None, OFFICES, None, false),
+        row(
+            "PUT",
+            "/api/v1/support/{id}",
+            Target::OfficeRegion,
+            [401, 403, 200, 200, 403, 200, 403, 403, 403, 403],
+            Some([401, 403, 200, 200, 404, 404, 403, 403, 403, 403]),
+            true,
+        )
+        .sibling([401, 403, 200, 200, 200, 403, 403, 403, 403, 403]),
         // Title corrections: asked by a trainee or a unit (which must name
         // the person: 422), reviewed by the unit and the offices.
         row(
@@ -1230,6 +1250,13 @@ async fn target_id(app: &TestApp, w: &World, target: Target, place: Place) -> St
         Target::Unit => w.unit(place).0.to_string(),
         Target::Person => person.0.to_string(),
         Target::Region => if place == Place::Foreign { f.b.county } else { f.a.county }.0.to_string(),
+        Target::OfficeRegion => match place {
+            Place::Own => f.a.county,
+            Place::Sibling => f.a.prefecture,
+            Place::Foreign => f.b.county,
+        }
+        .0
+        .to_string(),
         Target::Department => department.0.to_string(),
         Target::Account | Target::UnitAccount => {
             let name = match (target, place) {

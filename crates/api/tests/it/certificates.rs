@@ -255,9 +255,24 @@ both_backends!(certificates_are_issued_printed_and_verified, |app| async move {
     assert!(pdf.starts_with(b"%PDF"));
     assert!(pdf.len() < 100 * 1024, "one certificate is {} bytes", pdf.len());
     let text = pdftotext(&pdf);
-    for want in ["张小明", c1["number"].as_str().unwrap(), "须加盖印章", c1["check_code"].as_str().unwrap()] {
-        assert!(text.contains(want), "{want} missing from:\n{text}");
+    // The face: 发证机关 and the date in Chinese numerals, the holder's
+    // department, where to type the number and check code.
+    let issued = chrono::DateTime::parse_from_rfc3339(c1["issued_at"].as_str().unwrap()).unwrap().to_utc();
+    let official = cme_domain::time::official_date(cme_domain::time::date_in_shanghai(issued));
+    let flat: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    for want in [
+        "张小明",
+        c1["number"].as_str().unwrap(),
+        "须加盖印章",
+        c1["check_code"].as_str().unwrap(),
+        "发证机关：甲县继续医学教育委员会",
+        &format!("发证日期：{official}"),
+        "科室：内科",
+        "cme.test.example/verify",
+    ] {
+        assert!(flat.contains(want), "{want} missing from:\n{text}");
     }
+    assert_eq!(c1["department_name"], "内科");
     let again = app
         .client
         .get(format!("{}/api/v1/certificates/{id1}/pdf", app.base))

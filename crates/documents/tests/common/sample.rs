@@ -88,6 +88,7 @@ pub fn certificate(i: usize) -> Certificate {
         } else {
             "昆明市第一人民医院".to_owned()
         },
+        department: if i.is_multiple_of(4) { String::new() } else { "心血管内科".to_owned() },
         title: "主治医师".to_owned(),
         year: 2021,
         class1_tenths: 125,
@@ -99,8 +100,9 @@ pub fn certificate(i: usize) -> Certificate {
         check_code: format!("K7Q{:05}", 40_000 + i),
         version: 1,
         issuer: "云南省继续医学教育委员会".to_owned(),
-        issued_on: "2022年3月15日".to_owned(),
+        issued_on: "二〇二二年三月十五日".to_owned(),
         verify_url: verify_url(i),
+        verify_page: "127.0.0.1:8080/verify".to_owned(),
     }
 }
 

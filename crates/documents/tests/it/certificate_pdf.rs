@@ -4,8 +4,8 @@
 use crate::common::sample::{certificate, red_ring_png, verify_url};
 use crate::common::{fonts, page_count, pdffonts, pdftoppm, pdftotext, read_rgb, scratch, write_pdf, zbarimg};
 use cme_documents::{
-    BatchCover, Certificate, CertificateBatch, DocumentError, LeftOut, ProofHolder, SEAL_AREA, STAMP_REQUIRED, Seal,
-    certificate_pdf, multi_year_proof_pdf,
+    BatchCover, Certificate, CertificateBatch, DocumentError, LeftOut, ProofHolder, QR_CAPTION, SEAL_AREA,
+    STAMP_REQUIRED, Seal, certificate_pdf, multi_year_proof_pdf,
 };
 
 /// Text without the blanks and line breaks pdftotext puts between and inside lines.
@@ -71,14 +71,16 @@ fn certificate_without_seal() {
         "验证结论：合格",
         &cert.number,
         &cert.check_code,
-        "云南省继续医学教育委员会",
-        "2022年3月15日",
-        "扫码或访问公众验证页面核验",
+        "发证机关：云南省继续医学教育委员会",
+        "发证日期：二〇二二年三月十五日",
+        QR_CAPTION,
+        &cert.verify_page,
         STAMP_REQUIRED,
     ] {
         assert!(flat.contains(&squeeze(expected)), "pdftotext lacks {expected:?}:\n{text}");
     }
     assert!(!flat.contains("第1版"), "the first issue prints no version:\n{text}");
+    assert!(!flat.contains("科室："), "no department line for a person without one:\n{text}");
     assert_eq!(assert_fonts_subset(&pdf), 2);
 
     let pages = pdftoppm(&pdf, &dir, 200);
@@ -99,6 +101,7 @@ fn certificate_with_seal() {
     assert!(!text.contains(STAMP_REQUIRED), "a sealed certificate asks for a stamp:\n{text}");
     assert!(text.contains(&squeeze(&format!("{}（第2版）", cert.number))), "no version printed:\n{text}");
     assert!(text.contains(&cert.name) && text.contains("云南省继续医学教育委员会"), "{text}");
+    assert!(text.contains("科室：心血管内科"), "the department is printed:\n{text}");
     assert_fonts_subset(&with_seal);
 
     let without = write_pdf(&dir, "unsealed.pdf", &certificate_pdf(fonts(), &cert, None).unwrap());

@@ -17,6 +17,7 @@ pub struct Model {
     pub gender: String,
     pub id_masked: String,
     pub unit_name: String,
+    pub department_name: Option<String>,
     pub title_name: String,
     pub class1_tenths: i32,
     pub class2_tenths: i32,

@@ -35,6 +35,7 @@ pub mod spot_check_units;
 pub mod spot_checks;
 pub mod standards;
 pub mod submission_windows;
+pub mod support_contacts;
 pub mod title_correction_evidence;
 pub mod title_correction_transitions;
 pub mod title_corrections;

@@ -28,7 +28,7 @@ use uuid::Uuid;
 
 use super::now;
 use crate::entity::{
-    certificate_holds, certificate_lookups, certificates, compliance, people, person_titles, seals, units,
+    certificate_holds, certificate_lookups, certificates, compliance, departments, people, person_titles, seals, units,
 };
 use crate::{StoreError, batch_rows};
 
@@ -46,6 +46,8 @@ pub struct Certificate {
     pub gender: String,
     pub id_masked: String,
     pub unit_name: String,
+    /// 科室 as printed; `None` for a person without one.
+    pub department_name: Option<String>,
     pub title_name: String,
     pub class1_tenths: i32,
     pub class2_tenths: i32,
@@ -88,6 +90,7 @@ impl Certificate {
             gender: m.gender,
             id_masked: m.id_masked,
             unit_name: m.unit_name,
+            department_name: m.department_name,
             title_name: m.title_name,
             class1_tenths: m.class1_tenths,
             class2_tenths: m.class2_tenths,
@@ -154,15 +157,21 @@ pub(crate) async fn create_for(
         return Ok(0);
     }
     let person_ids: Vec<Uuid> = records.iter().map(|r| r.person_id).collect();
-    let persons: HashMap<Uuid, (String, String, String)> = people::Entity::find()
+    let persons: HashMap<Uuid, (String, String, String, Option<Uuid>)> = people::Entity::find()
         .select_only()
-        .columns([people::Column::Id, people::Column::Name, people::Column::Gender, people::Column::IdNumberMasked])
+        .columns([
+            people::Column::Id,
+            people::Column::Name,
+            people::Column::Gender,
+            people::Column::IdNumberMasked,
+            people::Column::DepartmentId,
+        ])
         .filter(people::Column::Id.is_in(person_ids.clone()))
-        .into_tuple::<(Uuid, String, String, String)>()
+        .into_tuple::<(Uuid, String, String, String, Option<Uuid>)>()
         .all(db)
         .await?
         .into_iter()
-        .map(|(id, n, g, m)| (id, (n, g, m)))
+        .map(|(id, n, g, m, d)| (id, (n, g, m, d)))
         .collect();
     let unit_ids: Vec<Uuid> = records.iter().map(|r| r.unit_id).collect::<HashSet<_>>().into_iter().collect();
     let unit_names: HashMap<Uuid, String> = units::Entity::find()
@@ -174,6 +183,21 @@ pub(crate) async fn create_for(
         .await?
         .into_iter()
         .collect();
+    // The department each holder works in when the certificate is issued.
+    let department_ids: Vec<Uuid> = persons.values().filter_map(|p| p.3).collect::<HashSet<_>>().into_iter().collect();
+    let department_names: HashMap<Uuid, String> = if department_ids.is_empty() {
+        HashMap::new()
+    } else {
+        departments::Entity::find()
+            .select_only()
+            .columns([departments::Column::Id, departments::Column::Name])
+            .filter(departments::Column::Id.is_in(department_ids))
+            .into_tuple::<(Uuid, String)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect()
+    };
     let mut titles: HashMap<Uuid, Vec<Title>> = HashMap::new();
     for t in
         person_titles::Entity::find().filter(person_titles::Column::PersonId.is_in(person_ids.clone())).all(db).await?
@@ -221,7 +245,7 @@ pub(crate) async fn create_for(
     let mut rows = Vec::with_capacity(records.len());
     let mut superseded: Vec<(Uuid, Uuid)> = Vec::new();
     for r in &records {
-        let (name, gender, masked) = persons.get(&r.person_id).cloned().ok_or(StoreError::NotFound)?;
+        let (name, gender, masked, department) = persons.get(&r.person_id).cloned().ok_or(StoreError::NotFound)?;
         let gender = gender.parse::<Gender>().map(|g| g.label().to_owned()).unwrap_or(gender);
         let title = titles
             .get(&r.person_id)
@@ -249,6 +273,7 @@ pub(crate) async fn create_for(
             gender: Set(gender),
             id_masked: Set(masked),
             unit_name: Set(unit_names.get(&r.unit_id).cloned().unwrap_or_default()),
+            department_name: Set(department.and_then(|d| department_names.get(&d).cloned())),
             title_name: Set(title),
             class1_tenths: Set(c1),
             class2_tenths: Set(c2),
@@ -273,7 +298,7 @@ pub(crate) async fn create_for(
     }
     supersede(db, &superseded, at).await?;
     let n = rows.len();
-    for chunk in rows.chunks(batch_rows(db.get_database_backend(), 31)) {
+    for chunk in rows.chunks(batch_rows(db.get_database_backend(), 32)) {
         certificates::Entity::insert_many(chunk.to_vec()).exec_without_returning(db).await?;
     }
     Ok(n)
@@ -333,6 +358,7 @@ pub async fn reissue_with_title(
         gender: Set(old.gender.clone()),
         id_masked: Set(old.id_masked.clone()),
         unit_name: Set(old.unit_name.clone()),
+        department_name: Set(old.department_name.clone()),
         title_name: Set(title_name.to_owned()),
         class1_tenths: Set(c1),
         class2_tenths: Set(c2),

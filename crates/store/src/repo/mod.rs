@@ -26,6 +26,7 @@ pub mod review_job;
 pub mod scope;
 pub mod spot_check;
 pub mod standard;
+pub mod support;
 pub mod title_correction;
 pub mod transfer;
 pub mod unit;

@@ -1,11 +1,10 @@
 // The seal's image, fetched with the bearer token for an <img>, and the
 // public lookups, which go out without any token.
 import { useQuery } from "@tanstack/react-query";
-import createClient from "openapi-fetch";
 import { api, unwrap } from "../../api/client";
 import type { PublicCertificate } from "../../api/certificateTypes";
 import { fileOf } from "../../api/download";
-import type { ApiPaths } from "../../api/paths";
+import { publicClient } from "../../api/public";
 
 /** A blob as a `data:` URL (the server's CSP allows `data:` images, not `blob:` ones). */
 export function dataUrlOf(blob: Blob): Promise<string> {
@@ -31,11 +30,6 @@ export function useSealImageUrl(sealId: string | null | undefined) {
   return { ...image, url: image.data ?? null };
 }
 
-/** A client for the public pages: no token, no refresh, nothing stored. */
-const publicClient = createClient<ApiPaths>({
-  baseUrl: globalThis.location?.origin ?? "",
-  fetch: (input: Request) => globalThis.fetch(input),
-});
 
 /** The public answer for a QR code's token. */
 export function publicByToken(token: string): Promise<PublicCertificate> {

@@ -21,7 +21,7 @@ use crate::AppState;
 use crate::attachment::disposition;
 use crate::auth::{Caller, client_ip};
 use crate::digest::sha256_hex;
-use crate::dto::certificate::{PrintRequest, ProofQuery, verify_url};
+use crate::dto::certificate::{PrintRequest, ProofQuery, verify_page, verify_url};
 use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
 
@@ -69,6 +69,7 @@ pub(super) fn printed(c: &Certificate, public_url: &str) -> cme_documents::Certi
         gender: c.gender.clone(),
         id_number: c.id_masked.clone(),
         unit: c.unit_name.clone(),
+        department: c.department_name.clone().unwrap_or_default(),
         title: c.title_name.clone(),
         year: c.year,
         class1_tenths: i64::from(c.class1_tenths),
@@ -80,8 +81,9 @@ pub(super) fn printed(c: &Certificate, public_url: &str) -> cme_documents::Certi
         check_code: c.check_code.clone(),
         version: u32::try_from(c.version).unwrap_or(1),
         issuer: c.issuer.clone(),
-        issued_on: day.format("%Y年%-m月%-d日").to_string(),
+        issued_on: cme_domain::time::official_date(day),
         verify_url: verify_url(public_url, &c.qr_token),
+        verify_page: verify_page(public_url),
     }
 }
 
