@@ -51,9 +51,12 @@ pub struct Bar {
 const TITLE: TextStyle = TextStyle::bold(10.5);
 const SMALL: TextStyle = TextStyle::regular(7.5);
 const LABEL: TextStyle = TextStyle::regular(8.0);
-const BAR: f32 = 7.0;
-const BAR_GAP: f32 = 1.5;
-const GROUP_PAD: f32 = 4.0;
+/// A bar's value, as tall as the bar.
+const VALUE: TextStyle = TextStyle::regular(6.0);
+// 20 groups of two bars fit an A4 landscape page below a report's head.
+const BAR: f32 = 6.0;
+const BAR_GAP: f32 = 1.0;
+const GROUP_PAD: f32 = 2.5;
 const AXIS_GRAY: Rgb = Rgb(120, 120, 120);
 const GRID_GRAY: Rgb = Rgb(215, 215, 215);
 const MARKER: Rgb = Rgb(207, 19, 34);
@@ -69,14 +72,6 @@ impl BarChart {
     pub fn height(&self) -> f32 {
         let note = if self.note.is_some() { SMALL.line_height() } else { 0.0 };
         TITLE.line_height() + note + 4.0 + self.groups.len().max(1) as f32 * self.group_height() + 16.0
-    }
-
-    /// How many groups fit a page of `height` points under `above` points of other content.
-    pub fn groups_fitting(series: usize, height: f32) -> usize {
-        let n = series.max(1) as f32;
-        let group = n * BAR + (n - 1.0) * BAR_GAP + 2.0 * GROUP_PAD;
-        let fixed = TITLE.line_height() + SMALL.line_height() + 4.0 + 16.0;
-        (((height - fixed) / group).floor().max(0.0)) as usize
     }
 
     /// Every string the chart prints, with the field it comes from (for the font check).
@@ -179,7 +174,7 @@ impl BarChart {
                     None => area_left,
                 };
                 let text = if bar.value.is_some() { bar.text.as_str() } else { "—" };
-                c.text_at(&field, text, SMALL, end + 2.5, by + BAR - 1.0, Align::Left)?;
+                c.text_at(&field, text, VALUE, end + 2.5, by + BAR - 0.8, Align::Left)?;
             }
         }
         if self.groups.is_empty() {
