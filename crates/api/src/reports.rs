@@ -70,7 +70,8 @@ pub async fn render<R: Send + 'static>(
     cells: impl Fn(usize, &R) -> Vec<String> + Send + 'static,
     total: Option<Vec<String>>,
 ) -> Result<Vec<u8>, ApiError> {
-    let fonts = state.fonts.clone().ok_or_else(|| ApiError::Internal("the document fonts are not installed".to_owned()))?;
+    let fonts =
+        state.fonts.clone().ok_or_else(|| ApiError::Internal("the document fonts are not installed".to_owned()))?;
     actix_web::web::block(move || {
         cme_documents::report_pdf(&fonts, &head, chart.as_ref(), &columns, &rows, cells, total.as_deref())
     })

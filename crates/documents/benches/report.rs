@@ -63,9 +63,10 @@ fn chart(n: usize) -> BarChart {
 
 /// A unit's name from a pool of characters, so that many distinct characters are printed.
 fn name(i: usize) -> String {
-    let pool: Vec<char> = "昆明曲靖玉溪保山昭通丽江普洱临沧楚雄红河文山西双版纳大理德宏怒江迪庆县乡镇村社区卫生院中心医院妇幼保健站所"
-        .chars()
-        .collect();
+    let pool: Vec<char> =
+        "昆明曲靖玉溪保山昭通丽江普洱临沧楚雄红河文山西双版纳大理德宏怒江迪庆县乡镇村社区卫生院中心医院妇幼保健站所"
+            .chars()
+            .collect();
     let mut s: String = (0..4).map(|k| pool[(i * 7 + k * 13) % pool.len()]).collect();
     s.push_str(&format!("第{i}卫生院"));
     s
@@ -76,7 +77,8 @@ fn report(c: &mut Criterion) {
 
     let units: Vec<usize> = (0..25_000).collect();
     let mut columns = vec![ReportColumn::text("单位", "name", 150.0)];
-    for t in ["应验证人数", "达标人数", "达标率", "已上报", "退回待改", "审核通过", "审核通过率", "已发证书", "未上报"] {
+    for t in ["应验证人数", "达标人数", "达标率", "已上报", "退回待改", "审核通过", "审核通过率", "已发证书", "未上报"]
+    {
         columns.push(ReportColumn::figure(t, "n", 48.0));
     }
     let stats_cells = |_: usize, i: &usize| {
@@ -122,7 +124,11 @@ fn report(c: &mut Criterion) {
             "5.0".to_owned(),
             "33.5".to_owned(),
             "不达标".to_owned(),
-            if i % 3 == 0 { "I类学分不足：已获8.5分，还需1.5分；总学分不足：已获33.5分，还需1.5分".to_owned() } else { String::new() },
+            if i % 3 == 0 {
+                "I类学分不足：已获8.5分，还需1.5分；总学分不足：已获33.5分，还需1.5分".to_owned()
+            } else {
+                String::new()
+            },
         ]
     };
     let (bytes, secs, peak) = measure(|| {
@@ -139,7 +145,9 @@ fn report(c: &mut Criterion) {
     let mut group = c.benchmark_group("report_pdf");
     group.sample_size(10);
     group.bench_function("by prefecture (17 rows)", |b| {
-        b.iter(|| report_pdf(&fonts, &head(), Some(&chart(17)), &columns, &prefectures, stats_cells, None).expect("render"))
+        b.iter(|| {
+            report_pdf(&fonts, &head(), Some(&chart(17)), &columns, &prefectures, stats_cells, None).expect("render")
+        })
     });
     group.finish();
 }

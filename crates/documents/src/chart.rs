@@ -80,7 +80,9 @@ impl BarChart {
         out.extend(self.series.iter().enumerate().map(|(i, s)| (format!("chart.series[{i}]"), s.name.as_str())));
         for (i, g) in self.groups.iter().enumerate() {
             out.push((format!("chart.groups[{i}].label"), g.label.as_str()));
-            out.extend(g.bars.iter().enumerate().map(|(j, b)| (format!("chart.groups[{i}].bars[{j}]"), b.text.as_str())));
+            out.extend(
+                g.bars.iter().enumerate().map(|(j, b)| (format!("chart.groups[{i}].bars[{j}]"), b.text.as_str())),
+            );
         }
         out.extend(self.ticks.iter().map(|(_, t)| ("chart.ticks".to_owned(), t.as_str())));
         if let Some((_, m)) = &self.marker {
@@ -199,12 +201,7 @@ impl BarChart {
 }
 
 /// `text` cut to fit `width`, ending in "…".
-fn truncated(
-    c: &Composer<'_>,
-    field: &str,
-    text: &str,
-    width: f32,
-) -> Result<crate::text::ShapedLine, DocumentError> {
+fn truncated(c: &Composer<'_>, field: &str, text: &str, width: f32) -> Result<crate::text::ShapedLine, DocumentError> {
     let ellipsis = c.shaper().shape(field, "…", LABEL)?.width();
     let mut kept = String::new();
     for ch in text.chars() {

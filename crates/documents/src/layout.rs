@@ -512,7 +512,12 @@ impl<'f> Composer<'f> {
     ///
     /// # Errors
     /// As [`Composer::table`].
-    pub fn table_row(&mut self, table: &Table<'_>, flow: &mut TableFlow, row: &[Cell<'_>]) -> Result<(), DocumentError> {
+    pub fn table_row(
+        &mut self,
+        table: &Table<'_>,
+        flow: &mut TableFlow,
+        row: &[Cell<'_>],
+    ) -> Result<(), DocumentError> {
         let pad = table.padding;
         let index = flow.index;
         flow.index += 1;

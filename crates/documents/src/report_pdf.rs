@@ -134,7 +134,14 @@ fn lay_out<R>(
     let (left, right) = (c.left(), c.right());
     let baseline = c.cursor() + HEAD.baseline_offset();
     c.text_at("office", &format!("制表单位：{}", head.office), HEAD, left, baseline, Align::Left)?;
-    c.text_at("printed_on", &format!("打印日期：{}（北京时间）", head.printed_on), HEAD, right, baseline, Align::Right)?;
+    c.text_at(
+        "printed_on",
+        &format!("打印日期：{}（北京时间）", head.printed_on),
+        HEAD,
+        right,
+        baseline,
+        Align::Right,
+    )?;
     c.space(HEAD.line_height());
     if !head.filters.is_empty() {
         let words: Vec<String> = head.filters.iter().map(|(label, value)| format!("{label}：{value}")).collect();

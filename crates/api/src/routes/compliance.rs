@@ -15,11 +15,11 @@ use cme_store::repo::compliance::{self as stored, ComplianceFilter};
 use crate::AppState;
 use crate::attachment::{XLSX, attachment};
 use crate::auth::Caller;
+use crate::dto::ExportFormatQuery;
 use crate::dto::compliance::{AllocationDto, AppliedStandard, EvaluateRequest, EvaluateResponse, ShortfallDto};
 use crate::dto::credits::{
     CompliancePage, ComplianceQuery, ComplianceRowDto, OutcomeCounts, RecomputeRequest, RecomputeResult,
 };
-use crate::dto::ExportFormatQuery;
 use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
 use crate::paging::Paging;
@@ -306,7 +306,9 @@ async fn compliance_pdf(
     if listed > PRINT_CAP {
         return Err(ApiError::field(
             "format",
-            format!("查询结果有 {listed} 人，超过打印上限 {PRINT_CAP} 人；请按地区、单位或结果缩小范围后再打印，或导出 XLSX"),
+            format!(
+                "查询结果有 {listed} 人，超过打印上限 {PRINT_CAP} 人；请按地区、单位或结果缩小范围后再打印，或导出 XLSX"
+            ),
         ));
     }
     let rows = stored::list_all(&state.db, &actor.scope, &f, PRINT_CAP).await?;
@@ -325,7 +327,10 @@ async fn compliance_pdf(
             .map(|o| {
                 let n = count(*o);
                 let share = reports::rate_text(cme_domain::report::per_mille(n, all));
-                BarGroup { label: o.label().to_owned(), bars: vec![Bar { value: Some(n), text: format!("{n} 人（{share}）") }] }
+                BarGroup {
+                    label: o.label().to_owned(),
+                    bars: vec![Bar { value: Some(n), text: format!("{n} 人（{share}）") }],
+                }
             })
             .collect(),
         max,

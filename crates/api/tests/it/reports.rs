@@ -34,7 +34,10 @@ async fn pdf_text(app: &TestApp, path: &str, token: &str, file_name: &str) -> (S
     assert_eq!(res.headers()["content-type"], "application/pdf");
     let disposition = res.headers()["content-disposition"].to_str().unwrap().to_owned();
     assert!(disposition.starts_with("attachment"), "{disposition}");
-    let encoded: String = file_name.bytes().map(|b| if b.is_ascii_alphanumeric() || b == b'.' { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
+    let encoded: String = file_name
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b == b'.' { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
     assert!(disposition.contains(&format!("filename*=UTF-8''{encoded}")), "{disposition} names {file_name}");
     let bytes = res.bytes().await.unwrap().to_vec();
     assert!(bytes.starts_with(b"%PDF-"), "a PDF");
@@ -151,11 +154,18 @@ both_backends!(the_compliance_list_prints_as_a_pdf_in_the_callers_jurisdiction, 
     let (text, _) = pdf_text(&app, "/api/v1/compliance/export?year=2021&format=pdf", &county, name).await;
     assert!(text.contains("制表单位：甲县继续医学教育委员会办公室"), "{text}");
     assert!(text.contains("甲医生") && !text.contains("乙医生"), "{text}");
-    let path = format!("/api/v1/compliance/export?year=2021&format=pdf&unit_id={}&outcome=compliant&name=%E7%94%B2", f.a.unit.0);
+    let path = format!(
+        "/api/v1/compliance/export?year=2021&format=pdf&unit_id={}&outcome=compliant&name=%E7%94%B2",
+        f.a.unit.0
+    );
     let (text, _) = pdf_text(&app, &path, &county, name).await;
     assert!(text.contains("单位：甲县人民医院；专业类别：全部；结果：达标；姓名包含：甲"), "{text}");
     // A unit, a department or a region outside the jurisdiction is not named: 404.
-    for filter in [format!("unit_id={}", f.b.unit.0), format!("region_id={}", f.b.county.0), format!("department_id={}", f.b.department.0)] {
+    for filter in [
+        format!("unit_id={}", f.b.unit.0),
+        format!("region_id={}", f.b.county.0),
+        format!("department_id={}", f.b.department.0),
+    ] {
         let res = app.get_as(&format!("/api/v1/compliance/export?year=2021&format=pdf&{filter}"), &county).await;
         assert_eq!(res.status(), 404, "{filter}");
     }

@@ -44,12 +44,29 @@ fn rate_text(pm: Option<u32>) -> String {
 }
 
 fn prefectures() -> Vec<Row> {
-    ["昆明市", "曲靖市", "玉溪市", "保山市", "昭通市", "丽江市", "普洱市", "临沧市", "楚雄州", "红河州", "文山州",
-     "西双版纳州", "大理州", "德宏州", "怒江州", "迪庆州", "直属单位"]
-        .iter()
-        .enumerate()
-        .map(|(i, n)| Row { name: (*n).to_owned(), to_verify: 1000 + 37 * i as u64, compliant: 800 + 23 * i as u64 })
-        .collect()
+    [
+        "昆明市",
+        "曲靖市",
+        "玉溪市",
+        "保山市",
+        "昭通市",
+        "丽江市",
+        "普洱市",
+        "临沧市",
+        "楚雄州",
+        "红河州",
+        "文山州",
+        "西双版纳州",
+        "大理州",
+        "德宏州",
+        "怒江州",
+        "迪庆州",
+        "直属单位",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, n)| Row { name: (*n).to_owned(), to_verify: 1000 + 37 * i as u64, compliant: 800 + 23 * i as u64 })
+    .collect()
 }
 
 fn chart(rows: &[Row]) -> BarChart {
@@ -62,7 +79,10 @@ fn chart(rows: &[Row]) -> BarChart {
         ],
         groups: rows
             .iter()
-            .map(|r| BarGroup { label: r.name.clone(), bars: vec![bar(rate(r)), bar(rate(r).map(|p| p.min(990) + 10))] })
+            .map(|r| BarGroup {
+                label: r.name.clone(),
+                bars: vec![bar(rate(r)), bar(rate(r).map(|p| p.min(990) + 10))],
+            })
             .collect(),
         max: 1000,
         ticks: (0..=5).map(|i| (i * 200, format!("{}%", i * 20))).collect(),
@@ -217,12 +237,15 @@ fn a_province_wide_report_flows_over_numbered_pages_with_the_header_repeated() {
             compliant: 30 + i % 11,
         })
         .collect();
-    let lowest = BarChart { note: Some("共 3000 个单位，图中为达标率最低的 20 个".to_owned()), ..chart(&rows[..20]) };
+    let lowest = BarChart {
+        note: Some("共 3000 个单位，图中为达标率最低的 20 个".to_owned()), ..chart(&rows[..20])
+    };
     let bytes = report_pdf(fonts(), &head(), Some(&lowest), &wide_columns(), &rows, cells, None).unwrap();
     let pdf = write_pdf(&dir, "units.pdf", &bytes);
     let pages = page_count(&pdf);
     assert!(pages > 50, "3,000 rows over many pages: {pages}");
-    let last = squeeze(&run("pdftotext", &["-enc", "UTF-8", "-f", &pages.to_string(), "-l", &pages.to_string(), &pdf, "-"]));
+    let last =
+        squeeze(&run("pdftotext", &["-enc", "UTF-8", "-f", &pages.to_string(), "-l", &pages.to_string(), &pdf, "-"]));
     assert!(last.contains(&format!("第{pages}页/共{pages}页")), "the last page's number: {last}");
     assert!(last.contains("第2999号卫生院"), "the last row on the last page");
     // Continuation pages carry the running head and the table's header.
@@ -238,8 +261,8 @@ fn an_unprintable_name_is_refused_naming_its_field() {
     rows[3].name = "保山\u{E000}市".to_owned();
     let err = report_pdf(fonts(), &head(), None, &wide_columns(), &rows, cells, None).unwrap_err();
     assert!(matches!(&err, DocumentError::MissingGlyph { field, .. } if field == "rows[3].name"), "{err:?}");
-    let err = report_pdf(fonts(), &head(), Some(&chart(&rows)), &wide_columns(), &prefectures(), cells, None)
-        .unwrap_err();
+    let err =
+        report_pdf(fonts(), &head(), Some(&chart(&rows)), &wide_columns(), &prefectures(), cells, None).unwrap_err();
     assert!(matches!(&err, DocumentError::MissingGlyph { field, .. } if field == "chart.groups[3].label"), "{err:?}");
     let bad = ReportHead { office: "\u{E000}".to_owned(), ..head() };
     let err = report_pdf(fonts(), &bad, None, &wide_columns(), &prefectures(), cells, None).unwrap_err();
