@@ -124,7 +124,7 @@ fn report(c: &mut Criterion) {
             "5.0".to_owned(),
             "33.5".to_owned(),
             "不达标".to_owned(),
-            if i % 3 == 0 {
+            if i.is_multiple_of(3) {
                 "I类学分不足：已获8.5分，还需1.5分；总学分不足：已获33.5分，还需1.5分".to_owned()
             } else {
                 String::new()

@@ -226,9 +226,9 @@ fn a_narrow_table_prints_portrait_and_an_empty_one_says_so() {
 fn a_province_wide_report_flows_over_numbered_pages_with_the_header_repeated() {
     let dir = scratch("report_units");
     // 3,000 units (a long name now and then wraps within its cell).
-    let rows: Vec<Row> = (0..3000)
+    let rows: Vec<Row> = (0u64..3000)
         .map(|i| Row {
-            name: if i % 97 == 0 {
+            name: if i.is_multiple_of(97) {
                 format!("第{i}号乡镇卫生院（社区卫生服务中心、人口和计划生育服务站合署）")
             } else {
                 format!("第{i}号卫生院")
