@@ -7,9 +7,11 @@
 //! Bounded: the layout runs twice (`Composer::counting`, then `Composer::streaming` with the
 //! page count), so that what stays in memory is the rows the caller holds, one page's display
 //! list and the PDF written so far, never every page's drawing (`benches/report.rs`, measured
-//! on an unoptimised build: the statistics of 25,000 units, 5.6 MB of PDF, peak
-//! at 14.4 MB of heap above the rows; a list of 10,000 people, 2.8 MB, at 6.6 MB). Deterministic: the same input
-//! gives the same bytes (no clock is read; the date printed is an input).
+//! on an unoptimised build: the statistics of 25,000 units, 5.6 MB of PDF, peak at 14.4 MB
+//! of heap above the rows; a list of 10,000 people, 2.8 MB, at 6.6 MB).
+//!
+//! Deterministic: the same input gives the same bytes (no clock is read; the date printed is
+//! an input).
 
 use crate::chart::BarChart;
 use crate::error::DocumentError;
