@@ -216,7 +216,7 @@ impl<'f> Composer<'f> {
         )
     }
 
-    /// An A4 landscape document (for wide tables), margins as [`Composer::a4_portrait`]'s.
+    /// An A4 landscape document (for wide tables) with 15 mm margins all round.
     ///
     /// # Errors
     /// As [`Composer::new`].
