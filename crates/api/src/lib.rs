@@ -19,6 +19,7 @@ pub mod office;
 pub mod openapi;
 pub mod paging;
 mod printable;
+pub mod reports;
 pub mod routes;
 mod spa;
 pub mod storage;

@@ -53,6 +53,21 @@ pub async fn office_region(state: &AppState, actor: &Actor) -> Result<Option<Reg
     })
 }
 
+/// The name of the office an account acts for, as a printed report names
+/// who made it: the province's office (科教处 or 中医处), a prefecture's or a
+/// county's committee office, or the unit (and department) itself.
+pub async fn office_name(state: &AppState, actor: &Actor) -> Result<String, ApiError> {
+    use cme_domain::auth::Role;
+    const OFFICE: &str = "继续医学教育委员会办公室";
+    Ok(match (actor.role, actor.scope) {
+        (Role::ProvinceWestern, _) => format!("云南省{OFFICE}（科教处）"),
+        (Role::ProvinceTcm, _) => format!("云南省{OFFICE}（中医处）"),
+        (_, Scope::Province) => format!("云南省{OFFICE}"),
+        (_, Scope::Region(r)) => format!("{}{OFFICE}", region::get(&state.db, r).await?.name),
+        (_, scope) => crate::me::organisation(state, &scope).await?.name,
+    })
+}
+
 /// The opened cycle of `year`, or 404 naming it.
 pub async fn opened_cycle(state: &AppState, year: i32) -> Result<cycle::CycleRecord, ApiError> {
     cycle::get(&state.db, year).await?.ok_or_else(|| ApiError::NotFound(format!("{year} 年度的学分验证尚未开启")))

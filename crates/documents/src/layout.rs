@@ -8,7 +8,11 @@
 //! here: [`TextStyle`], [`Shaper`], [`ShapedLine`]).
 //!
 //! A [`Composer`] keeps a display list per page (the back end's [`Op`]s) and writes the PDF in
-//! [`Composer::finish`], when the page count is known.
+//! [`Composer::finish`], when the page count is known. A long document (a province's report)
+//! is laid out twice instead: once by [`Composer::counting`], which keeps only the page being
+//! drawn and counts pages, then by [`Composer::streaming`] with that count, which writes each
+//! page to the PDF as soon as the next one starts. The same layout code runs both times, so the
+//! counts agree (`finish` checks it), and the memory is one page's, whatever the length.
 
 pub use crate::text::{ShapedLine, Shaper, TextStyle};
 
@@ -36,6 +40,16 @@ pub enum Align {
     Center,
     /// Flush right.
     Right,
+}
+
+/// A colour of the chart: red, green and blue from 0 to 255.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rgb(pub u8, pub u8, pub u8);
+
+impl Rgb {
+    fn colour(self) -> Colour {
+        Colour::Rgb(f32::from(self.0) / 255.0, f32::from(self.1) / 255.0, f32::from(self.2) / 255.0)
+    }
 }
 
 /// Page margins in points.
@@ -139,6 +153,16 @@ const HEADER_GRAY: u8 = 90;
 /// Width of table rules in points.
 const RULE: f32 = 0.6;
 
+/// Where finished pages go.
+enum Sink {
+    /// Kept until [`Composer::finish`] (which numbers them "第 n 页 / 共 m 页").
+    Keep,
+    /// Dropped: only counted.
+    Count,
+    /// Written at once, numbered out of the total counted before.
+    Stream { pdf: Box<PdfStream<Vec<u8>>>, total: usize },
+}
+
 /// Lays out pages and writes the PDF. See the module documentation.
 pub struct Composer<'f> {
     shaper: Shaper<'f>,
@@ -146,6 +170,11 @@ pub struct Composer<'f> {
     height: f32,
     margins: Margins,
     pages: Vec<Vec<Op>>,
+    /// Pages already handed to the sink (counted or written).
+    flushed: usize,
+    sink: Sink,
+    /// The first error of the sink, returned by `finish`.
+    failed: Option<DocumentError>,
     y: f32,
     running_header: Option<ShapedLine>,
     page_numbers: Option<TextStyle>,
@@ -164,6 +193,9 @@ impl<'f> Composer<'f> {
             height,
             margins,
             pages: vec![Vec::new()],
+            flushed: 0,
+            sink: Sink::Keep,
+            failed: None,
             y: margins.top,
             running_header: None,
             page_numbers: Some(TextStyle::regular(9.0)),
@@ -182,6 +214,39 @@ impl<'f> Composer<'f> {
             A4_HEIGHT,
             Margins { top: mm(18.0), right: mm(15.0), bottom: mm(18.0), left: mm(15.0) },
         )
+    }
+
+    /// An A4 landscape document (for wide tables) with 15 mm margins all round.
+    ///
+    /// # Errors
+    /// As [`Composer::new`].
+    pub fn a4_landscape(fonts: &'f Fonts) -> Result<Self, DocumentError> {
+        Self::new(
+            fonts,
+            A4_HEIGHT,
+            A4_WIDTH,
+            Margins { top: mm(15.0), right: mm(15.0), bottom: mm(15.0), left: mm(15.0) },
+        )
+    }
+
+    /// The first pass of a long document: pages are counted and dropped as soon as the next
+    /// one starts; [`Composer::page_count`] after the last draw is the total to give
+    /// [`Composer::streaming`].
+    #[must_use]
+    pub fn counting(mut self) -> Self {
+        self.sink = Sink::Count;
+        self
+    }
+
+    /// The second pass of a long document of `total` pages (counted by the first): each page
+    /// is numbered and written as soon as the next one starts; `title` is the PDF's title.
+    ///
+    /// # Errors
+    /// As [`Composer::new`].
+    pub fn streaming(mut self, title: &str, total: usize) -> Result<Self, DocumentError> {
+        let pdf = PdfStream::new(self.shaper.fonts(), Vec::new(), self.width, self.height, title)?;
+        self.sink = Sink::Stream { pdf: Box::new(pdf), total };
+        Ok(self)
     }
 
     /// The shaper, to measure or wrap text before placing it.
@@ -239,9 +304,9 @@ impl<'f> Composer<'f> {
         self.bottom() - self.y
     }
 
-    /// Pages so far.
+    /// Pages so far (the current one included).
     pub fn page_count(&self) -> usize {
-        self.pages.len()
+        self.flushed + self.pages.len()
     }
 
     /// Sets the PDF's title (document metadata).
@@ -279,7 +344,13 @@ impl<'f> Composer<'f> {
     }
 
     /// Starts a new page (with the running header, if any) and puts the cursor at its top.
+    /// When counting or streaming, the page before goes to the sink (an error writing it is
+    /// kept and returned by [`Composer::finish`]).
     pub fn new_page(&mut self) {
+        if let Err(e) = self.flush() {
+            // Kept for `finish`, which reports it: a layout step has nothing to do about it.
+            self.failed.get_or_insert(e);
+        }
         self.pages.push(Vec::new());
         self.y = self.margins.top;
         if let Some(header) = self.running_header.clone() {
@@ -376,6 +447,18 @@ impl<'f> Composer<'f> {
         self.items().push(Op::Rects { rects: vec![(x, y, w, h)], colour: gray(shade) });
     }
 
+    /// A filled rectangle in a colour.
+    pub fn fill_rect_rgb(&mut self, x: f32, y: f32, w: f32, h: f32, colour: Rgb) {
+        self.items().push(Op::Rects { rects: vec![(x, y, w, h)], colour: colour.colour() });
+    }
+
+    /// A straight rule from `from` to `to` (x, y) in a colour, solid or dashed (`dash`: on,
+    /// off lengths in points).
+    pub fn rule(&mut self, from: (f32, f32), to: (f32, f32), width: f32, colour: Rgb, dash: Option<(f32, f32)>) {
+        let path = vec![Seg::Move(from.0, from.1), Seg::Line(to.0, to.1)];
+        self.items().push(Op::Stroke { path, width, colour: colour.colour(), dash });
+    }
+
     /// Draws a QR code of `data` (error correction level M) as vector rectangles, with its
     /// quiet zone of 4 modules, filling the square at (`x`, `y`) of side `side` points.
     ///
@@ -394,7 +477,20 @@ impl<'f> Composer<'f> {
     /// [`DocumentError::MissingGlyph`] naming the field of the offending cell, or
     /// [`DocumentError::InvalidInput`] if the page cannot hold a single line of a row.
     pub fn table(&mut self, table: &Table<'_>) -> Result<(), DocumentError> {
-        let pad = table.padding;
+        let mut flow = self.start_table(table)?;
+        for row in &table.rows {
+            self.table_row(table, &mut flow, row)?;
+        }
+        Ok(())
+    }
+
+    /// Starts `table` at the cursor without its rows (`table.rows` is not read): rows then
+    /// come one at a time through [`Composer::table_row`], so that a long table is never held
+    /// whole.
+    ///
+    /// # Errors
+    /// [`DocumentError::MissingGlyph`] if a column title cannot be printed.
+    pub fn start_table(&mut self, table: &Table<'_>) -> Result<TableFlow, DocumentError> {
         let header = if table.header {
             let cells: Vec<Cell<'_>> = table
                 .columns
@@ -405,59 +501,69 @@ impl<'f> Composer<'f> {
         } else {
             None
         };
-        let header_height = header.as_ref().map_or(0.0, |h| row_height(h, pad));
+        let header_height = header.as_ref().map_or(0.0, |h| row_height(h, table.padding));
         // What a fresh continuation page holds below its running header and table header.
         let page_capacity = self.bottom() - self.margins.top - self.running_header_height() - header_height;
+        Ok(TableFlow { header, header_height, page_capacity, header_on_page: None, index: 0 })
+    }
 
-        let mut header_drawn_on_page = false;
-        for (index, row) in table.rows.iter().enumerate() {
-            let wrapped = self.wrap_row(table, row)?;
-            let mut from = vec![0usize; wrapped.len()];
-            loop {
-                if let Some(h) = &header
-                    && !header_drawn_on_page
-                {
-                    // Keep the header with at least the first line of a row.
-                    let first_line = wrapped.iter().map(|c| c.style.line_height()).fold(0.0, f32::max) + 2.0 * pad;
-                    self.ensure_space(header_height + first_line);
-                    self.draw_row(table, h, &vec![0; h.len()], None);
-                    header_drawn_on_page = true;
-                }
-                let rest = rest_height(&wrapped, &from, pad);
-                if rest <= self.remaining() + 0.01 {
-                    self.draw_row(table, &wrapped, &from, None);
-                    break;
-                }
-                if rest <= page_capacity {
-                    self.new_page();
-                    header_drawn_on_page = false;
-                    continue;
-                }
-                // Taller than a page: print the lines that fit here, continue on the next page.
-                let avail = self.remaining() - 2.0 * pad;
-                let take: Vec<usize> = wrapped
-                    .iter()
-                    .zip(&from)
-                    .map(|(c, &f)| ((avail / c.style.line_height()).floor().max(0.0) as usize).min(c.lines.len() - f))
-                    .collect();
-                if take.iter().all(|&t| t == 0) {
-                    if self.remaining() + 0.01 >= page_capacity {
-                        return Err(DocumentError::InvalidInput {
-                            field: format!("table.rows[{index}]"),
-                            reason: "页面放不下表格的一行".to_owned(),
-                        });
-                    }
-                } else {
-                    self.draw_row(table, &wrapped, &from, Some(&take));
-                    for (f, t) in from.iter_mut().zip(&take) {
-                        *f += t;
-                    }
-                }
-                self.new_page();
-                header_drawn_on_page = false;
+    /// Lays out the next row of a table started by [`Composer::start_table`] (with the same
+    /// `table`), flowing onto a new page with the header repeated when it does not fit.
+    ///
+    /// # Errors
+    /// As [`Composer::table`].
+    pub fn table_row(
+        &mut self,
+        table: &Table<'_>,
+        flow: &mut TableFlow,
+        row: &[Cell<'_>],
+    ) -> Result<(), DocumentError> {
+        let pad = table.padding;
+        let index = flow.index;
+        flow.index += 1;
+        let wrapped = self.wrap_row(table, row)?;
+        let mut from = vec![0usize; wrapped.len()];
+        loop {
+            if let Some(h) = &flow.header
+                && flow.header_on_page != Some(self.page_count())
+            {
+                // Keep the header with at least the first line of a row.
+                let first_line = wrapped.iter().map(|c| c.style.line_height()).fold(0.0, f32::max) + 2.0 * pad;
+                self.ensure_space(flow.header_height + first_line);
+                self.draw_row(table, h, &vec![0; h.len()], None);
+                flow.header_on_page = Some(self.page_count());
             }
+            let rest = rest_height(&wrapped, &from, pad);
+            if rest <= self.remaining() + 0.01 {
+                self.draw_row(table, &wrapped, &from, None);
+                return Ok(());
+            }
+            if rest <= flow.page_capacity {
+                self.new_page();
+                continue;
+            }
+            // Taller than a page: print the lines that fit here, continue on the next page.
+            let avail = self.remaining() - 2.0 * pad;
+            let take: Vec<usize> = wrapped
+                .iter()
+                .zip(&from)
+                .map(|(c, &f)| ((avail / c.style.line_height()).floor().max(0.0) as usize).min(c.lines.len() - f))
+                .collect();
+            if take.iter().all(|&t| t == 0) {
+                if self.remaining() + 0.01 >= flow.page_capacity {
+                    return Err(DocumentError::InvalidInput {
+                        field: format!("table.rows[{index}]"),
+                        reason: "页面放不下表格的一行".to_owned(),
+                    });
+                }
+            } else {
+                self.draw_row(table, &wrapped, &from, Some(&take));
+                for (f, t) in from.iter_mut().zip(&take) {
+                    *f += t;
+                }
+            }
+            self.new_page();
         }
-        Ok(())
     }
 
     fn wrap_row(&self, table: &Table<'_>, row: &[Cell<'_>]) -> Result<Vec<WrappedCell>, DocumentError> {
@@ -514,22 +620,69 @@ impl<'f> Composer<'f> {
         self.y += height;
     }
 
+    /// Hands the pages drawn so far to a counting or streaming sink, keeping none.
+    fn flush(&mut self) -> Result<(), DocumentError> {
+        if matches!(self.sink, Sink::Keep) || self.failed.is_some() {
+            return Ok(());
+        }
+        let pages = std::mem::take(&mut self.pages);
+        for mut page in pages {
+            let number = self.flushed + 1;
+            if let Sink::Stream { total, .. } = self.sink {
+                self.number_page(&mut page, number, total)?;
+            }
+            if let Sink::Stream { pdf, .. } = &mut self.sink {
+                pdf.page(&page)?;
+            }
+            self.flushed = number;
+        }
+        Ok(())
+    }
+
+    /// Prints "第 n 页 / 共 m 页" centred in the bottom margin (unless page numbers are off).
+    fn number_page(&self, page: &mut Vec<Op>, number: usize, total: usize) -> Result<(), DocumentError> {
+        if let Some(style) = self.page_numbers {
+            let baseline = self.height - self.margins.bottom / 2.0 + style.size / 2.0;
+            let line = self.shaper.shape("page_number", &format!("第 {number} 页 / 共 {total} 页"), style)?;
+            let x = self.width / 2.0 - line.width() / 2.0;
+            page.push(Op::Text { line, x, baseline, colour: Colour::BLACK });
+        }
+        Ok(())
+    }
+
     /// Writes the PDF: adds the page numbers and serialises every page through the back end
-    /// (fonts subset).
+    /// (fonts subset). A streaming document writes its last page and checks that it has the
+    /// pages it was told it would; a counting one has nothing to write (an error).
     ///
     /// # Errors
     /// [`DocumentError::MissingGlyph`] if the page-number text cannot be printed (it can),
-    /// [`DocumentError::Pdf`] if the back end fails.
+    /// [`DocumentError::Pdf`] if the back end fails or a streamed document's page count is
+    /// not the one counted.
     pub fn finish(mut self) -> Result<Vec<u8>, DocumentError> {
-        let total = self.pages.len();
-        if let Some(style) = self.page_numbers {
-            let baseline = self.height - self.margins.bottom / 2.0 + style.size / 2.0;
-            for (i, page) in self.pages.iter_mut().enumerate() {
-                let line = self.shaper.shape("page_number", &format!("第 {} 页 / 共 {total} 页", i + 1), style)?;
-                let x = self.width / 2.0 - line.width() / 2.0;
-                page.push(Op::Text { line, x, baseline, colour: Colour::BLACK });
+        if matches!(self.sink, Sink::Count) {
+            return Err(DocumentError::Pdf("internal: a counting pass writes nothing".to_owned()));
+        }
+        if matches!(self.sink, Sink::Stream { .. }) {
+            self.flush()?;
+            if let Some(e) = self.failed.take() {
+                return Err(e);
+            }
+            if let Sink::Stream { pdf, total } = std::mem::replace(&mut self.sink, Sink::Keep) {
+                if self.flushed != total {
+                    return Err(DocumentError::Pdf(format!(
+                        "internal: {} pages laid out, {total} counted",
+                        self.flushed
+                    )));
+                }
+                return pdf.finish();
             }
         }
+        let total = self.pages.len();
+        let mut pages = std::mem::take(&mut self.pages);
+        for (i, page) in pages.iter_mut().enumerate() {
+            self.number_page(page, i + 1, total)?;
+        }
+        self.pages = pages;
         let title = self.title.take().unwrap_or_default();
         let mut pdf = PdfStream::new(self.shaper.fonts(), Vec::new(), self.width, self.height, &title)?;
         for page in &self.pages {
@@ -537,6 +690,17 @@ impl<'f> Composer<'f> {
         }
         pdf.finish()
     }
+}
+
+/// A table being laid out row by row ([`Composer::start_table`]).
+pub struct TableFlow {
+    header: Option<Vec<WrappedCell>>,
+    header_height: f32,
+    page_capacity: f32,
+    /// The page (its number) the header was last drawn on.
+    header_on_page: Option<usize>,
+    /// The next row's index (named in errors).
+    index: usize,
 }
 
 /// A cell broken into lines.

@@ -804,7 +804,11 @@ export interface paths {
         };
         /**
          * The compliance list of a query as XLSX (人员达标情况), with the same
-         *     filters as `GET /compliance`, up to 100,000 rows.
+         *     filters as `GET /compliance`, up to 100,000 rows. With `format=pdf`, the
+         *     list to print (up to 10,000 people; a larger query is refused, naming
+         *     how to narrow it): A4 landscape, headed by the office, the filters in
+         *     words and the day (北京时间), a chart of the query's people by outcome,
+         *     then one row per person.
          */
         get: operations["export_compliance"];
         put?: never;
@@ -2550,7 +2554,10 @@ export interface paths {
         /**
          * The report (SPEC §10) as XLSX: the same figures as
          *     `/verification-stats`, one row per unit, county or prefecture, with the
-         *     compliance and pass rates and the total, numbers as numbers.
+         *     compliance and pass rates and the total, numbers as numbers. With
+         *     `format=pdf`, the report to print: A4 landscape, headed by the office,
+         *     the filters in words and the day (北京时间), a chart of the compliance
+         *     and pass rates against the 95% line, then the table with its total.
          */
         get: operations["export_stats"];
         put?: never;
@@ -7097,6 +7104,11 @@ export interface operations {
                 after?: string | null;
                 /** @description 1–200, default 50. */
                 limit?: number | null;
+                /**
+                 * @description `xlsx` (default), or `pdf`: A4 to print, with the office, the filters,
+                 *     the date and a chart.
+                 */
+                format?: string;
             };
             header?: never;
             path?: never;
@@ -7104,18 +7116,28 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The list */
+            /** @description The list: XLSX, or PDF with `format=pdf` */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Blob;
+                    "application/pdf": Blob;
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            /** @description A unit, department or region of the filters outside the caller's jurisdiction (PDF) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             422: components["responses"]["UnprocessableEntity"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
@@ -10647,6 +10669,11 @@ export interface operations {
                 by?: components["schemas"]["Grouping"];
                 /** @description Only one discipline (专业类别). */
                 discipline?: components["schemas"]["Discipline"];
+                /**
+                 * @description `xlsx` (default), or `pdf`: A4 to print, with the office, the filters,
+                 *     the date and a chart.
+                 */
+                format?: string;
             };
             header?: never;
             path?: never;
@@ -10654,13 +10681,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description XLSX */
+            /** @description XLSX, or PDF with `format=pdf` */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Blob;
+                    "application/pdf": Blob;
                 };
             };
             400: components["responses"]["BadRequest"];

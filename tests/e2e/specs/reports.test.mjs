@@ -1,6 +1,7 @@
 // 统计报表 (SPEC §10) and 学分标准维护 (SPEC §4) in the browser, on the demo data.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { readFileSync, statSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { join } from "node:path";
 import { api, apiToken, signIn } from "../lib/auth.mjs";
@@ -82,6 +83,71 @@ test("the report shows the demo year's figures by unit, prefecture and disciplin
   await page.emulateMedia({ media: "screen" });
   await page.screenshot({ path: join(OUT_DIR, "report.png"), fullPage: true });
   await page.close();
+});
+
+const squeeze = (text) => text.replace(/\s+/g, "");
+/** A downloaded file that is a PDF: its header, its size, its pages and its text. */
+function readPdf(path) {
+  assert.equal(readFileSync(path).subarray(0, 5).toString("latin1"), "%PDF-");
+  const size = statSync(path).size;
+  assert.ok(size > 0, "a PDF of some bytes");
+  const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync("pdfinfo", [path], { encoding: "utf8" }))?.[1] ?? 0);
+  assert.ok(pages >= 1, `one page or more: ${pages}`);
+  return { size, pages, text: squeeze(execFileSync("pdftotext", ["-enc", "UTF-8", path, "-"], { encoding: "utf8" })) };
+}
+
+test("an office prints its statistics and its compliance list as A4 PDFs; the print stylesheet stays", async () => {
+  const page = await browser.newPage();
+  await signIn(page, "km");
+  await page.goto(`${BASE_URL}/reports`);
+  await page.getByTestId("report-table").locator("tr.ant-table-row").first().waitFor();
+  await page.getByTestId("report-by").getByText("按县市区").click();
+  await page.getByTestId("report-heading").filter({ hasText: "按县市区" }).waitFor();
+
+  // 打印 PDF beside 导出 XLSX: the same filters, format=pdf, a PDF file.
+  const answered = page.waitForResponse((r) => r.url().includes("/api/v1/verification-stats/export"));
+  const download = page.waitForEvent("download");
+  await page.getByTestId("report-pdf").click();
+  const response = await answered;
+  assert.equal(response.status(), 200);
+  assert.equal(response.headers()["content-type"], "application/pdf");
+  const url = new URL(response.url());
+  assert.equal(url.searchParams.get("format"), "pdf");
+  assert.equal(url.searchParams.get("by"), "county");
+  const file = await download;
+  assert.match(file.suggestedFilename(), /学分验证统计.*\.pdf$/);
+  const path = join(OUT_DIR, "report.pdf");
+  await file.saveAs(path);
+  const report = readPdf(path);
+  for (const expected of ["制表单位：昆明市继续医学教育委员会办公室", "统计口径：按县市区", "打印日期：", "（北京时间）", "达标率与审核通过率", "宜良县", "合计"]) {
+    assert.ok(report.text.includes(squeeze(expected)), `the printed report says ${expected}: ${report.text.slice(0, 400)}`);
+  }
+
+  // The browser's own print still hides the menu and the buttons.
+  await page.emulateMedia({ media: "print" });
+  assert.equal(await page.getByTestId("main-menu").isVisible(), false);
+  assert.equal(await page.getByTestId("report-pdf").isVisible(), false);
+  assert.equal(await page.getByTestId("report-table").isVisible(), true);
+  await page.emulateMedia({ media: "screen" });
+
+  // The compliance list of a county office, printed the same way.
+  await page.close();
+  const county = await browser.newPage();
+  await signIn(county, "yiliang");
+  await county.goto(`${BASE_URL}/compliance`);
+  await county.getByTestId("compliance-table").locator("tr.ant-table-row").first().waitFor();
+  const listed = county.waitForResponse((r) => r.url().includes("/api/v1/compliance/export"));
+  const listDownload = county.waitForEvent("download");
+  await county.getByTestId("compliance-pdf").click();
+  assert.equal((await listed).status(), 200);
+  const listFile = join(OUT_DIR, "compliance.pdf");
+  await (await listDownload).saveAs(listFile);
+  const list = readPdf(listFile);
+  for (const expected of ["人员达标情况", "制表单位：宜良县继续医学教育委员会办公室", "达标情况（按结果）", "不达标原因"]) {
+    assert.ok(list.text.includes(squeeze(expected)), `the printed list says ${expected}: ${list.text.slice(0, 400)}`);
+  }
+  console.log(`e2e: km printed its statistics (${report.pages} pages, ${report.size} bytes); yiliang its compliance list (${list.pages} pages, ${list.size} bytes)`);
+  await county.close();
 });
 
 test("the standard editor: a missing profile is refused, a raised total previews fewer compliant, publish", async () => {

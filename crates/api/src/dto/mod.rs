@@ -194,6 +194,15 @@ impl<'de> serde::Deserialize<'de> for RecordAmount {
     }
 }
 
+/// The format of a statistics report's export.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportFormatQuery {
+    /// `xlsx` (default), or `pdf`: A4 to print, with the office, the filters,
+    /// the date and a chart.
+    pub format: Option<String>,
+}
+
 /// A file's bytes as the whole body of a request or an answer (a PDF, an
 /// image, a spreadsheet): a binary string, not JSON.
 pub struct FileBytes;

@@ -1,5 +1,6 @@
 //! The what-if calculator, and the compliance queries (人员达标情况查询)
-//! over the stored verdicts, as pages or as one XLSX export.
+//! over the stored verdicts, as pages or as one export (XLSX, or a PDF to
+//! print).
 
 use actix_web::{HttpResponse, get, post, web};
 use cme_domain::audit::AuditAction;
@@ -14,6 +15,7 @@ use cme_store::repo::compliance::{self as stored, ComplianceFilter};
 use crate::AppState;
 use crate::attachment::{XLSX, attachment};
 use crate::auth::Caller;
+use crate::dto::ExportFormatQuery;
 use crate::dto::compliance::{AllocationDto, AppliedStandard, EvaluateRequest, EvaluateResponse, ShortfallDto};
 use crate::dto::credits::{
     CompliancePage, ComplianceQuery, ComplianceRowDto, OutcomeCounts, RecomputeRequest, RecomputeResult,
@@ -21,6 +23,7 @@ use crate::dto::credits::{
 use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
 use crate::paging::Paging;
+use crate::reports::{self, ExportFormat};
 
 /// Registers this resource's routes (the route table and the OpenAPI
 /// document are built from the same calls).
@@ -178,16 +181,27 @@ pub async fn recompute(
 
 /// The most rows one export writes.
 const EXPORT_CAP: u64 = 100_000;
+/// The most people one printed list holds (about 400 pages of A4): a
+/// larger query is printed by region or unit.
+const PRINT_CAP: u64 = 10_000;
 
 /// The compliance list of a query as XLSX (人员达标情况), with the same
-/// filters as `GET /compliance`, up to 100,000 rows.
+/// filters as `GET /compliance`, up to 100,000 rows. With `format=pdf`, the
+/// list to print (up to 10,000 people; a larger query is refused, naming
+/// how to narrow it): A4 landscape, headed by the office, the filters in
+/// words and the day (北京时间), a chart of the query's people by outcome,
+/// then one row per person.
 #[utoipa::path(
     tag = "documents",
     security(("bearer" = []), ("client" = [])),
-    params(ComplianceQuery),
+    params(ComplianceQuery, ExportFormatQuery),
     responses(
-        (status = 200, description = "The list", body = inline(crate::dto::FileBytes), content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 200, description = "The list: XLSX, or PDF with `format=pdf`", content(
+            (inline(crate::dto::FileBytes) = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (inline(crate::dto::FileBytes) = "application/pdf"),
+        )),
         (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "A unit, department or region of the filters outside the caller's jurisdiction (PDF)", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -196,9 +210,14 @@ pub async fn export_compliance(
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<ComplianceQuery>,
+    format: web::Query<ExportFormatQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.require(Operation::ReadHierarchy)?;
+    let format = ExportFormat::parse(format.format.as_deref())?;
     let f = ComplianceFilter::try_from(&*query)?;
+    if format == ExportFormat::Pdf {
+        return compliance_pdf(&state, actor, f).await;
+    }
     let rows = stored::list_all(&state.db, &actor.scope, &f, EXPORT_CAP).await?;
     let course = cme_store::repo::standard::get_published(&state.db, f.year).await?.and_then(|s| s.mandatory_course);
     let title = format!("{}年度人员达标情况", f.year);
@@ -206,14 +225,7 @@ pub async fn export_compliance(
     let bytes = web::block(move || {
         let mut list = cme_documents::ComplianceListXlsx::new(&sheet_title)?;
         for r in rows {
-            let mut shortfalls: Vec<String> =
-                r.shortfalls.iter().map(|s| s.message(course.as_ref().map(|c| c.name.as_str()))).collect();
-            if let Some(note) = &r.note {
-                shortfalls.push(note.clone());
-            }
-            if r.outcome == Outcome::NotCounted {
-                shortfalls.insert(0, format!("{}（{}）", Outcome::NotCounted.label(), r.status.label()));
-            }
+            let shortfalls = shortfalls_of(&r, course.as_ref().map(|c| c.name.as_str()));
             list.push_row(&cme_documents::ComplianceRow {
                 name: r.name,
                 id_number: r.id_number_masked,
@@ -235,4 +247,128 @@ pub async fn export_compliance(
     .map_err(|e| ApiError::Internal(e.to_string()))?
     .map_err(ApiError::from)?;
     Ok(attachment(bytes, XLSX, &format!("{title}.xlsx"), &format!("compliance-{}.xlsx", f.year)))
+}
+
+/// Why a person is not compliant, in words (不达标原因), or why he is not counted.
+fn shortfalls_of(r: &stored::ComplianceRow, course: Option<&str>) -> Vec<String> {
+    let mut shortfalls: Vec<String> = r.shortfalls.iter().map(|s| s.message(course)).collect();
+    if let Some(note) = &r.note {
+        shortfalls.push(note.clone());
+    }
+    if r.outcome == Outcome::NotCounted {
+        shortfalls.insert(0, format!("{}（{}）", Outcome::NotCounted.label(), r.status.label()));
+    }
+    shortfalls
+}
+
+/// The filters of a compliance query in words; the unit, department and
+/// region named are read in the caller's jurisdiction (404 outside it).
+async fn filters_in_words(
+    state: &AppState,
+    actor: &cme_domain::auth::Actor,
+    f: &ComplianceFilter,
+) -> Result<Vec<(String, String)>, ApiError> {
+    use cme_store::repo::{department, region, unit};
+    let mut words = vec![("年度".to_owned(), format!("{}年", f.year))];
+    if let Some(r) = f.region_id {
+        words.push(("地区".to_owned(), region::get_scoped(&state.db, &actor.scope, r).await?.name));
+    }
+    if let Some(u) = f.unit_id {
+        words.push(("单位".to_owned(), unit::get_scoped(&state.db, &actor.scope, u).await?.unit.name));
+    }
+    if let Some(d) = f.department_id {
+        words.push(("科室".to_owned(), department::get_scoped(&state.db, &actor.scope, d).await?.name));
+    }
+    words.push(("专业类别".to_owned(), f.discipline.map_or("全部", |d| d.label()).to_owned()));
+    if let Some(o) = f.outcome {
+        words.push(("结果".to_owned(), o.label().to_owned()));
+    }
+    if let Some(name) = &f.name_contains {
+        words.push(("姓名包含".to_owned(), name.trim().to_owned()));
+    }
+    Ok(words)
+}
+
+/// The compliance list as a printed report.
+async fn compliance_pdf(
+    state: &AppState,
+    actor: &cme_domain::auth::Actor,
+    f: ComplianceFilter,
+) -> Result<HttpResponse, ApiError> {
+    use cme_documents::{Bar, BarChart, BarGroup, ReportColumn, Series, format_tenths, layout::Rgb};
+    let filters = filters_in_words(state, actor, &f).await?;
+    let counts = stored::counts(&state.db, &actor.scope, &f).await?;
+    let count = |o: Outcome| counts.get(&o).copied().unwrap_or(0);
+    let listed = match f.outcome {
+        Some(o) => count(o),
+        None => counts.values().sum(),
+    };
+    if listed > PRINT_CAP {
+        return Err(ApiError::field(
+            "format",
+            format!(
+                "查询结果有 {listed} 人，超过打印上限 {PRINT_CAP} 人；请按地区、单位或结果缩小范围后再打印，或导出 XLSX"
+            ),
+        ));
+    }
+    let rows = stored::list_all(&state.db, &actor.scope, &f, PRINT_CAP).await?;
+    let course = cme_store::repo::standard::get_published(&state.db, f.year).await?.and_then(|s| s.mandatory_course);
+    let title = format!("{}年度人员达标情况", f.year);
+    let head = reports::head(state, actor, title.clone(), filters).await?;
+
+    let all: u64 = counts.values().sum();
+    let outcomes = [Outcome::Compliant, Outcome::NonCompliant, Outcome::NotCounted, Outcome::Undetermined];
+    let max = outcomes.iter().map(|o| count(*o)).max().unwrap_or(0).max(1);
+    let chart = BarChart {
+        title: "达标情况（按结果）".to_owned(),
+        series: vec![Series { name: "人数".to_owned(), colour: Rgb(22, 119, 255) }],
+        groups: outcomes
+            .iter()
+            .map(|o| {
+                let n = count(*o);
+                let share = reports::rate_text(cme_domain::report::per_mille(n, all));
+                BarGroup {
+                    label: o.label().to_owned(),
+                    bars: vec![Bar { value: Some(n), text: format!("{n} 人（{share}）") }],
+                }
+            })
+            .collect(),
+        max,
+        ticks: vec![(0, "0".to_owned()), (max / 2, (max / 2).to_string()), (max, max.to_string())],
+        marker: None,
+        note: Some(format!("共 {all} 人")),
+    };
+    let columns = vec![
+        ReportColumn::text("姓名", "name", 46.0),
+        ReportColumn::centred("身份证号", "id_number", 82.0),
+        ReportColumn::text("单位", "unit", 100.0),
+        ReportColumn::text("科室", "department", 52.0),
+        ReportColumn::text("专业类别", "discipline", 52.0),
+        ReportColumn::centred("职称级别", "title_level", 32.0),
+        ReportColumn::figure("I类", "class1", 28.0),
+        ReportColumn::figure("II类", "class2", 28.0),
+        ReportColumn::figure("自管", "self_managed", 28.0),
+        ReportColumn::figure("总学分", "total", 32.0),
+        ReportColumn::centred("结果", "outcome", 36.0),
+        ReportColumn::text("不达标原因", "shortfalls", 150.0),
+    ];
+    let course = course.map(|c| c.name);
+    let cells = move |_: usize, r: &stored::ComplianceRow| {
+        vec![
+            r.name.clone(),
+            r.id_number_masked.clone(),
+            r.unit_name.clone(),
+            r.department_name.clone().unwrap_or_default(),
+            r.discipline.label().to_owned(),
+            r.title.as_ref().map(|t| t.level.label().to_owned()).unwrap_or_default(),
+            format_tenths(i64::from(r.counted_i.tenths())),
+            format_tenths(i64::from(r.counted_ii.tenths())),
+            format_tenths(i64::from(r.self_managed.tenths())),
+            format_tenths(i64::from(r.total.tenths())),
+            r.outcome.label().to_owned(),
+            shortfalls_of(r, course.as_deref()).join("；"),
+        ]
+    };
+    let bytes = reports::render(state, head, Some(chart), columns, rows, cells, None).await?;
+    Ok(attachment(bytes, "application/pdf", &format!("{title}.pdf"), &format!("compliance-{}.pdf", f.year)))
 }

@@ -136,6 +136,9 @@ struct Row {
     write: bool,
     /// The request body.
     body: Body,
+    /// More of the query string, after the path's required parameters
+    /// (another form of the same operation, e.g. `format=pdf`).
+    query: &'static str,
 }
 
 #[derive(Clone, Copy)]
@@ -292,6 +295,11 @@ impl Row {
         Row { sibling: Some(expected), ..self }
     }
 
+    /// The row's operation with more of the query string.
+    fn query(self, query: &'static str) -> Row {
+        Row { query, ..self }
+    }
+
     /// Whether the row changes an object that belongs to someone: then it
     /// must say what the owner, a same-jurisdiction non-owner and a foreign
     /// caller get.
@@ -384,7 +392,7 @@ fn table() -> Vec<Row> {
             ("PUT", "/api/v1/standards/{year}/draft") => Body::Fixed(|| json!({"rows": []})),
             _ => Body::None,
         };
-        Row { method, path, target, own, sibling: None, foreign, write, body }
+        Row { method, path, target, own, sibling: None, foreign, write, body, query: "" }
     };
     vec![
         row("GET", "/api/v1/me", Target::None, [401, 200, 200, 200, 200, 200, 200, 200, 200, 200], None, false),
@@ -531,6 +539,7 @@ fn table() -> Vec<Row> {
         row("GET", "/api/v1/people/{id}/compliance/{year}", Target::Person, READ, Some(READ_FOREIGN), false),
         row("GET", "/api/v1/people/{id}/registration-form/{year}", Target::Person, READ, Some(READ_FOREIGN), false),
         row("GET", "/api/v1/compliance/export", Target::None, READ, None, false),
+        row("GET", "/api/v1/compliance/export", Target::None, READ, None, false).query("format=pdf"),
         row(
             "GET",
             "/api/v1/me/registration-form/{year}",
@@ -919,6 +928,7 @@ fn table() -> Vec<Row> {
         )
         .sibling([401, 200, 200, 200, 200, 200, 200, 404, 404, 200]),
         row("GET", "/api/v1/verification-stats/export", Target::None, REPORTS, None, false),
+        row("GET", "/api/v1/verification-stats/export", Target::None, REPORTS, None, false).query("format=pdf"),
         // Seals: the offices that issue certificates.
         row("GET", "/api/v1/seals/mine", Target::None, OFFICES, None, false),
         row("PUT", "/api/v1/seals/mine", Target::None, [401, 403, 422, 422, 422, 422, 403, 403, 403, 403], None, true),
@@ -1662,6 +1672,10 @@ both_backends!(every_operation_every_role_owner_sibling_and_foreign, |app| async
                 let id = target_id(&app, &w, row.target, place).await;
                 let mut path = row.path.replace("{id}", &id).replace("{year}", "2021").replace("{tier}", "township");
                 path.push_str(&query_for(row.path, f));
+                if !row.query.is_empty() {
+                    path.push(if path.contains('?') { '&' } else { '?' });
+                    path.push_str(row.query);
+                }
                 let before = if row.write { Some(fingerprint(&app).await) } else { None };
                 let method = Method::from_bytes(row.method.as_bytes()).unwrap_or(Method::GET);
                 let res = if matches!(row.body, Body::ImportFile) {
@@ -1700,9 +1714,10 @@ both_backends!(every_operation_every_role_owner_sibling_and_foreign, |app| async
                 let got = res.status().as_u16();
                 if got != expected[i] {
                     failures.push(format!(
-                        "{} {} as {who} ({}): got {got}, want {}",
+                        "{} {}{} as {who} ({}): got {got}, want {}",
                         row.method,
                         row.path,
+                        if row.query.is_empty() { String::new() } else { format!("?{}", row.query) },
                         place.label(),
                         expected[i]
                     ));

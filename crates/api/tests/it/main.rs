@@ -20,5 +20,6 @@ mod calculator;
 mod certificates;
 mod credits;
 mod people;
+mod reports;
 mod support;
 mod verification;

@@ -11,4 +11,5 @@ mod fonts;
 mod layout;
 mod qr;
 mod registration_pdf;
+mod report_pdf;
 mod xlsx;

@@ -1,5 +1,6 @@
 //! The cycle's statistics (验证统计), by unit, county or prefecture, as
-//! JSON or as XLSX: the store's tallies folded by `domain::report`.
+//! JSON, as XLSX or as a printable A4 PDF: the store's tallies folded by
+//! `domain::report`.
 
 use actix_web::{HttpResponse, get, web};
 use cme_domain::auth::{Actor, Operation, Scope};
@@ -10,10 +11,12 @@ use cme_store::repo::verification::Grouping;
 use crate::AppState;
 use crate::attachment::{XLSX, attachment};
 use crate::auth::Caller;
+use crate::dto::ExportFormatQuery;
 use crate::dto::verification::{StatsDto, StatsQuery, StatsRow};
 use crate::error::{ApiError, Problem};
 use crate::figures;
 use crate::office::{office_scope, opened_cycle};
+use crate::reports::{self, ExportFormat};
 
 /// The cycle's figures in the caller's jurisdiction, per unit (default),
 /// county or prefecture: people to verify, compliant, submitted, returned,
@@ -42,13 +45,19 @@ pub async fn stats(
 
 /// The report (SPEC §10) as XLSX: the same figures as
 /// `/verification-stats`, one row per unit, county or prefecture, with the
-/// compliance and pass rates and the total, numbers as numbers.
+/// compliance and pass rates and the total, numbers as numbers. With
+/// `format=pdf`, the report to print: A4 landscape, headed by the office,
+/// the filters in words and the day (北京时间), a chart of the compliance
+/// and pass rates against the 95% line, then the table with its total.
 #[utoipa::path(
     tag = "verification",
     security(("bearer" = [])),
-    params(StatsQuery),
+    params(StatsQuery, ExportFormatQuery),
     responses(
-        (status = 200, description = "XLSX", body = inline(crate::dto::FileBytes), content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 200, description = "XLSX, or PDF with `format=pdf`", content(
+            (inline(crate::dto::FileBytes) = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (inline(crate::dto::FileBytes) = "application/pdf"),
+        )),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No verification of that year", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -59,12 +68,25 @@ pub async fn export_stats(
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<StatsQuery>,
+    format: web::Query<ExportFormatQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.require(Operation::ReadReports)?;
+    let format = ExportFormat::parse(format.format.as_deref())?;
     let dto = compute_stats(&state, actor, &query).await?;
     let by = Grouping::from(dto.by).label();
     let discipline = query.discipline.map_or("全部专业", |d| cme_domain::person::Discipline::from(d).label());
     let title = format!("{}年度学分验证统计（按{by}，{discipline}）", dto.cycle_year);
+    if format == ExportFormat::Pdf {
+        let filters = vec![
+            ("年度".to_owned(), format!("{}年", dto.cycle_year)),
+            ("统计口径".to_owned(), format!("按{by}")),
+            ("专业类别".to_owned(), discipline.to_owned()),
+        ];
+        let head = reports::head(&state, actor, title, filters).await?;
+        let bytes = stats_pdf(&state, head, by, dto.rows, &dto.total).await?;
+        let name = format!("{}年度学分验证统计.pdf", dto.cycle_year);
+        return Ok(attachment(bytes, "application/pdf", &name, &format!("stats-{}.pdf", dto.cycle_year)));
+    }
     let row = |r: &StatsRow| cme_documents::ReportRow {
         name: r.name.clone(),
         counts: vec![r.to_verify, r.compliant, r.submitted, r.returned, r.approved, r.certified, r.missing],
@@ -80,6 +102,77 @@ pub async fn export_stats(
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let name = format!("{}年度学分验证统计.xlsx", dto.cycle_year);
     Ok(attachment(bytes, XLSX, &name, &format!("stats-{}.xlsx", dto.cycle_year)))
+}
+
+/// The most rows the printed report's chart shows (one A4 landscape page
+/// holds it above the table's first rows); more are shown by their lowest
+/// compliance rates.
+const CHART_ROWS: usize = 20;
+
+/// The statistics as a printed report.
+async fn stats_pdf(
+    state: &AppState,
+    head: cme_documents::ReportHead,
+    by: &str,
+    rows: Vec<StatsRow>,
+    total: &StatsRow,
+) -> Result<Vec<u8>, ApiError> {
+    use cme_documents::{Bar, BarChart, BarGroup, ReportColumn, Series, layout::Rgb};
+    let compliance = |r: &StatsRow| report::per_mille(r.compliant, r.to_verify);
+    // The chart: every row, or the lowest compliance rates when there are many.
+    let (shown, note): (Vec<&StatsRow>, Option<String>) = if rows.len() <= CHART_ROWS {
+        (rows.iter().collect(), None)
+    } else {
+        let mut rated: Vec<&StatsRow> = rows.iter().filter(|r| compliance(r).is_some()).collect();
+        rated.sort_by(|a, b| compliance(a).cmp(&compliance(b)).then_with(|| a.name.cmp(&b.name)));
+        rated.truncate(CHART_ROWS);
+        let note = format!("共 {} 个{by}，图中为达标率最低的 {} 个", rows.len(), rated.len());
+        (rated, Some(note))
+    };
+    let bar = |pm: Option<u32>| Bar { value: pm.map(u64::from), text: reports::rate_text(pm) };
+    let chart = BarChart {
+        title: "达标率与审核通过率".to_owned(),
+        series: vec![
+            Series { name: "达标率".to_owned(), colour: Rgb(22, 119, 255) },
+            Series { name: "审核通过率".to_owned(), colour: Rgb(56, 158, 13) },
+        ],
+        groups: shown
+            .iter()
+            .map(|r| BarGroup { label: r.name.clone(), bars: vec![bar(compliance(r)), bar(r.pass_rate_per_mille)] })
+            .collect(),
+        max: 1000,
+        ticks: reports::rate_ticks(),
+        marker: Some((950, "95% 合格线".to_owned())),
+        note,
+    };
+    let columns = vec![
+        ReportColumn::text(by, "name", 150.0),
+        ReportColumn::figure("应验证人数", "to_verify", 50.0),
+        ReportColumn::figure("达标人数", "compliant", 46.0),
+        ReportColumn::figure("达标率", "compliance_rate", 46.0),
+        ReportColumn::figure("已上报", "submitted", 46.0),
+        ReportColumn::figure("退回待改", "returned", 46.0),
+        ReportColumn::figure("审核通过", "approved", 46.0),
+        ReportColumn::figure("审核通过率", "pass_rate", 52.0),
+        ReportColumn::figure("已发证书", "certified", 46.0),
+        ReportColumn::figure("未上报", "missing", 46.0),
+    ];
+    let cells = |r: &StatsRow, name: &str| {
+        vec![
+            name.to_owned(),
+            r.to_verify.to_string(),
+            r.compliant.to_string(),
+            reports::rate_text(report::per_mille(r.compliant, r.to_verify)),
+            r.submitted.to_string(),
+            r.returned.to_string(),
+            r.approved.to_string(),
+            reports::rate_text(r.pass_rate_per_mille),
+            r.certified.to_string(),
+            r.missing.to_string(),
+        ]
+    };
+    let total = cells(total, "合计");
+    reports::render(state, head, Some(chart), columns, rows, move |_, r| cells(r, &r.name), Some(total)).await
 }
 
 async fn compute_stats(state: &AppState, actor: &Actor, query: &StatsQuery) -> Result<StatsDto, ApiError> {

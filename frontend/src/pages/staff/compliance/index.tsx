@@ -1,4 +1,4 @@
-import { DownloadOutlined, ReloadOutlined } from "@ant-design/icons";
+import { DownloadOutlined, FilePdfOutlined, ReloadOutlined } from "@ant-design/icons";
 import { useMutation } from "@tanstack/react-query";
 import { App, Button, Card, Col, Form, Input, Row, Select, Space, Statistic, Table, Tooltip } from "antd";
 import { useEffect, useMemo } from "react";
@@ -55,7 +55,7 @@ function Counts({ counts, active, onPick }: { counts: OutcomeCounts; active?: Ou
   );
 }
 
-/** 人员达标情况查询: a year's verdicts in the caller's jurisdiction, filtered, counted, exported. */
+/** 人员达标情况查询: a year's verdicts in the caller's jurisdiction, filtered, counted, exported, printed. */
 export default function CompliancePage() {
   const { me } = useAuth();
   const { message } = App.useApp();
@@ -93,6 +93,15 @@ export default function CompliancePage() {
       ),
     onSuccess: (name) => message.success(`已导出 ${name}`),
     onError: (e) => message.error(e instanceof ApiProblem ? (e.detail ?? e.title) : "导出失败"),
+  });
+  const printing = useMutation({
+    mutationFn: () =>
+      downloadFile(
+        api.GET("/api/v1/compliance/export", { params: { query: { ...cleanQuery(toApiQuery(filters)), format: "pdf" } }, parseAs: "blob" }),
+        `人员达标情况_${filters.year}.pdf`,
+      ),
+    onSuccess: (name) => message.success(`已生成 ${name}`),
+    onError: (e) => message.error(e instanceof ApiProblem ? (e.detail ?? e.title) : "打印失败"),
   });
 
   if (!me) return null;
@@ -168,6 +177,9 @@ export default function CompliancePage() {
             </Tooltip>
             <Button icon={<DownloadOutlined />} loading={exporting.isPending} onClick={() => exporting.mutate()} data-testid="compliance-export">
               导出 XLSX
+            </Button>
+            <Button icon={<FilePdfOutlined />} loading={printing.isPending} onClick={() => printing.mutate()} data-testid="compliance-pdf">
+              打印 PDF
             </Button>
           </Space>
         }

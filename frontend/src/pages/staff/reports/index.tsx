@@ -1,4 +1,4 @@
-import { FileExcelOutlined, PrinterOutlined } from "@ant-design/icons";
+import { FileExcelOutlined, FilePdfOutlined, PrinterOutlined } from "@ant-design/icons";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { App, Button, Card, Col, Empty, Row, Segmented, Space, Statistic, Table, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
@@ -18,6 +18,7 @@ import {
   complianceRate,
   exportFileName,
   passRate,
+  pdfFileName,
   reportQuery,
 } from "./logic";
 import "./print.css";
@@ -68,7 +69,7 @@ function RateChart({ rows }: { rows: StatsRow[] }) {
   );
 }
 
-/** 统计报表 (SPEC §10): by jurisdiction, year and discipline; a table, bars, XLSX, print. */
+/** 统计报表 (SPEC §10): by jurisdiction, year and discipline; a table, bars, XLSX, an A4 PDF, print. */
 export default function ReportsPage() {
   const { message } = App.useApp();
   const [cycleYear, setCycleYear, cycles] = useCycleYear();
@@ -86,6 +87,17 @@ export default function ReportsPage() {
         exportFileName(cycleYear!, by, discipline),
       ),
     onSuccess: (name) => message.success(`已导出 ${name}`),
+  });
+  const printing = useMutation({
+    mutationFn: () =>
+      downloadFile(
+        api.GET("/api/v1/verification-stats/export", {
+          params: { query: { ...reportQuery(cycleYear!, by, discipline), format: "pdf" } },
+          parseAs: "blob",
+        }),
+        pdfFileName(cycleYear!, by, discipline),
+      ),
+    onSuccess: (name) => message.success(`已生成 ${name}`),
   });
   const data = stats.data;
   const total = data?.total;
@@ -120,6 +132,15 @@ export default function ReportsPage() {
           >
             导出 XLSX
           </Button>
+          <Button
+            icon={<FilePdfOutlined />}
+            disabled={cycleYear === undefined}
+            loading={printing.isPending}
+            onClick={() => printing.mutate()}
+            data-testid="report-pdf"
+          >
+            打印 PDF
+          </Button>
           <Button icon={<PrinterOutlined />} onClick={() => window.print()} data-testid="report-print">
             打印
           </Button>
@@ -146,6 +167,7 @@ export default function ReportsPage() {
       {!cycles.isLoading && cycleYear === undefined && <NoCycle />}
       {stats.isError && <ProblemAlert problem={stats.error} />}
       {exporting.isError && <ProblemAlert problem={exporting.error} />}
+      {printing.isError && <ProblemAlert problem={printing.error} />}
       {total && (
         <Row gutter={[12, 12]} style={{ marginBottom: 16 }} data-testid="report-total">
           {[

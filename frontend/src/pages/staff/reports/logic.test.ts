@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { barColor, complianceRate, exportFileName, passRate, permilleOf, reportQuery } from "./logic";
+import { barColor, complianceRate, exportFileName, passRate, pdfFileName, permilleOf, reportQuery } from "./logic";
 
 describe("rates", () => {
   it("divides in per mille, rounded down, null over nothing", () => {
@@ -23,6 +23,7 @@ describe("query and export", () => {
     expect(reportQuery(2021, "prefecture", "nursing_public_health")).toEqual({ cycle_year: 2021, by: "prefecture", discipline: "nursing_public_health" });
     expect(exportFileName(2021, "county", "all")).toBe("2021年度学分验证统计-按县市区.xlsx");
     expect(exportFileName(2021, "unit", "clinical")).toBe("2021年度学分验证统计-按单位-临床检验放射等类.xlsx");
+    expect(pdfFileName(2021, "prefecture", "all")).toBe("2021年度学分验证统计-按州市.pdf");
   });
 });
 

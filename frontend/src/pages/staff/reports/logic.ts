@@ -48,6 +48,11 @@ export function exportFileName(cycleYear: number, by: ReportBy, discipline: Disc
   return `${cycleYear}年度学分验证统计-按${REPORT_BY_LABELS[by]}${d}.xlsx`;
 }
 
+/** The printed report's file name when the server names none. */
+export function pdfFileName(cycleYear: number, by: ReportBy, discipline: DisciplineFilter): string {
+  return exportFileName(cycleYear, by, discipline).replace(/\.xlsx$/, ".pdf");
+}
+
 /** A bar's colour against the 95% line. */
 export function barColor(permille: number | null): string {
   if (permille === null) return "#d9d9d9";
