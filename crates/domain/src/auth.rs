@@ -124,6 +124,11 @@ string_enum! {
         EditStandards => ("edit_standards", "学分标准维护"),
         /// Read the reports of one's jurisdiction (统计报表).
         ReadReports => ("read_reports", "统计报表"),
+        /// Open (开通), rename, move, merge and close the units of one's
+        /// jurisdiction, one by one or from a file (单位维护).
+        ManageUnits => ("manage_units", "单位维护"),
+        /// Add, rename and close one's own unit's departments (科室维护).
+        ManageDepartments => ("manage_departments", "科室维护"),
     }
 }
 
@@ -181,6 +186,8 @@ pub fn allows(role: Role, op: Operation) -> bool {
         RecordCourse => {
             matches!(role, ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice | Unit | ApiClient)
         }
+        ManageUnits => matches!(role, ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice),
+        ManageDepartments => matches!(role, Unit),
     }
 }
 
@@ -265,7 +272,8 @@ pub fn ownership(op: Operation) -> Ownership {
     use Operation::*;
     use Ownership::*;
     match op {
-        ManageApiClients | ManageActivities | SetWindows | ManageSeal | RevokeCertificates | SpotCheck => OwnerOnly,
+        ManageApiClients | ManageActivities | SetWindows | ManageSeal | RevokeCertificates | SpotCheck
+        | ManageDepartments => OwnerOnly,
         ManagePeople | EnterCredits | ReviewCredits | SubmitVerifications | RequestTitleCorrection => OwnerOrReviewer,
         ReadSelf
         | ReadHierarchy
@@ -281,17 +289,18 @@ pub fn ownership(op: Operation) -> Ownership {
         | EditStandards
         | ReviewVerifications
         | IssueCertificateNumbers
-        | ReviewTitleCorrections => Jurisdiction,
+        | ReviewTitleCorrections
+        | ManageUnits => Jurisdiction,
     }
 }
 
 /// Whether the province's two offices split an operation's objects by the
 /// medicine of their unit (SPEC §1: 中医处 answers for TCM, integrated and
 /// ethnic-medicine institutions, 科教处 for the others): the accounts of a
-/// unit and of those in it. Review decisions split the same way through
+/// unit and of those in it, and the units themselves (opening, upkeep). Review decisions split the same way through
 /// their chains ([`crate::review::province_office`]).
 pub fn split_by_medicine(op: Operation) -> bool {
-    matches!(op, Operation::ManageAccounts)
+    matches!(op, Operation::ManageAccounts | Operation::ManageUnits)
 }
 
 /// The object of an operation, as the ownership rule sees it.

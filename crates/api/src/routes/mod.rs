@@ -16,5 +16,6 @@ pub mod spot_checks;
 pub mod standards;
 pub mod title_corrections;
 pub mod transfers;
+pub mod units;
 pub mod verifications;
 pub mod workbench;

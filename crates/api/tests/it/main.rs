@@ -20,4 +20,5 @@ mod calculator;
 mod certificates;
 mod credits;
 mod people;
+mod units;
 mod verification;
