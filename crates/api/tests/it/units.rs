@@ -31,9 +31,26 @@ async fn text(app: &TestApp, sql: &str) -> String {
 }
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
+    count_with(app, sql, Vec::new()).await
+}
+
+/// A count with values bound to `$1`, `$2` … in order (`?` on SQLite), so
+/// that ids compare as the backend stores them.
+async fn count_with(app: &TestApp, sql: &str, values: Vec<sea_orm::Value>) -> i64 {
     let b = app.db.get_database_backend();
-    let row = app.db.query_one_raw(Statement::from_string(b, sql)).await.unwrap_or_default();
+    let mut sql = sql.to_owned();
+    if b != sea_orm::DbBackend::Postgres {
+        for i in (1..=9).rev() {
+            sql = sql.replace(&format!("${i}"), "?");
+        }
+    }
+    let row = app.db.query_one_raw(Statement::from_sql_and_values(b, sql, values)).await.unwrap_or_default();
     row.and_then(|r| r.try_get::<i64>("", "n").ok()).unwrap_or(-1)
+}
+
+async fn person_row(app: &TestApp, id: cme_domain::ids::PersonId) -> cme_store::entity::people::Model {
+    use sea_orm::EntityTrait as _;
+    cme_store::entity::people::Entity::find_by_id(id.0).one(&app.db).await.ok().flatten().unwrap_or_else(|| panic!("no person"))
 }
 
 /// Opens a Western village clinic in `region` as `token`; its JSON answer.
@@ -131,12 +148,9 @@ both_backends!(renaming_and_moving_keep_the_unit_and_move_its_people, |app| asyn
     assert_eq!(res.status(), 422);
     let res = send(&app, Method::POST, &format!("{path}/move"), &pref, Some(&json!({"region_id": second.id.0}))).await;
     assert_eq!(res.status(), 200);
-    let person_county = text(
-        &app,
-        &format!("SELECT CAST(county_id AS TEXT) AS v FROM people WHERE id = '{}'", f.a.person.0),
-    )
-    .await;
-    assert_eq!(person_county, second.id.0.to_string(), "the people's place follows the unit");
+    let moved = person_row(&app, f.a.person).await;
+    assert_eq!(moved.county_id, Some(second.id.0), "the people's place follows the unit");
+    assert_eq!(moved.prefecture_id, Some(f.a.prefecture.0));
     // The first county's office no longer sees the unit nor its people.
     let county = app.token("county-a", PASSWORD).await;
     assert_eq!(app.get_as(&path, &county).await.status(), 404);
@@ -158,7 +172,8 @@ both_backends!(a_merge_moves_people_credits_and_departments_and_keeps_the_merged
     cme_store::repo::department::insert(&app.db, &same).await.unwrap_or_else(|e| panic!("{e}"));
     let person = fixture::add_person(&app, from, dept.id, 301, "村医王明").await;
     fixture::make_compliant(&app, person, 2021).await;
-    let credits_before = count(&app, &format!("SELECT CAST(count(*) AS BIGINT) AS n FROM credits WHERE person_id = '{}'", person.0)).await;
+    let credits_of = "SELECT CAST(count(*) AS BIGINT) AS n FROM credits WHERE person_id = $1";
+    let credits_before = count_with(&app, credits_of, vec![person.0.into()]).await;
     assert!(credits_before > 0);
     // Into itself, into a unit of another county: refused.
     let path = format!("/api/v1/units/{}/merge", from.0);
@@ -174,17 +189,14 @@ both_backends!(a_merge_moves_people_credits_and_departments_and_keeps_the_merged
     assert_eq!(merged["unit"]["closed"], true);
     assert_eq!(merged["unit"]["merged_into"], into.0.to_string());
     // The person, his credits and his stored verdicts are the survivor's now.
-    let unit_of = text(&app, &format!("SELECT CAST(unit_id AS TEXT) AS v FROM people WHERE id = '{}'", person.0)).await;
-    assert_eq!(unit_of, into.0.to_string());
-    let credits_after = count(&app, &format!("SELECT CAST(count(*) AS BIGINT) AS n FROM credits WHERE person_id = '{}'", person.0)).await;
-    assert_eq!(credits_after, credits_before);
-    let verdicts_elsewhere = count(&app, &format!("SELECT CAST(count(*) AS BIGINT) AS n FROM compliance WHERE unit_id = '{}'", from.0)).await;
-    assert_eq!(verdicts_elsewhere, 0, "the figures by unit count him at the survivor");
-    let verdicts = count(&app, &format!("SELECT CAST(count(*) AS BIGINT) AS n FROM compliance WHERE unit_id = '{}'", into.0)).await;
-    assert!(verdicts > 0);
+    assert_eq!(person_row(&app, person).await.unit_id, into.0);
+    assert_eq!(count_with(&app, credits_of, vec![person.0.into()]).await, credits_before);
+    let verdicts_of = "SELECT CAST(count(*) AS BIGINT) AS n FROM compliance WHERE unit_id = $1";
+    assert_eq!(count_with(&app, verdicts_of, vec![from.0.into()]).await, 0, "the figures by unit count him at the survivor");
+    assert!(count_with(&app, verdicts_of, vec![into.0.into()]).await > 0);
     // The department moved, its name told apart from the survivor's own.
-    let dept_unit = text(&app, &format!("SELECT CAST(unit_id AS TEXT) || ':' || name AS v FROM departments WHERE id = '{}'", dept.id.0)).await;
-    assert_eq!(dept_unit, format!("{}:全科（甲县甲村卫生室）", into.0));
+    let moved = cme_store::repo::department::get(&app.db, dept.id).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((moved.unit_id, moved.name.as_str()), (into, "全科（甲县甲村卫生室）"));
     // The merged unit is kept, closed, out of the default list; its account is disabled.
     assert_eq!(app.get_as(&format!("/api/v1/units/{}", from.0), &county).await.status(), 200);
     let list: Value = app.get_as("/api/v1/units?limit=200", &county).await.json().await.unwrap_or_default();
@@ -219,15 +231,20 @@ both_backends!(closing_is_refused_while_staff_remain_and_keeps_the_unit, |app| a
     assert_eq!(res.status(), 422);
     // Once the worker is cancelled (注销), the unit closes, kept with its history.
     let b = app.db.get_database_backend();
+    let sql = if b == sea_orm::DbBackend::Postgres {
+        "UPDATE people SET status = 'cancelled' WHERE id = $1"
+    } else {
+        "UPDATE people SET status = 'cancelled' WHERE id = ?"
+    };
     app.db
-        .execute_raw(Statement::from_string(b, format!("UPDATE people SET status = 'cancelled' WHERE id = '{}'", person.0)))
+        .execute_raw(Statement::from_sql_and_values(b, sql, vec![person.0.into()]))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let res = send(&app, Method::POST, &path, &county, Some(&json!({"reason": "卫生室撤并"}))).await;
     assert_eq!(res.status(), 200);
     let closed: Value = res.json().await.unwrap_or_default();
     assert_eq!(closed["closed"], true);
-    assert_eq!(count(&app, &format!("SELECT CAST(count(*) AS BIGINT) AS n FROM people WHERE unit_id = '{}'", id.0)).await, 1);
+    assert_eq!(count_with(&app, "SELECT CAST(count(*) AS BIGINT) AS n FROM people WHERE unit_id = $1", vec![id.0.into()]).await, 1);
     let login = app
         .post_json("/api/v1/auth/login", &json!({"username": clinic["username"], "password": clinic["initial_password"]}))
         .await;
@@ -266,7 +283,8 @@ both_backends!(a_unit_keeps_its_departments, |app| async move {
     let list: Value = app.get_as(&path, &unit).await.json().await.unwrap_or_default();
     let names: Vec<&str> = list.as_array().into_iter().flatten().filter_map(|d| d["name"].as_str()).collect();
     assert_eq!(names, ["内科"]);
-    assert_eq!(count(&app, &format!("SELECT CAST(count(*) AS BIGINT) AS n FROM departments WHERE id = '{id}'")).await, 1);
+    let kept = uuid::Uuid::parse_str(&id).unwrap_or_default();
+    assert_eq!(count_with(&app, "SELECT CAST(count(*) AS BIGINT) AS n FROM departments WHERE id = $1", vec![kept.into()]).await, 1);
     let entries = count(&app, "SELECT CAST(count(*) AS BIGINT) AS n FROM audit_log WHERE action LIKE 'department.%'").await;
     assert_eq!(entries, 3);
 });
@@ -368,9 +386,7 @@ both_backends!(a_prefecture_opens_two_thousand_village_clinics_in_one_file, |app
     assert_eq!(done["units"].as_array().map(Vec::len), Some(2_000));
     // A figure, not an assertion (tests never assert on wall time).
     eprintln!("2,000 units on {}: dry run {dry:?}, import {import:?}", app.backend);
-    assert_eq!(
-        count(&app, &format!("SELECT CAST(count(*) AS BIGINT) AS n FROM units WHERE region_id = '{}'", f.a.county.0)).await,
-        2_001
-    );
+    let in_county = "SELECT CAST(count(*) AS BIGINT) AS n FROM units WHERE region_id = $1";
+    assert_eq!(count_with(&app, in_county, vec![f.a.county.0.into()]).await, 2_001);
     assert_eq!(count(&app, "SELECT CAST(count(*) AS BIGINT) AS n FROM accounts WHERE must_change_password").await, 2_000);
 });
