@@ -67,7 +67,7 @@ pub struct MergeResult {
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
-pub struct CloseRequest {
+pub struct UnitCloseRequest {
     /// Why (kept in the audit log).
     #[validate(length(min = 2, max = 500, message = "请填写撤销原因（2–500 字）"))]
     pub reason: String,

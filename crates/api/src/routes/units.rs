@@ -29,7 +29,7 @@ use crate::attachment::{XLSX, attachment};
 use crate::auth::{Caller, client_ip, may_act_on, password};
 use crate::dto::org::{DepartmentDto, UnitDto};
 use crate::dto::units::{
-    CloseRequest, DepartmentRequest, MergeResult, MergeUnitRequest, MoveUnitRequest, OpenUnitRequest, OpenedUnit,
+    UnitCloseRequest, DepartmentRequest, MergeResult, MergeUnitRequest, MoveUnitRequest, OpenUnitRequest, OpenedUnit,
     RenameRequest, UnitImportQuery, UnitImportResult, UnitImportRow,
 };
 use crate::error::{ApiError, FieldError, Problem};
@@ -401,7 +401,7 @@ pub async fn merge_unit(
     tag = "units",
     security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    request_body = CloseRequest,
+    request_body = UnitCloseRequest,
     responses(
         (status = 200, body = UnitDto),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -416,7 +416,7 @@ pub async fn close_unit(
     req: HttpRequest,
     caller: Caller,
     id: web::Path<Uuid>,
-    body: ValidJson<CloseRequest>,
+    body: ValidJson<UnitCloseRequest>,
 ) -> Result<web::Json<UnitDto>, ApiError> {
     let actor = caller.require(Operation::ManageUnits)?;
     let u = kept_unit(&state, actor, id.into_inner()).await?;
@@ -548,7 +548,7 @@ pub async fn rename_department(
     tag = "units",
     security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    request_body = CloseRequest,
+    request_body = UnitCloseRequest,
     responses(
         (status = 204, description = "Closed"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -563,7 +563,7 @@ pub async fn close_department(
     req: HttpRequest,
     caller: Caller,
     id: web::Path<Uuid>,
-    body: ValidJson<CloseRequest>,
+    body: ValidJson<UnitCloseRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.require(Operation::ManageDepartments)?;
     let d = kept_department(&state, actor, id.into_inner()).await?;

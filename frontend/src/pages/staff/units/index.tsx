@@ -1,6 +1,6 @@
 import { PlusOutlined, UploadOutlined } from "@ant-design/icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Card, Checkbox, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag } from "antd";
+import { App, Button, Card, Checkbox, Form, Input, Modal, Select, Space, Table, Tag, type FormInstance } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useState } from "react";
 import { Link } from "react-router";
@@ -38,9 +38,9 @@ interface Secret {
 }
 
 /** Puts a problem's field errors on the form's fields; answers whether there were any. */
-function onFields(form: ReturnType<typeof Form.useForm>[0], problem: unknown): boolean {
+function onFields<T>(form: FormInstance<T>, problem: unknown): boolean {
   if (problem instanceof ApiProblem && problem.errors.length > 0) {
-    form.setFields(problem.errors.map((e) => ({ name: fieldPath(e.field) as [string], errors: [e.message] })));
+    form.setFields(problem.errors.map((e) => ({ name: fieldPath(e.field) as never, errors: [e.message] })));
     return true;
   }
   return false;
