@@ -32,7 +32,10 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         if manager.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
-            manager.get_connection().execute_unprepared("ALTER TABLE units DROP CONSTRAINT fk_units_merged_into").await?;
+            manager
+                .get_connection()
+                .execute_unprepared("ALTER TABLE units DROP CONSTRAINT fk_units_merged_into")
+                .await?;
         }
         manager.alter_table(Table::alter().table("departments").drop_column("closed_at").take()).await?;
         manager.alter_table(Table::alter().table("units").drop_column("merged_into").take()).await?;

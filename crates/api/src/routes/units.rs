@@ -29,8 +29,8 @@ use crate::attachment::{XLSX, attachment};
 use crate::auth::{Caller, client_ip, may_act_on, password};
 use crate::dto::org::{DepartmentDto, UnitDto};
 use crate::dto::units::{
-    UnitCloseRequest, DepartmentRequest, MergeResult, MergeUnitRequest, MoveUnitRequest, OpenUnitRequest, OpenedUnit,
-    RenameRequest, UnitImportQuery, UnitImportResult, UnitImportRow,
+    DepartmentRequest, MergeResult, MergeUnitRequest, MoveUnitRequest, OpenUnitRequest, OpenedUnit, RenameRequest,
+    UnitCloseRequest, UnitImportQuery, UnitImportResult, UnitImportRow,
 };
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::ValidJson;
@@ -81,7 +81,8 @@ fn fit_message(level: UnitLevel) -> &'static str {
 /// The CME office account's username: the one asked for, else the code in
 /// lower case.
 fn username_for(asked: Option<&str>, code: &UnitCode) -> Result<String, &'static str> {
-    let name = asked.map(str::trim).filter(|n| !n.is_empty()).map_or_else(|| code.as_str().to_lowercase(), str::to_lowercase);
+    let name =
+        asked.map(str::trim).filter(|n| !n.is_empty()).map_or_else(|| code.as_str().to_lowercase(), str::to_lowercase);
     if !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) || name.len() > 64 {
         return Err("登录名只能包含字母、数字、- _ .，最多 64 个字符");
     }
@@ -103,7 +104,10 @@ async fn kept_unit(state: &AppState, actor: &Actor, id: Uuid) -> Result<UnitReco
     may_act_on(&state.db, actor, Operation::ManageUnits, Object::in_unit(Owner::Unit(u.unit.id), u.unit.medicine))
         .await?;
     if u.closed_at.is_some() {
-        return Err(ApiError::Conflict { code: crate::error::ErrorCode::UnitClosed, detail: "该单位已撤销".to_owned() });
+        return Err(ApiError::Conflict {
+            code: crate::error::ErrorCode::UnitClosed,
+            detail: "该单位已撤销".to_owned(),
+        });
     }
     Ok(u)
 }
@@ -181,7 +185,9 @@ async fn write_units<C: ConnectionTrait + TransactionTrait>(
             Scope::Region(r) => (Some(r), None),
             _ => (None, None),
         };
-        entries.push(audit::AuditEntry::by(actor, action).ip(Some(ip)).place(region, unit).detail(json!({"rows": units.len()})));
+        entries.push(
+            audit::AuditEntry::by(actor, action).ip(Some(ip)).place(region, unit).detail(json!({"rows": units.len()})),
+        );
     }
     audit::append_many(db, &entries).await?;
     Ok(units
@@ -240,7 +246,8 @@ pub async fn open_unit(
     };
     let txn = state.db.begin().await?;
     // A code or username in use: 409 by the constraint catalogue.
-    let mut opened = write_units(&txn, actor, &client_ip(&req), std::slice::from_ref(&new), AuditAction::UnitOpen).await?;
+    let mut opened =
+        write_units(&txn, actor, &client_ip(&req), std::slice::from_ref(&new), AuditAction::UnitOpen).await?;
     txn.commit().await?;
     let opened = opened.pop().ok_or_else(|| ApiError::Internal("no unit opened".to_owned()))?;
     Ok(NoStore(HttpResponse::Created().json(opened)))
@@ -274,7 +281,13 @@ pub async fn rename_unit(
     let name = parse_name(&body.0.name).map_err(|m| ApiError::field("name", m))?;
     let txn = state.db.begin().await?;
     unit::rename(&txn, u.unit.id, &name).await?;
-    let e = unit_entry(actor, &client_ip(&req), AuditAction::UnitRename, u.unit.id, json!({"from": u.unit.name, "to": name}));
+    let e = unit_entry(
+        actor,
+        &client_ip(&req),
+        AuditAction::UnitRename,
+        u.unit.id,
+        json!({"from": u.unit.name, "to": name}),
+    );
     audit::append(&txn, &e).await?;
     txn.commit().await?;
     Ok(web::Json(UnitDto::from(unit::get(&state.db, u.unit.id).await?)))
@@ -449,7 +462,10 @@ async fn kept_department(state: &AppState, actor: &Actor, id: Uuid) -> Result<De
     let d = department::get_scoped(&state.db, &actor.scope, DepartmentId(id)).await?;
     may_act_on(&state.db, actor, Operation::ManageDepartments, Object::owned_by(Owner::Unit(d.unit_id))).await?;
     if department::is_closed(&state.db, d.id).await? {
-        return Err(ApiError::Conflict { code: crate::error::ErrorCode::UnitClosed, detail: "该科室已撤销".to_owned() });
+        return Err(ApiError::Conflict {
+            code: crate::error::ErrorCode::UnitClosed,
+            detail: "该科室已撤销".to_owned(),
+        });
     }
     Ok(d)
 }
@@ -495,7 +511,10 @@ pub async fn create_department(
     let u = unit::get_scoped(&state.db, &actor.scope, UnitId(id.into_inner())).await?;
     may_act_on(&state.db, actor, Operation::ManageDepartments, Object::owned_by(Owner::Unit(u.unit.id))).await?;
     if u.closed_at.is_some() {
-        return Err(ApiError::Conflict { code: crate::error::ErrorCode::UnitClosed, detail: "该单位已撤销".to_owned() });
+        return Err(ApiError::Conflict {
+            code: crate::error::ErrorCode::UnitClosed,
+            detail: "该单位已撤销".to_owned(),
+        });
     }
     let name = parse_name(&body.0.name).map_err(|m| ApiError::field("name", m))?;
     let d = Department { id: DepartmentId(Uuid::now_v7()), unit_id: u.unit.id, name };
@@ -535,7 +554,13 @@ pub async fn rename_department(
     let name = parse_name(&body.0.name).map_err(|m| ApiError::field("name", m))?;
     let txn = state.db.begin().await?;
     department::rename(&txn, d.id, &name).await?;
-    let e = department_entry(actor, &client_ip(&req), AuditAction::DepartmentRename, &d, json!({"from": d.name, "to": name}));
+    let e = department_entry(
+        actor,
+        &client_ip(&req),
+        AuditAction::DepartmentRename,
+        &d,
+        json!({"from": d.name, "to": name}),
+    );
     audit::append(&txn, &e).await?;
     txn.commit().await?;
     Ok(web::Json(DepartmentDto::from(department::get(&state.db, d.id).await?)))
@@ -571,8 +596,11 @@ pub async fn close_department(
     let txn = state.db.begin().await?;
     let disabled = department::close(&txn, &d).await?;
     let ip = client_ip(&req);
-    audit::append(&txn, &department_entry(actor, &ip, AuditAction::DepartmentClose, &d, json!({"name": d.name, "reason": reason})))
-        .await?;
+    audit::append(
+        &txn,
+        &department_entry(actor, &ip, AuditAction::DepartmentClose, &d, json!({"name": d.name, "reason": reason})),
+    )
+    .await?;
     for account in &disabled {
         let e = audit::AuditEntry::by(actor, AuditAction::AccountDisable)
             .ip(Some(&ip))
@@ -691,14 +719,24 @@ pub async fn import_units(
     if query.dry_run {
         let units = check_rows(&state.db, actor, &regions, &cells).await?;
         let checked = units.iter().map(NewUnit::checked).collect();
-        return Ok(NoStore(HttpResponse::Ok().json(UnitImportResult { rows: cells.len(), saved: false, checked, units: Vec::new() })));
+        return Ok(NoStore(HttpResponse::Ok().json(UnitImportResult {
+            rows: cells.len(),
+            saved: false,
+            checked,
+            units: Vec::new(),
+        })));
     }
     let txn = state.db.begin().await?;
     let units = check_rows(&txn, actor, &regions, &cells).await?;
     let opened = write_units(&txn, actor, &client_ip(&req), &units, AuditAction::UnitImport).await?;
     txn.commit().await?;
     let checked = units.iter().map(NewUnit::checked).collect();
-    Ok(NoStore(HttpResponse::Created().json(UnitImportResult { rows: cells.len(), saved: true, checked, units: opened })))
+    Ok(NoStore(HttpResponse::Created().json(UnitImportResult {
+        rows: cells.len(),
+        saved: true,
+        checked,
+        units: opened,
+    })))
 }
 
 /// A file's data row: its sheet row number and its cells by field.
@@ -772,7 +810,9 @@ fn parse_level(text: &str) -> Option<UnitLevel> {
         "省级" | "省级机构" | "省直" | "省直单位" => UnitLevel::Provincial,
         "州市级" | "州市" | "州级" | "市级" => UnitLevel::Prefecture,
         "县级" | "县市区级" | "县区级" => UnitLevel::County,
-        "乡镇/社区" | "乡镇" | "社区" | "乡镇级" | "基层" | "乡镇卫生院" | "社区卫生服务中心" => UnitLevel::Township,
+        "乡镇/社区" | "乡镇" | "社区" | "乡镇级" | "基层" | "乡镇卫生院" | "社区卫生服务中心" => {
+            UnitLevel::Township
+        }
         "村级" | "乡村医生" | "村卫生室" | "村" => UnitLevel::Village,
         other => return UnitLevel::parse(&other.to_ascii_lowercase()),
     })

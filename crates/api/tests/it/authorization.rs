@@ -1682,9 +1682,7 @@ fn body_for(body: Body, w: &World, place: Place, n: usize, target: &str) -> Opti
                         "region_id": region.0, "code": uscc(n)}))
         }
         Body::UnitFile => None,
-        Body::MoveToSame => {
-            Some(json!({"region_id": if place == Place::Foreign { f.b.county } else { f.a.county }.0}))
-        }
+        Body::MoveToSame => Some(json!({"region_id": if place == Place::Foreign { f.b.county } else { f.a.county }.0})),
         Body::MergeIntoSelf => Some(json!({"into_unit_id": target})),
         Body::NewName => Some(json!({"name": format!("新名称{n}")})),
     }
@@ -1778,11 +1776,8 @@ both_backends!(every_operation_every_role_owner_sibling_and_foreign, |app| async
                     r.send().await.unwrap_or_else(|e| panic!("{e}"))
                 } else if matches!(row.body, Body::PaperFile | Body::UnitFile) {
                     let file = if matches!(row.body, Body::UnitFile) { unit_file(n) } else { paper_file(f, place, n) };
-                    let mut r = app
-                        .client
-                        .post(format!("{}{path}", app.base))
-                        .header("content-type", "text/csv")
-                        .body(file);
+                    let mut r =
+                        app.client.post(format!("{}{path}", app.base)).header("content-type", "text/csv").body(file);
                     if let Some(t) = token.as_deref() {
                         r = r.bearer_auth(t);
                     }

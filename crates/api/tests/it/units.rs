@@ -50,7 +50,12 @@ async fn count_with(app: &TestApp, sql: &str, values: Vec<sea_orm::Value>) -> i6
 
 async fn person_row(app: &TestApp, id: cme_domain::ids::PersonId) -> cme_store::entity::people::Model {
     use sea_orm::EntityTrait as _;
-    cme_store::entity::people::Entity::find_by_id(id.0).one(&app.db).await.ok().flatten().unwrap_or_else(|| panic!("no person"))
+    cme_store::entity::people::Entity::find_by_id(id.0)
+        .one(&app.db)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("no person"))
 }
 
 /// Opens a Western village clinic in `region` as `token`; its JSON answer.
@@ -97,8 +102,14 @@ both_backends!(a_county_office_opens_a_village_clinic_whose_account_must_change_
     let pair = app.login(&username, &password).await;
     assert_eq!(pair["must_change_password"], true);
     let token = pair["access_token"].as_str().unwrap_or_default();
-    let res = send(&app, Method::POST, "/api/v1/auth/password", token,
-                   Some(&json!({"current_password": password, "new_password": "new-clinic-pass-1"}))).await;
+    let res = send(
+        &app,
+        Method::POST,
+        "/api/v1/auth/password",
+        token,
+        Some(&json!({"current_password": password, "new_password": "new-clinic-pass-1"})),
+    )
+    .await;
     assert!(res.status().is_success(), "{}", res.status());
     let pair = app.login(&username, "new-clinic-pass-1").await;
     assert_eq!(pair["must_change_password"], false);
@@ -109,16 +120,25 @@ both_backends!(a_county_office_opens_a_village_clinic_whose_account_must_change_
                       "region_id": f.a.county.0, "code": uscc(1), "username": "another-clinic"});
     let res = send(&app, Method::POST, "/api/v1/units", &county, Some(&body)).await;
     assert_eq!(res.status(), 409);
-    assert_eq!(count(&app, "SELECT CAST(count(*) AS BIGINT) AS n FROM accounts WHERE username = 'another-clinic'").await, 0);
+    assert_eq!(
+        count(&app, "SELECT CAST(count(*) AS BIGINT) AS n FROM accounts WHERE username = 'another-clinic'").await,
+        0
+    );
     // Audited in words, with the account's creation.
-    let opened_entries = count(&app, "SELECT CAST(count(*) AS BIGINT) AS n FROM audit_log WHERE action = 'unit.open'").await;
+    let opened_entries =
+        count(&app, "SELECT CAST(count(*) AS BIGINT) AS n FROM audit_log WHERE action = 'unit.open'").await;
     assert_eq!(opened_entries, 1);
     let audit: Value = app.get_as("/api/v1/audit?action=unit.open", &county).await.json().await.unwrap_or_default();
     let summary = audit["items"][0]["summary"].as_str().unwrap_or_default().to_owned();
     assert!(summary.contains("甲县曼恩村卫生室") && summary.contains("乡村医生"), "{audit}");
     // Another county's office does not see it.
-    fixture::add_account(&app, "county-b", cme_domain::auth::Role::CountyOffice,
-                         cme_domain::auth::Scope::Region(f.b.county)).await;
+    fixture::add_account(
+        &app,
+        "county-b",
+        cme_domain::auth::Role::CountyOffice,
+        cme_domain::auth::Scope::Region(f.b.county),
+    )
+    .await;
     let other = app.token("county-b", PASSWORD).await;
     let res = app.get_as(&format!("/api/v1/units/{}", unit_id(&opened).0), &other).await;
     assert_eq!(res.status(), 404);
@@ -155,7 +175,9 @@ both_backends!(renaming_and_moving_keep_the_unit_and_move_its_people, |app| asyn
     let county = app.token("county-a", PASSWORD).await;
     assert_eq!(app.get_as(&path, &county).await.status(), 404);
     assert_eq!(app.get_as(&format!("/api/v1/people/{}", f.a.person.0), &county).await.status(), 404);
-    let entries = count(&app, "SELECT CAST(count(*) AS BIGINT) AS n FROM audit_log WHERE action IN ('unit.rename', 'unit.move')").await;
+    let entries =
+        count(&app, "SELECT CAST(count(*) AS BIGINT) AS n FROM audit_log WHERE action IN ('unit.rename', 'unit.move')")
+            .await;
     assert_eq!(entries, 2);
 });
 
@@ -166,9 +188,17 @@ both_backends!(a_merge_moves_people_credits_and_departments_and_keeps_the_merged
     let b = open(&app, &county, f.a.county, "甲县乙村卫生室", 12).await;
     let (from, into) = (unit_id(&a), unit_id(&b));
     // The first clinic's staff, department and credits.
-    let dept = cme_domain::org::Department { id: cme_domain::ids::DepartmentId::new(), unit_id: from, name: "全科".to_owned() };
+    let dept = cme_domain::org::Department {
+        id: cme_domain::ids::DepartmentId::new(),
+        unit_id: from,
+        name: "全科".to_owned(),
+    };
     cme_store::repo::department::insert(&app.db, &dept).await.unwrap_or_else(|e| panic!("{e}"));
-    let same = cme_domain::org::Department { id: cme_domain::ids::DepartmentId::new(), unit_id: into, name: "全科".to_owned() };
+    let same = cme_domain::org::Department {
+        id: cme_domain::ids::DepartmentId::new(),
+        unit_id: into,
+        name: "全科".to_owned(),
+    };
     cme_store::repo::department::insert(&app.db, &same).await.unwrap_or_else(|e| panic!("{e}"));
     let person = fixture::add_person(&app, from, dept.id, 301, "村医王明").await;
     fixture::make_compliant(&app, person, 2021).await;
@@ -192,7 +222,11 @@ both_backends!(a_merge_moves_people_credits_and_departments_and_keeps_the_merged
     assert_eq!(person_row(&app, person).await.unit_id, into.0);
     assert_eq!(count_with(&app, credits_of, vec![person.0.into()]).await, credits_before);
     let verdicts_of = "SELECT CAST(count(*) AS BIGINT) AS n FROM compliance WHERE unit_id = $1";
-    assert_eq!(count_with(&app, verdicts_of, vec![from.0.into()]).await, 0, "the figures by unit count him at the survivor");
+    assert_eq!(
+        count_with(&app, verdicts_of, vec![from.0.into()]).await,
+        0,
+        "the figures by unit count him at the survivor"
+    );
     assert!(count_with(&app, verdicts_of, vec![into.0.into()]).await > 0);
     // The department moved, its name told apart from the survivor's own.
     let moved = cme_store::repo::department::get(&app.db, dept.id).await.unwrap_or_else(|e| panic!("{e}"));
@@ -202,7 +236,9 @@ both_backends!(a_merge_moves_people_credits_and_departments_and_keeps_the_merged
     let list: Value = app.get_as("/api/v1/units?limit=200", &county).await.json().await.unwrap_or_default();
     assert!(!list["items"].as_array().into_iter().flatten().any(|u| u["id"] == from.0.to_string()));
     let list: Value = app.get_as("/api/v1/units?limit=200&closed=true", &county).await.json().await.unwrap_or_default();
-    assert!(list["items"].as_array().into_iter().flatten().any(|u| u["id"] == from.0.to_string() && u["closed"] == true));
+    assert!(
+        list["items"].as_array().into_iter().flatten().any(|u| u["id"] == from.0.to_string() && u["closed"] == true)
+    );
     let login = app
         .post_json("/api/v1/auth/login", &json!({"username": a["username"], "password": a["initial_password"]}))
         .await;
@@ -217,7 +253,10 @@ both_backends!(closing_is_refused_while_staff_remain_and_keeps_the_unit, |app| a
     let county = app.token("county-a", PASSWORD).await;
     let clinic = open(&app, &county, f.a.county, "甲县丙村卫生室", 21).await;
     let id = unit_id(&clinic);
-    let dept = cme_domain::org::Department { id: cme_domain::ids::DepartmentId::new(), unit_id: id, name: "全科".to_owned() };
+    let dept =
+        cme_domain::org::Department {
+            id: cme_domain::ids::DepartmentId::new(), unit_id: id, name: "全科".to_owned()
+        };
     cme_store::repo::department::insert(&app.db, &dept).await.unwrap_or_else(|e| panic!("{e}"));
     let person = fixture::add_person(&app, id, dept.id, 401, "村医李华").await;
     let path = format!("/api/v1/units/{}/close", id.0);
@@ -244,9 +283,16 @@ both_backends!(closing_is_refused_while_staff_remain_and_keeps_the_unit, |app| a
     assert_eq!(res.status(), 200);
     let closed: Value = res.json().await.unwrap_or_default();
     assert_eq!(closed["closed"], true);
-    assert_eq!(count_with(&app, "SELECT CAST(count(*) AS BIGINT) AS n FROM people WHERE unit_id = $1", vec![id.0.into()]).await, 1);
+    assert_eq!(
+        count_with(&app, "SELECT CAST(count(*) AS BIGINT) AS n FROM people WHERE unit_id = $1", vec![id.0.into()])
+            .await,
+        1
+    );
     let login = app
-        .post_json("/api/v1/auth/login", &json!({"username": clinic["username"], "password": clinic["initial_password"]}))
+        .post_json(
+            "/api/v1/auth/login",
+            &json!({"username": clinic["username"], "password": clinic["initial_password"]}),
+        )
         .await;
     assert_ne!(login.status(), 200);
     let res = send(&app, Method::POST, &path, &county, Some(&json!({"reason": "再次撤销"}))).await;
@@ -254,9 +300,14 @@ both_backends!(closing_is_refused_while_staff_remain_and_keeps_the_unit, |app| a
     let problem: Value = res.json().await.unwrap_or_default();
     assert_eq!(problem["code"], "unit_closed");
     // A closed unit is renamed no more.
-    let res = send(&app, Method::PATCH, &format!("/api/v1/units/{}", id.0), &county, Some(&json!({"name": "新名"}))).await;
+    let res =
+        send(&app, Method::PATCH, &format!("/api/v1/units/{}", id.0), &county, Some(&json!({"name": "新名"}))).await;
     assert_eq!(res.status(), 409);
-    let entries = count(&app, "SELECT CAST(count(*) AS BIGINT) AS n FROM audit_log WHERE action IN ('unit.close', 'account.disable')").await;
+    let entries = count(
+        &app,
+        "SELECT CAST(count(*) AS BIGINT) AS n FROM audit_log WHERE action IN ('unit.close', 'account.disable')",
+    )
+    .await;
     assert_eq!(entries, 2);
 });
 
@@ -270,28 +321,48 @@ both_backends!(a_unit_keeps_its_departments, |app| async move {
     let id = d["id"].as_str().unwrap_or_default().to_owned();
     let res = send(&app, Method::POST, &path, &unit, Some(&json!({"name": "康复医学科"}))).await;
     assert_eq!(res.status(), 409, "names are unique within a unit");
-    let res = send(&app, Method::PATCH, &format!("/api/v1/departments/{id}"), &unit, Some(&json!({"name": "康复科"}))).await;
+    let res =
+        send(&app, Method::PATCH, &format!("/api/v1/departments/{id}"), &unit, Some(&json!({"name": "康复科"}))).await;
     assert_eq!(res.status(), 200);
     // 内科 has a worker: refused; the empty one closes and leaves the list.
-    let res = send(&app, Method::POST, &format!("/api/v1/departments/{}/close", f.a.department.0), &unit,
-                   Some(&json!({"reason": "科室合并"}))).await;
+    let res = send(
+        &app,
+        Method::POST,
+        &format!("/api/v1/departments/{}/close", f.a.department.0),
+        &unit,
+        Some(&json!({"reason": "科室合并"})),
+    )
+    .await;
     assert_eq!(res.status(), 409);
     let problem: Value = res.json().await.unwrap_or_default();
     assert!(problem["detail"].as_str().unwrap_or_default().contains("名在职人员"), "{problem}");
-    let res = send(&app, Method::POST, &format!("/api/v1/departments/{id}/close"), &unit, Some(&json!({"reason": "科室合并"}))).await;
+    let res = send(
+        &app,
+        Method::POST,
+        &format!("/api/v1/departments/{id}/close"),
+        &unit,
+        Some(&json!({"reason": "科室合并"})),
+    )
+    .await;
     assert_eq!(res.status(), 204);
     let list: Value = app.get_as(&path, &unit).await.json().await.unwrap_or_default();
     let names: Vec<&str> = list.as_array().into_iter().flatten().filter_map(|d| d["name"].as_str()).collect();
     assert_eq!(names, ["内科"]);
     let kept = uuid::Uuid::parse_str(&id).unwrap_or_default();
-    assert_eq!(count_with(&app, "SELECT CAST(count(*) AS BIGINT) AS n FROM departments WHERE id = $1", vec![kept.into()]).await, 1);
-    let entries = count(&app, "SELECT CAST(count(*) AS BIGINT) AS n FROM audit_log WHERE action LIKE 'department.%'").await;
+    assert_eq!(
+        count_with(&app, "SELECT CAST(count(*) AS BIGINT) AS n FROM departments WHERE id = $1", vec![kept.into()])
+            .await,
+        1
+    );
+    let entries =
+        count(&app, "SELECT CAST(count(*) AS BIGINT) AS n FROM audit_log WHERE action LIKE 'department.%'").await;
     assert_eq!(entries, 3);
 });
 
 /// An XLSX file made from the template's columns.
 fn workbook(rows: &[Vec<String>]) -> Vec<u8> {
-    let headers = ["*单位名称", "*单位级别", "*中西医类别", "*所属地区", "*统一社会信用代码或执业许可证登记号", "登录名"];
+    let headers =
+        ["*单位名称", "*单位级别", "*中西医类别", "*所属地区", "*统一社会信用代码或执业许可证登记号", "登录名"];
     cme_documents::table::write_xlsx(&[cme_documents::table::Sheet { name: "开通单位", headers: &headers, rows }])
         .unwrap_or_else(|e| panic!("{e}"))
 }
@@ -335,11 +406,21 @@ both_backends!(an_office_opens_units_from_a_file_all_or_nothing, |app| async mov
         .as_array()
         .into_iter()
         .flatten()
-        .map(|e| (e["field"].as_str().unwrap_or_default().to_owned(), e["message"].as_str().unwrap_or_default().to_owned()))
+        .map(|e| {
+            (e["field"].as_str().unwrap_or_default().to_owned(), e["message"].as_str().unwrap_or_default().to_owned())
+        })
         .collect();
-    assert!(errors.iter().any(|(f, m)| f == "rows[1].code" && m.starts_with("第 3 行「统一社会信用代码或执业许可证登记号」")), "{errors:?}");
+    assert!(
+        errors
+            .iter()
+            .any(|(f, m)| f == "rows[1].code" && m.starts_with("第 3 行「统一社会信用代码或执业许可证登记号」")),
+        "{errors:?}"
+    );
     assert!(errors.iter().any(|(f, m)| f == "rows[2].region" && m.contains("第 4 行")), "{errors:?}");
-    assert!(errors.iter().any(|(f, m)| f == "rows[3].code" && m.contains("第 2 行")), "the same code twice: {errors:?}");
+    assert!(
+        errors.iter().any(|(f, m)| f == "rows[3].code" && m.contains("第 2 行")),
+        "the same code twice: {errors:?}"
+    );
     assert_eq!(count(&app, "SELECT CAST(count(*) AS BIGINT) AS n FROM units").await, units_before);
     // A dry run of good rows writes nothing and says what would be opened.
     let rows = vec![row("甲县一村卫生室", "村级", "甲县", &uscc(30)), row("甲县二村卫生室", "村级", "530125", &good)];
@@ -359,9 +440,13 @@ both_backends!(an_office_opens_units_from_a_file_all_or_nothing, |app| async mov
     assert_eq!(done["units"].as_array().map(Vec::len), Some(2));
     assert_eq!(count(&app, "SELECT CAST(count(*) AS BIGINT) AS n FROM units").await, units_before + 2);
     let second = &done["units"][1];
-    let pair = app.login(second["username"].as_str().unwrap_or_default(), second["initial_password"].as_str().unwrap_or_default()).await;
+    let pair = app
+        .login(second["username"].as_str().unwrap_or_default(), second["initial_password"].as_str().unwrap_or_default())
+        .await;
     assert_eq!(pair["must_change_password"], true);
-    let entries = count(&app, "SELECT CAST(count(*) AS BIGINT) AS n FROM audit_log WHERE action IN ('unit.open', 'unit.import')").await;
+    let entries =
+        count(&app, "SELECT CAST(count(*) AS BIGINT) AS n FROM audit_log WHERE action IN ('unit.open', 'unit.import')")
+            .await;
     assert_eq!(entries, 3);
     // The same file again: every code is taken.
     let res = upload(&app, &county, "", workbook(&rows)).await;
@@ -388,5 +473,8 @@ both_backends!(a_prefecture_opens_two_thousand_village_clinics_in_one_file, |app
     eprintln!("2,000 units on {}: dry run {dry:?}, import {import:?}", app.backend);
     let in_county = "SELECT CAST(count(*) AS BIGINT) AS n FROM units WHERE region_id = $1";
     assert_eq!(count_with(&app, in_county, vec![f.a.county.0.into()]).await, 2_001);
-    assert_eq!(count(&app, "SELECT CAST(count(*) AS BIGINT) AS n FROM accounts WHERE must_change_password").await, 2_000);
+    assert_eq!(
+        count(&app, "SELECT CAST(count(*) AS BIGINT) AS n FROM accounts WHERE must_change_password").await,
+        2_000
+    );
 });

@@ -234,9 +234,8 @@ pub async fn occupancy(
     let mut open = verifications::Entity::find()
         .filter(verifications::Column::UnitId.eq(id.0))
         .filter(verifications::Column::State.is_in([StateKind::Prepared, StateKind::InReview, StateKind::Returned]));
-    let mut transfers = person_transfers::Entity::find()
-        .filter(person_transfers::Column::State.eq(TransferState::Pending))
-        .filter(
+    let mut transfers =
+        person_transfers::Entity::find().filter(person_transfers::Column::State.eq(TransferState::Pending)).filter(
             sea_orm::Condition::any()
                 .add(person_transfers::Column::FromUnitId.eq(id.0))
                 .add(person_transfers::Column::ToUnitId.eq(id.0)),
@@ -337,12 +336,16 @@ pub async fn merge(db: &impl ConnectionTrait, from: &UnitRecord, into: &UnitReco
             detail: format!("尚有 {pending} 条待接收的人员调动，不能合并：请先办结"),
         });
     }
-    let taken: std::collections::HashSet<String> =
-        departments::Entity::find().filter(departments::Column::UnitId.eq(t.0)).all(db).await?.into_iter().map(|d| d.name).collect();
+    let taken: std::collections::HashSet<String> = departments::Entity::find()
+        .filter(departments::Column::UnitId.eq(t.0))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| d.name)
+        .collect();
     let moving = departments::Entity::find().filter(departments::Column::UnitId.eq(f.0)).all(db).await?;
     for d in &moving {
-        let name =
-            if taken.contains(&d.name) { format!("{}（{}）", d.name, from.unit.name) } else { d.name.clone() };
+        let name = if taken.contains(&d.name) { format!("{}（{}）", d.name, from.unit.name) } else { d.name.clone() };
         departments::Entity::update_many()
             .col_expr(departments::Column::UnitId, Expr::value(t.0))
             .col_expr(departments::Column::Name, Expr::value(name))

@@ -25,7 +25,9 @@ both_backends!(a_unit_closes_only_when_empty_and_is_kept, |db| async move {
     assert_eq!(o.normal_staff, 1);
     assert_eq!(unit::occupancy(&db, clinic.id, Some(d.id)).await.unwrap().normal_staff, 1);
     match unit::close(&db, clinic.id).await {
-        Err(StoreError::Refused { code: Refusal::UnitBusy, detail }) => assert!(detail.contains("1 名在职人员"), "{detail}"),
+        Err(StoreError::Refused { code: Refusal::UnitBusy, detail }) => {
+            assert!(detail.contains("1 名在职人员"), "{detail}")
+        }
         other => panic!("expected a refusal, got {other:?}"),
     }
     assert!(matches!(department::close(&db, &d).await, Err(StoreError::Refused { code: Refusal::UnitBusy, .. })));
