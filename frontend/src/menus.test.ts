@@ -41,6 +41,8 @@ const PAGE_NEEDS: Record<string, { op: Operation | null; kinds?: OrganisationKin
   "/standard-editor": { op: "edit_standards", calls: "GET/PUT /standards/{year}/draft, publish" },
   "/activities": { op: "manage_activities", calls: "GET/POST /activities" },
   "/courses": { op: "record_course", calls: "POST /course-completions/import" },
+  "/units": { op: "manage_units", calls: "GET/POST /units, /units/{id}/move, merge, close, /units/import" },
+  "/departments": { op: "manage_departments", calls: "GET/POST /units/{id}/departments, PATCH /departments/{id}, close" },
   "/accounts": { op: "manage_accounts", calls: "GET/POST /accounts" },
   "/api-clients": { op: "manage_api_clients", calls: "GET/POST /api-clients" },
   "/audit": { op: "read_audit", calls: "GET /audit" },
@@ -56,13 +58,13 @@ const WORKBENCH = "工作台";
 const ADMIN = [WORKBENCH, CALCULATOR, "机构人员", "达标情况查询", "验证周期设置", "截止时间设置", "验证统计", "统计报表", "学分标准维护", "账号管理", "接口客户端", "审计日志", "我的信息"];
 const PROVINCE = [
   WORKBENCH, CALCULATOR, "机构人员", "达标情况查询", "验证周期设置", "截止时间设置", "验证审核", "生成证书编号", "验证统计", "电子印章", "证书打印",
-  "职称更正审核", "抽验", "统计报表", "学分标准维护", "继教活动", "公需科目", "账号管理", "接口客户端", "审计日志", "我的信息",
+  "职称更正审核", "抽验", "统计报表", "学分标准维护", "继教活动", "公需科目", "单位管理", "账号管理", "接口客户端", "审计日志", "我的信息",
 ];
 const PREFECTURE = PROVINCE.filter((l) => l !== "验证周期设置" && l !== "学分标准维护");
 const COUNTY = PREFECTURE.filter((l) => l !== "抽验");
 const UNIT = [
   WORKBENCH, CALCULATOR, "机构人员", "人员维护", "达标情况查询", "学分录入", "纸质学分批量录入", "学分审核", "验证信息上报", "验证统计", "证书打印", "职称更正审核",
-  "职称更正申请", "统计报表", "继教活动", "公需科目", "账号管理", "接口客户端", "我的信息",
+  "职称更正申请", "统计报表", "继教活动", "公需科目", "科室管理", "账号管理", "接口客户端", "我的信息",
 ];
 const DEPARTMENT = [WORKBENCH, CALCULATOR, "机构人员", "人员维护", "达标情况查询", "学分录入", "纸质学分批量录入", "科室学分上报", "验证信息上报", "证书打印", "统计报表", "我的信息"];
 const TRAINEE = [CALCULATOR, "职称更正申请", "我的学分", "我的证书", "活动签到", "我的信息"];

@@ -59,6 +59,9 @@ const ROUTES_BEFORE: [string, string, string, string][] = [
   ["/courses", "menu", "record_course", "courses"],
   ["/my-credits", "bare", "claim_activity", "credits"],
   ["/my-credits/:year", "bare", "claim_activity", "YearPage"],
+  ["/units", "menu", "manage_units", "units"],
+  ["/units/import", "menu", "manage_units", "ImportPage"],
+  ["/departments", "menu", "manage_departments", "departments"],
   ["/accounts", "menu", "manage_accounts", "accounts"],
   ["/api-clients", "menu", "manage_api_clients", "api-clients"],
   ["/audit", "menu", "read_audit", "audit"],
@@ -94,6 +97,8 @@ const MENU_BEFORE: [string, string, string | null, string, string[] | null][] = 
   ["/standard-editor", "学分标准维护", "edit_standards", "SlidersOutlined", null],
   ["/activities", "继教活动", "manage_activities", "NotificationOutlined", null],
   ["/courses", "公需科目", "record_course", "ReadOutlined", null],
+  ["/units", "单位管理", "manage_units", "ApartmentOutlined", null],
+  ["/departments", "科室管理", "manage_departments", "PartitionOutlined", null],
   ["/accounts", "账号管理", "manage_accounts", "TeamOutlined", null],
   ["/api-clients", "接口客户端", "manage_api_clients", "KeyOutlined", null],
   ["/audit", "审计日志", "read_audit", "AuditOutlined", null],
@@ -111,23 +116,23 @@ const MENUS_BEFORE: Record<RoleName | "signed_out", { menu: string[]; home: stri
     home: "/workbench",
   },
   province_western: {
-    menu: ["/workbench",  "/calculator",  "/org",  "/compliance",  "/verification-cycle",  "/verification-windows",  "/verification-review",  "/certificate-numbers",  "/verification-stats",  "/seal",  "/certificates",  "/title-correction-review",  "/spot-checks",  "/reports",  "/standard-editor",  "/activities",  "/courses",  "/accounts",  "/api-clients",  "/audit",  "/support-desk",  "/me"],
+    menu: ["/workbench",  "/calculator",  "/org",  "/compliance",  "/verification-cycle",  "/verification-windows",  "/verification-review",  "/certificate-numbers",  "/verification-stats",  "/seal",  "/certificates",  "/title-correction-review",  "/spot-checks",  "/reports",  "/standard-editor",  "/activities",  "/courses",  "/units",  "/accounts",  "/api-clients",  "/audit",  "/support-desk",  "/me"],
     home: "/workbench",
   },
   province_tcm: {
-    menu: ["/workbench",  "/calculator",  "/org",  "/compliance",  "/verification-cycle",  "/verification-windows",  "/verification-review",  "/certificate-numbers",  "/verification-stats",  "/seal",  "/certificates",  "/title-correction-review",  "/spot-checks",  "/reports",  "/standard-editor",  "/activities",  "/courses",  "/accounts",  "/api-clients",  "/audit",  "/support-desk",  "/me"],
+    menu: ["/workbench",  "/calculator",  "/org",  "/compliance",  "/verification-cycle",  "/verification-windows",  "/verification-review",  "/certificate-numbers",  "/verification-stats",  "/seal",  "/certificates",  "/title-correction-review",  "/spot-checks",  "/reports",  "/standard-editor",  "/activities",  "/courses",  "/units",  "/accounts",  "/api-clients",  "/audit",  "/support-desk",  "/me"],
     home: "/workbench",
   },
   prefecture_office: {
-    menu: ["/workbench",  "/calculator",  "/org",  "/compliance",  "/verification-windows",  "/verification-review",  "/certificate-numbers",  "/verification-stats",  "/seal",  "/certificates",  "/title-correction-review",  "/spot-checks",  "/reports",  "/activities",  "/courses",  "/accounts",  "/api-clients",  "/audit",  "/support-desk",  "/me"],
+    menu: ["/workbench",  "/calculator",  "/org",  "/compliance",  "/verification-windows",  "/verification-review",  "/certificate-numbers",  "/verification-stats",  "/seal",  "/certificates",  "/title-correction-review",  "/spot-checks",  "/reports",  "/activities",  "/courses",  "/units",  "/accounts",  "/api-clients",  "/audit",  "/support-desk",  "/me"],
     home: "/workbench",
   },
   county_office: {
-    menu: ["/workbench",  "/calculator",  "/org",  "/compliance",  "/verification-windows",  "/verification-review",  "/certificate-numbers",  "/verification-stats",  "/seal",  "/certificates",  "/title-correction-review",  "/reports",  "/activities",  "/courses",  "/accounts",  "/api-clients",  "/audit",  "/support-desk",  "/me"],
+    menu: ["/workbench",  "/calculator",  "/org",  "/compliance",  "/verification-windows",  "/verification-review",  "/certificate-numbers",  "/verification-stats",  "/seal",  "/certificates",  "/title-correction-review",  "/reports",  "/activities",  "/courses",  "/units",  "/accounts",  "/api-clients",  "/audit",  "/support-desk",  "/me"],
     home: "/workbench",
   },
   unit: {
-    menu: ["/workbench",  "/calculator",  "/org",  "/staff",  "/compliance",  "/credit-entry",  "/credit-grid",  "/credit-reports",  "/verification-submit",  "/verification-stats",  "/certificates",  "/title-correction-review",  "/title-corrections",  "/reports",  "/activities",  "/courses",  "/accounts",  "/api-clients",  "/me"],
+    menu: ["/workbench",  "/calculator",  "/org",  "/staff",  "/compliance",  "/credit-entry",  "/credit-grid",  "/credit-reports",  "/verification-submit",  "/verification-stats",  "/certificates",  "/title-correction-review",  "/title-corrections",  "/reports",  "/activities",  "/courses",  "/departments",  "/accounts",  "/api-clients",  "/me"],
     home: "/workbench",
   },
   department: {

@@ -66,6 +66,9 @@ const SpotCheckPage = page(() => import("./pages/staff/spot-checks/CheckPage"));
 const ReportsPage = page(() => import("./pages/staff/reports"));
 const StandardsPage = page(() => import("./pages/staff/standards"));
 const WorkbenchPage = page(() => import("./pages/staff/workbench"));
+const UnitsPage = page(() => import("./pages/staff/units"));
+const UnitImportPage = page(() => import("./pages/staff/units/ImportPage"));
+const DepartmentsPage = page(() => import("./pages/staff/departments"));
 
 const NotFound = lazy(() => import("./auth/denied").then((m) => ({ default: m.NotFound })));
 const loadAntd = () => import("./antd");
@@ -197,6 +200,9 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
   // The rotating QR code, full screen for a projector.
   { path: "/activities/:activityId/screen", page: SignInScreen, frame: "bare", access: "manage_activities", hideInMenu: true },
   { path: "/courses", page: CoursesPage, frame: "menu", access: "record_course", label: "公需科目", icon: "ReadOutlined" },
+  { path: "/units", page: UnitsPage, frame: "menu", access: "manage_units", label: "单位管理", icon: "ApartmentOutlined" },
+  { path: "/units/import", page: UnitImportPage, frame: "menu", access: "manage_units", hideInMenu: true, parent: "/units" },
+  { path: "/departments", page: DepartmentsPage, frame: "menu", access: "manage_departments", label: "科室管理", icon: "PartitionOutlined" },
   { path: "/accounts", page: AccountsPage, frame: "menu", access: "manage_accounts", label: "账号管理", icon: "TeamOutlined" },
   { path: "/api-clients", page: ApiClientsPage, frame: "menu", access: "manage_api_clients", label: "接口客户端", icon: "KeyOutlined" },
   { path: "/audit", page: AuditPage, frame: "menu", access: "read_audit", label: "审计日志", icon: "AuditOutlined" },

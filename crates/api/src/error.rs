@@ -185,6 +185,10 @@ error_codes! {
         ReasonRequired => "reason_required",
         /// 409.
         ResultsMissing => "results_missing",
+        /// 409: people or open records remain in the unit or department.
+        UnitBusy => "unit_busy",
+        /// 409: the unit or department is closed.
+        UnitClosed => "unit_closed",
 }
 
 impl From<cme_store::Refusal> for ErrorCode {
@@ -201,6 +205,8 @@ impl From<cme_store::Refusal> for ErrorCode {
             R::NothingToCheck => ErrorCode::NothingToCheck,
             R::ReasonRequired => ErrorCode::ReasonRequired,
             R::ResultsMissing => ErrorCode::ResultsMissing,
+            R::UnitBusy => ErrorCode::UnitBusy,
+            R::UnitClosed => ErrorCode::UnitClosed,
         }
     }
 }

@@ -135,6 +135,7 @@ where
             .configure(routes::accounts::routes)
             .configure(routes::audit::routes)
             .configure(routes::org::routes)
+            .configure(routes::units::routes)
             .configure(routes::people::routes)
             .configure(routes::transfers::routes)
             .configure(routes::credits::routes)

@@ -73,6 +73,15 @@ string_enum! {
         VerificationPrepare => ("verification.prepare", "列入验证名单"),
         VerificationReturn => ("verification.return", "退回"),
         VerificationSubmit => ("verification.submit", "上报验证"),
+        UnitOpen => ("unit.open", "开通单位"),
+        UnitImport => ("unit.import", "导入开通单位"),
+        UnitRename => ("unit.rename", "单位更名"),
+        UnitMove => ("unit.move", "变更单位所属地区"),
+        UnitMerge => ("unit.merge", "合并单位"),
+        UnitClose => ("unit.close", "撤销单位"),
+        DepartmentCreate => ("department.create", "新增科室"),
+        DepartmentRename => ("department.rename", "科室更名"),
+        DepartmentClose => ("department.close", "撤销科室"),
     }
 }
 
@@ -97,6 +106,7 @@ string_enum! {
         Year => ("year", "年度"),
         Evidence => ("evidence", "证明材料"),
         Region => ("region", "地区"),
+        Department => ("department", "科室"),
     }
 }
 

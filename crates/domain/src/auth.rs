@@ -126,6 +126,11 @@ string_enum! {
         ReadReports => ("read_reports", "统计报表"),
         /// Keep one's office's help-desk entry (技术支持服务); the province keeps any.
         EditSupport => ("edit_support", "技术支持维护"),
+        /// Open (开通), rename, move, merge and close the units of one's
+        /// jurisdiction, one by one or from a file (单位维护).
+        ManageUnits => ("manage_units", "单位维护"),
+        /// Add, rename and close one's own unit's departments (科室维护).
+        ManageDepartments => ("manage_departments", "科室维护"),
     }
 }
 
@@ -183,6 +188,8 @@ pub fn allows(role: Role, op: Operation) -> bool {
         RecordCourse => {
             matches!(role, ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice | Unit | ApiClient)
         }
+        ManageUnits => matches!(role, ProvinceWestern | ProvinceTcm | PrefectureOffice | CountyOffice),
+        ManageDepartments => matches!(role, Unit),
     }
 }
 
@@ -270,7 +277,8 @@ pub fn ownership(op: Operation) -> Ownership {
     use Operation::*;
     use Ownership::*;
     match op {
-        ManageApiClients | ManageActivities | SetWindows | ManageSeal | RevokeCertificates | SpotCheck => OwnerOnly,
+        ManageApiClients | ManageActivities | SetWindows | ManageSeal | RevokeCertificates | SpotCheck
+        | ManageDepartments => OwnerOnly,
         ManagePeople | EnterCredits | ReviewCredits | SubmitVerifications | RequestTitleCorrection => OwnerOrReviewer,
         EditSupport => OwnerOrProvince,
         ReadSelf
@@ -287,17 +295,18 @@ pub fn ownership(op: Operation) -> Ownership {
         | EditStandards
         | ReviewVerifications
         | IssueCertificateNumbers
-        | ReviewTitleCorrections => Jurisdiction,
+        | ReviewTitleCorrections
+        | ManageUnits => Jurisdiction,
     }
 }
 
 /// Whether the province's two offices split an operation's objects by the
 /// medicine of their unit (SPEC §1: 中医处 answers for TCM, integrated and
 /// ethnic-medicine institutions, 科教处 for the others): the accounts of a
-/// unit and of those in it. Review decisions split the same way through
+/// unit and of those in it, and the units themselves (opening, upkeep). Review decisions split the same way through
 /// their chains ([`crate::review::province_office`]).
 pub fn split_by_medicine(op: Operation) -> bool {
-    matches!(op, Operation::ManageAccounts)
+    matches!(op, Operation::ManageAccounts | Operation::ManageUnits)
 }
 
 /// The object of an operation, as the ownership rule sees it.

@@ -520,7 +520,7 @@ pub fn build(standards: &[Standard]) -> Province {
             p.people.push(person);
         }
         p.departments.extend(departments);
-        p.units.push(DemoUnit { code: format!("U{}{:04}", plan.region_code, n + 1), unit });
+        p.units.push(DemoUnit::open(unit, format!("U{}{:04}", plan.region_code, n + 1)));
     }
     p
 }

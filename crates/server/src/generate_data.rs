@@ -102,7 +102,7 @@ pub fn organisation(rng: &mut ChaCha8Rng, people: usize) -> Organisation {
                     name: format!("第{}科室", d + 1),
                 });
             }
-            units.push(DemoUnit { code: format!("G-{}-{:06}", level.as_str(), i + 1), unit });
+            units.push(DemoUnit::open(unit, format!("G-{}-{:06}", level.as_str(), i + 1)));
             headcount.push(count);
         }
     }

@@ -72,6 +72,10 @@ pub enum Refusal {
     NothingToCheck,
     ReasonRequired,
     ResultsMissing,
+    /// People or open records still in a unit or department to close or merge.
+    UnitBusy,
+    /// The unit or department is closed already.
+    UnitClosed,
 }
 
 impl StoreError {

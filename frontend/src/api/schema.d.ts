@@ -1170,6 +1170,28 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /** Rename a department of one's own unit (科室更名). */
+        patch: operations["rename_department"];
+        trace?: never;
+    };
+    "/api/v1/departments/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a department of one's own unit (撤销科室): refused (409
+         *     `unit_busy`, saying why) while people of status normal or open records
+         *     remain in it; kept, no longer listed, its accounts disabled.
+         */
+        post: operations["close_department"];
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -2481,6 +2503,60 @@ export interface paths {
         /** Units in the caller's jurisdiction, with filters, by keyset pages. */
         get: operations["list_units"];
         put?: never;
+        /**
+         * Open a unit (开通): the unit under a region of the caller's jurisdiction
+         *     and its CME office account (role 单位), whose one-time password is in
+         *     this answer only (never stored in plain text; the first sign-in must
+         *     change it). The code is a 统一社会信用代码 (its check character is
+         *     checked) or a 医疗机构执业许可证登记号; a code or username in use is 409.
+         *     科教处 opens Western units, 中医处 TCM ones (403 for the other).
+         */
+        post: operations["open_unit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open units from an XLSX or CSV file (UTF-8 or GBK) made from the
+         *     template (开通单位导入): every row checked (name, level, medicine, a region
+         *     the caller administers that fits the level, the code's format and check
+         *     character, code and username not in use nor twice in the file, the
+         *     caller's medicine at the province); one bad row and nothing is written:
+         *     422 whose `errors` name each `rows[i].field`, the message naming the
+         *     sheet's row and column. Otherwise every unit and its CME office account
+         *     are written in one transaction (201), each audited, and the answer lists
+         *     each account's one-time password, shown this once. `dry_run=true`
+         *     checks the same way and writes nothing (200). At most 4 MiB and 2,000
+         *     rows.
+         */
+        post: operations["import_units"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/import/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The template for opening units from a file (开通单位导入模板). */
+        get: operations["unit_template"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -2502,6 +2578,33 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Rename a unit (单位更名). Its id stays, so its people, records and the
+         *     reports by unit follow it; the audit log keeps the old name.
+         */
+        patch: operations["rename_unit"];
+        trace?: never;
+    };
+    "/api/v1/units/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a unit (撤销): refused (409 `unit_busy`, saying how many 在职人员
+         *     and open records remain) while people of status normal or open records
+         *     (verifications not final, pending transfers, department reports awaiting
+         *     the unit) remain. The unit is kept, marked closed; its office accounts
+         *     are disabled.
+         */
+        post: operations["close_unit"];
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -2515,7 +2618,59 @@ export interface paths {
         /** A unit's departments (those the caller may see). */
         get: operations["list_departments"];
         put?: never;
-        post?: never;
+        /**
+         * Add a department to one's own unit (新增科室); names are unique within
+         *     the unit (409).
+         */
+        post: operations["create_department"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge a unit into another (合并): its people (with their credits, which
+         *     are theirs), departments, verification records, certificates, title
+         *     corrections, evidence and department reports move to the surviving unit,
+         *     so lists and reports by unit count them there; the merged unit is kept,
+         *     closed, naming the survivor (`merged_into`), and its office accounts are
+         *     disabled. Both units must be the caller's to keep; refused (409) while a
+         *     transfer in or out of the merged unit is pending.
+         */
+        post: operations["merge_unit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/{id}/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move a unit under another region of the caller's jurisdiction (变更所属
+         *     地区), with its people: their place and stored verdicts follow, so the
+         *     new region's office sees them. Verification records keep the county and
+         *     prefecture they were submitted in (their chain and past reports stay
+         *     where they were made).
+         */
+        post: operations["move_unit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3701,6 +3856,10 @@ export interface components {
             /** Format: uuid */
             unit_id: string;
         };
+        DepartmentRequest: {
+            /** @description 2–60 characters, unique within the unit. */
+            name: string;
+        };
         /**
          * @description 专业类别: clinical 临床、检验、放射等类; nursing_public_health 护理、公卫类.
          * @enum {string}
@@ -3772,7 +3931,7 @@ export interface components {
          *     document.
          * @enum {string}
          */
-        ErrorCode: "malformed_request" | "validation_failed" | "not_found" | "method_not_allowed" | "unauthorized" | "captcha_invalid" | "invalid_credentials" | "invalid_refresh_token" | "account_disabled" | "password_change_required" | "too_many_attempts" | "forbidden" | "already_exists" | "precondition_required" | "precondition_failed" | "idempotency_key_reused" | "payload_too_large" | "unsupported_media_type" | "invalid_request" | "invalid_client" | "unsupported_grant_type" | "service_unavailable" | "internal_error" | "conflict" | "concurrent_change" | "stale_version" | "invalid_state" | "idempotency_in_progress" | "idempotency_replay_withheld" | "person_year_locked" | "duplicate_certificate" | "already_signed_in" | "activity_cancelled" | "activity_not_running" | "activity_not_started" | "already_cancelled" | "already_decided" | "already_recorded" | "already_submitted" | "not_waiting" | "cycle_closed" | "cycle_not_open" | "outside_window" | "title_exists" | "username_taken" | "transfer_open" | "transfer_closed" | "certificate_revoked" | "certificate_held" | "certificate_superseded" | "certificate_unsealed" | "print_job_not_ready" | "too_many_print_jobs" | "already_open" | "check_closed" | "correction_refused" | "no_certificate" | "not_compliant" | "not_your_check" | "nothing_to_check" | "reason_required" | "results_missing";
+        ErrorCode: "malformed_request" | "validation_failed" | "not_found" | "method_not_allowed" | "unauthorized" | "captcha_invalid" | "invalid_credentials" | "invalid_refresh_token" | "account_disabled" | "password_change_required" | "too_many_attempts" | "forbidden" | "already_exists" | "precondition_required" | "precondition_failed" | "idempotency_key_reused" | "payload_too_large" | "unsupported_media_type" | "invalid_request" | "invalid_client" | "unsupported_grant_type" | "service_unavailable" | "internal_error" | "conflict" | "concurrent_change" | "stale_version" | "invalid_state" | "idempotency_in_progress" | "idempotency_replay_withheld" | "person_year_locked" | "duplicate_certificate" | "already_signed_in" | "activity_cancelled" | "activity_not_running" | "activity_not_started" | "already_cancelled" | "already_decided" | "already_recorded" | "already_submitted" | "not_waiting" | "cycle_closed" | "cycle_not_open" | "outside_window" | "title_exists" | "username_taken" | "transfer_open" | "transfer_closed" | "certificate_revoked" | "certificate_held" | "certificate_superseded" | "certificate_unsealed" | "print_job_not_ready" | "too_many_print_jobs" | "already_open" | "check_closed" | "correction_refused" | "no_certificate" | "not_compliant" | "not_your_check" | "nothing_to_check" | "reason_required" | "results_missing" | "unit_busy" | "unit_closed";
         /**
          * @description A profile and a list of credits to evaluate.
          * @example {
@@ -4025,6 +4184,30 @@ export interface components {
          * @enum {string}
          */
         Medicine: "western" | "tcm";
+        /** @description What a merge moved. */
+        MergeResult: {
+            /** Format: int64 */
+            departments: number;
+            into: components["schemas"]["UnitDto"];
+            /** Format: int64 */
+            people: number;
+            /** @description The merged unit, now closed with `merged_into`. */
+            unit: components["schemas"]["UnitDto"];
+        };
+        MergeUnitRequest: {
+            /**
+             * Format: uuid
+             * @description The unit that survives and receives the people and the records.
+             */
+            into_unit_id: string;
+        };
+        MoveUnitRequest: {
+            /**
+             * Format: uuid
+             * @description The region that administers the unit from now on.
+             */
+            region_id: string;
+        };
         /**
          * @description The caller office's own entry, for its edit page: its region, and the
          *     entry (`None` before the first write).
@@ -4191,6 +4374,37 @@ export interface components {
             region_id: string;
             seal?: components["schemas"]["SealDto"] | null;
         };
+        /** @description A unit to open (开通) under a region of the caller's jurisdiction. */
+        OpenUnitRequest: {
+            /**
+             * @description 统一社会信用代码 (18 characters, GB 32100-2015 check character) or
+             *     医疗机构执业许可证登记号.
+             */
+            code: string;
+            level: components["schemas"]["UnitLevel"];
+            medicine: components["schemas"]["Medicine"];
+            /** @description 2–60 characters. */
+            name: string;
+            /**
+             * Format: uuid
+             * @description The region that administers it: a county for county, township and
+             *     village units, a prefecture for prefecture units, the province for
+             *     province-direct ones.
+             */
+            region_id: string;
+            /** @description The CME office account's sign-in name; by default the code in lower case. */
+            username?: string | null;
+        };
+        /**
+         * @description A unit opened, with its CME office account and that account's one-time
+         *     password (shown this once, never stored in plain text; the first sign-in
+         *     must change it).
+         */
+        OpenedUnit: {
+            initial_password: string;
+            unit: components["schemas"]["UnitDto"];
+            username: string;
+        };
         /**
          * @description 操作权限 (the policy table's operations; an outside system's scopes): read_hierarchy 查看机构人员,
          *     reveal_id_number 查看完整身份证号, manage_accounts 管理下级账号, manage_api_clients 管理接口客户端,
@@ -4200,10 +4414,10 @@ export interface components {
          *     submit_verifications 验证信息上报, review_verifications 验证审核, issue_certificate_numbers 生成证书编号,
          *     manage_seal 电子印章管理, print_certificates 证书打印, revoke_certificates 撤销证书, spot_check 抽验,
          *     request_title_correction 申请职称更正, review_title_corrections 审核职称更正, edit_standards 学分标准维护,
-         *     read_reports 统计报表, edit_support 技术支持维护.
+         *     read_reports 统计报表, edit_support 技术支持维护, manage_units 单位维护, manage_departments 科室维护.
          * @enum {string}
          */
-        Operation: "read_hierarchy" | "reveal_id_number" | "manage_accounts" | "manage_api_clients" | "read_audit" | "read_self" | "manage_people" | "enter_credits" | "review_credits" | "manage_activities" | "claim_activity" | "record_course" | "recompute_compliance" | "manage_cycle" | "set_windows" | "submit_verifications" | "review_verifications" | "issue_certificate_numbers" | "manage_seal" | "print_certificates" | "revoke_certificates" | "spot_check" | "request_title_correction" | "review_title_corrections" | "edit_standards" | "read_reports" | "edit_support";
+        Operation: "read_hierarchy" | "reveal_id_number" | "manage_accounts" | "manage_api_clients" | "read_audit" | "read_self" | "manage_people" | "enter_credits" | "review_credits" | "manage_activities" | "claim_activity" | "record_course" | "recompute_compliance" | "manage_cycle" | "set_windows" | "submit_verifications" | "review_verifications" | "issue_certificate_numbers" | "manage_seal" | "print_certificates" | "revoke_certificates" | "spot_check" | "request_title_correction" | "review_title_corrections" | "edit_standards" | "read_reports" | "edit_support" | "manage_units" | "manage_departments";
         /** @description The organisation an account belongs to. */
         OrganisationRef: {
             /** Format: uuid */
@@ -4605,6 +4819,10 @@ export interface components {
          * @enum {string}
          */
         RegionLevel: "province" | "prefecture" | "county";
+        RenameRequest: {
+            /** @description 2–60 characters. */
+            name: string;
+        };
         ReportDetail: {
             items: components["schemas"]["CreditItem"][];
             report: components["schemas"]["ReportDto"];
@@ -5246,15 +5464,49 @@ export interface components {
          * @enum {string}
          */
         TransferState: "pending" | "accepted" | "rejected" | "cancelled";
+        UnitCloseRequest: {
+            /** @description Why (kept in the audit log). */
+            reason: string;
+        };
         UnitDto: {
+            /** @description Closed (撤销 or merged): kept for its history, acting no more. */
+            closed: boolean;
             code: string;
             /** Format: uuid */
             id: string;
             level: components["schemas"]["UnitLevel"];
             medicine: components["schemas"]["Medicine"];
+            /**
+             * Format: uuid
+             * @description The unit it was merged into.
+             */
+            merged_into?: string | null;
             name: string;
             /** Format: uuid */
             region_id: string;
+        };
+        /**
+         * @description An import checked (a dry run: `units` empty) or written (each unit with
+         *     its account's one-time password, shown this once).
+         */
+        UnitImportResult: {
+            checked: components["schemas"]["UnitImportRow"][];
+            rows: number;
+            saved: boolean;
+            units: components["schemas"]["OpenedUnit"][];
+        };
+        /** @description One row of an import, as read and checked. */
+        UnitImportRow: {
+            code: string;
+            level: components["schemas"]["UnitLevel"];
+            medicine: components["schemas"]["Medicine"];
+            name: string;
+            /** Format: uuid */
+            region_id: string;
+            region_name: string;
+            /** @description The sheet's row number. */
+            row: number;
+            username: string;
         };
         /**
          * @description 单位级别: provincial 省级机构, prefecture 州市级, county 县级, township 乡镇/社区, village 乡村医生.
@@ -7833,6 +8085,99 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    rename_department: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DepartmentRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DepartmentDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    close_department: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnitCloseRequest"];
+            };
+        };
+        responses: {
+            /** @description Closed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["IdempotencyConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -10520,6 +10865,8 @@ export interface operations {
                 medicine?: string | null;
                 /** @description A part of the unit's name. */
                 name?: string | null;
+                /** @description `true`: closed units too (left out by default). */
+                closed?: boolean | null;
                 /** @description The `next_cursor` of the previous page. */
                 after?: string | null;
                 /** @description 1–200, default 50. */
@@ -10543,6 +10890,115 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    open_unit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenUnitRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenedUnit"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["IdempotencyConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    import_units: {
+        parameters: {
+            query?: {
+                /** @description `true`: check every row as an import would, write nothing (200). */
+                dry_run?: boolean;
+            };
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description An XLSX or CSV file made from the template */
+        requestBody: {
+            content: {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Blob;
+                "text/csv": Blob;
+            };
+        };
+        responses: {
+            /** @description A dry run: every row passed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitImportResult"];
+                };
+            };
+            /** @description Every unit opened */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitImportResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["IdempotencyConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    unit_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Blob;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -10581,6 +11037,100 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    rename_unit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RenameRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    close_unit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnitCloseRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["IdempotencyConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     list_departments: {
         parameters: {
             query?: never;
@@ -10611,6 +11161,141 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    create_department: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DepartmentRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DepartmentDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["IdempotencyConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    merge_unit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeUnitRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MergeResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["IdempotencyConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    move_unit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MoveUnitRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["IdempotencyConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -96,6 +96,8 @@ export const OPERATION = {
   edit_standards: "学分标准维护",
   read_reports: "统计报表",
   edit_support: "技术支持维护",
+  manage_units: "单位维护",
+  manage_departments: "科室维护",
 } as const;
 
 export const CREDIT_KIND = {
@@ -378,6 +380,15 @@ export const AUDIT_ACTION = {
   "verification.prepare": "列入验证名单",
   "verification.return": "退回",
   "verification.submit": "上报验证",
+  "unit.open": "开通单位",
+  "unit.import": "导入开通单位",
+  "unit.rename": "单位更名",
+  "unit.move": "变更单位所属地区",
+  "unit.merge": "合并单位",
+  "unit.close": "撤销单位",
+  "department.create": "新增科室",
+  "department.rename": "科室更名",
+  "department.close": "撤销科室",
 } as const;
 
 export const AUDIT_TARGET = {
@@ -399,6 +410,7 @@ export const AUDIT_TARGET = {
   year: "年度",
   evidence: "证明材料",
   region: "地区",
+  department: "科室",
 } as const;
 
 // The media type of each evidence kind, and the largest evidence file in bytes.

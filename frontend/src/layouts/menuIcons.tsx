@@ -1,4 +1,5 @@
 import {
+  ApartmentOutlined,
   AuditOutlined,
   BarChartOutlined,
   CalculatorOutlined,
@@ -19,6 +20,7 @@ import {
   KeyOutlined,
   NotificationOutlined,
   NumberOutlined,
+  PartitionOutlined,
   PrinterOutlined,
   QrcodeOutlined,
   ReadOutlined,
@@ -39,6 +41,7 @@ import type { ReactNode } from "react";
  * never draw them.
  */
 export const MENU_ICONS = {
+  ApartmentOutlined: <ApartmentOutlined />,
   AuditOutlined: <AuditOutlined />,
   BarChartOutlined: <BarChartOutlined />,
   CalculatorOutlined: <CalculatorOutlined />,
@@ -59,6 +62,7 @@ export const MENU_ICONS = {
   KeyOutlined: <KeyOutlined />,
   NotificationOutlined: <NotificationOutlined />,
   NumberOutlined: <NumberOutlined />,
+  PartitionOutlined: <PartitionOutlined />,
   PrinterOutlined: <PrinterOutlined />,
   QrcodeOutlined: <QrcodeOutlined />,
   ReadOutlined: <ReadOutlined />,

@@ -48,6 +48,8 @@ export const POLICY: Record<Operation, RoleName[]> = {
   review_title_corrections: [...OFFICES, "unit"],
   read_reports: ["system_admin", ...OFFICES, "unit", "department"],
   record_course: [...OFFICES, "unit"],
+  manage_units: OFFICES,
+  manage_departments: ["unit"],
 };
 
 /** The `/me` of an account of `role` (named `username`, of organisation `name`), with the policy's permissions. */

@@ -11,6 +11,7 @@ pub mod org;
 pub mod people;
 pub mod standard;
 pub mod support;
+pub mod units;
 
 /// Mirrors a domain enum as a wire enum with an OpenAPI schema and the same
 /// snake_case names, with conversions both ways.
@@ -145,7 +146,7 @@ wire_enum!(
     /// submit_verifications 验证信息上报, review_verifications 验证审核, issue_certificate_numbers 生成证书编号,
     /// manage_seal 电子印章管理, print_certificates 证书打印, revoke_certificates 撤销证书, spot_check 抽验,
     /// request_title_correction 申请职称更正, review_title_corrections 审核职称更正, edit_standards 学分标准维护,
-    /// read_reports 统计报表, edit_support 技术支持维护.
+    /// read_reports 统计报表, edit_support 技术支持维护, manage_units 单位维护, manage_departments 科室维护.
     Operation => cme_domain::auth::Operation {
         ReadHierarchy = "read_hierarchy", RevealIdNumber = "reveal_id_number", ManageAccounts = "manage_accounts",
         ManageApiClients = "manage_api_clients", ReadAudit = "read_audit", ReadSelf = "read_self",
@@ -157,6 +158,7 @@ wire_enum!(
         PrintCertificates = "print_certificates", RevokeCertificates = "revoke_certificates", SpotCheck = "spot_check",
         RequestTitleCorrection = "request_title_correction", ReviewTitleCorrections = "review_title_corrections",
         EditStandards = "edit_standards", ReadReports = "read_reports", EditSupport = "edit_support",
+        ManageUnits = "manage_units", ManageDepartments = "manage_departments",
     }
 );
 wire_enum!(

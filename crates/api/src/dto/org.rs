@@ -25,6 +25,10 @@ pub struct UnitDto {
     pub name: String,
     pub level: UnitLevel,
     pub medicine: Medicine,
+    /// Closed (撤销 or merged): kept for its history, acting no more.
+    pub closed: bool,
+    /// The unit it was merged into.
+    pub merged_into: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -175,6 +179,8 @@ pub struct UnitQuery {
     pub medicine: Option<String>,
     /// A part of the unit's name.
     pub name: Option<String>,
+    /// `true`: closed units too (left out by default).
+    pub closed: Option<bool>,
     /// The `next_cursor` of the previous page.
     pub after: Option<String>,
     /// 1–200, default 50.
@@ -231,6 +237,8 @@ impl From<cme_store::repo::unit::UnitRecord> for UnitDto {
             name: u.unit.name,
             level: u.unit.level.into(),
             medicine: u.unit.medicine.into(),
+            closed: u.closed_at.is_some(),
+            merged_into: u.merged_into.map(|m| m.0),
         }
     }
 }

@@ -17,5 +17,6 @@ pub mod standards;
 pub mod support;
 pub mod title_corrections;
 pub mod transfers;
+pub mod units;
 pub mod verifications;
 pub mod workbench;

@@ -99,6 +99,7 @@ pub async fn list_units(
         level: filter::<UnitLevel>("level", query.level.as_deref())?,
         medicine: filter::<Medicine>("medicine", query.medicine.as_deref())?,
         name_contains: query.name.clone().filter(|n| !n.trim().is_empty()),
+        include_closed: query.closed.unwrap_or(false),
     };
     let page = unit::list_scoped(&state.db, &actor.scope, &filters, after, limit).await?;
     Ok(web::Json(UnitPage {

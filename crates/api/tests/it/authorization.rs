@@ -202,6 +202,17 @@ enum Body {
     Numbers,
     /// A small PDF, sent raw.
     EvidenceFile,
+    /// A village clinic to open: Western in side A's county (own), TCM there
+    /// (sibling), Western in side B's county (foreign); a fresh code.
+    OpenUnit,
+    /// A CSV file (raw body) opening one Western village clinic in side A's county.
+    UnitFile,
+    /// The unit's own region: the move is refused (422) after every check.
+    MoveToSame,
+    /// The unit itself: the merge is refused (422) after every check.
+    MergeIntoSelf,
+    /// `{"name": …}`, fresh each call.
+    NewName,
 }
 
 /// Operations anyone may call without a token (their own tests cover them).
@@ -289,6 +300,30 @@ const CHECK_CLOSE_SIBLING: [u16; 10] = [401, 403, 200, 403, 404, 403, 403, 403, 
 /// Another prefecture's check: the province sees it, nobody here owns it.
 const CHECK_WRITE_FOREIGN: [u16; 10] = [401, 403, 403, 403, 404, 403, 403, 403, 403, 403];
 
+/// Opening a Western unit in side A's county: 科教处, the prefecture, the county.
+const UNITS_OPEN: [u16; 10] = [401, 403, 201, 403, 201, 201, 403, 403, 403, 403];
+/// A TCM one: 中医处, not 科教处.
+const UNITS_OPEN_SIBLING: [u16; 10] = [401, 403, 403, 201, 201, 201, 403, 403, 403, 403];
+/// In side B's county: the region is not the caller's (422 naming it).
+const UNITS_OPEN_FOREIGN: [u16; 10] = [401, 403, 201, 403, 422, 422, 403, 403, 403, 403];
+const UNITS_TEMPLATE: [u16; 10] = [401, 403, 200, 200, 200, 200, 403, 403, 403, 403];
+/// A file of one Western clinic: 中医处's row is refused (422).
+const UNITS_IMPORT: [u16; 10] = [401, 403, 201, 422, 201, 201, 403, 403, 403, 403];
+/// Renaming side A's (Western) unit.
+const UNITS_KEEP: [u16; 10] = [401, 403, 200, 403, 200, 200, 403, 403, 403, 403];
+const UNITS_KEEP_SIBLING: [u16; 10] = [401, 403, 403, 200, 200, 200, 403, 403, 403, 403];
+const UNITS_KEEP_FOREIGN: [u16; 10] = [401, 403, 200, 403, 404, 404, 403, 403, 403, 403];
+/// A move into its own region, a merge into itself: 422 after every check.
+const UNITS_REFUSED: [u16; 10] = [401, 403, 422, 403, 422, 422, 403, 403, 403, 403];
+const UNITS_REFUSED_SIBLING: [u16; 10] = [401, 403, 403, 422, 422, 422, 403, 403, 403, 403];
+const UNITS_REFUSED_FOREIGN: [u16; 10] = [401, 403, 422, 403, 404, 404, 403, 403, 403, 403];
+const UNITS_BUSY: [u16; 10] = [401, 403, 409, 403, 409, 409, 403, 403, 403, 403];
+const UNITS_BUSY_SIBLING: [u16; 10] = [401, 403, 403, 409, 409, 409, 403, 403, 403, 403];
+const UNITS_BUSY_FOREIGN: [u16; 10] = [401, 403, 409, 403, 404, 404, 403, 403, 403, 403];
+/// A department of one's own unit: only its CME office keeps it.
+const DEPARTMENTS: [u16; 10] = [401, 403, 403, 403, 403, 403, 200, 403, 403, 403];
+const DEPARTMENTS_ELSEWHERE: [u16; 10] = [401, 403, 403, 403, 403, 403, 404, 403, 403, 403];
+
 impl Row {
     /// The row's expectations on a sibling's object.
     fn sibling(self, expected: [u16; 10]) -> Row {
@@ -314,6 +349,7 @@ impl Row {
                         | Body::Upsert
                         | Body::Submission
                         | Body::PaperBatch
+                        | Body::OpenUnit
                 ))
     }
 }
@@ -323,6 +359,13 @@ fn table() -> Vec<Row> {
         let body = match (method, path) {
             ("POST", "/api/v1/people/{id}/reveal-id-number") => Body::Reveal,
             ("POST", "/api/v1/accounts") => Body::NewDepartmentAccount,
+            ("PATCH", "/api/v1/units/{id}" | "/api/v1/departments/{id}") => Body::NewName,
+            ("POST", "/api/v1/units/{id}/departments") => Body::NewName,
+            ("POST", "/api/v1/units") => Body::OpenUnit,
+            ("POST", "/api/v1/units/import") => Body::UnitFile,
+            ("POST", "/api/v1/units/{id}/move") => Body::MoveToSame,
+            ("POST", "/api/v1/units/{id}/merge") => Body::MergeIntoSelf,
+            ("POST", "/api/v1/units/{id}/close" | "/api/v1/departments/{id}/close") => Body::Reason,
             ("PATCH", _) => Body::Rename,
             ("POST", "/api/v1/auth/password") => Body::WrongPassword,
             ("POST", "/api/v1/api-clients") => Body::NewClient,
@@ -426,6 +469,43 @@ fn table() -> Vec<Row> {
         row("GET", "/api/v1/units", Target::None, READ, None, false),
         row("GET", "/api/v1/units/{id}", Target::Unit, READ, Some(READ_FOREIGN), false),
         row("GET", "/api/v1/units/{id}/departments", Target::Unit, READ, Some(READ_FOREIGN), false),
+        // Unit upkeep (单位维护): the offices, inside their jurisdiction; at
+        // the province, the office of the unit's medicine. The sibling is the
+        // TCM hospital of side A's county.
+        row("POST", "/api/v1/units", Target::None, UNITS_OPEN, Some(UNITS_OPEN_FOREIGN), true)
+            .sibling(UNITS_OPEN_SIBLING),
+        row("GET", "/api/v1/units/import/template", Target::None, UNITS_TEMPLATE, None, false),
+        row("POST", "/api/v1/units/import", Target::None, UNITS_IMPORT, None, true),
+        row("PATCH", "/api/v1/units/{id}", Target::Unit, UNITS_KEEP, Some(UNITS_KEEP_FOREIGN), true)
+            .sibling(UNITS_KEEP_SIBLING),
+        row("POST", "/api/v1/units/{id}/move", Target::Unit, UNITS_REFUSED, Some(UNITS_REFUSED_FOREIGN), true)
+            .sibling(UNITS_REFUSED_SIBLING),
+        row("POST", "/api/v1/units/{id}/merge", Target::Unit, UNITS_REFUSED, Some(UNITS_REFUSED_FOREIGN), true)
+            .sibling(UNITS_REFUSED_SIBLING),
+        // Staff remain in every unit: 409 for whoever may close it.
+        row("POST", "/api/v1/units/{id}/close", Target::Unit, UNITS_BUSY, Some(UNITS_BUSY_FOREIGN), true)
+            .sibling(UNITS_BUSY_SIBLING),
+        // Departments (科室维护): the unit's own CME office only.
+        row(
+            "POST",
+            "/api/v1/units/{id}/departments",
+            Target::Unit,
+            [401, 403, 403, 403, 403, 403, 201, 403, 403, 403],
+            Some(DEPARTMENTS_ELSEWHERE),
+            true,
+        )
+        .sibling(DEPARTMENTS_ELSEWHERE),
+        row("PATCH", "/api/v1/departments/{id}", Target::Department, DEPARTMENTS, Some(DEPARTMENTS_ELSEWHERE), true)
+            .sibling(DEPARTMENTS),
+        row(
+            "POST",
+            "/api/v1/departments/{id}/close",
+            Target::Department,
+            [401, 403, 403, 403, 403, 403, 409, 403, 403, 403],
+            Some(DEPARTMENTS_ELSEWHERE),
+            true,
+        )
+        .sibling([401, 403, 403, 403, 403, 403, 409, 403, 403, 403]),
         row("GET", "/api/v1/people", Target::None, READ, None, false),
         row("GET", "/api/v1/people/{id}", Target::Person, READ, Some(READ_FOREIGN), false),
         // Business, not the administrator's: a worker's full ID number.
@@ -1167,6 +1247,11 @@ async fn fingerprint(app: &TestApp) -> String {
         "SELECT CAST(id AS TEXT) || ':' || state || ':' || CAST(row_version AS TEXT) AS v \
          FROM title_corrections ORDER BY id",
         "SELECT CAST(id AS TEXT) || ':' || status || ':' || CAST(version AS TEXT) AS v FROM standards ORDER BY id",
+        "SELECT CAST(id AS TEXT) || ':' || name || ':' || CAST(region_id AS TEXT) || ':' \
+         || COALESCE(CAST(closed_at AS TEXT), '-') || ':' || COALESCE(CAST(merged_into AS TEXT), '-') AS v \
+         FROM units ORDER BY id",
+        "SELECT CAST(id AS TEXT) || ':' || name || ':' || CAST(unit_id AS TEXT) || ':' \
+         || COALESCE(CAST(closed_at AS TEXT), '-') AS v FROM departments ORDER BY id",
     ] {
         for row in app.db.query_all_raw(Statement::from_string(b, sql)).await.unwrap_or_default() {
             out.push_str(&row.try_get::<String>("", "v").unwrap_or_default());
@@ -1537,6 +1622,21 @@ fn place_id_number(f: &Fixture, place: Place) -> String {
     }
 }
 
+/// A valid 统一社会信用代码, fresh for each `n`.
+fn uscc(n: usize) -> String {
+    let first = format!("9153{:013}", n);
+    format!("{first}{}", cme_domain::org::uscc_check_char(&first).unwrap_or('0'))
+}
+
+/// A CSV file opening one Western village clinic in side A's county (甲县, 530125).
+fn unit_file(n: usize) -> Vec<u8> {
+    format!(
+        "单位名称,单位级别,中西医类别,所属地区,统一社会信用代码或执业许可证登记号\n导入卫生室{n},村级,西医,530125,{}\n",
+        uscc(n + 500_000)
+    )
+    .into_bytes()
+}
+
 /// A CSV file of one paper certificate for the place's person.
 fn paper_file(f: &Fixture, place: Place, n: usize) -> Vec<u8> {
     let id = place_id_number(f, place);
@@ -1609,6 +1709,19 @@ fn body_for(body: Body, w: &World, place: Place, n: usize, target: &str) -> Opti
         Body::Decision => Some(json!({"decision": "approve", "items": [{"id": target, "row_version": 2}]})),
         Body::Numbers => Some(json!({"cycle_year": 2021})),
         Body::QueueLookup => Some(json!({"cycle_year": 2021, "id_number": f.a.id_number})),
+        Body::OpenUnit => {
+            let (region, medicine) = match place {
+                Place::Own => (f.a.county, "western"),
+                Place::Sibling => (f.a.county, "tcm"),
+                Place::Foreign => (f.b.county, "western"),
+            };
+            Some(json!({"name": format!("新开卫生室{n}"), "level": "village", "medicine": medicine,
+                        "region_id": region.0, "code": uscc(n)}))
+        }
+        Body::UnitFile => None,
+        Body::MoveToSame => Some(json!({"region_id": if place == Place::Foreign { f.b.county } else { f.a.county }.0})),
+        Body::MergeIntoSelf => Some(json!({"into_unit_id": target})),
+        Body::NewName => Some(json!({"name": format!("新名称{n}")})),
     }
 }
 
@@ -1616,6 +1729,20 @@ both_backends!(every_operation_every_role_owner_sibling_and_foreign, |app| async
     let f = fixture::load(&app).await;
     let s = fixture::add_siblings(&app, &f).await;
     fixture::add_target_accounts(&app, &f).await;
+    // A worker of the TCM sibling hospital, so that closing it is refused as
+    // closing side A's and B's units is (staff remain).
+    let worker = cme_domain::person::Person {
+        id: PersonId::new(),
+        unit_id: s.unit,
+        department_id: Some(s.unit_department),
+        name: "甲县中医医生".to_owned(),
+        gender: cme_domain::person::Gender::Male,
+        id_number: cme_domain::IdCardNumber::from_trusted(id_number(99_999)),
+        discipline: cme_domain::person::Discipline::Clinical,
+        status: cme_domain::person::PersonStatus::Normal,
+        titles: Vec::new(),
+    };
+    cme_store::repo::person::insert(&app.db, &app.pii, &worker).await.unwrap_or_else(|e| panic!("{e}"));
     // Uploaders and targets no row signs in as.
     for (name, role, scope) in [
         ("uploader-b", Role::Unit, Scope::Unit(f.b.unit)),
@@ -1688,12 +1815,10 @@ both_backends!(every_operation_every_role_owner_sibling_and_foreign, |app| async
                         r = r.bearer_auth(t);
                     }
                     r.send().await.unwrap_or_else(|e| panic!("{e}"))
-                } else if matches!(row.body, Body::PaperFile) {
-                    let mut r = app
-                        .client
-                        .post(format!("{}{path}", app.base))
-                        .header("content-type", "text/csv")
-                        .body(paper_file(f, place, n));
+                } else if matches!(row.body, Body::PaperFile | Body::UnitFile) {
+                    let file = if matches!(row.body, Body::UnitFile) { unit_file(n) } else { paper_file(f, place, n) };
+                    let mut r =
+                        app.client.post(format!("{}{path}", app.base)).header("content-type", "text/csv").body(file);
                     if let Some(t) = token.as_deref() {
                         r = r.bearer_auth(t);
                     }

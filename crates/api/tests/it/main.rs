@@ -22,4 +22,5 @@ mod credits;
 mod people;
 mod reports;
 mod support;
+mod units;
 mod verification;

@@ -10,6 +10,8 @@ pub struct Model {
     pub unit_id: Uuid,
     pub name: String,
     pub created_at: DateTimeUtc,
+    /// When the department was closed (撤销); null while open.
+    pub closed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

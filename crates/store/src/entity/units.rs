@@ -15,6 +15,10 @@ pub struct Model {
     pub medicine: cme_domain::org::Medicine,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// When the unit was closed (撤销) or merged; null while open.
+    pub closed_at: Option<DateTimeUtc>,
+    /// The unit it was merged into.
+    pub merged_into: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -354,3 +354,63 @@ pub async fn get_managed(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> 
     let condition = managed_by(actor).ok_or(StoreError::NotFound)?;
     accounts::Entity::find_by_id(id).filter(condition).one(db).await?.ok_or(StoreError::NotFound).and_then(account_of)
 }
+
+/// Inserts the CME office accounts of newly opened units in multi-row
+/// statements (an import opens up to 2,000 at once). Each `NewAccount` must
+/// be a `Role::Unit` bound to `Scope::Unit` of a unit inserted before;
+/// a taken username is `Conflict { uq_accounts_username }`. Answers the ids,
+/// in order.
+pub async fn insert_unit_offices(db: &impl ConnectionTrait, new: &[NewAccount]) -> Result<Vec<Uuid>, StoreError> {
+    let at = now();
+    let mut rows = Vec::with_capacity(new.len());
+    let mut ids = Vec::with_capacity(new.len());
+    for n in new {
+        if !(n.role == Role::Unit && matches!(n.scope, Scope::Unit(_))) {
+            return Err(StoreError::ScopeMismatch { role: n.role, scope: n.scope });
+        }
+        let (region, unit, department, person) = columns(&n.scope);
+        let id = Uuid::now_v7();
+        ids.push(id);
+        rows.push(accounts::ActiveModel {
+            id: Set(id),
+            username: Set(normalise_username(&n.username)),
+            password_hash: Set(n.password_hash.clone()),
+            role: Set(n.role),
+            region_id: Set(region),
+            unit_id: Set(unit),
+            department_id: Set(department),
+            person_id: Set(person),
+            display_name: Set(n.display_name.clone()),
+            must_change_password: Set(n.must_change_password),
+            disabled_at: Set(None),
+            password_changed_at: Set(n.password_hash.as_ref().map(|_| at)),
+            created_at: Set(at),
+            created_by: Set(n.created_by),
+            updated_at: Set(at),
+            row_version: Set(1),
+        });
+    }
+    let per = crate::batch_rows(db.get_database_backend(), 16);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<_> = rows.by_ref().take(per).collect();
+        accounts::Entity::insert_many(chunk).exec_without_returning(db).await?;
+    }
+    Ok(ids)
+}
+
+/// The usernames among `names` (normalised) that accounts already hold.
+pub async fn usernames_taken(db: &impl ConnectionTrait, names: &[String]) -> Result<Vec<String>, StoreError> {
+    let mut taken = Vec::new();
+    for chunk in names.chunks(1_000) {
+        let rows: Vec<String> = accounts::Entity::find()
+            .select_only()
+            .column(accounts::Column::Username)
+            .filter(accounts::Column::Username.is_in(chunk.iter().map(|n| normalise_username(n))))
+            .into_tuple()
+            .all(db)
+            .await?;
+        taken.extend(rows);
+    }
+    Ok(taken)
+}

@@ -96,3 +96,16 @@ pub async fn get_scoped(db: &impl ConnectionTrait, scope: &Scope, id: RegionId) 
         .ok_or(StoreError::NotFound)
         .and_then(to_domain)
 }
+
+/// The regions an office administers: all for the province, a region office's
+/// own region and those below it, none for a unit (not the ancestors that
+/// [`list_scoped`] shows for orientation). Units are opened and moved only
+/// into these.
+pub async fn list_administered(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<Region>, StoreError> {
+    let query = match *scope {
+        Scope::Province => regions::Entity::find(),
+        Scope::Region(r) => regions::Entity::find().filter(regions::Column::Id.in_subquery(scope::region_and_below(r))),
+        Scope::Unit(_) | Scope::Department(..) | Scope::Person(..) => return Ok(Vec::new()),
+    };
+    query.order_by_asc(regions::Column::Code).all(db).await?.into_iter().map(to_domain).collect()
+}

@@ -13,4 +13,5 @@ mod common;
 mod auth;
 mod constraints;
 mod store;
+mod units;
 mod upkeep;
