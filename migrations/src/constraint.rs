@@ -120,6 +120,18 @@ catalogue! {
         Unique,
         "title_correction_transitions",
         ["correction_id", "seq"]
+    ),    /// A reminder is raised once per account (ON CONFLICT DO NOTHING).
+    NotificationsAccountKey => (
+        "uq_notifications_account_id_dedupe_key",
+        Unique,
+        "notifications",
+        ["account_id", "dedupe_key"]
+    ),
+    NotificationPreferencesKey => (
+        "pk_notification_preferences",
+        Unique,
+        "notification_preferences",
+        ["account_id", "kind"]
     ),
 }
 
