@@ -127,8 +127,9 @@ catalogue! {
         "notifications",
         ["account_id", "dedupe_key"]
     ),
-    NotificationPreferencesKey => (
-        "pk_notification_preferences",
+    /// One choice per account and kind (upserted).
+    NotificationPreferencesKind => (
+        "uq_notification_preferences_account_id_kind",
         Unique,
         "notification_preferences",
         ["account_id", "kind"]

@@ -48,15 +48,15 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table("notification_preferences")
+                    .col(uuid("id"))
                     .col(uuid("account_id"))
                     .col(text("kind"))
                     .col(boolean("in_app"))
                     .col(boolean("webhook"))
                     .col(boolean("email"))
                     .col(timestamp("updated_at"))
-                    .primary_key(
-                        &mut Index::create().name(Constraint::NotificationPreferencesKey.name()).col("account_id").col("kind").take(),
-                    )
+                    .primary_key(&mut pk("notification_preferences"))
+                    .index(&mut unique(Constraint::NotificationPreferencesKind.name(), &["account_id", "kind"]))
                     .foreign_key(&mut fk(
                         "fk_notification_preferences_account",
                         "notification_preferences",

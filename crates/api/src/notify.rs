@@ -209,6 +209,21 @@ pub fn start_worker(db: DatabaseConnection, delivery: Delivery) {
     });
 }
 
+/// Units' names, each read once per scan.
+#[derive(Default)]
+struct UnitNames(HashMap<Uuid, String>);
+
+impl UnitNames {
+    async fn of(&mut self, db: &impl ConnectionTrait, id: Uuid) -> Result<String, StoreError> {
+        if let Some(n) = self.0.get(&id) {
+            return Ok(n.clone());
+        }
+        let n = unit::get(db, cme_domain::ids::UnitId(id)).await?.unit.name;
+        self.0.insert(id, n.clone());
+        Ok(n)
+    }
+}
+
 /// The daily reminders, raised by scanning (the server's hourly
 /// housekeeping runs it; each is raised once a day, whichever instance and
 /// hour runs first): windows closing within [`WINDOW_REMINDER_DAYS`] with
@@ -218,15 +233,7 @@ pub fn start_worker(db: DatabaseConnection, delivery: Delivery) {
 pub async fn scan(db: &DatabaseConnection, delivery: &Delivery, now: DateTime<Utc>) -> Result<u64, StoreError> {
     let today = time::today_in_shanghai(now);
     let mut raised = 0;
-    let mut unit_names: HashMap<Uuid, String> = HashMap::new();
-    let mut name_of = async |db: &DatabaseConnection, id: Uuid| -> Result<String, StoreError> {
-        if let Some(n) = unit_names.get(&id) {
-            return Ok(n.clone());
-        }
-        let n = unit::get(db, cme_domain::ids::UnitId(id)).await?.name;
-        unit_names.insert(id, n.clone());
-        Ok(n)
-    };
+    let mut names = UnitNames::default();
 
     // Windows closing, for the cycle in progress.
     let open = cycles::list(db).await?.into_iter().find(|c| {
@@ -259,7 +266,7 @@ pub async fn scan(db: &DatabaseConnection, delivery: &Delivery, now: DateTime<Ut
             if !(0..=WINDOW_REMINDER_DAYS).contains(&days_left) || window.starts_at() > now {
                 continue;
             }
-            let name = name_of(db, *unit_id).await?;
+            let name = names.of(db, *unit_id).await?;
             let key = format!("{year}:{unit_id}:{}", window.tier().as_str());
             let r = words::window_closing(&name, year, closes_on, days_left, u64::from(missing), &key, today);
             raised += raise(db, delivery, &recipients, &r).await?;
@@ -271,7 +278,7 @@ pub async fn scan(db: &DatabaseConnection, delivery: &Delivery, now: DateTime<Ut
         if recipients.is_empty() {
             continue;
         }
-        let r = words::reports_waiting(&name_of(db, unit_id).await?, n, today);
+        let r = words::reports_waiting(&names.of(db, unit_id).await?, n, today);
         raised += raise(db, delivery, &recipients, &r).await?;
     }
     for (unit_id, n) in notes::pending_transfers_by_unit(db).await? {
@@ -279,7 +286,7 @@ pub async fn scan(db: &DatabaseConnection, delivery: &Delivery, now: DateTime<Ut
         if recipients.is_empty() {
             continue;
         }
-        let r = words::transfers_waiting(&name_of(db, unit_id).await?, n, today);
+        let r = words::transfers_waiting(&names.of(db, unit_id).await?, n, today);
         raised += raise(db, delivery, &recipients, &r).await?;
     }
 
@@ -364,7 +371,7 @@ pub async fn spot_check_outcome(
     outcome: &str,
     event: &str,
 ) -> Result<u64, StoreError> {
-    let name = unit::get(db, cme_domain::ids::UnitId(unit_id)).await?.name;
+    let name = unit::get(db, cme_domain::ids::UnitId(unit_id)).await?.unit.name;
     let recipients = notes::unit_accounts(db, unit_id).await?;
     let r = words::spot_check_outcome(&name, year, outcome, &format!("{event}:{unit_id}"));
     raise(db, delivery, &recipients, &r).await

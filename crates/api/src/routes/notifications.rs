@@ -175,10 +175,11 @@ pub async fn put_preferences(
     let mut seen = std::collections::HashSet::new();
     let mut kinds = Vec::new();
     for (i, k) in b.kinds.iter().enumerate() {
-        if !seen.insert(k.kind) {
+        let kind: cme_domain::notification::NotificationKind = k.kind.into();
+        if !seen.insert(kind) {
             return Err(ApiError::field(format!("kinds[{i}].kind"), "同一提醒类别只能出现一次"));
         }
-        kinds.push(Preference { kind: k.kind.into(), in_app: k.in_app, webhook: k.webhook, email: k.email });
+        kinds.push(Preference { kind, in_app: k.in_app, webhook: k.webhook, email: k.email });
     }
     let email = b.email.as_deref().map(str::trim).filter(|e| !e.is_empty());
     if email.is_none() && kinds.iter().any(|k| k.email) && state.delivery.smtp.is_some() {

@@ -228,7 +228,7 @@ const OFFICES: [u16; 10] = [401, 403, 200, 200, 200, 200, 403, 403, 403, 403];
 /// An id nothing has: every signed-in caller gets 404.
 const NOTHING: [u16; 10] = [401, 404, 404, 404, 404, 404, 404, 404, 404, 404];
 /// Every person who signs in, not an outside system.
-const PEOPLE: [u16; 10] = [401, 200, 200, 200, 200, 200, 200, 200, 200, 403];
+const SIGNED_IN_PEOPLE: [u16; 10] = [401, 200, 200, 200, 200, 200, 200, 200, 200, 403];
 const TRAINEE_ONLY: [u16; 10] = [401, 403, 403, 403, 403, 403, 403, 403, 200, 403];
 /// The standard editor, without a draft.
 const EDITORS_404: [u16; 10] = [401, 404, 404, 404, 403, 403, 403, 403, 403, 403];
@@ -387,10 +387,10 @@ fn table() -> Vec<Row> {
         row("GET", "/api/v1/me", Target::None, [401, 200, 200, 200, 200, 200, 200, 200, 200, 200], None, false),
         // Reminders: everyone who signs in has his own (an outside system none);
         // anyone else's reads as missing.
-        row("GET", "/api/v1/notifications", Target::None, PEOPLE, None, false),
-        row("POST", "/api/v1/notifications/read-all", Target::None, PEOPLE, None, true),
-        row("GET", "/api/v1/notifications/preferences", Target::None, PEOPLE, None, false),
-        row("PUT", "/api/v1/notifications/preferences", Target::None, PEOPLE, None, true),
+        row("GET", "/api/v1/notifications", Target::None, SIGNED_IN_PEOPLE, None, false),
+        row("POST", "/api/v1/notifications/read-all", Target::None, SIGNED_IN_PEOPLE, None, true),
+        row("GET", "/api/v1/notifications/preferences", Target::None, SIGNED_IN_PEOPLE, None, false),
+        row("PUT", "/api/v1/notifications/preferences", Target::None, SIGNED_IN_PEOPLE, None, true),
         row(
             "POST",
             "/api/v1/notifications/{id}/read",

@@ -6,8 +6,8 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "notification_preferences")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
     pub account_id: Uuid,
-    #[sea_orm(primary_key, auto_increment = false)]
     pub kind: cme_domain::notification::NotificationKind,
     pub in_app: bool,
     pub webhook: bool,

@@ -291,6 +291,7 @@ pub async fn set_preferences(
     let at = now();
     for p in kinds {
         notification_preferences::Entity::insert(notification_preferences::ActiveModel {
+            id: Set(Uuid::now_v7()),
             account_id: Set(account),
             kind: Set(p.kind),
             in_app: Set(p.in_app),
@@ -353,7 +354,7 @@ pub async fn person_account(db: &impl ConnectionTrait, person: Uuid) -> Result<V
 
 async fn accounts_where(
     db: &impl ConnectionTrait,
-    cond: sea_orm::sea_query::SimpleExpr,
+    cond: impl sea_orm::sea_query::IntoCondition,
     roles: &[Role],
 ) -> Result<Vec<Uuid>, StoreError> {
     Ok(accounts::Entity::find()

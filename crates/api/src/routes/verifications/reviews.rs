@@ -266,12 +266,13 @@ pub async fn decide(
     check_not_closed(&state, &records).await?;
     let by = Acting { tier, id: Some(actor.id), name: &actor.name };
     // The units are told who returned their records, in words.
-    let office = match (event, office_region(&state, actor).await?) {
-        (Event::Return, Some(r)) if tier != Tier::ProvinceWestern && tier != Tier::ProvinceTcm => {
-            format!("{}继教委办公室", r.name)
+    let office = match event {
+        Event::Return if tier != Tier::ProvinceWestern && tier != Tier::ProvinceTcm => {
+            office_region(&state, actor).await?.map(|r| format!("{}继教委办公室", r.name))
         }
-        _ => tier.label().to_owned(),
-    };
+        _ => None,
+    }
+    .unwrap_or_else(|| tier.label().to_owned());
     let txn = state.db.begin().await?;
     let applied = verifications::apply_many(&txn, &records, event, &by, reason).await.map_err(|e| match e {
         StoreError::StaleVersion => ApiError::Conflict {
