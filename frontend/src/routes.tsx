@@ -96,7 +96,7 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
   { path: PASSWORD_PATH, page: PasswordPage, frame: "menu", access: "signed_in", hideInMenu: true },
   // The bell's pages (the header's bell opens them; a trainee's are in his own frame).
   { path: "/notifications", page: NotificationsPage, frame: "menu", access: "signed_in", hideInMenu: true },
-  { path: "/notifications/preferences", page: NotificationPreferencesPage, frame: "menu", access: "signed_in", hideInMenu: true, parent: "/notifications" },
+  { path: "/notifications/preferences", page: NotificationPreferencesPage, frame: "menu", access: "signed_in", hideInMenu: true },
 
   // The menu, in order, each list followed by its detail pages.
   // Staff land here (the first page of the menu they may use): what waits on them.

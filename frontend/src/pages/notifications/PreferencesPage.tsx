@@ -3,7 +3,7 @@ import { useEffect, useState } from "react";
 import { Link } from "react-router";
 import { PageTitle } from "../../components/PageTitle";
 import { NOTIFICATION_KIND_LABELS, labelOf } from "../../constants/enums";
-import { toApiProblem } from "../../api/client";
+import { ApiProblem } from "../../api/client";
 import { usePreferences, useSavePreferences, type Preferences } from "./api";
 
 type Row = Preferences["kinds"][number];
@@ -30,7 +30,7 @@ export default function NotificationPreferencesPage() {
       { kinds: rows, email: email.trim() === "" ? null : email.trim() },
       {
         onSuccess: () => void message.success("提醒设置已保存"),
-        onError: (e) => setError(toApiProblem(e).detail ?? "保存失败"),
+        onError: (e) => setError(e instanceof ApiProblem ? (e.detail ?? e.title) : "保存失败"),
       },
     );
   };
