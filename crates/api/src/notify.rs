@@ -158,7 +158,9 @@ async fn send_email(smtp: &Smtp, m: &Message) -> Outcome {
     };
     match transport.send(email).await {
         Ok(r) => Outcome { ok: true, status: Some(i32::from(u16::from(r.code()))), error: None },
-        Err(e) => Outcome { ok: false, status: e.status().map(|c| i32::from(u16::from(c))), error: Some(e.to_string()) },
+        Err(e) => {
+            Outcome { ok: false, status: e.status().map(|c| i32::from(u16::from(c))), error: Some(e.to_string()) }
+        }
     }
 }
 

@@ -114,7 +114,9 @@ impl Config {
             (Some(url), Some(secret)) if secret.len() >= 16 => {
                 Some(cme_api::notify::Webhook { url: url.clone(), secret: secret.as_bytes().to_vec() })
             }
-            (Some(_), _) => anyhow::bail!("CME_NOTIFY_WEBHOOK_URL needs CME_NOTIFY_WEBHOOK_SECRET of at least 16 characters"),
+            (Some(_), _) => {
+                anyhow::bail!("CME_NOTIFY_WEBHOOK_URL needs CME_NOTIFY_WEBHOOK_SECRET of at least 16 characters")
+            }
             (None, _) => None,
         };
         let smtp = self.smtp_url.as_ref().map(|url| cme_api::notify::Smtp {

@@ -6,8 +6,8 @@
 use actix_web::{HttpRequest, get, post, put, web};
 use cme_domain::audit::{AuditAction, AuditTarget};
 use cme_domain::auth::{Actor, Role};
-use cme_store::repo::notification::{self as notes, Preference};
 use cme_store::repo::audit;
+use cme_store::repo::notification::{self as notes, Preference};
 use sea_orm::TransactionTrait as _;
 use serde_json::json;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -145,7 +145,10 @@ pub async fn read_all(
     )
 )]
 #[get("/notifications/preferences")]
-pub async fn get_preferences(state: web::Data<AppState>, caller: Caller) -> Result<web::Json<PreferencesDto>, ApiError> {
+pub async fn get_preferences(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<web::Json<PreferencesDto>, ApiError> {
     let actor = person(&caller)?;
     let p = notes::preferences(&state.db, actor.id).await?;
     Ok(web::Json(PreferencesDto::new(p, state.delivery.webhook.is_some(), state.delivery.smtp.is_some())))

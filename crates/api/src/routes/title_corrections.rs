@@ -296,7 +296,9 @@ pub async fn decide_correction(
     audit::append(&state.db, &e).await?;
     if decided.state != CorrectionState::InReview {
         let office = match office_region(&state, actor).await? {
-            Some(r) if tier != DomainTier::ProvinceWestern && tier != DomainTier::ProvinceTcm => format!("{}继教委办公室", r.name),
+            Some(r) if tier != DomainTier::ProvinceWestern && tier != DomainTier::ProvinceTcm => {
+                format!("{}继教委办公室", r.name)
+            }
             _ => tier.label().to_owned(),
         };
         let approved = decided.state == CorrectionState::Approved;
@@ -307,8 +309,14 @@ pub async fn decide_correction(
             &office,
             &decided.id.to_string(),
         );
-        crate::notify::title_correction_decided(&state.db, &state.delivery, &decided.requested_by, decided.person_id.0, &r)
-            .await?;
+        crate::notify::title_correction_decided(
+            &state.db,
+            &state.delivery,
+            &decided.requested_by,
+            decided.person_id.0,
+            &r,
+        )
+        .await?;
     }
     Ok(web::Json(CorrectionDto::from(&decided)))
 }

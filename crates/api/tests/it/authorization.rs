@@ -361,9 +361,9 @@ fn table() -> Vec<Row> {
             ("POST", "/api/v1/certificates/{id}/revoke") => {
                 Body::Fixed(|| json!({"row_version": 1, "reason": "撤销原因"}))
             }
-            ("PUT", "/api/v1/notifications/preferences") => Body::Fixed(|| {
-                json!({"kinds": [{"kind": "records_returned", "in_app": true, "webhook": false, "email": false}]})
-            }),
+            ("PUT", "/api/v1/notifications/preferences") => Body::Fixed(
+                || json!({"kinds": [{"kind": "records_returned", "in_app": true, "webhook": false, "email": false}]}),
+            ),
             ("POST", "/api/v1/spot-checks") => {
                 Body::Fixed(|| json!({"kind": "sample", "year": 2021, "rate_permille": 100}))
             }

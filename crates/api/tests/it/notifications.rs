@@ -372,10 +372,10 @@ both_backends!(the_outbox_signs_retries_and_records_every_attempt, |app| async m
     let later = now + cme_domain::notification::retry_delay(1) + Duration::seconds(1);
     assert_eq!(cme_api::notify::deliver_due(&app.db, &delivery, "test-b", later).await.unwrap(), 1);
     let attempts = cme_store::repo::outbox::attempts(&app.db, hook.id).await.unwrap();
-    assert_eq!(attempts.iter().map(|a| (a.attempt, a.ok, a.status_code)).collect::<Vec<_>>(), [
-        (1, false, Some(500)),
-        (2, true, Some(200))
-    ]);
+    assert_eq!(
+        attempts.iter().map(|a| (a.attempt, a.ok, a.status_code)).collect::<Vec<_>>(),
+        [(1, false, Some(500)), (2, true, Some(200))]
+    );
     let states: Vec<DeliveryState> =
         cme_store::repo::outbox::recent(&app.db, 10).await.unwrap().iter().map(|m| m.state).collect();
     assert_eq!(states, [DeliveryState::Sent, DeliveryState::Sent]);

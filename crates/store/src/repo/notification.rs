@@ -158,8 +158,7 @@ async fn queue_outside(
     let Some(acct) = accounts::Entity::find_by_id(account).one(db).await? else {
         return Ok(());
     };
-    let email =
-        notification_contacts::Entity::find_by_id(account).one(db).await?.and_then(|c| c.email);
+    let email = notification_contacts::Entity::find_by_id(account).one(db).await?.and_then(|c| c.email);
     for &channel in channels {
         let recipient = match channel {
             Channel::Email => match &email {
@@ -452,8 +451,10 @@ pub async fn office_queues(db: &impl ConnectionTrait, since: DateTime<Utc>) -> R
             }
         }
     }
-    let mut out: Vec<OfficeQueue> =
-        by.into_iter().map(|((tier, region), (waiting, arrived))| OfficeQueue { tier, region, waiting, arrived }).collect();
+    let mut out: Vec<OfficeQueue> = by
+        .into_iter()
+        .map(|((tier, region), (waiting, arrived))| OfficeQueue { tier, region, waiting, arrived })
+        .collect();
     out.sort_by_key(|q| (q.tier, q.region));
     Ok(out)
 }

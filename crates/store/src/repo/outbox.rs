@@ -149,7 +149,14 @@ pub async fn of_notification(db: &impl ConnectionTrait, notification: Uuid) -> R
 
 /// Every message, newest first, at most `limit` (tests, support).
 pub async fn recent(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<Message>, StoreError> {
-    Ok(outbox::Entity::find().order_by_desc(outbox::Column::Id).limit(limit).all(db).await?.into_iter().map(of).collect())
+    Ok(outbox::Entity::find()
+        .order_by_desc(outbox::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(of)
+        .collect())
 }
 
 /// The attempts made at a message, in order.
