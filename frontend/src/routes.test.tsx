@@ -13,7 +13,7 @@ import { ROLES, type RoleName, meFor } from "./test/policy";
  * Every route: [path, frame, access enforced by RequireAuth ("-": none), page
  * (its module's file, or its folder for an index)]. Changed since the table:
  * the trainee's pages left the shell for their own frame (TraineeLayout, "bare"),
- * and 我的 (/my-profile) is new.
+ * and 我的 (/my-profile) is new; so are the bell's pages (/notifications…).
  */
 const ROUTES_BEFORE: [string, string, string, string][] = [
   ["/v/:token", "public", "-", "TokenPage"],
@@ -68,6 +68,10 @@ const ROUTES_BEFORE: [string, string, string, string][] = [
   ["/support-desk", "menu", "edit_support", "support"],
   ["/*", "menu", "-", "denied"],
   ["/my-profile", "bare", "claim_activity", "profile"],
+  // The bell's pages (issue 17): every signed-in account's, the trainee's in his frame.
+  ["/notifications", "menu", "signed_in", "notifications"],
+  ["/notifications/preferences", "menu", "signed_in", "PreferencesPage"],
+  ["/my-notifications", "bare", "claim_activity", "notifications"],
 ];
 
 /** The menu before the table (permissions.ts NAV_ITEMS and BasicLayout ICONS): [path, label, access, icon, kinds]. */

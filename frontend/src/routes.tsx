@@ -69,6 +69,9 @@ const WorkbenchPage = page(() => import("./pages/staff/workbench"));
 const UnitsPage = page(() => import("./pages/staff/units"));
 const UnitImportPage = page(() => import("./pages/staff/units/ImportPage"));
 const DepartmentsPage = page(() => import("./pages/staff/departments"));
+const NotificationsPage = page(() => import("./pages/notifications"));
+const NotificationPreferencesPage = page(() => import("./pages/notifications/PreferencesPage"));
+const TraineeNotificationsPage = page(() => import("./pages/trainee/notifications"));
 
 const NotFound = lazy(() => import("./auth/denied").then((m) => ({ default: m.NotFound })));
 const loadAntd = () => import("./antd");
@@ -97,6 +100,9 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
   { path: "/trainee/login", page: TraineeLoginPage, frame: "bare", kit: "light", access: null, hideInMenu: true },
   { path: "/", page: Home, frame: "menu", access: null, hideInMenu: true },
   { path: PASSWORD_PATH, page: PasswordPage, frame: "menu", access: "signed_in", hideInMenu: true },
+  // The bell's pages (the header's bell opens them; a trainee's are in his own frame).
+  { path: "/notifications", page: NotificationsPage, frame: "menu", access: "signed_in", hideInMenu: true },
+  { path: "/notifications/preferences", page: NotificationPreferencesPage, frame: "menu", access: "signed_in", hideInMenu: true },
 
   // The menu, in order, each list followed by its detail pages.
   // Staff land here (the first page of the menu they may use): what waits on them.
@@ -231,6 +237,7 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
     icon: "QrcodeOutlined",
   },
   { path: "/my-profile", page: TraineeProfilePage, frame: "bare", kit: "light", access: "claim_activity", hideInMenu: true },
+  { path: "/my-notifications", page: TraineeNotificationsPage, frame: "bare", kit: "light", access: "claim_activity", hideInMenu: true },
   { path: "/me", page: MePage, frame: "menu", access: "read_self", label: "我的信息", icon: "IdcardOutlined" },
   { path: "/*", page: NotFound, frame: "menu", access: null, hideInMenu: true },
 ];

@@ -120,6 +120,19 @@ catalogue! {
         Unique,
         "title_correction_transitions",
         ["correction_id", "seq"]
+    ),    /// A reminder is raised once per account (ON CONFLICT DO NOTHING).
+    NotificationsAccountKey => (
+        "uq_notifications_account_id_dedupe_key",
+        Unique,
+        "notifications",
+        ["account_id", "dedupe_key"]
+    ),
+    /// One choice per account and kind (upserted).
+    NotificationPreferencesKind => (
+        "uq_notification_preferences_account_id_kind",
+        Unique,
+        "notification_preferences",
+        ["account_id", "kind"]
     ),
 }
 

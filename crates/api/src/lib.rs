@@ -15,6 +15,7 @@ pub mod figures;
 pub mod idempotency;
 pub mod me;
 pub mod no_store;
+pub mod notify;
 pub mod office;
 pub mod openapi;
 pub mod paging;
@@ -54,6 +55,8 @@ pub struct AppState {
     /// Batch prints' files, and the worker that prints them.
     pub spool: storage::Spool,
     pub print_worker: std::sync::Arc<routes::certificates::PrintWorker>,
+    /// Where reminders go outside the system.
+    pub delivery: notify::Delivery,
     /// Public certificate lookups per client address.
     pub public_limiter: auth::limiter::Limiter<[u8; 32]>,
     /// Offices' figures of a cycle, shared for a few seconds (the workbench).
@@ -107,6 +110,8 @@ pub struct Settings {
     /// The public base URL, e.g. `https://cme.ynwsjkw.gov.cn`: the origin of
     /// every link the system prints or returns.
     pub public_url: String,
+    /// The outside channels reminders go through (none: in the system only).
+    pub notify: notify::Delivery,
 }
 
 /// A bound, not yet running, server.
@@ -148,6 +153,7 @@ where
             .configure(routes::spot_checks::routes)
             .configure(routes::title_corrections::routes)
             .configure(routes::support::routes)
+            .configure(routes::notifications::routes)
             // Not an operation of its own document.
             .route("/openapi.json", web::get().to(openapi_json))
             .default_service(web::to(spa::api_not_found)),
@@ -219,6 +225,7 @@ impl Application {
             files: settings.files,
             spool: settings.spool,
             print_worker: std::sync::Arc::new(routes::certificates::PrintWorker::new()),
+            delivery: settings.notify.clone(),
             public_url: settings.public_url.trim_end_matches('/').to_owned(),
             db,
             pii: settings.pii,
@@ -236,6 +243,7 @@ impl Application {
             },
         });
         routes::certificates::start_print_worker(state.clone());
+        notify::start_worker(state.db.clone(), settings.notify);
         let cors_origins = settings.cors_origins;
         let doc = web::Data::new(openapi());
         let static_dir = settings.static_dir.filter(|d| d.join("index.html").is_file());

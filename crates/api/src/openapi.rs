@@ -33,6 +33,7 @@ naming each field.",
         (name = "public", description = "Public certificate verification (no sign-in; rate-limited; logged)"),
         (name = "spot-check", description = "Spot checks (抽验) and on-site inspections (现场抽验)"),
         (name = "title-correction", description = "Title corrections (职称信息更正)"),
+        (name = "notifications", description = "Reminders (提醒): the bell, marking read, which reminders one receives where"),
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&SecuritySchemes)

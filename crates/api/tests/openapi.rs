@@ -214,6 +214,7 @@ fn the_spa_labels_are_generated_from_the_rust_enums() {
         "SCOPE_KIND" => cme_domain::auth::ScopeKind,
         "AUDIT_ACTION" => cme_domain::audit::AuditAction,
         "AUDIT_TARGET" => cme_domain::audit::AuditTarget,
+        "NOTIFICATION_KIND" => cme_domain::notification::NotificationKind,
     };
     // The evidence rule (`domain::cycle::evidence`): the kinds of file
     // accepted, by media type, and the largest size.

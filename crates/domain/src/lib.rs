@@ -18,6 +18,7 @@ pub mod cycle;
 pub mod id_card;
 pub mod ids;
 pub mod keys;
+pub mod notification;
 pub mod org;
 pub mod person;
 pub mod report;

@@ -16,6 +16,10 @@ pub const ENV_KEYS: &[&str] = &[
     "CME_CORS_ORIGINS",
     "CME_TEST_CAPTCHA",
     "CME_LOG_FORMAT",
+    "CME_NOTIFY_WEBHOOK_URL",
+    "CME_NOTIFY_WEBHOOK_SECRET",
+    "CME_SMTP_URL",
+    "CME_SMTP_FROM",
     "RUST_LOG",
 ];
 
@@ -42,6 +46,14 @@ pub struct Config {
     /// (QR codes, `verify_url`) is built from. Required in production; in
     /// development `http://<CME_BIND>`.
     pub public_url: Option<String>,
+    /// `CME_NOTIFY_WEBHOOK_URL`: a province's SMS/WeChat gateway, called
+    /// with each reminder as JSON signed with `CME_NOTIFY_WEBHOOK_SECRET`.
+    pub webhook_url: Option<String>,
+    pub webhook_secret: Option<String>,
+    /// `CME_SMTP_URL` (e.g. `smtps://user:pass@mail.example.org`) and the
+    /// sender `CME_SMTP_FROM`: email reminders.
+    pub smtp_url: Option<String>,
+    pub smtp_from: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -59,6 +71,10 @@ impl std::fmt::Debug for Config {
             .field("cors_origins", &self.cors_origins)
             .field("test_captcha", &self.test_captcha)
             .field("public_url", &self.public_url)
+            .field("webhook_url", &self.webhook_url)
+            .field("webhook_secret", &self.webhook_secret.as_ref().map(|_| "<set>"))
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("smtp_from", &self.smtp_from)
             .finish()
     }
 }
@@ -84,7 +100,30 @@ impl Config {
                 .unwrap_or_default(),
             test_captcha: var("CME_TEST_CAPTCHA").is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("true")),
             public_url: var("CME_PUBLIC_URL").map(|v| v.trim().to_owned()),
+            webhook_url: var("CME_NOTIFY_WEBHOOK_URL").map(|v| v.trim().to_owned()),
+            webhook_secret: var("CME_NOTIFY_WEBHOOK_SECRET"),
+            smtp_url: var("CME_SMTP_URL").map(|v| v.trim().to_owned()),
+            smtp_from: var("CME_SMTP_FROM").map(|v| v.trim().to_owned()),
         }
+    }
+
+    /// The outside channels of reminders. A webhook without its secret is
+    /// refused (an unsigned call could be forged by anyone who finds the URL).
+    pub fn delivery(&self) -> anyhow::Result<cme_api::notify::Delivery> {
+        let webhook = match (&self.webhook_url, &self.webhook_secret) {
+            (Some(url), Some(secret)) if secret.len() >= 16 => {
+                Some(cme_api::notify::Webhook { url: url.clone(), secret: secret.as_bytes().to_vec() })
+            }
+            (Some(_), _) => {
+                anyhow::bail!("CME_NOTIFY_WEBHOOK_URL needs CME_NOTIFY_WEBHOOK_SECRET of at least 16 characters")
+            }
+            (None, _) => None,
+        };
+        let smtp = self.smtp_url.as_ref().map(|url| cme_api::notify::Smtp {
+            url: url.clone(),
+            from: self.smtp_from.clone().unwrap_or_else(|| "cme@localhost".to_owned()),
+        });
+        Ok(cme_api::notify::Delivery { webhook, smtp })
     }
 
     /// The public base URL, without a trailing slash: `CME_PUBLIC_URL`
@@ -153,6 +192,10 @@ mod tests {
             cors_origins: Vec::new(),
             test_captcha: false,
             public_url: public_url.map(str::to_owned),
+            webhook_url: None,
+            webhook_secret: None,
+            smtp_url: None,
+            smtp_from: None,
         }
     }
 

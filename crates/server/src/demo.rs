@@ -112,6 +112,10 @@ pub async fn run(config: &Config, if_empty: bool, queue_people: u32, certified_p
         let waiting = crate::demo_queue::load(&db, &cipher, 2021, queue_people).await?;
         tracing::info!(generated = queue_people, waiting, "a county's queue generated (宣威市人民医院)");
     }
+    // The day's reminders of the demo as it stands (reports waiting on a
+    // unit, queues grown, certificates issued), so the bell is not empty.
+    let reminders = cme_api::notify::scan(&db, &cme_api::notify::Delivery::default(), chrono::Utc::now()).await?;
+    tracing::info!(reminders, "the day's reminders raised");
     tracing::info!(
         regions = province.regions.len(),
         units = province.units.len(),

@@ -30,8 +30,9 @@ async fn check_production(config: &Config, db: &DatabaseConnection) -> anyhow::R
 }
 
 /// Hourly: forget expired captchas, old sign-in failures and refresh tokens
-/// that expired a day ago (none of them can matter any more).
-async fn housekeeping(db: DatabaseConnection) {
+/// that expired a day ago (none of them can matter any more), and raise the
+/// day's reminders (each once a day, whichever instance runs first).
+async fn housekeeping(db: DatabaseConnection, delivery: cme_api::notify::Delivery) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         tick.tick().await;
@@ -46,6 +47,10 @@ async fn housekeeping(db: DatabaseConnection) {
                 tracing::warn!(error = %e, "housekeeping failed");
             }
         }
+        match cme_api::notify::scan(&db, &delivery, now).await {
+            Ok(n) => tracing::info!(raised = n, "daily reminders scanned"),
+            Err(e) => tracing::warn!(error = %e, "reminder scan failed"),
+        }
     }
 }
 
@@ -55,6 +60,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let pii = cipher(&config)?;
     let jwt_secret = jwt_secret(&config)?;
     let public_url = config.public_base_url()?;
+    let delivery = config.delivery()?;
     let db = open(&config).await?;
     check_production(&config, &db).await?;
     let db_for_housekeeping = db.clone();
@@ -73,12 +79,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             files: std::sync::Arc::new(cme_api::storage::LocalDisk::new(config.files_dir.clone())),
             spool: cme_api::storage::Spool::new(config.files_dir.join("print-jobs")),
             public_url,
+            notify: delivery.clone(),
         },
         db,
     )
     .await
     .with_context(|| format!("cannot listen on {}", config.bind))?;
-    tokio::spawn(housekeeping(db_for_housekeeping));
+    tokio::spawn(housekeeping(db_for_housekeeping, delivery));
     tracing::info!(port = app.port(), "listening on http://{}", config.bind);
     app.run_until_stopped().await?;
     tracing::info!("stopped");

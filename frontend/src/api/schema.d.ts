@@ -1374,6 +1374,88 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's reminders, newest first, by keyset pages, with the unread
+         *     count (the bell's badge); `unread=true` for the unread ones only.
+         */
+        get: operations["list_notifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Which reminders the caller receives, where: every kind with its
+         *     channels (in the system, SMS/WeChat, email), the email address, and
+         *     which outside channels the province has connected.
+         */
+        get: operations["get_preferences"];
+        /**
+         * Changes which reminders the caller receives, where: the kinds given are
+         *     replaced, the others kept; the email address is replaced.
+         */
+        put: operations["put_preferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks every unread reminder of the caller read. */
+        post: operations["read_all"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Marks one of the caller's reminders read (opening it does). Reading it
+         *     again changes nothing.
+         */
+        post: operations["read_notification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/people": {
         parameters: {
             query?: never;
@@ -4342,6 +4424,43 @@ export interface components {
          * @enum {string}
          */
         NotCountedReason: "over_cap" | "not_valid";
+        /** @description One reminder. */
+        NotificationDto: {
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["NotificationKind"];
+            /** @description The page of the SPA that shows what it is about. */
+            link: string;
+            /**
+             * Format: date-time
+             * @description `null` while unread.
+             */
+            read_at?: string | null;
+            /** @description In Chinese, naming organisations and people. */
+            title: string;
+        };
+        /**
+         * @description 提醒类别: window_closing 上报截止提醒, records_returned 验证记录被退回,
+         *     reports_waiting 科室学分上报待审批, transfers_waiting 人员调动待处理,
+         *     queue_grown 待审核记录增加, title_correction_decided 职称更正已审核,
+         *     spot_check_outcome 抽验结果, certificate_issued 证书已生成.
+         * @enum {string}
+         */
+        NotificationKind: "window_closing" | "records_returned" | "reports_waiting" | "transfers_waiting" | "queue_grown" | "title_correction_decided" | "spot_check_outcome" | "certificate_issued";
+        /** @description A page of the caller's reminders, newest first, with the unread count. */
+        NotificationPage: {
+            items: components["schemas"]["NotificationDto"][];
+            /** @description Pass as `after` for the next page; `null` on the last. */
+            next_cursor?: string | null;
+            /**
+             * Format: int64
+             * @description How many of the caller's reminders are unread (the bell's badge).
+             */
+            unread: number;
+        };
         /**
          * @description 生成证书编号: for the records chosen, or every approved record waiting on
          *     the caller's office (optionally of one year).
@@ -4565,6 +4684,34 @@ export interface components {
             /** Format: int32 */
             year: number;
         };
+        /** @description One kind's channels. */
+        PreferenceDto: {
+            /** @description 电子邮件, to `email`. */
+            email: boolean;
+            /** @description 站内提醒 (the bell). */
+            in_app: boolean;
+            kind: components["schemas"]["NotificationKind"];
+            /** @description 短信/微信, through the province's gateway. */
+            webhook: boolean;
+        };
+        /**
+         * @description The caller's choices: every kind, where email goes, and which outside
+         *     channels the province has connected.
+         */
+        PreferencesDto: {
+            email?: string | null;
+            /** @description Whether an email server is connected. */
+            email_available: boolean;
+            kinds: components["schemas"]["PreferenceDto"][];
+            /** @description Whether an SMS/WeChat gateway is connected. */
+            webhook_available: boolean;
+        };
+        /** @description New choices: the kinds given are replaced, the others kept. */
+        PreferencesUpdate: {
+            /** @description Where email reminders go; `null` or empty: nowhere. */
+            email?: string | null;
+            kinds: components["schemas"]["PreferenceDto"][];
+        };
         /** @description How a draft would change who passes. */
         PreviewDto: {
             by_prefecture: components["schemas"]["PreviewRow"][];
@@ -4751,6 +4898,11 @@ export interface components {
             /** Format: uuid */
             unit_id: string;
             unit_name: string;
+        };
+        /** @description How many reminders were marked read. */
+        ReadAllResult: {
+            /** Format: int64 */
+            marked: number;
         };
         RecomputeRequest: {
             /**
@@ -8471,6 +8623,160 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    list_notifications: {
+        parameters: {
+            query?: {
+                /** @description `true`: unread ones only. */
+                unread?: boolean | null;
+                after?: string | null;
+                /** @description 1–200, default 50. */
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    get_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesDto"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    put_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreferencesUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    read_all: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadAllResult"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["IdempotencyConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    read_notification: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, honoured for authenticated callers: 1–255 visible ASCII characters, scoped to the caller, kept 24 h. A retry with the same key and request gets the first answer again (header `Idempotency-Replayed: true`); the same key with another request is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_in_progress`; 5xx answers are not kept. Answers holding secrets or a full ID number are not kept either: their retry is 409 `idempotency_replay_withheld`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["IdempotencyConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableEntity"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -12,6 +12,9 @@ import type {
 } from "../api/types";
 import type { Gender, Medicine, Operation, OrganisationKind, PersonStatus, RegionLevel, Role } from "../api/types";
 import type { CreditState, EntryPath, ImportMode, Outcome, RosterOutcome, ShortfallCode } from "../api/types";
+import type { components } from "../api/schema";
+
+type NotificationKind = components["schemas"]["NotificationKind"];
 
 export const UNIT_LEVEL_LABELS: Record<UnitLevel, string> = L.UNIT_LEVEL;
 
@@ -53,6 +56,8 @@ export const PERSON_STATUS_COLORS: Record<PersonStatus, string> = {
 export const GENDER_LABELS: Record<Gender, string> = L.GENDER;
 
 export const ORGANISATION_KIND_LABELS: Record<OrganisationKind, string> = L.SCOPE_KIND;
+
+export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = L.NOTIFICATION_KIND;
 
 /** A label for a value the type may not know yet (a new enum value on the wire). */
 export function labelOf<K extends string>(labels: Record<K, string>, value: string | null | undefined, empty = "—"): string {

@@ -352,6 +352,9 @@ export const AUDIT_ACTION = {
   "cycle.update": "修改验证年度日程",
   "cycle.window": "设置上报时间",
   "evidence.upload": "上传证明材料",
+  "notification.preferences": "修改提醒设置",
+  "notification.read": "阅读提醒",
+  "notification.read_all": "全部提醒标为已读",
   "person.create": "新增人员",
   "person.id_number.reveal": "查看完整身份证号",
   "person.import": "导入人员",
@@ -399,6 +402,7 @@ export const AUDIT_TARGET = {
   credit: "学分",
   credit_report: "科室学分上报",
   cycle: "验证年度",
+  notification: "提醒",
   person: "人员",
   seal: "印章",
   spot_check: "抽查",
@@ -411,6 +415,17 @@ export const AUDIT_TARGET = {
   evidence: "证明材料",
   region: "地区",
   department: "科室",
+} as const;
+
+export const NOTIFICATION_KIND = {
+  window_closing: "上报截止提醒",
+  records_returned: "验证记录被退回",
+  reports_waiting: "科室学分上报待审批",
+  transfers_waiting: "人员调动待处理",
+  queue_grown: "待审核记录增加",
+  title_correction_decided: "职称更正已审核",
+  spot_check_outcome: "抽验结果",
+  certificate_issued: "证书已生成",
 } as const;
 
 // The media type of each evidence kind, and the largest evidence file in bytes.

@@ -1,4 +1,4 @@
-import { ApiOutlined, DownOutlined, KeyOutlined, LoginOutlined, LogoutOutlined, MenuOutlined, UserOutlined } from "@ant-design/icons";
+import { ApiOutlined, BellOutlined, DownOutlined, KeyOutlined, LoginOutlined, LogoutOutlined, MenuOutlined, UserOutlined } from "@ant-design/icons";
 import { Badge, Button, Dropdown, Grid, Layout, Menu, Space, Tag, Typography } from "antd";
 import type { MenuProps } from "antd";
 import { Link, Navigate, Outlet, useLocation, useMatches, useNavigate } from "react-router";
@@ -9,6 +9,25 @@ import { useMendedTables } from "../hooks/useMendedTables";
 import { menuKeyOf, useMenu, type RouteHandle } from "../navigation";
 import { menuBadges } from "../pages/staff/workbench/logic";
 import { useWorkbench } from "../pages/staff/workbench/useWorkbench";
+import { useNotifications } from "../pages/notifications/api";
+
+/** The bell: the unread reminders' count; opens the list. */
+function Bell() {
+  const unread = useNotifications().data?.unread ?? 0;
+  const navigate = useNavigate();
+  return (
+    <Badge count={unread} overflowCount={99} size="small" data-testid="bell-count">
+      <Button
+        type="text"
+        icon={<BellOutlined />}
+        style={{ color: "#fff" }}
+        aria-label={unread > 0 ? `提醒（${unread} 条未读）` : "提醒"}
+        onClick={() => navigate("/notifications")}
+        data-testid="bell"
+      />
+    </Badge>
+  );
+}
 
 /** The menu item of the page shown: the route table's row of the deepest match (`/org/units/1` → `/org`). */
 function useSelectedKeys(): string[] {
@@ -48,6 +67,7 @@ function UserMenu({ compact }: { compact: boolean }) {
   };
   return (
     <Space size="middle" style={{ color: "#fff", whiteSpace: "nowrap" }}>
+      <Bell />
       <span data-testid="header-organisation">
         <Tag color="blue" data-testid="header-role" style={{ marginInlineEnd: compact ? 0 : 8 }}>
           {me.role_label}

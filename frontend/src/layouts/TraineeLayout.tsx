@@ -1,8 +1,9 @@
 import type { ReactNode } from "react";
-import { Navigate, useLocation } from "react-router";
+import { Link, Navigate, useLocation } from "react-router";
 import { useAuth } from "../auth/AuthProvider";
 import { PASSWORD_PATH } from "../auth/permissions";
 import { Button, Page, TabBar, type TabItem } from "../light";
+import { useNotifications } from "../pages/notifications/api";
 
 /* Outline icons for the tab bar, drawn inline: an icon font would cost more than the page. */
 const svg = (d: string) => (
@@ -27,11 +28,31 @@ export const TRAINEE_TABS: readonly TabItem[] = [
 export default function TraineeLayout({ title, children }: { title: string; children: ReactNode }) {
   const { me, signOut } = useAuth();
   const location = useLocation();
+  const unread = useNotifications().data?.unread ?? 0;
   if (me?.must_change_password) return <Navigate to={PASSWORD_PATH} replace state={{ from: location }} />;
   return (
     <Page className="lk-with-tabbar">
       <header className="lk-header">
         <h1 className="lk-header-title">{title}</h1>
+        {me && (
+          <Link
+            to="/my-notifications"
+            className="lk-bell"
+            aria-label={unread > 0 ? `提醒（${unread} 条未读）` : "提醒"}
+            data-testid="bell"
+            style={{ flex: "none", position: "relative", display: "inline-flex", padding: 8, color: "inherit" }}
+          >
+            <span style={{ width: 22, height: 22, display: "inline-block" }}>{svg("M6 16V11a6 6 0 1 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0")}</span>
+            {unread > 0 && (
+              <span
+                data-testid="bell-count"
+                style={{ position: "absolute", top: 0, right: 0, minWidth: 16, height: 16, borderRadius: 8, background: "#cf1322", color: "#fff", fontSize: 11, lineHeight: "16px", textAlign: "center", padding: "0 4px" }}
+              >
+                {unread > 99 ? "99+" : unread}
+              </span>
+            )}
+          </Link>
+        )}
         {me && (
           <Button variant="text" onClick={() => void signOut()} data-testid="sign-out" style={{ flex: "none" }}>
             退出

@@ -94,6 +94,7 @@ wire_enum!(
 pub mod activities;
 pub mod certificate;
 pub mod credits;
+pub mod notifications;
 pub mod verification;
 pub mod workbench;
 wire_enum!(

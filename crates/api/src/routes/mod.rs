@@ -10,6 +10,7 @@ pub mod courses;
 pub mod credits;
 pub mod cycles;
 pub mod health;
+pub mod notifications;
 pub mod org;
 pub mod people;
 pub mod spot_checks;

@@ -10,7 +10,7 @@ use cme_domain::audit::{AuditAction, AuditTarget};
 use cme_domain::auth::{Actor, Object, Operation, Owner};
 use cme_domain::ids::UnitId;
 use cme_domain::review::Tier as DomainTier;
-use cme_domain::spot_check::{SampleSpec, SpotCheckKind as DomainKind, new_seed};
+use cme_domain::spot_check::{InstitutionOutcome, SampleSpec, SpotCheckKind as DomainKind, new_seed};
 use cme_store::repo::spot_check::{self as checks, Check, NewCheck, Recorded};
 use cme_store::repo::verification::{Acting, OfficeScope};
 use cme_store::repo::{audit, unit};
@@ -268,6 +268,15 @@ pub async fn close_check(
             "released": outcome.released.iter().map(|u| u.0).collect::<Vec<_>>(),
         }));
     audit::append(&state.db, &e).await?;
+    let event = c.id.to_string();
+    for (u, n) in &outcome.sent_back {
+        let words = format!("{}（{n} 条记录）", InstitutionOutcome::SentBack.label());
+        crate::notify::spot_check_outcome(&state.db, &state.delivery, u.0, closed.year, &words, &event).await?;
+    }
+    for u in &outcome.released {
+        let words = format!("{}，证书暂缓已解除", InstitutionOutcome::Passed.label());
+        crate::notify::spot_check_outcome(&state.db, &state.delivery, u.0, closed.year, &words, &event).await?;
+    }
     Ok(web::Json(CloseResult {
         check: CheckDto::new(&closed, true),
         sent_back: outcome

@@ -13,6 +13,7 @@ use cme_domain::ids::PersonId;
 use cme_domain::person::TitleLevel as DomainLevel;
 use cme_domain::review::Tier as DomainTier;
 use cme_domain::title_correction::CorrectionEvent as DomainEvent;
+use cme_domain::title_correction::CorrectionState;
 use cme_store::repo::compliance as stored;
 use cme_store::repo::title_correction::{self as corrections, Correction, CorrectionScope, NewCorrection};
 use cme_store::repo::verification::Acting;
@@ -29,7 +30,7 @@ use crate::dto::certificate::{
 };
 use crate::error::{ApiError, MissingAs, Problem};
 use crate::extract::ValidJson;
-use crate::office::{office_scope, tier_of};
+use crate::office::{office_region, office_scope, tier_of};
 
 /// Registers this resource's routes (the route table and the OpenAPI
 /// document are built from the same calls).
@@ -293,5 +294,29 @@ pub async fn decide_correction(
             "new_certificate": decided.new_certificate_id,
         }));
     audit::append(&state.db, &e).await?;
+    if decided.state != CorrectionState::InReview {
+        let office = match office_region(&state, actor).await? {
+            Some(r) if tier != DomainTier::ProvinceWestern && tier != DomainTier::ProvinceTcm => {
+                format!("{}继教委办公室", r.name)
+            }
+            _ => tier.label().to_owned(),
+        };
+        let approved = decided.state == CorrectionState::Approved;
+        let r = cme_domain::notification::title_correction_decided(
+            &decided.person_name,
+            &decided.new_title,
+            approved,
+            &office,
+            &decided.id.to_string(),
+        );
+        crate::notify::title_correction_decided(
+            &state.db,
+            &state.delivery,
+            &decided.requested_by,
+            decided.person_id.0,
+            &r,
+        )
+        .await?;
+    }
     Ok(web::Json(CorrectionDto::from(&decided)))
 }

@@ -87,6 +87,7 @@ pub async fn spawn(backend: Backend) -> TestApp {
             files: std::sync::Arc::new(cme_api::storage::LocalDisk::new(spa.0.join("files"))),
             spool: cme_api::storage::Spool::new(spa.0.join("spool")),
             public_url: PUBLIC_URL.to_owned(),
+            notify: cme_api::notify::Delivery::default(),
         },
         db.clone(),
     )

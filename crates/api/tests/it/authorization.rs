@@ -246,6 +246,8 @@ const PRINT_FOREIGN: [u16; 10] = [401, 403, 200, 200, 404, 404, 404, 404, 403, 4
 const OFFICES: [u16; 10] = [401, 403, 200, 200, 200, 200, 403, 403, 403, 403];
 /// An id nothing has: every signed-in caller gets 404.
 const NOTHING: [u16; 10] = [401, 404, 404, 404, 404, 404, 404, 404, 404, 404];
+/// Every person who signs in, not an outside system.
+const SIGNED_IN_PEOPLE: [u16; 10] = [401, 200, 200, 200, 200, 200, 200, 200, 200, 403];
 const TRAINEE_ONLY: [u16; 10] = [401, 403, 403, 403, 403, 403, 403, 403, 200, 403];
 /// The standard editor, without a draft.
 const EDITORS_404: [u16; 10] = [401, 404, 404, 404, 403, 403, 403, 403, 403, 403];
@@ -418,6 +420,9 @@ fn table() -> Vec<Row> {
             ("POST", "/api/v1/certificates/{id}/revoke") => {
                 Body::Fixed(|| json!({"row_version": 1, "reason": "撤销原因"}))
             }
+            ("PUT", "/api/v1/notifications/preferences") => Body::Fixed(
+                || json!({"kinds": [{"kind": "records_returned", "in_app": true, "webhook": false, "email": false}]}),
+            ),
             ("POST", "/api/v1/spot-checks") => {
                 Body::Fixed(|| json!({"kind": "sample", "year": 2021, "rate_permille": 100}))
             }
@@ -439,6 +444,20 @@ fn table() -> Vec<Row> {
     };
     vec![
         row("GET", "/api/v1/me", Target::None, [401, 200, 200, 200, 200, 200, 200, 200, 200, 200], None, false),
+        // Reminders: everyone who signs in has his own (an outside system none);
+        // anyone else's reads as missing.
+        row("GET", "/api/v1/notifications", Target::None, SIGNED_IN_PEOPLE, None, false),
+        row("POST", "/api/v1/notifications/read-all", Target::None, SIGNED_IN_PEOPLE, None, true),
+        row("GET", "/api/v1/notifications/preferences", Target::None, SIGNED_IN_PEOPLE, None, false),
+        row("PUT", "/api/v1/notifications/preferences", Target::None, SIGNED_IN_PEOPLE, None, true),
+        row(
+            "POST",
+            "/api/v1/notifications/{id}/read",
+            Target::Missing,
+            [401, 404, 404, 404, 404, 404, 404, 404, 404, 403],
+            None,
+            true,
+        ),
         row(
             "POST",
             "/api/v1/actors/names",

@@ -19,6 +19,7 @@ mod authorization;
 mod calculator;
 mod certificates;
 mod credits;
+mod notifications;
 mod people;
 mod reports;
 mod support;

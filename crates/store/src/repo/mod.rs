@@ -18,6 +18,8 @@ pub mod evidence;
 pub mod id_lookup;
 pub mod idempotency;
 pub mod login_failure;
+pub mod notification;
+pub mod outbox;
 pub mod person;
 pub mod print_job;
 pub mod refresh;

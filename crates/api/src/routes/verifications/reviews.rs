@@ -265,6 +265,14 @@ pub async fn decide(
     let records = waiting_records(&b.items, &by_id, scope, tier)?;
     check_not_closed(&state, &records).await?;
     let by = Acting { tier, id: Some(actor.id), name: &actor.name };
+    // The units are told who returned their records, in words.
+    let office = match event {
+        Event::Return if tier != Tier::ProvinceWestern && tier != Tier::ProvinceTcm => {
+            office_region(&state, actor).await?.map(|r| format!("{}继教委办公室", r.name))
+        }
+        _ => None,
+    }
+    .unwrap_or_else(|| tier.label().to_owned());
     let txn = state.db.begin().await?;
     let applied = verifications::apply_many(&txn, &records, event, &by, reason).await.map_err(|e| match e {
         StoreError::StaleVersion => ApiError::Conflict {
@@ -280,6 +288,10 @@ pub async fn decide(
     .ip(Some(&client_ip(&req)))
     .detail(json!({"ids": b.items.iter().map(|i| i.id).collect::<Vec<_>>(), "reason": reason}));
     audit::append(&txn, &e).await?;
+    if event == Event::Return {
+        let units = records.iter().map(|r| r.unit_id.0);
+        crate::notify::records_returned(&txn, &state.delivery, &office, units, reason, Uuid::now_v7()).await?;
+    }
     txn.commit().await?;
     Ok(web::Json(DecisionResult {
         decided: u64::try_from(applied.count).unwrap_or(u64::MAX),
