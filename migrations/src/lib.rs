@@ -30,6 +30,7 @@ mod m20261206_000017_audit_append_only;
 mod m20261207_000018_review_jobs;
 mod m20261207_000019_verification_counts;
 mod m20261207_000020_print_jobs;
+mod m20261207_000021_paper_verification;
 mod util;
 
 /// Applies the migrations in order.
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000018_review_jobs::Migration),
             Box::new(m20261207_000019_verification_counts::Migration),
             Box::new(m20261207_000020_print_jobs::Migration),
+            Box::new(m20261207_000021_paper_verification::Migration),
         ]
     }
 }

@@ -53,6 +53,8 @@ pub struct Certificate {
     pub issued_on: String,
     /// What the QR code holds: the public verification page of this certificate.
     pub verify_url: String,
+    /// How the year was verified, printed beside the verdict when set ("纸质验证").
+    pub path_label: Option<String>,
 }
 
 /// Whose multi-year proof it is (the first page of [`multi_year_proof_pdf`]).
@@ -282,6 +284,7 @@ fn check_certificate(shaper: &Shaper<'_>, prefix: &str, cert: &Certificate) -> R
         ("check_code", &cert.check_code),
         ("issuer", &cert.issuer),
         ("issued_on", &cert.issued_on),
+        ("path_label", cert.path_label.as_ref().unwrap_or(&String::new())),
     ] {
         shaper.check(&format!("{prefix}{field}"), text)?;
     }
@@ -326,6 +329,9 @@ fn certificate_page(shaper: &Shaper<'_>, cert: &Certificate, seal: Option<&Seal>
 
     let w = page.text("label", "验证结论：", VERDICT, LEFT, y, Align::Left, Colour::BLACK)?;
     page.text("verdict", &cert.verdict, VERDICT, LEFT + w, y, Align::Left, Colour::BLACK)?;
+    if let Some(path) = &cert.path_label {
+        page.particular("path_label", "验证方式：", path, LEFT + mm(95.0), y, CONTENT_WIDTH - mm(95.0))?;
+    }
     y += step;
     let number =
         if cert.version > 1 { format!("{}（第{}版）", cert.number, cert.version) } else { cert.number.clone() };

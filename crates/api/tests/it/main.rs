@@ -19,5 +19,6 @@ mod authorization;
 mod calculator;
 mod certificates;
 mod credits;
+mod paper;
 mod people;
 mod verification;

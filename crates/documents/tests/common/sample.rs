@@ -101,6 +101,7 @@ pub fn certificate(i: usize) -> Certificate {
         issuer: "云南省继续医学教育委员会".to_owned(),
         issued_on: "2022年3月15日".to_owned(),
         verify_url: verify_url(i),
+        path_label: None,
     }
 }
 

@@ -68,6 +68,8 @@ pub struct Certificate {
     pub row_version: i32,
     /// The institution's year is held by an inspection.
     pub held: bool,
+    /// How the year was verified: electronic, or on paper (纸质验证).
+    pub path: cme_domain::cycle::paper::VerificationPath,
 }
 
 impl Certificate {
@@ -109,6 +111,7 @@ impl Certificate {
             revoke_reason: m.revoke_reason,
             row_version: m.row_version,
             held,
+            path: m.path,
         })
     }
 }
@@ -130,6 +133,8 @@ pub(crate) struct Certified {
     pub deemed_compliant: bool,
     /// The special-list reason of the record, if it came on that list.
     pub special: Option<cme_domain::cycle::special::SpecialReason>,
+    /// The record's path (a paper verification's certificate says so).
+    pub path: cme_domain::cycle::paper::VerificationPath,
 }
 
 /// Who issues: the office (its region and tier) and the committee printed.
@@ -269,11 +274,12 @@ pub(crate) async fn create_for(
             revoked_by: Set(None),
             revoke_reason: Set(None),
             row_version: Set(1),
+            path: Set(r.path),
         });
     }
     supersede(db, &superseded, at).await?;
     let n = rows.len();
-    for chunk in rows.chunks(batch_rows(db.get_database_backend(), 31)) {
+    for chunk in rows.chunks(batch_rows(db.get_database_backend(), 32)) {
         certificates::Entity::insert_many(chunk.to_vec()).exec_without_returning(db).await?;
     }
     Ok(n)
@@ -353,6 +359,7 @@ pub async fn reissue_with_title(
         revoked_by: Set(None),
         revoke_reason: Set(None),
         row_version: Set(1),
+        path: Set(old.path),
     };
     let res = certificates::Entity::update_many()
         .col_expr(certificates::Column::SupersededAt, Expr::value(at))

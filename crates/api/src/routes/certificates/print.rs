@@ -82,6 +82,7 @@ pub(super) fn printed(c: &Certificate, public_url: &str) -> cme_documents::Certi
         issuer: c.issuer.clone(),
         issued_on: day.format("%Y年%-m月%-d日").to_string(),
         verify_url: verify_url(public_url, &c.qr_token),
+        path_label: c.path.printed_label().map(str::to_owned),
     }
 }
 
