@@ -10,7 +10,7 @@ use chrono::Utc;
 use cme_domain::auth::{Actor, Object, Operation, Owner, Scope};
 use cme_domain::compliance::{Outcome as DomainOutcome, Shortfall};
 use cme_domain::cycle::list::{ListKind as DomainList, check_list_year, check_normal_eligibility};
-use cme_domain::cycle::paper::{PathError, VerificationPath as DomainPath, check_path};
+use cme_domain::cycle::paper::{VerificationPath as DomainPath, check_path};
 use cme_domain::cycle::special::SpecialClaim;
 use cme_domain::ids::{DepartmentId, PersonId, UnitId, VerificationId};
 use cme_domain::review::{Event, State, may_prepare};
@@ -68,12 +68,10 @@ async fn check_open(state: &AppState, cycle_year: i32, unit_id: UnitId, submitti
     Ok(())
 }
 
-/// Paper goes on the normal and make-up lists only.
+/// Paper goes on the normal and make-up lists only (each person's scans
+/// are checked with him, so here one is taken as given).
 fn list_path(list: DomainList, path: DomainPath) -> Result<(), ApiError> {
-    match check_path(list, path, usize::MAX) {
-        Err(e @ PathError::SpecialOnPaper) => Err(ApiError::field("path", e.to_string())),
-        _ => Ok(()),
-    }
+    check_path(list, path, 1).map_err(|e| ApiError::field("path", e.to_string()))
 }
 
 fn list_year(cycle_year: i32, list: DomainList, year: Option<i32>) -> Result<i32, ApiError> {
