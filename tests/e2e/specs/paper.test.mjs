@@ -80,11 +80,14 @@ test("a unit submits a worker on paper with his scan; county, prefecture and 科
   await clickSettled(modal.locator(".ant-modal-footer .ant-btn-primary"));
   const response = await answer;
   assert.equal(response.status(), 200, await response.text());
-  assert.equal((await response.json()).submitted, 1);
-  const sent = JSON.parse(response.request().postData());
-  assert.equal(sent.path, "paper");
-  assert.equal(sent.people[0].evidence_ids.length, 1);
+  const submitted = await response.json();
+  assert.equal(submitted.submitted, 1);
   await modal.waitFor({ state: "hidden" });
+  // Stored on paper, with the scan.
+  const stored = await api.get(`/api/v1/verifications/${submitted.ids[0]}`, await apiToken("ylyy"));
+  assert.equal(stored.status, 200, stored.text);
+  assert.equal(stored.json.record.path, "paper");
+  assert.deepEqual(stored.json.evidence.map((e) => e.file_name), ["纸质学分证书.pdf"]);
 
   // Up the same chain as any record of a county hospital.
   const county = await officeApprovesOnPaper("yiliang", person);
