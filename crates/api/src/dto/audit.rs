@@ -182,9 +182,9 @@ fn value_words(key: &str, v: &serde_json::Value) -> Option<String> {
         Value::String(s) if key == "role" => {
             Some(cme_domain::auth::Role::parse(s).map_or(s.clone(), |r| r.label().to_owned()))
         }
-        Value::String(s) if key == "path" => Some(
-            cme_domain::cycle::paper::VerificationPath::parse(s).map_or(s.clone(), |p| p.label().to_owned()),
-        ),
+        Value::String(s) if key == "path" => {
+            Some(cme_domain::cycle::paper::VerificationPath::parse(s).map_or(s.clone(), |p| p.label().to_owned()))
+        }
         Value::String(s) => Some(s.clone()),
         Value::Array(items) => {
             let words: Vec<String> = items.iter().filter_map(|i| value_words(key, i)).collect();

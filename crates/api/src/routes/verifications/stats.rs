@@ -82,8 +82,17 @@ pub async fn export_stats(
     };
     let rows: Vec<cme_documents::ReportRow> = dto.rows.iter().map(row).collect();
     let total = row(&dto.total);
-    let columns =
-        ["应验证人数", "达标人数", "已上报", "退回待改", "审核通过", "已发证书", "未上报", "纸质验证上报", "纸质验证通过"];
+    let columns = [
+        "应验证人数",
+        "达标人数",
+        "已上报",
+        "退回待改",
+        "审核通过",
+        "已发证书",
+        "未上报",
+        "纸质验证上报",
+        "纸质验证通过",
+    ];
     let rate_columns = ["达标率", "审核通过率"];
     let bytes = web::block(move || cme_documents::report_xlsx(&title, by, &columns, &rate_columns, &rows, &total))
         .await
