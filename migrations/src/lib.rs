@@ -30,6 +30,7 @@ mod m20261206_000017_audit_append_only;
 mod m20261207_000018_review_jobs;
 mod m20261207_000019_verification_counts;
 mod m20261207_000020_print_jobs;
+mod m20261207_000021_paper_verification;
 mod m20261207_000022_unit_upkeep;
 mod m20261207_000023_notifications;
 mod m20261207_000024_certificate_department;
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000018_review_jobs::Migration),
             Box::new(m20261207_000019_verification_counts::Migration),
             Box::new(m20261207_000020_print_jobs::Migration),
+            Box::new(m20261207_000021_paper_verification::Migration),
             Box::new(m20261207_000022_unit_upkeep::Migration),
             Box::new(m20261207_000023_notifications::Migration),
             Box::new(m20261207_000024_certificate_department::Migration),

@@ -85,10 +85,12 @@ pub async fn compute(
 ) -> Result<Figures, ApiError> {
     let tallies = stored::tally_by(&state.db, &actor.scope, cycle_year, group, discipline).await?;
     let counts = verifications::counts_by(&state.db, scope, cycle_year, group, None, discipline).await?;
-    let figures = report::statistics(
+    let paper = verifications::paper_counts_by(&state.db, scope, cycle_year, group, discipline).await?;
+    let mut figures = report::statistics(
         tallies.into_iter().map(|t| (t.key, t.outcome, t.count)),
         counts.into_iter().map(|c| (c.key, c.state, c.count)),
     );
+    figures.add_paper(paper);
     let keys: HashSet<Uuid> = figures.groups.keys().flatten().copied().collect();
     let names = group_names(state, group, keys).await?;
     let rows = figures

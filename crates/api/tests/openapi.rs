@@ -192,6 +192,7 @@ fn the_spa_labels_are_generated_from_the_rust_enums() {
         "NOT_COUNTED_REASON" => cme_domain::compliance::NotCountedReason,
         "TRANSFER_STATE" => cme_domain::transfer::TransferState,
         "LIST_KIND" => cme_domain::cycle::list::ListKind,
+        "VERIFICATION_PATH" => cme_domain::cycle::paper::VerificationPath,
         "WINDOW_TIER" => cme_domain::cycle::window::WindowTier,
         "SPECIAL_REASON" => cme_domain::cycle::special::SpecialReason,
         "EVIDENCE_KIND" => cme_domain::cycle::evidence::EvidenceKind,

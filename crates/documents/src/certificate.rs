@@ -58,6 +58,8 @@ pub struct Certificate {
     /// The address of the public verification page where the number and check code are typed,
     /// printed under the QR code for a reader without a phone (e.g. "cme.example.cn/verify").
     pub verify_page: String,
+    /// How the year was verified, printed beside the verdict when set ("纸质验证").
+    pub path_label: Option<String>,
 }
 
 /// Whose multi-year proof it is (the first page of [`multi_year_proof_pdf`]).
@@ -297,6 +299,7 @@ fn check_certificate(shaper: &Shaper<'_>, prefix: &str, cert: &Certificate) -> R
         ("issuer", &cert.issuer),
         ("issued_on", &cert.issued_on),
         ("verify_page", &cert.verify_page),
+        ("path_label", cert.path_label.as_ref().unwrap_or(&String::new())),
     ] {
         shaper.check(&format!("{prefix}{field}"), text)?;
     }
@@ -344,6 +347,9 @@ fn certificate_page(shaper: &Shaper<'_>, cert: &Certificate, seal: Option<&Seal>
 
     let w = page.text("label", "验证结论：", VERDICT, LEFT, y, Align::Left, Colour::BLACK)?;
     page.text("verdict", &cert.verdict, VERDICT, LEFT + w, y, Align::Left, Colour::BLACK)?;
+    if let Some(path) = &cert.path_label {
+        page.particular("path_label", "验证方式：", path, LEFT + mm(95.0), y, CONTENT_WIDTH - mm(95.0))?;
+    }
     y += step;
     let number =
         if cert.version > 1 { format!("{}（第{}版）", cert.number, cert.version) } else { cert.number.clone() };

@@ -136,6 +136,9 @@ pub struct Figures {
     pub counts: CycleCounts,
     /// People the compliance engine found compliant (达标).
     pub compliant: u64,
+    /// The records verified on paper (纸质验证), counted as in `counts`
+    /// (which includes them); `to_verify` stays 0.
+    pub paper: CycleCounts,
 }
 
 impl Figures {
@@ -154,31 +157,46 @@ impl Figures {
     /// were submitted; the returned, approved and certified are also counted
     /// apart.
     pub fn add_state(&mut self, state: StateKind, n: u64) {
-        let n = saturate(n);
-        let c = &mut self.counts;
-        let apart = match state {
-            StateKind::Prepared => return,
-            StateKind::InReview => None,
-            StateKind::Returned => Some(&mut c.returned),
-            StateKind::Approved => Some(&mut c.approved),
-            StateKind::Certified => Some(&mut c.certified),
-        };
-        if let Some(apart) = apart {
-            *apart = apart.saturating_add(n);
-        }
-        c.submitted = c.submitted.saturating_add(n);
+        count_state(&mut self.counts, state, n);
+    }
+
+    /// Counts `n` records verified on paper in `state` (already counted by
+    /// [`Figures::add_state`] with the others).
+    pub fn add_paper_state(&mut self, state: StateKind, n: u64) {
+        count_state(&mut self.paper, state, n);
     }
 
     /// Adds another group's figures (for the total).
     pub fn add(&mut self, other: &Figures) {
-        let (c, o) = (&mut self.counts, &other.counts);
-        c.to_verify = c.to_verify.saturating_add(o.to_verify);
-        c.submitted = c.submitted.saturating_add(o.submitted);
-        c.returned = c.returned.saturating_add(o.returned);
-        c.approved = c.approved.saturating_add(o.approved);
-        c.certified = c.certified.saturating_add(o.certified);
+        add_counts(&mut self.counts, &other.counts);
+        add_counts(&mut self.paper, &other.paper);
         self.compliant = self.compliant.saturating_add(other.compliant);
     }
+}
+
+/// Counts `n` records in `state` into `c`: all but the prepared ones were
+/// submitted; the returned, approved and certified are also counted apart.
+fn count_state(c: &mut CycleCounts, state: StateKind, n: u64) {
+    let n = saturate(n);
+    let apart = match state {
+        StateKind::Prepared => return,
+        StateKind::InReview => None,
+        StateKind::Returned => Some(&mut c.returned),
+        StateKind::Approved => Some(&mut c.approved),
+        StateKind::Certified => Some(&mut c.certified),
+    };
+    if let Some(apart) = apart {
+        *apart = apart.saturating_add(n);
+    }
+    c.submitted = c.submitted.saturating_add(n);
+}
+
+fn add_counts(c: &mut CycleCounts, o: &CycleCounts) {
+    c.to_verify = c.to_verify.saturating_add(o.to_verify);
+    c.submitted = c.submitted.saturating_add(o.submitted);
+    c.returned = c.returned.saturating_add(o.returned);
+    c.approved = c.approved.saturating_add(o.approved);
+    c.certified = c.certified.saturating_add(o.certified);
 }
 
 fn saturate(n: u64) -> u32 {
@@ -213,6 +231,20 @@ pub fn statistics<K: Ord>(
         total.add(figures);
     }
     Statistics { groups, total }
+}
+
+impl<K: Ord> Statistics<K> {
+    /// Adds the paper records (纸质验证) of each group and state, already
+    /// counted among `states` by [`statistics`]; a group not yet named is
+    /// ignored (every paper record is a record of its group).
+    pub fn add_paper(&mut self, paper_states: impl IntoIterator<Item = (K, StateKind, u64)>) {
+        for (key, state, n) in paper_states {
+            if let Some(g) = self.groups.get_mut(&key) {
+                g.add_paper_state(state, n);
+                self.total.add_paper_state(state, n);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -301,6 +333,20 @@ mod tests {
     }
 
     #[test]
+    fn paper_records_are_counted_apart_and_among_the_others() {
+        let states = [("a", StateKind::InReview, 3), ("a", StateKind::Certified, 2), ("b", StateKind::Approved, 1)];
+        let mut s = statistics([("a", Outcome::Compliant, 4)], states);
+        s.add_paper([("a", StateKind::Certified, 1), ("a", StateKind::Prepared, 1), ("c", StateKind::InReview, 9)]);
+        let a = s.groups.get("a").copied().unwrap_or_default();
+        assert_eq!((a.counts.submitted, a.counts.certified), (5, 2));
+        assert_eq!((a.paper.submitted, a.paper.certified, a.paper.passed(), a.paper.to_verify), (1, 1, 1, 0));
+        assert_eq!(s.groups.get("b").map(|b| b.paper), Some(CycleCounts::default()));
+        // A group that has no record at all is not made up by the paper tally.
+        assert!(!s.groups.contains_key("c"));
+        assert_eq!((s.total.paper.submitted, s.total.counts.submitted), (1, 6));
+    }
+
+    #[test]
     fn statistics_fold_both_tallies_by_group_and_total() {
         let outcomes = [
             ("a", Outcome::Compliant, 8),
@@ -321,13 +367,13 @@ mod tests {
         let b = CycleCounts { to_verify: 1, ..CycleCounts::default() };
         let c = CycleCounts { submitted: 4, certified: 4, ..CycleCounts::default() };
         let want = BTreeMap::from([
-            ("a", Figures { counts: a, compliant: 8 }),
-            ("b", Figures { counts: b, compliant: 0 }),
-            ("c", Figures { counts: c, compliant: 0 }),
+            ("a", Figures { counts: a, compliant: 8, ..Figures::default() }),
+            ("b", Figures { counts: b, compliant: 0, ..Figures::default() }),
+            ("c", Figures { counts: c, compliant: 0, ..Figures::default() }),
         ]);
         assert_eq!(s.groups, want);
         let total = CycleCounts { to_verify: 11, submitted: 12, returned: 1, approved: 3, certified: 6 };
-        assert_eq!(s.total, Figures { counts: total, compliant: 8 });
+        assert_eq!(s.total, Figures { counts: total, compliant: 8, ..Figures::default() });
         assert_eq!((s.total.counts.passed(), s.total.counts.in_review()), (9, 2));
         assert_eq!(s.total.counts.pass_rate().map(PassRate::per_mille), Some(750));
         let empty = statistics::<u8>([], []);

@@ -2770,7 +2770,7 @@ export interface paths {
          * The cycle's figures in the caller's jurisdiction, per unit (default),
          *     county or prefecture: people to verify, compliant, submitted, returned,
          *     approved, with a certificate number, the pass rate and what is still
-         *     missing; a unit sees its own with the end of its window.
+         *     missing, and how many of them went on paper (纸质验证); a unit sees its own with the end of its window.
          */
         get: operations["stats"];
         put?: never;
@@ -2824,7 +2824,10 @@ export interface paths {
          *     its staff's for the unit. Only compliant people go on the normal and
          *     make-up lists (the refusal says why); make-up is for Y−1 and Y−2 only;
          *     the special list needs a reason, a period of at least half a year (the
-         *     front line excepted) and evidence. A person returned earlier is revised
+         *     front line excepted) and evidence. On the paper path (纸质验证, normal
+         *     and make-up lists) each person comes with the scans of his paper
+         *     certificates as evidence and whatever the system's verdict: the offices
+         *     judge the paper, with the verdict beside it. A person returned earlier is revised
          *     and resubmitted. All or nothing: a refusal names `people[i]`.
          */
         post: operations["submit"];
@@ -3225,6 +3228,10 @@ export interface components {
             name: string;
             /** @description e.g. `2021-530000-000123`; the same for every version. */
             number: string;
+            /** @description How the year was verified: electronic, or paper (纸质验证). */
+            path: components["schemas"]["VerificationPath"];
+            /** @description 电子验证 or 纸质验证. */
+            path_label: string;
             /** Format: uuid */
             person_id: string;
             revoke_reason?: string | null;
@@ -4210,6 +4217,7 @@ export interface components {
             expected: number;
             list?: components["schemas"]["ListKind"] | null;
             name?: string | null;
+            path?: components["schemas"]["VerificationPath"] | null;
             /** Format: uuid */
             unit_id?: string | null;
             /** Format: int32 */
@@ -4843,6 +4851,10 @@ export interface components {
             /** @description Masked (张*明). */
             name: string;
             number: string;
+            /** @description How the year was verified: electronic, or paper (纸质验证). */
+            path: components["schemas"]["VerificationPath"];
+            /** @description 电子验证 or 纸质验证. */
+            path_label: string;
             revoke_reason?: string | null;
             status: components["schemas"]["CertificateStatus"];
             /** @description In Chinese, e.g. 有效. */
@@ -5324,6 +5336,16 @@ export interface components {
              */
             missing: number;
             name: string;
+            /**
+             * Format: int64
+             * @description Passed on paper (approved, with or without a number yet), included in `approved`.
+             */
+            paper_approved: number;
+            /**
+             * Format: int64
+             * @description Submitted on paper (纸质验证), included in `submitted`.
+             */
+            paper_submitted: number;
             pass_rate?: string | null;
             /**
              * Format: int32
@@ -5398,6 +5420,7 @@ export interface components {
             /** Format: int32 */
             cycle_year: number;
             list: components["schemas"]["ListKind"];
+            path?: components["schemas"]["VerificationPath"] | null;
             people: components["schemas"]["SubmissionItem"][];
             /**
              * Format: int32
@@ -5707,6 +5730,10 @@ export interface components {
             medicine: components["schemas"]["Medicine"];
             note?: string | null;
             outcome_at_submit?: components["schemas"]["Outcome"] | null;
+            /** @description electronic, or paper (纸质验证). */
+            path: components["schemas"]["VerificationPath"];
+            /** @description 电子验证 or 纸质验证. */
+            path_label: string;
             /** Format: uuid */
             person_id: string;
             person_name: string;
@@ -5752,6 +5779,11 @@ export interface components {
              */
             total?: number | null;
         };
+        /**
+         * @description 验证方式: electronic 电子验证, paper 纸质验证 (the scans of the paper certificates as evidence).
+         * @enum {string}
+         */
+        VerificationPath: "electronic" | "paper";
         /**
          * @description A verification's state: prepared 待上报, in_review 审核中, returned 已退回, approved 已通过, certified 已发证书编号.
          * @enum {string}
@@ -10097,6 +10129,8 @@ export interface operations {
                 /** @description prepared, in_review, returned, approved, certified. */
                 state?: components["schemas"]["VerificationState"];
                 list?: components["schemas"]["ListKind"];
+                /** @description electronic or paper (纸质验证). */
+                path?: components["schemas"]["VerificationPath"];
                 unit_id?: string;
                 /** @description The year verified (make-up lists hold earlier years). */
                 year?: number;
@@ -11713,6 +11747,8 @@ export interface operations {
                 /** @description prepared, in_review, returned, approved, certified. */
                 state?: components["schemas"]["VerificationState"];
                 list?: components["schemas"]["ListKind"];
+                /** @description electronic or paper (纸质验证). */
+                path?: components["schemas"]["VerificationPath"];
                 unit_id?: string;
                 /** @description The year verified (make-up lists hold earlier years). */
                 year?: number;
@@ -11792,6 +11828,8 @@ export interface operations {
                 /** @description The cycle (验证年度). */
                 cycle_year: number;
                 list: components["schemas"]["ListKind"];
+                /** @description electronic (default) or paper (纸质验证: not bound by the system's verdict). */
+                path?: components["schemas"]["VerificationPath"];
                 /** @description The year verified: the cycle's own for normal and special lists; Y−1 or Y−2 for make-up (default Y−1). */
                 year?: number;
                 department_id?: string;

@@ -134,6 +134,7 @@ export type Evidence = Ok<ApiPaths["/api/v1/evidence"]["post"]>;
 export type VerificationPage = Ok<ApiPaths["/api/v1/verifications"]["get"]>;
 export type Verification = Items<VerificationPage>;
 export type VerificationState = Verification["state"];
+export type VerificationPath = Verification["path"];
 export type ReviewTier = NonNullable<Verification["waiting_on"]>;
 export type VerificationDetail = Ok<ApiPaths["/api/v1/verifications/{id}"]["get"]>;
 export type ChainStep = VerificationDetail["chain"][number];

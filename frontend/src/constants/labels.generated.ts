@@ -170,6 +170,11 @@ export const LIST_KIND = {
   special: "特殊人员",
 } as const;
 
+export const VERIFICATION_PATH = {
+  electronic: "电子验证",
+  paper: "纸质验证",
+} as const;
+
 export const WINDOW_TIER = {
   county_and_above: "县级以上学分验证上报",
   township: "乡镇级学分验证上报",

@@ -1,8 +1,11 @@
 // Chinese labels for the verification cycle's wire enums (exhaustive over the generated types).
 import * as L from "./labels.generated";
-import type { Grouping, ListKind, ReviewDecision, ReviewTier, SpecialReason, VerificationState, WindowTier } from "../api/types";
+import type { Grouping, ListKind, ReviewDecision, ReviewTier, SpecialReason, VerificationPath, VerificationState, WindowTier } from "../api/types";
 
 export const LIST_KIND_LABELS: Record<ListKind, string> = L.LIST_KIND;
+
+/** 验证方式: 电子验证, or 纸质验证 (the offices judge the scanned paper certificates). */
+export const VERIFICATION_PATH_LABELS: Record<VerificationPath, string> = L.VERIFICATION_PATH;
 
 export const VERIFICATION_STATE_LABELS: Record<VerificationState, string> = L.VERIFICATION_STATE;
 

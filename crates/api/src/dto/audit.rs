@@ -166,6 +166,7 @@ fn key_label(key: &str) -> Option<&'static str> {
         "bad_cells" => "有误的单元格",
         "approve" => "通过",
         "version" => "版本",
+        "path" => "验证方式",
         _ => return None,
     })
 }
@@ -180,6 +181,9 @@ fn value_words(key: &str, v: &serde_json::Value) -> Option<String> {
         Value::String(s) if s.parse::<Uuid>().is_ok() => None,
         Value::String(s) if key == "role" => {
             Some(cme_domain::auth::Role::parse(s).map_or(s.clone(), |r| r.label().to_owned()))
+        }
+        Value::String(s) if key == "path" => {
+            Some(cme_domain::cycle::paper::VerificationPath::parse(s).map_or(s.clone(), |p| p.label().to_owned()))
         }
         Value::String(s) => Some(s.clone()),
         Value::Array(items) => {
@@ -220,5 +224,7 @@ mod tests {
         assert!(s.contains("角色：单位"), "{s}");
         assert!(!s.contains(&id.to_string()), "{s}");
         assert!(!s.contains("person_id"), "{s}");
+        let paper = summary(&serde_json::json!({"list": "normal", "path": "paper", "year": 2021}));
+        assert_eq!(paper, "验证方式：纸质验证；年度：2021");
     }
 }

@@ -113,6 +113,10 @@ pub struct CertificateDto {
     pub total_tenths: i32,
     /// 合格, or 视为合格 (with the special-list reason for special personnel).
     pub verdict: String,
+    /// How the year was verified: electronic, or paper (纸质验证).
+    pub path: super::verification::VerificationPath,
+    /// 电子验证 or 纸质验证.
+    pub path_label: String,
     pub issuer: String,
     pub issued_by_office: Tier,
     /// Printed with the office's seal (false: 须加盖印章).
@@ -169,6 +173,8 @@ impl CertificateDto {
             self_managed_tenths: c.self_managed_tenths,
             total_tenths: c.total_tenths,
             verdict: c.verdict.clone(),
+            path: c.path.into(),
+            path_label: c.path.label().to_owned(),
             issuer: c.issuer.clone(),
             issued_by_office: c.issued_by_office.into(),
             sealed: c.seal_id.is_some(),
@@ -302,6 +308,10 @@ pub struct PublicCertificateDto {
     pub title: String,
     pub total_tenths: i32,
     pub verdict: String,
+    /// How the year was verified: electronic, or paper (纸质验证).
+    pub path: super::verification::VerificationPath,
+    /// 电子验证 or 纸质验证.
+    pub path_label: String,
     pub issuer: String,
     pub issued_at: DateTime<Utc>,
     pub status: CertificateStatus,
@@ -328,6 +338,8 @@ impl PublicCertificateDto {
             title: c.title_name.clone(),
             total_tenths: c.total_tenths,
             verdict: c.verdict.clone(),
+            path: c.path.into(),
+            path_label: c.path.label().to_owned(),
             issuer: c.issuer.clone(),
             issued_at: c.issued_at,
             status: status.into(),

@@ -15,6 +15,10 @@ wire_enum!(
     ListKind => cme_domain::cycle::list::ListKind { Normal = "normal", MakeUp = "make_up", Special = "special" }
 );
 wire_enum!(
+    /// 验证方式: electronic 电子验证, paper 纸质验证 (the scans of the paper certificates as evidence).
+    VerificationPath => cme_domain::cycle::paper::VerificationPath { Electronic = "electronic", Paper = "paper" }
+);
+wire_enum!(
     /// 上报层级: county_and_above 县级以上, township 乡镇级, village 村级.
     WindowTier => cme_domain::cycle::window::WindowTier {
         CountyAndAbove = "county_and_above", Township = "township", Village = "village",
@@ -208,6 +212,8 @@ pub struct CandidateQuery {
     /// The cycle (验证年度).
     pub cycle_year: i32,
     pub list: ListKind,
+    /// electronic (default) or paper (纸质验证: not bound by the system's verdict).
+    pub path: Option<VerificationPath>,
     /// The year verified: the cycle's own for normal and special lists; Y−1 or Y−2 for make-up (default Y−1).
     pub year: Option<i32>,
     pub department_id: Option<Uuid>,
@@ -268,6 +274,11 @@ pub struct SubmissionRequest {
     /// The year verified (default: the cycle's; make-up: Y−1 or Y−2).
     #[serde(default)]
     pub year: Option<i32>,
+    /// electronic (default) or paper (纸质验证: normal and make-up lists only; each person
+    /// needs the scans of his paper certificates in `evidence_ids`, and may be submitted
+    /// whatever the system's verdict, which the offices still see).
+    #[serde(default)]
+    pub path: Option<VerificationPath>,
     #[validate(length(min = 1, max = 5000, message = "每次上报 1 至 5000 人"), nested)]
     pub people: Vec<SubmissionItem>,
 }
@@ -306,6 +317,10 @@ pub struct VerificationDto {
     pub year: i32,
     pub cycle_year: i32,
     pub list: ListKind,
+    /// electronic, or paper (纸质验证).
+    pub path: VerificationPath,
+    /// 电子验证 or 纸质验证.
+    pub path_label: String,
     pub state: VerificationState,
     /// The chain step awaited while in review (1 = the first office).
     pub step: Option<u8>,
@@ -341,6 +356,8 @@ impl From<&cme_store::repo::verification::QueueRow> for VerificationDto {
             year: r.year,
             cycle_year: r.cycle_year,
             list: r.list_kind.into(),
+            path: r.path.into(),
+            path_label: r.path.label().to_owned(),
             state: r.state.into(),
             step: r.state.step(),
             waiting_on: r.current_tier.map(Into::into),
@@ -430,6 +447,8 @@ pub struct VerificationQuery {
     /// prepared, in_review, returned, approved, certified.
     pub state: Option<VerificationState>,
     pub list: Option<ListKind>,
+    /// electronic or paper (纸质验证).
+    pub path: Option<VerificationPath>,
     pub unit_id: Option<Uuid>,
     /// The year verified (make-up lists hold earlier years).
     pub year: Option<i32>,
@@ -446,6 +465,7 @@ impl From<&VerificationQuery> for cme_store::repo::verification::QueueFilter {
             waiting_on: None,
             state: q.state.map(Into::into),
             list_kind: q.list.map(Into::into),
+            path: q.path.map(Into::into),
             unit_id: q.unit_id.map(cme_domain::ids::UnitId),
             year: q.year,
             name_contains: q.name.clone(),
@@ -638,6 +658,8 @@ pub struct MatchingApproval {
     #[serde(default)]
     pub list: Option<ListKind>,
     #[serde(default)]
+    pub path: Option<VerificationPath>,
+    #[serde(default)]
     pub unit_id: Option<Uuid>,
     #[serde(default)]
     pub year: Option<i32>,
@@ -798,6 +820,10 @@ pub struct StatsRow {
     pub pass_rate: Option<String>,
     /// to_verify − submitted.
     pub missing: u64,
+    /// Submitted on paper (纸质验证), included in `submitted`.
+    pub paper_submitted: u64,
+    /// Passed on paper (approved, with or without a number yet), included in `approved`.
+    pub paper_approved: u64,
 }
 
 impl StatsRow {
@@ -817,6 +843,8 @@ impl StatsRow {
             pass_rate_per_mille: rate.map(cme_domain::report::PassRate::per_mille),
             pass_rate: rate.map(cme_domain::report::PassRate::percent),
             missing: u64::from(k.missing_before_deadline()),
+            paper_submitted: u64::from(f.paper.submitted),
+            paper_approved: u64::from(f.paper.passed()),
         }
     }
 }
@@ -882,6 +910,10 @@ mod tests {
         for (wire, v) in ReviewStage::WIRE {
             assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
             assert_eq!(cme_domain::review::Stage::from(*v).as_str(), *wire);
+        }
+        for (wire, v) in super::VerificationPath::WIRE {
+            assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));
+            assert_eq!(cme_domain::cycle::paper::VerificationPath::from(*v).as_str(), *wire);
         }
         for (wire, v) in CyclePhase::WIRE {
             assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(wire)));

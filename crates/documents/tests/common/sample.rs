@@ -103,6 +103,7 @@ pub fn certificate(i: usize) -> Certificate {
         issued_on: "二〇二二年三月十五日".to_owned(),
         verify_url: verify_url(i),
         verify_page: "127.0.0.1:8080/verify".to_owned(),
+        path_label: None,
     }
 }
 

@@ -9,6 +9,7 @@ mod common;
 mod certificate_pdf;
 mod fonts;
 mod layout;
+mod paper_certificate;
 mod qr;
 mod registration_pdf;
 mod report_pdf;

@@ -38,6 +38,7 @@ pub struct Model {
     pub revoked_by: Option<String>,
     pub revoke_reason: Option<String>,
     pub row_version: i32,
+    pub path: cme_domain::cycle::paper::VerificationPath,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,6 +17,7 @@ pub struct Model {
     pub prefecture_id: Option<Uuid>,
     pub department_id: Option<Uuid>,
     pub list_kind: cme_domain::cycle::list::ListKind,
+    pub path: cme_domain::cycle::paper::VerificationPath,
     pub state: cme_domain::review::StateKind,
     pub step: Option<i16>,
     pub current_tier: Option<cme_domain::review::Tier>,

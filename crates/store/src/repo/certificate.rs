@@ -70,6 +70,8 @@ pub struct Certificate {
     pub row_version: i32,
     /// The institution's year is held by an inspection.
     pub held: bool,
+    /// How the year was verified: electronic, or on paper (纸质验证).
+    pub path: cme_domain::cycle::paper::VerificationPath,
 }
 
 impl Certificate {
@@ -112,6 +114,7 @@ impl Certificate {
             revoke_reason: m.revoke_reason,
             row_version: m.row_version,
             held,
+            path: m.path,
         })
     }
 }
@@ -133,6 +136,8 @@ pub(crate) struct Certified {
     pub deemed_compliant: bool,
     /// The special-list reason of the record, if it came on that list.
     pub special: Option<cme_domain::cycle::special::SpecialReason>,
+    /// The record's path (a paper verification's certificate says so).
+    pub path: cme_domain::cycle::paper::VerificationPath,
 }
 
 /// Who issues: the office (its region and tier) and the committee printed.
@@ -294,6 +299,7 @@ pub(crate) async fn create_for(
             revoked_by: Set(None),
             revoke_reason: Set(None),
             row_version: Set(1),
+            path: Set(r.path),
         });
     }
     supersede(db, &superseded, at).await?;
@@ -379,6 +385,7 @@ pub async fn reissue_with_title(
         revoked_by: Set(None),
         revoke_reason: Set(None),
         row_version: Set(1),
+        path: Set(old.path),
     };
     let res = certificates::Entity::update_many()
         .col_expr(certificates::Column::SupersededAt, Expr::value(at))

@@ -15,6 +15,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use cme_domain::certificate::number::CertificateNumber;
 use cme_domain::cycle::list::ListKind;
+use cme_domain::cycle::paper::VerificationPath;
 use cme_domain::cycle::special::{SpecialClaim, SpecialReason};
 use cme_domain::ids::{DepartmentId, PersonId, RegionId, UnitId, VerificationId};
 use cme_domain::org::{Medicine, UnitLevel};
@@ -74,6 +75,8 @@ pub struct VerificationRecord {
     /// The department that prepared it, if one did.
     pub department_id: Option<DepartmentId>,
     pub list_kind: ListKind,
+    /// Electronic, or on paper (纸质验证).
+    pub path: VerificationPath,
     pub state: State,
     /// Who acts next (None once certified).
     pub current_tier: Option<Tier>,
@@ -113,6 +116,8 @@ pub struct NewVerification {
     pub year: i32,
     pub cycle_year: i32,
     pub list_kind: ListKind,
+    /// Electronic, or on paper (纸质验证: the evidence holds the scans).
+    pub path: VerificationPath,
     pub special: Option<Special>,
     pub note: Option<String>,
     /// Evidence files (uploaded first) that back the record.
@@ -129,6 +134,7 @@ impl NewVerification {
             year,
             cycle_year: year,
             list_kind: ListKind::Normal,
+            path: VerificationPath::Electronic,
             special: None,
             note: None,
             evidence: Vec::new(),
@@ -190,6 +196,7 @@ fn to_domain(m: verifications::Model) -> Result<VerificationRecord, StoreError> 
         prefecture_id: m.prefecture_id.map(RegionId),
         department_id: m.department_id.map(DepartmentId),
         list_kind: m.list_kind,
+        path: m.path,
         state: state_from(m.state, m.step)?,
         current_tier: m.current_tier,
         special,
@@ -309,6 +316,7 @@ pub async fn prepare_many(
             prefecture_id: Set(p.prefecture_id),
             department_id: Set(n.department_id.map(|d| d.0)),
             list_kind: Set(n.list_kind),
+            path: Set(n.path),
             state: Set(State::Prepared.kind()),
             step: Set(None),
             current_tier: Set(next_tier(&chain, State::Prepared)),
@@ -334,7 +342,7 @@ pub async fn prepare_many(
         );
         created.push(VerificationId(id));
     }
-    for chunk in rows.chunks(batch_rows(backend, 28)) {
+    for chunk in rows.chunks(batch_rows(backend, 29)) {
         verifications::Entity::insert_many(chunk.to_vec()).exec_without_returning(db).await?;
     }
     for chunk in logs.chunks(batch_rows(backend, 13)) {
@@ -360,7 +368,7 @@ where
 }
 
 /// Replaces what a unit may still change on a prepared or returned record
-/// (its list, special claim, note, evidence), if its version is still the
+/// (its list, path, special claim, note, evidence), if its version is still the
 /// one read (`StaleVersion` otherwise). The version is left as it is: it
 /// counts transitions, and the submission that follows bumps it. The
 /// caller checks the state.
@@ -372,6 +380,7 @@ pub async fn revise(
     let res = verifications::Entity::update_many()
         .col_expr(verifications::Column::ListKind, Expr::value(new.list_kind))
         .col_expr(verifications::Column::CycleYear, Expr::value(new.cycle_year))
+        .col_expr(verifications::Column::Path, Expr::value(new.path))
         .col_expr(verifications::Column::SpecialReason, Expr::value(new.special.as_ref().map(|s| s.reason.as_str())))
         .col_expr(verifications::Column::SpecialFrom, Expr::value(new.special.as_ref().map(|s| s.period_from)))
         .col_expr(verifications::Column::SpecialTo, Expr::value(new.special.as_ref().map(|s| s.period_to)))
@@ -776,6 +785,7 @@ where
                 number: i.number.clone(),
                 deemed_compliant: deemed.contains(&r.id.0),
                 special: special.get(&r.id.0).copied(),
+                path: r.path,
             })
             .collect();
         let issuer = super::certificate::Issuer { region: region.0, office: by.tier, name: issuer_name, by: by.name };
@@ -862,6 +872,8 @@ pub struct QueueFilter {
     pub waiting_on: Option<Tier>,
     pub state: Option<StateKind>,
     pub list_kind: Option<ListKind>,
+    /// Only records of this path (electronic or paper).
+    pub path: Option<VerificationPath>,
     pub unit_id: Option<UnitId>,
     pub year: Option<i32>,
     /// Part of the person's name.
@@ -892,6 +904,9 @@ fn matching_query(scope: OfficeScope, filter: &QueueFilter) -> sea_orm::Select<v
     }
     if let Some(k) = filter.list_kind {
         q = q.filter(verifications::Column::ListKind.eq(k));
+    }
+    if let Some(p) = filter.path {
+        q = q.filter(verifications::Column::Path.eq(p));
     }
     if let Some(u) = filter.unit_id {
         q = q.filter(verifications::Column::UnitId.eq(u.0));
@@ -1053,6 +1068,45 @@ pub async fn counts_by(
             })
         })
         .collect()
+}
+
+/// The paper records (纸质验证) in `scope` of a cycle by group and state:
+/// the statistics' paper columns. A query apart from [`counts_by`], which
+/// the counts indexes answer alone and the workbench reads on every request.
+pub async fn paper_counts_by(
+    db: &impl ConnectionTrait,
+    scope: OfficeScope,
+    cycle_year: i32,
+    group: Grouping,
+    discipline: Option<cme_domain::person::Discipline>,
+) -> Result<Vec<(Option<Uuid>, StateKind, u64)>, StoreError> {
+    let column = match group {
+        Grouping::Unit => verifications::Column::UnitId,
+        Grouping::County => verifications::Column::CountyId,
+        Grouping::Prefecture => verifications::Column::PrefectureId,
+    };
+    let rows: Vec<(Option<Uuid>, String, i64)> = verifications::Entity::find()
+        .select_only()
+        .column(column)
+        .column(verifications::Column::State)
+        .column_as(Expr::cust("COUNT(*)"), "n")
+        .filter(scope.condition())
+        .filter(verifications::Column::CycleYear.eq(cycle_year))
+        .filter(verifications::Column::Path.eq(VerificationPath::Paper))
+        .apply_if(discipline, |q, d| {
+            let people_of = people::Entity::find()
+                .select_only()
+                .column(people::Column::Id)
+                .filter(people::Column::Discipline.eq(d))
+                .into_query();
+            sea_orm::QueryFilter::filter(q, verifications::Column::PersonId.in_subquery(people_of))
+        })
+        .group_by(column)
+        .group_by(verifications::Column::State)
+        .into_tuple()
+        .all(db)
+        .await?;
+    rows.into_iter().map(|(key, s, n)| Ok((key, parse(&s)?, u64::try_from(n).unwrap_or(0)))).collect()
 }
 
 /// The evidence files linked to a record.

@@ -502,6 +502,31 @@ both_backends!(a_village_record_walks_its_chain_to_a_certificate, |db| async mov
     assert_eq!(conflict_name(twice), "uq_verifications_person_id_year");
 });
 
+both_backends!(a_paper_record_keeps_its_path_to_its_certificate_and_is_counted_apart, |db| async move {
+    use cme_domain::cycle::paper::VerificationPath;
+    use cme_domain::review::StateKind;
+    let s = setup(&db, UnitLevel::Village).await;
+    let paper = NewVerification { path: VerificationPath::Paper, ..new_verification(s.person) };
+    let v = verification::create(&db, &paper, &acting(Tier::Unit, None, "卫生室")).await.unwrap();
+    assert_eq!(v.path, VerificationPath::Paper);
+    let county = Some(uuid::Uuid::now_v7());
+    let by = acting(Tier::CountyOffice, county, "五华区继教办");
+    verification::apply(&db, v.id, Event::Submit, &acting(Tier::Unit, None, "卫生室"), None).await.unwrap();
+    // The queue filters by path.
+    let scope = verification::OfficeScope::County(s.county);
+    let filter = |path| verification::QueueFilter { cycle_year: 2021, path: Some(path), ..Default::default() };
+    assert_eq!(verification::count(&db, scope, &filter(VerificationPath::Paper)).await.unwrap(), 1);
+    assert_eq!(verification::count(&db, scope, &filter(VerificationPath::Electronic)).await.unwrap(), 0);
+    verification::apply(&db, v.id, Event::Approve, &by, None).await.unwrap();
+    assert_eq!(county_numbers(&db, &s, &by).await.issued, 1);
+    let done = verification::get(&db, v.id).await.unwrap();
+    assert_eq!((done.state, done.path), (State::Certified, VerificationPath::Paper));
+    let certs = cme_store::repo::certificate::of_person(&db, s.person).await.unwrap();
+    assert_eq!(certs.iter().map(|c| c.path).collect::<Vec<_>>(), [VerificationPath::Paper]);
+    let counts = verification::paper_counts_by(&db, scope, 2021, verification::Grouping::County, None).await.unwrap();
+    assert_eq!(counts, [(Some(s.county.0), StateKind::Certified, 1)]);
+});
+
 both_backends!(a_forbidden_actor_is_refused_and_nothing_is_written, |db| async move {
     let s = setup(&db, UnitLevel::County).await;
     let v = verification::create(&db, &new_verification(s.person), &acting(Tier::Unit, None, "县医院")).await.unwrap();

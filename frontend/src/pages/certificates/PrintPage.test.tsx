@@ -41,6 +41,8 @@ function certificate(id: string, name: string): Certificate {
     self_managed_tenths: 50,
     total_tenths: 250,
     verdict: "合格",
+    path: "electronic",
+    path_label: "电子验证",
     issuer: "甲县继续医学教育委员会",
     issued_by_office: "county_office",
     sealed: true,

@@ -84,6 +84,7 @@ pub(super) fn printed(c: &Certificate, public_url: &str) -> cme_documents::Certi
         issued_on: cme_domain::time::official_date(day),
         verify_url: verify_url(public_url, &c.qr_token),
         verify_page: verify_page(public_url),
+        path_label: c.path.printed_label().map(str::to_owned),
     }
 }
 

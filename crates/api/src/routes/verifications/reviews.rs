@@ -342,6 +342,7 @@ pub async fn approve_matching(
         waiting_on: Some(tier),
         state: Some(StateKind::InReview),
         list_kind: b.list.map(Into::into),
+        path: b.path.map(Into::into),
         unit_id: b.unit_id.map(cme_domain::ids::UnitId),
         year: b.year,
         name_contains: b.name.clone(),
@@ -354,8 +355,7 @@ pub async fn approve_matching(
     let (changed, records): (Vec<VerificationRecord>, Vec<VerificationRecord>) =
         found.into_iter().partition(|r| r.updated_at > b.counted_at);
     check_not_closed(&state, &records).await?;
-    let matching =
-        json!({"cycle_year": b.cycle_year, "list": b.list, "unit_id": b.unit_id, "year": b.year, "name": b.name});
+    let matching = json!({"cycle_year": b.cycle_year, "list": b.list, "path": b.path, "unit_id": b.unit_id, "year": b.year, "name": b.name});
     let found_count = (records.len() + changed.len()) as u64;
     if records.len() > state.approve_in_request {
         let started_job = jobs::Started { actor: actor.clone(), tier, ip: client_ip(&req), matching };

@@ -21,7 +21,7 @@ use crate::reports::{self, ExportFormat};
 /// The cycle's figures in the caller's jurisdiction, per unit (default),
 /// county or prefecture: people to verify, compliant, submitted, returned,
 /// approved, with a certificate number, the pass rate and what is still
-/// missing; a unit sees its own with the end of its window.
+/// missing, and how many of them went on paper (纸质验证); a unit sees its own with the end of its window.
 #[utoipa::path(
     tag = "verification",
     security(("bearer" = [])),
@@ -89,12 +89,32 @@ pub async fn export_stats(
     }
     let row = |r: &StatsRow| cme_documents::ReportRow {
         name: r.name.clone(),
-        counts: vec![r.to_verify, r.compliant, r.submitted, r.returned, r.approved, r.certified, r.missing],
+        counts: vec![
+            r.to_verify,
+            r.compliant,
+            r.submitted,
+            r.returned,
+            r.approved,
+            r.certified,
+            r.missing,
+            r.paper_submitted,
+            r.paper_approved,
+        ],
         rates: vec![report::per_mille(r.compliant, r.to_verify), r.pass_rate_per_mille],
     };
     let rows: Vec<cme_documents::ReportRow> = dto.rows.iter().map(row).collect();
     let total = row(&dto.total);
-    let columns = ["应验证人数", "达标人数", "已上报", "退回待改", "审核通过", "已发证书", "未上报"];
+    let columns = [
+        "应验证人数",
+        "达标人数",
+        "已上报",
+        "退回待改",
+        "审核通过",
+        "已发证书",
+        "未上报",
+        "纸质验证上报",
+        "纸质验证通过",
+    ];
     let rate_columns = ["达标率", "审核通过率"];
     let bytes = web::block(move || cme_documents::report_xlsx(&title, by, &columns, &rate_columns, &rows, &total))
         .await

@@ -10,6 +10,7 @@ use chrono::Utc;
 use cme_domain::auth::{Actor, Object, Operation, Owner, Scope};
 use cme_domain::compliance::{Outcome as DomainOutcome, Shortfall};
 use cme_domain::cycle::list::{ListKind as DomainList, check_list_year, check_normal_eligibility};
+use cme_domain::cycle::paper::{VerificationPath as DomainPath, check_path};
 use cme_domain::cycle::special::SpecialClaim;
 use cme_domain::ids::{DepartmentId, PersonId, UnitId, VerificationId};
 use cme_domain::review::{Event, State, may_prepare};
@@ -67,18 +68,27 @@ async fn check_open(state: &AppState, cycle_year: i32, unit_id: UnitId, submitti
     Ok(())
 }
 
+/// Paper goes on the normal and make-up lists only (each person's scans
+/// are checked with him, so here one is taken as given).
+fn list_path(list: DomainList, path: DomainPath) -> Result<(), ApiError> {
+    check_path(list, path, 1).map_err(|e| ApiError::field("path", e.to_string()))
+}
+
 fn list_year(cycle_year: i32, list: DomainList, year: Option<i32>) -> Result<i32, ApiError> {
     let year = year.unwrap_or(if list == DomainList::MakeUp { cycle_year - 1 } else { cycle_year });
     check_list_year(cycle_year, list, year).map_err(|e| ApiError::field("year", e.to_string()))?;
     Ok(year)
 }
 
-/// Why a person may not go on `list` with this verdict, if not.
+/// Why a person may not go on `list` by `path` with this verdict, if not:
+/// the special list and the paper path (纸质验证: the offices judge the
+/// paper certificates) are not bound by the system's verdict.
 fn ineligible(
     list: DomainList,
+    path: DomainPath,
     verdict: Option<&(DomainOutcome, Vec<cme_domain::compliance::Shortfall>)>,
 ) -> Option<String> {
-    if list == DomainList::Special {
+    if list == DomainList::Special || !path.checks_compliance() {
         return None;
     }
     match verdict {
@@ -111,7 +121,9 @@ pub async fn candidates(
     submitter(actor)?;
     opened_cycle(&state, query.cycle_year).await?;
     let list: DomainList = query.list.into();
+    let path: DomainPath = query.path.map(Into::into).unwrap_or_default();
     let year = list_year(query.cycle_year, list, query.year)?;
+    list_path(list, path)?;
     let Paging { after, limit } = paging;
     let filter = ComplianceFilter {
         year,
@@ -133,7 +145,7 @@ pub async fn candidates(
             Some(v) if !matches!(v.state, State::Prepared | State::Returned) => {
                 Some(format!("{} 年度已上报（{}）", v.year, verification_state_label(v.state)))
             }
-            _ => ineligible(list, Some(&verdict)),
+            _ => ineligible(list, path, Some(&verdict)),
         };
         if query.eligible_only == Some(true) && reason.is_some() {
             continue;
@@ -169,7 +181,10 @@ pub(super) fn verification_state_label(s: State) -> &'static str {
 /// its staff's for the unit. Only compliant people go on the normal and
 /// make-up lists (the refusal says why); make-up is for Y−1 and Y−2 only;
 /// the special list needs a reason, a period of at least half a year (the
-/// front line excepted) and evidence. A person returned earlier is revised
+/// front line excepted) and evidence. On the paper path (纸质验证, normal
+/// and make-up lists) each person comes with the scans of his paper
+/// certificates as evidence and whatever the system's verdict: the offices
+/// judge the paper, with the verdict beside it. A person returned earlier is revised
 /// and resubmitted. All or nothing: a refusal names `people[i]`.
 #[utoipa::path(
     tag = "verification",
@@ -198,12 +213,14 @@ pub async fn submit(
     let (unit_id, department_id) = submitter(actor)?;
     let b = body.0;
     let list: DomainList = b.list.into();
+    let path: DomainPath = b.path.map(Into::into).unwrap_or_default();
     let year = list_year(b.cycle_year, list, b.year)?;
+    list_path(list, path)?;
     let submitting = department_id.is_none();
     check_open(&state, b.cycle_year, unit_id, submitting).await?;
     let ids = distinct_people(&b.people)?;
     let loaded = load_submission(&state, actor, &b.people, &ids, year).await?;
-    let target = Target { unit_id, department_id, cycle_year: b.cycle_year, list, year };
+    let target = Target { unit_id, department_id, cycle_year: b.cycle_year, list, path, year };
     let (fresh, revised) = plan_submission(actor, &target, &loaded, &b.people)?;
 
     let by = Acting { tier, id: Some(actor.id), name: &actor.name };
@@ -217,7 +234,8 @@ pub async fn submit(
     .target(AuditTarget::Cycle, b.cycle_year)
     .place(None, Some(unit_id))
     .detail(json!({
-        "list": list.as_str(), "year": year, "people": ids.iter().map(|p| p.0).collect::<Vec<_>>(),
+        "list": list.as_str(), "path": path.as_str(), "year": year,
+        "people": ids.iter().map(|p| p.0).collect::<Vec<_>>(),
         "revised": revised.len(),
     }));
     audit::append(&txn, &e).await?;
@@ -249,6 +267,7 @@ struct Target {
     department_id: Option<DepartmentId>,
     cycle_year: i32,
     list: DomainList,
+    path: DomainPath,
     year: i32,
 }
 
@@ -335,16 +354,19 @@ fn check_person(
         });
     }
     let verdict = loaded.verdicts.get(&id);
-    if let Some(why) = ineligible(target.list, verdict) {
+    if let Some(why) = ineligible(target.list, target.path, verdict) {
         return Err(ApiError::field(format!("people[{i}].person_id"), why));
     }
     let special = special_of(target, i, p)?;
+    check_path(target.list, target.path, p.evidence_ids.len())
+        .map_err(|e| ApiError::field(format!("people[{i}].evidence_ids"), e.to_string()))?;
     check_attachable(actor, target.unit_id, loaded, i, p)?;
     Ok(NewVerification {
         person_id: id,
         year: target.year,
         cycle_year: target.cycle_year,
         list_kind: target.list,
+        path: target.path,
         special,
         note: p.note.clone().filter(|n| !n.trim().is_empty()),
         evidence: p.evidence_ids.clone(),
@@ -464,7 +486,7 @@ pub async fn submit_records(
     // In the order of the request, so that a refusal names the right `ids[i]`.
     for (i, id) in ids.iter().enumerate() {
         let Some(r) = by_id.get(&id.0) else { continue };
-        if let Some(why) = ineligible(r.list_kind, verdicts.get(&(r.person_id, r.year))) {
+        if let Some(why) = ineligible(r.list_kind, r.path, verdicts.get(&(r.person_id, r.year))) {
             return Err(ApiError::field(format!("ids[{i}]"), why));
         }
     }

@@ -63,6 +63,7 @@ export function PublicCertificateView({ certificate: c }: { certificate: PublicC
     ["职称", <span data-testid="public-title">{c.title}</span>],
     ["总学分", `${formatTenths(c.total_tenths)} 分`],
     ["验证结论", c.verdict],
+    ["验证方式", <span data-testid="public-path">{c.path_label}</span>],
     ["颁发机构", c.issuer],
     ["颁发日期", formatDateTime(c.issued_at).slice(0, 10)],
   ];

@@ -19,6 +19,8 @@ const certificate: PublicCertificate = {
   title: "主治医师",
   total_tenths: 255,
   verdict: "合格",
+  path: "paper",
+  path_label: "纸质验证",
   issuer: "云南省继续医学教育委员会",
   issued_at: "2022-03-01T02:00:00Z",
   status: "valid",
@@ -66,6 +68,7 @@ describe("public verification", { timeout: 30_000 }, () => {
     expect(await screen.findByTestId("public-status")).toHaveTextContent("证书真实有效");
     expect(screen.getByTestId("public-number")).toHaveTextContent("2021-530000-000123");
     expect(screen.getByText("25.5 分")).toBeInTheDocument();
+    expect(screen.getByTestId("public-path")).toHaveTextContent("纸质验证");
     // Only the lookup, by the normalised token, and no token sent.
     expect(calls.map((r) => new URL(r.url).pathname)).toEqual([`/api/v1/public/certificates/${TOKEN}`]);
     expect(calls[0]!.headers.get("Authorization")).toBeNull();

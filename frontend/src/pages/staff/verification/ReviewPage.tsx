@@ -5,14 +5,14 @@ import type { ColumnsType } from "antd/es/table";
 import { useEffect, useRef, useState } from "react";
 import { useSearchParams } from "react-router";
 import { ApiProblem, api, unwrap } from "../../../api/client";
-import type { DecisionItem, DecisionRequest, ListKind, MatchingApprovalResult, ReviewJob, Verification, VerificationPage } from "../../../api/types";
+import type { DecisionItem, DecisionRequest, ListKind, MatchingApprovalResult, ReviewJob, Verification, VerificationPage, VerificationPath } from "../../../api/types";
 import { LoadMore } from "../../../components/LoadMore";
 import { PageTitle } from "../../../components/PageTitle";
 import { pagesOf } from "../../../components/paging";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { UnitSelect } from "../../../components/pickers/UnitSelect";
 import { options } from "../../../constants/enums";
-import { LIST_KIND_LABELS } from "../../../constants/verification";
+import { LIST_KIND_LABELS, VERIFICATION_PATH_LABELS } from "../../../constants/verification";
 import { useCursorList } from "../../../hooks/useCursorList";
 import { submitModalForm } from "../../../utils/modalForm";
 import { type UnitSummary, decisionItems, summaryByUnit } from "./logic";
@@ -22,21 +22,25 @@ import { CycleSelect, NoCycle, VerificationDrawer, useCycleYear } from "./shared
 interface Filters {
   unit_id?: string;
   list?: ListKind;
+  path?: VerificationPath;
   year?: number;
   name?: string;
 }
 
 const LISTS: readonly string[] = ["normal", "make_up", "special"];
+const PATHS: readonly string[] = ["electronic", "paper"];
 
-/** The queue's filters, kept in the URL (`?list=&year=&unit_id=&name=`): they survive navigation and can be shared. */
+/** The queue's filters, kept in the URL (`?list=&path=&year=&unit_id=&name=`): they survive navigation and can be shared. */
 export function filtersFrom(search: URLSearchParams): Filters {
   const list = search.get("list");
+  const path = search.get("path");
   const year = Number(search.get("year"));
   const unit = search.get("unit_id");
   const name = search.get("name");
   return {
     ...(name ? { name } : {}),
     ...(list && LISTS.includes(list) ? { list: list as ListKind } : {}),
+    ...(path && PATHS.includes(path) ? { path: path as VerificationPath } : {}),
     ...(Number.isInteger(year) && year > 0 ? { year } : {}),
     ...(unit ? { unit_id: unit } : {}),
   };
@@ -46,7 +50,7 @@ function useFilters(): [Filters, (next: Filters) => void] {
   const [search, setSearch] = useSearchParams();
   const set = (next: Filters) => {
     const params = new URLSearchParams(search);
-    for (const key of ["list", "year", "unit_id", "name"] as const) {
+    for (const key of ["list", "path", "year", "unit_id", "name"] as const) {
       const value = next[key];
       if (value === undefined || value === null) params.delete(key);
       else params.set(key, String(value));
@@ -359,6 +363,16 @@ export default function ReviewPage() {
               options={options(LIST_KIND_LABELS)}
               style={{ width: 120 }}
               data-testid="filter-list"
+            />
+            <Select
+              allowClear
+              placeholder="验证方式"
+              aria-label="验证方式"
+              value={filters.path}
+              onChange={(path) => setFilters({ ...filters, path })}
+              options={options(VERIFICATION_PATH_LABELS)}
+              style={{ width: 120 }}
+              data-testid="filter-path"
             />
             <Select<number>
               allowClear

@@ -64,6 +64,8 @@ export default function StatsPage() {
     { title: "已通过", dataIndex: "approved", width: 80, align: "right" },
     { title: "已发编号", dataIndex: "certified", width: 90, align: "right" },
     { title: "未上报", dataIndex: "missing", width: 80, align: "right" },
+    { title: "纸质验证上报", dataIndex: "paper_submitted", width: 110, align: "right" },
+    { title: "纸质验证通过", dataIndex: "paper_approved", width: 110, align: "right" },
     {
       title: "通过率",
       dataIndex: "pass_rate_per_mille",

@@ -81,7 +81,19 @@ function renderPage(onSubmit: (body: unknown) => Response) {
     if (p === "/api/v1/units/unit-1/departments") return json([]);
     if (p === "/api/v1/verifications/candidates") {
       expect(url.searchParams.get("cycle_year")).toBe("2021");
-      return json({ items: candidates, next_cursor: null });
+      // On paper the system's verdict does not bar anyone.
+      const paper = url.searchParams.get("path") === "paper";
+      return json({ items: candidates.map((c) => (paper ? { ...c, eligible: true, reason: null } : c)), next_cursor: null });
+    }
+    if (p === "/api/v1/evidence" && request.method === "POST") {
+      return json({
+        id: "e1",
+        file_name: url.searchParams.get("file_name"),
+        content_type: "application/pdf",
+        size_bytes: 30,
+        uploaded_by: "ylyy",
+        uploaded_at: "2022-01-05T02:00:00Z",
+      });
     }
     if (p === "/api/v1/verifications" && request.method === "POST") {
       const body = await request.json();
@@ -146,4 +158,25 @@ describe("验证信息上报", { timeout: 60_000 }, () => {
     expect(sent[0]).toEqual({ cycle_year: 2021, list: "normal", people: [{ person_id: "p-ok" }] });
     expect(await screen.findByTestId("field-errors")).toHaveTextContent("周婷：不达标，不能列入正常验证名单：总学分差 1 分");
   });
+
+  it("submits a worker the system finds short on paper, with the scan of his certificates", async () => {
+    const user = userEvent.setup();
+    const { sent } = renderPage(() => json({ prepared: 1, submitted: 1, ids: ["v2"] }));
+    await screen.findByTestId("candidates-table", {}, { timeout: 15_000 });
+    await user.click(await screen.findByText("纸质验证", {}, { timeout: 10_000 }));
+    const table = screen.getByTestId("candidates-table");
+    await waitFor(() => expect(within(within(table).getByText("李欣辉").closest("tr")!).getByRole("radio")).toBeEnabled());
+    await user.click(within(within(table).getByText("李欣辉").closest("tr")!).getByRole("radio"));
+    await user.click(screen.getByTestId("submit-selected"));
+    const scans = await screen.findByTestId("paper-scans");
+    // No scan yet: the OK button waits for one.
+    expect(screen.getByRole("button", { name: "确认上报" })).toBeDisabled();
+    const file = new File(["%PDF-1.4 scan"], "证书.pdf", { type: "application/pdf" });
+    await user.upload(scans.querySelector('input[type="file"]') as HTMLInputElement, file);
+    await within(scans).findByText("证书.pdf");
+    await user.click(screen.getByRole("button", { name: "确认上报" }));
+    await waitFor(() => expect(sent).toHaveLength(1));
+    expect(sent[0]).toEqual({ cycle_year: 2021, list: "normal", path: "paper", people: [{ person_id: "p-short", evidence_ids: ["e1"] }] });
+    // Nine steps through antd on a loaded CI machine: more than the others' minute.
+  }, 180_000);
 });

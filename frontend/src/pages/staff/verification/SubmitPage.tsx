@@ -9,6 +9,7 @@ import {
   Form,
   Input,
   Modal,
+  Radio,
   Select,
   Space,
   Switch,
@@ -21,7 +22,7 @@ import type { ColumnsType } from "antd/es/table";
 import type { Dayjs } from "dayjs";
 import { useState } from "react";
 import { ApiProblem, api, unwrap } from "../../../api/client";
-import type { Candidate, Evidence, ListKind, SpecialReason, SubmissionItem, Verification } from "../../../api/types";
+import type { Candidate, Evidence, ListKind, SpecialReason, SubmissionItem, Verification, VerificationPath } from "../../../api/types";
 import { useAuth } from "../../../auth/AuthProvider";
 import { EvidenceUpload } from "../../../components/EvidenceUpload";
 import { LoadMore } from "../../../components/LoadMore";
@@ -30,7 +31,7 @@ import { PageTitle } from "../../../components/PageTitle";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { DepartmentSelect } from "../../../components/pickers/DepartmentSelect";
 import { OUTCOME_COLORS, OUTCOME_LABELS, labelOf, options } from "../../../constants/enums";
-import { LIST_KIND_LABELS, SPECIAL_REASON_LABELS, VERIFICATION_STATE_LABELS } from "../../../constants/verification";
+import { LIST_KIND_LABELS, SPECIAL_REASON_LABELS, VERIFICATION_PATH_LABELS, VERIFICATION_STATE_LABELS } from "../../../constants/verification";
 import { useCursorList } from "../../../hooks/useCursorList";
 import { submitModalForm } from "../../../utils/modalForm";
 import {
@@ -84,12 +85,15 @@ function CandidatesPanel({ cycleYear, list, isDepartment, unitId }: { cycleYear:
   const [selected, setSelected] = useState<string[]>([]);
   const [confirming, setConfirming] = useState(false);
   const [evidence, setEvidence] = useState<Evidence[]>([]);
+  // 纸质验证 (normal and make-up lists): one person at a time, with the scans of his paper certificates.
+  const [path, setPath] = useState<VerificationPath>("electronic");
+  const paper = list !== "special" && path === "paper";
   const [form] = Form.useForm<SpecialForm>();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
 
   const candidates = useCursorList<Candidate>(
-    ["verification-candidates", { cycleYear, list, year, departmentId, eligibleOnly }],
+    ["verification-candidates", { cycleYear, list, year, departmentId, eligibleOnly, paper }],
     (after) =>
       unwrap(
         api.GET("/api/v1/verifications/candidates", {
@@ -97,6 +101,7 @@ function CandidatesPanel({ cycleYear, list, isDepartment, unitId }: { cycleYear:
             query: {
               cycle_year: cycleYear,
               list,
+              path: paper ? "paper" : undefined,
               year: list === "make_up" ? year : undefined,
               department_id: departmentId,
               eligible_only: eligibleOnly || undefined,
@@ -112,7 +117,11 @@ function CandidatesPanel({ cycleYear, list, isDepartment, unitId }: { cycleYear:
 
   const submit = useMutation({
     mutationFn: (people: SubmissionItem[]) =>
-      unwrap(api.POST("/api/v1/verifications", { body: { cycle_year: cycleYear, list, year: list === "make_up" ? year : undefined, people } })),
+      unwrap(
+        api.POST("/api/v1/verifications", {
+          body: { cycle_year: cycleYear, list, path: paper ? "paper" : undefined, year: list === "make_up" ? year : undefined, people },
+        }),
+      ),
     onSuccess(result) {
       message.success(
         isDepartment ? `已准备 ${result.prepared} 人，等待单位上报` : `已上报 ${result.submitted} 人，进入初审后的审核流程`,
@@ -142,8 +151,12 @@ function CandidatesPanel({ cycleYear, list, isDepartment, unitId }: { cycleYear:
       })),
     );
   };
-  const onConfirm = () =>
-    list === "special" ? submitModalForm(form, finishSpecial) : submit.mutate(chosen.map((person_id) => ({ person_id })));
+  const onConfirm = () => {
+    if (list === "special") return submitModalForm(form, finishSpecial);
+    const evidence_ids = evidence.map((e) => e.id);
+    submit.mutate(chosen.map((person_id) => (paper ? { person_id, evidence_ids } : { person_id })));
+    return undefined;
+  };
 
   const columns: ColumnsType<Candidate> = [
     { title: "姓名", dataIndex: "name", width: 90 },
@@ -174,6 +187,20 @@ function CandidatesPanel({ cycleYear, list, isDepartment, unitId }: { cycleYear:
   return (
     <>
       <Space wrap style={{ marginBottom: 16 }}>
+        {list !== "special" && (
+          <Radio.Group
+            value={path}
+            onChange={(e) => {
+              setPath(e.target.value as VerificationPath);
+              setSelected([]);
+              setEvidence([]);
+            }}
+            optionType="button"
+            options={options(VERIFICATION_PATH_LABELS)}
+            aria-label="验证方式"
+            data-testid="verification-path"
+          />
+        )}
         {list === "make_up" && (
           <Select<number>
             value={year}
@@ -204,7 +231,7 @@ function CandidatesPanel({ cycleYear, list, isDepartment, unitId }: { cycleYear:
           }}
           data-testid="submit-selected"
         >
-          {list === "special" ? `填写特殊情况并${action}` : `${action}所选`}（{chosen.length}）
+          {list === "special" ? `填写特殊情况并${action}` : paper ? `上传扫描件并${action}` : `${action}所选`}（{chosen.length}）
         </Button>
       </Space>
       {candidates.isError && <ProblemAlert problem={candidates.error} />}
@@ -217,6 +244,8 @@ function CandidatesPanel({ cycleYear, list, isDepartment, unitId }: { cycleYear:
         pagination={false}
         scroll={{ x: 900 }}
         rowSelection={{
+          // On paper each person comes with his own scans: one at a time.
+          type: paper ? "radio" : "checkbox",
           selectedRowKeys: chosen,
           onChange: (keys) => setSelected(keys.map(String)),
           getCheckboxProps: (c) => ({ disabled: !c.eligible, name: c.name }),
@@ -231,11 +260,12 @@ function CandidatesPanel({ cycleYear, list, isDepartment, unitId }: { cycleYear:
         count={candidates.items.length}
       />
       <Modal
-        title={`${LIST_KIND_LABELS[list]}名单 · ${action} ${chosen.length} 人`}
+        title={`${LIST_KIND_LABELS[list]}名单${paper ? "（纸质验证）" : ""} · ${action} ${chosen.length} 人`}
         open={confirming}
         okText={`确认${action}`}
         cancelText="取消"
         confirmLoading={submit.isPending}
+        okButtonProps={{ disabled: paper && evidence.length === 0 }}
         onOk={() => void onConfirm()}
         onCancel={() => setConfirming(false)}
         destroyOnHidden
@@ -251,6 +281,21 @@ function CandidatesPanel({ cycleYear, list, isDepartment, unitId }: { cycleYear:
               : `将上报 ${chosenPeople.map((p) => p.name).join("、")} 的 ${year} 年度学分验证（单位初审），提交后进入上级审核。全部通过校验才会上报。`
           }
         />
+        {paper && (
+          <Space orientation="vertical" style={{ width: "100%" }} data-testid="paper-scans">
+            <Typography.Text>
+              纸质验证：由各级继教委办公室审核纸质学分证书。请上传{chosenPeople.map((p) => p.name).join("、")}本人的纸质学分证书扫描件（必填），原件留单位备查。
+            </Typography.Text>
+            <EvidenceUpload
+              files={evidence}
+              onChange={setEvidence}
+              check={evidenceProblem}
+              multiple
+              buttonText="上传纸质学分证书扫描件（PDF/PNG/JPEG，10 MB 以内）"
+              testIdPrefix="paper-"
+            />
+          </Space>
+        )}
         {list === "special" && (
           <Form form={form} layout="vertical" name="special" initialValues={{ reason: "further_study" }} onFinish={finishSpecial}>
             <Form.Item name="reason" label="特殊原因" rules={[{ required: true, message: "请选择原因" }]}>

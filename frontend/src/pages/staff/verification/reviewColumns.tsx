@@ -2,6 +2,7 @@ import { Button, Space, Tag, Tooltip, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import type { Verification } from "../../../api/types";
 import { LIST_KIND_LABELS, SPECIAL_REASON_LABELS } from "../../../constants/verification";
+import { PathTag } from "./PathTag";
 import { OUTCOME_COLORS, OUTCOME_LABELS, labelOf } from "../../../constants/enums";
 import { formatCredits } from "../../../utils/format";
 
@@ -77,6 +78,7 @@ export function reviewColumns({
       render: (_, r) => (
         <Space orientation="vertical" size={0}>
           <span>{labelOf(LIST_KIND_LABELS, r.list)}</span>
+          <PathTag path={r.path} />
           {r.year !== r.cycle_year && <Typography.Text type="secondary">{r.year} 年度</Typography.Text>}
           {r.special && (
             <Tooltip title={`${r.special.period_from} 至 ${r.special.period_to}`}>
@@ -167,6 +169,7 @@ export const RETURN_REASONS: readonly string[] = [
   "学分证书与系统记录不符，请核对后重新上报",
   "职称信息有误，请更正后重新上报",
   "缺少特殊情况证明材料，请补充上传",
+  "纸质学分证书扫描件不清晰或不全，请重新上传",
   "人员信息（姓名、身份证号、所在单位）有误，请核对",
   "学分未达到本年度标准要求",
 ];

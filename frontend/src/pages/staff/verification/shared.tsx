@@ -23,6 +23,7 @@ import {
 import { labelOf } from "../../../constants/enums";
 import { formatDateTime, formatSize } from "../../../utils/format";
 import { ActorName } from "../../../components/ActorName";
+import { PathTag } from "./PathTag";
 
 /**
  * The cycle a page shows: `?cycle_year=` when that cycle is open, else the
@@ -119,7 +120,16 @@ export function verificationColumns({
       title: "名单 / 年度",
       key: "list",
       width: 88,
-      render: (_, r) => <Stacked main={labelOf(LIST_KIND_LABELS, r.list)} sub={`${r.year} 年度`} />,
+      render: (_, r) => (
+        <Stacked
+          main={
+            <>
+              {labelOf(LIST_KIND_LABELS, r.list)} <PathTag path={r.path} />
+            </>
+          }
+          sub={`${r.year} 年度`}
+        />
+      ),
     },
     {
       title: "状态 / 当前环节",
@@ -224,6 +234,9 @@ export function VerificationDrawer({ id, onClose }: { id: string | null; onClose
               {data.record.unit_name}
             </Descriptions.Item>
             <Descriptions.Item label="名单">{labelOf(LIST_KIND_LABELS, data.record.list)}</Descriptions.Item>
+            <Descriptions.Item label="验证方式">
+              <span data-testid="record-path">{data.record.path_label}</span>
+            </Descriptions.Item>
             <Descriptions.Item label="验证年度">{data.record.year}</Descriptions.Item>
             <Descriptions.Item label="状态">
               <StateTag state={data.record.state} />
@@ -279,10 +292,11 @@ export function VerificationDrawer({ id, onClose }: { id: string | null; onClose
           </div>
           {data.evidence.length > 0 && (
             <div>
-              <Typography.Title level={5}>证明材料</Typography.Title>
+              <Typography.Title level={5}>{data.record.path === "paper" ? "纸质学分证书扫描件" : "证明材料"}</Typography.Title>
               {data.evidence.map((f) => (
                 <div key={f.id}>
                   <Typography.Link
+                    data-testid="evidence-file"
                     onClick={() => void downloadFile(api.GET("/api/v1/evidence/{id}", { params: { path: { id: f.id } }, parseAs: "blob" }), f.file_name)}
                   >
                     {f.file_name}
