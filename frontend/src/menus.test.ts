@@ -46,6 +46,7 @@ const PAGE_NEEDS: Record<string, { op: Operation | null; kinds?: OrganisationKin
   "/accounts": { op: "manage_accounts", calls: "GET/POST /accounts" },
   "/api-clients": { op: "manage_api_clients", calls: "GET/POST /api-clients" },
   "/audit": { op: "read_audit", calls: "GET /audit" },
+  "/support-desk": { op: "edit_support", calls: "GET /support/mine, PUT /support/{id}" },
   // The trainee's own pages answer 403 to anyone but a person (`Scope::Person`).
   "/my-credits": { op: "read_self", kinds: ["person"], calls: "GET /me/compliance" },
   "/my-certificates": { op: "read_self", kinds: ["person"], calls: "GET /me/certificates" },
@@ -58,7 +59,7 @@ const WORKBENCH = "工作台";
 const ADMIN = [WORKBENCH, CALCULATOR, "机构人员", "达标情况查询", "验证周期设置", "截止时间设置", "验证统计", "统计报表", "学分标准维护", "账号管理", "接口客户端", "审计日志", "我的信息"];
 const PROVINCE = [
   WORKBENCH, CALCULATOR, "机构人员", "达标情况查询", "验证周期设置", "截止时间设置", "验证审核", "生成证书编号", "验证统计", "电子印章", "证书打印",
-  "职称更正审核", "抽验", "统计报表", "学分标准维护", "继教活动", "公需科目", "单位管理", "账号管理", "接口客户端", "审计日志", "我的信息",
+  "职称更正审核", "抽验", "统计报表", "学分标准维护", "继教活动", "公需科目", "单位管理", "账号管理", "接口客户端", "审计日志", "技术支持维护", "我的信息",
 ];
 const PREFECTURE = PROVINCE.filter((l) => l !== "验证周期设置" && l !== "学分标准维护");
 const COUNTY = PREFECTURE.filter((l) => l !== "抽验");
