@@ -97,7 +97,7 @@ pub async fn read_notification(
         let e = audit::AuditEntry::by(actor, AuditAction::NotificationRead)
             .ip(Some(&client_ip(&req)))
             .target(AuditTarget::Notification, id)
-            .detail(json!({"kind": n.kind.as_str()}));
+            .detail(json!({"notification": n.kind.as_str(), "kind": n.kind.label()}));
         audit::append(&txn, &e).await?;
     }
     txn.commit().await?;
