@@ -213,7 +213,7 @@ class Cluster:
         if check.returncode != 0:
             fail(f"haproxy refused its configuration: {check.stderr}")
         out = open(self.log_of("haproxy"), "w")
-        self.haproxy = subprocess.Popen(["haproxy", "-db", "-f", cfg], stdout=out, stderr=subprocess.STDOUT)
+        self.haproxy = subprocess.Popen(["haproxy", "-db", "-q", "-f", cfg], stdout=out, stderr=subprocess.STDOUT)
         wait_until("the balancer answering", lambda: healthy(self.lb_port), 20, self.logs())
         # Both servers marked up (rise 2 × inter 300 ms).
         time.sleep(1.0)
@@ -410,7 +410,7 @@ def check_kill(c):
                       + ",".join(f"'{n}'" for n in names) + ")")) if names else 0
     log(f"5. SIGKILL of a under load: {load.ok} answered, {len(load.failures)} failed "
         f"({len(in_window)} of them within 2 s of the kill), {len(names)} people acknowledged, "
-        f"{stored} of them stored")
+        f"{stored} of them stored; failed: {[what for _, what in load.failures]}")
     if stored != len(names):
         fail(f"acknowledged writes lost: {len(names) - stored}", c.logs())
     if len(load.failures) != len(in_window):
