@@ -5949,7 +5949,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `service_unavailable`: the database is unavailable; retry after `Retry-After` seconds */
+        /** @description `service_unavailable`: the database is unavailable (down, restarting, or a standby not yet promoted that takes no writes); retry after `Retry-After` seconds */
         ServiceUnavailable: {
             headers: {
                 /** @description Seconds to wait before retrying */
