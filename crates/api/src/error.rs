@@ -105,6 +105,8 @@ error_codes! {
         UnsupportedGrantType => "unsupported_grant_type",
         /// 503 (`Retry-After`).
         ServiceUnavailable => "service_unavailable",
+        /// 507: the server's file storage is full; nothing was stored.
+        InsufficientStorage => "insufficient_storage",
         /// 500.
         InternalError => "internal_error",
         /// 409: the change collides with stored data.
@@ -285,6 +287,9 @@ pub enum ApiError {
     OAuth(OAuthError, String),
     #[error("the database is unavailable")]
     Unavailable,
+    /// The file storage is full (ENOSPC, or a quota): nothing was stored (507).
+    #[error("insufficient storage: {0}")]
+    InsufficientStorage(String),
     /// Anything unexpected; the cause is logged, never sent.
     #[error("internal error: {0}")]
     Internal(String),
@@ -349,6 +354,7 @@ impl ApiError {
             ApiError::OAuth(OAuthError::InvalidClient, _) => ErrorCode::InvalidClient,
             ApiError::OAuth(OAuthError::UnsupportedGrantType, _) => ErrorCode::UnsupportedGrantType,
             ApiError::Unavailable => ErrorCode::ServiceUnavailable,
+            ApiError::InsufficientStorage(_) => ErrorCode::InsufficientStorage,
             ApiError::Internal(_) => ErrorCode::InternalError,
         }
     }
@@ -378,6 +384,7 @@ impl ApiError {
             ApiError::OAuth(OAuthError::InvalidClient, _) => "客户端认证失败",
             ApiError::OAuth(OAuthError::UnsupportedGrantType, _) => "不支持的授权类型",
             ApiError::Unavailable => "服务暂不可用",
+            ApiError::InsufficientStorage(_) => "服务器存储空间不足",
             ApiError::Internal(_) => "服务器内部错误",
         }
     }
@@ -415,6 +422,9 @@ impl ApiError {
             ApiError::UnsupportedMediaType(what) => (what.clone(), Vec::new()),
             ApiError::OAuth(_, detail) => (detail.clone(), Vec::new()),
             ApiError::Unavailable => ("数据库暂不可用，请稍后再试".to_owned(), Vec::new()),
+            ApiError::InsufficientStorage(_) => {
+                ("服务器存储空间不足，文件未保存，请稍后再试或联系管理员".to_owned(), Vec::new())
+            }
             ApiError::Internal(_) => ("请求未能完成，请稍后再试".to_owned(), Vec::new()),
         };
         Problem {
@@ -454,14 +464,17 @@ impl ResponseError for ApiError {
             ApiError::OAuth(OAuthError::InvalidClient, _) => StatusCode::UNAUTHORIZED,
             ApiError::OAuth(_, _) => StatusCode::BAD_REQUEST,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::InsufficientStorage(_) => StatusCode::INSUFFICIENT_STORAGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
-        if let ApiError::Internal(cause) = self {
+        match self {
             // Logged once, here, at the boundary; the body says nothing internal.
-            tracing::error!(%cause, "request failed");
+            ApiError::Internal(cause) => tracing::error!(%cause, "request failed"),
+            ApiError::InsufficientStorage(cause) => tracing::error!(%cause, "file storage full"),
+            _ => {}
         }
         let mut res = HttpResponse::build(self.status_code());
         res.content_type("application/problem+json");
@@ -500,6 +513,20 @@ impl<T> MissingAs<T> for Result<T, cme_store::StoreError> {
             cme_store::StoreError::NotFound => missing(),
             other => other.into(),
         })
+    }
+}
+
+impl ApiError {
+    /// A failure of the file storage (`storage::BlobStore`, `storage::Spool`):
+    /// a full disk or an exhausted quota is 507 `insufficient_storage`, in
+    /// words the uploader can act on; anything else is ours (500).
+    pub fn storage(what: &str, e: &std::io::Error) -> Self {
+        use std::io::ErrorKind;
+        if matches!(e.kind(), ErrorKind::StorageFull | ErrorKind::QuotaExceeded) {
+            ApiError::InsufficientStorage(format!("{what}: {e}"))
+        } else {
+            ApiError::Internal(format!("{what}: {e}"))
+        }
     }
 }
 
@@ -653,6 +680,25 @@ pub fn query_error(err: actix_web::error::QueryPayloadError, _req: &actix_web::H
 #[cfg(test)]
 mod error_code_tests {
     use super::*;
+
+    #[test]
+    fn a_full_disk_is_507_in_chinese_and_other_io_errors_are_500() {
+        // A genuine ENOSPC where the platform has one (Linux's /dev/full).
+        let full = std::fs::write("/dev/full", b"x")
+            .err()
+            .unwrap_or_else(|| std::io::Error::from(std::io::ErrorKind::StorageFull));
+        assert_eq!(full.kind(), std::io::ErrorKind::StorageFull, "{full}");
+        for e in [full, std::io::Error::from(std::io::ErrorKind::QuotaExceeded)] {
+            let answer = ApiError::storage("storing evidence", &e);
+            assert_eq!(answer.status_code(), StatusCode::INSUFFICIENT_STORAGE);
+            let problem = answer.problem();
+            assert_eq!(problem.code, ErrorCode::InsufficientStorage);
+            assert_eq!(problem.detail, "服务器存储空间不足，文件未保存，请稍后再试或联系管理员");
+            assert_eq!(problem.status, 507);
+        }
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        assert_eq!(ApiError::storage("storing evidence", &denied).status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
 
     #[test]
     fn the_wire_name_is_the_serialised_name_and_the_documented_one() {

@@ -319,7 +319,7 @@ impl Shared {
                 "`too_many_attempts`: over the rate limit (an outside system's token: its requests per minute); retry after `Retry-After` seconds"
             }
             Shared::ServiceUnavailable => {
-                "`service_unavailable`: the database is unavailable; retry after `Retry-After` seconds"
+                "`service_unavailable`: the database is unavailable (down, restarting, or a standby not yet promoted that takes no writes); retry after `Retry-After` seconds"
             }
         }
     }

@@ -17,7 +17,8 @@ pub trait BlobStore: Send + Sync + std::fmt::Debug {
 }
 
 /// Files under a directory, two levels of fan-out by key prefix. Writes go
-/// to a temporary file renamed into place, so a crash never leaves half a file.
+/// to a temporary file renamed into place, so a crash never leaves half a
+/// file; a write that fails (a full disk) removes its temporary file.
 #[derive(Debug, Clone)]
 pub struct LocalDisk {
     root: PathBuf,
@@ -46,8 +47,12 @@ impl BlobStore for LocalDisk {
             std::fs::create_dir_all(dir)?;
         }
         let tmp = path.with_extension(format!("tmp-{}", uuid::Uuid::new_v4().simple()));
-        std::fs::write(&tmp, bytes)?;
-        std::fs::rename(&tmp, &path)
+        let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, &path));
+        if written.is_err() {
+            // Half a file would stay until someone noticed (tests/faults/full_disk.py).
+            let _ = std::fs::remove_file(&tmp);
+        }
+        written
     }
 
     fn get(&self, key: &str) -> io::Result<Vec<u8>> {

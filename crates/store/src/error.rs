@@ -51,7 +51,8 @@ pub enum StoreError {
     #[error("corrupt stored data: {0}")]
     Corrupt(String),
     /// The database cannot be reached (down, restarting, or no connection
-    /// free within the acquire timeout): a retry later may succeed.
+    /// free within the acquire timeout), or it takes no writes for now (a
+    /// standby not yet promoted): a retry later may succeed.
     #[error("the database is unavailable: {0}")]
     Unavailable(DbErr),
     #[error(transparent)]
@@ -113,19 +114,30 @@ impl From<DbErr> for StoreError {
 }
 
 /// Whether an error means the database is out of reach rather than that the
-/// statement failed: no connection could be had, the connection broke, or
-/// the server is shutting down or starting (SQLSTATE classes 08 and 57P).
+/// statement failed: no connection could be had, the connection broke, the
+/// server is shutting down or starting, or it is a read-only standby (see
+/// [`outage_code`]).
 fn outage(err: &DbErr) -> bool {
     use sea_orm::sqlx::Error;
     match err {
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
         DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => match &**e {
             Error::Io(_) | Error::Tls(_) | Error::PoolTimedOut | Error::PoolClosed | Error::WorkerCrashed => true,
-            Error::Database(db) => db.code().is_some_and(|c| c.starts_with("08") || c.starts_with("57P")),
+            Error::Database(db) => db.code().is_some_and(|c| outage_code(&c)),
             _ => false,
         },
         _ => false,
     }
+}
+
+/// The SQLSTATEs of an outage: class 08 (connection exception), 57P
+/// (operator intervention: shutting down, starting, crashed) and 25006
+/// (`read_only_sql_transaction`). The last is what a write meets on a hot
+/// standby, e.g. while a failover proxy already points at it and it is not
+/// yet promoted; it passes once the standby is promoted, so it is a 503 with
+/// Retry-After, not a 500 (tests/faults/standby_promotion.py).
+fn outage_code(code: &str) -> bool {
+    code.starts_with("08") || code.starts_with("57P") || code == "25006"
 }
 
 /// The migration's name of a violated constraint. PostgreSQL reports the name
@@ -164,6 +176,18 @@ fn sqlite_unique_name(columns: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn outages_are_told_by_their_sqlstate() {
+        for code in ["08006", "08001", "57P01", "57P03", "25006"] {
+            assert!(outage_code(code), "{code}");
+        }
+        // A statement's own failure: a unique violation, a check, a syntax
+        // error, any other state of class 25 (e.g. in a failed transaction).
+        for code in ["23505", "23514", "42601", "25P02", "25001"] {
+            assert!(!outage_code(code), "{code}");
+        }
+    }
 
     #[test]
     fn sqlite_messages_map_to_migration_names() {

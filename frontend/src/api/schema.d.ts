@@ -4020,7 +4020,7 @@ export interface components {
          *     document.
          * @enum {string}
          */
-        ErrorCode: "malformed_request" | "validation_failed" | "not_found" | "method_not_allowed" | "unauthorized" | "captcha_invalid" | "invalid_credentials" | "invalid_refresh_token" | "account_disabled" | "password_change_required" | "too_many_attempts" | "forbidden" | "already_exists" | "precondition_required" | "precondition_failed" | "idempotency_key_reused" | "payload_too_large" | "unsupported_media_type" | "invalid_request" | "invalid_client" | "unsupported_grant_type" | "service_unavailable" | "internal_error" | "conflict" | "concurrent_change" | "stale_version" | "invalid_state" | "idempotency_in_progress" | "idempotency_replay_withheld" | "person_year_locked" | "duplicate_certificate" | "already_signed_in" | "activity_cancelled" | "activity_not_running" | "activity_not_started" | "already_cancelled" | "already_decided" | "already_recorded" | "already_submitted" | "not_waiting" | "cycle_closed" | "cycle_not_open" | "outside_window" | "title_exists" | "username_taken" | "transfer_open" | "transfer_closed" | "certificate_revoked" | "certificate_held" | "certificate_superseded" | "certificate_unsealed" | "print_job_not_ready" | "too_many_print_jobs" | "already_open" | "check_closed" | "correction_refused" | "no_certificate" | "not_compliant" | "not_your_check" | "nothing_to_check" | "reason_required" | "results_missing" | "unit_busy" | "unit_closed";
+        ErrorCode: "malformed_request" | "validation_failed" | "not_found" | "method_not_allowed" | "unauthorized" | "captcha_invalid" | "invalid_credentials" | "invalid_refresh_token" | "account_disabled" | "password_change_required" | "too_many_attempts" | "forbidden" | "already_exists" | "precondition_required" | "precondition_failed" | "idempotency_key_reused" | "payload_too_large" | "unsupported_media_type" | "invalid_request" | "invalid_client" | "unsupported_grant_type" | "service_unavailable" | "insufficient_storage" | "internal_error" | "conflict" | "concurrent_change" | "stale_version" | "invalid_state" | "idempotency_in_progress" | "idempotency_replay_withheld" | "person_year_locked" | "duplicate_certificate" | "already_signed_in" | "activity_cancelled" | "activity_not_running" | "activity_not_started" | "already_cancelled" | "already_decided" | "already_recorded" | "already_submitted" | "not_waiting" | "cycle_closed" | "cycle_not_open" | "outside_window" | "title_exists" | "username_taken" | "transfer_open" | "transfer_closed" | "certificate_revoked" | "certificate_held" | "certificate_superseded" | "certificate_unsealed" | "print_job_not_ready" | "too_many_print_jobs" | "already_open" | "check_closed" | "correction_refused" | "no_certificate" | "not_compliant" | "not_your_check" | "nothing_to_check" | "reason_required" | "results_missing" | "unit_busy" | "unit_closed";
         /**
          * @description A profile and a list of credits to evaluate.
          * @example {
@@ -5949,7 +5949,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `service_unavailable`: the database is unavailable; retry after `Retry-After` seconds */
+        /** @description `service_unavailable`: the database is unavailable (down, restarting, or a standby not yet promoted that takes no writes); retry after `Retry-After` seconds */
         ServiceUnavailable: {
             headers: {
                 /** @description Seconds to wait before retrying */
@@ -8404,6 +8404,15 @@ export interface operations {
             422: components["responses"]["UnprocessableEntity"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            /** @description The server's file storage is full: nothing was stored */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     get_evidence: {

@@ -792,3 +792,21 @@ both_backends!(numbers_make_certificates_with_their_snapshot, |db| async move {
 fn numbers_audit() -> cme_store::repo::audit::AuditEntry {
     cme_store::repo::audit::AuditEntry::new(cme_domain::audit::AuditAction::VerificationNumbers)
 }
+
+// ---------------------------------------------------------------- outages
+
+// A write on a hot standby not yet promoted fails with SQLSTATE 25006
+// (`read_only_sql_transaction`): an outage the API answers 503, not a 500.
+// A read-only transaction is how PostgreSQL says the same on a primary;
+// SQLite has none.
+both_backends!(a_write_where_the_database_is_read_only_is_an_outage, |db| async move {
+    use sea_orm::TransactionTrait as _;
+    if db.get_database_backend() != DbBackend::Postgres {
+        return;
+    }
+    let txn = db.begin().await.unwrap();
+    txn.execute_unprepared("SET TRANSACTION READ ONLY").await.unwrap();
+    let err = txn.execute_unprepared("UPDATE regions SET name = name").await.unwrap_err();
+    let mapped = StoreError::from(err);
+    assert!(matches!(mapped, StoreError::Unavailable(_)), "{mapped:?}");
+});

@@ -519,8 +519,11 @@ async fn run(state: &web::Data<AppState>, worker: &Arc<PrintWorker>, job: PrintJ
                 false
             }
         },
-        // Cancelled, or taken over after a stall: nothing to record.
-        Ok(None) => false,
+        // Cancelled, or taken over after a stall: nothing to record, and
+        // its own unfinished file is gone already. The job's other files
+        // are not this worker's to remove: after a takeover they are the
+        // new claimant's (its unfinished file, or its finished one).
+        Ok(None) => return,
         Err(why) => {
             tracing::error!(%id, error = %why, "print job failed");
             let message = "打印出错而停止，请稍后重新打印；如仍失败，请联系技术支持";
@@ -551,6 +554,10 @@ async fn print(state: &AppState, worker: &PrintWorker, job: &PrintJob) -> Result
     }
     let plan = plan(state, &actor, &stored).await.map_err(|e| e.to_string())?;
     let fonts = fonts(state).map_err(|e| e.to_string())?;
+    // What an instance that died printing this job left behind (SIGKILL
+    // mid-batch: tests/faults/kill_print.py): the job is this worker's now,
+    // and no finished file exists for a job that could be claimed.
+    state.spool.remove(job.id).map_err(|e| e.to_string())?;
     let (file, tmp) = state.spool.create(job.id).map_err(|e| e.to_string())?;
     let mut batch =
         CertificateBatch::new(&fonts, BufWriter::with_capacity(256 * 1024, file)).map_err(|e| e.to_string())?;

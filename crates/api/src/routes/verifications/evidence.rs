@@ -43,6 +43,7 @@ const MAX_EVIDENCE: usize = MAX_EVIDENCE_BYTES;
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 413, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 507, description = "The server's file storage is full: nothing was stored", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/evidence")]
@@ -86,7 +87,7 @@ pub async fn upload_evidence(
     web::block(move || files.put(&key, &body))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?
-        .map_err(|e| ApiError::Internal(format!("storing evidence: {e}")))?;
+        .map_err(|e| ApiError::storage("storing evidence", &e))?;
     let size = i64::try_from(body_len).unwrap_or(i64::MAX);
     let saved = evidence::insert(
         &state.db,
