@@ -17,7 +17,8 @@ FROM debian:bookworm-slim
 # without them every certificate and form answers 500 and /health reports documents down.
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl \
         fonts-noto-cjk fonts-hanazono \
-    && rm -rf /var/lib/apt/lists/* && useradd --system --home /app cme
+    && rm -rf /var/lib/apt/lists/* && useradd --system --home /app cme \
+    && mkdir -p /var/lib/cme/files && chown cme /var/lib/cme/files
 WORKDIR /app
 COPY --from=build /src/target/release/cme /usr/local/bin/cme
 COPY --from=web /src/frontend/dist /app/dist

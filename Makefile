@@ -16,7 +16,7 @@ SCHEMATHESIS_VERSION := 4.32.5
 # log shows where its minutes go.
 export TIMEFORMAT := [step took %0R s]
 
-.PHONY: run test frontend-deps frontend-build e2e-deps fuzz-deps fonts browser openapi bench
+.PHONY: run test frontend-deps frontend-build e2e-deps fuzz-deps fonts browser ops-deps openapi bench
 
 # The Debian packages of the fonts the server prints PDFs with: the list
 # cme_documents::FONT_PACKAGES (a test compares them, and the Dockerfile's).
@@ -38,8 +38,9 @@ run: frontend-build fonts
 ## clippy, every Rust test (SQLite; PostgreSQL too when TEST_DATABASE_URL
 ## is set), the SPA's type check, client drift check, Vitest, build, the
 ## OpenAPI document fuzzed with schemathesis, the database-outage fault test
-## (a PostgreSQL instance of its own) and Playwright.
-test: frontend-deps e2e-deps fuzz-deps fonts browser
+## (a PostgreSQL instance of its own), two instances behind HAProxy (short run)
+## and Playwright.
+test: frontend-deps e2e-deps fuzz-deps fonts browser ops-deps
 	time cargo fmt --all -- --check
 	time python3 tests/arch/test_module_cycles.py
 	time (for c in domain store documents server; do python3 tests/arch/module_cycles.py --quiet crates/$$c || exit 1; done)
@@ -50,6 +51,7 @@ test: frontend-deps e2e-deps fuzz-deps fonts browser
 	time cargo build -p cme-server
 	time SCHEMATHESIS=$(VENV)/bin/schemathesis tests/fuzz/schemathesis.sh $(CME)
 	time python3 tests/faults/db_outage.py $(CME)
+	time python3 tests/ops/two_instances.py $(CME) --smoke
 	time tests/e2e/run.sh $(CME)
 
 frontend-deps:
@@ -88,6 +90,13 @@ browser: fonts
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/pdftoppm ] || [ ! -x /usr/bin/zbarimg ]; then \
 		$(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils zbar-tools >/dev/null; fi
+
+## HAProxy (Debian's package): the balancer of tests/ops/two_instances.py,
+## whose short run is part of `make test`, and the check of deploy/haproxy.cfg.
+ops-deps:
+	@if ! command -v haproxy >/dev/null; then \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends haproxy >/dev/null; fi
 
 ## Regenerate openapi/openapi.json and the SPA's typed client after an API change.
 openapi:

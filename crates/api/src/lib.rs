@@ -57,8 +57,14 @@ pub struct AppState {
     pub print_worker: std::sync::Arc<routes::certificates::PrintWorker>,
     /// Where reminders go outside the system.
     pub delivery: notify::Delivery,
-    /// Public certificate lookups per client address.
-    pub public_limiter: auth::limiter::Limiter<[u8; 32]>,
+    /// Public certificate lookups per client address (held in the database,
+    /// shared by every instance).
+    pub public_limiter: auth::limiter::Limiter,
+    /// This process among the instances serving the database: the holder
+    /// of the background jobs it claims.
+    pub instance: String,
+    /// Whose `X-Forwarded-For` is believed (`CME_TRUSTED_PROXIES`).
+    pub trusted_proxies: auth::proxies::TrustedProxies,
     /// Offices' figures of a cycle, shared for a few seconds (the workbench).
     pub figures: figures::FiguresCache,
     /// See [`Settings::approve_in_request`].
@@ -74,8 +80,9 @@ pub struct AuthState {
     pub keys: auth::tokens::TokenKeys,
     /// Answer captchas in the response (browser tests only; refused in production).
     pub test_captcha: bool,
-    pub client_limiter: auth::limiter::Limiter<uuid::Uuid>,
-    /// Sessions looked up in the last seconds.
+    pub client_limiter: auth::limiter::Limiter,
+    /// Sessions looked up in the last seconds (evicted at once on every
+    /// instance when sessions end: `auth::revocation`).
     pub sessions: auth::cache::SessionCache,
     /// Organisation names.
     pub names: auth::cache::NameCache,
@@ -112,11 +119,14 @@ pub struct Settings {
     pub public_url: String,
     /// The outside channels reminders go through (none: in the system only).
     pub notify: notify::Delivery,
+    /// The balancers and proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: auth::proxies::TrustedProxies,
 }
 
 /// A bound, not yet running, server.
 pub struct Application {
     port: u16,
+    instance: String,
     server: Server,
 }
 
@@ -230,19 +240,24 @@ impl Application {
             db,
             pii: settings.pii,
             sign_in_key: cme_domain::sign_in_code::SignInKey::derive(&settings.jwt_secret),
-            public_limiter: auth::limiter::Limiter::per_minute(settings.public_lookups_per_minute),
+            public_limiter: auth::limiter::Limiter::per_minute("public", settings.public_lookups_per_minute),
+            instance: format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()),
+            trusted_proxies: settings.trusted_proxies,
             figures: figures::FiguresCache::default(),
             approve_in_request: settings.approve_in_request,
             auth: AuthState {
                 keys: auth::tokens::TokenKeys::new(&settings.jwt_secret),
                 test_captcha: settings.test_captcha,
-                client_limiter: auth::limiter::Limiter::per_minute(settings.client_requests_per_minute),
+                client_limiter: auth::limiter::Limiter::per_minute("client", settings.client_requests_per_minute),
                 sessions: auth::cache::SessionCache::default(),
                 names: auth::cache::NameCache::default(),
                 unit_levels: auth::cache::LevelCache::default(),
             },
         });
+        let instance = state.instance.clone();
         routes::certificates::start_print_worker(state.clone());
+        routes::verifications::start_review_worker(state.clone());
+        auth::revocation::listen(state.clone());
         notify::start_worker(state.db.clone(), settings.notify);
         let cors_origins = settings.cors_origins;
         let doc = web::Data::new(openapi());
@@ -279,11 +294,16 @@ impl Application {
         // SIGTERM: stop accepting, let in-flight requests finish within 30 s.
         .shutdown_timeout(30)
         .run();
-        Ok(Application { port, server })
+        Ok(Application { port, instance, server })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// This process's name among the instances (the holder of the jobs it claims).
+    pub fn instance(&self) -> &str {
+        &self.instance
     }
 
     /// Runs until SIGTERM/SIGINT (graceful) or an error.

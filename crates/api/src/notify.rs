@@ -201,7 +201,9 @@ pub fn start_worker(db: DatabaseConnection, delivery: Delivery) {
         return;
     }
     let instance = format!("{}-{}", std::process::id(), Uuid::new_v4().simple());
-    actix_web::rt::spawn(async move {
+    // Started by `Application::build`, outside actix's workers (there is no
+    // LocalSet there for actix's spawn): a Send task of tokio's.
+    tokio::spawn(async move {
         loop {
             if let Err(e) = deliver_due(&db, &delivery, &instance, Utc::now()).await {
                 tracing::warn!(error = %e, "reminder delivery failed");

@@ -134,7 +134,8 @@ impl RootSpanBuilder for RedactingRootSpan {
             http.flavor = %flavor(request.version()),
             http.scheme = %info.scheme(),
             http.host = %info.host(),
-            http.client_ip = %info.realip_remote_addr().unwrap_or(""),
+            // Forwarded headers believed only from CME_TRUSTED_PROXIES.
+            http.client_ip = %crate::auth::client_ip(request.request()),
             http.user_agent = %redact_text(user_agent),
             http.target = %target,
             http.status_code = Empty,

@@ -21,6 +21,7 @@ pub const ENV_KEYS: &[&str] = &[
     "CME_NOTIFY_WEBHOOK_SECRET",
     "CME_SMTP_URL",
     "CME_SMTP_FROM",
+    "CME_TRUSTED_PROXIES",
     "RUST_LOG",
 ];
 
@@ -58,6 +59,9 @@ pub struct Config {
     /// sender `CME_SMTP_FROM`: email reminders.
     pub smtp_url: Option<String>,
     pub smtp_from: Option<String>,
+    /// `CME_TRUSTED_PROXIES`: the balancers and proxies (addresses or CIDR
+    /// networks, comma-separated) whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: String,
 }
 
 impl std::fmt::Debug for Config {
@@ -80,6 +84,7 @@ impl std::fmt::Debug for Config {
             .field("webhook_secret", &self.webhook_secret.as_ref().map(|_| "<set>"))
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("smtp_from", &self.smtp_from)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }
@@ -110,7 +115,15 @@ impl Config {
             webhook_secret: var("CME_NOTIFY_WEBHOOK_SECRET"),
             smtp_url: var("CME_SMTP_URL").map(|v| v.trim().to_owned()),
             smtp_from: var("CME_SMTP_FROM").map(|v| v.trim().to_owned()),
+            trusted_proxies: var("CME_TRUSTED_PROXIES").unwrap_or_default(),
         }
+    }
+
+    /// The proxies whose `X-Forwarded-For` is believed; a list that cannot
+    /// be read stops the server (a typo must not trust nobody silently).
+    pub fn trusted_proxies(&self) -> anyhow::Result<cme_api::auth::proxies::TrustedProxies> {
+        cme_api::auth::proxies::TrustedProxies::parse(&self.trusted_proxies)
+            .map_err(|e| anyhow::anyhow!("CME_TRUSTED_PROXIES: {e}"))
     }
 
     /// The outside channels of reminders. A webhook without its secret is
@@ -203,6 +216,7 @@ mod tests {
             webhook_secret: None,
             smtp_url: None,
             smtp_from: None,
+            trusted_proxies: String::new(),
         }
     }
 

@@ -29,18 +29,30 @@ async fn check_production(config: &Config, db: &DatabaseConnection) -> anyhow::R
     Ok(())
 }
 
-/// Hourly: forget expired captchas, old sign-in failures and refresh tokens
-/// that expired a day ago (none of them can matter any more), and raise the
-/// day's reminders (each once a day, whichever instance runs first).
-async fn housekeeping(db: DatabaseConnection, delivery: cme_api::notify::Delivery) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+/// Hourly, on one instance of all those serving the database (each asks
+/// every minute; the one whose claim of the hour's run succeeds runs it,
+/// `store::repo::schedule`): forget expired captchas, old sign-in failures,
+/// refresh tokens that expired a day ago and rate-limit counts past their
+/// minute (none of them can matter any more), and raise the day's
+/// reminders (each once a day: they are also deduplicated per day).
+async fn housekeeping(db: DatabaseConnection, delivery: cme_api::notify::Delivery, instance: String) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         tick.tick().await;
         let now = chrono::Utc::now();
+        match cme_store::repo::schedule::claim(&db, "housekeeping", &instance, now, chrono::Duration::hours(1)).await {
+            Ok(true) => tracing::info!("housekeeping runs on this instance"),
+            Ok(false) => continue,
+            Err(e) => {
+                tracing::warn!(error = %e, "housekeeping: cannot claim the hour's run");
+                continue;
+            }
+        }
         let results = [
             cme_store::repo::captcha::prune(&db, now).await,
             cme_store::repo::login_failure::prune(&db).await,
             cme_store::repo::refresh::prune_expired(&db, now - chrono::Duration::days(1)).await,
+            cme_store::repo::rate_limit::prune(&db, now).await,
         ];
         for r in results {
             if let Err(e) = r {
@@ -80,12 +92,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             spool: cme_api::storage::Spool::new(config.files_dir.join("print-jobs")),
             public_url,
             notify: delivery.clone(),
+            trusted_proxies: config.trusted_proxies()?,
         },
         db,
     )
     .await
     .with_context(|| format!("cannot listen on {}", config.bind))?;
-    tokio::spawn(housekeeping(db_for_housekeeping, delivery));
+    tokio::spawn(housekeeping(db_for_housekeeping, delivery, app.instance().to_owned()));
     tracing::info!(port = app.port(), "listening on http://{}", config.bind);
     app.run_until_stopped().await?;
     tracing::info!("stopped");

@@ -1,8 +1,8 @@
 //! Short-lived caches (`moka`, bounded in size and age). Sessions: a request
 //! costs no database round trip for its caller; every change that ends
-//! sessions in this process (sign-out, password change, disable, reset, a
-//! refresh replay) evicts the account at once; another instance of the
-//! server sees such a change within [`TTL`].
+//! sessions (sign-out, password change, disable, reset, a refresh replay)
+//! evicts the account at once here and, through `revocation`, on every
+//! other instance; [`TTL`] bounds what a lost notification could cost.
 
 use std::time::Duration;
 
@@ -38,6 +38,11 @@ impl SessionCache {
 
     pub fn put(&self, account: Account, session: Uuid) {
         self.entries.insert((account.id, session), account);
+    }
+
+    /// Forgets every session (the notifications that evict may have been missed).
+    pub fn clear(&self) {
+        self.entries.invalidate_all();
     }
 
     /// Forgets every session of an account: no `get` returns one after this.

@@ -8,6 +8,8 @@ pub mod cache;
 pub mod captcha;
 pub mod limiter;
 pub mod password;
+pub mod proxies;
+pub mod revocation;
 pub mod tokens;
 
 use std::future::Future;
@@ -104,7 +106,7 @@ async fn authenticate(req: HttpRequest) -> Result<PendingCaller, ApiError> {
         if client.revoked {
             return Err(ApiError::Unauthorized);
         }
-        state.auth.client_limiter.check(&client.id)?;
+        state.auth.client_limiter.check(&state.db, &client.id.to_string()).await?;
         return Ok(PendingCaller { actor: client.actor(), must_change_password: false, account: None });
     }
     // Signed out (or every session ended): the token dies with its session.
@@ -183,7 +185,15 @@ pub fn must_change_password(account: &cme_store::repo::account::Account) -> bool
     account.must_change_password || !account.has_password
 }
 
-/// The caller's address, for limits and the audit log.
+/// The caller's address, for limits and the audit log: the connection's
+/// peer, or, when the peer is a trusted proxy (`CME_TRUSTED_PROXIES`), the
+/// address that proxy says it forwarded for (`proxies::TrustedProxies`).
 pub fn client_ip(req: &HttpRequest) -> String {
-    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".to_owned())
+    let peer = req.peer_addr().map(|a| a.ip());
+    let trusted = req.app_data::<web::Data<AppState>>().map(|s| &s.trusted_proxies);
+    match (peer, trusted) {
+        (Some(peer), Some(trusted)) => trusted.client(peer, req.headers()).to_string(),
+        (Some(peer), None) => peer.to_string(),
+        (None, _) => "unknown".to_owned(),
+    }
 }

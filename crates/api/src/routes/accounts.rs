@@ -265,7 +265,7 @@ pub async fn update_account(
         audit::append(&txn, &audit_entry(actor, &ip, action, &a, json!({}))).await?;
     }
     txn.commit().await?;
-    state.auth.sessions.evict(a.id);
+    crate::auth::revocation::sessions_ended(&state, a.id).await;
     let a = account::get(&state.db, a.id).await?;
     Ok(web::Json(account_dto(&state, &a).await?))
 }
@@ -295,7 +295,7 @@ pub async fn reset_password(
     audit::append(&txn, &audit_entry(actor, &client_ip(&req), AuditAction::AccountPasswordReset, &a, json!({})))
         .await?;
     txn.commit().await?;
-    state.auth.sessions.evict(a.id);
+    crate::auth::revocation::sessions_ended(&state, a.id).await;
     Ok(NoStore(web::Json(PasswordReset { initial_password: initial })))
 }
 

@@ -187,7 +187,7 @@ pub async fn refresh_tokens(
             // names the account, whose cached sessions end here too.
             let acct = match refresh::revoke_family(&state.db, &token).await? {
                 Some(account_id) => {
-                    state.auth.sessions.evict(account_id);
+                    crate::auth::revocation::sessions_ended(&state, account_id).await;
                     account::get(&state.db, account_id).await.ok()
                 }
                 None => None,
@@ -209,7 +209,7 @@ pub async fn refresh_tokens(
     };
     if acct.disabled || left {
         refresh::revoke_all(&state.db, acct.id).await?;
-        state.auth.sessions.evict(acct.id);
+        crate::auth::revocation::sessions_ended(&state, acct.id).await;
         return Err(ApiError::InvalidRefreshToken);
     }
     let (access_token, expires_in) = state.auth.keys.issue(acct.id, AUD_ACCESS, Some(family))?;
@@ -235,7 +235,7 @@ pub async fn logout(
     if let Some(account_id) = refresh::revoke_family(&state.db, &body.0.refresh_token).await?
         && let Ok(acct) = account::get(&state.db, account_id).await
     {
-        state.auth.sessions.evict(account_id);
+        crate::auth::revocation::sessions_ended(&state, account_id).await;
         audit::append(&state.db, &entry(Some(&acct), &acct.username, &client_ip(&req), AuditAction::AuthLogout))
             .await?;
     }
@@ -253,7 +253,7 @@ pub async fn logout_all(
     forbid_clients(&caller)?;
     let acct = caller.account.ok_or(ApiError::Unauthorized)?;
     refresh::revoke_all(&state.db, acct.id).await?;
-    state.auth.sessions.evict(acct.id);
+    crate::auth::revocation::sessions_ended(&state, acct.id).await;
     audit::append(&state.db, &entry(Some(&acct), &acct.username, &client_ip(&req), AuditAction::AuthLogoutAll)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -293,7 +293,7 @@ pub async fn change_password(
     audit::append(&txn, &entry(Some(&acct), &acct.username, &client_ip(&req), AuditAction::AccountPasswordChange))
         .await?;
     txn.commit().await?;
-    state.auth.sessions.evict(acct.id);
+    crate::auth::revocation::sessions_ended(&state, acct.id).await;
     let acct = account::get(&state.db, acct.id).await?;
     Ok(NoStore(web::Json(issue_pair(&state, &acct, &req).await?)))
 }

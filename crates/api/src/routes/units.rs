@@ -395,7 +395,7 @@ pub async fn merge_unit(
     }
     txn.commit().await?;
     for account in &merged.disabled_accounts {
-        state.auth.sessions.evict(*account);
+        crate::auth::revocation::sessions_ended(&state, *account).await;
     }
     Ok(web::Json(MergeResult {
         unit: UnitDto::from(unit::get(&state.db, from.unit.id).await?),
@@ -449,7 +449,7 @@ pub async fn close_unit(
     }
     txn.commit().await?;
     for account in &disabled {
-        state.auth.sessions.evict(*account);
+        crate::auth::revocation::sessions_ended(&state, *account).await;
     }
     Ok(web::Json(UnitDto::from(unit::get(&state.db, u.unit.id).await?)))
 }
@@ -611,7 +611,7 @@ pub async fn close_department(
     }
     txn.commit().await?;
     for account in &disabled {
-        state.auth.sessions.evict(*account);
+        crate::auth::revocation::sessions_ended(&state, *account).await;
     }
     Ok(HttpResponse::NoContent().finish())
 }

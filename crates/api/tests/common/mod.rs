@@ -72,29 +72,7 @@ pub async fn spawn(backend: Backend) -> TestApp {
     cme_store::repo::standard::seed_defaults(&db, 2026).await.expect("seed standards");
 
     let pii = cme_store::PiiCipher::generate().0;
-    let app = cme_api::Application::build(
-        cme_api::Settings {
-            bind: "127.0.0.1:0".to_owned(),
-            static_dir: Some(spa.0.clone()),
-            pii: pii.clone(),
-            jwt_secret: vec![9u8; 32],
-            test_captcha: true,
-            cors_origins: vec!["https://hr.example.org".to_owned()],
-            client_requests_per_minute: 600,
-            public_lookups_per_minute: 20,
-            // Low, so that a test reaches the background job with a few records.
-            approve_in_request: 4,
-            files: std::sync::Arc::new(cme_api::storage::LocalDisk::new(spa.0.join("files"))),
-            spool: cme_api::storage::Spool::new(spa.0.join("spool")),
-            public_url: PUBLIC_URL.to_owned(),
-            notify: cme_api::notify::Delivery::default(),
-        },
-        db.clone(),
-    )
-    .await
-    .expect("build app");
-    let base = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped());
+    let base = serve(&db, &pii, &spa.0).await;
     TestApp {
         base,
         client: checked::Client::new(),
@@ -106,6 +84,45 @@ pub async fn spawn(backend: Backend) -> TestApp {
         },
         _spa: spa,
         _db_guard: guard,
+    }
+}
+
+/// Builds and starts one instance of the app on `db`; answers its base URL.
+/// The loopback address is a trusted proxy, so that a test can speak for
+/// any client address through `X-Forwarded-For`.
+async fn serve(db: &sea_orm::DatabaseConnection, pii: &cme_store::PiiCipher, dir: &std::path::Path) -> String {
+    let app = cme_api::Application::build(
+        cme_api::Settings {
+            bind: "127.0.0.1:0".to_owned(),
+            static_dir: Some(dir.to_path_buf()),
+            pii: pii.clone(),
+            jwt_secret: vec![9u8; 32],
+            test_captcha: true,
+            cors_origins: vec!["https://hr.example.org".to_owned()],
+            client_requests_per_minute: 600,
+            public_lookups_per_minute: 20,
+            // Low, so that a test reaches the background job with a few records.
+            approve_in_request: 4,
+            files: std::sync::Arc::new(cme_api::storage::LocalDisk::new(dir.join("files"))),
+            spool: cme_api::storage::Spool::new(dir.join("spool")),
+            public_url: PUBLIC_URL.to_owned(),
+            notify: cme_api::notify::Delivery::default(),
+            trusted_proxies: cme_api::auth::proxies::TrustedProxies::parse("127.0.0.1, ::1").expect("proxies"),
+        },
+        db.clone(),
+    )
+    .await
+    .expect("build app");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    base
+}
+
+impl TestApp {
+    /// A second instance of the server on the same database, key and files
+    /// (as behind a balancer): its base URL.
+    pub async fn second_instance(&self) -> String {
+        serve(&self.db, &self.pii, &self._spa.0).await
     }
 }
 

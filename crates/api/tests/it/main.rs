@@ -19,6 +19,7 @@ mod authorization;
 mod calculator;
 mod certificates;
 mod credits;
+mod instances;
 mod notifications;
 mod paper;
 mod people;

@@ -1054,6 +1054,74 @@ both_backends!(approving_more_than_one_request_holds_runs_as_a_job_with_progress
     assert_eq!(app.get_as(&format!("/api/v1/reviews/jobs/{job}"), &pref).await.status(), 404);
 });
 
+both_backends!(an_approve_all_whose_instance_died_is_resumed_by_another_where_it_stopped, |app| async move {
+    // A job of 6 records started by an instance that died after approving
+    // the first 2 (its progress says 2 done): another instance's worker
+    // claims it once its heartbeat is stale and approves the other 4.
+    use cme_store::repo::{account, review_job, verification as verifications};
+    use sea_orm::{EntityTrait as _, QueryFilter as _, TransactionTrait as _};
+    let ctx = setup(&app).await;
+    let (u, d) = (ctx.f.a.unit, ctx.f.a.department);
+    let unit = app.token("unit-a", PASSWORD).await;
+    let county = app.token("county-a", PASSWORD).await;
+    let mut ids = Vec::new();
+    for _ in 0..6 {
+        let p = ctx.person(&app, u, d, &[Y]).await;
+        ids.push(submit_one(&app, &unit, p).await);
+    }
+    let records: Vec<(uuid::Uuid, i32)> = {
+        let mut out = Vec::new();
+        for id in &ids {
+            let id = cme_domain::ids::VerificationId(id.parse().unwrap());
+            out.push((id.0, verifications::get(&app.db, id).await.unwrap().row_version));
+        }
+        out
+    };
+    // The dead instance's two approvals (their versions moved on).
+    for id in &ids[..2] {
+        approve(&app, &county, id).await;
+    }
+    let (acct, _) = account::find_by_username(&app.db, "county-a").await.unwrap().unwrap();
+    let work = review_job::Work {
+        account_id: acct.id,
+        tier: "county_office".to_owned(),
+        ip: "127.0.0.1".to_owned(),
+        matching: json!({"cycle_year": Y}),
+        records,
+    };
+    let job = review_job::start(&app.db, &work, Y, "an-instance-that-died").await.unwrap();
+    let txn = app.db.begin().await.unwrap();
+    assert!(review_job::advance(&txn, job, "an-instance-that-died", 2, 0).await.unwrap());
+    txn.commit().await.unwrap();
+    // Its heartbeat stopped a minute ago.
+    let stale = Utc::now() - Duration::minutes(1);
+    cme_store::entity::review_jobs::Entity::update_many()
+        .col_expr(cme_store::entity::review_jobs::Column::HeartbeatAt, sea_orm::sea_query::Expr::value(Some(stale)))
+        .filter(sea_orm::ColumnTrait::eq(&cme_store::entity::review_jobs::Column::Id, job))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    // The worker polls every 10 s.
+    let mut state = Value::Null;
+    for _ in 0..100 {
+        state = body(app.get_as(&format!("/api/v1/reviews/jobs/{job}"), &county).await).await;
+        if state["state"] != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert_eq!(state["state"], "finished", "{state}");
+    assert_eq!(state["done"], 6, "{state}");
+    assert_eq!(state["skipped"], 0, "it went on from the third record: {state}");
+    for id in &ids {
+        assert_eq!(detail(&app, &county, id).await["record"]["waiting_on"], "prefecture_office");
+    }
+    // The dead instance can no longer advance or finish it.
+    let txn = app.db.begin().await.unwrap();
+    assert!(!review_job::advance(&txn, job, "an-instance-that-died", 1, 0).await.unwrap());
+    drop(txn);
+});
+
 both_backends!(candidates_and_a_refused_submission_name_the_right_record, |app| async move {
     let ctx = setup(&app).await;
     let (u, d) = (ctx.f.a.unit, ctx.f.a.department);

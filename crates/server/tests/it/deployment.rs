@@ -129,3 +129,81 @@ fn make_run_installs_the_font_packages() {
         missing(&installed)
     );
 }
+
+/// The sources of every `COPY` that is not `--from` another stage.
+fn copy_sources(dockerfile: &str) -> Vec<String> {
+    let mut sources = Vec::new();
+    for line in logical_lines(dockerfile) {
+        let Some(rest) = line.trim_start().strip_prefix("COPY ") else { continue };
+        let words: Vec<&str> = rest.split_whitespace().collect();
+        if words.iter().any(|w| w.starts_with("--from")) {
+            continue;
+        }
+        let args: Vec<&str> = words.into_iter().filter(|w| !w.starts_with("--")).collect();
+        if let Some((_, srcs)) = args.split_last() {
+            sources.extend(srcs.iter().map(|s| (*s).to_owned()));
+        }
+    }
+    sources
+}
+
+/// What can be checked of the image without a Docker daemon: every file it
+/// copies from the repository exists, the binary it runs is the one the build
+/// stage builds, and the files folder the compose file mounts exists in the
+/// image and belongs to the user the server runs as.
+#[test]
+fn the_dockerfile_copies_what_exists_and_runs_the_server() {
+    let dockerfile = repo_file("Dockerfile");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let sources = copy_sources(&dockerfile);
+    assert!(sources.contains(&"frontend/package.json".to_owned()), "the parser found {sources:?}");
+    for src in &sources {
+        assert!(root.join(src).exists(), "the Dockerfile copies {src}, which is not in the repository");
+    }
+    assert!(dockerfile.contains("cargo build --release -p cme-server"));
+    assert!(dockerfile.contains("COPY --from=build /src/target/release/cme /usr/local/bin/cme"));
+    let server_toml = repo_file("crates/server/Cargo.toml");
+    assert!(server_toml.contains("name = \"cme\""), "the server's binary is no longer `cme`");
+    assert!(dockerfile.contains("CMD [\"cme\", \"serve\"]"));
+    let compose = repo_file("docker-compose.yml");
+    let files_dir = compose
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("CME_FILES_DIR: "))
+        .unwrap_or_else(|| panic!("docker-compose.yml sets no CME_FILES_DIR"));
+    assert!(
+        dockerfile.contains(&format!("mkdir -p {files_dir} && chown cme {files_dir}")),
+        "the image must create {files_dir} for the user cme (a named volume takes its owner from the image)"
+    );
+    assert!(compose.contains(&format!("files:{files_dir}")), "the replicas must share the files volume");
+}
+
+/// The compose file runs several replicas behind the balancer, whose
+/// configuration is deploy/haproxy.cfg (the one tests/ops/two_instances.py
+/// runs), and HAProxy accepts that configuration.
+#[test]
+fn the_compose_topology_is_replicas_behind_the_tested_balancer() {
+    let compose = repo_file("docker-compose.yml");
+    let replicas: u32 = compose
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("replicas: "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("the server service sets no replicas"));
+    assert!(replicas >= 2, "{replicas} replica(s)");
+    assert!(compose.contains("./deploy/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro"));
+    assert!(compose.contains("CME_TRUSTED_PROXIES:"), "behind the balancer the server must trust its X-Forwarded-For");
+    let cfg = repo_file("deploy/haproxy.cfg");
+    assert!(cfg.contains(&format!("server-template cme {replicas} server:8080 check")), "one server per replica");
+    let haproxy =
+        ["/usr/sbin/haproxy", "/usr/local/sbin/haproxy"].into_iter().find(|p| std::path::Path::new(p).exists());
+    let Some(haproxy) = haproxy else {
+        eprintln!("haproxy is not installed: its check of deploy/haproxy.cfg is skipped (make test installs it)");
+        return;
+    };
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let out = std::process::Command::new(haproxy)
+        .args(["-c", "-f"])
+        .arg(root.join("deploy/haproxy.cfg"))
+        .output()
+        .expect("run haproxy -c");
+    assert!(out.status.success(), "haproxy refuses deploy/haproxy.cfg: {}", String::from_utf8_lossy(&out.stderr));
+}

@@ -18,6 +18,10 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub finished_at: Option<DateTimeUtc>,
+    /// The work as JSON (`repo::review_job::Work`); none on jobs older than it.
+    pub work: Option<String>,
+    pub claimed_by: Option<String>,
+    pub heartbeat_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

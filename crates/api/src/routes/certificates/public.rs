@@ -34,15 +34,12 @@ async fn public_answer(
     Ok(web::Json(PublicCertificateDto::new(&c, current)))
 }
 
-fn limit(state: &AppState, req: &HttpRequest) -> Result<(), ApiError> {
+async fn limit(state: &AppState, req: &HttpRequest) -> Result<(), ApiError> {
     let ip = client_ip(req);
-    // Keyed by a keyed hash: the address itself is not held.
+    // Keyed by a keyed hash: the address itself is not stored.
     let digest = state.pii.index(&format!("limit:{ip}"));
-    let mut key = [0u8; 32];
-    for (k, d) in key.iter_mut().zip(digest.iter()) {
-        *k = *d;
-    }
-    state.public_limiter.check(&key)
+    let key: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    state.public_limiter.check(&state.db, &key).await
 }
 
 /// Public verification by the QR code's token (no sign-in): genuine or
@@ -64,7 +61,7 @@ pub async fn public_by_token(
     req: HttpRequest,
     token: web::Path<String>,
 ) -> Result<web::Json<PublicCertificateDto>, ApiError> {
-    limit(&state, &req)?;
+    limit(&state, &req).await?;
     let token = normalise_code(&token);
     let found = if token.len() == 26 { certs::by_qr_token(&state.db, &token).await? } else { None };
     public_answer(&state, &req, LookupMethod::Qr, None, found).await
@@ -88,7 +85,7 @@ pub async fn public_by_number(
     req: HttpRequest,
     query: web::Query<PublicLookupQuery>,
 ) -> Result<web::Json<PublicCertificateDto>, ApiError> {
-    limit(&state, &req)?;
+    limit(&state, &req).await?;
     let number = query.number.trim().to_owned();
     let code = normalise_code(&query.code);
     if number.is_empty() || number.len() > 40 {

@@ -1,13 +1,18 @@
 //! "Approve all that match" over more records than one request approves
 //! (`Settings::approve_in_request`): the records, counted and checked by
-//! `reviews::approve_matching`, are approved in the background in chunks,
-//! each chunk in its own transaction with its audit entry and the job's
-//! progress; the reviewer follows `GET /reviews/jobs/{id}`. A record someone
-//! else decided meanwhile is skipped and counted, never approved over them.
+//! `reviews::approve_matching`, are kept with the job (`review_job::Work`)
+//! and approved in the background in chunks, each chunk in its own
+//! transaction with its audit entry and the job's progress; the reviewer
+//! follows `GET /reviews/jobs/{id}`. A record someone else decided
+//! meanwhile is skipped and counted, never approved over them. The job is
+//! held by the instance that started it while it beats; when that instance
+//! dies, any instance's worker ([`start_worker`]) claims it and goes on from
+//! the first record not yet decided.
 
 use actix_web::{get, web};
 use cme_domain::audit::AuditAction;
 use cme_domain::auth::{Actor, Operation};
+use cme_domain::ids::VerificationId;
 use cme_domain::review::{Event, Tier};
 use cme_store::StoreError;
 use cme_store::repo::verification::{self as verifications, Acting, VerificationRecord};
@@ -26,6 +31,9 @@ use crate::error::{ApiError, MissingAs, Problem};
 /// its locks for well under 100 ms.
 const CHUNK: usize = 250;
 
+/// How often each instance looks for jobs whose instance stopped beating.
+const POLL: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// What a job needs of the request that started it.
 pub struct Started {
     pub actor: Actor,
@@ -35,52 +43,151 @@ pub struct Started {
     pub matching: serde_json::Value,
 }
 
-/// Records the job and starts it in the background; answers its first state.
+/// A job being run here: who approves, and the work.
+struct Running {
+    id: Uuid,
+    actor: Actor,
+    tier: Tier,
+    work: review_job::Work,
+}
+
+/// Records the job with its work and starts it here in the background;
+/// answers its first state.
 pub async fn start(
     state: &web::Data<AppState>,
     started: Started,
     cycle_year: i32,
     records: Vec<VerificationRecord>,
 ) -> Result<ReviewJobDto, ApiError> {
-    let total = u32::try_from(records.len()).unwrap_or(u32::MAX);
-    let id = review_job::start(&state.db, started.actor.id, cycle_year, total).await?;
+    let work = review_job::Work {
+        account_id: started.actor.id,
+        tier: started.tier.as_str().to_owned(),
+        ip: started.ip,
+        matching: started.matching,
+        records: records.iter().map(|r| (r.id.0, r.row_version)).collect(),
+    };
+    let id = review_job::start(&state.db, &work, cycle_year, &state.instance).await?;
     let job = review_job::get(&state.db, started.actor.id, id).await?;
-    actix_web::rt::spawn(run(state.clone(), started, records, id));
+    let running = Running { id, actor: started.actor, tier: started.tier, work };
+    actix_web::rt::spawn(run(state.clone(), running, 0));
     Ok(job.into())
 }
 
-async fn run(state: web::Data<AppState>, started: Started, records: Vec<VerificationRecord>, job: Uuid) {
-    for chunk in records.chunks(CHUNK) {
-        if let Err(e) = approve_chunk(&state, &started, chunk, job).await {
-            tracing::error!(%job, error = ?e, "approve-all job stopped");
-            let why = "处理出错而停止，已通过的记录保持通过；请刷新后对余下的记录重新“全部通过”";
-            if let Err(e) = review_job::finish(&state.db, job, Some(why)).await {
-                tracing::error!(%job, error = %e, "approve-all job: cannot record the failure");
+/// Starts this instance's worker: every [`POLL`] it claims a job whose
+/// instance stopped beating and runs it from where it stopped.
+pub fn start_worker(state: web::Data<AppState>) {
+    // Started outside actix's workers (no LocalSet): a Send task of tokio's.
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(POLL).await;
+            loop {
+                match review_job::claim(&state.db, &state.instance).await {
+                    Ok(Some(claimed)) => resume(&state, claimed).await,
+                    Ok(None) => break,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "approve-all worker: cannot claim a job");
+                        break;
+                    }
+                }
             }
-            return;
+        }
+    });
+}
+
+/// Goes on with a job another instance started: the approver as they are
+/// now (a disabled account's job fails), then the rest of the work.
+async fn resume(state: &web::Data<AppState>, claimed: review_job::Claimed) {
+    let id = claimed.id;
+    tracing::info!(%id, position = claimed.position, "approve-all job resumed here");
+    let actor = match cme_store::repo::account::get(&state.db, claimed.work.account_id).await {
+        Ok(account) if !account.disabled => crate::auth::at_unit_level(state, account.actor()).await.ok(),
+        _ => None,
+    };
+    let (Some(actor), Some(tier)) = (actor, Tier::parse(&claimed.work.tier)) else {
+        let why = "发起人的账户已停用，余下的记录未处理；已通过的记录保持通过";
+        if let Err(e) = review_job::finish(&state.db, id, &state.instance, Some(why)).await {
+            tracing::error!(%id, error = %e, "approve-all job: cannot record the failure");
+        }
+        return;
+    };
+    let running = Running { id, actor, tier, work: claimed.work };
+    run(state.clone(), running, claimed.position).await;
+}
+
+/// Approves the work from `position` on, chunk by chunk, and records the end.
+async fn run(state: web::Data<AppState>, job: Running, position: usize) {
+    let id = job.id;
+    let rest = job.work.records.get(position..).unwrap_or_default();
+    for chunk in rest.chunks(CHUNK) {
+        match approve_chunk(&state, &job, chunk).await {
+            Ok(()) => {}
+            Err(Stop::TakenOver) => {
+                tracing::warn!(%id, "approve-all job taken over by another instance");
+                return;
+            }
+            Err(Stop::Failed(e)) => {
+                tracing::error!(%id, error = ?e, "approve-all job stopped");
+                let why = "处理出错而停止，已通过的记录保持通过；请刷新后对余下的记录重新“全部通过”";
+                if let Err(e) = review_job::finish(&state.db, id, &state.instance, Some(why)).await {
+                    tracing::error!(%id, error = %e, "approve-all job: cannot record the failure");
+                }
+                return;
+            }
         }
     }
-    if let Err(e) = review_job::finish(&state.db, job, None).await {
-        tracing::error!(%job, error = %e, "approve-all job: cannot record the end");
+    if let Err(e) = review_job::finish(&state.db, id, &state.instance, None).await {
+        tracing::error!(%id, error = %e, "approve-all job: cannot record the end");
     }
+}
+
+/// Why a job stops before its end.
+enum Stop {
+    /// Another instance holds it now (this one stopped beating for a while).
+    TakenOver,
+    Failed(ApiError),
+}
+
+impl<E: Into<ApiError>> From<E> for Stop {
+    fn from(e: E) -> Self {
+        Stop::Failed(e.into())
+    }
+}
+
+/// The records of a chunk still as they were counted, and how many of them
+/// changed since (someone else decided them): those are skipped. A record
+/// changed between this read and the update fails the update's version
+/// check and is skipped too.
+async fn as_counted(state: &AppState, chunk: &[(Uuid, i32)]) -> Result<(Vec<VerificationRecord>, u32), ApiError> {
+    let ids: Vec<VerificationId> = chunk.iter().map(|(id, _)| VerificationId(*id)).collect();
+    let mut found: std::collections::HashMap<Uuid, VerificationRecord> =
+        verifications::get_many(&state.db, &ids).await?.into_iter().map(|r| (r.id.0, r)).collect();
+    let records: Vec<VerificationRecord> =
+        chunk.iter().filter_map(|(id, version)| found.remove(id).filter(|r| r.row_version == *version)).collect();
+    let changed = u32::try_from(chunk.len() - records.len()).unwrap_or(u32::MAX);
+    Ok((records, changed))
 }
 
 /// Approves one chunk in one transaction; when someone decided one of its
 /// records meanwhile, approves the chunk record by record and skips those.
-async fn approve_chunk(
-    state: &AppState,
-    started: &Started,
-    chunk: &[VerificationRecord],
-    job: Uuid,
-) -> Result<(), ApiError> {
-    match approve(state, started, chunk, job).await {
-        Err(ApiError::Conflict { .. }) => {
-            for record in chunk {
-                match approve(state, started, std::slice::from_ref(record), job).await {
+async fn approve_chunk(state: &AppState, job: &Running, chunk: &[(Uuid, i32)]) -> Result<(), Stop> {
+    let (records, gone) = as_counted(state, chunk).await?;
+    match approve(state, job, &records, gone).await {
+        Err(Stop::Failed(ApiError::Conflict { .. })) => {
+            if gone > 0 {
+                let txn = state.db.begin().await?;
+                if !review_job::advance(&txn, job.id, &state.instance, 0, gone).await? {
+                    return Err(Stop::TakenOver);
+                }
+                txn.commit().await?;
+            }
+            for record in &records {
+                match approve(state, job, std::slice::from_ref(record), 0).await {
                     Ok(()) => {}
-                    Err(ApiError::Conflict { .. }) => {
+                    Err(Stop::Failed(ApiError::Conflict { .. })) => {
                         let txn = state.db.begin().await?;
-                        review_job::advance(&txn, job, 0, 1).await?;
+                        if !review_job::advance(&txn, job.id, &state.instance, 0, 1).await? {
+                            return Err(Stop::TakenOver);
+                        }
                         txn.commit().await?;
                     }
                     Err(e) => return Err(e),
@@ -93,15 +200,18 @@ async fn approve_chunk(
 }
 
 /// Approves `records` with their audit entry and the job's progress, all or
-/// nothing (a `Conflict` when one of them is no longer as read).
-async fn approve(
-    state: &AppState,
-    started: &Started,
-    records: &[VerificationRecord],
-    job: Uuid,
-) -> Result<(), ApiError> {
-    let by = Acting { tier: started.tier, id: Some(started.actor.id), name: &started.actor.name };
+/// nothing (a `Conflict` when one of them is no longer as counted); `gone`
+/// records of the chunk are counted as skipped with them.
+async fn approve(state: &AppState, job: &Running, records: &[VerificationRecord], gone: u32) -> Result<(), Stop> {
     let txn = state.db.begin().await?;
+    if records.is_empty() {
+        if !review_job::advance(&txn, job.id, &state.instance, 0, gone).await? {
+            return Err(Stop::TakenOver);
+        }
+        txn.commit().await?;
+        return Ok(());
+    }
+    let by = Acting { tier: job.tier, id: Some(job.actor.id), name: &job.actor.name };
     let applied = verifications::apply_many(&txn, records, Event::Approve, &by, None).await.map_err(|e| match e {
         StoreError::StaleVersion => ApiError::Conflict {
             code: crate::error::ErrorCode::StaleVersion,
@@ -109,14 +219,17 @@ async fn approve(
         },
         other => other.into(),
     })?;
-    let e =
-        audit::AuditEntry::by(&started.actor, AuditAction::VerificationApprove).ip(Some(&started.ip)).detail(json!({
-            "matching": started.matching,
-            "job": job,
-            "ids": records.iter().map(|r| r.id.0).collect::<Vec<_>>(),
-        }));
+    let e = audit::AuditEntry::by(&job.actor, AuditAction::VerificationApprove).ip(Some(&job.work.ip)).detail(json!({
+        "matching": job.work.matching,
+        "job": job.id,
+        "ids": records.iter().map(|r| r.id.0).collect::<Vec<_>>(),
+    }));
     audit::append(&txn, &e).await?;
-    review_job::advance(&txn, job, u32::try_from(applied.count).unwrap_or(u32::MAX), 0).await?;
+    let done = u32::try_from(applied.count).unwrap_or(u32::MAX);
+    if !review_job::advance(&txn, job.id, &state.instance, done, gone).await? {
+        // Dropping the transaction rolls the chunk back: the new holder does it.
+        return Err(Stop::TakenOver);
+    }
     txn.commit().await?;
     Ok(())
 }

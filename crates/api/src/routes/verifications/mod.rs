@@ -12,6 +12,8 @@ mod submissions;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
+pub use jobs::start_worker as start_review_worker;
+
 /// Registers this resource's routes (the route table and the OpenAPI
 /// document are built from the same calls).
 pub fn routes(cfg: &mut ServiceConfig) {
