@@ -44,6 +44,7 @@ string_enum! {
         CycleOpen => ("cycle.open", "开启验证年度"),
         CycleUpdate => ("cycle.update", "修改验证年度日程"),
         CycleWindow => ("cycle.window", "设置上报时间"),
+        DataKeyRotate => ("data_key.rotate", "更换数据密钥（重新加密身份证号）"),
         EvidenceUpload => ("evidence.upload", "上传证明材料"),
         NotificationPreferences => ("notification.preferences", "修改提醒设置"),
         NotificationRead => ("notification.read", "阅读提醒"),

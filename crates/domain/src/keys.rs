@@ -27,6 +27,9 @@ pub enum Purpose {
     AccessTokens,
     /// The rotating sign-in codes of activities (from the token secret).
     ActivitySignIn,
+    /// A public fingerprint of the master key (backups and rotations name
+    /// the key they need by it; it reveals nothing of the key).
+    KeyFingerprint,
 }
 
 impl Purpose {
@@ -38,6 +41,7 @@ impl Purpose {
             Purpose::AuditChain => b"cme/audit/chain/v1",
             Purpose::AccessTokens => b"cme/jwt/v1",
             Purpose::ActivitySignIn => b"activity-sign-in",
+            Purpose::KeyFingerprint => b"cme/key/fingerprint/v1",
         }
     }
 }
@@ -47,6 +51,12 @@ pub fn derive(key: &[u8], purpose: Purpose) -> [u8; 32] {
     let mut mac = mac(key);
     mac.update(purpose.label());
     mac.finalize().into_bytes().into()
+}
+
+/// The fingerprint of a master key: the first 16 bytes of its
+/// [`Purpose::KeyFingerprint`] key, in lower-case hex (32 characters).
+pub fn fingerprint(key: &[u8]) -> String {
+    derive(key, Purpose::KeyFingerprint)[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// HMAC-SHA256 keyed by `key` (any length: HMAC takes every key).
@@ -76,9 +86,12 @@ mod tests {
             Purpose::AuditChain,
             Purpose::AccessTokens,
             Purpose::ActivitySignIn,
+            Purpose::KeyFingerprint,
         ];
         let keys: std::collections::HashSet<[u8; 32]> = all.iter().map(|p| derive(&master, *p)).collect();
         assert_eq!(keys.len(), all.len());
         assert_ne!(derive(&master, Purpose::PiiIndex), derive(&[8u8; 32], Purpose::PiiIndex));
+        assert_eq!(fingerprint(&master).len(), 32);
+        assert_ne!(fingerprint(&master), fingerprint(&[8u8; 32]));
     }
 }

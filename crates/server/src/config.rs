@@ -10,6 +10,7 @@ pub const ENV_KEYS: &[&str] = &[
     "CME_STATIC_DIR",
     "CME_DATA_KEY",
     "CME_DATA_KEY_FILE",
+    "CME_DATA_KEY_PREVIOUS",
     "CME_FILES_DIR",
     "CME_ENV",
     "CME_PUBLIC_URL",
@@ -32,6 +33,9 @@ pub struct Config {
     pub static_dir: PathBuf,
     /// Base64 of the 32-byte key that encrypts personal data at rest.
     pub data_key: Option<String>,
+    /// `CME_DATA_KEY_PREVIOUS`: the key `cme rekey` moves personal data
+    /// away from (read by `cme rekey` only).
+    pub data_key_previous: Option<String>,
     /// Where a development key is kept when `CME_DATA_KEY` is unset.
     pub data_key_file: PathBuf,
     /// Where uploaded files (evidence) are kept by the local-disk store.
@@ -68,6 +72,7 @@ impl std::fmt::Debug for Config {
             .field("bind", &self.bind)
             .field("static_dir", &self.static_dir)
             .field("data_key", &self.data_key.as_ref().map(|_| "<set>"))
+            .field("data_key_previous", &self.data_key_previous.as_ref().map(|_| "<set>"))
             .field("data_key_file", &self.data_key_file)
             .field("files_dir", &self.files_dir)
             .field("log_json", &self.log_json)
@@ -96,6 +101,7 @@ impl Config {
             bind: var("CME_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             static_dir: var("CME_STATIC_DIR").map_or_else(|| PathBuf::from("frontend/dist"), PathBuf::from),
             data_key: var("CME_DATA_KEY"),
+            data_key_previous: var("CME_DATA_KEY_PREVIOUS"),
             data_key_file: var("CME_DATA_KEY_FILE").map_or_else(|| PathBuf::from("data/cme.key"), PathBuf::from),
             files_dir: var("CME_FILES_DIR").map_or_else(|| PathBuf::from("data/files"), PathBuf::from),
             log_json: var("CME_LOG_FORMAT").is_some_and(|v| v.eq_ignore_ascii_case("json")),
@@ -198,6 +204,7 @@ mod tests {
             bind: "127.0.0.1:8080".to_owned(),
             static_dir: PathBuf::new(),
             data_key: None,
+            data_key_previous: None,
             data_key_file: PathBuf::new(),
             files_dir: PathBuf::new(),
             log_json: false,

@@ -1,11 +1,14 @@
-//! The `cme` binary: `serve`, `migrate`, `demo`, `generate`, `audit verify`.
+//! The `cme` binary: `serve`, `migrate`, `demo`, `generate`, `audit verify`,
+//! `backup`, `restore`, `rekey`.
 
+mod backup;
 mod config;
 mod demo;
 mod demo_data;
 mod demo_queue;
 mod generate;
 mod generate_data;
+mod rekey;
 mod serve;
 mod setup;
 mod yunnan;
@@ -55,6 +58,31 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Back up the database and the uploaded files into a new directory,
+    /// with a manifest (SHA-256 of every file, the data key's fingerprint).
+    Backup {
+        /// The directory to write (must not exist, or be empty).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Restore a backup into an empty database (DATABASE_URL) and an empty
+    /// files directory (CME_FILES_DIR), under the data key it was made
+    /// under; checks every file's SHA-256 and the audit chain.
+    Restore {
+        /// The backup directory.
+        #[arg(long)]
+        from: std::path::PathBuf,
+    },
+    /// Re-encrypt personal data from CME_DATA_KEY_PREVIOUS to CME_DATA_KEY,
+    /// with every server stopped; run it again after an interruption.
+    Rekey {
+        /// People per transaction.
+        #[arg(long, default_value_t = rekey::BATCH)]
+        batch: u64,
+        /// Test switch: exit abruptly after this many batches.
+        #[arg(long, hide = true)]
+        stop_after_batches: Option<u64>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -88,6 +116,9 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Generate { people, seed } => generate::run(&config, people, seed).await,
         Command::Audit { command: AuditCommand::Verify } => audit_verify(&config).await,
+        Command::Backup { out } => backup::backup(&config, &out).await,
+        Command::Restore { from } => backup::restore(&config, &from).await,
+        Command::Rekey { batch, stop_after_batches } => rekey::run(&config, batch.max(1), stop_after_batches).await,
     }
 }
 
@@ -95,7 +126,7 @@ async fn main() -> anyhow::Result<()> {
 async fn audit_verify(config: &config::Config) -> anyhow::Result<()> {
     use cme_store::repo::audit::{self, ChainCheck};
     let db = setup::open(config).await?;
-    setup::cipher(config)?;
+    setup::keys(config, &db).await?;
     match audit::verify_chain(&db).await? {
         ChainCheck::Intact { entries } => {
             println!("audit chain intact: {entries} entries");

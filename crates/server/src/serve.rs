@@ -4,7 +4,7 @@ use anyhow::Context as _;
 use sea_orm::DatabaseConnection;
 
 use crate::config::Config;
-use crate::setup::{cipher, jwt_secret, open};
+use crate::setup::{cipher, keys, open};
 
 /// Production refuses test switches and any demo account still holding the
 /// demo password.
@@ -69,19 +69,19 @@ async fn housekeeping(db: DatabaseConnection, delivery: cme_api::notify::Deliver
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     tracing::info!(?config, "starting");
     // Keys first: production refuses to start without one.
-    let pii = cipher(&config)?;
-    let jwt_secret = jwt_secret(&config)?;
+    cipher(&config)?;
     let public_url = config.public_base_url()?;
     let delivery = config.delivery()?;
     let db = open(&config).await?;
+    let keys = keys(&config, &db).await?;
     check_production(&config, &db).await?;
     let db_for_housekeeping = db.clone();
     let app = cme_api::Application::build(
         cme_api::Settings {
             bind: config.bind.clone(),
             static_dir: Some(config.static_dir.clone()),
-            pii,
-            jwt_secret,
+            pii: keys.pii,
+            jwt_secret: keys.jwt_secret,
             test_captcha: config.test_captcha,
             cors_origins: config.cors_origins.clone(),
             client_requests_per_minute: 600,

@@ -52,17 +52,70 @@ fn master_key(config: &Config) -> anyhow::Result<String> {
     Ok(encoded)
 }
 
-/// The key that encrypts ID numbers; also installs the audit chain's key,
-/// derived from the same master key, for this process.
+/// The cipher of the configured data key (`CME_DATA_KEY`), checked to be
+/// 32 bytes. Installs nothing: [`keys`] does, once it has read the key ring.
 pub fn cipher(config: &Config) -> anyhow::Result<PiiCipher> {
-    let cipher = PiiCipher::from_base64(&master_key(config)?).context("the data key must be the base64 of 32 bytes")?;
-    cme_store::repo::audit::use_key(cipher.audit_key());
-    Ok(cipher)
+    PiiCipher::from_base64(&master_key(config)?).context("the data key must be the base64 of 32 bytes")
 }
 
-/// The access-token signing secret, derived from the master key under its
-/// own label, so it never equals the encryption or index keys.
-pub fn jwt_secret(config: &Config) -> anyhow::Result<Vec<u8>> {
+/// The cipher of `CME_DATA_KEY_PREVIOUS` (the key being rotated away from),
+/// when it is set.
+pub fn previous_cipher(config: &Config) -> anyhow::Result<Option<PiiCipher>> {
+    config
+        .data_key_previous
+        .as_deref()
+        .map(|k| PiiCipher::from_base64(k).context("CME_DATA_KEY_PREVIOUS must be the base64 of 32 bytes"))
+        .transpose()
+}
+
+/// The keys a process works with.
+pub struct Keys {
+    /// Encrypts and indexes personal data; carries the audit chain's key.
+    pub pii: PiiCipher,
+    /// The access-token secret (sign-in codes derive from it).
+    pub jwt_secret: Vec<u8>,
+}
+
+/// The keys for this database: personal data under `CME_DATA_KEY`; the
+/// audit chain's key and the token secret from the key ring when a rotation
+/// has put them there (sealed under the data key), else derived from the
+/// data key as they always were. Installs the audit chain's key for this
+/// process. Refuses while a rotation is unfinished, and when the data key
+/// does not open the ring.
+pub async fn keys(config: &Config, db: &DatabaseConnection) -> anyhow::Result<Keys> {
+    use cme_store::repo::key_ring;
+    let pii = cipher(config)?;
+    if key_ring::get(db, key_ring::REKEY_TARGET).await?.is_some() {
+        anyhow::bail!(
+            "a rotation of CME_DATA_KEY is unfinished: run `cme rekey` again (with CME_DATA_KEY the new key and CME_DATA_KEY_PREVIOUS the old one) before anything else; see docs/operations.md"
+        );
+    }
+    let mut ring = [None, None];
+    for (slot, name) in ring.iter_mut().zip([key_ring::AUDIT_CHAIN, key_ring::ACCESS_TOKENS]) {
+        if let Some(sealed) = key_ring::get(db, name).await? {
+            *slot = Some(pii.open_key(name, &sealed).map_err(|_| {
+                anyhow::anyhow!(
+                    "CME_DATA_KEY (fingerprint {}) does not open this database's key ring: its data key was rotated to another key",
+                    pii.key_id()
+                )
+            })?);
+        }
+    }
+    let [audit, tokens] = ring;
+    let audit = audit.unwrap_or_else(|| pii.audit_key());
+    let jwt_secret = match tokens {
+        Some(secret) => secret.to_vec(),
+        None => jwt_secret(config)?,
+    };
+    let pii = pii.with_audit_key(audit);
+    cme_store::repo::audit::use_key(pii.audit_key());
+    Ok(Keys { pii, jwt_secret })
+}
+
+/// The access-token signing secret derived from the data key under its own
+/// label, so it never equals the encryption or index keys (before any
+/// rotation; afterwards the key ring keeps it, see [`keys`]).
+fn jwt_secret(config: &Config) -> anyhow::Result<Vec<u8>> {
     use base64::Engine as _;
     let master = base64::engine::general_purpose::STANDARD.decode(master_key(config)?)?;
     Ok(cme_domain::keys::derive(&master, cme_domain::keys::Purpose::AccessTokens).to_vec())

@@ -45,6 +45,8 @@ pub struct PiiCipher {
     aead: Aes256Gcm,
     index_key: [u8; 32],
     audit_key: [u8; 32],
+    /// [`keys::fingerprint`] of the master key.
+    key_id: String,
 }
 
 impl std::fmt::Debug for PiiCipher {
@@ -61,6 +63,7 @@ impl PiiCipher {
             aead: Aes256Gcm::new(&enc.into()),
             index_key: keys::derive(master, Purpose::PiiIndex),
             audit_key: keys::derive(master, Purpose::AuditChain),
+            key_id: keys::fingerprint(master),
         }
     }
 
@@ -116,6 +119,48 @@ impl PiiCipher {
 }
 
 impl PiiCipher {
+    /// The public fingerprint of the master key (32 hex characters): what a
+    /// backup or a rotation names the key by; it reveals nothing of it.
+    pub fn key_id(&self) -> &str {
+        &self.key_id
+    }
+
+    /// The same cipher with the audit chain keyed by `key` (a key kept in
+    /// the key ring across a rotation of the master key).
+    #[must_use]
+    pub fn with_audit_key(mut self, key: [u8; 32]) -> Self {
+        self.audit_key = key;
+        self
+    }
+
+    /// Seals a 32-byte key for the key ring under this master key; `name`
+    /// is bound in, so one ring entry cannot stand for another.
+    pub fn seal_key(&self, name: &str, key: &[u8; 32]) -> Result<Vec<u8>, StoreError> {
+        let mut nonce = [0u8; NONCE_LEN];
+        rand::rngs::OsRng.fill_bytes(&mut nonce);
+        let aad = format!("key_ring/{name}");
+        let sealed = self
+            .aead
+            .encrypt(Nonce::from_slice(&nonce), Payload { msg: key, aad: aad.as_bytes() })
+            .map_err(|_| StoreError::corrupt("encryption failed"))?;
+        Ok([nonce.as_slice(), &sealed].concat())
+    }
+
+    /// Opens what [`seal_key`](Self::seal_key) sealed; an error when it was
+    /// sealed under another master key or for another name.
+    pub fn open_key(&self, name: &str, blob: &[u8]) -> Result<[u8; 32], StoreError> {
+        if blob.len() < NONCE_LEN {
+            return Err(StoreError::corrupt("sealed key too short"));
+        }
+        let (nonce, sealed) = blob.split_at(NONCE_LEN);
+        let aad = format!("key_ring/{name}");
+        let plain = self
+            .aead
+            .decrypt(Nonce::from_slice(nonce), Payload { msg: sealed, aad: aad.as_bytes() })
+            .map_err(|_| StoreError::corrupt("the key ring does not open with this key"))?;
+        plain.try_into().map_err(|_| StoreError::corrupt("a sealed key is not 32 bytes"))
+    }
+
     /// The key of the audit log's hash chain (HMAC-SHA256), derived from the
     /// master key under its own label.
     pub fn audit_key(&self) -> [u8; 32] {
@@ -164,5 +209,17 @@ mod tests {
         let (cipher, key) = PiiCipher::generate();
         assert!(!format!("{cipher:?}").contains(&key));
         assert_eq!(format!("{cipher:?}"), "PiiCipher(..)");
+        assert_eq!(cipher.key_id().len(), 32);
+        assert!(!key.contains(cipher.key_id()));
+    }
+
+    #[test]
+    fn sealed_keys_open_only_under_their_key_and_name() {
+        let (cipher, _) = PiiCipher::generate();
+        let (other, _) = PiiCipher::generate();
+        let sealed = cipher.seal_key("audit_chain", &[7u8; 32]).unwrap_or_default();
+        assert_eq!(cipher.open_key("audit_chain", &sealed).ok(), Some([7u8; 32]));
+        assert!(cipher.open_key("access_tokens", &sealed).is_err());
+        assert!(other.open_key("audit_chain", &sealed).is_err());
     }
 }

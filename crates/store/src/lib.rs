@@ -55,7 +55,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
 }
 
 /// The file of a SQLite URL; `None` for other databases and in-memory SQLite.
-fn sqlite_path(url: &str) -> Option<&str> {
+pub fn sqlite_path(url: &str) -> Option<&str> {
     let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or(rest);
     (!path.is_empty() && path != ":memory:").then_some(path)

@@ -356,6 +356,7 @@ export const AUDIT_ACTION = {
   "cycle.open": "开启验证年度",
   "cycle.update": "修改验证年度日程",
   "cycle.window": "设置上报时间",
+  "data_key.rotate": "更换数据密钥（重新加密身份证号）",
   "evidence.upload": "上传证明材料",
   "notification.preferences": "修改提醒设置",
   "notification.read": "阅读提醒",

@@ -17,6 +17,7 @@ pub mod evaluation;
 pub mod evidence;
 pub mod id_lookup;
 pub mod idempotency;
+pub mod key_ring;
 pub mod login_failure;
 pub mod notification;
 pub mod outbox;
