@@ -90,7 +90,9 @@ pub async fn raise(
     recipients: &[Uuid],
     reminder: &Reminder,
 ) -> Result<u64, StoreError> {
-    notes::raise(db, recipients, reminder, &delivery.outside()).await
+    let raised = notes::raise(db, recipients, reminder, &delivery.outside()).await?;
+    crate::metrics::reminders_raised(reminder.kind.as_str(), raised);
+    Ok(raised)
 }
 
 /// The HMAC-SHA256 of `body` under `secret`, as `sha256=<hex>`.

@@ -20,6 +20,8 @@ pub const ENV_KEYS: &[&str] = &[
     "CME_NOTIFY_WEBHOOK_SECRET",
     "CME_SMTP_URL",
     "CME_SMTP_FROM",
+    "CME_METRICS_BIND",
+    "CME_SHUTDOWN_DRAIN_SECS",
     "RUST_LOG",
 ];
 
@@ -54,6 +56,13 @@ pub struct Config {
     /// sender `CME_SMTP_FROM`: email reminders.
     pub smtp_url: Option<String>,
     pub smtp_from: Option<String>,
+    /// `CME_METRICS_BIND`: where `/metrics` is served (a listener of its
+    /// own, for the monitoring network only); unset: no metrics.
+    pub metrics_bind: Option<String>,
+    /// `CME_SHUTDOWN_DRAIN_SECS` (default 5): on SIGTERM, how long the
+    /// instance answers "not ready" while still serving, before it stops
+    /// accepting; at least the balancer's check interval × its fall count.
+    pub shutdown_drain: std::time::Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -75,6 +84,8 @@ impl std::fmt::Debug for Config {
             .field("webhook_secret", &self.webhook_secret.as_ref().map(|_| "<set>"))
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("smtp_from", &self.smtp_from)
+            .field("metrics_bind", &self.metrics_bind)
+            .field("shutdown_drain", &self.shutdown_drain)
             .finish()
     }
 }
@@ -104,6 +115,10 @@ impl Config {
             webhook_secret: var("CME_NOTIFY_WEBHOOK_SECRET"),
             smtp_url: var("CME_SMTP_URL").map(|v| v.trim().to_owned()),
             smtp_from: var("CME_SMTP_FROM").map(|v| v.trim().to_owned()),
+            metrics_bind: var("CME_METRICS_BIND").map(|v| v.trim().to_owned()),
+            shutdown_drain: std::time::Duration::from_secs(
+                var("CME_SHUTDOWN_DRAIN_SECS").and_then(|v| v.trim().parse().ok()).unwrap_or(5),
+            ),
         }
     }
 
@@ -196,6 +211,8 @@ mod tests {
             webhook_secret: None,
             smtp_url: None,
             smtp_from: None,
+            metrics_bind: None,
+            shutdown_drain: std::time::Duration::ZERO,
         }
     }
 

@@ -26,6 +26,8 @@ pub struct TestApp {
     pub pii: cme_store::PiiCipher,
     /// `sqlite` or `postgres`, as the health endpoint names it.
     pub backend: &'static str,
+    /// The metrics listener's `/metrics`.
+    pub metrics: String,
     _spa: TempDir,
     _db_guard: cme_store::testing::Guard,
 }
@@ -88,16 +90,20 @@ pub async fn spawn(backend: Backend) -> TestApp {
             spool: cme_api::storage::Spool::new(spa.0.join("spool")),
             public_url: PUBLIC_URL.to_owned(),
             notify: cme_api::notify::Delivery::default(),
+            metrics_bind: Some("127.0.0.1:0".to_owned()),
+            shutdown_drain: std::time::Duration::ZERO,
         },
         db.clone(),
     )
     .await
     .expect("build app");
     let base = format!("http://127.0.0.1:{}", app.port());
+    let metrics = format!("http://127.0.0.1:{}/metrics", app.metrics_port().expect("metrics listener"));
     tokio::spawn(app.run_until_stopped());
     TestApp {
         base,
         client: checked::Client::new(),
+        metrics,
         db,
         pii,
         backend: match backend {

@@ -20,6 +20,7 @@ mod calculator;
 mod certificates;
 mod credits;
 mod notifications;
+mod ops;
 mod paper;
 mod people;
 mod reports;

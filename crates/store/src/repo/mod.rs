@@ -22,6 +22,7 @@ pub mod notification;
 pub mod outbox;
 pub mod person;
 pub mod print_job;
+pub mod queues;
 pub mod refresh;
 pub mod region;
 pub mod review_job;
