@@ -8,9 +8,8 @@ mod common;
 
 use std::sync::{Arc, Mutex};
 
-use common::fixture::{self, PASSWORD};
-use reqwest::Method;
-use serde_json::{Value, json};
+use sea_orm::ConnectionTrait as _;
+use serde_json::Value;
 
 #[derive(Clone, Default)]
 struct Capture(Arc<Mutex<Vec<u8>>>);
@@ -55,12 +54,10 @@ fn lines_of(capture: &Capture, request_id: &str) -> Vec<Value> {
 async fn every_line_of_a_request_carries_the_answer_s_request_id() {
     let capture = capture_json_logs();
     let app = common::spawn(common::Backend::Sqlite).await;
-    let f = fixture::load(&app).await;
-    let county = app.token("county-a", PASSWORD).await;
-    // An account that exists: a violated constraint, logged inside the handler.
-    let body = json!({"username": "unit-a", "display_name": "甲县人民医院科教科", "role": "unit", "organisation_id": f.a.unit.0});
-    let res = app.call_as(Method::POST, "/api/v1/accounts", Some(&county), Some(&body)).await;
-    assert_eq!(res.status(), 409);
+    // A table gone: the handler fails, and the error is logged inside the request.
+    app.db.execute_unprepared("ALTER TABLE standards RENAME TO standards_away").await.unwrap();
+    let res = app.get("/api/v1/standards").await;
+    assert_eq!(res.status(), 500);
     let id = res.headers()["x-request-id"].to_str().unwrap().to_owned();
     let problem: Value = res.json().await.unwrap();
     assert_eq!(problem["request_id"], id.as_str());
@@ -75,19 +72,20 @@ async fn every_line_of_a_request_carries_the_answer_s_request_id() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     };
-    // The handler's warning and the request's own line, both with the id in their span.
-    let warning = lines
+    // The error logged at the boundary and the request's own line, both with the id in their span.
+    let error = lines
         .iter()
-        .find(|l| l["fields"]["message"] == "constraint violated")
+        .find(|l| l["fields"]["message"] == "request failed")
         .unwrap_or_else(|| panic!("no handler line with {id}: {lines:#?}"));
-    assert_eq!(warning["level"], "WARN");
-    assert_eq!(warning["span"]["request_id"], id.as_str());
+    assert_eq!(error["level"], "ERROR");
+    assert_eq!(error["span"]["request_id"], id.as_str());
+    assert_eq!(error["span"]["http.route"], "/api/v1/standards");
     let close = lines.iter().find(|l| l["fields"]["message"] == "close").unwrap_or_else(|| panic!("{lines:#?}"));
     assert_eq!(close["span"]["request_id"], id.as_str());
-    assert_eq!(close["span"]["http.route"], "/api/v1/accounts");
-    // Every line inside the request names it; none names another's.
+    assert_eq!(close["span"]["http.status_code"], 500);
+    // Every line of the route names a request.
     let all = capture.0.lock().map(|v| String::from_utf8_lossy(&v).to_string()).unwrap_or_default();
-    for line in all.lines().filter(|l| l.contains("\"/api/v1/accounts\"")) {
+    for line in all.lines().filter(|l| l.contains("\"/api/v1/standards\"")) {
         let v: Value = serde_json::from_str(line).unwrap();
         assert!(v["span"]["request_id"].as_str().is_some_and(|r| !r.is_empty()), "{line}");
     }
