@@ -83,7 +83,9 @@ impl Delivery {
     }
 }
 
-/// Raises `reminder` for `recipients` (in the caller's transaction).
+/// Raises `reminder` for `recipients` (in the caller's transaction), and
+/// counts those raised in `cme_reminders_raised_total` (a transaction
+/// rolled back afterwards is counted all the same).
 pub async fn raise(
     db: &impl ConnectionTrait,
     delivery: &Delivery,
