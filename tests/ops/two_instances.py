@@ -136,7 +136,7 @@ def wait_until(what, check, seconds, logs=()):
 
 def healthy(port):
     try:
-        return Http(port, timeout=2).request("GET", "/api/v1/health")[0] == 200
+        return Http(port, timeout=2).request("GET", "/api/v1/health/ready")[0] == 200
     except OSError:
         return False
 
@@ -166,6 +166,9 @@ class Cluster:
             "CME_STATIC_DIR": os.path.join(work, "no-spa"),
             "CME_PUBLIC_URL": f"http://127.0.0.1:{self.lb_port}",
             "CME_TRUSTED_PROXIES": "127.0.0.1",
+            # On SIGTERM an instance answers "not ready" and serves on for this
+            # long while the balancer (every 300 ms, 2 failures) takes it out.
+            "CME_SHUTDOWN_DRAIN_SECS": "2",
             "RUST_LOG": "info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn",
             "NO_COLOR": "1",
         })

@@ -33,6 +33,10 @@ pub struct Problem {
     /// member OAuth client libraries read; the same as `code`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The request's id, as in `X-Request-Id` and the server's log lines
+    /// (written in by `telemetry::request_id` on the way out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 macro_rules! error_codes {
@@ -438,6 +442,7 @@ impl ApiError {
                 ApiError::OAuth(e, _) => Some(e.as_str().to_owned()),
                 _ => None,
             },
+            request_id: None,
         }
     }
 }

@@ -13,7 +13,9 @@ pub mod etag;
 pub mod extract;
 pub mod figures;
 pub mod idempotency;
+pub mod lifecycle;
 pub mod me;
+pub mod metrics;
 pub mod no_store;
 pub mod notify;
 pub mod office;
@@ -73,6 +75,10 @@ pub struct AppState {
     /// absolute link the system prints or returns (QR codes, `verify_url`)
     /// is built from it, never from the request's Host or X-Forwarded-*.
     pub public_url: String,
+    /// Requests, latencies, refusals (`/metrics` on the metrics listener).
+    pub metrics: std::sync::Arc<metrics::Metrics>,
+    /// Readiness, and whether the process is stopping.
+    pub lifecycle: std::sync::Arc<lifecycle::Lifecycle>,
 }
 
 /// Token keys and sign-in switches.
@@ -121,6 +127,12 @@ pub struct Settings {
     pub notify: notify::Delivery,
     /// The balancers and proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: auth::proxies::TrustedProxies,
+    /// `host:port` of the metrics listener (`/metrics`), apart from the
+    /// public one; none: no metrics served.
+    pub metrics_bind: Option<String>,
+    /// On SIGTERM, how long the instance keeps serving while it answers
+    /// "not ready", before it stops accepting (see [`lifecycle`]).
+    pub shutdown_drain: std::time::Duration,
 }
 
 /// A bound, not yet running, server.
@@ -128,6 +140,9 @@ pub struct Application {
     port: u16,
     instance: String,
     server: Server,
+    metrics: Option<(u16, Server)>,
+    lifecycle: std::sync::Arc<lifecycle::Lifecycle>,
+    shutdown_drain: std::time::Duration,
 }
 
 /// Registers every API route under `/api/v1`. The route table and the
@@ -192,7 +207,14 @@ fn cors(origins: &[String]) -> actix_cors::Cors {
     let mut c = actix_cors::Cors::default()
         .allowed_methods(["GET", "POST", "PATCH", "PUT", "DELETE"])
         .allowed_headers(["authorization", "content-type", "if-match", "idempotency-key"])
-        .expose_headers(["etag", "retry-after", "location", "idempotency-replayed", "content-disposition"])
+        .expose_headers([
+            "etag",
+            "retry-after",
+            "location",
+            "idempotency-replayed",
+            "content-disposition",
+            "x-request-id",
+        ])
         .max_age(600);
     for o in origins {
         c = c.allowed_origin(o);
@@ -230,6 +252,8 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
         cme_store::repo::audit::use_key(settings.pii.audit_key());
+        let metrics_listener = settings.metrics_bind.as_deref().map(TcpListener::bind).transpose()?;
+        let lifecycle = std::sync::Arc::new(lifecycle::Lifecycle::default());
         let state = web::Data::new(AppState {
             fonts: load_fonts(),
             files: settings.files,
@@ -245,6 +269,8 @@ impl Application {
             trusted_proxies: settings.trusted_proxies,
             figures: figures::FiguresCache::default(),
             approve_in_request: settings.approve_in_request,
+            metrics: std::sync::Arc::new(metrics::Metrics::new().map_err(std::io::Error::other)?),
+            lifecycle: lifecycle.clone(),
             auth: AuthState {
                 keys: auth::tokens::TokenKeys::new(&settings.jwt_secret),
                 test_captcha: settings.test_captcha,
@@ -262,6 +288,19 @@ impl Application {
         let cors_origins = settings.cors_origins;
         let doc = web::Data::new(openapi());
         let static_dir = settings.static_dir.filter(|d| d.join("index.html").is_file());
+        let metrics = match metrics_listener {
+            Some(listener) => {
+                let port = listener.local_addr()?.port();
+                let state = state.clone();
+                let server = HttpServer::new(move || App::new().app_data(state.clone()).configure(metrics::serve))
+                    .workers(1)
+                    .disable_signals()
+                    .listen(listener)?
+                    .run();
+                Some((port, server))
+            }
+            None => None,
+        };
         if static_dir.is_none() {
             tracing::warn!("no built SPA found; serving the API only");
         }
@@ -281,6 +320,8 @@ impl Application {
             // Innermost: keyed POSTs see and keep the uncompressed answer.
             app.wrap(actix_web::middleware::from_fn(idempotency::middleware))
                 .wrap(actix_web::middleware::from_fn(spa::caching))
+                .wrap(actix_web::middleware::from_fn(telemetry::request_id))
+                .wrap(actix_web::middleware::from_fn(metrics::middleware))
                 .wrap(tracing_actix_web::TracingLogger::<telemetry::RedactingRootSpan>::new())
                 .wrap(Compress::default())
                 .wrap(cors(&cors_origins))
@@ -291,10 +332,12 @@ impl Application {
                 .configure(spa::configure(static_dir.clone()))
         })
         .listen(listener)?
-        // SIGTERM: stop accepting, let in-flight requests finish within 30 s.
+        // Stopping: let in-flight requests finish within 30 s. The signals
+        // are ours (`lifecycle`): readiness turns off before accepting stops.
         .shutdown_timeout(30)
+        .disable_signals()
         .run();
-        Ok(Application { port, instance, server })
+        Ok(Application { port, instance, server, metrics, lifecycle, shutdown_drain: settings.shutdown_drain })
     }
 
     pub fn port(&self) -> u16 {
@@ -306,8 +349,20 @@ impl Application {
         &self.instance
     }
 
-    /// Runs until SIGTERM/SIGINT (graceful) or an error.
+    /// The metrics listener's port, when there is one.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(port, _)| *port)
+    }
+
+    /// Runs until SIGTERM (not ready at once, serving on for the drain time,
+    /// then graceful), SIGINT (graceful) or an error.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let mut handles = vec![self.server.handle()];
+        if let Some((_, metrics)) = self.metrics {
+            handles.push(metrics.handle());
+            tokio::spawn(metrics);
+        }
+        tokio::spawn(lifecycle::stop_on_signal(self.lifecycle, self.shutdown_drain, handles));
         self.server.await
     }
 }

@@ -83,14 +83,18 @@ impl Delivery {
     }
 }
 
-/// Raises `reminder` for `recipients` (in the caller's transaction).
+/// Raises `reminder` for `recipients` (in the caller's transaction), and
+/// counts those raised in `cme_reminders_raised_total` (a transaction
+/// rolled back afterwards is counted all the same).
 pub async fn raise(
     db: &impl ConnectionTrait,
     delivery: &Delivery,
     recipients: &[Uuid],
     reminder: &Reminder,
 ) -> Result<u64, StoreError> {
-    notes::raise(db, recipients, reminder, &delivery.outside()).await
+    let raised = notes::raise(db, recipients, reminder, &delivery.outside()).await?;
+    crate::metrics::reminders_raised(reminder.kind.as_str(), raised);
+    Ok(raised)
 }
 
 /// The HMAC-SHA256 of `body` under `secret`, as `sha256=<hex>`.

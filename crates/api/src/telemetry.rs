@@ -335,6 +335,78 @@ pub fn redact_line(line: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The header that carries a request's id on every answer.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// The largest problem document that gets its request id written in (they
+/// are a few hundred bytes; a validation problem of a 2,000-row import more).
+const PROBLEM_BODY_LIMIT: usize = 256 * 1024;
+
+/// Puts the request's id (the one of its log lines, `request_id`) on the
+/// answer as `X-Request-Id`, and into a problem+json body as `request_id`,
+/// so that a user's screenshot or a balancer's log leads to the log lines.
+///
+/// The id is always generated here (tracing-actix-web's [`RequestId`], a
+/// UUID): an incoming `X-Request-Id` is not taken, since a client could
+/// choose it and make its requests' lines look like another's. A balancer
+/// logs the answer's header instead (HAProxy: `http-response capture`).
+///
+/// Runs inside [`tracing_actix_web::TracingLogger`], which makes the id.
+pub async fn request_id(
+    req: ServiceRequest,
+    next: actix_web::middleware::Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<actix_web::body::BoxBody>, Error> {
+    let id = req.extensions().get::<RequestId>().map(ToString::to_string);
+    // (The request cannot be kept to answer an inner error here: a clone
+    // taken before routing breaks it. Every layer inside answers its errors.)
+    let res = next.call(req).await?.map_into_boxed_body();
+    let Some(id) = id else { return Ok(res) };
+    let mut res = with_problem_request_id(res, &id).await;
+    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&id) {
+        res.headers_mut().insert(actix_web::http::header::HeaderName::from_static(REQUEST_ID_HEADER), value);
+    }
+    Ok(res)
+}
+
+/// A problem+json answer with `request_id` added to its body; any other
+/// answer as it was.
+async fn with_problem_request_id(
+    res: ServiceResponse<actix_web::body::BoxBody>,
+    id: &str,
+) -> ServiceResponse<actix_web::body::BoxBody> {
+    let problem = res
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    // Only a body held in memory, of a known and bounded size (a stream is left alone).
+    let small =
+        matches!(res.response().body().size(), actix_web::body::BodySize::Sized(n) if n <= PROBLEM_BODY_LIMIT as u64);
+    if !problem || !small {
+        return res;
+    }
+    let (req, res) = res.into_parts();
+    let (res, body) = res.into_parts();
+    let bytes = match actix_web::body::to_bytes_limited(body, PROBLEM_BODY_LIMIT).await {
+        Ok(Ok(bytes)) => bytes,
+        // An in-memory body does not fail; were it to, the answer stays a problem without a body.
+        _ => {
+            tracing::warn!("problem body unreadable");
+            return ServiceResponse::new(req, res.set_body(actix_web::body::BoxBody::new(())));
+        }
+    };
+    let body = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(serde_json::Value::Object(mut o)) => {
+            o.insert("request_id".to_owned(), serde_json::Value::String(id.to_owned()));
+            serde_json::to_vec(&o).map_or(bytes, actix_web::web::Bytes::from)
+        }
+        _ => bytes,
+    };
+    let mut res = res.set_body(actix_web::body::BoxBody::new(body));
+    // The length changed; actix sets it again from the body.
+    res.headers_mut().remove(actix_web::http::header::CONTENT_LENGTH);
+    ServiceResponse::new(req, res)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

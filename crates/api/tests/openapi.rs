@@ -67,8 +67,9 @@ fn shared_answers_are_declared_on_every_operation() {
                 }
             }
             for (status, response) in responses.as_object().into_iter().flatten() {
-                // /health's 503 is its report (the database is down), not an error.
-                let report = path == "/api/v1/health" && status == "503";
+                // /health's and /health/ready's 503 is their report (the database is down,
+                // the instance stopping), not an error.
+                let report = matches!(path.as_str(), "/api/v1/health" | "/api/v1/health/ready") && status == "503";
                 if !(status.starts_with('4') || status.starts_with('5')) || report {
                     continue;
                 }

@@ -22,6 +22,8 @@ pub const ENV_KEYS: &[&str] = &[
     "CME_SMTP_URL",
     "CME_SMTP_FROM",
     "CME_TRUSTED_PROXIES",
+    "CME_METRICS_BIND",
+    "CME_SHUTDOWN_DRAIN_SECS",
     "RUST_LOG",
 ];
 
@@ -62,6 +64,13 @@ pub struct Config {
     /// `CME_TRUSTED_PROXIES`: the balancers and proxies (addresses or CIDR
     /// networks, comma-separated) whose `X-Forwarded-For` is believed.
     pub trusted_proxies: String,
+    /// `CME_METRICS_BIND`: where `/metrics` is served (a listener of its
+    /// own, for the monitoring network only); unset: no metrics.
+    pub metrics_bind: Option<String>,
+    /// `CME_SHUTDOWN_DRAIN_SECS` (default 5): on SIGTERM, how long the
+    /// instance answers "not ready" while still serving, before it stops
+    /// accepting; at least the balancer's check interval × its fall count.
+    pub shutdown_drain: std::time::Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -85,6 +94,8 @@ impl std::fmt::Debug for Config {
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("smtp_from", &self.smtp_from)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("metrics_bind", &self.metrics_bind)
+            .field("shutdown_drain", &self.shutdown_drain)
             .finish()
     }
 }
@@ -116,6 +127,10 @@ impl Config {
             smtp_url: var("CME_SMTP_URL").map(|v| v.trim().to_owned()),
             smtp_from: var("CME_SMTP_FROM").map(|v| v.trim().to_owned()),
             trusted_proxies: var("CME_TRUSTED_PROXIES").unwrap_or_default(),
+            metrics_bind: var("CME_METRICS_BIND").map(|v| v.trim().to_owned()),
+            shutdown_drain: std::time::Duration::from_secs(
+                var("CME_SHUTDOWN_DRAIN_SECS").and_then(|v| v.trim().parse().ok()).unwrap_or(5),
+            ),
         }
     }
 
@@ -217,6 +232,8 @@ mod tests {
             smtp_url: None,
             smtp_from: None,
             trusted_proxies: String::new(),
+            metrics_bind: None,
+            shutdown_drain: std::time::Duration::ZERO,
         }
     }
 

@@ -93,6 +93,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             public_url,
             notify: delivery.clone(),
             trusted_proxies: config.trusted_proxies()?,
+            metrics_bind: config.metrics_bind.clone(),
+            shutdown_drain: config.shutdown_drain,
         },
         db,
     )
@@ -100,6 +102,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     .with_context(|| format!("cannot listen on {}", config.bind))?;
     tokio::spawn(housekeeping(db_for_housekeeping, delivery, app.instance().to_owned()));
     tracing::info!(port = app.port(), "listening on http://{}", config.bind);
+    if let (Some(port), Some(bind)) = (app.metrics_port(), &config.metrics_bind) {
+        tracing::info!(port, "metrics on http://{bind}/metrics");
+    }
     app.run_until_stopped().await?;
     tracing::info!("stopped");
     Ok(())

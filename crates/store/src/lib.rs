@@ -66,6 +66,18 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), StoreError> {
     Ok(Migrator::up(db, None).await?)
 }
 
+/// Whether every migration this binary knows is applied (readiness). A
+/// newer instance's migrations, unknown here, do not count against it: a
+/// rolling upgrade migrates first and the old instances stay ready.
+pub async fn migrations_applied(db: &DatabaseConnection) -> Result<bool, StoreError> {
+    use sea_orm::Statement;
+    let backend = db.get_database_backend();
+    let rows = db.query_all_raw(Statement::from_string(backend, "SELECT version FROM seaql_migrations")).await?;
+    let applied: std::collections::HashSet<String> =
+        rows.iter().filter_map(|r| r.try_get::<String>("", "version").ok()).collect();
+    Ok(Migrator::migrations().iter().all(|m| applied.contains(m.name())))
+}
+
 /// How many rows of `columns` bind parameters fit in one statement: under
 /// PostgreSQL's 65,535 and SQLite's 32,766 limits, with room to spare.
 pub(crate) fn batch_rows(backend: DbBackend, columns: usize) -> usize {

@@ -1262,6 +1262,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether the process answers, for a liveness probe: it never touches the
+         *     database (an outage must not get the process restarted).
+         */
+        get: operations["live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether this instance should be sent requests, for a load balancer.
+         * @description 200 when the database answers within 2 s and has every migration this
+         *     version needs; 503 (same body as `/health`, `status: degraded`, `down`
+         *     naming `database`, `migrations` or `shutting_down`) otherwise, and at
+         *     once when the process was told to stop (SIGTERM): it still finishes
+         *     what it is sent while the balancer takes it out of rotation.
+         */
+        get: operations["ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -4102,7 +4146,9 @@ export interface components {
             /**
              * @description The parts that do not work now: `database` (requests answer 503
              *     until it is back) and `documents` (the fonts for PDFs are missing:
-             *     certificates and forms cannot be printed). Empty when all is well.
+             *     certificates and forms cannot be printed); readiness adds
+             *     `migrations` (the database lacks this version's migrations) and
+             *     `shutting_down` (the process was told to stop). Empty when all is well.
              */
             down: string[];
             /** @description `ok`, or `degraded` when a part is down (`down` names which). */
@@ -4178,6 +4224,12 @@ export interface components {
          * @enum {string}
          */
         ListKind: "normal" | "make_up" | "special";
+        /** @description The process answers (liveness: nothing else is checked). */
+        Liveness: {
+            /** @description Always `ok`. */
+            status: string;
+            version: string;
+        };
         /** @description Staff sign-in. */
         LoginRequest: {
             password: string;
@@ -4828,6 +4880,11 @@ export interface components {
             error?: string | null;
             /** @description The failing fields, for validation problems. */
             errors?: components["schemas"]["FieldError"][];
+            /**
+             * @description The request's id, as in `X-Request-Id` and the server's log lines
+             *     (written in by `telemetry::request_id` on the way out).
+             */
+            request_id?: string | null;
             /** Format: int32 */
             status: number;
             title: string;
@@ -8471,6 +8528,54 @@ export interface operations {
                 };
             };
             /** @description The database does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    live: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Liveness"];
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Not ready: the database, its migrations, or shutting down */
             503: {
                 headers: {
                     [name: string]: unknown;

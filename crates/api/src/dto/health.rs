@@ -11,7 +11,9 @@ pub struct Health {
     pub version: String,
     /// The parts that do not work now: `database` (requests answer 503
     /// until it is back) and `documents` (the fonts for PDFs are missing:
-    /// certificates and forms cannot be printed). Empty when all is well.
+    /// certificates and forms cannot be printed); readiness adds
+    /// `migrations` (the database lacks this version's migrations) and
+    /// `shutting_down` (the process was told to stop). Empty when all is well.
     pub down: Vec<String>,
     pub database: DatabaseHealth,
     pub documents: DocumentsHealth,
@@ -31,4 +33,12 @@ pub struct DatabaseHealth {
     pub reachable: bool,
     /// Round trip of a ping, in milliseconds.
     pub latency_ms: f64,
+}
+
+/// The process answers (liveness: nothing else is checked).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Liveness {
+    /// Always `ok`.
+    pub status: String,
+    pub version: String,
 }

@@ -26,6 +26,8 @@ pub struct TestApp {
     pub pii: cme_store::PiiCipher,
     /// `sqlite` or `postgres`, as the health endpoint names it.
     pub backend: &'static str,
+    /// The metrics listener's `/metrics`.
+    pub metrics: String,
     _spa: TempDir,
     _db_guard: cme_store::testing::Guard,
 }
@@ -72,10 +74,11 @@ pub async fn spawn(backend: Backend) -> TestApp {
     cme_store::repo::standard::seed_defaults(&db, 2026).await.expect("seed standards");
 
     let pii = cme_store::PiiCipher::generate().0;
-    let base = serve(&db, &pii, &spa.0).await;
+    let (base, metrics) = serve(&db, &pii, &spa.0).await;
     TestApp {
         base,
         client: checked::Client::new(),
+        metrics,
         db,
         pii,
         backend: match backend {
@@ -87,10 +90,14 @@ pub async fn spawn(backend: Backend) -> TestApp {
     }
 }
 
-/// Builds and starts one instance of the app on `db`; answers its base URL.
-/// The loopback address is a trusted proxy, so that a test can speak for
-/// any client address through `X-Forwarded-For`.
-async fn serve(db: &sea_orm::DatabaseConnection, pii: &cme_store::PiiCipher, dir: &std::path::Path) -> String {
+/// Builds and starts one instance of the app on `db`; answers its base URL
+/// and its `/metrics` URL. The loopback address is a trusted proxy, so that
+/// a test can speak for any client address through `X-Forwarded-For`.
+async fn serve(
+    db: &sea_orm::DatabaseConnection,
+    pii: &cme_store::PiiCipher,
+    dir: &std::path::Path,
+) -> (String, String) {
     let app = cme_api::Application::build(
         cme_api::Settings {
             bind: "127.0.0.1:0".to_owned(),
@@ -108,21 +115,24 @@ async fn serve(db: &sea_orm::DatabaseConnection, pii: &cme_store::PiiCipher, dir
             public_url: PUBLIC_URL.to_owned(),
             notify: cme_api::notify::Delivery::default(),
             trusted_proxies: cme_api::auth::proxies::TrustedProxies::parse("127.0.0.1, ::1").expect("proxies"),
+            metrics_bind: Some("127.0.0.1:0".to_owned()),
+            shutdown_drain: std::time::Duration::ZERO,
         },
         db.clone(),
     )
     .await
     .expect("build app");
     let base = format!("http://127.0.0.1:{}", app.port());
+    let metrics = format!("http://127.0.0.1:{}/metrics", app.metrics_port().expect("metrics listener"));
     tokio::spawn(app.run_until_stopped());
-    base
+    (base, metrics)
 }
 
 impl TestApp {
     /// A second instance of the server on the same database, key and files
     /// (as behind a balancer): its base URL.
     pub async fn second_instance(&self) -> String {
-        serve(&self.db, &self.pii, &self._spa.0).await
+        serve(&self.db, &self.pii, &self._spa.0).await.0
     }
 }
 

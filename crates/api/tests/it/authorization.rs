@@ -218,6 +218,9 @@ enum Body {
 /// Operations anyone may call without a token (their own tests cover them).
 const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/api/v1/health"),
+    // For the load balancer: liveness never touches the database.
+    ("GET", "/api/v1/health/live"),
+    ("GET", "/api/v1/health/ready"),
     ("POST", "/api/v1/compliance/evaluate"),
     ("GET", "/api/v1/standards"),
     ("GET", "/api/v1/standards/{year}"),

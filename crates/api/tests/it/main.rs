@@ -21,6 +21,7 @@ mod certificates;
 mod credits;
 mod instances;
 mod notifications;
+mod ops;
 mod paper;
 mod people;
 mod reports;

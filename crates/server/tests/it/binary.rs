@@ -30,10 +30,14 @@ async fn demo_then_serve_then_sigterm() {
     assert!(!refused.status.success());
 
     let port = free_port();
+    let metrics_port = free_port();
     let mut server = Command::new(bin)
         .arg("serve")
         .envs(env)
         .env("CME_BIND", format!("127.0.0.1:{port}"))
+        .env("CME_METRICS_BIND", format!("127.0.0.1:{metrics_port}"))
+        .env("CME_SHUTDOWN_DRAIN_SECS", "2")
+        .env("CME_LOG_FORMAT", "json")
         .env("CME_STATIC_DIR", dir.join("no-spa"))
         .current_dir(&dir)
         .stdout(Stdio::piped())
@@ -59,8 +63,35 @@ async fn demo_then_serve_then_sigterm() {
     let root = client.get(&base).send().await.expect("get").text().await.unwrap_or_default();
     assert!(root.contains("前端尚未构建"));
 
+    // Metrics on their own listener only.
+    let metrics = client.get(format!("http://127.0.0.1:{metrics_port}/metrics")).send().await.expect("metrics");
+    assert_eq!(metrics.status(), 200);
+    let metrics = metrics.text().await.unwrap_or_default();
+    assert!(
+        metrics.contains("cme_http_requests_total{method=\"GET\",route=\"/api/v1/standards\",status=\"200\"} 1"),
+        "{metrics}"
+    );
+    let public = client.get(format!("{base}/metrics")).send().await.expect("get").text().await.unwrap_or_default();
+    assert!(!public.contains("cme_http_requests_total"), "the public listener serves no metrics");
+    assert_eq!(client.get(format!("{base}/api/v1/health/ready")).send().await.expect("ready").status(), 200);
+
+    // SIGTERM: not ready at once, still serving through the drain, then stopped.
     let kill = Command::new("kill").args(["-TERM", &server.id().to_string()]).status().expect("kill");
     assert!(kill.success());
+    let signalled = Instant::now();
+    loop {
+        let ready = client.get(format!("{base}/api/v1/health/ready")).send().await.expect("ready while draining");
+        if ready.status() == 503 {
+            let body: serde_json::Value = ready.json().await.expect("json");
+            assert!(body["down"].as_array().is_some_and(|d| d.iter().any(|x| x == "shutting_down")), "{body}");
+            break;
+        }
+        assert!(signalled.elapsed() < Duration::from_secs(1), "still ready a second after SIGTERM");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let during = client.get(format!("{base}/api/v1/standards")).send().await.expect("served while draining");
+    assert_eq!(during.status(), 200);
+    assert!(signalled.elapsed() < Duration::from_secs(2), "the checks took the whole drain");
     let deadline = Instant::now() + Duration::from_secs(20);
     let status = loop {
         if let Some(status) = server.try_wait().expect("wait") {
@@ -73,6 +104,11 @@ async fn demo_then_serve_then_sigterm() {
     let output = server.wait_with_output().expect("output");
     let log = String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr);
     assert!(log.contains("stopped"), "{log}");
+    // It stopped after the drain, not before.
+    assert!(signalled.elapsed() >= Duration::from_secs(2), "stopped before the drain ended");
+    assert!(log.contains("not ready from now on"), "{log}");
+    // JSON lines, the request's id on the request's lines.
+    assert!(log.lines().filter(|l| l.contains("/api/v1/standards")).all(|l| l.contains("\"request_id\":\"")), "{log}");
     // The demo's ID numbers never reach the log.
     assert!(!log.chars().collect::<Vec<_>>().windows(18).any(|w| {
         let s: String = w.iter().collect();

@@ -24,6 +24,7 @@ pub mod outbox;
 pub mod person;
 pub mod print_job;
 pub mod rate_limit;
+pub mod queues;
 pub mod refresh;
 pub mod region;
 pub mod review_job;
