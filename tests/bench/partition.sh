@@ -102,18 +102,21 @@ if ! exists "$part"; then
   echo "partition: the whole migration took $(secs "$t0") s"
 fi
 
+# The tables that hold the rows: the partitions, or the plain table itself.
+leaves="WITH leaves AS (SELECT relid FROM pg_partition_tree('credits') WHERE isleaf
+  UNION ALL SELECT 'credits'::regclass WHERE (SELECT relkind FROM pg_class WHERE oid = 'credits'::regclass) = 'r')"
 echo "partition: sizes (table, its indexes, rows)"
 for db in "$plain" "$part"; do
-  q "$db" -F ' ' -c "SELECT '$db', pg_size_pretty(sum(pg_table_size(relid))), pg_size_pretty(sum(pg_indexes_size(relid))),
+  q "$db" -F ' ' -c "$leaves SELECT '$db', pg_size_pretty(sum(pg_table_size(relid))), pg_size_pretty(sum(pg_indexes_size(relid))),
       (SELECT count(*) FROM credits), (SELECT count(*) FROM credits WHERE year = $year)
-    FROM pg_partition_tree('credits') WHERE isleaf" |
+    FROM leaves" |
     awk '{printf "partition:   %-22s table %s %s, indexes %s %s, %s rows (%s of %s)\n", $1, $2, $3, $4, $5, $6, $7, y}' y="$year"
 done
 for db in "$plain" "$part"; do
   echo "partition:   $db, each index (summed over partitions):"
-  q "$db" -F ' ' -c "SELECT coalesce(p.parent, c.relname), pg_size_pretty(sum(pg_relation_size(c.oid)))
+  q "$db" -F ' ' -c "$leaves SELECT coalesce(p.parent, c.relname), pg_size_pretty(sum(pg_relation_size(c.oid)))
     FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-    JOIN pg_partition_tree('credits') t ON t.relid = i.indrelid AND t.isleaf
+    JOIN leaves t ON t.relid = i.indrelid
     LEFT JOIN LATERAL (SELECT a.relname AS parent FROM pg_partition_ancestors(c.oid) x
       JOIN pg_class a ON a.oid = x.relid WHERE x.relid <> c.oid LIMIT 1) p ON true
     GROUP BY 1 ORDER BY 1" | sed 's/^/partition:     /'
