@@ -70,3 +70,25 @@ both_backends!(a_move_carries_the_place_and_a_merge_the_people, |db| async move 
     assert_eq!(gone.merged_into, Some(b.id));
     assert!(gone.closed_at.is_some());
 });
+
+both_backends!(units_load_in_bulk_beyond_one_statement, |db| async move {
+    let t = tree(&db).await;
+    // More rows than one statement holds on either backend (SQLite: 32,766
+    // bind parameters, 10 columns a unit): `cme generate` loads ~7,000.
+    let records: Vec<UnitRecord> = (0..4_000)
+        .map(|i| UnitRecord {
+            unit: cme_domain::org::Unit {
+                id: cme_domain::ids::UnitId::new(),
+                region_id: t.county.id,
+                name: format!("村卫生室{i}"),
+                level: UnitLevel::Village,
+                medicine: cme_domain::org::Medicine::Western,
+            },
+            code: format!("U53010{i:06}"),
+            closed_at: None,
+            merged_into: None,
+        })
+        .collect();
+    assert_eq!(unit::insert_many(&db, &records).await.unwrap(), 4_000);
+    assert_eq!(unit::list_by_region(&db, t.county.id).await.unwrap().len(), 4_000);
+});
