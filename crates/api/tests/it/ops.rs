@@ -167,7 +167,14 @@ both_backends!(metrics_show_the_pool_and_the_job_queues, |app| async move {
 
     // An approve-all job running (nobody advances this one) shows at the next scrape.
     let account = cme_store::repo::account::find_by_username(&app.db, "county-a").await.unwrap().unwrap().0;
-    cme_store::repo::review_job::start(&app.db, account.id, 2026, 5000).await.unwrap();
+    let work = cme_store::repo::review_job::Work {
+        account_id: account.id,
+        tier: "county_office".to_owned(),
+        ip: "127.0.0.1".to_owned(),
+        matching: serde_json::json!({}),
+        records: Vec::new(),
+    };
+    cme_store::repo::review_job::start(&app.db, &work, 2026, "an-instance-still-beating").await.unwrap();
     let samples = parse(&scrape(&app).await);
     assert_eq!(value(&samples, "cme_jobs", &[("queue", "approve_all"), ("state", "running")]), Some(1.0));
     let _ = f;
