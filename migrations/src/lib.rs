@@ -35,6 +35,7 @@ mod m20261207_000022_unit_upkeep;
 mod m20261207_000023_notifications;
 mod m20261207_000024_certificate_department;
 mod m20261207_000026_support_contacts;
+mod m20261207_000033_exclusive_runs;
 mod util;
 
 /// Applies the migrations in order.
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000023_notifications::Migration),
             Box::new(m20261207_000024_certificate_department::Migration),
             Box::new(m20261207_000026_support_contacts::Migration),
+            Box::new(m20261207_000033_exclusive_runs::Migration),
         ]
     }
 }

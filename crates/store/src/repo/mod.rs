@@ -15,6 +15,7 @@ pub mod cycle;
 pub mod department;
 pub mod evaluation;
 pub mod evidence;
+pub mod exclusive_run;
 pub mod id_lookup;
 pub mod idempotency;
 pub mod login_failure;
