@@ -81,7 +81,12 @@ pub async fn insert(db: &impl ConnectionTrait, unit: &Unit, code: &str) -> Resul
 /// Inserts many units in large multi-row statements (for generated data).
 pub async fn insert_many(db: &impl ConnectionTrait, units_: &[UnitRecord]) -> Result<u64, StoreError> {
     let mut n = 0;
-    for chunk in units_.chunks(crate::batch_rows(db.get_database_backend(), 8)) {
+    use sea_orm::Iterable as _;
+    // Every column is set (`active`): counted from the entity, so a column
+    // added later cannot push a statement past the bind limit again (it
+    // did: 10 columns in chunks sized for 8 failed `cme generate`).
+    let columns = units::Column::iter().count();
+    for chunk in units_.chunks(crate::batch_rows(db.get_database_backend(), columns)) {
         n += units::Entity::insert_many(chunk.iter().map(|u| active(&u.unit, &u.code)))
             .exec_without_returning(db)
             .await?;
