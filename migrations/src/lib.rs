@@ -37,6 +37,7 @@ mod m20261207_000024_certificate_department;
 mod m20261207_000026_support_contacts;
 mod m20261207_000027_shared_state;
 mod m20261207_000030_key_ring;
+mod m20261207_000033_exclusive_runs;
 mod util;
 
 /// Applies the migrations in order.
@@ -73,6 +74,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000026_support_contacts::Migration),
             Box::new(m20261207_000027_shared_state::Migration),
             Box::new(m20261207_000030_key_ring::Migration),
+            Box::new(m20261207_000033_exclusive_runs::Migration),
         ]
     }
 }

@@ -6,24 +6,16 @@
 #
 #   tests/bench/auth.sh            # generates the province first if the database is empty
 #
-# Env: see province.sh (BENCH_DATABASE_URL, CME_BIN, DURATION).
+# Env: see province.sh (BENCH_DATABASE_URL, CME_BIN, DURATION, CONNECTIONS: 64 here).
 set -euo pipefail
+connections="${CONNECTIONS:-64}"
+CONNECTIONS="$connections"
 source "$(dirname "${BASH_SOURCE[0]}")/province.sh"
 serve_on 18089
 unit_token="$(token bench-unit)"
 county_token="$(token bench-county)"
 
-run() { # label path token
-  local out rps p99
-  out="$(wrk -t2 -c64 -d"$duration" --latency ${3:+-H "Authorization: Bearer $3"} "http://127.0.0.1:$port$2")"
-  rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
-  p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
-  local non2xx; non2xx="$(awk '/Non-2xx/ {print $5}' <<<"$out")"
-  printf '%-40s %10s req/s   p99 %8s   non-2xx %s\n' "$1" "$rps" "$p99" "${non2xx:-0}"
-  echo "$rps" >"$work/$1.rps"
-}
-
-echo "bench: wrk -t2 -c64 -d$duration, server and wrk on the same 2 cores"
+echo "bench: wrk -t2 -c$connections -d$duration, server, wrk and PostgreSQL on the same 2 cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 run health /api/v1/health
 run me /api/v1/me "$unit_token"
 run people-unit "/api/v1/people?limit=50" "$unit_token"
@@ -32,3 +24,4 @@ h="$(cat "$work/health.rps")"
 for k in me people-unit people-county; do
   awk -v a="$(cat "$work/$k.rps")" -v h="$h" -v k="$k" 'BEGIN { printf "ratio %-14s %.2f of /health\n", k, a / h }'
 done
+bench_finish

@@ -6,20 +6,27 @@
 #
 #   tests/bench/import.sh
 #
-# Env: BENCH_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres),
-#      BENCH_DB (default cme_bench_import, dropped and created afresh),
+# Env: BENCH_ADMIN_URL (default: the benchmarks' own cluster, bench-pg.sh, port 5433),
+#      BENCH_DB (default cme_bench_import, dropped and created afresh: this script's own
+#        database, never the province's),
+#      BENCH_WORK (default /tmp/cme-bench; this script writes only under its import/ folder:
+#        the province's data key beside it is another script's),
 #      CME_BIN (default $CARGO_TARGET_DIR/release/cme; built when missing),
 #      PEOPLE (default 10000), BATCH (default 1000).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-admin_url="${BENCH_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+source "$here/bench-pg.sh"
+if [[ -z "${BENCH_ADMIN_URL:-}" ]]; then
+  bench_pg_start
+fi
+admin_url="${BENCH_ADMIN_URL:-$bench_pg_url/postgres}"
 name="${BENCH_DB:-cme_bench_import}"
 db="${admin_url%/*}/$name"
 bin="${CME_BIN:-${CARGO_TARGET_DIR:-$repo/target}/release/cme}"
 people="${PEOPLE:-10000}"
 batch="${BATCH:-1000}"
-work="${BENCH_WORK:-/tmp/cme-bench-import}"
+work="${BENCH_WORK:-/tmp/cme-bench}/import"
 rm -rf "$work" && mkdir -p "$work"
 export CME_DATA_KEY_FILE="$work/cme.key" DATABASE_URL="$db" RUST_LOG=warn
 
@@ -54,11 +61,28 @@ for b in range(0, people, batch):
         json.dump({"rows": rows}, f, ensure_ascii=False)
 EOF
 
-port=18091
+port=18092
+if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+  echo "bench: port $port is already in use (a stale server?); refusing to measure it" >&2
+  exit 2
+fi
 CME_BIND="127.0.0.1:$port" CME_STATIC_DIR="$work/no-spa" "$bin" serve >"$work/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
-for _ in $(seq 120); do curl -fs "http://127.0.0.1:$port/api/v1/health" >/dev/null && break; sleep 0.5; done
+healthy=0
+for _ in $(seq 120); do
+  kill -0 "$pid" 2>/dev/null || break
+  if [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/v1/health" || true)" == 200 ]]; then
+    healthy=1
+    break
+  fi
+  sleep 0.5
+done
+if [[ "$healthy" != 1 ]]; then
+  echo "bench: the server on port $port did not start; its log:" >&2
+  tail -20 "$work/server.log" >&2
+  exit 2
+fi
 
 token="$(curl -fs -H 'content-type: application/json' -d '{"username":"ylyy","password":"Demo@2026"}' \
   "http://127.0.0.1:$port/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')"

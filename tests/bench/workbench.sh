@@ -20,7 +20,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/province.sh"
 year="$(psql "$db" -Atqc "select max(cycle_year) from verifications")"
 serve_on 18095
-echo "bench: cycle $year; wrk -t2 -c16 -d$duration, server, wrk and PostgreSQL on the same 2 cores"
+echo "bench: cycle $year; wrk -t2 -c$connections -d$duration, server, wrk and PostgreSQL on the same 2 cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 once() { # label path token
   local t
@@ -37,3 +37,4 @@ for who in bench-province:prefecture bench-prefecture:county bench-county:unit; 
   run "workbench-$account" "/api/v1/workbench" "$tok"
   run "stats-by-$by-$account (uncached)" "/api/v1/verification-stats?cycle_year=$year&by=$by" "$tok"
 done
+bench_finish

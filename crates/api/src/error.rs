@@ -195,6 +195,8 @@ error_codes! {
         UnitBusy => "unit_busy",
         /// 409: the unit or department is closed.
         UnitClosed => "unit_closed",
+        /// 409: a compliance recomputation is running already (one at a time, across every instance).
+        RecomputeRunning => "recompute_running",
 }
 
 impl From<cme_store::Refusal> for ErrorCode {
@@ -294,6 +296,9 @@ pub enum ApiError {
     /// The file storage is full (ENOSPC, or a quota): nothing was stored (507).
     #[error("insufficient storage: {0}")]
     InsufficientStorage(String),
+    /// A statement ran past the statement timeout (503, `Retry-After`).
+    #[error("a statement timed out")]
+    TimedOut,
     /// Anything unexpected; the cause is logged, never sent.
     #[error("internal error: {0}")]
     Internal(String),
@@ -357,7 +362,7 @@ impl ApiError {
             ApiError::OAuth(OAuthError::InvalidRequest, _) => ErrorCode::InvalidRequest,
             ApiError::OAuth(OAuthError::InvalidClient, _) => ErrorCode::InvalidClient,
             ApiError::OAuth(OAuthError::UnsupportedGrantType, _) => ErrorCode::UnsupportedGrantType,
-            ApiError::Unavailable => ErrorCode::ServiceUnavailable,
+            ApiError::Unavailable | ApiError::TimedOut => ErrorCode::ServiceUnavailable,
             ApiError::InsufficientStorage(_) => ErrorCode::InsufficientStorage,
             ApiError::Internal(_) => ErrorCode::InternalError,
         }
@@ -387,7 +392,7 @@ impl ApiError {
             ApiError::OAuth(OAuthError::InvalidRequest, _) => "令牌请求格式错误",
             ApiError::OAuth(OAuthError::InvalidClient, _) => "客户端认证失败",
             ApiError::OAuth(OAuthError::UnsupportedGrantType, _) => "不支持的授权类型",
-            ApiError::Unavailable => "服务暂不可用",
+            ApiError::Unavailable | ApiError::TimedOut => "服务暂不可用",
             ApiError::InsufficientStorage(_) => "服务器存储空间不足",
             ApiError::Internal(_) => "服务器内部错误",
         }
@@ -429,6 +434,7 @@ impl ApiError {
             ApiError::InsufficientStorage(_) => {
                 ("服务器存储空间不足，文件未保存，请稍后再试或联系管理员".to_owned(), Vec::new())
             }
+            ApiError::TimedOut => ("系统繁忙，查询超时未完成，请稍后再试".to_owned(), Vec::new()),
             ApiError::Internal(_) => ("请求未能完成，请稍后再试".to_owned(), Vec::new()),
         };
         Problem {
@@ -468,7 +474,7 @@ impl ResponseError for ApiError {
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::OAuth(OAuthError::InvalidClient, _) => StatusCode::UNAUTHORIZED,
             ApiError::OAuth(_, _) => StatusCode::BAD_REQUEST,
-            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable | ApiError::TimedOut => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::InsufficientStorage(_) => StatusCode::INSUFFICIENT_STORAGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -487,7 +493,7 @@ impl ResponseError for ApiError {
             ApiError::TooManyRequests { retry_after_secs } => {
                 res.insert_header(("Retry-After", retry_after_secs.to_string()));
             }
-            ApiError::Unavailable => {
+            ApiError::Unavailable | ApiError::TimedOut => {
                 res.insert_header(("Retry-After", UNAVAILABLE_RETRY_AFTER_SECS.to_string()));
             }
             ApiError::Unauthorized | ApiError::InvalidRefreshToken => {
@@ -549,6 +555,10 @@ impl From<cme_store::StoreError> for ApiError {
                 // Logged once, here; the answer says only to come back.
                 tracing::error!(%cause, "database unavailable");
                 ApiError::Unavailable
+            }
+            StoreError::TimedOut(cause) => {
+                tracing::warn!(%cause, "statement timed out");
+                ApiError::TimedOut
             }
             StoreError::Conflict { constraint } => conflict_answer(&constraint),
             StoreError::Refused { code, detail } => ApiError::Conflict { code: code.into(), detail },

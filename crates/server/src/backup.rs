@@ -455,7 +455,7 @@ pub async fn restore(config: &Config, from: &Path) -> anyhow::Result<()> {
         }
     }
     // What came back: the counts of the dump, the key, the audit chain.
-    let db = setup::open(config).await?;
+    let db = setup::open_for_batch(config).await?;
     let restored = counts(&db).await?;
     if restored != manifest.counts {
         bail!("the restored database's row counts {restored:?} differ from the backup's {:?}", manifest.counts);

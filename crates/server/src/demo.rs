@@ -76,7 +76,7 @@ async fn load_accounts(db: &impl ConnectionTrait, p: &Province) -> anyhow::Resul
 }
 
 pub async fn run(config: &Config, if_empty: bool, queue_people: u32, certified_people: u32) -> anyhow::Result<()> {
-    let db = setup::open(config).await?;
+    let db = setup::open_for_batch(config).await?;
     let cipher = setup::keys(config, &db).await?.pii;
     if !region::list(&db).await?.is_empty() {
         if if_empty {

@@ -16,7 +16,7 @@ use crate::setup;
 const CHUNK: usize = 5_000;
 
 pub async fn run(config: &Config, people: u32, seed: u64) -> anyhow::Result<()> {
-    let db = setup::open(config).await?;
+    let db = setup::open_for_batch(config).await?;
     let cipher = setup::keys(config, &db).await?.pii;
     if !region::list(&db).await?.is_empty() {
         anyhow::bail!("the database already holds regions: generate into an empty database");

@@ -110,7 +110,7 @@ async fn main() -> anyhow::Result<()> {
     init_tracing(config.log_json);
     match cli.command {
         Command::Serve => serve::serve(config).await,
-        Command::Migrate => setup::open(&config).await.map(|_| ()),
+        Command::Migrate => setup::open_for_batch(&config).await.map(|_| ()),
         Command::Demo { if_empty, queue_people, certified_people } => {
             demo::run(&config, if_empty, queue_people, certified_people).await
         }
@@ -125,7 +125,7 @@ async fn main() -> anyhow::Result<()> {
 /// `cme audit verify`: one line saying whether the chain is intact.
 async fn audit_verify(config: &config::Config) -> anyhow::Result<()> {
     use cme_store::repo::audit::{self, ChainCheck};
-    let db = setup::open(config).await?;
+    let db = setup::open_for_batch(config).await?;
     setup::keys(config, &db).await?;
     match audit::verify_chain(&db).await? {
         ChainCheck::Intact { entries } => {

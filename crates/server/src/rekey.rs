@@ -46,7 +46,7 @@ pub async fn run(config: &Config, batch: u64, stop_after: Option<u64>) -> anyhow
     let old_master = base64::engine::general_purpose::STANDARD
         .decode(config.data_key_previous.as_deref().unwrap_or_default().trim())
         .context("CME_DATA_KEY_PREVIOUS must be base64")?;
-    let db = setup::open(config).await?;
+    let db = setup::open_for_batch(config).await?;
 
     // 1. The key ring, and the mark that a rotation is under way.
     let txn = db.begin().await?;

@@ -13,9 +13,24 @@ pub fn current_year() -> i32 {
     cme_domain::time::today_in_shanghai(chrono::Utc::now()).year()
 }
 
-/// Connects, migrates and seeds the shipped standards (idempotent).
+/// Connects, migrates and seeds the shipped standards (idempotent): the pool
+/// of a server, whose statements end within `cme_store::STATEMENT_TIMEOUT`.
+/// The migrations and the rebuild of the stored verdicts run long on a
+/// populated database: they run first, on a pool of their own with
+/// `cme_store::LONG_STATEMENT_TIMEOUT`.
 pub async fn open(config: &Config) -> anyhow::Result<DatabaseConnection> {
-    let db = cme_store::connect(&config.database_url)
+    let maintenance = open_for_batch(config).await?;
+    maintenance.close().await?;
+    cme_store::connect(&config.database_url)
+        .await
+        .with_context(|| format!("cannot open the database at {}", redact_url(&config.database_url)))
+}
+
+/// [`open`] for the commands that do long work themselves (`migrate`, `demo`,
+/// `generate`, `audit verify`): one pool whose statements may run for
+/// `cme_store::LONG_STATEMENT_TIMEOUT`.
+pub async fn open_for_batch(config: &Config) -> anyhow::Result<DatabaseConnection> {
+    let db = cme_store::connect_with(&config.database_url, cme_store::LONG_STATEMENT_TIMEOUT)
         .await
         .with_context(|| format!("cannot open the database at {}", redact_url(&config.database_url)))?;
     cme_store::migrate(&db).await.context("migrations failed")?;

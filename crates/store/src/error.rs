@@ -55,6 +55,10 @@ pub enum StoreError {
     /// standby not yet promoted): a retry later may succeed.
     #[error("the database is unavailable: {0}")]
     Unavailable(DbErr),
+    /// A statement ran past its statement timeout (PostgreSQL's SQLSTATE 57014) and was
+    /// cancelled: the database is too busy for it now, a retry later may succeed.
+    #[error("a statement timed out: {0}")]
+    TimedOut(DbErr),
     #[error(transparent)]
     Db(DbErr),
 }
@@ -98,6 +102,9 @@ impl From<DbErr> for StoreError {
         if outage(&err) {
             return StoreError::Unavailable(err);
         }
+        if timed_out(&err) {
+            return StoreError::TimedOut(err);
+        }
         match &err {
             DbErr::RecordNotFound(_) => return StoreError::NotFound,
             DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
@@ -110,6 +117,17 @@ impl From<DbErr> for StoreError {
             _ => {}
         }
         StoreError::Db(err)
+    }
+}
+
+/// Whether a statement was cancelled by its statement timeout (SQLSTATE 57014,
+/// `query_canceled`; nothing else of ours cancels a statement).
+fn timed_out(err: &DbErr) -> bool {
+    match err {
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            matches!(&**e, sea_orm::sqlx::Error::Database(db) if db.code().as_deref() == Some("57014"))
+        }
+        _ => false,
     }
 }
 

@@ -26,15 +26,42 @@ pub use crypto::PiiCipher;
 pub use error::{Refusal, StoreError};
 pub use migration::constraint::{Constraint, ConstraintKind};
 
+/// How long one statement of a request may run on PostgreSQL before it is cancelled: far
+/// above any interactive query's time at 400,000 people (the slowest, a province's figures,
+/// 150–490 ms; an export of 100,000 rows, a few seconds), so it ends only what would hold a
+/// connection and its locks for nothing.
+pub const STATEMENT_TIMEOUT: &str = "20s";
+/// The statement timeout of work that legitimately runs long (a province's compliance
+/// recomputation, its VACUUM), set locally for its transaction.
+pub const LONG_STATEMENT_TIMEOUT: &str = "15min";
+
 /// Connects to `url` (`sqlite://path/to/file.db` or `postgres://…`).
 ///
 /// For SQLite the file and its parent directory are created when missing,
 /// foreign keys are enforced and the journal is WAL.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
+    connect_with(url, STATEMENT_TIMEOUT).await
+}
+
+/// [`connect`] with another statement timeout on PostgreSQL (e.g.
+/// [`LONG_STATEMENT_TIMEOUT`] for migrations and the batch commands).
+pub async fn connect_with(url: &str, statement_timeout: &str) -> Result<DatabaseConnection, StoreError> {
     let mut options = ConnectOptions::new(url.to_owned());
     // An outage answers 503 within seconds instead of holding every request
     // for sqlx's default 30 s: a connection is waited for at most 3 s.
     options.sqlx_logging(false).connect_timeout(Duration::from_secs(3)).acquire_timeout(Duration::from_secs(3));
+    // Every statement of the pool ends within STATEMENT_TIMEOUT on PostgreSQL (answered 503,
+    // `StoreError::TimedOut`); the work that legitimately runs long sets its own, longer one
+    // for its transaction (`LONG_STATEMENT_TIMEOUT`). A URL that sets its own
+    // (`?options=-c%20statement_timeout%3D…`) keeps it.
+    let timeout = statement_timeout.to_owned();
+    options.map_sqlx_postgres_opts(move |o| {
+        if o.get_options().is_some_and(|s| s.contains("statement_timeout")) {
+            o
+        } else {
+            o.options([("statement_timeout", timeout.as_str())])
+        }
+    });
     if let Some(path) = sqlite_path(url) {
         if let Some(parent) = std::path::Path::new(path).parent()
             && !parent.as_os_str().is_empty()

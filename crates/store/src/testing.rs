@@ -36,6 +36,16 @@ enum Cleanup {
     PostgresDatabase { admin_url: String, name: String },
 }
 
+impl Guard {
+    /// The URL of the PostgreSQL database this guard drops (none for SQLite).
+    pub fn postgres_url(&self) -> Option<String> {
+        match &self.cleanup {
+            Cleanup::PostgresDatabase { admin_url, name } => Some(with_database(admin_url, name)),
+            Cleanup::Directory(_) => None,
+        }
+    }
+}
+
 impl Drop for Guard {
     fn drop(&mut self) {
         match &self.cleanup {

@@ -761,7 +761,9 @@ export interface paths {
          * @description Filter by discipline, unit, department, region (county or prefecture),
          *     outcome and name; keyset pages of 50 by default. Each row carries the
          *     counted credits and every shortfall (不达标原因). The first page also
-         *     counts the query's people by outcome.
+         *     counts the query's people by outcome (`counts_at` says when: at a province
+         *     or prefecture office the counts are shared by all who ask the same query
+         *     and counted again in the background after 30 s).
          */
         get: operations["list_compliance"];
         put?: never;
@@ -831,6 +833,9 @@ export interface paths {
         /**
          * Recompute the stored compliance of every person for a year, set-wise
          *     (after a standard is edited); province offices and the administrator.
+         * @description One at a time across every instance: while one runs (and the VACUUM that
+         *     follows a large rewrite), another is refused with 409
+         *     `recompute_running`.
          */
         post: operations["recompute"];
         delete?: never;
@@ -2815,6 +2820,9 @@ export interface paths {
          *     county or prefecture: people to verify, compliant, submitted, returned,
          *     approved, with a certificate number, the pass rate and what is still
          *     missing, and how many of them went on paper (纸质验证); a unit sees its own with the end of its window.
+         *     At a province or prefecture office the figures are shared by all who ask
+         *     and computed again in the background after 30 s (`figures_at` says when
+         *     they were computed); a county's and a unit's are computed for each request.
          */
         get: operations["stats"];
         put?: never;
@@ -3531,6 +3539,13 @@ export interface components {
         };
         CompliancePage: {
             counts?: components["schemas"]["OutcomeCounts"] | null;
+            /**
+             * Format: date-time
+             * @description When `counts` were counted: at a province or prefecture office they
+             *     are shared and may be up to 30 s old (at most 2 minutes when nobody
+             *     asked meanwhile); below, the time of this request.
+             */
+            counts_at?: string | null;
             items: components["schemas"]["ComplianceRowDto"][];
             next_cursor?: string | null;
         };
@@ -4064,7 +4079,7 @@ export interface components {
          *     document.
          * @enum {string}
          */
-        ErrorCode: "malformed_request" | "validation_failed" | "not_found" | "method_not_allowed" | "unauthorized" | "captcha_invalid" | "invalid_credentials" | "invalid_refresh_token" | "account_disabled" | "password_change_required" | "too_many_attempts" | "forbidden" | "already_exists" | "precondition_required" | "precondition_failed" | "idempotency_key_reused" | "payload_too_large" | "unsupported_media_type" | "invalid_request" | "invalid_client" | "unsupported_grant_type" | "service_unavailable" | "insufficient_storage" | "internal_error" | "conflict" | "concurrent_change" | "stale_version" | "invalid_state" | "idempotency_in_progress" | "idempotency_replay_withheld" | "person_year_locked" | "duplicate_certificate" | "already_signed_in" | "activity_cancelled" | "activity_not_running" | "activity_not_started" | "already_cancelled" | "already_decided" | "already_recorded" | "already_submitted" | "not_waiting" | "cycle_closed" | "cycle_not_open" | "outside_window" | "title_exists" | "username_taken" | "transfer_open" | "transfer_closed" | "certificate_revoked" | "certificate_held" | "certificate_superseded" | "certificate_unsealed" | "print_job_not_ready" | "too_many_print_jobs" | "already_open" | "check_closed" | "correction_refused" | "no_certificate" | "not_compliant" | "not_your_check" | "nothing_to_check" | "reason_required" | "results_missing" | "unit_busy" | "unit_closed";
+        ErrorCode: "malformed_request" | "validation_failed" | "not_found" | "method_not_allowed" | "unauthorized" | "captcha_invalid" | "invalid_credentials" | "invalid_refresh_token" | "account_disabled" | "password_change_required" | "too_many_attempts" | "forbidden" | "already_exists" | "precondition_required" | "precondition_failed" | "idempotency_key_reused" | "payload_too_large" | "unsupported_media_type" | "invalid_request" | "invalid_client" | "unsupported_grant_type" | "service_unavailable" | "insufficient_storage" | "internal_error" | "conflict" | "concurrent_change" | "stale_version" | "invalid_state" | "idempotency_in_progress" | "idempotency_replay_withheld" | "person_year_locked" | "duplicate_certificate" | "already_signed_in" | "activity_cancelled" | "activity_not_running" | "activity_not_started" | "already_cancelled" | "already_decided" | "already_recorded" | "already_submitted" | "not_waiting" | "cycle_closed" | "cycle_not_open" | "outside_window" | "title_exists" | "username_taken" | "transfer_open" | "transfer_closed" | "certificate_revoked" | "certificate_held" | "certificate_superseded" | "certificate_unsealed" | "print_job_not_ready" | "too_many_print_jobs" | "already_open" | "check_closed" | "correction_refused" | "no_certificate" | "not_compliant" | "not_your_check" | "nothing_to_check" | "reason_required" | "results_missing" | "unit_busy" | "unit_closed" | "recompute_running";
         /**
          * @description A profile and a list of credits to evaluate.
          * @example {
@@ -5368,6 +5383,13 @@ export interface components {
              */
             deadline?: string | null;
             deadline_label?: string | null;
+            /**
+             * Format: date-time
+             * @description When these figures were computed: at a province or prefecture office
+             *     they are shared and may be up to 30 s old (at most 2 minutes when
+             *     nobody asked meanwhile); below, the time of this request.
+             */
+            figures_at: string;
             rows: components["schemas"]["StatsRow"][];
             total: components["schemas"]["StatsRow"];
         };
@@ -7663,7 +7685,15 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            409: components["responses"]["IdempotencyConflict"];
+            /** @description Another recomputation is running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];

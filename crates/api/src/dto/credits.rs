@@ -490,6 +490,10 @@ pub struct CompliancePage {
     pub next_cursor: Option<String>,
     /// On the first page only (without `after`).
     pub counts: Option<OutcomeCounts>,
+    /// When `counts` were counted: at a province or prefecture office they
+    /// are shared and may be up to 30 s old (at most 2 minutes when nobody
+    /// asked meanwhile); below, the time of this request.
+    pub counts_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]

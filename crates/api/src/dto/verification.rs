@@ -855,6 +855,10 @@ pub struct StatsDto {
     pub by: Grouping,
     pub rows: Vec<StatsRow>,
     pub total: StatsRow,
+    /// When these figures were computed: at a province or prefecture office
+    /// they are shared and may be up to 30 s old (at most 2 minutes when
+    /// nobody asked meanwhile); below, the time of this request.
+    pub figures_at: DateTime<Utc>,
     /// For a unit: the end of its submission window.
     pub deadline: Option<DateTime<Utc>>,
     pub deadline_label: Option<String>,

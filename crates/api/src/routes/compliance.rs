@@ -8,9 +8,10 @@ use cme_domain::compliance::{self, CourseStatus};
 use cme_domain::standard::{Profile, StandardError};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use cme_domain::auth::Operation;
+use cme_domain::auth::{Operation, Scope};
 use cme_domain::compliance::Outcome;
 use cme_store::repo::compliance::{self as stored, ComplianceFilter};
+use cme_store::repo::exclusive_run;
 
 use crate::AppState;
 use crate::attachment::{XLSX, attachment};
@@ -20,8 +21,9 @@ use crate::dto::compliance::{AllocationDto, AppliedStandard, EvaluateRequest, Ev
 use crate::dto::credits::{
     CompliancePage, ComplianceQuery, ComplianceRowDto, OutcomeCounts, RecomputeRequest, RecomputeResult,
 };
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, ErrorCode, Problem};
 use crate::extract::ValidJson;
+use crate::figures;
 use crate::paging::Paging;
 use crate::reports::{self, ExportFormat};
 
@@ -89,7 +91,9 @@ pub async fn evaluate(
 /// Filter by discipline, unit, department, region (county or prefecture),
 /// outcome and name; keyset pages of 50 by default. Each row carries the
 /// counted credits and every shortfall (不达标原因). The first page also
-/// counts the query's people by outcome.
+/// counts the query's people by outcome (`counts_at` says when: at a province
+/// or prefecture office the counts are shared by all who ask the same query
+/// and counted again in the background after 30 s).
 #[utoipa::path(
     tag = "compliance",
     security(("bearer" = []), ("client" = [])),
@@ -113,7 +117,14 @@ pub async fn list_compliance(
     let Paging { after, limit } = paging;
     let page = stored::list(&state.db, &actor.scope, &f, after, limit).await?;
     let counts = match after {
-        None => Some(OutcomeCounts::from(&stored::counts(&state.db, &actor.scope, &f).await?)),
+        None => {
+            let shared = match actor.scope {
+                Scope::Province => true,
+                Scope::Region(_) => figures::shared_at(crate::office::office_scope(&state, actor).await?),
+                Scope::Unit(_) | Scope::Department(..) | Scope::Person(..) => false,
+            };
+            Some(figures::compliance_counts(&state, actor, &f, shared).await?)
+        }
         Some(_) => None,
     };
     let course = cme_store::repo::standard::get_published(&state.db, f.year).await?.and_then(|s| s.mandatory_course);
@@ -121,12 +132,30 @@ pub async fn list_compliance(
     Ok(web::Json(CompliancePage {
         next_cursor: page.next.map(|id| id.to_string()),
         items: page.items.into_iter().map(|r| ComplianceRowDto::new(r, course)).collect(),
-        counts,
+        counts: counts.as_ref().map(|c| OutcomeCounts::from(&c.counts)),
+        counts_at: counts.map(|c| c.computed_at),
     }))
+}
+
+/// The name of the recomputation's claim in `exclusive_runs`.
+const RECOMPUTE_RUN: &str = "compliance_recompute";
+
+/// The task renewing a claim; stopped when dropped (also when the request
+/// is dropped half-way), after which the claim lapses by itself.
+struct Renewal(actix_web::rt::task::JoinHandle<()>);
+
+impl Drop for Renewal {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// Recompute the stored compliance of every person for a year, set-wise
 /// (after a standard is edited); province offices and the administrator.
+///
+/// One at a time across every instance: while one runs (and the VACUUM that
+/// follows a large rewrite), another is refused with 409
+/// `recompute_running`.
 #[utoipa::path(
     tag = "compliance",
     security(("bearer" = [])),
@@ -134,6 +163,7 @@ pub async fn list_compliance(
     responses(
         (status = 200, body = RecomputeResult),
         (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Another recomputation is running", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -147,16 +177,52 @@ pub async fn recompute(
     let actor = caller.require(Operation::RecomputeCompliance)?;
     let started = std::time::Instant::now();
     let from = if body.0.from_credits { stored::RecomputeFrom::Credits } else { stored::RecomputeFrom::Stored };
-    let stats = stored::recompute_year(&state.db, body.0.year, from).await?;
+    // A province's recomputation reads every person's inputs and may rewrite
+    // every verdict: under load it doubles everyone's latency, so it runs once
+    // at a time across the instances, and a second one is refused.
+    let holder = format!("{}:{}", std::process::id(), uuid::Uuid::new_v4());
+    if !exclusive_run::claim(&state.db, RECOMPUTE_RUN, &holder).await? {
+        return Err(ApiError::Conflict {
+            code: ErrorCode::RecomputeRunning,
+            detail: "另一次达标情况重算正在进行（同一时间只进行一次），请在其完成后再试".to_owned(),
+        });
+    }
+    let renewer = {
+        let (db, holder) = (state.db.clone(), holder.clone());
+        Renewal(actix_web::rt::spawn(async move {
+            loop {
+                actix_web::rt::time::sleep(exclusive_run::RENEW_EVERY).await;
+                if let Err(e) = exclusive_run::renew(&db, RECOMPUTE_RUN, &holder).await {
+                    tracing::warn!(error = %e, "renewing the recomputation's claim failed");
+                }
+            }
+        }))
+    };
+    let release = move |db: sea_orm::DatabaseConnection| async move {
+        drop(renewer);
+        if let Err(e) = exclusive_run::release(&db, RECOMPUTE_RUN, &holder).await {
+            tracing::warn!(error = %e, "releasing the recomputation's claim failed (it lapses by itself)");
+        }
+    };
+    let stats = match stored::recompute_year(&state.db, body.0.year, from).await {
+        Ok(stats) => stats,
+        Err(e) => {
+            release(state.db.clone()).await;
+            return Err(e.into());
+        }
+    };
+    let db = state.db.clone();
     if stats.written > stats.people / 10 {
         // Many rows rewritten: vacuum in the background so that the lists'
-        // counts stay index-only scans.
-        let db = state.db.clone();
+        // counts stay index-only scans; the claim holds until it is done.
         actix_web::rt::spawn(async move {
             if let Err(e) = stored::vacuum(&db).await {
                 tracing::warn!(error = %e, "vacuum after a recomputation failed");
             }
+            release(db).await;
         });
+    } else {
+        release(db).await;
     }
     let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let e = cme_store::repo::audit::AuditEntry::by(actor, AuditAction::ComplianceRecompute)

@@ -70,16 +70,9 @@ pub async fn workbench(
     let year = cycle.calendar.year();
     tasks.splice(0..0, record_tasks(&state, actor, scope, year).await?);
     let below_by = below(scope);
-    let figures = match below_by {
-        // An office's figures are the same for all its staff: shared for a few seconds.
-        Some(group) => {
-            state
-                .figures
-                .get_or_compute((scope, year), || figures::compute(&state, actor, scope, year, group, None))
-                .await?
-        }
-        None => std::sync::Arc::new(figures::compute(&state, actor, scope, year, Grouping::Unit, None).await?),
-    };
+    // An office's figures are the same for all its staff: shared for a few seconds.
+    let key = figures::FiguresKey { scope, year, group: below_by.unwrap_or(Grouping::Unit), discipline: None };
+    let figures = figures::figures_of(&state, actor, key, below_by.is_some()).await?;
     if actor.may(Operation::SubmitVerifications) {
         tasks.push(task(TaskKind::NotSubmitted, None, "未上报人员".to_owned(), figures.total.missing));
     }

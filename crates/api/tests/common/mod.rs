@@ -51,6 +51,12 @@ pub fn postgres_url() -> Option<String> {
 pub const PUBLIC_URL: &str = "https://cme.test.example";
 
 pub async fn spawn(backend: Backend) -> TestApp {
+    spawn_with(backend, None).await
+}
+
+/// [`spawn`] whose pool cancels a statement after `statement_timeout` on
+/// PostgreSQL (e.g. `"300ms"`); SQLite has no statement timeout.
+pub async fn spawn_with(backend: Backend, statement_timeout: Option<&str>) -> TestApp {
     // A stand-in SPA, so the tests do not depend on the frontend build.
     let spa = TempDir(std::env::temp_dir().join(format!("cme-spa-{}", uuid::Uuid::new_v4().simple())));
     std::fs::create_dir_all(&spa.0).expect("spa dir");
@@ -72,6 +78,10 @@ pub async fn spawn(backend: Backend) -> TestApp {
         }
     };
     cme_store::repo::standard::seed_defaults(&db, 2026).await.expect("seed standards");
+    let db = match (statement_timeout, guard.postgres_url()) {
+        (Some(timeout), Some(url)) => cme_store::connect_with(&url, timeout).await.expect("a pool with a timeout"),
+        _ => db,
+    };
 
     let pii = cme_store::PiiCipher::generate().0;
     let (base, metrics) = serve(&db, &pii, &spa.0).await;

@@ -285,6 +285,7 @@ both_backends!(compliance_queries_are_scoped_filtered_and_paged, |app| async mov
     let page: Value = app.get_as("/api/v1/compliance?year=2021", &kjc).await.json().await.unwrap();
     assert_eq!(page["items"].as_array().unwrap().len(), 2);
     assert_eq!(page["counts"]["non_compliant"], 2);
+    let province_counts_at = page["counts_at"].as_str().expect("counts_at on the first page").to_owned();
     let row = &page["items"][0];
     assert!(row["shortfalls"].as_array().unwrap().iter().any(|s| s["code"] == "total"));
     assert!(row["shortfalls"][0]["message"].as_str().unwrap().contains('分'));
@@ -346,6 +347,16 @@ both_backends!(compliance_queries_are_scoped_filtered_and_paged, |app| async mov
     assert_eq!(compliant.len(), 1, "{page}");
     assert_eq!(compliant[0]["person_id"], f.a.person.0.to_string());
     assert!(compliant[0]["shortfalls"].as_array().unwrap().is_empty());
+
+    // The province's counts are shared and say when they were counted; the
+    // county's are counted for each request.
+    let page: Value = app.get_as("/api/v1/compliance?year=2021", &kjc).await.json().await.unwrap();
+    assert_eq!(page["counts_at"], province_counts_at.as_str(), "the same shared counts: {page}");
+    assert_eq!(page["counts"]["non_compliant"], 2, "as counted at {province_counts_at}");
+    assert_eq!(page["items"].as_array().unwrap().len(), 2, "the rows are read live");
+    let page: Value = app.get_as("/api/v1/compliance?year=2021", &county).await.json().await.unwrap();
+    assert_eq!(page["counts"]["compliant"], 1, "live at the county: {page}");
+    assert!(page["counts_at"].is_string());
 });
 
 both_backends!(documents_render_the_registration_form_and_the_list, |app| async move {

@@ -16,6 +16,7 @@ mod activities;
 mod api;
 mod auth;
 mod authorization;
+mod busy;
 mod calculator;
 mod certificates;
 mod credits;

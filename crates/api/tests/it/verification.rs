@@ -835,6 +835,7 @@ both_backends!(statistics_per_unit_county_and_prefecture, |app| async move {
     let row = s["rows"].as_array().unwrap().iter().find(|r| r["name"] == "甲州").unwrap().clone();
     assert_eq!(row["submitted"], 5);
     assert_eq!(row["certified"], 1);
+
     let res = app.get_as(&format!("/api/v1/verification-stats?cycle_year={Y}&by=street"), &kjc).await;
     assert_eq!(res.status(), 422);
     assert_eq!(field(&body(res).await), "by");
@@ -844,6 +845,26 @@ both_backends!(statistics_per_unit_county_and_prefecture, |app| async move {
     let s = body(app.get_as(&format!("/api/v1/reviews/summary?cycle_year={Y}"), &county).await).await;
     let in_review: u64 = s.as_array().unwrap().iter().map(|r| r["in_review"].as_u64().unwrap()).sum();
     assert_eq!(in_review, 2, "{s}");
+
+    // The province's figures are shared and say when they were computed; a
+    // county's are computed for each request: a new submission shows at the
+    // county at once, at the province when its figures are computed again.
+    let province =
+        body(app.get_as(&format!("/api/v1/verification-stats?cycle_year={Y}&by=prefecture"), &kjc).await).await;
+    let province_at = province["figures_at"].as_str().expect("figures_at").to_owned();
+    let p = ctx.person(&app, u, d, &[Y]).await;
+    submit_one(&app, &unit, p).await;
+    let c = body(app.get_as(&format!("/api/v1/verification-stats?cycle_year={Y}&by=unit"), &county).await).await;
+    assert_eq!(c["total"]["submitted"], 6, "live at the county: {c}");
+    let at = |v: &Value| chrono::DateTime::parse_from_rfc3339(v.as_str().expect("a time")).expect("RFC 3339");
+    assert!(at(&c["figures_at"]) > at(&province["figures_at"]), "{c}");
+    let again = body(app.get_as(&format!("/api/v1/verification-stats?cycle_year={Y}&by=prefecture"), &kjc).await).await;
+    assert_eq!(again["figures_at"], province_at.as_str(), "the same shared figures: {again}");
+    let row = again["rows"].as_array().unwrap().iter().find(|r| r["name"] == "甲州").unwrap().clone();
+    assert_eq!(row["submitted"], 5, "as computed at {province_at}");
+    // A printed report is computed when it is asked for (it prints the day).
+    let res = app.get_as(&format!("/api/v1/verification-stats/export?cycle_year={Y}&by=prefecture"), &kjc).await;
+    assert_eq!(res.status(), 200);
 });
 
 /// The count of `kind` (and `list`) on a workbench; `None` when the task is not offered.

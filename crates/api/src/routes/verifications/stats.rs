@@ -22,6 +22,9 @@ use crate::reports::{self, ExportFormat};
 /// county or prefecture: people to verify, compliant, submitted, returned,
 /// approved, with a certificate number, the pass rate and what is still
 /// missing, and how many of them went on paper (纸质验证); a unit sees its own with the end of its window.
+/// At a province or prefecture office the figures are shared by all who ask
+/// and computed again in the background after 30 s (`figures_at` says when
+/// they were computed); a county's and a unit's are computed for each request.
 #[utoipa::path(
     tag = "verification",
     security(("bearer" = [])),
@@ -40,7 +43,16 @@ pub async fn stats(
     query: web::Query<StatsQuery>,
 ) -> Result<web::Json<StatsDto>, ApiError> {
     let actor = caller.require(Operation::ReadHierarchy)?;
-    Ok(web::Json(compute_stats(&state, actor, &query).await?))
+    Ok(web::Json(compute_stats(&state, actor, &query, Sharing::Shared).await?))
+}
+
+/// Whether the statistics may come from the figures shared at a province or
+/// prefecture office (`figures::shared_at`), or are computed now (a printed
+/// or exported report).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sharing {
+    Shared,
+    Live,
 }
 
 /// The report (SPEC §10) as XLSX: the same figures as
@@ -72,7 +84,7 @@ pub async fn export_stats(
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.require(Operation::ReadReports)?;
     let format = ExportFormat::parse(format.format.as_deref())?;
-    let dto = compute_stats(&state, actor, &query).await?;
+    let dto = compute_stats(&state, actor, &query, Sharing::Live).await?;
     let by = Grouping::from(dto.by).label();
     let discipline = query.discipline.map_or("全部专业", |d| cme_domain::person::Discipline::from(d).label());
     let title = format!("{}年度学分验证统计（按{by}，{discipline}）", dto.cycle_year);
@@ -195,7 +207,12 @@ async fn stats_pdf(
     reports::render(state, head, Some(chart), columns, rows, move |_, r| cells(r, &r.name), Some(total)).await
 }
 
-async fn compute_stats(state: &AppState, actor: &Actor, query: &StatsQuery) -> Result<StatsDto, ApiError> {
+async fn compute_stats(
+    state: &web::Data<AppState>,
+    actor: &Actor,
+    query: &StatsQuery,
+    sharing: Sharing,
+) -> Result<StatsDto, ApiError> {
     let c = opened_cycle(state, query.cycle_year).await?;
     let scope = office_scope(state, actor).await?;
     let group = match query.by.as_deref() {
@@ -203,8 +220,11 @@ async fn compute_stats(state: &AppState, actor: &Actor, query: &StatsQuery) -> R
         Some(by) => Grouping::parse(by).ok_or_else(|| ApiError::field("by", "按 unit、county 或 prefecture 统计"))?,
     };
     let discipline = query.discipline.map(Into::into);
-    let mut figures = figures::compute(state, actor, scope, query.cycle_year, group, discipline).await?;
-    figures.rows.sort_by(|a, b| a.name.cmp(&b.name));
+    let key = figures::FiguresKey { scope, year: query.cycle_year, group, discipline };
+    let shared = sharing == Sharing::Shared && figures::shared_at(scope);
+    let figures = figures::figures_of(state, actor, key, shared).await?;
+    let mut rows = figures.rows.clone();
+    rows.sort_by(|a, b| a.name.cmp(&b.name));
     let deadline = match actor.scope {
         Scope::Unit(u) | Scope::Department(u, _) => {
             Some(cycles::effective_for_unit(&state.db, &c.calendar, u).await?.ends_at())
@@ -214,8 +234,9 @@ async fn compute_stats(state: &AppState, actor: &Actor, query: &StatsQuery) -> R
     Ok(StatsDto {
         cycle_year: query.cycle_year,
         by: group.into(),
-        rows: figures.rows,
-        total: figures.total,
+        rows,
+        total: figures.total.clone(),
+        figures_at: figures.computed_at,
         deadline,
         deadline_label: deadline.map(cme_domain::time::fmt_local),
     })

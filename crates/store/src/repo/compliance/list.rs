@@ -21,7 +21,7 @@ use crate::entity::{compliance, departments, people, units};
 use crate::repo::{Page, contains_pattern, page_limit, paginate, parse, scope};
 
 /// Filters of a compliance query; the year is required.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ComplianceFilter {
     pub year: i32,
     pub discipline: Option<Discipline>,
@@ -270,9 +270,20 @@ pub async fn counts(
 /// and the lists' counts stay index-only scans (autovacuum would get there
 /// later). A no-op on SQLite.
 pub async fn vacuum(db: &DatabaseConnection) -> Result<(), StoreError> {
-    if db.get_database_backend() == DbBackend::Postgres {
-        db.execute_unprepared("VACUUM (ANALYZE) compliance").await?;
+    use sea_orm::sqlx::query;
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
     }
+    // VACUUM runs outside a transaction, so its longer statement timeout is set on its
+    // connection for the statement and reset after it (a connection that cannot be reset
+    // leaves the pool).
+    let mut conn = db.get_postgres_connection_pool().acquire().await.map_err(super::pg_copy::sqlx_err)?;
+    query("SET statement_timeout = '15min'").execute(&mut *conn).await.map_err(super::pg_copy::sqlx_err)?;
+    let done = query("VACUUM (ANALYZE) compliance").execute(&mut *conn).await;
+    if query("RESET statement_timeout").execute(&mut *conn).await.is_err() {
+        drop(conn.detach());
+    }
+    done.map_err(super::pg_copy::sqlx_err)?;
     Ok(())
 }
 

@@ -327,8 +327,10 @@ pub async fn recompute_year(
 /// memory for its hash joins and aggregates to stay off disk (at 4 MB the
 /// 400,000-person read spills in 8 batches), and no JIT, which spent 0.2 s
 /// (stored inputs) to 1.1 s (from the credits) compiling a query that runs
-/// once.
-pub(super) const PG_TUNING: [&str; 2] = ["SET LOCAL work_mem = '64MB'", "SET LOCAL jit = off"];
+/// once. And the long statement timeout (`crate::LONG_STATEMENT_TIMEOUT`) instead of the
+/// pool's: a province's recomputation reads and merges 400,000 rows.
+pub(super) const PG_TUNING: [&str; 3] =
+    ["SET LOCAL work_mem = '64MB'", "SET LOCAL jit = off", "SET LOCAL statement_timeout = '15min'"];
 
 /// [`recompute_year`] on PostgreSQL. One transaction takes the lock and
 /// COPYs the changed rows into a staging table while they are found; a
