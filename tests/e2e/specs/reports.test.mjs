@@ -46,6 +46,9 @@ test("the report shows the demo year's figures by unit, prefecture and disciplin
   // Two bars per row: compliance and pass rate.
   assert.equal(await page.getByTestId("report-chart").getByTestId("chart-row").count(), stats.rows.length);
   assert.equal(await page.getByTestId("bar-compliance").count(), stats.rows.length);
+  // The province's figures are shared for 30 s: the page says when they were computed.
+  assert.ok(stats.figures_at, "the province's statistics say when they were computed");
+  assert.match(await page.getByTestId("report-figures-at").innerText(), /^统计于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
 
   // By prefecture, then one discipline: the request carries the filters.
   const byPrefecture = statsRequest(page, (q) => q.get("by") === "prefecture" && !q.has("discipline"));

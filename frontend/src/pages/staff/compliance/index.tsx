@@ -1,6 +1,6 @@
 import { DownloadOutlined, FilePdfOutlined, ReloadOutlined } from "@ant-design/icons";
 import { useMutation } from "@tanstack/react-query";
-import { App, Button, Card, Col, Form, Input, Row, Select, Space, Statistic, Table, Tooltip } from "antd";
+import { App, Button, Card, Col, Form, Input, Row, Select, Space, Statistic, Table, Tooltip, Typography } from "antd";
 import { useEffect, useMemo } from "react";
 import { useSearchParams } from "react-router";
 import { ApiProblem, api, unwrap } from "../../../api/client";
@@ -18,6 +18,7 @@ import { YearSelect } from "../../../components/pickers/YearSelect";
 import { DISCIPLINE_LABELS, OUTCOME_LABELS, options } from "../../../constants/enums";
 import { useCursorList } from "../../../hooks/useCursorList";
 import { useWorkingYear } from "../../../hooks/workingYear";
+import { formatDateTime } from "../../../utils/format";
 import { type Viewer, complianceColumns, minimumWidth } from "./columns";
 import { type ComplianceFilters, filtersFromSearch, filtersToSearch, toApiQuery } from "./filters";
 
@@ -161,6 +162,11 @@ export default function CompliancePage() {
         </Form>
       </Card>
       {counts && <Counts counts={counts} active={filters.outcome} onPick={(outcome) => apply({ ...filters, outcome })} />}
+      {list.data?.pages[0]?.counts_at && (
+        <Typography.Paragraph type="secondary" data-testid="counts-at">
+          人数统计于 {formatDateTime(list.data.pages[0].counts_at)}
+        </Typography.Paragraph>
+      )}
       <Card
         size="small"
         title={total === undefined ? "查询结果" : `查询结果（共 ${total} 人）`}

@@ -8,7 +8,7 @@ import { downloadFile } from "../../../api/download";
 import type { StatsRow } from "../../../api/types";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { RateBar } from "../../../components/RateBar";
-import { formatRate } from "../../../utils/format";
+import { formatDateTime, formatRate } from "../../../utils/format";
 import { CycleSelect, NoCycle, useCycleYear } from "../verification/shared";
 import {
   type DisciplineFilter,
@@ -162,6 +162,11 @@ export default function ReportsPage() {
         <Typography.Title level={5} style={{ marginTop: 0 }} data-testid="report-heading">
           {cycleYear} 年度学分验证统计（按{REPORT_BY_LABELS[by]}，{discipline === "all" ? "全部专业" : disciplineLabel}）
         </Typography.Title>
+      )}
+      {stats.data?.figures_at && (
+        <Typography.Paragraph type="secondary" data-testid="report-figures-at">
+          统计于 {formatDateTime(stats.data.figures_at)}
+        </Typography.Paragraph>
       )}
       {cycles.isError && <ProblemAlert problem={cycles.error} />}
       {!cycles.isLoading && cycleYear === undefined && <NoCycle />}
