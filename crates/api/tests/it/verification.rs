@@ -46,6 +46,17 @@ impl Ctx {
         }
         p
     }
+
+    /// `n` people of unit a, compliant in `Y`, each submitted on the normal
+    /// list by `unit_token`: their records' ids.
+    async fn submitted(&self, app: &TestApp, unit_token: &str, n: usize) -> Vec<String> {
+        let mut ids = Vec::with_capacity(n);
+        for _ in 0..n {
+            let p = self.person(app, self.f.a.unit, self.f.a.department, &[Y]).await;
+            ids.push(submit_one(app, unit_token, p).await);
+        }
+        ids
+    }
 }
 
 fn today() -> NaiveDate {
@@ -114,6 +125,20 @@ async fn submit_one(app: &TestApp, token: &str, person: PersonId) -> String {
     let r = body(res).await;
     assert_eq!(r["submitted"], 1, "{r}");
     r["ids"][0].as_str().unwrap().to_owned()
+}
+
+/// Follows an approve-all job until it stops running (100 polls, `every_ms`
+/// apart); answers its last state.
+async fn job_end(app: &TestApp, token: &str, job: &str, every_ms: u64) -> Value {
+    let mut state = Value::Null;
+    for _ in 0..100 {
+        state = body(app.get_as(&format!("/api/v1/reviews/jobs/{job}"), token).await).await;
+        if state["state"] != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(every_ms)).await;
+    }
+    state
 }
 
 async fn detail(app: &TestApp, token: &str, id: &str) -> Value {
@@ -730,11 +755,7 @@ both_backends!(final_offices_number_without_gaps, |app| async move {
     let county = app.token("county-a", PASSWORD).await;
     let pref = app.token("pref-a", PASSWORD).await;
     let kjc = app.token("kjc", PASSWORD).await;
-    let mut ids = Vec::new();
-    for _ in 0..4 {
-        let p = ctx.person(&app, ctx.f.a.unit, ctx.f.a.department, &[Y]).await;
-        ids.push(submit_one(&app, &unit, p).await);
-    }
+    let ids = ctx.submitted(&app, &unit, 4).await;
     for id in &ids[..3] {
         approve(&app, &county, id).await;
         approve(&app, &pref, id).await;
@@ -779,11 +800,7 @@ both_backends!(statistics_per_unit_county_and_prefecture, |app| async move {
     let (u, d) = (f.a.unit, f.a.department);
     // Side A's unit: its fixture person plus five (four compliant).
     fixture::store_verdict(&app, f.a.person, Y).await;
-    let mut ids = Vec::new();
-    for _ in 0..4 {
-        let p = ctx.person(&app, u, d, &[Y]).await;
-        ids.push(submit_one(&app, &unit, p).await);
-    }
+    let ids = ctx.submitted(&app, &unit, 4).await;
     ctx.person(&app, u, d, &[]).await;
     let tp = ctx.person(&app, ctx.town, ctx.town_dept, &[Y]).await;
     submit_one(&app, &town, tp).await;
@@ -887,11 +904,7 @@ both_backends!(the_workbench_counts_what_waits_and_the_progress_below, |app| asy
     let kjc = app.token("kjc", PASSWORD).await;
     let (u, d) = (f.a.unit, f.a.department);
     fixture::store_verdict(&app, f.a.person, Y).await;
-    let mut ids = Vec::new();
-    for _ in 0..4 {
-        let p = ctx.person(&app, u, d, &[Y]).await;
-        ids.push(submit_one(&app, &unit, p).await);
-    }
+    let ids = ctx.submitted(&app, &unit, 4).await;
     ctx.person(&app, u, d, &[]).await;
     let tp = ctx.person(&app, ctx.town, ctx.town_dept, &[Y]).await;
     submit_one(&app, &town, tp).await;
@@ -955,14 +968,9 @@ both_backends!(the_workbench_counts_what_waits_and_the_progress_below, |app| asy
 
 both_backends!(the_queue_shows_the_verdict_and_approves_all_that_match_at_once, |app| async move {
     let ctx = setup(&app).await;
-    let (u, d) = (ctx.f.a.unit, ctx.f.a.department);
     let unit = app.token("unit-a", PASSWORD).await;
     let county = app.token("county-a", PASSWORD).await;
-    let mut ids = Vec::new();
-    for _ in 0..5 {
-        let p = ctx.person(&app, u, d, &[Y]).await;
-        ids.push(submit_one(&app, &unit, p).await);
-    }
+    let ids = ctx.submitted(&app, &unit, 5).await;
 
     // Each row carries what the reviewer reviews; the first page counts all.
     let page = body(app.get_as(&format!("/api/v1/reviews/queue?cycle_year={Y}&limit=2"), &county).await).await;
@@ -1029,14 +1037,9 @@ both_backends!(the_queue_shows_the_verdict_and_approves_all_that_match_at_once, 
 both_backends!(approving_more_than_one_request_holds_runs_as_a_job_with_progress, |app| async move {
     // The test app approves up to 4 records in the request; 6 run as a job.
     let ctx = setup(&app).await;
-    let (u, d) = (ctx.f.a.unit, ctx.f.a.department);
     let unit = app.token("unit-a", PASSWORD).await;
     let county = app.token("county-a", PASSWORD).await;
-    let mut ids = Vec::new();
-    for _ in 0..6 {
-        let p = ctx.person(&app, u, d, &[Y]).await;
-        ids.push(submit_one(&app, &unit, p).await);
-    }
+    let ids = ctx.submitted(&app, &unit, 6).await;
     let page = body(app.get_as(&format!("/api/v1/reviews/queue?cycle_year={Y}"), &county).await).await;
     let all = json!({"cycle_year": Y, "expected": 6, "counted_at": page["counted_at"]});
     let res = app.call_as(Method::POST, "/api/v1/reviews/decisions/matching", Some(&county), Some(&all)).await;
@@ -1047,14 +1050,7 @@ both_backends!(approving_more_than_one_request_holds_runs_as_a_job_with_progress
     assert_eq!(r["job"]["total"], 6, "{r}");
     let job = r["job"]["id"].as_str().unwrap().to_owned();
     // Followed to its end.
-    let mut state = Value::Null;
-    for _ in 0..100 {
-        state = body(app.get_as(&format!("/api/v1/reviews/jobs/{job}"), &county).await).await;
-        if state["state"] != "running" {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    let state = job_end(&app, &county, &job, 50).await;
     assert_eq!(state["state"], "finished", "{state}");
     assert_eq!(state["done"], 6);
     assert_eq!(state["skipped"], 0);
@@ -1082,14 +1078,9 @@ both_backends!(an_approve_all_whose_instance_died_is_resumed_by_another_where_it
     use cme_store::repo::{account, review_job, verification as verifications};
     use sea_orm::{EntityTrait as _, QueryFilter as _, TransactionTrait as _};
     let ctx = setup(&app).await;
-    let (u, d) = (ctx.f.a.unit, ctx.f.a.department);
     let unit = app.token("unit-a", PASSWORD).await;
     let county = app.token("county-a", PASSWORD).await;
-    let mut ids = Vec::new();
-    for _ in 0..6 {
-        let p = ctx.person(&app, u, d, &[Y]).await;
-        ids.push(submit_one(&app, &unit, p).await);
-    }
+    let ids = ctx.submitted(&app, &unit, 6).await;
     let records: Vec<(uuid::Uuid, i32)> = {
         let mut out = Vec::new();
         for id in &ids {
@@ -1123,14 +1114,7 @@ both_backends!(an_approve_all_whose_instance_died_is_resumed_by_another_where_it
         .await
         .unwrap();
     // The worker polls every 10 s.
-    let mut state = Value::Null;
-    for _ in 0..100 {
-        state = body(app.get_as(&format!("/api/v1/reviews/jobs/{job}"), &county).await).await;
-        if state["state"] != "running" {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-    }
+    let state = job_end(&app, &county, &job.to_string(), 250).await;
     assert_eq!(state["state"], "finished", "{state}");
     assert_eq!(state["done"], 6, "{state}");
     assert_eq!(state["skipped"], 0, "it went on from the third record: {state}");
