@@ -223,3 +223,24 @@ def statuses(results):
     for s in results:
         counts[s] = counts.get(s, 0) + 1
     return dict(sorted(counts.items()))
+
+
+def wait_for_recovery(results, lock, since, within):
+    """Waits (at most `within` seconds) until a read and a write that started
+    at or after `since` (seconds from the run's start) were answered 2xx,
+    then 2 s more, so that the clients' last requests are in `results`."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        with lock:
+            done = {r["kind"] for r in results if r["start"] >= since and 200 <= r["status"] < 300}
+        if done == {"read", "write"}:
+            break
+        time.sleep(0.2)
+    time.sleep(2)
+
+
+def print_by_phase(name, results, phase, phases):
+    """One line per kind (read, write): its answers' statuses in each phase."""
+    for kind in ("read", "write"):
+        counts = {p: statuses(r["status"] for r in results if r["kind"] == kind and phase(r) == p) for p in phases}
+        print(f"{name}: {kind}s by status: {json.dumps(counts)}")

@@ -30,7 +30,8 @@ import tempfile
 import threading
 import time
 
-from faultlib import Cme, Failure, PG_BIN, Postgres, fail, id_number, machine_load, report_failure, request, statuses
+from faultlib import (Cme, Failure, PG_BIN, Postgres, fail, id_number, machine_load, print_by_phase, report_failure,
+                       request, wait_for_recovery)
 
 NAME = "pg_restart"
 PERSON_NAME = "故障测试"
@@ -115,14 +116,7 @@ def run(cme, pg, token):
     t_start = time.monotonic() - t0
     pg.start()
     t_back = time.monotonic() - t0
-    deadline = time.monotonic() + RECOVERY_LIMIT_SECS
-    while time.monotonic() < deadline:
-        with lock:
-            done = {r["kind"] for r in results if r["start"] >= t_back and 200 <= r["status"] < 300}
-        if done == {"read", "write"}:
-            break
-        time.sleep(0.2)
-    time.sleep(2)
+    wait_for_recovery(results, lock, t_back, RECOVERY_LIMIT_SECS)
     stop.set()
     for t in threads:
         t.join(timeout=45)
@@ -137,10 +131,7 @@ def run(cme, pg, token):
             return "after"
         return "restart"
 
-    for kind in ("read", "write"):
-        counts = {p: statuses(r["status"] for r in results if r["kind"] == kind and phase(r) == p)
-                  for p in ("before", "restart", "after")}
-        print(f"{NAME}: {kind}s by status: {json.dumps(counts)}")
+    print_by_phase(NAME, results, phase, ("before", "restart", "after"))
     for r in results:
         if r["status"] in (0, 401, 500):
             fail(f"a {r['kind']} at {r['start']:.1f} s answered {r['status']}: {r['body'][:200]!r}")

@@ -41,7 +41,7 @@ import threading
 import time
 
 from faultlib import (Cme, Failure, PG_BIN, Postgres, as_postgres, fail, free_port, id_number, machine_load,
-                      report_failure, request, statuses)
+                      print_by_phase, report_failure, request, wait_for_recovery)
 
 NAME = "standby_promotion"
 PERSON_NAME = "故障切换"
@@ -186,14 +186,7 @@ def run(servers, tokens, primary, standby, asynchronous):
     t_promote = time.monotonic() - t0
     standby.ctl("promote")
     t_promoted = time.monotonic() - t0
-    deadline = time.monotonic() + RECOVERY_LIMIT_SECS
-    while time.monotonic() < deadline:
-        with lock:
-            done = {r["kind"] for r in results if r["start"] >= t_promoted and 200 <= r["status"] < 300}
-        if done == {"read", "write"}:
-            break
-        time.sleep(0.2)
-    time.sleep(2)
+    wait_for_recovery(results, lock, t_promoted, RECOVERY_LIMIT_SECS)
     stop.set()
     for t in threads:
         t.join(timeout=45)
@@ -208,10 +201,7 @@ def run(servers, tokens, primary, standby, asynchronous):
             return "after"
         return "failover"
 
-    for kind in ("read", "write"):
-        counts = {p: statuses(r["status"] for r in results if r["kind"] == kind and phase(r) == p)
-                  for p in ("before", "failover", "after")}
-        print(f"{NAME}: {kind}s by status: {json.dumps(counts)}")
+    print_by_phase(NAME, results, phase, ("before", "failover", "after"))
     for r in results:
         if r["status"] >= 300 or r["status"] == 0:
             if phase(r) == "before" or r["status"] != 503:
