@@ -30,7 +30,8 @@
 # (a second one asked for meanwhile).
 #
 # Env: see province.sh (BENCH_DATABASE_URL, CME_BIN, BENCH_WORK); LEVELS, DURATION
-# (each level's length, default 60s).
+# (each level's length, default 60s); EXTRAS=0 runs the levels only (no dashboards' cost, no
+# recompute).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/province.sh"
 command -v haproxy >/dev/null || { echo "bench: needs haproxy (apt-get install haproxy)" >&2; exit 2; }
@@ -39,6 +40,7 @@ duration="${DURATION:-60s}"
 year="$(psql "$db" -Atqc "select max(cycle_year) from verifications")"
 dbname="$name"
 
+export CME_TEST_CAPTCHA=1  # the trainees sign in through the captcha (peak_prep.py)
 serve_on 18096
 serve_on 18097
 lb=18098
@@ -132,7 +134,7 @@ db_figures() { # samples-file logged-before
     END { printf "database: connections at most %d (%d active at once); lock waits seen in %d of %d samples (at most %d waiting)\n", c, a, w, n, m }' "$1"
   echo "database: waits on a lock over 100 ms logged (log_lock_waits): $(($(lock_waits_logged) - $2))"
   echo "database: the 10 statements of most total time (pg_stat_statements):"
-  psql "$db" -AtqF ' | ' -c "select lpad(round(total_exec_time)::text, 7) || ' ms', lpad(calls::text, 7) || ' calls', \
+  psql "$admin_url" -AtqF ' | ' -c "select lpad(round(total_exec_time)::text, 7) || ' ms', lpad(calls::text, 7) || ' calls', \
     lpad(round(mean_exec_time::numeric, 1)::text, 7) || ' ms mean', \
     left(regexp_replace(query, '\s+', ' ', 'g'), 120) from pg_stat_statements \
     where dbid = (select oid from pg_database where datname = '$dbname') order by total_exec_time desc limit 10" |
@@ -143,7 +145,7 @@ for level in $levels; do
   echo
   echo "== level $level: the mix × $level for $duration (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   python3 "$here/peak_prep.py" "$db" "http://127.0.0.1:$lb" "$work" "$level"
-  psql "$db" -Atqc "select pg_stat_statements_reset()" >/dev/null
+  psql "$admin_url" -Atqc "select pg_stat_statements_reset()" >/dev/null
   logged="$(lock_waits_logged)"
   : >"$work/out/samples-$level"
   sample_db "$work/out/samples-$level" &
@@ -169,6 +171,10 @@ for level in $levels; do
   db_figures "$work/out/samples-$level" "$logged"
 done
 
+if [[ "${EXTRAS:-1}" != 1 ]]; then
+  bench_finish
+  exit
+fi
 echo
 echo "== the dashboards' cost: one county's queue, 8 connections without pause, $duration, alone and with 4 people refreshing the province's dashboard once a second"
 python3 "$here/peak_prep.py" "$db" "http://127.0.0.1:$lb" "$work" 1 >/dev/null
