@@ -38,6 +38,7 @@ mod m20261207_000026_support_contacts;
 mod m20261207_000027_shared_state;
 mod m20261207_000030_key_ring;
 mod m20261207_000033_exclusive_runs;
+mod m20261207_000034_one_claim_table;
 mod util;
 
 /// Applies the migrations in order.
@@ -75,6 +76,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000027_shared_state::Migration),
             Box::new(m20261207_000030_key_ring::Migration),
             Box::new(m20261207_000033_exclusive_runs::Migration),
+            Box::new(m20261207_000034_one_claim_table::Migration),
         ]
     }
 }

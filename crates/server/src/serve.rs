@@ -30,17 +30,18 @@ async fn check_production(config: &Config, db: &DatabaseConnection) -> anyhow::R
 }
 
 /// Hourly, on one instance of all those serving the database (each asks
-/// every minute; the one whose claim of the hour's run succeeds runs it,
-/// `store::repo::schedule`): forget expired captchas, old sign-in failures,
-/// refresh tokens that expired a day ago and rate-limit counts past their
-/// minute (none of them can matter any more), and raise the day's
-/// reminders (each once a day: they are also deduplicated per day).
+/// every minute; the one whose claim of the hour succeeds runs it,
+/// `store::repo::exclusive_run::claim_period`): forget expired captchas, old
+/// sign-in failures, refresh tokens that expired a day ago and rate-limit
+/// counts past their minute (none of them can matter any more), and raise
+/// the day's reminders (each once a day: they are also deduplicated per day).
 async fn housekeeping(db: DatabaseConnection, delivery: cme_api::notify::Delivery, instance: String) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         tick.tick().await;
         let now = chrono::Utc::now();
-        match cme_store::repo::schedule::claim(&db, "housekeeping", &instance, now, chrono::Duration::hours(1)).await {
+        let hour = chrono::Duration::hours(1);
+        match cme_store::repo::exclusive_run::claim_period(&db, "housekeeping", &instance, now, hour).await {
             Ok(true) => tracing::info!("housekeeping runs on this instance"),
             Ok(false) => continue,
             Err(e) => {

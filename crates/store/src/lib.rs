@@ -90,8 +90,30 @@ pub fn sqlite_path(url: &str) -> Option<&str> {
 
 /// Applies every pending migration (idempotent).
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), StoreError> {
-    Ok(Migrator::up(db, None).await?)
+    if db.get_database_backend() != DbBackend::Postgres {
+        // One process owns a SQLite file.
+        return Ok(Migrator::up(db, None).await?);
+    }
+    // Instances starting together (a deploy of two replicas, a rolling
+    // upgrade) would each apply the pending migrations, and the second's
+    // CREATE fails on the first's table. One at a time: a session-level
+    // advisory lock held on one connection of the pool while the migrations
+    // run on the others; an instance that waited finds nothing left to do.
+    // A lost connection releases the lock with it.
+    use sea_orm::sqlx;
+    let sqlx_err = |e: sqlx::Error| StoreError::from(sea_orm::DbErr::Custom(format!("migration lock: {e}")));
+    let mut holder = db.get_postgres_connection_pool().acquire().await.map_err(sqlx_err)?;
+    sqlx::query("SELECT pg_advisory_lock($1)").bind(MIGRATION_LOCK).execute(&mut *holder).await.map_err(sqlx_err)?;
+    let migrated = Migrator::up(db, None).await;
+    let unlocked =
+        sqlx::query("SELECT pg_advisory_unlock($1)").bind(MIGRATION_LOCK).execute(&mut *holder).await.map_err(sqlx_err);
+    migrated?;
+    unlocked?;
+    Ok(())
 }
+
+/// The advisory lock key of [`migrate`] ("cme_migr" in ASCII).
+const MIGRATION_LOCK: i64 = 0x636d_655f_6d69_6772;
 
 /// Whether every migration this binary knows is applied (readiness). A
 /// newer instance's migrations, unknown here, do not count against it: a

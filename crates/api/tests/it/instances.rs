@@ -50,19 +50,17 @@ both_backends!(a_public_limit_holds_across_instances_per_forwarded_address, |app
 });
 
 both_backends!(periodic_work_is_claimed_by_one_instance_per_period, |app| async move {
-    use cme_store::repo::schedule;
+    use cme_store::repo::exclusive_run::claim_period;
     let now = chrono::Utc::now();
     let hour = chrono::Duration::hours(1);
     let (a, b) = tokio::join!(
-        schedule::claim(&app.db, "test-run", "instance-a", now, hour),
-        schedule::claim(&app.db, "test-run", "instance-b", now, hour),
+        claim_period(&app.db, "test-run", "instance-a", now, hour),
+        claim_period(&app.db, "test-run", "instance-b", now, hour),
     );
     assert_eq!([a.unwrap(), b.unwrap()].iter().filter(|c| **c).count(), 1, "exactly one instance runs it");
     // Not due again within the hour, due after it.
-    assert!(
-        !schedule::claim(&app.db, "test-run", "instance-b", now + chrono::Duration::minutes(59), hour).await.unwrap()
-    );
-    assert!(schedule::claim(&app.db, "test-run", "instance-b", now + hour, hour).await.unwrap());
+    assert!(!claim_period(&app.db, "test-run", "instance-b", now + chrono::Duration::minutes(59), hour).await.unwrap());
+    assert!(claim_period(&app.db, "test-run", "instance-b", now + hour, hour).await.unwrap());
 });
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

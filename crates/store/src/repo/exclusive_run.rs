@@ -1,11 +1,17 @@
-//! Work that runs once at a time across every instance: a row of
-//! `exclusive_runs` per kind of work, claimed by one conditional insert (a
-//! claim whose lease lapsed is taken over in the same statement) and deleted
-//! when the work ends. The holder renews the lease while it works
-//! ([`renew`] every [`RENEW_EVERY`]), so a claim whose instance died lapses
-//! within [`LEASE`] and the work can be started again, on any instance.
+//! Work claimed across every instance: a row of `exclusive_runs` per kind
+//! of work, claimed by one conditional insert (a claim whose lease lapsed is
+//! taken over in the same statement).
+//!
+//! - Work that runs once at a time (the province's recomputation): the
+//!   holder renews the lease while it works ([`renew`] every
+//!   [`RENEW_EVERY`]) and releases it at the end, so a claim whose instance
+//!   died lapses within [`LEASE`] and the work can be started again, on any
+//!   instance.
+//! - Periodic work (the hourly housekeeping): each instance asks
+//!   ([`claim_period`]); the claim is a lease of the period, never released,
+//!   so exactly one instance runs each period.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait as _, OnConflict, Query};
 
@@ -24,16 +30,29 @@ fn table() -> Alias {
 /// Claims `name` for `holder`: `true` when the work may start now, `false`
 /// when another holder's claim is live.
 pub async fn claim(db: &impl ConnectionTrait, name: &str, holder: &str) -> Result<bool, StoreError> {
-    let at = now();
+    claim_period(db, name, holder, now(), LEASE).await
+}
+
+/// Claims `name` for `holder` from `at` for `every`, taking over a claim
+/// that lapsed by then: `true` for the one holder that runs it; every other
+/// claim is refused until `every` has passed (or the claim is released).
+/// Periodic work claims its period this way and never releases it.
+pub async fn claim_period(
+    db: &impl ConnectionTrait,
+    name: &str,
+    holder: &str,
+    at: DateTime<Utc>,
+    every: Duration,
+) -> Result<bool, StoreError> {
     let insert = Query::insert()
         .into_table(table())
         .columns([Alias::new("name"), Alias::new("holder"), Alias::new("claimed_at"), Alias::new("expires_at")])
-        .values_panic([name.into(), holder.into(), at.into(), (at + LEASE).into()])
+        .values_panic([name.into(), holder.into(), at.into(), (at + every).into()])
         .on_conflict(
             OnConflict::column(Alias::new("name"))
                 .update_columns([Alias::new("holder"), Alias::new("claimed_at"), Alias::new("expires_at")])
                 // Only a lapsed claim is taken over.
-                .action_and_where(Expr::col((table(), Alias::new("expires_at"))).lt(at))
+                .action_and_where(Expr::col((table(), Alias::new("expires_at"))).lte(at))
                 .to_owned(),
         )
         .to_owned();

@@ -29,7 +29,6 @@ pub mod rate_limit;
 pub mod refresh;
 pub mod region;
 pub mod review_job;
-pub mod schedule;
 pub mod scope;
 pub mod spot_check;
 pub mod standard;

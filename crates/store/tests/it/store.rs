@@ -36,6 +36,34 @@ both_backends!(migrations_apply_and_are_idempotent, |db| async move {
     tree(&db).await;
 });
 
+/// Two instances starting together on an empty PostgreSQL database (a
+/// deploy of two replicas): both come up migrated. Without the advisory
+/// lock, the second applies the first migration beside the first and fails
+/// on its tables.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instances_starting_together_migrate_one_at_a_time() {
+    let Some(url) = cme_store::testing::postgres_admin_url() else {
+        eprintln!("skipped: {} is not set", cme_store::testing::TEST_DATABASE_URL);
+        return;
+    };
+    let (db, _guard) = cme_store::testing::fresh_postgres(&url).await.unwrap();
+    Migrator::down(&db, None).await.unwrap();
+    assert!(Migrator::get_applied_migrations(&db).await.unwrap().is_empty());
+    let name = db
+        .query_one_raw(Statement::from_string(DbBackend::Postgres, "SELECT current_database() AS name"))
+        .await
+        .unwrap()
+        .and_then(|r| r.try_get::<String>("", "name").ok())
+        .unwrap();
+    let other = cme_store::connect(&cme_store::testing::with_database(&url, &name)).await.unwrap();
+    let (a, b) = tokio::join!(migrate(&db), migrate(&other));
+    a.unwrap();
+    b.unwrap();
+    assert!(cme_store::migrations_applied(&other).await.unwrap());
+    assert_eq!(Migrator::get_applied_migrations(&db).await.unwrap().len(), Migrator::migrations().len());
+    other.close().await.unwrap();
+}
+
 both_backends!(the_organisation_tree_round_trips, |db| async move {
     use cme_store::repo::{region, unit};
     let t = tree(&db).await;

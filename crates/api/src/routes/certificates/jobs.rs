@@ -507,41 +507,78 @@ async fn sweep(state: &AppState) {
 }
 
 /// Prints one claimed job and records how it ended.
+///
+/// A worker removes only what it wrote itself (its unfinished file), except
+/// after it recorded the job failed: then the job is over for everyone and
+/// any of its files may go. Another instance may have taken the job over
+/// after a stall (no heartbeat for [`print_job::STALE`]), and the job's
+/// files are then that instance's.
 async fn run(state: &web::Data<AppState>, worker: &Arc<PrintWorker>, job: PrintJob) {
     let id = job.id;
-    let outcome = print(state, worker, &job).await;
-    // Whether the job ended finished, with its file kept.
-    let kept = match outcome {
-        Ok(Some(bytes)) => match print_job::finish(&state.db, id, &worker.instance, Ok(bytes)).await {
-            Ok(recorded) => recorded,
-            Err(e) => {
-                tracing::error!(%id, error = %e, "print job: cannot record its end");
-                false
-            }
-        },
-        // Cancelled, or taken over after a stall: nothing to record, and
-        // its own unfinished file is gone already. The job's other files
-        // are not this worker's to remove: after a takeover they are the
-        // new claimant's (its unfinished file, or its finished one).
-        Ok(None) => return,
+    match print(state, worker, &job).await {
+        // Finished and recorded, or stopped (cancelled, taken over) with its
+        // own unfinished file removed.
+        Ok(_) => {}
         Err(why) => {
             tracing::error!(%id, error = %why, "print job failed");
             let message = "打印出错而停止，请稍后重新打印；如仍失败，请联系技术支持";
-            if let Err(e) = print_job::finish(&state.db, id, &worker.instance, Err(message)).await {
-                tracing::error!(%id, error = %e, "print job: cannot record its failure");
+            match print_job::finish(&state.db, id, &worker.instance, Err(message)).await {
+                Ok(true) => {
+                    if let Err(e) = state.spool.remove(id) {
+                        tracing::warn!(%id, error = %e, "print job: cannot remove its files");
+                    }
+                }
+                Ok(false) => {}
+                Err(e) => tracing::error!(%id, error = %e, "print job: cannot record its failure"),
             }
-            false
         }
-    };
-    // A file no finished job stands for (cancelled, failed, taken over) must not stay.
-    if !kept && let Err(e) = state.spool.remove(id) {
-        tracing::warn!(%id, error = %e, "print job: cannot remove its file");
     }
 }
 
-/// Renders the job's batch into the spool; `None` when it stopped because
-/// it was cancelled or another instance took it.
-async fn print(state: &AppState, worker: &PrintWorker, job: &PrintJob) -> Result<Option<u64>, String> {
+/// Makes the complete `tmp` the file of `job` and records the job finished,
+/// as one step for every other instance: the heartbeat's update, which
+/// matches only while `instance` holds the job, locks its row (a write
+/// transaction on SQLite) until the end is recorded, so no instance can
+/// claim the job between the file moving into place and the row saying
+/// finished. False (and `tmp` removed) when the job was cancelled or taken
+/// over meanwhile: the job's file, if any, is then not this worker's.
+pub(crate) async fn keep_if_held(
+    db: &sea_orm::DatabaseConnection,
+    spool: &crate::storage::Spool,
+    job: Uuid,
+    instance: &str,
+    done: u32,
+    file: std::fs::File,
+    tmp: &std::path::Path,
+) -> Result<bool, String> {
+    use sea_orm::TransactionTrait as _;
+    let txn = db.begin().await.map_err(|e| e.to_string())?;
+    let held = print_job::progress(&txn, job, instance, done).await.map_err(|e| e.to_string())?;
+    if !held {
+        drop(file);
+        let _ = std::fs::remove_file(tmp);
+        txn.rollback().await.map_err(|e| e.to_string())?;
+        return Ok(false);
+    }
+    let bytes = match spool.keep(job, file, tmp) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            let _ = std::fs::remove_file(tmp);
+            return Err(e.to_string());
+        }
+    };
+    // Held under the row's lock, so the end is recorded (a failure here
+    // leaves the job running: its heartbeat goes stale and another
+    // instance prints it again over this file).
+    print_job::finish(&txn, job, instance, Ok(bytes)).await.map_err(|e| e.to_string())?;
+    txn.commit().await.map_err(|e| e.to_string())?;
+    Ok(true)
+}
+
+/// Renders the job's batch into the spool and records it finished (true);
+/// false when it stopped because it was cancelled or another instance took
+/// it. Its own unfinished file never outlives it.
+async fn print(state: &AppState, worker: &PrintWorker, job: &PrintJob) -> Result<bool, String> {
     let stored: StoredRequest = serde_json::from_str(&job.request).map_err(|e| e.to_string())?;
     // As the account may act now (a disabled account prints nothing).
     let acct = account::get(&state.db, job.account_id).await.map_err(|e| e.to_string())?;
@@ -553,12 +590,29 @@ async fn print(state: &AppState, worker: &PrintWorker, job: &PrintJob) -> Result
         return Err("the account may no longer print".into());
     }
     let plan = plan(state, &actor, &stored).await.map_err(|e| e.to_string())?;
-    let fonts = fonts(state).map_err(|e| e.to_string())?;
     // What an instance that died printing this job left behind (SIGKILL
     // mid-batch: tests/faults/kill_print.py): the job is this worker's now,
     // and no finished file exists for a job that could be claimed.
     state.spool.remove(job.id).map_err(|e| e.to_string())?;
     let (file, tmp) = state.spool.create(job.id).map_err(|e| e.to_string())?;
+    let result = render(state, worker, job, &actor, plan, file, &tmp).await;
+    if !matches!(result, Ok(true)) {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// [`print`]'s pages, into `file` (which is `tmp`).
+async fn render(
+    state: &AppState,
+    worker: &PrintWorker,
+    job: &PrintJob,
+    actor: &Actor,
+    plan: Plan,
+    file: std::fs::File,
+    tmp: &std::path::Path,
+) -> Result<bool, String> {
+    let fonts = fonts(state).map_err(|e| e.to_string())?;
     let mut batch =
         CertificateBatch::new(&fonts, BufWriter::with_capacity(256 * 1024, file)).map_err(|e| e.to_string())?;
     let mut seals: HashMap<Uuid, Seal> = HashMap::new();
@@ -569,7 +623,7 @@ async fn print(state: &AppState, worker: &PrintWorker, job: &PrintJob) -> Result
     for chunk in plan.ids.chunks(PROGRESS_EVERY) {
         let found = certs::by_ids(&state.db, chunk).await.map_err(|e| e.to_string())?;
         let mut docs = Vec::with_capacity(found.len());
-        for c in found.iter().filter(|c| check_printable(&actor, c).is_ok()) {
+        for c in found.iter().filter(|c| check_printable(actor, c).is_ok()) {
             load_seal(state, c.seal_id, &mut seals).await.map_err(|e| e.to_string())?;
             docs.push((printed(c, &state.public_url), c.seal_id));
         }
@@ -589,13 +643,91 @@ async fn print(state: &AppState, worker: &PrintWorker, job: &PrintJob) -> Result
             .await
             .map_err(|e| e.to_string())?;
         if !go_on {
-            drop(batch);
-            let _ = std::fs::remove_file(&tmp);
-            return Ok(None);
+            return Ok(false);
         }
     }
     let writer = web::block(move || batch.finish()).await.map_err(|e| e.to_string())?.map_err(|e| e.to_string())?;
     let file = writer.into_inner().map_err(|e| e.to_string())?;
-    let bytes = state.spool.keep(job.id, file, &tmp).map_err(|e| e.to_string())?;
-    Ok(Some(bytes))
+    let done = u32::try_from(done).unwrap_or(u32::MAX);
+    keep_if_held(&state.db, &state.spool, job.id, &worker.instance, done, file, tmp).await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write as _;
+
+    use cme_domain::auth::{Role, Scope};
+    use cme_store::entity::print_jobs as jobs;
+    use cme_store::repo::print_job::PrintState;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+
+    use super::*;
+    use crate::storage::Spool;
+
+    fn written(spool: &Spool, job: Uuid, text: &[u8]) -> (std::fs::File, std::path::PathBuf) {
+        let (mut file, tmp) = spool.create(job).unwrap_or_else(|e| panic!("{e}"));
+        file.write_all(text).unwrap_or_else(|e| panic!("{e}"));
+        (file, tmp)
+    }
+
+    // An instance that stalled after its last page (its heartbeat older than
+    // STALE) while another took the job over: its file must neither land
+    // nor remove the new holder's, and only the holder's end is recorded.
+    cme_store::both_backends!(
+        a_worker_that_lost_its_job_keeps_nothing_and_leaves_the_new_holders_file,
+        |db| async move {
+            let root = std::env::temp_dir().join(format!("cme-spool-race-{}", Uuid::new_v4().simple()));
+            let spool = Spool::new(root.clone());
+            let owner = account::insert(
+                &db,
+                &account::NewAccount {
+                    username: "printer".into(),
+                    role: Role::ProvinceWestern,
+                    scope: Scope::Province,
+                    display_name: "科教处".into(),
+                    password_hash: None,
+                    must_change_password: false,
+                    created_by: None,
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+            let job = print_job::queue(&db, owner.id, 2025, "{}".into(), "x.pdf".into(), 2)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            print_job::claim(&db, "a").await.unwrap_or_else(|e| panic!("{e}")).unwrap_or_else(|| panic!("a claims"));
+            let (a_file, a_tmp) = written(&spool, job.id, b"%PDF a");
+            // a stalls; b takes the job over and starts its own file.
+            let stale = chrono::Utc::now() - print_job::STALE - chrono::Duration::seconds(5);
+            jobs::Entity::update_many()
+                .col_expr(jobs::Column::HeartbeatAt, Expr::value(Some(stale)))
+                .filter(jobs::Column::Id.eq(job.id))
+                .exec(&db)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            print_job::claim(&db, "b")
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .unwrap_or_else(|| panic!("b takes over"));
+            let (b_file, b_tmp) = written(&spool, job.id, b"%PDF b, complete");
+            // a comes back with its finished file: refused, its own file gone, b's untouched.
+            assert!(!keep_if_held(&db, &spool, job.id, "a", 2, a_file, &a_tmp).await.unwrap_or_else(|e| panic!("{e}")));
+            assert!(!a_tmp.exists(), "the loser's file is removed");
+            assert!(!spool.path(job.id).exists(), "nothing lands for the loser");
+            assert!(b_tmp.exists(), "the holder's unfinished file stays");
+            assert_eq!(
+                print_job::get(&db, owner.id, job.id).await.unwrap_or_else(|e| panic!("{e}")).state,
+                PrintState::Running
+            );
+            // b keeps its file and the job is finished with it.
+            assert!(keep_if_held(&db, &spool, job.id, "b", 2, b_file, &b_tmp).await.unwrap_or_else(|e| panic!("{e}")));
+            let done = print_job::get(&db, owner.id, job.id).await.unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!((done.state, done.done), (PrintState::Finished, 2));
+            assert_eq!(std::fs::read(spool.path(job.id)).unwrap_or_default(), b"%PDF b, complete");
+            // Once finished, the job cannot be claimed again (its file is final).
+            assert!(print_job::claim(&db, "a").await.unwrap_or_else(|e| panic!("{e}")).is_none());
+            let _ = std::fs::remove_dir_all(root);
+        }
+    );
 }
