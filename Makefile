@@ -48,7 +48,10 @@ test: frontend-deps e2e-deps fuzz-deps fonts browser ops-deps
 	time cargo clippy --workspace --all-targets -- -D warnings
 	time cargo test --workspace
 	time (cd frontend && npm run check:api && npm run typecheck && npm test && npm run build)
-	time cargo build -p cme-server
+	@# The `cme` the steps below run is the one `cargo test --workspace` built for the server's
+	@# integration tests ($(CME)); `cargo build -p cme-server` would build it again with another
+	@# feature set (a minute in CI).
+	test -x $(CME)
 	time SCHEMATHESIS=$(VENV)/bin/schemathesis tests/fuzz/schemathesis.sh $(CME)
 	time python3 tests/faults/db_outage.py $(CME)
 	time python3 tests/ops/two_instances.py $(CME) --smoke
