@@ -552,6 +552,13 @@ pub(crate) async fn keep_if_held(
     tmp: &std::path::Path,
 ) -> Result<bool, String> {
     use sea_orm::TransactionTrait as _;
+    // Synced before the row is locked: a big batch's sync takes a while,
+    // and on SQLite the transaction holds every writer.
+    if let Err(e) = file.sync_all() {
+        drop(file);
+        let _ = std::fs::remove_file(tmp);
+        return Err(e.to_string());
+    }
     let txn = db.begin().await.map_err(|e| e.to_string())?;
     let held = print_job::progress(&txn, job, instance, done).await.map_err(|e| e.to_string())?;
     if !held {
