@@ -310,7 +310,7 @@ def check_housekeeping(c):
     for name in ("a", "b"):
         with open(c.log_of(name), encoding="utf-8", errors="replace") as f:
             ran[name] = sum("housekeeping runs on this instance" in line for line in f)
-    held = psql(c.db_url, "SELECT held_by FROM scheduled_runs WHERE name = 'housekeeping'")
+    held = psql(c.db_url, "SELECT holder FROM exclusive_runs WHERE name = 'housekeeping'")
     if sum(ran.values()) != 1:
         fail(f"the hour's housekeeping ran {ran} times; expected once in all", c.logs())
     log(f"3. housekeeping ran once in all (a: {ran['a']}, b: {ran['b']}; held by {held.split('-')[0]}-…)")
