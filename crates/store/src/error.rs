@@ -191,6 +191,13 @@ fn sqlite_unique_name(columns: &str) -> String {
     }
 }
 
+/// An error of a statement sent with sqlx directly (a pool connection held
+/// for a lock, a COPY), as the store's error of the same statement sent
+/// through sea-orm.
+pub(crate) fn sqlx_err(e: sea_orm::sqlx::Error) -> StoreError {
+    StoreError::from(DbErr::Exec(RuntimeErr::SqlxError(std::sync::Arc::new(e))))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

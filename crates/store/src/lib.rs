@@ -101,7 +101,8 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), StoreError> {
     // run on the others; an instance that waited finds nothing left to do.
     // A lost connection releases the lock with it.
     use sea_orm::sqlx;
-    let sqlx_err = |e: sqlx::Error| StoreError::from(sea_orm::DbErr::Custom(format!("migration lock: {e}")));
+
+    use crate::error::sqlx_err;
     let mut holder = db.get_postgres_connection_pool().acquire().await.map_err(sqlx_err)?;
     sqlx::query("SELECT pg_advisory_lock($1)").bind(MIGRATION_LOCK).execute(&mut *holder).await.map_err(sqlx_err)?;
     let migrated = Migrator::up(db, None).await;

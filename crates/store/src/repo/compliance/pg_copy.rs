@@ -1,16 +1,9 @@
 //! The PostgreSQL binary COPY encoder the recomputation writes with.
 
-use std::sync::Arc;
-
 use chrono::Utc;
-use sea_orm::{DbErr, RuntimeErr};
 
 use super::verdict::StoredRow;
-use crate::StoreError;
-
-pub(super) fn sqlx_err(e: sea_orm::sqlx::Error) -> StoreError {
-    StoreError::from(DbErr::Exec(RuntimeErr::SqlxError(Arc::new(e))))
-}
+pub(super) use crate::error::sqlx_err;
 
 pub(super) const COLUMNS: &str = "person_id, year, unit_id, department_id, county_id, prefecture_id, discipline, title_level, \
                        course_done, sum_national, sum_provincial, sum_distance_i, sum_prefecture, sum_distance_ii, \
